@@ -1,0 +1,38 @@
+# kpisim: the two commands of the README.
+#   make run   set up .venv (Python >= 3.12) and run the main job on its defaults
+#   make test  set up .venv and run the whole test suite
+# The venv is (re)built when pyproject.toml changes.
+
+VENV    ?= .venv
+PYTHON  ?= $(shell for p in python3.12 python3.13 python3; do \
+             if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; \
+             then echo $$p; break; fi; done)
+STAMP   := $(VENV)/.installed
+EXTRAS  ?= all
+
+.PHONY: run test setup lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "kpisim needs Python >= 3.12 on PATH (see README: Set-up)" >&2; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[$(EXTRAS)]'
+	@touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/kpisim run
+
+test: $(STAMP)
+	@bash scripts/ensure-browser
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	$(VENV)/bin/python experiments/bench_speed.py
+
+clean:
+	rm -rf $(VENV) results/runs results/sweeps

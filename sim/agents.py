@@ -1,0 +1,91 @@
+"""Service employees as Mesa agents.
+
+Each employee occupies a *seat* (a position ``slot`` in ``0..employees.n-1``); when
+they quit the seat stays empty for ``employees.hiring_lag_days`` and is then filled by
+a novice.  Per-contact work happens in the vectorised phone queue (``sim/queue.py``),
+which reads the staff's traits and policy levers as arrays; the agents themselves hold
+the state that changes slowly: tenure and skill, morale, pay, and the behaviour policy
+with its learning memory.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from .behavior import LEVERS
+
+
+class Employee(mesa.Agent):
+    """A service agent.
+
+    Attributes (units): ``tenure_days`` (working days), ``potential_skill`` (resolution
+    probability once fully trained), ``speed`` (needed seconds are divided by it),
+    ``friendliness``, ``motivation`` (intrinsic care for the customer's outcome),
+    ``integrity`` (personal cost of gaming) and ``morale``, all in [0, 1];
+    ``salary_annual`` (currency units a year); ``policy`` (levers, see
+    ``sim/behavior.py``), ``reference``, ``baseline`` and ``spread`` (the learning
+    memory).
+    """
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        slot: int,
+        *,
+        tenure_days: float,
+        potential_skill: float,
+        speed: float,
+        friendliness: float,
+        motivation: float,
+        integrity: float,
+        morale: float,
+        intrinsic: np.ndarray,
+    ) -> None:
+        super().__init__(model)
+        self.slot = slot
+        self.tenure_days = tenure_days
+        self.potential_skill = potential_skill
+        self.speed = speed
+        self.friendliness = friendliness
+        self.motivation = motivation
+        self.integrity = integrity
+        self.morale = morale
+        self.intrinsic = intrinsic.copy()
+        self.policy = intrinsic.copy()
+        self.reference = intrinsic.copy()
+        self.baseline = math.nan  # running mean of the utility it gets (learning)
+        self.spread = 0.0  # running spread of its utility around that mean
+        self.last_pay = 0.0
+        self.warned = False
+
+    @property
+    def skill(self) -> float:
+        """Resolution probability on an average issue at full thoroughness: novices
+        start at ``novice_skill_share`` of their potential and learn exponentially."""
+        e = self.model.cfg.employees
+        gap = (1.0 - e.novice_skill_share) * math.exp(-self.tenure_days / e.learning_days)
+        return self.potential_skill * (1.0 - gap)
+
+    @property
+    def salary_annual(self) -> float:
+        """Salary rises from the novice to the experienced rate over the first year."""
+        e = self.model.cfg.employees
+        f = min(1.0, self.tenure_days / 250.0)
+        return e.salary_novice_annual + f * (e.salary_experienced_annual - e.salary_novice_annual)
+
+    def work_day(self) -> None:
+        """One more working day of tenure."""
+        self.tenure_days += 1.0
+
+    def quit_hazard(self) -> float:
+        """Daily probability of quitting: the base attrition, raised as morale falls."""
+        e = self.model.cfg.employees
+        base = e.attrition_annual_base / 250.0
+        return min(1.0, base * math.exp(e.morale_quit_sensitivity * (0.6 - self.morale)))
+
+    def levers(self) -> dict[str, float]:
+        """The current policy as a dict of lever name to value."""
+        return dict(zip(LEVERS, self.policy.tolist(), strict=True))

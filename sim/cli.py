@@ -1,0 +1,78 @@
+"""The ``kpisim`` command line.
+
+``kpisim run`` is a Hydra app (``scenario=NAME seed=N days=N ...``, ``-m`` for sweeps);
+the other subcommands live in their own modules and are imported on demand.  Every
+user error ends in one message on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+#: subcommand -> (module, one-line description)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "run": (
+        "sim.cli_run",
+        "one run (or a Hydra multirun sweep with -m); writes summary.json, "
+        "daily.parquet, employees.parquet",
+    ),
+    "compare": ("sim.compare", "current vs proposed scheme over replications; writes a report"),
+    "app": ("sim.app_cli", "the interactive browser app for trainers"),
+    "collect": ("sim.collect", "one tidy parquet table from a sweep's run directories"),
+    "scenarios": ("sim.cli_run", "list the scenarios with their lessons"),
+}
+
+USAGE = """usage: kpisim <command> [arguments]
+
+What a KPI-based pay scheme really does in a customer contact centre.
+
+commands:
+{commands}
+
+Run `kpisim <command> --help` for a command's arguments.
+"""
+
+
+def usage() -> str:
+    width = max(len(k) for k in SUBCOMMANDS)
+    lines = [f"  {k.ljust(width)}  {desc}" for k, (_, desc) in SUBCOMMANDS.items()]
+    return USAGE.format(commands="\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kpisim`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(usage())
+        return 0
+    cmd, rest = argv[0], argv[1:]
+    if cmd not in SUBCOMMANDS:
+        print(
+            f"kpisim: unknown command {cmd!r}; choose one of {', '.join(SUBCOMMANDS)}",
+            file=sys.stderr,
+        )
+        return 2
+    module_name, _ = SUBCOMMANDS[cmd]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("sim."):
+            print(f"kpisim {cmd}: not available in this version", file=sys.stderr)
+            return 2
+        print(
+            f"kpisim {cmd}: missing dependency {exc.name!r}: install kpisim with its extras "
+            "(pip install -e '.[all]')",
+            file=sys.stderr,
+        )
+        return 2
+    entry = getattr(module, "scenarios_main" if cmd == "scenarios" else "main")
+    try:
+        return int(entry(rest) or 0)
+    except KeyboardInterrupt:
+        print(f"kpisim {cmd}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,228 @@
+"""The five signs of a toxic KPI (MODEL.md), computed for every run.
+
+Each sign has a ``value`` (a number with the meaning given below), a ``flag`` (the
+sign is present) and a plain ``sentence`` for a non-modeller.
+
+1. contradiction — a measured KPI improves while its true counterpart worsens, or the
+   two ledgers disagree: the largest of the level gaps (|measured - true|) and of the
+   early-to-late "measured better, truth worse" moves (shares, 0-1).
+2. chasing_numbers — share of answered calls with at least one gaming act.
+3. indicator_became_target — the Goodhart index: drop of the across-employee
+   correlation between a paid KPI and the true outcome it stood for, from the first
+   pay period (before pay had shaped behaviour) to the last three (−2..2).
+4. not_informing_decisions — across employees in the last three periods, correlation
+   between the scheme's score (or measured FCR when nothing is paid) and the true
+   satisfaction of their customers, which drives retention (−1..1; flag below 0.2).
+5. imbalance — share of the scheme's paid weight on efficiency perspectives (internal
+   process + financial) of the Balanced Scorecard, flagged when no customer metric or
+   safety net balances it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .scheme import PERSPECTIVE
+
+if TYPE_CHECKING:
+    from .model import ContactCentreModel
+
+GAP_FLAG = 0.05  # a measured-true gap above 5 points is a contradiction
+MOVE_FLAG = 0.02  # measured better and truth worse by 2 points each
+GAMING_FLAG = 0.05  # one answered call in twenty carries a gaming act
+GOODHART_FLAG = 0.3  # correlation with the truth dropped by 0.3
+INFORM_FLAG = 0.2  # score barely (or negatively) related to customers' true satisfaction
+EFFICIENCY_FLAG = 0.5  # half the paid weight on efficiency
+
+#: (measured column, true column, higher-is-better for the measured one, label)
+PAIRS = (
+    ("fcr_measured", "fcr_true", True, "first-contact resolution"),
+    ("csat_survey", "csat_true", True, "customer satisfaction"),
+    ("web_containment", "csat_true", True, "web containment vs true satisfaction"),
+    ("aht_s", "fcr_true", False, "handle time vs true resolution"),
+)
+
+
+def _corr(a: pd.Series, b: pd.Series) -> float:
+    ok = a.notna() & b.notna()
+    if ok.sum() < 5 or a[ok].std() == 0 or b[ok].std() == 0:
+        return float("nan")
+    return float(np.corrcoef(a[ok], b[ok])[0, 1])
+
+
+def _windows(model: ContactCentreModel, daily: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Early and late day windows: before vs after rollout, else first vs last period."""
+    cfg = model.cfg
+    p = cfg.scheme.period_days
+    if cfg.rollout_day is not None and 0 < cfg.rollout_day < len(daily):
+        early = daily[daily["day"] < cfg.rollout_day]
+        late = daily[daily["day"] >= max(cfg.rollout_day, len(daily) - 3 * p)]
+    else:
+        early = daily[daily["day"] < p]
+        late = daily[daily["day"] >= max(p, len(daily) - 3 * p)]
+    return early, late
+
+
+def _rate(df: pd.DataFrame, col: str) -> float:
+    """A window's rate, recomputed from the window's totals."""
+    from .outputs import _rates
+
+    if col == "fcr_measured":  # the dashboard's own definition, as recorded each day
+        ok = df["answered_owned"] > 0
+        return float(np.average(df.loc[ok, col], weights=df.loc[ok, "answered_owned"]))
+    tot = df.select_dtypes("number").sum()
+    return float(_rates(lambda k: float(tot.get(k, 0.0)), "self_coded", "agent_offered")[col])
+
+
+def toxic_signs(
+    model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFrame, s: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The five toxic-KPI signs of one run."""
+    scheme = model.scheme
+    weights = {f.name: getattr(scheme.kpis, f.name).weight for f in dataclasses.fields(scheme.kpis)}
+    paid = {k: w for k, w in weights.items() if w > 0}
+    out: dict[str, dict[str, Any]] = {}
+
+    # 1 contradiction
+    gaps = {
+        "first-contact resolution": abs(s.get("fcr_gap") or 0.0),
+        "customer satisfaction": abs(s.get("csat_gap") or 0.0),
+    }
+    moves: dict[str, float] = {}
+    if len(daily) >= 2 * model.cfg.scheme.period_days:
+        early, late = _windows(model, daily)
+        for mcol, tcol, higher, label in PAIRS:
+            try:
+                dm = _rate(late, mcol) - _rate(early, mcol)
+                dt = _rate(late, tcol) - _rate(early, tcol)
+            except (KeyError, ZeroDivisionError):
+                continue
+            if mcol == "aht_s":  # relative change of handle time, better when lower
+                base = _rate(early, mcol)
+                dm = dm / base if base else 0.0
+            better = dm if higher else -dm
+            if np.isfinite(better) and np.isfinite(dt):
+                moves[label] = float(min(better, -dt))
+    worst_gap = max(gaps, key=gaps.get)
+    worst_move = max(moves, key=moves.get) if moves else None
+    value = max([gaps[worst_gap], *(max(0.0, v) for v in moves.values())])
+    flag = gaps[worst_gap] > GAP_FLAG or (worst_move is not None and moves[worst_move] > MOVE_FLAG)
+    if flag and worst_move is not None and moves[worst_move] >= gaps[worst_gap]:
+        sentence = (
+            f"The dashboard's {worst_move} improved while the real outcome worsened "
+            f"(by {moves[worst_move]:.1%} or more)."
+        )
+    elif flag:
+        sentence = (
+            f"Measured {worst_gap} differs from the truth by {gaps[worst_gap]:.1%}: the "
+            "dashboard is not showing what customers experience."
+        )
+    else:
+        sentence = "Measured KPIs and their true counterparts agree."
+    out["contradiction"] = {"value": value, "flag": bool(flag), "sentence": sentence}
+
+    # 2 chasing numbers
+    g = s.get("gaming_rate") or 0.0
+    kinds = {
+        "false resolution codes": s.get("false_resolution_rate") or 0.0,
+        "survey steering": s.get("survey_steering_rate") or 0.0,
+        "dumped calls": s.get("dumped_call_rate") or 0.0,
+        "rushed contacts": s.get("rushed_contact_rate") or 0.0,
+    }
+    top = max(kinds, key=kinds.get)
+    out["chasing_numbers"] = {
+        "value": g,
+        "flag": bool(g > GAMING_FLAG),
+        "sentence": (
+            f"{g:.1%} of answered calls carried a gaming act; the most common was {top} "
+            f"({kinds[top]:.1%} of calls)."
+            if g > GAMING_FLAG
+            else f"Gaming is rare: {g:.1%} of answered calls carried a gaming act."
+        ),
+    }
+
+    # 3 indicator became target (Goodhart index)
+    idx, which = float("nan"), ""
+    if not emp.empty and emp["period"].nunique() >= 4:
+        first = emp[emp["period"] == emp["period"].min()].copy()
+        last = emp[emp["period"] > emp["period"].max() - 3].copy()
+        for d in (first, last):
+            d["sec_per_resolved"] = d["aht_s"] / d["fcr_true"].replace(0, np.nan)
+        cand = {
+            "fcr": ("fcr_measured", "fcr_true"),
+            "csat": ("csat_survey", "csat_true"),
+            "aht": ("aht_s", "sec_per_resolved"),
+        }
+        keys = [k for k in cand if k in paid] or list(cand)
+        drops = {}
+        for k in keys:
+            a, b = cand[k]
+            drop = _corr(first[a], first[b]) - _corr(last[a], last[b])
+            if np.isfinite(drop):
+                drops[k] = drop
+        if drops:
+            which = max(drops, key=drops.get)
+            idx = drops[which]
+    flag3 = bool(np.isfinite(idx) and idx > GOODHART_FLAG)
+    out["indicator_became_target"] = {
+        "value": idx,
+        "flag": flag3,
+        "sentence": (
+            f"Once pay rode on {which.upper()}, it stopped tracking what it stood for: its "
+            f"correlation with the true outcome fell by {idx:.2f}."
+            if flag3
+            else f"KPIs still track the outcomes they stand for (Goodhart index {idx:.2f})."
+            if np.isfinite(idx)
+            else "Too few pay periods to compare KPI-truth correlations."
+        ),
+    }
+
+    # 4 not informing decisions
+    corr = float("nan")
+    if not emp.empty:
+        last = emp[emp["period"] > emp["period"].max() - 3]
+        signal = last["score"] if paid else last["fcr_measured"]
+        corr = _corr(signal, last["csat_true"])
+    flag4 = bool(np.isfinite(corr) and corr < INFORM_FLAG)
+    out["not_informing_decisions"] = {
+        "value": corr,
+        "flag": flag4,
+        "sentence": (
+            f"Employees who score best are not the ones whose customers are happiest "
+            f"(correlation {corr:.2f}): the KPI no longer informs decisions on retention."
+            if flag4
+            else f"The KPI still points to the employees whose customers are happiest "
+            f"(correlation {corr:.2f})."
+            if np.isfinite(corr)
+            else "Not enough data to relate KPIs to outcomes."
+        ),
+    }
+
+    # 5 imbalance
+    total = sum(paid.values())
+    persp = {p: 0.0 for p in ("financial", "customer", "internal_process", "learning_growth")}
+    for k, w in paid.items():
+        persp[PERSPECTIVE[k]] += w
+    eff = (persp["financial"] + persp["internal_process"]) / total if total else 0.0
+    cust = persp["customer"] / total if total else 0.0
+    nets = any(getattr(scheme.kpis, k).safety_metric for k in paid)
+    flag5 = bool(total > 0 and eff >= EFFICIENCY_FLAG and cust < 0.25 and not nets)
+    out["imbalance"] = {
+        "value": eff,
+        "flag": flag5,
+        "perspectives": {k: (v / total if total else 0.0) for k, v in persp.items()},
+        "sentence": (
+            f"{eff:.0%} of the bonus rides on efficiency, with no customer metric or safety "
+            "net to balance it."
+            if flag5
+            else "No pay rides on KPIs: nothing to unbalance."
+            if total == 0
+            else f"The scheme is balanced: {eff:.0%} on efficiency, {cust:.0%} on customers"
+            + (", with safety nets." if nets else ".")
+        ),
+    }
+    return out

@@ -1,0 +1,216 @@
+"""The customer base as a columnar population: numpy arrays, one row per customer.
+
+Hundreds of thousands to millions of customers cannot be Python objects stepped every
+day.  Here every attribute is a column; a day touches only the rows of customers who
+have an event (an issue, a contact, a churn).  Churn uses a scheduled-time trick: a
+customer's churn hazard is constant between their contacts, so the day they would
+churn is drawn once (exponential waiting time) and redrawn — valid because the
+exponential is memoryless — whenever a contact changes their loyalty.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from .config import CustomersConfig
+from .sampling import alias_draw, build_alias
+
+NEVER = np.iinfo(np.int32).max
+#: Working days in a year (the model's unit of annual rates).
+DAYS_PER_YEAR = 250.0
+
+
+def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:
+    """Beta draws with the given mean and concentration (a + b)."""
+    return rng.beta(mean * conc, (1 - mean) * conc, size)
+
+
+class Customers:
+    """Columnar customer population with capacity for acquisitions.
+
+    Columns: ``active`` (bool), ``revenue_monthly`` (currency a month), ``loyalty``,
+    ``digital_skill``, ``complaint_propensity``, ``survey_propensity`` (all [0, 1]),
+    ``issue_rate`` (issues per working day), ``patience_factor`` (multiplies the
+    exponential patience), ``prefers_web`` (bool), ``bad_count`` (bad experiences so
+    far), ``churn_day`` (scheduled churn day), ``joined_day``, ``starter`` (in the
+    starting population), ``last_contact_day`` and ``last_contact_seat`` / period (for
+    the "no repeat within 7 days" FCR measure).
+    """
+
+    def __init__(self, cfg: CustomersConfig, rng: np.random.Generator) -> None:
+        self.cfg = cfg
+        self.rng = rng
+        cap = int(cfg.n * (1 + cfg.growth_headroom)) + 16
+        self.n_used = 0
+        self._alloc(cap)
+        self.base_daily_hazard = cfg.churn_annual_base / DAYS_PER_YEAR
+        self.n_active = 0
+        self._alias: tuple[np.ndarray, np.ndarray] | None = None  # over rows [0, _alias_n)
+        self._alias_n = 0
+        self._alias_w = 0.0
+        self._rev_total = 0.0  # monthly revenue of active customers (currency a month)
+        self._rate_total = 0.0  # issues per working day of active customers
+        self.add(cfg.n, day=0, starter=True)
+        self.n_start = cfg.n
+
+    # ------------------------------------------------------------------ storage
+    _COLUMNS: ClassVar[dict[str, type]] = {
+        "active": np.bool_,
+        "revenue_monthly": np.float32,
+        "loyalty": np.float32,
+        "digital_skill": np.float32,
+        "complaint_propensity": np.float32,
+        "survey_propensity": np.float32,
+        "issue_rate": np.float32,
+        "patience_factor": np.float32,
+        "prefers_web": np.bool_,
+        "bad_count": np.int16,
+        "churn_day": np.int32,
+        "joined_day": np.int32,
+        "starter": np.bool_,
+        "last_contact_day": np.int32,
+        "last_contact_seat": np.int32,
+        "last_contact_period": np.int32,
+    }
+
+    def _alloc(self, cap: int) -> None:
+        old = {k: getattr(self, k) for k in self._COLUMNS if hasattr(self, k)}
+        for name, dtype in self._COLUMNS.items():
+            arr = np.zeros(cap, dtype=dtype)
+            if name in old:
+                arr[: self.n_used] = old[name][: self.n_used]
+            setattr(self, name, arr)
+        self.capacity = cap
+
+    def add(self, k: int, day: int, starter: bool = False) -> np.ndarray:
+        """Add ``k`` new customers on ``day``; returns their row indices."""
+        if k <= 0:
+            return np.empty(0, dtype=np.int64)
+        if self.n_used + k > self.capacity:
+            self._alloc(max(2 * self.capacity, self.n_used + k))
+        c, rng = self.cfg, self.rng
+        idx = np.arange(self.n_used, self.n_used + k)
+        self.n_used += k
+        self.active[idx] = True
+        # lognormal revenue with the configured mean
+        mu = np.log(max(c.revenue_monthly_mean, 1e-12)) - 0.5 * c.revenue_log_sd**2
+        self.revenue_monthly[idx] = rng.lognormal(mu, c.revenue_log_sd, k)
+        self.loyalty[idx] = beta(rng, c.loyalty_mean, c.loyalty_concentration, k)
+        self.digital_skill[idx] = beta(rng, c.digital_skill_mean, 4.0, k)
+        self.complaint_propensity[idx] = beta(rng, max(c.complaint_propensity_mean, 1e-6), 4.0, k)
+        self.survey_propensity[idx] = beta(rng, max(c.survey_propensity_mean, 1e-6), 4.0, k)
+        shape = c.issue_rate_shape
+        self.issue_rate[idx] = rng.gamma(shape, c.issues_per_year / DAYS_PER_YEAR / shape, k)
+        self.patience_factor[idx] = 1.0
+        self.prefers_web[idx] = rng.random(k) < c.web_preference
+        self.bad_count[idx] = 0
+        self.joined_day[idx] = day
+        self.starter[idx] = starter
+        self.last_contact_day[idx] = -(10**6)
+        self.last_contact_seat[idx] = -1
+        self.last_contact_period[idx] = -1
+        self.schedule_churn(idx, day)
+        self.n_active += k
+        self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))
+        self._rate_total += float(self.issue_rate[idx].sum(dtype=np.float64))
+        return idx
+
+    # ------------------------------------------------------------------ churn
+    def hazard(self, idx: np.ndarray) -> np.ndarray:
+        """Daily churn hazard: the base rate, rising exponentially as loyalty falls."""
+        k = self.cfg.churn_loyalty_sensitivity
+        return self.base_daily_hazard * np.exp(k * (self.cfg.loyalty_mean - self.loyalty[idx]))
+
+    def schedule_churn(self, idx: np.ndarray, day: int) -> None:
+        """(Re)draw the day each customer in ``idx`` would churn, from tomorrow on."""
+        h = self.hazard(idx)
+        with np.errstate(divide="ignore", over="ignore"):
+            wait = np.where(h > 0, self.rng.exponential(1.0, idx.shape[0]) / h, np.inf)
+        when = day + 1 + np.floor(wait)
+        self.churn_day[idx] = np.minimum(when, NEVER).astype(np.int32)
+
+    def churn_today(self, day: int) -> np.ndarray:
+        """Deactivate the customers scheduled to churn on ``day``; return their rows."""
+        n = self.n_used
+        idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
+        self.active[idx] = False
+        self.churn_day[idx] = NEVER
+        self.n_active -= idx.shape[0]
+        self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
+        self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))
+        return idx
+
+    # ------------------------------------------------------------------ issues
+    def draw_issues(self, day: int) -> np.ndarray:
+        """Rows of the customers with a new issue today (a customer may have two).
+
+        The count is Poisson with the active base's total rate.  Customers are drawn
+        proportionally to their rate from an alias table over all rows (O(1) a draw),
+        rejecting those who have churned.  The table is rebuilt when the rows added
+        since the last build pass 5%; newer rows are drawn from a small cumulative sum.
+        """
+        n = self.n_used
+        total = self.total_rate()
+        if n == 0 or total <= 0:
+            return np.empty(0, dtype=np.int64)
+        k = int(self.rng.poisson(total))
+        if k == 0:
+            return np.empty(0, dtype=np.int64)
+        if self._alias is None or n - self._alias_n > 0.05 * self._alias_n:
+            w = self.issue_rate[:n].astype(np.float64)
+            self._alias = build_alias(w)
+            self._alias_n = n
+            self._alias_w = float(w.sum())
+        prob, alias = self._alias
+        an = self._alias_n
+        tail = np.cumsum(self.issue_rate[an:n], dtype=np.float64)
+        tail_w = float(tail[-1]) if tail.shape[0] else 0.0
+        w_all = self._alias_w + tail_w
+        out: list[np.ndarray] = []
+        need = k
+        while need > 0:
+            m = int(need * w_all / total * 1.1) + 16
+            idx = alias_draw(self.rng, prob, alias, m)
+            if tail_w > 0:
+                u = self.rng.random(m) * w_all
+                in_tail = u >= self._alias_w
+                if in_tail.any():
+                    pos = np.searchsorted(tail, u[in_tail] - self._alias_w, side="right")
+                    idx[in_tail] = an + np.minimum(pos, tail.shape[0] - 1)
+            ok = idx[self.active[idx]]
+            out.append(ok[:need])
+            need -= min(need, ok.shape[0])
+        return np.concatenate(out)
+
+    def total_rate(self) -> float:
+        """Sum of active customers' issue rates (issues per working day), kept
+        up to date as customers join and leave."""
+        return max(self._rate_total, 0.0)
+
+    # ------------------------------------------------------------------ aggregates
+    def active_count(self) -> int:
+        """Active customers (kept up to date as customers join and leave)."""
+        return self.n_active
+
+    def revenue_monthly_active(self) -> float:
+        """Monthly revenue of the active customers (currency units a month)."""
+        return self._rev_total
+
+    def recount(self) -> None:
+        """Recompute the running totals from the columns (guards float drift)."""
+        n = self.n_used
+        act = self.active[:n]
+        self.n_active = int(act.sum())
+        self._rev_total = float(self.revenue_monthly[:n].sum(where=act, dtype=np.float64))
+        self._rate_total = float(self.issue_rate[:n].sum(where=act, dtype=np.float64))
+
+    def nps(self) -> float:
+        """True NPS (-100..100) from loyalty: promoters >= 0.8, detractors < 0.6."""
+        n = self.n_used
+        act = self.active[:n]
+        if not act.any():
+            return 0.0
+        loy = self.loyalty[:n][act]
+        return float(100.0 * ((loy >= 0.8).mean() - (loy < 0.6).mean()))

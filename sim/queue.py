@@ -1,0 +1,224 @@
+"""The phone queue: an FCFS multi-server queue with abandonment, in continuous time.
+
+One call of :func:`simulate_day` runs one working day of the phone channel.  Calls join
+the queue in time order; each is served first-come-first-served by the agent who has
+been idle longest, or abandons when its wait would exceed its patience.  Because the
+discipline is FCFS, a call's wait is fully determined when it joins: it starts at the
+earliest time a server frees up (the "virtual waiting time" of the queue), so a heap of
+server free times processes a day in O(calls x log agents).  An abandoning call never
+takes a server, so later calls are unaffected, exactly as in the M/M/n+G model.
+
+A handled call can end in four ways, decided by the serving agent's policy levers:
+handled to the end, transferred (it re-joins the queue for a second agent after
+``transfer_s``), hung up on (a "dump"), or pushed to the web.  Transfers re-join the
+queue in time order with the fresh arrivals (merge of two sorted streams).
+
+The kernel is compiled with numba (``cache=True``); it takes pre-drawn random numbers
+from the model's seeded generator, so it is deterministic.  Times are seconds since the
+day's opening.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+from numba import njit
+
+#: Leg outcomes (``kind`` arrays).
+ABANDONED = 0
+HANDLED = 1
+TRANSFERRED = 2
+HUNG_UP = 3
+WEB_PUSHED = 4
+NOT_REACHED = -1
+
+
+@njit(cache=True)
+def _simulate_day(
+    arrival_s,  # float64[n] join times, sorted ascending
+    patience_s,  # float64[n] patience for the first wait (inf = never abandons)
+    patience2_s,  # float64[n] patience for the wait after a transfer
+    work_s,  # float64[n] handling needed by the issue, seconds at speed 1
+    needs_transfer,  # bool[n] the issue genuinely needs another agent
+    hard,  # bool[n] the issue counts as hard (candidate for dumping)
+    u_dump,  # float64[n] uniform draw for the dump decision
+    u_hang,  # float64[n] uniform draw: a dump is a hang-up rather than a transfer
+    u_push,  # float64[n] uniform draw for the web-push decision
+    n_servers,  # int number of agents on duty
+    time_mult,  # float64[m] per agent: seconds per second of needed work
+    extra_s,  # float64[m] per agent: courtesy seconds added to a full handling
+    dump_prob,  # float64[m] per agent: probability of dumping a hard call
+    push_prob,  # float64[m] per agent: probability of pushing a caller to the web
+    hangup_share,  # float share of dumps that are hang-ups
+    transfer_s,  # float seconds spent before a transfer, hang-up or web push
+    kind1,
+    server1,
+    start1,
+    end1,
+    kind2,
+    server2,
+    start2,
+    end2,
+    busy_s,  # float64[m] out: busy seconds per agent
+):
+    n = arrival_s.shape[0]
+    servers = [(0.0, 0)]
+    servers.pop()
+    for j in range(n_servers):
+        servers.append((0.0, j))
+    heapq.heapify(servers)
+    # re-entries after a transfer: (join time, call index)
+    reentry = [(0.0, 0)]
+    reentry.pop()
+    i = 0
+    while i < n or len(reentry) > 0:
+        take_reentry = len(reentry) > 0 and (i >= n or reentry[0][0] < arrival_s[i])
+        if take_reentry:
+            join, c = heapq.heappop(reentry)
+            free_t, j = servers[0]
+            start = free_t if free_t > join else join
+            if start - join > patience2_s[c]:
+                kind2[c] = ABANDONED
+                start2[c] = join + patience2_s[c]
+                end2[c] = start2[c]
+                continue
+            heapq.heappop(servers)
+            dur = work_s[c] * time_mult[j] + extra_s[j]
+            kind2[c] = HANDLED
+            server2[c] = j
+            start2[c] = start
+            end2[c] = start + dur
+            busy_s[j] += dur
+            heapq.heappush(servers, (start + dur, j))
+            continue
+        c = i
+        i += 1
+        join = arrival_s[c]
+        free_t, j = servers[0]
+        start = free_t if free_t > join else join
+        if start - join > patience_s[c]:
+            kind1[c] = ABANDONED
+            start1[c] = join + patience_s[c]
+            end1[c] = start1[c]
+            continue
+        heapq.heappop(servers)
+        start1[c] = start
+        server1[c] = j
+        if needs_transfer[c] or (hard[c] and u_dump[c] < dump_prob[j]):
+            dur = transfer_s
+            if (not needs_transfer[c]) and u_hang[c] < hangup_share:
+                kind1[c] = HUNG_UP
+            else:
+                kind1[c] = TRANSFERRED
+                heapq.heappush(reentry, (start + dur, c))
+        elif u_push[c] < push_prob[j]:
+            dur = transfer_s
+            kind1[c] = WEB_PUSHED
+        else:
+            dur = work_s[c] * time_mult[j] + extra_s[j]
+            kind1[c] = HANDLED
+        end1[c] = start + dur
+        busy_s[j] += dur
+        heapq.heappush(servers, (start + dur, j))
+
+
+class DayResult:
+    """Per-call outcome arrays of one simulated day of the phone queue.
+
+    ``kind1/server1/start1/end1`` describe the first leg (the first agent), ``*2`` the
+    leg after a transfer (``kind2 == NOT_REACHED`` when there was none).  ``busy_s``
+    holds each agent's busy seconds.
+    """
+
+    __slots__ = (
+        "arrival_s",
+        "busy_s",
+        "end1",
+        "end2",
+        "kind1",
+        "kind2",
+        "server1",
+        "server2",
+        "start1",
+        "start2",
+    )  # fmt: skip
+
+    def __init__(self, n: int, m: int, arrival_s: np.ndarray) -> None:
+        self.arrival_s = arrival_s
+        self.kind1 = np.full(n, NOT_REACHED, np.int8)
+        self.server1 = np.full(n, -1, np.int64)
+        self.start1 = np.zeros(n)
+        self.end1 = np.zeros(n)
+        self.kind2 = np.full(n, NOT_REACHED, np.int8)
+        self.server2 = np.full(n, -1, np.int64)
+        self.start2 = np.zeros(n)
+        self.end2 = np.zeros(n)
+        self.busy_s = np.zeros(m)
+
+    @property
+    def wait1_s(self) -> np.ndarray:
+        """Wait before the first agent answered (or before abandoning), seconds."""
+        return self.start1 - self.arrival_s
+
+
+def simulate_day(
+    arrival_s: np.ndarray,
+    patience_s: np.ndarray,
+    work_s: np.ndarray,
+    time_mult: np.ndarray,
+    extra_s: np.ndarray | None = None,
+    *,
+    patience2_s: np.ndarray | None = None,
+    needs_transfer: np.ndarray | None = None,
+    hard: np.ndarray | None = None,
+    u_dump: np.ndarray | None = None,
+    u_hang: np.ndarray | None = None,
+    u_push: np.ndarray | None = None,
+    dump_prob: np.ndarray | None = None,
+    push_prob: np.ndarray | None = None,
+    hangup_share: float = 0.0,
+    transfer_s: float = 0.0,
+) -> DayResult:
+    """Run one day of the phone queue.
+
+    ``arrival_s`` must be sorted.  Agent arrays (``time_mult``, ``extra_s``,
+    ``dump_prob``, ``push_prob``) have one entry per agent on duty; the per-call
+    arrays one entry per call.  Optional arrays default to "no transfers, no dumps, no
+    web push, no courtesy", which makes the queue a plain M/G/n+G queue.
+    """
+    n = arrival_s.shape[0]
+    m = time_mult.shape[0]
+    if m < 1:
+        raise ValueError("the phone queue needs at least one agent on duty")
+    false_n = np.zeros(n, dtype=np.bool_)
+    ones_n = np.ones(n)
+    res = DayResult(n, m, arrival_s)
+    _simulate_day(
+        np.ascontiguousarray(arrival_s, dtype=np.float64),
+        np.ascontiguousarray(patience_s, dtype=np.float64),
+        np.ascontiguousarray(patience_s if patience2_s is None else patience2_s, np.float64),
+        np.ascontiguousarray(work_s, dtype=np.float64),
+        false_n if needs_transfer is None else needs_transfer,
+        false_n if hard is None else hard,
+        ones_n if u_dump is None else u_dump,
+        ones_n if u_hang is None else u_hang,
+        ones_n if u_push is None else u_push,
+        m,
+        np.ascontiguousarray(time_mult, dtype=np.float64),
+        np.zeros(m) if extra_s is None else np.ascontiguousarray(extra_s, np.float64),
+        np.zeros(m) if dump_prob is None else np.ascontiguousarray(dump_prob, np.float64),
+        np.zeros(m) if push_prob is None else np.ascontiguousarray(push_prob, np.float64),
+        float(hangup_share),
+        float(transfer_s),
+        res.kind1,
+        res.server1,
+        res.start1,
+        res.end1,
+        res.kind2,
+        res.server2,
+        res.start2,
+        res.end2,
+        res.busy_s,
+    )
+    return res

@@ -1,0 +1,124 @@
+"""The compensation scheme: from measured KPIs to each employee's bonus.
+
+Pay per period = salary + bonus.  The bonus at a full score is ``bonus_share`` of the
+period's salary; the score is the weighted sum of per-KPI scores (each between 0 and its
+``cap``), part individual and part team (``team_share``).  A KPI's credit is cancelled
+when its safety-net metric is worse than its limit; no bonus is paid below the quality
+gate; forced ranking removes the bonus of the bottom share; each gaming act detected by
+a quality audit costs ``audit_penalty`` of the full bonus (never more than the bonus).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from .config import KPIConfig, SchemeConfig
+
+#: Balanced-Scorecard perspective of each KPI (for the imbalance diagnostic).
+PERSPECTIVE = {
+    "aht": "internal_process",
+    "transfer": "internal_process",
+    "web_deflection": "financial",
+    "fcr": "customer",
+    "csat": "customer",
+    "quality": "learning_growth",
+}
+#: Safety-net metrics where a higher value is worse.
+HIGHER_IS_WORSE = {"repeat_rate", "complaint_rate"}
+
+
+def kpi_names(scheme: SchemeConfig) -> list[str]:
+    """Names of all KPIs a scheme can pay on."""
+    return [f.name for f in dataclasses.fields(scheme.kpis)]
+
+
+def score(values: np.ndarray, kpi: KPIConfig) -> np.ndarray:
+    """Score of measured KPI values under one KPI's curve, in [0, cap].
+
+    Linear: 0 at ``threshold``, 1 at ``stretch``; cliff: 1 when the target is met.
+    A missing value (no contacts this period) scores 0.
+    """
+    v = np.asarray(values, dtype=float)
+    if kpi.curve == "cliff":
+        met = v <= kpi.target if kpi.direction == "lower" else v >= kpi.target
+        s = met.astype(float)
+    else:
+        s = (v - kpi.threshold) / (kpi.stretch - kpi.threshold)
+    return np.nan_to_num(np.clip(s, 0.0, kpi.cap), nan=0.0)
+
+
+@dataclasses.dataclass
+class PayOutcome:
+    """Result of scoring one pay period (arrays have one entry per employee)."""
+
+    score: np.ndarray  # weighted score, 0..sum(weight x cap)
+    kpi_scores: dict[str, np.ndarray]  # per-KPI score before weights
+    bonus: np.ndarray  # currency units for the period, after gates and penalties
+    penalty: np.ndarray  # currency units lost to detected gaming
+    bottom: np.ndarray  # bool: in the forced-ranking bottom group
+    missed: np.ndarray  # share of paid weight that scored 0 (targets missed)
+
+
+def pay_period(
+    scheme: SchemeConfig,
+    measured: dict[str, np.ndarray],
+    safety: dict[str, np.ndarray],
+    quality: np.ndarray,
+    detected: np.ndarray,
+    salary_period: np.ndarray,
+    rng: np.random.Generator,
+) -> PayOutcome:
+    """Score the period's measured KPIs and compute each employee's bonus.
+
+    ``measured`` maps KPI name to per-employee values; ``safety`` maps safety-net
+    metric names to per-employee values; ``quality`` is the audit quality score;
+    ``detected`` the number of gaming acts the audits caught.
+    """
+    n = salary_period.shape[0]
+    total = np.zeros(n)
+    scores: dict[str, np.ndarray] = {}
+    missed = np.zeros(n)
+    wsum = 0.0
+    for name in kpi_names(scheme):
+        kpi: KPIConfig = getattr(scheme.kpis, name)
+        if kpi.weight <= 0:
+            continue
+        own = score(measured[name], kpi)
+        if kpi.safety_metric:
+            guard = safety[kpi.safety_metric]
+            bad = (
+                guard > kpi.safety_limit
+                if kpi.safety_metric in HIGHER_IS_WORSE
+                else (guard < kpi.safety_limit)
+            )
+            own = np.where(bad, 0.0, own)
+        team = np.full(n, own.mean()) if n else own
+        s = (1 - scheme.team_share) * own + scheme.team_share * team
+        scores[name] = s
+        total += kpi.weight * s
+        missed += kpi.weight * (own <= 0)
+        wsum += kpi.weight
+    full_bonus = scheme.bonus_share * salary_period
+    bonus = full_bonus * total
+    if scheme.quality_gate > 0:
+        bonus = np.where(quality < scheme.quality_gate, 0.0, bonus)
+    bottom = np.zeros(n, dtype=bool)
+    if scheme.forced_ranking and n > 1 and wsum > 0:
+        k = int(np.floor(scheme.forced_ranking_bottom * n))
+        if k > 0:
+            # ties broken at random so equal scorers share the risk
+            order = np.lexsort((rng.random(n), total))
+            bottom[order[:k]] = True
+            bonus = np.where(bottom, 0.0, bonus)
+    penalty = np.minimum(bonus, scheme.audit_penalty * full_bonus * detected)
+    bonus = bonus - penalty
+    return PayOutcome(
+        score=total,
+        kpi_scores=scores,
+        bonus=bonus,
+        penalty=penalty,
+        bottom=bottom,
+        missed=missed / wsum if wsum > 0 else missed,
+    )
