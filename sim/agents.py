@@ -26,8 +26,7 @@ class Employee(mesa.Agent):
     ``friendliness``, ``motivation`` (intrinsic care for the customer's outcome),
     ``integrity`` (personal cost of gaming) and ``morale``, all in [0, 1];
     ``salary_annual`` (currency units a year); ``policy`` (levers, see
-    ``sim/behavior.py``), ``reference``, ``baseline`` and ``spread`` (the learning
-    memory).
+    ``sim/behavior.py``) and ``reference`` (the policy it has settled on).
     """
 
     def __init__(
@@ -56,8 +55,6 @@ class Employee(mesa.Agent):
         self.intrinsic = intrinsic.copy()
         self.policy = intrinsic.copy()
         self.reference = intrinsic.copy()
-        self.baseline = math.nan  # running mean of the utility it gets (learning)
-        self.spread = 0.0  # running spread of its utility around that mean
         self.last_pay = 0.0
         self.warned = False
 

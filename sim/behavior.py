@@ -14,13 +14,14 @@ survey_steering    0-1        probability of withholding the survey from an unha
 web_push           0-1        probability of sending a caller to the website
 =================  =========  ===========================================================
 
-Adaptation (once per pay period, bounded rationality): each employee plays a trial
-policy (its reference policy plus a small random step), observes the utility it got —
-pay, intrinsic reward from the customers' *true* outcomes, effort cost and the moral cost
-of gaming weighted by its integrity — and moves its reference toward the trial when it
-did better than usual, away from it when worse (noisy hill-climbing).  With some
-probability it also moves toward the reference policy of a better-paid peer (imitation),
-so rewarded gaming spreads socially.
+Adaptation (once per pay period, bounded rationality): each employee looks back at a
+sample of the calls it took and asks what its period would have been worth — pay,
+intrinsic reward from the customers' *true* outcomes, effort, and the moral cost of
+gaming weighted by its integrity — had it nudged one lever up or down
+(``sim/hindsight.py``).  Each lever moves toward the nudge that would have paid more,
+by a noisy (logit) choice.  Habits fade slowly toward the intrinsic policy, and
+employees imitate better-paid peers, so rewarded gaming spreads socially.  Gaming
+levers are only considered when money rides on the numbers.
 Nothing here knows which KPIs are paid or how they are measured: gaming emerges only
 where the scheme's measured numbers reward it.
 """
@@ -42,18 +43,13 @@ LOWER = np.array([0.3, 0.0, 0.0, 0.0, 0.0, 0.0])
 UPPER = np.array([1.2, 1.0, 1.0, 1.0, 1.0, 1.0])
 #: Levers that are gaming acts (measured-only gains at the customer's expense).
 GAMING = np.array([False, False, True, True, True, True])
-#: Moral weight of each gaming lever (a web push is a milder act than a false code).
-MORAL_WEIGHT = np.array([0.0, 0.0, 1.0, 1.0, 1.0, 0.5])
+#: Moral weight of each gaming lever (steering a survey or pushing a caller to the web
+#: feels milder than hanging up on a customer or falsifying a record).
+MORAL_WEIGHT = np.array([0.0, 0.0, 1.0, 1.0, 0.5, 0.5])
 #: Thoroughness below this share of the needed time counts as a rushed contact.
-RUSHED_BELOW = 0.8
+RUSHED_BELOW = 0.9
 #: How much an imitation moves the reference policy toward the peer's.
 IMITATION_PULL = 0.5
-#: How far the reference moves toward a trial that was one "spread" better.
-LEARNING_RATE = 0.8
-#: Smallest utility spread used to judge a surprise (1% of salary).
-UTILITY_FLOOR = 0.01
-#: Bonus at stake (share of salary) from which gaming levers are explored fully.
-TEMPTATION_FULL = 0.05
 #: Visibility of peers' pay and numbers, by dashboard type (multiplies imitation).
 VISIBILITY = {"individual": 0.5, "shared": 1.0, "big_screen": 2.0}
 
@@ -85,6 +81,7 @@ def utility(
     pay_gain: np.ndarray,
     true_quality: np.ndarray,
     policy: np.ndarray,
+    intrinsic: np.ndarray,
     motivation: np.ndarray,
     integrity: np.ndarray,
     pay_weight: float,
@@ -97,11 +94,16 @@ def utility(
     ``pay_gain`` is the bonus net of penalties as a share of salary; ``true_quality``
     the share of its contacts that were truly resolved and truly satisfied (mean of
     true FCR and true CSAT), which the employee sees because it talks to the customer.
-    Effort costs thoroughness beyond the need and courtesy; gaming costs
+    Effort costs thoroughness beyond the need and courtesy away from one's natural
+    style (``intrinsic``: acting friendlier, or colder, than one is); gaming costs
     ``integrity x integrity_weight`` per unit of each gaming lever.
     """
-    effort = np.maximum(policy[:, THOROUGHNESS] - 1.0, 0.0) ** 2 + 0.5 * policy[:, COURTESY] ** 2
-    moral = (policy * MORAL_WEIGHT).sum(axis=1)
+    th0, c0 = intrinsic[..., THOROUGHNESS], intrinsic[..., COURTESY]
+    effort = (
+        np.maximum(policy[..., THOROUGHNESS] - th0, 0.0) ** 2
+        + 0.5 * (policy[..., COURTESY] - c0) ** 2
+    )
+    moral = (policy * MORAL_WEIGHT).sum(axis=-1)
     return (
         pay_weight * pay_gain
         + intrinsic_weight * motivation * true_quality
@@ -110,49 +112,55 @@ def utility(
     )
 
 
-def adapt(
+def choose(
     rng: np.random.Generator,
-    *,
-    played: np.ndarray,
     reference: np.ndarray,
-    baseline: np.ndarray,
-    spread: np.ndarray,
-    played_utility: np.ndarray,
+    cand: np.ndarray,
+    util: np.ndarray,
+    noise: float,
+) -> np.ndarray:
+    """Move each lever toward the nudge that would have paid more.
+
+    ``cand`` (n, 1 + 2 x levers, levers) holds the reference and each lever nudged up
+    and down (see ``sim/hindsight.py``); ``util`` (n, K) their hindsight utilities.
+    For every lever separately the employee picks "up", "stay" or "down" by a logit
+    choice with scale ``noise`` (bounded rationality: small differences are often
+    missed).  Employees with no calls to judge by keep their reference.
+    """
+    n, k = reference.shape
+    new = reference.copy()
+    ok = np.isfinite(util).all(axis=1)
+    for j in range(k):
+        opts = util[:, [0, 1 + 2 * j, 2 + 2 * j]]
+        z = (opts - opts.max(axis=1, keepdims=True)) / max(noise, 1e-12)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        u = rng.random(n)
+        pick = (u > p[:, 0]).astype(int) + (u > p[:, 0] + p[:, 1]).astype(int)
+        value = cand[np.arange(n), np.array([0, 1 + 2 * j, 2 + 2 * j])[pick], j]
+        new[:, j] = np.where(ok, value, reference[:, j])
+    return new
+
+
+def socialise(
+    rng: np.random.Generator,
+    reference: np.ndarray,
+    *,
     intrinsic: np.ndarray,
     integrity: np.ndarray,
     pay: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
-    step: float,
-    temptation: float,
     imitation_rate: float,
     habit_decay: float,
-    memory_decay: float,
     visibility: float,
     top_peer: int | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One period of learning for all employees at once (arrays: one row each).
-
-    An evolution-strategy hill-climb: the policy played this period was the reference
-    plus a random step; the reference moves toward that step when the period's utility
-    beat the employee's running baseline, away from it when it fell short, in
-    proportion to the surprise (in units of the utility's usual spread, at least
-    ``UTILITY_FLOOR``).  Then habits fade toward the intrinsic policy, some employees
-    imitate a better-paid peer, and a new random step is drawn.  Gaming levers are
-    only explored when money rides on the numbers (``temptation`` = bonus at stake),
-    timidly by the honest (scaled by 1 - integrity).
-
-    Returns ``(reference, baseline, spread, next_trial)``.
-    """
-    n, k = played.shape
-    surprise = played_utility - baseline
-    z = np.clip(surprise / np.maximum(spread, UTILITY_FLOOR), -2.0, 2.0)
-    reference = reference + LEARNING_RATE * z[:, None] * (played - reference)
-    baseline = baseline + memory_decay * surprise
-    spread = np.sqrt((1 - memory_decay) * spread**2 + memory_decay * surprise**2)
-    # Habits fade slowly toward one's own intrinsic way of working.
+) -> np.ndarray:
+    """Habits fade toward one's intrinsic way of working, and some employees move
+    toward the policy of a better-paid peer (the top scorer on a big screen); the
+    honest copy a peer's gaming only partly (scaled by 1 - integrity)."""
+    n = reference.shape[0]
     reference = reference + habit_decay * (intrinsic - reference)
-    # Imitation of a better-paid peer (the top scorer on a big screen).
     if n > 1 and imitation_rate > 0:
         imitate = rng.random(n) < min(1.0, imitation_rate * visibility)
         if top_peer is None:
@@ -164,13 +172,4 @@ def adapt(
         reference = np.where(
             imitate[:, None], reference + pull * (reference[peer] - reference), reference
         )
-    reference = np.clip(reference, lo, hi)
-    # Next trial: a random step on each lever.
-    scale = (
-        np.where(
-            GAMING[None, :], (1 - integrity)[:, None] * min(1.0, temptation / TEMPTATION_FULL), 1.0
-        )
-        * step
-    )
-    trial = np.clip(reference + rng.normal(0.0, 1.0, (n, k)) * scale, lo, hi)
-    return reference, baseline, spread, trial
+    return np.clip(reference, lo, hi)

@@ -218,8 +218,8 @@ class BehaviorConfig:
 
     adaptive: bool = True
     gaming: bool = True
-    # Standard deviation of an exploratory step on each lever per pay period.
-    learning_step: float = field(default=0.08, metadata=rng_(0.0, 1.0))
+    # Size of the nudge an employee considers on each lever per pay period.
+    learning_step: float = field(default=0.1, metadata=rng_(0.0, 1.0))
     # Probability per period of imitating a better-paid peer (x visibility).
     imitation_rate: float = field(default=0.3, metadata=rng_(0.0, 1.0))
     # Weight of pay (bonus share of salary) in an employee's utility.
@@ -233,8 +233,9 @@ class BehaviorConfig:
     # Share of the gap between a lever and its intrinsic level that closes per period
     # when nothing rewards it (habits decay slowly: Oliva & Sterman 2001).
     habit_decay: float = field(default=0.02, metadata=rng_(0.0, 1.0))
-    # Remembered utility fades by this share per period (so old luck is forgotten).
-    memory_decay: float = field(default=0.3, metadata=rng_(0.0, 1.0))
+    # Scale of the noise in judging which nudge would have paid more (utility units,
+    # i.e. share of salary): bounded rationality.
+    choice_noise: float = field(default=0.003, metadata=rng_(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- scheme
@@ -317,7 +318,7 @@ class SchemeConfig:
     # audit_penalty x the period's full bonus (capped at the bonus).
     audit_rate: float = field(default=0.02, metadata=rng_(0.0, 1.0))
     audit_detection: float = field(default=0.8, metadata=rng_(0.0, 1.0))
-    audit_penalty: float = field(default=0.05, metadata=rng_(0.0, 10.0))
+    audit_penalty: float = field(default=0.02, metadata=rng_(0.0, 10.0))
     # Gate: no bonus when the audit quality score is below this (0 = no gate).
     quality_gate: float = field(default=0.0, metadata=rng_(0.0, 1.0))
     # What employees see: their own numbers ("individual"), a ranking on the top-line

@@ -72,11 +72,12 @@ def measured_kpis(model: ContactCentreModel, slots: np.ndarray) -> dict[str, np.
 
 def close_period(model: ContactCentreModel, d: int) -> None:
     """Pay, morale, learning and records at the end of the pay period ending on day d."""
-    cfg, rng, sch = model.cfg, model.rng, model.scheme
+    cfg, sch = model.cfg, model.scheme
     e, b = cfg.employees, cfg.behavior
     staff = model.staff
     if not staff:
         model.seat_ledger.reset()
+        model.legs.clear()
         return
     slots = np.array([s.slot for s in staff])
     m = measured_kpis(model, slots)
@@ -114,6 +115,7 @@ def close_period(model: ContactCentreModel, d: int) -> None:
         pay_gain=pay.bonus / salary,
         true_quality=quality,
         policy=played,
+        intrinsic=np.array([s.intrinsic for s in staff]),
         motivation=motivation,
         integrity=integrity,
         pay_weight=b.pay_weight,
@@ -122,38 +124,9 @@ def close_period(model: ContactCentreModel, d: int) -> None:
         effort_weight=b.effort_weight,
     )
     if b.adaptive:
-        intrinsic = np.array([s.intrinsic for s in staff])
-        lo, hi = bh.bounds(b.gaming, intrinsic)
-        top = None
-        if sch.dashboard == "big_screen" and pay.score.max() > 0:
-            top = int(np.argmax(pay.score))
-        base = np.array([s.baseline for s in staff])
-        fresh = np.isnan(base)  # new hires and a new scheme: first period sets the baseline
-        base = np.where(fresh, u, base)
-        reference, base, spread, trial = bh.adapt(
-            rng,
-            played=played,
-            reference=np.array([s.reference for s in staff]),
-            baseline=base,
-            spread=np.array([s.spread for s in staff]),
-            played_utility=u,
-            intrinsic=intrinsic,
-            integrity=integrity,
-            pay=pay.bonus / salary,
-            lo=lo,
-            hi=hi,
-            step=b.learning_step,
-            temptation=sch.bonus_share,
-            imitation_rate=b.imitation_rate,
-            habit_decay=b.habit_decay,
-            memory_decay=b.memory_decay,
-            visibility=bh.VISIBILITY[sch.dashboard],
-            top_peer=top,
-        )
+        reference = _learn(model, staff, slots, m, pay, salary, motivation, integrity)
     else:
-        reference, trial = played, played
-        base = np.array([s.baseline for s in staff])
-        spread = np.array([s.spread for s in staff])
+        reference = played
     # ---- write back and record
     total_bonus = float(pay.bonus.sum())
     model.ledger.current["cost_bonus"] = model.ledger.current.get("cost_bonus", 0.0) + total_bonus
@@ -200,12 +173,75 @@ def close_period(model: ContactCentreModel, d: int) -> None:
         s.last_pay = float(pay.bonus[i] / salary[i])
         s.warned = bool(pay.bottom[i])
         s.reference = reference[i].copy()
-        s.baseline = float(base[i])
-        s.spread = float(spread[i])
-        s.policy = trial[i].copy()
+        s.policy = reference[i].copy()
     model.pay_history.append(total_bonus)
     model.seat_ledger.reset()
+    model.legs.clear()
     model._invalidate_staff()
+
+
+def _learn(
+    model: ContactCentreModel,
+    staff: list,
+    slots: np.ndarray,
+    m: dict[str, np.ndarray],
+    pay,
+    salary: np.ndarray,
+    motivation: np.ndarray,
+    integrity: np.ndarray,
+) -> np.ndarray:
+    """Hindsight learning (``sim/hindsight.py``) then habits and imitation."""
+    from . import hindsight
+    from .scheme import candidate_bonus
+
+    cfg, rng, sch, b = model.cfg, model.rng, model.scheme, model.cfg.behavior
+    reference = np.array([s.reference for s in staff])
+    intrinsic = np.array([s.intrinsic for s in staff])
+    lo, hi = bh.bounds(b.gaming, intrinsic)
+    explore = np.ones(len(bh.LEVERS), dtype=bool)
+    if sch.bonus_share <= 0:  # nothing to gain from the numbers: no temptation to game
+        explore[bh.GAMING] = False
+    cand = hindsight.candidates(reference, lo, hi, b.learning_step, explore)
+    legs = model.legs.sample(rng, slots)
+    cf = hindsight.replay(legs, cand, cfg, sch)
+    scale = m["contacts"][:, None] / np.where(cf["legs"] > 0, cf["legs"], 1.0)
+    measured = {k: cf[k] for k in ("aht", "fcr", "csat", "transfer", "web_deflection")}
+    measured["quality"] = cf["quality"]
+    safety = {k: cf[k] for k in ("repeat_rate", "fcr_no_repeat", "csat_random")}
+    safety["complaint_rate"] = np.broadcast_to(m["complaint_rate"][:, None], cf["aht"].shape)
+    safety["quality"] = cf["quality"]
+    bonus = candidate_bonus(
+        sch, measured, safety, cf["quality"], cf["detected"] * scale, salary, pay
+    )
+    util = bh.utility(
+        pay_gain=bonus / salary[:, None],
+        true_quality=cf["quality_true"],
+        policy=cand,
+        intrinsic=intrinsic[:, None, :],
+        motivation=motivation[:, None],
+        integrity=integrity[:, None],
+        pay_weight=b.pay_weight,
+        intrinsic_weight=b.intrinsic_weight,
+        integrity_weight=b.integrity_weight,
+        effort_weight=b.effort_weight,
+    )
+    reference = bh.choose(rng, reference, cand, util, b.choice_noise)
+    top = None
+    if sch.dashboard == "big_screen" and pay.score.max() > 0:
+        top = int(np.argmax(pay.score))
+    return bh.socialise(
+        rng,
+        reference,
+        intrinsic=intrinsic,
+        integrity=integrity,
+        pay=pay.bonus / salary,
+        lo=lo,
+        hi=hi,
+        imitation_rate=b.imitation_rate,
+        habit_decay=b.habit_decay,
+        visibility=bh.VISIBILITY[sch.dashboard],
+        top_peer=top,
+    )
 
 
 def _pay(model: ContactCentreModel, m: dict[str, np.ndarray], salary: np.ndarray):

@@ -20,20 +20,25 @@ import numpy as np
 from . import behavior as bh
 from .agents import Employee
 from .config import Config, SchemeConfig
+from .handling import (
+    AGENT_OFFER_RATE,
+    ANSWER_NOISE,
+    BAD,
+    BEG_LIFT,
+    GUESS_NOISE,
+    RANDOM_SURVEY_RATE,
+    TOP2,
+    effort,
+    experience_answered,
+    experience_lost,
+    p_resolve,
+    response_p,
+)
+from .hindsight import LegMemory
 from .ledger import DayLedger, SeatLedger
 from .population import DAYS_PER_YEAR, Customers, beta
 from .queue import ABANDONED, HANDLED, HUNG_UP, TRANSFERRED, WEB_PUSHED, simulate_day
 
-#: Experience score (0-10 latent satisfaction) at or above which a contact is top-2-box.
-TOP2 = 7.5
-#: Experience score below which a contact is a "bad experience" (churn and complaints).
-BAD = 4.0
-#: Share of answered calls in the company's random relationship survey.
-RANDOM_SURVEY_RATE = 0.10
-#: Share of answered calls an agent offers the post-call survey to (agent_offered).
-AGENT_OFFER_RATE = 0.5
-#: Noise (experience points) between a customer's experience and their survey answer.
-ANSWER_NOISE = 0.7
 #: Days after a contact within which a new contact counts as a repeat (FCR no_repeat_7d).
 REPEAT_WINDOW_DAYS = 7
 
@@ -98,6 +103,7 @@ class ContactCentreModel(mesa.Model):
             self.seats[slot] = self._new_employee(slot, initial=True)
         self.pending: dict[int, list[Contacts]] = {}
         self.seat_ledger = SeatLedger(n)
+        self.legs = LegMemory()
         self.period = 0
         self.period_start = 0
         self.ledger = DayLedger()
@@ -268,10 +274,10 @@ class ContactCentreModel(mesa.Model):
         p = ch.web_success_base * c.digital_skill[web.cust] * web.cx**-0.5
         ok = rng.random(m) < np.clip(p, 0.0, 0.95)
         xp = np.empty(m)
-        effort = np.empty(m)
+        web_effort = np.empty(m)
         noise = rng.normal(0.0, 1.0, m)
         xp[ok] = 7.8 - 0.4 * web.carry[ok] + noise[ok]
-        effort[ok] = 1.5 + web.carry[ok]
+        web_effort[ok] = 1.5 + web.carry[ok]
         fail = ~ok
         if ch.phone_number_visible:
             escalate = fail
@@ -281,14 +287,14 @@ class ContactCentreModel(mesa.Model):
             escalate = fail & finds
             give_up = fail & ~finds
         xp[escalate] = 4.5 - 0.4 * web.carry[escalate] + noise[escalate]
-        effort[escalate] = 3.0 + web.carry[escalate]
+        web_effort[escalate] = 3.0 + web.carry[escalate]
         xp[give_up] = 2.0 + 0.5 * noise[give_up]
-        effort[give_up] = 6.0 + web.carry[give_up]
-        effort = np.clip(effort, 1.0, 7.0)
+        web_effort[give_up] = 6.0 + web.carry[give_up]
+        web_effort = np.clip(web_effort, 1.0, 7.0)
         row["web_resolved"] = int(ok.sum())
         row["web_escalated"] = int(escalate.sum())
         row["give_ups"] = int(give_up.sum())
-        self._experience(web.cust, xp, effort, d, row, web.attempt, give_up=give_up)
+        self._experience(web.cust, xp, web_effort, d, row, web.attempt, give_up=give_up)
         # Failed web users call: today when the number is visible; after searching for
         # it (next day, angrier) when it is hidden.
         esc = web.take(escalate)
@@ -334,6 +340,7 @@ class ContactCentreModel(mesa.Model):
         work = h.mean_s * calls.cx
         hard = calls.cx > h.hard_complexity
         theta = pol[:, bh.THOROUGHNESS]
+        u_dump, u_hang, u_push = rng.random(k), rng.random(k), rng.random(k)
         res = simulate_day(
             arrival,
             pat,
@@ -343,9 +350,9 @@ class ContactCentreModel(mesa.Model):
             patience2_s=pat2,
             needs_transfer=calls.needs_transfer,
             hard=hard,
-            u_dump=rng.random(k),
-            u_hang=rng.random(k),
-            u_push=rng.random(k),
+            u_dump=u_dump,
+            u_hang=u_hang,
+            u_push=u_push,
             dump_prob=pol[:, bh.DUMP],
             push_prob=pol[:, bh.WEB_PUSH],
             hangup_share=h.hangup_share,
@@ -366,57 +373,41 @@ class ContactCentreModel(mesa.Model):
         # ---- true ledger: resolution
         fs = np.where(final_srv >= 0, final_srv, 0)
         th_f = theta[fs]
-        p_res = (
-            skill[fs]
-            * np.minimum(1.0, th_f) ** h.rush_penalty_exponent
-            * calls.cx**-h.complexity_penalty
-        )
-        resolved = handled & (rng.random(k) < np.clip(p_res, 0.0, 0.98))
+        u_res = rng.random(k)
+        resolved = handled & (u_res < p_resolve(skill[fs], th_f, calls.cx, h))
         rushed = handled & (th_f < bh.RUSHED_BELOW)
         # ---- measured ledger: disposition code
+        u_code = rng.random(k)
         coded_by = (handled | hung) & (final_srv >= 0)
-        false_code = coded_by & ~resolved & (rng.random(k) < pol[fs, bh.FALSE_CODING])
+        false_code = coded_by & ~resolved & (u_code < pol[fs, bh.FALSE_CODING])
         coded = resolved | false_code
         # ---- experience and effort (true)
         courtesy = np.where(handled, pol[fs, bh.COURTESY], 0.0)
-        wmin = np.minimum(wait / 120.0, 3.0)
         extra = np.minimum(calls.attempt - 1, 3)
-        xp = np.where(
-            answered & ~lost2,
-            6.3
-            + 2.7 * resolved
-            - 0.6 * extra
-            - 0.8 * wmin
-            - 0.6 * transferred
-            - 2.0 * hung
-            - 1.0 * pushed
-            + 1.2 * courtesy
-            - 0.4 * calls.carry,
-            4.0 - 0.5 * wmin - 0.4 * calls.carry,
-        ) + rng.normal(0.0, 1.0, k)
-        effort = np.clip(
-            1.0
-            + calls.carry
-            + 1.0 * extra
-            + 1.5 * transferred
-            + 2.0 * hung
-            + 0.5 * pushed
-            + np.minimum(wait / 120.0, 2.0),
-            1.0,
-            7.0,
+        xp_noise = rng.normal(0.0, 1.0, k)
+        xp = (
+            np.where(
+                answered & ~lost2,
+                experience_answered(
+                    resolved, extra, wait, transferred, hung, pushed, courtesy, calls.carry
+                ),
+                experience_lost(wait, calls.carry),
+            )
+            + xp_noise
         )
+        eff = effort(extra, wait, transferred, hung, pushed, calls.carry)
         # ---- measured ledger: the agent-offered post-call survey (if the scheme uses it)
         owner = answered & ~lost2 & ~hung & (final_srv >= 0)
         agent_offered = sch.kpis.csat.definition == "agent_offered"
         if agent_offered:
-            answers = rng.random(k) < _response_p(c.survey_propensity[calls.cust], xp)
+            answers = rng.random(k) < response_p(c.survey_propensity[calls.cust], xp)
             steer = owner & (rng.random(k) < pol[fs, bh.SURVEY_STEERING])
-            looks_happy = xp + rng.normal(0.0, 0.5, k) >= TOP2
+            looks_happy = xp + rng.normal(0.0, GUESS_NOISE, k) >= TOP2
             offered = owner & (rng.random(k) < AGENT_OFFER_RATE)
             offered &= ~(steer & ~looks_happy)  # steering: unhappy customers not asked
             survey = offered & answers
             # steering also means asking for a top score
-            top2 = survey & (xp + rng.normal(0.0, ANSWER_NOISE, k) + 1.0 * steer >= TOP2)
+            top2 = survey & (xp + rng.normal(0.0, ANSWER_NOISE, k) + BEG_LIFT * steer >= TOP2)
             steer_act = steer
         else:
             offered = survey = top2 = steer_act = np.zeros(k, bool)
@@ -494,9 +485,34 @@ class ContactCentreModel(mesa.Model):
             audited=int(audited.sum()),
             detected=int((det_final | det_first).sum()),
         )
+        # ---- memory of the period's calls, for the employees' hindsight
+        h1 = answered
+        h2 = res.kind2 == HANDLED
+        s1h, s2h = res.server1[h1], res.server2[h2]
+        prop = c.survey_propensity[calls.cust].astype(np.float64)
+        for mask, srv, second, w in ((h1, s1h, False, wait1), (h2, s2h, True, wait)):
+            self.legs.add(
+                seat=slots[srv],
+                second=np.full(srv.shape[0], second),
+                needs_transfer=calls.needs_transfer[mask],
+                hard=hard[mask],
+                cx=calls.cx[mask],
+                u_dump=u_dump[mask],
+                u_hang=u_hang[mask],
+                u_push=u_push[mask],
+                u_res=u_res[mask],
+                u_code=u_code[mask],
+                wait_s=w[mask],
+                extra=extra[mask],
+                carry=calls.carry[mask],
+                xp_noise=xp_noise[mask],
+                propensity=prop[mask],
+                skill=skill[srv],
+                speed=speed[srv],
+            )
         # ---- follow-ups: pushed callers go to the web, unresolved callers come back
         complained, rnd_survey, rnd_top2 = self._experience(
-            calls.cust, xp, effort, d, row, calls.attempt
+            calls.cust, xp, eff, d, row, calls.attempt
         )
         led.add(idx_slot, final_srv[owner & complained], "complaints")
         rs = owner & rnd_survey
@@ -537,7 +553,7 @@ class ContactCentreModel(mesa.Model):
         self,
         cust: np.ndarray,
         xp: np.ndarray,
-        effort: np.ndarray,
+        eff: np.ndarray,
         d: int,
         row: dict,
         attempt: np.ndarray,
@@ -555,7 +571,7 @@ class ContactCentreModel(mesa.Model):
         row["contacts"] = row.get("contacts", 0) + k
         row["repeat_contacts"] = row.get("repeat_contacts", 0) + int((attempt > 1).sum())
         row["xp_top2"] = row.get("xp_top2", 0) + int((xp >= TOP2).sum())
-        row["effort_sum"] = row.get("effort_sum", 0.0) + float(effort.sum())
+        row["effort_sum"] = row.get("effort_sum", 0.0) + float(eff.sum())
         row["bad_experiences"] = row.get("bad_experiences", 0) + int(bad.sum())
         comp_p = c.complaint_propensity[cust] * np.where(bad, 2.0, 0.05)
         if give_up is not None:
@@ -564,19 +580,19 @@ class ContactCentreModel(mesa.Model):
         row["complaints"] = row.get("complaints", 0) + int(complained.sum())
         # the company's random relationship survey samples every kind of contact
         sampled = rng.random(k) < RANDOM_SURVEY_RATE
-        rnd = sampled & (rng.random(k) < _response_p(c.survey_propensity[cust], xp))
+        rnd = sampled & (rng.random(k) < response_p(c.survey_propensity[cust], xp))
         rnd_top2 = rnd & (xp + rng.normal(0.0, ANSWER_NOISE, k) >= TOP2)
         row["rnd_sampled"] = row.get("rnd_sampled", 0) + int(sampled.sum())
         row["rnd_surveys"] = row.get("rnd_surveys", 0) + int(rnd.sum())
         row["rnd_top2"] = row.get("rnd_top2", 0) + int(rnd_top2.sum())
-        loy = c.loyalty[cust] + 0.015 * (xp - 6.5) - 0.01 * (effort - 2.0)
+        loy = c.loyalty[cust] + 0.015 * (xp - 6.5) - 0.01 * (eff - 2.0)
         c.loyalty[cust] = np.clip(loy, 0.0, 1.0).astype(np.float32)
         c.schedule_churn(cust, d)
         # churn spike after a bad experience (PwC 2018), rising with repeated bad ones
         bc = c.bad_count[cust]
         cap = min(1.0, 3.5 * cfg.churn_after_bad)
         p = np.where(bad, np.minimum(cap, cfg.churn_after_bad * (1.0 + bc)), 0.0)
-        p = p + cfg.churn_effort_sensitivity * (effort - 1.0) / 6.0
+        p = p + cfg.churn_effort_sensitivity * (eff - 1.0) / 6.0
         leave = rng.random(k) < p
         c.bad_count[cust] = bc + bad
         if leave.any():
@@ -636,10 +652,9 @@ class ContactCentreModel(mesa.Model):
 
     # ------------------------------------------------------------------ pay periods
     def _rollout(self, proposal: SchemeConfig) -> None:
-        """Replace the scheme; employees' remembered utilities no longer apply."""
+        """Replace the scheme from today on."""
         self.scheme = proposal
-        for emp in self.staff:
-            emp.baseline = math.nan
+        # employees keep their habits; they learn the new scheme from hindsight
 
     def _end_period(self, d: int) -> None:
         from .employees import close_period
@@ -652,12 +667,6 @@ class ContactCentreModel(mesa.Model):
         """Run until ``cfg.days`` working days have been simulated."""
         while self.running:
             self.step()
-
-
-def _response_p(propensity: np.ndarray, xp: np.ndarray) -> np.ndarray:
-    """Probability of answering a survey: the customer's propensity, raised for
-    extreme experiences (response bias: the delighted and the furious answer more)."""
-    return np.clip(propensity * (1.0 + 0.5 * np.abs(xp - 6.5) / 3.0), 0.0, 1.0)
 
 
 def _intraday_cdf(cfg: Config):

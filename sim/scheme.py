@@ -59,6 +59,8 @@ class PayOutcome:
     penalty: np.ndarray  # currency units lost to detected gaming
     bottom: np.ndarray  # bool: in the forced-ranking bottom group
     missed: np.ndarray  # share of paid weight that scored 0 (targets missed)
+    own_scores: dict[str, np.ndarray]  # per-KPI own score (before the team share)
+    cutoff: float  # forced ranking: a total score at or below this is in the bottom
 
 
 def pay_period(
@@ -79,24 +81,15 @@ def pay_period(
     n = salary_period.shape[0]
     total = np.zeros(n)
     scores: dict[str, np.ndarray] = {}
+    owns: dict[str, np.ndarray] = {}
     missed = np.zeros(n)
     wsum = 0.0
-    for name in kpi_names(scheme):
-        kpi: KPIConfig = getattr(scheme.kpis, name)
-        if kpi.weight <= 0:
-            continue
-        own = score(measured[name], kpi)
-        if kpi.safety_metric:
-            guard = safety[kpi.safety_metric]
-            bad = (
-                guard > kpi.safety_limit
-                if kpi.safety_metric in HIGHER_IS_WORSE
-                else (guard < kpi.safety_limit)
-            )
-            own = np.where(bad, 0.0, own)
+    for name, kpi in _paid(scheme):
+        own = _own_score(name, kpi, measured, safety)
         team = np.full(n, own.mean()) if n else own
         s = (1 - scheme.team_share) * own + scheme.team_share * team
         scores[name] = s
+        owns[name] = own
         total += kpi.weight * s
         missed += kpi.weight * (own <= 0)
         wsum += kpi.weight
@@ -105,12 +98,14 @@ def pay_period(
     if scheme.quality_gate > 0:
         bonus = np.where(quality < scheme.quality_gate, 0.0, bonus)
     bottom = np.zeros(n, dtype=bool)
+    cutoff = -np.inf
     if scheme.forced_ranking and n > 1 and wsum > 0:
         k = int(np.floor(scheme.forced_ranking_bottom * n))
         if k > 0:
             # ties broken at random so equal scorers share the risk
             order = np.lexsort((rng.random(n), total))
             bottom[order[:k]] = True
+            cutoff = float(total[order[k - 1]])
             bonus = np.where(bottom, 0.0, bonus)
     penalty = np.minimum(bonus, scheme.audit_penalty * full_bonus * detected)
     bonus = bonus - penalty
@@ -121,4 +116,62 @@ def pay_period(
         penalty=penalty,
         bottom=bottom,
         missed=missed / wsum if wsum > 0 else missed,
+        own_scores=owns,
+        cutoff=cutoff,
     )
+
+
+def _paid(scheme: SchemeConfig) -> list[tuple[str, KPIConfig]]:
+    """The KPIs the scheme pays on (weight > 0), in declaration order."""
+    out = []
+    for name in kpi_names(scheme):
+        kpi: KPIConfig = getattr(scheme.kpis, name)
+        if kpi.weight > 0:
+            out.append((name, kpi))
+    return out
+
+
+def _own_score(
+    name: str, kpi: KPIConfig, measured: dict[str, np.ndarray], safety: dict[str, np.ndarray]
+) -> np.ndarray:
+    """A KPI's own score, cancelled where its safety-net metric is worse than its limit."""
+    own = score(measured[name], kpi)
+    if kpi.safety_metric:
+        guard = safety[kpi.safety_metric]
+        if kpi.safety_metric in HIGHER_IS_WORSE:
+            bad = guard > kpi.safety_limit
+        else:
+            bad = guard < kpi.safety_limit
+        own = np.where(bad, 0.0, own)
+    return own
+
+
+def candidate_bonus(
+    scheme: SchemeConfig,
+    measured: dict[str, np.ndarray],
+    safety: dict[str, np.ndarray],
+    quality: np.ndarray,
+    detected: np.ndarray,
+    salary_period: np.ndarray,
+    actual: PayOutcome,
+) -> np.ndarray:
+    """The bonus each employee would have earned under each candidate policy.
+
+    Arrays have shape (n, K); everyone else's numbers are held at their actual values,
+    so the team share moves by 1/n of one's own change and the forced-ranking cutoff is
+    the actual one.  Same rules as :func:`pay_period`.
+    """
+    n = salary_period.shape[0]
+    total = np.zeros(quality.shape)
+    for name, kpi in _paid(scheme):
+        own = _own_score(name, kpi, measured, safety)
+        actual_own = actual.own_scores[name]
+        team = actual_own.mean() + (own - actual_own[:, None]) / n
+        total += kpi.weight * ((1 - scheme.team_share) * own + scheme.team_share * team)
+    full_bonus = (scheme.bonus_share * salary_period)[:, None]
+    bonus = full_bonus * total
+    if scheme.quality_gate > 0:
+        bonus = np.where(quality < scheme.quality_gate, 0.0, bonus)
+    if scheme.forced_ranking:
+        bonus = np.where(total <= actual.cutoff, 0.0, bonus)
+    return bonus - np.minimum(bonus, scheme.audit_penalty * full_bonus * detected)

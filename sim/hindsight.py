@@ -1,0 +1,189 @@
+"""Hindsight: what an employee's period would have looked like under another policy.
+
+Employees learn "toward what would have paid more" (MODEL.md).  At the end of a pay
+period each employee replays a sample of the calls it actually took — the same
+customers, issues, waits and random draws (common random numbers) — under a few
+alternative policies (one lever nudged up or down), and scores each alternative with
+the *real* measurement rules and the *real* scheme.  Nothing here knows which KPIs are
+paid: an alternative looks better only because the scheme's scoring of the measured
+numbers says so, or because the customers' true outcomes (which the employee cares
+about in proportion to its intrinsic motivation) improve.
+
+Calls are replayed with the formulas of ``sim/handling.py``; survey answers, which are
+rare per employee, enter as their expected values.  The queue itself is held fixed
+(an employee's own policy barely moves the waits of its customers).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.special import ndtr
+
+from . import behavior as bh
+from .handling import (
+    AGENT_OFFER_RATE,
+    ANSWER_NOISE,
+    BEG_LIFT,
+    GUESS_NOISE,
+    RANDOM_SURVEY_RATE,
+    TOP2,
+    experience_answered,
+    p_resolve,
+    response_p,
+)
+
+if TYPE_CHECKING:
+    from .config import Config, SchemeConfig
+
+#: Per-leg facts kept for hindsight.
+LEG_FIELDS = (
+    "seat", "second", "needs_transfer", "hard", "cx", "u_dump", "u_hang", "u_push",
+    "u_res", "u_code", "wait_s", "extra", "carry", "xp_noise", "propensity", "skill",
+    "speed",
+)  # fmt: skip
+#: Calls per employee replayed at the end of a period (bounded memory and attention).
+SAMPLE_PER_EMPLOYEE = 100
+
+
+class LegMemory:
+    """The call legs answered during the current pay period (all employees)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[dict[str, np.ndarray]] = []
+
+    def add(self, **legs: np.ndarray) -> None:
+        self.chunks.append(legs)
+
+    def clear(self) -> None:
+        self.chunks.clear()
+
+    def sample(self, rng: np.random.Generator, seats: np.ndarray) -> dict[str, np.ndarray]:
+        """Up to ``SAMPLE_PER_EMPLOYEE`` random legs of each seat in ``seats``, with
+        ``emp`` = the seat's position in ``seats``."""
+        if not self.chunks:
+            return {f: np.empty(0) for f in (*LEG_FIELDS, "emp")}
+        legs = {f: np.concatenate([c[f] for c in self.chunks]) for f in LEG_FIELDS}
+        pos = np.full(int(max(legs["seat"].max(), seats.max())) + 1, -1)
+        pos[seats] = np.arange(seats.shape[0])
+        emp = pos[legs["seat"]]
+        # random priority within each employee; keep the first SAMPLE_PER_EMPLOYEE
+        order = np.lexsort((rng.random(emp.shape[0]), emp))
+        emp_sorted = emp[order]
+        start = np.searchsorted(emp_sorted, emp_sorted, side="left")
+        rank = np.arange(emp_sorted.shape[0]) - start
+        keep = order[(rank < SAMPLE_PER_EMPLOYEE) & (emp_sorted >= 0)]
+        out = {f: legs[f][keep] for f in LEG_FIELDS}
+        out["emp"] = emp[keep]
+        return out
+
+
+def candidates(
+    reference: np.ndarray, lo: np.ndarray, hi: np.ndarray, step: float, explore: np.ndarray
+) -> np.ndarray:
+    """Policies to compare, shape (n, 1 + 2 x levers, levers): the reference, then each
+    lever nudged up and down by ``step`` (within bounds).  Levers with ``explore``
+    False are not nudged (their candidates equal the reference)."""
+    k = reference.shape[1]
+    cand = np.repeat(reference[:, None, :], 1 + 2 * k, axis=1)
+    for j in range(k):
+        if not explore[j]:
+            continue
+        cand[:, 1 + 2 * j, j] = np.minimum(reference[:, j] + step, hi[:, j])
+        cand[:, 2 + 2 * j, j] = np.maximum(reference[:, j] - step, lo[:, j])
+    return cand
+
+
+def replay(
+    legs: dict[str, np.ndarray], cand: np.ndarray, cfg: Config, scheme: SchemeConfig
+) -> dict[str, np.ndarray]:
+    """Measured KPIs, safety metrics and true quality of each employee under each
+    candidate policy, arrays of shape (n, K), from its sampled legs."""
+    n, K, _ = cand.shape
+    h = cfg.handling
+    e = legs["emp"].astype(np.int64)
+    L = cand[e]  # (J, K, levers): each leg under each candidate of its employee
+    theta = L[..., bh.THOROUGHNESS]
+    courtesy_l = L[..., bh.COURTESY]
+    first = ~legs["second"].astype(bool)[:, None]
+    needs = legs["needs_transfer"].astype(bool)[:, None] & first
+    hard = legs["hard"].astype(bool)[:, None]
+    dumped = first & ~needs & hard & (legs["u_dump"][:, None] < L[..., bh.DUMP])
+    hung = dumped & (legs["u_hang"][:, None] < h.hangup_share)
+    transferred = needs | (dumped & ~hung)
+    pushed = first & ~needs & ~dumped & (legs["u_push"][:, None] < L[..., bh.WEB_PUSH])
+    handled = ~(transferred | hung | pushed)
+    owned = handled | pushed
+    work = h.mean_s * legs["cx"][:, None] / legs["speed"][:, None]
+    handle_s = np.where(handled, work * theta + courtesy_l * h.courtesy_max_s, h.transfer_handle_s)
+    cx = legs["cx"][:, None]
+    resolved = handled & (legs["u_res"][:, None] < p_resolve(legs["skill"][:, None], theta, cx, h))
+    false_code = (handled | hung) & ~resolved & (legs["u_code"][:, None] < L[..., bh.FALSE_CODING])
+    coded = resolved | false_code
+    courtesy = np.where(handled, courtesy_l, 0.0)
+    xp = (
+        experience_answered(
+            resolved,
+            legs["extra"][:, None],
+            legs["wait_s"][:, None],
+            transferred,
+            hung,
+            pushed,
+            courtesy,
+            legs["carry"][:, None],
+        )
+        + legs["xp_noise"][:, None]
+    )
+    # surveys as expected values
+    ans = response_p(legs["propensity"][:, None], xp) * owned
+    p_top = ndtr((xp - TOP2) / ANSWER_NOISE)
+    p_top_beg = ndtr((xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
+    p_looks = ndtr((xp - TOP2) / GUESS_NOISE)
+    steer = L[..., bh.SURVEY_STEERING] * owned
+    if scheme.kpis.csat.definition == "agent_offered":
+        surveys = ans * AGENT_OFFER_RATE * (steer * p_looks + (1 - steer))
+        top2 = ans * AGENT_OFFER_RATE * (steer * p_looks * p_top_beg + (1 - steer) * p_top)
+    else:
+        surveys = ans * RANDOM_SURVEY_RATE
+        top2 = surveys * p_top
+        steer = np.zeros_like(steer)
+    rnd = ans * RANDOM_SURVEY_RATE
+    rnd_top2 = rnd * p_top
+    rushed = handled & (theta < bh.RUSHED_BELOW)
+    acts = np.clip(false_code + (dumped | pushed) + rushed + steer, 0.0, 1.0)
+    within7 = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** 7
+    repeats = owned & ~resolved
+    repeats = repeats * cfg.customers.repeat_prob * within7
+
+    def per_emp(x: np.ndarray) -> np.ndarray:
+        out = np.zeros((n, K))
+        np.add.at(out, e, np.broadcast_to(x, (e.shape[0], K)).astype(float))
+        return out
+
+    legs_n = per_emp(np.ones((1, K)))
+    own_n = per_emp(owned)
+    sch = scheme
+    rep_rate = _div(per_emp(repeats), own_n)
+    detected = sch.audit_rate * sch.audit_detection * per_emp(acts)
+    return {
+        "aht": _div(per_emp(handle_s), legs_n),
+        "fcr": _div(per_emp(coded), own_n)
+        if sch.kpis.fcr.definition == "self_coded"
+        else 1.0 - rep_rate,
+        "csat": _div(per_emp(top2), per_emp(surveys)),
+        "transfer": _div(per_emp(transferred), legs_n),
+        "web_deflection": _div(per_emp(pushed), legs_n),
+        "quality": 1.0 - np.nan_to_num(_div(detected, sch.audit_rate * legs_n), nan=0.0),
+        "repeat_rate": rep_rate,
+        "fcr_no_repeat": 1.0 - rep_rate,
+        "csat_random": _div(per_emp(rnd_top2), per_emp(rnd)),
+        "detected": detected,
+        "quality_true": 0.5 * (_div(per_emp(resolved), own_n) + _div(per_emp(xp >= TOP2), own_n)),
+        "legs": legs_n,
+    }
+
+
+def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
