@@ -206,7 +206,7 @@ class ChannelsConfig:
     # With the number hidden, share of phone-first customers pushed to the web first.
     hidden_web_first_share: float = field(default=0.8, metadata=rng_(0.0, 1.0))
     # With the number hidden, probability that a failed web user finds the number.
-    hidden_find_prob: float = field(default=0.55, metadata=rng_(0.0, 1.0))
+    hidden_find_prob: float = field(default=0.7, metadata=rng_(0.0, 1.0))
     # Cost per web session (Gartner 2019: ~0.10).
     web_cost: float = field(default=0.10, metadata=rng_(0.0, 1e4))
 
@@ -227,7 +227,7 @@ class BehaviorConfig:
     # Weight of intrinsic motivation on the customer's true outcome.
     intrinsic_weight: float = field(default=0.3, metadata=rng_(0.0, 100.0))
     # Moral cost of a gaming act, per unit of gaming intensity x integrity.
-    integrity_weight: float = field(default=0.15, metadata=rng_(0.0, 100.0))
+    integrity_weight: float = field(default=0.2, metadata=rng_(0.0, 100.0))
     # Effort cost of thoroughness and courtesy (utility units).
     effort_weight: float = field(default=0.2, metadata=rng_(0.0, 100.0))
     # Share of the gap between a lever and its intrinsic level that closes per period
@@ -235,7 +235,7 @@ class BehaviorConfig:
     habit_decay: float = field(default=0.02, metadata=rng_(0.0, 1.0))
     # Scale of the noise in judging which nudge would have paid more (utility units,
     # i.e. share of salary): bounded rationality.
-    choice_noise: float = field(default=0.003, metadata=rng_(0.0, 1.0))
+    choice_noise: float = field(default=0.002, metadata=rng_(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- scheme
@@ -311,14 +311,18 @@ class SchemeConfig:
     kpis: KPIsConfig = field(default_factory=KPIsConfig)
     # Share of the bonus paid on team averages rather than own KPIs.
     team_share: float = field(default=0.0, metadata=rng_(0.0, 1.0))
-    # Forced ranking: the bottom share of the team loses its bonus and is warned.
+    # Forced ranking: the bottom share of the team loses its bonus and is warned; a
+    # second warning in a row means dismissal ("rank and yank").  The stake is what an
+    # employee would give (share of the period's salary) to stay out of the bottom.
     forced_ranking: bool = False
     forced_ranking_bottom: float = field(default=0.10, metadata=rng_(0.0, 1.0))
+    forced_ranking_dismiss: bool = True
+    forced_ranking_stake: float = field(default=0.15, metadata=rng_(0.0, 10.0))
     # Quality audits: share of contacts reviewed; each detected gaming act costs
     # audit_penalty x the period's full bonus (capped at the bonus).
     audit_rate: float = field(default=0.02, metadata=rng_(0.0, 1.0))
     audit_detection: float = field(default=0.8, metadata=rng_(0.0, 1.0))
-    audit_penalty: float = field(default=0.02, metadata=rng_(0.0, 10.0))
+    audit_penalty: float = field(default=0.05, metadata=rng_(0.0, 10.0))
     # Gate: no bonus when the audit quality score is below this (0 = no gate).
     quality_gate: float = field(default=0.0, metadata=rng_(0.0, 1.0))
     # What employees see: their own numbers ("individual"), a ranking on the top-line
@@ -415,7 +419,7 @@ def validate(cfg: Config) -> Config:
     if cfg.rollout_day is not None and cfg.proposal is None:
         raise ConfigError(
             f"rollout_day={cfg.rollout_day} needs a proposal scheme: set proposal "
-            "(e.g. +proposal=aht_pay) or rollout_day=null"
+            "(e.g. +scheme@proposal=aht_pay) or rollout_day=null"
         )
     if cfg.employees.salary_experienced_annual < cfg.employees.salary_novice_annual:
         raise ConfigError(
@@ -480,7 +484,29 @@ def to_config(cfg: DictConfig | Config) -> Config:
         raise ConfigError(_clean_hydra_message(exc)) from None
     if not isinstance(obj, Config):
         obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
+    extra = _extra_keys(cfg, obj)
+    if extra:
+        # keys added with `+key=value` are kept by Hydra but dropped by to_object
+        raise ConfigError(
+            f"unknown config key {extra[0]!r}: check the spelling "
+            "(`kpisim run --cfg job` prints every key)"
+        )
     return validate(obj)
+
+
+def _extra_keys(node: Any, obj: Any, prefix: str = "") -> list[str]:
+    """Dotted keys of a composed config that the dataclass schema does not have."""
+    if not isinstance(node, DictConfig) or not dataclasses.is_dataclass(obj):
+        return []
+    names = {f.name for f in dataclasses.fields(obj)}
+    out: list[str] = []
+    for k in node:
+        key = f"{prefix}{k}"
+        if k not in names:
+            out.append(key)
+        else:
+            out.extend(_extra_keys(node[k], getattr(obj, str(k)), key + "."))
+    return out
 
 
 def load_config(scenario: str = "baseline", overrides: list[str] | None = None) -> Config:
@@ -491,6 +517,11 @@ def load_config(scenario: str = "baseline", overrides: list[str] | None = None) 
     validated :class:`Config`; raises :class:`ConfigError` on bad input.
     """
     overrides = list(overrides or [])
+    for ov in overrides:
+        key = str(ov).split("=", 1)[0].lstrip("+~")
+        has_value = "=" in str(ov) or str(ov).startswith("~")  # ~key deletes a key
+        if not isinstance(ov, str) or not has_value or not key.strip():
+            raise ConfigError(f"malformed override {ov!r}: overrides take the form key=value")
     known = available_scenarios()
     if scenario not in known:
         raise ConfigError(
@@ -538,6 +569,13 @@ def _clean_hydra_message(exc: BaseException) -> str:
         ]
         options = [o for o in options if not o.endswith("_schema")]
         return f"unknown config option {group!r}: choose one of {', '.join(options)}"
+    if "is not a subclass of" in full and full_key:
+        return (
+            f"{full_key} is a group of keys, not a value: set its keys instead "
+            f"(e.g. {full_key}.<key>=value; `kpisim run --cfg job` prints every key)"
+        )
+    if "is not Optional" in full and full_key:
+        return f"{full_key}=null is not allowed: {full_key} needs a value"
     if "Error parsing override" in full:
         return f"{lines[0]}: overrides take the form key=value"
     head = lines[0] if lines else type(exc).__name__

@@ -87,8 +87,10 @@ def close_period(model: ContactCentreModel, d: int) -> None:
     # ---- morale: pay vs expectation, fairness, workload, abuse, missed targets
     expected_bonus = 0.5 * sch.bonus_share * salary
     pay_c = np.clip((pay.bonus - expected_bonus) / (0.1 * salary), -1.0, 1.0)
-    # fairness: being put in the forced-ranking bottom, and unequal pay for similar work
-    fair_c = -np.where(pay.bottom, 1.0, 0.0) - min(1.0, 5.0 * gini(salary + pay.bonus))
+    # fairness: being put in the forced-ranking bottom (and, for everyone, the fear of
+    # it: three times the share at risk), and unequal pay for similar work
+    fear = 3.0 * sch.forced_ranking_bottom if sch.forced_ranking else 0.0
+    fair_c = -np.where(pay.bottom, 1.0, 0.0) - fear - min(1.0, 5.0 * gini(salary + pay.bonus))
     work_c = -np.clip((m["occupancy"] - e.occupancy_comfort) / 0.15, 0.0, 1.0)
     abuse_c = -np.clip(m["abuse_rate"] / 0.3, 0.0, 1.0)
     target_c = -pay.missed * (sch.bonus_share > 0)
@@ -110,7 +112,10 @@ def close_period(model: ContactCentreModel, d: int) -> None:
     # Burnout erodes care for the customer (Maslach's depersonalisation): intrinsic
     # motivation counts in proportion to morale (relative to a healthy 0.6).
     motivation = np.array([s.motivation for s in staff]) * np.clip(morale / 0.6, 0.3, 1.2)
-    integrity = np.array([s.integrity for s in staff])
+    # Moral disengagement: people who feel badly treated find gaming easier to justify
+    # (Greenberg 1990; Schweitzer, Ordonez & Douma 2004): integrity counts in proportion
+    # to morale (relative to a healthy 0.6).
+    integrity = np.array([s.integrity for s in staff]) * np.clip(morale / 0.6, 0.5, 1.2)
     u = bh.utility(
         pay_gain=pay.bonus / salary,
         true_quality=quality,
@@ -130,6 +135,7 @@ def close_period(model: ContactCentreModel, d: int) -> None:
     # ---- write back and record
     total_bonus = float(pay.bonus.sum())
     model.ledger.current["cost_bonus"] = model.ledger.current.get("cost_bonus", 0.0) + total_bonus
+    was_warned = [s.warned for s in staff]
     for i, s in enumerate(staff):
         row = {
             "employee_id": s.unique_id,
@@ -150,6 +156,7 @@ def close_period(model: ContactCentreModel, d: int) -> None:
             "pay": float(salary[i] + pay.bonus[i]),
             "score": float(pay.score[i]),
             "forced_bottom": bool(pay.bottom[i]),
+            "dismissed": bool(pay.bottom[i] and was_warned[i] and sch.forced_ranking_dismiss),
             "utility": float(u[i]),
             "contacts": float(m["contacts"][i]),
             "aht_s": float(m["aht"][i]),
@@ -174,7 +181,10 @@ def close_period(model: ContactCentreModel, d: int) -> None:
         s.warned = bool(pay.bottom[i])
         s.reference = reference[i].copy()
         s.policy = reference[i].copy()
+    if sch.forced_ranking and sch.forced_ranking_dismiss:
+        model.dismiss([s for i, s in enumerate(staff) if pay.bottom[i] and was_warned[i]], d)
     model.pay_history.append(total_bonus)
+    model.legs.retune(float(np.mean(m["contacts"])))
     model.seat_ledger.reset()
     model.legs.clear()
     model._invalidate_staff()

@@ -44,7 +44,7 @@ LEG_FIELDS = (
     "speed",
 )  # fmt: skip
 #: Calls per employee replayed at the end of a period (bounded memory and attention).
-SAMPLE_PER_EMPLOYEE = 100
+SAMPLE_PER_EMPLOYEE = 40
 
 
 class LegMemory:
@@ -52,16 +52,28 @@ class LegMemory:
 
     def __init__(self) -> None:
         self.chunks: list[dict[str, np.ndarray]] = []
+        #: probability of remembering a leg: thins the memory to a few times the sample
+        #: size (set from the previous period's volume; every leg has the same chance)
+        self.keep_p = 1.0
 
-    def add(self, **legs: np.ndarray) -> None:
+    def add(self, rng: np.random.Generator, **legs: np.ndarray) -> None:
+        if self.keep_p < 1.0:
+            n = legs["seat"].shape[0]
+            keep = rng.random(n) < self.keep_p
+            legs = {k: v[keep] for k, v in legs.items()}
         self.chunks.append(legs)
+
+    def retune(self, legs_per_employee: float) -> None:
+        """Set the keep probability for the next period from this period's volume."""
+        if legs_per_employee > 0:
+            self.keep_p = min(1.0, 3.0 * SAMPLE_PER_EMPLOYEE / legs_per_employee)
 
     def clear(self) -> None:
         self.chunks.clear()
 
     def sample(self, rng: np.random.Generator, seats: np.ndarray) -> dict[str, np.ndarray]:
         """Up to ``SAMPLE_PER_EMPLOYEE`` random legs of each seat in ``seats``, with
-        ``emp`` = the seat's position in ``seats``."""
+        ``emp`` = the seat's position in ``seats``; legs come grouped by ``emp``."""
         if not self.chunks:
             return {f: np.empty(0) for f in (*LEG_FIELDS, "emp")}
         legs = {f: np.concatenate([c[f] for c in self.chunks]) for f in LEG_FIELDS}
@@ -138,10 +150,10 @@ def replay(
     # surveys as expected values
     ans = response_p(legs["propensity"][:, None], xp) * owned
     p_top = ndtr((xp - TOP2) / ANSWER_NOISE)
-    p_top_beg = ndtr((xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
-    p_looks = ndtr((xp - TOP2) / GUESS_NOISE)
     steer = L[..., bh.SURVEY_STEERING] * owned
     if scheme.kpis.csat.definition == "agent_offered":
+        p_top_beg = ndtr((xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
+        p_looks = ndtr((xp - TOP2) / GUESS_NOISE)
         surveys = ans * AGENT_OFFER_RATE * (steer * p_looks + (1 - steer))
         top2 = ans * AGENT_OFFER_RATE * (steer * p_looks * p_top_beg + (1 - steer) * p_top)
     else:
@@ -156,9 +168,15 @@ def replay(
     repeats = owned & ~resolved
     repeats = repeats * cfg.customers.repeat_prob * within7
 
+    # legs come grouped by employee (see LegMemory.sample): sum each group at once
+    starts = np.flatnonzero(np.r_[True, e[1:] != e[:-1]]) if e.shape[0] else e
+    rows = e[starts]
+
     def per_emp(x: np.ndarray) -> np.ndarray:
         out = np.zeros((n, K))
-        np.add.at(out, e, np.broadcast_to(x, (e.shape[0], K)).astype(float))
+        if starts.shape[0]:
+            x = np.broadcast_to(x, (e.shape[0], K)).astype(float)
+            out[rows] = np.add.reduceat(x, starts, axis=0)
         return out
 
     legs_n = per_emp(np.ones((1, K)))

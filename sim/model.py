@@ -288,7 +288,7 @@ class ContactCentreModel(mesa.Model):
             give_up = fail & ~finds
         xp[escalate] = 4.5 - 0.4 * web.carry[escalate] + noise[escalate]
         web_effort[escalate] = 3.0 + web.carry[escalate]
-        xp[give_up] = 2.0 + 0.5 * noise[give_up]
+        xp[give_up] = 2.5 + 0.5 * noise[give_up]
         web_effort[give_up] = 6.0 + web.carry[give_up]
         web_effort = np.clip(web_effort, 1.0, 7.0)
         row["web_resolved"] = int(ok.sum())
@@ -492,6 +492,7 @@ class ContactCentreModel(mesa.Model):
         prop = c.survey_propensity[calls.cust].astype(np.float64)
         for mask, srv, second, w in ((h1, s1h, False, wait1), (h2, s2h, True, wait)):
             self.legs.add(
+                rng,
                 seat=slots[srv],
                 second=np.full(srv.shape[0], second),
                 needs_transfer=calls.needs_transfer[mask],
@@ -510,6 +511,8 @@ class ContactCentreModel(mesa.Model):
                 skill=skill[srv],
                 speed=speed[srv],
             )
+        if d == 0:  # size the memory from the first day's volume
+            self.legs.retune(float(h1.sum() + h2.sum()) / m * self.scheme.period_days)
         # ---- follow-ups: pushed callers go to the web, unresolved callers come back
         complained, rnd_survey, rnd_top2 = self._experience(
             calls.cust, xp, eff, d, row, calls.attempt
@@ -624,18 +627,26 @@ class ContactCentreModel(mesa.Model):
 
     # ------------------------------------------------------------------ staff
     def _quits(self, d: int, row: dict) -> None:
-        e = self.cfg.employees
-        quits = 0
-        for emp in self.staff:
-            if self.rng.random() < emp.quit_hazard():
-                quits += 1
-                self.seats[emp.slot] = None
-                self.vacant_until[emp.slot] = d + e.hiring_lag_days
-                self.seat_ledger.quit(emp.slot)
-                emp.remove()
-        if quits:
+        leavers = [emp for emp in self.staff if self.rng.random() < emp.quit_hazard()]
+        self._leave(leavers, d)
+        row["quits"] = row.get("quits", 0) + len(leavers)
+
+    def dismiss(self, employees: list[Employee], d: int) -> None:
+        """Dismiss employees (forced ranking); they count in staff turnover."""
+        self._leave(employees, d)
+        row = self.ledger.current
+        row["quits"] = row.get("quits", 0) + len(employees)
+        row["dismissals"] = row.get("dismissals", 0) + len(employees)
+
+    def _leave(self, leavers: list[Employee], d: int) -> None:
+        lag = self.cfg.employees.hiring_lag_days
+        for emp in leavers:
+            self.seats[emp.slot] = None
+            self.vacant_until[emp.slot] = d + lag
+            self.seat_ledger.quit(emp.slot)
+            emp.remove()
+        if leavers:
             self._invalidate_staff()
-        row["quits"] = quits
 
     def _hire(self, d: int) -> None:
         e = self.cfg.employees

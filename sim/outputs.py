@@ -37,7 +37,7 @@ COUNT_COLUMNS = (
     "web_resolved", "web_escalated", "give_ups", "contacts", "xp_top2", "effort_sum",
     "bad_experiences", "complaints", "repeat_contacts", "gaming_contacts",
     "false_resolutions", "steered", "dumped", "rushed", "audited", "detected",
-    "churned", "churned_starters", "acquired", "quits", "hires", "revenue",
+    "churned", "churned_starters", "acquired", "quits", "dismissals", "hires", "revenue",
     "cost_labour", "cost_bonus", "cost_hiring", "cost_web",
 )  # fmt: skip
 

@@ -155,7 +155,8 @@ def candidate_bonus(
     salary_period: np.ndarray,
     actual: PayOutcome,
 ) -> np.ndarray:
-    """The bonus each employee would have earned under each candidate policy.
+    """The bonus each employee would have earned under each candidate policy (minus
+    the stake of a forced-ranking warning, which the employee weighs like money).
 
     Arrays have shape (n, K); everyone else's numbers are held at their actual values,
     so the team share moves by 1/n of one's own change and the forced-ranking cutoff is
@@ -172,6 +173,9 @@ def candidate_bonus(
     bonus = full_bonus * total
     if scheme.quality_gate > 0:
         bonus = np.where(quality < scheme.quality_gate, 0.0, bonus)
+    bonus = bonus - np.minimum(bonus, scheme.audit_penalty * full_bonus * detected)
     if scheme.forced_ranking:
-        bonus = np.where(total <= actual.cutoff, 0.0, bonus)
-    return bonus - np.minimum(bonus, scheme.audit_penalty * full_bonus * detected)
+        bottom = total <= actual.cutoff
+        stake = scheme.forced_ranking_stake * salary_period[:, None]
+        bonus = np.where(bottom, -stake, bonus)  # no bonus, and a warning to fear
+    return bonus
