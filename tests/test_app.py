@@ -1,0 +1,418 @@
+"""The trainers' app (``sim/app.py``, ``sim/app_cli.py``).
+
+Unit level: settings -> validated config, seed parsing, export sanitising, the charts,
+and the Solara page rendered without a browser (``solara.render``): a step on the page
+shows the same numbers as a model run with the same config and seed, each page has its
+own model, a bad seed is refused with a message.
+
+End to end (``slow``): ``kpisim app`` serves the app on a free localhost port; headless
+Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright, no browser download)
+chooses a lesson, steps it and checks that the charts and numbers change and agree with
+the model; it refuses a bad seed, exports the charts and saves screenshots (to the test's
+tmp folder and to ``docs/img/app.png`` for the README).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+solara = pytest.importorskip("solara", reason="the app extra is not installed")
+pytest.importorskip("mesa.visualization", reason="mesa's visualization is not importable")
+
+import ipyvuetify as v  # noqa: E402
+import ipywidgets as widgets  # noqa: E402
+
+from sim import app, app_cli  # noqa: E402
+from sim.config import ConfigError, available_scenarios  # noqa: E402
+from sim.model import ContactCentreModel  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG = b"\x89PNG\r\n\x1a\n"
+CHROMIUM = os.environ.get("KPISIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+#: Population of the unit tests (the page's default is larger).
+SMALL = app.Settings(customers=20_000)
+
+
+# --------------------------------------------------------------------------- helpers
+def expected_tiles(settings: app.Settings, days: int) -> dict[str, tuple[str, str]]:
+    """The tiles a page should show after ``days`` days, from an independent model."""
+    cfg = app.build_config(settings)
+    model = ContactCentreModel(cfg)
+    for _ in range(days):
+        model.step()
+    snap = app.take_snapshot(model)
+    return {k: (m, t) for k, _, m, t in app.kpi_tiles(snap, cfg)}
+
+
+@solara.component
+def _InLayout() -> None:
+    with solara.AppLayout():
+        app.Page()
+
+
+def _render():
+    _box, rc = solara.render(_InLayout(), handle_error=False)
+    return rc
+
+
+def _tile(rc, key: str) -> str:
+    (text,) = rc.find(v.Html, class_=f"kpisim-tile-measured kpisim-value-{key}").widget.children
+    return text
+
+
+# --------------------------------------------------------------------------- settings
+def test_every_lesson_builds_a_valid_config_with_its_lesson_text():
+    scenarios = available_scenarios()
+    assert len(scenarios) >= 13
+    for name in scenarios:
+        s = app.preset_settings(name, keep=SMALL)
+        cfg = app.build_config(s)
+        assert cfg.scenario.name == name
+        assert cfg.scenario.lesson.strip() and cfg.scenario.description.strip()
+        for kpi, _ in app.WEIGHT_KPIS:  # the page starts from the preset's own weights
+            assert getattr(cfg.scheme.kpis, kpi).weight == pytest.approx(s.weight(kpi))
+        assert cfg.seed == 1
+        if not app.fixed_population(cfg):
+            assert cfg.customers.n == SMALL.customers
+            assert cfg.employees.n == SMALL.agents
+
+
+def test_controls_change_the_config():
+    s = app.preset_settings("aht_pay", keep=SMALL)
+    s = s.with_weight("aht", 0.4).with_weight("fcr", 0.3)
+    s = app.dataclasses.replace(
+        s,
+        bonus_share=0.2,
+        fcr_definition="no_repeat_7d",
+        csat_definition="agent_offered",
+        phone_visible=False,
+        audit_rate=0.1,
+        seed_text=" 42 ",
+    )
+    cfg = app.build_config(s)
+    k = cfg.scheme.kpis
+    assert (k.aht.weight, k.fcr.weight) == (0.4, 0.3)
+    assert cfg.scheme.bonus_share == 0.2
+    assert (k.fcr.definition, k.csat.definition) == ("no_repeat_7d", "agent_offered")
+    assert cfg.channels.phone_number_visible is False
+    assert cfg.scheme.audit_rate == 0.1
+    assert cfg.seed == 42
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "1e9", "", "9" * 11, "4294967296", "../x"])
+def test_bad_seeds_are_refused(bad):
+    with pytest.raises(ConfigError, match="seed"):
+        app.parse_seed(bad)
+
+
+def test_out_of_range_settings_are_refused_by_config_validation():
+    s = app.preset_settings("aht_pay", keep=SMALL)
+    with pytest.raises(ConfigError, match="weights sum"):
+        app.build_config(s.with_weight("fcr", 0.9))
+    with pytest.raises(ConfigError, match="bonus_share"):
+        app.build_config(app.dataclasses.replace(s, bonus_share=99.0))
+
+
+# --------------------------------------------------------------------------- export
+@pytest.mark.parametrize(
+    "label", ["../../etc/passwd", "/abs/path", "..", "a b\\c:d*e", "ünïcødé", "", "x" * 500]
+)
+def test_safe_name(label):
+    name = app.safe_name(label)
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}|export", name)
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    model = ContactCentreModel(app.build_config(app.preset_settings("aht_pay", keep=SMALL)))
+    for _ in range(25):  # past the first pay period
+        model.step()
+    return app.take_snapshot(model)
+
+
+def test_charts_draw_and_export_stays_inside_the_folder(snapshot, tmp_path):
+    assert app.render_png(app.fig_levers(snapshot)).startswith(PNG)
+    out = tmp_path / "exports"
+    files = app.export_charts(snapshot, "../../../evil name", out)
+    assert len(files) == len(app.CHARTS)
+    for f in files:
+        assert f.parent == out.resolve()
+        assert f.read_bytes().startswith(PNG)
+        assert re.fullmatch(r"[A-Za-z0-9_-]+_day0025_[a-z_]+\.png", f.name)
+    assert sorted(p.name for p in tmp_path.rglob("*.png")) == sorted(f.name for f in files)
+
+
+def test_export_dir_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(app.EXPORT_DIR_ENV, str(tmp_path / "x"))
+    assert app.export_dir() == (tmp_path / "x").resolve()
+    monkeypatch.delenv(app.EXPORT_DIR_ENV)
+    assert app.export_dir() == app.DEFAULT_EXPORT_DIR.resolve()
+
+
+def test_rolling_rates_are_ratios_of_sums(snapshot):
+    d = snapshot.daily
+    last = d.tail(app.WINDOW)
+    fcr = last["resolved_true"].sum() / last["answered_owned"].sum()
+    assert d["fcr_true_roll"].iloc[-1] == pytest.approx(fcr)
+    assert d["fcr_true_roll"].iloc[0] == pytest.approx(d["fcr_true"].iloc[0])
+
+
+def test_signs_come_from_the_model_outputs(snapshot):
+    signs = snapshot.summary["toxic_signs"]
+    assert set(signs) == set(app.SIGN_TITLES)
+    assert all(isinstance(s["sentence"], str) and s["sentence"] for s in signs.values())
+
+
+# --------------------------------------------------------------------------- page
+def test_page_step_matches_a_model_run_and_sessions_are_separate():
+    rc1 = _render()
+    rc2 = _render()
+    assert _tile(rc1, "day") == "0"
+    # the two pages hold different model objects
+    rc1.find(v.Btn, children=["Step"]).widget.click()
+    assert _tile(rc1, "day") == "5"
+    assert _tile(rc2, "day") == "0", "stepping one session moved another"
+    want = expected_tiles(app.preset_settings(app.DEFAULT_SCENARIO), 5)
+    for key in ("fcr", "csat", "web", "aht", "retention"):
+        assert _tile(rc1, key) == want[key][0], key
+    images = rc1.find(widgets.Image).widgets
+    assert len(images) == len(app.CHARTS), "no chart images after a step"
+    assert all(bytes(w.value).startswith(PNG) for w in images)
+    rc1.find(v.Btn, children=["Step"]).widget.click()
+    assert _tile(rc1, "day") == "10"
+
+
+def test_page_refuses_a_bad_seed_with_a_message():
+    rc = _render()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    seed = rc.find(v.TextField, label="Seed (whole number)").widget
+    seed.v_model = "12; rm -rf /"
+    seed.fire_event("keyup.enter", None)  # solara updates on enter / focus out
+    rc.find(v.Btn, children=["Apply & restart"]).widget.click()
+    errors = rc.find(v.Alert).widgets
+    assert any("Not applied" in str(w.children) and "seed" in str(w.children) for w in errors)
+    assert _tile(rc, "day") == "5", "a refused setting must not reset the run"
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert _tile(rc, "day") == "10", "the page stopped working after a bad value"
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_help_and_bad_arguments(capsys):
+    assert app_cli.main(["--help"]) == 0
+    assert "--export-dir" in capsys.readouterr().out
+    assert app_cli.main(["--port", "70000"]) == 2
+    assert "port" in capsys.readouterr().err
+    assert app_cli.main(["--host", "a b; c"]) == 2
+    assert "--host" in capsys.readouterr().err
+    assert app_cli.main(["--nope"]) == 2
+
+
+def test_cli_serves_on_localhost_without_telemetry(tmp_path):
+    args = app_cli.build_parser().parse_args([])
+    assert args.host == "127.0.0.1"
+    cmd = app_cli.server_command("127.0.0.1", 8000, open_browser=False)
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert "--production" in cmd and "--no-open" in cmd and app_cli.APP_MODULE in cmd
+    env = app_cli.server_env(tmp_path)
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
+    assert env[app.EXPORT_DIR_ENV] == str(tmp_path)
+    assert app_cli.is_loopback("127.0.0.1") and not app_cli.is_loopback("0.0.0.0")
+    assert app_cli.url("0.0.0.0", 80) == "http://127.0.0.1:80"
+
+
+# --------------------------------------------------------------------------- end to end
+def _browser_or_skip():
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium (scripts/ensure-browser)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed: pip install -e '.[dev]'")
+    return sync_playwright, CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise AssertionError(f"kpisim app exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"the app did not answer at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``kpisim app`` on a free localhost port; yields (url, export folder)."""
+    port = app_cli.free_port()
+    exports = tmp_path / "exports"
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "app",
+            "--port",
+            str(port),
+            "--no-open",
+            "--export-dir",
+            str(exports),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_http(url + "/", proc, timeout=120)
+        yield url, exports
+    finally:
+        proc.send_signal(signal.SIGTERM)  # kpisim app stops its solara server too
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the session this fixture started
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.slow
+def test_end_to_end_in_headless_chromium(server, tmp_path):
+    sync_playwright, chromium = _browser_or_skip()
+    url, exports = server
+    lesson = "hidden_phone"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            outside = []
+            page.on(
+                "request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None
+            )
+            page.goto(url)
+            day = page.locator(".kpisim-value-day")
+            day.wait_for(timeout=90_000)
+
+            # choose a lesson
+            page.locator(".v-select").filter(has_text="Lesson preset").click()
+            page.get_by_role("option", name=lesson, exact=True).click()
+            page.get_by_text(f"Lesson: {lesson}").wait_for(timeout=60_000)
+            cfg_text = page.locator(".kpisim-lesson").inner_text()
+            assert app.load_config(lesson).scenario.lesson.split()[0] in cfg_text
+            assert day.inner_text() == "0"
+            chart = page.locator(".kpisim-chart-dashboard_vs_reality img")
+            assert chart.count() == 0  # nothing drawn before the first day
+
+            # step it: one click = 5 working days
+            step = page.get_by_role("button", name="Step")
+            step.click()
+            page.wait_for_function(
+                "() => document.querySelector('.kpisim-value-day')?.innerText === '5'",
+                timeout=90_000,
+            )
+            chart.wait_for(timeout=60_000)
+            img5 = chart.get_attribute("src")
+            fcr5 = page.locator(".kpisim-value-fcr").inner_text()
+            step.click()
+            page.wait_for_function(
+                "() => document.querySelector('.kpisim-value-day')?.innerText === '10'",
+                timeout=90_000,
+            )
+            page.wait_for_function(
+                "src => document.querySelector('.kpisim-chart-dashboard_vs_reality img')"
+                "?.getAttribute('src') !== src",
+                arg=img5,
+                timeout=60_000,
+            )
+            shown = {
+                k: page.locator(f".kpisim-value-{k}").inner_text()
+                for k in ("fcr", "csat", "web", "aht", "retention", "money")
+            }
+            shown_true = page.locator(".kpisim-true-fcr").inner_text()
+            assert chart.get_attribute("src") != img5, "the chart did not change"
+            assert shown["fcr"] != fcr5 or shown["aht"] != "", "numbers did not change"
+
+            # the numbers agree with a model run with the same config and seed
+            settings = app.preset_settings(lesson)
+            want5 = expected_tiles(settings, 5)
+            want = expected_tiles(settings, 10)
+            assert fcr5 == want5["fcr"][0]
+            for key, value in shown.items():
+                assert value == want[key][0], f"{key}: page {value!r}, model {want[key][0]!r}"
+            assert shown_true == want["fcr"][1]
+            for key in app.SIGN_TITLES:
+                assert page.locator(f".kpisim-sign-{key}").count() == 1
+
+            # a bad seed is refused with a message; the run goes on
+            seed = page.get_by_label("Seed (whole number)")
+            seed.fill("../../etc/passwd")
+            seed.press("Enter")
+            page.get_by_role("button", name="Apply & restart").click()
+            page.get_by_text("Not applied: seed").wait_for(timeout=30_000)
+            assert day.inner_text() == "10"
+
+            # export the charts (a hostile prefix stays inside the export folder)
+            prefix = page.get_by_label("File name prefix (optional)")
+            prefix.fill("../../outside")
+            prefix.press("Enter")
+            page.get_by_role("button", name="Export charts as PNG").click()
+            page.get_by_text("Exported 5 PNG files").wait_for(timeout=60_000)
+            files = sorted(exports.glob("*.png"))
+            assert len(files) == len(app.CHARTS)
+            assert all(f.read_bytes().startswith(PNG) for f in files)
+            assert not list(tmp_path.glob("outside*")) and not list(exports.parent.glob("*.png"))
+
+            # a longer run for the README screenshot: 21 days per step
+            seed.fill("1")
+            seed.press("Enter")
+            slider = page.get_by_role("slider").first
+            slider.focus()
+            slider.press("End")
+            page.get_by_text("Days per step / redraw: 21").wait_for(timeout=30_000)
+            for target in ("31", "52"):
+                step.click()
+                page.wait_for_function(
+                    f"() => document.querySelector('.kpisim-value-day')?.innerText === '{target}'",
+                    timeout=90_000,
+                )
+            page.wait_for_timeout(1500)
+            shot = tmp_path / "app.png"  # the top of the page, as on a projector
+            page.screenshot(path=str(shot))
+            assert shot.read_bytes().startswith(PNG)
+            docs_img = ROOT / "docs" / "img"
+            docs_img.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, docs_img / "app.png")
+            page.set_viewport_size({"width": 1600, "height": 5200})  # every chart
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(tmp_path / "app_full.png"))
+            assert not outside, f"the page fetched from outside localhost: {outside[:3]}"
+        finally:
+            browser.close()
