@@ -5,11 +5,14 @@ sign is present) and a plain ``sentence`` for a non-modeller.
 
 1. contradiction — a measured KPI improves while its true counterpart worsens, or the
    two ledgers disagree: the largest of the level gaps (|measured - true|) and of the
-   early-to-late "measured better, truth worse" moves (shares, 0-1).
+   early-to-late "measured better, truth worse" moves (shares, 0-1).  Flagged for a
+   move above 2 points, an FCR gap above 2 points or a CSAT gap above 5 (surveys
+   carry a few points of response bias even when nobody games).
 2. chasing_numbers — share of answered calls with at least one gaming act.
 3. indicator_became_target — the Goodhart index: drop of the across-employee
    correlation between a paid KPI and the true outcome it stood for, from the first
-   pay period (before pay had shaped behaviour) to the last three (−2..2).
+   pay period (before pay had shaped behaviour) to the last three, averaged over the
+   paid KPIs with their weights (−2..2; all measured KPIs when nothing is paid).
 4. not_informing_decisions — across employees in the last three periods, correlation
    between the scheme's score (or measured FCR when nothing is paid) and the true
    satisfaction of their customers, which drives retention (−1..1; flag below 0.2).
@@ -31,7 +34,8 @@ from .scheme import PERSPECTIVE
 if TYPE_CHECKING:
     from .model import ContactCentreModel
 
-GAP_FLAG = 0.05  # a measured-true gap above 5 points is a contradiction
+FCR_GAP_FLAG = 0.02  # coded FCR equals true FCR unless someone codes falsely
+CSAT_GAP_FLAG = 0.05  # surveys carry response bias (~2-3 points) even when nobody games
 MOVE_FLAG = 0.02  # measured better and truth worse by 2 points each
 GAMING_FLAG = 0.05  # one answered call in twenty carries a gaming act
 GOODHART_FLAG = 0.3  # correlation with the truth dropped by 0.3
@@ -107,11 +111,15 @@ def toxic_signs(
             better = dm if higher else -dm
             if np.isfinite(better) and np.isfinite(dt):
                 moves[label] = float(min(better, -dt))
-    worst_gap = max(gaps, key=gaps.get)
+    limits = {"first-contact resolution": FCR_GAP_FLAG, "customer satisfaction": CSAT_GAP_FLAG}
+    over = {k: v - limits[k] for k, v in gaps.items()}
+    worst_gap = max(over, key=over.get)
     worst_move = max(moves, key=moves.get) if moves else None
     value = max([gaps[worst_gap], *(max(0.0, v) for v in moves.values())])
-    flag = gaps[worst_gap] > GAP_FLAG or (worst_move is not None and moves[worst_move] > MOVE_FLAG)
-    if flag and worst_move is not None and moves[worst_move] >= gaps[worst_gap]:
+    gap_flag = over[worst_gap] > 0
+    move_flag = worst_move is not None and moves[worst_move] > MOVE_FLAG
+    flag = gap_flag or move_flag
+    if move_flag and (not gap_flag or moves[worst_move] >= gaps[worst_gap]):
         sentence = (
             f"The dashboard's {worst_move} improved while the real outcome worsened "
             f"(by {moves[worst_move]:.1%} or more)."
@@ -158,15 +166,17 @@ def toxic_signs(
             "aht": ("aht_s", "sec_per_resolved"),
         }
         keys = [k for k in cand if k in paid] or list(cand)
-        drops = {}
+        drops, w = {}, {}
         for k in keys:
             a, b = cand[k]
             drop = _corr(first[a], first[b]) - _corr(last[a], last[b])
             if np.isfinite(drop):
                 drops[k] = drop
+                w[k] = paid.get(k, 1.0)
         if drops:
-            which = max(drops, key=drops.get)
-            idx = drops[which]
+            # weighted by the pay riding on each KPI (a max over noisy drops is biased up)
+            idx = sum(w[k] * drops[k] for k in drops) / sum(w.values())
+            which = max(drops, key=lambda k: w[k] * drops[k])
     flag3 = bool(np.isfinite(idx) and idx > GOODHART_FLAG)
     out["indicator_became_target"] = {
         "value": idx,
