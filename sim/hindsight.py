@@ -131,7 +131,7 @@ def replay(
     handle_s = np.where(handled, work * theta + courtesy_l * h.courtesy_max_s, h.transfer_handle_s)
     cx = legs["cx"][:, None]
     resolved = handled & (legs["u_res"][:, None] < p_resolve(legs["skill"][:, None], theta, cx, h))
-    false_code = (handled | hung) & ~resolved & (legs["u_code"][:, None] < L[..., bh.FALSE_CODING])
+    false_code = handled & ~resolved & (legs["u_code"][:, None] < L[..., bh.FALSE_CODING])
     coded = resolved | false_code
     courtesy = np.where(handled, courtesy_l, 0.0)
     xp = (

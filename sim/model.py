@@ -330,7 +330,10 @@ class ContactCentreModel(mesa.Model):
         arrival = self._profile(np.cumsum(gaps[:k]) / gaps.sum())
         calls = calls.take(rng.permutation(k))
         pm = cfg.customers.patience_mean_s
-        pf = c.patience_factor[calls.cust].astype(np.float64)
+        if cfg.demand.calls_per_hour is None:
+            pf = c.patience_factor[calls.cust].astype(np.float64)
+        else:  # validation mode: plain exponential patience, as in Erlang A
+            pf = np.ones(k)
         if pm is None:
             pat = np.full(k, np.inf)
             pat2 = pat
@@ -378,7 +381,9 @@ class ContactCentreModel(mesa.Model):
         rushed = handled & (th_f < bh.RUSHED_BELOW)
         # ---- measured ledger: disposition code
         u_code = rng.random(k)
-        coded_by = (handled | hung) & (final_srv >= 0)
+        # the agent who ended a handled call codes it (hang-ups are "disconnected",
+        # web pushes "deflected", transfers "transferred")
+        coded_by = handled & (final_srv >= 0)
         false_code = coded_by & ~resolved & (u_code < pol[fs, bh.FALSE_CODING])
         coded = resolved | false_code
         # ---- experience and effort (true)
@@ -449,9 +454,12 @@ class ContactCentreModel(mesa.Model):
         led.add(idx_slot, s1[det_first], "detected")
         led.add(idx_slot, s1[abused], "abuse")
         led.add_direct(idx_slot, "busy_s", res.busy_s)
-        led.add_direct(idx_slot, "duty_s", np.full(m, ch.open_s))
+        last_end = max(float(res.end1.max()), float(res.end2.max()), ch.open_s)
+        led.add_direct(idx_slot, "duty_s", np.full(m, last_end))
         # ---- day totals
         sl_t = ch.service_level_threshold_s
+        # agents stay until the queue is empty: available time runs to the last call's end
+        row["avail_s"] = m * last_end
         row.update(
             abandoned=int((~answered).sum()),
             abandoned_after_transfer=int(lost2.sum()),

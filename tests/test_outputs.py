@@ -1,0 +1,155 @@
+"""Run outputs: ``kpisim run`` writes summary.json, daily.parquet and employees.parquet
+into ``output_dir``; read back, they equal the in-memory result of the same config.
+Writing is atomic: no temporary file is left behind, and a failed write leaves the
+previous file intact."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from pandas.testing import assert_frame_equal
+
+from sim import load_config, run_simulation
+from sim.outputs import atomic_write_parquet, atomic_write_text
+
+#: The installed console script next to this Python, else the module (same entry point).
+_SCRIPT = Path(sys.executable).parent / "kpisim"
+KPISIM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "sim.cli"]
+#: 42 days = two pay periods of 21, so the employee table has rows.
+SMALL = ["customers.n=5000", "employees.n=3", "days=42", "seed=4"]
+FILES = ("summary.json", "daily.parquet", "employees.parquet")
+
+#: Every summary key of CONTRACT.md.
+SUMMARY_KEYS = [
+    "contacts_total",
+    "calls_offered",
+    "calls_answered",
+    "web_sessions",
+    "service_level",
+    "asa_s",
+    "p_wait",
+    "abandon_rate",
+    "occupancy",
+    "aht_s",
+    "fcr_measured",
+    "csat_survey",
+    "survey_response_rate",
+    "friendliness_rating",
+    "transfer_rate",
+    "web_containment",
+    "fcr_true",
+    "csat_true",
+    "customer_effort",
+    "repeat_contact_rate",
+    "complaint_rate",
+    "retention",
+    "churn_rate_annual",
+    "revenue",
+    "cost_total",
+    "profit",
+    "clv_mean",
+    "nps_true",
+    "employee_satisfaction",
+    "staff_turnover_annual",
+    "gaming_rate",
+    "false_resolution_rate",
+    "survey_steering_rate",
+    "dumped_call_rate",
+    "rushed_contact_rate",
+    "fcr_gap",
+    "csat_gap",
+    "toxic_signs",
+]
+
+
+def _leftovers(folder: Path) -> list[str]:
+    """Temporary files of the atomic writers (``.NAME.*.tmp``) anywhere below folder."""
+    return [str(p) for p in folder.rglob("*.tmp")]
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory) -> tuple[Path, Path]:
+    """One ``kpisim run`` (aht_pay, small) into ``output_dir=out``, cwd a temp folder."""
+    cwd = tmp_path_factory.mktemp("cli_out")
+    proc = subprocess.run(
+        [*KPISIM, "run", "scenario=aht_pay", *SMALL, "output_dir=out"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return cwd, cwd / "out"
+
+
+@pytest.fixture(scope="module")
+def in_memory():
+    return run_simulation(load_config("aht_pay", SMALL))
+
+
+def test_cli_writes_the_three_files(cli_run):
+    cwd, out = cli_run
+    for name in FILES:
+        assert (out / name).is_file(), f"{name} missing"
+    assert _leftovers(cwd) == []
+
+
+def test_summary_json_has_every_contract_key_and_equals_memory(cli_run, in_memory):
+    _, out = cli_run
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    missing = [k for k in SUMMARY_KEYS if k not in summary]
+    assert not missing, f"summary.json lacks {missing}"
+    assert summary == in_memory.summary
+    # JSON has no NaN: undefined rates are written as null
+    assert "NaN" not in (out / "summary.json").read_text(encoding="utf-8")
+
+
+def test_parquet_tables_equal_memory(cli_run, in_memory):
+    _, out = cli_run
+    daily = pd.read_parquet(out / "daily.parquet")
+    emp = pd.read_parquet(out / "employees.parquet")
+    assert "day" in daily.columns
+    assert {"employee_id", "period"} <= set(emp.columns)
+    assert len(emp) > 0
+    assert_frame_equal(daily, in_memory.daily)
+    assert_frame_equal(emp, in_memory.employees)
+    # readable by pyarrow directly, with the same row count
+    assert pq.read_table(out / "daily.parquet").num_rows == len(in_memory.daily) == 42
+
+
+def test_write_in_process_round_trips(tmp_path: Path, in_memory):
+    out = in_memory.write(tmp_path / "run")
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    assert json.loads((out / "summary.json").read_text()) == in_memory.summary
+    assert_frame_equal(pd.read_parquet(out / "daily.parquet"), in_memory.daily)
+    assert_frame_equal(pd.read_parquet(out / "employees.parquet"), in_memory.employees)
+
+
+def test_failed_parquet_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path):
+    """A write that fails half-way (an unserialisable column) raises, leaves the
+    previous file untouched and no temporary file behind."""
+    path = tmp_path / "daily.parquet"
+    good = pd.DataFrame({"day": [0, 1], "x": [1.0, 2.0]})
+    atomic_write_parquet(path, good)
+    bad = pd.DataFrame({"day": [0, 1], "x": [object(), object()]})
+    with pytest.raises(Exception):  # noqa: B017 - pyarrow's error type is not ours
+        atomic_write_parquet(path, bad)
+    assert_frame_equal(pd.read_parquet(path), good)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daily.parquet"]
+
+
+def test_failed_text_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path):
+    path = tmp_path / "summary.json"
+    atomic_write_text(path, '{"a": 1}\n')
+    # writing a non-str fails after the temporary file was created
+    with pytest.raises(TypeError):
+        atomic_write_text(path, 123)  # type: ignore[arg-type]
+    assert path.read_text() == '{"a": 1}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
