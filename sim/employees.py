@@ -52,7 +52,7 @@ def measured_kpis(model: ContactCentreModel, slots: np.ndarray) -> dict[str, np.
         "csat": csat_agent if sch.kpis.csat.definition == "agent_offered" else csat_random,
         "transfer": _ratio(g["transfers"], g["legs"]),
         "web_deflection": _ratio(g["pushes"], g["legs"]),
-        "quality": 1.0 - _ratio(g["detected"], g["audited"], 0.0),
+        "quality": 1.0 - np.minimum(1.0, _ratio(g["detected"], g["audited"], 0.0)),
         # safety-net metrics
         "repeat_rate": repeat_rate,
         "fcr_no_repeat": fcr_no_repeat,

@@ -163,7 +163,6 @@ def replay(
     rnd = ans * RANDOM_SURVEY_RATE
     rnd_top2 = rnd * p_top
     rushed = handled & (theta < bh.RUSHED_BELOW)
-    acts = np.clip(false_code + (dumped | pushed) + rushed + steer, 0.0, 1.0)
     within7 = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** 7
     repeats = owned & ~resolved
     repeats = repeats * cfg.customers.repeat_prob * within7
@@ -183,7 +182,8 @@ def replay(
     own_n = per_emp(owned)
     sch = scheme
     rep_rate = _div(per_emp(repeats), own_n)
-    detected = sch.audit_rate * sch.audit_detection * per_emp(acts)
+    audit_acts = np.clip(false_code + (dumped | pushed) + (rushed & ~resolved) + steer, 0.0, 1.0)
+    detected = sch.audit_rate * sch.audit_detection * per_emp(audit_acts)
     return {
         "aht": _div(per_emp(handle_s), legs_n),
         "fcr": _div(per_emp(coded), own_n)

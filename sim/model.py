@@ -189,9 +189,12 @@ class ContactCentreModel(mesa.Model):
         row["staff"] = len(self.staff)
         row["morale_mean"] = float(np.mean([s.morale for s in self.staff])) if self.staff else 0.0
         self.day += 1
-        if self.day - self.period_start >= self.scheme.period_days:
+        last_day = self.day >= cfg.days
+        if self.day - self.period_start >= self.scheme.period_days or (
+            last_day and self.day > self.period_start
+        ):  # the run's last, possibly short, period is paid too
             self._end_period(d)
-        if self.day >= cfg.days:
+        if last_day:
             self.running = False
 
     # ------------------------------------------------------------------ contacts
@@ -422,7 +425,8 @@ class ContactCentreModel(mesa.Model):
         gaming = act_final | act_first
         audited = answered & (rng.random(k) < sch.audit_rate)
         detect = rng.random(k) < sch.audit_detection
-        det_final = audited & detect & (act_final | (rushed & ~resolved))
+        # an auditor hears a false code or a steered survey; rushing only when it failed
+        det_final = audited & detect & (false_code | steer_act | (rushed & ~resolved))
         det_first = audited & detect & act_first
         # abuse: frustrated customers take it out on the agent who answers
         frustrated = answered & ((calls.attempt >= 3) | (wait1 > 180.0) | (calls.carry >= 2.0))
@@ -454,12 +458,17 @@ class ContactCentreModel(mesa.Model):
         led.add(idx_slot, s1[det_first], "detected")
         led.add(idx_slot, s1[abused], "abuse")
         led.add_direct(idx_slot, "busy_s", res.busy_s)
-        last_end = max(float(res.end1.max()), float(res.end2.max()), ch.open_s)
-        led.add_direct(idx_slot, "duty_s", np.full(m, last_end))
+        # agents on duty work until their last call ends: available time is the opening
+        # hours plus each agent's overtime (busy time after closing), so occupancy <= 1
+        over1 = np.maximum(res.end1 - np.maximum(res.start1, ch.open_s), 0.0)
+        over2 = np.maximum(res.end2 - np.maximum(res.start2, ch.open_s), 0.0)
+        overtime = np.bincount(s1[answered], over1[answered], minlength=m) + np.bincount(
+            s2[h2], over2[h2], minlength=m
+        )
+        led.add_direct(idx_slot, "duty_s", ch.open_s + overtime)
         # ---- day totals
         sl_t = ch.service_level_threshold_s
-        # agents stay until the queue is empty: available time runs to the last call's end
-        row["avail_s"] = m * last_end
+        row["avail_s"] = m * ch.open_s + float(overtime.sum())
         row.update(
             abandoned=int((~answered).sum()),
             abandoned_after_transfer=int(lost2.sum()),
@@ -609,7 +618,7 @@ class ContactCentreModel(mesa.Model):
         if leave.any():
             lc = cust[leave]
             when = d + 1 + rng.geometric(0.2, lc.shape[0])
-            c.churn_day[lc] = np.minimum(c.churn_day[lc], when).astype(np.int32)
+            c.leave_day[lc] = np.minimum(c.leave_day[lc], when).astype(np.int32)
         return complained, rnd, rnd_top2
 
     def _customers_day(self, d: int, row: dict) -> None:
@@ -629,7 +638,7 @@ class ContactCentreModel(mesa.Model):
 
     @property
     def _nps(self) -> float:
-        if self.day % 21 == 0 or not hasattr(self, "_nps_cache"):
+        if self.day % self.scheme.period_days == 0 or not hasattr(self, "_nps_cache"):
             self._nps_cache = self.customers.nps()
         return self._nps_cache
 

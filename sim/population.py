@@ -34,7 +34,9 @@ class Customers:
     ``digital_skill``, ``complaint_propensity``, ``survey_propensity`` (all [0, 1]),
     ``issue_rate`` (issues per working day), ``patience_factor`` (multiplies the
     exponential patience), ``prefers_web`` (bool), ``bad_count`` (bad experiences so
-    far), ``churn_day`` (scheduled churn day), ``joined_day``, ``starter`` (in the
+    far), ``churn_day`` (day the background hazard would end the relationship, redrawn
+    whenever loyalty changes), ``leave_day`` (day a customer who decided to leave after
+    a bad experience goes; a later contact does not undo it), ``joined_day``, ``starter`` (in the
     starting population), ``last_contact_day`` and ``last_contact_seat`` / period (for
     the "no repeat within 7 days" FCR measure).
     """
@@ -68,6 +70,7 @@ class Customers:
         "prefers_web": np.bool_,
         "bad_count": np.int16,
         "churn_day": np.int32,
+        "leave_day": np.int32,
         "joined_day": np.int32,
         "starter": np.bool_,
         "last_contact_day": np.int32,
@@ -111,6 +114,7 @@ class Customers:
         self.last_contact_day[idx] = -(10**6)
         self.last_contact_seat[idx] = -1
         self.last_contact_period[idx] = -1
+        self.leave_day[idx] = NEVER
         self.schedule_churn(idx, day)
         self.n_active += k
         self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))
@@ -134,9 +138,11 @@ class Customers:
     def churn_today(self, day: int) -> np.ndarray:
         """Deactivate the customers scheduled to churn on ``day``; return their rows."""
         n = self.n_used
-        idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
+        due = (self.churn_day[:n] <= day) | (self.leave_day[:n] <= day)
+        idx = np.flatnonzero(due & self.active[:n])
         self.active[idx] = False
         self.churn_day[idx] = NEVER
+        self.leave_day[idx] = NEVER
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))
