@@ -1,5 +1,5 @@
 # kpisim: the two commands of the README.
-#   make run   set up .venv (Python >= 3.12) and run the main job on its defaults
+#   make run   set up .venv (Python >= 3.12) and run the main job (kpisim compare) on its defaults
 #   make test  set up .venv and run the whole test suite
 # The venv is (re)built when pyproject.toml changes.
 
@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 run: $(STAMP)
-	$(VENV)/bin/kpisim run
+	$(VENV)/bin/kpisim compare
 
 test: $(STAMP)
 	@bash scripts/ensure-browser

@@ -522,6 +522,7 @@ def load_config(scenario: str = "baseline", overrides: list[str] | None = None) 
         has_value = "=" in str(ov) or str(ov).startswith("~")  # ~key deletes a key
         if not isinstance(ov, str) or not has_value or not key.strip():
             raise ConfigError(f"malformed override {ov!r}: overrides take the form key=value")
+        _check_bool(key, str(ov).split("=", 1)[1] if "=" in str(ov) else "")
     known = available_scenarios()
     if scenario not in known:
         raise ConfigError(
@@ -534,6 +535,43 @@ def load_config(scenario: str = "baseline", overrides: list[str] | None = None) 
     except Exception as exc:
         raise ConfigError(_clean_hydra_message(exc)) from None
     return to_config(composed)
+
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
+
+
+def _check_bool(key: str, value: str) -> None:
+    """Reject ``flag=2``: OmegaConf would turn any integer into a bool."""
+    node: Any = Config
+    for part in key.split("."):
+        fields = (
+            {f.name: f for f in dataclasses.fields(node)} if dataclasses.is_dataclass(node) else {}
+        )
+        if part not in fields:
+            return  # unknown keys are reported by Hydra
+        node = _field_type(fields[part])
+    if node is bool and value.strip().lower() not in _BOOL_WORDS:
+        raise ConfigError(f"{key}={value!r} is not allowed: must be a bool (true or false)")
+
+
+def _field_type(f: dataclasses.Field) -> Any:
+    """The class a dataclass field holds (Optional[X] -> X; string annotations resolved)."""
+    import typing
+
+    hints = typing.get_type_hints(_owner_of(f))
+    t = hints.get(f.name, Any)
+    args = [a for a in typing.get_args(t) if a is not type(None)]
+    return args[0] if args and typing.get_origin(t) is not None else t
+
+
+def _owner_of(f: dataclasses.Field) -> type:
+    for cls in (
+        Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
+        ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
+    ):  # fmt: skip
+        if any(x is f for x in dataclasses.fields(cls)):
+            return cls
+    return Config
 
 
 def available_scenarios() -> list[str]:

@@ -139,13 +139,12 @@ def test_load_config_accepts_valid_input(overrides):
     load_config("baseline", overrides)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OmegaConf converts any integer to a bool, so behavior.adaptive=2 is accepted",
-)
-def test_integer_for_a_bool_is_rejected():
-    with pytest.raises(ConfigError):
-        load_config("baseline", ["behavior.adaptive=2"])
+@pytest.mark.parametrize("value", ["2", "0", "1", "maybe"])
+def test_integer_for_a_bool_is_rejected(value):
+    """OmegaConf alone would turn any integer into a bool; kpisim refuses it."""
+    with pytest.raises(ConfigError, match=r"behavior\.adaptive"):
+        load_config("baseline", [f"behavior.adaptive={value}"])
+    assert load_config("baseline", ["behavior.adaptive=false"]).behavior.adaptive is False
 
 
 # ------------------------------------------------------------------ the command line
