@@ -231,8 +231,13 @@ class BehaviorConfig:
     # Effort cost of thoroughness and courtesy (utility units).
     effort_weight: float = field(default=0.2, metadata=rng_(0.0, 100.0))
     # Share of the gap between a lever and its intrinsic level that closes per period
-    # when nothing rewards it (habits decay slowly: Oliva & Sterman 2001).
+    # (habits fade slowly; every period, whether or not something rewards the lever).
     habit_decay: float = field(default=0.02, metadata=rng_(0.0, 1.0))
+    # Erosion of standards: share of the gap between one's own standard of thoroughness
+    # and courtesy and one's actual practice that closes per period (Oliva & Sterman
+    # 2001: sustained pressure lowers the standard itself, so quality does not fully
+    # recover when the pressure lifts).
+    norm_erosion: float = field(default=0.1, metadata=rng_(0.0, 1.0))
     # Scale of the noise in judging which nudge would have paid more (utility units,
     # i.e. share of salary): bounded rationality.
     choice_noise: float = field(default=0.002, metadata=rng_(0.0, 1.0))

@@ -130,6 +130,10 @@ def close_period(model: ContactCentreModel, d: int) -> None:
     )
     if b.adaptive:
         reference = _learn(model, staff, slots, m, pay, salary, motivation, integrity)
+        # standards erode toward practice (thoroughness and courtesy only)
+        for i, s in enumerate(staff):
+            for j in (bh.THOROUGHNESS, bh.COURTESY):
+                s.intrinsic[j] += b.norm_erosion * (played[i, j] - s.intrinsic[j])
     else:
         reference = played
     # ---- write back and record

@@ -453,7 +453,9 @@ class ContactCentreModel(mesa.Model):
         led.add(idx_slot, s1[hung], "hangups")
         led.add(idx_slot, final_srv[act_final & (final_srv >= 0)], "acts")
         led.add(idx_slot, s1[act_first], "acts")
-        led.add(idx_slot, final_srv[audited & (final_srv >= 0)], "audited")
+        # an audited call is reviewed leg by leg: each agent who answered it is audited
+        led.add(idx_slot, s1[audited & answered], "audited")
+        led.add(idx_slot, s2[audited & (res.kind2 == HANDLED)], "audited")
         led.add(idx_slot, final_srv[det_final & (final_srv >= 0)], "detected")
         led.add(idx_slot, s1[det_first], "detected")
         led.add(idx_slot, s1[abused], "abuse")

@@ -39,7 +39,15 @@ def _run(args: tuple[str, tuple[str, ...], int, tuple[str, ...]]) -> dict:
     s = dict(res.summary)
     emp = res.employees
     s["_levers_by_period"] = emp.groupby("period")[
-        ["lever_thoroughness", "lever_false_coding", "morale"]
+        [
+            "lever_thoroughness",
+            "lever_false_coding",
+            "lever_dump",
+            "lever_web_push",
+            "lever_survey_steering",
+            "fcr_true",
+            "morale",
+        ]
     ].mean()
     s["_morale_mean"] = float(emp["morale"].mean())
     s["_corr_fcr"] = float(
@@ -157,15 +165,28 @@ def test_unachievable_targets_demoralise_and_push_toward_gaming():
     assert m > 0, f"turnover did not rise on average: {m:+.3f}"
 
 
+def _upper_below_zero(d: np.ndarray) -> float:
+    """Upper one-sided 95% t bound of the mean of d."""
+    return d.mean() + stats.t.ppf(0.95, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+
+
 def test_removing_a_habituated_metric_recovers_gradually():
-    """AHT pay for four periods (days 0-83), then flat pay.  The policy played in
-    period 4 was chosen under AHT pay; periods 5-7 show the response to its removal."""
+    """AHT pay for four periods (days 0-83), then flat pay (periods 4-7).  The gaming
+    habits learnt under AHT pay (dumping hard calls, pushing callers to the web) fade
+    once nothing rewards them — slowly, not at once — and true FCR stays below that of a
+    centre that never paid on AHT (hysteresis)."""
     runs = arm("remove_aht_metric", "rollout_day=84")
-    th = np.array([s["_levers_by_period"]["lever_thoroughness"].loc[3:7].to_numpy() for s in runs])
-    r1, r3 = th[:, 2] - th[:, 1], th[:, 4] - th[:, 1]  # recovery after 1 and 3 periods
-    for name, d in (("recovers", r3), ("gradually", r3 - r1)):
-        half = stats.t.ppf(0.95, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
-        assert d.mean() - half > 0, f"{name}: {d}"
+    base = arm("baseline")
+    levers = ["lever_dump", "lever_web_push", "lever_false_coding", "lever_survey_steering"]
+    g = np.array([s["_levers_by_period"][levers].sum(axis=1).loc[4:7].to_numpy() for s in runs])
+    # fading: less gaming three periods after removal than at removal
+    assert _upper_below_zero(g[:, 3] - g[:, 0]) < 0, g
+    # gradually: one period after removal, more than half of the habit is still there
+    assert _upper_below_zero(0.5 * g[:, 0] - g[:, 1]) < 0, g
+    # hysteresis in outcomes: true FCR in the last period is below the never-paid centre's
+    fcr = np.array([s["_levers_by_period"]["fcr_true"].loc[7] for s in runs])
+    fcr0 = np.array([s["_levers_by_period"]["fcr_true"].loc[7] for s in base])
+    assert _upper_below_zero(fcr - fcr0) < 0, (fcr, fcr0)
 
 
 def test_no_incentives_means_no_gaps_and_honest_kpis():
