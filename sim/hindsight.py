@@ -56,11 +56,8 @@ class LegMemory:
         #: size (set from the previous period's volume; every leg has the same chance)
         self.keep_p = 1.0
 
-    def add(self, rng: np.random.Generator, **legs: np.ndarray) -> None:
-        if self.keep_p < 1.0:
-            n = legs["seat"].shape[0]
-            keep = rng.random(n) < self.keep_p
-            legs = {k: v[keep] for k, v in legs.items()}
+    def add(self, **legs: np.ndarray) -> None:
+        """Remember legs (the caller thins them with ``keep_p`` beforehand)."""
         self.chunks.append(legs)
 
     def retune(self, legs_per_employee: float) -> None:

@@ -507,11 +507,15 @@ class ContactCentreModel(mesa.Model):
         # ---- memory of the period's calls, for the employees' hindsight
         h1 = answered
         h2 = res.kind2 == HANDLED
+        if d == 0:  # size the memory from the first day's volume
+            self.legs.retune(float(h1.sum() + h2.sum()) / m * self.scheme.period_days)
+        if self.legs.keep_p < 1.0:  # remember a random share of the legs (same for all)
+            h1 = h1 & (rng.random(k) < self.legs.keep_p)
+            h2 = h2 & (rng.random(k) < self.legs.keep_p)
         s1h, s2h = res.server1[h1], res.server2[h2]
         prop = c.survey_propensity[calls.cust].astype(np.float64)
         for mask, srv, second, w in ((h1, s1h, False, wait1), (h2, s2h, True, wait)):
             self.legs.add(
-                rng,
                 seat=slots[srv],
                 second=np.full(srv.shape[0], second),
                 needs_transfer=calls.needs_transfer[mask],
@@ -530,8 +534,6 @@ class ContactCentreModel(mesa.Model):
                 skill=skill[srv],
                 speed=speed[srv],
             )
-        if d == 0:  # size the memory from the first day's volume
-            self.legs.retune(float(h1.sum() + h2.sum()) / m * self.scheme.period_days)
         # ---- follow-ups: pushed callers go to the web, unresolved callers come back
         complained, rnd_survey, rnd_top2 = self._experience(
             calls.cust, xp, eff, d, row, calls.attempt
@@ -567,8 +569,11 @@ class ContactCentreModel(mesa.Model):
             nxt.carry = np.minimum(nxt.carry + 0.5, 4.0)
             nxt.route = np.where(pushed[back], 1, 2).astype(np.int8)
             delay = np.where(pushed[back], 1, self._repeat_delay(len(nxt)))
-            for dd in np.unique(delay):
-                self._schedule(d + int(dd), nxt.take(delay == dd))
+            order = np.argsort(delay, kind="stable")
+            nxt, delay = nxt.take(order), delay[order]
+            bounds = np.flatnonzero(np.diff(delay)) + 1
+            for a, b in zip(np.r_[0, bounds], np.r_[bounds, len(delay)], strict=True):
+                self._schedule(d + int(delay[a]), nxt.take(slice(a, b)))
 
     # ------------------------------------------------------------------ customers
     def _experience(
