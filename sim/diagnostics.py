@@ -4,8 +4,8 @@ Each sign has a ``value`` (a number with the meaning given below), a ``flag`` (t
 sign is present) and a plain ``sentence`` for a non-modeller.
 
 1. contradiction — a measured KPI improves while its true counterpart worsens, or the
-   two ledgers disagree: the largest of the level gaps (|measured - true|) and of the
-   early-to-late "measured better, truth worse" moves (shares, 0-1).  Flagged for a
+   dashboard flatters: the largest of the level gaps (measured - true, when positive)
+   and of the early-to-late "measured better, truth worse" moves (shares, 0-1).  Flagged for a
    move above 2 points, an FCR gap above 2 points or a CSAT gap above 5 (surveys
    carry a few points of response bias even when nobody games).
 2. chasing_numbers — share of answered calls with at least one gaming act.
@@ -93,8 +93,9 @@ def toxic_signs(
 
     # 1 contradiction
     gaps = {
-        "first-contact resolution": abs(s.get("fcr_gap") or 0.0),
-        "customer satisfaction": abs(s.get("csat_gap") or 0.0),
+        # only a dashboard that flatters counts: measured above true
+        "first-contact resolution": max(0.0, s.get("fcr_gap") or 0.0),
+        "customer satisfaction": max(0.0, s.get("csat_gap") or 0.0),
     }
     moves: dict[str, float] = {}
     if len(daily) >= 2 * model.cfg.scheme.period_days:
