@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from contract import SUMMARY_KEYS
 from pandas.testing import assert_frame_equal
 
 from sim import load_config, run_simulation
@@ -24,48 +25,6 @@ KPISIM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "sim.cli
 #: 42 days = two pay periods of 21, so the employee table has rows.
 SMALL = ["customers.n=5000", "employees.n=3", "days=42", "seed=4"]
 FILES = ("summary.json", "daily.parquet", "employees.parquet")
-
-#: Every summary key of CONTRACT.md.
-SUMMARY_KEYS = [
-    "contacts_total",
-    "calls_offered",
-    "calls_answered",
-    "web_sessions",
-    "service_level",
-    "asa_s",
-    "p_wait",
-    "abandon_rate",
-    "occupancy",
-    "aht_s",
-    "fcr_measured",
-    "csat_survey",
-    "survey_response_rate",
-    "friendliness_rating",
-    "transfer_rate",
-    "web_containment",
-    "fcr_true",
-    "csat_true",
-    "customer_effort",
-    "repeat_contact_rate",
-    "complaint_rate",
-    "retention",
-    "churn_rate_annual",
-    "revenue",
-    "cost_total",
-    "profit",
-    "clv_mean",
-    "nps_true",
-    "employee_satisfaction",
-    "staff_turnover_annual",
-    "gaming_rate",
-    "false_resolution_rate",
-    "survey_steering_rate",
-    "dumped_call_rate",
-    "rushed_contact_rate",
-    "fcr_gap",
-    "csat_gap",
-    "toxic_signs",
-]
 
 
 def _leftovers(folder: Path) -> list[str]:

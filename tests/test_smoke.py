@@ -2,48 +2,9 @@
 
 from __future__ import annotations
 
-from sim import run_simulation
+from contract import SUMMARY_KEYS
 
-SUMMARY_KEYS = [
-    "contacts_total",
-    "calls_offered",
-    "calls_answered",
-    "web_sessions",
-    "service_level",
-    "asa_s",
-    "p_wait",
-    "abandon_rate",
-    "occupancy",
-    "aht_s",
-    "fcr_measured",
-    "csat_survey",
-    "survey_response_rate",
-    "friendliness_rating",
-    "transfer_rate",
-    "web_containment",
-    "fcr_true",
-    "csat_true",
-    "customer_effort",
-    "repeat_contact_rate",
-    "complaint_rate",
-    "retention",
-    "churn_rate_annual",
-    "revenue",
-    "cost_total",
-    "profit",
-    "clv_mean",
-    "nps_true",
-    "employee_satisfaction",
-    "staff_turnover_annual",
-    "gaming_rate",
-    "false_resolution_rate",
-    "survey_steering_rate",
-    "dumped_call_rate",
-    "rushed_contact_rate",
-    "fcr_gap",
-    "csat_gap",
-    "toxic_signs",
-]
+from sim import run_simulation
 
 
 def test_summary_has_every_contract_key(small_cfg):
