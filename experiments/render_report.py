@@ -8,30 +8,12 @@ The page is self-contained, so the browser runs with networking features off.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--hide-scrollbars",
-)
-
-
-def find_chromium() -> str | None:
-    """Path of a Chromium executable, or None."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
+from sim.browser import HEADLESS_FLAGS, find_chromium
 
 
 def render(html: Path, png: Path, width: int = 1280, height: int = 4000) -> Path:
@@ -43,7 +25,7 @@ def render(html: Path, png: Path, width: int = 1280, height: int = 4000) -> Path
     with tempfile.TemporaryDirectory() as profile:
         cmd = [
             exe,
-            *FLAGS,
+            *HEADLESS_FLAGS,
             f"--user-data-dir={profile}",
             f"--screenshot={png.resolve()}",
             f"--window-size={width},{height}",

@@ -33,22 +33,14 @@ import ipyvuetify as v  # noqa: E402
 import ipywidgets as widgets  # noqa: E402
 
 from sim import app, app_cli  # noqa: E402
+from sim.browser import HEADLESS_FLAGS  # noqa: E402
 from sim.config import ConfigError, available_scenarios  # noqa: E402
 from sim.model import ContactCentreModel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
 CHROMIUM = os.environ.get("KPISIM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_FLAGS)
 #: Population of the unit tests (the page's default is larger).
 SMALL = app.Settings(customers=20_000)
 
