@@ -44,8 +44,9 @@ from mesa.visualization.utils import force_update, update_counter
 
 from .behavior import LEVERS
 from .config import Config, ConfigError, available_scenarios, load_config
+from .measurement import rates as _rates
 from .model import ContactCentreModel
-from .outputs import COUNT_COLUMNS, _rates, daily_frame, employees_frame, summary_dict
+from .outputs import COUNT_COLUMNS, daily_frame, employees_frame, summary_dict
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 

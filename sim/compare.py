@@ -46,6 +46,7 @@ from .config import (
     to_dict,
     validate,
 )
+from .outputs.signs import SIGNS
 
 # --------------------------------------------------------------------------- arguments
 HELP = """usage: kpisim compare [current=X] [proposal=Y] [key=value ...]
@@ -633,7 +634,7 @@ def derived_metrics(daily: pd.DataFrame) -> dict[str, float]:
     ``pay_per_employee_annual``: salary + bonus paid per seated employee per year
     (currency units/year; 250 working days a year).
     """
-    from .population import DAYS_PER_YEAR
+    from .units import DAYS_PER_YEAR
 
     days = len(daily)
     staff = float(daily["staff"].mean()) if days else float("nan")
@@ -742,16 +743,6 @@ METRICS: tuple[Metric, ...] = (
     _m("fcr_gap", "FCR gap (measured - true)", "gap", "share"),
     _m("csat_gap", "CSAT gap (survey - true)", "gap", "share"),
 )
-
-#: The five toxic-KPI signs (diagnostics.py), as reported.
-SIGNS = (
-    ("contradiction", "Contradiction: the dashboard and reality disagree"),
-    ("chasing_numbers", "Chasing numbers: gaming acts"),
-    ("indicator_became_target", "Indicator became target (Goodhart index)"),
-    ("not_informing_decisions", "KPI no longer informs decisions"),
-    ("imbalance", "Imbalance: weight on efficiency"),
-)
-
 
 def paired_ci(current: np.ndarray, proposal: np.ndarray, level: float = 0.95) -> dict[str, float]:
     """Paired difference ``proposal - current`` with a t-interval.

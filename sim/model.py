@@ -36,8 +36,9 @@ from .handling import (
 )
 from .hindsight import LegMemory
 from .ledger import DayLedger, SeatLedger
-from .population import DAYS_PER_YEAR, Customers, beta
+from .population import Customers, beta
 from .queue import ABANDONED, HANDLED, HUNG_UP, TRANSFERRED, WEB_PUSHED, simulate_day
+from .units import DAYS_PER_YEAR
 
 #: Days after a contact within which a new contact counts as a repeat (FCR no_repeat_7d).
 REPEAT_WINDOW_DAYS = 7

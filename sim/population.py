@@ -16,10 +16,9 @@ import numpy as np
 
 from .config import CustomersConfig
 from .sampling import alias_draw, build_alias
+from .units import DAYS_PER_YEAR
 
 NEVER = np.iinfo(np.int32).max
-#: Working days in a year (the model's unit of annual rates).
-DAYS_PER_YEAR = 250.0
 
 
 def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:

@@ -596,7 +596,7 @@ def paired_table(o: Outcome, names: dict[str, str]) -> str:
 
 def signs_table(o: Outcome, names: dict[str, str]) -> str:
     """The five toxic-KPI signs: how often each is flagged and a typical sentence, per arm."""
-    from .compare import SIGNS
+    from .outputs.signs import SIGNS
 
     n = o.plan.args.replications
     idx = [(arm, r) for arm, r in zip(o.reps["arm"], o.reps["replication"], strict=True)]

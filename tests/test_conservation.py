@@ -32,8 +32,9 @@ from scipy import stats
 
 from sim import load_config, run_simulation
 from sim.model import ContactCentreModel
-from sim.population import DAYS_PER_YEAR, Customers
+from sim.population import Customers
 from sim.sampling import alias_draw, build_alias
+from sim.units import DAYS_PER_YEAR
 
 SCENARIOS = [
     "baseline",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from golden import golden as g
 
 RUNS = json.loads((g.HERE / "runs.json").read_text())

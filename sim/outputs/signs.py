@@ -29,10 +29,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .scheme import PERSPECTIVE
+from ..measurement import rates
+from ..scheme import PERSPECTIVE
 
 if TYPE_CHECKING:
-    from .model import ContactCentreModel
+    from ..model import ContactCentreModel
+
+#: The five signs, in order: (key in ``summary["toxic_signs"]``, label in reports).
+SIGNS = (
+    ("contradiction", "Contradiction: the dashboard and reality disagree"),
+    ("chasing_numbers", "Chasing numbers: gaming acts"),
+    ("indicator_became_target", "Indicator became target (Goodhart index)"),
+    ("not_informing_decisions", "KPI no longer informs decisions"),
+    ("imbalance", "Imbalance: weight on efficiency"),
+)
+
 
 FCR_GAP_FLAG = 0.02  # coded FCR equals true FCR unless someone codes falsely
 CSAT_GAP_FLAG = 0.05  # surveys carry response bias (~2-3 points) even when nobody games
@@ -73,13 +84,11 @@ def _windows(model: ContactCentreModel, daily: pd.DataFrame) -> tuple[pd.DataFra
 
 def _rate(df: pd.DataFrame, col: str) -> float:
     """A window's rate, recomputed from the window's totals."""
-    from .outputs import _rates
-
     if col == "fcr_measured":  # the dashboard's own definition, as recorded each day
         ok = df["answered_owned"] > 0
         return float(np.average(df.loc[ok, col], weights=df.loc[ok, "answered_owned"]))
     tot = df.select_dtypes("number").sum()
-    return float(_rates(lambda k: float(tot.get(k, 0.0)), "self_coded", "agent_offered")[col])
+    return float(rates(lambda k: float(tot.get(k, 0.0)), "self_coded", "agent_offered")[col])
 
 
 def toxic_signs(

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .population import DAYS_PER_YEAR
+from ..measurement import rates, ratio
+from ..units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .model import ContactCentreModel
+    from ..config import Config
+    from ..model import ContactCentreModel
 
 #: Count columns of the daily table (missing ones are 0 on a day).
 COUNT_COLUMNS = (
@@ -42,50 +43,6 @@ COUNT_COLUMNS = (
 )  # fmt: skip
 
 
-def _div(a: float, b: float) -> float:
-    return float(a / b) if b else float("nan")
-
-
-def _rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any]:
-    """Rates from totals ``t(name)`` (works on scalars and on pandas Series)."""
-    fcr_measured = (
-        _safe(t("coded_resolved"), t("answered_owned"))
-        if fcr_def == "self_coded"
-        else 1.0 - _safe(t("repeats_7d"), t("answered_owned"))
-    )
-    return {
-        "service_level": _safe(t("answered_in_sl"), t("calls_offered")),
-        "asa_s": _safe(t("wait_answered_s"), t("calls_answered")),
-        "p_wait": _safe(t("waited"), t("calls_offered")),
-        "abandon_rate": _safe(t("abandoned"), t("calls_offered")),
-        "occupancy": _safe(t("busy_s"), t("avail_s")),
-        "aht_s": _safe(t("handle_s"), t("legs")),
-        "fcr_measured": fcr_measured,
-        "csat_survey": _safe(t("survey_top2"), t("surveys")),
-        "survey_response_rate": _safe(t("surveys"), t("surveys_offered")),
-        "friendliness_rating": _safe(t("friendliness_sum"), t("friendliness_n")),
-        "transfer_rate": _safe(t("transfers"), t("legs")),
-        "web_containment": 1.0 - _safe(t("web_escalated"), t("web_sessions")),
-        "fcr_true": _safe(t("resolved_true"), t("answered_owned")),
-        "csat_true": _safe(t("xp_top2"), t("contacts")),
-        "customer_effort": _safe(t("effort_sum"), t("contacts")),
-        "repeat_contact_rate": _safe(t("repeat_contacts"), t("contacts")),
-        "complaint_rate": _safe(t("complaints"), t("contacts")),
-        "gaming_rate": _safe(t("gaming_contacts"), t("calls_answered")),
-        "false_resolution_rate": _safe(t("false_resolutions"), t("answered_owned")),
-        "survey_steering_rate": _safe(t("steered"), t("answered_owned")),
-        "dumped_call_rate": _safe(t("dumped"), t("calls_answered")),
-        "rushed_contact_rate": _safe(t("rushed"), t("answered_owned")),
-        "handle_s_per_resolved": _safe(t("handle_s"), t("resolved_true")),
-    }
-
-
-def _safe(a, b):
-    if isinstance(b, pd.Series):
-        return (a / b.where(b != 0)).astype(float)
-    return _div(a, b)
-
-
 def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     """One row per simulated day: counts, then the day-level rates."""
     df = pd.DataFrame(model.ledger.rows)
@@ -95,8 +52,8 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     df[list(COUNT_COLUMNS)] = df[list(COUNT_COLUMNS)].fillna(0)
     df["repeats_7d"] = model.day_repeats[df["day"].to_numpy()].astype(int)
     sch = model.scheme
-    rates = _rates(lambda k: df[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
-    for k, v in rates.items():
+    day_rates = rates(lambda k: df[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
+    for k, v in day_rates.items():
         df[k] = v
     df["cost_total"] = df[["cost_labour", "cost_bonus", "cost_hiring", "cost_web"]].sum(axis=1)
     df["profit"] = df["revenue"] - df["cost_total"]
@@ -132,7 +89,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
         "calls_answered": int(tot["calls_answered"]),
         "web_sessions": int(tot["web_sessions"]),
     }
-    s.update(_rates(lambda k: float(tot[k]), sch.kpis.fcr.definition, sch.kpis.csat.definition))
+    s.update(rates(lambda k: float(tot[k]), sch.kpis.fcr.definition, sch.kpis.csat.definition))
     days = len(daily)
     c = model.customers
     n0 = c.n_start
@@ -157,7 +114,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
         clv_mean=clv,
         nps_true=c.nps(),
         employee_satisfaction=float(daily["morale_mean"].iloc[-1]) if days else float("nan"),
-        staff_turnover_annual=_div(float(tot["quits"]), staff_mean) / years if years else 0.0,
+        staff_turnover_annual=ratio(float(tot["quits"]), staff_mean) / years if years else 0.0,
     )
     s["fcr_gap"] = s["fcr_measured"] - s["fcr_true"]
     s["csat_gap"] = s["csat_survey"] - s["csat_true"]
@@ -166,7 +123,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s["days"] = days
     s["seed"] = cfg.seed
     s["scenario"] = cfg.scenario.name
-    from .diagnostics import toxic_signs
+    from .signs import toxic_signs
 
     s["toxic_signs"] = toxic_signs(model, daily, emp, s)
     return {k: _clean(v) for k, v in s.items()}
