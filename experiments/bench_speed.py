@@ -7,7 +7,7 @@ Measures, side by side on this machine:
 (a) a bare Erlang-A queue (Poisson arrivals, exponential handling and patience, FCFS,
     ``--agents`` agents at ``--load`` offered load per agent) in SimPy: calls per second
     of wall time, random draws included;
-(b) the same queue through ``sim.queue.simulate_day`` (the model's numba kernel), draws
+(b) the same queue through ``sim.model.queue_kernel.simulate_day`` (the model's numba kernel), draws
     included (and the kernel alone);
 (c) the FULL default scenario, ``load_config("baseline")`` (500,000 customers, 100
     employees, 250 working days): contacts per second = ``summary["contacts_total"]`` /
@@ -91,8 +91,8 @@ def simpy_erlang_a(
 def kernel_erlang_a(
     n_calls: int, agents: int, lam: float, handle_s: float, patience_s: float, seed: int
 ) -> dict:
-    """The same queue through ``sim.queue.simulate_day`` (compiled once beforehand)."""
-    from sim.queue import ABANDONED, simulate_day
+    """The same queue through ``sim.model.queue_kernel.simulate_day`` (compiled once beforehand)."""
+    from sim.model.queue_kernel import ABANDONED, simulate_day
 
     warm = np.random.default_rng(0)
     simulate_day(np.cumsum(warm.exponential(1.0, 100)), warm.exponential(1.0, 100),

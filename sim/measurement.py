@@ -7,9 +7,10 @@ recorded, what counts as the denominator) cannot drift between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -20,10 +21,8 @@ def ratio(a: float, b: float) -> float:
 
 def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any]:
     """Rates from totals ``t(name)`` (works on scalars and on pandas Series)."""
-    fcr_measured = (
-        _safe(t("coded_resolved"), t("answered_owned"))
-        if fcr_def == "self_coded"
-        else 1.0 - _safe(t("repeats_7d"), t("answered_owned"))
+    fcr_measured = measured_fcr(
+        t("coded_resolved"), t("repeats_7d"), t("answered_owned"), fcr_def, _safe
     )
     return {
         "service_level": _safe(t("answered_in_sl"), t("calls_offered")),
@@ -58,3 +57,72 @@ def _safe(a, b):
     return ratio(a, b)
 
 
+# --------------------------------------------------------------------------- definitions
+#: How FCR can be measured: from the agent's own disposition code, or as "no repeat
+#: contact by the customer within ``REPEAT_WINDOW_DAYS`` working days".
+FCR_DEFINITIONS = ("self_coded", "no_repeat_7d")
+#: How CSAT can be measured: a post-call survey the agent offers, or the company's
+#: random relationship survey across all contacts.
+CSAT_DEFINITIONS = ("agent_offered", "random_sample")
+#: A contact within this many working days of an answered call counts as its repeat.
+REPEAT_WINDOW_DAYS = 7
+
+
+def agent_offers_survey(csat_definition: str) -> bool:
+    """Whether agents offer the survey themselves (so they can steer it)."""
+    return csat_definition == "agent_offered"
+
+
+def record_dashboard_surveys(row: dict, csat_definition: str) -> None:
+    """The day's survey counts as the dashboard records them: under ``random_sample``
+    the survey columns hold the random relationship survey's answers."""
+    if not agent_offers_survey(csat_definition):
+        row["surveys"] = row.get("rnd_surveys", 0)
+        row["survey_top2"] = row.get("rnd_top2", 0)
+        row["surveys_offered"] = row.get("rnd_sampled", 0)
+
+
+def measured_fcr(coded: Any, repeats: Any, owned: Any, fcr_def: str, div: Callable) -> Any:
+    """FCR as the dashboard measures it: calls coded "resolved" per call owned
+    (``self_coded``), or one minus repeat contacts per call owned (``no_repeat_7d``).
+    ``div`` is the division to use (scalars, arrays or pandas Series)."""
+    return div(coded, owned) if fcr_def == "self_coded" else 1.0 - div(repeats, owned)
+
+
+def ratio_array(num: np.ndarray, den: np.ndarray, empty: float = np.nan) -> np.ndarray:
+    """Element-wise ``num / den``; ``empty`` where ``den`` is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), empty)
+
+
+def employee_kpis(c: Mapping[str, np.ndarray], fcr_def: str, csat_def: str) -> dict:
+    """Each employee's KPIs as the measurement system records them, from period counts.
+
+    ``c`` holds per-employee counts (any shape: the live ledger has one value per
+    employee, the learning replay one per employee and candidate policy): ``handle_s``
+    and ``legs`` (timer seconds and call legs), ``answered`` (calls the employee ended),
+    ``coded`` (coded resolved), ``repeats`` (repeat contacts within the window),
+    ``surveys``/``survey_top2`` (agent-offered answers and top-2-box ones),
+    ``rnd_surveys``/``rnd_top2`` (the random survey), ``transfers``, ``pushes``,
+    ``detected`` and ``audited`` (gaming acts caught, calls audited).
+
+    Returns the paid KPIs (``aht`` s, ``fcr``, ``csat``, ``transfer``, ``web_deflection``,
+    ``quality``) and the safety-net metrics (``repeat_rate``, ``fcr_no_repeat``,
+    ``csat_random``), shares in [0, 1]; NaN where a KPI has no denominator.
+    """
+    repeat_rate = ratio_array(c["repeats"], c["answered"])
+    fcr_no_repeat = measured_fcr(c["coded"], c["repeats"], c["answered"], "no_repeat_7d",
+                                 ratio_array)  # fmt: skip
+    csat_random = ratio_array(c["rnd_top2"], c["rnd_surveys"])
+    return {
+        "aht": ratio_array(c["handle_s"], c["legs"]),
+        "fcr": measured_fcr(c["coded"], c["repeats"], c["answered"], fcr_def, ratio_array),
+        "csat": ratio_array(c["survey_top2"], c["surveys"]) if agent_offers_survey(csat_def)
+        else csat_random,
+        "transfer": ratio_array(c["transfers"], c["legs"]),
+        "web_deflection": ratio_array(c["pushes"], c["legs"]),
+        "quality": 1.0 - np.minimum(1.0, ratio_array(c["detected"], c["audited"], 0.0)),
+        "repeat_rate": repeat_rate,
+        "fcr_no_repeat": fcr_no_repeat,
+        "csat_random": csat_random,
+    }  # fmt: skip

@@ -1,10 +1,10 @@
 """Conservation, property-based: over random tiny centres every contact ends exactly once,
 churned customers generate no contacts or revenue, and every share lies in [0, 1].
 
-The identities are read off the code (``sim/model.py``):
+The identities are read off the code (``sim/model/``):
 
-* a contact is booked once, in ``_experience``: every web session and every phone call
-  (``contacts == web_sessions + calls_offered``);
+* a contact is booked once, in ``ContactCentreModel.book_experience``: every web
+  session and every phone call (``contacts == web_sessions + calls_offered``);
 * a web session is resolved, escalated to the phone or given up
   (``web_sessions == web_resolved + web_escalated + give_ups``);
 * a call is answered or abandoned (``calls_offered == calls_answered + abandoned``);
@@ -14,7 +14,7 @@ The identities are read off the code (``sim/model.py``):
   and the calls an agent "owns" are ``calls_answered - hangups -
   abandoned_after_transfer``.
 
-Churn is checked on the model's own records: a spy on ``ContactCentreModel._experience``
+Churn is checked on the model's own records: a spy on ``ContactCentreModel.book_experience``
 (the one place a contact is booked) logs who had a contact on which day, and a spy on
 ``Customers.churn_today`` logs who churned when; no customer may have a contact after
 the day they churned, and the daily revenue must equal the revenue of the customers
@@ -32,8 +32,8 @@ from scipy import stats
 
 from sim import load_config, run_simulation
 from sim.model import ContactCentreModel
-from sim.population import Customers
-from sim.sampling import alias_draw, build_alias
+from sim.model.customers import Customers
+from sim.model.sampling import alias_draw, build_alias
 from sim.units import DAYS_PER_YEAR
 
 SCENARIOS = [
@@ -93,7 +93,7 @@ def _run_with_spies(cfg):
     """Run with spies on contact booking and churn; returns (result, contacts, churns)."""
     contacts: list[tuple[int, np.ndarray, np.ndarray]] = []
     churns: list[tuple[int, np.ndarray]] = []
-    book = ContactCentreModel._experience
+    book = ContactCentreModel.book_experience
     churn_today = Customers.churn_today
 
     def spy_book(self, cust, xp, effort, d, row, attempt, give_up=None):
@@ -106,7 +106,7 @@ def _run_with_spies(cfg):
         return idx
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ContactCentreModel, "_experience", spy_book)
+        mp.setattr(ContactCentreModel, "book_experience", spy_book)
         mp.setattr(Customers, "churn_today", spy_churn)
         result = run_simulation(cfg, keep_model=True)
     return result, contacts, churns
@@ -194,7 +194,7 @@ def test_every_contact_ends_exactly_once_and_churned_customers_vanish(ex):
     rev_active = float(c.revenue_monthly[: c.n_used][act].sum(dtype=np.float64))
     assert d["revenue"].iloc[-1] == pytest.approx(rev_active * 12.0 / DAYS_PER_YEAR, rel=1e-6)
     # every scheduled contact of a simulated day was consumed (none silently left)
-    assert all(day >= cfg.days for day in model.pending)
+    assert all(day >= cfg.days for day in model.book.pending)
 
     # ---- shares in [0, 1]
     for col in SHARES:

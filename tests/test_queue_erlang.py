@@ -1,4 +1,4 @@
-"""The queue kernel (``sim.queue.simulate_day``) reproduces Erlang C and Erlang A.
+"""The queue kernel (``sim.model.queue_kernel.simulate_day``) reproduces Erlang C and Erlang A.
 
 Every check compares a simulated figure with its exact value from ``tests/erlang.py``
 and asserts ``|sim - exact| < 4 SE``, where SE is the sampling standard error of the
@@ -32,7 +32,7 @@ from erlang import (
     ratio_and_se,
 )
 
-from sim.queue import ABANDONED, HANDLED, simulate_day
+from sim.model.queue_kernel import ABANDONED, HANDLED, simulate_day
 
 #: Share of each stream discarded as warm-up (the kernel starts empty).
 WARMUP_SHARE = 0.02

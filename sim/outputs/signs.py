@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..measurement import rates
-from ..scheme import PERSPECTIVE
+from ..model.scheme import PERSPECTIVE
 
 if TYPE_CHECKING:
     from ..model import ContactCentreModel

@@ -46,8 +46,7 @@ GAMING = np.array([False, False, True, True, True, True])
 #: Moral weight of each gaming lever (steering a survey or pushing a caller to the web
 #: feels milder than hanging up on a customer or falsifying a record).
 MORAL_WEIGHT = np.array([0.0, 0.0, 1.0, 1.0, 0.5, 0.5])
-#: Thoroughness below this share of the needed time counts as a rushed contact.
-RUSHED_BELOW = 0.9
+
 #: How much an imitation moves the reference policy toward the peer's.
 IMITATION_PULL = 0.5
 #: Visibility of peers' pay and numbers, by dashboard type (multiplies imitation).

@@ -14,9 +14,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from .config import CustomersConfig
+from ..config import CustomersConfig
+from ..units import DAYS_PER_YEAR
 from .sampling import alias_draw, build_alias
-from .units import DAYS_PER_YEAR
 
 NEVER = np.iinfo(np.int32).max
 

@@ -14,7 +14,7 @@ import dataclasses
 
 import numpy as np
 
-from .config import KPIConfig, SchemeConfig
+from ..config import KPIConfig, SchemeConfig
 
 #: Balanced-Scorecard perspective of each KPI (for the imbalance diagnostic).
 PERSPECTIVE = {

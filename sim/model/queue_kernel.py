@@ -25,13 +25,16 @@ import heapq
 import numpy as np
 from numba import njit
 
-#: Leg outcomes (``kind`` arrays).
-ABANDONED = 0
-HANDLED = 1
-TRANSFERRED = 2
-HUNG_UP = 3
-WEB_PUSHED = 4
-NOT_REACHED = -1
+from .call_rules import (
+    ABANDONED,
+    HANDLED,
+    NOT_REACHED,
+    TRANSFERRED,
+    first_leg_kind_scalar,
+    handle_seconds_scalar,
+)
+
+__all__ = ["ABANDONED", "HANDLED", "NOT_REACHED", "TRANSFERRED", "DayResult", "simulate_day"]
 
 
 @njit(cache=True)
@@ -84,7 +87,7 @@ def _simulate_day(
                 end2[c] = start2[c]
                 continue
             heapq.heappop(servers)
-            dur = work_s[c] * time_mult[j] + extra_s[j]
+            dur = handle_seconds_scalar(work_s[c], time_mult[j], extra_s[j])
             kind2[c] = HANDLED
             server2[c] = j
             start2[c] = start
@@ -105,19 +108,17 @@ def _simulate_day(
         heapq.heappop(servers)
         start1[c] = start
         server1[c] = j
-        if needs_transfer[c] or (hard[c] and u_dump[c] < dump_prob[j]):
+        kind = first_leg_kind_scalar(
+            needs_transfer[c], hard[c], u_dump[c], u_hang[c], u_push[c], dump_prob[j],
+            push_prob[j], hangup_share,
+        )  # fmt: skip
+        kind1[c] = kind
+        if kind == HANDLED:
+            dur = handle_seconds_scalar(work_s[c], time_mult[j], extra_s[j])
+        else:  # transferred, hung up or pushed: the agent spends transfer_s on it
             dur = transfer_s
-            if (not needs_transfer[c]) and u_hang[c] < hangup_share:
-                kind1[c] = HUNG_UP
-            else:
-                kind1[c] = TRANSFERRED
+            if kind == TRANSFERRED:
                 heapq.heappush(reentry, (start + dur, c))
-        elif u_push[c] < push_prob[j]:
-            dur = transfer_s
-            kind1[c] = WEB_PUSHED
-        else:
-            dur = work_s[c] * time_mult[j] + extra_s[j]
-            kind1[c] = HANDLED
         end1[c] = start + dur
         busy_s[j] += dur
         heapq.heappush(servers, (start + dur, j))
@@ -155,11 +156,6 @@ class DayResult:
         self.start2 = np.zeros(n)
         self.end2 = np.zeros(n)
         self.busy_s = np.zeros(m)
-
-    @property
-    def wait1_s(self) -> np.ndarray:
-        """Wait before the first agent answered (or before abandoning), seconds."""
-        return self.start1 - self.arrival_s
 
 
 def simulate_day(

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtr
 
+from ..measurement import REPEAT_WINDOW_DAYS, agent_offers_survey, employee_kpis, ratio_array
 from . import behavior as bh
-from .handling import (
+from . import call_rules as cr
+from .call_rules import (
     AGENT_OFFER_RATE,
     ANSWER_NOISE,
     BEG_LIFT,
@@ -30,12 +32,11 @@ from .handling import (
     RANDOM_SURVEY_RATE,
     TOP2,
     experience_answered,
-    p_resolve,
     response_p,
 )
 
 if TYPE_CHECKING:
-    from .config import Config, SchemeConfig
+    from ..config import Config, SchemeConfig
 
 #: Per-leg facts kept for hindsight.
 LEG_FIELDS = (
@@ -116,19 +117,41 @@ def replay(
     theta = L[..., bh.THOROUGHNESS]
     courtesy_l = L[..., bh.COURTESY]
     first = ~legs["second"].astype(bool)[:, None]
-    needs = legs["needs_transfer"].astype(bool)[:, None] & first
-    hard = legs["hard"].astype(bool)[:, None]
-    dumped = first & ~needs & hard & (legs["u_dump"][:, None] < L[..., bh.DUMP])
-    hung = dumped & (legs["u_hang"][:, None] < h.hangup_share)
-    transferred = needs | (dumped & ~hung)
-    pushed = first & ~needs & ~dumped & (legs["u_push"][:, None] < L[..., bh.WEB_PUSH])
-    handled = ~(transferred | hung | pushed)
+    needs = legs["needs_transfer"].astype(bool)[:, None]
+    kind = np.where(
+        first,
+        cr.first_leg_kind(
+            needs,
+            legs["hard"].astype(bool)[:, None],
+            legs["u_dump"][:, None],
+            legs["u_hang"][:, None],
+            legs["u_push"][:, None],
+            L[..., bh.DUMP],
+            L[..., bh.WEB_PUSH],
+            h.hangup_share,
+        ),
+        cr.HANDLED,
+    )  # a second leg (after a transfer) is always handled
+    hung = kind == cr.HUNG_UP
+    transferred = kind == cr.TRANSFERRED
+    pushed = kind == cr.WEB_PUSHED
+    handled = kind == cr.HANDLED
+    dumped = (hung | transferred) & ~needs
     owned = handled | pushed
-    work = h.mean_s * legs["cx"][:, None] / legs["speed"][:, None]
-    handle_s = np.where(handled, work * theta + courtesy_l * h.courtesy_max_s, h.transfer_handle_s)
+    handle_s = np.where(
+        handled,
+        cr.handle_seconds(
+            h.mean_s * legs["cx"][:, None],
+            theta / legs["speed"][:, None],
+            courtesy_l * h.courtesy_max_s,
+        ),
+        h.transfer_handle_s,
+    )
     cx = legs["cx"][:, None]
-    resolved = handled & (legs["u_res"][:, None] < p_resolve(legs["skill"][:, None], theta, cx, h))
-    false_code = handled & ~resolved & (legs["u_code"][:, None] < L[..., bh.FALSE_CODING])
+    resolved = handled & (
+        legs["u_res"][:, None] < cr.p_resolve(legs["skill"][:, None], theta, cx, h)
+    )
+    false_code = cr.false_code(handled, resolved, legs["u_code"][:, None], L[..., bh.FALSE_CODING])
     coded = resolved | false_code
     courtesy = np.where(handled, courtesy_l, 0.0)
     xp = (
@@ -147,22 +170,21 @@ def replay(
     # surveys as expected values
     ans = response_p(legs["propensity"][:, None], xp) * owned
     p_top = ndtr((xp - TOP2) / ANSWER_NOISE)
-    steer = L[..., bh.SURVEY_STEERING] * owned
-    if scheme.kpis.csat.definition == "agent_offered":
+    rnd = ans * RANDOM_SURVEY_RATE
+    rnd_top2 = rnd * p_top
+    if agent_offers_survey(scheme.kpis.csat.definition):
+        steer = L[..., bh.SURVEY_STEERING] * owned
         p_top_beg = ndtr((xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
         p_looks = ndtr((xp - TOP2) / GUESS_NOISE)
         surveys = ans * AGENT_OFFER_RATE * (steer * p_looks + (1 - steer))
         top2 = ans * AGENT_OFFER_RATE * (steer * p_looks * p_top_beg + (1 - steer) * p_top)
-    else:
-        surveys = ans * RANDOM_SURVEY_RATE
-        top2 = surveys * p_top
-        steer = np.zeros_like(steer)
-    rnd = ans * RANDOM_SURVEY_RATE
-    rnd_top2 = rnd * p_top
-    rushed = handled & (theta < bh.RUSHED_BELOW)
-    within7 = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** 7
+    else:  # nobody offers a survey, so there is nothing to steer
+        steer = np.zeros(L.shape[:2])
+        surveys, top2 = rnd, rnd_top2
+    rushed = cr.rushed(handled, theta)
+    p_within = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** REPEAT_WINDOW_DAYS
     repeats = owned & ~resolved
-    repeats = repeats * cfg.customers.repeat_prob * within7
+    repeats = repeats * cfg.customers.repeat_prob * p_within
 
     # legs come grouped by employee (see LegMemory.sample): sum each group at once
     starts = np.flatnonzero(np.r_[True, e[1:] != e[:-1]]) if e.shape[0] else e
@@ -178,27 +200,28 @@ def replay(
     legs_n = per_emp(np.ones((1, K)))
     own_n = per_emp(owned)
     sch = scheme
-    rep_rate = _div(per_emp(repeats), own_n)
-    audit_acts = np.clip(false_code + (dumped | pushed) + (rushed & ~resolved) + steer, 0.0, 1.0)
+    evidence = cr.audit_evidence(false_code, rushed, resolved)
+    audit_acts = np.clip(evidence + (dumped | pushed) + steer, 0.0, 1.0)
     detected = sch.audit_rate * sch.audit_detection * per_emp(audit_acts)
-    return {
-        "aht": _div(per_emp(handle_s), legs_n),
-        "fcr": _div(per_emp(coded), own_n)
-        if sch.kpis.fcr.definition == "self_coded"
-        else 1.0 - rep_rate,
-        "csat": _div(per_emp(top2), per_emp(surveys)),
-        "transfer": _div(per_emp(transferred), legs_n),
-        "web_deflection": _div(per_emp(pushed), legs_n),
-        "quality": 1.0 - np.nan_to_num(_div(detected, sch.audit_rate * legs_n), nan=0.0),
-        "repeat_rate": rep_rate,
-        "fcr_no_repeat": 1.0 - rep_rate,
-        "csat_random": _div(per_emp(rnd_top2), per_emp(rnd)),
-        "detected": detected,
-        "quality_true": 0.5 * (_div(per_emp(resolved), own_n) + _div(per_emp(xp >= TOP2), own_n)),
+    counts = {
+        "handle_s": per_emp(handle_s),
         "legs": legs_n,
+        "answered": own_n,
+        "coded": per_emp(coded),
+        "repeats": per_emp(repeats),
+        "surveys": per_emp(surveys),
+        "survey_top2": per_emp(top2),
+        "rnd_surveys": per_emp(rnd),
+        "rnd_top2": per_emp(rnd_top2),
+        "transfers": per_emp(transferred),
+        "pushes": per_emp(pushed),
+        "detected": detected,
+        "audited": sch.audit_rate * legs_n,  # expected audits
     }
-
-
-def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
+    out = employee_kpis(counts, sch.kpis.fcr.definition, sch.kpis.csat.definition)
+    out["detected"] = detected
+    out["quality_true"] = 0.5 * (
+        ratio_array(per_emp(resolved), own_n) + ratio_array(per_emp(xp >= TOP2), own_n)
+    )
+    out["legs"] = legs_n
+    return out

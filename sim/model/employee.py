@@ -2,7 +2,8 @@
 
 Each employee occupies a *seat* (a position ``slot`` in ``0..employees.n-1``); when
 they quit the seat stays empty for ``employees.hiring_lag_days`` and is then filled by
-a novice.  Per-contact work happens in the vectorised phone queue (``sim/queue.py``),
+a novice (``workforce.py``).  Per-contact work happens in the vectorised phone queue
+(``phone.py``, ``queue_kernel.py``),
 which reads the staff's traits and policy levers as arrays; the agents themselves hold
 the state that changes slowly: tenure and skill, morale, pay, and the behaviour policy
 with its learning memory.
@@ -15,7 +16,12 @@ import math
 import mesa
 import numpy as np
 
+from ..units import DAYS_PER_YEAR
 from .behavior import LEVERS
+
+#: Morale of a healthy centre: the reference at which the quit hazard is the base
+#: attrition, and around which burnout and moral disengagement scale (pay_period.py).
+HEALTHY_MORALE = 0.6
 
 
 class Employee(mesa.Agent):
@@ -26,7 +32,7 @@ class Employee(mesa.Agent):
     ``friendliness``, ``motivation`` (intrinsic care for the customer's outcome),
     ``integrity`` (personal cost of gaming) and ``morale``, all in [0, 1];
     ``salary_annual`` (currency units a year); ``policy`` (levers, see
-    ``sim/behavior.py``) and ``reference`` (the policy it has settled on).
+    ``behavior.py``) and ``reference`` (the policy it has settled on).
     """
 
     def __init__(
@@ -70,7 +76,7 @@ class Employee(mesa.Agent):
     def salary_annual(self) -> float:
         """Salary rises from the novice to the experienced rate over the first year."""
         e = self.model.cfg.employees
-        f = min(1.0, self.tenure_days / 250.0)
+        f = min(1.0, self.tenure_days / DAYS_PER_YEAR)
         return e.salary_novice_annual + f * (e.salary_experienced_annual - e.salary_novice_annual)
 
     def work_day(self) -> None:
@@ -80,8 +86,8 @@ class Employee(mesa.Agent):
     def quit_hazard(self) -> float:
         """Daily probability of quitting: the base attrition, raised as morale falls."""
         e = self.model.cfg.employees
-        base = e.attrition_annual_base / 250.0
-        return min(1.0, base * math.exp(e.morale_quit_sensitivity * (0.6 - self.morale)))
+        base = e.attrition_annual_base / DAYS_PER_YEAR
+        return min(1.0, base * math.exp(e.morale_quit_sensitivity * (HEALTHY_MORALE - self.morale)))
 
     def levers(self) -> dict[str, float]:
         """The current policy as a dict of lever name to value."""

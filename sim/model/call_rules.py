@@ -1,0 +1,150 @@
+"""What happens to a call: the one copy of every rule shared by the day's real calls
+(``phone.py`` and the queue kernel) and an employee's hindsight about them
+(``hindsight.py``).
+
+How the first agent ends a call (handled, transferred, dumped, hung up, pushed to the
+web), how long the timer runs, whether it truly resolves the issue, how it is coded,
+what an auditor can find, and the customer's experience and effort.  Rules that act per
+call are plain functions of numpy arrays (any shape, so the replay can evaluate many
+candidate policies at once); the first-leg decision is also compiled for the kernel and
+as a numpy ufunc from the same Python source.
+
+Experience is a latent satisfaction score on a 0-10 scale (top-2-box at or above
+``TOP2``); effort is a customer-effort score on the 1-7 CES scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, vectorize
+
+from ..config import HandlingConfig
+
+#: Leg outcomes (``kind`` arrays of the queue).
+ABANDONED = 0
+HANDLED = 1
+TRANSFERRED = 2
+HUNG_UP = 3
+WEB_PUSHED = 4
+NOT_REACHED = -1
+#: Thoroughness below this share of the needed time counts as a rushed contact.
+RUSHED_BELOW = 0.9
+
+#: Experience score at or above which a contact is top-2-box.
+TOP2 = 7.5
+#: Experience score below which a contact is a "bad experience" (churn and complaints).
+BAD = 4.0
+#: Noise (experience points) between a customer's experience and their survey answer.
+ANSWER_NOISE = 0.7
+#: Noise of an agent's guess of whether the customer is happy (survey steering).
+GUESS_NOISE = 0.5
+#: Share of answered calls an agent offers the post-call survey to (agent_offered).
+AGENT_OFFER_RATE = 0.5
+#: Share of contacts in the company's random relationship survey.
+RANDOM_SURVEY_RATE = 0.10
+#: Survey-answer lift when the agent asks for a top score (experience points).
+BEG_LIFT = 1.0
+
+
+def _first_leg_kind(
+    needs_transfer, hard, u_dump, u_hang, u_push, dump_prob, push_prob, hangup_share
+):
+    """How the first agent ends an answered call: a call that needs another team is
+    transferred; a hard one is dumped with the agent's ``dump_prob`` (a hang-up with
+    probability ``hangup_share``, else a transfer); otherwise it is pushed to the web
+    with the agent's ``push_prob``, or handled to the end.  ``u_*`` are the call's
+    uniform draws (the same draws in the real call and in hindsight)."""
+    if needs_transfer or (hard and u_dump < dump_prob):
+        if (not needs_transfer) and u_hang < hangup_share:
+            return HUNG_UP
+        return TRANSFERRED
+    if u_push < push_prob:
+        return WEB_PUSHED
+    return HANDLED
+
+
+#: The first-leg rule compiled for the queue kernel (scalars).
+first_leg_kind_scalar = njit(cache=True)(_first_leg_kind)
+#: The same rule as a numpy ufunc (broadcasts over calls x candidate policies).
+first_leg_kind = vectorize(
+    ["int8(boolean, boolean, float64, float64, float64, float64, float64, float64)"],
+    cache=True,
+)(_first_leg_kind)
+
+
+def handle_seconds(work_s, time_mult, extra_s):
+    """Seconds on the timer for a call handled to the end: the issue's needed work
+    (seconds at speed 1) times the agent's seconds per second of needed work
+    (thoroughness / speed), plus the courtesy seconds."""
+    return work_s * time_mult + extra_s
+
+
+#: The timer rule compiled for the queue kernel (scalars).
+handle_seconds_scalar = njit(cache=True)(handle_seconds)
+
+
+def rushed(handled, theta):
+    """A handled call on which the agent spent less than ``RUSHED_BELOW`` of the time
+    the issue needed."""
+    return handled & (theta < RUSHED_BELOW)
+
+
+def false_code(handled, resolved, u_code, p_false):
+    """An unresolved handled call that its agent codes "resolved" anyway (with the
+    agent's false-coding probability; ``u_code`` is the call's uniform draw)."""
+    return handled & ~resolved & (u_code < p_false)
+
+
+def audit_evidence(false_code_, rushed_, resolved):
+    """What an auditor reviewing the end of a call can hear, besides a steered survey:
+    a false resolution code, or rushing that left the issue unresolved."""
+    return false_code_ | (rushed_ & ~resolved)
+
+
+def p_resolve(skill: np.ndarray, theta: np.ndarray, cx: np.ndarray, h: HandlingConfig):
+    """Probability that a handled call truly resolves the issue: the agent's skill,
+    lowered by rushing (thoroughness below 1) and by the issue's complexity."""
+    p = skill * np.minimum(1.0, theta) ** h.rush_penalty_exponent * cx**-h.complexity_penalty
+    return np.clip(p, 0.0, 0.98)
+
+
+def experience_answered(
+    resolved, extra, wait_s, transferred, hung, pushed, courtesy, carry
+) -> np.ndarray:
+    """Expected experience (0-10, before individual noise) of an answered call."""
+    return (
+        6.3
+        + 2.7 * resolved
+        - 0.6 * extra
+        - 0.8 * np.minimum(wait_s / 120.0, 3.0)
+        - 0.6 * transferred
+        - 2.0 * hung
+        - 1.0 * pushed
+        + 1.2 * courtesy
+        - 0.4 * carry
+    )
+
+
+def experience_lost(wait_s, carry) -> np.ndarray:
+    """Expected experience of a call that abandoned the queue."""
+    return 4.0 - 0.5 * np.minimum(wait_s / 120.0, 3.0) - 0.4 * carry
+
+
+def effort(extra, wait_s, transferred, hung, pushed, carry) -> np.ndarray:
+    """Customer effort (CES, 1-7) of a call."""
+    e = (
+        1.0
+        + carry
+        + 1.0 * extra
+        + 1.5 * transferred
+        + 2.0 * hung
+        + 0.5 * pushed
+        + np.minimum(wait_s / 120.0, 2.0)
+    )
+    return np.clip(e, 1.0, 7.0)
+
+
+def response_p(propensity: np.ndarray, xp: np.ndarray) -> np.ndarray:
+    """Probability of answering a survey: the customer's propensity, raised for
+    extreme experiences (response bias: the delighted and the furious answer more)."""
+    return np.clip(propensity * (1.0 + 0.5 * np.abs(xp - 6.5) / 3.0), 0.0, 1.0)

@@ -1,0 +1,243 @@
+"""The contact-centre model: customers, employees and a KPI-based pay scheme.
+
+One :meth:`ContactCentreModel.step` is one working day, in this order: a proposal scheme
+replaces the current one on ``rollout_day``; empty seats whose hiring lag is over are
+filled (``workforce.py``); new issues and due repeats become the day's contacts
+(``contacts.py``); they are routed and web self-service runs (``web.py``); the phone calls
+go through the queue and are booked in both ledgers (``phone.py``); customers churn and
+are acquired; employees may quit; at the end of a pay period the scheme pays, morale
+moves and employees adapt (``pay_period.py``), and the model applies what was decided.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ..config import Config, SchemeConfig
+from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
+from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
+from . import behavior as bh
+from . import workforce
+from .arrivals import intraday_cdf
+from .contacts import PHONE, ContactBook, Contacts, first_contacts, stationary_cust
+from .customers import Customers
+from .employee import Employee
+from .experience import book_experience
+from .hindsight import LegMemory
+from .ledgers import DayLedger, SeatLedger
+from .pay_period import PeriodDecision, PeriodInputs, close_period
+from .phone import Staff, serve_phone
+from .web import escalations, route, web_outcomes
+
+
+class ContactCentreModel(mesa.Model):
+    """A customer contact centre under a KPI-based compensation scheme.
+
+    Parameters
+    ----------
+    cfg:
+        A validated :class:`sim.config.Config` (use :func:`sim.load_config`).
+    """
+
+    def __init__(self, cfg: Config) -> None:
+        super().__init__(rng=cfg.seed)
+        self.cfg = cfg
+        self.scheme: SchemeConfig = cfg.scheme
+        self.day = 0
+        self.customers = Customers(cfg.customers, self.rng)
+        n = cfg.employees.n
+        self.seats: list[Employee | None] = [None] * n
+        self.vacant_until = np.full(n, -1, dtype=np.int64)
+        for slot in range(n):
+            self.seats[slot] = workforce.new_employee(self, slot, initial=True)
+        self.book = ContactBook()
+        self.seat_ledger = SeatLedger(n)
+        self.legs = LegMemory()
+        self.period = 0
+        self.period_start = 0
+        self.ledger = DayLedger()
+        self.employee_rows: list[dict] = []
+        periods = cfg.days // min(cfg.scheme.period_days, (cfg.proposal or cfg.scheme).period_days)
+        #: repeat-within-the-window counts by (pay period, seat) and by day of the first call
+        self.repeats_ps = np.zeros((periods + 2, n))
+        self.day_repeats = np.zeros(cfg.days + 1)
+        self.start_revenue = self.customers.revenue_monthly_active()
+        self.pay_history: list[float] = []
+        self.profile = intraday_cdf(cfg)
+        self._staff_cache: tuple | None = None
+        self._nps_cache: float | None = None
+        self.running = True
+
+    # ================================================================== employees
+    @property
+    def staff(self) -> list[Employee]:
+        """Employees in their seats (vacancies excluded), in seat order."""
+        return [s for s in self.seats if s is not None]
+
+    def staff_arrays(self) -> Staff:
+        """Today's agents on duty as arrays (slowly changing ones cached until the staff
+        or their policies change)."""
+        if self._staff_cache is None:
+            staff = self.staff
+            slots = np.array([s.slot for s in staff], dtype=np.int64)
+            pol = np.array([s.policy for s in staff]).reshape(len(staff), len(bh.LEVERS))
+            speed = np.array([s.speed for s in staff])
+            self._staff_cache = (staff, slots, pol, speed)
+        staff, slots, pol, speed = self._staff_cache
+        skill = np.array([s.skill for s in staff])
+        friendliness = np.array([s.friendliness for s in staff])
+        return Staff(slots, pol, speed, skill, friendliness)
+
+    def invalidate_staff(self) -> None:
+        """Forget the cached staff arrays (after hires, leavers, new policies)."""
+        self._staff_cache = None
+
+    # ================================================================== the day
+    def step(self) -> None:
+        """Simulate one working day."""
+        d = self.day
+        cfg = self.cfg
+        if cfg.rollout_day is not None and d == cfg.rollout_day and cfg.proposal is not None:
+            self.rollout(cfg.proposal)
+        row = self.ledger.new_day(d)
+        workforce.hire(self, d)
+        for emp in self.staff:
+            emp.work_day()
+        if cfg.demand.calls_per_hour is not None:
+            c = self.customers
+            cust = stationary_cust(self.rng, cfg, np.flatnonzero(c.active[: c.n_used]))
+            calls = first_contacts(self.rng, cfg, cust, route=PHONE)
+        else:
+            new = first_contacts(self.rng, cfg, self.customers.draw_issues(d))
+            todays = Contacts.concat([new, *self.book.due(d)])
+            todays = todays.take(self.customers.active[todays.cust])
+            self._mark_repeats(todays.cust, d)
+            calls = self._web(todays, d, row)
+        serve_phone(self, calls, d, row)
+        self._customers_day(d, row)
+        record_dashboard_surveys(row, self.scheme.kpis.csat.definition)
+        workforce.quit_today(self, d, row)
+        row["staff"] = len(self.staff)
+        row["morale_mean"] = float(np.mean([s.morale for s in self.staff])) if self.staff else 0.0
+        self.day += 1
+        last_day = self.day >= cfg.days
+        if self.day - self.period_start >= self.scheme.period_days or (
+            last_day and self.day > self.period_start
+        ):  # the run's last, possibly short, period is paid too
+            self.end_period(d)
+        if last_day:
+            self.running = False
+
+    def _mark_repeats(self, cust: np.ndarray, d: int) -> None:
+        """Credit a repeat to the previous answered call of each customer contacting
+        again within the window (the measure behind FCR ``no_repeat_7d``)."""
+        c = self.customers
+        last = c.last_contact_day[cust]
+        seat = c.last_contact_seat[cust]
+        hit = (d - last <= REPEAT_WINDOW_DAYS) & (seat >= 0)
+        if not hit.any():
+            return
+        hc = np.unique(cust[hit])  # one repeat per earlier call
+        np.add.at(self.repeats_ps, (c.last_contact_period[hc], c.last_contact_seat[hc]), 1)
+        np.add.at(self.day_repeats, c.last_contact_day[hc], 1)
+        c.last_contact_seat[hc] = -1  # counted once
+
+    def _web(self, todays: Contacts, d: int, row: dict) -> Contacts:
+        """Route today's contacts; run web self-service; return the day's phone calls."""
+        ch, c = self.cfg.channels, self.customers
+        visible = ch.phone_number_visible
+        to_web = route(self.rng, todays, c.prefers_web, visible, ch.hidden_web_first_share)
+        phone = todays.take(~to_web)
+        web = todays.take(to_web)
+        row["web_sessions"] = len(web)
+        if len(web) == 0:
+            return phone
+        ok, escalate, give_up, xp, effort = web_outcomes(
+            self.rng, web, c.digital_skill, ch.web_success_base, visible, ch.hidden_find_prob
+        )
+        row["web_resolved"] = int(ok.sum())
+        row["web_escalated"] = int(escalate.sum())
+        row["give_ups"] = int(give_up.sum())
+        self.book_experience(web.cust, xp, effort, d, row, web.attempt, give_up=give_up)
+        # failed web users call: today when the number is visible; after searching for
+        # it (next day, angrier) when it is hidden
+        esc = escalations(web, escalate, visible)
+        if visible:
+            return Contacts.concat([phone, esc])
+        self.book.schedule(d + 1, esc)
+        return phone
+
+    def book_experience(self, cust: np.ndarray, xp: np.ndarray, effort: np.ndarray, d: int,
+                        row: dict, attempt: np.ndarray,
+                        give_up: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+        """Book contacts' true experience (the one place every contact is booked):
+        see :func:`experience.book_experience`."""  # fmt: skip
+        return book_experience(self.rng, self.customers, self.cfg.customers, cust, xp, effort,
+                               d, row, attempt, give_up)  # fmt: skip
+
+    def _customers_day(self, d: int, row: dict) -> None:
+        """Churn, acquisition by word of mouth (true NPS), and the day's money."""
+        c, cfg = self.customers, self.cfg.customers
+        gone = c.churn_today(d)
+        row["churned"] = int(gone.shape[0])
+        row["churned_starters"] = int(c.starter[gone].sum())
+        rate = cfg.acquisition_annual_rate + cfg.acquisition_nps_sensitivity * self.nps / 100.0
+        k = self.rng.poisson(max(0.0, rate) * c.active_count() / DAYS_PER_YEAR)
+        c.add(k, d)
+        row["acquired"] = k
+        row["active"] = c.active_count()
+        rev = c.revenue_monthly_active()
+        row["revenue"] = rev * MONTHS_PER_YEAR / DAYS_PER_YEAR
+        row["cost_labour"] = sum(s.salary_annual for s in self.staff) / DAYS_PER_YEAR
+        row["cost_web"] = row.get("web_sessions", 0) * self.cfg.channels.web_cost
+
+    @property
+    def nps(self) -> float:
+        """True NPS of the customer base, refreshed once per pay period (word of mouth
+        reacts to the base's mood, not to each day's noise)."""
+        if self.day % self.scheme.period_days == 0 or self._nps_cache is None:
+            self._nps_cache = self.customers.nps()
+        return self._nps_cache
+
+    # ================================================================== pay periods
+    def rollout(self, proposal: SchemeConfig) -> None:
+        """Replace the scheme from today on; employees keep their habits and learn the
+        new scheme from hindsight."""
+        self.scheme = proposal
+
+    def end_period(self, d: int) -> None:
+        """Close the pay period ending on day ``d`` and apply what it decided."""
+        inputs = PeriodInputs(
+            self.cfg, self.scheme, self.staff, self.seat_ledger.data,
+            self.repeats_ps[self.period], self.legs, self.period, self.period_start,
+        )  # fmt: skip
+        decision = close_period(inputs, d, self.rng)
+        if decision is not None:
+            self._apply(decision, d)
+        self.seat_ledger.reset()
+        self.legs.clear()
+        self.invalidate_staff()
+        self.period += 1
+        self.period_start = self.day
+
+    def _apply(self, dec: PeriodDecision, d: int) -> None:
+        row = self.ledger.current
+        row["cost_bonus"] = row.get("cost_bonus", 0.0) + dec.total_bonus
+        self.employee_rows.extend(dec.rows)
+        for i, s in enumerate(dec.staff):
+            s.intrinsic = dec.intrinsic[i].copy()
+            s.morale = float(dec.morale[i])
+            s.last_pay = float(dec.last_pay[i])
+            s.warned = bool(dec.warned[i])
+            s.reference = dec.policy[i].copy()
+            s.policy = dec.policy[i].copy()
+        if dec.dismissed is not None:
+            workforce.dismiss(self, dec.dismissed, d)
+        self.pay_history.append(dec.total_bonus)
+        self.legs.retune(dec.contacts_mean)
+
+    def run(self) -> None:
+        """Run until ``cfg.days`` working days have been simulated."""
+        while self.running:
+            self.step()

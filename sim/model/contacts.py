@@ -1,0 +1,115 @@
+"""Contacts: a batch of customers' issues on their way through the channels.
+
+A contact is one attempt by a customer to get one issue solved.  New issues arrive as a
+Poisson process per customer (``Customers.draw_issues``); an unresolved issue comes back
+as a repeat contact, with its effort so far carried along.  In validation mode a
+stationary Poisson stream of first-attempt phone calls replaces the customers' issues.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import Config, HandlingConfig
+
+#: Routes of a contact: the customer's own choice of channel, the web, the phone.
+CHOICE, WEB, PHONE = 0, 1, 2
+
+
+@dataclass
+class Contacts:
+    """A batch of contacts (one row each): who, the issue, and its history so far."""
+
+    cust: np.ndarray  # customer row
+    cx: np.ndarray  # issue complexity (needed handling / mean handling)
+    attempt: np.ndarray  # contacts for this issue so far, this one included
+    carry: np.ndarray  # effort already spent on the issue (CES points)
+    route: np.ndarray  # CHOICE, WEB or PHONE
+    needs_transfer: np.ndarray  # the issue genuinely needs another team
+
+    @staticmethod
+    def empty() -> Contacts:
+        return Contacts(
+            np.empty(0, np.int64),
+            np.empty(0),
+            np.empty(0, np.int16),
+            np.empty(0),
+            np.empty(0, np.int8),
+            np.empty(0, bool),
+        )
+
+    def __len__(self) -> int:
+        return self.cust.shape[0]
+
+    def take(self, mask: np.ndarray | slice) -> Contacts:
+        return Contacts(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
+
+    @staticmethod
+    def concat(parts: list[Contacts]) -> Contacts:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return Contacts.empty()
+        return Contacts(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in Contacts.__dataclass_fields__)
+        )
+
+
+def draw_complexity(rng: np.random.Generator, h: HandlingConfig, k: int) -> np.ndarray:
+    """Issue complexity (mean 1): lognormal with CV ``handling.cv``, or exponential."""
+    if h.dist == "exponential":
+        return rng.exponential(1.0, k)
+    s2 = math.log(1.0 + h.cv**2)
+    return rng.lognormal(-0.5 * s2, math.sqrt(s2), k)
+
+
+def first_contacts(
+    rng: np.random.Generator, cfg: Config, cust: np.ndarray, route: int = CHOICE
+) -> Contacts:
+    """First contacts of new issues of the customers in ``cust``."""
+    k = cust.shape[0]
+    return Contacts(
+        cust,
+        draw_complexity(rng, cfg.handling, k),
+        np.ones(k, np.int16),
+        np.zeros(k),
+        np.full(k, route, np.int8),
+        rng.random(k) < cfg.handling.transfer_needed_rate,
+    )
+
+
+def stationary_cust(rng: np.random.Generator, cfg: Config, active: np.ndarray) -> np.ndarray:
+    """Validation mode: who calls in a stationary Poisson stream of
+    ``demand.calls_per_hour`` over the opening hours (uniform over active customers)."""
+    dem, ch = cfg.demand, cfg.channels
+    k = rng.poisson(dem.calls_per_hour * ch.open_s / 3600.0)
+    return active[rng.integers(0, active.shape[0], k)] if active.shape[0] else active[:0]
+
+
+def repeat_delay(rng: np.random.Generator, mean_days: float, k: int) -> np.ndarray:
+    """Working days until an unresolved issue comes back (geometric, mean ``mean_days``)."""
+    return rng.geometric(1.0 / mean_days, k)
+
+
+class ContactBook:
+    """Contacts scheduled for later days (repeats, callers who searched for the number)."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, list[Contacts]] = {}
+
+    def schedule(self, day: int, contacts: Contacts) -> None:
+        if len(contacts):
+            self.pending.setdefault(day, []).append(contacts)
+
+    def schedule_after(self, day: int, contacts: Contacts, delay: np.ndarray) -> None:
+        """Schedule each contact ``delay`` days after ``day`` (grouped by delay)."""
+        order = np.argsort(delay, kind="stable")
+        contacts, delay = contacts.take(order), delay[order]
+        bounds = np.flatnonzero(np.diff(delay)) + 1
+        for a, b in zip(np.r_[0, bounds], np.r_[bounds, len(delay)], strict=True):
+            self.schedule(day + int(delay[a]), contacts.take(slice(a, b)))
+
+    def due(self, day: int) -> list[Contacts]:
+        return self.pending.pop(day, [])

@@ -1,0 +1,441 @@
+"""The phone channel of one day: queue, true outcomes, what is recorded, follow-ups.
+
+``serve_phone`` runs the day's calls through the compiled queue (``queue_kernel``) and
+then books each call in the two ledgers: what really happened (resolution, experience,
+effort: ``true_outcomes``) and what the measurement system recorded (timer, disposition
+code, agent-offered survey, audits: ``recorded_outcomes``), per agent (``book_seats``) and
+for the day (``book_day``).  A random share of the answered legs is remembered for the
+employees' hindsight at the end of the pay period, and unresolved callers come back.
+Random numbers are drawn in a fixed order, so a run is reproducible from its seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..measurement import agent_offers_survey
+from . import behavior as bh
+from . import call_rules as cr
+from .arrivals import arrival_times
+from .contacts import PHONE, WEB, Contacts, repeat_delay
+from .queue_kernel import DayResult, simulate_day
+
+if TYPE_CHECKING:
+    from .centre import ContactCentreModel
+
+#: A caller is frustrated (and may abuse the agent) from the third attempt on, after
+#: waiting longer than this, or after spending this much effort on the issue already.
+FRUSTRATION_ATTEMPT = 3
+FRUSTRATION_WAIT_S = 180.0
+FRUSTRATION_CARRY = 2.0
+#: Probability that a frustrated caller abuses the agent who answers (Grandey, Dickter &
+#: Sin 2004 report hostile calls as routine, roughly one in ten calls overall).
+ABUSE_PROB = 0.3
+#: Effort (CES) a repeat adds to the issue, and the most an issue can carry.
+CARRY_PER_REPEAT = 0.5
+CARRY_MAX = 4.0
+#: Experience and effort of calls lost because nobody was on duty.
+XP_NOBODY = 3.0
+EFFORT_NOBODY = 4.0
+
+
+@dataclass
+class Staff:
+    """Today's agents on duty, as arrays in seat order (one row per agent)."""
+
+    slots: np.ndarray  # seat of each agent
+    policy: np.ndarray  # (agents, levers)
+    speed: np.ndarray
+    skill: np.ndarray
+    friendliness: np.ndarray
+
+
+@dataclass
+class Queued:
+    """The day's calls after the queue: the calls (in queue order), their draws and
+    the queue's per-call results."""
+
+    calls: Contacts
+    arrival: np.ndarray
+    pf: np.ndarray  # patience factors of the callers
+    hard: np.ndarray
+    u_dump: np.ndarray
+    u_hang: np.ndarray
+    u_push: np.ndarray
+    res: DayResult
+
+
+def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict) -> None:
+    """Run one day of the phone channel and book every call."""
+    cfg = model.cfg
+    staff = model.staff_arrays()
+    k, m = len(calls), staff.slots.shape[0]
+    row["calls_offered"] = k
+    row["avail_s"] = m * cfg.channels.open_s
+    if k == 0 or m == 0:
+        if k:  # nobody on duty: every call is lost
+            row["abandoned"] = k
+            model.book_experience(calls.cust, np.full(k, XP_NOBODY),
+                                  np.full(k, EFFORT_NOBODY), d, row, calls.attempt)  # fmt: skip
+        return
+    q = queue_day(model, calls, staff)
+    t = true_outcomes(model, q, staff)
+    r = recorded_outcomes(model, q, staff, t)
+    over = overtime_s(model, q, t)
+    book_seats(model, q, staff, t, r, over)
+    book_day(model, q, t, r, over, row)
+    remember_legs(model, q, staff, t, d)
+    follow_up(model, q, staff, t, r, d, row)
+
+
+def queue_day(model: ContactCentreModel, calls: Contacts, staff: Staff) -> Queued:
+    """Draw arrival times, patience and the agents' per-call decisions' uniforms, and
+    run the compiled queue."""
+    cfg, rng, c = model.cfg, model.rng, model.customers
+    h = cfg.handling
+    k = len(calls)
+    arrival = arrival_times(rng, k, model.profile)
+    calls = calls.take(rng.permutation(k))  # calls take the times in random order
+    pm = cfg.customers.patience_mean_s
+    if cfg.demand.calls_per_hour is None:
+        pf = c.patience_factor[calls.cust].astype(np.float64)
+    else:  # validation mode: plain exponential patience, as in Erlang A
+        pf = np.ones(k)
+    if pm is None:
+        pat = np.full(k, np.inf)
+        pat2 = pat
+    else:
+        pat = rng.exponential(pm, k) * pf
+        pat2 = rng.exponential(pm, k) * pf
+    hard = calls.cx > h.hard_complexity
+    pol = staff.policy
+    u_dump, u_hang, u_push = rng.random(k), rng.random(k), rng.random(k)
+    res = simulate_day(
+        arrival,
+        pat,
+        h.mean_s * calls.cx,
+        pol[:, bh.THOROUGHNESS] / staff.speed,
+        pol[:, bh.COURTESY] * h.courtesy_max_s,
+        patience2_s=pat2,
+        needs_transfer=calls.needs_transfer,
+        hard=hard,
+        u_dump=u_dump,
+        u_hang=u_hang,
+        u_push=u_push,
+        dump_prob=pol[:, bh.DUMP],
+        push_prob=pol[:, bh.WEB_PUSH],
+        hangup_share=h.hangup_share,
+        transfer_s=h.transfer_handle_s,
+    )
+    return Queued(calls, arrival, pf, hard, u_dump, u_hang, u_push, res)
+
+
+@dataclass
+class TrueOutcomes:
+    """What really happened on each call (true ledger), with the draws behind it."""
+
+    answered: np.ndarray
+    wait1: np.ndarray  # wait before the first agent answered (or abandoning), s
+    wait: np.ndarray  # total wait, including after a transfer, s
+    transferred: np.ndarray
+    lost2: np.ndarray  # abandoned after a transfer
+    handled: np.ndarray  # handled to the end by its final agent
+    hung: np.ndarray
+    pushed: np.ndarray
+    dumped: np.ndarray
+    final_srv: np.ndarray  # position of the final agent in today's staff (-1: none)
+    fs: np.ndarray  # final_srv with 0 for none (for indexing)
+    resolved: np.ndarray
+    rushed: np.ndarray
+    u_res: np.ndarray
+    u_code: np.ndarray
+    false_code: np.ndarray
+    coded: np.ndarray
+    extra: np.ndarray  # earlier attempts on the issue (at most 3)
+    xp_noise: np.ndarray
+    xp: np.ndarray  # true experience, 0-10
+    eff: np.ndarray  # true effort, CES 1-7
+    owner: np.ndarray  # the call has an agent who ended it
+
+
+def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOutcomes:
+    """Resolution, disposition code, experience and effort of each call."""
+    rng, h = model.rng, model.cfg.handling
+    calls, res = q.calls, q.res
+    k = len(calls)
+    pol = staff.policy
+    k1 = res.kind1
+    answered = k1 != cr.ABANDONED
+    wait1 = res.start1 - q.arrival
+    transferred = k1 == cr.TRANSFERRED
+    final_kind = np.where(transferred, res.kind2, k1)
+    final_srv = np.where(transferred, res.server2, res.server1)
+    wait = wait1 + np.where(transferred, res.start2 - res.end1, 0.0)
+    lost2 = transferred & (res.kind2 == cr.ABANDONED)
+    handled = final_kind == cr.HANDLED
+    hung = k1 == cr.HUNG_UP
+    pushed = k1 == cr.WEB_PUSHED
+    dumped = (hung | transferred) & ~calls.needs_transfer
+    fs = np.where(final_srv >= 0, final_srv, 0)
+    th_f = pol[fs, bh.THOROUGHNESS]
+    u_res = rng.random(k)
+    resolved = handled & (u_res < cr.p_resolve(staff.skill[fs], th_f, calls.cx, h))
+    rushed = cr.rushed(handled, th_f)
+    # the agent who ended a handled call codes it (hang-ups are "disconnected", web
+    # pushes "deflected", transfers "transferred")
+    u_code = rng.random(k)
+    coded_by = handled & (final_srv >= 0)
+    false_code = cr.false_code(coded_by, resolved, u_code, pol[fs, bh.FALSE_CODING])
+    coded = resolved | false_code
+    courtesy = np.where(handled, pol[fs, bh.COURTESY], 0.0)
+    extra = np.minimum(calls.attempt - 1, 3)
+    xp_noise = rng.normal(0.0, 1.0, k)
+    xp = (
+        np.where(
+            answered & ~lost2,
+            cr.experience_answered(
+                resolved, extra, wait, transferred, hung, pushed, courtesy, calls.carry
+            ),
+            cr.experience_lost(wait, calls.carry),
+        )
+        + xp_noise
+    )
+    eff = cr.effort(extra, wait, transferred, hung, pushed, calls.carry)
+    owner = answered & ~lost2 & ~hung & (final_srv >= 0)
+    return TrueOutcomes(
+        answered, wait1, wait, transferred, lost2, handled, hung, pushed, dumped, final_srv,
+        fs, resolved, rushed, u_res, u_code, false_code, coded, extra, xp_noise, xp, eff, owner,
+    )  # fmt: skip
+
+
+@dataclass
+class Recorded:
+    """What the measurement system recorded beyond the timer and the code: the
+    agent-offered survey, gaming acts, audits and abuse."""
+
+    offered: np.ndarray
+    survey: np.ndarray
+    top2: np.ndarray
+    steer: np.ndarray
+    act_final: np.ndarray  # gaming act by the final agent (code, steering, rushing)
+    act_first: np.ndarray  # gaming act by the first agent (dump, web push)
+    gaming: np.ndarray
+    audited: np.ndarray
+    det_final: np.ndarray
+    det_first: np.ndarray
+    abused: np.ndarray
+
+
+def recorded_outcomes(
+    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
+) -> Recorded:
+    """The agent-offered survey (if the scheme uses it), gaming acts, audits, abuse."""
+    rng, sch, c = model.rng, model.scheme, model.customers
+    calls = q.calls
+    k = len(calls)
+    pol = staff.policy
+    owner, xp = t.owner, t.xp
+    if agent_offers_survey(sch.kpis.csat.definition):
+        answers = rng.random(k) < cr.response_p(c.survey_propensity[calls.cust], xp)
+        steer = owner & (rng.random(k) < pol[t.fs, bh.SURVEY_STEERING])
+        looks_happy = xp + rng.normal(0.0, cr.GUESS_NOISE, k) >= cr.TOP2
+        offered = owner & (rng.random(k) < cr.AGENT_OFFER_RATE)
+        offered &= ~(steer & ~looks_happy)  # steering: unhappy customers not asked
+        survey = offered & answers
+        # steering also means asking for a top score
+        top2 = survey & (xp + rng.normal(0.0, cr.ANSWER_NOISE, k) + cr.BEG_LIFT * steer >= cr.TOP2)
+    else:
+        offered = survey = top2 = steer = np.zeros(k, bool)
+    act_final = t.false_code | steer | t.rushed
+    act_first = t.dumped | t.pushed
+    audited = t.answered & (rng.random(k) < sch.audit_rate)
+    detect = rng.random(k) < sch.audit_detection
+    # an auditor hears a false code or a steered survey; rushing only when it failed
+    det_final = audited & detect & (cr.audit_evidence(t.false_code, t.rushed, t.resolved) | steer)
+    det_first = audited & detect & act_first
+    # abuse: frustrated customers take it out on the agent who answers
+    frustrated = t.answered & (
+        (calls.attempt >= FRUSTRATION_ATTEMPT)
+        | (t.wait1 > FRUSTRATION_WAIT_S)
+        | (calls.carry >= FRUSTRATION_CARRY)
+    )
+    abused = frustrated & (rng.random(k) < ABUSE_PROB)
+    return Recorded(offered, survey, top2, steer, act_final, act_first, act_final | act_first,
+                    audited, det_final, det_first, abused)  # fmt: skip
+
+
+def book_seats(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
+               r: Recorded, over: np.ndarray) -> None:
+    """Per-agent measured and true accounting of the period (seat ledger); ``over`` is
+    each agent's overtime, s."""
+    res, led, slots = q.res, model.seat_ledger, staff.slots
+    s1, s2 = res.server1, res.server2
+    answered, owner, fsrv = t.answered, t.owner, t.final_srv
+    h2 = res.kind2 == cr.HANDLED
+    led.add(slots, s1[answered], "legs")
+    led.add(slots, s2[h2], "legs")
+    led.add(slots, s1[answered], "handle_s", res.end1[answered] - res.start1[answered])
+    led.add(slots, s2[h2], "handle_s", res.end2[h2] - res.start2[h2])
+    fo = fsrv[owner]
+    led.add(slots, fo, "answered")
+    led.add(slots, fo, "resolved", t.resolved[owner])
+    led.add(slots, fo, "coded", t.coded[owner])
+    led.add(slots, fo, "xp_top2", (t.xp >= cr.TOP2)[owner])
+    led.add(slots, fsrv[r.survey], "surveys")
+    led.add(slots, fsrv[r.survey], "survey_top2", r.top2[r.survey])
+    led.add(slots, s1[t.transferred], "transfers")
+    led.add(slots, s1[t.pushed], "pushes")
+    led.add(slots, s1[t.hung], "hangups")
+    led.add(slots, fsrv[r.act_final & (fsrv >= 0)], "acts")
+    led.add(slots, s1[r.act_first], "acts")
+    # an audited call is reviewed leg by leg: each agent who answered it is audited
+    led.add(slots, s1[r.audited & answered], "audited")
+    led.add(slots, s2[r.audited & h2], "audited")
+    led.add(slots, fsrv[r.det_final & (fsrv >= 0)], "detected")
+    led.add(slots, s1[r.det_first], "detected")
+    led.add(slots, s1[r.abused], "abuse")
+    led.add_direct(slots, "busy_s", res.busy_s)
+    led.add_direct(slots, "duty_s", model.cfg.channels.open_s + over)
+
+
+def overtime_s(model: ContactCentreModel, q: Queued, t: TrueOutcomes) -> np.ndarray:
+    """Each agent's busy seconds after closing: agents on duty work until their last
+    call ends, so available time is the opening hours plus overtime (occupancy <= 1)."""
+    res, open_s = q.res, model.cfg.channels.open_s
+    h2 = res.kind2 == cr.HANDLED
+    over1 = np.maximum(res.end1 - np.maximum(res.start1, open_s), 0.0)
+    over2 = np.maximum(res.end2 - np.maximum(res.start2, open_s), 0.0)
+    m = res.busy_s.shape[0]
+    return np.bincount(res.server1[t.answered], over1[t.answered], minlength=m) + np.bincount(
+        res.server2[h2], over2[h2], minlength=m
+    )
+
+
+def book_day(model: ContactCentreModel, q: Queued, t: TrueOutcomes, r: Recorded,
+             over: np.ndarray, row: dict) -> None:
+    """The day's totals of the queue, the measured and the true ledger (``over``: each
+    agent's overtime, s)."""  # fmt: skip
+    res, ch = q.res, model.cfg.channels
+    answered, wait1 = t.answered, t.wait1
+    h2 = res.kind2 == cr.HANDLED
+    m = res.busy_s.shape[0]
+    row["avail_s"] = m * ch.open_s + float(over.sum())
+    row.update(
+        abandoned=int((~answered).sum()),
+        abandoned_after_transfer=int(t.lost2.sum()),
+        calls_answered=int(answered.sum()),
+        answered_in_sl=int((answered & (wait1 <= ch.service_level_threshold_s)).sum()),
+        waited=int((wait1 > 0).sum()),
+        wait_answered_s=float(wait1[answered].sum()),
+        wait_all_s=float(wait1.sum()),
+        busy_s=float(res.busy_s.sum()),
+        legs=int(answered.sum() + h2.sum()),
+        handle_s=float(
+            (res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()
+        ),
+        answered_owned=int(t.owner.sum()),
+        resolved_true=int(t.resolved[t.owner].sum()),
+        coded_resolved=int(t.coded[t.owner].sum()),
+        resolved_seconds=float(
+            (res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()
+        ),
+        surveys=int(r.survey.sum()),
+        survey_top2=int(r.top2.sum()),
+        surveys_offered=int(r.offered.sum()),
+        transfers=int(t.transferred.sum()),
+        hangups=int(t.hung.sum()),
+        pushes=int(t.pushed.sum()),
+        gaming_contacts=int(r.gaming.sum()),
+        false_resolutions=int(t.false_code.sum()),
+        steered=int(r.steer.sum()),
+        dumped=int(t.dumped.sum()),
+        rushed=int(t.rushed.sum()),
+        audited=int(r.audited.sum()),
+        detected=int((r.det_final | r.det_first).sum()),
+    )
+
+
+def remember_legs(
+    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes, d: int
+) -> None:
+    """Remember a random share of the answered legs (the same share for everyone) for
+    the employees' hindsight at the end of the pay period."""
+    rng, c, res, calls = model.rng, model.customers, q.res, q.calls
+    k, m = len(calls), staff.slots.shape[0]
+    h1 = t.answered
+    h2 = res.kind2 == cr.HANDLED
+    if d == 0:  # size the memory from the first day's volume
+        model.legs.retune(float(h1.sum() + h2.sum()) / m * model.scheme.period_days)
+    if model.legs.keep_p < 1.0:
+        h1 = h1 & (rng.random(k) < model.legs.keep_p)
+        h2 = h2 & (rng.random(k) < model.legs.keep_p)
+    s1h, s2h = res.server1[h1], res.server2[h2]
+    prop = c.survey_propensity[calls.cust].astype(np.float64)
+    for mask, srv, second, w in ((h1, s1h, False, t.wait1), (h2, s2h, True, t.wait)):
+        model.legs.add(
+            seat=staff.slots[srv],
+            second=np.full(srv.shape[0], second),
+            needs_transfer=calls.needs_transfer[mask],
+            hard=q.hard[mask],
+            cx=calls.cx[mask],
+            u_dump=q.u_dump[mask],
+            u_hang=q.u_hang[mask],
+            u_push=q.u_push[mask],
+            u_res=t.u_res[mask],
+            u_code=t.u_code[mask],
+            wait_s=w[mask],
+            extra=t.extra[mask],
+            carry=calls.carry[mask],
+            xp_noise=t.xp_noise[mask],
+            propensity=prop[mask],
+            skill=staff.skill[srv],
+            speed=staff.speed[srv],
+        )
+
+
+def follow_up(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
+              r: Recorded, d: int, row: dict) -> None:
+    """Customers' side of the day's calls: experience (loyalty, complaints, churn,
+    random survey), ratings of the agents, patience, and repeat contacts."""  # fmt: skip
+    cfg, rng, c, calls = model.cfg, model.rng, model.customers, q.calls
+    k, led, slots = len(calls), model.seat_ledger, staff.slots
+    owner, fsrv = t.owner, t.final_srv
+    complained, rnd_survey, rnd_top2 = model.book_experience(
+        calls.cust, t.xp, t.eff, d, row, calls.attempt
+    )
+    led.add(slots, fsrv[owner & complained], "complaints")
+    rs = owner & rnd_survey
+    led.add(slots, fsrv[rs], "rnd_surveys")
+    led.add(slots, fsrv[rs], "rnd_top2", rnd_top2[rs])
+    # friendliness rating (1-5) given by the surveyed customers of owned calls
+    agent_offered = agent_offers_survey(model.scheme.kpis.csat.definition)
+    rated = (r.survey if agent_offered else rs) & owner
+    friendly = 1.0 + 4.0 * np.clip(
+        0.5 * staff.friendliness[t.fs]
+        + 0.5 * staff.policy[t.fs, bh.COURTESY]
+        + 0.1 * rng.normal(0.0, 1.0, k)
+        + 0.1 * r.steer,
+        0.0,
+        1.0,
+    )
+    row["friendliness_sum"] = float(friendly[rated].sum())
+    row["friendliness_n"] = int(rated.sum())
+    c.last_contact_day[calls.cust[owner]] = d
+    c.last_contact_seat[calls.cust[owner]] = slots[fsrv[owner]]
+    c.last_contact_period[calls.cust[owner]] = model.period
+    bad = t.xp < cr.BAD
+    pf_new = np.where(bad, q.pf * cfg.customers.patience_repeat_factor, 1.0)
+    c.patience_factor[calls.cust] = pf_new.astype(np.float32)
+    back = ~t.resolved & (rng.random(k) < cfg.customers.repeat_prob)
+    if cfg.demand.calls_per_hour is None and back.any():
+        nxt = calls.take(back)
+        nxt.attempt = nxt.attempt + 1
+        nxt.carry = np.minimum(nxt.carry + CARRY_PER_REPEAT, CARRY_MAX)
+        pushed = t.pushed[back]
+        nxt.route = np.where(pushed, WEB, PHONE).astype(np.int8)
+        delay = np.where(pushed, 1, repeat_delay(rng, cfg.customers.repeat_delay_days_mean,
+                                                 len(nxt)))  # fmt: skip
+        model.book.schedule_after(d, nxt, delay)
