@@ -1,0 +1,143 @@
+"""Booking a day's phone calls: per agent (seat ledger), per day, and in the memory
+of legs the employees replay at the end of the pay period (``hindsight.py``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import call_rules as cr
+
+if TYPE_CHECKING:
+    from .centre import ContactCentreModel
+    from .phone import Queued, Recorded, Staff, TrueOutcomes
+
+
+def book_seats(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
+               r: Recorded, over: np.ndarray) -> None:
+    """Per-agent measured and true accounting of the period (seat ledger); ``over`` is
+    each agent's overtime, s."""
+    res, led, slots = q.res, model.seat_ledger, staff.slots
+    s1, s2 = res.server1, res.server2
+    answered, owner, fsrv = t.answered, t.owner, t.final_srv
+    h2 = res.kind2 == cr.HANDLED
+    led.add(slots, s1[answered], "legs")
+    led.add(slots, s2[h2], "legs")
+    led.add(slots, s1[answered], "handle_s", res.end1[answered] - res.start1[answered])
+    led.add(slots, s2[h2], "handle_s", res.end2[h2] - res.start2[h2])
+    fo = fsrv[owner]
+    led.add(slots, fo, "answered")
+    led.add(slots, fo, "resolved", t.resolved[owner])
+    led.add(slots, fo, "coded", t.coded[owner])
+    led.add(slots, fo, "xp_top2", (t.xp >= cr.TOP2)[owner])
+    led.add(slots, fsrv[r.survey], "surveys")
+    led.add(slots, fsrv[r.survey], "survey_top2", r.top2[r.survey])
+    led.add(slots, s1[t.transferred], "transfers")
+    led.add(slots, s1[t.pushed], "pushes")
+    led.add(slots, s1[t.hung], "hangups")
+    led.add(slots, fsrv[r.act_final & (fsrv >= 0)], "acts")
+    led.add(slots, s1[r.act_first], "acts")
+    # an audited call is reviewed leg by leg: each agent who answered it is audited
+    led.add(slots, s1[r.audited & answered], "audited")
+    led.add(slots, s2[r.audited & h2], "audited")
+    led.add(slots, fsrv[r.det_final & (fsrv >= 0)], "detected")
+    led.add(slots, s1[r.det_first], "detected")
+    led.add(slots, s1[r.abused], "abuse")
+    led.add_direct(slots, "busy_s", res.busy_s)
+    led.add_direct(slots, "duty_s", model.cfg.channels.open_s + over)
+
+
+def overtime_s(model: ContactCentreModel, q: Queued, t: TrueOutcomes) -> np.ndarray:
+    """Each agent's busy seconds after closing: agents on duty work until their last
+    call ends, so available time is the opening hours plus overtime (occupancy <= 1)."""
+    res, open_s = q.res, model.cfg.channels.open_s
+    h2 = res.kind2 == cr.HANDLED
+    over1 = np.maximum(res.end1 - np.maximum(res.start1, open_s), 0.0)
+    over2 = np.maximum(res.end2 - np.maximum(res.start2, open_s), 0.0)
+    m = res.busy_s.shape[0]
+    return np.bincount(res.server1[t.answered], over1[t.answered], minlength=m) + np.bincount(
+        res.server2[h2], over2[h2], minlength=m
+    )
+
+
+def book_day(model: ContactCentreModel, q: Queued, t: TrueOutcomes, r: Recorded,
+             over: np.ndarray, row: dict) -> None:
+    """The day's totals of the queue, the measured and the true ledger (``over``: each
+    agent's overtime, s)."""  # fmt: skip
+    res, ch = q.res, model.cfg.channels
+    answered, wait1 = t.answered, t.wait1
+    h2 = res.kind2 == cr.HANDLED
+    m = res.busy_s.shape[0]
+    row["avail_s"] = m * ch.open_s + float(over.sum())
+    row.update(
+        abandoned=int((~answered).sum()),
+        abandoned_after_transfer=int(t.lost2.sum()),
+        calls_answered=int(answered.sum()),
+        answered_in_sl=int((answered & (wait1 <= ch.service_level_threshold_s)).sum()),
+        waited=int((wait1 > 0).sum()),
+        wait_answered_s=float(wait1[answered].sum()),
+        wait_all_s=float(wait1.sum()),
+        busy_s=float(res.busy_s.sum()),
+        legs=int(answered.sum() + h2.sum()),
+        handle_s=float(
+            (res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()
+        ),
+        answered_owned=int(t.owner.sum()),
+        resolved_true=int(t.resolved[t.owner].sum()),
+        coded_resolved=int(t.coded[t.owner].sum()),
+        resolved_seconds=float(
+            (res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()
+        ),
+        surveys=int(r.survey.sum()),
+        survey_top2=int(r.top2.sum()),
+        surveys_offered=int(r.offered.sum()),
+        transfers=int(t.transferred.sum()),
+        hangups=int(t.hung.sum()),
+        pushes=int(t.pushed.sum()),
+        gaming_contacts=int(r.gaming.sum()),
+        false_resolutions=int(t.false_code.sum()),
+        steered=int(r.steer.sum()),
+        dumped=int(t.dumped.sum()),
+        rushed=int(t.rushed.sum()),
+        audited=int(r.audited.sum()),
+        detected=int((r.det_final | r.det_first).sum()),
+    )
+
+
+def remember_legs(
+    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes, d: int
+) -> None:
+    """Remember a random share of the answered legs (the same share for everyone) for
+    the employees' hindsight at the end of the pay period."""
+    rng, c, res, calls = model.rng, model.customers, q.res, q.calls
+    k, m = len(calls), staff.slots.shape[0]
+    h1 = t.answered
+    h2 = res.kind2 == cr.HANDLED
+    if d == 0:  # size the memory from the first day's volume
+        model.legs.retune(float(h1.sum() + h2.sum()) / m * model.scheme.period_days)
+    if model.legs.keep_p < 1.0:
+        h1 = h1 & (rng.random(k) < model.legs.keep_p)
+        h2 = h2 & (rng.random(k) < model.legs.keep_p)
+    s1h, s2h = res.server1[h1], res.server2[h2]
+    prop = c.survey_propensity[calls.cust].astype(np.float64)
+    for mask, srv, second, w in ((h1, s1h, False, t.wait1), (h2, s2h, True, t.wait)):
+        model.legs.add(
+            seat=staff.slots[srv],
+            second=np.full(srv.shape[0], second),
+            needs_transfer=calls.needs_transfer[mask],
+            hard=q.hard[mask],
+            cx=calls.cx[mask],
+            u_dump=q.u_dump[mask],
+            u_hang=q.u_hang[mask],
+            u_push=q.u_push[mask],
+            u_res=t.u_res[mask],
+            u_code=t.u_code[mask],
+            wait_s=w[mask],
+            extra=t.extra[mask],
+            carry=calls.carry[mask],
+            xp_noise=t.xp_noise[mask],
+            propensity=prop[mask],
+            skill=staff.skill[srv],
+            speed=staff.speed[srv],
+        )

@@ -1,0 +1,38 @@
+"""A finished run: its summary and tables, and writing them to a run folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .files import atomic_write_parquet, atomic_write_text
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..model import ContactCentreModel
+
+
+@dataclass
+class RunResult:
+    """A finished run: ``summary`` (dict), ``daily`` and ``employees`` (DataFrames)."""
+
+    summary: dict
+    daily: pd.DataFrame
+    employees: pd.DataFrame
+    config: Config
+    model: ContactCentreModel | None = field(default=None, repr=False)
+
+    def write(self, out_dir: str | os.PathLike) -> Path:
+        """Write ``summary.json``, ``daily.parquet``, ``employees.parquet`` atomically."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_parquet(out / "daily.parquet", self.daily)
+        atomic_write_parquet(out / "employees.parquet", self.employees)
+        # last: a directory with a summary.json is complete
+        atomic_write_text(out / "summary.json", json.dumps(self.summary, indent=2) + "\n")
+        return out

@@ -1,0 +1,134 @@
+"""A run's tables: the daily table, the employee table and the summary
+(docs/reference.md lists every column and key).
+
+The model's ledgers hold counts and sums; every rate here is computed from those
+totals (ratio of sums, never a mean of daily ratios) with ``sim.measurement``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..measurement import rates, ratio
+from ..units import DAYS_PER_YEAR
+from .signs import toxic_signs
+
+if TYPE_CHECKING:
+    from ..model import ContactCentreModel
+
+#: Count columns of the daily table (missing ones are 0 on a day).
+COUNT_COLUMNS = (
+    "calls_offered", "calls_answered", "abandoned", "abandoned_after_transfer",
+    "answered_in_sl", "waited", "wait_answered_s", "wait_all_s", "busy_s", "avail_s",
+    "legs", "handle_s", "answered_owned", "resolved_true", "coded_resolved",
+    "repeats_7d", "surveys", "survey_top2", "surveys_offered", "friendliness_sum",
+    "friendliness_n", "rnd_sampled", "rnd_surveys", "rnd_top2", "transfers", "hangups",
+    "pushes", "web_sessions",
+    "web_resolved", "web_escalated", "give_ups", "contacts", "xp_top2", "effort_sum",
+    "bad_experiences", "complaints", "repeat_contacts", "gaming_contacts",
+    "false_resolutions", "steered", "dumped", "rushed", "audited", "detected",
+    "churned", "churned_starters", "acquired", "quits", "dismissals", "hires", "revenue",
+    "cost_labour", "cost_bonus", "cost_hiring", "cost_web",
+)  # fmt: skip
+
+
+def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
+    """One row per simulated day: counts, then the day-level rates."""
+    df = pd.DataFrame(model.ledger.rows)
+    for col in COUNT_COLUMNS:
+        if col not in df:
+            df[col] = 0
+    df[list(COUNT_COLUMNS)] = df[list(COUNT_COLUMNS)].fillna(0)
+    df["repeats_7d"] = model.day_repeats[df["day"].to_numpy()].astype(int)
+    sch = model.scheme
+    day_rates = rates(lambda k: df[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
+    for k, v in day_rates.items():
+        df[k] = v
+    df["cost_total"] = df[["cost_labour", "cost_bonus", "cost_hiring", "cost_web"]].sum(axis=1)
+    df["profit"] = df["revenue"] - df["cost_total"]
+    df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
+    df["csat_gap"] = df["csat_survey"] - df["csat_true"]
+    df["scheme"] = _scheme_by_day(model, df["day"])
+    front = ["day", "scheme"]
+    return df[front + [c for c in df.columns if c not in front]]
+
+
+def _scheme_by_day(model: ContactCentreModel, days: pd.Series) -> pd.Series:
+    cfg = model.cfg
+    if cfg.rollout_day is None or cfg.proposal is None:
+        return pd.Series(cfg.scheme.name, index=days.index)
+    return pd.Series(np.where(days >= cfg.rollout_day, cfg.proposal.name, cfg.scheme.name))
+
+
+def employees_frame(model: ContactCentreModel) -> pd.DataFrame:
+    """One row per employee per pay period."""
+    if not model.employee_rows:
+        return pd.DataFrame(columns=["employee_id", "period"])
+    return pd.DataFrame(model.employee_rows)
+
+
+def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFrame) -> dict:
+    """The summary keys (docs/reference.md), from the whole run's totals."""
+    cfg = model.cfg
+    tot = daily[list(COUNT_COLUMNS)].sum()
+    sch = model.scheme
+    s: dict[str, Any] = {
+        "contacts_total": int(tot["contacts"]),
+        "calls_offered": int(tot["calls_offered"]),
+        "calls_answered": int(tot["calls_answered"]),
+        "web_sessions": int(tot["web_sessions"]),
+    }
+    s.update(rates(lambda k: float(tot[k]), sch.kpis.fcr.definition, sch.kpis.csat.definition))
+    days = len(daily)
+    c = model.customers
+    n0 = c.n_start
+    still = int((c.active[:n0] & c.starter[:n0]).sum())
+    retention = still / n0 if n0 else float("nan")
+    years = days / DAYS_PER_YEAR
+    churn_annual = 1.0 - retention ** (1.0 / years) if years > 0 and retention > 0 else 1.0
+    revenue = float(tot["revenue"])
+    cost_total = float(tot[["cost_labour", "cost_bonus", "cost_hiring", "cost_web"]].sum())
+    cc = cfg.customers
+    r = 1.0 - churn_annual
+    active = c.active[: c.n_used]
+    margin = float(c.revenue_monthly[: c.n_used][active].mean()) * 12 * cc.margin_rate
+    clv = margin * r / (1.0 + cc.discount_rate_annual - r) if active.any() else 0.0
+    staff_mean = float(daily["staff"].mean()) if "staff" in daily else cfg.employees.n
+    s.update(
+        retention=retention,
+        churn_rate_annual=churn_annual,
+        revenue=revenue,
+        cost_total=cost_total,
+        profit=revenue - cost_total,
+        clv_mean=clv,
+        nps_true=c.nps(),
+        employee_satisfaction=float(daily["morale_mean"].iloc[-1]) if days else float("nan"),
+        staff_turnover_annual=ratio(float(tot["quits"]), staff_mean) / years if years else 0.0,
+    )
+    s["fcr_gap"] = s["fcr_measured"] - s["fcr_true"]
+    s["csat_gap"] = s["csat_survey"] - s["csat_true"]
+    s["customers_active_end"] = c.active_count()
+    s["bonus_paid"] = float(tot["cost_bonus"])
+    s["days"] = days
+    s["seed"] = cfg.seed
+    s["scenario"] = cfg.scenario.name
+    s["toxic_signs"] = toxic_signs(model, daily, emp, s)
+    return {k: _clean(v) for k, v in s.items()}
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _clean(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_clean(x) for x in v]
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
