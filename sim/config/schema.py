@@ -1,32 +1,24 @@
-"""Configuration: Hydra structured configs, composition and validation.
+"""The configuration schema: Hydra structured configs, one dataclass per section.
 
 Every knob of the model is a field of a dataclass below, registered in Hydra's
 ``ConfigStore`` so that a wrong type or an unknown key is rejected when the config
 is composed.  Ranges and allowed values are declared next to each field (``metadata``)
-and checked by :func:`validate`, so a bad value gives one line naming the key, the
-value and what is allowed.
+and checked by ``validate.py``, so a bad value gives one line naming the key, the
+value and what is allowed.  (One idea, so longer than most modules: the schema.)
 
-Default figures come from ``CALIBRATION.md`` of the project's specification; the
-source is cited in the comment beside each value (see also ``docs/calibration.md``).
-Money is in currency units; ``_annual`` figures are per year, ``_monthly`` per month,
-``_s`` in seconds, ``_days`` in working days.
+Each default figure's source is cited in the comment beside it and in
+``docs/calibration.md``.  Money is in currency units; ``_annual`` figures are per year,
+``_monthly`` per month, ``_s`` in seconds, ``_days`` in working days.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, DictConfig, OmegaConf
 
-#: Folder of the YAML configs shipped with the project (``configs/``).
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-if not CONFIG_DIR.is_dir():  # installed as a wheel: configs are package data
-    CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
 
 
 class ConfigError(ValueError):
@@ -259,7 +251,7 @@ class KPIConfig:
     # Measurement definition; only fcr and csat have alternatives.
     definition: str = field(
         default="default",
-        metadata=choice_("default", "self_coded", "no_repeat_7d", "agent_offered", "random_sample"),
+        metadata=choice_("default", *FCR_DEFINITIONS, *CSAT_DEFINITIONS),
     )
     # Safety net: this KPI's credit is cancelled when the paired metric is worse than
     # its limit ("" = no safety net).
@@ -378,286 +370,8 @@ def register_configs() -> None:
 
 register_configs()
 
-
-# --------------------------------------------------------------------------- validation
-def _walk(obj: Any, prefix: str = ""):
-    """Yield (dotted key, dataclass field, value) for every leaf of a config object."""
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        key = f"{prefix}{f.name}"
-        if dataclasses.is_dataclass(value):
-            yield from _walk(value, key + ".")
-        else:
-            yield key, f, value
-
-
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return ""
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
-def validate(cfg: Config) -> Config:
-    """Check every knob's range and allowed values, and cross-field rules.
-
-    Raises :class:`ConfigError` with a one-line message naming the key, the bad value
-    and what is allowed.
-    """
-    for key, f, value in _walk(cfg):
-        meta = f.metadata
-        if "range" in meta and value is not None:
-            lo, hi = meta["range"]
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ConfigError(f"{key}={value!r} is not allowed: must be a finite number")
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                raise ConfigError(
-                    f"{key}={value!r} is out of range: allowed [{_fmt(lo)}, {_fmt(hi)}]"
-                )
-        if "choices" in meta and value not in meta["choices"]:
-            allowed = ", ".join(repr(c) for c in meta["choices"])
-            raise ConfigError(f"{key}={value!r} is not allowed: choose one of {allowed}")
-    for scheme_key in ("scheme", "proposal"):
-        scheme = getattr(cfg, scheme_key)
-        if scheme is None:
-            continue
-        _validate_scheme(scheme, scheme_key)
-    if cfg.rollout_day is not None and cfg.proposal is None:
-        raise ConfigError(
-            f"rollout_day={cfg.rollout_day} needs a proposal scheme: set proposal "
-            "(e.g. +scheme@proposal=aht_pay) or rollout_day=null"
-        )
-    if cfg.employees.salary_experienced_annual < cfg.employees.salary_novice_annual:
-        raise ConfigError(
-            "employees.salary_experienced_annual must be >= employees.salary_novice_annual"
-        )
-    return cfg
-
-
-_DEFINITIONS = {
-    "fcr": ("self_coded", "no_repeat_7d"),
-    "csat": ("agent_offered", "random_sample"),
-}
-
-
-def _validate_scheme(scheme: SchemeConfig, prefix: str) -> None:
-    total = 0.0
-    for f in dataclasses.fields(scheme.kpis):
-        kpi: KPIConfig = getattr(scheme.kpis, f.name)
-        key = f"{prefix}.kpis.{f.name}"
-        total += kpi.weight
-        allowed = _DEFINITIONS.get(f.name, ("default",))
-        if kpi.definition not in allowed:
-            raise ConfigError(
-                f"{key}.definition={kpi.definition!r} is not allowed: choose one of "
-                + ", ".join(repr(a) for a in allowed)
-            )
-        if kpi.weight > 0 and kpi.curve == "linear" and kpi.threshold == kpi.stretch:
-            raise ConfigError(
-                f"{key}: threshold and stretch are both {kpi.threshold:g}; a linear curve "
-                "needs two different values"
-            )
-        if kpi.weight > 0 and kpi.curve == "linear":
-            wrong = (kpi.direction == "higher") != (kpi.stretch > kpi.threshold)
-            if wrong:
-                raise ConfigError(
-                    f"{key}: direction={kpi.direction!r} needs stretch "
-                    f"{'above' if kpi.direction == 'higher' else 'below'} threshold "
-                    f"(got threshold={kpi.threshold:g}, stretch={kpi.stretch:g})"
-                )
-    if total > 1.0 + 1e-9:
-        raise ConfigError(f"{prefix}.kpis: weights sum to {total:g}; allowed at most 1")
-
-
-# --------------------------------------------------------------------------- loading
-def _compose(scenario: str, overrides: list[str]) -> DictConfig:
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose(config_name="config", overrides=[f"scenario={scenario}", *overrides])
-
-
-def to_config(cfg: DictConfig | Config) -> Config:
-    """Turn a composed DictConfig into a validated :class:`Config` object."""
-    if isinstance(cfg, Config):
-        return validate(cfg)
-    try:
-        obj = OmegaConf.to_object(cfg)
-    except Exception as exc:  # omegaconf raises several types; all are user errors here
-        raise ConfigError(_clean_hydra_message(exc)) from None
-    if not isinstance(obj, Config):
-        obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
-    extra = _extra_keys(cfg, obj)
-    if extra:
-        # keys added with `+key=value` are kept by Hydra but dropped by to_object
-        raise ConfigError(
-            f"unknown config key {extra[0]!r}: check the spelling "
-            "(`kpisim run --cfg job` prints every key)"
-        )
-    return validate(obj)
-
-
-def _extra_keys(node: Any, obj: Any, prefix: str = "") -> list[str]:
-    """Dotted keys of a composed config that the dataclass schema does not have."""
-    if not isinstance(node, DictConfig) or not dataclasses.is_dataclass(obj):
-        return []
-    names = {f.name for f in dataclasses.fields(obj)}
-    out: list[str] = []
-    for k in node:
-        key = f"{prefix}{k}"
-        if k not in names:
-            out.append(key)
-        else:
-            out.extend(_extra_keys(node[k], getattr(obj, str(k)), key + "."))
-    return out
-
-
-def load_config(scenario: str = "baseline", overrides: list[str] | None = None) -> Config:
-    """Compose a scenario plus Hydra overrides exactly as ``kpisim run`` does.
-
-    ``scenario`` is a name under ``configs/scenario/``; ``overrides`` are Hydra
-    override strings (``"seed=7"``, ``"scheme.kpis.aht.weight=0.5"``).  Returns a
-    validated :class:`Config`; raises :class:`ConfigError` on bad input.
-    """
-    overrides = list(overrides or [])
-    for ov in overrides:
-        key = str(ov).split("=", 1)[0].lstrip("+~")
-        has_value = "=" in str(ov) or str(ov).startswith("~")  # ~key deletes a key
-        if not isinstance(ov, str) or not has_value or not key.strip():
-            raise ConfigError(f"malformed override {ov!r}: overrides take the form key=value")
-        _check_bool(key, str(ov).split("=", 1)[1] if "=" in str(ov) else "")
-    known = available_scenarios()
-    if scenario not in known:
-        raise ConfigError(
-            f"scenario={scenario!r} is not a known scenario: choose one of {', '.join(known)}"
-        )
-    try:
-        composed = _compose(scenario, overrides)
-    except ConfigError:
-        raise
-    except Exception as exc:
-        raise ConfigError(_clean_hydra_message(exc)) from None
-    return to_config(composed)
-
-
-_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
-
-
-def _check_bool(key: str, value: str) -> None:
-    """Reject ``flag=2``: OmegaConf would turn any integer into a bool."""
-    node: Any = Config
-    for part in key.split("."):
-        fields = (
-            {f.name: f for f in dataclasses.fields(node)} if dataclasses.is_dataclass(node) else {}
-        )
-        if part not in fields:
-            return  # unknown keys are reported by Hydra
-        node = _field_type(fields[part])
-    if node is bool and value.strip().lower() not in _BOOL_WORDS:
-        raise ConfigError(f"{key}={value!r} is not allowed: must be a bool (true or false)")
-
-
-def _field_type(f: dataclasses.Field) -> Any:
-    """The class a dataclass field holds (Optional[X] -> X; string annotations resolved)."""
-    import typing
-
-    hints = typing.get_type_hints(_owner_of(f))
-    t = hints.get(f.name, Any)
-    args = [a for a in typing.get_args(t) if a is not type(None)]
-    return args[0] if args and typing.get_origin(t) is not None else t
-
-
-def _owner_of(f: dataclasses.Field) -> type:
-    for cls in (
-        Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
-        ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
-    ):  # fmt: skip
-        if any(x is f for x in dataclasses.fields(cls)):
-            return cls
-    return Config
-
-
-def available_scenarios() -> list[str]:
-    """Names of the scenarios shipped in ``configs/scenario/``."""
-    return sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
-
-
-def available_schemes() -> list[str]:
-    """Names of the schemes shipped in ``configs/scheme/``."""
-    return sorted(p.stem for p in (CONFIG_DIR / "scheme").glob("*.yaml"))
-
-
-def _clean_hydra_message(exc: BaseException) -> str:
-    """Reduce a Hydra/OmegaConf exception (and its cause) to one meaningful line."""
-    texts = [str(exc)]
-    if exc.__cause__ is not None:
-        texts.append(str(exc.__cause__))
-    full = "\n".join(texts)
-    lines = [ln.strip() for ln in full.splitlines() if ln.strip()]
-    full_key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
-    if " not in '" in full or "not in struct" in full:
-        return (
-            f"unknown config key {full_key or lines[0]!r}: check the spelling "
-            "(`kpisim run --cfg job` prints every key)"
-        )
-    if "could not be converted" in full or "Value '" in full:
-        detail = next(ln for ln in lines if ln.startswith("Value '"))
-        return f"{full_key}: {detail}" if full_key else detail
-    if "Could not find '" in full:
-        group = full.split("Could not find '", 1)[1].split("'", 1)[0]
-        options = [
-            ln for ln in lines[1:] if ln and not ln.startswith(("Available", "Config", "provider"))
-        ]
-        options = [o for o in options if not o.endswith("_schema")]
-        return f"unknown config option {group!r}: choose one of {', '.join(options)}"
-    if "is not a subclass of" in full and full_key:
-        return (
-            f"{full_key} is a group of keys, not a value: set its keys instead "
-            f"(e.g. {full_key}.<key>=value; `kpisim run --cfg job` prints every key)"
-        )
-    if "is not Optional" in full and full_key:
-        return f"{full_key}=null is not allowed: {full_key} needs a value"
-    if "Error parsing override" in full:
-        return f"{lines[0]}: overrides take the form key=value"
-    head = lines[0] if lines else type(exc).__name__
-    if full_key and full_key not in head:
-        head = f"{full_key}: {head}"
-    return head
-
-
-def to_yaml(cfg: Config) -> str:
-    """The resolved config as YAML (for reports and reproduction)."""
-    return OmegaConf.to_yaml(OmegaConf.structured(cfg))
-
-
-def to_dict(cfg: Config) -> dict[str, Any]:
-    """The resolved config as a plain nested dict."""
-    return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)  # type: ignore[return-value]
-
-
-def config_hash(cfg: Config) -> str:
-    """A stable short hash of the resolved config (output_dir and progress excluded)."""
-    import hashlib
-    import json
-
-    d = to_dict(cfg)
-    d.pop("output_dir", None)
-    d.pop("progress", None)
-    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
-
-
-__all__ = [
-    "MISSING",
-    "Config",
-    "ConfigError",
-    "available_scenarios",
-    "available_schemes",
-    "config_hash",
-    "load_config",
-    "to_config",
-    "to_dict",
-    "to_yaml",
-    "validate",
-]
+#: Every section dataclass (the owners of the fields a dotted key can name).
+SECTIONS = (
+    Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
+    ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
+)  # fmt: skip

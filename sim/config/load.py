@@ -1,0 +1,173 @@
+"""Loading a configuration: composing Hydra configs, turning them into a validated
+:class:`Config`, and the helpers around it (YAML, dict, hash, shipped names)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from hydra import compose as hydra_compose
+from hydra import initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig, OmegaConf
+
+from .schema import Config, ConfigError
+from .validate import check_bool, validate
+
+#: Folder of the YAML configs shipped with the project (``configs/``).
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+if not CONFIG_DIR.is_dir():  # installed as a wheel: configs are package data
+    CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+
+
+def compose(overrides: list[str]) -> DictConfig:
+    """Compose ``configs/config.yaml`` with Hydra overrides (the one place that knows the
+    config folder and Hydra's version base)."""
+    if GlobalHydra.instance().is_initialized():
+        GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return hydra_compose(config_name="config", overrides=overrides)
+
+
+def to_config(cfg: DictConfig | Config) -> Config:
+    """Turn a composed DictConfig into a validated :class:`Config` object."""
+    if isinstance(cfg, Config):
+        return validate(cfg)
+    try:
+        obj = OmegaConf.to_object(cfg)
+    except Exception as exc:  # omegaconf raises several types; all are user errors here
+        raise ConfigError(clean_hydra_message(exc)) from None
+    if not isinstance(obj, Config):
+        obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
+    extra = _extra_keys(cfg, obj)
+    if extra:
+        # keys added with `+key=value` are kept by Hydra but dropped by to_object
+        raise ConfigError(
+            f"unknown config key {extra[0]!r}: check the spelling "
+            "(`kpisim run --cfg job` prints every key)"
+        )
+    return validate(obj)
+
+
+def _extra_keys(node: Any, obj: Any, prefix: str = "") -> list[str]:
+    """Dotted keys of a composed config that the dataclass schema does not have."""
+    if not isinstance(node, DictConfig) or not dataclasses.is_dataclass(obj):
+        return []
+    names = {f.name for f in dataclasses.fields(obj)}
+    out: list[str] = []
+    for k in node:
+        key = f"{prefix}{k}"
+        if k not in names:
+            out.append(key)
+        else:
+            out.extend(_extra_keys(node[k], getattr(obj, str(k)), key + "."))
+    return out
+
+
+def load_config(scenario: str = "baseline", overrides: list[str] | None = None) -> Config:
+    """Compose a scenario plus Hydra overrides exactly as ``kpisim run`` does.
+
+    ``scenario`` is a name under ``configs/scenario/``; ``overrides`` are Hydra
+    override strings (``"seed=7"``, ``"scheme.kpis.aht.weight=0.5"``).  Returns a
+    validated :class:`Config`; raises :class:`ConfigError` on bad input.
+    """
+    overrides = list(overrides or [])
+    for ov in overrides:
+        key = str(ov).split("=", 1)[0].lstrip("+~")
+        has_value = "=" in str(ov) or str(ov).startswith("~")  # ~key deletes a key
+        if not isinstance(ov, str) or not has_value or not key.strip():
+            raise ConfigError(f"malformed override {ov!r}: overrides take the form key=value")
+        check_bool(key, str(ov).split("=", 1)[1] if "=" in str(ov) else "")
+    known = available_scenarios()
+    if scenario not in known:
+        raise ConfigError(
+            f"scenario={scenario!r} is not a known scenario: choose one of {', '.join(known)}"
+        )
+    try:
+        composed = compose([f"scenario={scenario}", *overrides])
+    except ConfigError:
+        raise
+    except Exception as exc:
+        raise ConfigError(clean_hydra_message(exc)) from None
+    return to_config(composed)
+
+
+def available_scenarios() -> list[str]:
+    """Names of the scenarios shipped in ``configs/scenario/``."""
+    return sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
+
+
+def available_schemes() -> list[str]:
+    """Names of the schemes shipped in ``configs/scheme/``."""
+    return sorted(p.stem for p in (CONFIG_DIR / "scheme").glob("*.yaml"))
+
+
+def clean_hydra_message(exc: BaseException) -> str:
+    """Reduce a Hydra/OmegaConf exception (and its cause) to one meaningful line."""
+    texts = [str(exc)]
+    if exc.__cause__ is not None:
+        texts.append(str(exc.__cause__))
+    full = "\n".join(texts)
+    lines = [ln.strip() for ln in full.splitlines() if ln.strip()]
+    full_key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
+    if " not in '" in full or "not in struct" in full:
+        return (
+            f"unknown config key {full_key or lines[0]!r}: check the spelling "
+            "(`kpisim run --cfg job` prints every key)"
+        )
+    if "could not be converted" in full or "Value '" in full:
+        detail = next(ln for ln in lines if ln.startswith("Value '"))
+        return f"{full_key}: {detail}" if full_key else detail
+    if "Could not find '" in full:
+        group = full.split("Could not find '", 1)[1].split("'", 1)[0]
+        options = [
+            ln for ln in lines[1:] if ln and not ln.startswith(("Available", "Config", "provider"))
+        ]
+        options = [o for o in options if not o.endswith("_schema")]
+        return f"unknown config option {group!r}: choose one of {', '.join(options)}"
+    if "is not a subclass of" in full and full_key:
+        return (
+            f"{full_key} is a group of keys, not a value: set its keys instead "
+            f"(e.g. {full_key}.<key>=value; `kpisim run --cfg job` prints every key)"
+        )
+    if "is not Optional" in full and full_key:
+        return f"{full_key}=null is not allowed: {full_key} needs a value"
+    if "Error parsing override" in full:
+        return f"{lines[0]}: overrides take the form key=value"
+    head = lines[0] if lines else type(exc).__name__
+    if full_key and full_key not in head:
+        head = f"{full_key}: {head}"
+    return head
+
+
+def to_yaml(cfg: Config) -> str:
+    """The resolved config as YAML (for reports and reproduction)."""
+    return OmegaConf.to_yaml(OmegaConf.structured(cfg))
+
+
+def to_dict(cfg: Config) -> dict[str, Any]:
+    """The resolved config as a plain nested dict."""
+    return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)  # type: ignore[return-value]
+
+
+def config_hash(cfg: Config) -> str:
+    """A stable short hash of the resolved config (output_dir and progress excluded)."""
+    d = to_dict(cfg)
+    d.pop("output_dir", None)
+    d.pop("progress", None)
+    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested dict (a config as a dict) as one level of dotted keys."""
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out

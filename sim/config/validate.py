@@ -1,0 +1,133 @@
+"""Validation of a configuration: ranges, allowed values and cross-field rules.
+
+Each check raises :class:`ConfigError` with one line naming the key, the bad value and
+what is allowed, so the command line can print it without a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import typing
+from typing import Any
+
+from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from .schema import SECTIONS, Config, ConfigError, KPIConfig, SchemeConfig
+
+
+def _walk(obj: Any, prefix: str = ""):
+    """Yield (dotted key, dataclass field, value) for every leaf of a config object."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            yield from _walk(value, key + ".")
+        else:
+            yield key, f, value
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def validate(cfg: Config) -> Config:
+    """Check every knob's range and allowed values, and cross-field rules.
+
+    Raises :class:`ConfigError` with a one-line message naming the key, the bad value
+    and what is allowed.
+    """
+    for key, f, value in _walk(cfg):
+        meta = f.metadata
+        if "range" in meta and value is not None:
+            lo, hi = meta["range"]
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{key}={value!r} is not allowed: must be a finite number")
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                raise ConfigError(
+                    f"{key}={value!r} is out of range: allowed [{_fmt(lo)}, {_fmt(hi)}]"
+                )
+        if "choices" in meta and value not in meta["choices"]:
+            allowed = ", ".join(repr(c) for c in meta["choices"])
+            raise ConfigError(f"{key}={value!r} is not allowed: choose one of {allowed}")
+    for scheme_key in ("scheme", "proposal"):
+        scheme = getattr(cfg, scheme_key)
+        if scheme is None:
+            continue
+        _validate_scheme(scheme, scheme_key)
+    if cfg.rollout_day is not None and cfg.proposal is None:
+        raise ConfigError(
+            f"rollout_day={cfg.rollout_day} needs a proposal scheme: set proposal "
+            "(e.g. +scheme@proposal=aht_pay) or rollout_day=null"
+        )
+    if cfg.employees.salary_experienced_annual < cfg.employees.salary_novice_annual:
+        raise ConfigError(
+            "employees.salary_experienced_annual must be >= employees.salary_novice_annual"
+        )
+    return cfg
+
+
+#: Measurement definitions each KPI may take (``sim.measurement``); others: "default".
+_DEFINITIONS = {"fcr": FCR_DEFINITIONS, "csat": CSAT_DEFINITIONS}
+
+
+def _validate_scheme(scheme: SchemeConfig, prefix: str) -> None:
+    total = 0.0
+    for f in dataclasses.fields(scheme.kpis):
+        kpi: KPIConfig = getattr(scheme.kpis, f.name)
+        key = f"{prefix}.kpis.{f.name}"
+        total += kpi.weight
+        allowed = _DEFINITIONS.get(f.name, ("default",))
+        if kpi.definition not in allowed:
+            raise ConfigError(
+                f"{key}.definition={kpi.definition!r} is not allowed: choose one of "
+                + ", ".join(repr(a) for a in allowed)
+            )
+        if kpi.weight > 0 and kpi.curve == "linear" and kpi.threshold == kpi.stretch:
+            raise ConfigError(
+                f"{key}: threshold and stretch are both {kpi.threshold:g}; a linear curve "
+                "needs two different values"
+            )
+        if kpi.weight > 0 and kpi.curve == "linear":
+            wrong = (kpi.direction == "higher") != (kpi.stretch > kpi.threshold)
+            if wrong:
+                raise ConfigError(
+                    f"{key}: direction={kpi.direction!r} needs stretch "
+                    f"{'above' if kpi.direction == 'higher' else 'below'} threshold "
+                    f"(got threshold={kpi.threshold:g}, stretch={kpi.stretch:g})"
+                )
+    if total > 1.0 + 1e-9:
+        raise ConfigError(f"{prefix}.kpis: weights sum to {total:g}; allowed at most 1")
+
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
+
+
+def check_bool(key: str, value: str) -> None:
+    """Reject ``flag=2``: OmegaConf would turn any integer into a bool."""
+    node: Any = Config
+    for part in key.split("."):
+        fields = (
+            {f.name: f for f in dataclasses.fields(node)} if dataclasses.is_dataclass(node) else {}
+        )
+        if part not in fields:
+            return  # unknown keys are reported by Hydra
+        node = _field_type(fields[part])
+    if node is bool and value.strip().lower() not in _BOOL_WORDS:
+        raise ConfigError(f"{key}={value!r} is not allowed: must be a bool (true or false)")
+
+
+def _field_type(f: dataclasses.Field) -> Any:
+    """The class a dataclass field holds (Optional[X] -> X; string annotations resolved)."""
+    hints = typing.get_type_hints(_owner_of(f))
+    t = hints.get(f.name, Any)
+    args = [a for a in typing.get_args(t) if a is not type(None)]
+    return args[0] if args and typing.get_origin(t) is not None else t
+
+
+def _owner_of(f: dataclasses.Field) -> type:
+    for cls in SECTIONS:
+        if any(x is f for x in dataclasses.fields(cls)):
+            return cls
+    return Config
