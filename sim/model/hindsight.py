@@ -1,6 +1,6 @@
 """Hindsight: what an employee's period would have looked like under another policy.
 
-Employees learn "toward what would have paid more" (MODEL.md).  At the end of a pay
+Employees learn "toward what would have paid more" (docs/ODD.md, "Adaptation").  At the end of a pay
 period each employee replays a sample of the calls it actually took — the same
 customers, issues, waits and random draws (common random numbers) — under a few
 alternative policies (one lever nudged up or down), and scores each alternative with
@@ -9,13 +9,16 @@ paid: an alternative looks better only because the scheme's scoring of the measu
 numbers says so, or because the customers' true outcomes (which the employee cares
 about in proportion to its intrinsic motivation) improve.
 
-Calls are replayed with the formulas of ``sim/handling.py``; survey answers, which are
-rare per employee, enter as their expected values.  The queue itself is held fixed
+Calls are replayed with the live call rules of ``call_rules.py`` (the same first-leg
+decision, timer, resolution, coding and audit evidence as the real day) and measured
+with ``sim.measurement``; survey answers, which are rare per employee, and repeat
+contacts enter as their expected values.  The queue itself is held fixed
 (an employee's own policy barely moves the waits of its customers).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,7 +39,7 @@ from .call_rules import (
 )
 
 if TYPE_CHECKING:
-    from ..config import Config, SchemeConfig
+    from ..config import Config, HandlingConfig, SchemeConfig
 
 #: Per-leg facts kept for hindsight.
 LEG_FIELDS = (
@@ -105,15 +108,38 @@ def candidates(
     return cand
 
 
+@dataclass
+class Replayed:
+    """Each sampled leg under each candidate policy, arrays of shape (legs, K)."""
+
+    handled: np.ndarray
+    transferred: np.ndarray
+    hung: np.ndarray
+    pushed: np.ndarray
+    dumped: np.ndarray
+    owned: np.ndarray  # the employee ended the call (handled or pushed to the web)
+    handle_s: np.ndarray  # seconds on the timer
+    resolved: np.ndarray
+    coded: np.ndarray
+    rushed: np.ndarray
+    false_code: np.ndarray
+    xp: np.ndarray  # true experience, 0-10
+
+
 def replay(
     legs: dict[str, np.ndarray], cand: np.ndarray, cfg: Config, scheme: SchemeConfig
 ) -> dict[str, np.ndarray]:
     """Measured KPIs, safety metrics and true quality of each employee under each
     candidate policy, arrays of shape (n, K), from its sampled legs."""
-    n, K, _ = cand.shape
-    h = cfg.handling
     e = legs["emp"].astype(np.int64)
     L = cand[e]  # (J, K, levers): each leg under each candidate of its employee
+    r = replay_calls(legs, L, cfg.handling)
+    return _measure(legs, L, r, e, cand.shape[:2], cfg, scheme)
+
+
+def replay_calls(legs: dict[str, np.ndarray], L: np.ndarray, h: HandlingConfig) -> Replayed:
+    """What each leg would have been under each policy in ``L`` (legs, K, levers), by
+    the live call rules of ``call_rules.py`` and the leg's own random draws."""
     theta = L[..., bh.THOROUGHNESS]
     courtesy_l = L[..., bh.COURTESY]
     first = ~legs["second"].astype(bool)[:, None]
@@ -136,8 +162,6 @@ def replay(
     transferred = kind == cr.TRANSFERRED
     pushed = kind == cr.WEB_PUSHED
     handled = kind == cr.HANDLED
-    dumped = (hung | transferred) & ~needs
-    owned = handled | pushed
     handle_s = np.where(
         handled,
         cr.handle_seconds(
@@ -152,7 +176,6 @@ def replay(
         legs["u_res"][:, None] < cr.p_resolve(legs["skill"][:, None], theta, cx, h)
     )
     false_code = cr.false_code(handled, resolved, legs["u_code"][:, None], L[..., bh.FALSE_CODING])
-    coded = resolved | false_code
     courtesy = np.where(handled, courtesy_l, 0.0)
     xp = (
         experience_answered(
@@ -167,23 +190,35 @@ def replay(
         )
         + legs["xp_noise"][:, None]
     )
+    return Replayed(
+        handled=handled, transferred=transferred, hung=hung, pushed=pushed,
+        dumped=(hung | transferred) & ~needs, owned=handled | pushed, handle_s=handle_s,
+        resolved=resolved, coded=resolved | false_code, rushed=cr.rushed(handled, theta),
+        false_code=false_code, xp=xp,
+    )  # fmt: skip
+
+
+def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) -> dict:
+    """The replayed legs' per-employee counts, as the measurement system would record
+    them (surveys and repeats as expected values), turned into KPIs by
+    ``sim.measurement.employee_kpis``."""
+    n, K = shape
     # surveys as expected values
-    ans = response_p(legs["propensity"][:, None], xp) * owned
-    p_top = ndtr((xp - TOP2) / ANSWER_NOISE)
+    ans = response_p(legs["propensity"][:, None], r.xp) * r.owned
+    p_top = ndtr((r.xp - TOP2) / ANSWER_NOISE)
     rnd = ans * RANDOM_SURVEY_RATE
     rnd_top2 = rnd * p_top
     if agent_offers_survey(scheme.kpis.csat.definition):
-        steer = L[..., bh.SURVEY_STEERING] * owned
-        p_top_beg = ndtr((xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
-        p_looks = ndtr((xp - TOP2) / GUESS_NOISE)
+        steer = L[..., bh.SURVEY_STEERING] * r.owned
+        p_top_beg = ndtr((r.xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
+        p_looks = ndtr((r.xp - TOP2) / GUESS_NOISE)
         surveys = ans * AGENT_OFFER_RATE * (steer * p_looks + (1 - steer))
         top2 = ans * AGENT_OFFER_RATE * (steer * p_looks * p_top_beg + (1 - steer) * p_top)
     else:  # nobody offers a survey, so there is nothing to steer
         steer = np.zeros(L.shape[:2])
         surveys, top2 = rnd, rnd_top2
-    rushed = cr.rushed(handled, theta)
     p_within = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** REPEAT_WINDOW_DAYS
-    repeats = owned & ~resolved
+    repeats = r.owned & ~r.resolved
     repeats = repeats * cfg.customers.repeat_prob * p_within
 
     # legs come grouped by employee (see LegMemory.sample): sum each group at once
@@ -198,30 +233,30 @@ def replay(
         return out
 
     legs_n = per_emp(np.ones((1, K)))
-    own_n = per_emp(owned)
+    own_n = per_emp(r.owned)
     sch = scheme
-    evidence = cr.audit_evidence(false_code, rushed, resolved)
-    audit_acts = np.clip(evidence + (dumped | pushed) + steer, 0.0, 1.0)
+    evidence = cr.audit_evidence(r.false_code, r.rushed, r.resolved)
+    audit_acts = np.clip(evidence + (r.dumped | r.pushed) + steer, 0.0, 1.0)
     detected = sch.audit_rate * sch.audit_detection * per_emp(audit_acts)
     counts = {
-        "handle_s": per_emp(handle_s),
+        "handle_s": per_emp(r.handle_s),
         "legs": legs_n,
         "answered": own_n,
-        "coded": per_emp(coded),
+        "coded": per_emp(r.coded),
         "repeats": per_emp(repeats),
         "surveys": per_emp(surveys),
         "survey_top2": per_emp(top2),
         "rnd_surveys": per_emp(rnd),
         "rnd_top2": per_emp(rnd_top2),
-        "transfers": per_emp(transferred),
-        "pushes": per_emp(pushed),
+        "transfers": per_emp(r.transferred),
+        "pushes": per_emp(r.pushed),
         "detected": detected,
         "audited": sch.audit_rate * legs_n,  # expected audits
     }
     out = employee_kpis(counts, sch.kpis.fcr.definition, sch.kpis.csat.definition)
     out["detected"] = detected
     out["quality_true"] = 0.5 * (
-        ratio_array(per_emp(resolved), own_n) + ratio_array(per_emp(xp >= TOP2), own_n)
+        ratio_array(per_emp(r.resolved), own_n) + ratio_array(per_emp(r.xp >= TOP2), own_n)
     )
     out["legs"] = legs_n
     return out
