@@ -20,13 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import hydra
 from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 #: Folder of the YAML configs shipped with the project (``configs/``).
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 if not CONFIG_DIR.is_dir():  # installed as a wheel: configs are package data
     CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+#: Hydra's ``version_base`` for composing the configs (here and in ``kpisim run``).
+HYDRA_VERSION_BASE = "1.3"
 
 
 class ConfigError(ValueError):
@@ -469,14 +473,17 @@ def _validate_scheme(scheme: SchemeConfig, prefix: str) -> None:
 
 
 # --------------------------------------------------------------------------- loading
-def _compose(scenario: str, overrides: list[str]) -> DictConfig:
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
+def compose(overrides: list[str]) -> DictConfig:
+    """Compose ``configs/config.yaml`` with Hydra ``overrides`` (``"seed=7"``, ...).
 
+    The one place that composes the shipped configs outside a Hydra app; it clears a
+    Hydra instance already initialised in this process.  The result is not validated
+    (:func:`to_config` does that); Hydra's own exceptions propagate.
+    """
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose(config_name="config", overrides=[f"scenario={scenario}", *overrides])
+    with hydra.initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=HYDRA_VERSION_BASE):
+        return hydra.compose(config_name="config", overrides=list(overrides))
 
 
 def to_config(cfg: DictConfig | Config) -> Config:
@@ -486,7 +493,7 @@ def to_config(cfg: DictConfig | Config) -> Config:
     try:
         obj = OmegaConf.to_object(cfg)
     except Exception as exc:  # omegaconf raises several types; all are user errors here
-        raise ConfigError(_clean_hydra_message(exc)) from None
+        raise ConfigError(clean_hydra_message(exc)) from None
     if not isinstance(obj, Config):
         obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
     extra = _extra_keys(cfg, obj)
@@ -534,11 +541,11 @@ def load_config(scenario: str = "baseline", overrides: list[str] | None = None) 
             f"scenario={scenario!r} is not a known scenario: choose one of {', '.join(known)}"
         )
     try:
-        composed = _compose(scenario, overrides)
+        composed = compose([f"scenario={scenario}", *overrides])
     except ConfigError:
         raise
     except Exception as exc:
-        raise ConfigError(_clean_hydra_message(exc)) from None
+        raise ConfigError(clean_hydra_message(exc)) from None
     return to_config(composed)
 
 
@@ -589,7 +596,7 @@ def available_schemes() -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / "scheme").glob("*.yaml"))
 
 
-def _clean_hydra_message(exc: BaseException) -> str:
+def clean_hydra_message(exc: BaseException) -> str:
     """Reduce a Hydra/OmegaConf exception (and its cause) to one meaningful line."""
     texts = [str(exc)]
     if exc.__cause__ is not None:
@@ -649,11 +656,14 @@ def config_hash(cfg: Config) -> str:
 
 
 __all__ = [
+    "HYDRA_VERSION_BASE",
     "MISSING",
     "Config",
     "ConfigError",
     "available_scenarios",
     "available_schemes",
+    "clean_hydra_message",
+    "compose",
     "config_hash",
     "load_config",
     "to_config",
