@@ -36,10 +36,10 @@ def is_hydra_key(key: str) -> bool:
     return key.lstrip("+~").startswith(("hydra.", "hydra/"))
 
 
-def sweep_axes(args: list[str]) -> tuple[list[list[str]], list[str]]:
-    """Parse sweep overrides into axes (one list of ``key=value`` per key).
+def sweep_axes(args: list[str]) -> list[list[str]]:
+    """Parse sweep overrides into axes (one list of ``key=value`` per config key).
 
-    Returns (axes of the config keys, the hydra overrides unchanged).  Raises
+    Overrides of Hydra itself (``hydra.*``, ``hydra/*``) are left out.  Raises
     :class:`ConfigError` for an override Hydra cannot parse.
     """
     try:
@@ -47,12 +47,11 @@ def sweep_axes(args: list[str]) -> tuple[list[list[str]], list[str]]:
     except Exception as exc:
         raise ConfigError(clean_hydra_message(exc)) from None
     axes: list[list[str]] = []
-    hydra_args: list[str] = []
-    for o, raw in zip(parsed, args, strict=True):
+    for o in parsed:
         key = o.get_key_element()
         if is_hydra_key(key):
-            hydra_args.append(raw)
-        elif o.is_sweep_override():
+            continue
+        if o.is_sweep_override():
             if not o.is_discrete_sweep():
                 continue  # interval sweeps (optuna etc.): checked when each job runs
             values = list(o.sweep_string_iterator())
@@ -61,7 +60,7 @@ def sweep_axes(args: list[str]) -> tuple[list[list[str]], list[str]]:
             axes.append([f"{key}={v}" for v in values])
         else:
             axes.append([f"{key}={o.get_value_element_as_str()}"])
-    return axes, hydra_args
+    return axes
 
 
 def _reduce(axis: list[str]) -> list[str]:
@@ -118,7 +117,7 @@ def validate_sweep(args: list[str]) -> int:
     value once (numeric values at their extremes).  Returns the number of configs
     checked; raises :class:`ConfigError` naming the key and the combination.
     """
-    axes, _ = sweep_axes(args)
+    axes = sweep_axes(args)
     _check_values(axes)
     combos = validation_combos(axes)
     for combo in combos:
