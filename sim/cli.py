@@ -13,14 +13,14 @@ import sys
 #: subcommand -> (module, one-line description)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": (
-        "sim.cli_run",
+        "sim.sweep.hydra_app",
         "one run (or a Hydra multirun sweep with -m); writes summary.json, "
         "daily.parquet, employees.parquet",
     ),
     "compare": ("sim.compare", "current vs proposed scheme over replications; writes a report"),
     "app": ("sim.app_cli", "the interactive browser app for trainers"),
-    "collect": ("sim.collect", "one tidy parquet table from a sweep's run directories"),
-    "scenarios": ("sim.cli_run", "list the scenarios with their lessons"),
+    "collect": ("sim.sweep.collect", "one tidy parquet table from a sweep's run directories"),
+    "scenarios": ("sim.sweep.scenarios", "list the scenarios with their lessons"),
 }
 
 USAGE = """usage: kpisim <command> [arguments]

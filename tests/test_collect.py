@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from omegaconf import OmegaConf
 
-from sim.collect import collect, flatten, main
+from sim.sweep.collect import collect, flatten, main
 
 ROOT = Path(__file__).resolve().parent.parent
 

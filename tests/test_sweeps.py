@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import cli_run
+from sim.sweep import hydra_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["customers.n=20000", "employees.n=4", "days=42"]
@@ -208,7 +208,7 @@ def test_failed_runs_are_reported_and_the_sweep_goes_on(tmp_path):
 def test_bad_sweep_input_is_one_clear_message_and_no_directory(tmp_path, monkeypatch, capsys,
                                                               args, message):  # fmt: skip
     monkeypatch.chdir(tmp_path)
-    assert cli_run.main(["-m", "hydra.sweep.dir=sweep", *args]) == 2
+    assert hydra_app.main(["-m", "hydra.sweep.dir=sweep", *args]) == 2
     err = capsys.readouterr().err
     assert message in err
     assert len(err.strip().splitlines()) == 1  # one line, no traceback
@@ -221,7 +221,7 @@ def test_submitit_slurm_without_slurm_fails_fast_with_a_clear_message(tmp_path, 
         pytest.skip("SLURM is installed here")
     monkeypatch.chdir(tmp_path)
     for launcher in ("submitit_slurm", "slurm"):
-        assert cli_run.main(["-m", f"hydra/launcher={launcher}", "seed=0,1"]) == 2
+        assert hydra_app.main(["-m", f"hydra/launcher={launcher}", "seed=0,1"]) == 2
         err = capsys.readouterr().err
         assert "needs SLURM" in err and "submitit_local" in err
     assert not list(tmp_path.iterdir())
@@ -229,7 +229,7 @@ def test_submitit_slurm_without_slurm_fails_fast_with_a_clear_message(tmp_path, 
 
 def test_hydra_flag_conflicts_are_one_message(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert cli_run.main(["-m", "--cfg", "job"]) == 2
+    assert hydra_app.main(["-m", "--cfg", "job"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kpisim run: Only one of") and "Traceback" not in err
     assert not list(tmp_path.iterdir())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .load import (
     CONFIG_DIR,
+    HYDRA_VERSION_BASE,
     available_scenarios,
     available_schemes,
     clean_hydra_message,
@@ -34,6 +35,7 @@ from .validate import validate
 
 __all__ = [
     "CONFIG_DIR",
+    "HYDRA_VERSION_BASE",
     "BehaviorConfig",
     "ChannelsConfig",
     "Config",

@@ -21,15 +21,21 @@ from .validate import check_bool, validate
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 if not CONFIG_DIR.is_dir():  # installed as a wheel: configs are package data
     CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+#: Hydra's ``version_base`` for composing the configs (here and in ``kpisim run``).
+HYDRA_VERSION_BASE = "1.3"
 
 
 def compose(overrides: list[str]) -> DictConfig:
-    """Compose ``configs/config.yaml`` with Hydra overrides (the one place that knows the
-    config folder and Hydra's version base)."""
+    """Compose ``configs/config.yaml`` with Hydra ``overrides`` (``"seed=7"``, ...).
+
+    The one place that composes the shipped configs outside a Hydra app; it clears a
+    Hydra instance already initialised in this process.  The result is not validated
+    (:func:`to_config` does that); Hydra's own exceptions propagate.
+    """
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=overrides)
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=HYDRA_VERSION_BASE):
+        return hydra_compose(config_name="config", overrides=list(overrides))
 
 
 def to_config(cfg: DictConfig | Config) -> Config:
@@ -162,12 +168,19 @@ def config_hash(cfg: Config) -> str:
 
 
 def flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A nested dict (a config as a dict) as one level of dotted keys."""
+    """A nested dict (a config as a dict) as one level of dotted keys
+    (``{"a.b.c": leaf}``); lists become JSON strings and an empty dict None, so every
+    value fits a table cell and compares by value."""
     out: dict[str, Any] = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
         if isinstance(v, dict):
-            out.update(flatten(v, key + "."))
+            if v:
+                out.update(flatten(v, key + "."))
+            else:
+                out[key] = None
+        elif isinstance(v, list | tuple):
+            out[key] = json.dumps(v)
         else:
             out[key] = v
     return out

@@ -8,7 +8,7 @@ summary is written last).  Its row has:
   ``scheme.kpis.aht.weight``, ``customers.n``, ...), read from the run's
   ``config.yaml`` (written by ``kpisim run``) or else Hydra's ``.hydra/config.yaml``;
 * every scalar summary key (``profit``, ``gaming_rate``, ...; units as in
-  CONTRACT.md) under its own name; a summary key that is also a top-level config
+  docs/reference.md) under its own name; a summary key that is also a top-level config
   leaf (``seed``, ``days``) is stored as ``summary.<key>``;
 * the toxic signs flattened: ``toxic.<sign>.value``, ``toxic.<sign>.flag`` and any
   other numeric entry (``toxic.imbalance.perspectives.customer``); sentences are left
@@ -28,9 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from omegaconf import OmegaConf
 
-#: Folders of a sweep directory that hold bookkeeping, never runs.
-SKIP_DIRS = (".staging", ".jobs", ".sweep", ".submitit", ".hydra")
+from ..config import flatten
+from ..outputs import atomic_write_parquet
+from .runs import JOBS_DIR, STAGING_DIR, STATUS_DIR, TABLE_NAME
+
+#: Folders of a sweep directory that hold bookkeeping, never runs (``.submitit``:
+#: the submitit launchers' job files; ``.hydra``: Hydra's saved configs).
+SKIP_DIRS = (STAGING_DIR, JOBS_DIR, STATUS_DIR, ".submitit", ".hydra")
 
 
 class CollectError(ValueError):
@@ -54,27 +60,8 @@ def find_runs(root: Path) -> tuple[list[Path], list[Path]]:
     return sorted(complete), sorted(incomplete)
 
 
-def flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested dict -> ``{"a.b.c": leaf}``; lists become JSON strings."""
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            if v:
-                out.update(flatten(v, key + "."))
-            else:
-                out[key] = None
-        elif isinstance(v, list | tuple):
-            out[key] = json.dumps(v)
-        else:
-            out[key] = v
-    return out
-
-
 def run_config(run_dir: Path) -> dict[str, Any]:
     """The run's resolved config as a nested dict (``config.yaml``, else ``.hydra/``)."""
-    from omegaconf import OmegaConf
-
     for p in (run_dir / "config.yaml", run_dir / ".hydra" / "config.yaml"):
         if p.is_file():
             cfg = OmegaConf.load(p)
@@ -141,8 +128,6 @@ def collect(root: str | Path, *, daily: bool = False) -> tuple[pd.DataFrame, pd.
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` to parquet atomically (temporary file + rename); returns the path."""
-    from .outputs import atomic_write_parquet
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_parquet(path, df)
@@ -155,6 +140,7 @@ def daily_path(out: Path) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The arguments of ``kpisim collect``."""
     p = argparse.ArgumentParser(
         prog="kpisim collect",
         description=(
@@ -186,7 +172,7 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:  # argparse already printed its message
         return int(exc.code or 0)
     root = Path(args.sweep_dir)
-    out = Path(args.out) if args.out else root / "runs.parquet"
+    out = Path(args.out) if args.out else root / TABLE_NAME
     if out.suffix != ".parquet":
         print(f"kpisim collect: --out {str(out)!r} must end in .parquet", file=sys.stderr)
         return 2
