@@ -203,14 +203,6 @@ class Customers:
         """Monthly revenue of the active customers (currency units a month)."""
         return self._rev_total
 
-    def recount(self) -> None:
-        """Recompute the running totals from the columns (guards float drift)."""
-        n = self.n_used
-        act = self.active[:n]
-        self.n_active = int(act.sum())
-        self._rev_total = float(self.revenue_monthly[:n].sum(where=act, dtype=np.float64))
-        self._rate_total = float(self.issue_rate[:n].sum(where=act, dtype=np.float64))
-
     def nps(self) -> float:
         """True NPS (-100..100) from loyalty: promoters >= 0.8, detractors < 0.6."""
         n = self.n_used

@@ -86,9 +86,6 @@ def book_day(model: ContactCentreModel, q: Queued, t: TrueOutcomes, r: Recorded,
         answered_owned=int(t.owner.sum()),
         resolved_true=int(t.resolved[t.owner].sum()),
         coded_resolved=int(t.coded[t.owner].sum()),
-        resolved_seconds=float(
-            (res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()
-        ),
         surveys=int(r.survey.sum()),
         survey_top2=int(r.top2.sum()),
         surveys_offered=int(r.offered.sum()),
