@@ -1,4 +1,4 @@
-"""The five signs of a toxic KPI (MODEL.md), computed for every run.
+"""The five signs of a toxic KPI (docs/ODD.md, "Observation"), computed for every run.
 
 Each sign has a ``value`` (a number with the meaning given below), a ``flag`` (the
 sign is present) and a plain ``sentence`` for a non-modeller.
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..config import SchemeConfig
 from ..measurement import rates
 from ..model.scheme import PERSPECTIVE
 
@@ -94,33 +95,49 @@ def _rate(df: pd.DataFrame, col: str) -> float:
 def toxic_signs(
     model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFrame, s: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
-    """The five toxic-KPI signs of one run."""
+    """The five toxic-KPI signs of one run: ``{sign: {"value", "flag", "sentence"}}``."""
     scheme = model.scheme
     weights = {f.name: getattr(scheme.kpis, f.name).weight for f in dataclasses.fields(scheme.kpis)}
     paid = {k: w for k, w in weights.items() if w > 0}
-    out: dict[str, dict[str, Any]] = {}
+    return {
+        "contradiction": contradiction(model, daily, s),
+        "chasing_numbers": chasing_numbers(s),
+        "indicator_became_target": indicator_became_target(emp, paid),
+        "not_informing_decisions": not_informing_decisions(emp, paid),
+        "imbalance": imbalance(scheme, paid),
+    }
 
-    # 1 contradiction
+
+def _moves(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, float]:
+    """For each measured/true pair: how much the measured KPI improved while the truth
+    worsened, early vs late window (shares; only the smaller of the two moves counts)."""
+    moves: dict[str, float] = {}
+    if len(daily) < 2 * model.cfg.scheme.period_days:
+        return moves
+    early, late = _windows(model, daily)
+    for mcol, tcol, higher, label in PAIRS:
+        try:
+            dm = _rate(late, mcol) - _rate(early, mcol)
+            dt = _rate(late, tcol) - _rate(early, tcol)
+        except (KeyError, ZeroDivisionError):
+            continue
+        if mcol == "aht_s":  # relative change of handle time, better when lower
+            base = _rate(early, mcol)
+            dm = dm / base if base else 0.0
+        better = dm if higher else -dm
+        if np.isfinite(better) and np.isfinite(dt):
+            moves[label] = float(min(better, -dt))
+    return moves
+
+
+def contradiction(model: ContactCentreModel, daily: pd.DataFrame, s: dict) -> dict[str, Any]:
+    """Sign 1: the dashboard flatters (level gap) or moves the wrong way (trend)."""
     gaps = {
         # only a dashboard that flatters counts: measured above true
         "first-contact resolution": max(0.0, s.get("fcr_gap") or 0.0),
         "customer satisfaction": max(0.0, s.get("csat_gap") or 0.0),
     }
-    moves: dict[str, float] = {}
-    if len(daily) >= 2 * model.cfg.scheme.period_days:
-        early, late = _windows(model, daily)
-        for mcol, tcol, higher, label in PAIRS:
-            try:
-                dm = _rate(late, mcol) - _rate(early, mcol)
-                dt = _rate(late, tcol) - _rate(early, tcol)
-            except (KeyError, ZeroDivisionError):
-                continue
-            if mcol == "aht_s":  # relative change of handle time, better when lower
-                base = _rate(early, mcol)
-                dm = dm / base if base else 0.0
-            better = dm if higher else -dm
-            if np.isfinite(better) and np.isfinite(dt):
-                moves[label] = float(min(better, -dt))
+    moves = _moves(model, daily)
     limits = {"first-contact resolution": FCR_GAP_FLAG, "customer satisfaction": CSAT_GAP_FLAG}
     over = {k: v - limits[k] for k, v in gaps.items()}
     worst_gap = max(over, key=over.get)
@@ -141,9 +158,11 @@ def toxic_signs(
         )
     else:
         sentence = "Measured KPIs and their true counterparts agree."
-    out["contradiction"] = {"value": value, "flag": bool(flag), "sentence": sentence}
+    return {"value": value, "flag": bool(flag), "sentence": sentence}
 
-    # 2 chasing numbers
+
+def chasing_numbers(s: dict) -> dict[str, Any]:
+    """Sign 2: the share of answered calls with a gaming act, and the most common act."""
     g = s.get("gaming_rate") or 0.0
     kinds = {
         "false resolution codes": s.get("false_resolution_rate") or 0.0,
@@ -152,7 +171,7 @@ def toxic_signs(
         "rushed contacts": s.get("rushed_contact_rate") or 0.0,
     }
     top = max(kinds, key=kinds.get)
-    out["chasing_numbers"] = {
+    return {
         "value": g,
         "flag": bool(g > GAMING_FLAG),
         "sentence": (
@@ -163,7 +182,10 @@ def toxic_signs(
         ),
     }
 
-    # 3 indicator became target (Goodhart index)
+
+def indicator_became_target(emp: pd.DataFrame, paid: dict[str, float]) -> dict[str, Any]:
+    """Sign 3 (Goodhart index): how far the cross-employee correlation of each paid KPI
+    with the outcome it stands for fell from the first period to the last three."""
     idx, which = float("nan"), ""
     if not emp.empty and emp["period"].nunique() >= 4:
         first = emp[emp["period"] == emp["period"].min()].copy()
@@ -188,7 +210,7 @@ def toxic_signs(
             idx = sum(w[k] * drops[k] for k in drops) / sum(w.values())
             which = max(drops, key=lambda k: w[k] * drops[k])
     flag3 = bool(np.isfinite(idx) and idx > GOODHART_FLAG)
-    out["indicator_became_target"] = {
+    return {
         "value": idx,
         "flag": flag3,
         "sentence": (
@@ -201,14 +223,17 @@ def toxic_signs(
         ),
     }
 
-    # 4 not informing decisions
+
+def not_informing_decisions(emp: pd.DataFrame, paid: dict[str, float]) -> dict[str, Any]:
+    """Sign 4: whether the score still points to the employees whose customers are
+    happiest (last three periods)."""
     corr = float("nan")
     if not emp.empty:
         last = emp[emp["period"] > emp["period"].max() - 3]
         signal = last["score"] if paid else last["fcr_measured"]
         corr = _corr(signal, last["csat_true"])
     flag4 = bool(np.isfinite(corr) and corr < INFORM_FLAG)
-    out["not_informing_decisions"] = {
+    return {
         "value": corr,
         "flag": flag4,
         "sentence": (
@@ -222,7 +247,10 @@ def toxic_signs(
         ),
     }
 
-    # 5 imbalance
+
+def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:
+    """Sign 5: the paid weight on efficiency perspectives of the Balanced Scorecard,
+    with no customer metric or safety net to balance it."""
     total = sum(paid.values())
     persp = {p: 0.0 for p in ("financial", "customer", "internal_process", "learning_growth")}
     for k, w in paid.items():
@@ -231,7 +259,7 @@ def toxic_signs(
     cust = persp["customer"] / total if total else 0.0
     nets = any(getattr(scheme.kpis, k).safety_metric for k in paid)
     flag5 = bool(total > 0 and eff >= EFFICIENCY_FLAG and cust < 0.25 and not nets)
-    out["imbalance"] = {
+    return {
         "value": eff,
         "flag": flag5,
         "perspectives": {k: (v / total if total else 0.0) for k, v in persp.items()},
@@ -245,4 +273,3 @@ def toxic_signs(
             + (", with safety nets." if nets else ".")
         ),
     }
-    return out
