@@ -1,6 +1,6 @@
 # kpisim: the two commands of the README.
 #   make run   set up .venv (Python >= 3.12) and run the main job (kpisim compare) on its defaults
-#   make test  set up .venv and run the whole test suite
+#   make test  set up .venv, check style and the import layering, run the whole test suite
 # The venv is (re)built when pyproject.toml changes.
 
 VENV    ?= .venv
@@ -26,10 +26,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@bash scripts/ensure-browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(VENV)/bin/python experiments/bench_speed.py

@@ -40,15 +40,16 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from .. import ConfigError, run_simulation
 from ..config import (
     CONFIG_DIR,
     HYDRA_VERSION_BASE,
+    ConfigError,
     available_scenarios,
     config_hash,
     load_config,
     to_config,
 )
+from ..run import run_simulation
 from .monitor import forget_last_sweep, last_sweep
 from .runs import is_complete, publish, run_key, staging_dir, write_run
 from .status import record_status
