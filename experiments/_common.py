@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +28,7 @@ if str(ROOT) not in sys.path:  # `python experiments/x.py` from a fresh clone
     sys.path.insert(0, str(ROOT))
 
 from sim.config import Config, ConfigError, load_config, to_config  # noqa: E402
+from sim.stats import mean_ci  # noqa: E402
 
 #: Population sizes of the experiments (dotted config keys -> value).
 DEFAULT_SIZES: dict[str, int] = {"customers.n": 100_000, "employees.n": 20, "days": 250}
@@ -156,20 +156,6 @@ def grid_table(
                        for lab, r in zip(labels, rows, strict=True)])
     df.insert(0, "scenario_name", scenario)
     return df
-
-
-def mean_ci(values: Sequence[float] | pd.Series, level: float = 0.95) -> tuple[float, float]:
-    """Mean and half-width of its ``level`` t-interval (half-width NaN for n < 2)."""
-    from scipy import stats
-
-    x = np.asarray(pd.Series(values, dtype=float).dropna())
-    n = len(x)
-    if n == 0:
-        return float("nan"), float("nan")
-    if n < 2:
-        return float(x.mean()), float("nan")
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
-    return float(x.mean()), float(half)
 
 
 def summarise(

@@ -10,6 +10,7 @@ Options: --seeds N (default 3), --jobs N (default: all cores), --days N, --out P
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
 import os
 import sys
 import textwrap
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     names = [n for n in available_scenarios() if n != "erlang_validation"]
     jobs = [(n, seed, extra) for n in names for seed in range(a.seeds)]
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=a.jobs) as pool:
+    with ProcessPoolExecutor(max_workers=a.jobs, mp_context=mp.get_context("spawn")) as pool:
         rows = list(pool.map(_one, jobs))
     took = time.perf_counter() - t0
     lines = [

@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim import compare
+from sim.compare import cli, metrics, tables, uncertainty
+from sim.compare.args import parse_args
+from sim.compare.plan import build_plan
 from sim.config import ConfigError, load_config, validate
 from sim.run import run_simulation
 
@@ -49,7 +51,7 @@ def _args(out: Path, *extra: str) -> list[str]:
 def tiny_out(tmp_path_factory) -> Path:
     """One tiny comparison, run in-process (jobs=1)."""
     out = tmp_path_factory.mktemp("cmp") / "report"
-    assert compare.main(_args(out, "jobs=1")) == 0
+    assert cli.main(_args(out, "jobs=1")) == 0
     return out
 
 
@@ -89,7 +91,7 @@ def test_csv_matches_recomputation_from_raw_runs(tiny_out):
     table = pd.read_csv(tiny_out / "comparison.csv").set_index("metric")
     cur, pro = _raw_arms()
     checked = 0
-    for m in compare.METRICS:
+    for m in metrics.METRICS:
         c = np.array([np.nan if s[m.key] is None else s[m.key] for s in cur], float)
         p = np.array([np.nan if s[m.key] is None else s[m.key] for s in pro], float)
         ok = np.isfinite(c) & np.isfinite(p)
@@ -110,7 +112,7 @@ def test_csv_matches_recomputation_from_raw_runs(tiny_out):
             assert row[col] == pytest.approx(v, rel=1e-9, abs=1e-9), (m.key, col)
         checked += 1
     assert checked >= 35
-    # every CONTRACT.md summary key that is a number has a row
+    # every numeric summary key (docs/reference.md) has a row
     contract = [
         "aht_s", "fcr_measured", "csat_survey", "survey_response_rate", "friendliness_rating",
         "transfer_rate", "web_containment", "fcr_true", "csat_true", "customer_effort",
@@ -142,7 +144,7 @@ def test_crn_same_seeds_and_identical_until_rollout(tiny_out):
     assert (seeds["current"] == seeds["proposal"]).all()
     assert list(seeds["current"]) == [SEED + r for r in range(REPS)]
     ts = pd.read_csv(tiny_out / "timeseries.csv")
-    before = ts[ts["day"] + compare.WEEK <= ROLLOUT]
+    before = ts[ts["day"] + tables.WEEK <= ROLLOUT]
     assert len(before) > 0
     cols = ["aht_s", "fcr_true", "csat_true", "profit_daily", "morale"]
     a = before[before["arm"] == "current"].sort_values(["replication", "day"])[cols].to_numpy()
@@ -158,7 +160,7 @@ def test_crn_same_seeds_and_identical_until_rollout(tiny_out):
 def test_current_vs_current_gives_exactly_zero(tmp_path):
     out = tmp_path / "same"
     args = [a for a in _args(out, "jobs=1") if not a.startswith(("proposal=", "robust="))]
-    assert compare.main([*args, "proposal=baseline", "robust=0"]) == 0
+    assert cli.main([*args, "proposal=baseline", "robust=0"]) == 0
     table = pd.read_csv(out / "comparison.csv")
     assert (table["difference"].fillna(0) == 0).all()
     assert (table["ci_low"].fillna(0) == 0).all() and (table["ci_high"].fillna(0) == 0).all()
@@ -186,7 +188,7 @@ def test_robust_shares_recomputed_from_worlds(tiny_out):
 def test_robust_world_reruns_from_its_parameters(tiny_out):
     """World 0 of robust.csv, run here from its sampled parameters, gives its numbers."""
     robust = pd.read_csv(tiny_out / "robust.csv")
-    ranges, _ = compare.load_uncertainty("default")
+    ranges, _ = uncertainty.load_uncertainty("default")
     w = robust.iloc[0]
     over = [*TINY, f"days={DAYS}", f"seed={int(w['seed'])}"]
     over = [o.replace("20000", "10000").replace("employees.n=4", "employees.n=2") for o in over]
@@ -205,20 +207,20 @@ def test_robust_world_reruns_from_its_parameters(tiny_out):
 
 
 def test_latin_hypercube_covers_each_range_once_per_stratum():
-    ranges, _ = compare.load_uncertainty("default")
+    ranges, _ = uncertainty.load_uncertainty("default")
     n = 16
-    worlds = compare.sample_worlds(ranges, n, seed=3)
+    worlds = uncertainty.sample_worlds(ranges, n, seed=3)
     for k, (lo, hi) in ranges.items():
         strata = np.floor((worlds[k].to_numpy() - lo) / (hi - lo) * n).astype(int)
         assert sorted(strata) == list(range(n)), k
-    pd.testing.assert_frame_equal(worlds, compare.sample_worlds(ranges, n, seed=3))
+    pd.testing.assert_frame_equal(worlds, uncertainty.sample_worlds(ranges, n, seed=3))
 
 
 def test_sensitivity_finds_the_parameter_that_matters():
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"a": rng.uniform(size=40), "b": rng.uniform(size=40)})
     df["diff_profit"] = 5 * df["a"] + 0.1 * rng.normal(size=40)
-    sens = compare.sensitivity(df, ["a", "b"])
+    sens = tables.sensitivity(df, ["a", "b"])
     assert sens.iloc[0]["parameter"] == "a" and sens.iloc[0]["prcc"] > 0.9
     assert abs(sens.set_index("parameter").loc["b", "prcc"]) < 0.5
 
@@ -229,7 +231,7 @@ def test_jobs_do_not_change_results(tmp_path):
     for jobs in (1, 2):
         out = tmp_path / f"j{jobs}"
         args = [a for a in _args(out) if not a.startswith(("replications=", "robust="))]
-        assert compare.main([*args, "replications=2", "robust=2", f"jobs={jobs}"]) == 0
+        assert cli.main([*args, "replications=2", "robust=2", f"jobs={jobs}"]) == 0
         outs.append(out)
     for name in ("comparison.csv", "replications.csv", "robust.csv", "timeseries.csv"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
@@ -284,7 +286,7 @@ def test_missing_file_and_unknown_names_are_rejected(tmp_path):
 )
 def test_bad_arguments_are_rejected(tmp_path, capsys, argv, needle):
     out = tmp_path / "out"
-    assert compare.main([*argv, f"out={out}", "robust=0"]) == 2
+    assert cli.main([*argv, f"out={out}", "robust=0"]) == 2
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1
     assert not out.exists()
@@ -293,7 +295,7 @@ def test_bad_arguments_are_rejected(tmp_path, capsys, argv, needle):
 def test_partial_scheme_file_is_accepted(tmp_path):
     f = tmp_path / "half_aht.yaml"
     f.write_text("bonus_share: 0.1\nkpis:\n  aht: {weight: 0.5}\n")
-    plan = compare.build_plan(compare.parse_args([f"proposal={f}", "robust=0", *TINY]))
+    plan = build_plan(parse_args([f"proposal={f}", "robust=0", *TINY]))
     p = plan.cfg_proposal.proposal
     assert p.name == "half_aht" and p.kpis.aht.weight == 0.5
     assert p.kpis.aht.threshold == 420.0  # schema default kept
@@ -305,7 +307,7 @@ def test_uncertainty_file_is_validated(tmp_path):
         f = tmp_path / "u.yaml"
         f.write_text(text)
         with pytest.raises(ConfigError) as e:
-            compare.load_uncertainty(str(f))
+            uncertainty.load_uncertainty(str(f))
         return str(e.value)
 
     assert "behavior.pay_wieght" in bad("parameters:\n  behavior.pay_wieght: [0, 1]\n")
@@ -315,9 +317,9 @@ def test_uncertainty_file_is_validated(tmp_path):
 
 
 def test_help_and_scenario_proposal_with_world_change(capsys):
-    assert compare.main(["--help"]) == 0
+    assert cli.main(["--help"]) == 0
     assert "replications=N" in capsys.readouterr().out
-    plan = compare.build_plan(compare.parse_args(["proposal=hidden_phone", "robust=0"]))
+    plan = build_plan(parse_args(["proposal=hidden_phone", "robust=0"]))
     assert plan.delta == {"channels.phone_number_visible": False}
     assert plan.cfg_proposal.channels.phone_number_visible is False
     assert plan.cfg_current.channels.phone_number_visible is True

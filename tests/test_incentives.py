@@ -13,6 +13,8 @@ eight monthly pay periods, enough for the learning to settle.
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
@@ -59,13 +61,21 @@ def _run(args: tuple[str, tuple[str, ...], int, tuple[str, ...]]) -> dict:
 
 
 @cache
+def _pool() -> ProcessPoolExecutor:
+    """One pool of two worker processes for the whole module, started with "spawn"
+    (forking a process that already runs threads may deadlock)."""
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("spawn"))
+    atexit.register(pool.shutdown)
+    return pool
+
+
+@cache
 def arm(
     scenario: str, *overrides: str, size: tuple[str, ...] = SIZE, seeds: tuple[int, ...] = SEEDS
 ) -> tuple[dict, ...]:
     """Summaries of one arm over the seeds (cached across tests; run on both cores)."""
     jobs = [(scenario, overrides, seed, size) for seed in seeds]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        return tuple(pool.map(_run, jobs))
+    return tuple(_pool().map(_run, jobs))
 
 
 def diff(a: tuple[dict, ...], b: tuple[dict, ...], key: str) -> tuple[float, float, float]:

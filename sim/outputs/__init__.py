@@ -3,7 +3,7 @@ a finished run (``result``) and atomic file writing (``files``)."""
 
 from __future__ import annotations
 
-from .files import atomic_write_parquet, atomic_write_text
+from .files import atomic_write, atomic_write_bytes, atomic_write_parquet, atomic_write_text
 from .result import RunResult
 from .signs import SIGNS, toxic_signs
 from .tables import COUNT_COLUMNS, daily_frame, employees_frame, summary_dict
@@ -12,6 +12,8 @@ __all__ = [
     "COUNT_COLUMNS",
     "SIGNS",
     "RunResult",
+    "atomic_write",
+    "atomic_write_bytes",
     "atomic_write_parquet",
     "atomic_write_text",
     "daily_frame",

@@ -1,0 +1,199 @@
+"""The arguments of ``kpisim compare``: ``key=value`` words, parsed into :class:`CompareArgs`.
+
+Every argument that is not one of :data:`ARGS` is a config override applied to both arms
+(``customers.n=100000``), to the current scheme (``scheme.*``) or to the proposed one
+(``proposal.*``).  Bad input raises :class:`ConfigError` with one line naming the word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+import textwrap
+from dataclasses import dataclass, field
+
+from ..config import Config, ConfigError, available_scenarios, available_schemes
+
+HELP = """usage: kpisim compare [current=X] [proposal=Y] [key=value ...]
+
+Compare the current KPI/pay scheme with a proposal before rollout: what the dashboard will
+show, what will really happen to customers, employees and money, and how sure we are.
+
+  current=X        the scheme in force: a scenario name, a scheme name or a YAML file
+                   (default: baseline)
+  proposal=Y       the scheme to roll out: a scenario name, a scheme name or a YAML file
+                   (default: aht_pay)
+  replications=N   paired replications per arm, same seeds in both arms (default: 20)
+  days=N           working days simulated, a working year is 250 (default: 250)
+  rollout_day=N    day the proposal is switched on; before it both arms run the current
+                   scheme (default: the pay period nearest a quarter of the horizon)
+  robust=N         sampled worlds for the robust verdict, 0 to skip (default: 32)
+  robust_scale=F   share of customers and agents in the robust worlds (default: 0.2)
+  uncertainty=U    ranges of the uncertain parameters: a name under
+                   configs/uncertainty/ or a YAML file (default: default)
+  seed=N           base seed; replication r uses seed N+r in both arms (default: 0)
+  jobs=N           parallel processes, 0 = every core (default: 0); results do not
+                   depend on it
+  out=DIR          output folder (default: results/compare/<current>_vs_<proposal>)
+  progress=BOOL    show a progress bar (default: true)
+  KEY=VALUE        any config override (customers.n=100000, behavior.pay_weight=2, ...),
+                   applied to both arms; scheme.* changes the current scheme,
+                   proposal.* the proposed one
+
+A scheme file holds the keys of a scheme, as in configs/scheme/*.yaml, e.g.
+  name: my_aht_bonus
+  bonus_share: 0.10
+  kpis:
+    aht: {{weight: 0.5, direction: lower, threshold: 420, stretch: 300}}
+    fcr: {{weight: 0.5, definition: no_repeat_7d, threshold: 0.65, stretch: 0.85}}
+Keys left out take their defaults (no weight on that KPI).
+
+Writes DIR/report.html, DIR/comparison.csv and the figures. Examples:
+  kpisim compare
+  kpisim compare current=baseline proposal=balanced_scorecard replications=10
+  kpisim compare proposal=my_scheme.yaml days=120 rollout_day=42 robust=0
+
+scenarios: {scenarios}
+schemes:   {schemes}
+"""
+
+#: the argument names of ``kpisim compare`` itself (everything else is a config override)
+ARGS = (
+    "current", "proposal", "replications", "days", "rollout_day", "robust", "robust_scale",
+    "uncertainty", "seed", "jobs", "out", "progress",
+)  # fmt: skip
+
+#: Config fields that the compare arguments own (not accepted as overrides).
+OWNED = {"scheme", "proposal", "rollout_day", "days", "seed", "scenario", "output_dir"}
+
+#: integer arguments: name -> (lowest, highest) allowed value
+INT_RANGES = {
+    "replications": (2, 100_000),
+    "days": (2, 100_000),
+    "rollout_day": (0, 100_000),
+    "robust": (0, 100_000),
+    "seed": (0, 2**62),
+    "jobs": (0, 4096),
+}
+
+
+@dataclass
+class CompareArgs:
+    """Parsed arguments of ``kpisim compare`` (see :data:`HELP`)."""
+
+    current: str = "baseline"
+    proposal: str = "aht_pay"
+    replications: int = 20
+    days: int = 250
+    rollout_day: int | None = None
+    robust: int = 32
+    robust_scale: float = 0.2
+    uncertainty: str = "default"
+    seed: int = 0
+    jobs: int = 0
+    out: str = ""
+    progress: bool = True
+    overrides: list[str] = field(default_factory=list)
+    proposal_overrides: list[str] = field(default_factory=list)
+
+    def command(self) -> str:
+        """The exact command that reproduces this comparison (``jobs`` left out)."""
+        parts = [
+            f"current={self.current}",
+            f"proposal={self.proposal}",
+            f"replications={self.replications}",
+            f"days={self.days}",
+            f"rollout_day={self.rollout_day}",
+            f"robust={self.robust}",
+            f"robust_scale={self.robust_scale:g}",
+            f"uncertainty={self.uncertainty}",
+            f"seed={self.seed}",
+            *self.overrides,
+            *self.proposal_overrides,
+            f"out={self.out}",
+        ]
+        return "kpisim compare " + " ".join(shlex.quote(p) for p in parts)
+
+
+def help_text() -> str:
+    """:data:`HELP` with the scenarios and schemes of this installation filled in."""
+    return HELP.format(
+        scenarios=textwrap.fill(", ".join(available_scenarios()), 78,
+                                subsequent_indent="           "),
+        schemes=textwrap.fill(", ".join(available_schemes()), 78,
+                              subsequent_indent="           "),
+    )  # fmt: skip
+
+
+def _int(key: str, value: str, lo: int, hi: int | None = None) -> int:
+    try:
+        x = int(value)
+    except ValueError:
+        raise ConfigError(f"{key}={value!r} is not an integer") from None
+    if x < lo or (hi is not None and x > hi):
+        allowed = f"at least {lo}" if hi is None else f"between {lo} and {hi}"
+        raise ConfigError(f"{key}={x} is out of range: must be {allowed}")
+    return x
+
+
+def _set_arg(a: CompareArgs, key: str, value: str) -> None:
+    """Set one of :data:`ARGS` on ``a`` from its text, checked."""
+    if key in ("current", "proposal", "uncertainty", "out"):
+        if not value:
+            raise ConfigError(f"{key}= needs a value")
+        setattr(a, key, value)
+    elif key in INT_RANGES:
+        setattr(a, key, _int(key, value, *INT_RANGES[key]))
+    elif key == "robust_scale":
+        try:
+            a.robust_scale = float(value)
+        except ValueError:
+            raise ConfigError(f"robust_scale={value!r} is not a number") from None
+        if not 0.0 < a.robust_scale <= 1.0:
+            raise ConfigError(f"robust_scale={value} is out of range: allowed (0, 1]")
+    elif key == "progress":
+        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise ConfigError(f"progress={value!r} is not allowed: use true or false")
+        a.progress = value.lower() in ("true", "1", "yes")
+
+
+def _add_override(a: CompareArgs, raw: str, key: str, config_fields: set[str]) -> None:
+    """File a ``key=value`` override under both arms, or the proposal, or refuse it."""
+    top = key.lstrip("+~").split(".", 1)[0]
+    if top == "proposal" and "." in key:
+        a.proposal_overrides.append(raw)
+    elif (top in config_fields and top not in OWNED) or (top == "scheme" and "." in key):
+        a.overrides.append(raw)
+    elif top in OWNED:
+        raise ConfigError(
+            f"{key}= cannot be overridden here: use current=/proposal= for schemes"
+            if top in ("scheme", "scenario")
+            else f"{key}= is set by kpisim compare itself"
+        )
+    else:
+        raise ConfigError(
+            f"unknown argument {key!r}: kpisim compare takes {', '.join(ARGS)} or a "
+            "config override such as customers.n=100000 (see kpisim compare --help)"
+        )
+
+
+def parse_args(argv: list[str]) -> CompareArgs:
+    """Parse ``key=value`` arguments; raises :class:`ConfigError` on bad input."""
+    a = CompareArgs()
+    config_fields = {f.name for f in dataclasses.fields(Config)}
+    for raw in argv:
+        if "=" not in raw or raw.startswith("-"):
+            raise ConfigError(
+                f"unexpected argument {raw!r}: arguments take the form key=value "
+                "(see kpisim compare --help)"
+            )
+        key, value = raw.split("=", 1)
+        if key in ARGS:
+            _set_arg(a, key, value)
+        else:
+            _add_override(a, raw, key, config_fields)
+    if a.rollout_day is not None and a.rollout_day >= a.days:
+        raise ConfigError(
+            f"rollout_day={a.rollout_day} must be before the end of the run (days={a.days})"
+        )
+    return a

@@ -1,0 +1,47 @@
+"""``kpisim compare``: parse the arguments, plan, run, write the report.
+
+User errors (bad arguments, files or names) end in one line on stderr and exit code 2,
+before anything is run or written.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..config import ConfigError
+from .args import help_text, parse_args
+from .compute import run_compare
+from .outputs import write_outputs
+from .plan import Plan, build_plan
+from .runner import default_jobs
+
+
+def _announce(plan: Plan, jobs: int) -> None:
+    """One line on stderr: what is compared, how many runs, on how many processes."""
+    a = plan.args
+    switch = "identical: no switch" if plan.identical else f"from day {a.rollout_day}"
+    print(
+        f"kpisim compare: {plan.current.label} (current) vs {plan.proposal.label} (proposal, "
+        f"{switch}); {a.replications} paired replications of {a.days} days"
+        + (f" + {a.robust} robust worlds at {a.robust_scale:g} scale" if a.robust else "")
+        + f"; {jobs} process{'es' if jobs > 1 else ''}",
+        file=sys.stderr,
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of ``kpisim compare``; returns the exit code."""
+    if any(a in ("-h", "--help", "help") for a in argv):
+        print(help_text())
+        return 0
+    try:
+        plan = build_plan(parse_args(argv))
+    except ConfigError as exc:
+        print(f"kpisim compare: {exc}", file=sys.stderr)
+        return 2
+    jobs = plan.args.jobs or default_jobs()
+    _announce(plan, jobs)
+    outcome = run_compare(plan, jobs=jobs)
+    path = write_outputs(outcome)
+    print(f"kpisim compare: done in {outcome.seconds:.0f} s; report: {path}")
+    return 0

@@ -1,0 +1,66 @@
+"""Numbers as the report prints them: levels and signed differences in their unit.
+
+Units are the ``unit`` column of ``comparison.csv``: shares print as percent (differences
+as percentage points), seconds as ``s``, counts and currency with thousands separators.
+A missing value prints as ``–``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: units of shares (0-1), printed in percent
+SHARE_UNITS = ("share", "share/year", "share of runs")
+#: units of counts, printed as whole numbers
+COUNT_UNITS = ("contacts", "calls", "sessions", "customers")
+#: units of scores and indices, printed with three decimals
+SCORE_UNITS = ("0-1", "value", "score", "score 1-5")
+
+
+def fmt_value(x: float, unit: str) -> str:
+    """A level in its unit, e.g. ``70.3%``, ``402 s``, ``233,809,557``."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    if unit in SHARE_UNITS:
+        return f"{100 * x:.1f}%"
+    if unit == "s":
+        return f"{x:,.0f} s"
+    if unit.startswith("currency"):
+        return f"{x:,.0f}"
+    if unit in COUNT_UNITS:
+        return f"{x:,.0f}"
+    if unit in SCORE_UNITS:
+        return f"{x:.3f}"
+    return f"{x:,.1f}"
+
+
+def fmt_diff(x: float, unit: str) -> str:
+    """A difference in its unit, signed: ``+2.1 pts``, ``-35 s``, ``+1,234``."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    if unit in SHARE_UNITS:
+        return f"{100 * x:+.1f} pts"
+    if unit == "s":
+        return f"{x:+,.1f} s"
+    if unit.startswith("currency") or unit in COUNT_UNITS:
+        return f"{x:+,.0f}"
+    if unit in SCORE_UNITS:
+        return f"{x:+.3f}"
+    return f"{x:+,.2f}"
+
+
+def fmt_ci(lo: float, hi: float, unit: str) -> str:
+    """A 95 % interval of a difference: ``[-1.2 pts, +0.4 pts]``."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "–"
+    return f"[{fmt_diff(lo, unit)}, {fmt_diff(hi, unit)}]"
+
+
+def pct(x: float) -> str:
+    """A share (0-1) as a whole percent: ``73%``."""
+    return "–" if not np.isfinite(x) else f"{100 * x:.0f}%"
+
+
+def fmt_corr(x: float) -> str:
+    """A correlation (-1 to 1), signed, two decimals."""
+    return "–" if x is None or not np.isfinite(x) else f"{x:+.2f}"

@@ -1,0 +1,85 @@
+"""The metrics ``kpisim compare`` reports: one row of ``comparison.csv`` each.
+
+Every numeric key of a run's summary (docs/reference.md lists them), the derived
+``pay_per_employee_annual``, and per toxic sign its value and whether it was flagged.
+``better`` says which direction is an improvement ("" when neither is).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..outputs.signs import SIGNS
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A reported metric: summary key, plain label, group, unit and better direction."""
+
+    key: str
+    label: str
+    group: str
+    unit: str
+    better: str  # "higher" | "lower" | "" (neither)
+
+
+def _m(key: str, label: str, group: str, unit: str, better: str = "") -> Metric:
+    return Metric(key, label, group, unit, better)
+
+
+#: Every numeric summary key of a run, plus the report's derived metrics.
+METRICS: tuple[Metric, ...] = (
+    _m("contacts_total", "Contacts (phone + web)", "volume", "contacts"),
+    _m("calls_offered", "Calls offered", "volume", "calls"),
+    _m("calls_answered", "Calls answered", "volume", "calls"),
+    _m("web_sessions", "Web self-service sessions", "volume", "sessions"),
+    _m("service_level", "Service level (answered within 20 s)", "queue", "share", "higher"),
+    _m("asa_s", "Average speed of answer", "queue", "s", "lower"),
+    _m("p_wait", "Calls that had to wait", "queue", "share", "lower"),
+    _m("abandon_rate", "Calls abandoned", "queue", "share", "lower"),
+    _m("occupancy", "Agent occupancy", "queue", "share"),
+    _m("aht_s", "Average handle time (AHT)", "measured", "s", "lower"),
+    _m("fcr_measured", "First-contact resolution (as measured)", "measured", "share", "higher"),
+    _m("csat_survey", "Customer satisfaction (survey)", "measured", "share", "higher"),
+    _m("survey_response_rate", "Survey response rate", "measured", "share"),
+    _m("friendliness_rating", "Friendliness rating", "measured", "score 1-5", "higher"),
+    _m("transfer_rate", "Transfer rate", "measured", "share", "lower"),
+    _m("web_containment", "Web containment", "measured", "share", "higher"),
+    _m("fcr_true", "First-contact resolution (true)", "true", "share", "higher"),
+    _m("csat_true", "Customer satisfaction (true, all contacts)", "true", "share", "higher"),
+    _m("customer_effort", "Customer effort", "true", "score", "lower"),
+    _m("repeat_contact_rate", "Repeat contacts", "true", "share", "lower"),
+    _m("complaint_rate", "Complaints", "true", "share", "lower"),
+    _m("handle_s_per_resolved", "Handling time per truly resolved contact", "true", "s", "lower"),
+    _m("retention", "Customers retained (of those at start)", "true", "share", "higher"),
+    _m("churn_rate_annual", "Customer churn", "true", "share/year", "lower"),
+    _m("nps_true", "Net promoter score (true)", "true", "points", "higher"),
+    _m("customers_active_end", "Active customers at the end", "true", "customers", "higher"),
+    _m("revenue", "Revenue", "money", "currency", "higher"),
+    _m("cost_total", "Total cost (labour, bonus, hiring, web)", "money", "currency", "lower"),
+    _m("profit", "Profit (revenue - cost)", "money", "currency", "higher"),
+    _m("clv_mean", "Customer lifetime value", "money", "currency/customer", "higher"),
+    _m("bonus_paid", "Bonus paid", "money", "currency"),
+    _m("employee_satisfaction", "Employee morale (at the end)", "people", "0-1", "higher"),
+    _m("staff_turnover_annual", "Staff turnover", "people", "share/year", "lower"),
+    _m("pay_per_employee_annual", "Pay per employee", "people", "currency/year"),
+    _m("gaming_rate", "Calls with a gaming act", "gaming", "share", "lower"),
+    _m("false_resolution_rate", "False 'resolved' codes", "gaming", "share", "lower"),
+    _m("survey_steering_rate", "Survey steering", "gaming", "share", "lower"),
+    _m("dumped_call_rate", "Dumped calls (transfers/hang-ups)", "gaming", "share", "lower"),
+    _m("rushed_contact_rate", "Rushed contacts", "gaming", "share", "lower"),
+    _m("fcr_gap", "FCR gap (measured - true)", "gap", "share"),
+    _m("csat_gap", "CSAT gap (survey - true)", "gap", "share"),
+)
+
+#: Per toxic sign: its value (``sign_<name>``), then whether it was flagged
+#: (``sign_<name>_flag``, averaged over runs: the share of runs flagged).
+SIGN_METRICS: tuple[Metric, ...] = tuple(
+    _m(f"sign_{n}", f"Toxic sign value: {lab}", "toxic signs", "value") for n, lab in SIGNS
+) + tuple(
+    _m(f"sign_{n}_flag", f"Toxic sign flagged: {lab}", "toxic signs", "share of runs", "lower")
+    for n, lab in SIGNS
+)
+
+#: The rows of ``comparison.csv``, in order.
+COMPARISON_METRICS: tuple[Metric, ...] = METRICS + SIGN_METRICS
