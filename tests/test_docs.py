@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import sys
@@ -93,3 +94,29 @@ def test_no_file_cites_documents_outside_the_repository():
             continue  # binary (images)
         offenders += [f"{rel}: {name}" for name in OUTSIDE_DOCS if name in text]
     assert not offenders, offenders
+
+
+#: Modules whose module-level constants are behavioural numbers of the model; each must
+#: be listed in docs/ODD.md with its value and reason.  Leg-outcome codes and name
+#: tuples are not behavioural numbers.
+CONSTANT_MODULES = (
+    "sim/model/web.py", "sim/model/experience.py", "sim/model/phone.py",
+    "sim/model/pay_period.py", "sim/model/workforce.py", "sim/model/employee.py",
+    "sim/model/call_rules.py", "sim/model/behavior.py", "sim/model/hindsight.py",
+    "sim/model/arrivals.py", "sim/measurement.py", "sim/units.py",
+)  # fmt: skip
+NOT_BEHAVIOURAL = {
+    "ABANDONED", "HANDLED", "TRANSFERRED", "HUNG_UP", "WEB_PUSHED", "NOT_REACHED",
+    "LEVERS", "GAMING", "LEG_FIELDS", "PAID", "SAFETY", "FCR_DEFINITIONS", "CSAT_DEFINITIONS",
+}  # fmt: skip
+
+
+def test_odd_lists_every_named_constant_of_the_model():
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    missing = []
+    for rel in CONSTANT_MODULES:
+        for line in (ROOT / rel).read_text(encoding="utf-8").splitlines():
+            m = re.match(r"^([A-Z][A-Z0-9_]*)\s*(?::[^=]*)?=", line)
+            if m and m.group(1) not in NOT_BEHAVIOURAL and f"`{m.group(1)}`" not in odd:
+                missing.append(f"{rel}: {m.group(1)}")
+    assert not missing, f"named constants missing from docs/ODD.md (appendix): {missing}"
