@@ -1,7 +1,7 @@
-"""Public names of CONTRACT.md that the tests hold the code to (kept apart from the
+"""Public names of docs/reference.md that the tests hold the code to (kept apart from the
 code on purpose: a key dropped from the model must fail a test)."""
 
-#: Every summary key of CONTRACT.md.
+#: Every summary key listed in docs/reference.md (the public contract).
 SUMMARY_KEYS = [
     "contacts_total",
     "calls_offered",

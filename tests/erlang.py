@@ -3,7 +3,8 @@
 These belong to the tests, not the model: they are the independent reference the
 simulated queue is checked against.
 
-Model (CALIBRATION.md): Poisson arrivals at rate ``lam`` (calls/s), ``n`` servers with
+Model (Erlang A, M/M/n+M: Garnett, Mandelbaum & Reiman 2002, *M&SOM* 4(3); Erlang C is its
+no-abandonment limit): Poisson arrivals at rate ``lam`` (calls/s), ``n`` servers with
 exponential service at rate ``mu`` (1/s each), exponential patience at rate ``theta``
 (1/s; ``theta = 0`` is Erlang C), FCFS.  The number in system is a birth-death chain
 with birth rate ``lam`` and death rate ``min(k, n) mu + max(0, k - n) theta``; its

@@ -170,7 +170,8 @@ def _within_printed(value: float, published: str) -> bool:
     ],
 )
 def test_reference_reproduces_published_erlang_c(n, lam, mu, p_wait, sl, asa):
-    """Closed forms and the birth-death chain both give CALIBRATION.md's Erlang C rows."""
+    """Closed forms and the birth-death chain both give the published Erlang C values
+    (docs/calibration.md, "Queue references")."""
     assert _within_printed(erlang_c(n, lam, mu), p_wait)
     assert _within_printed(erlang_c_service_level(n, lam, mu, SL_S), sl)
     assert _within_printed(erlang_c_asa(n, lam, mu), asa)
@@ -181,7 +182,8 @@ def test_reference_reproduces_published_erlang_c(n, lam, mu, p_wait, sl, asa):
 
 
 def test_reference_reproduces_published_erlang_a():
-    """The M/M/n+M chain gives CALIBRATION.md's Erlang A row to its printed precision."""
+    """The M/M/n+M chain gives the published Erlang A values (Garnett, Mandelbaum & Reiman
+    2002; docs/calibration.md) to their printed precision."""
     f = erlang_a(12, 100 / 1800, 1 / 180, 1 / 120, SL_S)
     assert _within_printed(f.p_wait, "0.2798")
     assert _within_printed(f.p_abandon, "0.0616")

@@ -1,4 +1,4 @@
-"""The public API of CONTRACT.md runs end to end on a small centre."""
+"""The public API of docs/reference.md runs end to end on a small centre."""
 
 from __future__ import annotations
 

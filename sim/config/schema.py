@@ -41,7 +41,7 @@ class CustomersConfig:
     """The customer base, held as a columnar population (one row per customer)."""
 
     n: int = field(default=500_000, metadata=rng_(1, 50_000_000))
-    # A customer contacts support a few times a year (MODEL.md: 2-5).  Issues per
+    # A customer contacts support a few times a year (2-5, docs/calibration.md).  Issues per
     # customer per year of 250 working days; heterogeneous (gamma, this shape).
     issues_per_year: float = field(default=2.4, metadata=rng_(0.0, 50.0))
     issue_rate_shape: float = field(default=2.0, metadata=rng_(0.1, 1000.0))
@@ -169,8 +169,8 @@ class HandlingConfig:
     rush_penalty_exponent: float = field(default=1.5, metadata=rng_(0.0, 10.0))
     # How complexity lowers resolution: p ~ complexity^-this.
     complexity_penalty: float = field(default=0.25, metadata=rng_(0.0, 5.0))
-    # Share of issues that genuinely need another team (CALIBRATION.md: transfer
-    # rate ~0.10, Hathaway, Kagan & Dada 2023).
+    # Share of issues that genuinely need another team (industry transfer rate
+    # ~0.10, Hathaway, Kagan & Dada 2023; docs/calibration.md).
     transfer_needed_rate: float = field(default=0.08, metadata=rng_(0.0, 1.0))
     # Seconds an agent spends before transferring or dumping a call.
     transfer_handle_s: float = field(default=60.0, metadata=rng_(0.0, 3600.0))

@@ -29,7 +29,8 @@ EASY_EFFORT = 2.0
 #: Cap of the churn spike after bad experiences, in multiples of ``churn_after_bad``
 #: (PwC 2018: 17% leave after one bad experience, 59% after several).
 BAD_SPIKE_CAP = 3.5
-#: Daily probability that a customer who decided to leave goes (mean 5 working days).
+#: Daily probability that a customer who decided to leave goes, from the day after the
+#: decision (so they leave on average 1 + 1/0.2 = 6 working days after it).
 LEAVE_DAILY_P = 0.2
 
 

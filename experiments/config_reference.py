@@ -1,0 +1,267 @@
+"""The config-key tables of docs/reference.md, generated from the schema.
+
+Every knob of ``sim/config/schema.py`` gets one row: dotted key, type, default, the values
+``validate`` accepts, and what it means (``MEANING`` below).  The tables sit in
+docs/reference.md between the markers ``<!-- config-keys:begin -->`` and
+``<!-- config-keys:end -->``; ``tests/test_docs.py`` fails when they differ from what this
+script generates, so a key added to the schema cannot go undocumented.
+
+Run from the repository root:
+
+    .venv/bin/python experiments/config_reference.py           # print the tables
+    .venv/bin/python experiments/config_reference.py --write   # update docs/reference.md
+"""
+
+# ruff: noqa: E501  (MEANING holds one table row per line, as it appears in the docs)
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sim.config.schema import Config, KPIConfig, KPIsConfig  # noqa: E402
+
+REFERENCE = ROOT / "docs" / "reference.md"
+BEGIN = "<!-- config-keys:begin -->"
+END = "<!-- config-keys:end -->"
+
+#: What each key means, with its unit.  Keys of ``scheme.*`` also exist as ``proposal.*``;
+#: the fields of one KPI are listed once as ``scheme.kpis.<kpi>.<field>``.
+MEANING: dict[str, str] = {
+    # run
+    "seed": "master random seed; the same config and seed give identical outputs",
+    "days": "working days simulated (250 = one working year)",
+    "rollout_day": "day on which `proposal` replaces `scheme`; null = never",
+    "output_dir": "folder `kpisim run` writes into; empty = Hydra's run folder",
+    "progress": "show a progress bar while the run steps",
+    "scenario.name": "name of the scenario (selected with `scenario=NAME`)",
+    "scenario.description": "what the scenario sets up (shown by `kpisim scenarios`)",
+    "scenario.lesson": "what the scenario teaches (shown by `kpisim scenarios`)",
+    # customers
+    "customers.n": "customers at the start",
+    "customers.issues_per_year": "mean issues per customer per year (250 working days)",
+    "customers.issue_rate_shape": "gamma shape of customers' issue rates (lower = more unequal)",
+    "customers.revenue_monthly_mean": "mean monthly revenue per customer (currency units, lognormal)",
+    "customers.revenue_log_sd": "log-sd of monthly revenue per customer",
+    "customers.margin_rate": "gross margin as a share of revenue (used in CLV)",
+    "customers.discount_rate_annual": "annual discount rate d in CLV = m·r/(1 + d − r)",
+    "customers.loyalty_mean": "mean loyalty in [0, 1] (Beta distribution)",
+    "customers.loyalty_concentration": "Beta concentration (a + b) of loyalty",
+    "customers.patience_mean_s": "mean patience in the phone queue, s (exponential); null = never abandons",
+    "customers.patience_repeat_factor": "patience multiplier after a bad call (reset to 1 by a call that was not bad)",
+    "customers.web_preference": "share of customers who try the web first",
+    "customers.digital_skill_mean": "mean digital skill in [0, 1] (Beta, concentration 4)",
+    "customers.complaint_propensity_mean": "mean complaint propensity (Beta, concentration 4)",
+    "customers.survey_propensity_mean": "mean probability of answering an offered survey (Beta, concentration 4)",
+    "customers.repeat_prob": "probability that an unresolved issue brings the customer back",
+    "customers.repeat_delay_days_mean": "mean delay before a repeat contact, working days (geometric, ≥ 1)",
+    "customers.churn_annual_base": "annual churn hazard at average loyalty",
+    "customers.churn_loyalty_sensitivity": "k in the hazard multiplier exp(k·(loyalty_mean − loyalty))",
+    "customers.churn_after_bad": "probability of deciding to leave after one bad experience",
+    "customers.churn_effort_sensitivity": "extra probability of leaving after a contact at the highest effort (7)",
+    "customers.acquisition_annual_rate": "new customers a year as a share of the base, at true NPS 0",
+    "customers.acquisition_nps_sensitivity": "extra acquisition rate per unit of true NPS/100 (word of mouth)",
+    "customers.growth_headroom": "spare array capacity for new customers (technical; grows when needed)",
+    # employees
+    "employees.n": "seats (service agents)",
+    "employees.skill_mean": "mean resolution probability of a trained agent at full thoroughness on an average issue",
+    "employees.skill_sd": "sd of potential skill across agents",
+    "employees.novice_skill_share": "share of potential skill a new hire starts with",
+    "employees.learning_days": "time constant of the learning curve, working days",
+    "employees.initial_tenure_max_days": "tenure of the starting staff is uniform on [0, this], working days",
+    "employees.speed_sd": "log-sd of agents' speed multiplier (median 1)",
+    "employees.friendliness_mean": "mean friendliness in [0, 1] (Beta)",
+    "employees.intrinsic_motivation_mean": "mean intrinsic motivation (care for the customer's true outcome)",
+    "employees.integrity_mean": "mean integrity (personal cost of gaming)",
+    "employees.trait_concentration": "Beta concentration (a + b) of the three traits above",
+    "employees.attrition_annual_base": "annual quit hazard at morale 0.6",
+    "employees.morale_quit_sensitivity": "k in the quit-hazard multiplier exp(k·(0.6 − morale))",
+    "employees.hiring_lag_days": "working days a seat stays empty before a novice fills it",
+    "employees.salary_novice_annual": "annual salary of a new hire (currency units)",
+    "employees.salary_experienced_annual": "annual salary after 250 working days (linear ramp)",
+    "employees.replacement_cost_months": "hiring cost per hire, in months of experienced salary",
+    "employees.morale_initial": "mean starting morale, and the anchor of the morale target",
+    "employees.morale_pay_weight": "weight of pay versus expectation in the morale target",
+    "employees.morale_fairness_weight": "weight of fairness (ranking, pay inequality) in the morale target",
+    "employees.morale_workload_weight": "weight of workload (occupancy above comfort) in the morale target",
+    "employees.morale_abuse_weight": "weight of abusive callers in the morale target",
+    "employees.morale_target_weight": "weight of missed targets in the morale target",
+    "employees.occupancy_comfort": "occupancy above which workload lowers morale",
+    # demand
+    "demand.calls_per_hour": "when set, a stationary Poisson stream of phone calls replaces issues, web and repeats (queue validation)",
+    "demand.intraday_profile": "shape of the arrival rate over the day",
+    "demand.peak_ratio": "peak-to-mean arrival rate of `two_peaks`",
+    # handling
+    "handling.dist": "distribution of the work an issue needs",
+    "handling.mean_s": "mean handling time of a contact handled as required, s",
+    "handling.cv": "coefficient of variation of the lognormal work",
+    "handling.courtesy_max_s": "seconds a fully courteous agent adds per call",
+    "handling.rush_penalty_exponent": "resolution ∝ min(1, thoroughness)^this",
+    "handling.complexity_penalty": "resolution ∝ complexity^−this",
+    "handling.transfer_needed_rate": "share of issues that genuinely need another team",
+    "handling.transfer_handle_s": "seconds on the timer of a transfer, hang-up or web push",
+    "handling.hard_complexity": "complexity (multiple of the mean) above which a call is hard (can be dumped)",
+    "handling.hangup_share": "share of dumped calls that are hang-ups rather than transfers",
+    # channels
+    "channels.phone_number_visible": "company policy: the phone number is published",
+    "channels.open_s": "opening hours, s; calls still queued at closing are served",
+    "channels.service_level_threshold_s": "answer-time threshold of the service level, s",
+    "channels.service_level_target": "service-level target (reported, not used by the model)",
+    "channels.web_success_base": "web self-service success scale (× digital skill × complexity^−0.5, cap 0.95)",
+    "channels.hidden_web_first_share": "with the number hidden: share of phone-first customers who try the web first",
+    "channels.hidden_find_prob": "with the number hidden: probability that a failed web user finds the number",
+    "channels.web_cost": "cost per web session (currency units)",
+    # behaviour
+    "behavior.adaptive": "false freezes every employee's policy at its initial value",
+    "behavior.gaming": "false disables every gaming lever",
+    "behavior.learning_step": "size of the nudge an employee considers on each lever per pay period",
+    "behavior.imitation_rate": "probability per period of looking at a peer (× dashboard visibility)",
+    "behavior.pay_weight": "utility weight of the bonus (share of salary)",
+    "behavior.intrinsic_weight": "utility weight of the customers' true outcome",
+    "behavior.integrity_weight": "moral cost per unit of gaming × integrity",
+    "behavior.effort_weight": "effort cost of thoroughness and courtesy above one's standard",
+    "behavior.habit_decay": "share of the gap to the intrinsic policy closed per period",
+    "behavior.norm_erosion": "share of the gap between one's standard and one's practice closed per period",
+    "behavior.choice_noise": "noise in judging which nudge pays more (utility units, ≈ share of salary)",
+    # scheme
+    "scheme.name": "name of the scheme (shown in outputs)",
+    "scheme.bonus_share": "bonus at a full score, as a share of the period's salary (0 = flat pay)",
+    "scheme.period_days": "pay period, working days",
+    "scheme.team_share": "share of each KPI's score taken from the team average",
+    "scheme.forced_ranking": "the bottom of the ranking loses its bonus and is warned",
+    "scheme.forced_ranking_bottom": "share of the staff in the bottom",
+    "scheme.forced_ranking_dismiss": "a second bottom placement in a row dismisses",
+    "scheme.forced_ranking_stake": "what staying out of the bottom is worth to an employee (share of period salary)",
+    "scheme.audit_rate": "share of answered calls quality-audited",
+    "scheme.audit_detection": "probability that an audit detects a detectable gaming act",
+    "scheme.audit_penalty": "penalty per detected act, share of the period's full bonus (capped at the bonus)",
+    "scheme.quality_gate": "no bonus below this audit quality score (0 = no gate)",
+    "scheme.dashboard": "what employees see: own numbers, a ranking on a big screen, or team numbers",
+    "scheme.kpis.<kpi>.weight": "weight of the KPI in the score (weights sum to ≤ 1)",
+    "scheme.kpis.<kpi>.target": "value to meet under the `cliff` curve",
+    "scheme.kpis.<kpi>.direction": "whether a higher or a lower value is better",
+    "scheme.kpis.<kpi>.curve": "`linear` (threshold → stretch) or `cliff` (all or nothing at target)",
+    "scheme.kpis.<kpi>.threshold": "value scoring 0 on the linear curve",
+    "scheme.kpis.<kpi>.stretch": "value scoring 1 on the linear curve",
+    "scheme.kpis.<kpi>.cap": "highest score of the KPI",
+    "scheme.kpis.<kpi>.definition": "how it is measured: FCR `self_coded`/`no_repeat_7d`, CSAT `agent_offered`/`random_sample`, others `default`",
+    "scheme.kpis.<kpi>.safety_metric": "paired metric that cancels this KPI's credit when worse than its limit (empty = none)",
+    "scheme.kpis.<kpi>.safety_limit": "limit of the safety metric",
+    "proposal": "the scheme that replaces `scheme` on `rollout_day` (null = none); same keys as `scheme.*`",
+}  # fmt: skip
+
+
+def _type(f: dataclasses.Field) -> str:
+    return str(f.type).replace(" | None", " or null")
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f"`{v}`" if v else '""'
+    if isinstance(v, int) and v == 2**63 - 1:
+        return "2⁶³ − 1"
+    if isinstance(v, float) and v.is_integer() and abs(v) >= 10_000:
+        v = int(v)
+    if isinstance(v, int):
+        return f"{v:_}".replace("_", " ")
+    return repr(v)
+
+
+def _allowed(f: dataclasses.Field) -> str:
+    md = f.metadata
+    if "choices" in md:
+        return " / ".join(f"`{c}`" if c else '""' for c in md["choices"])
+    if "range" in md:
+        lo, hi = md["range"]
+        if lo is None and hi is None:
+            return "any number"
+        return f"[{_fmt(lo) if lo is not None else '−∞'}, {_fmt(hi) if hi is not None else '∞'}]"
+    return "true / false" if f.type == "bool" else "—"
+
+
+def _default(f: dataclasses.Field):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    return f.default_factory()  # type: ignore[misc]
+
+
+def _rows(cls, prefix: str) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    for f in dataclasses.fields(cls):
+        key = f"{prefix}{f.name}"
+        value = _default(f)
+        if cls is Config and f.name == "proposal":
+            rows.append((key, "scheme or null", "null", "—", MEANING[key]))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, KPIsConfig):
+            rows += _rows(type(value), f"{key}.")
+        elif isinstance(value, KPIsConfig):
+            rows += _rows(KPIConfig, f"{key}.<kpi>.")
+        else:
+            rows.append((key, _type(f), _fmt(value), _allowed(f), MEANING[key]))
+    return rows
+
+
+def config_rows() -> list[tuple[str, str, str, str, str]]:
+    """One row per config key: (dotted key, type, default, allowed, meaning)."""
+    return _rows(Config, "")
+
+
+def kpi_rows() -> list[tuple[str, ...]]:
+    """The KPIs a scheme can pay on, with the defaults that differ between them."""
+    out = []
+    for f in dataclasses.fields(KPIsConfig):
+        k = f.default_factory()  # type: ignore[misc]
+        out.append((f"`{f.name}`", k.direction, _fmt(k.threshold), _fmt(k.stretch),
+                    _fmt(k.target), _fmt(k.definition)))  # fmt: skip
+    return out
+
+
+def markdown() -> str:
+    """The tables, as they appear in docs/reference.md."""
+    lines = ["| key | type | default | allowed | meaning |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| `{k}` | {t} | {d} | {a} | {m} |" for k, t, d, a, m in config_rows()]
+    lines += [
+        "",
+        "Defaults of each KPI (`scheme.kpis.<kpi>.*`; every KPI also has `weight` 0.0, "
+        '`curve` `linear`, `cap` 1.0, `safety_metric` "" and `safety_limit` 0.0):',
+        "",
+        "| KPI | direction | threshold | stretch | target | definition |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in kpi_rows()]
+    return "\n".join(lines) + "\n"
+
+
+def replace_block(text: str, block: str) -> str:
+    """``text`` with the part between the markers replaced by ``block``."""
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{block}{END}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--write", action="store_true", help="update docs/reference.md in place")
+    args = p.parse_args(argv)
+    block = markdown()
+    if not args.write:
+        print(block, end="")
+        return 0
+    REFERENCE.write_text(replace_block(REFERENCE.read_text(encoding="utf-8"), block),
+                         encoding="utf-8")  # fmt: skip
+    print(f"updated {REFERENCE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
