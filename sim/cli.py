@@ -18,7 +18,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "daily.parquet, employees.parquet",
     ),
     "compare": ("sim.compare.cli", "current vs proposed scheme over replications; writes a report"),
-    "app": ("sim.app_cli", "the interactive browser app for trainers"),
+    "app": ("sim.app.launcher", "the interactive browser app for trainers"),
     "collect": ("sim.sweep.collect", "one tidy parquet table from a sweep's run directories"),
     "scenarios": ("sim.sweep.scenarios", "list the scenarios with their lessons"),
 }

@@ -1,4 +1,4 @@
-"""The trainers' app (``sim/app.py``, ``sim/app_cli.py``).
+"""The trainers' app (the ``sim/app/`` package and its ``kpisim app`` launcher).
 
 Unit level: settings -> validated config, seed parsing, export sanitising, the charts,
 and the Solara page rendered without a browser (``solara.render``): a step on the page
@@ -14,6 +14,7 @@ tmp folder and to ``docs/img/app.png`` for the README).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -32,9 +33,28 @@ pytest.importorskip("mesa.visualization", reason="mesa's visualization is not im
 import ipyvuetify as v  # noqa: E402
 import ipywidgets as widgets  # noqa: E402
 
-from sim import app, app_cli  # noqa: E402
+from sim.app import launcher  # noqa: E402
+from sim.app.charts import CHARTS, fig_levers, render_png  # noqa: E402
+from sim.app.export import (  # noqa: E402
+    DEFAULT_EXPORT_DIR,
+    EXPORT_DIR_ENV,
+    export_charts,
+    export_dir,
+    safe_name,
+)
+from sim.app.page import Page  # noqa: E402
+from sim.app.settings import (  # noqa: E402
+    DEFAULT_SCENARIO,
+    WEIGHT_KPIS,
+    Settings,
+    build_config,
+    fixed_population,
+    parse_seed,
+    preset_settings,
+)
+from sim.app.snapshot import SIGN_TITLES, WINDOW, kpi_tiles, take_snapshot  # noqa: E402
 from sim.browser import HEADLESS_FLAGS  # noqa: E402
-from sim.config import ConfigError, available_scenarios  # noqa: E402
+from sim.config import ConfigError, available_scenarios, load_config  # noqa: E402
 from sim.model import ContactCentreModel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,24 +62,24 @@ PNG = b"\x89PNG\r\n\x1a\n"
 CHROMIUM = os.environ.get("KPISIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = list(HEADLESS_FLAGS)
 #: Population of the unit tests (the page's default is larger).
-SMALL = app.Settings(customers=20_000)
+SMALL = Settings(customers=20_000)
 
 
 # --------------------------------------------------------------------------- helpers
-def expected_tiles(settings: app.Settings, days: int) -> dict[str, tuple[str, str]]:
+def expected_tiles(settings: Settings, days: int) -> dict[str, tuple[str, str]]:
     """The tiles a page should show after ``days`` days, from an independent model."""
-    cfg = app.build_config(settings)
+    cfg = build_config(settings)
     model = ContactCentreModel(cfg)
     for _ in range(days):
         model.step()
-    snap = app.take_snapshot(model)
-    return {k: (m, t) for k, _, m, t in app.kpi_tiles(snap, cfg)}
+    snap = take_snapshot(model)
+    return {k: (m, t) for k, _, m, t in kpi_tiles(snap, cfg)}
 
 
 @solara.component
 def _InLayout() -> None:
     with solara.AppLayout():
-        app.Page()
+        Page()
 
 
 def _render():
@@ -77,22 +97,22 @@ def test_every_lesson_builds_a_valid_config_with_its_lesson_text():
     scenarios = available_scenarios()
     assert len(scenarios) >= 13
     for name in scenarios:
-        s = app.preset_settings(name, keep=SMALL)
-        cfg = app.build_config(s)
+        s = preset_settings(name, keep=SMALL)
+        cfg = build_config(s)
         assert cfg.scenario.name == name
         assert cfg.scenario.lesson.strip() and cfg.scenario.description.strip()
-        for kpi, _ in app.WEIGHT_KPIS:  # the page starts from the preset's own weights
+        for kpi, _ in WEIGHT_KPIS:  # the page starts from the preset's own weights
             assert getattr(cfg.scheme.kpis, kpi).weight == pytest.approx(s.weight(kpi))
         assert cfg.seed == 1
-        if not app.fixed_population(cfg):
+        if not fixed_population(cfg):
             assert cfg.customers.n == SMALL.customers
             assert cfg.employees.n == SMALL.agents
 
 
 def test_controls_change_the_config():
-    s = app.preset_settings("aht_pay", keep=SMALL)
+    s = preset_settings("aht_pay", keep=SMALL)
     s = s.with_weight("aht", 0.4).with_weight("fcr", 0.3)
-    s = app.dataclasses.replace(
+    s = dataclasses.replace(
         s,
         bonus_share=0.2,
         fcr_definition="no_repeat_7d",
@@ -101,7 +121,7 @@ def test_controls_change_the_config():
         audit_rate=0.1,
         seed_text=" 42 ",
     )
-    cfg = app.build_config(s)
+    cfg = build_config(s)
     k = cfg.scheme.kpis
     assert (k.aht.weight, k.fcr.weight) == (0.4, 0.3)
     assert cfg.scheme.bonus_share == 0.2
@@ -114,15 +134,15 @@ def test_controls_change_the_config():
 @pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "1e9", "", "9" * 11, "4294967296", "../x"])
 def test_bad_seeds_are_refused(bad):
     with pytest.raises(ConfigError, match="seed"):
-        app.parse_seed(bad)
+        parse_seed(bad)
 
 
 def test_out_of_range_settings_are_refused_by_config_validation():
-    s = app.preset_settings("aht_pay", keep=SMALL)
+    s = preset_settings("aht_pay", keep=SMALL)
     with pytest.raises(ConfigError, match="weights sum"):
-        app.build_config(s.with_weight("fcr", 0.9))
+        build_config(s.with_weight("fcr", 0.9))
     with pytest.raises(ConfigError, match="bonus_share"):
-        app.build_config(app.dataclasses.replace(s, bonus_share=99.0))
+        build_config(dataclasses.replace(s, bonus_share=99.0))
 
 
 # --------------------------------------------------------------------------- export
@@ -130,23 +150,23 @@ def test_out_of_range_settings_are_refused_by_config_validation():
     "label", ["../../etc/passwd", "/abs/path", "..", "a b\\c:d*e", "ünïcødé", "", "x" * 500]
 )
 def test_safe_name(label):
-    name = app.safe_name(label)
+    name = safe_name(label)
     assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}|export", name)
 
 
 @pytest.fixture(scope="module")
 def snapshot():
-    model = ContactCentreModel(app.build_config(app.preset_settings("aht_pay", keep=SMALL)))
+    model = ContactCentreModel(build_config(preset_settings("aht_pay", keep=SMALL)))
     for _ in range(25):  # past the first pay period
         model.step()
-    return app.take_snapshot(model)
+    return take_snapshot(model)
 
 
 def test_charts_draw_and_export_stays_inside_the_folder(snapshot, tmp_path):
-    assert app.render_png(app.fig_levers(snapshot)).startswith(PNG)
+    assert render_png(fig_levers(snapshot)).startswith(PNG)
     out = tmp_path / "exports"
-    files = app.export_charts(snapshot, "../../../evil name", out)
-    assert len(files) == len(app.CHARTS)
+    files = export_charts(snapshot, "../../../evil name", out)
+    assert len(files) == len(CHARTS)
     for f in files:
         assert f.parent == out.resolve()
         assert f.read_bytes().startswith(PNG)
@@ -155,15 +175,15 @@ def test_charts_draw_and_export_stays_inside_the_folder(snapshot, tmp_path):
 
 
 def test_export_dir_comes_from_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv(app.EXPORT_DIR_ENV, str(tmp_path / "x"))
-    assert app.export_dir() == (tmp_path / "x").resolve()
-    monkeypatch.delenv(app.EXPORT_DIR_ENV)
-    assert app.export_dir() == app.DEFAULT_EXPORT_DIR.resolve()
+    monkeypatch.setenv(EXPORT_DIR_ENV, str(tmp_path / "x"))
+    assert export_dir() == (tmp_path / "x").resolve()
+    monkeypatch.delenv(EXPORT_DIR_ENV)
+    assert export_dir() == DEFAULT_EXPORT_DIR.resolve()
 
 
 def test_rolling_rates_are_ratios_of_sums(snapshot):
     d = snapshot.daily
-    last = d.tail(app.WINDOW)
+    last = d.tail(WINDOW)
     fcr = last["resolved_true"].sum() / last["answered_owned"].sum()
     assert d["fcr_true_roll"].iloc[-1] == pytest.approx(fcr)
     assert d["fcr_true_roll"].iloc[0] == pytest.approx(d["fcr_true"].iloc[0])
@@ -171,7 +191,7 @@ def test_rolling_rates_are_ratios_of_sums(snapshot):
 
 def test_signs_come_from_the_model_outputs(snapshot):
     signs = snapshot.summary["toxic_signs"]
-    assert set(signs) == set(app.SIGN_TITLES)
+    assert set(signs) == set(SIGN_TITLES)
     assert all(isinstance(s["sentence"], str) and s["sentence"] for s in signs.values())
 
 
@@ -184,11 +204,11 @@ def test_page_step_matches_a_model_run_and_sessions_are_separate():
     rc1.find(v.Btn, children=["Step"]).widget.click()
     assert _tile(rc1, "day") == "5"
     assert _tile(rc2, "day") == "0", "stepping one session moved another"
-    want = expected_tiles(app.preset_settings(app.DEFAULT_SCENARIO), 5)
+    want = expected_tiles(preset_settings(DEFAULT_SCENARIO), 5)
     for key in ("fcr", "csat", "web", "aht", "retention"):
         assert _tile(rc1, key) == want[key][0], key
     images = rc1.find(widgets.Image).widgets
-    assert len(images) == len(app.CHARTS), "no chart images after a step"
+    assert len(images) == len(CHARTS), "no chart images after a step"
     assert all(bytes(w.value).startswith(PNG) for w in images)
     rc1.find(v.Btn, children=["Step"]).widget.click()
     assert _tile(rc1, "day") == "10"
@@ -210,26 +230,26 @@ def test_page_refuses_a_bad_seed_with_a_message():
 
 # --------------------------------------------------------------------------- CLI
 def test_cli_help_and_bad_arguments(capsys):
-    assert app_cli.main(["--help"]) == 0
+    assert launcher.main(["--help"]) == 0
     assert "--export-dir" in capsys.readouterr().out
-    assert app_cli.main(["--port", "70000"]) == 2
+    assert launcher.main(["--port", "70000"]) == 2
     assert "port" in capsys.readouterr().err
-    assert app_cli.main(["--host", "a b; c"]) == 2
+    assert launcher.main(["--host", "a b; c"]) == 2
     assert "--host" in capsys.readouterr().err
-    assert app_cli.main(["--nope"]) == 2
+    assert launcher.main(["--nope"]) == 2
 
 
 def test_cli_serves_on_localhost_without_telemetry(tmp_path):
-    args = app_cli.build_parser().parse_args([])
+    args = launcher.build_parser().parse_args([])
     assert args.host == "127.0.0.1"
-    cmd = app_cli.server_command("127.0.0.1", 8000, open_browser=False)
+    cmd = launcher.server_command("127.0.0.1", 8000, open_browser=False)
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
-    assert "--production" in cmd and "--no-open" in cmd and app_cli.APP_MODULE in cmd
-    env = app_cli.server_env(tmp_path)
+    assert "--production" in cmd and "--no-open" in cmd and launcher.APP_MODULE in cmd
+    env = launcher.server_env(tmp_path)
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
-    assert env[app.EXPORT_DIR_ENV] == str(tmp_path)
-    assert app_cli.is_loopback("127.0.0.1") and not app_cli.is_loopback("0.0.0.0")
-    assert app_cli.url("0.0.0.0", 80) == "http://127.0.0.1:80"
+    assert env[EXPORT_DIR_ENV] == str(tmp_path)
+    assert launcher.is_loopback("127.0.0.1") and not launcher.is_loopback("0.0.0.0")
+    assert launcher.url("0.0.0.0", 80) == "http://127.0.0.1:80"
 
 
 # --------------------------------------------------------------------------- end to end
@@ -262,7 +282,7 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
 @pytest.fixture
 def server(tmp_path):
     """``kpisim app`` on a free localhost port; yields (url, export folder)."""
-    port = app_cli.free_port()
+    port = launcher.free_port()
     exports = tmp_path / "exports"
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(
@@ -318,7 +338,7 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
             page.get_by_role("option", name=lesson, exact=True).click()
             page.get_by_text(f"Lesson: {lesson}").wait_for(timeout=60_000)
             cfg_text = page.locator(".kpisim-lesson").inner_text()
-            assert app.load_config(lesson).scenario.lesson.split()[0] in cfg_text
+            assert load_config(lesson).scenario.lesson.split()[0] in cfg_text
             assert day.inner_text() == "0"
             chart = page.locator(".kpisim-chart-dashboard_vs_reality img")
             assert chart.count() == 0  # nothing drawn before the first day
@@ -353,14 +373,14 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
             assert shown["fcr"] != fcr5 or shown["aht"] != "", "numbers did not change"
 
             # the numbers agree with a model run with the same config and seed
-            settings = app.preset_settings(lesson)
+            settings = preset_settings(lesson)
             want5 = expected_tiles(settings, 5)
             want = expected_tiles(settings, 10)
             assert fcr5 == want5["fcr"][0]
             for key, value in shown.items():
                 assert value == want[key][0], f"{key}: page {value!r}, model {want[key][0]!r}"
             assert shown_true == want["fcr"][1]
-            for key in app.SIGN_TITLES:
+            for key in SIGN_TITLES:
                 assert page.locator(f".kpisim-sign-{key}").count() == 1
 
             # a bad seed is refused with a message; the run goes on
@@ -378,7 +398,7 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
             page.get_by_role("button", name="Export charts as PNG").click()
             page.get_by_text("Exported 5 PNG files").wait_for(timeout=60_000)
             files = sorted(exports.glob("*.png"))
-            assert len(files) == len(app.CHARTS)
+            assert len(files) == len(CHARTS)
             assert all(f.read_bytes().startswith(PNG) for f in files)
             assert not list(tmp_path.glob("outside*")) and not list(exports.parent.glob("*.png"))
 

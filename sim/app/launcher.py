@@ -1,4 +1,4 @@
-"""``kpisim app``: start the trainers' browser app (``sim/app.py``) with ``solara run``.
+"""``kpisim app``: start the trainers' browser app (:mod:`sim.app.page`) with ``solara run``.
 
 The server runs in production mode, without usage telemetry and with its front-end
 assets served locally (``solara-assets``), so it works with no internet.  It listens on
@@ -19,12 +19,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .export import DEFAULT_EXPORT_DIR, EXPORT_DIR_ENV
+
 #: Default address: this computer only.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-DEFAULT_EXPORT_DIR = Path("results") / "app_exports"
-#: The Solara app (a module path: ``solara run sim.app``).
-APP_MODULE = "sim.app"
+#: The Solara page (a module path: ``solara run sim.app.page``).
+APP_MODULE = "sim.app.page"
 
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9-]+)*$"
@@ -164,13 +165,11 @@ def server_command(host: str, port: int, open_browser: bool) -> list[str]:
 
 def server_env(export_dir: Path) -> dict[str, str]:
     """The server's environment: telemetry off, export folder, offline assets."""
-    from .app import EXPORT_DIR_ENV
-
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     env[EXPORT_DIR_ENV] = str(export_dir)
     # make `sim` importable by the server even when run from another folder
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     return env
 

@@ -1,0 +1,15 @@
+"""The trainers' live browser app (``kpisim app``): watch a KPI turn toxic.
+
+One concern per module:
+
+- :mod:`~sim.app.settings` — what the trainer can set, lesson presets, the config;
+- :mod:`~sim.app.snapshot` — the model's state turned into the page's numbers;
+- :mod:`~sim.app.charts` — the matplotlib figures and their PNG rendering;
+- :mod:`~sim.app.export` — writing the charts as PNG files for slides;
+- :mod:`~sim.app.controls`, :mod:`~sim.app.views`, :mod:`~sim.app.page` — the Solara
+  page (``solara run sim.app.page``);
+- :mod:`~sim.app.launcher` — the ``kpisim app`` command;
+- :mod:`~sim.app.timing` — the redraw-speed measurement of ``docs/app.md``.
+
+Nothing is imported here, so ``kpisim app --help`` does not load Solara.
+"""

@@ -1,0 +1,349 @@
+"""The app's charts as matplotlib figures, and their rendering to PNG.
+
+Five figures of a :class:`~sim.app.snapshot.Snapshot`, listed in :data:`CHARTS`:
+dashboard vs reality, customers, employees, each employee's levers, money.  Large fonts
+for a projector; colours from :mod:`sim.palette` (Okabe–Ito, colour-blind safe),
+measured lines solid, true ones dashed.  Rates are the snapshot's rolling-window rates
+(:data:`~sim.app.snapshot.WINDOW` working days, ratio of sums).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from ..model.behavior import LEVERS
+from ..palette import MEASURED, OKABE_ITO, TRUE
+from .snapshot import WINDOW, Snapshot
+
+#: Font sizes of the charts in points (readable on a projector).
+FONT = {"title": 20, "label": 16, "tick": 14, "legend": 14}
+
+
+def _style(ax, title: str, ylabel: str, xlabel: str = "Working day") -> None:
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title, fontsize=FONT["title"], loc="left", fontweight="bold")
+    ax.set_ylabel(ylabel, fontsize=FONT["label"])
+    ax.set_xlabel(xlabel, fontsize=FONT["label"])
+    ax.tick_params(labelsize=FONT["tick"])
+    ax.grid(True, color="#dddddd", linewidth=0.8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _pct(ax) -> None:
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _legend(ax, loc: str = "best") -> None:
+    ax.legend(fontsize=FONT["legend"], frameon=False, loc=loc)
+
+
+def _pair(ax, d: pd.DataFrame, measured: str, true: str, labels: tuple[str, str]) -> None:
+    ax.plot(d["day"], d[measured], color=MEASURED, lw=3.0, label=labels[0])
+    ax.plot(d["day"], d[true], color=TRUE, lw=3.0, ls="--", label=labels[1])
+
+
+def fig_dashboard_vs_reality(snap: Snapshot) -> Figure:
+    """Each measured KPI beside its true counterpart (rolling window)."""
+    d = snap.daily
+    fig = Figure(figsize=(11, 8), layout="constrained")
+    axs = fig.subplots(2, 2)
+    sub = f" ({WINDOW}-day rolling)"
+    _pair(
+        axs[0, 0],
+        d,
+        "fcr_measured_roll",
+        "fcr_true_roll",
+        ("Dashboard: measured FCR", "Reality: truly resolved"),
+    )
+    _style(axs[0, 0], "First-contact resolution", "share of calls")
+    _pct(axs[0, 0])
+    _pair(
+        axs[0, 1],
+        d,
+        "csat_survey_roll",
+        "csat_true_roll",
+        ("Dashboard: survey top-2-box", "Reality: truly satisfied"),
+    )
+    _style(axs[0, 1], "Customer satisfaction", "share of customers")
+    _pct(axs[0, 1])
+    _pair(
+        axs[1, 0],
+        d,
+        "web_containment_roll",
+        "csat_true_roll",
+        ("Dashboard: web containment", "Reality: truly satisfied"),
+    )
+    _style(axs[1, 0], "Web self-service", "share")
+    _pct(axs[1, 0])
+    _pair(
+        axs[1, 1],
+        d,
+        "aht_s_roll",
+        "handle_s_per_resolved_roll",
+        ("Dashboard: average handle time", "Reality: time per resolved issue"),
+    )
+    _style(axs[1, 1], "Handle time", "seconds")
+    for ax in axs.flat:
+        _legend(ax)
+    fig.suptitle(
+        "Dashboard vs reality" + sub + f" — day {snap.day}",
+        fontsize=FONT["title"] + 4,
+        x=0.01,
+        ha="left",
+    )
+    return fig
+
+
+def fig_customers(snap: Snapshot) -> Figure:
+    """Customers: retention, true satisfaction, effort, complaints."""
+    d = snap.daily
+    s = snap.summary
+    fig = Figure(figsize=(13, 7.5), layout="constrained")
+    axs = fig.subplots(2, 2)
+    start = d["active"].iloc[0] + d["churned"].iloc[0] - d["acquired"].iloc[0]
+    ax = axs[0, 0]
+    ax.plot(d["day"], d["active"] / start, color=OKABE_ITO["blue"], lw=3, label="all customers")
+    ax.axhline(
+        s["retention"],
+        color=OKABE_ITO["vermillion"],
+        lw=2.5,
+        ls="--",
+        label=f"day-0 customers still here: {s['retention']:.1%}",
+    )
+    _style(ax, "Customers (share of day 0)", "share of day-0 base")
+    _pct(ax)
+    _legend(ax, "lower left")
+    ax = axs[0, 1]
+    ax.plot(d["day"], d["csat_true_roll"], color=TRUE, lw=3, ls="--", label="truly satisfied")
+    _style(ax, "True customer satisfaction", "share of contacts")
+    _pct(ax)
+    _legend(ax)
+    ax = axs[1, 0]
+    ax.plot(
+        d["day"],
+        d["customer_effort_roll"],
+        color=OKABE_ITO["orange"],
+        lw=3,
+        label="effort score (1 = easy, 7 = very hard)",
+    )
+    _style(ax, "Customer effort", "effort score (1–7)")
+    _legend(ax)
+    ax = axs[1, 1]
+    ax.plot(
+        d["day"],
+        1000 * d["complaint_rate_roll"],
+        color=OKABE_ITO["purple"],
+        lw=3,
+        label="formal complaints",
+    )
+    _style(ax, "Complaints", "per 1,000 contacts")
+    _legend(ax)
+    fig.suptitle(
+        f"Customers ({WINDOW}-day rolling) — day {snap.day}",
+        fontsize=FONT["title"] + 4,
+        x=0.01,
+        ha="left",
+    )
+    return fig
+
+
+def fig_employees(snap: Snapshot) -> Figure:
+    """Employees: morale, turnover, pay and gaming over time."""
+    d = snap.daily
+    emp = snap.employees
+    fig = Figure(figsize=(13, 7.5), layout="constrained")
+    axs = fig.subplots(2, 2)
+    ax = axs[0, 0]
+    ax.plot(d["day"], d["morale_mean"], color=OKABE_ITO["green"], lw=3, label="mean morale")
+    ax.set_ylim(0, 1)
+    _style(ax, "Staff morale", "morale (0–1)")
+    _legend(ax, "lower left")
+    ax = axs[0, 1]
+    ax.step(
+        d["day"],
+        d["quits"].cumsum(),
+        color=OKABE_ITO["vermillion"],
+        lw=3,
+        where="post",
+        label="quits so far",
+    )
+    ax.step(
+        d["day"],
+        d["hires"].cumsum(),
+        color=OKABE_ITO["sky_blue"],
+        lw=3,
+        ls="--",
+        where="post",
+        label="hires so far",
+    )
+    _style(ax, "Staff turnover", "employees")
+    _legend(ax, "upper left")
+    ax = axs[1, 0]
+    if not emp.empty and "bonus" in emp:
+        per = emp.groupby("day_end").agg(bonus=("bonus", "mean"), salary=("salary", "mean"))
+        ax.plot(
+            per.index,
+            per["bonus"],
+            color=OKABE_ITO["blue"],
+            lw=3,
+            marker="o",
+            ms=8,
+            label="mean bonus per pay period",
+        )
+        ax.set_xlim(0, max(snap.day, 1))
+        _legend(ax)
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "first pay period not over yet",
+            ha="center",
+            va="center",
+            fontsize=FONT["label"],
+            transform=ax.transAxes,
+        )
+    _style(ax, "Bonus pay", "currency units per employee")
+    ax = axs[1, 1]
+    ax.plot(
+        d["day"],
+        d["gaming_rate_roll"],
+        color=OKABE_ITO["vermillion"],
+        lw=3,
+        label="calls with a gaming act",
+    )
+    ax.plot(
+        d["day"],
+        d["rushed_contact_rate_roll"],
+        color=OKABE_ITO["orange"],
+        lw=2.5,
+        ls="--",
+        label="rushed calls",
+    )
+    _style(ax, "Gaming the numbers", "share of answered calls")
+    _pct(ax)
+    _legend(ax, "upper left")
+    fig.suptitle(f"Employees — day {snap.day}", fontsize=FONT["title"] + 4, x=0.01, ha="left")
+    return fig
+
+
+LEVER_LABELS = {
+    "thoroughness": "thorough-\nness",
+    "courtesy": "courtesy",
+    "dump": "dump hard\ncalls",
+    "false_coding": "false\n'resolved'",
+    "survey_steering": "survey\nsteering",
+    "web_push": "push to\nweb",
+}
+
+
+def fig_levers(snap: Snapshot) -> Figure:
+    """Per employee: the policy levers in use now and last period's gaming."""
+    st = snap.staff
+    n = max(len(st), 1)
+    fig = Figure(figsize=(14, max(5.5, 0.42 * n + 2.8)), layout="constrained")
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[3, 1.2], sharey=True)
+    cols = [f"lever_{k}" for k in LEVERS]
+    vals = st[cols].to_numpy(dtype=float) if len(st) else np.zeros((1, len(cols)))
+    im = ax.imshow(vals, aspect="auto", cmap="cividis", vmin=0.0, vmax=1.2)
+    for (i, j), v in np.ndenumerate(vals):
+        ax.text(
+            j,
+            i,
+            f"{v:.2f}",
+            ha="center",
+            va="center",
+            fontsize=11,
+            color="black" if v > 0.6 else "white",
+        )
+    ax.set_xticks(range(len(LEVERS)), [LEVER_LABELS[k] for k in LEVERS], fontsize=FONT["tick"])
+    labels = [f"seat {int(s) + 1}" for s in st["seat"]] if len(st) else [""]
+    ax.set_yticks(range(len(labels)), labels, fontsize=12)
+    ax.set_title(
+        "Policy levers now (0 = never, 1 = always; thoroughness 1 = as needed)",
+        fontsize=FONT["label"] + 1,
+        loc="left",
+        fontweight="bold",
+    )
+    cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01)
+    cb.ax.tick_params(labelsize=FONT["tick"] - 2)
+    g = st["gaming_act_rate"].fillna(0.0).to_numpy() if len(st) else np.zeros(1)
+    ax2.barh(range(len(g)), g, color=OKABE_ITO["vermillion"])
+    ax2.set_title(
+        "Gaming acts, last pay period", fontsize=FONT["label"] + 1, loc="left", fontweight="bold"
+    )
+    ax2.set_xlabel("share of contacts", fontsize=FONT["label"])
+    ax2.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    ax2.tick_params(labelsize=FONT["tick"])
+    ax2.set_xlim(0, max(0.1, float(np.nanmax(g)) * 1.15 if len(g) else 0.1))
+    ax2.grid(True, axis="x", color="#dddddd")
+    fig.suptitle(
+        f"Each employee's behaviour — day {snap.day}", fontsize=FONT["title"] + 4, x=0.01, ha="left"
+    )
+    return fig
+
+
+def fig_money(snap: Snapshot) -> Figure:
+    """Money: revenue, costs and profit."""
+    d = snap.daily
+    fig = Figure(figsize=(13, 5), layout="constrained")
+    ax1, ax2, ax3 = fig.subplots(1, 3)
+    r = d["revenue"].rolling(WINDOW, min_periods=1).mean() / 1000
+    ax1.plot(d["day"], r, color=OKABE_ITO["blue"], lw=3, label="revenue")
+    _style(ax1, "Revenue per day", "thousand currency units")
+    _legend(ax1, "lower left")
+    parts = [
+        ("cost_labour", "salaries", OKABE_ITO["sky_blue"]),
+        ("cost_bonus", "bonuses", OKABE_ITO["orange"]),
+        ("cost_hiring", "hiring", OKABE_ITO["vermillion"]),
+        ("cost_web", "web", OKABE_ITO["green"]),
+    ]
+    ys = [d[c].rolling(WINDOW, min_periods=1).mean() / 1000 for c, _, _ in parts]
+    ax2.stackplot(
+        d["day"], *ys, labels=[lab for _, lab, _ in parts], colors=[col for _, _, col in parts]
+    )
+    _style(ax2, "Costs per day", "thousand currency units")
+    ax2.legend(fontsize=FONT["legend"], loc="lower left", ncols=2, framealpha=0.9)
+    ax3.plot(
+        d["day"], d["profit"].cumsum() / 1e6, color=OKABE_ITO["black"], lw=3, label="profit so far"
+    )
+    _style(ax3, "Cumulative profit", "million currency units")
+    _legend(ax3, "upper left")
+    fig.suptitle(
+        f"Money ({WINDOW}-day rolling) — day {snap.day}",
+        fontsize=FONT["title"] + 4,
+        x=0.01,
+        ha="left",
+    )
+    return fig
+
+
+#: The charts of the page, in order: file-name stem -> (title, figure function).
+CHARTS: dict[str, tuple[str, Callable[[Snapshot], Figure]]] = {
+    "dashboard_vs_reality": ("Dashboard vs reality", fig_dashboard_vs_reality),
+    "customers": ("Customers", fig_customers),
+    "employees": ("Employees", fig_employees),
+    "levers": ("Per-employee levers and gaming", fig_levers),
+    "money": ("Money", fig_money),
+}
+
+#: matplotlib's text layout is not thread-safe; sessions draw one figure at a time.
+_DRAW_LOCK = threading.Lock()
+
+
+def render_png(fig: Figure, dpi: int = 80, level: int = 1) -> bytes:
+    """A figure as PNG bytes (``level``: zlib compression, 1 = fast, 9 = small)."""
+    buf = io.BytesIO()
+    with _DRAW_LOCK:
+        # fast zlib level for the live page; exports use the default (smaller files)
+        fig.savefig(
+            buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": level}
+        )
+    return buf.getvalue()

@@ -1,0 +1,151 @@
+"""What the trainer can set on the page, and the lesson presets behind it.
+
+A :class:`Settings` holds the page's controls as plain values; :func:`build_config`
+turns them into a validated :class:`~sim.config.Config` through
+:func:`sim.config.load_config` with Hydra overrides, so the page gets the same validation
+as ``kpisim run`` (a refused value raises :class:`~sim.config.ConfigError`).  A lesson
+preset is a scenario of ``configs/scenario/``; :func:`preset_settings` reads its scheme
+into the controls.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from dataclasses import dataclass
+
+from ..config import Config, ConfigError, load_config
+
+#: Default population: small enough that a simulated day renders fast.
+DEFAULT_CUSTOMERS = 100_000
+#: Customers per service agent (the model's default staffing ratio: 500,000 / 100).
+CUSTOMERS_PER_AGENT = 5_000
+#: Length of an app run in working days (two years); the preset's own length if longer.
+APP_DAYS = 500
+#: Lesson shown when the page opens.
+DEFAULT_SCENARIO = "aht_pay"
+#: Largest seed accepted from the page.
+MAX_SEED = 2**32 - 1
+
+#: Paid KPIs with a weight slider on the page: (key in scheme.kpis, label).
+WEIGHT_KPIS = (
+    ("aht", "Handle time (AHT)"),
+    ("fcr", "First-contact resolution (FCR)"),
+    ("csat", "Customer satisfaction (CSAT)"),
+    ("web_deflection", "Web deflection"),
+)
+FCR_DEFINITIONS = {
+    "self_coded": "Agent codes the call 'resolved'",
+    "no_repeat_7d": "No repeat call within 7 days",
+}
+CSAT_DEFINITIONS = {
+    "agent_offered": "Survey offered by the agent",
+    "random_sample": "Random sample of customers",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the trainer chose on the page (all plain values)."""
+
+    scenario: str = DEFAULT_SCENARIO
+    weights: tuple[tuple[str, float], ...] = ()
+    bonus_share: float = 0.0
+    fcr_definition: str = "self_coded"
+    csat_definition: str = "random_sample"
+    phone_visible: bool = True
+    audit_rate: float = 0.02
+    customers: int = DEFAULT_CUSTOMERS
+    seed_text: str = "1"
+
+    def weight(self, kpi: str) -> float:
+        """The weight of one KPI (0 when unset)."""
+        return dict(self.weights).get(kpi, 0.0)
+
+    def with_weight(self, kpi: str, value: float) -> Settings:
+        """A copy with one KPI weight changed."""
+        w = dict(self.weights)
+        w[kpi] = float(value)
+        return dataclasses.replace(self, weights=tuple(w.items()))
+
+    @property
+    def agents(self) -> int:
+        """Service agents for this population, at the model's default staffing ratio."""
+        return max(1, round(self.customers / CUSTOMERS_PER_AGENT))
+
+
+def fixed_population(cfg: Config) -> bool:
+    """True for presets whose demand does not come from the customer base (the queue
+    validation's stationary call stream): their population and length are kept."""
+    return cfg.demand.calls_per_hour is not None
+
+
+@functools.lru_cache(maxsize=64)
+def preset_config(scenario: str) -> Config:
+    """The preset's own config (cached; read it, never change it).  Raises
+    :class:`ConfigError` for an unknown scenario."""
+    return load_config(scenario)
+
+
+def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
+    """The page's controls as the preset ``scenario`` sets them.
+
+    Population size and seed are carried over from ``keep`` (the trainer's choice).
+    Raises :class:`ConfigError` for an unknown scenario.
+    """
+    cfg = preset_config(scenario)
+    keep = keep or Settings()
+    k = cfg.scheme.kpis
+    return Settings(
+        scenario=scenario,
+        weights=tuple((name, float(getattr(k, name).weight)) for name, _ in WEIGHT_KPIS),
+        bonus_share=float(cfg.scheme.bonus_share),
+        fcr_definition=k.fcr.definition,
+        csat_definition=k.csat.definition,
+        phone_visible=bool(cfg.channels.phone_number_visible),
+        audit_rate=float(cfg.scheme.audit_rate),
+        customers=keep.customers,
+        seed_text=keep.seed_text,
+    )
+
+
+def parse_seed(text: str | int) -> int:
+    """The seed typed on the page as an int in ``[0, MAX_SEED]``; else :class:`ConfigError`."""
+    s = str(text).strip()
+    if not re.fullmatch(r"\d{1,10}", s):
+        raise ConfigError(
+            f"seed {s[:20]!r} is not allowed: type a whole number from 0 to {MAX_SEED}"
+        )
+    seed = int(s)
+    if seed > MAX_SEED:
+        raise ConfigError(f"seed {seed} is too large: type a whole number from 0 to {MAX_SEED}")
+    return seed
+
+
+def settings_overrides(s: Settings) -> list[str]:
+    """Hydra overrides that turn the preset into the trainer's settings."""
+    seed = parse_seed(s.seed_text)
+    base = preset_config(s.scenario)
+    out = [f"seed={seed}"]
+    if not fixed_population(base):
+        out += [
+            f"customers.n={int(s.customers)}",
+            f"employees.n={s.agents}",
+            f"days={max(APP_DAYS, base.days)}",
+        ]
+    for name, _ in WEIGHT_KPIS:
+        out.append(f"scheme.kpis.{name}.weight={s.weight(name):g}")
+    out += [
+        f"scheme.bonus_share={s.bonus_share:g}",
+        f"scheme.kpis.fcr.definition={s.fcr_definition}",
+        f"scheme.kpis.csat.definition={s.csat_definition}",
+        f"channels.phone_number_visible={str(bool(s.phone_visible)).lower()}",
+        f"scheme.audit_rate={s.audit_rate:g}",
+    ]
+    return out
+
+
+def build_config(s: Settings) -> Config:
+    """The validated config for the page's settings (raises :class:`ConfigError`)."""
+    return load_config(s.scenario, settings_overrides(s))

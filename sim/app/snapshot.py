@@ -1,0 +1,127 @@
+"""The model's state turned into the numbers the page shows.
+
+:func:`take_snapshot` reads a running :class:`~sim.model.ContactCentreModel` through
+:mod:`sim.outputs` (``daily_frame``, ``employees_frame``, ``summary_dict`` and its five
+toxic-KPI signs) and adds trailing-window rates computed with
+:func:`sim.measurement.rates` (ratio of sums); nothing here re-implements a KPI.
+:func:`kpi_tiles` formats the headline numbers of the tiles.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..config import Config
+from ..measurement import rates
+from ..model import ContactCentreModel
+from ..outputs import COUNT_COLUMNS, daily_frame, employees_frame, summary_dict
+from ..outputs.signs import SIGNS
+
+#: Rolling window (working days) of the charts' rates (ratio of sums).
+WINDOW = 10
+
+#: The five toxic-KPI signs (:data:`sim.outputs.signs.SIGNS`), numbered for the page.
+SIGN_TITLES = {key: f"{i} · {label}" for i, (key, label) in enumerate(SIGNS, start=1)}
+
+
+@dataclass
+class Snapshot:
+    """Everything the views show about a model at one moment."""
+
+    day: int
+    daily: pd.DataFrame  # daily_frame plus rolling-window rates (suffix _roll)
+    employees: pd.DataFrame  # employees_frame
+    summary: dict[str, Any]  # summary_dict of the run so far
+    staff: pd.DataFrame  # one row per seated employee: levers, morale, pay, gaming
+
+
+def rolling_rates(daily: pd.DataFrame, model: ContactCentreModel, window: int) -> pd.DataFrame:
+    """Rates over a trailing window of days, from the window's count totals (ratio of
+    sums), with the same rate definitions as :func:`sim.outputs.daily_frame`."""
+    roll = daily[list(COUNT_COLUMNS)].rolling(window, min_periods=1).sum()
+    kpis = model.scheme.kpis
+    window_rates = rates(lambda k: roll[k], kpis.fcr.definition, kpis.csat.definition)
+    return pd.DataFrame(window_rates, index=daily.index)
+
+
+def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
+    """Seated employees: their policy levers now, morale, pay and last period's gaming."""
+    last = pd.DataFrame()
+    if not emp.empty and "gaming_act_rate" in emp:
+        last = emp[emp["period"] == emp["period"].max()].set_index("employee_id")
+    rows = []
+    for e in model.staff:
+        row: dict[str, Any] = {
+            "employee_id": e.unique_id,
+            "seat": e.slot,
+            "morale": e.morale,
+            "salary_annual": e.salary_annual,
+            "last_pay": e.last_pay,
+            "tenure_days": e.tenure_days,
+        }
+        row.update({f"lever_{k}": v for k, v in e.levers().items()})
+        gaming = float("nan")
+        if e.unique_id in last.index:
+            gaming = float(last.loc[e.unique_id, "gaming_act_rate"])
+        row["gaming_act_rate"] = gaming
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def take_snapshot(model: ContactCentreModel) -> Snapshot | None:
+    """The model's state for the views; ``None`` before the first simulated day."""
+    if model.day == 0 or not model.ledger.rows:
+        return None
+    daily = daily_frame(model)
+    emp = employees_frame(model)
+    summary = summary_dict(model, daily, emp)
+    roll = rolling_rates(daily, model, WINDOW).add_suffix("_roll")
+    daily = pd.concat([daily, roll], axis=1)
+    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp))
+
+
+def _fmt_pct(v: float | None) -> str:
+    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1%}"
+
+
+def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, str]]:
+    """The headline numbers as (key, label, dashboard value, true value) for the page;
+    rates are of the run so far (``summary_dict``)."""
+    if snap is None:
+        return [("day", "Working day", "0", "press Step or ▶")]
+    s = snap.summary
+    money = s["profit"] / 1e6
+    return [
+        ("day", "Working day", f"{snap.day}", f"of {cfg.days}"),
+        ("fcr", "First-contact resolution", _fmt_pct(s["fcr_measured"]), _fmt_pct(s["fcr_true"])),
+        ("csat", "Customer satisfaction", _fmt_pct(s["csat_survey"]), _fmt_pct(s["csat_true"])),
+        (
+            "web",
+            "Web containment / effort",
+            _fmt_pct(s["web_containment"]),
+            f"effort {s['customer_effort']:.2f} / 7",
+        ),
+        (
+            "aht",
+            "Avg handle time",
+            f"{s['aht_s']:.0f} s",
+            f"{s['handle_s_per_resolved']:.0f} s per resolved",
+        ),
+        (
+            "retention",
+            "Day-0 customers kept",
+            _fmt_pct(s["retention"]),
+            f"{s['complaint_rate'] * 1000:.1f} complaints / 1,000",
+        ),
+        (
+            "staff",
+            "Staff morale",
+            f"{s['employee_satisfaction']:.2f}",
+            f"{int(snap.daily['quits'].sum())} quit so far",
+        ),
+        ("money", "Profit so far", f"{money:,.2f} M", f"bonuses {s['bonus_paid'] / 1e3:,.1f} k"),
+    ]
