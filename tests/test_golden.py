@@ -13,6 +13,24 @@ from golden import golden as g
 
 RUNS = json.loads((g.HERE / "runs.json").read_text())
 COMPARE = json.loads((g.HERE / "compare.json").read_text())
+RECORDED_NUMERICS = (g.HERE / "numerics.txt").read_text().strip()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def same_numerics():
+    """Bit-identity is only defined on the floating-point kernels the goldens were
+    recorded with (see ``golden.numerics_probe``)."""
+    probe = g.numerics_probe()
+    if probe != RECORDED_NUMERICS:
+        pytest.skip(
+            "this machine's floating-point kernels differ from those the goldens were "
+            f"recorded with (probe {probe[:12]} vs {RECORDED_NUMERICS[:12]}): outputs cannot "
+            "be compared bit for bit here; regenerate with tests/golden/golden.py"
+        )
+
+
+def test_numerics_probe_is_deterministic():
+    assert g.numerics_probe() == g.numerics_probe()
 
 
 def test_golden_set_covers_every_scenario_and_seed():
