@@ -44,7 +44,9 @@ from sim.app.export import (  # noqa: E402
 )
 from sim.app.page import Page  # noqa: E402
 from sim.app.settings import (  # noqa: E402
+    CSAT_DEFINITIONS,
     DEFAULT_SCENARIO,
+    FCR_DEFINITIONS,
     WEIGHT_KPIS,
     Settings,
     build_config,
@@ -54,7 +56,7 @@ from sim.app.settings import (  # noqa: E402
 )
 from sim.app.snapshot import SIGN_TITLES, WINDOW, kpi_tiles, take_snapshot  # noqa: E402
 from sim.browser import HEADLESS_FLAGS  # noqa: E402
-from sim.config import ConfigError, available_scenarios, load_config  # noqa: E402
+from sim.config import ConfigError, KPIsConfig, available_scenarios, load_config  # noqa: E402
 from sim.model import ContactCentreModel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,6 +228,104 @@ def test_page_refuses_a_bad_seed_with_a_message():
     assert _tile(rc, "day") == "5", "a refused setting must not reset the run"
     rc.find(v.Btn, children=["Step"]).widget.click()
     assert _tile(rc, "day") == "10", "the page stopped working after a bad value"
+
+
+def _widgets(w: widgets.Widget):
+    """``w`` and every widget below it."""
+    yield w
+    for child in getattr(w, "children", None) or []:
+        if isinstance(child, widgets.Widget):
+            yield from _widgets(child)
+
+
+def _html(rc, cls: str):
+    """The one text element of the page that has the CSS class ``cls``."""
+    (w,) = [
+        w
+        for root in rc.find(v.Html).widgets
+        for w in _widgets(root)
+        if isinstance(w, v.Html) and cls in (w.class_ or "").split()
+    ]
+    return w
+
+
+def _ctl(rc, name: str) -> tuple[str, bool]:
+    """A control's caption on the page and whether it is marked "not applied"."""
+    w = _html(rc, f"kpisim-ctl-{name}")
+    return w.children[0], "kpisim-changed" in w.class_.split()
+
+
+def _sidebar_matches(rc, cfg) -> None:
+    """Every control caption shows the running config's value, none marked."""
+    k = cfg.scheme.kpis
+    for kpi, label in WEIGHT_KPIS:
+        assert _ctl(rc, f"weight-{kpi}") == (f"{label}: {getattr(k, kpi).weight:.2f}", False)
+    assert _ctl(rc, "bonus") == (
+        f"Bonus at full score: {cfg.scheme.bonus_share:.0%} of salary",
+        False,
+    )
+    assert _ctl(rc, "fcr_definition")[0].endswith(FCR_DEFINITIONS[k.fcr.definition])
+    assert _ctl(rc, "csat_definition")[0].endswith(CSAT_DEFINITIONS[k.csat.definition])
+    phone = "visible" if cfg.channels.phone_number_visible else "hidden"
+    assert _ctl(rc, "phone") == (f"Phone number on the website: {phone}", False)
+    assert _ctl(rc, "audit") == (f"Quality audits: {cfg.scheme.audit_rate:.0%} of contacts", False)
+    assert _ctl(rc, "seed") == (f"Seed: {cfg.seed}", False)
+
+
+def _lesson_text(rc) -> str:
+    return _html(rc, "kpisim-lesson-state").children[0]
+
+
+def test_every_payable_kpi_has_a_weight_slider():
+    assert {name for name, _ in WEIGHT_KPIS} == {f.name for f in dataclasses.fields(KPIsConfig)}
+
+
+def test_sidebar_shows_the_run_on_first_load_and_after_an_untouched_apply():
+    rc = _render()
+    want = build_config(preset_settings(DEFAULT_SCENARIO))
+    assert want.scheme.bonus_share > 0  # the default lesson pays a bonus
+    _sidebar_matches(rc, want)
+    assert "Not applied yet" not in _html(rc, "kpisim-pending-text").children[0]
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Btn, children=["Apply & restart"]).widget.click()  # nothing changed
+    assert _tile(rc, "day") == "0"
+    _sidebar_matches(rc, want)
+    assert _lesson_text(rc) == DEFAULT_SCENARIO
+    info = _html(rc, "kpisim-runinfo").children[0]
+    assert f"bonus {want.scheme.bonus_share:.0%} of salary" in info
+
+
+def test_changes_are_marked_until_applied_and_a_modified_lesson_is_labelled():
+    rc = _render()
+    rc.find(v.Select, label="Lesson preset").widget.v_model = "hidden_phone"
+    _sidebar_matches(rc, build_config(preset_settings("hidden_phone")))
+    assert _lesson_text(rc) == "hidden_phone"
+    rc.find(v.Switch, label="Phone number visible on the website").widget.v_model = True
+    assert _ctl(rc, "phone") == ("Phone number on the website: visible · not applied", True)
+    pending = _html(rc, "kpisim-pending-text").children[0]
+    assert pending == "Not applied yet: phone visible"
+    assert _lesson_text(rc) == "hidden_phone", "the run on screen has not changed yet"
+    rc.find(v.Btn, children=["Apply & restart"]).widget.click()
+    assert _ctl(rc, "phone") == ("Phone number on the website: visible", False)
+    assert _lesson_text(rc) == "hidden_phone — modified: phone visible"
+    # reloading the lesson (choosing it again) drops the change
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Btn, children=["Reload lesson"]).widget.click()
+    assert _tile(rc, "day") == "0"
+    assert _lesson_text(rc) == "hidden_phone"
+    _sidebar_matches(rc, build_config(preset_settings("hidden_phone")))
+
+
+def test_discard_puts_the_controls_back_and_messages_clear_on_the_next_step():
+    rc = _render()
+    rc.find(v.Select, label="Lesson preset").widget.v_model = "csat_survey_bonus"
+    assert any("loaded" in str(w.children) for w in rc.find(v.Alert).widgets)
+    rc.find(v.Switch, label="Phone number visible on the website").widget.v_model = False
+    assert _ctl(rc, "phone")[1]
+    rc.find(v.Btn, children=["Discard changes"]).widget.click()
+    _sidebar_matches(rc, build_config(preset_settings("csat_survey_bonus")))
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert not rc.find(v.Alert).widgets, "the 'lesson loaded' message stayed on screen"
 
 
 # --------------------------------------------------------------------------- CLI

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 
 import solara
 from mesa.visualization.solara_viz import ModelController
@@ -23,7 +24,16 @@ from ..config import Config, ConfigError, available_scenarios
 from ..model import ContactCentreModel
 from .controls import PopulationControls, SchemeControls
 from .export import export_charts, export_dir
-from .settings import Settings, build_config, fixed_population, preset_settings
+from .settings import (
+    DEFAULT_SCENARIO,
+    Settings,
+    build_config,
+    fixed_population,
+    lesson_label,
+    pending_changes,
+    preset_settings,
+    scheme_extras,
+)
 from .snapshot import Snapshot, take_snapshot
 from .views import CSS, LEGEND, Chart, Signs, Tiles
 
@@ -33,88 +43,119 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 LOWER_CHARTS = ("customers", "employees", "levers", "money")
 
 
+@dataclass(frozen=True)
+class Note:
+    """A message on the page; it shows until the run moves on (``token`` changes)."""
+
+    kind: str  # "info" or "error"
+    text: str
+    token: str
+
+
 @dataclass
 class RunState:
-    """The reactive state of one browser session's run."""
+    """The reactive state of one browser session's run.
 
-    settings: solara.Reactive[Settings]
+    ``applied`` holds the settings of the run on screen; ``draft`` what the controls
+    show, which differs from ``applied`` only by changes not applied yet.
+    """
+
+    applied: solara.Reactive[Settings]
+    draft: solara.Reactive[Settings]
     cfg: solara.Reactive[Config]
     model: solara.Reactive[ContactCentreModel]
     model_params: solara.Reactive[dict]
     generation: solara.Reactive[int]
-    message: solara.Reactive[str]
-    error: solara.Reactive[str]
+    note: solara.Reactive[Note | None]
+
+    @property
+    def token(self) -> str:
+        """Identifies the run and its day: changes on every step, reset and restart."""
+        m = self.model.value
+        return f"{self.generation.value}-{id(m)}-{m.day}"
+
+    def say(self, text: str, kind: str = "info") -> None:
+        """Show a message until the run moves on."""
+        self.note.set(Note(kind, text, self.token))
 
     def start(self, new: Settings, note: str) -> None:
         """Build the config, start a new model from day 0; errors go to the page."""
         try:
             new_cfg = build_config(new)
         except ConfigError as exc:
-            self.error.set(f"Not applied: {exc}")
+            self.say(f"Not applied: {exc}", "error")
             return
         except Exception as exc:  # never let a bad value take the page down
-            self.error.set(f"Not applied: {type(exc).__name__}: {exc}")
+            self.say(f"Not applied: {type(exc).__name__}: {exc}", "error")
             return
-        self.settings.set(new)
+        self.applied.set(new)
+        self.draft.set(new)
         self.cfg.set(new_cfg)
         self.model_params.set({"cfg": new_cfg})
         self.model.set(ContactCentreModel(new_cfg))
         self.generation.set(self.generation.value + 1)
-        self.error.set("")
-        self.message.set(note)
+        self.say(note)
         force_update()
 
     def choose_lesson(self, name: str) -> None:
-        """Load the lesson preset ``name`` into the controls and start it from day 0."""
+        """Load the lesson preset ``name`` into the controls and start it from day 0
+        (choosing the lesson on screen again reloads it, dropping any change)."""
         try:
-            new = preset_settings(name, keep=self.settings.value)
+            new = preset_settings(name, keep=self.applied.value)
         except ConfigError as exc:
-            self.error.set(str(exc))
+            self.say(str(exc), "error")
             return
         self.start(new, f"Lesson '{name}' loaded: a new run from day 0.")
+
+    def apply(self) -> None:
+        """Start a new run with the controls' settings."""
+        self.start(self.draft.value, "Settings applied: a new run from day 0.")
+
+    def discard(self) -> None:
+        """Put the controls back to the settings of the run on screen."""
+        self.draft.set(self.applied.value)
 
     def export(self, snap: Snapshot | None, label: str) -> None:
         """Export the charts of ``snap``; the outcome goes to the page."""
         if snap is None:
-            self.error.set("Nothing to export yet: simulate at least one day.")
+            self.say("Nothing to export yet: simulate at least one day.", "error")
             return
         cfg = self.cfg.value
         try:
             files = export_charts(snap, label or f"{cfg.scenario.name}_seed{cfg.seed}")
         except Exception as exc:
-            self.error.set(f"Export failed: {type(exc).__name__}: {exc}")
+            self.say(f"Export failed: {type(exc).__name__}: {exc}", "error")
             return
-        self.error.set("")
-        self.message.set(
+        self.say(
             f"Exported {len(files)} PNG files to the export folder: "
             + ", ".join(f.name for f in files)
         )
 
 
-def first_model(s: Settings) -> ContactCentreModel:
-    """The session's first model (the default lesson)."""
-    return ContactCentreModel(build_config(preset_settings(s.scenario, keep=s)))
+def first_settings() -> Settings:
+    """The settings of a session's first run: the default lesson's preset."""
+    return preset_settings(DEFAULT_SCENARIO)
 
 
 @solara.component
 def Page() -> None:
     """The app: one model per browser session."""
-    settings = solara.use_reactive(Settings())
     # per-session model, created once for this page instance (never at module level)
-    first = solara.use_memo(lambda: first_model(settings.value), [])
+    first = solara.use_memo(lambda: (s := first_settings(), build_config(s)), [])
+    model0 = solara.use_memo(lambda: ContactCentreModel(first[1]), [])
     state = RunState(
-        settings=settings,
-        cfg=solara.use_reactive(first.cfg),
-        model=solara.use_reactive(first),
-        model_params=solara.use_reactive({"cfg": first.cfg}),
+        applied=solara.use_reactive(first[0]),
+        draft=solara.use_reactive(first[0]),
+        cfg=solara.use_reactive(first[1]),
+        model=solara.use_reactive(model0),
+        model_params=solara.use_reactive({"cfg": first[1]}),
         generation=solara.use_reactive(0),
-        message=solara.use_reactive(""),
-        error=solara.use_reactive(""),
+        note=solara.use_reactive(None),
     )
     update_counter.get()  # redraw after every step (Mesa's ModelController bumps it)
 
+    token = state.token
     m = state.model.value
-    token = f"{state.generation.value}-{id(m)}-{m.day}"
     snap = solara.use_memo(lambda: take_snapshot(m), dependencies=[token])
 
     solara.Style(CSS)
@@ -133,6 +174,7 @@ def Sidebar(state: RunState, on_export: Callable[[str], None]) -> None:
     play_interval = solara.use_reactive(50)
     export_label = solara.use_reactive("")
     use_threads = solara.use_reactive(False)
+    applied = state.applied.value
     with solara.Card("Run"):
         ModelController(
             state.model,
@@ -157,22 +199,23 @@ def Sidebar(state: RunState, on_export: Callable[[str], None]) -> None:
     with solara.Card("Lesson"):
         solara.Select(
             "Lesson preset",
-            value=state.settings.value.scenario,
+            value=applied.scenario,
             values=available_scenarios(),
             on_value=state.choose_lesson,
         )
-    with solara.Card("Pay scheme (applies on 'Apply & restart')"):
-        SchemeControls(state.settings)
-    with solara.Card("Population and seed"):
-        PopulationControls(state.settings, fixed_population(state.cfg.value))
+        solara.Text(lesson_label(applied), classes=["kpisim-lesson-state"])
         solara.Button(
-            "Apply & restart",
-            color="primary",
+            "Reload lesson",
+            on_click=lambda: state.choose_lesson(state.applied.value.scenario),
             block=True,
-            on_click=lambda: state.start(
-                state.settings.value, "Settings applied: a new run from day 0."
-            ),
+            outlined=True,
+            classes=["kpisim-reload"],
         )
+    PendingChanges(state)
+    with solara.Card("Pay scheme"):
+        SchemeControls(state.draft, applied)
+    with solara.Card("Population and seed"):
+        PopulationControls(state.draft, applied, fixed_population(state.cfg.value))
     with solara.Card("Export charts"):
         solara.InputText("File name prefix (optional)", value=export_label, continuous_update=False)
         solara.Text(f"Folder (set with kpisim app --export-dir): {export_dir()}")
@@ -182,27 +225,61 @@ def Sidebar(state: RunState, on_export: Callable[[str], None]) -> None:
 
 
 @solara.component
+def PendingChanges(state: RunState) -> None:
+    """Apply & restart, with the controls' changes not applied yet (or none)."""
+    pending = pending_changes(state.applied.value, state.draft.value)
+    classes = ["kpisim-pending"] + (["kpisim-pending-some"] if pending else [])
+    with solara.Card("Apply settings", classes=classes):
+        if pending:
+            solara.Text("Not applied yet: " + ", ".join(pending), classes=["kpisim-pending-text"])
+        else:
+            solara.Text("The controls show the run on screen.", classes=["kpisim-pending-text"])
+        with solara.Row():
+            solara.Button("Apply & restart", color="primary", on_click=state.apply)
+            solara.Button(
+                "Discard changes", on_click=state.discard, disabled=not pending, outlined=True
+            )
+
+
+@solara.component
 def MainView(state: RunState, snap: Snapshot | None, token: str) -> None:
     """Messages, the lesson, the tiles, the signs and the charts."""
-    if state.error.value:
-        solara.Error(state.error.value, classes=["kpisim-error"])
-    if state.message.value:
-        solara.Info(state.message.value, classes=["kpisim-message"])
+    note = state.note.value
+    if note is not None and note.token == token:
+        if note.kind == "error":
+            solara.Error(note.text, classes=["kpisim-error"])
+        else:
+            solara.Info(note.text, classes=["kpisim-message"])
+    LessonHeader(state.applied.value, state.cfg.value)
+    solara.HTML(tag="div", unsafe_innerHTML=LEGEND, classes=["kpisim-legend"])
     c = state.cfg.value
-    with solara.Column(classes=["kpisim-lesson"]):
-        solara.Markdown(
-            f"**Lesson: {c.scenario.name}** — {c.scenario.description}\n\n"
-            f"**What to watch:** {c.scenario.lesson}"
-        )
-        solara.Text(
-            f"{c.customers.n:,} customers · {c.employees.n} agents · seed {c.seed} · "
-            f"scheme '{c.scheme.name}' · bonus {c.scheme.bonus_share:.0%} of salary",
-            classes=["kpisim-runinfo"],
-        )
-    solara.Markdown(LEGEND, style={"font-size": "18px"})
     Tiles(snap, c)
     with solara.Columns([3, 2]):
         Chart(snap, "dashboard_vs_reality", token)
         Signs(snap)
     for key in LOWER_CHARTS:
         Chart(snap, key, token)
+
+
+@solara.component
+def LessonHeader(applied: Settings, c: Config) -> None:
+    """The lesson of the run on screen (with its changes from the preset) and its text."""
+    label = lesson_label(applied)
+    modified = label != applied.scenario
+    note = (
+        "<br><i>The lesson text describes the preset; this run is modified.</i>" if modified else ""
+    )
+    with solara.Column(classes=["kpisim-lesson"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
+                f"<p><b>What to watch:</b> {escape(c.scenario.lesson)}{note}</p>"
+            ),
+        )
+        solara.Text(
+            f"{c.customers.n:,} customers · {c.employees.n} agents · seed {c.seed} · "
+            f"scheme '{c.scheme.name}' · bonus {c.scheme.bonus_share:.0%} of salary"
+            + scheme_extras(c),
+            classes=["kpisim-runinfo"],
+        )

@@ -21,6 +21,12 @@ CSS = Template("""
 .v-application { font-size: 18px; }
 .kpisim-lesson, .kpisim-lesson p { font-size: 22px !important; line-height: 1.35; }
 .kpisim-legend { font-size: 18px; }
+.kpisim-ctl { font-size: 16px; font-weight: 600; margin-top: 6px; }
+.kpisim-changed { color: #B35900; }
+.kpisim-changed::before { content: '● '; }
+.kpisim-over { color: $true; font-weight: 700; }
+.kpisim-pending-some { border: 3px solid #E69F00 !important; }
+.kpisim-lesson-state { font-weight: 600; }
 .kpisim-lesson b { color: $measured; }
 .kpisim-tile { border: 2px solid #bbbbbb; border-radius: 8px; padding: 8px 12px;
                min-width: 165px; background: white; }
@@ -38,10 +44,11 @@ CSS = Template("""
 .v-btn { font-size: 17px !important; }
 """).substitute(measured=MEASURED, true=TRUE)
 
-#: The colour key above the tiles.
+#: The colour key above the tiles (HTML, not Markdown: Solara's Markdown loads KaTeX
+#: from a CDN, which an offline classroom does not have).
 LEGEND = (
-    f'<span style="color:{MEASURED}">**Blue, large: what the dashboard shows**</span> · '
-    f'<span style="color:{TRUE}">**Vermillion, dashed: what really happened**</span>'
+    f'<b style="color:{MEASURED}">Blue, large: what the dashboard shows</b> · '
+    f'<b style="color:{TRUE}">Vermillion, dashed: what really happened</b>'
 )
 
 
@@ -67,7 +74,7 @@ def Signs(snap: Snapshot | None) -> None:
 @solara.component
 def SignList(signs: dict[str, Any]) -> None:
     """The signs, in the order of :data:`sim.outputs.signs.SIGNS`."""
-    solara.Markdown("### The five signs of a toxic KPI")
+    solara.HTML(tag="h3", unsafe_innerHTML="The five signs of a toxic KPI")
     for key, title in SIGN_TITLES.items():
         sign = signs.get(key, {})
         lit = bool(sign.get("flag"))
