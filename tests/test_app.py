@@ -15,6 +15,7 @@ tmp folder and to ``docs/img/app.png`` for the README).
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -42,6 +43,7 @@ from sim.app.export import (  # noqa: E402
     export_dir,
     safe_name,
 )
+from sim.app.livecharts import PANELS, event_rows, live_data, panel_data  # noqa: E402
 from sim.app.page import Page  # noqa: E402
 from sim.app.settings import (  # noqa: E402
     CSAT_DEFINITIONS,
@@ -55,6 +57,7 @@ from sim.app.settings import (  # noqa: E402
     preset_settings,
 )
 from sim.app.snapshot import SIGN_TITLES, WINDOW, kpi_tiles, take_snapshot  # noqa: E402
+from sim.app.vega_widget import SCRIPTS, LiveChart  # noqa: E402
 from sim.browser import HEADLESS_FLAGS  # noqa: E402
 from sim.config import ConfigError, KPIsConfig, available_scenarios, load_config  # noqa: E402
 from sim.model import ContactCentreModel  # noqa: E402
@@ -63,6 +66,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
 CHROMIUM = os.environ.get("KPISIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = list(HEADLESS_FLAGS)
+#: JavaScript: true when every live chart of the main chart shows the day ``arg``.
+CHARTS_AT = """day => {
+  const charts = [...document.querySelectorAll('.kpisim-chart-dashboard_vs_reality .kpisim-vega')];
+  return charts.length > 0 && charts.every(c => c.dataset.day === day);
+}"""
 #: Population of the unit tests (the page's default is larger).
 SMALL = Settings(customers=20_000)
 
@@ -197,6 +205,36 @@ def test_signs_come_from_the_model_outputs(snapshot):
     assert all(isinstance(s["sentence"], str) and s["sentence"] for s in signs.values())
 
 
+# --------------------------------------------------------------------------- live charts
+def test_chart_scripts_are_served_from_the_installed_assets():
+    import solara.server.settings
+
+    root = Path(solara.server.settings.assets.proxy_cache_dir)
+    for path in SCRIPTS.values():  # nothing is fetched from a CDN
+        assert (root / path).is_file(), path
+
+
+def test_live_rows_are_json_safe_and_numbered_like_the_day_tile(snapshot):
+    data = live_data(snapshot, build_config(preset_settings("aht_pay", keep=SMALL)), "r")
+    assert data.table["x"].iloc[-1] == snapshot.day == 25  # tile "Working day 25"
+    for panels in PANELS.values():
+        for panel in panels:
+            sets = panel_data(panel, data)
+            json.dumps(sets, allow_nan=False)  # JSON has no NaN: the browser would choke
+            assert {r["s"] for r in sets["rows"]} <= {s.label for s in panel.series}
+    assert [e["x"] for e in data.events] == [21]  # the first pay day
+    assert data.periods["x"].tolist() == [21]
+    json.dumps(data.staff, allow_nan=False)
+
+
+def test_markers_show_pay_days_and_the_scheme_change():
+    cfg = build_config(preset_settings("remove_aht_metric", keep=SMALL))
+    events = event_rows(cfg, 130)
+    assert {"x": cfg.rollout_day, "kind": "scheme change"} in events
+    pay = [e["x"] for e in events if e["kind"] == "pay day"]
+    assert pay == list(range(cfg.scheme.period_days, 131, cfg.scheme.period_days))
+
+
 # --------------------------------------------------------------------------- page
 def test_page_step_matches_a_model_run_and_sessions_are_separate():
     rc1 = _render()
@@ -209,9 +247,12 @@ def test_page_step_matches_a_model_run_and_sessions_are_separate():
     want = expected_tiles(preset_settings(DEFAULT_SCENARIO), 5)
     for key in ("fcr", "csat", "web", "aht", "retention"):
         assert _tile(rc1, key) == want[key][0], key
-    images = rc1.find(widgets.Image).widgets
-    assert len(images) == len(CHARTS), "no chart images after a step"
-    assert all(bytes(w.value).startswith(PNG) for w in images)
+    charts = rc1.find(LiveChart).widgets
+    assert len(charts) == sum(len(p) for p in PANELS.values()) + 1, "no live charts"
+    assert all(w.day == 5 for w in charts)
+    empty = [w.spec["title"]["text"] for w in charts if not w.datasets["rows"]]
+    assert empty == ["Bonus pay per pay period"], "no rows after a step (no pay day yet)"
+    assert all(w.spec for w in charts)
     rc1.find(v.Btn, children=["Step"]).widget.click()
     assert _tile(rc1, "day") == "10"
 
@@ -365,6 +406,28 @@ def _browser_or_skip():
     return sync_playwright, CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
+def _watch(page) -> list[str]:
+    """Collect what must never happen on a page: a console error, an uncaught
+    exception, a request leaving this computer, a failed or refused request."""
+    problems: list[str] = []
+
+    def on_request(r) -> None:
+        if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            problems.append(f"external request: {r.url}")
+
+    page.on(
+        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", on_request)
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
+    return problems
+
+
 def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -429,6 +492,7 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
             page.on(
                 "request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None
             )
+            problems = _watch(page)
             page.goto(url)
             day = page.locator(".kpisim-value-day")
             day.wait_for(timeout=90_000)
@@ -440,8 +504,10 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
             cfg_text = page.locator(".kpisim-lesson").inner_text()
             assert load_config(lesson).scenario.lesson.split()[0] in cfg_text
             assert day.inner_text() == "0"
-            chart = page.locator(".kpisim-chart-dashboard_vs_reality img")
-            assert chart.count() == 0  # nothing drawn before the first day
+            chart = page.locator(".kpisim-chart-dashboard_vs_reality .kpisim-vega").first
+            # a chart on first paint: axes drawn, no data yet (day 0)
+            page.wait_for_function(CHARTS_AT, arg="0", timeout=60_000)
+            assert chart.locator("svg").count() == 1
 
             # step it: one click = 5 working days
             step = page.get_by_role("button", name="Step")
@@ -450,26 +516,21 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
                 "() => document.querySelector('.kpisim-value-day')?.innerText === '5'",
                 timeout=90_000,
             )
-            chart.wait_for(timeout=60_000)
-            img5 = chart.get_attribute("src")
+            page.wait_for_function(CHARTS_AT, arg="5", timeout=60_000)
+            img5 = chart.inner_html()
             fcr5 = page.locator(".kpisim-value-fcr").inner_text()
             step.click()
             page.wait_for_function(
                 "() => document.querySelector('.kpisim-value-day')?.innerText === '10'",
                 timeout=90_000,
             )
-            page.wait_for_function(
-                "src => document.querySelector('.kpisim-chart-dashboard_vs_reality img')"
-                "?.getAttribute('src') !== src",
-                arg=img5,
-                timeout=60_000,
-            )
+            page.wait_for_function(CHARTS_AT, arg="10", timeout=60_000)
             shown = {
                 k: page.locator(f".kpisim-value-{k}").inner_text()
                 for k in ("fcr", "csat", "web", "aht", "retention", "money")
             }
             shown_true = page.locator(".kpisim-true-fcr").inner_text()
-            assert chart.get_attribute("src") != img5, "the chart did not change"
+            assert chart.inner_html() != img5, "the chart did not change"
             assert shown["fcr"] != fcr5 or shown["aht"] != "", "numbers did not change"
 
             # the numbers agree with a model run with the same config and seed
@@ -526,5 +587,6 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
             page.wait_for_timeout(1000)
             page.screenshot(path=str(tmp_path / "app_full.png"))
             assert not outside, f"the page fetched from outside localhost: {outside[:3]}"
+            assert not problems, f"console errors or failed requests: {problems[:5]}"
         finally:
             browser.close()

@@ -24,6 +24,7 @@ from ..config import Config, ConfigError, available_scenarios
 from ..model import ContactCentreModel
 from .controls import PopulationControls, SchemeControls
 from .export import export_charts, export_dir
+from .livecharts import LiveData, live_data
 from .settings import (
     DEFAULT_SCENARIO,
     Settings,
@@ -157,6 +158,8 @@ def Page() -> None:
     token = state.token
     m = state.model.value
     snap = solara.use_memo(lambda: take_snapshot(m), dependencies=[token])
+    run = f"{state.generation.value}-{id(m)}"
+    data = solara.use_memo(lambda: live_data(snap, state.cfg.value, run), dependencies=[token])
 
     solara.Style(CSS)
     solara.Title("kpisim — toxic KPIs, live")
@@ -164,7 +167,7 @@ def Page() -> None:
         solara.AppBarTitle("kpisim · what a KPI-based pay scheme really does")
     with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
         Sidebar(state, lambda label: state.export(snap, label))
-    MainView(state, snap, token)
+    MainView(state, snap, data)
 
 
 @solara.component
@@ -242,10 +245,10 @@ def PendingChanges(state: RunState) -> None:
 
 
 @solara.component
-def MainView(state: RunState, snap: Snapshot | None, token: str) -> None:
+def MainView(state: RunState, snap: Snapshot | None, data: LiveData) -> None:
     """Messages, the lesson, the tiles, the signs and the charts."""
     note = state.note.value
-    if note is not None and note.token == token:
+    if note is not None and note.token == state.token:
         if note.kind == "error":
             solara.Error(note.text, classes=["kpisim-error"])
         else:
@@ -255,10 +258,10 @@ def MainView(state: RunState, snap: Snapshot | None, token: str) -> None:
     c = state.cfg.value
     Tiles(snap, c)
     with solara.Columns([3, 2]):
-        Chart(snap, "dashboard_vs_reality", token)
+        Chart(data, "dashboard_vs_reality")
         Signs(snap)
     for key in LOWER_CHARTS:
-        Chart(snap, key, token)
+        Chart(data, key)
 
 
 @solara.component

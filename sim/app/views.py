@@ -6,6 +6,7 @@ Measured numbers (what the dashboard shows) in :data:`sim.palette.MEASURED`, tru
 
 from __future__ import annotations
 
+from html import escape
 from string import Template
 from typing import Any
 
@@ -13,8 +14,10 @@ import solara
 
 from ..config import Config
 from ..palette import MEASURED, TRUE
-from .charts import CHARTS, render_png
+from .charts import CHARTS
+from .livecharts import PANELS, LiveData, levers_spec, panel_data, panel_spec
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles
+from .vega_widget import LiveChart
 
 #: The page's style sheet: fonts sized for a projector.
 CSS = Template("""
@@ -87,16 +90,29 @@ def SignList(signs: dict[str, Any]) -> None:
 
 
 @solara.component
-def Chart(snap: Snapshot | None, key: str, token: str) -> None:
-    """One chart as a PNG image, redrawn when ``token`` (model and day) changes."""
-    title, fn = CHARTS[key]
-
-    def draw() -> bytes | None:
-        return None if snap is None else render_png(fn(snap))
-
-    png = solara.use_memo(draw, dependencies=[token, key])
-    with solara.Column(classes=["kpisim-chart", f"kpisim-chart-{key}"]):
-        if png is None:
-            solara.Text(f"{title}: press Step or ▶ to simulate the first day.")
-        else:
-            solara.Image(png, format="png")
+def Chart(data: LiveData, key: str) -> None:
+    """One chart of :data:`~sim.app.charts.CHARTS`, drawn live in the browser: a grid
+    of panels (two per row) that grow by a few rows at each step."""
+    title, _ = CHARTS[key]
+    with solara.Column(classes=["kpisim-chart", f"kpisim-chart-{key}"], gap="0px"):
+        solara.HTML(tag="h3", unsafe_innerHTML=escape(title), classes=["kpisim-chart-title"])
+        if key == "levers":
+            LiveChart.element(
+                spec=levers_spec(),
+                datasets={"rows": data.staff},
+                replaced=["rows"],
+                run_id=data.run,
+                day=data.day,
+            )
+            return
+        panels = PANELS[key]
+        for i in range(0, len(panels), 2):
+            with solara.Columns([1] * len(panels[i : i + 2]), gutters_dense=True):
+                for panel in panels[i : i + 2]:
+                    with solara.Column(classes=["kpisim-panel", f"kpisim-panel-{panel.key}"]):
+                        LiveChart.element(
+                            spec=panel_spec(panel),
+                            datasets=panel_data(panel, data),
+                            run_id=data.run,
+                            day=data.day,
+                        )
