@@ -47,6 +47,7 @@ from sim.app.livecharts import PANELS, event_rows, live_data, panel_data  # noqa
 from sim.app.page import Page  # noqa: E402
 from sim.app.settings import (  # noqa: E402
     CSAT_DEFINITIONS,
+    CUSTOMERS_PER_AGENT,
     DEFAULT_SCENARIO,
     FCR_DEFINITIONS,
     WEIGHT_KPIS,
@@ -296,21 +297,29 @@ def _ctl(rc, name: str) -> tuple[str, bool]:
     return w.children[0], "kpisim-changed" in w.class_.split()
 
 
+def expected_captions(cfg) -> dict[str, str]:
+    """What each control's caption must say when the controls show the run ``cfg``."""
+    k = cfg.scheme.kpis
+    out = {f"weight-{kpi}": f"{label}: {getattr(k, kpi).weight:.2f}" for kpi, label in WEIGHT_KPIS}
+    out["bonus"] = f"Bonus at full score: {cfg.scheme.bonus_share:.0%} of salary"
+    out["fcr_definition"] = f"FCR measured as: {FCR_DEFINITIONS[k.fcr.definition]}"
+    out["csat_definition"] = f"CSAT measured by: {CSAT_DEFINITIONS[k.csat.definition]}"
+    phone = "visible" if cfg.channels.phone_number_visible else "hidden"
+    out["phone"] = f"Phone number on the website: {phone}"
+    out["audit"] = f"Quality audits: {cfg.scheme.audit_rate:.0%} of contacts"
+    if not fixed_population(cfg):
+        out["customers"] = (
+            f"Customers: {cfg.customers.n:,} ({cfg.employees.n} agents, one per "
+            f"{CUSTOMERS_PER_AGENT:,} customers)"
+        )
+    out["seed"] = f"Seed: {cfg.seed}"
+    return out
+
+
 def _sidebar_matches(rc, cfg) -> None:
     """Every control caption shows the running config's value, none marked."""
-    k = cfg.scheme.kpis
-    for kpi, label in WEIGHT_KPIS:
-        assert _ctl(rc, f"weight-{kpi}") == (f"{label}: {getattr(k, kpi).weight:.2f}", False)
-    assert _ctl(rc, "bonus") == (
-        f"Bonus at full score: {cfg.scheme.bonus_share:.0%} of salary",
-        False,
-    )
-    assert _ctl(rc, "fcr_definition")[0].endswith(FCR_DEFINITIONS[k.fcr.definition])
-    assert _ctl(rc, "csat_definition")[0].endswith(CSAT_DEFINITIONS[k.csat.definition])
-    phone = "visible" if cfg.channels.phone_number_visible else "hidden"
-    assert _ctl(rc, "phone") == (f"Phone number on the website: {phone}", False)
-    assert _ctl(rc, "audit") == (f"Quality audits: {cfg.scheme.audit_rate:.0%} of contacts", False)
-    assert _ctl(rc, "seed") == (f"Seed: {cfg.seed}", False)
+    for name, text in expected_captions(cfg).items():
+        assert _ctl(rc, name) == (text, False), name
 
 
 def _lesson_text(rc) -> str:

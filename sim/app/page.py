@@ -1,7 +1,7 @@
 """The Solara page of the app: one model per browser session.
 
-A page built on Mesa 3.5's visualization API: Mesa's :func:`ModelController` (play /
-pause / step / reset) drives a :class:`~sim.model.ContactCentreModel`, and Mesa's
+Reset, Play / Pause and Step (:mod:`sim.app.runner`, Mesa 3.5's controller mechanics)
+sit in a bar at the top of the page and drive a :class:`~sim.model.ContactCentreModel`; Mesa's
 ``update_counter`` tells the views to redraw after each step.  Every browser session gets
 its own model (created inside the page component, never at module level).  A refused
 setting shows a message on the page and leaves the current run alone.
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from html import escape
 
 import solara
-from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import force_update, update_counter
 
 from ..config import Config, ConfigError, available_scenarios
@@ -25,6 +24,7 @@ from ..model import ContactCentreModel
 from .controls import PopulationControls, SchemeControls
 from .export import export_charts, export_dir
 from .livecharts import LiveData, live_data
+from .runner import RunControls
 from .settings import (
     DEFAULT_SCENARIO,
     Settings,
@@ -65,7 +65,6 @@ class RunState:
     draft: solara.Reactive[Settings]
     cfg: solara.Reactive[Config]
     model: solara.Reactive[ContactCentreModel]
-    model_params: solara.Reactive[dict]
     generation: solara.Reactive[int]
     note: solara.Reactive[Note | None]
 
@@ -92,7 +91,6 @@ class RunState:
         self.applied.set(new)
         self.draft.set(new)
         self.cfg.set(new_cfg)
-        self.model_params.set({"cfg": new_cfg})
         self.model.set(ContactCentreModel(new_cfg))
         self.generation.set(self.generation.value + 1)
         self.say(note)
@@ -107,6 +105,11 @@ class RunState:
             self.say(str(exc), "error")
             return
         self.start(new, f"Lesson '{name}' loaded: a new run from day 0.")
+
+    def reset(self) -> None:
+        """The same settings from day 0 (a new model)."""
+        self.model.set(ContactCentreModel(self.cfg.value))
+        force_update()
 
     def apply(self) -> None:
         """Start a new run with the controls' settings."""
@@ -149,56 +152,63 @@ def Page() -> None:
         draft=solara.use_reactive(first[0]),
         cfg=solara.use_reactive(first[1]),
         model=solara.use_reactive(model0),
-        model_params=solara.use_reactive({"cfg": first[1]}),
         generation=solara.use_reactive(0),
         note=solara.use_reactive(None),
     )
-    update_counter.get()  # redraw after every step (Mesa's ModelController bumps it)
+    days_per_step = solara.use_reactive(5)
+    pause_ms = solara.use_reactive(50)
+    solara.Style(CSS)
+    solara.Title("kpisim — toxic KPIs, live")
+    with solara.AppBar():
+        solara.AppBarTitle("kpisim · what a pay scheme really does")
+    with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
+        Sidebar(
+            state,
+            days_per_step,
+            pause_ms,
+            lambda label: state.export(take_snapshot(state.model.value), label),
+        )
+    Live(state, days_per_step, pause_ms)
 
+
+@solara.component
+def Live(
+    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
+) -> None:
+    """What changes at every step: the run bar, the numbers and the charts.  Only this
+    component redraws after a step (the sidebar does not)."""
+    update_counter.get()  # redraw after every step (the run controls bump it)
     token = state.token
     m = state.model.value
     snap = solara.use_memo(lambda: take_snapshot(m), dependencies=[token])
     run = f"{state.generation.value}-{id(m)}"
     data = solara.use_memo(lambda: live_data(snap, state.cfg.value, run), dependencies=[token])
-
-    solara.Style(CSS)
-    solara.Title("kpisim — toxic KPIs, live")
-    with solara.AppBar():
-        solara.AppBarTitle("kpisim · what a KPI-based pay scheme really does")
-    with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
-        Sidebar(state, lambda label: state.export(snap, label))
+    # the run's controls stay at the top of the page, in view while scrolling and
+    # when the sidebar is closed
+    with solara.Row(classes=["kpisim-topbar"], style={"align-items": "center"}):
+        RunControls(state.model, days_per_step, pause_ms, state.reset)
+        solara.Text(
+            f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
+            classes=["kpisim-topbar-run"],
+        )
     MainView(state, snap, data)
 
 
 @solara.component
-def Sidebar(state: RunState, on_export: Callable[[str], None]) -> None:
-    """Run controls, lesson, pay scheme, population and seed, export."""
-    days_per_step = solara.use_reactive(5)
-    play_interval = solara.use_reactive(50)
+def Sidebar(
+    state: RunState,
+    days_per_step: solara.Reactive[int],
+    pause_ms: solara.Reactive[int],
+    on_export: Callable[[str], None],
+) -> None:
+    """Run speed, lesson, pay scheme, population and seed, export."""
     export_label = solara.use_reactive("")
-    use_threads = solara.use_reactive(False)
     applied = state.applied.value
-    with solara.Card("Run"):
-        ModelController(
-            state.model,
-            model_parameters=state.model_params,
-            play_interval=play_interval,
-            render_interval=days_per_step,
-            use_threads=use_threads,
-        )
-        solara.SliderInt(
-            f"Days per step / redraw: {days_per_step.value}",
-            value=days_per_step,
-            min=1,
-            max=21,
-        )
-        solara.SliderInt(
-            f"Pause between redraws: {play_interval.value} ms",
-            value=play_interval,
-            min=0,
-            max=1000,
-            step=50,
-        )
+    with solara.Card("Run speed"):
+        solara.Text(f"Days per step / redraw: {days_per_step.value}", classes=["kpisim-ctl"])
+        solara.SliderInt("", value=days_per_step, min=1, max=21)
+        solara.Text(f"Pause between redraws: {pause_ms.value} ms", classes=["kpisim-ctl"])
+        solara.SliderInt("", value=pause_ms, min=0, max=1000, step=50)
     with solara.Card("Lesson"):
         solara.Select(
             "Lesson preset",
@@ -237,11 +247,14 @@ def PendingChanges(state: RunState) -> None:
             solara.Text("Not applied yet: " + ", ".join(pending), classes=["kpisim-pending-text"])
         else:
             solara.Text("The controls show the run on screen.", classes=["kpisim-pending-text"])
-        with solara.Row():
-            solara.Button("Apply & restart", color="primary", on_click=state.apply)
-            solara.Button(
-                "Discard changes", on_click=state.discard, disabled=not pending, outlined=True
-            )
+        solara.Button("Apply & restart", color="primary", on_click=state.apply, block=True)
+        solara.Button(
+            "Discard changes",
+            on_click=state.discard,
+            disabled=not pending,
+            outlined=True,
+            block=True,
+        )
 
 
 @solara.component
@@ -257,7 +270,8 @@ def MainView(state: RunState, snap: Snapshot | None, data: LiveData) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=LEGEND, classes=["kpisim-legend"])
     c = state.cfg.value
     Tiles(snap, c)
-    with solara.Columns([3, 2]):
+    # side by side on a wide screen, the signs below the chart on a narrow one
+    with solara.ColumnsResponsive(12, large=[7, 5]):
         Chart(data, "dashboard_vs_reality")
         Signs(snap)
     for key in LOWER_CHARTS:

@@ -21,30 +21,42 @@ from .vega_widget import LiveChart
 
 #: The page's style sheet: fonts sized for a projector.
 CSS = Template("""
-.v-application { font-size: 18px; }
-.kpisim-lesson, .kpisim-lesson p { font-size: 22px !important; line-height: 1.35; }
-.kpisim-legend { font-size: 18px; }
-.kpisim-ctl { font-size: 16px; font-weight: 600; margin-top: 6px; }
+.v-application { font-size: 17px; }
+.v-navigation-drawer { min-width: 330px !important; max-width: 330px !important; }
+.kpisim-sidebar { width: 300px; }
+.kpisim-sidebar .v-card__title { font-size: 18px; padding: 8px 12px 4px 12px; }
+.kpisim-sidebar .v-card { padding-bottom: 6px; }
+.kpisim-sidebar .v-label, .kpisim-sidebar label { font-size: 16px !important; }
+.kpisim-sidebar .v-select__selection { font-size: 16px !important; }
+.kpisim-topbar { position: sticky; top: -12px; z-index: 5; background: white;
+                 padding: 6px 0; border-bottom: 2px solid #dddddd; }
+.kpisim-runbar .v-btn { background-color: $measured !important; color: white !important;
+                        font-weight: 700; font-size: 16px !important; }
+.kpisim-runbar .v-btn.v-btn--disabled { background-color: #c8d3dc !important;
+                                        color: #444444 !important; }
+.kpisim-topbar-run { font-size: 17px; font-weight: 600; }
+.kpisim-lesson p { font-size: 18px !important; line-height: 1.3; margin-bottom: 4px; }
+.kpisim-lesson b { color: $measured; }
+.kpisim-runinfo { font-size: 15px; color: #333333; }
+.kpisim-legend { font-size: 16px; }
+.kpisim-ctl { font-size: 15px; font-weight: 600; margin-top: 4px; }
 .kpisim-changed { color: #B35900; }
 .kpisim-changed::before { content: '● '; }
+.kpisim-weight-total { font-size: 15px; font-weight: 600; }
 .kpisim-over { color: $true; font-weight: 700; }
 .kpisim-pending-some { border: 3px solid #E69F00 !important; }
 .kpisim-lesson-state { font-weight: 600; }
-.kpisim-lesson b { color: $measured; }
-.kpisim-tile { border: 2px solid #bbbbbb; border-radius: 8px; padding: 8px 12px;
-               min-width: 165px; background: white; }
-.kpisim-tile-label { font-size: 16px; color: #333333; font-weight: 600; }
-.kpisim-tile-measured { font-size: 30px; font-weight: 700; color: $measured; }
-.kpisim-tile-true { font-size: 18px; font-weight: 600; color: $true; }
-.kpisim-sign { border-radius: 8px; padding: 8px 12px; margin: 4px 0; font-size: 18px;
+.kpisim-tile { border: 2px solid #bbbbbb; border-radius: 8px; padding: 4px 8px;
+               min-width: 108px; background: white; }
+.kpisim-tile-label { font-size: 13px; color: #333333; font-weight: 600; }
+.kpisim-tile-measured { font-size: 24px; font-weight: 700; color: $measured; }
+.kpisim-tile-true { font-size: 14px; font-weight: 600; color: $true; }
+.kpisim-sign { border-radius: 8px; padding: 6px 10px; margin: 3px 0; font-size: 15px;
                border: 3px solid #999999; background: #f2f2f2; color: #333333; }
 .kpisim-sign-lit { border-color: $true; background: #FBE3D2; color: #000000; }
-.kpisim-sign-title { font-weight: 700; font-size: 20px; }
-.kpisim-chart img { width: 100%; height: auto; }
-.kpisim-sidebar .v-label, .kpisim-sidebar label { font-size: 17px !important; }
-.kpisim-sidebar .v-select__selection { font-size: 18px !important; }
-.kpisim-signs h3 { font-size: 24px; }
-.v-btn { font-size: 17px !important; }
+.kpisim-sign-title { font-weight: 700; font-size: 16px; }
+.kpisim-signs h3, .kpisim-chart-title { font-size: 20px; margin: 6px 0 2px 0; }
+.v-btn { font-size: 16px !important; }
 """).substitute(measured=MEASURED, true=TRUE)
 
 #: The colour key above the tiles (HTML, not Markdown: Solara's Markdown loads KaTeX
