@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -599,3 +600,241 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
             assert not problems, f"console errors or failed requests: {problems[:5]}"
         finally:
             browser.close()
+
+
+# --------------------------------------------------------------------------- browser: trust,
+# speed, layout, classroom (one server for all)
+#: Generous bound on the median click-to-redraw time (the target on the 2-core
+#: development machine is 0.5 s; docs/app.md gives the measured figures).
+MAX_MEDIAN_REDRAW_S = 1.5
+#: Bound on one step with five sessions stepping at once (the issue's target: 2 s).
+MAX_CLASSROOM_STEP_S = 4.0
+#: JavaScript: the tile shows day ``arg`` and every live chart of the page has drawn it.
+ALL_AT = """day => {
+  const tile = document.querySelector('.kpisim-value-day');
+  const charts = [...document.querySelectorAll('.kpisim-vega')];
+  return tile?.innerText === day && charts.length > 0 && charts.every(c => c.dataset.day === day);
+}"""
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """One ``kpisim app`` for the browser tests below; yields its address."""
+    tmp = tmp_path_factory.mktemp("app")
+    port = launcher.free_port()
+    log = (tmp / "server.log").open("w")
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--no-open"),
+            *("--export-dir", str(tmp / "exports")),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_http(url + "/", proc, timeout=120)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """One headless Chromium (Debian's) for the browser tests below."""
+    sync_playwright, chromium = _browser_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _open(browser, url: str, width: int = 1366, height: int = 768):
+    """A new session (its own browser context) on the app; returns (page, problems)."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    problems = _watch(page)
+    page.goto(url)
+    page.wait_for_function(ALL_AT, arg="0", timeout=120_000)  # a chart on first paint
+    return page, problems
+
+
+def _captions(page) -> dict[str, str]:
+    """Every control caption of the sidebar: name -> text (marked or not)."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.kpisim-ctl')]
+            .map(e => [[...e.classList].find(c => c.startsWith('kpisim-ctl-'))
+                       ?.slice('kpisim-ctl-'.length), e.innerText.trim()])
+            .filter(([k]) => k))"""
+    )
+
+
+def _load_lesson(page, lesson: str) -> None:
+    current = page.locator(".kpisim-lesson-state").inner_text()
+    if current == lesson:  # choosing the lesson on screen again: Reload lesson
+        page.get_by_role("button", name="Reload lesson", exact=True).click()
+    else:
+        page.locator(".v-select").filter(has_text="Lesson preset").click()
+        page.get_by_role("option", name=lesson, exact=True).click()
+    page.wait_for_function(
+        "l => document.querySelector('.kpisim-lesson-state')?.innerText === l",
+        arg=lesson,
+        timeout=60_000,
+    )
+    page.wait_for_function(ALL_AT, arg="0", timeout=60_000)
+
+
+@pytest.mark.slow
+def test_browser_sidebar_equals_the_running_config(shared_server, chromium_browser):
+    page, problems = _open(chromium_browser, shared_server)
+    lessons = available_scenarios()
+    for lesson in [*lessons, lessons[0]]:  # the last one re-selects the first: a reload
+        _load_lesson(page, lesson)
+        cfg = build_config(preset_settings(lesson))
+        assert _captions(page) == expected_captions(cfg), lesson
+        assert page.locator(".kpisim-changed").count() == 0, lesson
+        info = page.locator(".kpisim-runinfo").inner_text()
+        assert f"bonus {cfg.scheme.bonus_share:.0%} of salary" in info, lesson
+        assert f"seed {cfg.seed}" in info
+
+    # a change is marked until applied; then the lesson is labelled as modified
+    _load_lesson(page, "hidden_phone")
+    page.get_by_text("Phone number visible on the website").click()
+    page.wait_for_function("() => document.querySelectorAll('.kpisim-changed').length === 1")
+    assert "not applied" in page.locator(".kpisim-ctl-phone").inner_text()
+    assert page.locator(".kpisim-pending-text").inner_text() == "Not applied yet: phone visible"
+    assert page.locator(".kpisim-lesson-state").inner_text() == "hidden_phone"
+    page.get_by_role("button", name="Apply & restart", exact=True).click()
+    page.wait_for_function("() => document.querySelectorAll('.kpisim-changed').length === 0")
+    modified = "hidden_phone — modified: phone visible"
+    assert page.locator(".kpisim-lesson-state").inner_text() == modified
+    page.get_by_text(f"Lesson: {modified}").wait_for()
+    s = dataclasses.replace(preset_settings("hidden_phone"), phone_visible=True)
+    assert _captions(page) == expected_captions(build_config(s))
+    # the message of the apply clears once the run moves on
+    page.get_by_text("Settings applied").wait_for()
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function(ALL_AT, arg="5", timeout=60_000)
+    assert page.get_by_text("Settings applied").count() == 0
+    assert not problems, problems[:5]
+
+
+def _step_times(page, steps: int, start_day: int) -> list[float]:
+    """Seconds from a click on Step to the tile and every chart showing the new day."""
+    out = []
+    step = page.get_by_role("button", name="Step", exact=True)
+    for i in range(1, steps + 1):
+        t0 = time.perf_counter()
+        step.click()
+        page.wait_for_function(ALL_AT, arg=str(start_day + 5 * i), timeout=60_000)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+@pytest.mark.slow
+def test_browser_step_to_redraw_is_fast(shared_server, chromium_browser, record_property):
+    page, problems = _open(chromium_browser, shared_server)
+    t0 = time.perf_counter()
+    page.reload()
+    page.wait_for_function(ALL_AT, arg="0", timeout=120_000)
+    first_paint = time.perf_counter() - t0
+    times = _step_times(page, 12, 0)
+    median = statistics.median(times)
+    # play: redraws per second at the default speed (5 days per redraw, 50 ms pause)
+    page.get_by_role("button", name="▶ Play", exact=True).click()
+    t0 = time.perf_counter()
+    days = []
+    while time.perf_counter() - t0 < 4.0:
+        days.append(page.locator(".kpisim-value-day").inner_text())
+        page.wait_for_timeout(50)
+    page.get_by_role("button", name="❚❚ Pause", exact=True).click()
+    redraws_per_s = (len(set(days)) - 1) / 4.0
+    figures = {
+        "first_paint_s": round(first_paint, 2),
+        "step_to_redraw_median_s": round(median, 3),
+        "step_to_redraw_s": [round(t, 3) for t in times],
+        "play_redraws_per_s": redraws_per_s,
+    }
+    record_property("app_speed", figures)
+    print("app speed:", json.dumps(figures))
+    assert median < MAX_MEDIAN_REDRAW_S, figures
+    assert redraws_per_s >= 1.0, figures
+    assert not problems, problems[:5]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 768)])
+def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size):
+    width, height = size
+    page, problems = _open(chromium_browser, shared_server, width, height)
+    step = page.get_by_role("button", name="Step", exact=True)
+    for target in ("5", "10"):
+        step.click()
+        page.wait_for_function(ALL_AT, arg=target, timeout=60_000)
+    # the main chart starts above the fold; the run controls are in view
+    chart = page.locator(".kpisim-chart-dashboard_vs_reality").bounding_box()
+    assert chart is not None and chart["y"] < height, chart
+    for name in ("Reset", "▶ Play", "Step"):
+        box = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box is not None and 0 <= box["y"] < 150, (name, box)
+    # nothing covers the signs panel (e.g. a "runs on Solara" badge)
+    page.locator(".kpisim-signs").scroll_into_view_if_needed()
+    covered = page.evaluate(
+        """() => [...document.querySelectorAll('.kpisim-sign')].flatMap(sign => {
+            const r = sign.getBoundingClientRect();
+            return [[r.left + 4, r.top + 4], [r.right - 4, r.bottom - 4],
+                    [(r.left + r.right) / 2, (r.top + r.bottom) / 2]]
+              .filter(([x, y]) => y > 0 && y < window.innerHeight)
+              .map(([x, y]) => document.elementFromPoint(x, y))
+              .filter(e => e && !sign.contains(e))
+              .map(e => e.outerHTML.slice(0, 80));
+        })"""
+    )
+    assert not covered, covered[:3]
+    assert page.get_by_text("This website runs on").count() == 0
+    # every slider is wide enough to drag (the weight sliders were 0 px wide)
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('.kpisim-slider .v-slider')]"
+        ".map(e => e.getBoundingClientRect().width)"
+    )
+    assert widths and min(widths) > 150, widths
+    page.evaluate("() => document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+    page.wait_for_timeout(500)
+    docs_img = ROOT / "docs" / "img"
+    docs_img.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(docs_img / f"app_{width}x{height}.png"))
+    assert not problems, problems[:5]
+
+
+@pytest.mark.slow
+def test_browser_five_concurrent_sessions(shared_server, chromium_browser, record_property):
+    pages = [_open(chromium_browser, shared_server) for _ in range(5)]
+    times: list[float] = []
+    for round_ in range(1, 4):  # every session clicks Step at once, three times
+        t0 = time.perf_counter()
+        for page, _ in pages:
+            page.get_by_role("button", name="Step", exact=True).click()
+        for page, _ in pages:
+            page.wait_for_function(ALL_AT, arg=str(5 * round_), timeout=60_000)
+            times.append(time.perf_counter() - t0)
+    # independent: one more step in the first session moves no other
+    first = pages[0][0]
+    first.get_by_role("button", name="Step", exact=True).click()
+    first.wait_for_function(ALL_AT, arg="20", timeout=60_000)
+    assert [p.locator(".kpisim-value-day").inner_text() for p, _ in pages[1:]] == ["15"] * 4
+    figures = {"max_s": round(max(times), 2), "median_s": round(statistics.median(times), 2)}
+    record_property("classroom_5_sessions", figures)
+    print("five sessions stepping at once:", json.dumps(figures))
+    assert max(times) < MAX_CLASSROOM_STEP_S, figures
+    for page, problems in pages:
+        assert not problems, problems[:5]
+        page.context.close()

@@ -92,7 +92,7 @@ PANELS: dict[str, tuple[Panel, ...]] = {
             _pair(
                 "aht_s_roll",
                 "handle_s_per_resolved_roll",
-                ("Dashboard: per call", "Reality: per resolved issue"),
+                ("Dashboard: per call", "Reality: per resolved"),
             ),
             (0.0, 900.0),
         ),

@@ -42,14 +42,21 @@ module.exports = {
   },
   watch: {
     spec() { this.queue(() => this.embed()); },
-    datasets() { this.queue(() => this.update()); },
-    run_id() { this.queue(() => this.update()); },
+    datasets() { this.scheduleUpdate(); },
+    run_id() { this.scheduleUpdate(); },
+    day() { this.scheduleUpdate(); },
   },
   methods: {
     queue(job) {
       // one job at a time, in order: an update never races the embed
       this.busy = this.busy.then(job).catch(e => console.warn("kpisim chart:", e));
       return this.busy;
+    },
+    scheduleUpdate() {
+      // several traits change together at a step: one update draws them all
+      if (this.updatePending) { return; }
+      this.updatePending = true;
+      this.queue(() => { this.updatePending = false; return this.update(); });
     },
     req(names) {
       return new Promise((resolve, reject) => require(names, (...m) => resolve(m), reject));
