@@ -607,13 +607,15 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
 #: Generous bound on the median click-to-redraw time (the target on the 2-core
 #: development machine is 0.5 s; docs/app.md gives the measured figures).
 MAX_MEDIAN_REDRAW_S = 1.5
-#: Bound on one step with five sessions stepping at once (the issue's target: 2 s).
-MAX_CLASSROOM_STEP_S = 4.0
-#: JavaScript: the tile shows day ``arg`` and every live chart of the page has drawn it.
+#: Generous bound on one step with five sessions stepping at once (the target is 2 s;
+#: docs/app.md gives the measured figures).
+MAX_CLASSROOM_STEP_S = 6.0
+#: JavaScript: the tile shows day ``arg`` and every panel of the main chart has drawn it
+#: (charts out of sight are brought up to date when they come into view).
 ALL_AT = """day => {
   const tile = document.querySelector('.kpisim-value-day');
-  const charts = [...document.querySelectorAll('.kpisim-vega')];
-  return tile?.innerText === day && charts.length > 0 && charts.every(c => c.dataset.day === day);
+  const charts = [...document.querySelectorAll('.kpisim-chart-dashboard_vs_reality .kpisim-vega')];
+  return tile?.innerText === day && charts.length === 4 && charts.every(c => c.dataset.day === day);
 }"""
 
 
@@ -786,6 +788,13 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
     for name in ("Reset", "▶ Play", "Step"):
         box = page.get_by_role("button", name=name, exact=True).bounding_box()
         assert box is not None and 0 <= box["y"] < 150, (name, box)
+    # a chart out of sight catches up when it comes into view
+    page.locator(".kpisim-chart-money").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.kpisim-chart-money .kpisim-vega')]"
+        ".every(c => c.dataset.day === '10')",
+        timeout=30_000,
+    )
     # nothing covers the signs panel (e.g. a "runs on Solara" badge)
     page.locator(".kpisim-signs").scroll_into_view_if_needed()
     covered = page.evaluate(
@@ -815,23 +824,52 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
     assert not problems, problems[:5]
 
 
+#: JavaScript: time (ms, the page's clock) from the next click on Step to the page
+#: showing day ``arg`` in its tile and main chart; read ``window.kpisimLatency``.
+LATENCY = """day => {
+  window.kpisimLatency = null;
+  const step = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'STEP'
+                                                              || b.innerText.trim() === 'Step');
+  step.addEventListener('click', () => {
+    const t0 = performance.now();
+    const check = () => {
+      const tile = document.querySelector('.kpisim-value-day');
+      const charts = [...document.querySelectorAll(
+        '.kpisim-chart-dashboard_vs_reality .kpisim-vega')];
+      if (tile?.innerText === day && charts.length === 4
+          && charts.every(c => c.dataset.day === day)) {
+        window.kpisimLatency = performance.now() - t0;
+      } else {
+        requestAnimationFrame(check);
+      }
+    };
+    check();
+  }, { once: true, capture: true });
+}"""
+
+
 @pytest.mark.slow
 def test_browser_five_concurrent_sessions(shared_server, chromium_browser, record_property):
     pages = [_open(chromium_browser, shared_server) for _ in range(5)]
     times: list[float] = []
     for round_ in range(1, 4):  # every session clicks Step at once, three times
-        t0 = time.perf_counter()
+        for page, _ in pages:
+            page.evaluate(LATENCY, str(5 * round_))
         for page, _ in pages:
             page.get_by_role("button", name="Step", exact=True).click()
         for page, _ in pages:
-            page.wait_for_function(ALL_AT, arg=str(5 * round_), timeout=60_000)
-            times.append(time.perf_counter() - t0)
+            page.wait_for_function("() => window.kpisimLatency !== null", timeout=60_000)
+            times.append(page.evaluate("() => window.kpisimLatency") / 1000)
     # independent: one more step in the first session moves no other
     first = pages[0][0]
     first.get_by_role("button", name="Step", exact=True).click()
     first.wait_for_function(ALL_AT, arg="20", timeout=60_000)
     assert [p.locator(".kpisim-value-day").inner_text() for p, _ in pages[1:]] == ["15"] * 4
-    figures = {"max_s": round(max(times), 2), "median_s": round(statistics.median(times), 2)}
+    figures = {
+        "max_s": round(max(times), 2),
+        "median_s": round(statistics.median(times), 2),
+        "step_s": [round(t, 2) for t in times],
+    }
     record_property("classroom_5_sessions", figures)
     print("five sessions stepping at once:", json.dumps(figures))
     assert max(times) < MAX_CLASSROOM_STEP_S, figures

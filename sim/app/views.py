@@ -17,7 +17,7 @@ from ..palette import MEASURED, TRUE
 from .charts import CHARTS
 from .livecharts import PANELS, LiveData, levers_spec, panel_data, panel_spec
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles
-from .vega_widget import LiveChart
+from .vega_widget import LiveChart, encode
 
 #: The page's style sheet: fonts sized for a projector.
 CSS = Template("""
@@ -111,20 +111,26 @@ def Chart(data: LiveData, key: str) -> None:
         if key == "levers":
             LiveChart.element(
                 spec=levers_spec(),
-                datasets={"rows": data.staff},
+                datasets_json=encode({"rows": data.staff}),
                 replaced=["rows"],
                 run_id=data.run,
                 day=data.day,
+                renderer="canvas",
             )
             return
         panels = PANELS[key]
+        main = key == "dashboard_vs_reality"
         for i in range(0, len(panels), 2):
             with solara.Columns([1] * len(panels[i : i + 2]), gutters_dense=True):
                 for panel in panels[i : i + 2]:
                     with solara.Column(classes=["kpisim-panel", f"kpisim-panel-{panel.key}"]):
                         LiveChart.element(
                             spec=panel_spec(panel),
-                            datasets=panel_data(panel, data),
+                            datasets_json=encode(panel_data(panel, data)),
                             run_id=data.run,
                             day=data.day,
+                            # the main chart in SVG (crisp, inspectable); the others in
+                            # canvas, which redraws faster
+                            renderer="svg" if main else "canvas",
+                            lazy=not main,  # the main chart redraws even when scrolled off
                         )
