@@ -44,8 +44,9 @@ from sim.app.export import (  # noqa: E402
     export_dir,
     safe_name,
 )
-from sim.app.livecharts import PANELS, event_rows, live_data, panel_data  # noqa: E402
+from sim.app.livecharts import event_rows, live_data, panel_data  # noqa: E402
 from sim.app.page import Page  # noqa: E402
+from sim.app.panels import PANELS  # noqa: E402
 from sim.app.settings import (  # noqa: E402
     CSAT_DEFINITIONS,
     CUSTOMERS_PER_AGENT,

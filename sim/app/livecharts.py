@@ -1,6 +1,7 @@
 """The page's live charts: Vega-Lite specs and the rows that feed them.
 
-Every chart of :data:`sim.app.charts.CHARTS` is shown on the page as a grid of panels,
+Every chart of :data:`sim.app.charts.CHARTS` is shown on the page as a grid of panels
+(:data:`sim.app.panels.PANELS`),
 each a :class:`~sim.app.vega_widget.LiveChart` drawn in the browser: the spec is sent
 once per run, then each step only adds rows.  A panel plots one or more series of
 :func:`live_table` (one row per simulated working day, x = working days completed,
@@ -21,182 +22,13 @@ import pandas as pd
 
 from ..behavior import LEVERS
 from ..config import Config
-from ..palette import MEASURED, OKABE_ITO, TRUE
+from .panels import PANELS, Panel
 from .snapshot import WINDOW, Snapshot
 
 #: Height of one panel in CSS pixels (two rows of panels fit a 768-pixel screen).
 PANEL_HEIGHT = 190
 #: The x axis spans at least this many working days (one pay period), from 0.
 MIN_DAYS_SHOWN = 21
-
-
-@dataclass(frozen=True)
-class Series:
-    """One line of a panel: a column of :func:`live_table` and how it looks."""
-
-    column: str
-    label: str
-    colour: str
-    dashed: bool = False
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One small chart: its series share a y axis with a fixed range ``domain``."""
-
-    key: str
-    title: str
-    y_title: str
-    series: tuple[Series, ...]
-    domain: tuple[float, float]
-    percent: bool = False
-    kind: str = "line"  # "line", "area" (stacked) or "points" (per pay period)
-
-
-def _pair(column: str, true: str, labels: tuple[str, str]) -> tuple[Series, Series]:
-    return (Series(column, labels[0], MEASURED), Series(true, labels[1], TRUE, dashed=True))
-
-
-#: The panels of each chart, keyed like :data:`sim.app.charts.CHARTS` (except the
-#: per-employee chart, see :func:`levers_specs`).
-PANELS: dict[str, tuple[Panel, ...]] = {
-    "dashboard_vs_reality": (
-        Panel(
-            "fcr",
-            "First-contact resolution",
-            "share of calls",
-            _pair("fcr_measured_roll", "fcr_true_roll", ("Dashboard: measured", "Reality")),
-            (0.4, 1.0),
-            percent=True,
-        ),
-        Panel(
-            "csat",
-            "Customer satisfaction",
-            "share of customers",
-            _pair("csat_survey_roll", "csat_true_roll", ("Dashboard: survey", "Reality")),
-            (0.0, 1.0),
-            percent=True,
-        ),
-        Panel(
-            "web",
-            "Web self-service",
-            "share",
-            _pair("web_containment_roll", "csat_true_roll", ("Dashboard: web", "Reality")),
-            (0.0, 0.8),
-            percent=True,
-        ),
-        Panel(
-            "aht",
-            "Handle time (seconds)",
-            "seconds",
-            _pair(
-                "aht_s_roll",
-                "handle_s_per_resolved_roll",
-                ("Dashboard: per call", "Reality: per resolved"),
-            ),
-            (0.0, 900.0),
-        ),
-    ),
-    "customers": (
-        Panel(
-            "retention",
-            "Customers (share of day 0)",
-            "share of day-0 base",
-            (Series("active_share", "all customers", OKABE_ITO["blue"]),),
-            (0.8, 1.05),
-            percent=True,
-        ),
-        Panel(
-            "csat_true",
-            "True customer satisfaction",
-            "share of contacts",
-            (Series("csat_true_roll", "truly satisfied", TRUE, dashed=True),),
-            (0.0, 0.8),
-            percent=True,
-        ),
-        Panel(
-            "effort",
-            "Customer effort (1 easy – 7 hard)",
-            "effort score",
-            (Series("customer_effort_roll", "effort score", OKABE_ITO["orange"]),),
-            (1.0, 7.0),
-        ),
-        Panel(
-            "complaints",
-            "Complaints per 1,000 contacts",
-            "per 1,000",
-            (Series("complaints_per_1000", "formal complaints", OKABE_ITO["purple"]),),
-            (0.0, 100.0),
-        ),
-    ),
-    "employees": (
-        Panel(
-            "morale",
-            "Staff morale (0–1)",
-            "morale",
-            (Series("morale_mean", "mean morale", OKABE_ITO["green"]),),
-            (0.0, 1.0),
-        ),
-        Panel(
-            "turnover",
-            "Staff turnover",
-            "employees",
-            (
-                Series("quits_cum", "quits so far", OKABE_ITO["vermillion"]),
-                Series("hires_cum", "hires so far", OKABE_ITO["sky_blue"], dashed=True),
-            ),
-            (0.0, 10.0),
-        ),
-        Panel(
-            "bonus",
-            "Bonus pay per pay period",
-            "per employee",
-            (Series("bonus", "mean bonus", OKABE_ITO["blue"]),),
-            (0.0, 500.0),
-            kind="points",
-        ),
-        Panel(
-            "gaming",
-            "Gaming the numbers",
-            "share of answered calls",
-            (
-                Series("gaming_rate_roll", "calls with a gaming act", OKABE_ITO["vermillion"]),
-                Series("rushed_contact_rate_roll", "rushed calls", OKABE_ITO["orange"], True),
-            ),
-            (0.0, 0.3),
-            percent=True,
-        ),
-    ),
-    "money": (
-        Panel(
-            "revenue",
-            "Revenue per day (thousands)",
-            "thousand",
-            (Series("revenue_k", "revenue", OKABE_ITO["blue"]),),
-            (0.0, 250.0),
-        ),
-        Panel(
-            "costs",
-            "Costs per day (thousands)",
-            "thousand",
-            (
-                Series("cost_labour_k", "salaries", OKABE_ITO["sky_blue"]),
-                Series("cost_bonus_k", "bonuses", OKABE_ITO["orange"]),
-                Series("cost_hiring_k", "hiring", OKABE_ITO["vermillion"]),
-                Series("cost_web_k", "web", OKABE_ITO["green"]),
-            ),
-            (0.0, 5.0),
-            kind="area",
-        ),
-        Panel(
-            "profit",
-            "Cumulative profit (millions)",
-            "million",
-            (Series("profit_cum_m", "profit so far", OKABE_ITO["black"]),),
-            (0.0, 10.0),
-        ),
-    ),
-}
 
 
 def live_table(snap: Snapshot) -> pd.DataFrame:
@@ -263,16 +95,8 @@ def event_rows(cfg: Config, day: int) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["x"])
 
 
-def panel_spec(panel: Panel) -> dict[str, Any]:
-    """The Vega-Lite spec of one panel (data sets ``rows`` and ``events``)."""
-    labels = [s.label for s in panel.series]
-    colour = {
-        "field": "s",
-        "type": "nominal",
-        "title": None,
-        "scale": {"domain": labels, "range": [s.colour for s in panel.series]},
-        "legend": {"orient": "top", "labelFontSize": 13, "symbolStrokeWidth": 3},
-    }
+def _scales(panel: Panel) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The x, y and colour encodings of a panel (fixed ranges, working days from 0)."""
     x = {
         "field": "x",
         "type": "quantitative",
@@ -287,12 +111,29 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
         "scale": {"domain": {"unionWith": list(panel.domain)}, "zero": False},
         "axis": {"format": ".0%"} if panel.percent else {},
     }
+    colour = {
+        "field": "s",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": [s.label for s in panel.series],
+            "range": [s.colour for s in panel.series],
+        },
+        "legend": {"orient": "top", "labelFontSize": 13, "symbolStrokeWidth": 3},
+    }
+    return x, y, colour
+
+
+def _data_layer(panel: Panel) -> dict[str, Any]:
+    """The panel's series: lines (true ones dashed), stacked areas or points."""
+    x, y, colour = _scales(panel)
     if panel.kind == "area":
-        y = {**y, "stack": "zero"}
-        main = {"mark": {"type": "area", "opacity": 0.85}, "encoding": {"x": x, "y": y}}
-        main["encoding"]["color"] = colour
+        layer = {
+            "mark": {"type": "area", "opacity": 0.85},
+            "encoding": {"x": x, "y": {**y, "stack": "zero"}, "color": colour},
+        }
     elif panel.kind == "points":
-        main = {
+        layer = {
             "mark": {"type": "line", "point": {"size": 70}, "strokeWidth": 2.5},
             "encoding": {"x": x, "y": y, "color": colour},
         }
@@ -302,16 +143,25 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
             "type": "nominal",
             "legend": None,
             "scale": {
-                "domain": labels,
+                "domain": [s.label for s in panel.series],
                 "range": [[6, 4] if s.dashed else [1, 0] for s in panel.series],
             },
         }
-        main = {
+        layer = {
             "mark": {"type": "line", "strokeWidth": 3, "clip": True},
             "encoding": {"x": x, "y": y, "color": colour, "strokeDash": dash},
         }
-    main["data"] = {"name": "rows"}
-    rules = {
+    return {"data": {"name": "rows"}, **layer}
+
+
+#: Markers: pay days dotted grey, a scheme change solid black.
+MARKERS = {"pay day": ("#999999", [2, 3]), "scheme change": ("#000000", [1, 0])}
+
+
+def _marker_layer() -> dict[str, Any]:
+    """Vertical rules at the pay days and the scheme change (data set ``events``)."""
+    kinds = list(MARKERS)
+    return {
         "data": {"name": "events"},
         "mark": {"type": "rule", "strokeWidth": 1.5},
         "encoding": {
@@ -319,17 +169,21 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
             "color": {
                 "field": "kind",
                 "type": "nominal",
-                "scale": {"domain": ["pay day", "scheme change"], "range": ["#999999", "#000000"]},
+                "scale": {"domain": kinds, "range": [MARKERS[k][0] for k in kinds]},
                 "legend": None,
             },
             "strokeDash": {
                 "field": "kind",
                 "type": "nominal",
-                "scale": {"domain": ["pay day", "scheme change"], "range": [[2, 3], [1, 0]]},
+                "scale": {"domain": kinds, "range": [MARKERS[k][1] for k in kinds]},
                 "legend": None,
             },
         },
     }
+
+
+def panel_spec(panel: Panel) -> dict[str, Any]:
+    """The Vega-Lite spec of one panel (data sets ``rows`` and ``events``)."""
     return {
         "width": "container",
         "height": PANEL_HEIGHT,
@@ -339,7 +193,7 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
             "view": {"stroke": None},
         },
         "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
-        "layer": [rules, main],
+        "layer": [_marker_layer(), _data_layer(panel)],
     }
 
 

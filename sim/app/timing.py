@@ -10,7 +10,8 @@ import time
 
 from ..model import ContactCentreModel
 from .charts import CHARTS, render_png
-from .livecharts import PANELS, live_data, panel_data
+from .livecharts import live_data, panel_data
+from .panels import PANELS
 from .settings import Settings, build_config, preset_settings
 from .snapshot import take_snapshot
 from .vega_widget import encode

@@ -15,7 +15,8 @@ import solara
 from ..config import Config
 from ..palette import MEASURED, TRUE
 from .charts import CHARTS
-from .livecharts import PANELS, LiveData, levers_spec, panel_data, panel_spec
+from .livecharts import LiveData, levers_spec, panel_data, panel_spec
+from .panels import PANELS
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles
 from .vega_widget import LiveChart, encode
 
