@@ -44,7 +44,7 @@ from sim.app.export import (  # noqa: E402
     export_dir,
     safe_name,
 )
-from sim.app.livecharts import event_rows, live_data, panel_data  # noqa: E402
+from sim.app.livecharts import event_rows, live_data, live_table, panel_data  # noqa: E402
 from sim.app.page import Page  # noqa: E402
 from sim.app.panels import PANELS  # noqa: E402
 from sim.app.settings import (  # noqa: E402
@@ -378,6 +378,30 @@ def test_discard_puts_the_controls_back_and_messages_clear_on_the_next_step():
     _sidebar_matches(rc, build_config(preset_settings("csat_survey_bonus")))
     rc.find(v.Btn, children=["Step"]).widget.click()
     assert not rc.find(v.Alert).widgets, "the 'lesson loaded' message stayed on screen"
+
+
+def test_ghost_baseline_runs_alongside_with_the_same_seed():
+    rc = _render()
+    rc.find(v.Switch, label="Ghost baseline: same seed, no KPI pay").widget.v_model = True
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert _tile(rc, "day") == "10"
+    # the ghost is the baseline preset with the run's population and seed, run 10 days
+    ghost = ContactCentreModel(build_config(preset_settings("baseline")))
+    for _ in range(10):
+        ghost.step()
+    want = live_table(take_snapshot(ghost, full=False))
+    fcr = next(w for w in rc.find(LiveChart).widgets if w.spec["title"]["text"].startswith("First"))
+    rows = fcr.datasets["ghost"]
+    assert [r["x"] for r in rows] == list(range(1, 11))
+    assert {r["s"] for r in rows} == {"Reality"}  # the truth only
+    assert rows[-1]["y"] == pytest.approx(want["fcr_true_roll"].iloc[-1], abs=1e-5)
+    delta = _html(rc, "kpisim-ghost-fcr").children[0]
+    assert delta.endswith("pts vs baseline")
+    # switched off: no ghost rows, no deltas
+    rc.find(v.Switch, label="Ghost baseline: same seed, no KPI pay").widget.v_model = False
+    fcr = next(w for w in rc.find(LiveChart).widgets if w.spec["title"]["text"].startswith("First"))
+    assert fcr.datasets["ghost"] == []
 
 
 # --------------------------------------------------------------------------- CLI
@@ -779,10 +803,17 @@ def test_browser_step_to_redraw_is_fast(shared_server, chromium_browser, record_
 def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size):
     width, height = size
     page, problems = _open(chromium_browser, shared_server, width, height)
+    page.get_by_text("Ghost baseline: same seed, no KPI pay").click()  # shown in the shots
+    page.get_by_text("Grey, thin: the same seed").wait_for(timeout=30_000)
+    slider = page.get_by_role("slider").first  # days per step: 21, a pay period
+    slider.focus()
+    slider.press("End")
+    page.get_by_text("Days per step / redraw: 21").wait_for(timeout=30_000)
     step = page.get_by_role("button", name="Step", exact=True)
-    for target in ("5", "10"):
+    for target in ("21", "42", "63"):  # three pay periods: the scheme has bitten
         step.click()
         page.wait_for_function(ALL_AT, arg=target, timeout=60_000)
+    assert "vs baseline" in page.locator(".kpisim-ghost-fcr").inner_text()
     # the main chart starts above the fold; the run controls are in view
     chart = page.locator(".kpisim-chart-dashboard_vs_reality").bounding_box()
     assert chart is not None and chart["y"] < height, chart
@@ -793,7 +824,7 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
     page.locator(".kpisim-chart-money").scroll_into_view_if_needed()
     page.wait_for_function(
         "() => [...document.querySelectorAll('.kpisim-chart-money .kpisim-vega')]"
-        ".every(c => c.dataset.day === '10')",
+        ".every(c => c.dataset.day === '63')",
         timeout=30_000,
     )
     # nothing covers the signs panel (e.g. a "runs on Solara" badge)

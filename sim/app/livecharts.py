@@ -14,6 +14,7 @@ draws the PNG exports.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -182,8 +183,22 @@ def _marker_layer() -> dict[str, Any]:
     }
 
 
+#: Colour of the ghost baseline's lines.
+GHOST = "#8c8c8c"
+
+
+def _ghost_layer(panel: Panel) -> dict[str, Any]:
+    """The ghost baseline (data set ``ghost``): thin grey lines under the run's."""
+    x, y, _ = _scales(panel)
+    return {
+        "data": {"name": "ghost"},
+        "mark": {"type": "line", "color": GHOST, "strokeWidth": 2, "opacity": 0.9, "clip": True},
+        "encoding": {"x": x, "y": y, "detail": {"field": "s", "type": "nominal"}},
+    }
+
+
 def panel_spec(panel: Panel) -> dict[str, Any]:
-    """The Vega-Lite spec of one panel (data sets ``rows`` and ``events``)."""
+    """The Vega-Lite spec of one panel (data sets ``rows``, ``events``, ``ghost``)."""
     return {
         "width": "container",
         "height": PANEL_HEIGHT,
@@ -193,7 +208,7 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
             "view": {"stroke": None},
         },
         "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
-        "layer": [_marker_layer(), _data_layer(panel)],
+        "layer": [_marker_layer(), _ghost_layer(panel), _data_layer(panel)],
     }
 
 
@@ -261,13 +276,17 @@ class LiveData:
     periods: pd.DataFrame  # period_table
     staff: list[dict[str, Any]]  # staff_rows
     events: list[dict[str, Any]]  # event_rows
+    ghost: pd.DataFrame  # live_table of the ghost baseline (empty when off)
 
 
-def live_data(snap: Snapshot | None, cfg: Config, run: str) -> LiveData:
-    """The live charts' data for ``snap`` (``None`` before the first day: empty)."""
+def live_data(
+    snap: Snapshot | None, cfg: Config, run: str, ghost: Snapshot | None = None
+) -> LiveData:
+    """The live charts' data for ``snap`` (``None`` before the first day: empty) and,
+    if given, its ghost baseline ``ghost`` (same seed, no KPI pay)."""
+    empty = pd.DataFrame({"x": []})
     if snap is None:
-        empty = pd.DataFrame({"x": []})
-        return LiveData(run, 0, empty, empty, [], [])
+        return LiveData(run, 0, empty, empty, [], [], empty)
     return LiveData(
         run,
         snap.day,
@@ -275,10 +294,19 @@ def live_data(snap: Snapshot | None, cfg: Config, run: str) -> LiveData:
         period_table(snap),
         staff_rows(snap),
         event_rows(cfg, snap.day),
+        empty if ghost is None else live_table(ghost),
     )
 
 
+def ghost_series(panel: Panel) -> Panel:
+    """The panel as its ghost baseline shows it: the truth only (the dashed series, or
+    the first one), since what would have happened without KPI pay is the question."""
+    true = tuple(s for s in panel.series if s.dashed) or panel.series[:1]
+    return dataclasses.replace(panel, series=true)
+
+
 def panel_data(panel: Panel, data: LiveData) -> dict[str, list[dict[str, Any]]]:
-    """The data sets of one panel's chart."""
+    """The data sets of one panel's chart: rows, markers and the ghost baseline."""
     table = data.periods if panel.kind == "points" else data.table
-    return {"rows": panel_rows(panel, table), "events": data.events}
+    ghost = [] if panel.kind != "line" else panel_rows(ghost_series(panel), data.ghost)
+    return {"rows": panel_rows(panel, table), "events": data.events, "ghost": ghost}

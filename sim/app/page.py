@@ -13,132 +13,33 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from html import escape
 
 import solara
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
-from ..config import Config, ConfigError, available_scenarios
+from ..config import Config, available_scenarios
 from ..model import ContactCentreModel
 from .controls import PopulationControls, SchemeControls
-from .export import export_charts, export_dir
+from .export import export_dir
 from .livecharts import LiveData, live_data
 from .runner import RunControls
 from .settings import (
-    DEFAULT_SCENARIO,
     Settings,
     build_config,
     fixed_population,
     lesson_label,
     pending_changes,
-    preset_settings,
     scheme_extras,
 )
-from .snapshot import Snapshot, take_snapshot
-from .views import CSS, LEGEND, Chart, Signs, Tiles
+from .snapshot import Snapshot, ghost_deltas, take_snapshot
+from .state import RunState, first_settings
+from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Tiles
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 #: Charts below the first row, one per row: each fills the projector's width.
 LOWER_CHARTS = ("customers", "employees", "levers", "money")
-
-
-@dataclass(frozen=True)
-class Note:
-    """A message on the page; it shows until the run moves on (``token`` changes)."""
-
-    kind: str  # "info" or "error"
-    text: str
-    token: str
-
-
-@dataclass
-class RunState:
-    """The reactive state of one browser session's run.
-
-    ``applied`` holds the settings of the run on screen; ``draft`` what the controls
-    show, which differs from ``applied`` only by changes not applied yet.
-    """
-
-    applied: solara.Reactive[Settings]
-    draft: solara.Reactive[Settings]
-    cfg: solara.Reactive[Config]
-    model: solara.Reactive[ContactCentreModel]
-    generation: solara.Reactive[int]
-    note: solara.Reactive[Note | None]
-
-    @property
-    def token(self) -> str:
-        """Identifies the run and its day: changes on every step, reset and restart."""
-        m = self.model.value
-        return f"{self.generation.value}-{id(m)}-{m.day}"
-
-    def say(self, text: str, kind: str = "info") -> None:
-        """Show a message until the run moves on."""
-        self.note.set(Note(kind, text, self.token))
-
-    def start(self, new: Settings, note: str) -> None:
-        """Build the config, start a new model from day 0; errors go to the page."""
-        try:
-            new_cfg = build_config(new)
-        except ConfigError as exc:
-            self.say(f"Not applied: {exc}", "error")
-            return
-        except Exception as exc:  # never let a bad value take the page down
-            self.say(f"Not applied: {type(exc).__name__}: {exc}", "error")
-            return
-        self.applied.set(new)
-        self.draft.set(new)
-        self.cfg.set(new_cfg)
-        self.model.set(ContactCentreModel(new_cfg))
-        self.generation.set(self.generation.value + 1)
-        self.say(note)
-        force_update()
-
-    def choose_lesson(self, name: str) -> None:
-        """Load the lesson preset ``name`` into the controls and start it from day 0
-        (choosing the lesson on screen again reloads it, dropping any change)."""
-        try:
-            new = preset_settings(name, keep=self.applied.value)
-        except ConfigError as exc:
-            self.say(str(exc), "error")
-            return
-        self.start(new, f"Lesson '{name}' loaded: a new run from day 0.")
-
-    def reset(self) -> None:
-        """The same settings from day 0 (a new model)."""
-        self.model.set(ContactCentreModel(self.cfg.value))
-        force_update()
-
-    def apply(self) -> None:
-        """Start a new run with the controls' settings."""
-        self.start(self.draft.value, "Settings applied: a new run from day 0.")
-
-    def discard(self) -> None:
-        """Put the controls back to the settings of the run on screen."""
-        self.draft.set(self.applied.value)
-
-    def export(self, snap: Snapshot | None, label: str) -> None:
-        """Export the charts of ``snap``; the outcome goes to the page."""
-        if snap is None:
-            self.say("Nothing to export yet: simulate at least one day.", "error")
-            return
-        cfg = self.cfg.value
-        try:
-            files = export_charts(snap, label or f"{cfg.scenario.name}_seed{cfg.seed}")
-        except Exception as exc:
-            self.say(f"Export failed: {type(exc).__name__}: {exc}", "error")
-            return
-        self.say(
-            f"Exported {len(files)} PNG files to the export folder: "
-            + ", ".join(f.name for f in files)
-        )
-
-
-def first_settings() -> Settings:
-    """The settings of a session's first run: the default lesson's preset."""
-    return preset_settings(DEFAULT_SCENARIO)
 
 
 @solara.component
@@ -154,6 +55,8 @@ def Page() -> None:
         model=solara.use_reactive(model0),
         generation=solara.use_reactive(0),
         note=solara.use_reactive(None),
+        ghost_on=solara.use_reactive(False),
+        ghost=solara.use_reactive(None),
     )
     days_per_step = solara.use_reactive(5)
     pause_ms = solara.use_reactive(50)
@@ -179,19 +82,24 @@ def Live(
     component redraws after a step (the sidebar does not)."""
     update_counter.get()  # redraw after every step (the run controls bump it)
     token = state.token
-    m = state.model.value
+    m, g = state.model.value, state.ghost.value
     snap = solara.use_memo(lambda: take_snapshot(m), dependencies=[token])
-    run = f"{state.generation.value}-{id(m)}"
-    data = solara.use_memo(lambda: live_data(snap, state.cfg.value, run), dependencies=[token])
+    ghost = solara.use_memo(
+        lambda: None if g is None else take_snapshot(g, full=False), dependencies=[token, id(g)]
+    )
+    run = f"{state.generation.value}-{id(m)}-{id(g)}"
+    data = solara.use_memo(
+        lambda: live_data(snap, state.cfg.value, run, ghost), dependencies=[token, id(g)]
+    )
     # the run's controls stay at the top of the page, in view while scrolling and
     # when the sidebar is closed
     with solara.Row(classes=["kpisim-topbar"], style={"align-items": "center"}):
-        RunControls(state.model, days_per_step, pause_ms, state.reset)
+        RunControls(state.is_running, state.advance, days_per_step, pause_ms, state.reset)
         solara.Text(
             f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
             classes=["kpisim-topbar-run"],
         )
-    MainView(state, snap, data)
+    MainView(state, snap, data, ghost_deltas(snap, ghost))
 
 
 @solara.component
@@ -209,6 +117,12 @@ def Sidebar(
         solara.SliderInt("", value=days_per_step, min=1, max=21)
         solara.Text(f"Pause between redraws: {pause_ms.value} ms", classes=["kpisim-ctl"])
         solara.SliderInt("", value=pause_ms, min=0, max=1000, step=50)
+        solara.Switch(
+            label="Ghost baseline: same seed, no KPI pay",
+            value=state.ghost_on.value,
+            on_value=state.show_ghost,
+            disabled=not state.ghost_available,
+        )
     with solara.Card("Lesson"):
         solara.Select(
             "Lesson preset",
@@ -258,7 +172,9 @@ def PendingChanges(state: RunState) -> None:
 
 
 @solara.component
-def MainView(state: RunState, snap: Snapshot | None, data: LiveData) -> None:
+def MainView(
+    state: RunState, snap: Snapshot | None, data: LiveData, deltas: dict[str, str]
+) -> None:
     """Messages, the lesson, the tiles, the signs and the charts."""
     note = state.note.value
     if note is not None and note.token == state.token:
@@ -267,9 +183,10 @@ def MainView(state: RunState, snap: Snapshot | None, data: LiveData) -> None:
         else:
             solara.Info(note.text, classes=["kpisim-message"])
     LessonHeader(state.applied.value, state.cfg.value)
-    solara.HTML(tag="div", unsafe_innerHTML=LEGEND, classes=["kpisim-legend"])
+    legend = LEGEND + (GHOST_LEGEND if state.ghost.value is not None else "")
+    solara.HTML(tag="div", unsafe_innerHTML=legend, classes=["kpisim-legend"])
     c = state.cfg.value
-    Tiles(snap, c)
+    Tiles(snap, c, deltas)
     # side by side on a wide screen, the signs below the chart on a narrow one
     with solara.ColumnsResponsive(12, large=[7, 5]):
         Chart(data, "dashboard_vs_reality")

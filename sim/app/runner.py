@@ -15,36 +15,27 @@ from collections.abc import Callable
 import solara
 from mesa.visualization.utils import force_update
 
-from ..model import ContactCentreModel
-
-
-def advance(model: ContactCentreModel, days: int) -> None:
-    """Simulate up to ``days`` working days (fewer if the run ends)."""
-    for _ in range(days):
-        if not model.running:
-            break
-        model.step()
-
 
 @solara.component
 def RunControls(
-    model: solara.Reactive[ContactCentreModel],
+    is_running: Callable[[], bool],
+    advance: Callable[[int], None],
     days_per_step: solara.Reactive[int],
     pause_ms: solara.Reactive[int],
     on_reset: Callable[[], None],
 ) -> None:
-    """Reset (day 0, same settings), Play / Pause, Step (*days per step* days)."""
+    """Reset (day 0, same settings), Play / Pause, Step (*days per step* days);
+    ``advance(days)`` simulates, ``is_running()`` says whether the run can go on."""
     playing = solara.use_reactive(False)
-    m = model.value
-    running = bool(m.running)
+    running = is_running()
 
     def step() -> None:
-        advance(model.value, days_per_step.value)
+        advance(days_per_step.value)
         force_update()
 
     def play() -> None:
         # a background task; it stops when Pause flips ``playing`` or the run ends
-        while playing.value and model.value.running:
+        while playing.value and is_running():
             time.sleep(pause_ms.value / 1000)
             if not playing.value:
                 break

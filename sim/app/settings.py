@@ -241,3 +241,13 @@ def scheme_extras(cfg: Config) -> str:
             f"({paid or 'no KPI paid'}, bonus {new.bonus_share:.0%})"
         )
     return "".join(f" · {x}" for x in out)
+
+
+#: The scheme of the ghost baseline: no KPI pay.
+GHOST_SCENARIO = "baseline"
+
+
+def ghost_settings(applied: Settings) -> Settings:
+    """The ghost baseline of a run: the baseline preset with the run's population and
+    seed, so the two runs differ by the pay scheme (and measurement) only."""
+    return preset_settings(GHOST_SCENARIO, keep=applied)

@@ -15,7 +15,7 @@ import solara
 from ..config import Config
 from ..palette import MEASURED, TRUE
 from .charts import CHARTS
-from .livecharts import LiveData, levers_spec, panel_data, panel_spec
+from .livecharts import GHOST, LiveData, levers_spec, panel_data, panel_spec
 from .panels import PANELS
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles
 from .vega_widget import LiveChart, encode
@@ -52,6 +52,7 @@ CSS = Template("""
 .kpisim-tile-label { font-size: 13px; color: #333333; font-weight: 600; }
 .kpisim-tile-measured { font-size: 24px; font-weight: 700; color: $measured; }
 .kpisim-tile-true { font-size: 14px; font-weight: 600; color: $true; }
+.kpisim-tile-ghost { font-size: 12px; font-weight: 600; color: #555555; }
 .kpisim-sign { border-radius: 8px; padding: 6px 10px; margin: 3px 0; font-size: 15px;
                border: 3px solid #999999; background: #f2f2f2; color: #333333; }
 .kpisim-sign-lit { border-color: $true; background: #FBE3D2; color: #000000; }
@@ -68,15 +69,25 @@ LEGEND = (
 )
 
 
+#: Added to the colour key while the ghost baseline is shown.
+GHOST_LEGEND = (
+    f' · <b style="color:{GHOST}">Grey, thin: the same seed with no KPI pay (baseline)</b>'
+)
+
+
 @solara.component
-def Tiles(snap: Snapshot | None, cfg: Config) -> None:
-    """The headline numbers: dashboard value (blue) over the truth (vermillion)."""
+def Tiles(snap: Snapshot | None, cfg: Config, deltas: dict[str, str] | None = None) -> None:
+    """The headline numbers: dashboard value (blue) over the truth (vermillion), and the
+    difference against the ghost baseline when it is shown (grey)."""
+    deltas = deltas or {}
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}):
         for key, label, measured, true in kpi_tiles(snap, cfg):
             with solara.Column(classes=["kpisim-tile", f"kpisim-tile-{key}"], gap="0px"):
                 solara.Text(label, classes=["kpisim-tile-label"])
                 solara.Text(measured, classes=["kpisim-tile-measured", f"kpisim-value-{key}"])
                 solara.Text(true, classes=["kpisim-tile-true", f"kpisim-true-{key}"])
+                if key in deltas:
+                    solara.Text(deltas[key], classes=["kpisim-tile-ghost", f"kpisim-ghost-{key}"])
 
 
 @solara.component
