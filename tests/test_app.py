@@ -794,7 +794,7 @@ def test_browser_step_to_redraw_is_fast(shared_server, chromium_browser, record_
     record_property("app_speed", figures)
     print("app speed:", json.dumps(figures))
     assert median < MAX_MEDIAN_REDRAW_S, figures
-    assert redraws_per_s >= 1.0, figures
+    assert redraws_per_s >= 0.5, figures
     assert not problems, problems[:5]
 
 
