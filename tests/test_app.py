@@ -842,6 +842,18 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
     )
     assert not covered, covered[:3]
     assert page.get_by_text("This website runs on").count() == 0
+    # every button and slider has an accessible name (icon buttons included)
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('button, [role=button], [role=slider]')]
+            .filter(e => !(e.getAttribute('aria-label') || e.innerText.trim()))
+            .map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert not unnamed, unnamed[:3]
+    slider_names = page.evaluate(
+        "() => [...document.querySelectorAll('[role=slider]')]"
+        ".map(e => e.getAttribute('aria-label'))"
+    )
+    assert "Handle time (AHT): 1.00" in slider_names, slider_names
     # every slider is wide enough to drag (the weight sliders were 0 px wide)
     widths = page.evaluate(
         "() => [...document.querySelectorAll('.kpisim-slider .v-slider')]"

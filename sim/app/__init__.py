@@ -11,7 +11,7 @@ One concern per module:
   rows without a re-render;
 - :mod:`~sim.app.state` — a session's state (applied vs draft settings, ghost run);
 - :mod:`~sim.app.controls`, :mod:`~sim.app.runner`, :mod:`~sim.app.views`,
-  :mod:`~sim.app.page` — the Solara page (``solara run sim.app.page``);
+  :mod:`~sim.app.a11y`, :mod:`~sim.app.page` — the Solara page (``solara run sim.app.page``);
 - :mod:`~sim.app.launcher` — the ``kpisim app`` command;
 - :mod:`~sim.app.timing` — the redraw-speed measurement of ``docs/app.md``.
 

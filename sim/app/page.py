@@ -20,6 +20,7 @@ from mesa.visualization.utils import update_counter
 
 from ..config import Config, available_scenarios
 from ..model import ContactCentreModel
+from .a11y import AccessibleNames
 from .controls import PopulationControls, SchemeControls
 from .export import export_dir
 from .livecharts import LiveData, live_data
@@ -61,6 +62,7 @@ def Page() -> None:
     days_per_step = solara.use_reactive(5)
     pause_ms = solara.use_reactive(50)
     solara.Style(CSS)
+    AccessibleNames.element()
     solara.Title("kpisim — toxic KPIs, live")
     with solara.AppBar():
         solara.AppBarTitle("kpisim · what a pay scheme really does")
