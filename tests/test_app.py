@@ -380,6 +380,18 @@ def test_discard_puts_the_controls_back_and_messages_clear_on_the_next_step():
     assert not rc.find(v.Alert).widgets, "the 'lesson loaded' message stayed on screen"
 
 
+def test_reset_starts_the_same_settings_from_day_0_and_clears_the_charts():
+    rc = _render()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    runs = {w.run_id for w in rc.find(LiveChart).widgets}
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert _tile(rc, "day") == "0"
+    charts = rc.find(LiveChart).widgets
+    assert not runs & {w.run_id for w in charts}, "the charts would keep the old rows"
+    assert all(w.day == 0 and w.datasets["rows"] == [] for w in charts)
+    _sidebar_matches(rc, build_config(preset_settings(DEFAULT_SCENARIO)))
+
+
 def test_ghost_baseline_runs_alongside_with_the_same_seed():
     rc = _render()
     rc.find(v.Switch, label="Ghost baseline: same seed, no KPI pay").widget.v_model = True

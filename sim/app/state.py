@@ -131,6 +131,8 @@ class RunState:
         """The same settings from day 0 (a new model)."""
         self.model.set(ContactCentreModel(self.cfg.value))
         self.make_ghost()
+        # a new run for the charts even if the new model reuses the old one's address
+        self.generation.set(self.generation.value + 1)
         force_update()
 
     def apply(self) -> None:
