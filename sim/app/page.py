@@ -71,7 +71,7 @@ def Page() -> None:
             state,
             days_per_step,
             pause_ms,
-            lambda label: state.export(take_snapshot(state.model.value), label),
+            state.export_now,
         )
     Live(state, days_per_step, pause_ms)
 

@@ -24,7 +24,7 @@ from .settings import (
     ghost_settings,
     preset_settings,
 )
-from .snapshot import Snapshot
+from .snapshot import Snapshot, take_snapshot
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,17 @@ class RunState:
         """Put the controls back to the settings of the run on screen."""
         self.draft.set(self.applied.value)
 
+    def export_now(self, label: str) -> None:
+        """Export the charts of the run on screen in the background: drawing five PNG
+        files takes a few seconds, the page stays usable and says when they are
+        written."""
+        snap = take_snapshot(self.model.value)
+        if snap is None:
+            self.say("Nothing to export yet: simulate at least one day.", "error")
+            return
+        self.say("Exporting the charts as PNG files…")
+        _export_in_background(self, snap, label)
+
     def export(self, snap: Snapshot | None, label: str) -> None:
         """Export the charts of ``snap``; the outcome goes to the page."""
         if snap is None:
@@ -158,6 +169,11 @@ class RunState:
             f"Exported {len(files)} PNG files to the export folder: "
             + ", ".join(f.name for f in files)
         )
+
+
+@solara.lab.task
+def _export_in_background(state: RunState, snap: Snapshot, label: str) -> None:
+    state.export(snap, label)
 
 
 def first_settings() -> Settings:
