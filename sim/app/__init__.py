@@ -4,10 +4,14 @@ One concern per module:
 
 - :mod:`~sim.app.settings` — what the trainer can set, lesson presets, the config;
 - :mod:`~sim.app.snapshot` — the model's state turned into the page's numbers;
-- :mod:`~sim.app.charts` — the matplotlib figures and their PNG rendering;
+- :mod:`~sim.app.charts` — the matplotlib figures and their PNG rendering (export);
 - :mod:`~sim.app.export` — writing the charts as PNG files for slides;
-- :mod:`~sim.app.controls`, :mod:`~sim.app.views`, :mod:`~sim.app.page` — the Solara
-  page (``solara run sim.app.page``);
+- :mod:`~sim.app.panels`, :mod:`~sim.app.livecharts`, :mod:`~sim.app.vega_widget` — the
+  live charts: panels, Vega-Lite specs and rows, and the browser widget that adds new
+  rows without a re-render;
+- :mod:`~sim.app.state` — a session's state (applied vs draft settings, ghost run);
+- :mod:`~sim.app.controls`, :mod:`~sim.app.runner`, :mod:`~sim.app.views`,
+  :mod:`~sim.app.a11y`, :mod:`~sim.app.page` — the Solara page (``solara run sim.app.page``);
 - :mod:`~sim.app.launcher` — the ``kpisim app`` command;
 - :mod:`~sim.app.timing` — the redraw-speed measurement of ``docs/app.md``.
 

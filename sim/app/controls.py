@@ -1,7 +1,10 @@
 """The page's setting controls: pay scheme, population and seed.
 
-Each control writes into a :class:`~sim.app.settings.Settings` held in a Solara reactive
-variable; nothing reaches the model until the page applies the settings.
+Each control writes into the *draft* :class:`~sim.app.settings.Settings` (a Solara
+reactive variable); nothing reaches the model until the page applies the draft.  Every
+control has a caption with its value (class ``kpisim-ctl-<name>``), marked
+"not applied" (class ``kpisim-changed``) while it differs from the run on screen, so
+the sidebar always says what runs.
 """
 
 from __future__ import annotations
@@ -17,92 +20,158 @@ from .settings import (
     CSAT_DEFINITIONS,
     CUSTOMERS_PER_AGENT,
     FCR_DEFINITIONS,
+    MAX_WEIGHT_TOTAL,
     WEIGHT_KPIS,
     Settings,
     parse_seed,
 )
 
+#: Mark of a control whose value is not applied to the run yet.
+NOT_APPLIED = " · not applied"
+
 
 @solara.component
-def SchemeControls(settings: solara.Reactive[Settings]) -> None:
-    s = settings.value
+def Caption(text: str, name: str, changed: bool) -> None:
+    """A control's caption with its value; marked while not applied."""
+    classes = ["kpisim-ctl", f"kpisim-ctl-{name}"] + (["kpisim-changed"] if changed else [])
+    solara.Text(text + (NOT_APPLIED if changed else ""), classes=classes)
 
-    def setter(name: str) -> Callable[[Any], None]:
-        def on_value(v: Any) -> None:
-            settings.set(dataclasses.replace(settings.value, **{name: v}))
 
-        return on_value
+def _setter(draft: solara.Reactive[Settings], name: str) -> Callable[[Any], None]:
+    def on_value(v: Any) -> None:
+        draft.set(dataclasses.replace(draft.value, **{name: v}))
 
+    return on_value
+
+
+@solara.component
+def WeightControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
+    """One slider per payable KPI and the running total of the weights."""
+    s = draft.value
     for kpi, label in WEIGHT_KPIS:
-        solara.SliderFloat(
-            f"Weight: {label} = {s.weight(kpi):.2f}",
-            value=s.weight(kpi),
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            on_value=lambda v, k=kpi: settings.set(settings.value.with_weight(k, v)),
-        )
-    solara.SliderFloat(
+        w = s.weight(kpi)
+        Caption(f"{label}: {w:.2f}", f"weight-{kpi}", abs(w - applied.weight(kpi)) > 1e-9)
+        with solara.Column(classes=["kpisim-slider", f"kpisim-slider-{kpi}"], gap="0px"):
+            solara.SliderFloat(
+                "",
+                value=w,
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                on_value=lambda v, k=kpi: draft.set(draft.value.with_weight(k, v)),
+            )
+    total = s.weight_total
+    over = total > MAX_WEIGHT_TOTAL + 1e-9
+    solara.Text(
+        f"Total of KPI weights: {total:.2f}"
+        + (" — above 1: lower a weight before applying" if over else " (at most 1)"),
+        classes=["kpisim-weight-total"] + (["kpisim-over"] if over else []),
+    )
+
+
+@solara.component
+def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
+    """Weights, bonus, how FCR and CSAT are measured, phone visibility, audits."""
+    s = draft.value
+    WeightControls(draft, applied)
+    Caption(
         f"Bonus at full score: {s.bonus_share:.0%} of salary",
-        value=s.bonus_share,
-        min=0.0,
-        max=0.5,
-        step=0.01,
-        on_value=setter("bonus_share"),
+        "bonus",
+        abs(s.bonus_share - applied.bonus_share) > 1e-9,
+    )
+    with solara.Column(classes=["kpisim-slider", "kpisim-slider-bonus"], gap="0px"):
+        solara.SliderFloat(
+            "",
+            value=s.bonus_share,
+            min=0.0,
+            max=0.5,
+            step=0.01,
+            on_value=_setter(draft, "bonus_share"),
+        )
+    Caption(
+        f"FCR measured as: {FCR_DEFINITIONS.get(s.fcr_definition, s.fcr_definition)}",
+        "fcr_definition",
+        s.fcr_definition != applied.fcr_definition,
     )
     solara.Select(
         "FCR measured as",
         value=s.fcr_definition,
         values=list(FCR_DEFINITIONS),
-        on_value=setter("fcr_definition"),
+        on_value=_setter(draft, "fcr_definition"),
     )
-    solara.Text(FCR_DEFINITIONS.get(s.fcr_definition, ""))
+    Caption(
+        f"CSAT measured by: {CSAT_DEFINITIONS.get(s.csat_definition, s.csat_definition)}",
+        "csat_definition",
+        s.csat_definition != applied.csat_definition,
+    )
     solara.Select(
         "CSAT measured by",
         value=s.csat_definition,
         values=list(CSAT_DEFINITIONS),
-        on_value=setter("csat_definition"),
+        on_value=_setter(draft, "csat_definition"),
     )
-    solara.Text(CSAT_DEFINITIONS.get(s.csat_definition, ""))
+    Caption(
+        "Phone number on the website: " + ("visible" if s.phone_visible else "hidden"),
+        "phone",
+        s.phone_visible != applied.phone_visible,
+    )
     solara.Switch(
         label="Phone number visible on the website",
         value=s.phone_visible,
-        on_value=setter("phone_visible"),
+        on_value=_setter(draft, "phone_visible"),
     )
-    solara.SliderFloat(
+    Caption(
         f"Quality audits: {s.audit_rate:.0%} of contacts",
-        value=s.audit_rate,
-        min=0.0,
-        max=0.2,
-        step=0.01,
-        on_value=setter("audit_rate"),
+        "audit",
+        abs(s.audit_rate - applied.audit_rate) > 1e-9,
     )
+    with solara.Column(classes=["kpisim-slider", "kpisim-slider-audit"], gap="0px"):
+        solara.SliderFloat(
+            "",
+            value=s.audit_rate,
+            min=0.0,
+            max=0.2,
+            step=0.01,
+            on_value=_setter(draft, "audit_rate"),
+        )
 
 
 @solara.component
-def PopulationControls(settings: solara.Reactive[Settings], fixed: bool) -> None:
-    s = settings.value
+def PopulationControls(draft: solara.Reactive[Settings], applied: Settings, fixed: bool) -> None:
+    """Customers (agents follow) and the seed; a bad seed is flagged at once."""
+    s = draft.value
     if fixed:
         solara.Text("This preset sets its own call stream and staff; size is fixed.")
     else:
-        solara.SliderInt(
-            "Customers",
-            value=s.customers,
-            min=10_000,
-            max=300_000,
-            step=10_000,
-            on_value=lambda v: settings.set(dataclasses.replace(settings.value, customers=v)),
+        Caption(
+            f"Customers: {s.customers:,} ({s.agents} agents, one per "
+            f"{CUSTOMERS_PER_AGENT:,} customers)",
+            "customers",
+            s.customers != applied.customers,
         )
-        solara.Text(f"{s.agents} agents (one per {CUSTOMERS_PER_AGENT:,} customers)")
+        with solara.Column(classes=["kpisim-slider", "kpisim-slider-customers"], gap="0px"):
+            solara.SliderInt(
+                "",
+                value=s.customers,
+                min=10_000,
+                max=300_000,
+                step=10_000,
+                on_value=_setter(draft, "customers"),
+            )
     seed_error = ""
     try:
         parse_seed(s.seed_text)
     except ConfigError as exc:
         seed_error = str(exc)
+    Caption(
+        f"Seed: {s.seed_text.strip()[:20]}",
+        "seed",
+        s.seed_text.strip() != applied.seed_text.strip(),
+    )
     solara.InputText(
         "Seed (whole number)",
         value=s.seed_text,
-        on_value=lambda v: settings.set(dataclasses.replace(settings.value, seed_text=str(v))),
+        on_value=lambda v: draft.set(dataclasses.replace(draft.value, seed_text=str(v))),
         continuous_update=False,
         error=seed_error or False,
         classes=["kpisim-seed"],

@@ -167,6 +167,7 @@ def server_env(export_dir: Path) -> dict[str, str]:
     """The server's environment: telemetry off, export folder, offline assets."""
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
+    env["SOLARA_THEME_SHOW_BANNER"] = "false"  # the "runs on Solara" badge covered content
     env[EXPORT_DIR_ENV] = str(export_dir)
     # make `sim` importable by the server even when run from another folder
     root = str(Path(__file__).resolve().parents[2])

@@ -1,7 +1,7 @@
 """The Solara page of the app: one model per browser session.
 
-A page built on Mesa 3.5's visualization API: Mesa's :func:`ModelController` (play /
-pause / step / reset) drives a :class:`~sim.model.ContactCentreModel`, and Mesa's
+Reset, Play / Pause and Step (:mod:`sim.app.runner`, Mesa 3.5's controller mechanics)
+sit in a bar at the top of the page and drive a :class:`~sim.model.ContactCentreModel`; Mesa's
 ``update_counter`` tells the views to redraw after each step.  Every browser session gets
 its own model (created inside the page component, never at module level).  A refused
 setting shows a message on the page and leaves the current run alone.
@@ -13,19 +13,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from html import escape
 
 import solara
-from mesa.visualization.solara_viz import ModelController
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
-from ..config import Config, ConfigError, available_scenarios
+from ..config import Config, available_scenarios
 from ..model import ContactCentreModel
+from .a11y import AccessibleNames
 from .controls import PopulationControls, SchemeControls
-from .export import export_charts, export_dir
-from .settings import Settings, build_config, fixed_population, preset_settings
-from .snapshot import Snapshot, take_snapshot
-from .views import CSS, LEGEND, Chart, Signs, Tiles
+from .export import export_dir
+from .livecharts import LiveData, live_data
+from .runner import RunControls
+from .settings import (
+    Settings,
+    build_config,
+    fixed_population,
+    lesson_label,
+    pending_changes,
+    scheme_extras,
+)
+from .snapshot import Snapshot, ghost_deltas, take_snapshot
+from .state import RunState, first_settings
+from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Tiles
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
@@ -33,146 +43,108 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 LOWER_CHARTS = ("customers", "employees", "levers", "money")
 
 
-@dataclass
-class RunState:
-    """The reactive state of one browser session's run."""
-
-    settings: solara.Reactive[Settings]
-    cfg: solara.Reactive[Config]
-    model: solara.Reactive[ContactCentreModel]
-    model_params: solara.Reactive[dict]
-    generation: solara.Reactive[int]
-    message: solara.Reactive[str]
-    error: solara.Reactive[str]
-
-    def start(self, new: Settings, note: str) -> None:
-        """Build the config, start a new model from day 0; errors go to the page."""
-        try:
-            new_cfg = build_config(new)
-        except ConfigError as exc:
-            self.error.set(f"Not applied: {exc}")
-            return
-        except Exception as exc:  # never let a bad value take the page down
-            self.error.set(f"Not applied: {type(exc).__name__}: {exc}")
-            return
-        self.settings.set(new)
-        self.cfg.set(new_cfg)
-        self.model_params.set({"cfg": new_cfg})
-        self.model.set(ContactCentreModel(new_cfg))
-        self.generation.set(self.generation.value + 1)
-        self.error.set("")
-        self.message.set(note)
-        force_update()
-
-    def choose_lesson(self, name: str) -> None:
-        """Load the lesson preset ``name`` into the controls and start it from day 0."""
-        try:
-            new = preset_settings(name, keep=self.settings.value)
-        except ConfigError as exc:
-            self.error.set(str(exc))
-            return
-        self.start(new, f"Lesson '{name}' loaded: a new run from day 0.")
-
-    def export(self, snap: Snapshot | None, label: str) -> None:
-        """Export the charts of ``snap``; the outcome goes to the page."""
-        if snap is None:
-            self.error.set("Nothing to export yet: simulate at least one day.")
-            return
-        cfg = self.cfg.value
-        try:
-            files = export_charts(snap, label or f"{cfg.scenario.name}_seed{cfg.seed}")
-        except Exception as exc:
-            self.error.set(f"Export failed: {type(exc).__name__}: {exc}")
-            return
-        self.error.set("")
-        self.message.set(
-            f"Exported {len(files)} PNG files to the export folder: "
-            + ", ".join(f.name for f in files)
-        )
-
-
-def first_model(s: Settings) -> ContactCentreModel:
-    """The session's first model (the default lesson)."""
-    return ContactCentreModel(build_config(preset_settings(s.scenario, keep=s)))
-
-
 @solara.component
 def Page() -> None:
     """The app: one model per browser session."""
-    settings = solara.use_reactive(Settings())
     # per-session model, created once for this page instance (never at module level)
-    first = solara.use_memo(lambda: first_model(settings.value), [])
+    first = solara.use_memo(lambda: (s := first_settings(), build_config(s)), [])
+    model0 = solara.use_memo(lambda: ContactCentreModel(first[1]), [])
     state = RunState(
-        settings=settings,
-        cfg=solara.use_reactive(first.cfg),
-        model=solara.use_reactive(first),
-        model_params=solara.use_reactive({"cfg": first.cfg}),
+        applied=solara.use_reactive(first[0]),
+        draft=solara.use_reactive(first[0]),
+        cfg=solara.use_reactive(first[1]),
+        model=solara.use_reactive(model0),
         generation=solara.use_reactive(0),
-        message=solara.use_reactive(""),
-        error=solara.use_reactive(""),
+        note=solara.use_reactive(None),
+        ghost_on=solara.use_reactive(False),
+        ghost=solara.use_reactive(None),
     )
-    update_counter.get()  # redraw after every step (Mesa's ModelController bumps it)
-
-    m = state.model.value
-    token = f"{state.generation.value}-{id(m)}-{m.day}"
-    snap = solara.use_memo(lambda: take_snapshot(m), dependencies=[token])
-
+    days_per_step = solara.use_reactive(5)
+    pause_ms = solara.use_reactive(50)
     solara.Style(CSS)
+    AccessibleNames.element()
     solara.Title("kpisim — toxic KPIs, live")
     with solara.AppBar():
-        solara.AppBarTitle("kpisim · what a KPI-based pay scheme really does")
+        solara.AppBarTitle("kpisim · what a pay scheme really does")
     with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
-        Sidebar(state, lambda label: state.export(snap, label))
-    MainView(state, snap, token)
+        Sidebar(
+            state,
+            days_per_step,
+            pause_ms,
+            state.export_now,
+        )
+    Live(state, days_per_step, pause_ms)
 
 
 @solara.component
-def Sidebar(state: RunState, on_export: Callable[[str], None]) -> None:
-    """Run controls, lesson, pay scheme, population and seed, export."""
-    days_per_step = solara.use_reactive(5)
-    play_interval = solara.use_reactive(50)
+def Live(
+    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
+) -> None:
+    """What changes at every step: the run bar, the numbers and the charts.  Only this
+    component redraws after a step (the sidebar does not)."""
+    update_counter.get()  # redraw after every step (the run controls bump it)
+    token = state.token
+    m, g = state.model.value, state.ghost.value
+    snap = solara.use_memo(lambda: take_snapshot(m), dependencies=[token])
+    ghost = solara.use_memo(
+        lambda: None if g is None else take_snapshot(g, full=False), dependencies=[token, id(g)]
+    )
+    run = f"{state.generation.value}-{id(m)}-{id(g)}"
+    data = solara.use_memo(
+        lambda: live_data(snap, state.cfg.value, run, ghost), dependencies=[token, id(g)]
+    )
+    # the run's controls stay at the top of the page, in view while scrolling and
+    # when the sidebar is closed
+    with solara.Row(classes=["kpisim-topbar"], style={"align-items": "center"}):
+        RunControls(state.is_running, state.advance, days_per_step, pause_ms, state.reset)
+        solara.Text(
+            f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
+            classes=["kpisim-topbar-run"],
+        )
+    MainView(state, snap, data, ghost_deltas(snap, ghost))
+
+
+@solara.component
+def Sidebar(
+    state: RunState,
+    days_per_step: solara.Reactive[int],
+    pause_ms: solara.Reactive[int],
+    on_export: Callable[[str], None],
+) -> None:
+    """Run speed, lesson, pay scheme, population and seed, export."""
     export_label = solara.use_reactive("")
-    use_threads = solara.use_reactive(False)
-    with solara.Card("Run"):
-        ModelController(
-            state.model,
-            model_parameters=state.model_params,
-            play_interval=play_interval,
-            render_interval=days_per_step,
-            use_threads=use_threads,
-        )
-        solara.SliderInt(
-            f"Days per step / redraw: {days_per_step.value}",
-            value=days_per_step,
-            min=1,
-            max=21,
-        )
-        solara.SliderInt(
-            f"Pause between redraws: {play_interval.value} ms",
-            value=play_interval,
-            min=0,
-            max=1000,
-            step=50,
+    applied = state.applied.value
+    with solara.Card("Run speed"):
+        solara.Text(f"Days per step / redraw: {days_per_step.value}", classes=["kpisim-ctl"])
+        solara.SliderInt("", value=days_per_step, min=1, max=21)
+        solara.Text(f"Pause between redraws: {pause_ms.value} ms", classes=["kpisim-ctl"])
+        solara.SliderInt("", value=pause_ms, min=0, max=1000, step=50)
+        solara.Switch(
+            label="Ghost baseline: same seed, no KPI pay",
+            value=state.ghost_on.value,
+            on_value=state.show_ghost,
+            disabled=not state.ghost_available,
         )
     with solara.Card("Lesson"):
         solara.Select(
             "Lesson preset",
-            value=state.settings.value.scenario,
+            value=applied.scenario,
             values=available_scenarios(),
             on_value=state.choose_lesson,
         )
-    with solara.Card("Pay scheme (applies on 'Apply & restart')"):
-        SchemeControls(state.settings)
-    with solara.Card("Population and seed"):
-        PopulationControls(state.settings, fixed_population(state.cfg.value))
+        solara.Text(lesson_label(applied), classes=["kpisim-lesson-state"])
         solara.Button(
-            "Apply & restart",
-            color="primary",
+            "Reload lesson",
+            on_click=lambda: state.choose_lesson(state.applied.value.scenario),
             block=True,
-            on_click=lambda: state.start(
-                state.settings.value, "Settings applied: a new run from day 0."
-            ),
+            outlined=True,
+            classes=["kpisim-reload"],
         )
+    PendingChanges(state)
+    with solara.Card("Pay scheme"):
+        SchemeControls(state.draft, applied)
+    with solara.Card("Population and seed"):
+        PopulationControls(state.draft, applied, fixed_population(state.cfg.value))
     with solara.Card("Export charts"):
         solara.InputText("File name prefix (optional)", value=export_label, continuous_update=False)
         solara.Text(f"Folder (set with kpisim app --export-dir): {export_dir()}")
@@ -182,27 +154,68 @@ def Sidebar(state: RunState, on_export: Callable[[str], None]) -> None:
 
 
 @solara.component
-def MainView(state: RunState, snap: Snapshot | None, token: str) -> None:
+def PendingChanges(state: RunState) -> None:
+    """Apply & restart, with the controls' changes not applied yet (or none)."""
+    pending = pending_changes(state.applied.value, state.draft.value)
+    classes = ["kpisim-pending"] + (["kpisim-pending-some"] if pending else [])
+    with solara.Card("Apply settings", classes=classes):
+        if pending:
+            solara.Text("Not applied yet: " + ", ".join(pending), classes=["kpisim-pending-text"])
+        else:
+            solara.Text("The controls show the run on screen.", classes=["kpisim-pending-text"])
+        solara.Button("Apply & restart", color="primary", on_click=state.apply, block=True)
+        solara.Button(
+            "Discard changes",
+            on_click=state.discard,
+            disabled=not pending,
+            outlined=True,
+            block=True,
+        )
+
+
+@solara.component
+def MainView(
+    state: RunState, snap: Snapshot | None, data: LiveData, deltas: dict[str, str]
+) -> None:
     """Messages, the lesson, the tiles, the signs and the charts."""
-    if state.error.value:
-        solara.Error(state.error.value, classes=["kpisim-error"])
-    if state.message.value:
-        solara.Info(state.message.value, classes=["kpisim-message"])
+    note = state.note.value
+    if note is not None and note.token == state.token:
+        if note.kind == "error":
+            solara.Error(note.text, classes=["kpisim-error"])
+        else:
+            solara.Info(note.text, classes=["kpisim-message"])
+    LessonHeader(state.applied.value, state.cfg.value)
+    legend = LEGEND + (GHOST_LEGEND if state.ghost.value is not None else "")
+    solara.HTML(tag="div", unsafe_innerHTML=legend, classes=["kpisim-legend"])
     c = state.cfg.value
+    Tiles(snap, c, deltas)
+    # side by side on a wide screen, the signs below the chart on a narrow one
+    with solara.ColumnsResponsive(12, large=[7, 5]):
+        Chart(data, "dashboard_vs_reality")
+        Signs(snap)
+    for key in LOWER_CHARTS:
+        Chart(data, key)
+
+
+@solara.component
+def LessonHeader(applied: Settings, c: Config) -> None:
+    """The lesson of the run on screen (with its changes from the preset) and its text."""
+    label = lesson_label(applied)
+    modified = label != applied.scenario
+    note = (
+        "<br><i>The lesson text describes the preset; this run is modified.</i>" if modified else ""
+    )
     with solara.Column(classes=["kpisim-lesson"]):
-        solara.Markdown(
-            f"**Lesson: {c.scenario.name}** — {c.scenario.description}\n\n"
-            f"**What to watch:** {c.scenario.lesson}"
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
+                f"<p><b>What to watch:</b> {escape(c.scenario.lesson)}{note}</p>"
+            ),
         )
         solara.Text(
             f"{c.customers.n:,} customers · {c.employees.n} agents · seed {c.seed} · "
-            f"scheme '{c.scheme.name}' · bonus {c.scheme.bonus_share:.0%} of salary",
+            f"scheme '{c.scheme.name}' · bonus {c.scheme.bonus_share:.0%} of salary"
+            + scheme_extras(c),
             classes=["kpisim-runinfo"],
         )
-    solara.Markdown(LEGEND, style={"font-size": "18px"})
-    Tiles(snap, c)
-    with solara.Columns([3, 2]):
-        Chart(snap, "dashboard_vs_reality", token)
-        Signs(snap)
-    for key in LOWER_CHARTS:
-        Chart(snap, key, token)

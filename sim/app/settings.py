@@ -28,13 +28,27 @@ DEFAULT_SCENARIO = "aht_pay"
 #: Largest seed accepted from the page.
 MAX_SEED = 2**32 - 1
 
-#: Paid KPIs with a weight slider on the page: (key in scheme.kpis, label).
+#: Every KPI a scheme can pay on, with a weight slider on the page:
+#: (key in ``scheme.kpis``, label).
 WEIGHT_KPIS = (
     ("aht", "Handle time (AHT)"),
     ("fcr", "First-contact resolution (FCR)"),
     ("csat", "Customer satisfaction (CSAT)"),
     ("web_deflection", "Web deflection"),
+    ("quality", "Audit quality score"),
+    ("transfer", "Transfer rate"),
 )
+#: Short KPI names in change descriptions ("AHT weight 0.30").
+KPI_SHORT = {
+    "aht": "AHT",
+    "fcr": "FCR",
+    "csat": "CSAT",
+    "web_deflection": "web deflection",
+    "quality": "quality",
+    "transfer": "transfers",
+}
+#: Largest total of the KPI weights that config validation accepts.
+MAX_WEIGHT_TOTAL = 1.0
 FCR_DEFINITIONS = {
     "self_coded": "Agent codes the call 'resolved'",
     "no_repeat_7d": "No repeat call within 7 days",
@@ -68,6 +82,11 @@ class Settings:
         w = dict(self.weights)
         w[kpi] = float(value)
         return dataclasses.replace(self, weights=tuple(w.items()))
+
+    @property
+    def weight_total(self) -> float:
+        """Sum of the KPI weights (config validation refuses more than 1)."""
+        return sum(self.weight(name) for name, _ in WEIGHT_KPIS)
 
     @property
     def agents(self) -> int:
@@ -149,3 +168,86 @@ def settings_overrides(s: Settings) -> list[str]:
 def build_config(s: Settings) -> Config:
     """The validated config for the page's settings (raises :class:`ConfigError`)."""
     return load_config(s.scenario, settings_overrides(s))
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(float(a) - float(b)) < 1e-9
+
+
+def scheme_changes(old: Settings, new: Settings) -> list[str]:
+    """What ``new`` changes in the pay scheme and measurement of ``old``, in words
+    (e.g. ``["phone visible", "bonus 20%"]``); population and seed are not included."""
+    out = [
+        f"{KPI_SHORT[name]} weight {new.weight(name):.2f}"
+        for name, _ in WEIGHT_KPIS
+        if not _same(old.weight(name), new.weight(name))
+    ]
+    if not _same(old.bonus_share, new.bonus_share):
+        out.append(f"bonus {new.bonus_share:.0%}")
+    if old.fcr_definition != new.fcr_definition:
+        out.append(f"FCR: {FCR_DEFINITIONS.get(new.fcr_definition, new.fcr_definition)}")
+    if old.csat_definition != new.csat_definition:
+        out.append(f"CSAT: {CSAT_DEFINITIONS.get(new.csat_definition, new.csat_definition)}")
+    if old.phone_visible != new.phone_visible:
+        out.append("phone visible" if new.phone_visible else "phone hidden")
+    if not _same(old.audit_rate, new.audit_rate):
+        out.append(f"audits {new.audit_rate:.0%}")
+    return out
+
+
+def pending_changes(applied: Settings, draft: Settings) -> list[str]:
+    """The controls' changes not applied yet to the run on screen, in words."""
+    out = scheme_changes(applied, draft)
+    if draft.scenario != applied.scenario:
+        out.insert(0, f"lesson {draft.scenario}")
+    if draft.customers != applied.customers:
+        out.append(f"{draft.customers:,} customers")
+    if draft.seed_text.strip() != applied.seed_text.strip():
+        out.append(f"seed {draft.seed_text.strip()[:20]}")
+    return out
+
+
+def lesson_label(applied: Settings) -> str:
+    """The run's lesson name, with what was changed from the preset:
+    ``"hidden_phone"`` or ``"hidden_phone — modified: phone visible"``."""
+    changes = scheme_changes(preset_settings(applied.scenario, keep=applied), applied)
+    if not changes:
+        return applied.scenario
+    return f"{applied.scenario} — modified: {', '.join(changes)}"
+
+
+def scheme_extras(cfg: Config) -> str:
+    """The run's scheme features that have no control on the page, in words (starting
+    with `` · ``), so the page still says everything that shapes the run; ``""`` if none."""
+    sch = cfg.scheme
+    out = []
+    if sch.forced_ranking:
+        out.append(f"forced ranking (bottom {sch.forced_ranking_bottom:.0%})")
+    if sch.team_share:
+        out.append(f"{sch.team_share:.0%} of the bonus on team averages")
+    if sch.quality_gate:
+        out.append(f"no bonus below quality {sch.quality_gate:.0%}")
+    if sch.dashboard != "individual":
+        out.append(f"dashboard: {sch.dashboard.replace('_', ' ')}")
+    if cfg.rollout_day is not None and cfg.proposal is not None:
+        new = cfg.proposal
+        paid = ", ".join(
+            f"{KPI_SHORT[k]} {getattr(new.kpis, k).weight:.2f}"
+            for k, _ in WEIGHT_KPIS
+            if getattr(new.kpis, k).weight
+        )
+        out.append(
+            f"from day {cfg.rollout_day} the scheme becomes '{new.name}' "
+            f"({paid or 'no KPI paid'}, bonus {new.bonus_share:.0%})"
+        )
+    return "".join(f" · {x}" for x in out)
+
+
+#: The scheme of the ghost baseline: no KPI pay.
+GHOST_SCENARIO = "baseline"
+
+
+def ghost_settings(applied: Settings) -> Settings:
+    """The ghost baseline of a run: the baseline preset with the run's population and
+    seed, so the two runs differ by the pay scheme (and measurement) only."""
+    return preset_settings(GHOST_SCENARIO, keep=applied)

@@ -72,14 +72,31 @@ def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def take_snapshot(model: ContactCentreModel) -> Snapshot | None:
-    """The model's state for the views; ``None`` before the first simulated day."""
+def run_rates(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
+    """The run-so-far numbers of a ghost run, without the employee table and the signs:
+    rates over the totals (ratio of sums, as ``summary_dict``), profit and the last
+    day's morale."""
+    tot = daily[list(COUNT_COLUMNS)].sum()
+    kpis = model.scheme.kpis
+    out = rates(lambda k: float(tot[k]), kpis.fcr.definition, kpis.csat.definition)
+    out["profit"] = float(daily["profit"].sum())
+    out["employee_satisfaction"] = float(daily["morale_mean"].iloc[-1])
+    return out
+
+
+def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | None:
+    """The model's state for the views; ``None`` before the first simulated day.
+    ``full=False`` (a ghost run): daily table and :func:`run_rates` only."""
     if model.day == 0 or not model.ledger.rows:
         return None
     daily = daily_frame(model)
+    roll = rolling_rates(daily, model, WINDOW).add_suffix("_roll")
+    if not full:
+        summary = run_rates(model, daily)
+        daily = pd.concat([daily, roll], axis=1)
+        return Snapshot(model.day, daily, pd.DataFrame(), summary, pd.DataFrame())
     emp = employees_frame(model)
     summary = summary_dict(model, daily, emp)
-    roll = rolling_rates(daily, model, WINDOW).add_suffix("_roll")
     daily = pd.concat([daily, roll], axis=1)
     return Snapshot(model.day, daily, emp, summary, staff_table(model, emp))
 
@@ -125,3 +142,26 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
         ),
         ("money", "Profit so far", f"{money:,.2f} M", f"bonuses {s['bonus_paid'] / 1e3:,.1f} k"),
     ]
+
+
+def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str]:
+    """Per tile, the run against its ghost baseline (same seed, no KPI pay), run so far,
+    on the tile's true number (second line), e.g. ``{"fcr": "-3.1 pts vs baseline"}``:
+    truly resolved, truly satisfied, effort, seconds per resolved issue, complaints per
+    1,000 contacts, morale, profit.  Empty without both runs at the same day."""
+    if snap is None or ghost is None or ghost.day != snap.day:
+        return {}
+    s, g = snap.summary, ghost.summary
+
+    def d(key: str, scale: float = 1.0) -> float:
+        return scale * (float(s[key]) - float(g[key]))
+
+    return {
+        "fcr": f"{d('fcr_true', 100):+.1f} pts vs baseline",
+        "csat": f"{d('csat_true', 100):+.1f} pts vs baseline",
+        "web": f"effort {d('customer_effort'):+.2f} vs baseline",
+        "aht": f"{d('handle_s_per_resolved'):+.0f} s vs baseline",
+        "retention": f"{d('complaint_rate', 1000):+.1f} vs baseline",
+        "staff": f"{d('employee_satisfaction'):+.2f} vs baseline",
+        "money": f"{d('profit', 1e-6):+,.2f} M vs baseline",
+    }

@@ -6,6 +6,7 @@ Measured numbers (what the dashboard shows) in :data:`sim.palette.MEASURED`, tru
 
 from __future__ import annotations
 
+from html import escape
 from string import Template
 from typing import Any
 
@@ -13,47 +14,80 @@ import solara
 
 from ..config import Config
 from ..palette import MEASURED, TRUE
-from .charts import CHARTS, render_png
+from .charts import CHARTS
+from .livecharts import GHOST, LiveData, levers_spec, panel_data, panel_spec
+from .panels import PANELS
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles
+from .vega_widget import LiveChart, encode
 
 #: The page's style sheet: fonts sized for a projector.
 CSS = Template("""
-.v-application { font-size: 18px; }
-.kpisim-lesson, .kpisim-lesson p { font-size: 22px !important; line-height: 1.35; }
-.kpisim-legend { font-size: 18px; }
+.v-application { font-size: 17px; }
+.v-navigation-drawer { min-width: 330px !important; max-width: 330px !important; }
+.kpisim-sidebar { width: 300px; }
+.kpisim-sidebar .v-card__title { font-size: 18px; padding: 8px 12px 4px 12px; }
+.kpisim-sidebar .v-card { padding-bottom: 6px; }
+.kpisim-sidebar .v-label, .kpisim-sidebar label { font-size: 16px !important; }
+.kpisim-sidebar .v-select__selection { font-size: 16px !important; }
+.kpisim-topbar { position: sticky; top: -12px; z-index: 5; background: white;
+                 padding: 6px 0; border-bottom: 2px solid #dddddd; }
+.kpisim-runbar .v-btn { background-color: $measured !important; color: white !important;
+                        font-weight: 700; font-size: 16px !important; }
+.kpisim-runbar .v-btn.v-btn--disabled { background-color: #c8d3dc !important;
+                                        color: #444444 !important; }
+.kpisim-topbar-run { font-size: 17px; font-weight: 600; }
+.kpisim-lesson p { font-size: 18px !important; line-height: 1.3; margin-bottom: 4px; }
 .kpisim-lesson b { color: $measured; }
-.kpisim-tile { border: 2px solid #bbbbbb; border-radius: 8px; padding: 8px 12px;
-               min-width: 165px; background: white; }
-.kpisim-tile-label { font-size: 16px; color: #333333; font-weight: 600; }
-.kpisim-tile-measured { font-size: 30px; font-weight: 700; color: $measured; }
-.kpisim-tile-true { font-size: 18px; font-weight: 600; color: $true; }
-.kpisim-sign { border-radius: 8px; padding: 8px 12px; margin: 4px 0; font-size: 18px;
+.kpisim-runinfo { font-size: 15px; color: #333333; }
+.kpisim-legend { font-size: 16px; }
+.kpisim-ctl { font-size: 15px; font-weight: 600; margin-top: 4px; }
+.kpisim-changed { color: #B35900; }
+.kpisim-changed::before { content: '● '; }
+.kpisim-weight-total { font-size: 15px; font-weight: 600; }
+.kpisim-over { color: $true; font-weight: 700; }
+.kpisim-pending-some { border: 3px solid #E69F00 !important; }
+.kpisim-lesson-state { font-weight: 600; }
+.kpisim-tile { border: 2px solid #bbbbbb; border-radius: 8px; padding: 4px 8px;
+               min-width: 108px; background: white; }
+.kpisim-tile-label { font-size: 13px; color: #333333; font-weight: 600; }
+.kpisim-tile-measured { font-size: 24px; font-weight: 700; color: $measured; }
+.kpisim-tile-true { font-size: 14px; font-weight: 600; color: $true; }
+.kpisim-tile-ghost { font-size: 12px; font-weight: 600; color: #555555; }
+.kpisim-sign { border-radius: 8px; padding: 6px 10px; margin: 3px 0; font-size: 15px;
                border: 3px solid #999999; background: #f2f2f2; color: #333333; }
 .kpisim-sign-lit { border-color: $true; background: #FBE3D2; color: #000000; }
-.kpisim-sign-title { font-weight: 700; font-size: 20px; }
-.kpisim-chart img { width: 100%; height: auto; }
-.kpisim-sidebar .v-label, .kpisim-sidebar label { font-size: 17px !important; }
-.kpisim-sidebar .v-select__selection { font-size: 18px !important; }
-.kpisim-signs h3 { font-size: 24px; }
-.v-btn { font-size: 17px !important; }
+.kpisim-sign-title { font-weight: 700; font-size: 16px; }
+.kpisim-signs h3, .kpisim-chart-title { font-size: 20px; margin: 6px 0 2px 0; }
+.v-btn { font-size: 16px !important; }
 """).substitute(measured=MEASURED, true=TRUE)
 
-#: The colour key above the tiles.
+#: The colour key above the tiles (HTML, not Markdown: Solara's Markdown loads KaTeX
+#: from a CDN, which an offline classroom does not have).
 LEGEND = (
-    f'<span style="color:{MEASURED}">**Blue, large: what the dashboard shows**</span> · '
-    f'<span style="color:{TRUE}">**Vermillion, dashed: what really happened**</span>'
+    f'<b style="color:{MEASURED}">Blue, large: what the dashboard shows</b> · '
+    f'<b style="color:{TRUE}">Vermillion, dashed: what really happened</b>'
+)
+
+
+#: Added to the colour key while the ghost baseline is shown.
+GHOST_LEGEND = (
+    f' · <b style="color:{GHOST}">Grey, thin: the same seed with no KPI pay (baseline)</b>'
 )
 
 
 @solara.component
-def Tiles(snap: Snapshot | None, cfg: Config) -> None:
-    """The headline numbers: dashboard value (blue) over the truth (vermillion)."""
+def Tiles(snap: Snapshot | None, cfg: Config, deltas: dict[str, str] | None = None) -> None:
+    """The headline numbers: dashboard value (blue) over the truth (vermillion), and the
+    difference against the ghost baseline when it is shown (grey)."""
+    deltas = deltas or {}
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}):
         for key, label, measured, true in kpi_tiles(snap, cfg):
             with solara.Column(classes=["kpisim-tile", f"kpisim-tile-{key}"], gap="0px"):
                 solara.Text(label, classes=["kpisim-tile-label"])
                 solara.Text(measured, classes=["kpisim-tile-measured", f"kpisim-value-{key}"])
                 solara.Text(true, classes=["kpisim-tile-true", f"kpisim-true-{key}"])
+                if key in deltas:
+                    solara.Text(deltas[key], classes=["kpisim-tile-ghost", f"kpisim-ghost-{key}"])
 
 
 @solara.component
@@ -67,7 +101,7 @@ def Signs(snap: Snapshot | None) -> None:
 @solara.component
 def SignList(signs: dict[str, Any]) -> None:
     """The signs, in the order of :data:`sim.outputs.signs.SIGNS`."""
-    solara.Markdown("### The five signs of a toxic KPI")
+    solara.HTML(tag="h3", unsafe_innerHTML="The five signs of a toxic KPI")
     for key, title in SIGN_TITLES.items():
         sign = signs.get(key, {})
         lit = bool(sign.get("flag"))
@@ -80,16 +114,35 @@ def SignList(signs: dict[str, Any]) -> None:
 
 
 @solara.component
-def Chart(snap: Snapshot | None, key: str, token: str) -> None:
-    """One chart as a PNG image, redrawn when ``token`` (model and day) changes."""
-    title, fn = CHARTS[key]
-
-    def draw() -> bytes | None:
-        return None if snap is None else render_png(fn(snap))
-
-    png = solara.use_memo(draw, dependencies=[token, key])
-    with solara.Column(classes=["kpisim-chart", f"kpisim-chart-{key}"]):
-        if png is None:
-            solara.Text(f"{title}: press Step or ▶ to simulate the first day.")
-        else:
-            solara.Image(png, format="png")
+def Chart(data: LiveData, key: str) -> None:
+    """One chart of :data:`~sim.app.charts.CHARTS`, drawn live in the browser: a grid
+    of panels (two per row) that grow by a few rows at each step."""
+    title, _ = CHARTS[key]
+    with solara.Column(classes=["kpisim-chart", f"kpisim-chart-{key}"], gap="0px"):
+        solara.HTML(tag="h3", unsafe_innerHTML=escape(title), classes=["kpisim-chart-title"])
+        if key == "levers":
+            LiveChart.element(
+                spec=levers_spec(),
+                datasets_json=encode({"rows": data.staff}),
+                replaced=["rows"],
+                run_id=data.run,
+                day=data.day,
+                renderer="canvas",
+            )
+            return
+        panels = PANELS[key]
+        main = key == "dashboard_vs_reality"
+        for i in range(0, len(panels), 2):
+            with solara.Columns([1] * len(panels[i : i + 2]), gutters_dense=True):
+                for panel in panels[i : i + 2]:
+                    with solara.Column(classes=["kpisim-panel", f"kpisim-panel-{panel.key}"]):
+                        LiveChart.element(
+                            spec=panel_spec(panel),
+                            datasets_json=encode(panel_data(panel, data)),
+                            run_id=data.run,
+                            day=data.day,
+                            # the main chart in SVG (crisp, inspectable); the others in
+                            # canvas, which redraws faster
+                            renderer="svg" if main else "canvas",
+                            lazy=not main,  # the main chart redraws even when scrolled off
+                        )

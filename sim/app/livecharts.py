@@ -1,0 +1,312 @@
+"""The page's live charts: Vega-Lite specs and the rows that feed them.
+
+Every chart of :data:`sim.app.charts.CHARTS` is shown on the page as a grid of panels
+(:data:`sim.app.panels.PANELS`),
+each a :class:`~sim.app.vega_widget.LiveChart` drawn in the browser: the spec is sent
+once per run, then each step only adds rows.  A panel plots one or more series of
+:func:`live_table` (one row per simulated working day, x = working days completed,
+the same numbering as the "Working day" tile) against fixed y-ranges per KPI (so the
+day-to-day noise does not look dramatic; a range grows only if the data leaves it).
+Every line panel marks pay days (dotted grey) and scheme changes (solid black, the
+rollout day of presets that change scheme).  matplotlib (:mod:`sim.app.charts`) only
+draws the PNG exports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..behavior import LEVERS
+from ..config import Config
+from .panels import PANELS, Panel
+from .snapshot import WINDOW, Snapshot
+
+#: Height of one panel in CSS pixels (two rows of panels fit a 768-pixel screen).
+PANEL_HEIGHT = 190
+#: The x axis spans at least this many working days (one pay period), from 0.
+MIN_DAYS_SHOWN = 21
+
+
+def live_table(snap: Snapshot) -> pd.DataFrame:
+    """One row per simulated day with every column a panel plots; ``x`` is the number
+    of working days completed (day 1 is the first simulated day)."""
+    d = snap.daily
+    start = d["active"].iloc[0] + d["churned"].iloc[0] - d["acquired"].iloc[0]
+
+    def k(col: str) -> pd.Series:
+        return d[col].rolling(WINDOW, min_periods=1).mean() / 1000
+
+    out = pd.DataFrame({"x": d["day"] + 1})
+    for panels in PANELS.values():
+        for p in panels:
+            for s in p.series:
+                if s.column in d:
+                    out[s.column] = d[s.column]
+    out["active_share"] = d["active"] / start
+    out["complaints_per_1000"] = 1000 * d["complaint_rate_roll"]
+    out["quits_cum"] = d["quits"].cumsum()
+    out["hires_cum"] = d["hires"].cumsum()
+    out["revenue_k"] = k("revenue")
+    for c in ("cost_labour", "cost_bonus", "cost_hiring", "cost_web"):
+        out[f"{c}_k"] = k(c)
+    out["profit_cum_m"] = d["profit"].cumsum() / 1e6
+    return out
+
+
+def period_table(snap: Snapshot) -> pd.DataFrame:
+    """Mean bonus per employee in each finished pay period; ``x`` is the period's last
+    working day (same numbering as :func:`live_table`)."""
+    emp = snap.employees
+    if emp.empty or "bonus" not in emp:
+        return pd.DataFrame({"x": [], "bonus": []})
+    per = emp.groupby("day_end", as_index=False).agg(bonus=("bonus", "mean"))
+    return pd.DataFrame({"x": per["day_end"] + 1, "bonus": per["bonus"]})
+
+
+def _num(v: Any) -> float | None:
+    """A JSON-safe number (NaN and infinities become ``None``: JSON has no NaN)."""
+    f = float(v)
+    return round(f, 5) if math.isfinite(f) else None
+
+
+def panel_rows(panel: Panel, table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The panel's rows in long form: ``{"x": day, "s": series label, "y": value}``."""
+    rows: list[dict[str, Any]] = []
+    if table.empty:
+        return rows
+    xs = table["x"].to_numpy()
+    cols = [(s.label, table[s.column].to_numpy()) for s in panel.series if s.column in table]
+    for i, x in enumerate(xs):
+        for label, values in cols:
+            rows.append({"x": int(x), "s": label, "y": _num(values[i])})
+    return rows
+
+
+def event_rows(cfg: Config, day: int) -> list[dict[str, Any]]:
+    """Markers up to ``day``: pay days (end of each pay period) and the scheme change."""
+    period = cfg.scheme.period_days
+    rows = [{"x": d, "kind": "pay day"} for d in range(period, day + 1, period)]
+    if cfg.rollout_day is not None and cfg.rollout_day <= day:
+        rows.append({"x": int(cfg.rollout_day), "kind": "scheme change"})
+    return sorted(rows, key=lambda r: r["x"])
+
+
+def _scales(panel: Panel) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The x, y and colour encodings of a panel (fixed ranges, working days from 0)."""
+    x = {
+        "field": "x",
+        "type": "quantitative",
+        "title": "Working day",
+        "scale": {"domain": {"unionWith": [0, MIN_DAYS_SHOWN]}, "nice": False},
+        "axis": {"tickMinStep": 1, "format": "d"},
+    }
+    y = {
+        "field": "y",
+        "type": "quantitative",
+        "title": panel.y_title,
+        "scale": {"domain": {"unionWith": list(panel.domain)}, "zero": False},
+        "axis": {"format": ".0%"} if panel.percent else {},
+    }
+    colour = {
+        "field": "s",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": [s.label for s in panel.series],
+            "range": [s.colour for s in panel.series],
+        },
+        "legend": {"orient": "top", "labelFontSize": 13, "symbolStrokeWidth": 3},
+    }
+    return x, y, colour
+
+
+def _data_layer(panel: Panel) -> dict[str, Any]:
+    """The panel's series: lines (true ones dashed), stacked areas or points."""
+    x, y, colour = _scales(panel)
+    if panel.kind == "area":
+        layer = {
+            "mark": {"type": "area", "opacity": 0.85},
+            "encoding": {"x": x, "y": {**y, "stack": "zero"}, "color": colour},
+        }
+    elif panel.kind == "points":
+        layer = {
+            "mark": {"type": "line", "point": {"size": 70}, "strokeWidth": 2.5},
+            "encoding": {"x": x, "y": y, "color": colour},
+        }
+    else:
+        dash = {
+            "field": "s",
+            "type": "nominal",
+            "legend": None,
+            "scale": {
+                "domain": [s.label for s in panel.series],
+                "range": [[6, 4] if s.dashed else [1, 0] for s in panel.series],
+            },
+        }
+        layer = {
+            "mark": {"type": "line", "strokeWidth": 3, "clip": True},
+            "encoding": {"x": x, "y": y, "color": colour, "strokeDash": dash},
+        }
+    return {"data": {"name": "rows"}, **layer}
+
+
+#: Markers: pay days dotted grey, a scheme change solid black.
+MARKERS = {"pay day": ("#999999", [2, 3]), "scheme change": ("#000000", [1, 0])}
+
+
+def _marker_layer() -> dict[str, Any]:
+    """Vertical rules at the pay days and the scheme change (data set ``events``)."""
+    kinds = list(MARKERS)
+    return {
+        "data": {"name": "events"},
+        "mark": {"type": "rule", "strokeWidth": 1.5},
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative"},
+            "color": {
+                "field": "kind",
+                "type": "nominal",
+                "scale": {"domain": kinds, "range": [MARKERS[k][0] for k in kinds]},
+                "legend": None,
+            },
+            "strokeDash": {
+                "field": "kind",
+                "type": "nominal",
+                "scale": {"domain": kinds, "range": [MARKERS[k][1] for k in kinds]},
+                "legend": None,
+            },
+        },
+    }
+
+
+#: Colour of the ghost baseline's lines.
+GHOST = "#8c8c8c"
+
+
+def _ghost_layer(panel: Panel) -> dict[str, Any]:
+    """The ghost baseline (data set ``ghost``): thin grey lines under the run's."""
+    x, y, _ = _scales(panel)
+    return {
+        "data": {"name": "ghost"},
+        "mark": {"type": "line", "color": GHOST, "strokeWidth": 2, "opacity": 0.9, "clip": True},
+        "encoding": {"x": x, "y": y, "detail": {"field": "s", "type": "nominal"}},
+    }
+
+
+def panel_spec(panel: Panel) -> dict[str, Any]:
+    """The Vega-Lite spec of one panel (data sets ``rows``, ``events``, ``ghost``)."""
+    return {
+        "width": "container",
+        "height": PANEL_HEIGHT,
+        "title": {"text": panel.title, "anchor": "start", "fontSize": 17},
+        "config": {
+            "axis": {"labelFontSize": 13, "titleFontSize": 13},
+            "view": {"stroke": None},
+        },
+        "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
+        "layer": [_marker_layer(), _ghost_layer(panel), _data_layer(panel)],
+    }
+
+
+LEVER_NAMES = {
+    "thoroughness": "thoroughness",
+    "courtesy": "courtesy",
+    "dump": "dump hard calls",
+    "false_coding": "false 'resolved'",
+    "survey_steering": "survey steering",
+    "web_push": "push to web",
+}
+
+
+def staff_rows(snap: Snapshot) -> list[dict[str, Any]]:
+    """Per seated employee: each policy lever now and last period's gaming share."""
+    rows: list[dict[str, Any]] = []
+    for rec in snap.staff.to_dict("records"):
+        seat = f"seat {int(rec['seat']) + 1:02d}"
+        for k in LEVERS:
+            rows.append({"seat": seat, "lever": LEVER_NAMES[k], "v": _num(rec[f"lever_{k}"])})
+        rows.append({"seat": seat, "lever": "gaming acts", "v": _num(rec["gaming_act_rate"])})
+    return rows
+
+
+def levers_spec() -> dict[str, Any]:
+    """A heat map: one row per seat, one column per lever (0 = never, 1 = always)."""
+    return {
+        "width": "container",
+        "height": {"step": 16},
+        "title": {
+            "text": "Each employee's levers now (0 never – 1 always) and last period's gaming",
+            "anchor": "start",
+            "fontSize": 17,
+        },
+        "data": {"name": "rows"},
+        "mark": {"type": "rect"},
+        "encoding": {
+            "y": {"field": "seat", "type": "ordinal", "title": None},
+            "x": {
+                "field": "lever",
+                "type": "nominal",
+                "title": None,
+                "sort": [*LEVER_NAMES.values(), "gaming acts"],
+                "axis": {"labelAngle": 0, "orient": "top", "labelFontSize": 12},
+            },
+            "color": {
+                "field": "v",
+                "type": "quantitative",
+                "title": "level",
+                "scale": {"scheme": "cividis", "domain": [0, 1.2]},
+            },
+            "tooltip": [{"field": "seat"}, {"field": "lever"}, {"field": "v", "format": ".2f"}],
+        },
+        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12}},
+    }
+
+
+@dataclass(frozen=True)
+class LiveData:
+    """Everything the live charts of one run show at one moment."""
+
+    run: str  # identifies the run: a new run replaces the charts' data
+    day: int  # working days simulated
+    table: pd.DataFrame  # live_table (empty before the first day)
+    periods: pd.DataFrame  # period_table
+    staff: list[dict[str, Any]]  # staff_rows
+    events: list[dict[str, Any]]  # event_rows
+    ghost: pd.DataFrame  # live_table of the ghost baseline (empty when off)
+
+
+def live_data(
+    snap: Snapshot | None, cfg: Config, run: str, ghost: Snapshot | None = None
+) -> LiveData:
+    """The live charts' data for ``snap`` (``None`` before the first day: empty) and,
+    if given, its ghost baseline ``ghost`` (same seed, no KPI pay)."""
+    empty = pd.DataFrame({"x": []})
+    if snap is None:
+        return LiveData(run, 0, empty, empty, [], [], empty)
+    return LiveData(
+        run,
+        snap.day,
+        live_table(snap),
+        period_table(snap),
+        staff_rows(snap),
+        event_rows(cfg, snap.day),
+        empty if ghost is None else live_table(ghost),
+    )
+
+
+def ghost_series(panel: Panel) -> Panel:
+    """The panel as its ghost baseline shows it: the truth only (the dashed series, or
+    the first one), since what would have happened without KPI pay is the question."""
+    true = tuple(s for s in panel.series if s.dashed) or panel.series[:1]
+    return dataclasses.replace(panel, series=true)
+
+
+def panel_data(panel: Panel, data: LiveData) -> dict[str, list[dict[str, Any]]]:
+    """The data sets of one panel's chart: rows, markers and the ghost baseline."""
+    table = data.periods if panel.kind == "points" else data.table
+    ghost = [] if panel.kind != "line" else panel_rows(ghost_series(panel), data.ghost)
+    return {"rows": panel_rows(panel, table), "events": data.events, "ghost": ghost}
