@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..behavior import LEVERS
 from ..config import Config
+from ..model.behavior import LEVERS
 from .panels import PANELS, Panel
 from .snapshot import WINDOW, Snapshot
 
