@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import CONFIG_DIR, ConfigError, available_scenarios, load_config
+from .sweep.clusters import cluster_problem
 
 if TYPE_CHECKING:
     from omegaconf import DictConfig
@@ -583,7 +584,7 @@ def _launcher_problem(args: list[str]) -> str | None:
             "it on the cluster's login node; hydra/launcher=submitit_local runs the same "
             "jobs on this machine (docs/sweeps.md)"
         )
-    return None
+    return cluster_problem(name, args)
 
 
 def _has_module(name: str) -> bool:
