@@ -1,6 +1,8 @@
 # kpisim: the two commands of the README.
 #   make run   set up .venv (Python >= 3.12) and run the main job (kpisim compare) on its defaults
 #   make test  set up .venv, check style and the import layering, run the whole test suite
+#              (the cluster tests start and stop a local SLURM and Ray cluster with
+#              scripts/cluster/; as root they install SLURM's Debian packages first)
 # The venv is (re)built when pyproject.toml changes.
 
 VENV    ?= .venv
@@ -10,7 +12,7 @@ PYTHON  ?= $(shell for p in python3.12 python3.13 python3; do \
 STAMP   := $(VENV)/.installed
 EXTRAS  ?= all
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test test-clusters setup lint bench clean
 
 setup: $(STAMP)
 
@@ -29,6 +31,10 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest
+
+# only the tests on live SLURM and Ray clusters (tests/test_clusters.py)
+test-clusters: $(STAMP)
+	$(VENV)/bin/python -m pytest -m cluster
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

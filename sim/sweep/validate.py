@@ -14,6 +14,7 @@ import shutil
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from ..config import ConfigError, available_scenarios, clean_hydra_message, compose, to_config
+from .clusters import cluster_problem
 
 #: Launcher plugins (``hydra/launcher=NAME``): the module each one needs and the
 #: kpisim extra that installs it.
@@ -157,7 +158,7 @@ def launcher_problem(args: list[str]) -> str | None:
             "it on the cluster's login node; hydra/launcher=submitit_local runs the same "
             "jobs on this machine (docs/sweeps.md)"
         )
-    return None
+    return cluster_problem(name, args)
 
 
 def with_default_launcher(argv: list[str]) -> list[str]:
