@@ -47,6 +47,7 @@ def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any
         "survey_steering_rate": _safe(t("steered"), t("answered_owned")),
         "dumped_call_rate": _safe(t("dumped"), t("calls_answered")),
         "rushed_contact_rate": _safe(t("rushed"), t("answered_owned")),
+        "web_push_rate": _safe(t("pushes"), t("calls_answered")),
         "handle_s_per_resolved": _safe(t("handle_s"), t("resolved_true")),
     }
 

@@ -112,3 +112,25 @@ def test_failed_text_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path)
         atomic_write_text(path, 123)  # type: ignore[arg-type]
     assert path.read_text() == '{"a": 1}\n'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
+
+
+def test_chasing_numbers_names_the_most_common_act_including_web_push():
+    """Sign 2 names the act with the largest rate among every gaming act; under a web
+    deflection KPI with a hidden number (``hidden_phone``) agents learn to push callers to
+    the web, and that must be the act named (it was once left out of the list)."""
+    res = run_simulation(
+        load_config("hidden_phone", ["customers.n=100000", "employees.n=20", "days=120"])
+    )
+    s, d = res.summary, res.daily
+    assert s["web_push_rate"] == pytest.approx(d["pushes"].sum() / d["calls_answered"].sum())
+    acts = {
+        "false resolution codes": s["false_resolution_rate"],
+        "survey steering": s["survey_steering_rate"],
+        "dumped calls": s["dumped_call_rate"],
+        "rushed contacts": s["rushed_contact_rate"],
+        "callers pushed to the web": s["web_push_rate"],
+    }
+    top = max(acts, key=acts.get)
+    assert top == "callers pushed to the web"  # the lesson of the scenario
+    sentence = s["toxic_signs"]["chasing_numbers"]["sentence"]
+    assert f"the most common was {top}" in sentence, sentence

@@ -152,10 +152,11 @@ def fig_gaming(o: Outcome, names: dict[str, str]) -> bytes:
     fig, ax = plt.subplots(figsize=(11, 3.6))
     _arm_bars(ax, o.reps,
               ["gaming_rate", "false_resolution_rate", "survey_steering_rate",
-               "dumped_call_rate", "rushed_contact_rate"],
+               "dumped_call_rate", "rushed_contact_rate", "web_push_rate"],
               ["Any gaming act\n(% of answered calls)", "False 'resolved' code\n(% of calls)",
                "Survey steering\n(% of calls)", "Dumped call\n(% of answered calls)",
-               "Rushed contact\n(% of calls)"], 100, names)  # fmt: skip
+               "Rushed contact\n(% of calls)", "Pushed to the web\n(% of answered calls)"],
+              100, names)  # fmt: skip
     ax.set_ylabel("% of calls")
     ax.set_title("Gaming by type over the whole run (error bars: 95% CI of the mean)")
     ax.legend(frameon=False, fontsize=9)

@@ -68,6 +68,7 @@ METRICS: tuple[Metric, ...] = (
     _m("survey_steering_rate", "Survey steering", "gaming", "share", "lower"),
     _m("dumped_call_rate", "Dumped calls (transfers/hang-ups)", "gaming", "share", "lower"),
     _m("rushed_contact_rate", "Rushed contacts", "gaming", "share", "lower"),
+    _m("web_push_rate", "Callers pushed to the web", "gaming", "share", "lower"),
     _m("fcr_gap", "FCR gap (measured - true)", "gap", "share"),
     _m("csat_gap", "CSAT gap (survey - true)", "gap", "share"),
 )

@@ -289,9 +289,11 @@ per customer from the retention the run produced.</p>
 
 <h2>Gaming by type</h2>
 <p>Acts that move a number without helping the customer: coding a call as resolved when it
-is not, steering who answers the survey, dumping hard calls, rushing.</p>
+is not, steering who answers the survey, dumping hard calls, rushing, pushing callers to the
+web.</p>
 {metric_table(o, ['gaming_rate', 'false_resolution_rate', 'survey_steering_rate',
-                  'dumped_call_rate', 'rushed_contact_rate'], names, "gaming")}
+                  'dumped_call_rate', 'rushed_contact_rate', 'web_push_rate'], names,
+              "gaming")}
 {_img(figs['gaming'], 'gaming by type')}
 
 <h2>The five signs of a toxic KPI</h2>

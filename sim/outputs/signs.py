@@ -169,6 +169,7 @@ def chasing_numbers(s: dict) -> dict[str, Any]:
         "survey steering": s.get("survey_steering_rate") or 0.0,
         "dumped calls": s.get("dumped_call_rate") or 0.0,
         "rushed contacts": s.get("rushed_contact_rate") or 0.0,
+        "callers pushed to the web": s.get("web_push_rate") or 0.0,
     }
     top = max(kinds, key=kinds.get)
     return {
