@@ -67,6 +67,13 @@ FCR_DEFINITIONS = ("self_coded", "no_repeat_7d")
 CSAT_DEFINITIONS = ("agent_offered", "random_sample")
 #: A contact within this many working days of an answered call counts as its repeat.
 REPEAT_WINDOW_DAYS = 7
+#: Each definition in plain words (for pages and reports).
+DEFINITION_LABELS = {
+    "self_coded": "Agent codes the call 'resolved'",
+    "no_repeat_7d": f"No repeat call within {REPEAT_WINDOW_DAYS} days",
+    "agent_offered": "Survey offered by the agent",
+    "random_sample": "Random sample of customers",
+}
 
 
 def agent_offers_survey(csat_definition: str) -> bool:

@@ -15,7 +15,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .. import measurement
 from ..config import Config, ConfigError, load_config
+from ..measurement import DEFINITION_LABELS
 
 #: Default population: small enough that a simulated day renders fast.
 DEFAULT_CUSTOMERS = 100_000
@@ -49,14 +51,9 @@ KPI_SHORT = {
 }
 #: Largest total of the KPI weights that config validation accepts.
 MAX_WEIGHT_TOTAL = 1.0
-FCR_DEFINITIONS = {
-    "self_coded": "Agent codes the call 'resolved'",
-    "no_repeat_7d": "No repeat call within 7 days",
-}
-CSAT_DEFINITIONS = {
-    "agent_offered": "Survey offered by the agent",
-    "random_sample": "Random sample of customers",
-}
+#: The measurement definitions the page offers (``sim.measurement``), with their labels.
+FCR_DEFINITIONS = {d: DEFINITION_LABELS[d] for d in measurement.FCR_DEFINITIONS}
+CSAT_DEFINITIONS = {d: DEFINITION_LABELS[d] for d in measurement.CSAT_DEFINITIONS}
 
 
 @dataclass(frozen=True)
