@@ -52,6 +52,32 @@ def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any
     }
 
 
+#: Count columns behind each team's queue figures (front line, specialist team).
+TEAM_COLUMNS = {
+    "front": {"offered": "calls_offered", "answered": "calls_answered",
+              "abandoned": "abandoned", "in_sl": "answered_in_sl",
+              "wait": "wait_answered_s", "handle": "front_handle_s", "legs": "front_legs",
+              "busy": "front_busy_s", "avail": "front_avail_s"},
+    "specialist": {"offered": "spec_offered", "answered": "spec_answered",
+                   "abandoned": "spec_abandoned", "in_sl": "spec_in_sl",
+                   "wait": "spec_wait_answered_s", "handle": "spec_handle_s",
+                   "legs": "spec_legs", "busy": "spec_busy_s", "avail": "spec_avail_s"},
+}  # fmt: skip
+
+
+def team_rates(t: Callable[[str], Any], team: str) -> dict[str, Any]:
+    """A team's queue figures from totals ``t(name)``: the front line's first legs, the
+    specialists' legs after a transfer (same definitions as the centre's)."""
+    c = TEAM_COLUMNS[team]
+    return {
+        "service_level": _safe(t(c["in_sl"]), t(c["offered"])),
+        "asa_s": _safe(t(c["wait"]), t(c["answered"])),
+        "abandon_rate": _safe(t(c["abandoned"]), t(c["offered"])),
+        "aht_s": _safe(t(c["handle"]), t(c["legs"])),
+        "occupancy": _safe(t(c["busy"]), t(c["avail"])),
+    }
+
+
 def _safe(a, b):
     if isinstance(b, pd.Series):
         return (a / b.where(b != 0)).astype(float)

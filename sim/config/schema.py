@@ -19,20 +19,10 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from .economics import CostsConfig, TeamsConfig, WorkforceConfig
+from .fields import ConfigError, choice_, rng_
 
-
-class ConfigError(ValueError):
-    """A user-facing configuration error: one line, no traceback needed."""
-
-
-def rng_(lo: float | None, hi: float | None, *, doc: str = "") -> dict[str, Any]:
-    """Field metadata: the closed range ``[lo, hi]`` a numeric knob must lie in."""
-    return {"range": (lo, hi), "doc": doc}
-
-
-def choice_(*allowed: str) -> dict[str, Any]:
-    """Field metadata: the values a string knob may take."""
-    return {"choices": allowed}
+__all__ = ["ConfigError", "choice_", "rng_"]
 
 
 # --------------------------------------------------------------------------- customers
@@ -95,7 +85,10 @@ class CustomersConfig:
 class EmployeesConfig:
     """Service agents (Mesa agents) and the labour market around them."""
 
-    n: int = field(default=100, metadata=rng_(1, 100_000))
+    # Starting front-line headcount (the first roster may use a few less); from the
+    # first plan on, the staffing plan sets it (``workforce``).  Sized to the default
+    # demand so that the baseline starts near its planned staffing.
+    n: int = field(default=185, metadata=rng_(1, 100_000))
     # Resolution probability of an experienced agent at full thoroughness on an issue
     # of average complexity; calibrated so true FCR ~ 0.70 (SQM Group: 67-72%).
     skill_mean: float = field(default=0.74, metadata=rng_(0.01, 0.999))
@@ -186,9 +179,10 @@ class ChannelsConfig:
     """Phone and web self-service, and the company's channel policy."""
 
     phone_number_visible: bool = True
-    # Working day length (s) during which calls arrive; calls in queue at closing
-    # are still served.
-    open_s: float = field(default=28_800.0, metadata=rng_(60.0, 86_400.0))
+    # Opening hours (s) during which calls arrive; calls in queue at closing are still
+    # served.  12 h (e.g. 8:00-20:00), an assumed weekday opening of a service line,
+    # longer than one shift so that staffing can follow the intraday profile.
+    open_s: float = field(default=43_200.0, metadata=rng_(60.0, 86_400.0))
     # Service-level threshold (industry convention: 80% within 20 s).
     service_level_threshold_s: float = field(default=20.0, metadata=rng_(0.0, 3600.0))
     service_level_target: float = field(default=0.80, metadata=rng_(0.0, 1.0))
@@ -322,6 +316,9 @@ class SchemeConfig:
     audit_penalty: float = field(default=0.05, metadata=rng_(0.0, 10.0))
     # Gate: no bonus when the audit quality score is below this (0 = no gate).
     quality_gate: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+    # How the bonus is funded: on top of the salary, or budget-neutral ("from_base": the
+    # base is cut by the bonus an employee is expected to earn, half the full bonus).
+    bonus_funding: str = field(default="on_top", metadata=choice_("on_top", "from_base"))
     # What employees see: their own numbers ("individual"), a ranking on the top-line
     # metric ("big_screen"), or common team metrics ("shared").
     dashboard: str = field(
@@ -353,6 +350,11 @@ class Config:
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     behavior: BehaviorConfig = field(default_factory=BehaviorConfig)
     scheme: SchemeConfig = field(default_factory=SchemeConfig)
+    workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
+    teams: TeamsConfig = field(default_factory=TeamsConfig)
+    costs: CostsConfig = field(default_factory=CostsConfig)
+    # The specialist (second-line) team's scheme: flat pay unless set.
+    specialist_scheme: SchemeConfig = field(default_factory=SchemeConfig)
     # The scheme that replaces ``scheme`` on ``rollout_day`` (null: none).
     proposal: SchemeConfig | None = None
     # Where `kpisim run` writes its outputs: "" = Hydra's run directory.
@@ -374,4 +376,5 @@ register_configs()
 SECTIONS = (
     Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
     ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
+    WorkforceConfig, TeamsConfig, CostsConfig,
 )  # fmt: skip

@@ -51,7 +51,7 @@ def validate(cfg: Config) -> Config:
         if "choices" in meta and value not in meta["choices"]:
             allowed = ", ".join(repr(c) for c in meta["choices"])
             raise ConfigError(f"{key}={value!r} is not allowed: choose one of {allowed}")
-    for scheme_key in ("scheme", "proposal"):
+    for scheme_key in ("scheme", "proposal", "specialist_scheme"):
         scheme = getattr(cfg, scheme_key)
         if scheme is None:
             continue
@@ -61,6 +61,15 @@ def validate(cfg: Config) -> Config:
             f"rollout_day={cfg.rollout_day} needs a proposal scheme: set proposal "
             "(e.g. +scheme@proposal=aht_pay) or rollout_day=null"
         )
+    wf = cfg.workforce
+    if not wf.shift_hours:
+        raise ConfigError("workforce.shift_hours=[] is not allowed: give at least one length")
+    for h in wf.shift_hours:
+        if not 0.5 <= h <= cfg.channels.open_s / 3600.0:
+            raise ConfigError(
+                f"workforce.shift_hours contains {h!r}: each shift must be 0.5 h to the "
+                f"opening hours (channels.open_s={cfg.channels.open_s!r} s)"
+            )
     if cfg.employees.salary_experienced_annual < cfg.employees.salary_novice_annual:
         raise ConfigError(
             "employees.salary_experienced_annual must be >= employees.salary_novice_annual"

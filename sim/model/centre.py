@@ -1,12 +1,15 @@
 """The contact-centre model: customers, employees and a KPI-based pay scheme.
 
 One :meth:`ContactCentreModel.step` is one working day, in this order: a proposal scheme
-replaces the current one on ``rollout_day``; empty seats whose hiring lag is over are
-filled (``workforce.py``); new issues and due repeats become the day's contacts
-(``contacts.py``); they are routed and web self-service runs (``web.py``); the phone calls
-go through the queue and are booked in both ledgers (``phone.py``); customers churn and
-are acquired; employees may quit; at the end of a pay period the scheme pays, morale
-moves and employees adapt (``pay_period.py``), and the model applies what was decided.
+replaces the current one on ``rollout_day``; requisitions whose hiring lag is over are
+filled and each team's present staff take the plan's shifts (``workforce.py``); new issues
+and due repeats become the day's contacts (``contacts.py``); they are routed and web
+self-service runs (``web.py``); the phone calls go through the queue — the front line
+answers, specialists take transfers — and are booked in both ledgers (``phone.py``);
+customers churn and are acquired, and the day's costs are booked; employees may quit; at
+the end of a pay period each team's scheme pays, morale moves and employees adapt
+(``pay_period.py``), and the model applies what was decided; at the end of a planning
+period each team re-plans its staffing from the dashboard (``planning.py``).
 """
 
 from __future__ import annotations
@@ -19,15 +22,16 @@ from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from . import behavior as bh
 from . import workforce
-from .arrivals import intraday_cdf
+from .arrivals import interval_shares, intraday_cdf, weekday_factor
 from .contacts import PHONE, ContactBook, Contacts, first_contacts, stationary_cust
 from .customers import Customers
 from .employee import Employee
 from .experience import book_experience
 from .hindsight import LegMemory
 from .ledgers import DayLedger, SeatLedger
-from .pay_period import PeriodDecision, PeriodInputs, close_period
+from .pay_period import EXPECTED_BONUS_SHARE, PeriodDecision, PeriodInputs, close_period
 from .phone import Staff, serve_phone
+from .planning import FRONT, SPECIALIST, initial_plan, make_plan, planning_days
 from .web import escalations, route, web_outcomes
 
 
@@ -46,11 +50,27 @@ class ContactCentreModel(mesa.Model):
         self.scheme: SchemeConfig = cfg.scheme
         self.day = 0
         self.customers = Customers(cfg.customers, self.rng)
-        n = cfg.employees.n
-        self.seats: list[Employee | None] = [None] * n
-        self.vacant_until = np.full(n, -1, dtype=np.int64)
-        for slot in range(n):
-            self.seats[slot] = workforce.new_employee(self, slot, initial=True)
+        start = (cfg.employees.n, cfg.teams.specialists_n)
+        cap = int(np.ceil(cfg.workforce.headcount_cap_factor * sum(start)))
+        self.seats: list[Employee | None] = [None] * cap
+        shares = interval_shares(cfg)
+        #: each team's staffing plan; the first rosters its starting headcount
+        self.plans = [initial_plan(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
+        slot = 0
+        for team, plan in enumerate(self.plans):
+            for length in plan.ends_s - plan.starts_s:
+                self.seats[slot] = workforce.new_employee(
+                    self, slot, initial=True, team=team, contract_s=float(length)
+                )
+                slot += 1
+        #: open requisitions: (ready day, team, contract length s)
+        self.requisitions: list[tuple[int, int, float]] = []
+        #: per team: calls offered per interval each day, and the dashboard's handle
+        #: seconds and legs since the last plan (what the next plan believes)
+        self.offered_log: tuple[list, list] = ([], [])
+        self.plan_aht = np.zeros((2, 2))
+        self.interval_rows: list[tuple] = []
+        n = cap
         self.book = ContactBook()
         self.seat_ledger = SeatLedger(n)
         self.legs = LegMemory()
@@ -65,7 +85,6 @@ class ContactCentreModel(mesa.Model):
         self.start_revenue = self.customers.revenue_monthly_active()
         self.pay_history: list[float] = []
         self.profile = intraday_cdf(cfg)
-        self._staff_cache: tuple | None = None
         self._nps_cache: float | None = None
         self.running = True
 
@@ -75,23 +94,28 @@ class ContactCentreModel(mesa.Model):
         """Employees in their seats (vacancies excluded), in seat order."""
         return [s for s in self.seats if s is not None]
 
-    def staff_arrays(self) -> Staff:
-        """Today's agents on duty as arrays (slowly changing ones cached until the staff
-        or their policies change)."""
-        if self._staff_cache is None:
-            staff = self.staff
-            slots = np.array([s.slot for s in staff], dtype=np.int64)
-            pol = np.array([s.policy for s in staff]).reshape(len(staff), len(bh.LEVERS))
-            speed = np.array([s.speed for s in staff])
-            self._staff_cache = (staff, slots, pol, speed)
-        staff, slots, pol, speed = self._staff_cache
-        skill = np.array([s.skill for s in staff])
-        friendliness = np.array([s.friendliness for s in staff])
-        return Staff(slots, pol, speed, skill, friendliness)
+    def free_seat(self) -> int:
+        """An empty seat for a new hire (-1: none left)."""
+        for slot, emp in enumerate(self.seats):
+            if emp is None:
+                return slot
+        return -1
 
-    def invalidate_staff(self) -> None:
-        """Forget the cached staff arrays (after hires, leavers, new policies)."""
-        self._staff_cache = None
+    def staff_arrays(self, duties: list[workforce.Duty]) -> Staff:
+        """Today's agents on duty as arrays, front line first, then specialists."""
+        staff = [s for duty in duties for s in duty.staff]
+        k = len(staff)
+        slots = np.array([s.slot for s in staff], dtype=np.int64)
+        pol = np.array([s.policy for s in staff]).reshape(k, len(bh.LEVERS))
+
+        def cat(name: str) -> np.ndarray:
+            return np.concatenate([getattr(duty, name) for duty in duties])
+
+        return Staff(
+            slots, pol, np.array([s.speed for s in staff]), np.array([s.skill for s in staff]),
+            np.array([s.friendliness for s in staff]), len(duties[FRONT].staff),
+            cat("start"), cat("end"), cat("brk_start"), cat("brk_len"),
+        )  # fmt: skip
 
     # ================================================================== the day
     def step(self) -> None:
@@ -104,21 +128,27 @@ class ContactCentreModel(mesa.Model):
         workforce.hire(self, d)
         for emp in self.staff:
             emp.work_day()
+        duties = [workforce.attendance(self, t, row) for t in (FRONT, SPECIALIST)]
+        row["overtime_s"] = sum(duty.overtime_s for duty in duties)
+        self.interval_rows.append((d, [workforce.on_phones(self, duty) for duty in duties]))
         if cfg.demand.calls_per_hour is not None:
             c = self.customers
             cust = stationary_cust(self.rng, cfg, np.flatnonzero(c.active[: c.n_used]))
             calls = first_contacts(self.rng, cfg, cust, route=PHONE)
         else:
-            new = first_contacts(self.rng, cfg, self.customers.draw_issues(d))
+            volume = weekday_factor(cfg, d)
+            new = first_contacts(self.rng, cfg, self.customers.draw_issues(d, volume))
             todays = Contacts.concat([new, *self.book.due(d)])
             todays = todays.take(self.customers.active[todays.cust])
             self._mark_repeats(todays.cust, d)
             calls = self._web(todays, d, row)
-        serve_phone(self, calls, d, row)
+        serve_phone(self, calls, d, row, duties)
         self._customers_day(d, row)
         record_dashboard_surveys(row, self.scheme.kpis.csat.definition)
         workforce.quit_today(self, d, row)
         row["staff"] = len(self.staff)
+        row["headcount_front"] = workforce.headcount(self, FRONT)
+        row["headcount_specialist"] = workforce.headcount(self, SPECIALIST)
         row["morale_mean"] = float(np.mean([s.morale for s in self.staff])) if self.staff else 0.0
         self.day += 1
         last_day = self.day >= cfg.days
@@ -126,6 +156,8 @@ class ContactCentreModel(mesa.Model):
             last_day and self.day > self.period_start
         ):  # the run's last, possibly short, period is paid too
             self.end_period(d)
+        if cfg.workforce.planning and self.day % planning_days(cfg, self.scheme.period_days) == 0:
+            self.replan(d)
         if last_day:
             self.running = False
 
@@ -189,8 +221,25 @@ class ContactCentreModel(mesa.Model):
         row["active"] = c.active_count()
         rev = c.revenue_monthly_active()
         row["revenue"] = rev * MONTHS_PER_YEAR / DAYS_PER_YEAR
-        row["cost_labour"] = sum(s.salary_annual for s in self.staff) / DAYS_PER_YEAR
+        hours, base = workforce.daily_pay_hours(self)
+        over_h = (row.get("overtime_s", 0.0) + row.get("overrun_s", 0.0)) / 3600.0
+        rate = base / max(hours, 1e-9)  # loaded cost of a paid hour today
+        ot_cost = over_h * rate * self.cfg.workforce.overtime_premium
+        row["paid_hours"] = hours + over_h
+        row["cost_overtime"] = ot_cost
+        row["cost_labour"] = base + ot_cost - self._budget_neutral_cut()
+        row["cost_overhead"] = len(self.staff) * self.cfg.costs.overhead_per_seat_annual / DAYS_PER_YEAR
         row["cost_web"] = row.get("web_sessions", 0) * self.cfg.channels.web_cost
+
+    def _budget_neutral_cut(self) -> float:
+        """Today's base pay withheld to fund the bonus (``bonus_funding: from_base``):
+        the bonus each employee is expected to earn, loaded."""
+        cut = 0.0
+        for s in self.staff:
+            sch = self.scheme if s.team == FRONT else self.cfg.specialist_scheme
+            if sch.bonus_funding == "from_base":
+                cut += EXPECTED_BONUS_SHARE * sch.bonus_share * s.salary_annual
+        return cut * self.cfg.costs.loading / DAYS_PER_YEAR
 
     @property
     def nps(self) -> float:
@@ -207,23 +256,40 @@ class ContactCentreModel(mesa.Model):
         self.scheme = proposal
 
     def end_period(self, d: int) -> None:
-        """Close the pay period ending on day ``d`` and apply what it decided."""
-        inputs = PeriodInputs(
-            self.cfg, self.scheme, self.staff, self.seat_ledger.data,
-            self.repeats_ps[self.period], self.legs, self.period, self.period_start,
-        )  # fmt: skip
-        decision = close_period(inputs, d, self.rng)
-        if decision is not None:
-            self._apply(decision, d)
+        """Close the pay period ending on day ``d`` for each team (each under its own
+        scheme) and apply what it decided."""
+        for team, scheme in ((FRONT, self.scheme), (SPECIALIST, self.cfg.specialist_scheme)):
+            staff = [s for s in self.staff if s.team == team]
+            inputs = PeriodInputs(
+                self.cfg, scheme, staff, self.seat_ledger.data, self.repeats_ps[self.period],
+                self.legs, self.period, self.period_start,
+            )  # fmt: skip
+            decision = close_period(inputs, d, self.rng)
+            if decision is not None:
+                self._apply(decision, d, retune=team == FRONT)
         self.seat_ledger.reset()
         self.legs.clear()
-        self.invalidate_staff()
         self.period += 1
         self.period_start = self.day
 
-    def _apply(self, dec: PeriodDecision, d: int) -> None:
+    def replan(self, d: int) -> None:
+        """Each team re-plans from its offered-calls history and the dashboard's AHT
+        since the last plan; hiring follows (``workforce.rebalance``)."""
+        for team in (FRONT, SPECIALIST):
+            history = self.offered_log[team]
+            if not history or self.plans[team].headcount == 0:
+                continue
+            handle_s, legs = self.plan_aht[team]
+            aht = handle_s / legs if legs > 0 else self.cfg.handling.mean_s
+            plan = make_plan(self.cfg, team, d, np.array(history), aht)
+            self.plans[team] = plan
+            workforce.rebalance(self, team, d)
+        self.plan_aht[:] = 0.0
+
+    def _apply(self, dec: PeriodDecision, d: int, retune: bool = True) -> None:
         row = self.ledger.current
-        row["cost_bonus"] = row.get("cost_bonus", 0.0) + dec.total_bonus
+        row["bonus_paid"] = row.get("bonus_paid", 0.0) + dec.total_bonus
+        row["cost_bonus"] = row.get("cost_bonus", 0.0) + dec.total_bonus * self.cfg.costs.loading
         self.employee_rows.extend(dec.rows)
         for i, s in enumerate(dec.staff):
             s.intrinsic = dec.intrinsic[i].copy()
@@ -235,7 +301,8 @@ class ContactCentreModel(mesa.Model):
         if dec.dismissed is not None:
             workforce.dismiss(self, dec.dismissed, d)
         self.pay_history.append(dec.total_bonus)
-        self.legs.retune(dec.contacts_mean)
+        if retune:
+            self.legs.retune(dec.contacts_mean)
 
     def run(self) -> None:
         """Run until ``cfg.days`` working days have been simulated."""

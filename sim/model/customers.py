@@ -148,10 +148,11 @@ class Customers:
         return idx
 
     # ------------------------------------------------------------------ issues
-    def draw_issues(self, day: int) -> np.ndarray:
+    def draw_issues(self, day: int, volume: float = 1.0) -> np.ndarray:
         """Rows of the customers with a new issue today (a customer may have two).
 
-        The count is Poisson with the active base's total rate.  Customers are drawn
+        The count is Poisson with the active base's total rate times ``volume`` (the
+        day-of-week factor).  Customers are drawn
         proportionally to their rate from an alias table over all rows (O(1) a draw),
         rejecting those who have churned.  The table is rebuilt when the rows added
         since the last build pass 5%; newer rows are drawn from a small cumulative sum.
@@ -160,7 +161,7 @@ class Customers:
         total = self.total_rate()
         if n == 0 or total <= 0:
             return np.empty(0, dtype=np.int64)
-        k = int(self.rng.poisson(total))
+        k = int(self.rng.poisson(total * volume))
         if k == 0:
             return np.empty(0, dtype=np.int64)
         if self._alias is None or n - self._alias_n > 0.05 * self._alias_n:

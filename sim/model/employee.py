@@ -48,9 +48,13 @@ class Employee(mesa.Agent):
         integrity: float,
         morale: float,
         intrinsic: np.ndarray,
+        team: int = 0,
+        contract_s: float = 28_800.0,
     ) -> None:
         super().__init__(model)
         self.slot = slot
+        self.team = team  # 0: front line, 1: specialists
+        self.contract_s = contract_s  # paid shift length, s
         self.tenure_days = tenure_days
         self.potential_skill = potential_skill
         self.speed = speed
@@ -77,7 +81,13 @@ class Employee(mesa.Agent):
         """Salary rises from the novice to the experienced rate over the first year."""
         e = self.model.cfg.employees
         f = min(1.0, self.tenure_days / DAYS_PER_YEAR)
-        return e.salary_novice_annual + f * (e.salary_experienced_annual - e.salary_novice_annual)
+        full = e.salary_novice_annual + f * (e.salary_experienced_annual - e.salary_novice_annual)
+        return full * self.hours_share
+
+    @property
+    def hours_share(self) -> float:
+        """Paid hours as a share of a full-time day (part-timers are paid pro rata)."""
+        return self.contract_s / (self.model.cfg.workforce.full_time_hours * 3600.0)
 
     def work_day(self) -> None:
         """One more working day of tenure."""
@@ -88,6 +98,13 @@ class Employee(mesa.Agent):
         e = self.model.cfg.employees
         base = e.attrition_annual_base / DAYS_PER_YEAR
         return min(1.0, base * math.exp(e.morale_quit_sensitivity * (HEALTHY_MORALE - self.morale)))
+
+    def absence_p(self) -> float:
+        """Daily probability of being absent: the base rate, raised as morale falls
+        (Deery, Iverson & Walsh 2002: emotional exhaustion -> absence)."""
+        wf = self.model.cfg.workforce
+        k = wf.absence_morale_sensitivity
+        return min(1.0, wf.absence_base * math.exp(k * (HEALTHY_MORALE - self.morale)))
 
     def levers(self) -> dict[str, float]:
         """The current policy as a dict of lever name to value."""

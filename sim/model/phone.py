@@ -22,6 +22,7 @@ from . import call_rules as cr
 from .arrivals import arrival_times
 from .contacts import PHONE, WEB, Contacts, repeat_delay
 from .phone_booking import book_day, book_seats, overtime_s, remember_legs
+from .planning import FRONT, SPECIALIST, interval_counts
 from .queue_kernel import DayResult, simulate_day
 
 if TYPE_CHECKING:
@@ -47,13 +48,19 @@ EFFORT_NOBODY = 4.0
 
 @dataclass
 class Staff:
-    """Today's agents on duty, as arrays in seat order (one row per agent)."""
+    """Today's agents on duty, as arrays (one row per agent): the front line's first
+    (``n_front`` of them), then the specialists'."""
 
     slots: np.ndarray  # seat of each agent
     policy: np.ndarray  # (agents, levers)
     speed: np.ndarray
     skill: np.ndarray
     friendliness: np.ndarray
+    n_front: int
+    start: np.ndarray  # shift start, s since opening
+    end: np.ndarray  # shift end, s since opening
+    brk_start: np.ndarray  # off-phone break due, s since opening
+    brk_len: np.ndarray  # off-phone break length, s
 
 
 @dataclass
@@ -71,14 +78,15 @@ class Queued:
     res: DayResult
 
 
-def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict) -> None:
-    """Run one day of the phone channel and book every call."""
-    cfg = model.cfg
-    staff = model.staff_arrays()
-    k, m = len(calls), staff.slots.shape[0]
+def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
+                duties: list) -> None:
+    """Run one day of the phone channel with the day's duties (``workforce.Duty`` of
+    each team) and book every call."""  # fmt: skip
+    staff = model.staff_arrays(duties)
+    k, m = len(calls), staff.n_front
     row["calls_offered"] = k
-    row["avail_s"] = m * cfg.channels.open_s
     if k == 0 or m == 0:
+        log_intervals(model, np.zeros(0), np.zeros(0))
         if k:  # nobody on duty: every call is lost
             row["abandoned"] = k
             model.book_experience(calls.cust, np.full(k, XP_NOBODY),
@@ -87,9 +95,10 @@ def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict) -
     q = queue_day(model, calls, staff)
     t = true_outcomes(model, q, staff)
     r = recorded_outcomes(model, q, staff, t)
-    over = overtime_s(model, q, t)
+    over = overtime_s(q, staff)
     book_seats(model, q, staff, t, r, over)
-    book_day(model, q, t, r, over, row)
+    book_day(model, q, staff, t, r, over, row)
+    log_intervals(model, q.arrival, q.res.end1[t.transferred])
     remember_legs(model, q, staff, t, d)
     follow_up(model, q, staff, t, r, d, row)
 
@@ -132,8 +141,21 @@ def queue_day(model: ContactCentreModel, calls: Contacts, staff: Staff) -> Queue
         push_prob=pol[:, bh.WEB_PUSH],
         hangup_share=h.hangup_share,
         transfer_s=h.transfer_handle_s,
+        n_front=staff.n_front,
+        shift_start=staff.start,
+        shift_end=staff.end,
+        break_start=staff.brk_start,
+        break_len=staff.brk_len,
+        close_s=cfg.channels.open_s,
     )
     return Queued(calls, arrival, pf, hard, u_dump, u_hang, u_push, res)
+
+
+def log_intervals(model: ContactCentreModel, front_s: np.ndarray, second_s: np.ndarray) -> None:
+    """Remember the day's offered calls per interval of each team (join times, s): the
+    history the staffing plan forecasts from."""
+    for team, times in ((FRONT, front_s), (SPECIALIST, second_s)):
+        model.offered_log[team].append(interval_counts(model.cfg, times))
 
 
 @dataclass

@@ -9,6 +9,8 @@ import numpy as np
 
 from . import call_rules as cr
 
+from .planning import FRONT, SPECIALIST
+
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
     from .phone import Queued, Recorded, Staff, TrueOutcomes
@@ -45,31 +47,64 @@ def book_seats(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcom
     led.add(slots, s1[r.det_first], "detected")
     led.add(slots, s1[r.abused], "abuse")
     led.add_direct(slots, "busy_s", res.busy_s)
-    led.add_direct(slots, "duty_s", model.cfg.channels.open_s + over)
+    led.add_direct(slots, "duty_s", on_phone_s(staff) + over)
 
 
-def overtime_s(model: ContactCentreModel, q: Queued, t: TrueOutcomes) -> np.ndarray:
-    """Each agent's busy seconds after closing: agents on duty work until their last
-    call ends, so available time is the opening hours plus overtime (occupancy <= 1)."""
-    res, open_s = q.res, model.cfg.channels.open_s
+def on_phone_s(staff: Staff) -> np.ndarray:
+    """Each agent's planned time on the phones today: the shift less the break, s."""
+    return staff.end - staff.start - staff.brk_len
+
+
+def overtime_s(q: Queued, staff: Staff) -> np.ndarray:
+    """Each agent's unplanned overtime: the time their last call ran past the end of
+    their shift, s (agents finish the call in progress; so occupancy <= 1)."""
+    return np.maximum(q.res.last_end - staff.end, 0.0)
+
+
+def book_teams(q: Queued, staff: Staff, t: TrueOutcomes, over: np.ndarray, sl_s: float,
+               row: dict) -> None:
+    """Per-team queue totals: the front line answers first legs, the specialist team
+    the legs after a transfer (when there is one)."""  # fmt: skip
+    res, nf = q.res, staff.n_front
     h2 = res.kind2 == cr.HANDLED
-    over1 = np.maximum(res.end1 - np.maximum(res.start1, open_s), 0.0)
-    over2 = np.maximum(res.end2 - np.maximum(res.start2, open_s), 0.0)
-    m = res.busy_s.shape[0]
-    return np.bincount(res.server1[t.answered], over1[t.answered], minlength=m) + np.bincount(
-        res.server2[h2], over2[h2], minlength=m
+    duty = on_phone_s(staff) + over
+    wait2 = res.start2 - res.end1
+    front2 = h2 & (res.server2 < nf)  # no specialists: the front line took the transfer
+    row.update(
+        front_legs=int(t.answered.sum() + front2.sum()),
+        front_handle_s=float((res.end1 - res.start1)[t.answered].sum()
+                             + (res.end2 - res.start2)[front2].sum()),
+        front_busy_s=float(res.busy_s[:nf].sum()),
+        front_avail_s=float(duty[:nf].sum()),
+        spec_offered=int(t.transferred.sum()) if staff.slots.shape[0] > nf else 0,
+        spec_answered=int((h2 & ~front2).sum()),
+        spec_abandoned=int(t.lost2.sum()) if staff.slots.shape[0] > nf else 0,
+        spec_in_sl=int((h2 & ~front2 & (wait2 <= sl_s)).sum()),
+        spec_wait_answered_s=float(wait2[h2 & ~front2].sum()),
+        spec_legs=int((h2 & ~front2).sum()),
+        spec_handle_s=float((res.end2 - res.start2)[h2 & ~front2].sum()),
+        spec_busy_s=float(res.busy_s[nf:].sum()),
+        spec_avail_s=float(duty[nf:].sum()),
     )
 
 
-def book_day(model: ContactCentreModel, q: Queued, t: TrueOutcomes, r: Recorded,
-             over: np.ndarray, row: dict) -> None:
-    """The day's totals of the queue, the measured and the true ledger (``over``: each
-    agent's overtime, s)."""  # fmt: skip
+def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
+             r: Recorded, over: np.ndarray, row: dict) -> None:
+    """The day's totals of the queue, the measured and the true ledger, telephony
+    minutes and what the next staffing plan believes (``over``: each agent's unplanned
+    overtime, s)."""  # fmt: skip
     res, ch = q.res, model.cfg.channels
     answered, wait1 = t.answered, t.wait1
     h2 = res.kind2 == cr.HANDLED
-    m = res.busy_s.shape[0]
-    row["avail_s"] = m * ch.open_s + float(over.sum())
+    row["avail_s"] = float((on_phone_s(staff) + over).sum())
+    row["overrun_s"] = float(over.sum())
+    book_teams(q, staff, t, over, ch.service_level_threshold_s, row)
+    model.plan_aht[FRONT] += (row["front_handle_s"], row["front_legs"])
+    model.plan_aht[SPECIALIST] += (row["spec_handle_s"], row["spec_legs"])
+    # a call occupies a line from arrival until it ends or is abandoned
+    ends = np.where(res.kind2 != cr.NOT_REACHED, res.end2, res.end1)
+    minutes = float(np.maximum(ends - q.arrival, 0.0).sum()) / 60.0
+    row["cost_telephony"] = minutes * model.cfg.costs.telephony_per_minute
     row.update(
         abandoned=int((~answered).sum()),
         abandoned_after_transfer=int(t.lost2.sum()),

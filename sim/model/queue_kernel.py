@@ -11,7 +11,14 @@ takes a server, so later calls are unaffected, exactly as in the M/M/n+G model.
 A handled call can end in four ways, decided by the serving agent's policy levers:
 handled to the end, transferred (it re-joins the queue for a second agent after
 ``transfer_s``), hung up on (a "dump"), or pushed to the web.  Transfers re-join the
-queue in time order with the fresh arrivals (merge of two sorted streams).
+queue in time order with the fresh arrivals (merge of two sorted streams); when the
+centre has a specialist team they queue for its agents (a second pool of servers).
+
+Staffing varies through the day: each agent works a shift (start, end) with one
+off-phone break, so the number of agents on the phones follows the roster
+(``sim/model/roster.py``) interval by interval while the queue runs on continuously.
+An agent whose shift is over leaves the pool of servers for good, which is exact
+because calls are taken in time order.
 
 The kernel is compiled with numba (``cache=True``); it takes pre-drawn random numbers
 from the model's seeded generator, so it is deterministic.  Times are seconds since the
@@ -38,6 +45,27 @@ __all__ = ["ABANDONED", "HANDLED", "NOT_REACHED", "TRANSFERRED", "DayResult", "s
 
 
 @njit(cache=True)
+def _next_server(servers, join, shift_end, stays, break_start, break_len, break_done):
+    """The agent of ``servers`` (a heap of (free time, agent)) who takes a call joining at
+    ``join``, and when: the one free first, after any break that falls due and skipping
+    agents whose shift is over (they leave the heap).  (-1, inf) when nobody is left."""
+    while len(servers) > 0:
+        free_t, j = servers[0]
+        start = free_t if free_t > join else join
+        if not break_done[j] and break_len[j] > 0.0 and start >= break_start[j]:
+            # the break starts when it is due or when the agent's call in progress ends
+            back = (free_t if free_t > break_start[j] else break_start[j]) + break_len[j]
+            break_done[j] = True
+            heapq.heapreplace(servers, (back, j))
+            continue
+        if start >= shift_end[j] and not stays[j]:
+            heapq.heappop(servers)  # the agent's shift is over
+            continue
+        return j, start
+    return -1, np.inf
+
+
+@njit(cache=True)
 def _simulate_day(
     arrival_s,  # float64[n] join times, sorted ascending
     patience_s,  # float64[n] patience for the first wait (inf = never abandons)
@@ -48,11 +76,16 @@ def _simulate_day(
     u_dump,  # float64[n] uniform draw for the dump decision
     u_hang,  # float64[n] uniform draw: a dump is a hang-up rather than a transfer
     u_push,  # float64[n] uniform draw for the web-push decision
-    n_servers,  # int number of agents on duty
+    n_front,  # int agents 0..n_front-1 answer new calls; the rest take transfers
     time_mult,  # float64[m] per agent: seconds per second of needed work
     extra_s,  # float64[m] per agent: courtesy seconds added to a full handling
     dump_prob,  # float64[m] per agent: probability of dumping a hard call
     push_prob,  # float64[m] per agent: probability of pushing a caller to the web
+    shift_start,  # float64[m] per agent: start of the shift, s since opening
+    shift_end,  # float64[m] per agent: end of the shift (takes no call starting later)
+    stays,  # bool[m] per agent: stays until the queue is empty (shift to closing)
+    break_start,  # float64[m] per agent: when the off-phone break falls due
+    break_len,  # float64[m] per agent: length of the break, s
     hangup_share,  # float share of dumps that are hang-ups
     transfer_s,  # float seconds spent before a transfer, hang-up or web push
     kind1,
@@ -64,13 +97,23 @@ def _simulate_day(
     start2,
     end2,
     busy_s,  # float64[m] out: busy seconds per agent
+    last_end,  # float64[m] out: end of each agent's last call
 ):
     n = arrival_s.shape[0]
-    servers = [(0.0, 0)]
-    servers.pop()
-    for j in range(n_servers):
-        servers.append((0.0, j))
-    heapq.heapify(servers)
+    m = time_mult.shape[0]
+    break_done = np.zeros(m, dtype=np.bool_)
+    front = [(0.0, 0)]
+    front.pop()
+    second = [(0.0, 0)]
+    second.pop()
+    for j in range(m):
+        if j < n_front:
+            front.append((shift_start[j], j))
+        else:
+            second.append((shift_start[j], j))
+    heapq.heapify(front)
+    heapq.heapify(second)
+    pool2 = second if m > n_front else front  # who takes transfers
     # re-entries after a transfer: (join time, call index)
     reentry = [(0.0, 0)]
     reentry.pop()
@@ -79,33 +122,34 @@ def _simulate_day(
         take_reentry = len(reentry) > 0 and (i >= n or reentry[0][0] < arrival_s[i])
         if take_reentry:
             join, c = heapq.heappop(reentry)
-            free_t, j = servers[0]
-            start = free_t if free_t > join else join
-            if start - join > patience2_s[c]:
+            j, start = _next_server(
+                pool2, join, shift_end, stays, break_start, break_len, break_done
+            )
+            if j < 0 or start - join > patience2_s[c]:
                 kind2[c] = ABANDONED
-                start2[c] = join + patience2_s[c]
+                start2[c] = join + (patience2_s[c] if patience2_s[c] < np.inf else 0.0)
                 end2[c] = start2[c]
                 continue
-            heapq.heappop(servers)
+            heapq.heappop(pool2)
             dur = handle_seconds_scalar(work_s[c], time_mult[j], extra_s[j])
             kind2[c] = HANDLED
             server2[c] = j
             start2[c] = start
             end2[c] = start + dur
             busy_s[j] += dur
-            heapq.heappush(servers, (start + dur, j))
+            last_end[j] = start + dur
+            heapq.heappush(pool2, (start + dur, j))
             continue
         c = i
         i += 1
         join = arrival_s[c]
-        free_t, j = servers[0]
-        start = free_t if free_t > join else join
-        if start - join > patience_s[c]:
+        j, start = _next_server(front, join, shift_end, stays, break_start, break_len, break_done)
+        if j < 0 or start - join > patience_s[c]:
             kind1[c] = ABANDONED
-            start1[c] = join + patience_s[c]
+            start1[c] = join + (patience_s[c] if patience_s[c] < np.inf else 0.0)
             end1[c] = start1[c]
             continue
-        heapq.heappop(servers)
+        heapq.heappop(front)
         start1[c] = start
         server1[c] = j
         kind = first_leg_kind_scalar(
@@ -121,7 +165,8 @@ def _simulate_day(
                 heapq.heappush(reentry, (start + dur, c))
         end1[c] = start + dur
         busy_s[j] += dur
-        heapq.heappush(servers, (start + dur, j))
+        last_end[j] = start + dur
+        heapq.heappush(front, (start + dur, j))
 
 
 class DayResult:
@@ -129,13 +174,15 @@ class DayResult:
 
     ``kind1/server1/start1/end1`` describe the first leg (the first agent), ``*2`` the
     leg after a transfer (``kind2 == NOT_REACHED`` when there was none).  ``busy_s``
-    holds each agent's busy seconds.
+    holds each agent's busy seconds, ``last_end`` the end of each agent's last call
+    (0 when none).
     """
 
     __slots__ = (
         "arrival_s",
         "busy_s",
         "end1",
+        "last_end",
         "end2",
         "kind1",
         "kind2",
@@ -156,6 +203,7 @@ class DayResult:
         self.start2 = np.zeros(n)
         self.end2 = np.zeros(n)
         self.busy_s = np.zeros(m)
+        self.last_end = np.zeros(m)
 
 
 def simulate_day(
@@ -175,6 +223,12 @@ def simulate_day(
     push_prob: np.ndarray | None = None,
     hangup_share: float = 0.0,
     transfer_s: float = 0.0,
+    n_front: int | None = None,
+    shift_start: np.ndarray | None = None,
+    shift_end: np.ndarray | None = None,
+    break_start: np.ndarray | None = None,
+    break_len: np.ndarray | None = None,
+    close_s: float = np.inf,
 ) -> DayResult:
     """Run one day of the phone queue.
 
@@ -182,6 +236,15 @@ def simulate_day(
     ``dump_prob``, ``push_prob``) have one entry per agent on duty; the per-call
     arrays one entry per call.  Optional arrays default to "no transfers, no dumps, no
     web push, no courtesy", which makes the queue a plain M/G/n+G queue.
+
+    Shifts: agent ``j`` takes calls from ``shift_start[j]`` and takes no call starting
+    at or after ``shift_end[j]`` (a call in progress is finished), except agents whose
+    shift runs to ``close_s``: they stay until the queue is empty.  Each agent takes one
+    off-phone break of ``break_len[j]`` seconds when it falls due at ``break_start[j]``
+    (or when the call in progress then ends).  Agents ``0 .. n_front-1`` (the front
+    line) answer new calls; the others (specialists) take transferred calls; with no
+    specialists (``n_front`` = number of agents, the default) the front line takes them.
+    Default: everyone on duty all day, no breaks.
     """
     n = arrival_s.shape[0]
     m = time_mult.shape[0]
@@ -189,6 +252,14 @@ def simulate_day(
         raise ValueError("the phone queue needs at least one agent on duty")
     false_n = np.zeros(n, dtype=np.bool_)
     ones_n = np.ones(n)
+    f64 = np.float64
+    s_start = np.zeros(m) if shift_start is None else np.ascontiguousarray(shift_start, f64)
+    s_end = np.full(m, np.inf) if shift_end is None else np.ascontiguousarray(shift_end, f64)
+    b_start = np.full(m, np.inf) if break_start is None else np.ascontiguousarray(break_start, f64)
+    b_len = np.zeros(m) if break_len is None else np.ascontiguousarray(break_len, f64)
+    nf = m if n_front is None else int(n_front)
+    if not 1 <= nf <= m:
+        raise ValueError("the front line needs at least one agent")
     res = DayResult(n, m, arrival_s)
     _simulate_day(
         np.ascontiguousarray(arrival_s, dtype=np.float64),
@@ -200,11 +271,16 @@ def simulate_day(
         ones_n if u_dump is None else u_dump,
         ones_n if u_hang is None else u_hang,
         ones_n if u_push is None else u_push,
-        m,
+        nf,
         np.ascontiguousarray(time_mult, dtype=np.float64),
         np.zeros(m) if extra_s is None else np.ascontiguousarray(extra_s, np.float64),
         np.zeros(m) if dump_prob is None else np.ascontiguousarray(dump_prob, np.float64),
         np.zeros(m) if push_prob is None else np.ascontiguousarray(push_prob, np.float64),
+        s_start,
+        s_end,
+        s_end >= close_s,
+        b_start,
+        b_len,
         float(hangup_share),
         float(transfer_s),
         res.kind1,
@@ -216,5 +292,6 @@ def simulate_day(
         res.start2,
         res.end2,
         res.busy_s,
+        res.last_end,
     )
     return res

@@ -1,20 +1,28 @@
-"""The workforce: hiring into empty seats, quits and dismissals.
+"""The workforce: hiring towards the plan, quits and dismissals, daily attendance.
 
-Each employee occupies a seat; a leaver's seat stays empty for
-``employees.hiring_lag_days`` and is then filled by a novice drawn from the configured
-trait distributions, at a replacement cost of ``employees.replacement_cost_months`` of an
-experienced salary (Holman, Batt & Holtgrewe 2007: 3-4 months' pay).
+Each employee occupies a seat and belongs to a team (front line or specialists).  A
+team's headcount follows its staffing plan (``planning.py``): when seated employees plus
+open requisitions fall short of the plan, requisitions open and are filled by novices
+``employees.hiring_lag_days`` later, at a replacement cost of
+``employees.replacement_cost_months`` of an experienced salary (Holman, Batt & Holtgrewe
+2007: 3-4 months' pay); when the plan needs fewer people, open requisitions are cancelled
+and attrition closes the gap (nobody is laid off).  Each day every employee may be
+absent (more so at low morale); the present ones work the plan's shifts, and overtime
+covers part of a shortfall (``attendance``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..units import DAYS_PER_YEAR
 from . import behavior as bh
 from .customers import beta
 from .employee import Employee
+from .planning import FRONT, on_phone_agents
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
@@ -25,14 +33,26 @@ MORALE_INITIAL_SD = 0.05
 SKILL_BOUNDS = (0.05, 0.99)
 
 
-def new_employee(model: ContactCentreModel, slot: int, initial: bool = False) -> Employee:
-    """A new employee in ``slot``: an experienced one at the start (random tenure), a
-    novice when hired later."""
+#: Where in a shift the off-phone break falls due: uniform over this share of the
+#: shift (around its middle), so breaks are staggered.
+BREAK_WINDOW = (0.35, 0.65)
+
+
+def new_employee(
+    model: ContactCentreModel, slot: int, initial: bool = False, team: int = FRONT,
+    contract_s: float = 28_800.0,
+) -> Employee:
+    """A new employee of ``team`` in ``slot``: an experienced one at the start (random
+    tenure), a novice when hired later.  Specialists are more skilled
+    (``teams.specialist_skill_factor``)."""
     e, rng = model.cfg.employees, model.rng
     conc = e.trait_concentration
     friendliness = float(beta(rng, e.friendliness_mean, conc, 1)[0])
     intrinsic = bh.intrinsic_policy(np.array([friendliness]))[0]
-    skill = float(np.clip(rng.normal(e.skill_mean, e.skill_sd), *SKILL_BOUNDS))
+    skill = rng.normal(e.skill_mean, e.skill_sd)
+    if team != FRONT:
+        skill *= model.cfg.teams.specialist_skill_factor
+    skill = float(np.clip(skill, *SKILL_BOUNDS))
     return Employee(
         model,
         slot,
@@ -44,19 +64,50 @@ def new_employee(model: ContactCentreModel, slot: int, initial: bool = False) ->
         integrity=float(beta(rng, e.integrity_mean, conc, 1)[0]),
         morale=float(np.clip(e.morale_initial + rng.normal(0, MORALE_INITIAL_SD), 0, 1)),
         intrinsic=intrinsic,
+        team=team,
+        contract_s=contract_s,
     )
 
 
+def headcount(model: ContactCentreModel, team: int) -> int:
+    """Employees seated in ``team``."""
+    return sum(1 for s in model.seats if s is not None and s.team == team)
+
+
+def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
+    """For each contract length, open requisitions (filled ``hiring_lag_days`` from
+    ``d``) until seated plus open equals the plan's need, or cancel open ones beyond it."""
+    need = model.plans[team].by_length()
+    seated: dict[float, int] = {}
+    for s in model.staff:
+        if s.team == team:
+            seated[s.contract_s] = seated.get(s.contract_s, 0) + 1
+    open_reqs = [r for r in model.requisitions if r[1] == team]
+    for length in set(need) | set(seated) | {r[2] for r in open_reqs}:
+        mine = [r for r in open_reqs if r[2] == length]
+        gap = need.get(length, 0) - seated.get(length, 0) - len(mine)
+        if gap > 0:
+            ready = d + model.cfg.employees.hiring_lag_days
+            model.requisitions.extend([(ready, team, length)] * gap)
+        elif gap < 0:  # cancel the latest requisitions first
+            for r in sorted(mine, reverse=True)[: -gap]:
+                model.requisitions.remove(r)
+
+
 def hire(model: ContactCentreModel, d: int) -> None:
-    """Fill the seats whose hiring lag is over, and book the replacement cost."""
+    """Fill the requisitions whose hiring lag is over, and book the replacement cost
+    (hiring and training)."""
     e = model.cfg.employees
+    due = [r for r in model.requisitions if r[0] <= d]
     hires = 0
-    for slot, emp in enumerate(model.seats):
-        if emp is None and model.vacant_until[slot] <= d:
-            model.seats[slot] = new_employee(model, slot)
-            hires += 1
+    for r in due:
+        slot = model.free_seat()
+        if slot < 0:
+            break  # every seat is taken (workforce.headcount_cap_factor)
+        model.requisitions.remove(r)
+        model.seats[slot] = new_employee(model, slot, team=r[1], contract_s=r[2])
+        hires += 1
     if hires:
-        model.invalidate_staff()
         monthly = e.salary_experienced_annual / 12.0
         model.ledger.current["cost_hiring"] = hires * e.replacement_cost_months * monthly
         model.ledger.current["hires"] = hires
@@ -78,12 +129,89 @@ def dismiss(model: ContactCentreModel, employees: list[Employee], d: int) -> Non
 
 
 def leave(model: ContactCentreModel, leavers: list[Employee], d: int) -> None:
-    """Empty the leavers' seats until the hiring lag is over."""
-    lag = model.cfg.employees.hiring_lag_days
+    """Empty the leavers' seats; replacements are requested when the plan needs them."""
     for emp in leavers:
         model.seats[emp.slot] = None
-        model.vacant_until[emp.slot] = d + lag
         model.seat_ledger.quit(emp.slot)
         emp.remove()
     if leavers:
-        model.invalidate_staff()
+        for team in {emp.team for emp in leavers}:
+            rebalance(model, team, d)
+
+
+@dataclass
+class Duty:
+    """Today's present agents of one team and their shifts (s since opening)."""
+
+    staff: list[Employee]
+    start: np.ndarray
+    end: np.ndarray
+    brk_start: np.ndarray
+    brk_len: np.ndarray
+    overtime_s: float  # planned overtime (shift extensions), agent-seconds
+
+
+def attendance(model: ContactCentreModel, team: int, row: dict) -> Duty:
+    """Who of ``team`` comes to work today and which shift each works.
+
+    Each employee is absent with ``Employee.absence_p``.  The present ones take the
+    plan's shifts of their contract length in random order; extra people double up on
+    those shifts.  When too few are present a random subset of the shifts is worked, and
+    up to ``workforce.overtime_max_share`` of the present agents extend their shift by
+    ``workforce.overtime_hours`` (when it ends before closing).
+    """
+    cfg, rng = model.cfg, model.rng
+    wf, close = cfg.workforce, cfg.channels.open_s
+    seated = [s for s in model.staff if s.team == team]
+    absent = rng.random(len(seated)) < np.array([s.absence_p() for s in seated])
+    present = [s for s, a in zip(seated, absent, strict=True) if not a]
+    row["absent"] = row.get("absent", 0) + int(absent.sum())
+    plan = model.plans[team]
+    lengths = plan.ends_s - plan.starts_s
+    staff: list[Employee] = []
+    starts, ends = [], []
+    for length in sorted({s.contract_s for s in present}):
+        group = [s for s in present if s.contract_s == length]
+        posts = np.flatnonzero(np.isclose(lengths, length))
+        k, n = len(group), posts.shape[0]
+        staff += [group[i] for i in rng.permutation(k)]
+        if n == 0:  # the plan has no shift of this length: start with the first shift
+            first = float(plan.starts_s.min()) if plan.headcount else 0.0
+            st = np.full(k, min(first, close - length))
+        elif k >= n:
+            st = plan.starts_s[posts[np.arange(k) % n]]
+        else:
+            st = plan.starts_s[np.sort(rng.choice(posts, size=k, replace=False))]
+        starts.append(st)
+        ends.append(np.minimum(st + length, close))
+    short = plan.headcount - len(present)  # shifts nobody works today
+    start = np.concatenate(starts) if starts else np.zeros(0)
+    end = np.concatenate(ends) if ends else np.zeros(0)
+    k = start.shape[0]
+    brk_len = wf.off_phone_share * (end - start)
+    brk_start = start + rng.uniform(*BREAK_WINDOW, k) * (end - start - brk_len)
+    over = 0.0
+    if short > 0 and k > 0 and wf.overtime_hours > 0:
+        can = np.flatnonzero(end < close)
+        n_ot = min(short, int(wf.overtime_max_share * k), can.shape[0])
+        if n_ot > 0:
+            ot = rng.choice(can, size=n_ot, replace=False)
+            new_end = np.minimum(end[ot] + wf.overtime_hours * 3600.0, close)
+            over = float((new_end - end[ot]).sum())
+            end[ot] = new_end
+    return Duty(staff, start, end, brk_start, brk_len, over)
+
+
+def on_phones(model: ContactCentreModel, duty: Duty) -> np.ndarray:
+    """Mean agents of a duty on the phones per interval (shifts minus breaks)."""
+    return on_phone_agents(model.cfg, duty.start, duty.end, duty.brk_start, duty.brk_len)
+
+
+def daily_pay_hours(model: ContactCentreModel) -> tuple[float, float]:
+    """Paid hours of the seated staff today (salaried: absent ones are paid too) and
+    their loaded cost at the base rate."""
+    cfg = model.cfg
+    staff = model.staff
+    hours = sum(s.contract_s for s in staff) / 3600.0
+    cost = sum(s.salary_annual for s in staff) * cfg.costs.loading / DAYS_PER_YEAR
+    return hours, cost

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..measurement import rates, ratio
 from ..units import DAYS_PER_YEAR
+from .money import MONEY_COLUMNS, add_money_columns, money_summary
 from .signs import toxic_signs
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ COUNT_COLUMNS = (
     "bad_experiences", "complaints", "repeat_contacts", "gaming_contacts",
     "false_resolutions", "steered", "dumped", "rushed", "audited", "detected",
     "churned", "churned_starters", "acquired", "quits", "dismissals", "hires", "revenue",
-    "cost_labour", "cost_bonus", "cost_hiring", "cost_web",
+    *MONEY_COLUMNS,
 )  # fmt: skip
 
 
@@ -48,8 +49,7 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     day_rates = rates(lambda k: df[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
     for k, v in day_rates.items():
         df[k] = v
-    df["cost_total"] = df[["cost_labour", "cost_bonus", "cost_hiring", "cost_web"]].sum(axis=1)
-    df["profit"] = df["revenue"] - df["cost_total"]
+    add_money_columns(df, model.cfg.customers.margin_rate)
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
     df["csat_gap"] = df["csat_survey"] - df["csat_true"]
     df["scheme"] = _scheme_by_day(model, df["day"])
@@ -90,8 +90,6 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     retention = still / n0 if n0 else float("nan")
     years = days / DAYS_PER_YEAR
     churn_annual = 1.0 - retention ** (1.0 / years) if years > 0 and retention > 0 else 1.0
-    revenue = float(tot["revenue"])
-    cost_total = float(tot[["cost_labour", "cost_bonus", "cost_hiring", "cost_web"]].sum())
     cc = cfg.customers
     r = 1.0 - churn_annual
     active = c.active[: c.n_used]
@@ -101,18 +99,17 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s.update(
         retention=retention,
         churn_rate_annual=churn_annual,
-        revenue=revenue,
-        cost_total=cost_total,
-        profit=revenue - cost_total,
         clv_mean=clv,
         nps_true=c.nps(),
         employee_satisfaction=float(daily["morale_mean"].iloc[-1]) if days else float("nan"),
         staff_turnover_annual=ratio(float(tot["quits"]), staff_mean) / years if years else 0.0,
     )
+    s.update(money_summary(tot, daily, cc.margin_rate))
+    s["customers_start"] = int(n0)
     s["fcr_gap"] = s["fcr_measured"] - s["fcr_true"]
     s["csat_gap"] = s["csat_survey"] - s["csat_true"]
     s["customers_active_end"] = c.active_count()
-    s["bonus_paid"] = float(tot["cost_bonus"])
+    s["bonus_paid"] = float(tot["bonus_paid"])
     s["days"] = days
     s["seed"] = cfg.seed
     s["scenario"] = cfg.scenario.name
