@@ -95,8 +95,11 @@ MEANING: dict[str, str] = {
     "employees.occupancy_comfort": "occupancy above which workload lowers morale",
     # demand
     "demand.calls_per_hour": "when set, a stationary Poisson stream of phone calls replaces issues, web and repeats (queue validation)",
-    "demand.intraday_profile": "shape of the arrival rate over the day",
+    "demand.intraday_profile": "shape of the arrival rate over the day (`file`: read from `demand.profile_file`)",
     "demand.peak_ratio": "peak-to-mean arrival rate of `two_peaks`",
+    "demand.interval_minutes": "planning interval, minutes; must divide `channels.open_s`",
+    "demand.profile_file": "CSV of the `file` profile (interval_start HH:MM, share or volume; docs/workforce.md); a relative path is resolved against the working directory at load",
+    "demand.weekday_factors": "day-of-week volume multipliers Monday..Friday (day d is weekday d % 5), normalised to mean 1; null = all days alike",
     # handling
     "handling.dist": "distribution of the work an issue needs",
     "handling.mean_s": "mean handling time of a contact handled as required, s",

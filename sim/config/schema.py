@@ -137,10 +137,23 @@ class DemandConfig:
     # per-customer issue generation, web and repeats (queue validation).
     calls_per_hour: float | None = field(default=None, metadata=rng_(0.0, 1e6))
     # Intraday arrival profile (Brown et al. 2005): "two_peaks" (mid-morning and
-    # early-afternoon peaks) or "flat".
-    intraday_profile: str = field(default="two_peaks", metadata=choice_("two_peaks", "flat"))
+    # early-afternoon peaks), "flat", or "file" (shares per interval read from
+    # profile_file; format in docs/workforce.md).
+    intraday_profile: str = field(
+        default="two_peaks", metadata=choice_("two_peaks", "flat", "file")
+    )
     # Peak-to-mean ratio of the two_peaks profile.
     peak_ratio: float = field(default=1.25, metadata=rng_(1.0, 3.0))
+    # Planning interval, minutes: WFM plans interval by interval (industry rule of
+    # thumb, Koole & Li 2021, docs/calibration.md); must divide channels.open_s.
+    interval_minutes: int = field(default=30, metadata={"choices": (15, 30, 60)})
+    # CSV of the intraday profile (columns interval_start, and share or volume), used
+    # when intraday_profile is "file"; a relative path is made absolute against the
+    # working directory when the config is loaded.
+    profile_file: str | None = None
+    # Day-of-week volume multipliers, Monday..Friday (day d is weekday d % 5);
+    # positive, normalised to mean 1; null = every day alike.
+    weekday_factors: list[float] | None = None
 
 
 # --------------------------------------------------------------------------- handling

@@ -12,6 +12,7 @@ import typing
 from typing import Any
 
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from .profile import check_demand
 from .schema import SECTIONS, Config, ConfigError, KPIConfig, SchemeConfig
 
 
@@ -74,6 +75,7 @@ def validate(cfg: Config) -> Config:
         raise ConfigError(
             "employees.salary_experienced_annual must be >= employees.salary_novice_annual"
         )
+    check_demand(cfg)
     return cfg
 
 

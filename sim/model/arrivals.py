@@ -1,9 +1,13 @@
 """When in the day phone calls arrive: the intraday profile of the arrival rate.
 
 Calls of a day form a (non-homogeneous) Poisson process over the opening hours: given
-their number, their times are order statistics of the profile's distribution.  Built-in
-profiles: ``flat`` and ``two_peaks`` (morning and afternoon peaks of height
-``demand.peak_ratio`` times the mean rate, Brown et al. 2005).
+their number, their times are order statistics of the profile's distribution.  The
+profile is a share of the day's calls per planning interval (``demand.interval_minutes``)
+with a constant rate within each interval, so the queue runs continuously across
+intervals.  Profiles: ``flat``, ``two_peaks`` (morning and afternoon peaks of height
+``demand.peak_ratio`` times the mean rate, Brown et al. 2005) and ``file`` (a CSV read
+by :func:`sim.config.profile.read_profile`; docs/workforce.md).  ``weekday_factor``
+scales a day's volume by its day of the week.
 """
 
 from __future__ import annotations
@@ -13,28 +17,54 @@ from collections.abc import Callable
 import numpy as np
 
 from ..config import Config
+from ..config.profile import read_profile
 
-#: Resolution of the profile's piecewise-linear CDF (intervals over the opening hours).
-GRID_STEPS = 480
+
+def interval_starts_s(cfg: Config) -> np.ndarray:
+    """Start of each planning interval, seconds since opening."""
+    step = 60.0 * cfg.demand.interval_minutes
+    return np.arange(round(cfg.channels.open_s / step)) * step
+
+
+def interval_shares(cfg: Config) -> np.ndarray:
+    """Share of the day's calls in each planning interval (sums to 1).
+
+    ``two_peaks``: rate ``1 + a g(t)`` at the interval's midpoint, ``g`` two Gaussian
+    bumps at 30% and 70% of the day (sd 10% of the day), ``a`` chosen so that the
+    largest interval's rate is ``peak_ratio`` times the mean.  The stationary stream of
+    ``demand.calls_per_hour`` is always flat."""
+    d = cfg.demand
+    n = round(cfg.channels.open_s / (60.0 * d.interval_minutes))
+    if d.intraday_profile == "file" and d.calls_per_hour is None:
+        assert d.profile_file is not None  # validate() requires it
+        return read_profile(d.profile_file, d.interval_minutes, cfg.channels.open_s)
+    if d.intraday_profile == "flat" or d.calls_per_hour is not None:
+        return np.full(n, 1.0 / n)
+    x = (np.arange(n) + 0.5) / n  # midpoints as a share of the day
+    g = np.exp(-((x - 0.3) ** 2) / (2 * 0.1**2)) + np.exp(-((x - 0.7) ** 2) / (2 * 0.1**2))
+    R = d.peak_ratio
+    denom = g.max() - R * g.mean()
+    a = (R - 1.0) / denom if denom > 1e-12 else 0.0
+    rate = 1.0 + max(a, 0.0) * g
+    return rate / rate.sum()
+
+
+def weekday_factor(cfg: Config, day: int) -> float:
+    """Multiplier of day ``day``'s volume (day 0 is a Monday; weekday ``day % 5``):
+    ``demand.weekday_factors`` normalised to mean 1, or 1 when unset."""
+    f = cfg.demand.weekday_factors
+    if f is None:
+        return 1.0
+    f = np.asarray(list(f), dtype=float)
+    return float(f[day % 5] / f.mean())
 
 
 def intraday_cdf(cfg: Config) -> Callable[[np.ndarray], np.ndarray]:
     """Inverse CDF of the intraday arrival profile: maps uniforms in [0, 1] to seconds
-    since opening."""
-    T = cfg.channels.open_s
-    grid = np.linspace(0.0, T, GRID_STEPS + 1)
-    mid = 0.5 * (grid[1:] + grid[:-1])
-    if cfg.demand.intraday_profile == "flat" or cfg.demand.calls_per_hour is not None:
-        rate = np.ones_like(mid)
-    else:
-        g = np.exp(-((mid - 0.3 * T) ** 2) / (2 * (0.1 * T) ** 2)) + np.exp(
-            -((mid - 0.7 * T) ** 2) / (2 * (0.1 * T) ** 2)
-        )
-        R = cfg.demand.peak_ratio
-        denom = g.max() - R * g.mean()
-        a = (R - 1.0) / denom if denom > 1e-12 else 0.0
-        rate = 1.0 + max(a, 0.0) * g
-    cdf = np.concatenate([[0.0], np.cumsum(rate)])
+    since opening (piecewise linear: a constant rate within each interval)."""
+    shares = interval_shares(cfg)
+    grid = np.append(interval_starts_s(cfg), cfg.channels.open_s)
+    cdf = np.concatenate([[0.0], np.cumsum(shares)])
     cdf /= cdf[-1]
 
     def inv(u: np.ndarray) -> np.ndarray:

@@ -1,0 +1,167 @@
+"""Shift rostering: which shifts to put on the opening day so that enough agents are on
+shift in every interval, at the fewest paid hours.
+
+The set-covering formulation of shift scheduling (Dantzig 1954, *Operations Research*
+2(3), on Edie's toll-booth problem): a decision variable per shift type (length) and
+start (an interval boundary) counts the shifts of that type starting there; a shift
+covers the intervals it is on for entirely; every interval ``i`` needs coverage
+``>= required[i]``; the objective is the paid hours, sum of length x count.  It is
+solved as an integer programme with ``scipy.optimize.milp`` (HiGHS) under a time
+limit.  If HiGHS returns no integer solution (time limit without an incumbent, or a
+solver failure), a greedy roster is used instead and ``Roster.method`` says so:
+
+**greedy**: scan the intervals in order; where coverage falls short of the requirement,
+start the missing number of shifts of the longest type at the latest start that still
+covers this interval (its own boundary, or the last start that fits in the day).  It
+always covers the requirement; it does not enforce ``max_starts`` and is not optimal.
+
+Shifts lie inside the opening hours: a shift longer than the day is clipped to the day
+(and paid as clipped).  Shift lengths must be whole numbers of intervals (else some
+interval could be impossible to cover); starts are interval boundaries.  Times are
+seconds since opening.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+#: Seconds HiGHS may spend on one roster before the greedy roster is used.
+TIME_LIMIT_S = 20.0
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A day's shifts: ``starts_s``/``ends_s`` one entry per shift (seconds since
+    opening, sorted by start then end), ``coverage[i]`` agents on shift in interval
+    ``i``, ``paid_hours`` (sum of shift lengths, h) and ``method`` (how it was found)."""
+
+    starts_s: np.ndarray
+    ends_s: np.ndarray
+    coverage: np.ndarray
+    paid_hours: float
+    method: str
+
+
+def _shift_types(n_int: int, interval_s: float, lengths_s: tuple[float, ...]):
+    """(covered intervals, paid seconds) per distinct shift type, clipped to the day."""
+    types: dict[tuple[int, float], None] = {}
+    for length in lengths_s:
+        paid = min(float(length), n_int * interval_s)
+        cover = round(paid / interval_s)
+        if not length > 0 or abs(cover * interval_s - paid) > 1e-6 * interval_s:
+            raise ValueError(
+                f"shift length {length!r} s is not allowed: use a positive whole number "
+                f"of {interval_s:g} s intervals"
+            )
+        types[(cover, paid)] = None
+    return list(types)
+
+
+def _last_start(n_int: int, interval_s: float, paid_s: float) -> int:
+    """Last interval boundary a shift of ``paid_s`` seconds may start at and end by
+    closing time."""
+    return math.floor((n_int * interval_s - paid_s) / interval_s + 1e-9)
+
+
+def _columns(n_int: int, interval_s: float, types):
+    """Every (type, start interval) pair of shifts that lie inside the day."""
+    return [
+        (t, s)
+        for t, (_, paid) in enumerate(types)
+        for s in range(_last_start(n_int, interval_s, paid) + 1)
+    ]
+
+
+def _coverage(n_int: int, types, cols, x: np.ndarray) -> np.ndarray:
+    cov = np.zeros(n_int, dtype=int)
+    for (t, s), k in zip(cols, x, strict=True):
+        cov[s : s + types[t][0]] += int(k)
+    return cov
+
+
+def _greedy(required: np.ndarray, interval_s: float, types, cols) -> np.ndarray:
+    n_int = required.shape[0]
+    t = max(range(len(types)), key=lambda i: (types[i][0], -types[i][1]))
+    cover, last = types[t][0], _last_start(n_int, interval_s, types[t][1])
+    index = {c: i for i, c in enumerate(cols)}
+    x = np.zeros(len(cols), dtype=int)
+    cov = np.zeros(n_int, dtype=int)
+    for i in range(n_int):
+        short = int(required[i]) - cov[i]
+        if short > 0:
+            s = min(i, last)
+            x[index[(t, s)]] += short
+            cov[s : s + cover] += short
+    return x
+
+
+def roster(
+    required: np.ndarray,
+    interval_s: float,
+    shift_lengths_s: tuple[float, ...],
+    max_starts: int | None = None,
+    time_limit_s: float = TIME_LIMIT_S,
+) -> Roster:
+    """The cheapest set of shifts covering ``required`` agents per interval.
+
+    ``required[i]``: agents that must be on shift in interval ``i`` (of ``interval_s``
+    seconds) of the opening day; ``shift_lengths_s``: the shift types' lengths, s;
+    ``max_starts``: at most this many shifts may start at one interval boundary (all
+    types together; None = no limit).  Raises ValueError when ``max_starts`` makes the
+    requirement impossible to cover (HiGHS proves it infeasible)."""
+    req = np.asarray(required)
+    if req.ndim != 1 or np.any(req < 0) or np.any(req != np.round(req)):
+        raise ValueError("required must be a 1-d array of non-negative integers")
+    req = req.astype(int)
+    n_int = req.shape[0]
+    if not shift_lengths_s:
+        raise ValueError("roster needs at least one shift length")
+    types = _shift_types(n_int, interval_s, tuple(shift_lengths_s))
+    cols = _columns(n_int, interval_s, types)
+    if n_int == 0 or req.max(initial=0) == 0:
+        return _result(np.zeros(len(cols), dtype=int), types, cols, interval_s, n_int, "empty")
+    a = np.zeros((n_int, len(cols)))
+    for j, (t, s) in enumerate(cols):
+        a[s : s + types[t][0], j] = 1.0
+    cost = np.array([types[t][1] / 3600.0 for t, _ in cols])
+    constraints = [LinearConstraint(a, lb=req, ub=np.inf)]
+    if max_starts is not None:
+        starts = np.zeros((n_int, len(cols)))
+        for j, (_, s) in enumerate(cols):
+            starts[s, j] = 1.0
+        constraints.append(LinearConstraint(starts, lb=0, ub=max_starts))
+    res = milp(
+        cost,
+        constraints=constraints,
+        integrality=np.ones(len(cols)),
+        bounds=Bounds(0, np.inf),
+        options={"time_limit": time_limit_s},
+    )
+    if res.status == 2:
+        raise ValueError(
+            f"no roster covers the requirement with max_starts={max_starts} shifts per start"
+        )
+    if res.x is not None:
+        x = np.round(res.x).astype(int)
+        how = "milp" if res.status == 0 else f"milp (stopped early: {res.message})"
+        return _result(x, types, cols, interval_s, n_int, how)
+    x = _greedy(req, interval_s, types, cols)
+    note = " (max_starts not enforced)" if max_starts is not None else ""
+    how = f"greedy: milp found no solution ({res.message}){note}"
+    return _result(x, types, cols, interval_s, n_int, how)
+
+
+def _result(x, types, cols, interval_s: float, n_int: int, method: str) -> Roster:
+    starts, ends = [], []
+    for (t, s), k in zip(cols, x, strict=True):
+        starts += [s * interval_s] * int(k)
+        ends += [s * interval_s + types[t][1]] * int(k)
+    order = np.lexsort((np.array(ends), np.array(starts))) if starts else np.zeros(0, int)
+    st = np.array(starts, dtype=float)[order]
+    en = np.array(ends, dtype=float)[order]
+    paid = float((en - st).sum() / 3600.0)
+    return Roster(st, en, _coverage(n_int, types, cols, x), paid, method)
