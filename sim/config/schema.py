@@ -14,7 +14,6 @@ Each default figure's source is cited in the comment beside it and in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from hydra.core.config_store import ConfigStore
 

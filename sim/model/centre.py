@@ -228,7 +228,8 @@ class ContactCentreModel(mesa.Model):
         row["paid_hours"] = hours + over_h
         row["cost_overtime"] = ot_cost
         row["cost_labour"] = base + ot_cost - self._budget_neutral_cut()
-        row["cost_overhead"] = len(self.staff) * self.cfg.costs.overhead_per_seat_annual / DAYS_PER_YEAR
+        seat_cost = self.cfg.costs.overhead_per_seat_annual / DAYS_PER_YEAR
+        row["cost_overhead"] = len(self.staff) * seat_cost
         row["cost_web"] = row.get("web_sessions", 0) * self.cfg.channels.web_cost
 
     def _budget_neutral_cut(self) -> float:

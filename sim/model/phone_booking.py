@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import call_rules as cr
-
 from .planning import FRONT, SPECIALIST
 
 if TYPE_CHECKING:

@@ -24,7 +24,6 @@ intraday profile.  Hiring towards the plan, absence and overtime are in ``workfo
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +69,7 @@ def interval_s(cfg: Config) -> float:
 
 def n_intervals(cfg: Config) -> int:
     """Intervals in the opening hours."""
-    return int(round(cfg.channels.open_s / interval_s(cfg)))
+    return round(cfg.channels.open_s / interval_s(cfg))
 
 
 def shift_lengths(cfg: Config) -> tuple[float, ...]:

@@ -40,15 +40,13 @@ COUNT_COLUMNS = (
 def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     """One row per simulated day: counts, then the day-level rates."""
     df = pd.DataFrame(model.ledger.rows)
-    for col in COUNT_COLUMNS:
-        if col not in df:
-            df[col] = 0
+    missing = [c for c in COUNT_COLUMNS if c not in df]
+    df = pd.concat([df, pd.DataFrame(0, index=df.index, columns=missing)], axis=1)
     df[list(COUNT_COLUMNS)] = df[list(COUNT_COLUMNS)].fillna(0)
     df["repeats_7d"] = model.day_repeats[df["day"].to_numpy()].astype(int)
     sch = model.scheme
     day_rates = rates(lambda k: df[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
-    for k, v in day_rates.items():
-        df[k] = v
+    df = pd.concat([df, pd.DataFrame(day_rates, index=df.index)], axis=1)
     add_money_columns(df, model.cfg.customers.margin_rate)
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
     df["csat_gap"] = df["csat_survey"] - df["csat_true"]
