@@ -8,6 +8,7 @@ the arm (solid: current, dashed: proposal).
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,7 @@ def fig_bridge(o: Outcome) -> bytes:
         ax.errorbar(n, t, yerr=[[t - total["ci_low"] * sc], [total["ci_high"] * sc - t]],
                     color="#222", capsize=4, lw=1)  # fmt: skip
     ax.axhline(0, color=GREY, lw=1)
-    labels = [lab.replace(" from ", "\nfrom ").replace(" (", "\n(") for lab in items["label"]]
+    labels = [textwrap.fill(lab, 16) for lab in items["label"]]
     ax.set_xticks(range(n + 1), [*labels, "Change in\nprofit"], fontsize=8.5)
     ax.set_ylabel(f"proposal minus current ({unit})")
     ax.set_title("Money bridge: what moves profit (green raises it, vermillion lowers it; "

@@ -21,9 +21,9 @@ def bridge_section(o: Outcome, fig: str) -> str:
     return f"""
 <p>The change in profit (proposal minus current, over the whole run) split into what moved
 it. Profit is the gross margin on revenue ({rate:.0%} of revenue,
-<code>customers.margin_rate</code>) minus every cost line, so the items add up exactly to the change in profit. A cost that
-rises lowers profit (a negative item). Each item is the mean paired difference over the
-replications with its 95% confidence interval.</p>
+<code>customers.margin_rate</code>) minus every cost line, so the items add up exactly to
+the change in profit. A cost that rises lowers profit (a negative item). Each item is the
+mean paired difference over the replications with its 95% confidence interval.</p>
 {fig}
 <table><tr><th class=l>item (effect on profit)</th><th>difference</th><th>95% CI</th></tr>
 {''.join(rows)}</table>"""
