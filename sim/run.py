@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .config import Config, to_config
 from .model import ContactCentreModel
-from .outputs import RunResult, daily_frame, employees_frame, summary_dict
+from .outputs import RunResult, daily_frame, employees_frame, intervals_frame, summary_dict
 
 
 def run_simulation(
@@ -30,4 +30,5 @@ def run_simulation(
     daily = daily_frame(model)
     emp = employees_frame(model)
     summary = summary_dict(model, daily, emp)
-    return RunResult(summary, daily, emp, cfg, model if keep_model else None)
+    intervals = intervals_frame(model, daily)
+    return RunResult(summary, daily, emp, cfg, model if keep_model else None, intervals)

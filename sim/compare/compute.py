@@ -8,6 +8,7 @@ import time
 
 import pandas as pd
 
+from .bridge import money_bridge
 from .outcome import Outcome
 from .plan import Plan, arm_configs, robust_configs
 from .runner import default_jobs, run_all
@@ -47,9 +48,22 @@ def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = Non
     sens = sensitivity(robust, params) if args.robust else sensitivity(pd.DataFrame(), [])
     sens_c = (sensitivity(robust, params, "diff_retention") if args.robust
               else sensitivity(pd.DataFrame(), []))  # fmt: skip
+    rates = (plan.cfg_current.customers.margin_rate, plan.cfg_proposal.customers.margin_rate)
+    bridge = money_bridge(reps, rates)
     try:
         load = os.getloadavg()
     except OSError:  # pragma: no cover
         load = None
     return Outcome(plan, reps, table, series, robust, shares, sens, sens_c, main_res,
-                   time.perf_counter() - t0, jobs, load)  # fmt: skip
+                   time.perf_counter() - t0, jobs, load, bridge,
+                   first_intervals(main_res, index))  # fmt: skip
+
+
+def first_intervals(results: list[dict], index: list[tuple[str, int]]) -> pd.DataFrame:
+    """Staffing by interval of replication 0 of each arm, with an ``arm`` column."""
+    frames = [res["intervals"].assign(arm=arm) for (arm, r), res in zip(index, results,
+              strict=True) if r == 0 and res.get("intervals") is not None]  # fmt: skip
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
+    return df[["arm", *[c for c in df.columns if c != "arm"]]]

@@ -7,7 +7,6 @@ mean over replications.  matplotlib is imported only when a figure is drawn.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import numpy as np
@@ -15,35 +14,17 @@ import pandas as pd
 
 from ..palette import OKABE_ITO
 from ..stats import mean_ci
+from .figures_money import fig_bridge, fig_intervals
 from .formatting import pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
+from .plotting import pyplot as _plt
+from .plotting import to_png as _png
 from .tables import hinge_measure
 
 GREEN, VERMILION = OKABE_ITO["green"], OKABE_ITO["vermillion"]
 SKY, PINK = OKABE_ITO["sky_blue"], OKABE_ITO["purple"]
 GREY = "#777777"  # reference lines (zero, rollout day)
-
-
-def _plt() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({
-        "font.size": 10, "axes.titlesize": 11, "axes.titleweight": "bold",
-        "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
-        "svg.hashsalt": "kpisim",
-    })  # fmt: skip
-    return plt
-
-
-def _png(fig: Any) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    _plt().close(fig)
-    return buf.getvalue()
 
 
 def _bar(values: np.ndarray) -> tuple[float, float]:
@@ -267,10 +248,13 @@ def all_figures(o: Outcome, names: dict[str, str]) -> dict[str, bytes]:
     figs = {
         "dashboard_vs_reality": fig_dashboard_reality(o, names),
         "money": fig_money(o, names),
+        "money_bridge": fig_bridge(o),
         "people": fig_people(o, names),
         "gaming": fig_gaming(o, names),
         "rollout": fig_rollout(o, names),
     }
+    if len(o.intervals):
+        figs["intervals"] = fig_intervals(o, names)
     if o.plan.args.robust and len(o.robust):
         figs["robust"] = fig_robust(o)
     return figs

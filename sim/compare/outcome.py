@@ -6,7 +6,7 @@ an :class:`Outcome`; they never run anything, so nothing here imports them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -23,7 +23,9 @@ class Outcome:
     difference); ``shares`` the robust shares (0-1) per criterion; ``main_results`` every
     main run's summary and reduced daily table, in the order of ``reps``; ``seconds`` the
     wall time of the runs, ``jobs`` the processes used, ``load`` the 1/5/15-minute load
-    averages at the end (``None`` where unknown).
+    averages at the end (``None`` where unknown); ``bridge`` the money bridge
+    (:mod:`sim.compare.bridge`), ``intervals`` the staffing by interval of replication 0
+    of each arm (:mod:`sim.outputs.intervals`, with an ``arm`` column).
     """
 
     plan: Plan
@@ -38,3 +40,5 @@ class Outcome:
     seconds: float
     jobs: int
     load: tuple[float, float, float] | None
+    bridge: pd.DataFrame = field(default_factory=pd.DataFrame)
+    intervals: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -18,6 +18,7 @@ from ..outputs.signs import SIGNS
 from .formatting import fmt_ci, fmt_corr, fmt_diff, fmt_value, pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
+from .page_money import bridge_section, intervals_section
 from .tables import CRITERIA
 from .verdict import verdict_class, verdict_paragraphs
 
@@ -240,7 +241,8 @@ def build_html(
             if o.load else "load average unknown")  # fmt: skip
     n_runs = 2 * a.replications + 2 * a.robust
     files = ("comparison.csv (one row per metric), replications.csv (every run), robust.csv "
-             "(every sampled world), sensitivity.csv, timeseries.csv, the figures as PNG files, "
+             "(every sampled world), sensitivity.csv, timeseries.csv, money_bridge.csv, "
+             "intervals.csv, the figures as PNG files, "
              "config_current.yaml, config_proposal.yaml")  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -281,6 +283,13 @@ hide. Green: better, orange: worse, grey: no clear change.</p>
 per customer from the retention the run produced.</p>
 {metric_table(o, ['revenue', 'cost_total', 'profit', 'clv_mean', 'bonus_paid'], names, "money")}
 {_img(figs['money'], 'money')}
+
+<h2>Money bridge: what moves profit</h2>
+{bridge_section(o, _img(figs['money_bridge'], 'money bridge'))}
+
+<h2>Staffing by interval</h2>
+{intervals_section(o, _img(figs['intervals'], 'staffing by interval') if 'intervals' in figs
+                   else '')}
 
 <h2>People</h2>
 {metric_table(o, ['employee_satisfaction', 'staff_turnover_annual', 'pay_per_employee_annual'],

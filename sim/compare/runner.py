@@ -6,7 +6,7 @@ number of processes.  Workers are started with ``spawn`` (a fresh interpreter), 
 ``fork``: the parent may hold threads (numba, tqdm, BLAS) that ``fork`` would copy
 half-way.  A run returns its summary plus :func:`derived_metrics` and the daily columns
 of :data:`DAILY_KEEP` (enough for the weekly series; the rest is dropped to keep the
-pickles small).
+pickles small), and its staffing by interval (``intervals``, :mod:`sim.outputs.intervals`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def run_one(cfg: Config) -> dict[str, Any]:
     summary = dict(res.summary)
     summary.update(derived_metrics(res.daily))
     daily = res.daily[[c for c in DAILY_KEEP if c in res.daily.columns]].copy()
-    return {"summary": summary, "daily": daily}
+    return {"summary": summary, "daily": daily, "intervals": res.intervals}
 
 
 def default_jobs() -> int:

@@ -20,6 +20,7 @@ from .formatting import fmt_ci, fmt_diff, fmt_value, pct
 from .names import param_label
 from .outcome import Outcome
 from .tables import hinge_measure
+from .verdict_money import driver_sentence, sign_sentence
 
 #: verdicts that count as a clear change
 CLEAR = ("better", "worse")
@@ -92,7 +93,7 @@ def _money(o: Outcome, t: pd.DataFrame, names: dict[str, str]) -> str:
         f"changes by {fmt_diff(p['difference'], 'currency')} ({rel:+.2%} of current profit; "
         f"95% confidence interval {fmt_ci(p['ci_low'], p['ci_high'], 'currency')}), "
         f"from {a.replications} paired replications with the same customers, staff and luck "
-        "in both arms."
+        f"in both arms. {html.escape(driver_sentence(o))} {html.escape(sign_sentence(o))}"
     )
 
 

@@ -104,6 +104,12 @@ def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
     ends = np.where(res.kind2 != cr.NOT_REACHED, res.end2, res.end1)
     minutes = float(np.maximum(ends - q.arrival, 0.0).sum()) / 60.0
     row["cost_telephony"] = minutes * model.cfg.costs.telephony_per_minute
+    # the work the calls truly need at speed 1 (unseen by the planners), s: the front
+    # line solves or, when the issue needs it, transfers; specialists solve transfers
+    h, work = model.cfg.handling, model.cfg.handling.mean_s * q.calls.cx
+    row["work_needed_s"] = float(np.where(q.calls.needs_transfer, h.transfer_handle_s,
+                                          work).sum())  # fmt: skip
+    row["spec_work_needed_s"] = float(work[t.transferred].sum())
     row.update(
         abandoned=int((~answered).sum()),
         abandoned_after_transfer=int(t.lost2.sum()),

@@ -21,7 +21,7 @@ COST_LINES = (
 #: Daily workforce and money columns (summed over days like the counts).
 MONEY_COLUMNS = (
     *COST_LINES, "cost_overtime", "bonus_paid", "paid_hours", "overtime_s", "overrun_s",
-    "absent",
+    "absent", "work_needed_s", "spec_work_needed_s",
     *sorted({c for cols in TEAM_COLUMNS.values() for c in cols.values()} - {
         "calls_offered", "calls_answered", "abandoned", "answered_in_sl", "wait_answered_s",
     }),

@@ -19,13 +19,16 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunResult:
-    """A finished run: ``summary`` (dict), ``daily`` and ``employees`` (DataFrames)."""
+    """A finished run: ``summary`` (dict), ``daily`` and ``employees`` (DataFrames), and
+    ``intervals``: staffing by team and interval of the day (:mod:`sim.outputs.intervals`;
+    kept in memory, not written to the run folder)."""
 
     summary: dict
     daily: pd.DataFrame
     employees: pd.DataFrame
     config: Config
     model: ContactCentreModel | None = field(default=None, repr=False)
+    intervals: pd.DataFrame | None = field(default=None, repr=False)
 
     def write(self, out_dir: str | os.PathLike) -> Path:
         """Write ``summary.json``, ``daily.parquet``, ``employees.parquet`` atomically."""

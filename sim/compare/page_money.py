@@ -1,0 +1,45 @@
+"""The report's money-bridge and staffing-by-interval sections (HTML)."""
+
+from __future__ import annotations
+
+import html
+
+from ..outputs.intervals import WINDOW_DAYS
+from .formatting import fmt_ci, fmt_diff
+from .outcome import Outcome
+
+
+def bridge_section(o: Outcome, fig: str) -> str:
+    """The bridge table (one row per item and the net) under the waterfall."""
+    rows = []
+    for _, r in o.bridge.iterrows():
+        cls = " style='font-weight:700'" if r["kind"] == "total" else ""
+        rows.append(f"<tr{cls}><td class=l>{html.escape(str(r['label']))}</td>"
+                    f"<td>{fmt_diff(r['difference'], 'currency')}</td>"
+                    f"<td>{fmt_ci(r['ci_low'], r['ci_high'], 'currency')}</td></tr>")  # fmt: skip
+    rate = o.plan.cfg_current.customers.margin_rate
+    return f"""
+<p>The change in profit (proposal minus current, over the whole run) split into what moved
+it. Profit is the gross margin on revenue ({rate:.0%} of revenue,
+<code>customers.margin_rate</code>) minus every cost line, so the items add up exactly to
+the change in profit. A cost that rises lowers profit (a negative item). Each item is the
+mean paired difference over the replications with its 95% confidence interval.</p>
+{fig}
+<table><tr><th class=l>item (effect on profit)</th><th>difference</th><th>95% CI</th></tr>
+{''.join(rows)}</table>"""
+
+
+def intervals_section(o: Outcome, fig: str) -> str:
+    """Agents by interval of the day in replication 0 of each arm."""
+    if not fig:
+        return "<p class=muted>No staffing by interval was recorded.</p>"
+    return f"""
+<p>Replication 0 of each arm (seed {o.plan.args.seed}), agents per interval of the day:
+what the last staffing plan scheduled (shrinkage included) and what it believed was needed
+on the phones from the dashboard's handle time; the agents really on the phones and the
+agents truly needed for the service-level target, both over the last {WINDOW_DAYS} working
+days. "Truly needed" applies the planner's own queue formula to the calls offered with the
+work the calls really needed (handling time at standard speed times each issue's
+complexity; for the front line a call that needs a specialist counts only its transfer),
+so a gap between the purple and the vermillion lines is workload the dashboard hides.</p>
+{fig}"""
