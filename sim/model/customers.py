@@ -44,8 +44,10 @@ def nps_reference(cfg: CustomersConfig) -> float:
     """True NPS (-100..100) of the starting loyalty distribution (promoters loyalty >=
     ``PROMOTER_LOYALTY``, detractors < ``DETRACTOR_LOYALTY``): word of mouth is measured
     against it."""
-    a, b = cfg.loyalty_mean * cfg.loyalty_concentration, (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
-    return float(100.0 * ((1.0 - betainc(a, b, PROMOTER_LOYALTY)) - betainc(a, b, DETRACTOR_LOYALTY)))
+    a = cfg.loyalty_mean * cfg.loyalty_concentration
+    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
+    promoters = 1.0 - betainc(a, b, PROMOTER_LOYALTY)
+    return float(100.0 * (promoters - betainc(a, b, DETRACTOR_LOYALTY)))
 
 
 def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:
@@ -61,8 +63,8 @@ class Customers:
     ``issue_rate`` (issues per working day), ``patience_factor`` (multiplies the
     exponential patience), ``prefers_web`` (bool), ``churn_day`` (day the loyalty-driven
     hazard ends the relationship, redrawn whenever loyalty changes), ``joined_day``,
-    ``starter`` (in the starting population), ``last_contact_day`` and ``last_contact_seat`` / period (for
-    the "no repeat within 7 days" FCR measure).
+    ``starter`` (in the starting population), ``last_contact_day`` and
+    ``last_contact_seat`` / period (for the "no repeat within 7 days" FCR measure).
     """
 
     def __init__(self, cfg: CustomersConfig, rng: np.random.Generator) -> None:
@@ -243,4 +245,5 @@ class Customers:
         if not act.any():
             return 0.0
         loy = self.loyalty[:n][act]
-        return float(100.0 * ((loy >= PROMOTER_LOYALTY).mean() - (loy < DETRACTOR_LOYALTY).mean()))
+        promoters = (loy >= PROMOTER_LOYALTY).mean()
+        return float(100.0 * (promoters - (loy < DETRACTOR_LOYALTY).mean()))

@@ -51,7 +51,8 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     df["cost_total"] = df[["cost_labour", "cost_bonus", "cost_hiring", "cost_web"]].sum(axis=1)
     df["profit"] = df["revenue"] - df["cost_total"]
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
-    df["fcr_issue_true"] = df["issues_first_resolved"] / df["issues_new"].where(df["issues_new"] != 0)
+    new = df["issues_new"].where(df["issues_new"] != 0)
+    df["fcr_issue_true"] = df["issues_first_resolved"] / new
     df["csat_gap"] = df["csat_survey"] - df["csat_true"]
     df["scheme"] = _scheme_by_day(model, df["day"])
     front = ["day", "scheme"]
