@@ -20,6 +20,7 @@ SUMMARY_KEYS = [
     "transfer_rate",
     "web_containment",
     "fcr_true",
+    "fcr_issue_true",
     "csat_true",
     "customer_effort",
     "repeat_contact_rate",

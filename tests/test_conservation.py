@@ -51,7 +51,7 @@ SHARES = [
     "service_level", "p_wait", "abandon_rate", "fcr_measured", "csat_survey",
     "survey_response_rate", "transfer_rate", "web_containment", "fcr_true", "csat_true",
     "repeat_contact_rate", "complaint_rate", "gaming_rate", "false_resolution_rate",
-    "survey_steering_rate", "dumped_call_rate", "rushed_contact_rate",
+    "survey_steering_rate", "dumped_call_rate", "rushed_contact_rate", "fcr_issue_true",
 ]  # fmt: skip
 SUMMARY_SHARES = [*SHARES, "retention", "churn_rate_annual"]
 
@@ -160,6 +160,7 @@ def test_every_contact_ends_exactly_once_and_churned_customers_vanish(ex):
         ("gaming_contacts", "calls_answered"), ("steered", "answered_owned"),
         ("rushed", "answered_owned"), ("repeats_7d", "answered_owned"),
         ("audited", "calls_answered"), ("churned_starters", "churned"),
+        ("issues_first_resolved", "issues_new"), ("issues_new", "contacts"),
     ]  # fmt: skip
     for small, big in le:
         assert (d[small] <= d[big]).all(), f"{small} > {big}"

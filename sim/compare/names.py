@@ -20,7 +20,10 @@ PARAM_LABELS = {
     "employees.intrinsic_motivation_mean": "staff intrinsic motivation",
     "employees.attrition_annual_base": "baseline staff attrition",
     "employees.morale_quit_sensitivity": "how strongly low morale drives quits",
-    "customers.churn_after_bad": "chance a customer leaves after a bad experience",
+    "customers.churn_after_bad": "extra chance of leaving within a year after a bad experience",
+    "customers.churn_annual_base": "customers' base churn rate",
+    "customers.churn_loyalty_sensitivity": "how strongly churn follows loyalty",
+    "customers.churn_effort_sensitivity": "extra chance of leaving after a high-effort contact",
 }
 
 

@@ -62,18 +62,33 @@ class CustomersConfig:
     repeat_prob: float = field(default=0.85, metadata=rng_(0.0, 1.0))
     # Mean delay before a repeat contact, working days (geometric, >= 1 for phone).
     repeat_delay_days_mean: float = field(default=1.5, metadata=rng_(1.0, 30.0))
-    # Baseline annual churn of a customer at average loyalty (hazard, per year).
-    churn_annual_base: float = field(default=0.08, metadata=rng_(0.0, 5.0))
-    # Hazard multiplier exp(k (loyalty_mean - loyalty)): churn rises as loyalty falls.
+    # One churn pathway: a contact's experience and effort move loyalty; churn follows
+    # loyalty only.  Annual churn rate of a base with the starting loyalty distribution
+    # (customers lost a year / base; the hazard is normalised to it).  Industry
+    # benchmark: energy/utilities ~11% a year (BillingPlatform, "Churn rates by
+    # industry"); traditional banks ~8%, US telecom 1.62% a month ~ 18.5% a year
+    # (Gitnux compilation); uncertain, swept 0.08-0.19.
+    churn_annual_base: float = field(default=0.11, metadata=rng_(0.0, 5.0))
+    # Hazard multiplier exp(k (loyalty_mean - loyalty)): churn rises as loyalty falls
+    # (Bolton 1998, Marketing Science 17(1): cumulative satisfaction lowers the observed
+    # hazard of cellular customers ending the relationship); k uncertain, swept 2-8.
     churn_loyalty_sensitivity: float = field(default=4.0, metadata=rng_(0.0, 50.0))
-    # Probability of leaving after one bad experience (PwC 2018: 0.17, sweep 0.1-0.5).
-    churn_after_bad: float = field(default=0.17, metadata=rng_(0.0, 1.0))
-    # Extra churn probability for a high-effort experience (CEB/Dixon et al. 2010:
-    # high effort -> far more disloyal), scaled by effort in [0, 1].
-    churn_effort_sensitivity: float = field(default=0.05, metadata=rng_(0.0, 1.0))
-    # New customers a year as a share of the base at true NPS 0; word of mouth adds
-    # acquisition_nps_sensitivity x NPS (NPS in [-1, 1]).
-    acquisition_annual_rate: float = field(default=0.10, metadata=rng_(0.0, 5.0))
+    # Extra one-year churn probability that one bad experience (experience 4/10, easy
+    # effort) causes, through the loyalty it costs (it sets loyalty lost per experience
+    # point).  Behaviour, not intention: stated intentions (PwC 2018: 17% would leave
+    # after one bad experience; SQM: 34% "at risk" after an unresolved call vs 3% after a
+    # resolved one) only bound it from above; no observed per-contact figure was found,
+    # so it is uncertain, swept 0.01-0.17.
+    churn_after_bad: float = field(default=0.03, metadata=rng_(0.0, 1.0))
+    # Extra one-year churn probability that a contact at the highest effort (CES 7) with
+    # a neutral experience causes, through loyalty (sets loyalty lost per effort point).
+    # Direction: effort drives disloyalty (Dixon, Freeman & Toman, HBR 2010, a survey);
+    # size uncertain, swept 0.005-0.05.
+    churn_effort_sensitivity: float = field(default=0.02, metadata=rng_(0.0, 1.0))
+    # New customers a year as a share of the base when true NPS is at the starting
+    # base's NPS; null = churn_annual_base (the baseline keeps its size).  Word of mouth
+    # adds acquisition_nps_sensitivity x (NPS - starting NPS)/100 (modelling assumption).
+    acquisition_annual_rate: float | None = field(default=None, metadata=rng_(0.0, 5.0))
     acquisition_nps_sensitivity: float = field(default=0.10, metadata=rng_(0.0, 5.0))
     # Headroom for acquisitions: arrays are sized n x (1 + this) and grow if needed.
     growth_headroom: float = field(default=0.25, metadata=rng_(0.0, 10.0))

@@ -189,6 +189,9 @@ class ContactCentreModel(mesa.Model):
             self.rng, web, c.digital_skill, ch.web_success_base, visible, ch.hidden_find_prob
         )
         row["web_resolved"] = int(ok.sum())
+        first = web.attempt == 1  # issue-level FCR (the phone side: phone_booking.book_day)
+        row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
+        row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int((first & ok).sum())
         row["web_escalated"] = int(escalate.sum())
         row["give_ups"] = int(give_up.sum())
         self.book_experience(web.cust, xp, effort, d, row, web.attempt, give_up=give_up)
@@ -210,12 +213,11 @@ class ContactCentreModel(mesa.Model):
 
     def _customers_day(self, d: int, row: dict) -> None:
         """Churn, acquisition by word of mouth (true NPS), and the day's money."""
-        c, cfg = self.customers, self.cfg.customers
+        c = self.customers
         gone = c.churn_today(d)
         row["churned"] = int(gone.shape[0])
         row["churned_starters"] = int(c.starter[gone].sum())
-        rate = cfg.acquisition_annual_rate + cfg.acquisition_nps_sensitivity * self.nps / 100.0
-        k = self.rng.poisson(max(0.0, rate) * c.active_count() / DAYS_PER_YEAR)
+        k = self.rng.poisson(c.acquisition_rate(self.nps) * c.active_count() / DAYS_PER_YEAR)
         c.add(k, d)
         row["acquired"] = k
         row["active"] = c.active_count()

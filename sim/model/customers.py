@@ -6,6 +6,12 @@ have an event (an issue, a contact, a churn).  Churn uses a scheduled-time trick
 customer's churn hazard is constant between their contacts, so the day they would
 churn is drawn once (exponential waiting time) and redrawn — valid because the
 exponential is memoryless — whenever a contact changes their loyalty.
+
+Churn follows loyalty only (one pathway: experience -> loyalty -> hazard).  The hazard
+is normalised so that a base with the starting loyalty distribution churns at exactly
+``churn_annual_base`` a year; acquisitions replace it at the same rate, plus word of
+mouth from true NPS relative to the starting base's NPS, so a centre whose service
+leaves loyalty where it started keeps its size.
 """
 
 from __future__ import annotations
@@ -13,12 +19,35 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
+from scipy.special import betainc, hyp1f1
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR
 from .sampling import alias_draw, build_alias
 
 NEVER = np.iinfo(np.int32).max
+#: NPS bands on the loyalty scale: promoters at or above, detractors below.
+PROMOTER_LOYALTY = 0.8
+DETRACTOR_LOYALTY = 0.6
+
+
+def mean_hazard_factor(cfg: CustomersConfig) -> float:
+    """E[exp(k (m - L))] over the starting loyalty L ~ Beta(m c, (1 - m) c), with k the
+    churn-loyalty sensitivity, m the mean and c the concentration: the Beta's moment
+    generating function, exp(k m) 1F1(m c; c; -k).  Dividing the hazard by it makes the
+    starting base's average hazard equal ``churn_annual_base``."""
+    k, m, conc = cfg.churn_loyalty_sensitivity, cfg.loyalty_mean, cfg.loyalty_concentration
+    return float(np.exp(k * m) * hyp1f1(m * conc, conc, -k))
+
+
+def nps_reference(cfg: CustomersConfig) -> float:
+    """True NPS (-100..100) of the starting loyalty distribution (promoters loyalty >=
+    ``PROMOTER_LOYALTY``, detractors < ``DETRACTOR_LOYALTY``): word of mouth is measured
+    against it."""
+    a = cfg.loyalty_mean * cfg.loyalty_concentration
+    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
+    promoters = 1.0 - betainc(a, b, PROMOTER_LOYALTY)
+    return float(100.0 * (promoters - betainc(a, b, DETRACTOR_LOYALTY)))
 
 
 def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:
@@ -32,12 +61,10 @@ class Customers:
     Columns: ``active`` (bool), ``revenue_monthly`` (currency a month), ``loyalty``,
     ``digital_skill``, ``complaint_propensity``, ``survey_propensity`` (all [0, 1]),
     ``issue_rate`` (issues per working day), ``patience_factor`` (multiplies the
-    exponential patience), ``prefers_web`` (bool), ``bad_count`` (bad experiences so
-    far), ``churn_day`` (day the background hazard would end the relationship, redrawn
-    whenever loyalty changes), ``leave_day`` (day a customer who decided to leave after
-    a bad experience goes; a later contact does not undo it), ``joined_day``, ``starter`` (in the
-    starting population), ``last_contact_day`` and ``last_contact_seat`` / period (for
-    the "no repeat within 7 days" FCR measure).
+    exponential patience), ``prefers_web`` (bool), ``churn_day`` (day the loyalty-driven
+    hazard ends the relationship, redrawn whenever loyalty changes), ``joined_day``,
+    ``starter`` (in the starting population), ``last_contact_day`` and
+    ``last_contact_seat`` / period (for the "no repeat within 7 days" FCR measure).
     """
 
     def __init__(self, cfg: CustomersConfig, rng: np.random.Generator) -> None:
@@ -46,7 +73,11 @@ class Customers:
         cap = int(cfg.n * (1 + cfg.growth_headroom)) + 16
         self.n_used = 0
         self._alloc(cap)
-        self.base_daily_hazard = cfg.churn_annual_base / DAYS_PER_YEAR
+        # daily hazard of a customer at mean loyalty, normalised (``mean_hazard_factor``)
+        self.base_daily_hazard = cfg.churn_annual_base / DAYS_PER_YEAR / mean_hazard_factor(cfg)
+        self.nps_ref = nps_reference(cfg)
+        rate = cfg.acquisition_annual_rate
+        self.acq_base = cfg.churn_annual_base if rate is None else rate
         self.n_active = 0
         self._alias: tuple[np.ndarray, np.ndarray] | None = None  # over rows [0, _alias_n)
         self._alias_n = 0
@@ -67,9 +98,7 @@ class Customers:
         "issue_rate": np.float32,
         "patience_factor": np.float32,
         "prefers_web": np.bool_,
-        "bad_count": np.int16,
         "churn_day": np.int32,
-        "leave_day": np.int32,
         "joined_day": np.int32,
         "starter": np.bool_,
         "last_contact_day": np.int32,
@@ -107,13 +136,11 @@ class Customers:
         self.issue_rate[idx] = rng.gamma(shape, c.issues_per_year / DAYS_PER_YEAR / shape, k)
         self.patience_factor[idx] = 1.0
         self.prefers_web[idx] = rng.random(k) < c.web_preference
-        self.bad_count[idx] = 0
         self.joined_day[idx] = day
         self.starter[idx] = starter
         self.last_contact_day[idx] = -(10**6)
         self.last_contact_seat[idx] = -1
         self.last_contact_period[idx] = -1
-        self.leave_day[idx] = NEVER
         self.schedule_churn(idx, day)
         self.n_active += k
         self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))
@@ -122,7 +149,8 @@ class Customers:
 
     # ------------------------------------------------------------------ churn
     def hazard(self, idx: np.ndarray) -> np.ndarray:
-        """Daily churn hazard: the base rate, rising exponentially as loyalty falls."""
+        """Daily churn hazard: the normalised base rate, rising exponentially as loyalty
+        falls (Bolton 1998: satisfaction lowers the hazard of ending the relationship)."""
         k = self.cfg.churn_loyalty_sensitivity
         return self.base_daily_hazard * np.exp(k * (self.cfg.loyalty_mean - self.loyalty[idx]))
 
@@ -137,11 +165,9 @@ class Customers:
     def churn_today(self, day: int) -> np.ndarray:
         """Deactivate the customers scheduled to churn on ``day``; return their rows."""
         n = self.n_used
-        due = (self.churn_day[:n] <= day) | (self.leave_day[:n] <= day)
-        idx = np.flatnonzero(due & self.active[:n])
+        idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
         self.active[idx] = False
         self.churn_day[idx] = NEVER
-        self.leave_day[idx] = NEVER
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))
@@ -200,15 +226,25 @@ class Customers:
         """Active customers (kept up to date as customers join and leave)."""
         return self.n_active
 
+    def acquisition_rate(self, nps: float) -> float:
+        """New customers a year as a share of the active base: the base acquisition rate
+        (by default the base churn rate, so the baseline keeps its size) plus word of
+        mouth, ``acquisition_nps_sensitivity`` per unit of (true NPS - the starting
+        base's NPS)/100; never negative."""
+        gap = (nps - self.nps_ref) / 100.0
+        return max(0.0, self.acq_base + self.cfg.acquisition_nps_sensitivity * gap)
+
     def revenue_monthly_active(self) -> float:
         """Monthly revenue of the active customers (currency units a month)."""
         return self._rev_total
 
     def nps(self) -> float:
-        """True NPS (-100..100) from loyalty: promoters >= 0.8, detractors < 0.6."""
+        """True NPS (-100..100) from loyalty: promoters >= ``PROMOTER_LOYALTY``,
+        detractors < ``DETRACTOR_LOYALTY``."""
         n = self.n_used
         act = self.active[:n]
         if not act.any():
             return 0.0
         loy = self.loyalty[:n][act]
-        return float(100.0 * ((loy >= 0.8).mean() - (loy < 0.6).mean()))
+        promoters = (loy >= PROMOTER_LOYALTY).mean()
+        return float(100.0 * (promoters - (loy < DETRACTOR_LOYALTY).mean()))

@@ -2,8 +2,8 @@
 
 Every contact, on any channel, ends here: its experience (0-10) and effort (CES 1-7)
 are booked in the true ledger; they move the customer's loyalty (and with it the churn
-hazard, ``Customers.hazard``), may turn into a complaint, may be sampled by the company's
-random relationship survey, and a bad experience may make the customer decide to leave.
+hazard, ``Customers.hazard``: the only way experience reaches churn), may turn into a
+complaint and may be sampled by the company's random relationship survey.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import CustomersConfig
+from ..units import DAYS_PER_YEAR
 from .call_rules import ANSWER_NOISE, BAD, RANDOM_SURVEY_RATE, TOP2, response_p
 from .customers import Customers
 
@@ -20,18 +21,40 @@ COMPLAINT_IF_BAD = 2.0
 COMPLAINT_IF_NOT_BAD = 0.05
 #: A customer who gave up without reaching anyone complains twice as often again.
 COMPLAINT_GIVE_UP_FACTOR = 2.0
-#: Loyalty change per experience point above a neutral 6.5 (0-10 scale) and per effort
-#: point above an easy 2 (CES 1-7): a top experience (+3.5) adds about 0.05 to loyalty.
-LOYALTY_PER_XP = 0.015
+#: The experience -> loyalty step is measured from a neutral experience (0-10 scale) and
+#: an easy contact (CES 1-7); a bad experience is one at ``BAD`` or below, the hardest
+#: contact has effort ``MAX_EFFORT``.
 NEUTRAL_XP = 6.5
-LOYALTY_PER_EFFORT = 0.01
 EASY_EFFORT = 2.0
-#: Cap of the churn spike after bad experiences, in multiples of ``churn_after_bad``
-#: (PwC 2018: 17% leave after one bad experience, 59% after several).
-BAD_SPIKE_CAP = 3.5
-#: Daily probability that a customer who decided to leave goes, from the day after the
-#: decision (so they leave on average 1 + 1/0.2 = 6 working days after it).
-LEAVE_DAILY_P = 0.2
+MAX_EFFORT = 7.0
+
+
+def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> float:
+    """Loyalty drop that adds ``p`` to the one-year churn probability of a customer of
+    mean loyalty (annual hazard ``hazard_year``), given the hazard's loyalty sensitivity k:
+    the hazard ratio r solves exp(-h) - exp(-h r) = p, and the drop is ln(r) / k.
+    0 when loyalty cannot move churn (k = 0 or h = 0); capped where p exceeds what
+    churn can add."""
+    k = cfg.churn_loyalty_sensitivity
+    if p <= 0 or k <= 0 or hazard_year <= 0:
+        return 0.0
+    stay = max(np.exp(-hazard_year) - p, 1e-9)
+    return float(np.log(-np.log(stay) / hazard_year) / k)
+
+
+def loyalty_steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, float]:
+    """Loyalty per experience point and per effort point of a contact.
+
+    Calibrated on behaviour, not on a separate churn spike: a bad experience (``BAD``,
+    easy effort) costs the loyalty that adds ``churn_after_bad`` to the customer's
+    one-year churn; a contact at ``MAX_EFFORT`` with a neutral experience costs the
+    loyalty that adds ``churn_effort_sensitivity``.  ``hazard_year``: annual churn
+    hazard of a customer of mean loyalty."""
+    per_xp = extra_churn_step(cfg, hazard_year, cfg.churn_after_bad) / (NEUTRAL_XP - BAD)
+    per_eff = extra_churn_step(cfg, hazard_year, cfg.churn_effort_sensitivity) / (
+        MAX_EFFORT - EASY_EFFORT
+    )
+    return per_xp, per_eff
 
 
 def book_experience(
@@ -72,22 +95,9 @@ def book_experience(
     row["rnd_sampled"] = row.get("rnd_sampled", 0) + int(sampled.sum())
     row["rnd_surveys"] = row.get("rnd_surveys", 0) + int(rnd.sum())
     row["rnd_top2"] = row.get("rnd_top2", 0) + int(rnd_top2.sum())
-    loy = (
-        c.loyalty[cust]
-        + LOYALTY_PER_XP * (xp - NEUTRAL_XP)
-        - LOYALTY_PER_EFFORT * (eff - EASY_EFFORT)
-    )
+    # one churn pathway: experience and effort move loyalty, the hazard follows loyalty
+    per_xp, per_eff = loyalty_steps(cfg, c.base_daily_hazard * DAYS_PER_YEAR)
+    loy = c.loyalty[cust] + per_xp * (xp - NEUTRAL_XP) - per_eff * (eff - EASY_EFFORT)
     c.loyalty[cust] = np.clip(loy, 0.0, 1.0).astype(np.float32)
     c.schedule_churn(cust, d)
-    # churn spike after a bad experience (PwC 2018), rising with repeated bad ones
-    bc = c.bad_count[cust]
-    cap = min(1.0, BAD_SPIKE_CAP * cfg.churn_after_bad)
-    p = np.where(bad, np.minimum(cap, cfg.churn_after_bad * (1.0 + bc)), 0.0)
-    p = p + cfg.churn_effort_sensitivity * (eff - 1.0) / 6.0
-    leave = rng.random(k) < p
-    c.bad_count[cust] = bc + bad
-    if leave.any():
-        lc = cust[leave]
-        when = d + 1 + rng.geometric(LEAVE_DAILY_P, lc.shape[0])
-        c.leave_day[lc] = np.minimum(c.leave_day[lc], when).astype(np.int32)
     return complained, rnd, rnd_top2

@@ -89,6 +89,7 @@ def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
         log_intervals(model, np.zeros(0), np.zeros(0))
         if k:  # nobody on duty: every call is lost
             row["abandoned"] = k
+            row["issues_new"] = row.get("issues_new", 0) + int((calls.attempt == 1).sum())
             model.book_experience(calls.cust, np.full(k, XP_NOBODY),
                                   np.full(k, EFFORT_NOBODY), d, row, calls.attempt)  # fmt: skip
         return

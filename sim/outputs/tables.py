@@ -28,7 +28,7 @@ COUNT_COLUMNS = (
     "legs", "handle_s", "answered_owned", "resolved_true", "coded_resolved",
     "repeats_7d", "surveys", "survey_top2", "surveys_offered", "friendliness_sum",
     "friendliness_n", "rnd_sampled", "rnd_surveys", "rnd_top2", "transfers", "hangups",
-    "pushes", "web_sessions",
+    "pushes", "web_sessions", "issues_new", "issues_first_resolved",
     "web_resolved", "web_escalated", "give_ups", "contacts", "xp_top2", "effort_sum",
     "bad_experiences", "complaints", "repeat_contacts", "gaming_contacts",
     "false_resolutions", "steered", "dumped", "rushed", "audited", "detected",
@@ -49,6 +49,8 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     df = pd.concat([df, pd.DataFrame(day_rates, index=df.index)], axis=1)
     add_money_columns(df, model.cfg.customers.margin_rate)
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
+    new = df["issues_new"].where(df["issues_new"] != 0)
+    df["fcr_issue_true"] = df["issues_first_resolved"] / new
     df["csat_gap"] = df["csat_survey"] - df["csat_true"]
     df["scheme"] = _scheme_by_day(model, df["day"])
     front = ["day", "scheme"]
@@ -104,6 +106,8 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     )
     s.update(money_summary(tot, daily, cc.margin_rate))
     s["customers_start"] = int(n0)
+    # issue-level true FCR: issues solved at their first contact, over all channels
+    s["fcr_issue_true"] = ratio(float(tot["issues_first_resolved"]), float(tot["issues_new"]))
     s["fcr_gap"] = s["fcr_measured"] - s["fcr_true"]
     s["csat_gap"] = s["csat_survey"] - s["csat_true"]
     s["customers_active_end"] = c.active_count()
