@@ -156,6 +156,26 @@ MEANING: dict[str, str] = {
     "scheme.kpis.<kpi>.definition": "how it is measured: FCR `self_coded`/`no_repeat_7d`, CSAT `agent_offered`/`random_sample`, others `default`",
     "scheme.kpis.<kpi>.safety_metric": "paired metric that cancels this KPI's credit when worse than its limit (empty = none)",
     "scheme.kpis.<kpi>.safety_limit": "limit of the safety metric",
+    "scheme.bonus_funding": "bonus on top of base pay, or budget-neutral (`from_base`: the base is cut by the expected bonus)",
+    "workforce.planning": "plan staff per interval from the dashboard (Erlang + shrinkage + roster); false = fixed headcount on duty all day",
+    "workforce.planner": "queue formula of the plan: Erlang A (with patience) or Erlang C",
+    "workforce.planning_days": "working days between plans (0 = each pay period)",
+    "workforce.forecast_days": "days of offered-call history the forecast averages",
+    "workforce.shift_hours": "paid shift lengths the roster may use, hours (full-time and part-time)",
+    "workforce.full_time_hours": "paid hours of a full-time day (salaries are full-time; part-timers pro rata)",
+    "workforce.shrinkage": "planned shrinkage: share of paid time off the phones the plan adds (breaks, training, meetings, absence)",
+    "workforce.off_phone_share": "share of a present agent's shift spent off the phones (one break block)",
+    "workforce.absence_base": "daily probability an agent is absent at healthy morale",
+    "workforce.absence_morale_sensitivity": "absence multiplier exp(k (0.6 - morale))",
+    "workforce.overtime_max_share": "most present agents who extend their shift when short",
+    "workforce.overtime_hours": "hours an overtime extension adds",
+    "workforce.overtime_premium": "overtime pay as a multiple of the hourly rate",
+    "workforce.headcount_cap_factor": "most employees, as a multiple of the starting headcount (sizes the seat ledgers)",
+    "teams.specialists_n": "starting headcount of the specialist team (0 = one team)",
+    "teams.specialist_skill_factor": "specialists' skill as a multiple of a front-line agent's",
+    "costs.loading": "employer on-costs as a multiple of salary and bonus",
+    "costs.overhead_per_seat_annual": "overhead per employee a year (facilities, IT, supervision)",
+    "costs.telephony_per_minute": "telephony cost per minute a call spends in the system",
     "proposal": "the scheme that replaces `scheme` on `rollout_day` (null = none); same keys as `scheme.*`",
 }  # fmt: skip
 
@@ -210,8 +230,15 @@ def _rows(cls, prefix: str) -> list[tuple[str, str, str, str, str]]:
         elif isinstance(value, KPIsConfig):
             rows += _rows(KPIConfig, f"{key}.<kpi>.")
         else:
-            rows.append((key, _type(f), _fmt(value), _allowed(f), MEANING[key]))
+            rows.append((key, _type(f), _fmt(value), _allowed(f), _meaning(key)))
     return rows
+
+
+def _meaning(key: str) -> str:
+    """What a key means; the specialist team's scheme has the keys of ``scheme.*``."""
+    if key.startswith("specialist_scheme."):
+        return "specialist team: " + MEANING["scheme." + key.removeprefix("specialist_scheme.")]
+    return MEANING[key]
 
 
 def config_rows() -> list[tuple[str, str, str, str, str]]:
