@@ -42,7 +42,10 @@ def _one(args: tuple[int, int, list[str]]) -> dict[str, Any]:
 
     seed, days, extra = args
     s = run_simulation(load_config(SCENARIO, [f"seed={seed}", f"days={days}", *extra])).summary
-    return {k: v for k, v in s.items() if not isinstance(v, dict | list)}
+    out = {k: v for k, v in s.items() if not isinstance(v, dict | list)}
+    for team, figures in s["teams"].items():  # per-team figures as "teams.<team>.<key>"
+        out.update({f"teams.{team}.{k}": v for k, v in figures.items()})
+    return out
 
 
 def baseline_summaries(

@@ -46,9 +46,11 @@ TARGETS: tuple[Target, ...] = (
         "10-20% more agents)", "rule of thumb",
     ),
     Target(
-        "occupancy", "agent occupancy (busy / available)", 0.75, 0.90,
+        "teams.front.occupancy", "front-line agent occupancy (busy / available)", 0.75, 0.90,
         "Turnella: 75-85% target zone for voice centres, 85-90% pressure zone; "
-        "Multichannel Merchant: most centres aim for 85-90%; CCManager: ~85% optimal",
+        "Multichannel Merchant: most centres aim for 85-90%; CCManager: ~85% optimal "
+        "(front-line inbound voice; the small specialist team's occupancy is lower, as "
+        "Erlang's economies of scale predict, and reported beside it)",
         "rule of thumb",
     ),
     Target(

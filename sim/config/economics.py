@@ -41,8 +41,7 @@ class WorkforceConfig:
     # coaching), realised as one break block: Knowlagent 2011 survey, 24%.
     off_phone_share: float = field(default=0.22, metadata=rng_(0.0, 0.95))
     # Daily probability that an agent is absent, at healthy morale.  Published absence
-    # 4-8% of scheduled time (docs/calibration.md; Contact Center Pipeline 2017: ~7%);
-    # the baseline's morale sits a little below healthy, so it measures ~7%.
+    # 4-8% of scheduled time (docs/calibration.md; Contact Center Pipeline 2017: ~7%).
     absence_base: float = field(default=0.05, metadata=rng_(0.0, 1.0))
     # Absence rises as morale falls (Deery, Iverson & Walsh 2002, J. Management Studies
     # 39(4): emotional exhaustion -> absence): multiplier exp(k (healthy - morale)).

@@ -121,8 +121,8 @@ class EmployeesConfig:
     integrity_mean: float = field(default=0.6, metadata=rng_(0.01, 0.99))
     trait_concentration: float = field(default=6.0, metadata=rng_(0.5, 1000.0))
     # Annual attrition at neutral morale (ContactBabel 2014: ~27%, sweep 15-60%).
-    # At healthy morale: the global benchmark 19% (Dimension Data 2003); the baseline's
-    # morale sits a little below healthy, so it measures ~23%.
+    # At healthy morale: between the global benchmark 19% and the UK's 25% (Dimension
+    # Data 2003; ContactBabel 2014, US: ~27%); sweep 15-60%.
     attrition_annual_base: float = field(default=0.21, metadata=rng_(0.0, 5.0))
     # Quit hazard multiplier exp(k (0.6 - morale)).
     morale_quit_sensitivity: float = field(default=3.0, metadata=rng_(0.0, 50.0))

@@ -189,7 +189,7 @@ class ContactCentreModel(mesa.Model):
             self.rng, web, c.digital_skill, ch.web_success_base, visible, ch.hidden_find_prob
         )
         row["web_resolved"] = int(ok.sum())
-        first = web.attempt == 1  # issue-level FCR (the phone side: phone_booking.book_day)
+        first = web.reached == 0  # issue-level FCR (the phone side: phone_booking.book_day)
         row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
         row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int((first & ok).sum())
         row["web_escalated"] = int(escalate.sum())

@@ -29,6 +29,8 @@ class Contacts:
     carry: np.ndarray  # effort already spent on the issue (CES points)
     route: np.ndarray  # CHOICE, WEB or PHONE
     needs_transfer: np.ndarray  # the issue genuinely needs another team
+    reached: np.ndarray  # earlier contacts of the issue that reached the centre (answered
+    #                      calls, web sessions): 0 = this may be its first contact
 
     @staticmethod
     def empty() -> Contacts:
@@ -39,6 +41,7 @@ class Contacts:
             np.empty(0),
             np.empty(0, np.int8),
             np.empty(0, bool),
+            np.empty(0, np.int16),
         )
 
     def __len__(self) -> int:
@@ -77,6 +80,7 @@ def first_contacts(
         np.zeros(k),
         np.full(k, route, np.int8),
         rng.random(k) < cfg.handling.transfer_needed_rate,
+        np.zeros(k, np.int16),
     )
 
 

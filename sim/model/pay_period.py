@@ -161,10 +161,12 @@ def _morale(p: PeriodInputs, m: dict, pay: PayOutcome, salary: np.ndarray) -> np
     expected_bonus = EXPECTED_BONUS_SHARE * sch.bonus_share * salary
     pay_c = np.clip((pay.bonus - expected_bonus) / (PAY_SURPRISE_SCALE * salary), -1.0, 1.0)
     # fairness: being put in the forced-ranking bottom (and, for everyone, the fear of
-    # it), and unequal pay for similar work
+    # it), and unequal pay for similar work (per paid hour: part-timers are paid pro rata)
     fear = RANKING_FEAR * sch.forced_ranking_bottom if sch.forced_ranking else 0.0
+    hours = np.array([s.hours_share for s in p.staff])
     fair_c = (
-        -np.where(pay.bottom, 1.0, 0.0) - fear - min(1.0, GINI_UNFAIR * gini(salary + pay.bonus))
+        -np.where(pay.bottom, 1.0, 0.0) - fear
+        - min(1.0, GINI_UNFAIR * gini((salary + pay.bonus) / hours))
     )
     work_c = -np.clip((m["occupancy"] - e.occupancy_comfort) / WORKLOAD_SCALE, 0.0, 1.0)
     abuse_c = -np.clip(m["abuse_rate"] / ABUSE_SCALE, 0.0, 1.0)

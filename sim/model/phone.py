@@ -89,7 +89,6 @@ def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
         log_intervals(model, np.zeros(0), np.zeros(0))
         if k:  # nobody on duty: every call is lost
             row["abandoned"] = k
-            row["issues_new"] = row.get("issues_new", 0) + int((calls.attempt == 1).sum())
             model.book_experience(calls.cust, np.full(k, XP_NOBODY),
                                   np.full(k, EFFORT_NOBODY), d, row, calls.attempt)  # fmt: skip
         return
@@ -330,6 +329,7 @@ def follow_up(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcome
     if cfg.demand.calls_per_hour is None and back.any():
         nxt = calls.take(back)
         nxt.attempt = nxt.attempt + 1
+        nxt.reached = nxt.reached + t.answered[back]
         nxt.carry = np.minimum(nxt.carry + CARRY_PER_REPEAT, CARRY_MAX)
         pushed = t.pushed[back]
         nxt.route = np.where(pushed, WEB, PHONE).astype(np.int8)

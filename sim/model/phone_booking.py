@@ -140,8 +140,9 @@ def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
         audited=int(r.audited.sum()),
         detected=int((r.det_final | r.det_first).sum()),
     )
-    # issue-level FCR: an issue's first contact is attempt 1 (phone and web add up)
-    first = q.calls.attempt == 1
+    # issue-level FCR: an issue's first contact is the first that reaches the centre (an
+    # answered call or a web session; abandoned calls are not contacts, as in surveyed FCR)
+    first = (q.calls.reached == 0) & answered
     row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
     row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(
         (first & t.owner & t.resolved).sum()

@@ -78,6 +78,7 @@ def escalations(web: Contacts, escalate: np.ndarray, number_visible: bool) -> Co
     """The phone calls of failed web sessions (one more attempt, more effort carried)."""
     esc = web.take(escalate)
     esc.attempt = esc.attempt + 1
+    esc.reached = esc.reached + 1  # the web session reached the centre
     esc.route = np.full(len(esc), PHONE, np.int8)
     esc.carry = esc.carry + (CARRY_SWITCH if number_visible else CARRY_SEARCH)
     return esc
