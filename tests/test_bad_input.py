@@ -101,6 +101,21 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
       "scheme.kpis.aht.stretch=400"], "scheme.kpis.aht", "stretch below threshold"),
     ("salary_inverted", "baseline", ["employees.salary_experienced_annual=1000"],
      "employees.salary_experienced_annual", ">="),
+    # ---- workforce and costs
+    ("negative_shrinkage", "baseline", ["workforce.shrinkage=-0.1"], "workforce.shrinkage",
+     "allowed [0, 0.95]"),
+    ("shift_longer_than_day", "baseline", ["workforce.shift_hours=[14]"],
+     "workforce.shift_hours", "0.5 h to the opening hours"),
+    ("shift_not_whole_intervals", "baseline", ["workforce.shift_hours=[7.75]"],
+     "workforce.shift_hours", "whole number of planning intervals"),
+    ("no_shift_length", "baseline", ["workforce.shift_hours=[]"], "workforce.shift_hours",
+     "at least one length"),
+    ("bad_bonus_funding", "baseline", ["scheme.bonus_funding=later"], "scheme.bonus_funding",
+     "'on_top', 'from_base'"),
+    ("negative_overhead", "baseline", ["costs.overhead_per_seat_annual=-1"],
+     "costs.overhead_per_seat_annual", "allowed [0,"),
+    ("bad_planner", "baseline", ["workforce.planner=magic"], "workforce.planner",
+     "'erlang_a', 'erlang_c'"),
 ]  # fmt: skip
 
 IDS = [c[0] for c in BATTERY]
@@ -108,7 +123,7 @@ CLI_CASES = [
     "negative_seed", "share_above_1", "nan_handling", "days_text", "bool_text",
     "group_given_a_value", "null_days", "bad_handling_dist", "misspelt_key",
     "appended_unknown_key", "unknown_scenario", "unknown_scheme", "override_without_value",
-    "rollout_without_proposal", "weights_above_1",
+    "rollout_without_proposal", "weights_above_1", "negative_shrinkage",
 ]  # fmt: skip
 CLI_BATTERY = [c for c in BATTERY if c[0] in CLI_CASES]
 

@@ -71,6 +71,12 @@ def validate(cfg: Config) -> Config:
                 f"workforce.shift_hours contains {h!r}: each shift must be 0.5 h to the "
                 f"opening hours (channels.open_s={cfg.channels.open_s!r} s)"
             )
+        step = cfg.demand.interval_minutes
+        if abs(h * 60.0 / step - round(h * 60.0 / step)) > 1e-9:
+            raise ConfigError(
+                f"workforce.shift_hours contains {h!r}: each shift must be a whole number "
+                f"of planning intervals (demand.interval_minutes={step})"
+            )
     if cfg.employees.salary_experienced_annual < cfg.employees.salary_novice_annual:
         raise ConfigError(
             "employees.salary_experienced_annual must be >= employees.salary_novice_annual"
