@@ -181,11 +181,17 @@ def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) 
 
 
 def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: float, cap: int):
-    """Smallest n with Erlang A service level >= target, by bisection on [0, cap]
-    (the service level rises with n)."""
-    if erlang_a(lam, mean_s, pat_s, cap, t).service_level < target:
-        return -1
-    lo, hi = 0, cap  # SL(lo) < target <= SL(hi); SL(0) = 0 < target for calls > 0
+    """Smallest n with Erlang A service level >= target, by bisection (the service
+    level rises with n).  The bracket starts near the offered load (square-root
+    staffing) and widens by doubling, so a call costs a few evaluations of small chains
+    instead of a bisection over [0, cap]."""
+    load = lam * mean_s
+    hi = min(cap, max(1, int(load + 3.0 * np.sqrt(load) + 5.0)))
+    while erlang_a(lam, mean_s, pat_s, hi, t).service_level < target:
+        if hi >= cap:
+            return -1
+        hi = min(cap, 2 * hi)
+    lo = 0  # SL(lo) < target <= SL(hi); SL(0) = 0 < target for calls > 0
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if erlang_a(lam, mean_s, pat_s, mid, t).service_level >= target:
