@@ -170,7 +170,6 @@ MEANING: dict[str, str] = {
     "workforce.overtime_max_share": "most present agents who extend their shift when short",
     "workforce.overtime_hours": "hours an overtime extension adds",
     "workforce.overtime_premium": "overtime pay as a multiple of the hourly rate",
-    "workforce.headcount_cap_factor": "most employees, as a multiple of the starting headcount (sizes the seat ledgers)",
     "teams.specialists_n": "starting headcount of the specialist team (0 = one team)",
     "teams.specialist_skill_factor": "specialists' skill as a multiple of a front-line agent's",
     "costs.loading": "employer on-costs as a multiple of salary and bonus",

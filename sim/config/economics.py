@@ -53,9 +53,6 @@ class WorkforceConfig:
     overtime_max_share: float = field(default=0.10, metadata=rng_(0.0, 1.0))
     overtime_hours: float = field(default=2.0, metadata=rng_(0.0, 12.0))
     overtime_premium: float = field(default=1.5, metadata=rng_(1.0, 5.0))
-    # Most employees a team may have, as a multiple of its starting headcount (sizes
-    # the seat ledgers).
-    headcount_cap_factor: float = field(default=2.0, metadata=rng_(1.0, 100.0))
 
 
 @dataclass

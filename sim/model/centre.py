@@ -51,8 +51,8 @@ class ContactCentreModel(mesa.Model):
         self.day = 0
         self.customers = Customers(cfg.customers, self.rng)
         start = (cfg.employees.n, cfg.teams.specialists_n)
-        cap = int(np.ceil(cfg.workforce.headcount_cap_factor * sum(start)))
-        self.seats: list[Employee | None] = [None] * cap
+        n = sum(start)
+        self.seats: list[Employee | None] = [None] * n
         shares = interval_shares(cfg)
         #: each team's staffing plan; the first rosters its starting headcount
         self.plans = [initial_plan(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
@@ -70,7 +70,6 @@ class ContactCentreModel(mesa.Model):
         self.offered_log: tuple[list, list] = ([], [])
         self.plan_aht = np.zeros((2, 2))
         self.interval_rows: list[tuple] = []
-        n = cap
         self.book = ContactBook()
         self.seat_ledger = SeatLedger(n)
         self.legs = LegMemory()
@@ -95,11 +94,16 @@ class ContactCentreModel(mesa.Model):
         return [s for s in self.seats if s is not None]
 
     def free_seat(self) -> int:
-        """An empty seat for a new hire (-1: none left)."""
+        """An empty seat for a new hire: a vacated one, else a new seat (the seat
+        ledgers grow with it)."""
         for slot, emp in enumerate(self.seats):
             if emp is None:
                 return slot
-        return -1
+        self.seats.append(None)
+        n = len(self.seats)
+        self.seat_ledger.grow(n)
+        self.repeats_ps = np.pad(self.repeats_ps, ((0, 0), (0, n - self.repeats_ps.shape[1])))
+        return n - 1
 
     def staff_arrays(self, duties: list[workforce.Duty]) -> Staff:
         """Today's agents on duty as arrays, front line first, then specialists."""

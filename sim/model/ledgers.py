@@ -65,6 +65,13 @@ class SeatLedger:
         for arr in self.data.values():
             arr[slot] = 0.0
 
+    def grow(self, n_seats: int) -> None:
+        """Add empty seats (a new hire beyond the seats so far)."""
+        extra = n_seats - self.n
+        if extra > 0:
+            self.data = {f: np.concatenate([a, np.zeros(extra)]) for f, a in self.data.items()}
+            self.n = n_seats
+
     def reset(self) -> None:
         for arr in self.data.values():
             arr[:] = 0.0

@@ -102,8 +102,6 @@ def hire(model: ContactCentreModel, d: int) -> None:
     hires = 0
     for r in due:
         slot = model.free_seat()
-        if slot < 0:
-            break  # every seat is taken (workforce.headcount_cap_factor)
         model.requisitions.remove(r)
         model.seats[slot] = new_employee(model, slot, team=r[1], contract_s=r[2])
         hires += 1

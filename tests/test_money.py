@@ -1,0 +1,67 @@
+"""The money a finance lead books: cost lines, margin-based profit, cost per contact.
+
+Identities checked exactly on a real (small) run: the cost lines sum to ``cost_total``,
+``profit == margin_rate x revenue - cost_total`` (run and every day), the daily columns
+sum to the summary, and a budget-neutral bonus changes only the labour line, by exactly
+the withheld base (the random draws do not depend on how the bonus is funded).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim import load_config, run_simulation
+from sim.outputs.money import COST_LINES
+
+SMALL = ["customers.n=30000", "employees.n=14", "teams.specialists_n=3", "days=42"]
+
+
+@pytest.fixture(scope="module")
+def aht_run():
+    return run_simulation(load_config("aht_pay", overrides=SMALL))
+
+
+def test_cost_lines_sum_and_profit_is_margin_based(aht_run):
+    s, d = aht_run.summary, aht_run.daily
+    margin = load_config("aht_pay", overrides=SMALL).customers.margin_rate
+    assert math.isclose(s["cost_total"], sum(s[k] for k in COST_LINES), rel_tol=1e-12)
+    assert math.isclose(s["profit"], margin * s["revenue"] - s["cost_total"], rel_tol=1e-12)
+    assert (d["profit"] - (margin * d["revenue"] - d["cost_total"])).abs().max() < 1e-6
+    for k in (*COST_LINES, "revenue", "cost_overtime", "paid_hours"):
+        assert math.isclose(d[k].sum(), s[k], rel_tol=1e-9), k
+    assert s["cost_bonus"] > 0  # the AHT scheme pays bonuses
+    assert 0 <= s["cost_overtime"] <= s["cost_labour"]
+
+
+def test_cost_per_contact_and_team_figures(aht_run):
+    s = aht_run.summary
+    phone = s["cost_total"] - s["cost_web"]
+    assert math.isclose(s["cost_per_contact_phone"], phone / s["calls_offered"], rel_tol=1e-12)
+    assert math.isclose(s["cost_per_contact_web"], s["cost_web"] / s["web_sessions"],
+                        rel_tol=1e-12)  # fmt: skip
+    for team in ("front", "specialist"):
+        figures = s["teams"][team]
+        assert set(figures) >= {"asa_s", "service_level", "abandon_rate", "aht_s", "occupancy",
+                                "headcount_mean"}  # fmt: skip
+        assert 0 <= figures["occupancy"] <= 1
+    assert math.isclose(s["teams"]["front"]["headcount_mean"]
+                        + s["teams"]["specialist"]["headcount_mean"], s["headcount_mean"],
+                        rel_tol=1e-9)  # fmt: skip
+
+
+def test_budget_neutral_bonus_changes_only_labour():
+    """One team (every employee under the paying scheme), so the withheld base is half
+    the full bonus share of the whole loaded base pay."""
+    one_team = [*SMALL, "teams.specialists_n=0"]
+    s = run_simulation(load_config("aht_pay", overrides=one_team)).summary
+    neutral = run_simulation(
+        load_config("aht_pay", overrides=[*one_team, "scheme.bonus_funding=from_base"])
+    ).summary
+    for k in ("calls_offered", "cost_bonus", "cost_hiring", "revenue", "paid_hours"):
+        assert neutral[k] == s[k], k
+    cfg = load_config("aht_pay", overrides=one_team)
+    withheld = s["cost_labour"] - neutral["cost_labour"]
+    base_pay = s["cost_labour"] - s["cost_overtime"]  # loaded base pay of the staff
+    assert math.isclose(withheld, 0.5 * cfg.scheme.bonus_share * base_pay, rel_tol=1e-9)
