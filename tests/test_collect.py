@@ -61,6 +61,10 @@ def test_table_has_one_row_per_run_with_config_and_summary(sweep, tmp_path):
                     assert bool(row[f"toxic.{sign}.flag"]) == d["flag"], sign
                     assert f"toxic.{sign}.sentence" not in row
                 continue
+            if isinstance(value, dict):  # per-team figures: "teams.<team>.<key>"
+                for fk, fv in flatten(value, f"{key}.").items():
+                    assert _equal(fv, row[fk]), fk
+                continue
             col = f"summary.{key}" if key in config else key
             got = row[col]
             got = got.item() if hasattr(got, "item") else got
