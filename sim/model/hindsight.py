@@ -78,6 +78,8 @@ class LegMemory:
         if not self.chunks:
             return {f: np.empty(0) for f in (*LEG_FIELDS, "emp")}
         legs = {f: np.concatenate([c[f] for c in self.chunks]) for f in LEG_FIELDS}
+        if legs["seat"].shape[0] == 0 or seats.shape[0] == 0:  # no leg remembered
+            return {f: np.empty(0) for f in (*LEG_FIELDS, "emp")}
         pos = np.full(int(max(legs["seat"].max(), seats.max())) + 1, -1)
         pos[seats] = np.arange(seats.shape[0])
         emp = pos[legs["seat"]]
