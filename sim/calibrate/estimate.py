@@ -57,7 +57,7 @@ def arrivals(rec: CallRecords) -> dict:
         else math.sqrt(per_day[0]),
     }
     if rec.dates and days > 1:
-        wd = pd.to_datetime(pd.Series(rec.dates)).dt.weekday.to_numpy()
+        wd = pd.to_datetime(pd.Series(rec.dates)).dt.day_of_week.to_numpy()
         overall = per_day.mean()
         factors: dict[str, dict] = {}
         for w, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
