@@ -18,6 +18,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "daily.parquet, employees.parquet",
     ),
     "compare": ("sim.compare.cli", "current vs proposed scheme over replications; writes a report"),
+    "calibrate": (
+        "sim.calibrate.cli",
+        "estimate a centre from its call-detail records; writes configs/centre/<name>.yaml",
+    ),
     "app": ("sim.app.launcher", "the interactive browser app for trainers"),
     "collect": ("sim.sweep.collect", "one tidy parquet table from a sweep's run directories"),
     "scenarios": ("sim.sweep.scenarios", "list the scenarios with their lessons"),

@@ -1,0 +1,204 @@
+"""``kpisim calibrate``: a centre's own data in, a centre config out.
+
+    kpisim calibrate data=FILE mapping=MAP.yaml name=my_centre [out=DIR] [pilot_days=30]
+
+Reads and checks everything first; any bad input ends in one message on stderr and exit
+code 2, and nothing is written.  Then estimates (:mod:`.estimate`), sizes the customer
+base by pilot simulations (:mod:`.centre`) and writes, each file atomically:
+``DIR/<name>.yaml`` (the Hydra group ``centre``), ``DIR/<name>.profile.csv`` (the
+arrival profile), ``DIR/<name>.estimates.json`` and ``DIR/<name>.calibration.csv``
+(every estimate with its uncertainty).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..config import CONFIG_DIR, ConfigError, load_config
+from ..outputs.files import atomic_write_text
+from . import estimate
+from .calls import call_records
+from .centre import (
+    centre_yaml,
+    headcount,
+    overrides,
+    pilot_volume,
+    profile_csv,
+    relative_to_repo,
+)
+from .mapping import DataError, read_mapping
+from .records import load_table
+
+HELP = """usage: kpisim calibrate data=FILE mapping=MAP.yaml name=NAME [key=value ...]
+
+Estimate a centre from its own call-detail records (CSV or parquet) and write it as a
+config group: kpisim run +centre=NAME (docs/calibrate.md).
+
+  data=FILE        call-detail records, one row per call (CSV, TSV or parquet)
+  mapping=MAP      YAML naming which column is which (docs/calibrate.md)
+  name=NAME        the centre's name: letters, digits, _ and - (required)
+  out=DIR          where to write (default: the repository's configs/centre)
+  pilot_days=N     days of each volume pilot simulation, 0 to skip (default: 30)
+  seed=N           seed of the bootstrap and the pilots (default: 0)
+  progress=BOOL    show a progress bar (default: true)
+
+Writes DIR/NAME.yaml, DIR/NAME.profile.csv, DIR/NAME.estimates.json and
+DIR/NAME.calibration.csv.  Example:
+  kpisim calibrate data=calls.csv mapping=examples/calibrate/anonymous_bank.yaml name=bank
+"""
+
+ARGS = ("data", "mapping", "name", "out", "pilot_days", "seed", "progress", "kpis")
+
+
+def parse_args(argv: list[str]) -> dict:
+    """``key=value`` words -> a dict of checked arguments."""
+    a: dict = {"out": None, "pilot_days": 30, "seed": 0, "progress": True}
+    for word in argv:
+        key, eq, value = word.partition("=")
+        if not eq or key not in ARGS:
+            raise ConfigError(
+                f"argument {word!r} is not allowed: use key=value with key one of {', '.join(ARGS)}"
+            )
+        a[key] = value
+    for key in ("data", "mapping", "name"):
+        if not a.get(key):
+            raise ConfigError(f"argument {key}= is required (kpisim calibrate --help)")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", a["name"]) or a["name"] == "none":
+        raise ConfigError(
+            f"name={a['name']!r} is not allowed: letters, digits, _ and -, not 'none'"
+        )
+    if "kpis" in a:
+        raise ConfigError("kpis= (KPI history) is not supported yet")
+    for key, hi in (("pilot_days", 10_000), ("seed", 2**62)):
+        try:
+            a[key] = int(a[key])
+            assert 0 <= a[key] <= hi
+        except (ValueError, AssertionError):
+            raise ConfigError(f"{key}={a[key]!r} is not allowed: an integer 0..{hi}") from None
+    prog = str(a["progress"]).lower()
+    if prog not in ("true", "false", "1", "0"):
+        raise ConfigError(f"progress={a['progress']!r} is not allowed: true or false")
+    a["progress"] = prog in ("true", "1")
+    a["out"] = Path(a["out"]) if a["out"] else CONFIG_DIR / "centre"
+    return a
+
+
+def _rows(est: dict) -> list[list]:
+    """calibration.csv: estimate, value, se, lo, hi, unit."""
+    h, p, a, s, r = (est[k] for k in ("handling", "patience", "arrivals", "staffing", "repeat"))
+    rows = [["calls_per_day", a["calls_per_day"], a["calls_per_day_se"], "", "", "calls"]]
+    for t, m, se in zip(a["interval_start_s"], a["mean"], a["se"], strict=True):
+        rows.append(
+            [
+                f"arrivals@{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}",
+                m,
+                se,
+                "",
+                "",
+                "calls per interval",
+            ]
+        )
+    for d, f in a.get("weekday", {}).items():
+        rows.append([f"weekday_factor.{d}", f["factor"], f["se"], "", "", "x mean day"])
+    if h.get("identified"):
+        rows.append(["handle_mean_s", h["mean_s"], h["mean_se"], h["mean_lo"], h["mean_hi"], "s"])
+        rows.append(["handle_cv", h["cv"], h["cv_se"], h["cv_lo"], h["cv_hi"], ""])
+    if p.get("identified"):
+        rows.append(["patience_mean_s", p["mean_s"], p["mean_se"], p["mean_lo"], p["mean_hi"], "s"])
+    if s.get("identified"):
+        rows.append(["agent_hours_per_day", s["agent_hours_per_day"], "", "", "", "h"])
+        rows.append(["employees_n", s["headcount"], "", "", "", "agents"])
+    if r.get("identified"):
+        rows.append(["repeat_rate_7d", r["rate"], r["se"], "", "", "share of calls"])
+    return rows
+
+
+def run(a: dict) -> Path:
+    """Calibrate and write; returns the centre file's path."""
+    stages = ["read", "estimate", "pilot", "write"]
+    bar = tqdm(
+        total=len(stages) + max(0, 2 * (a["pilot_days"] > 0) - 1),
+        unit="stage",
+        desc="calibrate",
+        disable=not a["progress"],
+        leave=False,
+    )
+    m = read_mapping(a["mapping"])
+    if m.format != "calls":
+        raise DataError(f"mapping {m.path}: format: {m.format!r} is not supported yet: calls")
+    src = Path(a["data"])
+    rec = call_records(load_table(src, m), m, str(src))
+    bar.update(1)
+    est = {
+        "source": src.name,
+        "counts": rec.counts,
+        "dates": rec.dates,
+        "open_time_s": rec.open_tod_s,
+        "open_s": rec.open_s,
+        "arrivals": estimate.arrivals(rec),
+        "handling": estimate.handling(rec, a["seed"]),
+        "patience": estimate.patience(rec),
+        "staffing": estimate.staffing(rec),
+        "repeat": estimate.repeat_rate(rec),
+    }
+    cfg = load_config("baseline")
+    if est["staffing"].get("identified"):
+        est["staffing"]["headcount"] = headcount(
+            est["staffing"], cfg.workforce.full_time_hours, cfg.workforce.shrinkage
+        )
+    bar.update(1)
+    out = Path(a["out"])
+    out.mkdir(parents=True, exist_ok=True)
+    name = a["name"]
+    prof_path = out / f"{name}.profile.csv"
+    root = CONFIG_DIR.parent
+    prof_text = profile_csv(est["arrivals"])
+    flat = overrides(est, rec.open_s, relative_to_repo(prof_path, root))
+    if a["pilot_days"] > 0:
+        atomic_write_text(prof_path, prof_text)  # the pilot reads it
+        pilot_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
+        est["volume"] = pilot_volume(
+            pilot_flat,
+            est["arrivals"]["calls_per_day"],
+            a["pilot_days"],
+            seed=a["seed"],
+            tick=lambda: bar.update(1),
+        )
+        flat["customers.n"] = est["volume"]["customers_n"]
+    header = (
+        f"# Written by kpisim calibrate from {src.name} (mapping {Path(m.path).name});\n"
+        f"# estimates and their uncertainty: {name}.estimates.json, {name}.calibration.csv\n"
+    )
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(
+        [["estimate", "value", "se", "lo", "hi", "unit"], *_rows(est)]
+    )
+    atomic_write_text(prof_path, prof_text)
+    atomic_write_text(out / f"{name}.estimates.json", json.dumps(est, indent=1, default=str))
+    atomic_write_text(out / f"{name}.calibration.csv", buf.getvalue())
+    path = out / f"{name}.yaml"
+    atomic_write_text(path, centre_yaml(name, src.name, flat, header))  # the centre file last
+    bar.update(1)
+    bar.close()
+    return path
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of ``kpisim calibrate``; returns the exit code."""
+    if any(x in ("-h", "--help", "help") for x in argv):
+        print(HELP)
+        return 0
+    try:
+        path = run(parse_args(argv))
+    except ConfigError as exc:
+        print(f"kpisim calibrate: {exc}", file=sys.stderr)
+        return 2
+    print(f"kpisim calibrate: wrote {path} (use it with +centre={path.stem})")
+    return 0

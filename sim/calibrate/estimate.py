@@ -1,0 +1,257 @@
+"""What call-detail records identify, each estimate with its uncertainty.
+
+Every function takes :class:`~.records.CallRecords` and returns a plain dict (JSON-able):
+point estimates with a standard error (``*_se``) or a 95% interval (``*_lo``, ``*_hi``).
+Library estimators only (scipy.stats); references in docs/calibrate.md.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .records import CallRecords
+
+Z95 = 1.959963984540054
+BOOTSTRAP = 200
+
+
+def arrivals(rec: CallRecords) -> dict:
+    """Offered calls (answered + abandoned) per interval of the day and per day.
+
+    Per interval: the mean over days, its SE from the day-to-day spread (which includes
+    any over-dispersion; with one day the Poisson SE sqrt(count)), the Poisson SE
+    sqrt(mean/days) and the dispersion index var/mean (1 for a Poisson stream).
+    Weekday factors: mean calls on that weekday / mean calls per day, SE by the delta
+    method from the weekday's day-to-day spread.
+    """
+    c = rec.calls
+    step = 60.0 * rec.interval_minutes
+    k = round(rec.open_s / step)
+    days = int(c["day"].max()) + 1
+    idx = np.minimum((c["arrival_s"].to_numpy() // step).astype(int), k - 1)
+    counts = np.zeros((days, k))
+    np.add.at(counts, (c["day"].to_numpy(), idx), 1.0)
+    mean = counts.mean(axis=0)
+    if days > 1:
+        se = counts.std(axis=0, ddof=1) / math.sqrt(days)
+        disp = np.where(mean > 0, counts.var(axis=0, ddof=1) / np.maximum(mean, 1e-12), np.nan)
+    else:
+        se, disp = np.sqrt(mean), np.full(k, np.nan)
+    per_day = counts.sum(axis=1)
+    out = {
+        "days": days,
+        "interval_minutes": rec.interval_minutes,
+        "interval_start_s": (np.arange(k) * step + rec.open_tod_s).tolist(),
+        "mean": mean.tolist(),
+        "se": se.tolist(),
+        "se_poisson": np.sqrt(mean / days).tolist(),
+        "dispersion": disp.tolist(),
+        "calls_per_day": float(per_day.mean()),
+        "calls_per_day_se": float(per_day.std(ddof=1) / math.sqrt(days))
+        if days > 1
+        else math.sqrt(per_day[0]),
+    }
+    if rec.dates and days > 1:
+        wd = pd.to_datetime(pd.Series(rec.dates)).dt.day_of_week.to_numpy()
+        overall = per_day.mean()
+        factors: dict[str, dict] = {}
+        for w, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
+            x = per_day[wd == w]
+            if len(x) == 0:
+                continue
+            se_w = x.std(ddof=1) / math.sqrt(len(x)) if len(x) > 1 else math.sqrt(x[0])
+            factors[name] = {
+                "factor": float(x.mean() / overall),
+                "se": float(se_w / overall),
+                "days": len(x),
+            }
+        out["weekday"] = factors
+    return out
+
+
+def _fits(x: np.ndarray) -> dict[str, dict]:
+    """Maximum-likelihood fits (location 0) of the three families, with log-likelihood
+    and AIC, and each family's implied mean and CV."""
+    res: dict[str, dict] = {}
+    for name, dist, n_par in (
+        ("lognormal", stats.lognorm, 2),
+        ("exponential", stats.expon, 1),
+        ("gamma", stats.gamma, 2),
+    ):
+        params = dist.fit(x, floc=0)
+        ll = float(np.sum(dist.logpdf(x, *params)))
+        mean, var = dist.stats(*params, moments="mv")
+        res[name] = {
+            "loglik": ll,
+            "aic": 2 * n_par - 2 * ll,
+            "params": [float(p) for p in params],
+            "mean_s": float(mean),
+            "cv": float(math.sqrt(var) / mean),
+        }
+    return res
+
+
+def handling(rec: CallRecords, seed: int = 0) -> dict:
+    """Handle times of answered calls (zero ones counted and set aside): the family by
+    likelihood (AIC) among lognormal, exponential and gamma, and the sample mean and CV
+    with percentile-bootstrap 95% intervals (``BOOTSTRAP`` resamples, fixed seed)."""
+    h = rec.calls.loc[rec.calls["outcome"] == "answered", "handle_s"].to_numpy(float)
+    zero = int((h <= 0).sum())
+    x = h[h > 0]
+    if len(x) < 2:
+        return {"n": len(x), "zero": zero, "identified": False}
+    fits = _fits(x)
+    best = min(fits, key=lambda f: fits[f]["aic"])
+    model_best = min(("lognormal", "exponential"), key=lambda f: fits[f]["aic"])
+    rng = np.random.default_rng(seed)
+    bm, bc = np.empty(BOOTSTRAP), np.empty(BOOTSTRAP)
+    for b in range(BOOTSTRAP):
+        s = x[rng.integers(0, len(x), len(x))]
+        bm[b], bc[b] = s.mean(), s.std(ddof=1) / s.mean()
+    mean, cv = float(x.mean()), float(x.std(ddof=1) / x.mean())
+    return {
+        "n": len(x),
+        "zero": zero,
+        "identified": True,
+        "fits": fits,
+        "best": best,
+        "model_family": model_best,
+        "mean_s": mean,
+        "mean_se": float(bm.std(ddof=1)),
+        "mean_lo": float(np.percentile(bm, 2.5)),
+        "mean_hi": float(np.percentile(bm, 97.5)),
+        "cv": cv,
+        "cv_se": float(bc.std(ddof=1)),
+        "cv_lo": float(np.percentile(bc, 2.5)),
+        "cv_hi": float(np.percentile(bc, 97.5)),
+    }
+
+
+def patience(rec: CallRecords) -> dict:
+    """Patience from censored waits: an abandoned call's wait is its patience (an event),
+    an answered call's wait a lower bound (right-censored).  Exponential MLE with
+    scipy.stats.expon.fit on CensoredData (SE of the mean: mean/sqrt(events), from the
+    Fisher information) and the Kaplan-Meier survival curve (scipy.stats.ecdf) with
+    its 95% band, at the deciles of the abandonment times."""
+    c = rec.calls
+    w = c["wait_s"].to_numpy(float)
+    event = (c["outcome"] == "abandoned").to_numpy()
+    n_ev = int(event.sum())
+    if n_ev == 0:
+        return {"identified": False, "events": 0, "censored": int((~event).sum())}
+    data = stats.CensoredData.right_censored(w, ~event)
+    _, scale = stats.expon.fit(data, floc=0)
+    se = scale / math.sqrt(n_ev)
+    km = stats.ecdf(data).sf
+    grid = np.unique(np.percentile(w[event], np.arange(10, 100, 10)))
+    with warnings.catch_warnings():  # undefined at S=0 or 1: reported as NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = km.confidence_interval(0.95)
+    med = (
+        km.quantiles[np.searchsorted(-km.probabilities, -0.5)]
+        if km.probabilities.min() <= 0.5
+        else None
+    )
+    return {
+        "identified": True,
+        "events": n_ev,
+        "censored": int((~event).sum()),
+        "mean_s": float(scale),
+        "mean_se": float(se),
+        "mean_lo": float(scale * math.exp(-Z95 / math.sqrt(n_ev))),
+        "mean_hi": float(scale * math.exp(Z95 / math.sqrt(n_ev))),
+        "km_median_s": None if med is None else float(med),
+        "km": {
+            "t_s": grid.tolist(),
+            "survival": km.evaluate(grid).tolist(),
+            "lo": band.low.evaluate(grid).tolist(),
+            "hi": band.high.evaluate(grid).tolist(),
+        },
+    }
+
+
+def staffing(rec: CallRecords) -> dict:
+    """Agents per interval from agent activity (answered calls with an agent id).
+
+    ``agents``: distinct agents who were busy on a call at some time in the interval,
+    mean over days (SE across days) - the agents observed working; an agent logged in
+    but idle all interval is not seen, so it is a lower bound of the staffed agents.
+    ``busy``: busy agent-seconds / interval length, the mean number of agents on calls
+    (the offered load actually carried), a lower bound of ``agents``."""
+    c = rec.calls[(rec.calls["outcome"] == "answered") & rec.calls["agent"].notna()]
+    if c.empty:
+        return {"identified": False}
+    step = 60.0 * rec.interval_minutes
+    k = round(rec.open_s / step)
+    days = int(rec.calls["day"].max()) + 1
+    start = (c["arrival_s"] + c["wait_s"]).to_numpy()
+    end = start + c["handle_s"].to_numpy()
+    first = np.clip((start // step).astype(int), 0, k - 1)
+    last = np.clip((np.maximum(end - 1e-9, start) // step).astype(int), 0, k - 1)
+    span = last - first + 1
+    rep = np.repeat(np.arange(len(c)), span)
+    j = np.repeat(first, span) + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
+    lo, hi = np.maximum(start[rep], j * step), np.minimum(end[rep], (j + 1) * step)
+    df = pd.DataFrame(
+        {
+            "day": c["day"].to_numpy()[rep],
+            "j": j,
+            "agent": c["agent"].to_numpy()[rep],
+            "busy": np.maximum(hi - lo, 0.0),
+        }
+    )
+    g = df.groupby(["day", "j"])
+    agents = np.zeros((days, k))
+    busy = np.zeros((days, k))
+    n = g["agent"].nunique()
+    b = g["busy"].sum()
+    agents[n.index.get_level_values(0), n.index.get_level_values(1)] = n.to_numpy()
+    busy[b.index.get_level_values(0), b.index.get_level_values(1)] = b.to_numpy() / step
+    sd = (
+        (lambda a: a.std(axis=0, ddof=1) / math.sqrt(days)) if days > 1 else (lambda a: np.zeros(k))
+    )
+    return {
+        "identified": True,
+        "agent_ids": int(c["agent"].nunique()),
+        "agents": agents.mean(axis=0).tolist(),
+        "agents_se": sd(agents).tolist(),
+        "busy": busy.mean(axis=0).tolist(),
+        "busy_se": sd(busy).tolist(),
+        "agent_hours_per_day": float(agents.sum(axis=1).mean() * step / 3600.0),
+        "busy_hours_per_day": float(busy.sum(axis=1).mean() * step / 3600.0),
+    }
+
+
+def repeat_rate(rec: CallRecords, window_days: float = 7.0) -> dict:
+    """Share of calls from an identified customer followed by another call from the same
+    customer within ``window_days`` (calendar days when dates are known; otherwise
+    within the file's one day), with its binomial SE."""
+    c = rec.calls[rec.calls["customer"].notna()]
+    if c.empty:
+        return {"identified": False}
+    base = pd.to_datetime(c["date"]).astype("int64") / 1e9 if rec.dates else 0.0
+    t = np.asarray(base + c["arrival_s"].to_numpy(), float)
+    order = np.lexsort((t, c["customer"].to_numpy()))
+    cust, ts = c["customer"].to_numpy()[order], t[order]
+    same = cust[1:] == cust[:-1]
+    gap = ts[1:] - ts[:-1]
+    rep = np.append(same & (gap <= window_days * 86_400.0), False)
+    n, p = len(rep), float(rep.mean())
+    censored = bool(rec.dates) and window_days > len(rec.dates)
+    return {
+        "identified": True,
+        "calls": n,
+        "customers": int(pd.unique(cust).size),
+        "rate": p,
+        "se": math.sqrt(p * (1 - p) / n),
+        "window_days": window_days,
+        "note": "the last window_days of the file are right-censored"
+        if rec.dates
+        else "one day of data: repeats within the day only",
+        "short_file": censored,
+    }

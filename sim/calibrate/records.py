@@ -1,0 +1,158 @@
+"""Call-detail records in, one canonical frame out.
+
+:func:`load_table` reads a CSV (any delimiter given by the mapping's ``sep``, tab
+detected) or parquet export as strings, so "absent" is decided by the mapping's
+``missing`` list and nothing else.  :func:`call_records` applies a ``calls`` mapping
+and returns :class:`CallRecords`: one row per call that reached the queue, with
+``call_id, day, arrival_s, wait_s, handle_s, outcome, agent, customer`` (seconds since
+the opening of the day), and the counts of the calls set aside (ignored outcomes,
+IVR-only calls, calls outside the opening hours, answer times within the clock
+tolerance).  Every rule a row breaks raises :class:`DataError` naming the file, the
+column and the first offending lines (line 1 is the header).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .mapping import DataError, Mapping
+
+_HMS = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
+_DATE_DIRECTIVES = ("%Y", "%y", "%m", "%d", "%b", "%B", "%j", "%F", "%D")
+DAY_S = 86_400.0
+
+
+def load_table(path: str | Path, mapping: Mapping) -> pd.DataFrame:
+    """The data file as a frame of strings (index: 0-based data row)."""
+    p = Path(path)
+    try:
+        if p.suffix.lower() in (".parquet", ".pq"):
+            df = pd.read_parquet(p).astype(str)
+        else:
+            sep = mapping.sep
+            if sep is None:
+                with open(p, encoding="utf-8-sig", errors="replace") as fh:
+                    head = fh.readline()
+                sep = "\t" if "\t" in head and "," not in head else ","
+            df = pd.read_csv(
+                p,
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skipinitialspace=True,
+            )
+    except FileNotFoundError:
+        raise DataError(f"data {p}: no such file") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"data {p}: empty file (no header, no rows)") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"data {p}: cannot be read ({str(exc).splitlines()[0]})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    if df.empty:
+        raise DataError(f"data {p}: empty: a header but no rows")
+    for c in df.columns:
+        df[c] = df[c].str.strip()
+    return df
+
+
+def lines(
+    mask: np.ndarray, values: pd.Series | None = None, index: pd.Index | None = None, k: int = 5
+) -> str:
+    """'lines 12, 40, 41 (3 rows): values': the first ``k`` offending file lines.  The
+    rows' labels (``index``, else ``values.index``) are 0-based data rows of the file."""
+    idx = np.flatnonzero(mask)
+    labels = index if index is not None else values.index if values is not None else None
+    rows = np.asarray(labels)[idx[:k]] if labels is not None else idx[:k]
+    shown = ", ".join(str(int(i) + 2) for i in rows) + (" ..." if len(idx) > k else "")
+    text = f"line{'s' if len(idx) > 1 else ''} {shown} ({len(idx)} row{'s' * (len(idx) > 1)})"
+    if values is not None:
+        text += ": " + ", ".join(repr(v) for v in values.iloc[idx[:k]])
+    return text
+
+
+def pick(df: pd.DataFrame, m: Mapping, key: str, src: str) -> tuple[pd.Series, np.ndarray]:
+    """The value of canonical ``key``: the first non-missing of its columns (None where
+    all are missing), and the index of the column that gave it (-1 where none)."""
+    cols = m.columns[key]
+    for c in cols:
+        if c not in df.columns:
+            raise DataError(
+                f"data {src}: column {c!r} (mapping {m.path}: columns.{key}) does not "
+                f"exist; the file has: {', '.join(df.columns)}"
+            )
+    absent = m.missing_for(key)
+    out = pd.Series([None] * len(df), index=df.index, dtype=object)
+    which = np.full(len(df), -1)
+    for i, c in enumerate(cols):
+        fill = (which < 0) & ~df[c].isin(absent).to_numpy()
+        out[fill] = df[c][fill]
+        which[fill] = i
+    return out, which
+
+
+def parse_times(values: pd.Series, fmt: str | None, where: str) -> tuple[np.ndarray, pd.Series]:
+    """Seconds since midnight and the date (NaT for a time of day) of each present value;
+    NaN where absent.  Unparsable present values raise, naming ``where`` and the lines."""
+    present = values.notna().to_numpy()
+    secs = np.full(len(values), np.nan)
+    dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if not present.any():
+        return secs, dates
+    v = values[present].astype(str)
+    if fmt is None:
+        hms = v.str.extract(_HMS)
+        ok = hms[0].notna().to_numpy()
+        s = hms[0].astype(float) * 3600 + hms[1].astype(float) * 60 + hms[2].astype(float).fillna(0)
+        ts = pd.to_datetime(v[~ok], errors="coerce", format="ISO8601") if (~ok).any() else None
+        secs[present] = s.to_numpy()
+        if ts is not None:
+            sub = np.flatnonzero(present)[~ok]
+            secs[sub] = (ts - ts.dt.normalize()).dt.total_seconds().to_numpy()
+            dates.iloc[sub] = ts.dt.normalize().to_numpy()
+        desc = "a time H:MM[:SS] or an ISO timestamp"
+    else:
+        ts = pd.to_datetime(v, format=fmt, errors="coerce")
+        secs[present] = (ts - ts.dt.normalize()).dt.total_seconds().to_numpy()
+        if any(d in fmt for d in _DATE_DIRECTIVES):
+            dates[present] = ts.dt.normalize().to_numpy()
+        desc = f"a time in format {fmt!r} (time_format)"
+    bad = present & np.isnan(secs)
+    if bad.any():
+        raise DataError(f"{where}: not {desc}: {lines(bad, values)}")
+    return secs, dates
+
+
+def parse_seconds(values: pd.Series, where: str) -> np.ndarray:
+    """A duration column as seconds: a number, or H:MM:SS; NaN where absent."""
+    present = values.notna().to_numpy()
+    out = np.full(len(values), np.nan)
+    v = values[present].astype(str)
+    num = pd.to_numeric(v, errors="coerce")
+    hms = v.str.extract(_HMS)
+    alt = hms[0].astype(float) * 3600 + hms[1].astype(float) * 60 + hms[2].astype(float).fillna(0)
+    out[present] = num.fillna(alt).to_numpy()
+    bad = present & ~np.isfinite(out)
+    if bad.any():
+        raise DataError(f"{where}: not a duration (seconds or H:MM:SS): {lines(bad, values)}")
+    neg = present & (out < 0)
+    if neg.any():
+        raise DataError(f"{where}: negative duration: {lines(neg, values)}")
+    return out
+
+
+@dataclass
+class CallRecords:
+    """The canonical calls frame and what was set aside (counts by reason)."""
+
+    calls: pd.DataFrame
+    counts: dict[str, int] = field(default_factory=dict)
+    open_tod_s: float = 0.0
+    open_s: float = 0.0
+    dates: list[str] = field(default_factory=list)
+    interval_minutes: int = 30
