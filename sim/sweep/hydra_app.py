@@ -103,9 +103,10 @@ def task(cfg: DictConfig) -> dict[str, Any] | None:
     s = result.summary
     where = f" centre={c.centre.name}" if c.centre.name else ""
     print(
-        f"{c.scenario.name}{where} seed={c.seed} days={c.days}: measured FCR {s['fcr_measured']:.3f} "
-        f"vs true {s['fcr_true']:.3f}, true CSAT {s['csat_true']:.3f}, retention "
-        f"{s['retention']:.3f}, gaming {s['gaming_rate']:.3f} -> {out}"
+        f"{c.scenario.name}{where} seed={c.seed} days={c.days}: measured FCR "
+        f"{s['fcr_measured']:.3f} vs true {s['fcr_true']:.3f}, true CSAT "
+        f"{s['csat_true']:.3f}, retention {s['retention']:.3f}, gaming "
+        f"{s['gaming_rate']:.3f} -> {out}"
     )
     return None
 
