@@ -147,3 +147,25 @@ def test_bad_posterior_is_named(tmp_path, text, words):
     p.write_text(text)
     with pytest.raises(ConfigError, match=words):
         load_posterior(str(p))
+
+
+def test_app_runs_lessons_on_a_centre(monkeypatch):
+    """`kpisim app centre=NAME`: the name is checked, handed to the server, and every
+    lesson's config is built on that centre with the centre's staffing ratio."""
+    from sim.app.launcher import check_centre_arg, server_env
+    from sim.app.settings import CENTRE_ENV, build_config, preset_settings
+
+    assert check_centre_arg("centre=example") == "example"
+    assert check_centre_arg("") == ""
+    for bad in ("centre=atlantis", "scenario=aht_pay"):
+        with pytest.raises(ValueError):
+            check_centre_arg(bad)
+    assert server_env(Path("."), "example")[CENTRE_ENV] == "example"
+    monkeypatch.setenv(CENTRE_ENV, "example")
+    centre = load_config("baseline", ["centre=example"])
+    s = preset_settings("aht_pay")
+    cfg = build_config(s)
+    assert cfg.centre.name == "example" and cfg.scheme.name == "aht_pay"
+    assert cfg.handling.mean_s == centre.handling.mean_s
+    ratio = centre.customers.n / centre.employees.n
+    assert cfg.employees.n == max(1, round(s.customers / ratio))
