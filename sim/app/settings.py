@@ -40,6 +40,7 @@ def centre_overrides() -> list[str]:
     name = os.environ.get(CENTRE_ENV, "").strip()
     return [f"centre={name}"] if name else []
 
+
 #: Every KPI a scheme can pay on, with a weight slider on the page:
 #: (key in ``scheme.kpis``, label).
 WEIGHT_KPIS = (
