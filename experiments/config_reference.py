@@ -43,6 +43,12 @@ MEANING: dict[str, str] = {
     "scenario.name": "name of the scenario (selected with `scenario=NAME`)",
     "scenario.description": "what the scenario sets up (shown by `kpisim scenarios`)",
     "scenario.lesson": "what the scenario teaches (shown by `kpisim scenarios`)",
+    "centre.name": "name of the centre (selected with `centre=NAME`, a file of `configs/centre/`); empty = the generic centre",
+    "centre.source": "the data the centre was calibrated from (file name or description)",
+    "centre.calibrated_on": "date of the calibration (ISO)",
+    "centre.posterior": "CSV of posterior parameter draws (columns = dotted config keys; relative: working directory, then `configs/`, then the repository root); `kpisim compare` samples its rows for the robust verdict; empty = the generic ranges",
+    "centre.notes": "free text about the centre and its calibration",
+    "export.calls": "also write `calls.parquet` (one call-detail record per call offered; `RunResult.calls`)",
     # customers
     "customers.n": "customers at the start",
     "customers.issues_per_year": "mean issues per customer per year (250 working days)",
@@ -98,7 +104,7 @@ MEANING: dict[str, str] = {
     "demand.intraday_profile": "shape of the arrival rate over the day (`file`: read from `demand.profile_file`)",
     "demand.peak_ratio": "peak-to-mean arrival rate of `two_peaks`",
     "demand.interval_minutes": "planning interval, minutes; must divide `channels.open_s`",
-    "demand.profile_file": "CSV of the `file` profile (interval_start HH:MM, share or volume; docs/workforce.md); a relative path is resolved against the working directory at load",
+    "demand.profile_file": "CSV of the `file` profile (interval_start HH:MM, share or volume; docs/workforce.md); a relative path is looked up in the working directory, then `configs/`, then the repository root, at load",
     "demand.weekday_factors": "day-of-week volume multipliers Monday..Friday (day d is weekday d % 5), normalised to mean 1; null = all days alike",
     # handling
     "handling.dist": "distribution of the work an issue needs",

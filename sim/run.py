@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from .config import Config, to_config
 from .model import ContactCentreModel
-from .outputs import RunResult, daily_frame, employees_frame, intervals_frame, summary_dict
+from .outputs import (
+    RunResult,
+    calls_frame,
+    daily_frame,
+    employees_frame,
+    intervals_frame,
+    summary_dict,
+)
 
 
 def run_simulation(
@@ -31,4 +38,5 @@ def run_simulation(
     emp = employees_frame(model)
     summary = summary_dict(model, daily, emp)
     intervals = intervals_frame(model, daily)
-    return RunResult(summary, daily, emp, cfg, model if keep_model else None, intervals)
+    calls = calls_frame(model)
+    return RunResult(summary, daily, emp, cfg, model if keep_model else None, intervals, calls)

@@ -18,11 +18,11 @@ import solara
 from ..config import ConfigError
 from .settings import (
     CSAT_DEFINITIONS,
-    CUSTOMERS_PER_AGENT,
     FCR_DEFINITIONS,
     MAX_WEIGHT_TOTAL,
     WEIGHT_KPIS,
     Settings,
+    customers_per_agent,
     parse_seed,
 )
 
@@ -145,7 +145,7 @@ def PopulationControls(draft: solara.Reactive[Settings], applied: Settings, fixe
     else:
         Caption(
             f"Customers: {s.customers:,} ({s.agents} agents, one per "
-            f"{CUSTOMERS_PER_AGENT:,} customers)",
+            f"{round(customers_per_agent()):,} customers)",
             "customers",
             s.customers != applied.customers,
         )

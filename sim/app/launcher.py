@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from .export import DEFAULT_EXPORT_DIR, EXPORT_DIR_ENV
+from .settings import CENTRE_ENV
 
 #: Default address: this computer only.
 DEFAULT_HOST = "127.0.0.1"
@@ -37,6 +38,7 @@ examples:
   kpisim app --port 9000 --no-open
   kpisim app --host 0.0.0.0           a classroom: trainees open http://<your address>:8765
   kpisim app --export-dir slides/png  where "Export charts as PNG" writes
+  kpisim app centre=example           every lesson runs on a centre of configs/centre/
 
 Every browser tab gets its own simulation.  Binding to another address than 127.0.0.1
 lets anyone on that network open the app: do it on a trusted (classroom) network only.
@@ -82,7 +84,32 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"folder for the exported PNG charts (default {DEFAULT_EXPORT_DIR})",
     )
     p.add_argument("--no-open", action="store_true", help="do not open a web browser")
+    p.add_argument(
+        "centre",
+        nargs="?",
+        default="",
+        metavar="centre=NAME",
+        help="run every lesson on this centre (a file of configs/centre/; default: the "
+        "generic centre)",
+    )
     return p
+
+
+def check_centre_arg(arg: str) -> str:
+    """The centre name of a ``centre=NAME`` argument ("" for none), checked against
+    ``configs/centre/``; raises ``ValueError`` with a one-line message."""
+    if not arg:
+        return ""
+    key, _, name = arg.partition("=")
+    if key != "centre" or not name:
+        raise ValueError(f"unexpected argument {arg!r}: the only override is centre=NAME")
+    from ..config import ConfigError, check_centre
+
+    try:
+        check_centre(name)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+    return name
 
 
 def _port(text: str) -> int:
@@ -163,9 +190,11 @@ def server_command(host: str, port: int, open_browser: bool) -> list[str]:
     ]
 
 
-def server_env(export_dir: Path) -> dict[str, str]:
-    """The server's environment: telemetry off, export folder, offline assets."""
+def server_env(export_dir: Path, centre: str = "") -> dict[str, str]:
+    """The server's environment: telemetry off, export folder, offline assets, and the
+    centre every lesson runs on (``""``: the generic centre)."""
     env = dict(os.environ)
+    env[CENTRE_ENV] = centre
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     env["SOLARA_THEME_SHOW_BANNER"] = "false"  # the "runs on Solara" badge covered content
     env[EXPORT_DIR_ENV] = str(export_dir)
@@ -187,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         host = check_host(args.host)
+        centre = check_centre_arg(args.centre)
     except ValueError as exc:
         print(f"kpisim app: {exc}", file=sys.stderr)
         return 2
@@ -226,9 +256,12 @@ def main(argv: list[str] | None = None) -> int:
             f"kpisim app: listening on {host}: other computers on this network can open "
             f"http://<this computer's address>:{port} — use this on a trusted network only",
         )
+    if centre:
+        print(f"kpisim app: every lesson runs on the centre {centre!r} (configs/centre/)")
     print(f"kpisim app: exported charts go to {export_dir}", flush=True)
     proc = subprocess.Popen(
-        server_command(host, port, open_browser=not args.no_open), env=server_env(export_dir)
+        server_command(host, port, open_browser=not args.no_open),
+        env=server_env(export_dir, centre),
     )
 
     def _stop(signum: int, _frame: object) -> None:  # SIGTERM: stop the server too

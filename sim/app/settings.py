@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,16 @@ APP_DAYS = 500
 DEFAULT_SCENARIO = "aht_pay"
 #: Largest seed accepted from the page.
 MAX_SEED = 2**32 - 1
+#: Environment variable through which ``kpisim app centre=NAME`` hands the centre
+#: (``configs/centre/NAME.yaml``) to the server: every preset then runs on that centre.
+CENTRE_ENV = "KPISIM_APP_CENTRE"
+
+
+def centre_overrides() -> list[str]:
+    """``["centre=NAME"]`` when the app was started on a centre, else ``[]``."""
+    name = os.environ.get(CENTRE_ENV, "").strip()
+    return [f"centre={name}"] if name else []
+
 
 #: Every KPI a scheme can pay on, with a weight slider on the page:
 #: (key in ``scheme.kpis``, label).
@@ -87,8 +98,22 @@ class Settings:
 
     @property
     def agents(self) -> int:
-        """Service agents for this population, at the model's default staffing ratio."""
-        return max(1, round(self.customers / CUSTOMERS_PER_AGENT))
+        """Service agents for this population, at the model's default staffing ratio
+        (or the centre's own, when the app runs on a centre)."""
+        return max(1, round(self.customers / customers_per_agent()))
+
+
+@functools.lru_cache(maxsize=8)
+def _centre_ratio(overrides: tuple[str, ...]) -> float:
+    cfg = load_config("baseline", list(overrides))
+    return cfg.customers.n / max(1, cfg.employees.n)
+
+
+def customers_per_agent() -> float:
+    """Customers per agent: the centre's (``customers.n / employees.n``) when the app
+    runs on a centre, else :data:`CUSTOMERS_PER_AGENT`."""
+    over = centre_overrides()
+    return _centre_ratio(tuple(over)) if over else float(CUSTOMERS_PER_AGENT)
 
 
 def fixed_population(cfg: Config) -> bool:
@@ -101,7 +126,7 @@ def fixed_population(cfg: Config) -> bool:
 def preset_config(scenario: str) -> Config:
     """The preset's own config (cached; read it, never change it).  Raises
     :class:`ConfigError` for an unknown scenario."""
-    return load_config(scenario)
+    return load_config(scenario, centre_overrides())
 
 
 def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
@@ -164,7 +189,7 @@ def settings_overrides(s: Settings) -> list[str]:
 
 def build_config(s: Settings) -> Config:
     """The validated config for the page's settings (raises :class:`ConfigError`)."""
-    return load_config(s.scenario, settings_overrides(s))
+    return load_config(s.scenario, [*centre_overrides(), *settings_overrides(s)])
 
 
 def _same(a: float, b: float) -> bool:

@@ -93,7 +93,10 @@ def _config_file(path: Path, what: str, overrides: list[str]) -> Config:
     """A scenario-like YAML file (top-level config keys) merged onto the baseline."""
     data = read_yaml(path, what)
     group = _scheme_group(data.pop("defaults", None) or [], what)
-    base = load_config("baseline", [*group])
+    # config groups (centre=NAME) are selected when composing; the rest are merged after
+    groups = [o for o in overrides if o.startswith("centre=")]
+    overrides = [o for o in overrides if not o.startswith("centre=")]
+    base = load_config("baseline", [*group, *groups])
     node = OmegaConf.structured(base)
     try:
         node = OmegaConf.merge(node, data)

@@ -18,6 +18,7 @@ from ..outputs.signs import SIGNS
 from .formatting import fmt_ci, fmt_corr, fmt_diff, fmt_value, pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
+from .page_centre import centre_note, worlds_source
 from .page_money import bridge_section, intervals_section
 from .tables import CRITERIA
 from .verdict import verdict_class, verdict_paragraphs
@@ -192,8 +193,7 @@ def robust_section(o: Outcome, fig: str) -> str:
     c = o.plan.cfg_current
     return f"""
 <p>How staff respond to pay cannot be observed before a rollout. We sampled {len(o.robust)}
-plausible worlds by Latin hypercube over the ranges in
-<code>{html.escape(o.plan.uncertainty_path)}</code> (each parameter uniform over its range);
+plausible worlds {worlds_source(o.plan)};
 in each world both arms ran once with the same seed.
 To keep this quick the worlds use a smaller centre: {a.robust_scale:.0%} of the customers and
 agents ({max(1, round(c.customers.n * a.robust_scale)):,} customers,
@@ -260,6 +260,7 @@ def build_html(
 (<code>{html.escape(a.proposal)}</code>).</p>
 <h2>Verdict</h2>
 <div class=verdict>{verdict}</div>
+{centre_note(pcur)}
 {_setting_note(o)}
 <p class=note>“Difference” is proposal minus current, averaged over paired replications;
 the 95% confidence interval (CI) says how sure we are of it. “better”/“worse” means the

@@ -17,7 +17,7 @@ import pandas as pd
 from ..config import Config, ConfigError, flatten, to_dict, validate
 from .args import CompareArgs
 from .arms import Arm, apply_proposal_overrides, resolve_spec
-from .uncertainty import load_uncertainty, sample_worlds
+from .uncertainty import load_posterior, load_uncertainty, sample_posterior, sample_worlds
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Plan:
     uncertainty: dict[str, tuple[float, float]]
     uncertainty_path: str
     worlds: pd.DataFrame  # one row per robust world: the sampled parameters
+    posterior: str = ""  # centre.posterior when the worlds are its draws, else ""
 
 
 #: Config parts that may differ between the arms' worlds without being "the world".
@@ -119,13 +120,19 @@ def build_plan(args: CompareArgs) -> Plan:
         validate(c_prop)
     except ConfigError as exc:
         raise ConfigError(f"proposal arm: {exc}") from None
-    ranges, shown = load_uncertainty(args.uncertainty)
-    worlds = sample_worlds(ranges, args.robust, args.seed)
+    posterior = c_cur.centre.posterior
+    if posterior:  # the centre's own uncertainty: worlds are draws of its posterior
+        draws = load_posterior(posterior)
+        ranges = {str(k): (float(draws[k].min()), float(draws[k].max())) for k in draws}
+        shown, worlds = posterior, sample_posterior(draws, args.robust, args.seed)
+    else:
+        ranges, shown = load_uncertainty(args.uncertainty)
+        worlds = sample_worlds(ranges, args.robust, args.seed)
     if args.robust:  # every sampled world must be a valid config
         for _, row in worlds.iterrows():
             for cfg in robust_configs(c_cur, c_prop, row, args):
                 validate(cfg)
-    return Plan(args, cur, prop, c_cur, c_prop, delta, same, ranges, shown, worlds)
+    return Plan(args, cur, prop, c_cur, c_prop, delta, same, ranges, shown, worlds, posterior)
 
 
 def arm_configs(plan: Plan) -> list[tuple[str, int, Config]]:

@@ -4,6 +4,11 @@ over them.
 Ranges come from ``configs/uncertainty/NAME.yaml`` or a user file
 (``parameters: {dotted.config.key: [low, high]}``), each checked against the knob's own
 allowed range; worlds are a Latin hypercube over the ranges (uniform in each).
+
+A calibrated centre may instead name a posterior sample (``centre.posterior``: a CSV,
+one row per draw, columns = dotted config keys): the worlds are then rows drawn from it
+(:func:`load_posterior`, :func:`sample_posterior`), so they carry the centre's own
+uncertainty and the correlations between its parameters.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ..config import CONFIG_DIR, Config, ConfigError
+from ..config import CONFIG_DIR, Config, ConfigError, resolve_data_path
 from .inputs import is_file_spec, read_yaml
 
 
@@ -106,5 +111,64 @@ def sample_worlds(
         f = field_of(k)
         if f is not None and f.type in ("int", int):
             df[k] = df[k].round().astype(int)
+    df.insert(0, "world", np.arange(n))
+    return df
+
+
+#: Top-level keys a posterior may not set: the comparison's own settings and schemes.
+NOT_SAMPLED = ("seed", "days", "rollout_day", "scheme", "proposal", "specialist_scheme")
+
+
+def load_posterior(path: str) -> pd.DataFrame:
+    """The posterior draws of ``centre.posterior``: a CSV with one row per draw and one
+    column per dotted numeric config key, every value finite and inside the knob's
+    allowed range.  Raises :class:`ConfigError` naming the file, the column or row."""
+    where = f"centre.posterior={path!r}"
+    file = resolve_data_path(path)
+    try:
+        df = pd.read_csv(file)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{where}: no such file (looked in the working directory, "
+            "configs/ and the repository root)"
+        ) from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: cannot be read as CSV ({exc})") from None
+    if df.empty or not len(df.columns):
+        raise ConfigError(f"{where}: no draws; expected a header of config keys and rows")
+    for col in df.columns:
+        f = field_of(str(col))
+        if f is None:
+            raise ConfigError(f"{where}: column {col!r} is not a config key")
+        if str(col).split(".", 1)[0] in NOT_SAMPLED:
+            raise ConfigError(f"{where}: column {col!r} is set by kpisim compare itself")
+        if f.type not in ("float", "float | None", "int") and f.type not in (float, int):
+            raise ConfigError(f"{where}: column {col!r} is not a numeric knob")
+        x = pd.to_numeric(df[col], errors="coerce")
+        bad = ~np.isfinite(x.to_numpy(dtype=float))
+        lo, hi = f.metadata.get("range", (None, None))
+        if lo is not None:
+            bad |= x.to_numpy(dtype=float) < lo
+        if hi is not None:
+            bad |= x.to_numpy(dtype=float) > hi
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            raise ConfigError(
+                f"{where}: row {r + 1}: {col}={df[col].iloc[r]!r} is not allowed: a number "
+                f"in [{'' if lo is None else f'{lo:g}'}, {'' if hi is None else f'{hi:g}'}]"
+            )
+        df[col] = x.round().astype(int) if f.type in ("int", int) else x.astype(float)
+    return df
+
+
+def sample_posterior(draws: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """``n`` worlds drawn from the posterior rows, deterministic in ``seed``: without
+    replacement when there are enough rows, else with replacement."""
+    keys = list(draws.columns)
+    if n <= 0:
+        return pd.DataFrame(columns=["world", *keys])
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(draws), size=n, replace=n > len(draws))
+    df = draws.iloc[rows].reset_index(drop=True)
     df.insert(0, "world", np.arange(n))
     return df

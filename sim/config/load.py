@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 from hydra import compose as hydra_compose
@@ -14,13 +13,11 @@ from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
+from .paths import CONFIG_DIR
 from .schema import Config, ConfigError
 from .validate import check_bool, validate
 
-#: Folder of the YAML configs shipped with the project (``configs/``).
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
-if not CONFIG_DIR.is_dir():  # installed as a wheel: configs are package data
-    CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+__all__ = ["CONFIG_DIR"]
 #: Hydra's ``version_base`` for composing the configs (here and in ``kpisim run``).
 HYDRA_VERSION_BASE = "1.3"
 
@@ -92,6 +89,9 @@ def load_config(scenario: str = "baseline", overrides: list[str] | None = None) 
         raise ConfigError(
             f"scenario={scenario!r} is not a known scenario: choose one of {', '.join(known)}"
         )
+    for ov in overrides:
+        if ov.startswith("centre="):
+            check_centre(ov.split("=", 1)[1])
     try:
         composed = compose([f"scenario={scenario}", *overrides])
     except ConfigError:
@@ -104,6 +104,22 @@ def load_config(scenario: str = "baseline", overrides: list[str] | None = None) 
 def available_scenarios() -> list[str]:
     """Names of the scenarios shipped in ``configs/scenario/``."""
     return sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
+
+
+def available_centres() -> list[str]:
+    """Names of the centres in ``configs/centre/`` (``none``: the generic centre)."""
+    return sorted(p.stem for p in (CONFIG_DIR / "centre").glob("*.yaml"))
+
+
+def check_centre(name: str) -> None:
+    """Raise :class:`ConfigError` unless ``centre=name`` names a file of
+    ``configs/centre/``."""
+    known = available_centres()
+    if name not in known:
+        raise ConfigError(
+            f"centre={name!r} is not a known centre: choose one of {', '.join(known)} "
+            "(files of configs/centre/; `kpisim calibrate` writes new ones)"
+        )
 
 
 def available_schemes() -> list[str]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .paths import resolve_data_path
 from .schema import Config, ConfigError
 
 #: Allowed gap between the sum of ``share`` and 1.
@@ -112,9 +113,11 @@ def check_demand(cfg: Config) -> None:
 
     The interval must divide the opening hours; ``weekday_factors`` needs five positive
     numbers; with ``intraday_profile="file"`` the profile file must exist and pass
-    :func:`read_profile`.  A relative ``profile_file`` is made absolute here, against
-    the current working directory (``kpisim run`` keeps it: ``hydra.job.chdir`` is
-    false), so that the run's saved config names the file it read."""
+    :func:`read_profile`.  A relative ``profile_file`` is made absolute here by
+    :func:`sim.config.paths.resolve_data_path`: the working directory if it exists
+    there (``kpisim run`` keeps it: ``hydra.job.chdir`` is false), else the config
+    folder ``configs/`` (how a centre file names its profile), else the repository
+    root; the run's saved config names the file it read."""
     d, open_s = cfg.demand, cfg.channels.open_s
     step = 60.0 * d.interval_minutes
     n = open_s / step
@@ -138,5 +141,5 @@ def check_demand(cfg: Config) -> None:
                 "demand.profile_file=None is not allowed with demand.intraday_profile="
                 "'file': give the path of a profile CSV"
             )
-        d.profile_file = str(Path(d.profile_file).expanduser().absolute())
+        d.profile_file = str(resolve_data_path(d.profile_file))
         read_profile(d.profile_file, d.interval_minutes, open_s)

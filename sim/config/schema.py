@@ -366,6 +366,33 @@ class ScenarioMeta:
 
 
 @dataclass
+class CentreMeta:
+    """Which contact centre the world describes (``centre=NAME``, ``configs/centre/``):
+    empty for the generic centre of the defaults.  Set by a centre file, written by hand
+    or by ``kpisim calibrate`` (docs/calibrate.md)."""
+
+    name: str = ""
+    # The data the centre was calibrated from (a file name or a description).
+    source: str = ""
+    # When it was calibrated (an ISO date).
+    calibrated_on: str = ""
+    # CSV of posterior parameter draws (one row per draw, columns = dotted config keys),
+    # relative to the repository root; the robust verdict of `kpisim compare` samples its
+    # rows instead of the generic ranges.  "" = none.
+    posterior: str = ""
+    notes: str = ""
+
+
+@dataclass
+class ExportConfig:
+    """Extra files a run writes beside its summary and tables."""
+
+    # One row per phone call offered (call-detail records), as calls.parquet and
+    # RunResult.calls (docs/calibrate.md, "Call-detail records").  Memory: ~100 bytes a call.
+    calls: bool = False
+
+
+@dataclass
 class Config:
     """The whole configuration of one run."""
 
@@ -373,6 +400,7 @@ class Config:
     days: int = field(default=250, metadata=rng_(1, 100_000))
     rollout_day: int | None = field(default=None, metadata=rng_(0, 100_000))
     scenario: ScenarioMeta = field(default_factory=ScenarioMeta)
+    centre: CentreMeta = field(default_factory=CentreMeta)
     customers: CustomersConfig = field(default_factory=CustomersConfig)
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
     demand: DemandConfig = field(default_factory=DemandConfig)
@@ -387,6 +415,7 @@ class Config:
     specialist_scheme: SchemeConfig = field(default_factory=SchemeConfig)
     # The scheme that replaces ``scheme`` on ``rollout_day`` (null: none).
     proposal: SchemeConfig | None = None
+    export: ExportConfig = field(default_factory=ExportConfig)
     # Where `kpisim run` writes its outputs: "" = Hydra's run directory.
     output_dir: str = ""
     # Show a progress bar while the run steps.
@@ -406,5 +435,5 @@ register_configs()
 SECTIONS = (
     Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
     ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
-    WorkforceConfig, TeamsConfig, CostsConfig,
+    WorkforceConfig, TeamsConfig, CostsConfig, CentreMeta, ExportConfig,
 )  # fmt: skip

@@ -20,6 +20,7 @@ from ..measurement import agent_offers_survey
 from . import behavior as bh
 from . import call_rules as cr
 from .arrivals import arrival_times
+from .call_records import record_calls, record_lost_calls
 from .contacts import PHONE, WEB, Contacts, repeat_delay
 from .phone_booking import book_day, book_seats, overtime_s, remember_legs
 from .planning import FRONT, SPECIALIST, interval_counts
@@ -89,12 +90,14 @@ def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
         log_intervals(model, np.zeros(0), np.zeros(0))
         if k:  # nobody on duty: every call is lost
             row["abandoned"] = k
+            record_lost_calls(model, calls, d)
             model.book_experience(calls.cust, np.full(k, XP_NOBODY),
                                   np.full(k, EFFORT_NOBODY), d, row, calls.attempt)  # fmt: skip
         return
     q = queue_day(model, calls, staff)
     t = true_outcomes(model, q, staff)
     r = recorded_outcomes(model, q, staff, t)
+    record_calls(model, q, staff, t, d)
     over = overtime_s(q, staff)
     book_seats(model, q, staff, t, r, over)
     book_day(model, q, staff, t, r, over, row)

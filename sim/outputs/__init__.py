@@ -1,9 +1,10 @@
 """Run outputs: tables and summary (``tables``), the five toxic-KPI signs (``signs``),
-staffing by interval
-(``intervals``), a finished run (``result``) and atomic file writing (``files``)."""
+staffing by interval (``intervals``), call-detail records (``calls``), a finished run
+(``result``) and atomic file writing (``files``)."""
 
 from __future__ import annotations
 
+from .calls import CALL_COLUMNS, calls_frame
 from .files import atomic_write, atomic_write_bytes, atomic_write_parquet, atomic_write_text
 from .intervals import intervals_frame
 from .result import RunResult
@@ -11,6 +12,7 @@ from .signs import SIGNS, toxic_signs
 from .tables import COUNT_COLUMNS, daily_frame, employees_frame, summary_dict
 
 __all__ = [
+    "CALL_COLUMNS",
     "COUNT_COLUMNS",
     "SIGNS",
     "RunResult",
@@ -18,6 +20,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_parquet",
     "atomic_write_text",
+    "calls_frame",
     "daily_frame",
     "employees_frame",
     "intervals_frame",

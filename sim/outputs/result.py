@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 class RunResult:
     """A finished run: ``summary`` (dict), ``daily`` and ``employees`` (DataFrames), and
     ``intervals``: staffing by team and interval of the day (:mod:`sim.outputs.intervals`;
-    kept in memory, not written to the run folder)."""
+    kept in memory, not written to the run folder); ``calls``: the call-detail records
+    (:mod:`sim.outputs.calls`) when ``export.calls`` is on, else None."""
 
     summary: dict
     daily: pd.DataFrame
@@ -29,13 +30,17 @@ class RunResult:
     config: Config
     model: ContactCentreModel | None = field(default=None, repr=False)
     intervals: pd.DataFrame | None = field(default=None, repr=False)
+    calls: pd.DataFrame | None = field(default=None, repr=False)
 
     def write(self, out_dir: str | os.PathLike) -> Path:
-        """Write ``summary.json``, ``daily.parquet``, ``employees.parquet`` atomically."""
+        """Write ``summary.json``, ``daily.parquet``, ``employees.parquet`` and, when
+        the call export is on, ``calls.parquet``, each atomically."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_parquet(out / "daily.parquet", self.daily)
         atomic_write_parquet(out / "employees.parquet", self.employees)
+        if self.calls is not None:
+            atomic_write_parquet(out / "calls.parquet", self.calls)
         # last: a directory with a summary.json is complete
         atomic_write_text(out / "summary.json", json.dumps(self.summary, indent=2) + "\n")
         return out

@@ -61,12 +61,14 @@ HELP = """usage: kpisim run [-m] [key=value ...] [hydra flags]
 
 One simulation run; with -m (--multirun), a sweep over comma lists and ranges, e.g.
   kpisim run scenario=aht_pay seed=7 days=120
+  kpisim run centre=example scenario=aht_pay export.calls=true
   kpisim run -m scenario=baseline,aht_pay seed=range(0,5)
   kpisim run -m hydra.sweep.dir=results/sweeps/aht scenario=aht_pay \\
       seed=range(0,20) scheme.kpis.aht.weight=0,0.25,0.5
 
-Common keys: scenario, seed, days, customers.n, employees.n, scheme.kpis.aht.weight,
-scheme.audit_rate, channels.phone_number_visible, behavior.adaptive, output_dir
+Common keys: scenario, centre (configs/centre/), seed, days, customers.n, employees.n,
+scheme.kpis.aht.weight, scheme.audit_rate, channels.phone_number_visible,
+behavior.adaptive, export.calls (also write calls.parquet), output_dir
 (`kpisim run --cfg job` prints every key and its value).
 
 Sweeps: runs go to SWEEP_DIR/<scenario>_seed<seed>_<config hash>/, each complete or
@@ -99,10 +101,12 @@ def task(cfg: DictConfig) -> dict[str, Any] | None:
     result = run_simulation(c)
     write_run(result, c, out)
     s = result.summary
+    where = f" centre={c.centre.name}" if c.centre.name else ""
     print(
-        f"{c.scenario.name} seed={c.seed} days={c.days}: measured FCR {s['fcr_measured']:.3f} "
-        f"vs true {s['fcr_true']:.3f}, true CSAT {s['csat_true']:.3f}, retention "
-        f"{s['retention']:.3f}, gaming {s['gaming_rate']:.3f} -> {out}"
+        f"{c.scenario.name}{where} seed={c.seed} days={c.days}: measured FCR "
+        f"{s['fcr_measured']:.3f} vs true {s['fcr_true']:.3f}, true CSAT "
+        f"{s['csat_true']:.3f}, retention {s['retention']:.3f}, gaming "
+        f"{s['gaming_rate']:.3f} -> {out}"
     )
     return None
 

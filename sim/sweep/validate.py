@@ -13,7 +13,14 @@ import shutil
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from ..config import ConfigError, available_scenarios, clean_hydra_message, compose, to_config
+from ..config import (
+    ConfigError,
+    available_scenarios,
+    check_centre,
+    clean_hydra_message,
+    compose,
+    to_config,
+)
 from .clusters import cluster_problem
 
 #: Launcher plugins (``hydra/launcher=NAME``): the module each one needs and the
@@ -95,7 +102,8 @@ def validation_combos(axes: list[list[str]]) -> list[list[str]]:
 
 # --------------------------------------------------------------------------- checks
 def _check_values(axes: list[list[str]]) -> None:
-    """Swept values checked without composing: known scenarios, no ``output_dir``."""
+    """Swept values checked without composing: known scenarios and centres, no
+    ``output_dir``."""
     known = available_scenarios()
     for axis in axes:
         for item in axis:
@@ -104,6 +112,8 @@ def _check_values(axes: list[list[str]]) -> None:
                 raise ConfigError(
                     f"scenario={value!r} is not a known scenario: choose one of {', '.join(known)}"
                 )
+            if key == "centre":
+                check_centre(value)
             if key == "output_dir":
                 raise ConfigError(
                     "output_dir applies to a single run; a sweep writes into "

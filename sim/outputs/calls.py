@@ -1,0 +1,99 @@
+"""The call-detail-record table of a run (``export.calls=true``): ``calls.parquet`` and
+``RunResult.calls``.
+
+One row per phone call offered, in the shape of a telephony export that
+``kpisim calibrate`` reads with ``examples/mappings/kpisim_calls.yaml``; the columns are
+described in docs/calibrate.md, "Call-detail records".  Working day ``d`` is the
+``d``-th weekday from :data:`START_DATE` (a Monday; no holidays), and clock times count
+from :data:`OPENING` (``HH:MM:SS``, whole seconds, rounded down).  Durations are in
+seconds (rounded to 0.1 s).  Missing values (no agent, no second leg) are nulls, written
+as blank cells in CSV.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..model.call_records import DISPOSITIONS, records_of
+
+if TYPE_CHECKING:
+    from ..model import ContactCentreModel
+
+#: Date of working day 0 (a Monday).
+START_DATE = "2024-01-01"
+#: Clock time of the opening, seconds after midnight (08:00); an opening day longer than
+#: 16 h opens at midnight instead, so that the day's times stay within the date.
+OPENING_S = 8 * 3600
+#: Column order of the table.
+CALL_COLUMNS = (
+    "call_id", "date", "day", "customer_id", "q_start", "q_exit", "q_time", "outcome",
+    "ser_start", "ser_exit", "ser_time", "server", "transferred", "q2_time", "outcome2",
+    "ser2_start", "ser2_exit", "ser2_time", "server2", "disposition",
+)  # fmt: skip
+
+_CLOCK = np.array([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)],
+                  dtype=object)  # fmt: skip
+
+
+def opening_s(open_s: float) -> int:
+    """Clock time of the opening (seconds after midnight) for opening hours ``open_s``."""
+    return OPENING_S if open_s <= 16 * 3600 else 0
+
+
+def clock(seconds: np.ndarray, opening: int) -> np.ndarray:
+    """``HH:MM:SS`` of times in seconds since the opening (None where NaN); times past
+    midnight are shown as 23:59:59 (a call still running at midnight)."""
+    out = np.full(seconds.shape, None, dtype=object)
+    ok = np.isfinite(seconds)
+    s = np.clip(np.floor(seconds[ok] + opening).astype(np.int64), 0, 86_399)
+    out[ok] = _CLOCK[s]
+    return out
+
+
+def dates(day: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD`` of working days (weekdays from :data:`START_DATE`)."""
+    uniq, inv = np.unique(day, return_inverse=True)
+    labels = np.busday_offset(np.datetime64(START_DATE), uniq, roll="forward").astype(str)
+    return labels.astype(object)[inv]
+
+
+def _agent(ids: np.ndarray) -> pd.Series:
+    return pd.Series(np.where(ids >= 0, ids, 0), dtype="Int64").mask(ids < 0)
+
+
+def calls_frame(model: ContactCentreModel) -> pd.DataFrame | None:
+    """The run's call-detail records as a table (None when ``export.calls`` is off)."""
+    rec = records_of(model)
+    if rec is None:
+        return None
+    c = rec.columns()
+    opening = opening_s(model.cfg.channels.open_s)
+    n = len(c["day"])
+    ans, ans2, tr = c["answered"], c["answered2"], c["transferred"]
+    df = pd.DataFrame({
+        "call_id": np.arange(1, n + 1, dtype=np.int64),
+        "date": dates(c["day"]),
+        "day": c["day"],
+        "customer_id": c["customer_id"],
+        "q_start": clock(c["arrival_s"], opening),
+        "q_exit": clock(c["q_exit_s"], opening),
+        "q_time": np.round(c["q_exit_s"] - c["arrival_s"], 1),
+        "outcome": np.where(ans, "AGENT", "HANG").astype(object),
+        "ser_start": clock(c["ser_start_s"], opening),
+        "ser_exit": clock(c["ser_exit_s"], opening),
+        "ser_time": np.round(c["ser_exit_s"] - c["ser_start_s"], 1),
+        "server": _agent(c["server"]),
+        "transferred": tr,
+        "q2_time": np.round(c["q2_exit_s"] - c["ser_exit_s"], 1),
+        "outcome2": np.where(tr, np.where(ans2, "AGENT", "HANG"), None).astype(object),
+        "ser2_start": clock(c["ser2_start_s"], opening),
+        "ser2_exit": clock(c["ser2_exit_s"], opening),
+        "ser2_time": np.round(c["ser2_exit_s"] - c["ser2_start_s"], 1),
+        "server2": _agent(c["server2"]),
+        "disposition": np.array(DISPOSITIONS, dtype=object)[c["disposition"]],
+    })  # fmt: skip
+    df["disposition"] = df["disposition"].where(df["disposition"] != "", None)
+    return df[list(CALL_COLUMNS)]
