@@ -48,8 +48,8 @@ def test_read_share_and_volume(tmp_path):
 
 
 def test_the_example_profile_is_valid():
-    shares = read_profile(EXAMPLE, 30, 28_800.0)
-    assert shares.shape == (16,) and abs(shares.sum() - 1.0) < 1e-12
+    shares = read_profile(EXAMPLE, 30, 43_200.0)  # the default 12-hour day
+    assert shares.shape == (24,) and abs(shares.sum() - 1.0) < 1e-12
     assert shares[9] < shares[4] and shares[9] < shares[12]  # the lunch dip
 
 
@@ -86,7 +86,8 @@ def test_missing_file(tmp_path):
 def test_load_config_reads_and_resolves_the_file(tmp_path, monkeypatch):
     _shares_file(tmp_path, [1 / 16] * 16, name="flat.csv")
     monkeypatch.chdir(tmp_path)
-    cfg = load_config("baseline", ["demand.intraday_profile=file", "demand.profile_file=flat.csv"])
+    cfg = load_config("baseline", ["demand.intraday_profile=file", "demand.profile_file=flat.csv",
+                                   "channels.open_s=28800"])  # an 8-hour day: 16 rows
     assert cfg.demand.profile_file == str(tmp_path / "flat.csv")
     assert np.allclose(interval_shares(cfg), 1 / 16)
 
@@ -96,7 +97,8 @@ def test_load_config_reads_and_resolves_the_file(tmp_path, monkeypatch):
     [
         (["demand.intraday_profile=file"], "demand.profile_file=None"),
         (["demand.interval_minutes=20"], "choose one of 15, 30, 60"),
-        (["demand.interval_minutes=60", "channels.open_s=27000"], "divide the opening hours"),
+        (["demand.interval_minutes=60", "channels.open_s=27000", "workforce.shift_hours=[4]"],
+         "divide the opening hours"),
         (["demand.weekday_factors=[1,1,1,1]"], "five positive numbers"),
         (["demand.weekday_factors=[1,1,0,1,1]"], "five positive numbers"),
     ],
@@ -109,7 +111,8 @@ def test_demand_keys_are_checked(overrides, says):
 def test_bad_file_through_load_config_names_the_key(tmp_path):
     p = _shares_file(tmp_path, [0.5] * 16)
     with pytest.raises(ConfigError, match=r"demand\.profile_file=.*sums to 8"):
-        load_config("baseline", ["demand.intraday_profile=file", f"demand.profile_file={p}"])
+        load_config("baseline", ["demand.intraday_profile=file", f"demand.profile_file={p}",
+                                 "channels.open_s=28800"])
 
 
 def test_two_peaks_per_interval():
@@ -119,11 +122,11 @@ def test_two_peaks_per_interval():
             "baseline", [f"demand.interval_minutes={minutes}", "demand.peak_ratio=1.6"]
         )
         s = interval_shares(cfg)
-        assert s.shape == (28_800 // (60 * minutes),)
+        assert s.shape == (int(cfg.channels.open_s) // (60 * minutes),)
         assert s.max() * s.size == pytest.approx(1.6, rel=1e-12)
         assert s.sum() == pytest.approx(1.0)
     flat = load_config("baseline", ["demand.intraday_profile=flat"])
-    assert np.allclose(interval_shares(flat), 1 / 16)
+    assert np.allclose(interval_shares(flat), 1 / interval_shares(flat).size)
 
 
 def test_cdf_is_piecewise_constant_rate():
@@ -135,7 +138,7 @@ def test_cdf_is_piecewise_constant_rate():
     inv = intraday_cdf(cfg)
     shares = interval_shares(cfg)
     cum = np.concatenate([[0.0], np.cumsum(shares)])
-    bounds = np.append(interval_starts_s(cfg), 28_800.0)
+    bounds = np.append(interval_starts_s(cfg), cfg.channels.open_s)
     assert np.allclose(inv(cum), bounds)
     mid = 0.5 * (cum[:-1] + cum[1:])
     assert np.allclose(inv(mid), bounds[:-1] + 900.0)
