@@ -84,7 +84,7 @@ def data(tmp_path_factory) -> Path:
 
 def _run(d: Path, out: Path, data: str = "calls.csv", mapping: str = "map.yaml") -> int:
     return main([f"data={d / data}", f"mapping={d / mapping}", "name=sim_centre",
-                 f"out={out}", "pilot_days=0", "progress=false"])  # fmt: skip
+                 f"out={out}", "pilot_days=0", "backtest=false", "progress=false"])  # fmt: skip
 
 
 def test_roundtrip_recovers_known_parameters(data: Path, tmp_path: Path) -> None:

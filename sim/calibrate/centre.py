@@ -4,8 +4,9 @@ The centre file (``configs/centre/<name>.yaml``, a Hydra group, ``# @package _gl
 sets the keys the data identifies.  Volume: the model's calls come from customers x
 issues_per_year plus repeats and web escalations, so ``customers.n`` is chosen by
 pilot simulations of the calibrated centre: start from calls/day x 250 /
-issues_per_year, run ``pilot_days`` days, scale ``customers.n`` by observed/simulated
-offered calls per day, twice (docs/calibrate.md).
+issues_per_year, run a warm-up and ``pilot_days`` days, and iterate (proportional, then
+secant steps) until the simulated offered calls per day are within 2% of the data
+(docs/calibrate.md).
 """
 
 from __future__ import annotations
@@ -61,33 +62,71 @@ def headcount(staff: dict, full_time_hours: float, shrinkage: float) -> int:
     return max(1, math.ceil(staff["agent_hours_per_day"] / (full_time_hours * (1 - shrinkage))))
 
 
-def _override_strings(flat: dict[str, object]) -> list[str]:
+def override_strings(flat: dict[str, object]) -> list[str]:
     return [
         f"{k}={yaml.safe_dump(v, default_flow_style=True).strip().removesuffix('...').strip()}"
         for k, v in flat.items()
     ]
 
 
+#: Volume pilot: stop when the simulated calls per day are within this share of the
+#: observed, or after ``PILOT_ITERATIONS`` pilot runs.
+PILOT_TOLERANCE = 0.02
+PILOT_ITERATIONS = 4
+
+
 def pilot_volume(
-    flat: dict, calls_per_day: float, days: int, iterations: int = 2, seed: int = 0, tick=None
-) -> dict:
-    """customers.n so that the pilot's mean offered calls per day match the data."""
-    base = load_config("baseline", overrides=_override_strings(flat))
+    flat: dict, calls_per_day: float, days: int, warmup: int = 10, seed: int = 0, tick=None,
+    tolerance: float = PILOT_TOLERANCE, iterations: int = PILOT_ITERATIONS,
+) -> dict:  # fmt: skip
+    """``customers.n`` whose simulated offered calls per day match the data.
+
+    The offered calls are a fixed point: first contacts (customers x issues_per_year /
+    250) plus repeats and escalations, and the repeats grow with abandonment, which
+    grows with the load on the fixed staff; so calls per day rise faster than
+    ``customers.n`` when the staff is short.  Each pilot runs ``warmup + days`` days (the
+    same seed: common random numbers) and measures the mean over the days after the
+    warm-up (the plan adjusts staffing and the repeats build up).  The first step scales
+    ``customers.n`` by observed/simulated; later steps are secant steps through the last
+    two pilots (a proportional step when the secant is not increasing); stop within
+    ``tolerance`` or after ``iterations`` pilots.  The returned ``customers_n`` is always
+    one that was simulated: the closest to the data."""
+    base = load_config("baseline", overrides=override_strings(flat))
     n = max(1, round(calls_per_day * 250.0 / base.customers.issues_per_year))
-    trail = []
+    trail: list[dict] = []
     for _ in range(iterations):
-        extra = [f"customers.n={n}", f"days={days}", f"seed={seed}", "progress=false"]
-        cfg = load_config("baseline", overrides=[*_override_strings(flat), *extra])
-        sim = float(np.mean(run_simulation(cfg, progress=False).daily["calls_offered"]))
-        trail.append({"customers_n": n, "simulated_calls_per_day": sim})
-        n = max(1, round(n * calls_per_day / max(sim, 1e-9)))
+        extra = [f"customers.n={n}", f"days={warmup + days}", f"seed={seed}", "progress=false"]
+        cfg = load_config("baseline", overrides=[*override_strings(flat), *extra])
+        offered = run_simulation(cfg, progress=False).daily["calls_offered"].to_numpy()
+        sim = float(np.mean(offered[warmup:]))
+        trail.append({"customers_n": n, "simulated_calls_per_day": sim,
+                      "error": sim / calls_per_day - 1.0})  # fmt: skip
         if tick:
             tick()
+        if abs(sim / calls_per_day - 1.0) <= tolerance:
+            break
+        prop = n * calls_per_day / max(sim, 1e-9)
+        if len(trail) >= 2:
+            (n0, s0), (n1, s1) = ((t["customers_n"], t["simulated_calls_per_day"])
+                                  for t in trail[-2:])  # fmt: skip
+            slope = (s1 - s0) / (n1 - n0) if n1 != n0 else 0.0
+            step = n1 + (calls_per_day - s1) / slope if slope > 0 else prop
+            # a secant step beyond twice or half the proportional one is not trusted
+            prop = min(max(step, prop / 2), prop * 2)
+        n = max(1, round(prop))
+        if any(t["customers_n"] == n for t in trail):
+            break
+    best = min(trail, key=lambda t: abs(t["error"]))
     return {
-        "customers_n": n,
-        "pilot_days": days,
-        "iterations": trail,
+        "customers_n": best["customers_n"],
+        "simulated_calls_per_day": best["simulated_calls_per_day"],
         "observed_calls_per_day": calls_per_day,
+        "error": best["error"],
+        "converged": abs(best["error"]) <= tolerance,
+        "tolerance": tolerance,
+        "pilot_days": days,
+        "warmup_days": warmup,
+        "iterations": trail,
     }
 
 

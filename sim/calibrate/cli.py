@@ -1,13 +1,16 @@
 """``kpisim calibrate``: a centre's own data in, a centre config out.
 
-    kpisim calibrate data=FILE mapping=MAP.yaml name=my_centre [out=DIR] [pilot_days=30]
+    kpisim calibrate data=FILE mapping=MAP.yaml name=my_centre [out=DIR] [pilot_days=40]
 
 Reads and checks everything first; any bad input ends in one message on stderr and exit
 code 2, and nothing is written.  Then estimates (:mod:`.estimate`), sizes the customer
 base by pilot simulations (:mod:`.centre`) and writes, each file atomically:
 ``DIR/<name>.yaml`` (the Hydra group ``centre``), ``DIR/<name>.profile.csv`` (the
 arrival profile), ``DIR/<name>.estimates.json`` and ``DIR/<name>.calibration.csv``
-(every estimate with its uncertainty).
+(every estimate with its uncertainty).  Last, the back-test (:mod:`.backtest`) simulates
+the written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
+``DIR/<name>.backtest.csv``; ``backtest_only=true`` runs only this stage on an existing
+centre file.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from tqdm import tqdm
 from ..config import CONFIG_DIR, ConfigError, load_config
 from ..outputs.files import atomic_write_text
 from . import estimate
+from .backtest import compare, csv_text
 from .calls import call_records
 from .centre import (
+    PILOT_ITERATIONS,
     centre_yaml,
     headcount,
     overrides,
@@ -34,7 +39,9 @@ from .centre import (
     relative_to_repo,
 )
 from .mapping import DataError, read_mapping
+from .page import build_html
 from .records import load_table
+from .simulate import centre_config, read_centre, simulate
 
 HELP = """usage: kpisim calibrate data=FILE mapping=MAP.yaml name=NAME [key=value ...]
 
@@ -45,21 +52,48 @@ config group: kpisim run +centre=NAME (docs/calibrate.md).
   mapping=MAP      YAML naming which column is which (docs/calibrate.md)
   name=NAME        the centre's name: letters, digits, _ and - (required)
   out=DIR          where to write (default: the repository's configs/centre)
-  pilot_days=N     days of each volume pilot simulation, 0 to skip (default: 30)
+  pilot_days=N     days measured by each volume pilot, 0 to skip (default: 40)
+  pilot_warmup=N   days each pilot runs first, not measured (default: 10)
   seed=N           seed of the bootstrap and the pilots (default: 0)
   progress=BOOL    show a progress bar (default: true)
+  backtest=BOOL    simulate the centre and compare it with the data (default: true)
+  backtest_only=BOOL  only the back-test, of the existing DIR/NAME.yaml (default: false)
+  backtest_seeds=N seeds of the back-test (default: 5; seeds seed+1..seed+N)
+  backtest_days=N  working days per seed, 0 = the data's days, at least 20 (default: 0)
+  backtest_warmup=N  days each seed runs first, not compared (default: 10)
+  jobs=N           processes for the back-test's seeds (default: 2)
 
-Writes DIR/NAME.yaml, DIR/NAME.profile.csv, DIR/NAME.estimates.json and
-DIR/NAME.calibration.csv.  Example:
+Writes DIR/NAME.yaml, DIR/NAME.profile.csv, DIR/NAME.estimates.json,
+DIR/NAME.calibration.csv, DIR/NAME.backtest.html and DIR/NAME.backtest.csv.  Example:
   kpisim calibrate data=calls.csv mapping=examples/calibrate/anonymous_bank.yaml name=bank
 """
 
-ARGS = ("data", "mapping", "name", "out", "pilot_days", "seed", "progress", "kpis")
+ARGS = (
+    "data", "mapping", "name", "out", "pilot_days", "pilot_warmup", "seed", "progress",
+    "kpis", "backtest", "backtest_only", "backtest_seeds", "backtest_days",
+    "backtest_warmup", "jobs",
+)  # fmt: skip
+INTS = {
+    "pilot_days": (0, 10_000), "pilot_warmup": (0, 1_000), "seed": (0, 2**62),
+    "backtest_seeds": (1, 1_000), "backtest_days": (0, 10_000), "backtest_warmup": (0, 1_000),
+    "jobs": (1, 256),
+}  # fmt: skip
+
+
+def _bool(a: dict, key: str) -> bool:
+    v = str(a[key]).lower()
+    if v not in ("true", "false", "1", "0"):
+        raise ConfigError(f"{key}={a[key]!r} is not allowed: true or false")
+    return v in ("true", "1")
 
 
 def parse_args(argv: list[str]) -> dict:
     """``key=value`` words -> a dict of checked arguments."""
-    a: dict = {"out": None, "pilot_days": 30, "seed": 0, "progress": True}
+    a: dict = {
+        "out": None, "pilot_days": 40, "pilot_warmup": 10, "seed": 0, "progress": True,
+        "backtest": True, "backtest_only": False, "backtest_seeds": 5, "backtest_days": 0,
+        "backtest_warmup": 10, "jobs": 2,
+    }  # fmt: skip
     for word in argv:
         key, eq, value = word.partition("=")
         if not eq or key not in ARGS:
@@ -76,16 +110,14 @@ def parse_args(argv: list[str]) -> dict:
         )
     if "kpis" in a:
         raise ConfigError("kpis= (KPI history) is not supported yet")
-    for key, hi in (("pilot_days", 10_000), ("seed", 2**62)):
+    for key, (lo, hi) in INTS.items():
         try:
             a[key] = int(a[key])
-            assert 0 <= a[key] <= hi
+            assert lo <= a[key] <= hi
         except (ValueError, AssertionError):
-            raise ConfigError(f"{key}={a[key]!r} is not allowed: an integer 0..{hi}") from None
-    prog = str(a["progress"]).lower()
-    if prog not in ("true", "false", "1", "0"):
-        raise ConfigError(f"progress={a['progress']!r} is not allowed: true or false")
-    a["progress"] = prog in ("true", "1")
+            raise ConfigError(f"{key}={a[key]!r} is not allowed: an integer {lo}..{hi}") from None
+    for key in ("progress", "backtest", "backtest_only"):
+        a[key] = _bool(a, key)
     a["out"] = Path(a["out"]) if a["out"] else CONFIG_DIR / "centre"
     return a
 
@@ -120,21 +152,52 @@ def _rows(est: dict) -> list[list]:
     return rows
 
 
-def run(a: dict) -> Path:
-    """Calibrate and write; returns the centre file's path."""
-    stages = ["read", "estimate", "pilot", "write"]
-    bar = tqdm(
-        total=len(stages) + max(0, 2 * (a["pilot_days"] > 0) - 1),
-        unit="stage",
-        desc="calibrate",
-        disable=not a["progress"],
-        leave=False,
-    )
+def _records(a: dict):
     m = read_mapping(a["mapping"])
     if m.format != "calls":
         raise DataError(f"mapping {m.path}: format: {m.format!r} is not supported yet: calls")
     src = Path(a["data"])
-    rec = call_records(load_table(src, m), m, str(src))
+    return m, src, call_records(load_table(src, m), m, str(src))
+
+
+def backtest_stage(a: dict, rec, src: Path, flat: dict[str, object]) -> Path:
+    """Simulate the centre ``flat`` and compare it with the records; write
+    ``<out>/<name>.backtest.csv`` and ``.html`` (atomically); returns the HTML's path."""
+    days = int(rec.calls["day"].max()) + 1
+    sim_days = a["backtest_days"] or max(days, 20)
+    seeds = [a["seed"] + 1 + i for i in range(a["backtest_seeds"])]
+    prof = flat.get("demand.profile_file")
+    if prof:  # the spawned workers read the profile: give them an absolute path
+        flat = dict(flat, **{"demand.profile_file": str(Path(str(prof)).resolve())})
+    cfg = centre_config(flat, 1, 0)
+    sims = simulate(flat, sim_days, a["backtest_warmup"], seeds, a["jobs"], a["progress"])
+    agents = bool(rec.calls["agent"].notna().any())
+    bt = compare(
+        rec.calls, days, sims, sim_days, seeds, rec.open_s, rec.open_tod_s,
+        rec.interval_minutes, float(cfg.channels.service_level_threshold_s), agents,
+    )  # fmt: skip
+    out, name = Path(a["out"]), a["name"]
+    atomic_write_text(out / f"{name}.backtest.csv", csv_text(bt))
+    path = out / f"{name}.backtest.html"
+    atomic_write_text(path, build_html(bt, f"Back-test of the centre {name}", src.name))
+    return path
+
+
+def run(a: dict) -> Path:
+    """Calibrate and write (then back-test); returns the centre file's path."""
+    out, name = Path(a["out"]), a["name"]
+    if a["backtest_only"]:
+        path = out / f"{name}.yaml"
+        if not path.is_file():
+            raise ConfigError(f"backtest_only=true: no centre file {path} (calibrate first)")
+        flat = read_centre(path)
+        _, src, rec = _records(a)
+        backtest_stage(a, rec, src, flat)
+        return path
+    pilots = PILOT_ITERATIONS if a["pilot_days"] > 0 else 0
+    bar = tqdm(total=3 + pilots, unit="stage", desc="calibrate", disable=not a["progress"],
+               leave=False)  # fmt: skip
+    m, src, rec = _records(a)
     bar.update(1)
     est = {
         "source": src.name,
@@ -154,24 +217,23 @@ def run(a: dict) -> Path:
             est["staffing"], cfg.workforce.full_time_hours, cfg.workforce.shrinkage
         )
     bar.update(1)
-    out = Path(a["out"])
     out.mkdir(parents=True, exist_ok=True)
-    name = a["name"]
     prof_path = out / f"{name}.profile.csv"
     root = CONFIG_DIR.parent
     prof_text = profile_csv(est["arrivals"])
     flat = overrides(est, rec.open_s, relative_to_repo(prof_path, root))
+    run_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
     if a["pilot_days"] > 0:
         atomic_write_text(prof_path, prof_text)  # the pilot reads it
-        pilot_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
         est["volume"] = pilot_volume(
-            pilot_flat,
+            run_flat,
             est["arrivals"]["calls_per_day"],
             a["pilot_days"],
+            warmup=a["pilot_warmup"],
             seed=a["seed"],
             tick=lambda: bar.update(1),
         )
-        flat["customers.n"] = est["volume"]["customers_n"]
+        flat["customers.n"] = run_flat["customers.n"] = est["volume"]["customers_n"]
     header = (
         f"# Written by kpisim calibrate from {src.name} (mapping {Path(m.path).name});\n"
         f"# estimates and their uncertainty: {name}.estimates.json, {name}.calibration.csv\n"
@@ -187,6 +249,8 @@ def run(a: dict) -> Path:
     atomic_write_text(path, centre_yaml(name, src.name, flat, header))  # the centre file last
     bar.update(1)
     bar.close()
+    if a["backtest"]:
+        backtest_stage(a, rec, src, run_flat)
     return path
 
 
@@ -200,5 +264,8 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"kpisim calibrate: {exc}", file=sys.stderr)
         return 2
+    a_out = path.parent / f"{path.stem}.backtest.html"
     print(f"kpisim calibrate: wrote {path} (use it with +centre={path.stem})")
+    if a_out.exists():
+        print(f"kpisim calibrate: back-test report {a_out}")
     return 0

@@ -1,0 +1,182 @@
+"""Back-test: the calibrated centre's simulated days against the observed days.
+
+For every figure of :mod:`.figures` and every interval of the day, the simulated
+values of all seeds x days give a mean and a 90% band (the 5% and 95% quantiles of
+single simulated days); the observed values of single days are compared with them:
+
+* ``mae``: mean over intervals of |observed mean over days - simulated mean|;
+* ``bias``: mean over intervals of (simulated mean - observed mean), and ``rel_bias``
+  that over the observed mean (sign: + the model is above the data);
+* ``coverage``: the share of observed (day, interval) cells inside their interval's
+  band.  If the data were one more draw from the model, each cell would lie inside its
+  90% band with probability about 0.9 (up to the quantiles' estimation error from a
+  finite number of simulated days), so coverage near 0.9 is a fit and a coverage below
+  ``FIT_COVERAGE`` (0.7) flags a figure the model does not reproduce.
+
+The same for whole days (``scope = day``): each figure over the day, observed days
+against the band of simulated days.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .figures import FIGURES, figures
+
+BAND = (0.05, 0.95)
+#: Coverage below which a figure is reported as not fitting: well below the 0.9 a
+#: model that generated the data would reach, so that sampling noise alone (about
+#: +-0.05 with a few hundred cells correlated within days) does not trip it.
+FIT_COVERAGE = 0.7
+CSV_COLUMNS = (
+    "scope", "figure", "interval_start", "observed", "sim_mean", "sim_lo", "sim_hi",
+    "abs_error", "rel_bias", "coverage", "n_observed", "fits",
+)  # fmt: skip
+
+
+@dataclass
+class Backtest:
+    """The back-test's numbers (the report and the CSV read only these)."""
+
+    figures: list[str]
+    interval_start_s: np.ndarray  # time of day of each interval's start, s
+    obs: dict[str, np.ndarray]  # (observed days, k) per figure
+    obs_day: dict[str, np.ndarray]  # (observed days,)
+    sim: dict[str, np.ndarray]  # (seeds x days, k)
+    sim_day: dict[str, np.ndarray]  # (seeds x days,)
+    summary: pd.DataFrame  # one row per figure: mae, bias, rel_bias, coverage, fits, ...
+    observed_days: int
+    simulated_days: int
+    seeds: list[int]
+    notes: list[str]
+
+
+def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    ok = ~np.isnan(x)
+    with np.errstate(invalid="ignore"):
+        return ok & (x >= lo) & (x <= hi), ok
+
+
+def _band(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
+        return np.nanmean(v, axis=0), *np.nanquantile(v, BAND, axis=0)
+
+
+def _nanmean(x: np.ndarray) -> float:
+    x = np.asarray(x, float)
+    x = x[~np.isnan(x)]
+    return float(x.mean()) if len(x) else float("nan")
+
+
+def compare(
+    observed: pd.DataFrame, observed_days: int, simulated: list[pd.DataFrame],
+    simulated_days: int, seeds: list[int], open_s: float, open_tod_s: float,
+    interval_minutes: int, sl_s: float, agents: bool,
+) -> Backtest:  # fmt: skip
+    """Compare the observed call records with the seeds' simulated records (both in the
+    canonical columns, days numbered from 0)."""
+    o, od = figures(observed, observed_days, open_s, interval_minutes, sl_s, agents)
+    per = [figures(s, simulated_days, open_s, interval_minutes, sl_s, agents) for s in simulated]
+    names = [f for f in FIGURES if f in o]
+    sim = {f: np.concatenate([p[0][f] for p in per]) for f in names}
+    sim_day = {f: np.concatenate([p[1][f] for p in per]) for f in names}
+    rows = []
+    for f in names:
+        mean, lo, hi = _band(sim[f])
+        obs_mean = _band(o[f])[0]
+        inside, ok = _inside(o[f], lo, hi)
+        diff = mean - obs_mean
+        scale = _nanmean(obs_mean)
+        dm, dlo, dhi = _band(sim_day[f][:, None])
+        din, dok = _inside(od[f], dlo[0], dhi[0])
+        rows.append(
+            {
+                "figure": f,
+                "mae": _nanmean(np.abs(diff)),
+                "bias": _nanmean(diff),
+                "rel_bias": _nanmean(diff) / scale if scale else float("nan"),
+                "coverage": float(inside.sum() / max(ok.sum(), 1)),
+                "n_observed": int(ok.sum()),
+                "day_observed": _nanmean(od[f]),
+                "day_sim_mean": float(dm[0]),
+                "day_sim_lo": float(dlo[0]),
+                "day_sim_hi": float(dhi[0]),
+                "day_coverage": float(din.sum() / max(dok.sum(), 1)),
+                "day_n_observed": int(dok.sum()),
+            }
+        )
+    summary = pd.DataFrame(rows)
+    summary["fits"] = summary["coverage"] >= FIT_COVERAGE
+    step = 60.0 * interval_minutes
+    notes = [] if agents else [
+        "occupancy cannot be computed: the data has no agent ids (map the column agent)"
+    ]  # fmt: skip
+    return Backtest(
+        names, open_tod_s + np.arange(round(open_s / step)) * step, o, od, sim, sim_day,
+        summary, observed_days, simulated_days, list(seeds), notes,
+    )  # fmt: skip
+
+
+def hhmm(t: float) -> str:
+    """Seconds since midnight -> ``HH:MM``."""
+    return f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}"
+
+
+def csv_text(bt: Backtest) -> str:
+    """backtest.csv: one row per (figure, interval) (``scope = interval``), per figure over
+    the whole day (``scope = day``) and per figure over all intervals (``scope =
+    summary``: ``abs_error`` is the MAE, ``coverage`` the share of observed cells in the
+    band); columns ``CSV_COLUMNS``."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+
+    def g(x: float) -> str:
+        return "" if x is None or np.isnan(x) else f"{x:.6g}"
+
+    for f in bt.figures:
+        mean, lo, hi = _band(bt.sim[f])
+        obs_mean = _band(bt.obs[f])[0]
+        for i, t in enumerate(bt.interval_start_s):
+            inside, ok = _inside(bt.obs[f][:, i], lo[i], hi[i])
+            cov = inside.sum() / ok.sum() if ok.sum() else float("nan")
+            d = mean[i] - obs_mean[i]
+            w.writerow(["interval", f, hhmm(t), g(obs_mean[i]), g(mean[i]), g(lo[i]), g(hi[i]),
+                        g(abs(d)), g(d / obs_mean[i]) if obs_mean[i] else "", g(cov),
+                        int(ok.sum()), ""])  # fmt: skip
+    for r in bt.summary.itertuples():
+        d = r.day_sim_mean - r.day_observed
+        w.writerow(["day", r.figure, "", g(r.day_observed), g(r.day_sim_mean), g(r.day_sim_lo),
+                    g(r.day_sim_hi), g(abs(d)), g(d / r.day_observed) if r.day_observed else "",
+                    g(r.day_coverage), r.day_n_observed, ""])  # fmt: skip
+    for r in bt.summary.itertuples():
+        w.writerow(["summary", r.figure, "", "", "", "", "", g(r.mae), g(r.rel_bias),
+                    g(r.coverage), r.n_observed, str(bool(r.fits)).lower()])  # fmt: skip
+    return buf.getvalue()
+
+
+def misfits(bt: Backtest) -> list[str]:
+    """One plain sentence per figure the model does not reproduce (coverage below
+    ``FIT_COVERAGE``), with the sign and size of the bias."""
+    from .figures import LABELS
+
+    out = []
+    for r in bt.summary.itertuples():
+        if r.fits:
+            continue
+        side = "above" if r.bias > 0 else "below"
+        out.append(
+            f"{LABELS[r.figure]}: only {r.coverage:.0%} of the observed intervals lie in the "
+            f"model's 90% band; the model is {side} the data by {abs(r.rel_bias):.0%} on "
+            f"average (mean absolute error {r.mae:.3g} per interval; over the whole day "
+            f"observed {r.day_observed:.3g}, simulated {r.day_sim_mean:.3g})."
+        )
+    return out

@@ -1,0 +1,123 @@
+"""The back-test's figures from call records, per (day, interval) and per day.
+
+One definition for both sides of the back-test: the observed records
+(:class:`~.records.CallRecords`' frame) and the model's logged calls
+(:mod:`sim.model.call_log`) have the same columns (``day, arrival_s, wait_s, handle_s,
+outcome, agent``), so a difference between the two is the model's, not the definitions'.
+
+Figures (an interval's call belongs to the interval of its arrival):
+
+* ``offered``: calls that reached the queue (answered + abandoned);
+* ``answered``: calls answered by an agent;
+* ``abandonment``: abandoned / offered;
+* ``asa_s``: mean wait of the answered calls, s;
+* ``service_level``: answered within ``sl_s`` seconds / offered (the model's
+  definition, ``sim.measurement.rates``);
+* ``aht_s``: mean handle time of the answered calls, s;
+* ``occupancy``: busy agent-seconds in the interval / (agents seen busy in the interval x
+  its length).  Only agents who took a call are seen in call records, so this is an
+  upper bound of the occupancy of the agents logged in; the same estimator is applied to
+  the model's calls.  Needs agent ids (else not computed).
+
+Ratios are NaN where their denominator is 0 (no call, no answered call, no agent).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FIGURES = ("offered", "answered", "abandonment", "asa_s", "service_level", "aht_s", "occupancy")
+LABELS = {
+    "offered": "offered calls",
+    "answered": "answered calls",
+    "abandonment": "abandonment (share of offered)",
+    "asa_s": "ASA (s)",
+    "service_level": "service level (answered within 20 s / offered)",
+    "aht_s": "AHT (s)",
+    "occupancy": "occupancy (busy / agents seen)",
+}
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _busy(calls: pd.DataFrame, days: int, k: int, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Busy agent-seconds and distinct busy agents per (day, interval) of the answered
+    calls with an agent (a call's busy span is split over the intervals it touches)."""
+    agent = calls["agent"]
+    c = calls[(calls["outcome"] == "answered") & agent.notna() & (agent.astype(str) != "-1")]
+    busy, seen = np.zeros((days, k)), np.zeros((days, k))
+    if c.empty:
+        return busy, seen
+    start = (c["arrival_s"] + c["wait_s"]).to_numpy(float)
+    end = start + c["handle_s"].to_numpy(float)
+    first = np.clip((start // step).astype(int), 0, k - 1)
+    last = np.clip((np.maximum(end - 1e-9, start) // step).astype(int), 0, k - 1)
+    span = last - first + 1
+    rep = np.repeat(np.arange(len(c)), span)
+    j = np.repeat(first, span) + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
+    lo, hi = np.maximum(start[rep], j * step), np.minimum(end[rep], (j + 1) * step)
+    df = pd.DataFrame(
+        {
+            "day": c["day"].to_numpy(int)[rep],
+            "j": j,
+            "agent": c["agent"].astype(str).to_numpy()[rep],
+            "busy": np.maximum(hi - lo, 0.0),
+        }
+    )
+    g = df.groupby(["day", "j"])
+    n, b = g["agent"].nunique(), g["busy"].sum()
+    seen[n.index.get_level_values(0), n.index.get_level_values(1)] = n.to_numpy()
+    busy[b.index.get_level_values(0), b.index.get_level_values(1)] = b.to_numpy()
+    return busy, seen
+
+
+def figures(
+    calls: pd.DataFrame, days: int, open_s: float, interval_minutes: int, sl_s: float,
+    agents: bool = True,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:  # fmt: skip
+    """(per (day, interval) arrays of shape (days, k), per-day arrays of shape (days,))
+    of every figure in ``FIGURES`` for the calls of days 0..days-1 (``day`` renumbered
+    by the caller); ``occupancy`` is left out when ``agents`` is false."""
+    step = 60.0 * interval_minutes
+    k = round(open_s / step)
+    d = calls["day"].to_numpy(int)
+    j = np.clip((calls["arrival_s"].to_numpy(float) // step).astype(int), 0, k - 1)
+    ans = (calls["outcome"] == "answered").to_numpy()
+    wait = calls["wait_s"].to_numpy(float)
+    handle = calls["handle_s"].to_numpy(float)
+
+    def cells(weight: np.ndarray) -> np.ndarray:
+        out = np.zeros((days, k))
+        np.add.at(out, (d, j), weight)
+        return out
+
+    off, an = cells(np.ones(len(calls))), cells(ans.astype(float))
+    w, h = cells(np.where(ans, wait, 0.0)), cells(np.where(ans, handle, 0.0))
+    sl = cells((ans & (wait <= sl_s)).astype(float))
+    per = {
+        "offered": off,
+        "answered": an,
+        "abandonment": _ratio(off - an, off),
+        "asa_s": _ratio(w, an),
+        "service_level": _ratio(sl, off),
+        "aht_s": _ratio(h, an),
+    }
+    pairs = (("off", off), ("an", an), ("w", w), ("h", h), ("sl", sl))
+    tot = {name: v.sum(axis=1) for name, v in pairs}
+    day = {
+        "offered": tot["off"],
+        "answered": tot["an"],
+        "abandonment": _ratio(tot["off"] - tot["an"], tot["off"]),
+        "asa_s": _ratio(tot["w"], tot["an"]),
+        "service_level": _ratio(tot["sl"], tot["off"]),
+        "aht_s": _ratio(tot["h"], tot["an"]),
+    }
+    if agents:
+        busy, seen = _busy(calls, days, k, step)
+        per["occupancy"] = _ratio(busy, seen * step)
+        day["occupancy"] = _ratio(busy.sum(axis=1), seen.sum(axis=1) * step)
+    return per, day

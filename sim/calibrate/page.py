@@ -1,0 +1,125 @@
+"""The back-test report: one self-contained HTML page (every figure an embedded PNG).
+
+Numbers come from :class:`~.backtest.Backtest` only.  Colours: the Okabe-Ito palette
+(``sim.palette``): observed in black, the model in blue with its 90% band shaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import numpy as np
+
+from ..palette import OKABE_ITO
+from .backtest import FIT_COVERAGE, Backtest, hhmm, misfits
+from .figures import LABELS
+
+OBS, SIM = OKABE_ITO["black"], OKABE_ITO["blue"]
+STYLE = (
+    "body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:3px 8px;"
+    "text-align:right}th{background:#eee}td:first-child{text-align:left}"
+    ".bad{color:#D55E00;font-weight:bold}img{max-width:100%}"
+)
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def curves(bt: Backtest) -> str:
+    """All figures over the day: observed mean over days vs simulated mean and 90% band;
+    base64 PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(bt.figures)
+    cols = 2
+    fig, axes = plt.subplots((n + 1) // cols, cols, figsize=(11, 2.8 * ((n + 1) // cols)))
+    axes = np.atleast_1d(axes).ravel()
+    x = bt.interval_start_s / 3600.0
+    for ax, f in zip(axes, bt.figures, strict=False):
+        sim = bt.sim[f]
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(sim, axis=0)
+            lo, hi = np.nanquantile(sim, (0.05, 0.95), axis=0)
+            obs = np.nanmean(bt.obs[f], axis=0)
+        ax.fill_between(x, lo, hi, step="post", color=SIM, alpha=0.25, lw=0,
+                        label="model, 90% band of single days")  # fmt: skip
+        ax.step(x, mean, where="post", color=SIM, lw=1.8, label="model, mean")
+        ax.step(x, obs, where="post", color=OBS, lw=1.8, ls="--", label="observed, mean of days")
+        ax.set_title(LABELS[f])
+        ax.set_xlabel("time of day (h)")
+        ax.grid(alpha=0.3)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    return _png(fig)
+
+
+def _g(x: float) -> str:
+    return "-" if x is None or np.isnan(x) else f"{x:.3g}"
+
+
+def build_html(bt: Backtest, title: str, source: str) -> str:
+    """The report's HTML."""
+    e = html.escape
+    rows = []
+    for r in bt.summary.itertuples():
+        cls = "" if r.fits else ' class="bad"'
+        rows.append(
+            f"<tr><td>{e(LABELS[r.figure])}</td><td>{_g(r.day_observed)}</td>"
+            f"<td>{_g(r.day_sim_mean)}</td><td>{_g(r.day_sim_lo)} - {_g(r.day_sim_hi)}</td>"
+            f"<td>{r.day_coverage:.0%}</td><td>{_g(r.mae)}</td><td>{_g(100 * r.rel_bias)}%</td>"
+            f"<td{cls}>{r.coverage:.0%}</td></tr>"
+        )
+    bad = misfits(bt)
+    fit = (
+        "<ul>" + "".join(f"<li>{e(s)}</li>" for s in bad) + "</ul>"
+        if bad
+        else f"<p>Every figure has at least {FIT_COVERAGE:.0%} of the observed intervals "
+        "inside the model's 90% band.</p>"
+    )
+    notes = "".join(f"<p>{e(n)}</p>" for n in bt.notes)
+    head = ("<tr><th>figure</th><th>observed, per day</th><th>model, per day</th>"
+            "<th>model 90% band (days)</th><th>observed days in band</th>"
+            "<th>MAE per interval</th><th>bias (model - data)</th>"
+            "<th>observed intervals in band</th></tr>")  # fmt: skip
+    span = f"{hhmm(bt.interval_start_s[0])}-{hhmm(bt.interval_start_s[-1])}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>{STYLE}</style></head><body>
+<h1>{e(title)}</h1>
+<p>Data: {e(source)}, {bt.observed_days} days.  Model: the calibrated centre (baseline
+scenario with the centre file's keys), {len(bt.seeds)} seeds x {bt.simulated_days} working
+days after the warm-up = {len(bt.seeds) * bt.simulated_days} simulated days.  Intervals
+starting {span}.</p>
+<h2>Where the model does not fit</h2>
+{fit}
+<p>A figure is flagged when fewer than {FIT_COVERAGE:.0%} of the observed (day, interval)
+values lie inside the model's 90% band: if the data were one more draw from the model,
+about 90% would.</p>
+{notes}
+<h2>Error figures</h2>
+<table>{head}{"".join(rows)}</table>
+<p>Per day: the figure over the whole day (counts per day; ratios over the day's calls);
+the band is the 5%-95% range of single simulated days.  MAE: mean over intervals of
+|observed mean - model mean|.  Bias: mean over intervals of (model - observed), relative
+to the observed mean.</p>
+<h2>Over the day</h2>
+<img alt="observed vs model over the day, every figure" src="data:image/png;base64,{curves(bt)}">
+</body></html>
+"""
