@@ -52,7 +52,14 @@ MOVE_FLAG = 0.02  # measured better and truth worse by 2 points each
 GAMING_FLAG = 0.05  # one answered call in twenty carries a gaming act
 GOODHART_FLAG = 0.3  # correlation with the truth dropped by 0.3
 INFORM_FLAG = 0.2  # score barely (or negatively) related to customers' true satisfaction
-EFFICIENCY_FLAG = 0.5  # half the paid weight on efficiency
+#: A scheme leans on one Balanced-Scorecard perspective when it carries at least this
+#: share of the paid weight (Kaplan & Norton 1992: the scorecard balances financial,
+#: customer, internal-process and learning-and-growth measures).
+DOMINANT_FLAG = 0.7
+#: Plain names of the perspectives, for the sentence.
+PERSPECTIVE_NAMES = {"financial": "financial", "customer": "customer",
+                     "internal_process": "internal-process (efficiency)",
+                     "learning_growth": "learning-and-growth"}  # fmt: skip
 
 #: (measured column, true column, higher-is-better for the measured one, label)
 PAIRS = (
@@ -250,27 +257,27 @@ def not_informing_decisions(emp: pd.DataFrame, paid: dict[str, float]) -> dict[s
 
 
 def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:
-    """Sign 5: the paid weight on efficiency perspectives of the Balanced Scorecard,
-    with no customer metric or safety net to balance it."""
+    """Sign 5: the paid weight concentrated on one Balanced-Scorecard perspective
+    (whichever it is), with no safety net on another to balance it.  Value: the largest
+    perspective's share of the paid weight."""
     total = sum(paid.values())
     persp = {p: 0.0 for p in ("financial", "customer", "internal_process", "learning_growth")}
     for k, w in paid.items():
         persp[PERSPECTIVE[k]] += w
-    eff = (persp["financial"] + persp["internal_process"]) / total if total else 0.0
-    cust = persp["customer"] / total if total else 0.0
+    shares = {k: (v / total if total else 0.0) for k, v in persp.items()}
+    top = max(shares, key=lambda k: shares[k])
     nets = any(getattr(scheme.kpis, k).safety_metric for k in paid)
-    flag5 = bool(total > 0 and eff >= EFFICIENCY_FLAG and cust < 0.25 and not nets)
-    return {
-        "value": eff,
-        "flag": flag5,
-        "perspectives": {k: (v / total if total else 0.0) for k, v in persp.items()},
-        "sentence": (
-            f"{eff:.0%} of the bonus rides on efficiency, with no customer metric or safety "
-            "net to balance it."
-            if flag5
-            else "No pay rides on KPIs: nothing to unbalance."
-            if total == 0
-            else f"The scheme is balanced: {eff:.0%} on efficiency, {cust:.0%} on customers"
-            + (", with safety nets." if nets else ".")
-        ),
-    }
+    flag5 = bool(total > 0 and shares[top] >= DOMINANT_FLAG and not nets)
+    spread = ", ".join(f"{PERSPECTIVE_NAMES[k]} {v:.0%}" for k, v in shares.items() if v > 0)
+    if total == 0:
+        sentence = "No pay rides on KPIs: nothing to unbalance."
+    elif flag5:
+        sentence = (
+            f"{shares[top]:.0%} of the bonus rides on the {PERSPECTIVE_NAMES[top]} "
+            "perspective, with no safety net to balance it."
+        )
+    else:
+        sentence = f"The scheme is balanced across perspectives ({spread})" + (
+            ", with safety nets." if nets else "."
+        )
+    return {"value": shares[top], "flag": flag5, "perspectives": shares, "sentence": sentence}
