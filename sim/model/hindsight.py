@@ -238,7 +238,10 @@ def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) 
     own_n = per_emp(r.owned)
     sch = scheme
     evidence = cr.audit_evidence(r.false_code, r.rushed, r.resolved)
-    audit_acts = np.clip(evidence + (r.dumped | r.pushed) + steer, 0.0, 1.0)
+    # steering is an act only where a survey is at stake (the agent offers one)
+    steer_acts = steer * (AGENT_OFFER_RATE if agent_offers_survey(scheme.kpis.csat.definition)
+                          else 0.0)  # fmt: skip
+    audit_acts = np.clip(evidence + (r.dumped | r.pushed) + steer_acts, 0.0, 1.0)
     detected = sch.audit_rate * sch.audit_detection * per_emp(audit_acts)
     counts = {
         "handle_s": per_emp(r.handle_s),

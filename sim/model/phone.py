@@ -270,10 +270,12 @@ def recorded_outcomes(
     owner, xp = t.owner, t.xp
     if agent_offers_survey(sch.kpis.csat.definition):
         answers = rng.random(k) < cr.response_p(c.survey_propensity[calls.cust], xp)
-        steer = owner & (rng.random(k) < pol[t.fs, bh.SURVEY_STEERING])
+        u_steer = rng.random(k)
         looks_happy = xp + rng.normal(0.0, cr.GUESS_NOISE, k) >= cr.TOP2
-        offered = owner & (rng.random(k) < cr.AGENT_OFFER_RATE)
-        offered &= ~(steer & ~looks_happy)  # steering: unhappy customers not asked
+        offer = owner & (rng.random(k) < cr.AGENT_OFFER_RATE)  # a survey is at stake
+        # steering is an act only on calls where the agent offers a survey
+        steer = offer & (u_steer < pol[t.fs, bh.SURVEY_STEERING])
+        offered = offer & ~(steer & ~looks_happy)  # steering: unhappy customers not asked
         survey = offered & answers
         # steering also means asking for a top score
         top2 = survey & (xp + rng.normal(0.0, cr.ANSWER_NOISE, k) + cr.BEG_LIFT * steer >= cr.TOP2)
