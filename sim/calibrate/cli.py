@@ -1,13 +1,17 @@
 """``kpisim calibrate``: a centre's own data in, a centre config out.
 
     kpisim calibrate data=FILE mapping=MAP.yaml name=my_centre [out=DIR] [pilot_days=30]
+                     [kpis=HISTORY.csv trials=60 jobs=2 warmup_days=0]
 
 Reads and checks everything first; any bad input ends in one message on stderr and exit
 code 2, and nothing is written.  Then estimates (:mod:`.estimate`), sizes the customer
 base by pilot simulations (:mod:`.centre`) and writes, each file atomically:
 ``DIR/<name>.yaml`` (the Hydra group ``centre``), ``DIR/<name>.profile.csv`` (the
 arrival profile), ``DIR/<name>.estimates.json`` and ``DIR/<name>.calibration.csv``
-(every estimate with its uncertainty).
+(every estimate with its uncertainty).  With ``kpis=`` (a KPI history,
+:mod:`.history`) it also fits the parameters the records cannot show (:mod:`.infer`)
+and writes their posterior sample ``DIR/<name>.posterior.csv``, named by the centre
+file's ``centre.posterior``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from .centre import (
     profile_csv,
     relative_to_repo,
 )
+from .history import read_history
+from .infer import infer, posterior_csv
 from .mapping import DataError, read_mapping
 from .records import load_table
 
@@ -48,18 +54,29 @@ config group: kpisim run +centre=NAME (docs/calibrate.md).
   pilot_days=N     days of each volume pilot simulation, 0 to skip (default: 30)
   seed=N           seed of the bootstrap and the pilots (default: 0)
   progress=BOOL    show a progress bar (default: true)
+  kpis=FILE        KPI history (CSV, one row per pay period or month): fit skill,
+                   attrition and survey propensity to it and write a posterior sample
+  trials=N         simulations of the fit (default: 60)
+  jobs=N           worker processes of the fit (default: 2)
+  warmup_days=N    simulated days before the history's first period (default: 0)
 
 Writes DIR/NAME.yaml, DIR/NAME.profile.csv, DIR/NAME.estimates.json and
-DIR/NAME.calibration.csv.  Example:
+DIR/NAME.calibration.csv (and DIR/NAME.posterior.csv with kpis=).  Example:
   kpisim calibrate data=calls.csv mapping=examples/calibrate/anonymous_bank.yaml name=bank
 """
 
-ARGS = ("data", "mapping", "name", "out", "pilot_days", "seed", "progress", "kpis")
+ARGS = (
+    "data", "mapping", "name", "out", "pilot_days", "seed", "progress", "kpis", "trials",
+    "jobs", "warmup_days",
+)  # fmt: skip
 
 
 def parse_args(argv: list[str]) -> dict:
     """``key=value`` words -> a dict of checked arguments."""
-    a: dict = {"out": None, "pilot_days": 30, "seed": 0, "progress": True}
+    a: dict = {
+        "out": None, "pilot_days": 30, "seed": 0, "progress": True, "kpis": None,
+        "trials": 60, "jobs": 2, "warmup_days": 0,
+    }  # fmt: skip
     for word in argv:
         key, eq, value = word.partition("=")
         if not eq or key not in ARGS:
@@ -74,14 +91,14 @@ def parse_args(argv: list[str]) -> dict:
         raise ConfigError(
             f"name={a['name']!r} is not allowed: letters, digits, _ and -, not 'none'"
         )
-    if "kpis" in a:
-        raise ConfigError("kpis= (KPI history) is not supported yet")
-    for key, hi in (("pilot_days", 10_000), ("seed", 2**62)):
+    limits = (("pilot_days", 0, 10_000), ("seed", 0, 2**62), ("trials", 4, 100_000),
+              ("jobs", 1, 256), ("warmup_days", 0, 10_000))  # fmt: skip
+    for key, lo, hi in limits:
         try:
             a[key] = int(a[key])
-            assert 0 <= a[key] <= hi
+            assert lo <= a[key] <= hi
         except (ValueError, AssertionError):
-            raise ConfigError(f"{key}={a[key]!r} is not allowed: an integer 0..{hi}") from None
+            raise ConfigError(f"{key}={a[key]!r} is not allowed: an integer {lo}..{hi}") from None
     prog = str(a["progress"]).lower()
     if prog not in ("true", "false", "1", "0"):
         raise ConfigError(f"progress={a['progress']!r} is not allowed: true or false")
@@ -120,11 +137,24 @@ def _rows(est: dict) -> list[list]:
     return rows
 
 
+def _posterior_rows(summary: list[dict]) -> list[list]:
+    """calibration.csv rows of the posterior: mean, sd, 90% interval, prior, informed
+    (yes: narrower than half the prior's 90% interval; no; prior: not fitted)."""
+    return [
+        [
+            f"posterior.{r['key']}", r["mean"], r["sd"], r["q05"], r["q95"], "90% interval",
+            r["prior_lo"], r["prior_hi"],
+            ("yes" if r["informed"] else "no") if r["fitted"] else "prior",
+        ]
+        for r in summary
+    ]  # fmt: skip
+
+
 def run(a: dict) -> Path:
     """Calibrate and write; returns the centre file's path."""
     stages = ["read", "estimate", "pilot", "write"]
     bar = tqdm(
-        total=len(stages) + max(0, 2 * (a["pilot_days"] > 0) - 1),
+        total=len(stages) + max(0, 2 * (a["pilot_days"] > 0) - 1) + bool(a["kpis"]),
         unit="stage",
         desc="calibrate",
         disable=not a["progress"],
@@ -135,6 +165,10 @@ def run(a: dict) -> Path:
         raise DataError(f"mapping {m.path}: format: {m.format!r} is not supported yet: calls")
     src = Path(a["data"])
     rec = call_records(load_table(src, m), m, str(src))
+    cfg = load_config("baseline")
+    hist = None
+    if a["kpis"]:  # read and checked before anything is written
+        hist = read_history(a["kpis"], cfg.scheme.period_days, m.kpis)
     bar.update(1)
     est = {
         "source": src.name,
@@ -148,7 +182,6 @@ def run(a: dict) -> Path:
         "staffing": estimate.staffing(rec),
         "repeat": estimate.repeat_rate(rec),
     }
-    cfg = load_config("baseline")
     if est["staffing"].get("identified"):
         est["staffing"]["headcount"] = headcount(
             est["staffing"], cfg.workforce.full_time_hours, cfg.workforce.shrinkage
@@ -161,9 +194,10 @@ def run(a: dict) -> Path:
     root = CONFIG_DIR.parent
     prof_text = profile_csv(est["arrivals"])
     flat = overrides(est, rec.open_s, relative_to_repo(prof_path, root))
+    pilot_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
+    if a["pilot_days"] > 0 or hist is not None:
+        atomic_write_text(prof_path, prof_text)  # the pilot and the fit read it
     if a["pilot_days"] > 0:
-        atomic_write_text(prof_path, prof_text)  # the pilot reads it
-        pilot_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
         est["volume"] = pilot_volume(
             pilot_flat,
             est["arrivals"]["calls_per_day"],
@@ -172,17 +206,37 @@ def run(a: dict) -> Path:
             tick=lambda: bar.update(1),
         )
         flat["customers.n"] = est["volume"]["customers_n"]
+    post = None
+    if hist is not None:
+        post = infer(
+            hist,
+            dict(pilot_flat, **{"customers.n": flat.get("customers.n", cfg.customers.n)}),
+            n_trials=a["trials"],
+            seed=a["seed"],
+            jobs=a["jobs"],
+            warmup_days=a["warmup_days"],
+            progress=a["progress"],
+        )
+        est["posterior"] = {
+            "history": Path(a["kpis"]).name, "fitted": post.fitted, "kpis": post.kpis,
+            "epsilon": post.epsilon, "info": post.info, "parameters": post.summary,
+            "trials": post.trials.to_dict(orient="records"),
+        }  # fmt: skip
+        flat["centre.posterior"] = relative_to_repo(out / f"{name}.posterior.csv", root)
+        bar.update(1)
     header = (
         f"# Written by kpisim calibrate from {src.name} (mapping {Path(m.path).name});\n"
         f"# estimates and their uncertainty: {name}.estimates.json, {name}.calibration.csv\n"
     )
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(
-        [["estimate", "value", "se", "lo", "hi", "unit"], *_rows(est)]
-    )
+    head = ["estimate", "value", "se", "lo", "hi", "unit", "prior_lo", "prior_hi", "informed"]
+    rows = [[*r, "", "", ""] for r in _rows(est)] + (_posterior_rows(post.summary) if post else [])
+    csv.writer(buf, lineterminator="\n").writerows([head, *rows])
     atomic_write_text(prof_path, prof_text)
     atomic_write_text(out / f"{name}.estimates.json", json.dumps(est, indent=1, default=str))
     atomic_write_text(out / f"{name}.calibration.csv", buf.getvalue())
+    if post is not None:
+        atomic_write_text(out / f"{name}.posterior.csv", posterior_csv(post))
     path = out / f"{name}.yaml"
     atomic_write_text(path, centre_yaml(name, src.name, flat, header))  # the centre file last
     bar.update(1)
