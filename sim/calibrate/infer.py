@@ -10,8 +10,8 @@ prior, so that a robust verdict still varies them.
 
 Distance of a trial: the mean over periods and KPIs of ((simulated - observed) / sd)^2,
 with sd the sampling noise of both figures (:func:`.kpi_sim.noise_var`).  A model that
-fits has a distance near 1.  Accepted: the trials whose distance is at most the
-``accept`` quantile of all trials' distances (epsilon).
+fits has a distance near 1.  Accepted: the best ceil(``accept`` x trials) trials, i.e.
+those whose distance is at most epsilon, the ``accept`` quantile of the distances.
 
 Reproducible: the sampler's seed and the simulations' seed are ``seed``; the trials are
 asked and told in batches of :data:`BATCH` whatever the number of worker processes, so
@@ -20,6 +20,7 @@ the same inputs and seed give the same posterior.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -184,7 +185,8 @@ def infer(
         if pool is not None:
             pool.shutdown()
     trials = pd.DataFrame(rows)
-    eps = float(np.quantile(trials["distance"], accept, method="higher"))
+    k = max(1, math.ceil(accept * n_trials))  # the best share ``accept`` of the trials
+    eps = float(np.sort(trials["distance"].to_numpy())[k - 1])
     acc = trials[trials["distance"] <= eps].sort_values("distance", kind="stable")
     rng = np.random.default_rng([seed, 1])
     cols = {}
