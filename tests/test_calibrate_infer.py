@@ -36,7 +36,11 @@ PERIOD_DAYS = 10
 
 
 # --------------------------------------------------------------------------- bad input
-GOOD = "period,aht_s,fcr,csat,quits,headcount,calls,surveys\n1,420,0.75,0.5,1,8,900,40\n2,430,0.74,0.45,0,8,880,38\n"
+GOOD = (
+    "period,aht_s,fcr,csat,quits,headcount,calls,surveys\n"
+    "1,420,0.75,0.5,1,8,900,40\n"
+    "2,430,0.74,0.45,0,8,880,38\n"
+)
 
 
 def _bad(tmp: Path, text: str) -> str:
@@ -50,25 +54,41 @@ def _bad(tmp: Path, text: str) -> str:
 BAD = {
     "unknown column": (GOOD.replace("csat", "cast"), ["hist.csv", "'cast'", "allowed"]),
     "no period": ("aht_s\n420\n", ["hist.csv", "'period'", "required"]),
-    "unparsable": (GOOD.replace("0.74", "74%"), ["hist.csv", "'fcr'", "not a number", "line 3", "'74%'"]),
+    "unparsable": (
+        GOOD.replace("0.74", "74%"),
+        ["hist.csv", "'fcr'", "not a number", "line 3", "'74%'"],
+    ),
     "share above 1": (GOOD.replace("0.75", "75"), ["hist.csv", "'fcr'", "[0, 1]", "line 2"]),
     "negative": (GOOD.replace(",430,", ",-430,"), ["hist.csv", "'aht_s'", "line 3", "'-430'"]),
-    "period order": (GOOD.replace("\n2,", "\n3,"), ["hist.csv", "'period'", "1, 2, ..., N", "line 3"]),
+    "period order": (
+        GOOD.replace("\n2,", "\n3,"),
+        ["hist.csv", "'period'", "1, 2, ..., N", "line 3"],
+    ),
     "month gap": (
         GOOD.replace("\n1,", "\n2024-01,").replace("\n2,", "\n2024-03,"),
         ["hist.csv", "'period'", "consecutive", "line 3"],
     ),
-    "bad month": (GOOD.replace("\n1,", "\n2024-13,"), ["hist.csv", "'period'", "YYYY-MM", "'2024-13'"]),
+    "bad month": (
+        GOOD.replace("\n1,", "\n2024-13,"),
+        ["hist.csv", "'period'", "YYYY-MM", "'2024-13'"],
+    ),
     "quits alone": ("period,quits\n1,2\n", ["hist.csv", "'quits' and 'headcount'"]),
     "both attritions": (
-        "period,attrition_annual,quits,headcount\n1,0.3,1,8\n", ["hist.csv", "not both"]
+        "period,attrition_annual,quits,headcount\n1,0.3,1,8\n",
+        ["hist.csv", "not both"],
     ),
-    "zero headcount": (GOOD.replace(",1,8,", ",1,0,"), ["hist.csv", "'headcount'", "positive", "line 2"]),
-    "more surveys than calls": (GOOD.replace(",900,40", ",30,40"), ["hist.csv", "'surveys'", "line 2"]),
+    "zero headcount": (
+        GOOD.replace(",1,8,", ",1,0,"),
+        ["hist.csv", "'headcount'", "positive", "line 2"],
+    ),
+    "more surveys than calls": (
+        GOOD.replace(",900,40", ",30,40"),
+        ["hist.csv", "'surveys'", "line 2"],
+    ),
     "no KPI": ("period,calls\n1,900\n", ["hist.csv", "no KPI column"]),
     "empty column": ("period,fcr\n1,\n2,\n", ["hist.csv", "'fcr'", "every value is empty"]),
     "empty file": ("", ["hist.csv", "empty"]),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", list(BAD))
@@ -91,7 +111,7 @@ def test_history_good_and_renamed(tmp_path: Path) -> None:
     h = read_history(p)
     assert list(h.days) == [23, 21]  # weekdays of January and February 2024
     assert np.isnan(h.kpis["fcr"][1])
-    with pytest.raises(DataError, match="'nope'.*does not exist"):
+    with pytest.raises(DataError, match=r"'nope'.*does not exist"):
         read_history(p, rename={"fcr": "nope"})
 
 
