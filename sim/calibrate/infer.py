@@ -61,7 +61,9 @@ INFORMED_BY = {
 }
 #: trials asked (and run) together; fixed so that results do not depend on ``jobs``
 BATCH = 2
-#: "informed": the posterior 90% interval is narrower than this share of the prior's
+#: "informed": at least MIN_INFORMED accepted trials, and the posterior 90% interval is
+#: narrower than INFORMED_SHARE of the prior's (a spread of fewer trials says nothing)
+MIN_INFORMED = 5
 INFORMED_SHARE = 0.5
 
 
@@ -119,7 +121,11 @@ def _summary(samples: pd.DataFrame, pri: dict, fitted: list[str]) -> list[dict]:
             "key": k, "prior_lo": lo, "prior_hi": hi, "fitted": k in fitted,
             "mean": float(x.mean()), "sd": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
             "q05": float(q05), "q95": float(q95),
-            "informed": bool(k in fitted and (q95 - q05) < INFORMED_SHARE * 0.9 * (hi - lo)),
+            "informed": bool(
+                k in fitted
+                and len(x) >= MIN_INFORMED
+                and (q95 - q05) < INFORMED_SHARE * 0.9 * (hi - lo)
+            ),
         })  # fmt: skip
     return rows
 
