@@ -18,16 +18,18 @@ pass by replaying the truth's noise.  Seeds are fixed: the test is deterministic
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from sim.calibrate.cli import parse_args
 from sim.calibrate.history import read_history
 from sim.calibrate.infer import INFORMED_SHARE, infer, posterior_csv
 from sim.calibrate.mapping import DataError
-from sim.config import load_config
+from sim.config import ConfigError, load_config
 from sim.run import run_simulation
 
 CENTRE = {"employees.n": 8, "customers.n": 8000, "teams.specialists_n": 1}
@@ -113,6 +115,21 @@ def test_history_good_and_renamed(tmp_path: Path) -> None:
     assert np.isnan(h.kpis["fcr"][1])
     with pytest.raises(DataError, match=r"'nope'.*does not exist"):
         read_history(p, rename={"fcr": "nope"})
+
+
+@pytest.mark.parametrize(
+    "word,needle",
+    [
+        ("trials=2", "trials=2 is not allowed: an integer 4"),
+        ("jobs=0", "jobs=0 is not allowed: an integer 1"),
+        ("warmup_days=-1", "warmup_days"),
+    ],
+)
+def test_cli_arguments(word: str, needle: str) -> None:
+    base = ["data=x.csv", "mapping=m.yaml", "name=c", "kpis=h.csv"]
+    assert parse_args(base)["trials"] == 60 and parse_args(base)["jobs"] == 2
+    with pytest.raises(ConfigError, match=re.escape(needle)):
+        parse_args([*base, word])
 
 
 # --------------------------------------------------------------------------- recovery
