@@ -1,14 +1,18 @@
 """``kpisim calibrate``: a centre's own data in, a centre config out.
 
     kpisim calibrate data=FILE mapping=MAP.yaml name=my_centre [out=DIR] [pilot_days=40]
+                     [kpis=HISTORY.csv trials=60 warmup_days=0] [backtest=true]
 
 Reads and checks everything first; any bad input ends in one message on stderr and exit
 code 2, and nothing is written.  Then estimates (:mod:`.estimate`), sizes the customer
 base by pilot simulations (:mod:`.centre`) and writes, each file atomically:
 ``DIR/<name>.yaml`` (the Hydra group ``centre``), ``DIR/<name>.profile.csv`` (the
 arrival profile), ``DIR/<name>.estimates.json`` and ``DIR/<name>.calibration.csv``
-(every estimate with its uncertainty).  Last, the back-test (:mod:`.backtest`) simulates
-the written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
+(every estimate with its uncertainty).  With ``kpis=`` (a KPI history,
+:mod:`.history`) it also fits the parameters the records cannot show (:mod:`.infer`)
+and writes their posterior sample ``DIR/<name>.posterior.csv``, named by the centre
+file's ``centre.posterior``.  Last, the back-test (:mod:`.backtest`) simulates the
+written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
 ``DIR/<name>.backtest.csv``; ``backtest_only=true`` runs only this stage on an existing
 centre file.
 """
@@ -38,6 +42,8 @@ from .centre import (
     profile_csv,
     relative_to_repo,
 )
+from .history import read_history
+from .infer import infer, posterior_csv
 from .mapping import DataError, read_mapping
 from .page import build_html
 from .records import load_table
@@ -56,25 +62,31 @@ config group: kpisim run +centre=NAME (docs/calibrate.md).
   pilot_warmup=N   days each pilot runs first, not measured (default: 10)
   seed=N           seed of the bootstrap and the pilots (default: 0)
   progress=BOOL    show a progress bar (default: true)
+  kpis=FILE        KPI history (CSV, one row per pay period or month): fit skill,
+                   attrition and survey propensity to it and write a posterior sample
+  trials=N         simulations of the fit (default: 60)
+  warmup_days=N    simulated days before the history's first period (default: 0)
   backtest=BOOL    simulate the centre and compare it with the data (default: true)
   backtest_only=BOOL  only the back-test, of the existing DIR/NAME.yaml (default: false)
   backtest_seeds=N seeds of the back-test (default: 5; seeds seed+1..seed+N)
   backtest_days=N  working days per seed, 0 = the data's days, at least 20 (default: 0)
   backtest_warmup=N  days each seed runs first, not compared (default: 10)
-  jobs=N           processes for the back-test's seeds (default: 2)
+  jobs=N           processes of the fit and the back-test's seeds (default: 2)
 
 Writes DIR/NAME.yaml, DIR/NAME.profile.csv, DIR/NAME.estimates.json,
-DIR/NAME.calibration.csv, DIR/NAME.backtest.html and DIR/NAME.backtest.csv.  Example:
+DIR/NAME.calibration.csv (DIR/NAME.posterior.csv with kpis=), DIR/NAME.backtest.html
+and DIR/NAME.backtest.csv.  Example:
   kpisim calibrate data=calls.csv mapping=examples/calibrate/anonymous_bank.yaml name=bank
 """
 
 ARGS = (
     "data", "mapping", "name", "out", "pilot_days", "pilot_warmup", "seed", "progress",
-    "kpis", "backtest", "backtest_only", "backtest_seeds", "backtest_days",
-    "backtest_warmup", "jobs",
+    "kpis", "trials", "warmup_days", "backtest", "backtest_only", "backtest_seeds",
+    "backtest_days", "backtest_warmup", "jobs",
 )  # fmt: skip
 INTS = {
     "pilot_days": (0, 10_000), "pilot_warmup": (0, 1_000), "seed": (0, 2**62),
+    "trials": (4, 100_000), "warmup_days": (0, 10_000),
     "backtest_seeds": (1, 1_000), "backtest_days": (0, 10_000), "backtest_warmup": (0, 1_000),
     "jobs": (1, 256),
 }  # fmt: skip
@@ -91,6 +103,7 @@ def parse_args(argv: list[str]) -> dict:
     """``key=value`` words -> a dict of checked arguments."""
     a: dict = {
         "out": None, "pilot_days": 40, "pilot_warmup": 10, "seed": 0, "progress": True,
+        "kpis": None, "trials": 60, "warmup_days": 0,
         "backtest": True, "backtest_only": False, "backtest_seeds": 5, "backtest_days": 0,
         "backtest_warmup": 10, "jobs": 2,
     }  # fmt: skip
@@ -108,8 +121,6 @@ def parse_args(argv: list[str]) -> dict:
         raise ConfigError(
             f"name={a['name']!r} is not allowed: letters, digits, _ and -, not 'none'"
         )
-    if "kpis" in a:
-        raise ConfigError("kpis= (KPI history) is not supported yet")
     for key, (lo, hi) in INTS.items():
         try:
             a[key] = int(a[key])
@@ -150,6 +161,19 @@ def _rows(est: dict) -> list[list]:
     if r.get("identified"):
         rows.append(["repeat_rate_7d", r["rate"], r["se"], "", "", "share of calls"])
     return rows
+
+
+def _posterior_rows(summary: list[dict]) -> list[list]:
+    """calibration.csv rows of the posterior: mean, sd, 90% interval, prior, informed
+    (yes: narrower than half the prior's 90% interval; no; prior: not fitted)."""
+    return [
+        [
+            f"posterior.{r['key']}", r["mean"], r["sd"], r["q05"], r["q95"], "90% interval",
+            r["prior_lo"], r["prior_hi"],
+            ("yes" if r["informed"] else "no") if r["fitted"] else "prior",
+        ]
+        for r in summary
+    ]  # fmt: skip
 
 
 def _records(a: dict):
@@ -195,9 +219,13 @@ def run(a: dict) -> Path:
         backtest_stage(a, rec, src, flat)
         return path
     pilots = PILOT_ITERATIONS if a["pilot_days"] > 0 else 0
-    bar = tqdm(total=3 + pilots, unit="stage", desc="calibrate", disable=not a["progress"],
-               leave=False)  # fmt: skip
+    bar = tqdm(total=3 + pilots + bool(a["kpis"]), unit="stage", desc="calibrate",
+               disable=not a["progress"], leave=False)  # fmt: skip
     m, src, rec = _records(a)
+    cfg = load_config("baseline")
+    hist = None
+    if a["kpis"]:  # read and checked before anything is written
+        hist = read_history(a["kpis"], cfg.scheme.period_days, m.kpis)
     bar.update(1)
     est = {
         "source": src.name,
@@ -211,7 +239,6 @@ def run(a: dict) -> Path:
         "staffing": estimate.staffing(rec),
         "repeat": estimate.repeat_rate(rec),
     }
-    cfg = load_config("baseline")
     if est["staffing"].get("identified"):
         est["staffing"]["headcount"] = headcount(
             est["staffing"], cfg.workforce.full_time_hours, cfg.workforce.shrinkage
@@ -223,8 +250,9 @@ def run(a: dict) -> Path:
     prof_text = profile_csv(est["arrivals"])
     flat = overrides(est, rec.open_s, relative_to_repo(prof_path, root))
     run_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
+    if a["pilot_days"] > 0 or hist is not None:
+        atomic_write_text(prof_path, prof_text)  # the pilot and the fit read it
     if a["pilot_days"] > 0:
-        atomic_write_text(prof_path, prof_text)  # the pilot reads it
         est["volume"] = pilot_volume(
             run_flat,
             est["arrivals"]["calls_per_day"],
@@ -234,17 +262,37 @@ def run(a: dict) -> Path:
             tick=lambda: bar.update(1),
         )
         flat["customers.n"] = run_flat["customers.n"] = est["volume"]["customers_n"]
+    post = None
+    if hist is not None:
+        post = infer(
+            hist,
+            dict(run_flat, **{"customers.n": flat.get("customers.n", cfg.customers.n)}),
+            n_trials=a["trials"],
+            seed=a["seed"],
+            jobs=a["jobs"],
+            warmup_days=a["warmup_days"],
+            progress=a["progress"],
+        )
+        est["posterior"] = {
+            "history": Path(a["kpis"]).name, "fitted": post.fitted, "kpis": post.kpis,
+            "epsilon": post.epsilon, "info": post.info, "parameters": post.summary,
+            "trials": post.trials.to_dict(orient="records"),
+        }  # fmt: skip
+        flat["centre.posterior"] = relative_to_repo(out / f"{name}.posterior.csv", root)
+        bar.update(1)
     header = (
         f"# Written by kpisim calibrate from {src.name} (mapping {Path(m.path).name});\n"
         f"# estimates and their uncertainty: {name}.estimates.json, {name}.calibration.csv\n"
     )
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(
-        [["estimate", "value", "se", "lo", "hi", "unit"], *_rows(est)]
-    )
+    head = ["estimate", "value", "se", "lo", "hi", "unit", "prior_lo", "prior_hi", "informed"]
+    rows = [[*r, "", "", ""] for r in _rows(est)] + (_posterior_rows(post.summary) if post else [])
+    csv.writer(buf, lineterminator="\n").writerows([head, *rows])
     atomic_write_text(prof_path, prof_text)
     atomic_write_text(out / f"{name}.estimates.json", json.dumps(est, indent=1, default=str))
     atomic_write_text(out / f"{name}.calibration.csv", buf.getvalue())
+    if post is not None:
+        atomic_write_text(out / f"{name}.posterior.csv", posterior_csv(post))
     path = out / f"{name}.yaml"
     atomic_write_text(path, centre_yaml(name, src.name, flat, header))  # the centre file last
     bar.update(1)

@@ -62,6 +62,7 @@ TOP_KEYS = {
     "interval_minutes",
     "sep",
     "tolerance_s",
+    "kpis",
 }
 
 
@@ -82,6 +83,8 @@ class Mapping:
     interval_minutes: int = 30
     sep: str | None = None
     tolerance_s: float = 0.0
+    #: the KPI history's columns: our name -> the file's (sim/calibrate/history.py)
+    kpis: dict[str, str] = field(default_factory=dict)
 
     def missing_for(self, key: str) -> set[str]:
         """Strings that mean "absent" in the column(s) of canonical ``key``."""
@@ -166,6 +169,10 @@ def read_mapping(path: str | Path) -> Mapping:
     if not isinstance(tol, (int, float)) or not math.isfinite(tol) or not 0 <= tol <= 60:
         raise _err(p, "tolerance_s", f"{tol!r} is not allowed: seconds in [0, 60]")
     m.tolerance_s = float(tol)
+    kp = raw.get("kpis") or {}
+    if not isinstance(kp, dict) or not all(isinstance(v, str) and v for v in kp.values()):
+        raise _err(p, "kpis", f"{kp!r} is not allowed: KPI history columns -> the file's names")
+    m.kpis = {str(k): v for k, v in kp.items()}
     if (
         m.open_time
         and m.close_time
