@@ -44,9 +44,13 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     df = pd.concat([df, pd.DataFrame(0, index=df.index, columns=missing)], axis=1)
     df[list(COUNT_COLUMNS)] = df[list(COUNT_COLUMNS)].fillna(0)
     df["repeats_7d"] = model.day_repeats[df["day"].to_numpy()].astype(int)
-    sch = model.scheme
-    day_rates = rates(lambda k: df[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
-    df = pd.concat([df, pd.DataFrame(day_rates, index=df.index)], axis=1)
+    # each day's measured KPIs by the definitions of the scheme in force that day
+    parts = []
+    for sch, mask in _schemes_in_force(model, df["day"]):
+        part = df[mask]
+        r = rates(lambda k, p=part: p[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
+        parts.append(pd.DataFrame(r, index=part.index))
+    df = pd.concat([df, pd.concat(parts).sort_index()], axis=1)
     add_money_columns(df, model.cfg.customers.margin_rate)
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
     new = df["issues_new"].where(df["issues_new"] != 0)
@@ -55,6 +59,15 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     df["scheme"] = _scheme_by_day(model, df["day"])
     front = ["day", "scheme"]
     return df[front + [c for c in df.columns if c not in front]]
+
+
+def _schemes_in_force(model: ContactCentreModel, days: pd.Series) -> list:
+    """(scheme, mask of its days): the current scheme before the rollout day, the
+    proposal from it on."""
+    cfg = model.cfg
+    if cfg.rollout_day is None or cfg.proposal is None:
+        return [(cfg.scheme, days >= 0)]
+    return [(cfg.scheme, days < cfg.rollout_day), (cfg.proposal, days >= cfg.rollout_day)]
 
 
 def _scheme_by_day(model: ContactCentreModel, days: pd.Series) -> pd.Series:
