@@ -2,7 +2,8 @@
 from a misfit.
 
 A small centre (the baseline scenario with 40,000 customers and 20 agents) plays the data:
-its own logged calls (``sim.model.call_log``) of one seed are the "observed" records.
+its own exported calls (``export.calls``, read back as the back-test reads them) of one
+seed are the "observed" records.
 Simulated with the same keys and other seeds, the observed data is one more draw from
 the same model, so each observed (day, interval) value lies inside the 90% band of
 single simulated days with probability about 0.9 (less the quantiles' estimation error
@@ -27,9 +28,15 @@ import pandas as pd
 import pytest
 
 from sim.calibrate.backtest import CSV_COLUMNS, FIT_COVERAGE, compare, csv_text, misfits
+from sim.calibrate.calls import call_records
 from sim.calibrate.cli import main
-from sim.calibrate.figures import FIGURES
-from sim.calibrate.simulate import centre_config, run_seed, simulate
+from sim.calibrate.figures import COLUMNS, FIGURES
+from sim.calibrate.mapping import read_mapping
+from sim.calibrate.records import load_table
+from sim.calibrate.simulate import centre_config, own_mapping, run_seed, simulate
+from sim.run import run_simulation
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CENTRE = {"customers.n": 40_000, "employees.n": 20}
 DAYS, WARMUP, SEEDS = 10, 5, [1, 2, 3, 4]
@@ -50,21 +57,26 @@ def observed() -> pd.DataFrame:
     return pd.DataFrame(run_seed((CENTRE, DAYS, WARMUP, 100)))
 
 
-def test_call_log_changes_nothing() -> None:
-    """The opt-in log draws no random number: the daily table is the same with it."""
-    from sim.model import ContactCentreModel
-    from sim.model.call_log import attach
-    from sim.outputs import daily_frame
-
-    cfg = centre_config(CENTRE, 4, 7)
-    plain, logged = ContactCentreModel(cfg), ContactCentreModel(cfg)
-    log = attach(logged, from_day=1)
-    plain.run()
-    logged.run()
-    pd.testing.assert_frame_equal(daily_frame(plain), daily_frame(logged))
-    cols = log.columns()
-    per_day = np.bincount(cols["day"].astype(int))[1:]
-    assert per_day.tolist() == daily_frame(plain)["calls_offered"].tolist()[1:]
+def test_simulated_side_reads_the_export_as_a_user_would(tmp_path: Path) -> None:
+    """The back-test's simulated records are the run's call-detail export read with the
+    shipped mapping (examples/mappings/kpisim_calls.yaml), as a user's CSV copy of it
+    would be: the same rows, the warm-up days dropped, one record per call offered.
+    (That the export changes no outcome is tests/test_centre.py's.)"""
+    shipped = read_mapping(ROOT / "examples/mappings/kpisim_calls.yaml")
+    own = own_mapping(centre_config(CENTRE, 1, 0))
+    for key in ("columns", "outcomes", "time_format", "missing", "missing_by_column"):
+        assert getattr(own, key) == getattr(shipped, key), key
+    warmup, days, seed = 1, 3, 7
+    res = run_simulation(centre_config(CENTRE, warmup + days, seed, calls=True))
+    res.calls.to_csv(tmp_path / "calls.csv", index=False)
+    rec = call_records(load_table(tmp_path / "calls.csv", shipped), shipped, "calls.csv")
+    assert rec.open_tod_s == 8 * 3600  # the export's opening, found by the loader
+    user = rec.calls[rec.calls["day"] >= warmup][list(COLUMNS)].reset_index(drop=True)
+    user["day"] -= warmup
+    sim = run_seed((CENTRE, days, warmup, seed))
+    pd.testing.assert_frame_equal(sim.reset_index(drop=True), user, check_dtype=False)
+    per_day = np.bincount(sim["day"].to_numpy(int), minlength=days)
+    assert per_day.tolist() == res.daily["calls_offered"].tolist()[warmup:]
 
 
 def test_model_fits_its_own_data(observed: pd.DataFrame) -> None:
@@ -109,7 +121,7 @@ def test_calibrate_writes_backtest_files(observed: pd.DataFrame, tmp_path: Path)
         "arrival": [f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{int(t) % 60:02d}"
                     for t in tod],
         "wait": o["wait_s"].round(1), "handle": o["handle_s"].round(1),
-        "outcome": o["outcome"], "agent": np.where(o["agent"] >= 0, o["agent"], ""),
+        "outcome": o["outcome"], "agent": o["agent"].fillna(""),
     }).to_csv(tmp_path / "calls.csv", index=False)  # fmt: skip
     (tmp_path / "map.yaml").write_text(MAPPING)
     out = tmp_path / "out"

@@ -1,9 +1,9 @@
 """The back-test's figures from call records, per (day, interval) and per day.
 
-One definition for both sides of the back-test: the observed records
-(:class:`~.records.CallRecords`' frame) and the model's logged calls
-(:mod:`sim.model.call_log`) have the same columns (``day, arrival_s, wait_s, handle_s,
-outcome, agent``), so a difference between the two is the model's, not the definitions'.
+One definition for both sides of the back-test: the observed records and the model's
+exported calls are both read by :func:`~.calls.call_records` (the model's through the
+mapping of its own export, :mod:`.simulate`) into the same canonical columns
+(:data:`COLUMNS`), so a difference between the two is the model's, not the definitions'.
 
 Figures (an interval's call belongs to the interval of its arrival):
 
@@ -27,6 +27,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+#: The canonical call columns the figures read (days numbered from 0, times in s since
+#: the opening; ``outcome`` ``answered``/``abandoned``; ``agent`` an id, missing if none).
+COLUMNS = ("day", "arrival_s", "wait_s", "handle_s", "outcome", "agent")
 FIGURES = ("offered", "answered", "abandonment", "asa_s", "service_level", "aht_s", "occupancy")
 LABELS = {
     "offered": "offered calls",

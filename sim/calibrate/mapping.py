@@ -2,8 +2,9 @@
 
 A small YAML file (docs/calibrate.md) names, for each canonical field, the column (or a
 list of columns: the first non-missing value wins) of the export that holds it, and how
-to read its values.  :func:`read_mapping` reads and checks it; every problem raises
-:class:`DataError` naming the mapping file and the key.
+to read its values.  :func:`read_mapping` reads and checks it (:func:`check_mapping`
+checks one already parsed); every problem raises :class:`DataError` naming the mapping
+file and the key.
 """
 
 from __future__ import annotations
@@ -95,9 +96,10 @@ def _err(path: str, key: str, msg: str) -> DataError:
     return DataError(f"mapping {path}: {key}: {msg}")
 
 
-def _str_list(path: str, key: str, value: object) -> list[str]:
+def _str_list(path: str, key: str, value: object, empty: bool = False) -> list[str]:
+    """A value or a list of values as strings; an empty list only where ``empty``."""
     items = value if isinstance(value, list) else [value]
-    if not items or not all(isinstance(x, (str, int, float)) for x in items):
+    if (not items and not empty) or not all(isinstance(x, (str, int, float)) for x in items):
         raise _err(path, key, f"{value!r} is not allowed: a column name or a list of them")
     return [str(x) for x in items]
 
@@ -121,6 +123,11 @@ def read_mapping(path: str | Path) -> Mapping:
         raise DataError(f"mapping {p}: cannot be read ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         raise DataError(f"mapping {p}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    return check_mapping(raw, p)
+
+
+def check_mapping(raw: object, p: str) -> Mapping:
+    """Check a mapping's parsed YAML ``raw`` (named ``p`` in messages) -> :class:`Mapping`."""
     if not isinstance(raw, dict):
         raise DataError(f"mapping {p}: must be a YAML mapping with keys format and columns")
     unknown = sorted(set(raw) - TOP_KEYS)
@@ -197,7 +204,8 @@ def _check_calls(p: str, raw: dict, m: Mapping) -> None:
         bad = sorted(set(out) - set(OUTCOME_CLASSES))
         if bad:
             raise _err(p, f"outcomes.{bad[0]}", f"unknown; allowed: {', '.join(OUTCOME_CLASSES)}")
-        m.outcomes = {k: _str_list(p, f"outcomes.{k}", v) for k, v in out.items()}
+        # an empty class is allowed: ``ignore: []`` says no value is set aside
+        m.outcomes = {k: _str_list(p, f"outcomes.{k}", v, empty=True) for k, v in out.items()}
         seen: dict[str, str] = {}
         for k, values in m.outcomes.items():
             for v in values:

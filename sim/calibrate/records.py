@@ -32,7 +32,7 @@ def load_table(path: str | Path, mapping: Mapping) -> pd.DataFrame:
     p = Path(path)
     try:
         if p.suffix.lower() in (".parquet", ".pq"):
-            df = pd.read_parquet(p).astype(str)
+            df = pd.read_parquet(p)
         else:
             sep = mapping.sep
             if sep is None:
@@ -53,9 +53,17 @@ def load_table(path: str | Path, mapping: Mapping) -> pd.DataFrame:
         raise DataError(f"data {p}: empty file (no header, no rows)") from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"data {p}: cannot be read ({str(exc).splitlines()[0]})") from None
-    df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise DataError(f"data {p}: empty: a header but no rows")
+    return as_strings(df)
+
+
+def as_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as :func:`load_table` hands it to a mapping: column names and values as
+    stripped strings (nulls of a typed table stay missing).  Also the way the back-test
+    reads the model's own export (``RunResult.calls``) without a file."""
+    df = df.astype(str)
+    df.columns = [str(c).strip() for c in df.columns]
     for c in df.columns:
         df[c] = df[c].str.strip()
     return df
@@ -96,34 +104,45 @@ def pick(df: pd.DataFrame, m: Mapping, key: str, src: str) -> tuple[pd.Series, n
     return out, which
 
 
+def _parse_distinct(v: pd.Series, fmt: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since midnight (NaN: unparsable) and date (NaT: a time of day) of
+    distinct strings ``v``."""
+    secs = np.full(len(v), np.nan)
+    dates = np.full(len(v), np.datetime64("NaT", "ns"))
+    if fmt is None:
+        hms = v.str.extract(_HMS)
+        ok = hms[0].notna().to_numpy()
+        s = hms[0].astype(float) * 3600 + hms[1].astype(float) * 60 + hms[2].astype(float).fillna(0)
+        secs[:] = s.to_numpy()
+        if (~ok).any():
+            ts = pd.to_datetime(v[~ok], errors="coerce", format="ISO8601")
+            secs[~ok] = (ts - ts.dt.normalize()).dt.total_seconds().to_numpy()
+            dates[~ok] = ts.dt.normalize().to_numpy()
+    else:
+        ts = pd.to_datetime(v, format=fmt, errors="coerce")
+        secs[:] = (ts - ts.dt.normalize()).dt.total_seconds().to_numpy()
+        if any(d in fmt for d in _DATE_DIRECTIVES):
+            dates[:] = ts.dt.normalize().to_numpy()
+    return secs, dates
+
+
 def parse_times(values: pd.Series, fmt: str | None, where: str) -> tuple[np.ndarray, pd.Series]:
     """Seconds since midnight and the date (NaT for a time of day) of each present value;
-    NaN where absent.  Unparsable present values raise, naming ``where`` and the lines."""
+    NaN where absent.  Unparsable present values raise, naming ``where`` and the lines.
+    Each distinct string is parsed once (an export repeats its clock times and dates)."""
     present = values.notna().to_numpy()
     secs = np.full(len(values), np.nan)
     dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if not present.any():
         return secs, dates
-    v = values[present].astype(str)
-    if fmt is None:
-        hms = v.str.extract(_HMS)
-        ok = hms[0].notna().to_numpy()
-        s = hms[0].astype(float) * 3600 + hms[1].astype(float) * 60 + hms[2].astype(float).fillna(0)
-        ts = pd.to_datetime(v[~ok], errors="coerce", format="ISO8601") if (~ok).any() else None
-        secs[present] = s.to_numpy()
-        if ts is not None:
-            sub = np.flatnonzero(present)[~ok]
-            secs[sub] = (ts - ts.dt.normalize()).dt.total_seconds().to_numpy()
-            dates.iloc[sub] = ts.dt.normalize().to_numpy()
-        desc = "a time H:MM[:SS] or an ISO timestamp"
-    else:
-        ts = pd.to_datetime(v, format=fmt, errors="coerce")
-        secs[present] = (ts - ts.dt.normalize()).dt.total_seconds().to_numpy()
-        if any(d in fmt for d in _DATE_DIRECTIVES):
-            dates[present] = ts.dt.normalize().to_numpy()
-        desc = f"a time in format {fmt!r} (time_format)"
+    codes, distinct = pd.factorize(values[present].astype(str))
+    s, d = _parse_distinct(pd.Series(distinct, dtype=object), fmt)
+    secs[present] = s[codes]
+    dates[present] = d[codes]
     bad = present & np.isnan(secs)
     if bad.any():
+        desc = (f"a time in format {fmt!r} (time_format)" if fmt is not None
+                else "a time H:MM[:SS] or an ISO timestamp")  # fmt: skip
         raise DataError(f"{where}: not {desc}: {lines(bad, values)}")
     return secs, dates
 
@@ -133,10 +152,13 @@ def parse_seconds(values: pd.Series, where: str) -> np.ndarray:
     present = values.notna().to_numpy()
     out = np.full(len(values), np.nan)
     v = values[present].astype(str)
-    num = pd.to_numeric(v, errors="coerce")
-    hms = v.str.extract(_HMS)
-    alt = hms[0].astype(float) * 3600 + hms[1].astype(float) * 60 + hms[2].astype(float).fillna(0)
-    out[present] = num.fillna(alt).to_numpy()
+    num = pd.to_numeric(v, errors="coerce").to_numpy(float)
+    text = np.isnan(num)  # not a number: try H:MM:SS (only there; the regex is slow)
+    if text.any():
+        hms = v[text].str.extract(_HMS)
+        num[text] = (hms[0].astype(float) * 3600 + hms[1].astype(float) * 60
+                     + hms[2].astype(float).fillna(0)).to_numpy()  # fmt: skip
+    out[present] = num
     bad = present & ~np.isfinite(out)
     if bad.any():
         raise DataError(f"{where}: not a duration (seconds or H:MM:SS): {lines(bad, values)}")

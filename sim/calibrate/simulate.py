@@ -4,8 +4,11 @@
 baseline scenario with the centre file's keys as overrides; when the ``centre`` config
 group is available this becomes ``centre=NAME``).  Each seed runs ``warmup + days``
 working days in its own spawned process (a fresh interpreter, as ``kpisim compare``
-does) with the opt-in call log (:mod:`sim.model.call_log`) recording the days after
-the warm-up.
+does) with the call-detail export on (``export.calls=true``); the export's calls of the
+days after the warm-up go through the same loader and mapping as a user's export of a
+kpisim run (:func:`~.calls.call_records` with :data:`KPISIM_CALLS`, the mapping of
+``examples/mappings/kpisim_calls.yaml``), so the observed and the simulated records
+pass the same rules before :mod:`.figures` sees them.
 """
 
 from __future__ import annotations
@@ -22,14 +25,33 @@ from tqdm import tqdm
 
 from ..config import Config, ConfigError, load_config
 from ..model import ContactCentreModel
-from ..model.call_log import attach
+from ..outputs.calls import START_DATE, calls_frame, opening_s
+from .calls import call_records
 from .centre import override_strings
+from .figures import COLUMNS
+from .mapping import Mapping, check_mapping
+from .records import as_strings
+
+#: The mapping of kpisim's own call-detail records, as shipped in
+#: ``examples/mappings/kpisim_calls.yaml`` (tests/test_backtest.py keeps the two equal).
+KPISIM_CALLS: dict[str, object] = {
+    "format": "calls",
+    "columns": {
+        "arrival": "q_start", "date": "date", "answered_at": "ser_start",
+        "ended_at": "ser_exit", "wait_s": "q_time", "handle_s": "ser_time",
+        "outcome": "outcome", "agent": "server", "customer": "customer_id",
+        "disposition": "disposition",
+    },
+    "outcomes": {"answered": ["AGENT"], "abandoned": ["HANG"], "ignore": []},
+    "time_format": "%H:%M:%S",
+    "missing": [""],
+}  # fmt: skip
 
 
-def centre_config(flat: dict[str, object], days: int, seed: int) -> Config:
+def centre_config(flat: dict[str, object], days: int, seed: int, calls: bool = False) -> Config:
     """The baseline scenario with the centre's keys (flat ``section.key`` -> value)
-    applied, run for ``days`` days with ``seed``."""
-    extra = [f"days={days}", f"seed={seed}", "progress=false"]
+    applied, run for ``days`` days with ``seed`` (and the call-detail export if ``calls``)."""
+    extra = [f"days={days}", f"seed={seed}", "progress=false", f"export.calls={str(calls).lower()}"]
     return load_config("baseline", overrides=[*override_strings(flat), *extra])
 
 
@@ -54,15 +76,47 @@ def read_centre(path: Path) -> dict[str, object]:
     return flat
 
 
-def run_seed(job: tuple[dict, int, int, int]) -> dict[str, np.ndarray]:
-    """One seed: the logged calls of days ``warmup``.. (renumbered from 0)."""
+def own_mapping(cfg: Config) -> Mapping:
+    """:data:`KPISIM_CALLS` with the opening hours and intervals of the run ``cfg`` (the
+    export's clock: opening at ``sim.outputs.calls.opening_s``)."""
+    open_tod = opening_s(cfg.channels.open_s)
+    close_tod = open_tod + round(cfg.channels.open_s)
+
+    def hhmm(t: int) -> str:
+        return f"{t // 3600:02d}:{t % 3600 // 60:02d}"
+
+    raw = dict(KPISIM_CALLS, open_time=hhmm(open_tod), close_time=hhmm(close_tod),
+               interval_minutes=int(cfg.demand.interval_minutes))  # fmt: skip
+    return check_mapping(raw, "kpisim_calls (the back-test's simulated side)")
+
+
+def export_records(calls: pd.DataFrame, cfg: Config, warmup: int, src: str) -> pd.DataFrame:
+    """The exported calls (``RunResult.calls``) of days ``warmup``.. as the back-test's
+    canonical frame (:data:`~.figures.COLUMNS`, days renumbered from 0): read as a
+    user's export would be, with :func:`own_mapping` (``src`` names them in messages)."""
+    kept = calls[calls["day"] >= warmup]
+    if kept.empty:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in COLUMNS})
+    m = own_mapping(cfg)
+    used = list(dict.fromkeys(c for cols in m.columns.values() for c in cols))
+    rec = call_records(as_strings(kept[used].reset_index(drop=True)), m, src)
+    out = rec.calls[list(COLUMNS)].copy()
+    # working days by the export's calendar (weekdays from START_DATE), so that a day
+    # without calls keeps its place
+    dates = rec.calls["date"].to_numpy().astype("datetime64[D]")
+    out["day"] = np.busday_count(np.datetime64(START_DATE), dates) - warmup
+    return out
+
+
+def run_seed(job: tuple[dict, int, int, int]) -> pd.DataFrame:
+    """One seed: the exported calls of days ``warmup``.. (renumbered from 0)."""
     flat, days, warmup, seed = job
-    model = ContactCentreModel(centre_config(flat, warmup + days, seed))
-    log = attach(model, from_day=warmup)
+    cfg = centre_config(flat, warmup + days, seed, calls=True)
+    model = ContactCentreModel(cfg)
     model.run()
-    cols = log.columns()
-    cols["day"] = cols["day"] - warmup
-    return cols
+    calls = calls_frame(model)  # RunResult.calls, without the run's other tables
+    assert calls is not None  # the export is on
+    return export_records(calls, cfg, warmup, f"simulated calls (seed {seed})")
 
 
 def simulate(
@@ -72,7 +126,7 @@ def simulate(
     """Call records of each seed (in ``seeds`` order); the results depend on the seeds
     only, not on ``jobs``."""
     work = [(dict(flat), days, warmup, s) for s in seeds]
-    out: list[dict | None] = [None] * len(work)
+    out: list[pd.DataFrame | None] = [None] * len(work)
     bar = tqdm(total=len(work), desc="back-test", unit="seed", disable=not progress,
                file=sys.stderr, leave=False)  # fmt: skip
     try:
@@ -89,4 +143,4 @@ def simulate(
                     bar.update(1)
     finally:
         bar.close()
-    return [pd.DataFrame(o) for o in out if o is not None]
+    return [o for o in out if o is not None]

@@ -20,7 +20,6 @@ from ..measurement import agent_offers_survey
 from . import behavior as bh
 from . import call_rules as cr
 from .arrivals import arrival_times
-from .call_log import log_calls
 from .call_records import record_calls, record_lost_calls
 from .contacts import PHONE, WEB, Contacts, repeat_delay
 from .phone_booking import book_day, book_seats, overtime_s, remember_legs
@@ -96,7 +95,6 @@ def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
                                   np.full(k, EFFORT_NOBODY), d, row, calls.attempt)  # fmt: skip
         return
     q = queue_day(model, calls, staff)
-    log_calls(model, d, q, staff)  # opt-in call records (sim/model/call_log.py)
     t = true_outcomes(model, q, staff)
     r = recorded_outcomes(model, q, staff, t)
     record_calls(model, q, staff, t, d)
