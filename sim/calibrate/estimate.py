@@ -175,6 +175,39 @@ def patience(rec: CallRecords) -> dict:
     }
 
 
+def busy_by_interval(
+    calls: pd.DataFrame, days: int, k: int, step: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Busy agent-seconds and distinct busy agents per (day, interval) of the answered
+    calls with an agent (a call's busy span is split over the intervals it touches)."""
+    agent = calls["agent"]
+    c = calls[(calls["outcome"] == "answered") & agent.notna() & (agent.astype(str) != "-1")]
+    busy, seen = np.zeros((days, k)), np.zeros((days, k))
+    if c.empty:
+        return busy, seen
+    start = (c["arrival_s"] + c["wait_s"]).to_numpy(float)
+    end = start + c["handle_s"].to_numpy(float)
+    first = np.clip((start // step).astype(int), 0, k - 1)
+    last = np.clip((np.maximum(end - 1e-9, start) // step).astype(int), 0, k - 1)
+    span = last - first + 1
+    rep = np.repeat(np.arange(len(c)), span)
+    j = np.repeat(first, span) + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
+    lo, hi = np.maximum(start[rep], j * step), np.minimum(end[rep], (j + 1) * step)
+    df = pd.DataFrame(
+        {
+            "day": c["day"].to_numpy(int)[rep],
+            "j": j,
+            "agent": c["agent"].astype(str).to_numpy()[rep],
+            "busy": np.maximum(hi - lo, 0.0),
+        }
+    )
+    g = df.groupby(["day", "j"])
+    n, b = g["agent"].nunique(), g["busy"].sum()
+    seen[n.index.get_level_values(0), n.index.get_level_values(1)] = n.to_numpy()
+    busy[b.index.get_level_values(0), b.index.get_level_values(1)] = b.to_numpy()
+    return busy, seen
+
+
 def staffing(rec: CallRecords) -> dict:
     """Agents per interval from agent activity (answered calls with an agent id).
 
@@ -189,29 +222,8 @@ def staffing(rec: CallRecords) -> dict:
     step = 60.0 * rec.interval_minutes
     k = round(rec.open_s / step)
     days = int(rec.calls["day"].max()) + 1
-    start = (c["arrival_s"] + c["wait_s"]).to_numpy()
-    end = start + c["handle_s"].to_numpy()
-    first = np.clip((start // step).astype(int), 0, k - 1)
-    last = np.clip((np.maximum(end - 1e-9, start) // step).astype(int), 0, k - 1)
-    span = last - first + 1
-    rep = np.repeat(np.arange(len(c)), span)
-    j = np.repeat(first, span) + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
-    lo, hi = np.maximum(start[rep], j * step), np.minimum(end[rep], (j + 1) * step)
-    df = pd.DataFrame(
-        {
-            "day": c["day"].to_numpy()[rep],
-            "j": j,
-            "agent": c["agent"].to_numpy()[rep],
-            "busy": np.maximum(hi - lo, 0.0),
-        }
-    )
-    g = df.groupby(["day", "j"])
-    agents = np.zeros((days, k))
-    busy = np.zeros((days, k))
-    n = g["agent"].nunique()
-    b = g["busy"].sum()
-    agents[n.index.get_level_values(0), n.index.get_level_values(1)] = n.to_numpy()
-    busy[b.index.get_level_values(0), b.index.get_level_values(1)] = b.to_numpy() / step
+    busy_s, agents = busy_by_interval(rec.calls, days, k, step)
+    busy = busy_s / step
     sd = (
         (lambda a: a.std(axis=0, ddof=1) / math.sqrt(days)) if days > 1 else (lambda a: np.zeros(k))
     )

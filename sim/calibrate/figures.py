@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .estimate import busy_by_interval
+
 #: The canonical call columns the figures read (days numbered from 0, times in s since
 #: the opening; ``outcome`` ``answered``/``abandoned``; ``agent`` an id, missing if none).
 COLUMNS = ("day", "arrival_s", "wait_s", "handle_s", "outcome", "agent")
@@ -45,37 +47,6 @@ LABELS = {
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-
-
-def _busy(calls: pd.DataFrame, days: int, k: int, step: float) -> tuple[np.ndarray, np.ndarray]:
-    """Busy agent-seconds and distinct busy agents per (day, interval) of the answered
-    calls with an agent (a call's busy span is split over the intervals it touches)."""
-    agent = calls["agent"]
-    c = calls[(calls["outcome"] == "answered") & agent.notna() & (agent.astype(str) != "-1")]
-    busy, seen = np.zeros((days, k)), np.zeros((days, k))
-    if c.empty:
-        return busy, seen
-    start = (c["arrival_s"] + c["wait_s"]).to_numpy(float)
-    end = start + c["handle_s"].to_numpy(float)
-    first = np.clip((start // step).astype(int), 0, k - 1)
-    last = np.clip((np.maximum(end - 1e-9, start) // step).astype(int), 0, k - 1)
-    span = last - first + 1
-    rep = np.repeat(np.arange(len(c)), span)
-    j = np.repeat(first, span) + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
-    lo, hi = np.maximum(start[rep], j * step), np.minimum(end[rep], (j + 1) * step)
-    df = pd.DataFrame(
-        {
-            "day": c["day"].to_numpy(int)[rep],
-            "j": j,
-            "agent": c["agent"].astype(str).to_numpy()[rep],
-            "busy": np.maximum(hi - lo, 0.0),
-        }
-    )
-    g = df.groupby(["day", "j"])
-    n, b = g["agent"].nunique(), g["busy"].sum()
-    seen[n.index.get_level_values(0), n.index.get_level_values(1)] = n.to_numpy()
-    busy[b.index.get_level_values(0), b.index.get_level_values(1)] = b.to_numpy()
-    return busy, seen
 
 
 def figures(
@@ -120,7 +91,7 @@ def figures(
         "aht_s": _ratio(tot["h"], tot["an"]),
     }
     if agents:
-        busy, seen = _busy(calls, days, k, step)
+        busy, seen = busy_by_interval(calls, days, k, step)
         per["occupancy"] = _ratio(busy, seen * step)
         day["occupancy"] = _ratio(busy.sum(axis=1), seen.sum(axis=1) * step)
     return per, day
