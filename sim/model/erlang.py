@@ -181,24 +181,25 @@ def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) 
 
 
 def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: float, cap: int):
-    """Smallest n with Erlang A service level >= target, by bisection (the service
-    level rises with n).  The bracket starts near the offered load (square-root
-    staffing) and widens by doubling, so a call costs a few evaluations of small chains
-    instead of a bisection over [0, cap]."""
-    load = lam * mean_s
-    hi = min(cap, max(1, int(load + 3.0 * np.sqrt(load) + 5.0)))
-    while erlang_a(lam, mean_s, pat_s, hi, t).service_level < target:
-        if hi >= cap:
-            return -1
-        hi = min(cap, 2 * hi)
-    lo = 0  # SL(lo) < target <= SL(hi); SL(0) = 0 < target for calls > 0
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if erlang_a(lam, mean_s, pat_s, mid, t).service_level >= target:
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    """Smallest n with Erlang A service level >= target (the service level rises with
+    n).  The search walks from the Erlang C requirement (cheap, and close: abandonment
+    changes the requirement by a few agents), one evaluation of the chain a step, and
+    falls back to doubling when the queue is too loaded for Erlang C."""
+    def ok(n: int) -> bool:
+        return erlang_a(lam, mean_s, pat_s, n, t).service_level >= target
+
+    n = _min_agents_c(lam, mean_s, target, t, cap)
+    if n < 0:  # Erlang C cannot meet it within cap: search upward from the load
+        n = min(cap, max(1, int(lam * mean_s)))
+    if ok(n):
+        while n > 0 and ok(n - 1):
+            n -= 1
+        return n
+    while n < cap:
+        n += 1
+        if ok(n):
+            return n
+    return -1
 
 
 def agents_required(
