@@ -95,9 +95,9 @@ def _err(path: str, key: str, msg: str) -> DataError:
     return DataError(f"mapping {path}: {key}: {msg}")
 
 
-def _str_list(path: str, key: str, value: object) -> list[str]:
+def _str_list(path: str, key: str, value: object, empty: bool = False) -> list[str]:
     items = value if isinstance(value, list) else [value]
-    if not items or not all(isinstance(x, (str, int, float)) for x in items):
+    if (not items and not empty) or not all(isinstance(x, (str, int, float)) for x in items):
         raise _err(path, key, f"{value!r} is not allowed: a column name or a list of them")
     return [str(x) for x in items]
 
@@ -146,6 +146,8 @@ def read_mapping(path: str | Path) -> Mapping:
     m = Mapping(path=p, format=fmt, columns=columns)
     if fmt == "calls":
         _check_calls(p, raw, m)
+    else:
+        _check_intervals(p, raw, m)
     for key in ("time_format", "date_format", "sep"):
         if raw.get(key) is not None:
             if not isinstance(raw[key], str) or not raw[key]:
@@ -197,7 +199,7 @@ def _check_calls(p: str, raw: dict, m: Mapping) -> None:
         bad = sorted(set(out) - set(OUTCOME_CLASSES))
         if bad:
             raise _err(p, f"outcomes.{bad[0]}", f"unknown; allowed: {', '.join(OUTCOME_CLASSES)}")
-        m.outcomes = {k: _str_list(p, f"outcomes.{k}", v) for k, v in out.items()}
+        m.outcomes = {k: _str_list(p, f"outcomes.{k}", v, empty=True) for k, v in out.items()}
         seen: dict[str, str] = {}
         for k, values in m.outcomes.items():
             for v in values:
@@ -214,3 +216,15 @@ def _check_calls(p: str, raw: dict, m: Mapping) -> None:
         raise _err(p, "columns.handle_s", "map handle_s, or answered_at and ended_at")
     if "outcome" not in c and "answered_at" not in c:
         raise _err(p, "columns.outcome", "map outcome, or answered_at (answered when present)")
+
+
+def _check_intervals(p: str, raw: dict, m: Mapping) -> None:
+    """Rules of an ``intervals`` mapping: no outcome classes; answered or abandoned (the
+    other is offered minus it); ASA or service level when both of those are mapped."""
+    if raw.get("outcomes"):
+        raise _err(p, "outcomes", "not used with format intervals (counts are columns)")
+    c = m.columns
+    if "answered" not in c and "abandoned" not in c:
+        raise _err(p, "columns.answered", "map answered or abandoned (or both)")
+    if "asa_s" in c and "service_level" in c:
+        raise _err(p, "columns.service_level", "map asa_s or service_level, not both")
