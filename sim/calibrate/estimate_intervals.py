@@ -95,23 +95,24 @@ def _figures(
     lo = int(math.floor(staffed))
     f = staffed - lo
     a = erlang_a(lam, aht, patience, lo, threshold_s)
-    out = np.array([a.p_abandon, a.answered_wait_s, a.service_level])
+    out = np.array([a.p_abandon, a.answered_wait_s, a.service_level, a.p_wait])
     if f > 1e-9:
         b = erlang_a(lam, aht, patience, lo + 1, threshold_s)
-        out = (1 - f) * out + f * np.array([b.p_abandon, b.answered_wait_s, b.service_level])
+        out = (1 - f) * out + f * np.array([b.p_abandon, b.answered_wait_s, b.service_level, b.p_wait])
     return tuple(out)
 
 
 def _loss(row: tuple, patience: float, step: float, threshold_s: float) -> float:
     """Squared standardised misfit of one interval: abandonment count (binomial sd at the
-    model's rate) plus ASA (sd of a mean of ``answered`` waits ~ ASA / sqrt(answered),
-    the exponential-like spread of waits) or service level (binomial)."""
+    model's rate) plus ASA (variance of a mean of ``answered`` waits E[W^2] / answered,
+    with E[W^2] = 2 ASA^2 / P(wait): no wait, or an exponential-like wait of mean
+    ASA / P(wait)) or service level (binomial)."""
     off, ans, ab, aht, asa, sl, staffed = row
-    p, w, s = _figures(off / step, aht, patience, staffed, threshold_s)
+    p, w, s, q = _figures(off / step, aht, patience, staffed, threshold_s)
     var = max(off * p * (1 - p), 0.25)
     loss = (off * p - ab) ** 2 / var
     if not math.isnan(asa) and ans > 0:
-        loss += (w - asa) ** 2 * ans / max(w, 1.0) ** 2
+        loss += (w - asa) ** 2 * ans * max(q, 1e-3) / (2 * max(w, 0.1) ** 2)
     elif not math.isnan(sl):
         loss += (s - sl) ** 2 * off / max(s * (1 - s), 0.25 / off)
     return loss
