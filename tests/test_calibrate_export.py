@@ -37,6 +37,7 @@ OVERRIDES = [
     "customers.n=60000", "employees.n=25", "days=25", "seed=3", "export.calls=true",
     "handling.dist=exponential", "handling.mean_s=240", f"customers.patience_mean_s={PATIENCE}",
     "behavior.adaptive=false", "handling.courtesy_max_s=0", "employees.speed_sd=0",
+    "customers.patience_repeat_factor=1.0",
 ]  # fmt: skip
 IMAP = """format: intervals
 columns: {interval_start: start, date: date, offered: offered, answered: answered,
@@ -65,7 +66,8 @@ def interval_report(calls: pd.DataFrame, on_phones: np.ndarray) -> pd.DataFrame:
                         "asa": g["w"].mean().round(1)}).reset_index()  # fmt: skip
     day = {d: i for i, d in enumerate(sorted(rep["date"].unique()))}
     first = 8 * 3600 // STEP
-    rep["staffed"] = [round(on_phones[day[d], k - first], 2) for d, k in zip(rep["date"], rep["j"], strict=True)]  # fmt: skip
+    pairs = zip(rep["date"], rep["j"], strict=True)
+    rep["staffed"] = [round(on_phones[day[d], k - first], 2) for d, k in pairs]
     rep["start"] = [f"{k * STEP // 3600:02d}:{k * STEP % 3600 // 60:02d}" for k in rep["j"]]
     return rep.drop(columns="j")
 
@@ -128,6 +130,7 @@ def test_intervals_recover_what_they_identify(export, both) -> None:
     p = iv["patience"]
     assert p["identified"] and not p["at_bound"]
     assert abs(p["mean_s"] - PATIENCE) < 3 * p["mean_se"], p
+    assert p["method"] == "abandonment identity"
     assert p["identity_lower_bound_s"] < PATIENCE  # a lower bound (docs/calibrate.md)
     s = iv["staffing"]
     on = export["on_phones"]
@@ -158,7 +161,8 @@ def _at(col: str, row: int, value: str):
 
 BAD = {
     "negative count": (_at("abandoned", 3, "-1"), ["'abandoned'", "negative count", "line 5"]),
-    "answered > offered": (_at("answered", 4, "9999"), ["'answered'", "more than offered", "line 6"]),
+    "answered > offered": (_at("answered", 4, "9999"),
+                           ["'answered'", "more than offered", "line 6"]),
     "unparsable time": (_at("start", 2, "8h30"), ["'start'", "line 4", "'8h30'"]),
     "off the grid": (_at("start", 2, "08:10"), ["'start'", "not on the grid", "'08:10'"]),
     "duplicate interval": (lambda df: pd.concat([df, df.iloc[[7]]], ignore_index=True),

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from ..config import CONFIG_DIR, ConfigError, load_config
 from ..outputs.files import atomic_write_text
-from . import estimate, estimate_intervals
+from . import estimate, estimate_intervals, patience_intervals
 from .backtest import compare, csv_text
 from .calls import call_records
 from .centre import (
@@ -43,8 +43,8 @@ from .centre import (
     relative_to_repo,
 )
 from .history import read_history
-from .intervals import IntervalRecords, interval_records
 from .infer import infer, posterior_csv
+from .intervals import IntervalRecords, interval_records
 from .mapping import DataError, read_mapping
 from .page import build_html
 from .records import load_table
@@ -197,7 +197,7 @@ def _estimates(rec, cfg, seed: int) -> dict:
             "format": "intervals",
             "arrivals": estimate_intervals.arrivals(rec),
             "handling": h,
-            "patience": estimate_intervals.patience(
+            "patience": patience_intervals.patience(
                 rec, h.get("mean_s", float(cfg.handling.mean_s)),
                 float(cfg.channels.service_level_threshold_s), seed,
             ),

@@ -43,6 +43,8 @@ class IntervalRecords:
     open_s: float = 0.0
     dates: list[str] = field(default_factory=list)
     interval_minutes: int = 30
+    #: the canonical keys the mapping names (the others were derived or are absent)
+    mapped: list[str] = field(default_factory=list)
 
     @property
     def days(self) -> int:
@@ -192,4 +194,6 @@ def _place(frame: pd.DataFrame, m: Mapping, counts: dict, src: str, tcol: str) -
     counts["abandoned"] = int(np.nansum(frame["abandoned"]))
     counts["other"] = counts["offered"] - counts["answered"] - counts["abandoned"]
     rows = frame[["day", "j", *FIELDS, "line"]].reset_index(drop=True)
-    return IntervalRecords(rows, counts, open_tod, open_s, dates, m.interval_minutes)
+    return IntervalRecords(
+        rows, counts, open_tod, open_s, dates, m.interval_minutes, list(m.columns)
+    )
