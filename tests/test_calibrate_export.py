@@ -178,3 +178,10 @@ def test_bad_interval_report(export, tmp_path, capsys, case) -> None:
     assert code == 2 and "bad.csv" in err and "Traceback" not in err
     for w in words:
         assert w in err, (w, err)
+
+
+def test_shipped_interval_mapping_reads() -> None:
+    from sim.calibrate.mapping import read_mapping
+
+    m = read_mapping(ROOT / "examples/mappings/wfm_intervals.yaml")
+    assert m.format == "intervals" and m.columns["asa_s"] == ["ASA"]

@@ -80,7 +80,7 @@ def fit(rec: IntervalRecords, aht_mean: float, threshold_s: float = 20.0, seed: 
     bootstrap resamples minimised on the grid (parabolic refinement)."""
     step = 60.0 * rec.interval_minutes
     cols = COLS
-    sub, _ = _usable(rec, aht_mean, "service_level")
+    sub, _ = _usable(rec, aht_mean, "asa_s" if "asa_s" in rec.mapped else "service_level")
     events = int(sub["abandoned"].sum())
     out: dict = {"method": "Erlang A least-squares fit", "intervals": len(sub), "events": events}
     if events == 0 or len(sub) < 2:
