@@ -3,7 +3,9 @@
 A small centre (25 working days, 25 agents at the start, exponential handling of mean
 240 s "as required", exponential patience of mean 200 s) runs with ``export.calls=true``
 and behaviour fixed (``behavior.adaptive=false``, ``handling.courtesy_max_s=0``,
-``employees.speed_sd=0``).  Thoroughness and skill still make the realised talk time
+``employees.speed_sd=0``) and plain exponential patience
+(``customers.patience_repeat_factor=1``: by default a caller back after a bad experience
+is less patient, which makes patience a mixture of exponentials).  Thoroughness and skill still make the realised talk time
 differ from ``handling.mean_s``, so the handle-time truth is the exported records' own
 (mean and CV of ``ser_time`` of answered calls); the patience truth is the config's
 200 s; the arrival truth is the model's own count of calls offered per interval
@@ -11,9 +13,9 @@ differ from ``handling.mean_s``, so the handle-time truth is the exported record
 (``model.interval_rows``).
 
 The interval report is built from the same export (per 30-min interval of arrival:
-offered, answered, abandoned, AHT and ASA of answered calls) plus ``staffed`` = the
-model's mean agents on the phones in the interval of that day, as a WFM tool logs it
-(the call records cannot show idle agents).  Tolerances: 3 of the estimate's own
+offered, answered, abandoned, AHT and ASA of answered calls, service level) plus
+``staffed`` = the model's mean agents on the phones in the interval of that day, as a
+WFM tool logs it (the call records cannot show idle agents).  Tolerances: 3 of the estimate's own
 standard errors (a two-sided 3-SE band fails by chance with probability 0.27%; seeds
 fixed, so the test is deterministic).
 """
@@ -33,6 +35,7 @@ from sim.run import run_simulation
 
 PATIENCE = 200.0
 STEP = 1800
+SL_THRESHOLD = 20.0  # channels.service_level_threshold_s, the default
 OVERRIDES = [
     "customers.n=60000", "employees.n=25", "days=25", "seed=3", "export.calls=true",
     "handling.dist=exponential", "handling.mean_s=240", f"customers.patience_mean_s={PATIENCE}",
@@ -54,16 +57,19 @@ def _tod(s: pd.Series) -> np.ndarray:
 
 def interval_report(calls: pd.DataFrame, on_phones: np.ndarray) -> pd.DataFrame:
     """Per (date, 30-min interval of arrival): offered, answered, abandoned, AHT and ASA
-    of the answered calls; staffed from ``on_phones`` (days x intervals from 08:00)."""
+    of the answered calls, service level (answered within 20 s / offered); staffed from
+    ``on_phones`` (days x intervals from 08:00)."""
     ans = (calls["outcome"] == "AGENT").to_numpy()
     j = (_tod(calls["q_start"]) // STEP).astype(int)
     df = pd.DataFrame({"date": calls["date"], "j": j, "ans": ans, "ab": ~ans,
                        "h": np.where(ans, calls["ser_time"], np.nan),
-                       "w": np.where(ans, calls["q_time"], np.nan)})  # fmt: skip
+                       "w": np.where(ans, calls["q_time"], np.nan),
+                       "sl": ans & (calls["q_time"] <= SL_THRESHOLD)})  # fmt: skip
     g = df.groupby(["date", "j"])
     rep = pd.DataFrame({"offered": g.size(), "answered": g["ans"].sum(),
                         "abandoned": g["ab"].sum(), "aht": g["h"].mean().round(1),
-                        "asa": g["w"].mean().round(1)}).reset_index()  # fmt: skip
+                        "asa": g["w"].mean().round(1),
+                        "sl": (g["sl"].sum() / g.size()).round(4)}).reset_index()  # fmt: skip
     day = {d: i for i, d in enumerate(sorted(rep["date"].unique()))}
     first = 8 * 3600 // STEP
     pairs = zip(rep["date"], rep["j"], strict=True)
@@ -138,6 +144,18 @@ def test_intervals_recover_what_they_identify(export, both) -> None:
     assert abs(s["agent_hours_per_day"] - on.sum(axis=1).mean() * STEP / 3600) < 0.05
     centre = (out / "i.yaml").read_text()
     assert "mean_s:" in centre and "patience_mean_s" in centre and "dist:" not in centre
+
+
+def test_service_level_only_uses_the_erlang_a_fit(export, tmp_path) -> None:
+    """Without ASA the patience comes from the least-squares Erlang A fit; its bias on
+    this centre (139 s, SE 15, against 200 s) is documented in docs/calibrate.md, so only
+    the method and an interior, finite estimate are asserted here."""
+    d = export["dir"]
+    (tmp_path / "sl.yaml").write_text(IMAP.replace("asa_s: asa", "service_level: sl"))
+    est = _calibrate(d / "intervals.csv", tmp_path / "sl.yaml", tmp_path, "sl")
+    p = est["patience"]
+    assert p["method"] == "Erlang A least-squares fit" and p["identified"]
+    assert not p["at_bound"] and p["mean_lo"] < p["mean_s"] < p["mean_hi"]
 
 
 def _bad(export, tmp_path, fn) -> tuple[int, str]:
