@@ -5,12 +5,12 @@ A small centre (25 working days, 25 agents at the start, exponential handling of
 and behaviour fixed (``behavior.adaptive=false``, ``handling.courtesy_max_s=0``,
 ``employees.speed_sd=0``) and plain exponential patience
 (``customers.patience_repeat_factor=1``: by default a caller back after a bad experience
-is less patient, which makes patience a mixture of exponentials).  Thoroughness and skill still make the realised talk time
-differ from ``handling.mean_s``, so the handle-time truth is the exported records' own
-(mean and CV of ``ser_time`` of answered calls); the patience truth is the config's
-200 s; the arrival truth is the model's own count of calls offered per interval
-(``model.offered_log``), and the staffing truth its agents on the phones per interval
-(``model.interval_rows``).
+is less patient, which makes patience a mixture of exponentials). Thoroughness and skill
+still make the realised talk time differ from ``handling.mean_s``, so the handle-time
+truth is the exported records' own (mean and CV of ``ser_time`` of answered calls); the
+patience truth is the config's 200 s; the arrival truth is the model's own count of
+calls offered per interval (``model.offered_log``), and the staffing truth its agents on
+the phones per interval (``model.interval_rows``).
 
 The interval report is built from the same export (per 30-min interval of arrival:
 offered, answered, abandoned, AHT and ASA of answered calls, service level) plus
