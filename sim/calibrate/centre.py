@@ -46,9 +46,10 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
             round(wd[d]["factor"], 4) if d in wd else 1.0 for d in WEEKDAYS
         ]
     if h.get("identified"):
-        out["handling.dist"] = h["model_family"]
         out["handling.mean_s"] = round(h["mean_s"], 2)
-        out["handling.cv"] = round(h["cv"], 4)
+        if h.get("family_identified", True):  # interval means: the config's family and CV
+            out["handling.dist"] = h["model_family"]
+            out["handling.cv"] = round(h["cv"], 4)
     if p.get("identified"):
         out["customers.patience_mean_s"] = round(p["mean_s"], 2)
     if s.get("identified"):

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from ..config import CONFIG_DIR, ConfigError, load_config
 from ..outputs.files import atomic_write_text
-from . import estimate
+from . import estimate, estimate_intervals, patience_intervals
 from .backtest import compare, csv_text
 from .calls import call_records
 from .centre import (
@@ -44,6 +44,7 @@ from .centre import (
 )
 from .history import read_history
 from .infer import infer, posterior_csv
+from .intervals import IntervalRecords, interval_records
 from .mapping import DataError, read_mapping
 from .page import build_html
 from .records import load_table
@@ -51,10 +52,11 @@ from .simulate import centre_config, read_centre, simulate
 
 HELP = """usage: kpisim calibrate data=FILE mapping=MAP.yaml name=NAME [key=value ...]
 
-Estimate a centre from its own call-detail records (CSV or parquet) and write it as a
-config group: kpisim run +centre=NAME (docs/calibrate.md).
+Estimate a centre from its own call-detail records or interval reports (CSV or
+parquet) and write it as a config group: kpisim run +centre=NAME (docs/calibrate.md).
 
-  data=FILE        call-detail records, one row per call (CSV, TSV or parquet)
+  data=FILE        call-detail records, one row per call, or an interval report, one
+                   row per interval (CSV, TSV or parquet; mapping format calls/intervals)
   mapping=MAP      YAML naming which column is which (docs/calibrate.md)
   name=NAME        the centre's name: letters, digits, _ and - (required)
   out=DIR          where to write (default: the repository's configs/centre)
@@ -90,6 +92,9 @@ INTS = {
     "backtest_seeds": (1, 1_000), "backtest_days": (0, 10_000), "backtest_warmup": (0, 1_000),
     "jobs": (1, 256),
 }  # fmt: skip
+
+
+NO_BACKTEST = "the back-test compares call records; an interval report is not compared yet"
 
 
 def _bool(a: dict, key: str) -> bool:
@@ -152,7 +157,8 @@ def _rows(est: dict) -> list[list]:
         rows.append([f"weekday_factor.{d}", f["factor"], f["se"], "", "", "x mean day"])
     if h.get("identified"):
         rows.append(["handle_mean_s", h["mean_s"], h["mean_se"], h["mean_lo"], h["mean_hi"], "s"])
-        rows.append(["handle_cv", h["cv"], h["cv_se"], h["cv_lo"], h["cv_hi"], ""])
+        if h.get("family_identified", True):
+            rows.append(["handle_cv", h["cv"], h["cv_se"], h["cv_lo"], h["cv_hi"], ""])
     if p.get("identified"):
         rows.append(["patience_mean_s", p["mean_s"], p["mean_se"], p["mean_lo"], p["mean_hi"], "s"])
     if s.get("identified"):
@@ -178,10 +184,34 @@ def _posterior_rows(summary: list[dict]) -> list[list]:
 
 def _records(a: dict):
     m = read_mapping(a["mapping"])
-    if m.format != "calls":
-        raise DataError(f"mapping {m.path}: format: {m.format!r} is not supported yet: calls")
     src = Path(a["data"])
-    return m, src, call_records(load_table(src, m), m, str(src))
+    read = call_records if m.format == "calls" else interval_records
+    return m, src, read(load_table(src, m), m, str(src))
+
+
+def _estimates(rec, cfg, seed: int) -> dict:
+    """Every estimate the records identify: call records or an interval report."""
+    if isinstance(rec, IntervalRecords):
+        h = estimate_intervals.handling(rec, cfg.handling.dist, float(cfg.handling.cv))
+        return {
+            "format": "intervals",
+            "arrivals": estimate_intervals.arrivals(rec),
+            "handling": h,
+            "patience": patience_intervals.patience(
+                rec, h.get("mean_s", float(cfg.handling.mean_s)),
+                float(cfg.channels.service_level_threshold_s), seed,
+            ),
+            "staffing": estimate_intervals.staffing(rec),
+            "repeat": {"identified": False, "note": "interval reports have no callers"},
+        }  # fmt: skip
+    return {
+        "format": "calls",
+        "arrivals": estimate.arrivals(rec),
+        "handling": estimate.handling(rec, seed),
+        "patience": estimate.patience(rec),
+        "staffing": estimate.staffing(rec),
+        "repeat": estimate.repeat_rate(rec),
+    }
 
 
 def backtest_stage(a: dict, rec, src: Path, flat: dict[str, object]) -> Path:
@@ -216,6 +246,8 @@ def run(a: dict) -> Path:
             raise ConfigError(f"backtest_only=true: no centre file {path} (calibrate first)")
         flat = read_centre(path)
         _, src, rec = _records(a)
+        if isinstance(rec, IntervalRecords):
+            raise DataError(f"backtest_only=true: {NO_BACKTEST}")
         backtest_stage(a, rec, src, flat)
         return path
     pilots = PILOT_ITERATIONS if a["pilot_days"] > 0 else 0
@@ -233,11 +265,7 @@ def run(a: dict) -> Path:
         "dates": rec.dates,
         "open_time_s": rec.open_tod_s,
         "open_s": rec.open_s,
-        "arrivals": estimate.arrivals(rec),
-        "handling": estimate.handling(rec, a["seed"]),
-        "patience": estimate.patience(rec),
-        "staffing": estimate.staffing(rec),
-        "repeat": estimate.repeat_rate(rec),
+        **_estimates(rec, cfg, a["seed"]),
     }
     if est["staffing"].get("identified"):
         est["staffing"]["headcount"] = headcount(
@@ -297,7 +325,9 @@ def run(a: dict) -> Path:
     atomic_write_text(path, centre_yaml(name, src.name, flat, header))  # the centre file last
     bar.update(1)
     bar.close()
-    if a["backtest"]:
+    if a["backtest"] and isinstance(rec, IntervalRecords):
+        print(f"kpisim calibrate: no back-test: {NO_BACKTEST}", file=sys.stderr)
+    elif a["backtest"]:
         backtest_stage(a, rec, src, run_flat)
     return path
 

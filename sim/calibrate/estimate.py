@@ -21,14 +21,8 @@ BOOTSTRAP = 200
 
 
 def arrivals(rec: CallRecords) -> dict:
-    """Offered calls (answered + abandoned) per interval of the day and per day.
-
-    Per interval: the mean over days, its SE from the day-to-day spread (which includes
-    any over-dispersion; with one day the Poisson SE sqrt(count)), the Poisson SE
-    sqrt(mean/days) and the dispersion index var/mean (1 for a Poisson stream).
-    Weekday factors: mean calls on that weekday / mean calls per day, SE by the delta
-    method from the weekday's day-to-day spread.
-    """
+    """Offered calls (answered + abandoned) per interval of the day and per day: the
+    calls counted per (day, interval), then :func:`arrivals_from_counts`."""
     c = rec.calls
     step = 60.0 * rec.interval_minutes
     k = round(rec.open_s / step)
@@ -36,6 +30,24 @@ def arrivals(rec: CallRecords) -> dict:
     idx = np.minimum((c["arrival_s"].to_numpy() // step).astype(int), k - 1)
     counts = np.zeros((days, k))
     np.add.at(counts, (c["day"].to_numpy(), idx), 1.0)
+    return arrivals_from_counts(counts, rec.dates, rec.interval_minutes, rec.open_tod_s)
+
+
+def arrivals_from_counts(
+    counts: np.ndarray, dates: list[str], interval_minutes: int, open_tod_s: float
+) -> dict:
+    """Offered calls per interval from a (days x intervals) matrix of counts: the one
+    estimator of call records and interval reports alike.
+
+    Per interval: the mean over days, its SE from the day-to-day spread (which includes
+    any over-dispersion; with one day the Poisson SE sqrt(count)), the Poisson SE
+    sqrt(mean/days) and the dispersion index var/mean (1 for a Poisson stream).
+    Weekday factors (``dates``, one per row, when there are several): mean calls on that
+    weekday / mean calls per day, SE by the delta method from the weekday's day-to-day
+    spread.
+    """
+    days, k = counts.shape
+    step = 60.0 * interval_minutes
     mean = counts.mean(axis=0)
     if days > 1:
         se = counts.std(axis=0, ddof=1) / math.sqrt(days)
@@ -45,8 +57,8 @@ def arrivals(rec: CallRecords) -> dict:
     per_day = counts.sum(axis=1)
     out = {
         "days": days,
-        "interval_minutes": rec.interval_minutes,
-        "interval_start_s": (np.arange(k) * step + rec.open_tod_s).tolist(),
+        "interval_minutes": interval_minutes,
+        "interval_start_s": (np.arange(k) * step + open_tod_s).tolist(),
         "mean": mean.tolist(),
         "se": se.tolist(),
         "se_poisson": np.sqrt(mean / days).tolist(),
@@ -56,8 +68,8 @@ def arrivals(rec: CallRecords) -> dict:
         if days > 1
         else math.sqrt(per_day[0]),
     }
-    if rec.dates and days > 1:
-        wd = pd.to_datetime(pd.Series(rec.dates)).dt.day_of_week.to_numpy()
+    if dates and days > 1:
+        wd = pd.to_datetime(pd.Series(dates)).dt.day_of_week.to_numpy()
         overall = per_day.mean()
         factors: dict[str, dict] = {}
         for w, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):

@@ -153,6 +153,8 @@ def check_mapping(raw: object, p: str) -> Mapping:
     m = Mapping(path=p, format=fmt, columns=columns)
     if fmt == "calls":
         _check_calls(p, raw, m)
+    else:
+        _check_intervals(p, raw, m)
     for key in ("time_format", "date_format", "sep"):
         if raw.get(key) is not None:
             if not isinstance(raw[key], str) or not raw[key]:
@@ -222,3 +224,15 @@ def _check_calls(p: str, raw: dict, m: Mapping) -> None:
         raise _err(p, "columns.handle_s", "map handle_s, or answered_at and ended_at")
     if "outcome" not in c and "answered_at" not in c:
         raise _err(p, "columns.outcome", "map outcome, or answered_at (answered when present)")
+
+
+def _check_intervals(p: str, raw: dict, m: Mapping) -> None:
+    """Rules of an ``intervals`` mapping: no outcome classes; answered or abandoned (the
+    other is offered minus it); ASA or service level when both of those are mapped."""
+    if raw.get("outcomes"):
+        raise _err(p, "outcomes", "not used with format intervals (counts are columns)")
+    c = m.columns
+    if "answered" not in c and "abandoned" not in c:
+        raise _err(p, "columns.answered", "map answered or abandoned (or both)")
+    if "asa_s" in c and "service_level" in c:
+        raise _err(p, "columns.service_level", "map asa_s or service_level, not both")
