@@ -10,7 +10,7 @@ import numpy as np
 from sim import load_config
 from sim.model import ContactCentreModel
 from sim.model.planning import FRONT
-from sim.model.workforce import attendance
+from sim.model.workforce import absence_p, attendance
 from sim.outputs import daily_frame
 
 SMALL = ["customers.n=30000", "teams.specialists_n=3", "days=84"]
@@ -46,12 +46,8 @@ def test_absence_rises_as_morale_falls():
     ``absence_base x exp(k (0.6 - morale))`` and so does realised absence."""
     m = ContactCentreModel(load_config("baseline", overrides=SMALL))
     staff = m.staff
-    for s in staff:
-        s.morale = 0.6
-    healthy = np.mean([s.absence_p() for s in staff])
-    for s in staff:
-        s.morale = 0.2
-    low = np.mean([s.absence_p() for s in staff])
+    healthy = float(absence_p(m.cfg.workforce, np.array([0.6]))[0])
+    low = float(absence_p(m.cfg.workforce, np.array([0.2]))[0])
     wf = m.cfg.workforce
     assert np.isclose(healthy, wf.absence_base)
     assert np.isclose(low, wf.absence_base * np.exp(wf.absence_morale_sensitivity * 0.4))

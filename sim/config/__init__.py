@@ -3,6 +3,7 @@ through Hydra (``load``)."""
 
 from __future__ import annotations
 
+from .economics import CostsConfig, TeamsConfig, WorkforceConfig
 from .load import (
     CONFIG_DIR,
     HYDRA_VERSION_BASE,
@@ -46,6 +47,7 @@ __all__ = [
     "ChannelsConfig",
     "Config",
     "ConfigError",
+    "CostsConfig",
     "CustomersConfig",
     "DemandConfig",
     "EmployeesConfig",
@@ -55,6 +57,8 @@ __all__ = [
     "KPIsConfig",
     "ScenarioMeta",
     "SchemeConfig",
+    "TeamsConfig",
+    "WorkforceConfig",
     "available_centres",
     "available_scenarios",
     "available_schemes",

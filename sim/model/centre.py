@@ -241,6 +241,8 @@ class ContactCentreModel(mesa.Model):
     def _budget_neutral_cut(self) -> float:
         """Today's base pay withheld to fund the bonus (``bonus_funding: from_base``):
         the bonus each employee is expected to earn, loaded."""
+        if "from_base" not in (self.scheme.bonus_funding, self.cfg.specialist_scheme.bonus_funding):
+            return 0.0
         cut = 0.0
         for s in self.staff:
             sch = self.scheme if s.team == FRONT else self.cfg.specialist_scheme

@@ -93,19 +93,6 @@ class Employee(mesa.Agent):
         """One more working day of tenure."""
         self.tenure_days += 1.0
 
-    def quit_hazard(self) -> float:
-        """Daily probability of quitting: the base attrition, raised as morale falls."""
-        e = self.model.cfg.employees
-        base = e.attrition_annual_base / DAYS_PER_YEAR
-        return min(1.0, base * math.exp(e.morale_quit_sensitivity * (HEALTHY_MORALE - self.morale)))
-
-    def absence_p(self) -> float:
-        """Daily probability of being absent: the base rate, raised as morale falls
-        (Deery, Iverson & Walsh 2002: emotional exhaustion -> absence)."""
-        wf = self.model.cfg.workforce
-        k = wf.absence_morale_sensitivity
-        return min(1.0, wf.absence_base * math.exp(k * (HEALTHY_MORALE - self.morale)))
-
     def levers(self) -> dict[str, float]:
         """The current policy as a dict of lever name to value."""
         return dict(zip(LEVERS, self.policy.tolist(), strict=True))

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..config import EmployeesConfig, WorkforceConfig
 from ..units import DAYS_PER_YEAR
 from . import behavior as bh
 from .customers import beta
-from .employee import Employee
+from .employee import HEALTHY_MORALE, Employee
 from .planning import FRONT, on_phone_agents
 
 if TYPE_CHECKING:
@@ -112,8 +113,11 @@ def hire(model: ContactCentreModel, d: int) -> None:
 
 
 def quit_today(model: ContactCentreModel, d: int, row: dict) -> None:
-    """Each employee quits with their daily quit hazard (``Employee.quit_hazard``)."""
-    leavers = [emp for emp in model.staff if model.rng.random() < emp.quit_hazard()]
+    """Each employee quits with their daily quit hazard (``quit_hazard``)."""
+    staff = model.staff
+    morale = np.fromiter((s.morale for s in staff), float, len(staff))
+    quit = model.rng.random(len(staff)) < quit_hazard(model.cfg.employees, morale)
+    leavers = [emp for emp, q in zip(staff, quit, strict=True) if q]
     leave(model, leavers, d)
     row["quits"] = row.get("quits", 0) + len(leavers)
 
@@ -137,6 +141,21 @@ def leave(model: ContactCentreModel, leavers: list[Employee], d: int) -> None:
             rebalance(model, team, d)
 
 
+def quit_hazard(e: EmployeesConfig, morale: np.ndarray) -> np.ndarray:
+    """Daily probability of quitting at each ``morale``: the base attrition, raised as
+    morale falls (``employees.morale_quit_sensitivity``)."""
+    base = e.attrition_annual_base / DAYS_PER_YEAR
+    return np.minimum(1.0, base * np.exp(e.morale_quit_sensitivity * (HEALTHY_MORALE - morale)))
+
+
+def absence_p(wf: WorkforceConfig, morale: np.ndarray) -> np.ndarray:
+    """Daily probability of being absent at each ``morale``: ``workforce.absence_base``,
+    raised as morale falls (Deery, Iverson & Walsh 2002: emotional exhaustion ->
+    absence); the one home of the rule."""
+    k = wf.absence_morale_sensitivity
+    return np.minimum(1.0, wf.absence_base * np.exp(k * (HEALTHY_MORALE - morale)))
+
+
 @dataclass
 class Duty:
     """Today's present agents of one team and their shifts (s since opening)."""
@@ -152,7 +171,7 @@ class Duty:
 def attendance(model: ContactCentreModel, team: int, row: dict) -> Duty:
     """Who of ``team`` comes to work today and which shift each works.
 
-    Each employee is absent with ``Employee.absence_p``.  The present ones take the
+    Each employee is absent with ``absence_p`` of their morale.  The present ones take the
     plan's shifts of their contract length in random order; extra people double up on
     those shifts.  When too few are present a random subset of the shifts is worked, and
     up to ``workforce.overtime_max_share`` of the present agents extend their shift by
@@ -161,7 +180,8 @@ def attendance(model: ContactCentreModel, team: int, row: dict) -> Duty:
     cfg, rng = model.cfg, model.rng
     wf, close = cfg.workforce, cfg.channels.open_s
     seated = [s for s in model.staff if s.team == team]
-    absent = rng.random(len(seated)) < np.array([s.absence_p() for s in seated])
+    morale = np.fromiter((s.morale for s in seated), float, len(seated))
+    absent = rng.random(len(seated)) < absence_p(wf, morale)
     present = [s for s, a in zip(seated, absent, strict=True) if not a]
     row["absent"] = row.get("absent", 0) + int(absent.sum())
     plan = model.plans[team]
