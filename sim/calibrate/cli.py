@@ -53,7 +53,7 @@ from .simulate import centre_config, read_centre, simulate
 HELP = """usage: kpisim calibrate data=FILE mapping=MAP.yaml name=NAME [key=value ...]
 
 Estimate a centre from its own call-detail records or interval reports (CSV or
-parquet) and write it as a config group: kpisim run +centre=NAME (docs/calibrate.md).
+parquet) and write it as a config group: kpisim run centre=NAME (docs/calibrate.md).
 
   data=FILE        call-detail records, one row per call, or an interval report, one
                    row per interval (CSV, TSV or parquet; mapping format calls/intervals)
@@ -343,7 +343,7 @@ def main(argv: list[str]) -> int:
         print(f"kpisim calibrate: {exc}", file=sys.stderr)
         return 2
     a_out = path.parent / f"{path.stem}.backtest.html"
-    print(f"kpisim calibrate: wrote {path} (use it with +centre={path.stem})")
+    print(f"kpisim calibrate: wrote {path} (use it with centre={path.stem})")
     if a_out.exists():
         print(f"kpisim calibrate: back-test report {a_out}")
     return 0
