@@ -34,8 +34,8 @@ def test_centre_applies_its_keys():
     assert cfg.customers.patience_mean_s == raw["customers"]["patience_mean_s"]
     assert cfg.employees.n == raw["employees"]["n"]
     assert cfg.demand.intraday_profile == "file"
-    # the relative profile path was found in configs/, whatever the working directory
-    assert Path(cfg.demand.profile_file) == CONFIG_DIR / "centre" / "example_profile.csv"
+    # the relative profile path was found (repository root), whatever the working directory
+    assert Path(cfg.demand.profile_file) == CONFIG_DIR / "centre" / "example.profile.csv"
     # the generic centre changes nothing, and the scenario still applies on top
     assert load_config("baseline", ["centre=none"]) == load_config("baseline")
     aht = load_config("aht_pay", ["centre=example"])

@@ -3,8 +3,8 @@
 A relative path in a config (``demand.profile_file``, ``centre.posterior``) is looked
 up first against the current working directory (what a path typed on the command line
 means), then against the config folder ``configs/`` (what a path written inside a
-shipped or calibrated centre file means: ``centre/example_profile.csv`` is
-``configs/centre/example_profile.csv``), then against the repository root (the folder
+shipped or calibrated centre file means: ``centre/example.profile.csv`` is
+``configs/centre/example.profile.csv``), then against the repository root (the folder
 holding ``configs/``).  So a centre works from any working directory.
 """
 
