@@ -175,3 +175,39 @@ def test_ignored_outcomes_are_counted_not_dropped_silently(data, tmp_path) -> No
     est = json.loads((tmp_path / "out" / "sim_centre.estimates.json").read_text())
     assert est["counts"]["ignored"] == 3
     assert est["counts"]["calls"] == est["counts"]["rows"] - 3
+
+
+def test_the_centres_cost_figures_go_into_its_file(data: Path, tmp_path: Path) -> None:
+    import yaml
+
+    (data / "costs.yaml").write_text("salary_experienced_annual: 40000\nloading: 1.4\n"
+                                     "telephony_per_minute: 0.02\nmargin_rate: 0.25\n")
+    code = main([f"data={data / 'calls.csv'}", f"mapping={data / 'map.yaml'}", "name=sim_centre",
+                 f"out={tmp_path}", "pilot_days=0", "backtest=false", "progress=false",
+                 f"costs={data / 'costs.yaml'}"])  # fmt: skip
+    assert code == 0
+    tree = yaml.safe_load((tmp_path / "sim_centre.yaml").read_text())
+    assert tree["employees"]["salary_experienced_annual"] == 40000.0
+    assert tree["costs"]["loading"] == 1.4 and tree["costs"]["telephony_per_minute"] == 0.02
+    assert tree["customers"]["margin_rate"] == 0.25
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("loading: 0.5\n", "costs.loading=0.5 is out of range"),
+        ("salary: 30000\n", "unknown figure 'salary'"),
+        ("loading: cheap\n", "loading='cheap' is not allowed: a number"),
+        ("salary_experienced_annual: 1000\n", "salary_experienced_annual must be >="),
+    ],
+)
+def test_bad_cost_figures_are_named_and_nothing_written(data, tmp_path, capsys, text, says):
+    (data / "costs.yaml").write_text(text)
+    out = tmp_path / "out"
+    code = main([f"data={data / 'calls.csv'}", f"mapping={data / 'map.yaml'}", "name=sim_centre",
+                 f"out={out}", "pilot_days=0", "backtest=false", "progress=false",
+                 f"costs={data / 'costs.yaml'}"])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert says in err and "costs.yaml" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())

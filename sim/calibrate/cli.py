@@ -42,6 +42,7 @@ from .centre import (
     profile_csv,
     relative_to_repo,
 )
+from .costs import read_costs
 from .history import read_history
 from .infer import infer, posterior_csv
 from .intervals import IntervalRecords, interval_records
@@ -66,6 +67,8 @@ parquet) and write it as a config group: kpisim run centre=NAME (docs/calibrate.
   progress=BOOL    show a progress bar (default: true)
   kpis=FILE        KPI history (CSV, one row per pay period or month): fit skill,
                    attrition and survey propensity to it and write a posterior sample
+  costs=FILE       the centre's cost figures (YAML: salaries, on-costs, overhead,
+                   telephony, web, hiring, revenue, margin; docs/calibrate.md)
   trials=N         simulations of the fit (default: 60)
   warmup_days=N    simulated days before the history's first period (default: 0)
   backtest=BOOL    simulate the centre and compare it with the data (default: true)
@@ -83,7 +86,7 @@ and DIR/NAME.backtest.csv.  Example:
 
 ARGS = (
     "data", "mapping", "name", "out", "pilot_days", "pilot_warmup", "seed", "progress",
-    "kpis", "trials", "warmup_days", "backtest", "backtest_only", "backtest_seeds",
+    "kpis", "costs", "trials", "warmup_days", "backtest", "backtest_only", "backtest_seeds",
     "backtest_days", "backtest_warmup", "jobs",
 )  # fmt: skip
 INTS = {
@@ -108,7 +111,7 @@ def parse_args(argv: list[str]) -> dict:
     """``key=value`` words -> a dict of checked arguments."""
     a: dict = {
         "out": None, "pilot_days": 40, "pilot_warmup": 10, "seed": 0, "progress": True,
-        "kpis": None, "trials": 60, "warmup_days": 0,
+        "kpis": None, "costs": None, "trials": 60, "warmup_days": 0,
         "backtest": True, "backtest_only": False, "backtest_seeds": 5, "backtest_days": 0,
         "backtest_warmup": 10, "jobs": 2,
     }  # fmt: skip
@@ -258,6 +261,7 @@ def run(a: dict) -> Path:
     hist = None
     if a["kpis"]:  # read and checked before anything is written
         hist = read_history(a["kpis"], cfg.scheme.period_days, m.kpis)
+    costs = read_costs(a["costs"]) if a["costs"] else {}
     bar.update(1)
     est = {
         "source": src.name,
@@ -277,6 +281,7 @@ def run(a: dict) -> Path:
     root = CONFIG_DIR.parent
     prof_text = profile_csv(est["arrivals"])
     flat = overrides(est, rec.open_s, relative_to_repo(prof_path, root))
+    flat.update(costs)  # the centre's own cost figures, when given
     run_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
     if a["pilot_days"] > 0 or hist is not None:
         atomic_write_text(prof_path, prof_text)  # the pilot and the fit read it
