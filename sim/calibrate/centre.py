@@ -73,7 +73,7 @@ def override_strings(flat: dict[str, object]) -> list[str]:
 #: Volume pilot: stop when the simulated calls per day are within this share of the
 #: observed, or after ``PILOT_ITERATIONS`` pilot runs.
 PILOT_TOLERANCE = 0.02
-PILOT_ITERATIONS = 4
+PILOT_ITERATIONS = 6
 
 
 def pilot_volume(
@@ -89,9 +89,11 @@ def pilot_volume(
     same seed: common random numbers) and measures the mean over the days after the
     warm-up (the plan adjusts staffing and the repeats build up).  The first step scales
     ``customers.n`` by observed/simulated; later steps are secant steps through the last
-    two pilots (a proportional step when the secant is not increasing); stop within
-    ``tolerance`` or after ``iterations`` pilots.  The returned ``customers_n`` is always
-    one that was simulated: the closest to the data."""
+    two pilots (a proportional step when the secant is not increasing) until one pilot
+    lies below the data and one above; from then on false position inside that bracket
+    (calls per day rise with ``customers.n``, so the bracket always holds the answer and
+    shrinks); stop within ``tolerance`` or after ``iterations`` pilots.  The returned
+    ``customers_n`` is always one that was simulated: the closest to the data."""
     base = load_config("baseline", overrides=override_strings(flat))
     n = max(1, round(calls_per_day * 250.0 / base.customers.issues_per_year))
     trail: list[dict] = []
@@ -107,7 +109,20 @@ def pilot_volume(
         if abs(sim / calls_per_day - 1.0) <= tolerance:
             break
         prop = n * calls_per_day / max(sim, 1e-9)
-        if len(trail) >= 2:
+        below = [t for t in trail if t["error"] < 0]
+        above = [t for t in trail if t["error"] > 0]
+        if below and above:  # bracketed: false position between the closest pilots
+            lo = max(below, key=lambda t: t["customers_n"])
+            hi = min(above, key=lambda t: t["customers_n"])
+            f_lo = lo["simulated_calls_per_day"] - calls_per_day
+            f_hi = hi["simulated_calls_per_day"] - calls_per_day
+            prop = lo["customers_n"] + (hi["customers_n"] - lo["customers_n"]) * (
+                -f_lo / (f_hi - f_lo)
+            )
+            # keep strictly inside the bracket (and off its ends)
+            width = hi["customers_n"] - lo["customers_n"]
+            prop = min(max(prop, lo["customers_n"] + 0.1 * width), hi["customers_n"] - 0.1 * width)
+        elif len(trail) >= 2:
             (n0, s0), (n1, s1) = ((t["customers_n"], t["simulated_calls_per_day"])
                                   for t in trail[-2:])  # fmt: skip
             slope = (s1 - s0) / (n1 - n0) if n1 != n0 else 0.0
