@@ -51,6 +51,9 @@ def backtest_stage(
         if "occupancy" in o and any("occupancy" not in p[0] for p in per):
             o.pop("occupancy"), od.pop("occupancy")
             notes.append("occupancy not compared: the model's intervals differ from the report's")
+        elif "occupancy" in o:
+            notes.append("occupancy of an interval report: answered x AHT / (staffed x the "
+                         "interval's length); the model's: its agents on the phones")  # fmt: skip
         bt = compare_figures(o, od, per, days, sim_days, seeds, rec.open_s, rec.open_tod_s,
                              rec.interval_minutes, notes)  # fmt: skip
     else:

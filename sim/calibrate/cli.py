@@ -13,8 +13,9 @@ arrival profile), ``DIR/<name>.estimates.json`` and ``DIR/<name>.calibration.csv
 and writes their posterior sample ``DIR/<name>.posterior.csv``, named by the centre
 file's ``centre.posterior``.  Last, the back-test (:mod:`.backtest`) simulates the
 written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
-``DIR/<name>.backtest.csv``; ``backtest_only=true`` runs only this stage on an existing
-centre file.
+``DIR/<name>.backtest.csv`` (with ``kpis=`` also ``DIR/<name>.backtest_kpis.csv``, the
+history per period; :mod:`.backtest_run`); ``backtest_only=true`` runs only this stage
+on an existing centre file.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ parquet) and write it as a config group: kpisim run centre=NAME (docs/calibrate.
 
 Writes DIR/NAME.yaml, DIR/NAME.profile.csv, DIR/NAME.estimates.json,
 DIR/NAME.calibration.csv (DIR/NAME.posterior.csv with kpis=), DIR/NAME.backtest.html
-and DIR/NAME.backtest.csv.  Example:
+and DIR/NAME.backtest.csv (DIR/NAME.backtest_kpis.csv with kpis=).  Example:
   kpisim calibrate data=calls.csv mapping=examples/calibrate/anonymous_bank.yaml name=bank
 """
 
