@@ -20,6 +20,7 @@ Seeds are fixed; the test is deterministic.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -133,9 +134,66 @@ def test_calibrate_writes_backtest_files(observed: pd.DataFrame, tmp_path: Path)
     assert tuple(rows[0]) == CSV_COLUMNS
     html = (out / "t.backtest.html").read_text()
     assert "data:image/png;base64," in html and "Where the model does not fit" in html
-    assert "src=\"http" not in html
+    assert 'src="http' not in html
     # backtest_only re-runs the last stage on the existing centre file
     (out / "t.backtest.csv").unlink()
     assert main([*args, "backtest_only=true"]) == 0
     assert (out / "t.backtest.csv").exists()
     assert json.loads((out / "t.estimates.json").read_text())["counts"]["calls"] > 0
+
+
+def test_kpi_band_covers_one_more_run_and_flags_a_shift() -> None:
+    """The KPI history's band is a 90% prediction interval for one more run: with 5
+    normal "seeds" per period and a history that is one more draw, each of 60 periods
+    lies inside with probability 0.9 exactly (t interval), so the coverage is 0.9 +- 0.04
+    (binomial sd over 60 periods); 0.7 is 5 sd below.  A history shifted by 4 sd of the
+    runs lies inside with probability below 0.1 (|z| < 2.2 of a t-band around +4): flagged."""
+    from sim.calibrate.backtest_kpis import CSV_COLUMNS as KCOLS
+    from sim.calibrate.backtest_kpis import compare_kpis
+    from sim.calibrate.backtest_kpis import csv_text as kcsv
+    from sim.calibrate.backtest_kpis import misfits as kmis
+    from sim.calibrate.history import History
+
+    rng = np.random.default_rng(11)
+    n, mu, sd = 60, 300.0, 10.0
+    runs = [{"aht_s": rng.normal(mu, sd, n), "fcr": rng.normal(0.7, 0.02, n)} for _ in range(5)]
+    obs = {"aht_s": rng.normal(mu, sd, n), "fcr": rng.normal(0.7, 0.02, n) + 0.08}
+    h = History("h.csv", [str(i + 1) for i in range(n)], np.full(n, 21), obs)
+    kb = compare_kpis(h, runs)
+    s = kb.summary.set_index("kpi")
+    assert s.loc["aht_s", "coverage"] >= FIT_COVERAGE and s.loc["aht_s", "fits"]
+    assert s.loc["aht_s", "mae"] < 3 * sd  # |one draw - mean of 5| has sd 1.1 x sd
+    assert not s.loc["fcr", "fits"] and s.loc["fcr", "bias"] < 0
+    assert len(kmis(kb)) == 1 and "FCR" in kmis(kb)[0] and "below" in kmis(kb)[0]
+    rows = list(csv.reader(io.StringIO(kcsv(kb))))
+    assert tuple(rows[0]) == KCOLS and len(rows) == 1 + 2 * n + 2
+
+
+def test_backtest_with_kpi_history(observed: pd.DataFrame, tmp_path: Path) -> None:
+    """``kpis=`` with the back-test: the history's KPIs per period against the seeds',
+    in ``<name>.backtest_kpis.csv`` and the page (files and columns; the band's
+    statistics are tested above)."""
+    o = observed.head(3000)
+    dates = pd.Timestamp("2024-03-04") + pd.to_timedelta(o["day"], unit="D")
+    tod = 8 * 3600 + o["arrival_s"]
+    pd.DataFrame({
+        "date": dates.dt.strftime("%Y-%m-%d"),
+        "arrival": [f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{int(t) % 60:02d}"
+                    for t in tod],
+        "wait": o["wait_s"].round(1), "handle": o["handle_s"].round(1),
+        "outcome": o["outcome"], "agent": o["agent"].fillna(""),
+    }).to_csv(tmp_path / "calls.csv", index=False)  # fmt: skip
+    (tmp_path / "map.yaml").write_text(MAPPING)
+    (tmp_path / "hist.csv").write_text("period,aht_s,fcr,abandon_rate\n1,260,0.8,0.05\n")
+    out = tmp_path / "out"
+    args = [f"data={tmp_path / 'calls.csv'}", f"mapping={tmp_path / 'map.yaml'}",
+            "name=t", f"out={out}", "pilot_days=0", "progress=false", "backtest_seeds=2",
+            "backtest_days=3", "backtest_warmup=0", "jobs=1", "backtest=false"]  # fmt: skip
+    assert main(args) == 0
+    assert main([*args[:-1], "backtest_only=true", f"kpis={tmp_path / 'hist.csv'}"]) == 0
+    rows = list(csv.DictReader((out / "t.backtest_kpis.csv").open()))
+    summ = {r["kpi"]: r for r in rows if r["scope"] == "summary"}
+    assert set(summ) == {"aht_s", "fcr", "abandon_rate"}
+    assert all(r["sim_mean"] != "" for r in summ.values())
+    html = (out / "t.backtest.html").read_text()
+    assert "KPI history" in html and html.count("data:image/png;base64,") == 2

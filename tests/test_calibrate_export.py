@@ -22,6 +22,7 @@ fixed, so the test is deterministic).
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -203,3 +204,34 @@ def test_shipped_interval_mapping_reads() -> None:
 
     m = read_mapping(ROOT / "examples/mappings/wfm_intervals.yaml")
     assert m.format == "intervals" and m.columns["asa_s"] == ["ASA"]
+
+
+def test_interval_report_backtest(export, tmp_path) -> None:
+    """The back-test of a centre calibrated from an interval report compares the
+    report's own figures (offered, answered, abandonment, ASA, AHT, occupancy from
+    ``staffed``; this report has no service-level column, so none is compared) with the
+    calibrated centre's simulated days (a 10-day pilot sizes the customer base: without
+    it the baseline's volume is simulated).  The report is one draw of a kpisim centre
+    whose arrivals and patience the calibration recovers (the tests above), so each
+    observed (day, interval) value of the volume and queue figures should lie inside the
+    model's 90% band of single days with probability near 0.9; 0.7 (the page's misfit
+    threshold) leaves room for the bands' estimation error from 2 seeds x 20 days.
+
+    AHT and occupancy are compared but not asserted: today the calibrated centre adds
+    the baseline's courtesy time on top of the report's AHT (written as
+    ``handling.mean_s``) and staffs fewer agents on the phones than the report's
+    ``staffed``, so the back-test flags both (model AHT about 18% above the data) - the
+    back-test's job; the fix belongs to the estimates."""
+    out = tmp_path / "out"
+    d = export["dir"]
+    code = main([f"data={d / 'intervals.csv'}", f"mapping={d / 'imap.yaml'}", "name=i",
+                 f"out={out}", "pilot_days=10", "progress=false", "backtest_seeds=2",
+                 "backtest_days=20", "jobs=1"])  # fmt: skip
+    assert code == 0
+    assert (out / "i.backtest.html").exists()
+    rows = list(csv.DictReader((out / "i.backtest.csv").open()))
+    summ = {r["figure"]: r for r in rows if r["scope"] == "summary"}
+    assert set(summ) == {"offered", "answered", "abandonment", "asa_s", "aht_s", "occupancy"}
+    assert all(int(r["n_observed"]) > 0 for r in summ.values())
+    cov = {f: float(summ[f]["coverage"]) for f in ("offered", "answered", "abandonment", "asa_s")}
+    assert all(c >= 0.7 for c in cov.values()), cov

@@ -85,6 +85,22 @@ def compare(
     canonical columns, days numbered from 0)."""
     o, od = figures(observed, observed_days, open_s, interval_minutes, sl_s, agents)
     per = [figures(s, simulated_days, open_s, interval_minutes, sl_s, agents) for s in simulated]
+    notes = [] if agents else [
+        "occupancy cannot be computed: the data has no agent ids (map the column agent)"
+    ]  # fmt: skip
+    return compare_figures(o, od, per, observed_days, simulated_days, seeds, open_s,
+                           open_tod_s, interval_minutes, notes)  # fmt: skip
+
+
+def compare_figures(
+    o: dict[str, np.ndarray], od: dict[str, np.ndarray],
+    per: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]], observed_days: int,
+    simulated_days: int, seeds: list[int], open_s: float, open_tod_s: float,
+    interval_minutes: int, notes: list[str],
+) -> Backtest:  # fmt: skip
+    """The comparison itself: observed figures ``o`` (per (day, interval)) and ``od`` (per
+    day) against each seed's pair in ``per`` (the layout of :func:`~.figures.figures`);
+    the figures compared are those the observed side has."""
     names = [f for f in FIGURES if f in o]
     sim = {f: np.concatenate([p[0][f] for p in per]) for f in names}
     sim_day = {f: np.concatenate([p[1][f] for p in per]) for f in names}
@@ -116,12 +132,9 @@ def compare(
     summary = pd.DataFrame(rows)
     summary["fits"] = summary["coverage"] >= FIT_COVERAGE
     step = 60.0 * interval_minutes
-    notes = [] if agents else [
-        "occupancy cannot be computed: the data has no agent ids (map the column agent)"
-    ]  # fmt: skip
     return Backtest(
         names, open_tod_s + np.arange(round(open_s / step)) * step, o, od, sim, sim_day,
-        summary, observed_days, simulated_days, list(seeds), notes,
+        summary, observed_days, simulated_days, list(seeds), list(notes),
     )  # fmt: skip
 
 

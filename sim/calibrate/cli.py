@@ -13,8 +13,9 @@ arrival profile), ``DIR/<name>.estimates.json`` and ``DIR/<name>.calibration.csv
 and writes their posterior sample ``DIR/<name>.posterior.csv``, named by the centre
 file's ``centre.posterior``.  Last, the back-test (:mod:`.backtest`) simulates the
 written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
-``DIR/<name>.backtest.csv``; ``backtest_only=true`` runs only this stage on an existing
-centre file.
+``DIR/<name>.backtest.csv`` (with ``kpis=`` also ``DIR/<name>.backtest_kpis.csv``, the
+history per period; :mod:`.backtest_run`); ``backtest_only=true`` runs only this stage
+on an existing centre file.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tqdm import tqdm
 from ..config import CONFIG_DIR, ConfigError, load_config
 from ..outputs.files import atomic_write_text
 from . import estimate, estimate_intervals, patience_intervals
-from .backtest import compare, csv_text
+from .backtest_run import backtest_stage
 from .calls import call_records
 from .centre import (
     PILOT_ITERATIONS,
@@ -46,10 +47,9 @@ from .costs import read_costs
 from .history import read_history
 from .infer import infer, posterior_csv
 from .intervals import IntervalRecords, interval_records
-from .mapping import DataError, read_mapping
-from .page import build_html
+from .mapping import read_mapping
 from .records import load_table
-from .simulate import centre_config, read_centre, simulate
+from .simulate import read_centre
 
 HELP = """usage: kpisim calibrate data=FILE mapping=MAP.yaml name=NAME [key=value ...]
 
@@ -80,7 +80,7 @@ parquet) and write it as a config group: kpisim run centre=NAME (docs/calibrate.
 
 Writes DIR/NAME.yaml, DIR/NAME.profile.csv, DIR/NAME.estimates.json,
 DIR/NAME.calibration.csv (DIR/NAME.posterior.csv with kpis=), DIR/NAME.backtest.html
-and DIR/NAME.backtest.csv.  Example:
+and DIR/NAME.backtest.csv (DIR/NAME.backtest_kpis.csv with kpis=).  Example:
   kpisim calibrate data=calls.csv mapping=examples/calibrate/anonymous_bank.yaml name=bank
 """
 
@@ -95,9 +95,6 @@ INTS = {
     "backtest_seeds": (1, 1_000), "backtest_days": (0, 10_000), "backtest_warmup": (0, 1_000),
     "jobs": (1, 256),
 }  # fmt: skip
-
-
-NO_BACKTEST = "the back-test compares call records; an interval report is not compared yet"
 
 
 def _bool(a: dict, key: str) -> bool:
@@ -217,29 +214,6 @@ def _estimates(rec, cfg, seed: int) -> dict:
     }
 
 
-def backtest_stage(a: dict, rec, src: Path, flat: dict[str, object]) -> Path:
-    """Simulate the centre ``flat`` and compare it with the records; write
-    ``<out>/<name>.backtest.csv`` and ``.html`` (atomically); returns the HTML's path."""
-    days = int(rec.calls["day"].max()) + 1
-    sim_days = a["backtest_days"] or max(days, 20)
-    seeds = [a["seed"] + 1 + i for i in range(a["backtest_seeds"])]
-    prof = flat.get("demand.profile_file")
-    if prof:  # the spawned workers read the profile: give them an absolute path
-        flat = dict(flat, **{"demand.profile_file": str(Path(str(prof)).resolve())})
-    cfg = centre_config(flat, 1, 0)
-    sims = simulate(flat, sim_days, a["backtest_warmup"], seeds, a["jobs"], a["progress"])
-    agents = bool(rec.calls["agent"].notna().any())
-    bt = compare(
-        rec.calls, days, sims, sim_days, seeds, rec.open_s, rec.open_tod_s,
-        rec.interval_minutes, float(cfg.channels.service_level_threshold_s), agents,
-    )  # fmt: skip
-    out, name = Path(a["out"]), a["name"]
-    atomic_write_text(out / f"{name}.backtest.csv", csv_text(bt))
-    path = out / f"{name}.backtest.html"
-    atomic_write_text(path, build_html(bt, f"Back-test of the centre {name}", src.name))
-    return path
-
-
 def run(a: dict) -> Path:
     """Calibrate and write (then back-test); returns the centre file's path."""
     out, name = Path(a["out"]), a["name"]
@@ -248,10 +222,11 @@ def run(a: dict) -> Path:
         if not path.is_file():
             raise ConfigError(f"backtest_only=true: no centre file {path} (calibrate first)")
         flat = read_centre(path)
-        _, src, rec = _records(a)
-        if isinstance(rec, IntervalRecords):
-            raise DataError(f"backtest_only=true: {NO_BACKTEST}")
-        backtest_stage(a, rec, src, flat)
+        m, src, rec = _records(a)
+        hist = None
+        if a["kpis"]:
+            hist = read_history(a["kpis"], load_config("baseline").scheme.period_days, m.kpis)
+        backtest_stage(a, rec, src, flat, hist)
         return path
     pilots = PILOT_ITERATIONS if a["pilot_days"] > 0 else 0
     bar = tqdm(total=3 + pilots + bool(a["kpis"]), unit="stage", desc="calibrate",
@@ -330,10 +305,8 @@ def run(a: dict) -> Path:
     atomic_write_text(path, centre_yaml(name, src.name, flat, header))  # the centre file last
     bar.update(1)
     bar.close()
-    if a["backtest"] and isinstance(rec, IntervalRecords):
-        print(f"kpisim calibrate: no back-test: {NO_BACKTEST}", file=sys.stderr)
-    elif a["backtest"]:
-        backtest_stage(a, rec, src, run_flat)
+    if a["backtest"]:
+        backtest_stage(a, rec, src, run_flat, hist)
     return path
 
 

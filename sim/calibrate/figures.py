@@ -95,3 +95,56 @@ def figures(
         per["occupancy"] = _ratio(busy, seen * step)
         day["occupancy"] = _ratio(busy.sum(axis=1), seen.sum(axis=1) * step)
     return per, day
+
+
+def report_figures(
+    rec, names: list[str] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The same figures, in the same layout as :func:`figures`, of an interval report
+    (:class:`~.intervals.IntervalRecords`): what the report itself states, per (day,
+    interval) and per day.  A (day, interval) without a row is no call offered.
+
+    * ``offered``, ``answered``: the report's counts;
+    * ``abandonment``: abandoned / offered;
+    * ``asa_s``, ``service_level``: the report's, when it maps them (ASA of the answered
+      calls; answered within the threshold / offered); the day's figure weights the
+      intervals by answered resp. offered calls;
+    * ``aht_s``: the report's AHT, the day's weighted by answered calls;
+    * ``occupancy``: answered x AHT / (staffed x the interval's length), when ``staffed``
+      and ``aht_s`` are mapped: the share of the logged-in agents' time spent handling
+      (the simulated side uses the model's agents on the phones, :func:`occupancy`).
+
+    ``names`` restricts the figures (default: all the report can show)."""
+    step = 60.0 * rec.interval_minutes
+    mapped = set(rec.mapped)
+    off = rec.matrix("offered", 0.0)
+    an = np.nan_to_num(rec.matrix("answered", 0.0))
+    ab = np.nan_to_num(rec.matrix("abandoned", 0.0))
+    per = {"offered": off, "answered": an, "abandonment": _ratio(ab, off)}
+    day = {"offered": off.sum(1), "answered": an.sum(1),
+           "abandonment": _ratio(ab.sum(1), off.sum(1))}  # fmt: skip
+    for f, weight in (("asa_s", an), ("service_level", off), ("aht_s", an)):
+        if f in mapped:
+            v = rec.matrix(f)
+            w = np.where(np.isnan(v), 0.0, weight)
+            per[f] = np.where(weight > 0, v, np.nan)
+            day[f] = _ratio(np.nansum(v * w, axis=1), w.sum(1))
+    if {"staffed", "aht_s"} <= mapped:
+        busy = np.nan_to_num(an * rec.matrix("aht_s"))
+        staffed = np.nan_to_num(rec.matrix("staffed"))
+        per["occupancy"] = _ratio(busy, staffed * step)
+        day["occupancy"] = _ratio(busy.sum(1), staffed.sum(1) * step)
+    keep = [f for f in FIGURES if f in per and (names is None or f in names)]
+    return {f: per[f] for f in keep}, {f: day[f] for f in keep}
+
+
+def report_occupancy(
+    per: dict[str, np.ndarray], on_phones: np.ndarray, interval_minutes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Occupancy as :func:`report_figures` defines it, of simulated calls: answered x AHT
+    of the interval's arrivals (``per`` from :func:`figures`) / (the model's agents on
+    the phones x the interval's length), per (day, interval) and per day; ``on_phones``
+    is (days, intervals) on the same grid."""
+    step = 60.0 * interval_minutes
+    busy = np.nan_to_num(per["answered"] * per["aht_s"])
+    return _ratio(busy, on_phones * step), _ratio(busy.sum(1), on_phones.sum(1) * step)

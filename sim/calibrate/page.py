@@ -14,6 +14,9 @@ import numpy as np
 
 from ..palette import OKABE_ITO
 from .backtest import FIT_COVERAGE, Backtest, hhmm, misfits
+from .backtest_kpis import LABELS as KLABELS
+from .backtest_kpis import KpiBacktest, band
+from .backtest_kpis import misfits as kmisfits
 from .figures import LABELS
 
 OBS, SIM = OKABE_ITO["black"], OKABE_ITO["blue"]
@@ -74,8 +77,66 @@ def _g(x: float) -> str:
     return "-" if x is None or np.isnan(x) else f"{x:.3g}"
 
 
-def build_html(bt: Backtest, title: str, source: str) -> str:
-    """The report's HTML."""
+def kpi_curves(kb: KpiBacktest) -> str:
+    """Each KPI of the history per period: observed vs the seeds' mean and 90% band;
+    base64 PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(kb.kpis)
+    cols = 2 if n > 1 else 1
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 2.8 * rows), squeeze=False)
+    axes = axes.ravel()
+    x = np.arange(len(kb.labels))
+    for ax, k in zip(axes, kb.kpis, strict=False):
+        ax.fill_between(x, kb.lo[k], kb.hi[k], color=SIM, alpha=0.25, lw=0,
+                        label="model, 90% band of one run")  # fmt: skip
+        ax.plot(x, band(kb.sim[k])[0], color=SIM, lw=1.8, marker="o", label="model, mean")
+        ax.plot(x, kb.obs[k], color=OBS, lw=1.8, ls="--", marker="s", label="history")
+        ax.set_title(KLABELS[k])
+        ax.set_xticks(x, kb.labels, fontsize=7, rotation=45 if len(x) > 12 else 0)
+        ax.set_xlabel("period")
+        ax.grid(alpha=0.3)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    return _png(fig)
+
+
+def kpi_section(kb: KpiBacktest, history: str) -> str:
+    """The page's section on the KPI history."""
+    e = html.escape
+    rows = []
+    for r in kb.summary.itertuples():
+        cls = "" if r.fits else ' class="bad"'
+        rows.append(
+            f"<tr><td>{e(KLABELS[r.kpi])}</td><td>{_g(r.observed)}</td><td>{_g(r.sim_mean)}</td>"
+            f"<td>{_g(r.mae)}</td><td>{_g(100 * r.rel_bias)}%</td>"
+            f"<td{cls}>{r.coverage:.0%} of {r.n_observed}</td></tr>"
+        )
+    bad = kmisfits(kb)
+    fit = ("<ul>" + "".join(f"<li>{e(s)}</li>" for s in bad) + "</ul>" if bad else
+           f"<p>Every KPI has at least {FIT_COVERAGE:.0%} of the periods inside the "
+           "model's 90% band.</p>")  # fmt: skip
+    head = ("<tr><th>KPI</th><th>history, mean of periods</th><th>model, mean</th>"
+            "<th>MAE per period</th><th>bias (model - history)</th>"
+            "<th>periods in band</th></tr>")  # fmt: skip
+    return f"""<h2>KPI history</h2>
+<p>History: {e(history)}, {len(kb.labels)} periods.  Each seed runs over the history's
+periods and is measured per period as the history is; the band is a 90% prediction
+interval for one more run (mean +- t x sd x sqrt(1 + 1/seeds) over the seeds).</p>
+{fit}
+<table>{head}{"".join(rows)}</table>
+<img alt="history vs model per period, every KPI" src="data:image/png;base64,{kpi_curves(kb)}">
+"""
+
+
+def build_html(bt: Backtest, title: str, source: str, kpis: str = "") -> str:
+    """The report's HTML (``kpis``: the KPI history's section, :func:`kpi_section`)."""
     e = html.escape
     rows = []
     for r in bt.summary.itertuples():
@@ -121,5 +182,5 @@ the band is the 5%-95% range of single simulated days.  MAE: mean over intervals
 to the observed mean.</p>
 <h2>Over the day</h2>
 <img alt="observed vs model over the day, every figure" src="data:image/png;base64,{curves(bt)}">
-</body></html>
+{kpis}</body></html>
 """

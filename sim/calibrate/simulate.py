@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +26,12 @@ from tqdm import tqdm
 
 from ..config import Config, ConfigError, load_config
 from ..model import ContactCentreModel
+from ..outputs import daily_frame
 from ..outputs.calls import START_DATE, calls_frame, opening_s
 from .calls import call_records
 from .centre import override_strings
 from .figures import COLUMNS
+from .kpi_sim import period_kpis
 from .mapping import Mapping, check_mapping
 from .records import as_strings
 
@@ -108,39 +111,80 @@ def export_records(calls: pd.DataFrame, cfg: Config, warmup: int, src: str) -> p
     return out
 
 
-def run_seed(job: tuple[dict, int, int, int]) -> pd.DataFrame:
-    """One seed: the exported calls of days ``warmup``.. (renumbered from 0)."""
-    flat, days, warmup, seed = job
-    cfg = centre_config(flat, warmup + days, seed, calls=True)
+@dataclass
+class SeedRun:
+    """One seed's run as the back-test reads it: the call records of the compared days
+    (:data:`~.figures.COLUMNS`, days from 0), the front line's agents on the phones per
+    (day, interval) of those days (the model's own log, what a WFM report's ``staffed``
+    shows) and, when the history's periods were given, the per-period KPIs of
+    :func:`~.kpi_sim.period_kpis` (else None)."""
+
+    calls: pd.DataFrame
+    on_phones: np.ndarray
+    kpis: dict | None = None
+
+
+def seed_run(job: tuple) -> SeedRun:
+    """One seed: ``job`` = (flat, days, warmup, seed[, period_days]).  With the history's
+    ``period_days`` (working days per period) the run lasts ``warmup`` + max(days, their
+    sum) days and its daily table is measured per period as the history is; the calls
+    are those of days ``warmup``..``warmup + days - 1`` either way."""
+    flat, days, warmup, seed, *rest = job
+    period_days = np.asarray(rest[0], int) if rest and rest[0] is not None else None
+    total = max(days, int(period_days.sum())) if period_days is not None else days
+    cfg = centre_config(flat, warmup + total, seed, calls=True)
     model = ContactCentreModel(cfg)
     model.run()
     calls = calls_frame(model)  # RunResult.calls, without the run's other tables
     assert calls is not None  # the export is on
-    return export_records(calls, cfg, warmup, f"simulated calls (seed {seed})")
+    rec = export_records(calls, cfg, warmup, f"simulated calls (seed {seed})")
+    rec = rec[rec["day"] < days].reset_index(drop=True)
+    on = np.array(
+        [np.asarray(ph[0], float) for _, ph in model.interval_rows[warmup : warmup + days]]
+    )
+    kpis = None
+    if period_days is not None:
+        daily = daily_frame(model)
+        kpis = period_kpis(daily, period_days, warmup, cfg.scheme.kpis.csat.definition)
+    return SeedRun(rec, on, kpis)
 
 
-def simulate(
+def run_seed(job: tuple[dict, int, int, int]) -> pd.DataFrame:
+    """One seed: the exported calls of days ``warmup``.. (renumbered from 0)."""
+    return seed_run(job).calls
+
+
+def simulate_runs(
     flat: dict[str, object], days: int, warmup: int, seeds: list[int], jobs: int = 2,
-    progress: bool = False,
-) -> list[pd.DataFrame]:  # fmt: skip
-    """Call records of each seed (in ``seeds`` order); the results depend on the seeds
-    only, not on ``jobs``."""
-    work = [(dict(flat), days, warmup, s) for s in seeds]
-    out: list[pd.DataFrame | None] = [None] * len(work)
+    progress: bool = False, period_days: np.ndarray | None = None,
+) -> list[SeedRun]:  # fmt: skip
+    """:func:`seed_run` of each seed (in ``seeds`` order); the results depend on the
+    seeds only, not on ``jobs``."""
+    pd_ = None if period_days is None else [int(x) for x in period_days]
+    work = [(dict(flat), days, warmup, s, pd_) for s in seeds]
+    out: list[SeedRun | None] = [None] * len(work)
     bar = tqdm(total=len(work), desc="back-test", unit="seed", disable=not progress,
                file=sys.stderr, leave=False)  # fmt: skip
     try:
         if jobs <= 1 or len(work) <= 1:
             for i, w in enumerate(work):
-                out[i] = run_seed(w)
+                out[i] = seed_run(w)
                 bar.update(1)
         else:
             ctx = mp.get_context("spawn")
             with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=ctx) as ex:
-                futs = {ex.submit(run_seed, w): i for i, w in enumerate(work)}
+                futs = {ex.submit(seed_run, w): i for i, w in enumerate(work)}
                 for fut in as_completed(futs):
                     out[futs[fut]] = fut.result()
                     bar.update(1)
     finally:
         bar.close()
     return [o for o in out if o is not None]
+
+
+def simulate(
+    flat: dict[str, object], days: int, warmup: int, seeds: list[int], jobs: int = 2,
+    progress: bool = False,
+) -> list[pd.DataFrame]:  # fmt: skip
+    """Call records of each seed (in ``seeds`` order)."""
+    return [r.calls for r in simulate_runs(flat, days, warmup, seeds, jobs, progress)]

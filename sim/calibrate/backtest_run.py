@@ -1,0 +1,72 @@
+"""The back-test stage of ``kpisim calibrate``: simulate the written centre with several
+seeds and compare it with the data it was calibrated from, call records
+(:func:`~.backtest.compare`) or an interval report (:func:`~.figures.report_figures`
+against the simulated calls' :func:`~.figures.figures`), and with the KPI history when
+one was given (:mod:`.backtest_kpis`).  Writes ``<name>.backtest.csv``,
+``<name>.backtest_kpis.csv`` (with a history) and ``<name>.backtest.html``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..outputs.files import atomic_write_text
+from .backtest import compare, compare_figures, csv_text
+from .backtest_kpis import compare_kpis
+from .backtest_kpis import csv_text as kpi_csv_text
+from .figures import figures, report_figures, report_occupancy
+from .history import History
+from .intervals import IntervalRecords
+from .page import build_html, kpi_section
+from .simulate import centre_config, simulate_runs
+
+
+def backtest_stage(
+    a: dict, rec, src: Path, flat: dict[str, object], hist: History | None = None
+) -> Path:
+    """Simulate the centre ``flat`` and compare it with the records (call records or an
+    interval report) and, with ``hist``, the KPI history; write
+    ``<out>/<name>.backtest.csv`` (``.backtest_kpis.csv``) and ``.html`` (atomically);
+    returns the HTML's path."""
+    intervals = isinstance(rec, IntervalRecords)
+    days = rec.days if intervals else int(rec.calls["day"].max()) + 1
+    sim_days = a["backtest_days"] or max(days, 20)
+    seeds = [a["seed"] + 1 + i for i in range(a["backtest_seeds"])]
+    prof = flat.get("demand.profile_file")
+    if prof:  # the spawned workers read the profile: give them an absolute path
+        flat = dict(flat, **{"demand.profile_file": str(Path(str(prof)).resolve())})
+    cfg = centre_config(flat, 1, 0)
+    sl_s = float(cfg.channels.service_level_threshold_s)
+    runs = simulate_runs(flat, sim_days, a["backtest_warmup"], seeds, a["jobs"], a["progress"],
+                         None if hist is None else hist.days)  # fmt: skip
+    grid = (rec.open_s, rec.interval_minutes)
+    if intervals:
+        o, od = report_figures(rec)
+        per, notes = [], []
+        for r in runs:
+            p, pday = figures(r.calls, sim_days, *grid, sl_s, agents=False)
+            if "occupancy" in o and r.on_phones.shape == p["offered"].shape:
+                p["occupancy"], pday["occupancy"] = report_occupancy(p, r.on_phones, grid[1])
+            per.append((p, pday))
+        if "occupancy" in o and any("occupancy" not in p[0] for p in per):
+            o.pop("occupancy"), od.pop("occupancy")
+            notes.append("occupancy not compared: the model's intervals differ from the report's")
+        elif "occupancy" in o:
+            notes.append("occupancy of an interval report: answered x AHT / (staffed x the "
+                         "interval's length); the model's: its agents on the phones")  # fmt: skip
+        bt = compare_figures(o, od, per, days, sim_days, seeds, rec.open_s, rec.open_tod_s,
+                             rec.interval_minutes, notes)  # fmt: skip
+    else:
+        agents = bool(rec.calls["agent"].notna().any())
+        bt = compare(rec.calls, days, [r.calls for r in runs], sim_days, seeds, rec.open_s,
+                     rec.open_tod_s, rec.interval_minutes, sl_s, agents)  # fmt: skip
+    out, name = Path(a["out"]), a["name"]
+    section = ""
+    if hist is not None:
+        kb = compare_kpis(hist, [r.kpis for r in runs])
+        atomic_write_text(out / f"{name}.backtest_kpis.csv", kpi_csv_text(kb))
+        section = kpi_section(kb, Path(hist.path).name)
+    atomic_write_text(out / f"{name}.backtest.csv", csv_text(bt))
+    path = out / f"{name}.backtest.html"
+    atomic_write_text(path, build_html(bt, f"Back-test of the centre {name}", src.name, section))
+    return path
