@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 from ..config import load_config
@@ -79,8 +78,16 @@ PILOT_ITERATIONS = 6
 def pilot_volume(
     flat: dict, calls_per_day: float, days: int, warmup: int = 10, seed: int = 0, tick=None,
     tolerance: float = PILOT_TOLERANCE, iterations: int = PILOT_ITERATIONS,
+    aht_s: float | None = None,
 ) -> dict:  # fmt: skip
-    """``customers.n`` whose simulated offered calls per day match the data.
+    """``customers.n`` whose simulated offered calls per day match the data (and, given
+    the observed ``aht_s``, ``handling.mean_s`` whose simulated AHT matches it).
+
+    Handle time: the model's timer adds courtesy, each agent's speed and thoroughness
+    and the transfer legs to the handling "as required" (``handling.mean_s``), so the
+    data's mean talk time is the *simulated AHT* to match, not the input: each pilot
+    scales ``handling.mean_s`` by observed / simulated front-line AHT (the timer is close
+    to proportional to it, so this converges within a few pilots).
 
     The offered calls are a fixed point: first contacts (customers x issues_per_year /
     250) plus repeats and escalations, and the repeats grow with abandonment, which
@@ -96,17 +103,25 @@ def pilot_volume(
     ``customers_n`` is always one that was simulated: the closest to the data."""
     base = load_config("baseline", overrides=override_strings(flat))
     n = max(1, round(calls_per_day * 250.0 / base.customers.issues_per_year))
+    mean_s = float(base.handling.mean_s)
     trail: list[dict] = []
     for _ in range(iterations):
         extra = [f"customers.n={n}", f"days={warmup + days}", f"seed={seed}", "progress=false"]
+        if aht_s is not None:
+            extra.append(f"handling.mean_s={mean_s!r}")
         cfg = load_config("baseline", overrides=[*override_strings(flat), *extra])
-        offered = run_simulation(cfg, progress=False).daily["calls_offered"].to_numpy()
-        sim = float(np.mean(offered[warmup:]))
+        daily = run_simulation(cfg, progress=False).daily.iloc[warmup:]
+        sim = float(daily["calls_offered"].mean())
+        sim_aht = float(daily["front_handle_s"].sum() / max(daily["front_legs"].sum(), 1))
         trail.append({"customers_n": n, "simulated_calls_per_day": sim,
-                      "error": sim / calls_per_day - 1.0})  # fmt: skip
+                      "error": sim / calls_per_day - 1.0, "handling_mean_s": mean_s,
+                      "simulated_aht_s": sim_aht,
+                      "aht_error": (sim_aht / aht_s - 1.0) if aht_s else 0.0})  # fmt: skip
         if tick:
             tick()
-        if abs(sim / calls_per_day - 1.0) <= tolerance:
+        if aht_s is not None:
+            mean_s *= aht_s / max(sim_aht, 1e-9)
+        if abs(trail[-1]["error"]) <= tolerance and abs(trail[-1]["aht_error"]) <= tolerance:
             break
         prop = n * calls_per_day / max(sim, 1e-9)
         below = [t for t in trail if t["error"] < 0]
@@ -130,15 +145,18 @@ def pilot_volume(
             # a secant step beyond twice or half the proportional one is not trusted
             prop = min(max(step, prop / 2), prop * 2)
         n = max(1, round(prop))
-        if any(t["customers_n"] == n for t in trail):
+        if any(t["customers_n"] == n and t["handling_mean_s"] == mean_s for t in trail):
             break
-    best = min(trail, key=lambda t: abs(t["error"]))
+    best = min(trail, key=lambda t: abs(t["error"]) + abs(t["aht_error"]))
     return {
         "customers_n": best["customers_n"],
+        "handling_mean_s": best["handling_mean_s"],
+        "simulated_aht_s": best["simulated_aht_s"],
+        "observed_aht_s": aht_s,
         "simulated_calls_per_day": best["simulated_calls_per_day"],
         "observed_calls_per_day": calls_per_day,
         "error": best["error"],
-        "converged": abs(best["error"]) <= tolerance,
+        "converged": abs(best["error"]) <= tolerance and abs(best["aht_error"]) <= tolerance,
         "tolerance": tolerance,
         "pilot_days": days,
         "warmup_days": warmup,

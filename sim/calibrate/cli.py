@@ -268,8 +268,13 @@ def run(a: dict) -> Path:
             warmup=a["pilot_warmup"],
             seed=a["seed"],
             tick=lambda: bar.update(1),
+            aht_s=flat.get("handling.mean_s"),  # the data's talk time: the AHT to match
         )
         flat["customers.n"] = run_flat["customers.n"] = est["volume"]["customers_n"]
+        if "handling.mean_s" in flat:
+            flat["handling.mean_s"] = run_flat["handling.mean_s"] = round(
+                est["volume"]["handling_mean_s"], 2
+            )
     post = None
     if hist is not None:
         post = infer(
