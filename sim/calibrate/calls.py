@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .mapping import DataError, Mapping, parse_hhmm
-from .records import DAY_S, CallRecords, lines, parse_seconds, parse_times, pick
+from .records import DAY_S, CallRecords, day_index, lines, parse_seconds, parse_times, pick
 
 
 def _wrap(t: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -198,13 +198,7 @@ def _place(frame: pd.DataFrame, m: Mapping, counts: dict[str, int]) -> CallRecor
         raise DataError(
             f"mapping {m.path}: open_time/close_time: no call arrives within the opening hours"
         )
-    if frame["date"].notna().all():
-        uniq = np.sort(frame["date"].unique())
-        frame["day"] = np.searchsorted(uniq, frame["date"].to_numpy())
-        dates = [str(pd.Timestamp(d).date()) for d in uniq]
-    else:
-        frame["day"] = 0
-        dates = []
+    frame["day"], dates = day_index(frame["date"])
     frame["arrival_s"] = frame["tod_s"] - open_tod
     counts["calls"] = len(frame)
     counts["answered"] = int((frame["outcome"] == "answered").sum())

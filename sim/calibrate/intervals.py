@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .mapping import DataError, Mapping, parse_hhmm
-from .records import DAY_S, lines, parse_seconds, parse_times, pick
+from .records import DAY_S, day_index, lines, parse_seconds, parse_times, pick
 
 #: canonical columns of the frame, besides day and j (the interval of the day)
 FIELDS = ("offered", "answered", "abandoned", "aht_s", "asa_s", "service_level", "staffed")
@@ -170,13 +170,7 @@ def _place(frame: pd.DataFrame, m: Mapping, counts: dict, src: str, tcol: str) -
     frame = frame[inside].copy()
     if frame.empty:
         raise DataError(f"mapping {m.path}: open_time/close_time: no interval within the hours")
-    if frame["date"].notna().all():
-        uniq = np.sort(frame["date"].unique())
-        frame["day"] = np.searchsorted(uniq, frame["date"].to_numpy())
-        dates = [str(pd.Timestamp(d).date()) for d in uniq]
-    else:
-        frame["day"] = 0
-        dates = []
+    frame["day"], dates = day_index(frame["date"])
     frame["j"] = np.round((frame["tod_s"].to_numpy() - open_tod) / step).astype(int)
     dup = frame.duplicated(["day", "j"], keep=False).to_numpy()
     if dup.any():

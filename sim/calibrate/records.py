@@ -178,3 +178,12 @@ class CallRecords:
     open_s: float = 0.0
     dates: list[str] = field(default_factory=list)
     interval_minutes: int = 30
+
+
+def day_index(dates: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's day (0-based, in date order) and the dates as ISO strings; a file
+    without dates (or with a missing one) is one day."""
+    if dates.notna().all():
+        uniq = np.sort(dates.unique())
+        return np.searchsorted(uniq, dates.to_numpy()), [str(pd.Timestamp(d).date()) for d in uniq]
+    return np.zeros(len(dates), dtype=np.int64), []
