@@ -58,8 +58,10 @@ def test_bridge_items_recomputed_from_replications(out):
     for k, v in expect.items():
         assert b.loc[k, "difference"] == pytest.approx(v, rel=1e-9, abs=1e-6), k
         assert b.loc[k, "n"] == 2
-    # the run really moved money: the bridge is not trivially zero
-    assert b.loc["margin", "difference"] != 0 and b.loc["labour", "difference"] != 0
+    # the run really moved money: the bridge is not trivially zero (the proposal pays
+    # bonuses and customers react; whether 42 days move the headcount, and so labour,
+    # depends on the draws of a tiny centre)
+    assert b.loc["margin", "difference"] != 0 and b.loc["bonus", "difference"] != 0
 
 
 def test_page_has_bridge_driver_sentence_and_intervals(out):
