@@ -114,6 +114,8 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
      "'on_top', 'from_base'"),
     ("negative_overhead", "baseline", ["costs.overhead_per_seat_annual=-1"],
      "costs.overhead_per_seat_annual", "allowed [0,"),
+    ("unreachable_sl_target", "baseline", ["channels.service_level_target=1"],
+     "channels.service_level_target", "target below 1"),
     ("bad_planner", "baseline", ["workforce.planner=magic"], "workforce.planner",
      "'erlang_a', 'erlang_c'"),
 ]  # fmt: skip

@@ -211,3 +211,15 @@ def test_bad_cost_figures_are_named_and_nothing_written(data, tmp_path, capsys, 
     err = capsys.readouterr().err
     assert says in err and "costs.yaml" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_failing_pilot_leaves_nothing_behind(data: Path, tmp_path: Path, capsys) -> None:
+    """The fixture's opening hours are shorter than the default 8-hour shift, so the
+    pilot's config is refused: one message, exit 2, and not even the profile it wrote
+    for the pilot is left."""
+    out = tmp_path / "out"
+    code = main([f"data={data / 'calls.csv'}", f"mapping={data / 'map.yaml'}", "name=sim_centre",
+                 f"out={out}", "pilot_days=1", "backtest=false", "progress=false"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "workforce.shift_hours" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())

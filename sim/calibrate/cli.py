@@ -214,6 +214,49 @@ def _estimates(rec, cfg, seed: int) -> dict:
     }
 
 
+def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, bar):
+    """The stages that simulate: the volume (and handle-time) pilot, and the fit to a
+    KPI history; they update ``est``, ``flat`` and ``run_flat`` and return the posterior
+    (or None)."""
+    if a["pilot_days"] > 0 or hist is not None:
+        atomic_write_text(prof_path, prof_text)  # the pilot and the fit read it
+    if a["pilot_days"] > 0:
+        est["volume"] = pilot_volume(
+            run_flat,
+            est["arrivals"]["calls_per_day"],
+            a["pilot_days"],
+            warmup=a["pilot_warmup"],
+            seed=a["seed"],
+            tick=lambda: bar.update(1),
+            aht_s=flat.get("handling.mean_s"),  # the data's talk time: the AHT to match
+        )
+        flat["customers.n"] = run_flat["customers.n"] = est["volume"]["customers_n"]
+        if "handling.mean_s" in flat:
+            flat["handling.mean_s"] = run_flat["handling.mean_s"] = round(
+                est["volume"]["handling_mean_s"], 2
+            )
+    post = None
+    if hist is not None:
+        post = infer(
+            hist,
+            dict(run_flat, **{"customers.n": flat.get("customers.n", cfg.customers.n)}),
+            n_trials=a["trials"],
+            seed=a["seed"],
+            jobs=a["jobs"],
+            warmup_days=a["warmup_days"],
+            progress=a["progress"],
+        )
+        est["posterior"] = {
+            "history": Path(a["kpis"]).name, "fitted": post.fitted, "kpis": post.kpis,
+            "epsilon": post.epsilon, "info": post.info, "parameters": post.summary,
+            "trials": post.trials.to_dict(orient="records"),
+        }  # fmt: skip
+        post_path = Path(a["out"]) / f"{a['name']}.posterior.csv"
+        flat["centre.posterior"] = relative_to_repo(post_path, CONFIG_DIR.parent)
+        bar.update(1)
+    return post
+
+
 def run(a: dict) -> Path:
     """Calibrate and write (then back-test); returns the centre file's path."""
     out, name = Path(a["out"]), a["name"]
@@ -258,41 +301,13 @@ def run(a: dict) -> Path:
     flat = overrides(est, rec.open_s, relative_to_repo(prof_path, root))
     flat.update(costs)  # the centre's own cost figures, when given
     run_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
-    if a["pilot_days"] > 0 or hist is not None:
-        atomic_write_text(prof_path, prof_text)  # the pilot and the fit read it
-    if a["pilot_days"] > 0:
-        est["volume"] = pilot_volume(
-            run_flat,
-            est["arrivals"]["calls_per_day"],
-            a["pilot_days"],
-            warmup=a["pilot_warmup"],
-            seed=a["seed"],
-            tick=lambda: bar.update(1),
-            aht_s=flat.get("handling.mean_s"),  # the data's talk time: the AHT to match
-        )
-        flat["customers.n"] = run_flat["customers.n"] = est["volume"]["customers_n"]
-        if "handling.mean_s" in flat:
-            flat["handling.mean_s"] = run_flat["handling.mean_s"] = round(
-                est["volume"]["handling_mean_s"], 2
-            )
-    post = None
-    if hist is not None:
-        post = infer(
-            hist,
-            dict(run_flat, **{"customers.n": flat.get("customers.n", cfg.customers.n)}),
-            n_trials=a["trials"],
-            seed=a["seed"],
-            jobs=a["jobs"],
-            warmup_days=a["warmup_days"],
-            progress=a["progress"],
-        )
-        est["posterior"] = {
-            "history": Path(a["kpis"]).name, "fitted": post.fitted, "kpis": post.kpis,
-            "epsilon": post.epsilon, "info": post.info, "parameters": post.summary,
-            "trials": post.trials.to_dict(orient="records"),
-        }  # fmt: skip
-        flat["centre.posterior"] = relative_to_repo(out / f"{name}.posterior.csv", root)
-        bar.update(1)
+    had_profile = prof_path.exists()
+    try:
+        post = _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, bar)
+    except BaseException:  # nothing half-written: a pilot or fit that fails leaves no profile
+        if not had_profile:
+            prof_path.unlink(missing_ok=True)
+        raise
     header = (
         f"# Written by kpisim calibrate from {src.name} (mapping {Path(m.path).name});\n"
         f"# estimates and their uncertainty: {name}.estimates.json, {name}.calibration.csv\n"

@@ -63,6 +63,12 @@ def validate(cfg: Config) -> Config:
             "(e.g. +scheme@proposal=aht_pay) or rollout_day=null"
         )
     wf = cfg.workforce
+    if wf.planning and cfg.channels.service_level_target >= 1.0:
+        raise ConfigError(
+            f"channels.service_level_target={cfg.channels.service_level_target!r} is not "
+            "allowed with workforce.planning: the plan needs a target below 1 (no finite "
+            "staff answers every call within the threshold)"
+        )
     if not wf.shift_hours:
         raise ConfigError("workforce.shift_hours=[] is not allowed: give at least one length")
     for h in wf.shift_hours:
