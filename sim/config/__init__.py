@@ -36,6 +36,7 @@ from .schema import (
     KPIsConfig,
     ScenarioMeta,
     SchemeConfig,
+    TransitionConfig,
 )
 from .validate import validate
 
@@ -58,6 +59,7 @@ __all__ = [
     "ScenarioMeta",
     "SchemeConfig",
     "TeamsConfig",
+    "TransitionConfig",
     "WorkforceConfig",
     "available_centres",
     "available_scenarios",

@@ -234,9 +234,15 @@ class BehaviorConfig:
 
     adaptive: bool = True
     gaming: bool = True
-    # Size of the nudge an employee considers on each lever per pay period.
+    # Size of the nudge an employee considers on each lever per pay period: it sets the
+    # speed of the response to an incentive.  Calibrated so that half of the first-year
+    # response comes within about two monthly periods, as in Lazear 2000 (AER 90(5),
+    # Safelite piece rates: an immediate within-worker jump, then a further rise with
+    # time under the scheme; docs/calibration.md "Bounded rationality"); swept 0.05-0.16.
     learning_step: float = field(default=0.1, metadata=rng_(0.0, 1.0))
-    # Probability per period of imitating a better-paid peer (x visibility).
+    # Probability per period of imitating a better-paid peer (x visibility).  Direction
+    # and visibility: Mas & Moretti 2009 (AER 99(1): effort responds to coworkers who
+    # can see the worker); the rate is uncertain, swept 0.1-0.6.
     imitation_rate: float = field(default=0.3, metadata=rng_(0.0, 1.0))
     # Weight of pay (bonus share of salary) in an employee's utility.
     pay_weight: float = field(default=1.0, metadata=rng_(0.0, 100.0))
@@ -246,17 +252,30 @@ class BehaviorConfig:
     integrity_weight: float = field(default=0.2, metadata=rng_(0.0, 100.0))
     # Effort cost of thoroughness and courtesy (utility units).
     effort_weight: float = field(default=0.2, metadata=rng_(0.0, 100.0))
-    # Share of the gap between a lever and its intrinsic level that closes per period
-    # (habits fade slowly; every period, whether or not something rewards the lever).
-    habit_decay: float = field(default=0.02, metadata=rng_(0.0, 1.0))
+    # Extra forgetting: share of the gap between a lever and its intrinsic level that
+    # closes per period whatever the scheme rewards.  Default 0: every lever is explored
+    # under any scheme, so a habit fades because it stops paying, at the learning speed
+    # (no source was found for a separate constant decay; kept for sensitivity runs).
+    habit_decay: float = field(default=0.0, metadata=rng_(0.0, 1.0))
     # Erosion of standards: share of the gap between one's own standard of thoroughness
     # and courtesy and one's actual practice that closes per period (Oliva & Sterman
     # 2001: sustained pressure lowers the standard itself, so quality does not fully
     # recover when the pressure lifts).
     norm_erosion: float = field(default=0.1, metadata=rng_(0.0, 1.0))
     # Scale of the noise in judging which nudge would have paid more (utility units,
-    # i.e. share of salary): bounded rationality.
-    choice_noise: float = field(default=0.002, metadata=rng_(0.0, 1.0))
+    # i.e. share of salary): bounded rationality (logit choice, as in McKelvey &
+    # Palfrey's quantal response).  Uncertain, swept 0.001-0.008; the upper end is
+    # bounded by flat pay showing almost no gaming (docs/calibration.md).
+    choice_noise: float = field(default=0.004, metadata=rng_(0.0, 1.0))
+    # Loss aversion of the pay term of morale: a pay loss against the reference point
+    # weighs this many times a gain of the same size (Tversky & Kahneman 1992, J. Risk
+    # Uncertainty 5: median lambda 2.25, lab choices; uncertain, swept 1.5-3).
+    loss_aversion: float = field(default=2.25, metadata=rng_(1.0, 10.0))
+    # Share of the gap between the pay reference point and the pay received that closes
+    # each pay period (adaptation level).  Direction: reference points adapt to gains
+    # and, more slowly, to losses (Arkes, Hirshleifer, Jiang & Lim 2008, OBHDP 105);
+    # speed uncertain, swept 0.1-0.5 per period.
+    pay_reference_adaptation: float = field(default=0.25, metadata=rng_(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- scheme
@@ -357,6 +376,26 @@ class SchemeConfig:
 
 
 @dataclass
+class TransitionConfig:
+    """Support for the front line when ``proposal`` replaces ``scheme`` on ``rollout_day``
+    (``sim/model/transition.py``); every kind is off by default."""
+
+    # Pay protection: for this many pay periods from the change, each employee's bonus
+    # is topped up toward its mean bonus share of its last protection_basis_periods
+    # periods, tapered in equal steps (N/(N+1) ... 1/(N+1)).  0 = none.
+    pay_protection_periods: int = field(default=0, metadata=rng_(0, 60))
+    protection_basis_periods: int = field(default=3, metadata=rng_(1, 12))
+    # Retraining on the day of the change: share of the way each employee's policy and
+    # own standards move back to the original standard (uncertain effect, 0-1) ...
+    retraining_share: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+    # ... at this many paid hours per employee, booked as overtime that day.
+    retraining_hours: float = field(default=0.0, metadata=rng_(0.0, 200.0))
+    # Communication: share of the way each employee's pay reference point moves at once
+    # to the new scheme's expected pay (uncertain, 0-1).
+    communication_share: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+
+
+@dataclass
 class ScenarioMeta:
     """Name and teaching text of a scenario."""
 
@@ -415,6 +454,8 @@ class Config:
     specialist_scheme: SchemeConfig = field(default_factory=SchemeConfig)
     # The scheme that replaces ``scheme`` on ``rollout_day`` (null: none).
     proposal: SchemeConfig | None = None
+    # Transition support applied on rollout_day (none by default).
+    transition: TransitionConfig = field(default_factory=TransitionConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     # Where `kpisim run` writes its outputs: "" = Hydra's run directory.
     output_dir: str = ""
@@ -435,5 +476,5 @@ register_configs()
 SECTIONS = (
     Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
     ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
-    WorkforceConfig, TeamsConfig, CostsConfig, CentreMeta, ExportConfig,
+    WorkforceConfig, TeamsConfig, CostsConfig, CentreMeta, ExportConfig, TransitionConfig,
 )  # fmt: skip

@@ -62,6 +62,19 @@ def validate(cfg: Config) -> Config:
             f"rollout_day={cfg.rollout_day} needs a proposal scheme: set proposal "
             "(e.g. +scheme@proposal=aht_pay) or rollout_day=null"
         )
+    t = cfg.transition
+    support = {
+        "transition.pay_protection_periods": t.pay_protection_periods,
+        "transition.retraining_share": t.retraining_share,
+        "transition.retraining_hours": t.retraining_hours,
+        "transition.communication_share": t.communication_share,
+    }
+    for key, value in support.items():
+        if value and cfg.rollout_day is None:
+            raise ConfigError(
+                f"{key}={value!r} needs a scheme change: set rollout_day and proposal, "
+                f"or {key}=0"
+            )
     wf = cfg.workforce
     if wf.planning and cfg.channels.service_level_target >= 1.0:
         raise ConfigError(

@@ -19,9 +19,11 @@ sample of the calls it took and asks what its period would have been worth — p
 intrinsic reward from the customers' *true* outcomes, effort, and the moral cost of
 gaming weighted by its integrity — had it nudged one lever up or down
 (``sim/hindsight.py``).  Each lever moves toward the nudge that would have paid more,
-by a noisy (logit) choice.  Habits fade slowly toward the intrinsic policy, and
-employees imitate better-paid peers, so rewarded gaming spreads socially.  Gaming
-levers are only considered when money rides on the numbers.
+by a noisy (logit) choice.  Every lever is explored under any scheme: a gaming habit
+fades because it stops paying (its moral cost and the customers' worse outcomes push it
+down), one ``learning_step`` at most per period, and under flat pay the same costs keep
+gaming near zero.  Employees imitate better-paid peers, so rewarded gaming spreads
+socially.  An optional constant ``habit_decay`` (default 0) adds forgetting.
 Nothing here knows which KPIs are paid or how they are measured: gaming emerges only
 where the scheme's measured numbers reward it.
 """

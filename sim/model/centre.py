@@ -21,7 +21,7 @@ from ..config import Config, SchemeConfig
 from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from . import behavior as bh
-from . import workforce
+from . import transition, workforce
 from .arrivals import interval_shares, intraday_cdf, weekday_factor
 from .contacts import PHONE, ContactBook, Contacts, first_contacts, stationary_cust
 from .customers import Customers
@@ -83,6 +83,8 @@ class ContactCentreModel(mesa.Model):
         self.day_repeats = np.zeros(cfg.days + 1)
         self.start_revenue = self.customers.revenue_monthly_active()
         self.pay_history: list[float] = []
+        #: paid seconds of retraining to book as overtime today (transition support)
+        self.training_s = 0.0
         self.profile = intraday_cdf(cfg)
         self._nps_cache: float | None = None
         self.running = True
@@ -133,7 +135,8 @@ class ContactCentreModel(mesa.Model):
         for emp in self.staff:
             emp.work_day()
         duties = [workforce.attendance(self, t, row) for t in (FRONT, SPECIALIST)]
-        row["overtime_s"] = sum(duty.overtime_s for duty in duties)
+        row["overtime_s"] = sum(duty.overtime_s for duty in duties) + self.training_s
+        self.training_s = 0.0
         self.interval_rows.append((d, [workforce.on_phones(self, duty) for duty in duties]))
         if cfg.demand.calls_per_hour is not None:
             c = self.customers
@@ -261,8 +264,11 @@ class ContactCentreModel(mesa.Model):
     # ================================================================== pay periods
     def rollout(self, proposal: SchemeConfig) -> None:
         """Replace the scheme from today on; employees keep their habits and learn the
-        new scheme from hindsight."""
+        new scheme from hindsight, with the configured transition support
+        (``transition.py``) for the front line."""
         self.scheme = proposal
+        front = [s for s in self.staff if s.team == FRONT]
+        self.training_s += transition.at_rollout(self.cfg, front, proposal, self.period)
 
     def end_period(self, d: int) -> None:
         """Close the pay period ending on day ``d`` for each team (each under its own
@@ -272,6 +278,7 @@ class ContactCentreModel(mesa.Model):
             inputs = PeriodInputs(
                 self.cfg, scheme, staff, self.seat_ledger.data, self.repeats_ps[self.period],
                 self.legs, self.period, self.period_start,
+                transition.top_up_share(self.cfg, staff, self.period) if team == FRONT else None,
             )  # fmt: skip
             decision = close_period(inputs, d, self.rng)
             if decision is not None:
@@ -304,6 +311,8 @@ class ContactCentreModel(mesa.Model):
             s.intrinsic = dec.intrinsic[i].copy()
             s.morale = float(dec.morale[i])
             s.last_pay = float(dec.last_pay[i])
+            s.pay_reference = float(dec.pay_reference[i])
+            transition.remember_bonus(s, s.last_pay)
             s.warned = bool(dec.warned[i])
             s.reference = dec.policy[i].copy()
             s.policy = dec.policy[i].copy()

@@ -32,7 +32,10 @@ class Employee(mesa.Agent):
     ``friendliness``, ``motivation`` (intrinsic care for the customer's outcome),
     ``integrity`` (personal cost of gaming) and ``morale``, all in [0, 1];
     ``salary_annual`` (currency units a year); ``policy`` (levers, see
-    ``behavior.py``) and ``reference`` (the policy it has settled on).
+    ``behavior.py``) and ``reference`` (the policy it has settled on);
+    ``pay_reference`` (the pay it has come to expect above its old salary, share of
+    salary, ``pay_reference.py``), ``bonus_history`` (recent bonus shares) and the
+    transition's pay protection (``protected_share`` from period ``protected_from``).
     """
 
     def __init__(
@@ -50,6 +53,7 @@ class Employee(mesa.Agent):
         intrinsic: np.ndarray,
         team: int = 0,
         contract_s: float = 28_800.0,
+        pay_reference: float = 0.0,
     ) -> None:
         super().__init__(model)
         self.slot = slot
@@ -67,6 +71,10 @@ class Employee(mesa.Agent):
         self.reference = intrinsic.copy()
         self.last_pay = 0.0
         self.warned = False
+        self.pay_reference = pay_reference
+        self.bonus_history: list[float] = []
+        self.protected_share = 0.0
+        self.protected_from: int | None = None
 
     @property
     def skill(self) -> float:

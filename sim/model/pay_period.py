@@ -2,8 +2,10 @@
 
 For every seated employee this turns the period's seat ledger into the numbers the
 scheme measures (``sim.measurement.employee_kpis``) and their true counterparts, scores
-them with the scheme (``scheme.py``), pays the bonus, moves morale (pay vs expectation,
-fairness, workload, abuse, missed targets) and lets the employee adapt its policy
+them with the scheme (``scheme.py``), pays the bonus (plus any transition top-up,
+``transition.py``), moves morale (pay against the adaptive reference point with loss
+aversion, ``pay_reference.py``; fairness, workload, abuse, missed targets) and lets the
+employee adapt its policy
 (``behavior.py``, ``hindsight.py``).  :func:`close_period` returns a
 :class:`PeriodDecision`; the model applies it (``ContactCentreModel.end_period``).
 """
@@ -21,13 +23,15 @@ from . import behavior as bh
 from . import hindsight
 from .employee import HEALTHY_MORALE, Employee
 from .hindsight import LegMemory
+from .pay_reference import EXPECTED_BONUS_SHARE, adapt, base_cut_share, felt
 from .scheme import PayOutcome, candidate_bonus, pay_period
+
+__all__ = ["EXPECTED_BONUS_SHARE", "PeriodDecision", "PeriodInputs", "close_period"]
 
 #: Morale moves half-way to its target each period (partial adjustment).
 MORALE_ADJUSTMENT = 0.5
-#: The bonus an employee expects: half the full bonus (a score half-way to stretch).
-EXPECTED_BONUS_SHARE = 0.5
-#: A bonus 10% of salary above (below) expectation saturates the pay term of morale.
+#: A felt gain (loss) of 10% of salary against the reference point saturates the pay
+#: term of morale.
 PAY_SURPRISE_SCALE = 0.1
 #: Fear of forced ranking: the share at risk counts three times in perceived fairness.
 RANKING_FEAR = 3.0
@@ -63,6 +67,8 @@ class PeriodInputs:
     legs: LegMemory
     period: int
     period_start: int  # first day of the period
+    #: transition pay protection, share of salary per employee (None: none)
+    top_up: np.ndarray | None = None
 
 
 @dataclass
@@ -73,6 +79,7 @@ class PeriodDecision:
     rows: list[dict]  # one row of ``result.employees`` each
     morale: np.ndarray
     last_pay: np.ndarray  # bonus as a share of the period's salary
+    pay_reference: np.ndarray  # pay reference point after the period, share of salary
     warned: np.ndarray  # in the forced-ranking bottom this period
     policy: np.ndarray  # the policy each employee settles on, (n, levers)
     intrinsic: np.ndarray  # standards after erosion toward practice, (n, levers)
@@ -111,7 +118,14 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
     period_days = d + 1 - p.period_start
     salary = np.array([s.salary_annual for s in staff]) * period_days / DAYS_PER_YEAR
     pay = _pay(sch, m, salary, rng)
-    morale = _morale(p, m, pay, salary)
+    top_up = np.zeros(len(staff)) if p.top_up is None else np.maximum(
+        p.top_up * salary - pay.bonus, 0.0
+    )
+    # pay above the old salary, share of salary: what the reference point judges
+    gain = (pay.bonus + top_up) / salary - base_cut_share(sch)
+    pay_ref = np.array([s.pay_reference for s in staff])
+    felt_pay = felt(gain, pay_ref, b.loss_aversion)
+    morale = _morale(p, m, pay, salary, felt_pay)
     played = np.array([s.policy for s in staff])
     # Burnout erodes care for the customer (Maslach's depersonalisation): intrinsic
     # motivation counts in proportion to morale (relative to a healthy centre).
@@ -137,6 +151,8 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
     dismissing = sch.forced_ranking and sch.forced_ranking_dismiss
     rows = [
         _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, sch.forced_ranking_dismiss)
+        | {"top_up": float(top_up[i]), "pay": float(salary[i] + pay.bonus[i] + top_up[i]),
+           "pay_reference": float(pay_ref[i]), "pay_felt": float(felt_pay[i])}
         for i, s in enumerate(staff)
     ]
     return PeriodDecision(
@@ -144,22 +160,25 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
         rows=rows,
         morale=morale,
         last_pay=pay.bonus / salary,
+        pay_reference=adapt(pay_ref, gain, b.pay_reference_adaptation),
         warned=pay.bottom.astype(bool),
         policy=reference,
         intrinsic=intrinsic,
         dismissed=[s for i, s in enumerate(staff) if pay.bottom[i] and was_warned[i]]
         if dismissing else None,
-        total_bonus=float(pay.bonus.sum()),
+        total_bonus=float(pay.bonus.sum() + top_up.sum()),
         contacts_mean=float(np.mean(m["contacts"])),
     )  # fmt: skip
 
 
-def _morale(p: PeriodInputs, m: dict, pay: PayOutcome, salary: np.ndarray) -> np.ndarray:
-    """Morale after the period: pay vs expectation, fairness, workload, abuse, missed
+def _morale(
+    p: PeriodInputs, m: dict, pay: PayOutcome, salary: np.ndarray, felt_pay: np.ndarray
+) -> np.ndarray:
+    """Morale after the period: pay as felt against the reference point (``felt_pay``,
+    share of salary, losses weighted by loss aversion), fairness, workload, abuse, missed
     targets, each saturating in [-1, 1], weighted by ``employees.morale_*_weight``."""
     sch, e = p.scheme, p.cfg.employees
-    expected_bonus = EXPECTED_BONUS_SHARE * sch.bonus_share * salary
-    pay_c = np.clip((pay.bonus - expected_bonus) / (PAY_SURPRISE_SCALE * salary), -1.0, 1.0)
+    pay_c = np.clip(felt_pay / PAY_SURPRISE_SCALE, -1.0, 1.0)
     # fairness: being put in the forced-ranking bottom (and, for everyone, the fear of
     # it), and unequal pay for similar work (per paid hour: part-timers are paid pro rata)
     fear = RANKING_FEAR * sch.forced_ranking_bottom if sch.forced_ranking else 0.0
@@ -272,9 +291,10 @@ def _learn(
     reference = np.array([s.reference for s in staff])
     intrinsic = np.array([s.intrinsic for s in staff])
     lo, hi = bh.bounds(b.gaming, intrinsic)
+    # every lever is explored under any scheme: a gaming habit fades because it stops
+    # paying (its moral cost and the customers' outcomes push it down), at the learning
+    # speed; under flat pay the same costs keep it near zero
     explore = np.ones(len(bh.LEVERS), dtype=bool)
-    if sch.bonus_share <= 0:  # nothing to gain from the numbers: no temptation to game
-        explore[bh.GAMING] = False
     cand = hindsight.candidates(reference, lo, hi, b.learning_step, explore)
     legs = p.legs.sample(rng, slots)
     cf = hindsight.replay(legs, cand, cfg, sch)

@@ -23,6 +23,7 @@ from ..units import DAYS_PER_YEAR
 from . import behavior as bh
 from .customers import beta
 from .employee import HEALTHY_MORALE, Employee
+from .pay_reference import expected_gain
 from .planning import FRONT, on_phone_agents
 
 if TYPE_CHECKING:
@@ -67,6 +68,10 @@ def new_employee(
         intrinsic=intrinsic,
         team=team,
         contract_s=contract_s,
+        # a new hire expects what the scheme of its team typically pays
+        pay_reference=0.0 if initial else expected_gain(
+            model.scheme if team == FRONT else model.cfg.specialist_scheme
+        ),
     )
 
 
@@ -116,10 +121,12 @@ def quit_today(model: ContactCentreModel, d: int, row: dict) -> None:
     """Each employee quits with their daily quit hazard (``quit_hazard``)."""
     staff = model.staff
     morale = np.fromiter((s.morale for s in staff), float, len(staff))
-    quit = model.rng.random(len(staff)) < quit_hazard(model.cfg.employees, morale)
+    hazard = quit_hazard(model.cfg.employees, morale)
+    quit = model.rng.random(len(staff)) < hazard
     leavers = [emp for emp, q in zip(staff, quit, strict=True) if q]
     leave(model, leavers, d)
     row["quits"] = row.get("quits", 0) + len(leavers)
+    row["quits_expected"] = row.get("quits_expected", 0.0) + float(hazard.sum())
 
 
 def dismiss(model: ContactCentreModel, employees: list[Employee], d: int) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from ..measurement import rates, ratio
 from ..units import DAYS_PER_YEAR
 from .money import MONEY_COLUMNS, add_money_columns, money_summary
+from .rollout import rollout_summary
 from .signs import toxic_signs
 
 if TYPE_CHECKING:
@@ -128,6 +129,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s["days"] = days
     s["seed"] = cfg.seed
     s["scenario"] = cfg.scenario.name
+    s.update(rollout_summary(model, daily, emp))
     s["toxic_signs"] = toxic_signs(model, daily, emp, s)
     return {k: _clean(v) for k, v in s.items()}
 

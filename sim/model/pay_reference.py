@@ -1,0 +1,54 @@
+"""The pay reference point: what an employee has come to expect, and how pay is felt.
+
+Morale's pay term is reference-dependent (Kahneman & Tversky 1979): pay above the
+employee's reference point is felt as a gain, pay below it as a loss, and a loss weighs
+``behavior.loss_aversion`` times as much as a gain of the same size (Tversky & Kahneman
+1992, cumulative prospect theory: lambda ~ 2.25).  The reference point adapts: after each
+pay period it moves ``behavior.pay_reference_adaptation`` of the way toward the pay just
+received (an exponentially weighted average of past pay, an adaptation level; the speed
+is uncertain, see docs/calibration.md).
+
+Pay is counted as a share of the period's salary *above* the salary the employee had
+before the run: the bonus (plus any transition top-up) minus, under budget-neutral
+funding (``bonus_funding: from_base``), the base pay withheld to fund it.  So a new bonus
+on top of an unchanged salary is a gain, and a habitual bonus that disappears is a loss
+until the reference has adapted to its absence.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ..config import SchemeConfig
+
+#: The bonus an employee expects from a scheme it has not yet been paid under: half the
+#: full bonus (a score half-way to stretch).  Illustration; it also sizes the base cut of
+#: ``bonus_funding: from_base``.
+EXPECTED_BONUS_SHARE = 0.5
+
+
+def base_cut_share(sch: SchemeConfig) -> float:
+    """Share of salary withheld from base pay to fund the bonus (``from_base``), else 0."""
+    return EXPECTED_BONUS_SHARE * sch.bonus_share if sch.bonus_funding == "from_base" else 0.0
+
+
+def expected_gain(sch: SchemeConfig) -> float:
+    """Pay above the old salary that a scheme is expected to bring, share of salary
+    (the expected bonus minus the base cut): what a new hire, or a clear announcement,
+    sets the reference point to."""
+    return EXPECTED_BONUS_SHARE * sch.bonus_share - base_cut_share(sch)
+
+
+def felt(gain: np.ndarray, reference: np.ndarray, loss_aversion: float) -> np.ndarray:
+    """Felt value of this period's pay (share of salary): gains count once, losses
+    ``loss_aversion`` times (a piecewise-linear prospect-theory value function)."""
+    x = gain - reference
+    return np.where(x >= 0.0, x, loss_aversion * x)
+
+
+def adapt(reference: np.ndarray, gain: np.ndarray, rate: float) -> np.ndarray:
+    """The reference point after a period: ``rate`` of the way toward the pay received."""
+    return reference + rate * (gain - reference)

@@ -1,0 +1,82 @@
+"""Summary keys of a scheme change (``rollout_day``): the morale dip, quits around the
+change and how fast gaming fades after it (docs/reference.md).  All are ``None`` when
+the run has no rollout or the windows do not fit in the run.
+
+The window is ``ROLLOUT_WINDOW_PERIODS`` pay periods of the new scheme on each side of
+the change.  Gaming is measured on the employee table as the *gaming intensity* of the
+policy each employee played in a period: the sum of its gaming levers (dump, false
+coding, survey steering, web push) plus its rushing, max(0, 1 - thoroughness).
+Its half-life is counted in learning rounds (pay period ends) times the period length,
+because policies change only at period ends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from ..model import ContactCentreModel
+
+#: Pay periods before and after the change that the rollout keys look at.
+ROLLOUT_WINDOW_PERIODS = 3
+GAMING_LEVERS = ("lever_dump", "lever_false_coding", "lever_survey_steering", "lever_web_push")
+KEYS = (
+    "morale_dip_after_rollout", "quits_before_rollout", "quits_after_rollout",
+    "quits_expected_before_rollout", "quits_expected_after_rollout", "gaming_half_life_days",
+)  # fmt: skip
+
+
+def gaming_intensity(emp: pd.DataFrame) -> pd.Series:
+    """Per employee-period row: gaming levers summed plus rushing (see the module doc)."""
+    rush = (1.0 - emp["lever_thoroughness"]).clip(lower=0.0)
+    return emp[list(GAMING_LEVERS)].sum(axis=1) + rush
+
+
+def rollout_summary(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFrame) -> dict:
+    """The rollout keys (``KEYS``) of a finished run."""
+    out: dict[str, Any] = dict.fromkeys(KEYS)
+    cfg = model.cfg
+    r = cfg.rollout_day
+    if r is None or cfg.proposal is None or daily.empty:
+        return out
+    w = ROLLOUT_WINDOW_PERIODS * cfg.proposal.period_days
+    before = daily[(daily["day"] >= r - w) & (daily["day"] < r)]
+    after = daily[(daily["day"] >= r) & (daily["day"] < r + w)]
+    if len(before) < w or len(after) < w:
+        return out
+    # morale moves at period ends: the dip is the pre-change level (mean over the window
+    # before) minus the lowest daily mean in the window after
+    out["morale_dip_after_rollout"] = float(
+        before["morale_mean"].mean() - after["morale_mean"].min()
+    )
+    out["quits_before_rollout"] = int(before["quits"].sum())
+    out["quits_after_rollout"] = int(after["quits"].sum())
+    if "quits_expected" in daily:
+        out["quits_expected_before_rollout"] = float(before["quits_expected"].sum())
+        out["quits_expected_after_rollout"] = float(after["quits_expected"].sum())
+    out["gaming_half_life_days"] = _half_life(emp, r, cfg.proposal.period_days)
+    return out
+
+
+def _half_life(emp: pd.DataFrame, r: int, period_days: int) -> float | None:
+    """Days until the mean gaming intensity falls to half its level in the period that
+    contains the change (whose policy was chosen before it), counted in learning rounds
+    (one per pay period end from that period on, linear between rounds) times the new
+    scheme's ``period_days``.  ``None`` when there was no gaming to halve or it never
+    halves in the run."""
+    if emp.empty or "lever_thoroughness" not in emp:
+        return None
+    g = emp.assign(g=gaming_intensity(emp)).groupby("period").agg(
+        g=("g", "mean"), end=("day_end", "max")
+    )
+    g = g.loc[g["end"] >= r, "g"].to_numpy()
+    if g.shape[0] == 0 or g[0] <= 1e-9:
+        return None
+    half = 0.5 * g[0]
+    for k in range(1, g.shape[0]):
+        if g[k] <= half:
+            frac = (g[k - 1] - half) / (g[k - 1] - g[k])
+            return float((k - 1 + frac) * period_days)
+    return None
