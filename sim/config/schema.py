@@ -402,6 +402,10 @@ class ScenarioMeta:
     name: str = "baseline"
     description: str = ""
     lesson: str = ""
+    # The scenario the lesson is judged against, and the expected direction ("up" or
+    # "down") of named summary keys against it on paired seeds.
+    comparison: str = "baseline"
+    expect: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

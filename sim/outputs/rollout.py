@@ -3,9 +3,10 @@ change and how fast gaming fades after it (docs/reference.md).  All are ``None``
 the run has no rollout or the windows do not fit in the run.
 
 The window is ``ROLLOUT_WINDOW_PERIODS`` pay periods of the new scheme on each side of
-the change.  Gaming is measured on the employee table as the *gaming intensity* of the
-policy each employee played in a period: the sum of its gaming levers (dump, false
-coding, survey steering, web push) plus its rushing, max(0, 1 - thoroughness).
+the change (long enough to hold the end of a three-period pay protection).  Gaming is
+measured on the employee table as the *gaming intensity* of the policy each employee
+played in a period: the sum of its gaming levers (dump, false coding, survey steering,
+web push) plus its rushing, max(0, 1 - thoroughness).
 Its half-life is counted in learning rounds (pay period ends) times the period length,
 because policies change only at period ends.
 """
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ..model import ContactCentreModel
 
 #: Pay periods before and after the change that the rollout keys look at.
-ROLLOUT_WINDOW_PERIODS = 3
+ROLLOUT_WINDOW_PERIODS = 4
 GAMING_LEVERS = ("lever_dump", "lever_false_coding", "lever_survey_steering", "lever_web_push")
 KEYS = (
     "morale_dip_after_rollout", "quits_before_rollout", "quits_after_rollout",
@@ -46,10 +47,11 @@ def rollout_summary(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.Data
     after = daily[(daily["day"] >= r) & (daily["day"] < r + w)]
     if len(before) < w or len(after) < w:
         return out
-    # morale moves at period ends: the dip is the pre-change level (mean over the window
-    # before) minus the lowest daily mean in the window after
+    # morale moves at period ends: the dip is the level of the last period before the
+    # change minus the lowest daily mean in the window after it
+    last = before[before["day"] >= r - cfg.proposal.period_days]
     out["morale_dip_after_rollout"] = float(
-        before["morale_mean"].mean() - after["morale_mean"].min()
+        last["morale_mean"].mean() - after["morale_mean"].min()
     )
     out["quits_before_rollout"] = int(before["quits"].sum())
     out["quits_after_rollout"] = int(after["quits"].sum())
