@@ -10,7 +10,8 @@ the *size* of the response (its mean over the last three periods) and its *speed
 ("Bounded rationality").
 
     python experiments/learning_speed.py            # ~5 minutes on 2 cores
-    python experiments/learning_speed.py --quick    # one cell, one seed
+    python experiments/learning_speed.py --steps 0.1 --noises 0.004 --seeds 4
+    python experiments/learning_speed.py --quick    # the defaults, one seed
 """
 
 from __future__ import annotations
@@ -59,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true")
     p.add_argument("--seeds", type=int, default=2)
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--steps", type=float, nargs="+", default=[0.05, 0.1])
+    p.add_argument("--noises", type=float, nargs="+", default=[0.002, 0.004, 0.008])
     a = p.parse_args(argv)
-    steps, noises = ((0.1,), (0.002,)) if a.quick else ((0.05, 0.1), (0.002, 0.005, 0.01))
+    steps, noises = ((0.1,), (0.004,)) if a.quick else (tuple(a.steps), tuple(a.noises))
     seeds = range(1 if a.quick else a.seeds)
     jobs = [(sc, s, n, seed) for s in steps for n in noises for seed in seeds
             for sc in ("aht_pay", "baseline", "fcr_self_coded")]  # fmt: skip
