@@ -235,10 +235,11 @@ class BehaviorConfig:
     adaptive: bool = True
     gaming: bool = True
     # Size of the nudge an employee considers on each lever per pay period: it sets the
-    # speed of the response to an incentive.  Calibrated so that half of the first-year
-    # response comes within about two monthly periods, as in Lazear 2000 (AER 90(5),
-    # Safelite piece rates: an immediate within-worker jump, then a further rise with
-    # time under the scheme; docs/calibration.md "Bounded rationality"); swept 0.05-0.16.
+    # speed of the response to an incentive.  Calibrated so that half of the response
+    # comes within one to two monthly periods (1.1 at 0.1), as in Lazear 2000 (AER
+    # 90(5), Safelite piece rates: an immediate within-worker jump, then a further rise
+    # with time under the scheme; docs/calibration.md "Bounded rationality"); swept
+    # 0.05-0.16 (0.8-2.8 periods).
     learning_step: float = field(default=0.1, metadata=rng_(0.0, 1.0))
     # Probability per period of imitating a better-paid peer (x visibility).  Direction
     # and visibility: Mas & Moretti 2009 (AER 99(1): effort responds to coworkers who
@@ -264,7 +265,7 @@ class BehaviorConfig:
     norm_erosion: float = field(default=0.1, metadata=rng_(0.0, 1.0))
     # Scale of the noise in judging which nudge would have paid more (utility units,
     # i.e. share of salary): bounded rationality (logit choice, as in McKelvey &
-    # Palfrey's quantal response).  Uncertain, swept 0.001-0.008; the upper end is
+    # Palfrey's quantal response).  Uncertain, swept 0.001-0.006; the upper end is
     # bounded by flat pay showing almost no gaming (docs/calibration.md).
     choice_noise: float = field(default=0.004, metadata=rng_(0.0, 1.0))
     # Loss aversion of the pay term of morale: a pay loss against the reference point
