@@ -303,7 +303,7 @@ def expected_captions(cfg) -> dict[str, str]:
     """What each control's caption must say when the controls show the run ``cfg``."""
     k = cfg.scheme.kpis
     out = {f"weight-{kpi}": f"{label}: {getattr(k, kpi).weight:.2f}" for kpi, label in WEIGHT_KPIS}
-    out["bonus"] = f"Bonus at full score: {cfg.scheme.bonus_share:.0%} of salary"
+    out["bonus"] = f"On-target bonus: {cfg.scheme.bonus_share:.0%} of salary"
     out["fcr_definition"] = f"FCR measured as: {FCR_DEFINITIONS[k.fcr.definition]}"
     out["csat_definition"] = f"CSAT measured by: {CSAT_DEFINITIONS[k.csat.definition]}"
     phone = "visible" if cfg.channels.phone_number_visible else "hidden"

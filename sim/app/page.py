@@ -215,7 +215,7 @@ def LessonHeader(applied: Settings, c: Config) -> None:
         )
         solara.Text(
             f"{c.customers.n:,} customers · {c.employees.n} agents · seed {c.seed} · "
-            f"scheme '{c.scheme.name}' · bonus {c.scheme.bonus_share:.0%} of salary"
+            f"scheme '{c.scheme.name}' · on-target bonus {c.scheme.bonus_share:.0%} of salary"
             + scheme_extras(c),
             classes=["kpisim-runinfo"],
         )

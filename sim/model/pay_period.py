@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import Config, SchemeConfig
-from ..measurement import employee_kpis, ratio_array
+from ..measurement import employee_kpis, kpi_sample_sizes, ratio_array
 from ..units import DAYS_PER_YEAR
 from . import behavior as bh
 from . import hindsight
@@ -25,8 +25,9 @@ from .scheme import PayOutcome, candidate_bonus, pay_period
 
 #: Morale moves half-way to its target each period (partial adjustment).
 MORALE_ADJUSTMENT = 0.5
-#: The bonus an employee expects: half the full bonus (a score half-way to stretch).
-EXPECTED_BONUS_SHARE = 0.5
+#: The bonus an employee expects, as a share of the on-target bonus (``bonus_share``):
+#: the on-target bonus itself, which is what a pay plan's on-target earnings promise.
+EXPECTED_BONUS_SHARE = 1.0
 #: A bonus 10% of salary above (below) expectation saturates the pay term of morale.
 PAY_SURPRISE_SCALE = 0.1
 #: Fear of forced ranking: the share at risk counts three times in perceived fairness.
@@ -96,6 +97,8 @@ def measured_kpis(p: PeriodInputs, slots: np.ndarray) -> dict[str, np.ndarray]:
         contacts=g["legs"],
         detected=g["detected"],
     )
+    sizes = kpi_sample_sizes(g, p.scheme.kpis.csat.definition)
+    out.update({f"n_{k}": v for k, v in sizes.items()})
     return out
 
 
@@ -233,6 +236,7 @@ def _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, dismiss) -> 
         "csat_true": float(m["csat_true"][i]),
         "csat_random": float(m["csat_random"][i]),
         "repeat_rate": float(m["repeat_rate"][i]),
+        "complaint_rate": float(m["complaint_rate"][i]),
         "transfer_rate": float(m["transfer"][i]),
         "web_push_rate": float(m["web_deflection"][i]),
         "quality": float(m["quality"][i]),
@@ -241,6 +245,7 @@ def _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, dismiss) -> 
         "gaming_act_rate": float(m["gaming_act_rate"][i]),
         "detected": float(m["detected"][i]),
     }
+    row.update({f"n_{k}": float(m[f"n_{k}"][i]) for k in PAID})  # observations per KPI
     row.update({f"lever_{name}": float(played[i, j]) for j, name in enumerate(bh.LEVERS)})
     return row
 
