@@ -83,10 +83,17 @@ def smart_check(result: RunResult) -> pd.DataFrame:
     played with the habits of the old scheme).  Returns one row per KPI and criterion
     with the columns of :data:`COLUMNS`: ``value`` (the criterion's number), ``limit``
     (and ``limit_high`` for T) the stated criterion, ``passed`` and a plain ``sentence``.
-    An empty frame when the scheme pays on nothing.
+    An empty frame when the scheme pays on nothing (or nobody has been paid yet).
     """
-    cfg = result.config
-    scheme, rows = _scheme_rows(cfg, result.employees)
+    return check_employees(result.employees, result.config)
+
+
+def check_employees(employees: pd.DataFrame, cfg: Config) -> pd.DataFrame:
+    """:func:`smart_check` from an employee table and its run's config (for a run still
+    going, such as the app's)."""
+    if not len(employees) or "n_aht" not in employees:
+        return pd.DataFrame(columns=list(COLUMNS))
+    scheme, rows = _scheme_rows(cfg, employees)
     out = []
     for name, kpi in _paid(scheme):
         for letter, (value, limit, high) in _values(name, kpi, scheme, cfg, rows).items():
@@ -240,6 +247,9 @@ def _sentence(kpi: str, letter: str, value: float, limit: float, high: float, ok
     """The criterion in plain words."""
     k = kpi.upper() if kpi in ("aht", "fcr", "csat") else kpi.replace("_", " ")
     verdict = "passes" if ok else "fails"
+    if not math.isfinite(value) and letter == "R":
+        return (f"{k} fails Relevant: its noise hides every difference between agents "
+                "(see Measurable), so nothing is left to correlate with the outcome.")
     if not math.isfinite(value):
         return f"{k}: {CRITERIA[letter]} cannot be judged from this run, so it fails."
     if letter == "S":
