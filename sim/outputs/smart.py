@@ -10,7 +10,9 @@
   period from its number of observations (survey answers, calls, legs, audits; binomial
   for shares, ``mean x handling.cv / sqrt(legs)`` for AHT), median over agent-periods,
   against the scoring band ``|stretch - threshold|``.  Pass: the interval is narrower
-  than the band (chance alone cannot carry an agent from no bonus to the cap).
+  than the band (chance alone cannot carry an agent from no bonus to the cap).  A cliff
+  curve has no band unless threshold and stretch are set, so it fails: any noise near
+  the target flips its pay.
 - **A**chievable: the share of agents whose KPI reaches the target, with its safety net
   holding, in the first pay period of the run: the employees then play their own
   standards (their policy starts at their intrinsic one and only moves when a period
