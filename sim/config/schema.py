@@ -355,7 +355,7 @@ class SchemeConfig:
     # Gate: no bonus when the audit quality score is below this (0 = no gate).
     quality_gate: float = field(default=0.0, metadata=rng_(0.0, 1.0))
     # How the bonus is funded: on top of the salary, or budget-neutral ("from_base": the
-    # base is cut by the bonus an employee is expected to earn, half the full bonus).
+    # base is cut by the bonus an employee is expected to earn, the on-target bonus).
     bonus_funding: str = field(default="on_top", metadata=choice_("on_top", "from_base"))
     # What employees see: their own numbers ("individual"), a ranking on the top-line
     # metric ("big_screen"), or common team metrics ("shared").
