@@ -93,6 +93,9 @@ FCR_DEFINITIONS = ("self_coded", "no_repeat_7d")
 CSAT_DEFINITIONS = ("agent_offered", "random_sample")
 #: A contact within this many working days of an answered call counts as its repeat.
 REPEAT_WINDOW_DAYS = 7
+#: Working days after a contact before its measured value is final, by definition (a
+#: repeat can still arrive within the window); definitions not listed are final at once.
+FEEDBACK_DELAY_DAYS = {"no_repeat_7d": REPEAT_WINDOW_DAYS}
 #: Each definition in plain words (for pages and reports).
 DEFINITION_LABELS = {
     "self_coded": "Agent codes the call 'resolved'",
@@ -121,6 +124,18 @@ def measured_fcr(coded: Any, repeats: Any, owned: Any, fcr_def: str, div: Callab
     (``self_coded``), or one minus repeat contacts per call owned (``no_repeat_7d``).
     ``div`` is the division to use (scalars, arrays or pandas Series)."""
     return div(coded, owned) if fcr_def == "self_coded" else 1.0 - div(repeats, owned)
+
+
+def kpi_sample_sizes(c: Mapping[str, np.ndarray], csat_def: str) -> dict[str, np.ndarray]:
+    """The number of observations behind each paid KPI of :func:`employee_kpis` (its
+    denominator, from the same counts ``c``): call legs for ``aht``, ``transfer`` and
+    ``web_deflection``, calls owned for ``fcr``, survey answers for ``csat`` (the agent's
+    own surveys or the random survey's, by ``csat_def``), audited calls for ``quality``."""
+    return {
+        "aht": c["legs"], "fcr": c["answered"],
+        "csat": c["surveys"] if agent_offers_survey(csat_def) else c["rnd_surveys"],
+        "transfer": c["legs"], "web_deflection": c["legs"], "quality": c["audited"],
+    }  # fmt: skip
 
 
 def ratio_array(num: np.ndarray, den: np.ndarray, empty: float = np.nan) -> np.ndarray:

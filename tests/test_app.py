@@ -59,7 +59,7 @@ from sim.app.settings import (  # noqa: E402
     parse_seed,
     preset_settings,
 )
-from sim.app.snapshot import SIGN_TITLES, WINDOW, kpi_tiles, take_snapshot  # noqa: E402
+from sim.app.snapshot import SIGN_TITLES, WINDOW, kpi_tiles, smart_lines, take_snapshot  # noqa: E402
 from sim.app.vega_widget import SCRIPTS, LiveChart  # noqa: E402
 from sim.browser import HEADLESS_FLAGS  # noqa: E402
 from sim.config import ConfigError, KPIsConfig, available_scenarios, load_config  # noqa: E402
@@ -303,7 +303,7 @@ def expected_captions(cfg) -> dict[str, str]:
     """What each control's caption must say when the controls show the run ``cfg``."""
     k = cfg.scheme.kpis
     out = {f"weight-{kpi}": f"{label}: {getattr(k, kpi).weight:.2f}" for kpi, label in WEIGHT_KPIS}
-    out["bonus"] = f"Bonus at full score: {cfg.scheme.bonus_share:.0%} of salary"
+    out["bonus"] = f"On-target bonus: {cfg.scheme.bonus_share:.0%} of salary"
     out["fcr_definition"] = f"FCR measured as: {FCR_DEFINITIONS[k.fcr.definition]}"
     out["csat_definition"] = f"CSAT measured by: {CSAT_DEFINITIONS[k.csat.definition]}"
     phone = "visible" if cfg.channels.phone_number_visible else "hidden"
@@ -932,3 +932,15 @@ def test_browser_five_concurrent_sessions(shared_server, chromium_browser, recor
     for page, problems in pages:
         assert not problems, problems[:5]
         page.context.close()
+
+
+def test_smart_panel_lines_come_from_the_smart_check(snapshot):
+    """The app's SMART panel: one line per paid KPI (aht_pay pays on AHT only), each
+    criterion marked, and the failed criteria's sentences from sim.outputs.smart."""
+    lines = smart_lines(snapshot)
+    assert [line.split()[0] for line, _ in lines] == ["AHT"]
+    line, fails = lines[0]
+    assert all(f"{c} " in line for c in "SMART")
+    t = snapshot.smart
+    assert fails == list(t.loc[~t["passed"], "sentence"])
+    assert smart_lines(None) == [("No KPI is paid on yet (or no pay period has closed).", [])]

@@ -95,10 +95,10 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
      "at most 1"),
     ("flat_linear_curve", "baseline",
      ["scheme.kpis.aht.weight=0.5", "scheme.kpis.aht.threshold=300",
-      "scheme.kpis.aht.stretch=300"], "scheme.kpis.aht", "two different values"),
+      "scheme.kpis.aht.stretch=300"], "scheme.kpis.aht", "threshold > target >= stretch"),
     ("curve_against_direction", "baseline",
      ["scheme.kpis.aht.weight=0.5", "scheme.kpis.aht.threshold=300",
-      "scheme.kpis.aht.stretch=400"], "scheme.kpis.aht", "stretch below threshold"),
+      "scheme.kpis.aht.stretch=400"], "scheme.kpis.aht", "got threshold=300, target=360"),
     ("salary_inverted", "baseline", ["employees.salary_experienced_annual=1000"],
      "employees.salary_experienced_annual", ">="),
     # ---- workforce and costs

@@ -65,7 +65,8 @@ def test_bad_experience_reaches_churn_only_through_loyalty():
     xp = np.where(cust < 1_000, 1.0, 9.0)
     eff = np.full(2_000, EASY_EFFORT)
     before = c.loyalty[cust].copy()
-    book_experience(np.random.default_rng(4), c, cfg, cust, xp, eff, 0, {}, np.ones(2_000, int))
+    book_experience(np.random.default_rng(4), c, cfg, cust, xp, eff, 0, {}, np.ones(2_000, int),
+                    survey_rate=0.10)
     per_xp, _ = loyalty_steps(cfg, c.base_daily_hazard * DAYS_PER_YEAR)
     want = np.clip(before + per_xp * (xp - NEUTRAL_XP), 0, 1)
     np.testing.assert_allclose(c.loyalty[cust], want, atol=1e-6)

@@ -75,7 +75,7 @@ def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
     s = draft.value
     WeightControls(draft, applied)
     Caption(
-        f"Bonus at full score: {s.bonus_share:.0%} of salary",
+        f"On-target bonus: {s.bonus_share:.0%} of salary",
         "bonus",
         abs(s.bonus_share - applied.bonus_share) > 1e-9,
     )

@@ -35,7 +35,7 @@ from .settings import (
 )
 from .snapshot import Snapshot, ghost_deltas, take_snapshot
 from .state import RunState, first_settings
-from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Tiles
+from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Smart, Tiles
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
@@ -192,7 +192,9 @@ def MainView(
     # side by side on a wide screen, the signs below the chart on a narrow one
     with solara.ColumnsResponsive(12, large=[7, 5]):
         Chart(data, "dashboard_vs_reality")
-        Signs(snap)
+        with solara.Column(gap="4px"):
+            Signs(snap)
+            Smart(snap)
     for key in LOWER_CHARTS:
         Chart(data, key)
 
@@ -215,7 +217,7 @@ def LessonHeader(applied: Settings, c: Config) -> None:
         )
         solara.Text(
             f"{c.customers.n:,} customers · {c.employees.n} agents · seed {c.seed} · "
-            f"scheme '{c.scheme.name}' · bonus {c.scheme.bonus_share:.0%} of salary"
+            f"scheme '{c.scheme.name}' · on-target bonus {c.scheme.bonus_share:.0%} of salary"
             + scheme_extras(c),
             classes=["kpisim-runinfo"],
         )

@@ -10,7 +10,7 @@ toxic-KPI signs) and adds trailing-window rates computed with
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -20,6 +20,7 @@ from ..measurement import rates
 from ..model import ContactCentreModel
 from ..outputs import COUNT_COLUMNS, daily_frame, employees_frame, summary_dict
 from ..outputs.signs import SIGNS
+from ..outputs.smart import check_employees
 
 #: Rolling window (working days) of the charts' rates (ratio of sums).
 WINDOW = 10
@@ -37,6 +38,7 @@ class Snapshot:
     employees: pd.DataFrame  # employees_frame
     summary: dict[str, Any]  # summary_dict of the run so far
     staff: pd.DataFrame  # one row per seated employee: levers, morale, pay, gaming
+    smart: pd.DataFrame = field(default_factory=pd.DataFrame)  # sim.outputs.smart
 
 
 def rolling_rates(daily: pd.DataFrame, model: ContactCentreModel, window: int) -> pd.DataFrame:
@@ -98,7 +100,8 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
     emp = employees_frame(model)
     summary = summary_dict(model, daily, emp)
     daily = pd.concat([daily, roll], axis=1)
-    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp))
+    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp),
+                    check_employees(emp, model.cfg))
 
 
 def _fmt_pct(v: float | None) -> str:
@@ -165,3 +168,16 @@ def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str
         "staff": f"{d('employee_satisfaction'):+.2f} vs baseline",
         "money": f"{d('profit', 1e-6):+,.2f} M vs baseline",
     }
+
+
+def smart_lines(snap: Snapshot | None) -> list[tuple[str, list[str]]]:
+    """The SMART panel's lines: per paid KPI "FCR  S ✓ M ✓ A ✗ R ✓ T ✓" and the
+    sentences of its failed criteria (one line saying why there is nothing yet)."""
+    t = snap.smart if snap is not None else pd.DataFrame()
+    if not len(t):
+        return [("No KPI is paid on yet (or no pay period has closed).", [])]
+    out = []
+    for kpi, g in t.groupby("kpi", sort=False):
+        marks = " ".join(f"{r.criterion} {'✓' if r.passed else '✗'}" for r in g.itertuples())
+        out.append((f"{str(kpi).upper()}  {marks}", list(g.loc[~g["passed"], "sentence"])))
+    return out

@@ -17,7 +17,7 @@ from ..palette import MEASURED, TRUE
 from .charts import CHARTS
 from .livecharts import GHOST, LiveData, levers_spec, panel_data, panel_spec
 from .panels import PANELS
-from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles
+from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles, smart_lines
 from .vega_widget import LiveChart, encode
 
 #: The page's style sheet: fonts sized for a projector.
@@ -59,6 +59,8 @@ CSS = Template("""
 .kpisim-sign-title { font-weight: 700; font-size: 16px; }
 .kpisim-signs h3, .kpisim-chart-title { font-size: 20px; margin: 6px 0 2px 0; }
 .v-btn { font-size: 16px !important; }
+.kpisim-smart-kpi { font-size: 16px; font-weight: 700; }
+.kpisim-smart-fail { font-size: 15px; color: $true; }
 """).substitute(measured=MEASURED, true=TRUE)
 
 #: The colour key above the tiles (HTML, not Markdown: Solara's Markdown loads KaTeX
@@ -111,6 +113,18 @@ def SignList(signs: dict[str, Any]) -> None:
             mark = "⚠ LIT" if lit else "○ not lit"
             solara.Text(f"{title} — {mark}", classes=["kpisim-sign-title"])
             solara.Text(sentence)
+
+
+@solara.component
+def Smart(snap: Snapshot | None) -> None:
+    """SMART: each paid KPI against the five criteria (``sim.outputs.smart``), a line
+    per KPI and the sentence of each failed criterion."""
+    with solara.Column(classes=["kpisim-smart"], gap="2px"):
+        solara.HTML(tag="h3", unsafe_innerHTML="SMART check of the paid KPIs")
+        for line, fails in smart_lines(snap):
+            solara.Text(line, classes=["kpisim-smart-kpi"])
+            for sentence in fails:
+                solara.Text(sentence, classes=["kpisim-smart-fail"])
 
 
 @solara.component

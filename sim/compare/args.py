@@ -44,8 +44,10 @@ A scheme file holds the keys of a scheme, as in configs/scheme/*.yaml, e.g.
   name: my_aht_bonus
   bonus_share: 0.10
   kpis:
-    aht: {{weight: 0.5, direction: lower, threshold: 420, stretch: 300}}
-    fcr: {{weight: 0.5, definition: no_repeat_7d, threshold: 0.65, stretch: 0.85}}
+    aht: {{weight: 0.5, direction: lower, threshold: 420, target: 360, stretch: 300, cap: 1.5}}
+    fcr: {{weight: 0.5, definition: no_repeat_7d, threshold: 0.65, target: 0.75,
+           stretch: 0.85, cap: 1.5}}
+A linear KPI scores 0 at threshold, 1 at target (bonus_share of salary) and cap at stretch.
 Keys left out take their defaults (no weight on that KPI).
 
 Writes DIR/report.html, DIR/comparison.csv and the figures. Examples:

@@ -12,6 +12,7 @@ from .bridge import money_bridge
 from .outcome import Outcome
 from .plan import Plan, arm_configs, robust_configs
 from .runner import default_jobs, run_all
+from .smart import smart_table
 from .tables import (
     comparison_table,
     robust_shares,
@@ -56,7 +57,8 @@ def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = Non
         load = None
     return Outcome(plan, reps, table, series, robust, shares, sens, sens_c, main_res,
                    time.perf_counter() - t0, jobs, load, bridge,
-                   first_intervals(main_res, index))  # fmt: skip
+                   first_intervals(main_res, index),
+                   smart_table(main_res, index))  # fmt: skip
 
 
 def first_intervals(results: list[dict], index: list[tuple[str, int]]) -> pd.DataFrame:

@@ -25,7 +25,8 @@ class Outcome:
     wall time of the runs, ``jobs`` the processes used, ``load`` the 1/5/15-minute load
     averages at the end (``None`` where unknown); ``bridge`` the money bridge
     (:mod:`sim.compare.bridge`), ``intervals`` the staffing by interval of replication 0
-    of each arm (:mod:`sim.outputs.intervals`, with an ``arm`` column).
+    of each arm (:mod:`sim.outputs.intervals`, with an ``arm`` column); ``smart`` the SMART
+    check of each arm's paid KPIs (:mod:`sim.compare.smart`).
     """
 
     plan: Plan
@@ -42,3 +43,4 @@ class Outcome:
     load: tuple[float, float, float] | None
     bridge: pd.DataFrame = field(default_factory=pd.DataFrame)
     intervals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    smart: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -27,6 +27,7 @@ def write_all(o: Outcome, out: Path) -> Path:
     atomic_write_text(out / "timeseries.csv", o.series.to_csv(index=False))
     atomic_write_text(out / "money_bridge.csv", o.bridge.to_csv(index=False))
     atomic_write_text(out / "intervals.csv", o.intervals.to_csv(index=False))
+    atomic_write_text(out / "smart_check.csv", o.smart.to_csv(index=False))
     if o.plan.args.robust:
         atomic_write_text(out / "robust.csv", o.robust.to_csv(index=False))
         atomic_write_text(out / "sensitivity.csv", o.sens.to_csv(index=False))

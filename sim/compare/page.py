@@ -20,6 +20,7 @@ from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
 from .page_centre import centre_note, worlds_source
 from .page_money import bridge_section, intervals_section
+from .smart import smart_section
 from .tables import CRITERIA
 from .verdict import verdict_class, verdict_paragraphs
 
@@ -242,7 +243,7 @@ def build_html(
     n_runs = 2 * a.replications + 2 * a.robust
     files = ("comparison.csv (one row per metric), replications.csv (every run), robust.csv "
              "(every sampled world), sensitivity.csv, timeseries.csv, money_bridge.csv, "
-             "intervals.csv, the figures as PNG files, "
+             "intervals.csv, smart_check.csv, the figures as PNG files, "
              "config_current.yaml, config_proposal.yaml")  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -310,6 +311,16 @@ web.</p>
 <p>Checked in every run. The sentence comes from a typical run: among the runs where the
 sign was (or, if it was mostly absent, was not) flagged, the one with the median value.</p>
 {signs_table(o, names)}
+
+<h2>SMART: is each paid KPI a fair target?</h2>
+<p>Each KPI the scheme pays on, against the five criteria (values averaged over the
+replications): <b>Specific</b>, the share of the paid number the agent's own work moves;
+<b>Measurable</b>, the 95% interval of one agent's period against the pay band;
+<b>Achievable</b>, the share of agents on target by honest effort (first pay period);
+<b>Relevant</b>, the noise-corrected correlation across agents with the customers' true
+experience; <b>Time-bound</b>, the pay period against the delay before the KPI is final.
+</p>
+{smart_section(o, names)}
 
 <h2>Around the rollout</h2>
 <p>Weekly values; both arms are identical until the rollout day, then the proposal arm

@@ -6,7 +6,8 @@ number of processes.  Workers are started with ``spawn`` (a fresh interpreter), 
 ``fork``: the parent may hold threads (numba, tqdm, BLAS) that ``fork`` would copy
 half-way.  A run returns its summary plus :func:`derived_metrics` and the daily columns
 of :data:`DAILY_KEEP` (enough for the weekly series; the rest is dropped to keep the
-pickles small), and its staffing by interval (``intervals``, :mod:`sim.outputs.intervals`).
+pickles small), its staffing by interval (``intervals``, :mod:`sim.outputs.intervals`) and
+the SMART check of its scheme (``smart``, :mod:`sim.outputs.smart`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .. import Config, run_simulation
+from ..outputs.smart import smart_check
 from ..units import DAYS_PER_YEAR
 
 #: daily columns kept for the time series (counts and levels; rates are recomputed)
@@ -56,7 +58,8 @@ def run_one(cfg: Config) -> dict[str, Any]:
     summary = dict(res.summary)
     summary.update(derived_metrics(res.daily))
     daily = res.daily[[c for c in DAILY_KEEP if c in res.daily.columns]].copy()
-    return {"summary": summary, "daily": daily, "intervals": res.intervals}
+    return {"summary": summary, "daily": daily, "intervals": res.intervals,
+            "smart": smart_check(res)}
 
 
 def default_jobs() -> int:

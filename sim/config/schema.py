@@ -288,7 +288,10 @@ class KPIConfig:
     target: float = field(default=0.0, metadata=rng_(None, None))
     direction: str = field(default="higher", metadata=choice_("higher", "lower"))
     curve: str = field(default="linear", metadata=choice_("linear", "cliff"))
-    # Linear curve: score 0 at threshold, 1 at stretch (capped at cap).
+    # Linear curve: score 0 at threshold, 1 at target (the on-target bonus, bonus_share of
+    # salary: "on-target earnings" of industry pay plans), cap at stretch (pay for
+    # over-achievement; cap 1 = none), straight lines between.  Cliff: 1 when the target
+    # is met.  threshold, target and stretch must come in that order along direction.
     threshold: float = field(default=0.0, metadata=rng_(None, None))
     stretch: float = field(default=0.0, metadata=rng_(None, None))
     cap: float = field(default=1.0, metadata=rng_(0.0, 10.0))
@@ -345,7 +348,8 @@ class SchemeConfig:
     """A KPI-based compensation scheme and the measurement system behind it."""
 
     name: str = "flat"
-    # Base pay is the employee's salary; the bonus at a full score is this share of it.
+    # Base pay is the employee's salary; the on-target bonus (every paid KPI at its target,
+    # score 1) is this share of it; over-achievement pays up to cap x this share.
     bonus_share: float = field(default=0.0, metadata=rng_(0.0, 5.0))
     # Pay period, working days (monthly: 21).
     period_days: int = field(default=21, metadata=rng_(1, 1000))
@@ -364,10 +368,14 @@ class SchemeConfig:
     audit_rate: float = field(default=0.02, metadata=rng_(0.0, 1.0))
     audit_detection: float = field(default=0.8, metadata=rng_(0.0, 1.0))
     audit_penalty: float = field(default=0.05, metadata=rng_(0.0, 10.0))
+    # Share of contacts the company's random relationship survey samples (the answers are
+    # CSAT under definition random_sample; fewer samples, fewer answers per agent).
+    # Modelling assumption (docs/calibration.md).
+    survey_sample_rate: float = field(default=0.10, metadata=rng_(0.0, 1.0))
     # Gate: no bonus when the audit quality score is below this (0 = no gate).
     quality_gate: float = field(default=0.0, metadata=rng_(0.0, 1.0))
     # How the bonus is funded: on top of the salary, or budget-neutral ("from_base": the
-    # base is cut by the bonus an employee is expected to earn, half the full bonus).
+    # base is cut by the bonus an employee is expected to earn, the on-target bonus).
     bonus_funding: str = field(default="on_top", metadata=choice_("on_top", "from_base"))
     # What employees see: their own numbers ("individual"), a ranking on the top-line
     # metric ("big_screen"), or common team metrics ("shared").

@@ -120,21 +120,30 @@ def _validate_scheme(scheme: SchemeConfig, prefix: str) -> None:
                 f"{key}.definition={kpi.definition!r} is not allowed: choose one of "
                 + ", ".join(repr(a) for a in allowed)
             )
-        if kpi.weight > 0 and kpi.curve == "linear" and kpi.threshold == kpi.stretch:
-            raise ConfigError(
-                f"{key}: threshold and stretch are both {kpi.threshold:g}; a linear curve "
-                "needs two different values"
-            )
         if kpi.weight > 0 and kpi.curve == "linear":
-            wrong = (kpi.direction == "higher") != (kpi.stretch > kpi.threshold)
-            if wrong:
-                raise ConfigError(
-                    f"{key}: direction={kpi.direction!r} needs stretch "
-                    f"{'above' if kpi.direction == 'higher' else 'below'} threshold "
-                    f"(got threshold={kpi.threshold:g}, stretch={kpi.stretch:g})"
-                )
+            _check_curve(kpi, key)
     if total > 1.0 + 1e-9:
         raise ConfigError(f"{prefix}.kpis: weights sum to {total:g}; allowed at most 1")
+
+
+def _check_curve(kpi: KPIConfig, key: str) -> None:
+    """A paid linear curve scores 0 at threshold, 1 at target and cap at stretch, so
+    the three must come in that order along the KPI's direction (stretch may equal
+    target: no over-achievement band) and cap must be at least the on-target 1."""
+    th, tg, st = kpi.threshold, kpi.target, kpi.stretch
+    ok = th < tg <= st if kpi.direction == "higher" else th > tg >= st
+    if not ok:
+        word = "<" if kpi.direction == "higher" else ">"
+        raise ConfigError(
+            f"{key}: direction={kpi.direction!r} needs threshold {word} target {word}= "
+            f"stretch (got threshold={th:g}, target={tg:g}, stretch={st:g}): the score is 0 "
+            "at threshold, 1 at target and cap at stretch"
+        )
+    if kpi.cap < 1.0:
+        raise ConfigError(
+            f"{key}.cap={kpi.cap:g} is below 1: a linear curve scores 1 at target, so the "
+            "cap must be at least 1 (1 = no pay for over-achievement)"
+        )
 
 
 _BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}

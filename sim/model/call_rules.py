@@ -40,8 +40,6 @@ ANSWER_NOISE = 0.7
 GUESS_NOISE = 0.5
 #: Share of answered calls an agent offers the post-call survey to (agent_offered).
 AGENT_OFFER_RATE = 0.5
-#: Share of contacts in the company's random relationship survey.
-RANDOM_SURVEY_RATE = 0.10
 #: Survey-answer lift when the agent asks for a top score (experience points).
 BEG_LIFT = 1.0
 

@@ -216,7 +216,8 @@ class ContactCentreModel(mesa.Model):
         """Book contacts' true experience (the one place every contact is booked):
         see :func:`experience.book_experience`."""  # fmt: skip
         return book_experience(self.rng, self.customers, self.cfg.customers, cust, xp, effort,
-                               d, row, attempt, give_up)  # fmt: skip
+                               d, row, attempt, give_up,
+                               survey_rate=self.scheme.survey_sample_rate)  # fmt: skip
 
     def _customers_day(self, d: int, row: dict) -> None:
         """Churn, acquisition by word of mouth (true NPS), and the day's money."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR
-from .call_rules import ANSWER_NOISE, BAD, RANDOM_SURVEY_RATE, TOP2, response_p
+from .call_rules import ANSWER_NOISE, BAD, TOP2, response_p
 from .customers import Customers
 
 #: Complaint probability per unit of complaint propensity: a bad experience doubles
@@ -68,10 +68,14 @@ def book_experience(
     row: dict,
     attempt: np.ndarray,
     give_up: np.ndarray | None = None,
+    *,
+    survey_rate: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Book contacts' true experience and let it move loyalty, complaints, churn.
 
-    Returns masks: complaints, answers to the random survey, and their top-2-box."""
+    ``survey_rate`` is the share of contacts the random relationship survey samples
+    (``scheme.survey_sample_rate``).  Returns masks: complaints, answers to the random
+    survey, and their top-2-box."""
     c = customers
     k = cust.shape[0]
     if k == 0:
@@ -89,7 +93,7 @@ def book_experience(
     complained = rng.random(k) < comp_p
     row["complaints"] = row.get("complaints", 0) + int(complained.sum())
     # the company's random relationship survey samples every kind of contact
-    sampled = rng.random(k) < RANDOM_SURVEY_RATE
+    sampled = rng.random(k) < survey_rate
     rnd = sampled & (rng.random(k) < response_p(c.survey_propensity[cust], xp))
     rnd_top2 = rnd & (xp + rng.normal(0.0, ANSWER_NOISE, k) >= TOP2)
     row["rnd_sampled"] = row.get("rnd_sampled", 0) + int(sampled.sum())

@@ -32,7 +32,6 @@ from .call_rules import (
     ANSWER_NOISE,
     BEG_LIFT,
     GUESS_NOISE,
-    RANDOM_SURVEY_RATE,
     TOP2,
     experience_answered,
     response_p,
@@ -208,7 +207,7 @@ def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) 
     # surveys as expected values
     ans = response_p(legs["propensity"][:, None], r.xp) * r.owned
     p_top = ndtr((r.xp - TOP2) / ANSWER_NOISE)
-    rnd = ans * RANDOM_SURVEY_RATE
+    rnd = ans * scheme.survey_sample_rate
     rnd_top2 = rnd * p_top
     if agent_offers_survey(scheme.kpis.csat.definition):
         steer = L[..., bh.SURVEY_STEERING] * r.owned

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import Config, SchemeConfig
-from ..measurement import employee_kpis, ratio_array
+from ..measurement import employee_kpis, kpi_sample_sizes, ratio_array
 from ..units import DAYS_PER_YEAR
 from . import behavior as bh
 from . import hindsight
@@ -103,6 +103,8 @@ def measured_kpis(p: PeriodInputs, slots: np.ndarray) -> dict[str, np.ndarray]:
         contacts=g["legs"],
         detected=g["detected"],
     )
+    sizes = kpi_sample_sizes(g, p.scheme.kpis.csat.definition)
+    out.update({f"n_{k}": v for k, v in sizes.items()})
     return out
 
 
@@ -252,6 +254,7 @@ def _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, dismiss) -> 
         "csat_true": float(m["csat_true"][i]),
         "csat_random": float(m["csat_random"][i]),
         "repeat_rate": float(m["repeat_rate"][i]),
+        "complaint_rate": float(m["complaint_rate"][i]),
         "transfer_rate": float(m["transfer"][i]),
         "web_push_rate": float(m["web_deflection"][i]),
         "quality": float(m["quality"][i]),
@@ -260,6 +263,7 @@ def _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, dismiss) -> 
         "gaming_act_rate": float(m["gaming_act_rate"][i]),
         "detected": float(m["detected"][i]),
     }
+    row.update({f"n_{k}": float(m[f"n_{k}"][i]) for k in PAID})  # observations per KPI
     row.update({f"lever_{name}": float(played[i, j]) for j, name in enumerate(bh.LEVERS)})
     return row
 

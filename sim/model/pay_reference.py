@@ -24,10 +24,11 @@ import numpy as np
 if TYPE_CHECKING:
     from ..config import SchemeConfig
 
-#: The bonus an employee expects from a scheme it has not yet been paid under: half the
-#: full bonus (a score half-way to stretch).  Illustration; it also sizes the base cut of
+#: The bonus an employee expects from a scheme it has not yet been paid under, as a share
+#: of the on-target bonus (``bonus_share``): the on-target bonus itself, which is what a
+#: pay plan's on-target earnings promise.  It also sizes the base cut of
 #: ``bonus_funding: from_base``.
-EXPECTED_BONUS_SHARE = 0.5
+EXPECTED_BONUS_SHARE = 1.0
 
 
 def base_cut_share(sch: SchemeConfig) -> float:

@@ -1,8 +1,9 @@
 """The compensation scheme: from measured KPIs to each employee's bonus.
 
-Pay per period = salary + bonus.  The bonus at a full score is ``bonus_share`` of the
-period's salary; the score is the weighted sum of per-KPI scores (each between 0 and its
-``cap``), part individual and part team (``team_share``).  A KPI's credit is cancelled
+Pay per period = salary + bonus.  The bonus at a score of 1 (every paid KPI on target)
+is ``bonus_share`` of the period's salary (the on-target bonus); the score is the
+weighted sum of per-KPI scores (each between 0 and its ``cap``, reached at ``stretch``),
+part individual and part team (``team_share``).  A KPI's credit is cancelled
 when its safety-net metric is worse than its limit; no bonus is paid below the quality
 gate; forced ranking removes the bonus of the bottom share; each gaming act detected by
 a quality audit costs ``audit_penalty`` of the full bonus (never more than the bonus).
@@ -37,15 +38,24 @@ def kpi_names(scheme: SchemeConfig) -> list[str]:
 def score(values: np.ndarray, kpi: KPIConfig) -> np.ndarray:
     """Score of measured KPI values under one KPI's curve, in [0, cap].
 
-    Linear: 0 at ``threshold``, 1 at ``stretch``; cliff: 1 when the target is met.
-    A missing value (no contacts this period) scores 0.
+    Linear: 0 at ``threshold``, 1 at ``target`` (the on-target bonus: ``bonus_share`` of
+    salary, like on-target earnings in industry pay plans), then on to ``cap`` at
+    ``stretch`` (over-achievement); straight lines between, clipped to [0, cap].
+    Cliff: 1 when the target is met ("met" is <= for ``lower``, >= for ``higher``), else 0.
+    A missing value (no contacts this period) scores 0.  The ordering (threshold before
+    target before stretch in the KPI's direction) is checked when a config is loaded.
     """
     v = np.asarray(values, dtype=float)
     if kpi.curve == "cliff":
         met = v <= kpi.target if kpi.direction == "lower" else v >= kpi.target
         s = met.astype(float)
     else:
-        s = (v - kpi.threshold) / (kpi.stretch - kpi.threshold)
+        below = (v - kpi.threshold) / (kpi.target - kpi.threshold)
+        if kpi.stretch != kpi.target:
+            above = 1.0 + (kpi.cap - 1.0) * (v - kpi.target) / (kpi.stretch - kpi.target)
+        else:  # no over-achievement band: the score stays at 1 beyond the target
+            above = np.ones_like(v)
+        s = np.where(below < 1.0, below, above)
     return np.nan_to_num(np.clip(s, 0.0, kpi.cap), nan=0.0)
 
 
