@@ -94,11 +94,13 @@ def learn(
     rng: np.random.Generator, c: Customers, cust: np.ndarray, d: int, ch: ChannelsConfig
 ) -> None:
     """Customers ``cust`` see or use the number on day ``d``: each remembers it for an
-    exponential time of mean ``number_memory_days`` (memoryless: a refresh redraws)."""  # fmt: skip
+    exponential time of mean ``number_memory_days`` from today, or longer if an earlier
+    memory lasts longer (seeing it again never makes one forget sooner)."""
     if cust.shape[0] == 0:
         return
     keep = np.floor(rng.exponential(ch.number_memory_days, cust.shape[0]))
-    c.number_forget_day[cust] = np.minimum(d + 1 + keep, NEVER).astype(np.int32)
+    new = np.minimum(d + 1 + keep, NEVER).astype(np.int32)
+    c.number_forget_day[cust] = np.maximum(c.number_forget_day[cust], new)
 
 
 def seed_memory(rng: np.random.Generator, c: Customers, ch: ChannelsConfig) -> None:
