@@ -144,5 +144,5 @@ def test_mid_run_change_applies_next_day_and_memory_survives():
     assert model.ledger.rows[6]["number_searches"] > 0
     assert (model.customers.number_forget_day[:n] >= before).all()  # nobody forgot
     model.phone_visibility = "nowhere"
-    with pytest.raises(ConfigError, match="phone_visibility='nowhere'.*one_click"):
+    with pytest.raises(ConfigError, match=r"phone_visibility='nowhere'.*one_click"):
         model.step()
