@@ -66,7 +66,8 @@ class Customers:
     ``starter`` (in the starting population), ``last_contact_day`` and
     ``last_contact_seat`` / period (for the "no repeat within 7 days" FCR measure),
     ``number_forget_day`` (the day from which the customer no longer remembers where
-    the phone number is; -1: never knew it; ``web.py`` keeps it).
+    the phone number is; -1: never knew it), ``number_missed_day`` (the last day they
+    searched for it and did not find it; -1: never) - ``web.py`` keeps both.
     """
 
     def __init__(self, cfg: CustomersConfig, rng: np.random.Generator) -> None:
@@ -107,6 +108,7 @@ class Customers:
         "last_contact_seat": np.int32,
         "last_contact_period": np.int32,
         "number_forget_day": np.int32,
+        "number_missed_day": np.int32,
     }
 
     def _alloc(self, cap: int) -> None:
@@ -145,6 +147,7 @@ class Customers:
         self.last_contact_seat[idx] = -1
         self.last_contact_period[idx] = -1
         self.number_forget_day[idx] = -1  # newcomers learn the number by using it
+        self.number_missed_day[idx] = -1
         self.schedule_churn(idx, day)
         self.n_active += k
         self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))

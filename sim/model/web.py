@@ -152,10 +152,20 @@ def search_effort(level: str, ch: ChannelsConfig) -> float:
 
 
 def search(
-    rng: np.random.Generator, looks: np.ndarray, skill: np.ndarray, level: str, ch: ChannelsConfig
+    rng: np.random.Generator,
+    c: Customers,
+    cust: np.ndarray,
+    looks: np.ndarray,
+    level: str,
+    ch: ChannelsConfig,
+    d: int,
 ) -> np.ndarray:
-    """Mask of the searchers (``looks``) who find the number."""  # fmt: skip
-    return looks & (rng.random(looks.shape[0]) < find_prob(level, skill, ch))
+    """Mask of the searchers (``looks``) who find the number; those who do not are
+    marked (``Customers.number_missed_day``)."""
+    p = find_prob(level, c.digital_skill[cust], ch)
+    found = looks & (rng.random(looks.shape[0]) < p)
+    c.number_missed_day[cust[looks & ~found]] = d
+    return found
 
 
 # ------------------------------------------------------------------ routing and the web
@@ -171,7 +181,7 @@ def route(
     if level == "visible":
         return to_web, none, none
     looks = choice & ~prefers & ~knows(c, todays.cust, d)
-    found = search(rng, looks, c.digital_skill[todays.cust], level, ch)
+    found = search(rng, c, todays.cust, looks, level, ch, d)
     todays.carry = todays.carry + search_effort(level, ch) * looks
     return to_web | (looks & ~found), looks, found
 
@@ -208,7 +218,7 @@ def web_outcomes(
     noise = rng.normal(0.0, 1.0, m)
     fail = ~ok
     looked = fail & ~knows(c, web.cust, d) & (level != "visible")
-    found = search(crng, looked, skill, level, ch)
+    found = search(crng, c, web.cust, looked, level, ch, d)
     give_up = looked & ~found
     escalate = fail & ~give_up
     spent_search = search_effort(level, ch) * looked

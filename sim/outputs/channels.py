@@ -32,6 +32,9 @@ def channel_summary(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str,
     s["give_up_rate"] = ratio(give_ups, _total(daily, "web_sessions"))
     s["number_searches"] = int(_total(daily, "number_searches"))
     s["number_search_success"] = ratio(_total(daily, "number_found"), s["number_searches"])
+    c = model.customers
+    missed = c.number_missed_day[: c.n_start] >= 0
+    s["customers_missed_number_share"] = float(missed.mean()) if c.n_start else float("nan")
     known = daily["number_known_share"].dropna() if "number_known_share" in daily else None
     have = known is not None and len(known) > 0
     s["number_known_share"] = float(known.mean()) if have else float("nan")
