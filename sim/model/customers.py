@@ -175,6 +175,7 @@ class Customers:
         idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
         self.active[idx] = False
         self.churn_day[idx] = NEVER
+        self.number_forget_day[idx] = -1  # gone: no longer counted among those who know
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))

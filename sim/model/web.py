@@ -119,11 +119,10 @@ def knows(c: Customers, cust: np.ndarray, d: int) -> np.ndarray:
 
 
 def known_share(c: Customers, d: int) -> float:
-    """Share of the active base who remember where the number is on day ``d``."""
-    n = c.n_used
-    act = c.active[:n]
-    total = int(act.sum())
-    return float((act & (c.number_forget_day[:n] > d)).sum()) / total if total else 0.0
+    """Share of the active base who remember where the number is on day ``d`` (a
+    customer who leaves forgets: ``Customers.churn_today``)."""
+    total = c.active_count()
+    return np.count_nonzero(c.number_forget_day[: c.n_used] > d) / total if total else 0.0
 
 
 def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsConfig) -> int:
@@ -134,9 +133,12 @@ def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsCo
     k = int(rng.poisson(rate * c.active_count()))
     if k == 0:
         return 0
-    active = np.flatnonzero(c.active[: c.n_used])
-    learn(rng, c, rng.choice(active, k), d, ch)
-    return k
+    # k active customers at random: uniform rows, the churned rejected
+    n = c.n_used
+    rows = rng.integers(0, n, int(k * n / max(c.active_count(), 1) * 1.2) + 16)
+    rows = rows[c.active[rows]][:k]
+    learn(rng, c, rows, d, ch)
+    return int(rows.shape[0])
 
 
 def find_prob(level: str, skill: np.ndarray, ch: ChannelsConfig) -> np.ndarray:
