@@ -207,6 +207,14 @@ class HandlingConfig:
 class ChannelsConfig:
     """Phone and web self-service, and the company's channel policy."""
 
+    # Company policy on the phone number: "visible" (published on every page),
+    # "one_click" (behind a Help link, as USAA did) or "hidden" (buried; customers must
+    # search or know it).  The model reads the level in force each day
+    # (``model.phone_visibility``), so a manager may change it mid-run.
+    phone_visibility: str = field(
+        default="visible", metadata=choice_("visible", "one_click", "hidden")
+    )
+    # Older key: false means "hidden" unless ``phone_visibility`` is set to another level.
     phone_number_visible: bool = True
     # Opening hours (s) during which calls arrive; calls in queue at closing are still
     # served.  12 h (e.g. 8:00-20:00), an assumed weekday opening of a service line,
@@ -219,10 +227,26 @@ class ChannelsConfig:
     # ~30% of web sessions are contained (Gartner 2019: 9% resolve fully; Gartner 2020:
     # 20-40% containment; the range 5-40% in docs/calibration.md).
     web_success_base: float = field(default=0.50, metadata=rng_(0.0, 1.0))
-    # With the number hidden, share of phone-first customers pushed to the web first.
-    hidden_web_first_share: float = field(default=0.8, metadata=rng_(0.0, 1.0))
-    # With the number hidden, probability that a failed web user finds the number.
-    hidden_find_prob: float = field(default=0.7, metadata=rng_(0.0, 1.0))
+    # Finding a number that is not visible (sim/model/web.py): a customer who looks for
+    # it finds it with probability 1 - miss x (1 - digital skill), at a search effort (CES
+    # points).  Uncertain (no published find rate; configs/uncertainty/default.yaml):
+    # one click is found by almost everyone who looks, at a small effort; a hidden
+    # number needs skill (a Money Mail audit of UK firms' websites: six pages of clicks
+    # to reach one telecom's number, nearly two minutes for a bank's; docs/calibration.md).
+    one_click_miss: float = field(default=0.1, metadata=rng_(0.0, 1.0))
+    one_click_search_effort: float = field(default=0.5, metadata=rng_(0.0, 6.0))
+    hidden_miss: float = field(default=0.8, metadata=rng_(0.0, 1.0))
+    hidden_search_effort: float = field(default=2.0, metadata=rng_(0.0, 6.0))
+    # Memory: mean working days a customer remembers where the number is after seeing
+    # or using it (exponential forgetting).  Uncertain.
+    number_memory_days: float = field(default=250.0, metadata=rng_(1.0, 100_000.0))
+    # Word of mouth: times a year a customer hears where the number is from others, per
+    # unit share of the active base who know it.  Uncertain.
+    number_word_of_mouth: float = field(default=2.0, metadata=rng_(0.0, 365.0))
+    # Deprecated, unused: the constants the search mechanism above replaces.  Still
+    # accepted so old configs load; the model warns when they are set.
+    hidden_web_first_share: float | None = field(default=None, metadata=rng_(0.0, 1.0))
+    hidden_find_prob: float | None = field(default=None, metadata=rng_(0.0, 1.0))
     # Cost per web session (Gartner 2019: ~0.10).
     web_cost: float = field(default=0.10, metadata=rng_(0.0, 1e4))
 

@@ -106,40 +106,104 @@ def p_resolve(skill: np.ndarray, theta: np.ndarray, cx: np.ndarray, h: HandlingC
     return np.clip(p, 0.0, 0.98)
 
 
-def experience_answered(
-    resolved, extra, wait_s, transferred, hung, pushed, courtesy, carry
-) -> np.ndarray:
-    """Expected experience (0-10, before individual noise) of an answered call."""
+#: The experience rule every contact shares (phone, web, give-ups): an unresolved
+#: contact at the least effort scores ``XP_UNRESOLVED``; resolving adds
+#: ``XP_RESOLVED_GAIN``; each effort point spent (CES, before the scale's clip) costs
+#: ``XP_PER_EFFORT`` and each earlier attempt a further ``XP_PER_REPEAT``.
+XP_UNRESOLVED = 5.3
+XP_RESOLVED_GAIN = 2.7
+XP_PER_EFFORT = 0.4
+XP_PER_REPEAT = 0.2
+#: Most earlier attempts that count (a fourth try feels like the third).
+MAX_REPEATS = 3
+#: What a person on the phone adds beyond resolution and effort: reaching someone,
+#: courtesy; a hang-up or a push to the web is also a snub.  Waiting displeases
+#: beyond the effort it costs (per 2 minutes, up to 6 minutes): ``WAIT_XP`` when
+#: answered, ``WAIT_XP_ABANDONED`` for a caller who chose to stop waiting.
+XP_PERSON = 1.0
+XP_COURTESY = 1.2
+XP_HUNG_SNUB = 1.2
+XP_PUSHED_SNUB = 0.8
+WAIT_XP = 0.8
+WAIT_XP_ABANDONED = 0.5
+#: An abandoned call reached nobody.
+XP_NOT_REACHED = 1.3
+
+
+def repeats(attempt):
+    """Earlier attempts on the issue that count (``attempt`` 1 = first contact)."""
+    return np.minimum(attempt - 1, MAX_REPEATS)
+
+
+def effort_spent(own, carry, extra):
+    """Effort points a contact has cost its customer (CES scale, not clipped): 1 for
+    any contact, its own extra effort, the effort carried from earlier steps on the
+    issue (``carry``) and one per earlier attempt (``extra``)."""
+    return 1.0 + own + carry + extra
+
+
+def ces(spent):
+    """The effort a customer reports (CES 1-7) for effort points spent."""
+    return np.clip(spent, 1.0, 7.0)
+
+
+def contact_experience(resolved, spent, extra):
+    """Expected experience (0-10, before individual noise) of any contact from its
+    outcome (resolved or not), the effort points spent and the earlier attempts: the
+    one rule for phone calls, web sessions and give-ups."""
     return (
-        6.3
-        + 2.7 * resolved
-        - 0.6 * extra
-        - 0.8 * np.minimum(wait_s / 120.0, 3.0)
-        - 0.6 * transferred
-        - 2.0 * hung
-        - 1.0 * pushed
-        + 1.2 * courtesy
-        - 0.4 * carry
+        XP_UNRESOLVED
+        + XP_RESOLVED_GAIN * resolved
+        - XP_PER_EFFORT * (spent - 1.0)
+        - XP_PER_REPEAT * extra
     )
 
 
-def experience_lost(wait_s, carry) -> np.ndarray:
-    """Expected experience of a call that abandoned the queue."""
-    return 4.0 - 0.5 * np.minimum(wait_s / 120.0, 3.0) - 0.4 * carry
+def _wait_units(wait_s):
+    return np.minimum(wait_s / 120.0, 2.0)
+
+
+def phone_own_effort(wait_s, transferred, hung, pushed):
+    """A call's own effort points: waiting (per 2 minutes, up to 4) and what the agent
+    did (a transfer, a hang-up, a push to the web)."""
+    return 1.5 * transferred + 2.0 * hung + 0.5 * pushed + _wait_units(wait_s)
+
+
+def _wait_displeasure(wait_s, per_2min):
+    """Experience lost to waiting beyond what its effort costs."""
+    return per_2min * np.minimum(wait_s / 120.0, 3.0) - XP_PER_EFFORT * _wait_units(wait_s)
+
+
+def experience_answered(
+    resolved, extra, wait_s, transferred, hung, pushed, courtesy, carry
+) -> np.ndarray:
+    """Expected experience (0-10, before individual noise) of an answered call: the
+    shared rule (``contact_experience``) plus what the person did."""
+    spent = effort_spent(phone_own_effort(wait_s, transferred, hung, pushed), carry, extra)
+    return (
+        contact_experience(resolved, spent, extra)
+        + XP_PERSON
+        + XP_COURTESY * courtesy
+        - XP_HUNG_SNUB * hung
+        - XP_PUSHED_SNUB * pushed
+        - _wait_displeasure(wait_s, WAIT_XP)
+    )
+
+
+def experience_lost(wait_s, carry, extra) -> np.ndarray:
+    """Expected experience of a call that abandoned the queue: the shared rule,
+    unresolved, having reached nobody."""
+    spent = effort_spent(_wait_units(wait_s), carry, extra)
+    return (
+        contact_experience(0.0, spent, extra)
+        - XP_NOT_REACHED
+        - _wait_displeasure(wait_s, WAIT_XP_ABANDONED)
+    )
 
 
 def effort(extra, wait_s, transferred, hung, pushed, carry) -> np.ndarray:
     """Customer effort (CES, 1-7) of a call."""
-    e = (
-        1.0
-        + carry
-        + 1.0 * extra
-        + 1.5 * transferred
-        + 2.0 * hung
-        + 0.5 * pushed
-        + np.minimum(wait_s / 120.0, 2.0)
-    )
-    return np.clip(e, 1.0, 7.0)
+    return ces(effort_spent(phone_own_effort(wait_s, transferred, hung, pushed), carry, extra))
 
 
 def response_p(propensity: np.ndarray, xp: np.ndarray) -> np.ndarray:

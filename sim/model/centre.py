@@ -32,7 +32,7 @@ from .ledgers import DayLedger, SeatLedger
 from .pay_period import EXPECTED_BONUS_SHARE, PeriodDecision, PeriodInputs, close_period
 from .phone import Staff, serve_phone
 from .planning import FRONT, SPECIALIST, initial_plan, make_plan, planning_days
-from .web import escalations, route, web_outcomes
+from .web import channel_day, channel_rng, seed_memory, visibility_from_config
 
 
 class ContactCentreModel(mesa.Model):
@@ -50,6 +50,12 @@ class ContactCentreModel(mesa.Model):
         self.scheme: SchemeConfig = cfg.scheme
         self.day = 0
         self.customers = Customers(cfg.customers, self.rng)
+        #: the channel mechanism's own random stream; the phone-visibility level in
+        #: force (read every day: a manager may assign it mid-run); customers' memory
+        #: of where the number is
+        self.channel_rng = channel_rng(cfg.seed)
+        self.phone_visibility: str = visibility_from_config(cfg.channels)
+        seed_memory(self.channel_rng, self.customers, cfg.channels)
         start = (cfg.employees.n, cfg.teams.specialists_n)
         n = sum(start)
         self.seats: list[Employee | None] = [None] * n
@@ -183,32 +189,9 @@ class ContactCentreModel(mesa.Model):
         c.last_contact_seat[hc] = -1  # counted once
 
     def _web(self, todays: Contacts, d: int, row: dict) -> Contacts:
-        """Route today's contacts; run web self-service; return the day's phone calls."""
-        ch, c = self.cfg.channels, self.customers
-        visible = ch.phone_number_visible
-        to_web = route(self.rng, todays, c.prefers_web, visible, ch.hidden_web_first_share)
-        phone = todays.take(~to_web)
-        web = todays.take(to_web)
-        row["web_sessions"] = len(web)
-        if len(web) == 0:
-            return phone
-        ok, escalate, give_up, xp, effort = web_outcomes(
-            self.rng, web, c.digital_skill, ch.web_success_base, visible, ch.hidden_find_prob
-        )
-        row["web_resolved"] = int(ok.sum())
-        first = web.reached == 0  # issue-level FCR (the phone side: phone_booking.book_day)
-        row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
-        row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int((first & ok).sum())
-        row["web_escalated"] = int(escalate.sum())
-        row["give_ups"] = int(give_up.sum())
-        self.book_experience(web.cust, xp, effort, d, row, web.attempt, give_up=give_up)
-        # failed web users call: today when the number is visible; after searching for
-        # it (next day, angrier) when it is hidden
-        esc = escalations(web, escalate, visible)
-        if visible:
-            return Contacts.concat([phone, esc])
-        self.book.schedule(d + 1, esc)
-        return phone
+        """Route today's contacts; run web self-service; return the day's phone calls
+        (``web.channel_day``, under ``self.phone_visibility``)."""
+        return channel_day(self, todays, d, row)
 
     def book_experience(self, cust: np.ndarray, xp: np.ndarray, effort: np.ndarray, d: int,
                         row: dict, attempt: np.ndarray,

@@ -64,7 +64,10 @@ class Customers:
     exponential patience), ``prefers_web`` (bool), ``churn_day`` (day the loyalty-driven
     hazard ends the relationship, redrawn whenever loyalty changes), ``joined_day``,
     ``starter`` (in the starting population), ``last_contact_day`` and
-    ``last_contact_seat`` / period (for the "no repeat within 7 days" FCR measure).
+    ``last_contact_seat`` / period (for the "no repeat within 7 days" FCR measure),
+    ``number_forget_day`` (the day from which the customer no longer remembers where
+    the phone number is; -1: never knew it), ``number_missed_day`` (the last day they
+    searched for it and did not find it; -1: never) - ``web.py`` keeps both.
     """
 
     def __init__(self, cfg: CustomersConfig, rng: np.random.Generator) -> None:
@@ -104,6 +107,8 @@ class Customers:
         "last_contact_day": np.int32,
         "last_contact_seat": np.int32,
         "last_contact_period": np.int32,
+        "number_forget_day": np.int32,
+        "number_missed_day": np.int32,
     }
 
     def _alloc(self, cap: int) -> None:
@@ -141,6 +146,8 @@ class Customers:
         self.last_contact_day[idx] = -(10**6)
         self.last_contact_seat[idx] = -1
         self.last_contact_period[idx] = -1
+        self.number_forget_day[idx] = -1  # newcomers learn the number by using it
+        self.number_missed_day[idx] = -1
         self.schedule_churn(idx, day)
         self.n_active += k
         self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))
@@ -168,6 +175,7 @@ class Customers:
         idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
         self.active[idx] = False
         self.churn_day[idx] = NEVER
+        self.number_forget_day[idx] = -1  # gone: no longer counted among those who know
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))

@@ -219,7 +219,7 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
     false_code = cr.false_code(coded_by, resolved, u_code, pol[fs, bh.FALSE_CODING])
     coded = resolved | false_code
     courtesy = np.where(handled, pol[fs, bh.COURTESY], 0.0)
-    extra = np.minimum(calls.attempt - 1, 3)
+    extra = cr.repeats(calls.attempt)
     xp_noise = rng.normal(0.0, 1.0, k)
     xp = (
         np.where(
@@ -227,7 +227,7 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
             cr.experience_answered(
                 resolved, extra, wait, transferred, hung, pushed, courtesy, calls.carry
             ),
-            cr.experience_lost(wait, calls.carry),
+            cr.experience_lost(wait, calls.carry, extra),
         )
         + xp_noise
     )

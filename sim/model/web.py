@@ -1,84 +1,278 @@
-"""The web channel: routing a day's contacts, and web self-service.
+"""The web channel and the way to the phone: routing a day's contacts, web
+self-service, escalations, and what customers know about where the number is.
 
-A contact goes to the web when the customer prefers it, when it was pushed there by an
-agent, or - with the phone number hidden - when the customer cannot see another way
-(``channels.hidden_web_first_share`` of phone-first customers).  Self-service succeeds
-with a probability rising with the customer's digital skill and falling with the issue's
-complexity.  A failure sends the customer to the phone: at once when the number is
-visible; when it is hidden, those who find it (``channels.hidden_find_prob``) call the
-next day after searching, angrier, and the rest give up unresolved.
+The company's phone visibility (``model.phone_visibility``, read every day, so a
+manager may change it mid-run) is one of ``LEVELS``: ``visible`` (published on every
+page), ``one_click`` (behind a Help link) or ``hidden`` (buried).  A customer who does
+not remember where a non-visible number is must search for it: they find it with
+probability 1 - miss x (1 - digital skill) (``channels.one_click_miss`` /
+``hidden_miss``), at a search effort in CES points (``*_search_effort``).
+
+- A phone-first customer who knows where the number is calls; one who does not searches,
+  calls if they find it and otherwise falls back on web self-service.
+- Web self-service succeeds with a probability rising with digital skill and falling
+  with the issue's complexity.  A failed web user who knows or finds the number calls
+  the same day; one who cannot find it gives up, unresolved.
+- Memory: a customer learns where the number is whenever they see it (on any contact
+  while it is visible), find it, or call; they forget it after an exponential time of
+  mean ``channels.number_memory_days``.  Word of mouth: each day each active customer
+  hears it from others at rate ``channels.number_word_of_mouth`` a year times the share
+  of the base who know it.  Memory lives in ``Customers.number_forget_day``, so it
+  survives a change of level.
+
+Every contact's experience and effort come from the one rule in ``call_rules``
+(outcome, effort spent, earlier attempts); give-ups included.
 """
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ..config import ChannelsConfig, ConfigError
+from ..units import DAYS_PER_YEAR
+from . import call_rules as cr
 from .contacts import CHOICE, PHONE, WEB, Contacts
+from .customers import NEVER, Customers
 
+if TYPE_CHECKING:
+    from .centre import ContactCentreModel
+
+#: The phone-visibility levels, most visible first.
+LEVELS = ("visible", "one_click", "hidden")
+#: The keys the search mechanism replaced (accepted, unused, warned about).
+DEPRECATED_KEYS = ("hidden_web_first_share", "hidden_find_prob")
 #: Highest probability that self-service resolves an issue.
 WEB_SUCCESS_CAP = 0.95
-#: Experience (0-10, before noise) of a web session: resolved, escalated to the phone,
-#: or given up; each loses ``XP_PER_CARRY`` per effort point already spent on the issue.
-#: Top-2-box starts at 7.5, a bad experience below 4 (``call_rules``).
-XP_WEB_RESOLVED = 7.8
-XP_WEB_ESCALATED = 4.5
-XP_GIVE_UP = 2.5
-XP_PER_CARRY = 0.4
-#: Spread of a give-up's experience (it varies less: it is bad for everyone).
-XP_GIVE_UP_NOISE = 0.5
-#: Effort (CES 1-7, before the effort already carried) of each web outcome.
-EFFORT_WEB_RESOLVED = 1.5
-EFFORT_WEB_ESCALATED = 3.0
-EFFORT_GIVE_UP = 6.0
-#: Effort carried into the phone call after a failed session: switching channel
-#: (number visible), or searching for a hidden number first.
+#: Own effort points (CES) of a web session, before search, carry and earlier attempts:
+#: a session that resolves the issue, one that fails.
+EFFORT_WEB_RESOLVED = 0.5
+EFFORT_WEB_FAILED = 2.0
+#: Effort carried into the phone call by switching channel after a failed session.
 CARRY_SWITCH = 1.0
-CARRY_SEARCH = 2.0
+#: Spawn key of the channel mechanism's own random stream (searching, memory, word of
+#: mouth): the other sub-models' draws do not depend on the visibility level.
+CHANNEL_STREAM = 11
 
 
-def route(rng: np.random.Generator, todays: Contacts, prefers_web: np.ndarray,
-          number_visible: bool, hidden_web_first_share: float) -> np.ndarray:
-    """Mask of today's contacts that go to the web first."""  # fmt: skip
+def visibility_from_config(ch: ChannelsConfig) -> str:
+    """The level in force on day 0: ``phone_visibility``, except that the older
+    ``phone_number_visible: false`` means ``hidden`` unless another level is set.
+    Warns when a deprecated key is set (it no longer affects results)."""
+    for key in DEPRECATED_KEYS:
+        if getattr(ch, key) is not None:
+            warnings.warn(
+                f"channels.{key} is deprecated and ignored: finding a hidden number is "
+                "now a mechanism (channels.hidden_miss, hidden_search_effort, "
+                "number_memory_days, number_word_of_mouth)",
+                FutureWarning,
+                stacklevel=2,
+            )
+    if ch.phone_visibility == "visible" and not ch.phone_number_visible:
+        return "hidden"
+    return check_level(ch.phone_visibility)
+
+
+def check_level(level: str) -> str:
+    """``level`` if it is one of ``LEVELS``, else a :class:`ConfigError`."""
+    if level not in LEVELS:
+        allowed = ", ".join(repr(x) for x in LEVELS)
+        raise ConfigError(f"phone_visibility={level!r} is not allowed: choose one of {allowed}")
+    return level
+
+
+def channel_rng(seed: int) -> np.random.Generator:
+    """The channel mechanism's random stream, derived from the run's seed."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(CHANNEL_STREAM,)))
+
+
+# ------------------------------------------------------------------ knowing the number
+def learn(
+    rng: np.random.Generator, c: Customers, cust: np.ndarray, d: int, ch: ChannelsConfig
+) -> None:
+    """Customers ``cust`` see or use the number on day ``d``: each remembers it for an
+    exponential time of mean ``number_memory_days`` from today, or longer if an earlier
+    memory lasts longer (seeing it again never makes one forget sooner)."""
+    if cust.shape[0] == 0:
+        return
+    keep = np.floor(rng.exponential(ch.number_memory_days, cust.shape[0]))
+    new = np.minimum(d + 1 + keep, NEVER).astype(np.int32)
+    c.number_forget_day[cust] = np.maximum(c.number_forget_day[cust], new)
+
+
+def seed_memory(rng: np.random.Generator, c: Customers, ch: ChannelsConfig) -> None:
+    """The starting base has lived with a visible number: a customer whose issues came
+    at rate r a day, each showing the number, remembers it with the two-state
+    stationary probability r tau / (1 + r tau), tau = ``number_memory_days``."""
+    idx = np.flatnonzero(c.starter[: c.n_used])
+    rt = c.issue_rate[idx].astype(np.float64) * ch.number_memory_days
+    knows = rng.random(idx.shape[0]) < rt / (1.0 + rt)
+    learn(rng, c, idx[knows], 0, ch)
+
+
+def knows(c: Customers, cust: np.ndarray, d: int) -> np.ndarray:
+    """Whether each customer remembers where the number is on day ``d``."""
+    return c.number_forget_day[cust] > d
+
+
+def known_share(c: Customers, d: int) -> float:
+    """Share of the active base who remember where the number is on day ``d`` (a
+    customer who leaves forgets: ``Customers.churn_today``)."""
+    total = c.active_count()
+    return np.count_nonzero(c.number_forget_day[: c.n_used] > d) / total if total else 0.0
+
+
+def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsConfig) -> int:
+    """Customers who hear where the number is from others today (Poisson, rate
+    ``number_word_of_mouth`` a year x the share who know it, per active customer);
+    returns how many heard it."""
+    rate = ch.number_word_of_mouth / DAYS_PER_YEAR * known_share(c, d)
+    k = int(rng.poisson(rate * c.active_count()))
+    if k == 0:
+        return 0
+    # k active customers at random: uniform rows, the churned rejected
+    n = c.n_used
+    rows = rng.integers(0, n, int(k * n / max(c.active_count(), 1) * 1.2) + 16)
+    rows = rows[c.active[rows]][:k]
+    learn(rng, c, rows, d, ch)
+    return int(rows.shape[0])
+
+
+def find_prob(level: str, skill: np.ndarray, ch: ChannelsConfig) -> np.ndarray:
+    """Probability that a customer searching for the number finds it."""
+    miss = {"visible": 0.0, "one_click": ch.one_click_miss, "hidden": ch.hidden_miss}[level]
+    return 1.0 - miss * (1.0 - skill)
+
+
+def search_effort(level: str, ch: ChannelsConfig) -> float:
+    """Effort points (CES) one search for the number costs."""
+    return {"visible": 0.0, "one_click": ch.one_click_search_effort,
+            "hidden": ch.hidden_search_effort}[level]  # fmt: skip
+
+
+def search(
+    rng: np.random.Generator,
+    c: Customers,
+    cust: np.ndarray,
+    looks: np.ndarray,
+    level: str,
+    ch: ChannelsConfig,
+    d: int,
+) -> np.ndarray:
+    """Mask of the searchers (``looks``) who find the number; those who do not are
+    marked (``Customers.number_missed_day``)."""
+    p = find_prob(level, c.digital_skill[cust], ch)
+    found = looks & (rng.random(looks.shape[0]) < p)
+    c.number_missed_day[cust[looks & ~found]] = d
+    return found
+
+
+# ------------------------------------------------------------------ routing and the web
+def route(
+    rng: np.random.Generator, todays: Contacts, c: Customers, level: str, ch: ChannelsConfig, d: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Today's routing: masks (to the web, searched for the number, found it).  The
+    searchers' effort is added to their contacts' carry."""  # fmt: skip
     choice = todays.route == CHOICE
-    to_web = todays.route == WEB
-    prefers = prefers_web[todays.cust]
-    if number_visible:
-        return to_web | (choice & prefers)
-    return to_web | (choice & (prefers | (rng.random(len(todays)) < hidden_web_first_share)))
+    prefers = c.prefers_web[todays.cust]
+    to_web = (todays.route == WEB) | (choice & prefers)
+    none = np.zeros(len(todays), bool)
+    if level == "visible":
+        return to_web, none, none
+    looks = choice & ~prefers & ~knows(c, todays.cust, d)
+    found = search(rng, c, todays.cust, looks, level, ch, d)
+    todays.carry = todays.carry + search_effort(level, ch) * looks
+    return to_web | (looks & ~found), looks, found
 
 
-def web_outcomes(rng: np.random.Generator, web: Contacts, digital_skill: np.ndarray,
-                 success_base: float, number_visible: bool, find_prob: float):
-    """Outcome of each web session: masks (resolved, escalate, give_up), experience and
-    effort."""  # fmt: skip
+@dataclass
+class WebOutcome:
+    """Masks and figures of a day's web sessions (one row each)."""
+
+    resolved: np.ndarray
+    escalate: np.ndarray
+    give_up: np.ndarray
+    looked: np.ndarray  # searched for the number after failing
+    found: np.ndarray
+    xp: np.ndarray  # experience, 0-10
+    effort: np.ndarray  # CES 1-7
+    search: np.ndarray  # search effort points spent after failing
+
+
+def web_outcomes(
+    rng: np.random.Generator,
+    crng: np.random.Generator,
+    web: Contacts,
+    c: Customers,
+    level: str,
+    ch: ChannelsConfig,
+    d: int,
+) -> WebOutcome:
+    """Each web session's outcome: self-service, then - on failure - the way to the
+    phone (known, found, or given up); experience and effort by the shared rule."""  # fmt: skip
     m = len(web)
-    p = success_base * digital_skill[web.cust] * web.cx**-0.5
+    skill = c.digital_skill[web.cust]
+    p = ch.web_success_base * skill * web.cx**-0.5
     ok = rng.random(m) < np.clip(p, 0.0, WEB_SUCCESS_CAP)
-    xp = np.empty(m)
-    effort = np.empty(m)
     noise = rng.normal(0.0, 1.0, m)
-    xp[ok] = XP_WEB_RESOLVED - XP_PER_CARRY * web.carry[ok] + noise[ok]
-    effort[ok] = EFFORT_WEB_RESOLVED + web.carry[ok]
     fail = ~ok
-    if number_visible:
-        escalate = fail
-        give_up = np.zeros(m, bool)
-    else:
-        finds = rng.random(m) < find_prob
-        escalate = fail & finds
-        give_up = fail & ~finds
-    xp[escalate] = XP_WEB_ESCALATED - XP_PER_CARRY * web.carry[escalate] + noise[escalate]
-    effort[escalate] = EFFORT_WEB_ESCALATED + web.carry[escalate]
-    xp[give_up] = XP_GIVE_UP + XP_GIVE_UP_NOISE * noise[give_up]
-    effort[give_up] = EFFORT_GIVE_UP + web.carry[give_up]
-    return ok, escalate, give_up, xp, np.clip(effort, 1.0, 7.0)
+    looked = fail & ~knows(c, web.cust, d) & (level != "visible")
+    found = search(crng, c, web.cust, looked, level, ch, d)
+    give_up = looked & ~found
+    escalate = fail & ~give_up
+    spent_search = search_effort(level, ch) * looked
+    extra = cr.repeats(web.attempt)
+    own = np.where(ok, EFFORT_WEB_RESOLVED, EFFORT_WEB_FAILED) + spent_search
+    spent = cr.effort_spent(own, web.carry, extra)
+    xp = cr.contact_experience(ok, spent, extra) + noise
+    return WebOutcome(ok, escalate, give_up, looked, found, xp, cr.ces(spent), spent_search)
 
 
-def escalations(web: Contacts, escalate: np.ndarray, number_visible: bool) -> Contacts:
-    """The phone calls of failed web sessions (one more attempt, more effort carried)."""
-    esc = web.take(escalate)
+def escalations(web: Contacts, out: WebOutcome) -> Contacts:
+    """The phone calls of failed web sessions (one more attempt; the switch and any
+    search carried as effort)."""
+    esc = web.take(out.escalate)
     esc.attempt = esc.attempt + 1
     esc.reached = esc.reached + 1  # the web session reached the centre
     esc.route = np.full(len(esc), PHONE, np.int8)
-    esc.carry = esc.carry + (CARRY_SWITCH if number_visible else CARRY_SEARCH)
+    esc.carry = esc.carry + CARRY_SWITCH + out.search[out.escalate]
     return esc
+
+
+def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: dict) -> Contacts:
+    """Route today's contacts under today's visibility, run web self-service, keep
+    customers' memory of the number; return the day's phone calls."""
+    ch, c, crng = model.cfg.channels, model.customers, model.channel_rng
+    level = check_level(model.phone_visibility)
+    row["phone_visibility"] = level
+    row["number_heard"] = word_of_mouth(crng, c, d, ch)
+    to_web, looks, found = route(crng, todays, c, level, ch, d)
+    if level == "visible":
+        learn(crng, c, todays.cust, d, ch)  # the number is on every page they see
+    phone = todays.take(~to_web)
+    web = todays.take(to_web)
+    row["web_sessions"] = len(web)
+    searches, finds = int(looks.sum()), int(found.sum())
+    if len(web):
+        out = web_outcomes(model.rng, crng, web, c, level, ch, d)
+        row["web_resolved"] = int(out.resolved.sum())
+        first = web.reached == 0  # issue-level FCR (the phone side: phone_booking.book_day)
+        row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
+        row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(
+            (first & out.resolved).sum()
+        )
+        row["web_escalated"] = int(out.escalate.sum())
+        row["give_ups"] = int(out.give_up.sum())
+        model.book_experience(web.cust, out.xp, out.effort, d, row, web.attempt,
+                              give_up=out.give_up)  # fmt: skip
+        searches += int(out.looked.sum())
+        finds += int(out.found.sum())
+        phone = Contacts.concat([phone, escalations(web, out)])
+    learn(crng, c, phone.cust, d, ch)  # callers use the number
+    row["number_searches"] = searches
+    row["number_found"] = finds
+    row["number_known_share"] = known_share(c, d)
+    return phone

@@ -67,7 +67,7 @@ One simulation run; with -m (--multirun), a sweep over comma lists and ranges, e
       seed=range(0,20) scheme.kpis.aht.weight=0,0.25,0.5
 
 Common keys: scenario, centre (configs/centre/), seed, days, customers.n, employees.n,
-scheme.kpis.aht.weight, scheme.audit_rate, channels.phone_number_visible,
+scheme.kpis.aht.weight, scheme.audit_rate, channels.phone_visibility,
 behavior.adaptive, export.calls (also write calls.parquet), output_dir
 (`kpisim run --cfg job` prints every key and its value).
 
