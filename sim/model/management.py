@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 #: The phone-visibility levels (helper config ``channels.phone_visibility``).
 ONE_CLICK, HIDDEN = "one_click", "hidden"
+#: A true value within this share of a limit sits at the limit: neither a clear call for
+#: action nor a clear all-clear (sign 4 counts only clear disagreements).
+AT_LIMIT = 0.05
 #: Per-agent safety metrics the employee table carries (``pay_period._row``).
 AGENT_NETS = {"repeat_rate": "repeat_rate", "fcr_no_repeat": "repeat_rate",
               "csat_random": "csat_random", "quality": "quality"}  # fmt: skip
@@ -69,11 +72,13 @@ class Manager:
         truth_cx = db.true_cx(model, d, model.scheme)
         cust = [i for i in board.values() if i.customer_side and i.limit is not None]
         dash_alarm = any(i.breached(c.detect_margin) for i in cust)
-        truth_alarm = truth_cx.breached(c.detect_margin, truth_cx.true) or any(
-            i.breached(c.detect_margin, i.true) for i in cust
-        )
+        judged = [truth_cx, *cust]
+        far, near = c.detect_margin + AT_LIMIT, c.detect_margin - AT_LIMIT
+        # the truth clearly beyond a limit, or clearly within every limit
+        truth_alarm = any(i.breached(far, i.true) for i in judged)
+        truth_clear = not any(i.breached(near, i.true) for i in judged)
         self.reviews.append({"day": d, "dashboard_alarm": dash_alarm, "truth_alarm":
-                             truth_alarm, "cx_shown": db.CX in board,
+                             truth_alarm, "truth_clear": truth_clear, "cx_shown": db.CX in board,
                              "cx_measured": truth_cx.measured, "cx_true": truth_cx.true,
                              "visibility": model.phone_visibility})  # fmt: skip
         if not c.enabled:

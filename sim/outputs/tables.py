@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..measurement import rates, ratio
 from ..units import DAYS_PER_YEAR
+from .decisions import management_summary
 from .money import MONEY_COLUMNS, add_money_columns, money_summary
 from .signs import toxic_signs
 
@@ -128,6 +129,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s["days"] = days
     s["seed"] = cfg.seed
     s["scenario"] = cfg.scenario.name
+    s.update(management_summary(model, daily))
     s["toxic_signs"] = toxic_signs(model, daily, emp, s)
     return {k: _clean(v) for k, v in s.items()}
 
