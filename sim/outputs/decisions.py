@@ -22,9 +22,8 @@ DECISION_COLUMNS = ("day", "detected_day", "action", "reason", "metric", "limit"
 
 def decisions_frame(model: ContactCentreModel) -> pd.DataFrame:
     """One row per decision put into force, in the order they took effect."""
-    df = pd.DataFrame(model.decisions, columns=list(DECISION_COLUMNS))
-    df["kpi"] = df["kpi"].fillna("")
-    return df
+    rows = [{"kpi": "", **r} for r in model.decisions]
+    return pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
 
 
 def management_summary(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
