@@ -8,6 +8,7 @@ from .outputs import (
     RunResult,
     calls_frame,
     daily_frame,
+    decisions_frame,
     employees_frame,
     intervals_frame,
     summary_dict,
@@ -39,4 +40,5 @@ def run_simulation(
     summary = summary_dict(model, daily, emp)
     intervals = intervals_frame(model, daily)
     calls = calls_frame(model)
-    return RunResult(summary, daily, emp, cfg, model if keep_model else None, intervals, calls)
+    return RunResult(summary, daily, emp, cfg, model if keep_model else None, intervals, calls,
+                     decisions_frame(model))  # fmt: skip

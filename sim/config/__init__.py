@@ -20,6 +20,7 @@ from .load import (
     to_dict,
     to_yaml,
 )
+from .management import ManagementConfig
 from .paths import resolve_data_path
 from .schema import (
     BehaviorConfig,
@@ -56,6 +57,7 @@ __all__ = [
     "HandlingConfig",
     "KPIConfig",
     "KPIsConfig",
+    "ManagementConfig",
     "ScenarioMeta",
     "SchemeConfig",
     "TeamsConfig",

@@ -20,6 +20,7 @@ from hydra.core.config_store import ConfigStore
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
 from .economics import CostsConfig, TeamsConfig, WorkforceConfig
 from .fields import ConfigError, choice_, rng_
+from .management import ManagementConfig
 
 __all__ = ["ConfigError", "choice_", "rng_"]
 
@@ -494,6 +495,8 @@ class Config:
     # Transition support applied on rollout_day (none by default).
     transition: TransitionConfig = field(default_factory=TransitionConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
+    # Who reads the dashboard and decides (sim/config/management.py).
+    management: ManagementConfig = field(default_factory=ManagementConfig)
     # Where `kpisim run` writes its outputs: "" = Hydra's run directory.
     output_dir: str = ""
     # Show a progress bar while the run steps.
@@ -514,4 +517,5 @@ SECTIONS = (
     Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
     ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
     WorkforceConfig, TeamsConfig, CostsConfig, CentreMeta, ExportConfig, TransitionConfig,
+    ManagementConfig,
 )  # fmt: skip

@@ -29,6 +29,7 @@ from .employee import Employee
 from .experience import book_experience
 from .hindsight import LegMemory
 from .ledgers import DayLedger, SeatLedger
+from .management import Manager
 from .pay_period import EXPECTED_BONUS_SHARE, PeriodDecision, PeriodInputs, close_period
 from .phone import Staff, serve_phone
 from .planning import FRONT, SPECIALIST, initial_plan, make_plan, planning_days
@@ -93,6 +94,10 @@ class ContactCentreModel(mesa.Model):
         self.training_s = 0.0
         self.profile = intraday_cdf(cfg)
         self._nps_cache: float | None = None
+        #: the phone number's visibility in force today (the manager may change it)
+        #: managers reading the dashboard, and their decisions (management.py)
+        self.manager = Manager(cfg.management)
+        self.decisions: list[dict] = []
         self.running = True
 
     # ================================================================== employees
@@ -137,10 +142,12 @@ class ContactCentreModel(mesa.Model):
         if cfg.rollout_day is not None and d == cfg.rollout_day and cfg.proposal is not None:
             self.rollout(cfg.proposal)
         row = self.ledger.new_day(d)
+        self.manager.start_day(self, d)
         workforce.hire(self, d)
         for emp in self.staff:
             emp.work_day()
         duties = [workforce.attendance(self, t, row) for t in (FRONT, SPECIALIST)]
+        self.manager.coach(self, duties[FRONT], d, row)
         row["overtime_s"] = sum(duty.overtime_s for duty in duties) + self.training_s
         self.training_s = 0.0
         self.interval_rows.append((d, [workforce.on_phones(self, duty) for duty in duties]))
@@ -267,6 +274,7 @@ class ContactCentreModel(mesa.Model):
             decision = close_period(inputs, d, self.rng)
             if decision is not None:
                 self._apply(decision, d, retune=team == FRONT)
+        self.manager.review(self, d)
         self.seat_ledger.reset()
         self.legs.clear()
         self.period += 1

@@ -5,6 +5,7 @@ staffing by interval (``intervals``), call-detail records (``calls``), a finishe
 from __future__ import annotations
 
 from .calls import CALL_COLUMNS, calls_frame
+from .decisions import DECISION_COLUMNS, decisions_frame
 from .files import atomic_write, atomic_write_bytes, atomic_write_parquet, atomic_write_text
 from .intervals import intervals_frame
 from .result import RunResult
@@ -14,6 +15,7 @@ from .tables import COUNT_COLUMNS, daily_frame, employees_frame, summary_dict
 __all__ = [
     "CALL_COLUMNS",
     "COUNT_COLUMNS",
+    "DECISION_COLUMNS",
     "SIGNS",
     "RunResult",
     "atomic_write",
@@ -22,6 +24,7 @@ __all__ = [
     "atomic_write_text",
     "calls_frame",
     "daily_frame",
+    "decisions_frame",
     "employees_frame",
     "intervals_frame",
     "summary_dict",

@@ -22,7 +22,8 @@ class RunResult:
     """A finished run: ``summary`` (dict), ``daily`` and ``employees`` (DataFrames), and
     ``intervals``: staffing by team and interval of the day (:mod:`sim.outputs.intervals`;
     kept in memory, not written to the run folder); ``calls``: the call-detail records
-    (:mod:`sim.outputs.calls`) when ``export.calls`` is on, else None."""
+    (:mod:`sim.outputs.calls`) when ``export.calls`` is on, else None; ``decisions``: the
+    managers' decisions (:mod:`sim.outputs.decisions`; in memory only)."""
 
     summary: dict
     daily: pd.DataFrame
@@ -31,6 +32,7 @@ class RunResult:
     model: ContactCentreModel | None = field(default=None, repr=False)
     intervals: pd.DataFrame | None = field(default=None, repr=False)
     calls: pd.DataFrame | None = field(default=None, repr=False)
+    decisions: pd.DataFrame | None = field(default=None, repr=False)
 
     def write(self, out_dir: str | os.PathLike) -> Path:
         """Write ``summary.json``, ``daily.parquet``, ``employees.parquet`` and, when

@@ -13,9 +13,16 @@ sign is present) and a plain ``sentence`` for a non-modeller.
    correlation between a paid KPI and the true outcome it stood for, from the first
    pay period (before pay had shaped behaviour) to the last three, averaged over the
    paid KPIs with their weights (−2..2; all measured KPIs when nothing is paid).
-4. not_informing_decisions — across employees in the last three periods, correlation
-   between the scheme's score (or measured FCR when nothing is paid) and the true
-   satisfaction of their customers, which drives retention (−1..1; flag below 0.2).
+4. not_informing_decisions — whether the managers' decisions follow the truth: the share
+   of pay periods in which the dashboard's verdict on the customer side (a customer-side
+   tripwire breached: random-survey CSAT, repeat or complaint rate) and the true
+   ledger's (true CSAT below the same limit, or a shown tripwire's true value beyond it)
+   disagreed: the truth clearly (beyond 5% of the limit) called for an action the
+   dashboard did not show, or was clearly fine while the dashboard alarmed (0-1;
+   flagged above one period in four; ``sim/model/management.py``).  Secondary
+   figure ``score_truth_corr``: across employees in the last three periods, correlation
+   between the scheme's score (or measured FCR when nothing is paid) and their
+   customers' true satisfaction (−1..1; low below 0.2).
 5. imbalance — share of the scheme's paid weight on efficiency perspectives (internal
    process + financial) of the Balanced Scorecard, flagged when no customer metric or
    safety net balances it.
@@ -52,6 +59,10 @@ MOVE_FLAG = 0.02  # measured better and truth worse by 2 points each
 GAMING_FLAG = 0.05  # one answered call in twenty carries a gaming act
 GOODHART_FLAG = 0.3  # correlation with the truth dropped by 0.3
 INFORM_FLAG = 0.2  # score barely (or negatively) related to customers' true satisfaction
+#: The dashboard and the truth disagreed on the customer side in more than one pay period
+#: in four (a quarter's worth of monthly periods a year): a random survey near its limit
+#: flips by sampling noise now and then, a dashboard without the customer never sees it.
+DISAGREE_FLAG = 0.25
 #: A scheme leans on one Balanced-Scorecard perspective when it carries at least this
 #: share of the paid weight (Kaplan & Norton 1992: the scorecard balances financial,
 #: customer, internal-process and learning-and-growth measures).
@@ -110,7 +121,7 @@ def toxic_signs(
         "contradiction": contradiction(model, daily, s),
         "chasing_numbers": chasing_numbers(s),
         "indicator_became_target": indicator_became_target(emp, paid),
-        "not_informing_decisions": not_informing_decisions(emp, paid),
+        "not_informing_decisions": not_informing_decisions(model, emp, paid),
         "imbalance": imbalance(scheme, paid),
     }
 
@@ -232,28 +243,43 @@ def indicator_became_target(emp: pd.DataFrame, paid: dict[str, float]) -> dict[s
     }
 
 
-def not_informing_decisions(emp: pd.DataFrame, paid: dict[str, float]) -> dict[str, Any]:
-    """Sign 4: whether the score still points to the employees whose customers are
-    happiest (last three periods)."""
+def not_informing_decisions(
+    model: ContactCentreModel, emp: pd.DataFrame, paid: dict[str, float]
+) -> dict[str, Any]:
+    """Sign 4: did the dashboard tell the managers what the truth would have (per pay
+    period, on the customer side)?  Value: share of periods where they disagreed."""
+    reviews = getattr(getattr(model, "manager", None), "reviews", [])
+    n = len(reviews)
+    missed = sum(r["truth_alarm"] and not r["dashboard_alarm"] for r in reviews)
+    false = sum(r["dashboard_alarm"] and r["truth_clear"] for r in reviews)
+    value = (missed + false) / n if n else float("nan")
     corr = float("nan")
     if not emp.empty:
         last = emp[emp["period"] > emp["period"].max() - 3]
         signal = last["score"] if paid else last["fcr_measured"]
         corr = _corr(signal, last["csat_true"])
-    flag4 = bool(np.isfinite(corr) and corr < INFORM_FLAG)
-    return {
-        "value": corr,
-        "flag": flag4,
-        "sentence": (
-            f"Employees who score best are not the ones whose customers are happiest "
-            f"(correlation {corr:.2f}): the KPI no longer informs decisions on retention."
-            if flag4
-            else f"The KPI still points to the employees whose customers are happiest "
-            f"(correlation {corr:.2f})."
-            if np.isfinite(corr)
-            else "Not enough data to relate KPIs to outcomes."
-        ),
-    }
+    flag4 = bool(np.isfinite(value) and value > DISAGREE_FLAG)
+    if not n:
+        sentence = "No pay period closed: nothing to compare the dashboard with."
+    elif flag4 and missed >= false:
+        cx = float(np.mean([r["cx_true"] for r in reviews if r["truth_alarm"]]))
+        sentence = (
+            f"In {missed} of {n} pay periods customers were below standard (true CSAT "
+            f"{cx:.0%}) but the dashboard showed nothing, so no decision was taken."
+        )
+    elif flag4:
+        sentence = (
+            f"In {false} of {n} pay periods the dashboard raised a customer alarm that the "
+            "true ledger did not bear out: decisions followed noise."
+        )
+    else:
+        sentence = (
+            f"The dashboard's verdict on customers matched the truth in {n - missed - false} "
+            f"of {n} pay periods."
+        )
+    return {"value": value, "flag": flag4, "missed_periods": int(missed),
+            "false_alarm_periods": int(false), "periods": n, "score_truth_corr": corr,
+            "sentence": sentence}  # fmt: skip
 
 
 def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:

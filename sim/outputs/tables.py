@@ -16,6 +16,7 @@ import pandas as pd
 from ..measurement import rates, ratio
 from ..units import DAYS_PER_YEAR
 from .channels import channel_summary
+from .decisions import management_summary
 from .money import MONEY_COLUMNS, add_money_columns, money_summary
 from .rollout import rollout_summary
 from .signs import toxic_signs
@@ -132,6 +133,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s["scenario"] = cfg.scenario.name
     s.update(rollout_summary(model, daily, emp))
     s.update(channel_summary(model, daily))
+    s.update(management_summary(model, daily))
     s["toxic_signs"] = toxic_signs(model, daily, emp, s)
     return {k: _clean(v) for k, v in s.items()}
 
