@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from hydra.core.config_store import ConfigStore
 
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from .departments import DepartmentsConfig
 from .economics import CostsConfig, TeamsConfig, WorkforceConfig
 from .fields import ConfigError, choice_, rng_
 
@@ -236,7 +237,7 @@ class BehaviorConfig:
     gaming: bool = True
     # Size of the nudge an employee considers on each lever per pay period.
     learning_step: float = field(default=0.1, metadata=rng_(0.0, 1.0))
-    # Probability per period of imitating a better-paid peer (x visibility).
+    # Probability per period of imitating a better-paid peer (the same under every dashboard).
     imitation_rate: float = field(default=0.3, metadata=rng_(0.0, 1.0))
     # Weight of pay (bonus share of salary) in an employee's utility.
     pay_weight: float = field(default=1.0, metadata=rng_(0.0, 100.0))
@@ -363,6 +364,10 @@ class ScenarioMeta:
     name: str = "baseline"
     description: str = ""
     lesson: str = ""
+    # The scenario the lesson is judged against, and the lesson's expected direction
+    # ("up" | "down") of named summary keys against it, on paired seeds.
+    comparison: str = "baseline"
+    expect: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -411,6 +416,8 @@ class Config:
     workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     costs: CostsConfig = field(default_factory=CostsConfig)
+    # Other departments whose failures cause contacts (failure demand).
+    departments: DepartmentsConfig = field(default_factory=DepartmentsConfig)
     # The specialist (second-line) team's scheme: flat pay unless set.
     specialist_scheme: SchemeConfig = field(default_factory=SchemeConfig)
     # The scheme that replaces ``scheme`` on ``rollout_day`` (null: none).
@@ -436,4 +443,5 @@ SECTIONS = (
     Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
     ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
     WorkforceConfig, TeamsConfig, CostsConfig, CentreMeta, ExportConfig,
+    DepartmentsConfig,
 )  # fmt: skip

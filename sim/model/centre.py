@@ -25,6 +25,7 @@ from . import workforce
 from .arrivals import interval_shares, intraday_cdf, weekday_factor
 from .contacts import PHONE, ContactBook, Contacts, first_contacts, stationary_cust
 from .customers import Customers
+from .departments import Departments
 from .employee import Employee
 from .experience import book_experience
 from .hindsight import LegMemory
@@ -50,6 +51,8 @@ class ContactCentreModel(mesa.Model):
         self.scheme: SchemeConfig = cfg.scheme
         self.day = 0
         self.customers = Customers(cfg.customers, self.rng)
+        #: other departments: root causes of issues, flags, fixes (failure demand)
+        self.departments = Departments(cfg.departments)
         start = (cfg.employees.n, cfg.teams.specialists_n)
         n = sum(start)
         self.seats: list[Employee | None] = [None] * n
@@ -142,11 +145,13 @@ class ContactCentreModel(mesa.Model):
         else:
             volume = weekday_factor(cfg, d)
             new = first_contacts(self.rng, cfg, self.customers.draw_issues(d, volume))
+            new = self.departments.arrive(self.rng, new, row)
             todays = Contacts.concat([new, *self.book.due(d)])
             todays = todays.take(self.customers.active[todays.cust])
             self._mark_repeats(todays.cust, d)
             calls = self._web(todays, d, row)
         serve_phone(self, calls, d, row, duties)
+        self.departments.end_of_day(self.rng, d, row)
         self._customers_day(d, row)
         record_dashboard_surveys(row, self.scheme.kpis.csat.definition)
         workforce.quit_today(self, d, row)
