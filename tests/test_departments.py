@@ -146,3 +146,22 @@ def test_self_coded_fcr_exceeds_true_fcr_by_the_structural_amount():
         assert abs(s["fcr_self_coded_gap"] - expected) < 4 * se
         assert s["fcr_self_coded"] > s["fcr_true"]
         assert 0.03 < s["fcr_self_coded_gap"] < 0.12
+
+
+def test_a_shared_dashboard_shows_dumping_so_imitators_do_not_copy_it():
+    """Same imitation rate under every dashboard; on a shared dashboard the dump lever
+    is not copied (dumped work shows), every other lever is."""
+    from sim.model import behavior as bh
+
+    n, k = 4, len(bh.LEVERS)
+    ref = np.zeros((n, k))
+    ref[0] = 0.8  # the best-paid peer: every lever, dumping included, at 0.8
+    pay = np.array([1.0, 0.0, 0.0, 0.0])
+    args = dict(intrinsic=ref.copy(), integrity=np.zeros(n), pay=pay,
+                lo=np.zeros((n, k)), hi=np.ones((n, k)), imitation_rate=1.0,
+                habit_decay=0.0, top_peer=0)  # fmt: skip
+    for dashboard in ("big_screen", "shared"):
+        new = bh.socialise(np.random.default_rng(0), ref, copy=bh.copyable(dashboard), **args)
+        moved = new[1:] > 0
+        assert moved[:, [j for j in range(k) if j != bh.DUMP]].all()
+        assert moved[:, bh.DUMP].all() == (dashboard != "shared")
