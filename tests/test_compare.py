@@ -211,6 +211,9 @@ def test_latin_hypercube_covers_each_range_once_per_stratum():
     n = 16
     worlds = uncertainty.sample_worlds(ranges, n, seed=3)
     for k, (lo, hi) in ranges.items():
+        if uncertainty.field_of(k).type in ("int", int):  # rounded: may leave its stratum
+            assert worlds[k].between(lo, hi).all() and worlds[k].dtype.kind == "i", k
+            continue
         strata = np.floor((worlds[k].to_numpy() - lo) / (hi - lo) * n).astype(int)
         assert sorted(strata) == list(range(n)), k
     pd.testing.assert_frame_equal(worlds, uncertainty.sample_worlds(ranges, n, seed=3))

@@ -161,11 +161,17 @@ def test_every_contact_ends_exactly_once_and_churned_customers_vanish(ex):
         ("rushed", "answered_owned"), ("repeats_7d", "answered_owned"),
         ("audited", "calls_answered"), ("churned_starters", "churned"),
         ("issues_first_resolved", "issues_new"), ("issues_new", "contacts"),
+        ("fulfilment_failures", "failure_demand_done"),
+        ("failure_demand_done", "coded_resolved"),
+        ("issues_failure_demand", "issues_arrived"),
+        ("root_cause_flags_delivered", "root_cause_flags"),
     ]  # fmt: skip
     for small, big in le:
         assert (d[small] <= d[big]).all(), f"{small} > {big}"
-    # a false resolution code turns an unresolved call into a measured one
-    assert (d["coded_resolved"] - d["resolved_true"] <= d["false_resolutions"]).all()
+    # a call is coded "resolved" but not truly resolved exactly when its code is false or
+    # the agent did its part and the department's fulfilment then failed (ODD §7.27)
+    gap = d["false_resolutions"] + d["fulfilment_failures"]
+    assert (d["coded_resolved"] - d["resolved_true"] == gap).all()
     assert (d["wait_answered_s"] <= d["wait_all_s"] + 1e-6).all()
 
     # ---- the spy saw exactly the booked contacts, all of active customers

@@ -203,5 +203,8 @@ def test_no_incentives_means_no_gaps_and_honest_kpis():
     base = arm("baseline")
     for s in base:
         assert s["gaming_rate"] < 0.02
-        assert abs(s["fcr_gap"]) < 0.005  # no false codes: only rounding-free equality
+        # no false codes: the only gap left is structural, honest "resolved" codes whose
+        # department's fulfilment then failed (ODD §7.27)
+        assert s["false_resolution_rate"] == 0.0
+        assert s["fcr_gap"] == pytest.approx(s["fcr_self_coded_gap"], abs=1e-12)
         assert s["_corr_fcr"] > 0.9  # measured FCR still tracks true FCR across agents

@@ -3,6 +3,7 @@ through Hydra (``load``)."""
 
 from __future__ import annotations
 
+from .departments import DepartmentsConfig
 from .economics import CostsConfig, TeamsConfig, WorkforceConfig
 from .load import (
     CONFIG_DIR,
@@ -52,6 +53,7 @@ __all__ = [
     "CostsConfig",
     "CustomersConfig",
     "DemandConfig",
+    "DepartmentsConfig",
     "EmployeesConfig",
     "ExportConfig",
     "HandlingConfig",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from hydra.core.config_store import ConfigStore
 
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from .departments import DepartmentsConfig
 from .economics import CostsConfig, TeamsConfig, WorkforceConfig
 from .fields import ConfigError, choice_, rng_
 from .management import ManagementConfig
@@ -266,9 +267,10 @@ class BehaviorConfig:
     # with time under the scheme; docs/calibration.md "Bounded rationality"); swept
     # 0.05-0.16 (0.8-2.8 periods).
     learning_step: float = field(default=0.1, metadata=rng_(0.0, 1.0))
-    # Probability per period of imitating a better-paid peer (x visibility).  Direction
-    # and visibility: Mas & Moretti 2009 (AER 99(1): effort responds to coworkers who
-    # can see the worker); the rate is uncertain, swept 0.1-0.6.
+    # Probability per period of imitating a better-paid peer (the same under every
+    # dashboard; what differs is whom one can see).  Direction: Mas & Moretti 2009 (AER
+    # 99(1): effort responds to coworkers who can see the worker); the rate is
+    # uncertain, swept 0.1-0.6.
     imitation_rate: float = field(default=0.3, metadata=rng_(0.0, 1.0))
     # Weight of pay (bonus share of salary) in an employee's utility.
     pay_weight: float = field(default=1.0, metadata=rng_(0.0, 100.0))
@@ -488,6 +490,8 @@ class Config:
     workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     costs: CostsConfig = field(default_factory=CostsConfig)
+    # Other departments whose failures cause contacts (failure demand).
+    departments: DepartmentsConfig = field(default_factory=DepartmentsConfig)
     # The specialist (second-line) team's scheme: flat pay unless set.
     specialist_scheme: SchemeConfig = field(default_factory=SchemeConfig)
     # The scheme that replaces ``scheme`` on ``rollout_day`` (null: none).
@@ -517,5 +521,5 @@ SECTIONS = (
     Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
     ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
     WorkforceConfig, TeamsConfig, CostsConfig, CentreMeta, ExportConfig, TransitionConfig,
-    ManagementConfig,
+    ManagementConfig, DepartmentsConfig,
 )  # fmt: skip

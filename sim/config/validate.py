@@ -100,6 +100,13 @@ def validate(cfg: Config) -> Config:
         raise ConfigError(
             "employees.salary_experienced_annual must be >= employees.salary_novice_annual"
         )
+    dep = cfg.departments
+    fd_share = dep.billing_share + dep.product_share + dep.delivery_share
+    if fd_share > 1.0 + 1e-9:
+        raise ConfigError(
+            f"departments: billing_share + product_share + delivery_share = {fd_share:g}; "
+            "allowed at most 1 (they are shares of the new issues)"
+        )
     check_demand(cfg)
     return cfg
 

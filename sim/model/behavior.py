@@ -51,8 +51,21 @@ MORAL_WEIGHT = np.array([0.0, 0.0, 1.0, 1.0, 0.5, 0.5])
 
 #: How much an imitation moves the reference policy toward the peer's.
 IMITATION_PULL = 0.5
-#: Visibility of peers' pay and numbers, by dashboard type (multiplies imitation).
-VISIBILITY = {"individual": 0.5, "shared": 1.0, "big_screen": 2.0}
+#: Dashboards on which the work an agent passes to the specialist team shows (a shared
+#: dashboard of common metrics carries the cross-team effects): a peer's dumped calls
+#: are seen as dumped work, not as skill, so imitation does not copy the dump lever.
+DUMPS_VISIBLE = ("shared",)
+
+
+def copyable(dashboard: str) -> np.ndarray:
+    """Which levers an imitator copies from a better-paid peer, by what the dashboard
+    shows (bool, one per lever).  Every dashboard has the same imitation rate; what
+    differs is whom one sees (the top scorer on a big screen: ``pay_period``) and, on a
+    shared dashboard, that a peer's dumping shows as work dumped on the specialists."""
+    mask = np.ones(len(LEVERS), bool)
+    if dashboard in DUMPS_VISIBLE:
+        mask[DUMP] = False
+    return mask
 
 
 def intrinsic_policy(friendliness: np.ndarray) -> np.ndarray:
@@ -154,22 +167,26 @@ def socialise(
     hi: np.ndarray,
     imitation_rate: float,
     habit_decay: float,
-    visibility: float,
     top_peer: int | None,
+    copy: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Habits fade toward one's intrinsic way of working, and some employees move
-    toward the policy of a better-paid peer (the top scorer on a big screen); the
-    honest copy a peer's gaming only partly (scaled by 1 - integrity)."""
+    """Habits fade toward one's intrinsic way of working, and some employees (a share
+    ``imitation_rate``, whatever the dashboard) move toward the policy of a better-paid
+    peer (the top scorer on a big screen, else a random colleague) on the levers the
+    dashboard lets them see (``copy``, from ``copyable``; all when None); the honest
+    copy a peer's gaming only partly (scaled by 1 - integrity)."""
     n = reference.shape[0]
     reference = reference + habit_decay * (intrinsic - reference)
     if n > 1 and imitation_rate > 0:
-        imitate = rng.random(n) < min(1.0, imitation_rate * visibility)
+        imitate = rng.random(n) < imitation_rate
         if top_peer is None:
             peer = (np.arange(n) + rng.integers(1, n, n)) % n
         else:
             peer = np.full(n, top_peer)
         imitate &= pay[peer] > pay + 1e-9
         pull = np.where(GAMING[None, :], (1 - integrity)[:, None], 1.0) * IMITATION_PULL
+        if copy is not None:
+            pull = pull * copy[None, :]
         reference = np.where(
             imitate[:, None], reference + pull * (reference[peer] - reference), reference
         )

@@ -25,6 +25,7 @@ from . import transition, workforce
 from .arrivals import interval_shares, intraday_cdf, weekday_factor
 from .contacts import PHONE, ContactBook, Contacts, first_contacts, stationary_cust
 from .customers import Customers
+from .departments import Departments
 from .employee import Employee
 from .experience import book_experience
 from .hindsight import LegMemory
@@ -57,6 +58,8 @@ class ContactCentreModel(mesa.Model):
         self.channel_rng = channel_rng(cfg.seed)
         self.phone_visibility: str = visibility_from_config(cfg.channels)
         seed_memory(self.channel_rng, self.customers, cfg.channels)
+        #: other departments: root causes of issues, flags, fixes (failure demand)
+        self.departments = Departments(cfg.departments)
         start = (cfg.employees.n, cfg.teams.specialists_n)
         n = sum(start)
         self.seats: list[Employee | None] = [None] * n
@@ -158,11 +161,13 @@ class ContactCentreModel(mesa.Model):
         else:
             volume = weekday_factor(cfg, d)
             new = first_contacts(self.rng, cfg, self.customers.draw_issues(d, volume))
+            new = self.departments.arrive(self.rng, new, row)
             todays = Contacts.concat([new, *self.book.due(d)])
             todays = todays.take(self.customers.active[todays.cust])
             self._mark_repeats(todays.cust, d)
             calls = self._web(todays, d, row)
         serve_phone(self, calls, d, row, duties)
+        self.departments.end_of_day(self.rng, d, row)
         self._customers_day(d, row)
         record_dashboard_surveys(row, self.scheme.kpis.csat.definition)
         workforce.quit_today(self, d, row)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import Config, HandlingConfig
+from .departments import draw_causes
 
 #: Routes of a contact: the customer's own choice of channel, the web, the phone.
 CHOICE, WEB, PHONE = 0, 1, 2
@@ -31,6 +32,7 @@ class Contacts:
     needs_transfer: np.ndarray  # the issue genuinely needs another team
     reached: np.ndarray  # earlier contacts of the issue that reached the centre (answered
     #                      calls, web sessions): 0 = this may be its first contact
+    cause: np.ndarray  # root cause: departments.NONE (the centre's own) or a department
 
     @staticmethod
     def empty() -> Contacts:
@@ -42,6 +44,7 @@ class Contacts:
             np.empty(0, np.int8),
             np.empty(0, bool),
             np.empty(0, np.int16),
+            np.empty(0, np.int8),
         )
 
     def __len__(self) -> int:
@@ -71,7 +74,8 @@ def draw_complexity(rng: np.random.Generator, h: HandlingConfig, k: int) -> np.n
 def first_contacts(
     rng: np.random.Generator, cfg: Config, cust: np.ndarray, route: int = CHOICE
 ) -> Contacts:
-    """First contacts of new issues of the customers in ``cust``."""
+    """First contacts of new issues of the customers in ``cust``, each with its root
+    cause (``departments.draw_causes``)."""
     k = cust.shape[0]
     return Contacts(
         cust,
@@ -81,6 +85,7 @@ def first_contacts(
         np.full(k, route, np.int8),
         rng.random(k) < cfg.handling.transfer_needed_rate,
         np.zeros(k, np.int16),
+        draw_causes(rng, cfg.departments, k),
     )
 
 

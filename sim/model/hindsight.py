@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 LEG_FIELDS = (
     "seat", "second", "needs_transfer", "hard", "cx", "u_dump", "u_hang", "u_push",
     "u_res", "u_code", "wait_s", "extra", "carry", "xp_noise", "propensity", "skill",
-    "speed",
+    "speed", "ff",
 )  # fmt: skip
 #: Calls per employee replayed at the end of a period (bounded memory and attention).
 SAMPLE_PER_EMPLOYEE = 40
@@ -120,7 +120,7 @@ class Replayed:
     dumped: np.ndarray
     owned: np.ndarray  # the employee ended the call (handled or pushed to the web)
     handle_s: np.ndarray  # seconds on the timer
-    resolved: np.ndarray
+    resolved: np.ndarray  # the agent resolved its part (fulfilment aside: leg "ff")
     coded: np.ndarray
     rushed: np.ndarray
     false_code: np.ndarray
@@ -219,7 +219,9 @@ def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) 
         steer = np.zeros(L.shape[:2])
         surveys, top2 = rnd, rnd_top2
     p_within = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** REPEAT_WINDOW_DAYS
-    repeats = r.owned & ~r.resolved
+    # a department's failed fulfilment (leg "ff") brings the customer back too
+    solved = r.resolved & ~legs["ff"].astype(bool)[:, None]
+    repeats = r.owned & ~solved
     repeats = repeats * cfg.customers.repeat_prob * p_within
 
     # legs come grouped by employee (see LegMemory.sample): sum each group at once
@@ -260,7 +262,7 @@ def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) 
     out = employee_kpis(counts, sch.kpis.fcr.definition, sch.kpis.csat.definition)
     out["detected"] = detected
     out["quality_true"] = 0.5 * (
-        ratio_array(per_emp(r.resolved), own_n) + ratio_array(per_emp(r.xp >= TOP2), own_n)
+        ratio_array(per_emp(solved), own_n) + ratio_array(per_emp(r.xp >= TOP2), own_n)
     )
     out["legs"] = legs_n
     return out

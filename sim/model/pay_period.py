@@ -336,6 +336,6 @@ def _learn(
         hi=hi,
         imitation_rate=b.imitation_rate,
         habit_decay=b.habit_decay,
-        visibility=bh.VISIBILITY[sch.dashboard],
         top_peer=top,
+        copy=bh.copyable(sch.dashboard),
     )

@@ -22,6 +22,7 @@ from . import call_rules as cr
 from .arrivals import arrival_times
 from .call_records import record_calls, record_lost_calls
 from .contacts import PHONE, WEB, Contacts, repeat_delay
+from .departments import NONE, fulfilment_fails
 from .phone_booking import book_day, book_seats, overtime_s, remember_legs
 from .planning import FRONT, SPECIALIST, interval_counts
 from .queue_kernel import DayResult, simulate_day
@@ -96,6 +97,7 @@ def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
         return
     q = queue_day(model, calls, staff)
     t = true_outcomes(model, q, staff)
+    root_causes(model, q, staff, t, row)
     r = recorded_outcomes(model, q, staff, t)
     record_calls(model, q, staff, t, d)
     over = overtime_s(q, staff)
@@ -187,6 +189,8 @@ class TrueOutcomes:
     xp: np.ndarray  # true experience, 0-10
     eff: np.ndarray  # true effort, CES 1-7
     owner: np.ndarray  # the call has an agent who ended it
+    done: np.ndarray  # the agent resolved its part (what an honest code says)
+    fulfil_fail: np.ndarray  # the department's fulfilment would fail (departments.py)
 
 
 def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOutcomes:
@@ -210,14 +214,18 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
     fs = np.where(final_srv >= 0, final_srv, 0)
     th_f = pol[fs, bh.THOROUGHNESS]
     u_res = rng.random(k)
-    resolved = handled & (u_res < cr.p_resolve(staff.skill[fs], th_f, calls.cx, h))
+    # the agent resolves its part; a department-caused issue is solved for the customer
+    # only if the department's fulfilment then does not fail (departments.py)
+    done = handled & (u_res < cr.p_resolve(staff.skill[fs], th_f, calls.cx, h))
+    fulfil_fail = fulfilment_fails(rng, model.cfg.departments, calls.cause)
+    resolved = done & ~fulfil_fail
     rushed = cr.rushed(handled, th_f)
     # the agent who ended a handled call codes it (hang-ups are "disconnected", web
-    # pushes "deflected", transfers "transferred")
+    # pushes "deflected", transfers "transferred"): "resolved" when it did its part
     u_code = rng.random(k)
     coded_by = handled & (final_srv >= 0)
-    false_code = cr.false_code(coded_by, resolved, u_code, pol[fs, bh.FALSE_CODING])
-    coded = resolved | false_code
+    false_code = cr.false_code(coded_by, done, u_code, pol[fs, bh.FALSE_CODING])
+    coded = done | false_code
     courtesy = np.where(handled, pol[fs, bh.COURTESY], 0.0)
     extra = cr.repeats(calls.attempt)
     xp_noise = rng.normal(0.0, 1.0, k)
@@ -225,7 +233,7 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
         np.where(
             answered & ~lost2,
             cr.experience_answered(
-                resolved, extra, wait, transferred, hung, pushed, courtesy, calls.carry
+                done, extra, wait, transferred, hung, pushed, courtesy, calls.carry
             ),
             cr.experience_lost(wait, calls.carry, extra),
         )
@@ -236,6 +244,23 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
     return TrueOutcomes(
         answered, wait1, wait, transferred, lost2, handled, hung, pushed, dumped, final_srv,
         fs, resolved, rushed, u_res, u_code, false_code, coded, extra, xp_noise, xp, eff, owner,
+        done, fulfil_fail,
+    )  # fmt: skip
+
+
+def root_causes(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
+                row: dict) -> None:
+    """Book the department-caused calls the agents resolved and the fulfilments that
+    failed after them; the final agent of each handled department-caused call may flag
+    its root cause (``departments.Departments.flag``: by its thoroughness and intrinsic
+    motivation)."""  # fmt: skip
+    dep_done = t.owner & t.done & (q.calls.cause != NONE)
+    row["failure_demand_done"] = int(dep_done.sum())
+    row["fulfilment_failures"] = int((dep_done & t.fulfil_fail).sum())
+    mot = np.array([model.seats[s].motivation for s in staff.slots])
+    model.departments.flag(
+        model.rng, q.calls.cause, t.handled & (t.final_srv >= 0),
+        staff.policy[t.fs, bh.THOROUGHNESS], mot[t.fs], model.scheme.dashboard, row,
     )  # fmt: skip
 
 
@@ -284,7 +309,7 @@ def recorded_outcomes(
     audited = t.answered & (rng.random(k) < sch.audit_rate)
     detect = rng.random(k) < sch.audit_detection
     # an auditor hears a false code or a steered survey; rushing only when it failed
-    det_final = audited & detect & (cr.audit_evidence(t.false_code, t.rushed, t.resolved) | steer)
+    det_final = audited & detect & (cr.audit_evidence(t.false_code, t.rushed, t.done) | steer)
     det_first = audited & detect & act_first
     # abuse: frustrated customers take it out on the agent who answers
     frustrated = t.answered & (

@@ -184,4 +184,5 @@ def remember_legs(
             propensity=prop[mask],
             skill=staff.skill[srv],
             speed=staff.speed[srv],
+            ff=t.fulfil_fail[mask],
         )

@@ -37,6 +37,9 @@ COUNT_COLUMNS = (
     "false_resolutions", "steered", "dumped", "rushed", "audited", "detected",
     "churned", "churned_starters", "acquired", "quits", "dismissals", "hires", "revenue",
     *MONEY_COLUMNS,
+    "issues_arrived", "issues_failure_demand", "root_cause_flags",
+    "root_cause_flags_delivered", "root_cause_flags_lost", "root_cause_fixes",
+    "failure_demand_done", "fulfilment_failures",
 )  # fmt: skip
 
 
@@ -54,6 +57,7 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
         r = rates(lambda k, p=part: p[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
         parts.append(pd.DataFrame(r, index=part.index))
     df = pd.concat([df, pd.concat(parts).sort_index()], axis=1)
+    df = df.copy()  # one block per dtype again: the columns above came one at a time
     add_money_columns(df, model.cfg.customers.margin_rate)
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
     new = df["issues_new"].where(df["issues_new"] != 0)
@@ -126,6 +130,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s["fcr_issue_true"] = ratio(float(tot["issues_first_resolved"]), float(tot["issues_new"]))
     s["fcr_gap"] = s["fcr_measured"] - s["fcr_true"]
     s["csat_gap"] = s["csat_survey"] - s["csat_true"]
+    s.update(_failure_demand(tot))
     s["customers_active_end"] = c.active_count()
     s["bonus_paid"] = float(tot["bonus_paid"])
     s["days"] = days
@@ -136,6 +141,28 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s.update(management_summary(model, daily))
     s["toxic_signs"] = toxic_signs(model, daily, emp, s)
     return {k: _clean(v) for k, v in s.items()}
+
+
+def _failure_demand(tot: pd.Series) -> dict[str, Any]:
+    """Failure demand and the departments' fixes (``sim/model/departments.py``), and
+    the agents' own resolution codes whatever FCR definition the scheme pays:
+    ``fcr_self_coded`` and its gap over true (customer-side) FCR."""
+    self_coded = ratio(float(tot["coded_resolved"]), float(tot["answered_owned"]))
+    true = ratio(float(tot["resolved_true"]), float(tot["answered_owned"]))
+    return {
+        "issues_arrived": int(tot["issues_arrived"]),
+        "issues_failure_demand": int(tot["issues_failure_demand"]),
+        "failure_demand_share": ratio(
+            float(tot["issues_failure_demand"]), float(tot["issues_arrived"])
+        ),
+        "root_cause_flags": int(tot["root_cause_flags"]),
+        "root_cause_flags_delivered": int(tot["root_cause_flags_delivered"]),
+        "root_cause_fixes": int(tot["root_cause_fixes"]),
+        "failure_demand_done": int(tot["failure_demand_done"]),
+        "fulfilment_failures": int(tot["fulfilment_failures"]),
+        "fcr_self_coded": self_coded,
+        "fcr_self_coded_gap": self_coded - true,
+    }
 
 
 def _clean(v: Any) -> Any:
