@@ -3,7 +3,7 @@ runs (full default size, a working year, several seeds) and each lesson's expect
 directions judged against its comparison on paired seeds.  Never edit the page by
 hand: run
 
-    .venv/bin/python experiments/scenario_table.py --jobs 2     # or: make docs
+    .venv/bin/python experiments/scenario_table.py --jobs 2
 
 Options: --seeds N (default 5), --jobs N (default: all cores), --days N, --customers N,
 --employees N, --out PATH.  ``tests/test_scenario_lessons.py`` uses :func:`run_grid` and

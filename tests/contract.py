@@ -41,5 +41,9 @@ SUMMARY_KEYS = [
     "rushed_contact_rate",
     "fcr_gap",
     "csat_gap",
+    "fcr_honest",
+    "csat_survey_honest",
+    "fcr_gaming_gap",
+    "csat_gaming_gap",
     "toxic_signs",
 ]
