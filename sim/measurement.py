@@ -33,6 +33,12 @@ def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any
         "aht_s": _safe(t("handle_s"), t("legs")),
         "fcr_measured": fcr_measured,
         "csat_survey": _safe(t("survey_top2"), t("surveys")),
+        # the honest record of the same contacts: what the same measurement would have
+        # shown had nobody gamed it (true codes; the agent-offered survey unsteered)
+        "fcr_honest": measured_fcr(
+            t("resolved_true"), t("repeats_7d"), t("answered_owned"), fcr_def, _safe
+        ),
+        "csat_survey_honest": _safe(t("survey_top2_honest"), t("surveys_honest")),
         "survey_response_rate": _safe(t("surveys"), t("surveys_offered")),
         "friendliness_rating": _safe(t("friendliness_sum"), t("friendliness_n")),
         "transfer_rate": _safe(t("transfers"), t("legs")),
@@ -117,6 +123,9 @@ def record_dashboard_surveys(row: dict, csat_definition: str) -> None:
         row["surveys"] = row.get("rnd_surveys", 0)
         row["survey_top2"] = row.get("rnd_top2", 0)
         row["surveys_offered"] = row.get("rnd_sampled", 0)
+        # nobody can steer the random survey: its honest record is itself
+        row["surveys_honest"] = row["surveys"]
+        row["survey_top2_honest"] = row["survey_top2"]
 
 
 def measured_fcr(coded: Any, repeats: Any, owned: Any, fcr_def: str, div: Callable) -> Any:

@@ -433,14 +433,16 @@ class TransitionConfig:
 
 @dataclass
 class ScenarioMeta:
-    """Name and teaching text of a scenario."""
+    """Name and teaching text of a scenario, and the lesson's expected directions."""
 
     name: str = "baseline"
     description: str = ""
     lesson: str = ""
-    # The scenario the lesson is judged against, and the expected direction ("up" or
-    # "down") of named summary keys against it on paired seeds.
+    # The scenario the lesson is judged against (a name under configs/scenario/).
     comparison: str = "baseline"
+    # The lesson's expected direction of summary keys against the comparison, on paired
+    # seeds: {summary key: "up" | "down"} (checked by tests/test_scenario_lessons.py and
+    # shown in docs/scenarios.md).
     expect: dict[str, str] = field(default_factory=dict)
 
 

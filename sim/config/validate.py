@@ -12,6 +12,7 @@ import typing
 from typing import Any
 
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from .paths import CONFIG_DIR
 from .profile import check_demand
 from .schema import SECTIONS, Config, ConfigError, KPIConfig, SchemeConfig
 
@@ -108,7 +109,33 @@ def validate(cfg: Config) -> Config:
             "allowed at most 1 (they are shares of the new issues)"
         )
     check_demand(cfg)
+    check_expectations(cfg)
     return cfg
+
+
+#: Directions a scenario's lesson may expect of a summary key (``scenario.expect``).
+DIRECTIONS = ("up", "down")
+
+
+def check_expectations(cfg: Config) -> None:
+    """``scenario.expect`` holds "up"/"down" only, and ``scenario.comparison`` names
+    another shipped scenario (the summary keys are checked against a run's summary by
+    ``sim.outputs.expectations``)."""
+    meta = cfg.scenario
+    for key, direction in meta.expect.items():
+        if direction not in DIRECTIONS:
+            raise ConfigError(
+                f"scenario {meta.name!r}: scenario.expect.{key}={direction!r} is not "
+                f"allowed: choose one of {', '.join(repr(d) for d in DIRECTIONS)}"
+            )
+    if not meta.expect:
+        return
+    known = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
+    if meta.comparison not in known or meta.comparison == meta.name:
+        raise ConfigError(
+            f"scenario {meta.name!r}: scenario.comparison={meta.comparison!r} is not "
+            f"allowed: choose another shipped scenario ({', '.join(known)})"
+        )
 
 
 #: Measurement definitions each KPI may take (``sim.measurement``); others: "default".

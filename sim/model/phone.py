@@ -280,6 +280,11 @@ class Recorded:
     det_final: np.ndarray
     det_first: np.ndarray
     abused: np.ndarray
+    # the honest record of the same calls: the agent-offered survey had nobody steered
+    # it (every call with a survey at stake asked, no plea for a top score); the same
+    # draws as the real record, so it differs from it only where somebody gamed
+    honest_survey: np.ndarray | None = None
+    honest_top2: np.ndarray | None = None
 
 
 def recorded_outcomes(
@@ -301,9 +306,13 @@ def recorded_outcomes(
         offered = offer & ~(steer & ~looks_happy)  # steering: unhappy customers not asked
         survey = offered & answers
         # steering also means asking for a top score
-        top2 = survey & (xp + rng.normal(0.0, cr.ANSWER_NOISE, k) + cr.BEG_LIFT * steer >= cr.TOP2)
+        answer = xp + rng.normal(0.0, cr.ANSWER_NOISE, k)
+        top2 = survey & (answer + cr.BEG_LIFT * steer >= cr.TOP2)
+        honest_survey = offer & answers
+        honest_top2 = honest_survey & (answer >= cr.TOP2)
     else:
         offered = survey = top2 = steer = np.zeros(k, bool)
+        honest_survey = honest_top2 = survey
     act_final = t.false_code | steer | t.rushed
     act_first = t.dumped | t.pushed
     audited = t.answered & (rng.random(k) < sch.audit_rate)
@@ -319,7 +328,7 @@ def recorded_outcomes(
     )
     abused = frustrated & (rng.random(k) < ABUSE_PROB)
     return Recorded(offered, survey, top2, steer, act_final, act_first, act_final | act_first,
-                    audited, det_final, det_first, abused)  # fmt: skip
+                    audited, det_final, det_first, abused, honest_survey, honest_top2)  # fmt: skip
 
 
 def follow_up(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,

@@ -129,6 +129,8 @@ def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
         surveys=int(r.survey.sum()),
         survey_top2=int(r.top2.sum()),
         surveys_offered=int(r.offered.sum()),
+        surveys_honest=int(r.honest_survey.sum()),
+        survey_top2_honest=int(r.honest_top2.sum()),
         transfers=int(t.transferred.sum()),
         hangups=int(t.hung.sum()),
         pushes=int(t.pushed.sum()),

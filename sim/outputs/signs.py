@@ -3,16 +3,22 @@
 Each sign has a ``value`` (a number with the meaning given below), a ``flag`` (the
 sign is present) and a plain ``sentence`` for a non-modeller.
 
-1. contradiction — a measured KPI improves while its true counterpart worsens, or the
-   dashboard flatters: the largest of the level gaps (measured - true, when positive)
-   and of the early-to-late "measured better, truth worse" moves (shares, 0-1).  Flagged for a
-   move above 2 points, an FCR gap above 2 points or a CSAT gap above 5 (surveys
-   carry a few points of response bias even when nobody games).
+1. contradiction — the dashboard flatters or moves the wrong way.  Level: measured FCR
+   and survey CSAT minus the honest record of the same contacts (what the same
+   measurement would have shown had nobody gamed it) in the late window, so a gap from
+   who gets surveyed does not count; flagged above 2 standard errors of the centre's
+   measured KPI over one pay period (``gaps.level_gaps``).  Trend: a measured KPI
+   improving while its counterpart worsens, early to late window, flagged above 2
+   points.  Value: the largest positive gap or move (shares, 0-1).
 2. chasing_numbers — share of answered calls with at least one gaming act.
-3. indicator_became_target — the Goodhart index: drop of the across-employee
-   correlation between a paid KPI and the true outcome it stood for, from the first
-   pay period (before pay had shaped behaviour) to the last three, averaged over the
-   paid KPIs with their weights (−2..2; all measured KPIs when nothing is paid).
+3. indicator_became_target — the Goodhart index, two components in units of their
+   flag thresholds (value >= 1: lit): the drop of the across-employee correlation between
+   a paid KPI and the true outcome it stood for, from the first pay period to the last
+   three (threshold 0.3), and the within-employee widening of each employee's
+   measured-vs-true gap from before pay shaped behaviour to the last three periods
+   (threshold: 3 standard errors and 2 points, ``gaps.widening``) - uniform gaming keeps
+   the correlation but widens everybody's gap.  Averaged over the paid KPIs with their
+   weights (all three KPIs when nothing is paid).
 4. not_informing_decisions — whether the managers' decisions follow the truth: the share
    of pay periods in which the dashboard's verdict on the customer side (a customer-side
    tripwire breached: random-survey CSAT, repeat or complaint rate) and the true
@@ -39,6 +45,7 @@ import pandas as pd
 from ..config import SchemeConfig
 from ..measurement import rates
 from ..model.scheme import PERSPECTIVE
+from .gaps import level_gaps, widening
 
 if TYPE_CHECKING:
     from ..model import ContactCentreModel
@@ -53,8 +60,6 @@ SIGNS = (
 )
 
 
-FCR_GAP_FLAG = 0.02  # coded FCR equals true FCR unless someone codes falsely
-CSAT_GAP_FLAG = 0.05  # surveys carry response bias (~2-3 points) even when nobody games
 MOVE_FLAG = 0.02  # measured better and truth worse by 2 points each
 GAMING_FLAG = 0.05  # one answered call in twenty carries a gaming act
 GOODHART_FLAG = 0.3  # correlation with the truth dropped by 0.3
@@ -75,7 +80,8 @@ PERSPECTIVE_NAMES = {"financial": "financial", "customer": "customer",
 #: (measured column, true column, higher-is-better for the measured one, label)
 PAIRS = (
     ("fcr_measured", "fcr_true", True, "first-contact resolution"),
-    ("csat_survey", "csat_true", True, "customer satisfaction"),
+    # the survey against its honest record: the surveyed are not all customers
+    ("csat_survey", "csat_survey_honest", True, "customer satisfaction"),
     ("web_containment", "csat_true", True, "web containment vs true satisfaction"),
     ("aht_s", "fcr_true", False, "handle time vs true resolution"),
 )
@@ -120,7 +126,7 @@ def toxic_signs(
     return {
         "contradiction": contradiction(model, daily, s),
         "chasing_numbers": chasing_numbers(s),
-        "indicator_became_target": indicator_became_target(emp, paid),
+        "indicator_became_target": indicator_became_target(emp, paid, _ref_period(model)),
         "not_informing_decisions": not_informing_decisions(model, emp, paid),
         "imbalance": imbalance(scheme, paid),
     }
@@ -149,19 +155,18 @@ def _moves(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, float]:
 
 
 def contradiction(model: ContactCentreModel, daily: pd.DataFrame, s: dict) -> dict[str, Any]:
-    """Sign 1: the dashboard flatters (level gap) or moves the wrong way (trend)."""
-    gaps = {
-        # only a dashboard that flatters counts: measured above true
-        "first-contact resolution": max(0.0, s.get("fcr_gap") or 0.0),
-        "customer satisfaction": max(0.0, s.get("csat_gap") or 0.0),
-    }
+    """Sign 1: gaming flatters the dashboard (measured above the honest record of the
+    same contacts, late window) or a measured KPI moves the wrong way (trend)."""
+    p = model.cfg.scheme.period_days
+    late = _windows(model, daily)[1] if len(daily) >= 2 * p else daily
+    levels = level_gaps(late, p)
+    gaps = {k: max(0.0, g.gap) for k, g in levels.items()}  # only flattering counts
+    over = {k: gaps[k] - g.limit for k, g in levels.items()}
+    worst_gap = max(over, key=over.get) if over else None
     moves = _moves(model, daily)
-    limits = {"first-contact resolution": FCR_GAP_FLAG, "customer satisfaction": CSAT_GAP_FLAG}
-    over = {k: v - limits[k] for k, v in gaps.items()}
-    worst_gap = max(over, key=over.get)
     worst_move = max(moves, key=moves.get) if moves else None
-    value = max([gaps[worst_gap], *(max(0.0, v) for v in moves.values())])
-    gap_flag = over[worst_gap] > 0
+    value = max([0.0, *gaps.values(), *(max(0.0, v) for v in moves.values())])
+    gap_flag = worst_gap is not None and over[worst_gap] > 0
     move_flag = worst_move is not None and moves[worst_move] > MOVE_FLAG
     flag = gap_flag or move_flag
     if move_flag and (not gap_flag or moves[worst_move] >= gaps[worst_gap]):
@@ -171,11 +176,12 @@ def contradiction(model: ContactCentreModel, daily: pd.DataFrame, s: dict) -> di
         )
     elif flag:
         sentence = (
-            f"Measured {worst_gap} differs from the truth by {gaps[worst_gap]:.1%}: the "
-            "dashboard is not showing what customers experience."
+            f"Gaming flatters measured {worst_gap} by {gaps[worst_gap]:.1%} against an "
+            "honest record of the same contacts: the dashboard is not showing what "
+            "customers experience."
         )
     else:
-        sentence = "Measured KPIs and their true counterparts agree."
+        sentence = "Measured KPIs agree with an honest record of the same contacts."
     return {"value": value, "flag": bool(flag), "sentence": sentence}
 
 
@@ -202,10 +208,25 @@ def chasing_numbers(s: dict) -> dict[str, Any]:
     }
 
 
-def indicator_became_target(emp: pd.DataFrame, paid: dict[str, float]) -> dict[str, Any]:
-    """Sign 3 (Goodhart index): how far the cross-employee correlation of each paid KPI
-    with the outcome it stands for fell from the first period to the last three."""
-    idx, which = float("nan"), ""
+def _ref_period(model: ContactCentreModel) -> int:
+    """The pay period before pay shaped behaviour: the first, or with a rollout the
+    last one that ended before it."""
+    cfg = model.cfg
+    if cfg.rollout_day is None or cfg.rollout_day < 2 * cfg.scheme.period_days:
+        return 0
+    return cfg.rollout_day // cfg.scheme.period_days - 1
+
+
+def indicator_became_target(
+    emp: pd.DataFrame, paid: dict[str, float], ref_period: int = 0
+) -> dict[str, Any]:
+    """Sign 3 (Goodhart index): across employees, how far the correlation of each paid
+    KPI with the outcome it stands for fell from the first period to the last three;
+    within employees, how far each one's measured-vs-true gap widened from
+    ``ref_period`` to the last three.  Value: the larger component in units of its flag
+    threshold (>= 1: lit)."""
+    drop, widen, which = float("nan"), float("nan"), ""
+    idx = float("nan")
     if not emp.empty and emp["period"].nunique() >= 4:
         first = emp[emp["period"] == emp["period"].min()].copy()
         last = emp[emp["period"] > emp["period"].max() - 3].copy()
@@ -220,27 +241,46 @@ def indicator_became_target(emp: pd.DataFrame, paid: dict[str, float]) -> dict[s
         drops, w = {}, {}
         for k in keys:
             a, b = cand[k]
-            drop = _corr(first[a], first[b]) - _corr(last[a], last[b])
-            if np.isfinite(drop):
-                drops[k] = drop
+            dk = _corr(first[a], first[b]) - _corr(last[a], last[b])
+            if np.isfinite(dk):
+                drops[k] = dk
                 w[k] = paid.get(k, 1.0)
+        scores: dict[str, float] = {}
         if drops:
             # weighted by the pay riding on each KPI (a max over noisy drops is biased up)
-            idx = sum(w[k] * drops[k] for k in drops) / sum(w.values())
-            which = max(drops, key=lambda k: w[k] * drops[k])
-    flag3 = bool(np.isfinite(idx) and idx > GOODHART_FLAG)
-    return {
-        "value": idx,
-        "flag": flag3,
-        "sentence": (
+            drop = sum(w[k] * drops[k] for k in drops) / sum(w.values())
+            scores["corr"] = drop / GOODHART_FLAG
+        wid = {k: v for k, v in widening(emp, ref_period).items() if k in keys}
+        if wid:
+            ww = {k: paid.get(k, 1.0) for k in wid}
+            tot = sum(ww.values())
+            widen = sum(ww[k] * wid[k].mean for k in wid) / tot
+            limit = sum(ww[k] * wid[k].limit for k in wid) / tot
+            scores["within"] = widen / limit
+        if scores:
+            idx = max(scores.values())
+            if scores.get("within", -np.inf) >= scores.get("corr", -np.inf):
+                which = max(wid, key=lambda k: ww[k] * wid[k].mean / wid[k].limit)
+            else:
+                which = max(drops, key=lambda k: w[k] * drops[k])
+    flag3 = bool(np.isfinite(idx) and idx >= 1.0)
+    if flag3 and np.isfinite(widen) and scores.get("within", -np.inf) >= 1.0:
+        sentence = (
+            f"Once pay rode on {which.upper()}, the employees' own measured-vs-true gaps "
+            f"widened (by {widen:.1%} on average): the indicator became the target."
+        )
+    elif flag3:
+        sentence = (
             f"Once pay rode on {which.upper()}, it stopped tracking what it stood for: its "
-            f"correlation with the true outcome fell by {idx:.2f}."
-            if flag3
-            else f"KPIs still track the outcomes they stand for (Goodhart index {idx:.2f})."
-            if np.isfinite(idx)
-            else "Too few pay periods to compare KPI-truth correlations."
-        ),
-    }
+            f"correlation with the true outcome fell by {drop:.2f}."
+        )
+    elif np.isfinite(idx):
+        sentence = (f"KPIs still track the outcomes they stand for (Goodhart index "
+                    f"{idx:.2f} of its threshold).")  # fmt: skip
+    else:
+        sentence = "Too few pay periods to compare KPIs with their true outcomes."
+    return {"value": idx, "flag": flag3, "correlation_drop": drop,
+            "gap_widening": widen, "sentence": sentence}  # fmt: skip
 
 
 def not_informing_decisions(

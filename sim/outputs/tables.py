@@ -29,7 +29,8 @@ COUNT_COLUMNS = (
     "calls_offered", "calls_answered", "abandoned", "abandoned_after_transfer",
     "answered_in_sl", "waited", "wait_answered_s", "wait_all_s", "busy_s", "avail_s",
     "legs", "handle_s", "answered_owned", "resolved_true", "coded_resolved",
-    "repeats_7d", "surveys", "survey_top2", "surveys_offered", "friendliness_sum",
+    "repeats_7d", "surveys", "survey_top2", "surveys_offered", "surveys_honest",
+    "survey_top2_honest", "friendliness_sum",
     "friendliness_n", "rnd_sampled", "rnd_surveys", "rnd_top2", "transfers", "hangups",
     "pushes", "web_sessions", "issues_new", "issues_first_resolved",
     "web_resolved", "web_escalated", "give_ups", "contacts", "xp_top2", "effort_sum",
@@ -131,6 +132,10 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s["fcr_gap"] = s["fcr_measured"] - s["fcr_true"]
     s["csat_gap"] = s["csat_survey"] - s["csat_true"]
     s.update(_failure_demand(tot))
+    # what gaming alone adds to the dashboard: measured minus the honest record of the
+    # same contacts (selection and response bias cancel; 0 when nobody games)
+    s["fcr_gaming_gap"] = s["fcr_measured"] - s["fcr_honest"]
+    s["csat_gaming_gap"] = s["csat_survey"] - s["csat_survey_honest"]
     s["customers_active_end"] = c.active_count()
     s["bonus_paid"] = float(tot["bonus_paid"])
     s["days"] = days
