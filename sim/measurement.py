@@ -34,9 +34,10 @@ def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any
         "fcr_measured": fcr_measured,
         "csat_survey": _safe(t("survey_top2"), t("surveys")),
         # the honest record of the same contacts: what the same measurement would have
-        # shown had nobody gamed it (true codes; the agent-offered survey unsteered)
+        # shown had nobody gamed it (honest codes: the agent resolved its part; the
+        # agent-offered survey unsteered)
         "fcr_honest": measured_fcr(
-            t("resolved_true"), t("repeats_7d"), t("answered_owned"), fcr_def, _safe
+            t("resolved_done"), t("repeats_7d"), t("answered_owned"), fcr_def, _safe
         ),
         "csat_survey_honest": _safe(t("survey_top2_honest"), t("surveys_honest")),
         "survey_response_rate": _safe(t("surveys"), t("surveys_offered")),

@@ -126,6 +126,9 @@ def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
         answered_owned=int(t.owner.sum()),
         resolved_true=int(t.resolved[t.owner].sum()),
         coded_resolved=int(t.coded[t.owner].sum()),
+        # what an honest code says: the agent resolved its part (a department's failed
+        # fulfilment later is no coding error)
+        resolved_done=int(t.done[t.owner].sum()),
         surveys=int(r.survey.sum()),
         survey_top2=int(r.top2.sum()),
         surveys_offered=int(r.offered.sum()),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 COUNT_COLUMNS = (
     "calls_offered", "calls_answered", "abandoned", "abandoned_after_transfer",
     "answered_in_sl", "waited", "wait_answered_s", "wait_all_s", "busy_s", "avail_s",
-    "legs", "handle_s", "answered_owned", "resolved_true", "coded_resolved",
+    "legs", "handle_s", "answered_owned", "resolved_true", "coded_resolved", "resolved_done",
     "repeats_7d", "surveys", "survey_top2", "surveys_offered", "surveys_honest",
     "survey_top2_honest", "friendliness_sum",
     "friendliness_n", "rnd_sampled", "rnd_surveys", "rnd_top2", "transfers", "hangups",
