@@ -43,6 +43,8 @@ MEANING: dict[str, str] = {
     "scenario.name": "name of the scenario (selected with `scenario=NAME`)",
     "scenario.description": "what the scenario sets up (shown by `kpisim scenarios`)",
     "scenario.lesson": "what the scenario teaches (shown by `kpisim scenarios`)",
+    "scenario.comparison": "the scenario the lesson is judged against",
+    "scenario.expect": "the lesson's expected direction (`up` / `down`) of named summary keys against `comparison`, on paired seeds",
     "centre.name": "name of the centre (selected with `centre=NAME`, a file of `configs/centre/`); empty = the generic centre",
     "centre.source": "the data the centre was calibrated from (file name or description)",
     "centre.calibrated_on": "date of the calibration (ISO)",

@@ -99,6 +99,7 @@ CONSTANT_MODULES = (
     "sim/model/pay_period.py", "sim/model/workforce.py", "sim/model/employee.py",
     "sim/model/call_rules.py", "sim/model/behavior.py", "sim/model/hindsight.py",
     "sim/model/arrivals.py", "sim/measurement.py", "sim/units.py",
+    "sim/model/management.py", "sim/model/dashboard.py",
 )  # fmt: skip
 NOT_BEHAVIOURAL = {
     "ABANDONED", "HANDLED", "TRANSFERRED", "HUNG_UP", "WEB_PUSHED", "NOT_REACHED",

@@ -13,10 +13,9 @@ import numpy as np
 import pytest
 
 from sim import ConfigError, load_config, run_simulation
-from sim.model import ContactCentreModel
+from sim.model import ContactCentreModel, workforce
 from sim.model import behavior as bh
-from sim.model import workforce
-from sim.model.management import coach_employee, ratcheted, redesigned
+from sim.model.management import ratcheted, redesigned
 from sim.model.planning import FRONT
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -155,7 +154,7 @@ def test_sign_4_fires_when_the_dashboard_hides_the_damage_and_not_in_baseline(ar
 
 
 def test_bad_management_config_names_the_key():
-    with pytest.raises(ConfigError, match="management.ratchet"):
+    with pytest.raises(ConfigError, match=r"management\.ratchet"):
         load_config("baseline", ["management.ratchet=sideways"])
-    with pytest.raises(ConfigError, match="management.decision_delay_days"):
+    with pytest.raises(ConfigError, match=r"management\.decision_delay_days"):
         load_config("baseline", ["management.decision_delay_days=-1"])

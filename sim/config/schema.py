@@ -364,6 +364,10 @@ class ScenarioMeta:
     name: str = "baseline"
     description: str = ""
     lesson: str = ""
+    # The scenario the lesson is judged against, and the lesson's expected direction
+    # ("up" / "down") of named summary keys against it on paired seeds.
+    comparison: str = "baseline"
+    expect: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
