@@ -26,6 +26,11 @@ EXPECTED = {
         ["channels.phone_number_visible", "customers.digital_skill_mean",
          "customer_effort_mean", "retention_mean", "web_containment_mean"],
     ),
+    "channel_visibility": (
+        ["channel_visibility.csv", "channel_visibility_runs.csv"],
+        ["contrast", "n_seeds", "d_retention", "d_retention_ci95", "d_web_containment",
+         "d_give_up_rate", "evidence_d_retention_rel", "evidence_d_retention_pts"],
+    ),
     "audit_integrity": (
         ["audit_integrity.csv", "audit_integrity.png"],
         ["scheme.audit_rate", "employees.integrity_mean", "gaming_rate_mean",
