@@ -52,6 +52,7 @@ from sim.app.settings import (  # noqa: E402
     CUSTOMERS_PER_AGENT,
     DEFAULT_SCENARIO,
     FCR_DEFINITIONS,
+    PHONE_LEVELS,
     WEIGHT_KPIS,
     Settings,
     build_config,
@@ -64,6 +65,7 @@ from sim.app.vega_widget import SCRIPTS, LiveChart  # noqa: E402
 from sim.browser import HEADLESS_FLAGS  # noqa: E402
 from sim.config import ConfigError, KPIsConfig, available_scenarios, load_config  # noqa: E402
 from sim.model import ContactCentreModel  # noqa: E402
+from sim.model.web import visibility_from_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -130,7 +132,7 @@ def test_controls_change_the_config():
         bonus_share=0.2,
         fcr_definition="no_repeat_7d",
         csat_definition="agent_offered",
-        phone_visible=False,
+        phone_visibility="hidden",
         audit_rate=0.1,
         seed_text=" 42 ",
     )
@@ -306,7 +308,7 @@ def expected_captions(cfg) -> dict[str, str]:
     out["bonus"] = f"On-target bonus: {cfg.scheme.bonus_share:.0%} of salary"
     out["fcr_definition"] = f"FCR measured as: {FCR_DEFINITIONS[k.fcr.definition]}"
     out["csat_definition"] = f"CSAT measured by: {CSAT_DEFINITIONS[k.csat.definition]}"
-    phone = "visible" if cfg.channels.phone_number_visible else "hidden"
+    phone = PHONE_LEVELS[visibility_from_config(cfg.channels)]
     out["phone"] = f"Phone number on the website: {phone}"
     out["audit"] = f"Quality audits: {cfg.scheme.audit_rate:.0%} of contacts"
     if not fixed_population(cfg):
@@ -352,7 +354,7 @@ def test_changes_are_marked_until_applied_and_a_modified_lesson_is_labelled():
     rc.find(v.Select, label="Lesson preset").widget.v_model = "hidden_phone"
     _sidebar_matches(rc, build_config(preset_settings("hidden_phone")))
     assert _lesson_text(rc) == "hidden_phone"
-    rc.find(v.Switch, label="Phone number visible on the website").widget.v_model = True
+    rc.find(v.Select, label="Phone number on the website").widget.v_model = "visible"
     assert _ctl(rc, "phone") == ("Phone number on the website: visible · not applied", True)
     pending = _html(rc, "kpisim-pending-text").children[0]
     assert pending == "Not applied yet: phone visible"
@@ -372,7 +374,7 @@ def test_discard_puts_the_controls_back_and_messages_clear_on_the_next_step():
     rc = _render()
     rc.find(v.Select, label="Lesson preset").widget.v_model = "csat_survey_bonus"
     assert any("loaded" in str(w.children) for w in rc.find(v.Alert).widgets)
-    rc.find(v.Switch, label="Phone number visible on the website").widget.v_model = False
+    rc.find(v.Select, label="Phone number on the website").widget.v_model = "hidden"
     assert _ctl(rc, "phone")[1]
     rc.find(v.Btn, children=["Discard changes"]).widget.click()
     _sidebar_matches(rc, build_config(preset_settings("csat_survey_bonus")))
@@ -747,7 +749,8 @@ def test_browser_sidebar_equals_the_running_config(shared_server, chromium_brows
 
     # a change is marked until applied; then the lesson is labelled as modified
     _load_lesson(page, "hidden_phone")
-    page.get_by_text("Phone number visible on the website").click()
+    page.locator(".v-select").filter(has_text="Phone number on the website").click()
+    page.get_by_role("option", name="visible", exact=True).click()
     page.wait_for_function("() => document.querySelectorAll('.kpisim-changed').length === 1")
     assert "not applied" in page.locator(".kpisim-ctl-phone").inner_text()
     assert page.locator(".kpisim-pending-text").inner_text() == "Not applied yet: phone visible"
@@ -757,7 +760,7 @@ def test_browser_sidebar_equals_the_running_config(shared_server, chromium_brows
     modified = "hidden_phone — modified: phone visible"
     assert page.locator(".kpisim-lesson-state").inner_text() == modified
     page.get_by_text(f"Lesson: {modified}").wait_for()
-    s = dataclasses.replace(preset_settings("hidden_phone"), phone_visible=True)
+    s = dataclasses.replace(preset_settings("hidden_phone"), phone_visibility="visible")
     assert _captions(page) == expected_captions(build_config(s))
     # the message of the apply clears once the run moves on
     page.get_by_text("Settings applied").wait_for()

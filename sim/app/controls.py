@@ -20,6 +20,7 @@ from .settings import (
     CSAT_DEFINITIONS,
     FCR_DEFINITIONS,
     MAX_WEIGHT_TOTAL,
+    PHONE_LEVELS,
     WEIGHT_KPIS,
     Settings,
     customers_per_agent,
@@ -111,14 +112,17 @@ def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
         on_value=_setter(draft, "csat_definition"),
     )
     Caption(
-        "Phone number on the website: " + ("visible" if s.phone_visible else "hidden"),
+        "Phone number on the website: " + PHONE_LEVELS[s.phone_visibility],
         "phone",
-        s.phone_visible != applied.phone_visible,
+        s.phone_visibility != applied.phone_visibility,
     )
-    solara.Switch(
-        label="Phone number visible on the website",
-        value=s.phone_visible,
-        on_value=_setter(draft, "phone_visible"),
+    solara.Select(
+        "Phone number on the website",
+        value=PHONE_LEVELS[s.phone_visibility],
+        values=list(PHONE_LEVELS.values()),
+        on_value=lambda label: _setter(draft, "phone_visibility")(
+            {v: k for k, v in PHONE_LEVELS.items()}[label]
+        ),
     )
     Caption(
         f"Quality audits: {s.audit_rate:.0%} of contacts",

@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from .. import measurement
 from ..config import Config, ConfigError, load_config
 from ..measurement import DEFINITION_LABELS
+from ..model.web import visibility_from_config
 
+#: The phone-visibility levels as the page names them.
+PHONE_LEVELS = {"visible": "visible", "one_click": "one click away", "hidden": "hidden"}
 #: Default population: small enough that a simulated day renders fast.
 DEFAULT_CUSTOMERS = 100_000
 #: Customers per service agent (the model's default staffing ratio: 500,000 / 100).
@@ -76,7 +79,8 @@ class Settings:
     bonus_share: float = 0.0
     fcr_definition: str = "self_coded"
     csat_definition: str = "random_sample"
-    phone_visible: bool = True
+    # the phone number's visibility on the website: visible | one_click | hidden
+    phone_visibility: str = "visible"
     audit_rate: float = 0.02
     customers: int = DEFAULT_CUSTOMERS
     seed_text: str = "1"
@@ -144,7 +148,7 @@ def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
         bonus_share=float(cfg.scheme.bonus_share),
         fcr_definition=k.fcr.definition,
         csat_definition=k.csat.definition,
-        phone_visible=bool(cfg.channels.phone_number_visible),
+        phone_visibility=visibility_from_config(cfg.channels),
         audit_rate=float(cfg.scheme.audit_rate),
         customers=keep.customers,
         seed_text=keep.seed_text,
@@ -181,7 +185,9 @@ def settings_overrides(s: Settings) -> list[str]:
         f"scheme.bonus_share={s.bonus_share:g}",
         f"scheme.kpis.fcr.definition={s.fcr_definition}",
         f"scheme.kpis.csat.definition={s.csat_definition}",
-        f"channels.phone_number_visible={str(bool(s.phone_visible)).lower()}",
+        f"channels.phone_visibility={s.phone_visibility}",
+        # the older key too, so that a lesson hiding the number with it is overridden
+        f"channels.phone_number_visible={str(s.phone_visibility != 'hidden').lower()}",
         f"scheme.audit_rate={s.audit_rate:g}",
     ]
     return out
@@ -210,8 +216,8 @@ def scheme_changes(old: Settings, new: Settings) -> list[str]:
         out.append(f"FCR: {FCR_DEFINITIONS.get(new.fcr_definition, new.fcr_definition)}")
     if old.csat_definition != new.csat_definition:
         out.append(f"CSAT: {CSAT_DEFINITIONS.get(new.csat_definition, new.csat_definition)}")
-    if old.phone_visible != new.phone_visible:
-        out.append("phone visible" if new.phone_visible else "phone hidden")
+    if old.phone_visibility != new.phone_visibility:
+        out.append("phone " + PHONE_LEVELS[new.phone_visibility])
     if not _same(old.audit_rate, new.audit_rate):
         out.append(f"audits {new.audit_rate:.0%}")
     return out
