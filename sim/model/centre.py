@@ -37,6 +37,10 @@ from .planning import FRONT, SPECIALIST, initial_plan, make_plan, planning_days
 from .web import channel_day, channel_rng, seed_memory, visibility_from_config
 
 
+#: Working days between refreshes of the true NPS that word of mouth follows (a month).
+NPS_REFRESH_DAYS = 21
+
+
 class ContactCentreModel(mesa.Model):
     """A customer contact centre under a KPI-based compensation scheme.
 
@@ -251,9 +255,10 @@ class ContactCentreModel(mesa.Model):
 
     @property
     def nps(self) -> float:
-        """True NPS of the customer base, refreshed once per pay period (word of mouth
-        reacts to the base's mood, not to each day's noise)."""
-        if self.day % self.scheme.period_days == 0 or self._nps_cache is None:
+        """True NPS of the customer base, refreshed every ``NPS_REFRESH_DAYS`` (word of
+        mouth reacts to the base's mood, not to each day's noise; a fixed month, so that
+        a scheme's pay period does not change how fast word of mouth reacts)."""
+        if self.day % NPS_REFRESH_DAYS == 0 or self._nps_cache is None:
             self._nps_cache = self.customers.nps()
         return self._nps_cache
 

@@ -255,8 +255,9 @@ def _sentence(kpi: str, letter: str, value: float, limit: float, high: float, ok
     if not math.isfinite(value):
         return f"{k}: {CRITERIA[letter]} cannot be judged from this run, so it fails."
     if letter == "S":
+        rest = "; team pay moves the rest" if value < 1 - 1e-9 else " (no team pay)"
         return (f"{k} {verdict} Specific: the agent's own work moves {value:.0%} of the paid "
-                f"number (at least {limit:.0%} required); team pay moves the rest.")
+                f"number (at least {limit:.0%} required){rest}.")
     if letter == "M":
         return (f"{k} {verdict} Measurable: the 95% interval of one agent's period is "
                 f"{_fmt(kpi, value)} wide, against a pay band of {_fmt(kpi, limit)} from "
