@@ -36,7 +36,6 @@ from .phone import Staff, serve_phone
 from .planning import FRONT, SPECIALIST, initial_plan, make_plan, planning_days
 from .web import channel_day, channel_rng, seed_memory, visibility_from_config
 
-
 #: Working days between refreshes of the true NPS that word of mouth follows (a month).
 NPS_REFRESH_DAYS = 21
 
