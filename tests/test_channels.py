@@ -24,7 +24,7 @@ from sim.outputs import daily_frame
 #: (500,000 customers, 185 + 22 agents) at 8%; 42 working days are two pay periods.
 CENTRE = ["customers.n=40000", "employees.n=15", "teams.specialists_n=2"]
 SIZE = [*CENTRE, "days=42"]
-SEEDS = range(5)
+SEEDS = range(8)  # 5 left the CSAT difference (about 1.4 points) within its sampling error
 LEVELS = ("visible", "one_click", "hidden")
 
 

@@ -60,9 +60,9 @@ def test_cliff_pays_one_at_target(direction, hit, miss):
 @pytest.mark.parametrize(
     "overrides,needle",
     [
-        (["scheme.kpis.fcr.target=0.9"], "threshold=0.64, target=0.9, stretch=0.82"),
-        (["scheme.kpis.fcr.target=0.6"], "threshold=0.64, target=0.6, stretch=0.82"),
-        (["scheme.kpis.aht.weight=0", "scheme.kpis.fcr.stretch=0.7"], "stretch=0.7"),
+        (["scheme.kpis.fcr.target=0.9"], "threshold=0.58, target=0.9, stretch=0.76"),
+        (["scheme.kpis.fcr.target=0.5"], "threshold=0.58, target=0.5, stretch=0.76"),
+        (["scheme.kpis.aht.weight=0", "scheme.kpis.fcr.stretch=0.6"], "stretch=0.6"),
         (["scheme.kpis.fcr.cap=0.5"], "scheme.kpis.fcr.cap=0.5 is below 1"),
     ],
 )
