@@ -116,20 +116,27 @@ def test_a_shared_dashboard_gets_root_causes_fixed(dashboards):
 def test_without_failure_demand_the_departments_change_nothing():
     """All shares 0: no flag, no fix, no fulfilment failure; the departments' other
     knobs then have no effect at all (identical runs), and under flat pay self-coded
-    and true FCR agree exactly (nobody codes falsely)."""
+    and true FCR differ exactly by the few false codes the staff still try out (every
+    lever is explored under any scheme; nothing rewards it)."""
     a = _run("shared_dashboard", 0, ZERO)
     b = _run("shared_dashboard", 0, [*ZERO, "departments.act_on_feedback=1",
                                      "departments.fulfilment_failure=0.9",
                                      "departments.flag_prob=1"])  # fmt: skip
     assert a["root_cause_fixes"] == a["root_cause_flags"] == a["issues_failure_demand"] == 0
     assert a == b
-    flat = _run("baseline", 0, ZERO)
-    assert flat["fulfilment_failures"] == 0 and flat["fcr_self_coded_gap"] == 0.0
+    flat_run = run_simulation(load_config("baseline", [*SMALL, *ZERO, "seed=0"]))
+    flat = flat_run.summary
+    false = float(flat_run.daily["false_resolutions"].sum())
+    owned = float(flat_run.daily["answered_owned"].sum())
+    assert flat["fulfilment_failures"] == 0
+    assert flat["fcr_self_coded_gap"] == pytest.approx(false / owned)
+    assert false / owned < 0.01  # a trace, not gaming
 
 
 def test_self_coded_fcr_exceeds_true_fcr_by_the_structural_amount():
-    """Under flat pay nobody codes falsely, so self-coded FCR exceeds true FCR exactly
-    by the department-caused calls the agents resolved whose fulfilment then failed.
+    """Under flat pay self-coded FCR exceeds true FCR exactly by the department-caused
+    calls the agents resolved whose fulfilment then failed, plus the trace of false codes
+    (every lever is explored; nothing rewards it).
     Given N such resolved calls, the failures are Binomial(N, fulfilment_failure): the
     gap must equal fulfilment_failure x N / owned calls within 4 standard errors
     sqrt(N p (1 - p)) / owned, and it is several points (the Call Centre a2z
@@ -140,7 +147,8 @@ def test_self_coded_fcr_exceeds_true_fcr_by_the_structural_amount():
         s, p = res.summary, cfg.departments.fulfilment_failure
         owned = float(res.daily["answered_owned"].sum())
         n = s["failure_demand_done"]
-        assert s["fcr_self_coded_gap"] == pytest.approx(s["fulfilment_failures"] / owned)
+        false = float(res.daily["false_resolutions"].sum())
+        assert s["fcr_self_coded_gap"] == pytest.approx((s["fulfilment_failures"] + false) / owned)
         expected = p * n / owned
         se = math.sqrt(n * p * (1 - p)) / owned
         assert abs(s["fcr_self_coded_gap"] - expected) < 4 * se

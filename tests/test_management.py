@@ -20,7 +20,7 @@ from sim.model.planning import FRONT
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
-SIZE = ["customers.n=60000", "employees.n=22", "days=63"]
+SIZE = ["customers.n=60000", "employees.n=22", "days=126"]
 SEEDS = (0, 1, 2)
 
 
@@ -33,7 +33,7 @@ def run(scenario: str, *overrides: str, seed: int = 0, days: int | None = None):
 
 @pytest.fixture(scope="module")
 def arms():
-    """hidden_phone and hidden_phone_safety_net on paired seeds, three pay periods."""
+    """hidden_phone and hidden_phone_safety_net on paired seeds, six pay periods."""
     return {
         sc: [run(sc, seed=s) for s in SEEDS] for sc in ("hidden_phone", "hidden_phone_safety_net")
     }
@@ -44,7 +44,7 @@ def test_safety_nets_move_the_number_the_plain_dashboard_keeps_it_hidden(arms):
         assert plain.summary["phone_one_click_day"] == -1
         assert plain.summary["phone_visibility_end"] == "hidden"
         day = net.summary["phone_one_click_day"]
-        assert 0 < day < 63, f"the number never moved under the safety nets: {day}"
+        assert 0 < day < 126, f"the number never moved under the safety nets: {day}"
         assert net.summary["phone_visibility_end"] == "one_click"
         row = net.decisions[net.decisions["action"] == "phone_one_click"].iloc[0]
         # the trigger is on the dashboard: a customer-side metric beyond its limit
@@ -70,8 +70,10 @@ def test_decision_delay_postpones_the_action_by_that_many_days():
         row = r.decisions[r.decisions["action"] == "phone_one_click"].iloc[0]
         assert row["day"] == row["detected_day"] + 1 + delay
         days[delay] = int(row["day"])
-    # same seed, same history up to the first decision: detected the same day
-    assert days[10] - days[0] == 10
+        # every decision, not only the first, takes effect `delay` days after detection
+        assert (r.decisions["day"] == r.decisions["detected_day"] + 1 + delay).all()
+    # (the detection day itself may differ: earlier decisions also wait, and the random
+    # survey sits near its limit, so the two histories part before the move)
 
 
 def test_a_high_detection_threshold_means_no_action():
@@ -142,8 +144,9 @@ def test_redesign_moves_weight_to_the_broad_cx_kpi_and_ratchet_moves_targets():
 def test_sign_4_fires_when_the_dashboard_hides_the_damage_and_not_in_baseline(arms):
     for r in arms["hidden_phone"]:
         s4 = r.summary["toxic_signs"]["not_informing_decisions"]
-        # the truth called for action every period; the narrow dashboard showed nothing
-        assert s4["flag"] and s4["missed_periods"] == s4["periods"] == 3
+        # the truth called for action in most periods; the narrow dashboard showed nothing
+        assert s4["periods"] == 6 and s4["false_alarm_periods"] == 0
+        assert s4["flag"] and s4["missed_periods"] > s4["periods"] / 2
     for r in arms["hidden_phone_safety_net"]:
         s4 = r.summary["toxic_signs"]["not_informing_decisions"]
         assert s4["missed_periods"] == 0
