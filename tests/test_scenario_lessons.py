@@ -101,7 +101,7 @@ def test_expectations_name_real_summary_keys(grid):
 
 def test_bad_expectations_are_refused_at_load():
     with pytest.raises(ConfigError, match=r"'aht_pay'.*expect\.aht_s='sideways'.*'up', 'down'"):
-        load_config("aht_pay", ["+scenario.expect.aht_s=sideways"])
+        load_config("aht_pay", ["scenario.expect.aht_s=sideways"])
     with pytest.raises(ConfigError, match=r"'aht_pay'.*comparison='nope'.*baseline"):
         load_config("aht_pay", ["scenario.comparison=nope"])
     with pytest.raises(ConfigError, match=r"comparison='aht_pay'"):
