@@ -169,7 +169,7 @@ def test_every_contact_ends_exactly_once_and_churned_customers_vanish(ex):
     for small, big in le:
         assert (d[small] <= d[big]).all(), f"{small} > {big}"
     # a call is coded "resolved" but not truly resolved exactly when its code is false or
-    # the agent did its part and the department's fulfilment then failed (ODD §7.27)
+    # the agent did its part and the department's fulfilment then failed (ODD §7.29)
     gap = d["false_resolutions"] + d["fulfilment_failures"]
     assert (d["coded_resolved"] - d["resolved_true"] == gap).all()
     assert (d["wait_answered_s"] <= d["wait_all_s"] + 1e-6).all()

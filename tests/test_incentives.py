@@ -203,8 +203,10 @@ def test_no_incentives_means_no_gaps_and_honest_kpis():
     base = arm("baseline")
     for s in base:
         assert s["gaming_rate"] < 0.02
-        # no false codes: the only gap left is structural, honest "resolved" codes whose
-        # department's fulfilment then failed (ODD §7.27)
-        assert s["false_resolution_rate"] == 0.0
+        # no more than a trace of false codes (every lever is explored, nothing rewards
+        # it): the gap left is structural, honest "resolved" codes whose department's
+        # fulfilment then failed (ODD §7.29), and gaming adds nothing measurable to FCR
+        assert s["false_resolution_rate"] < 0.005
+        assert abs(s["fcr_gaming_gap"]) < 0.005
         assert s["fcr_gap"] == pytest.approx(s["fcr_self_coded_gap"], abs=1e-12)
         assert s["_corr_fcr"] > 0.9  # measured FCR still tracks true FCR across agents
