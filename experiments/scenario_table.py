@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     held = sum(v.mark == HELD for vs in verdicts.values() for v in vs)
     bad = sum(v.mark == CONTRADICTED for vs in verdicts.values() for v in vs)
     total = sum(len(vs) for vs in verdicts.values())
-    size = (f"{a.customers or 500_000:,} customers, {a.employees or 100} agents, "
+    base = load_config("baseline", extra)  # the sizes the runs used (defaults or flags)
+    size = (f"{base.customers.n:,} customers, {base.employees.n} front-line agents and "
+            f"{base.teams.specialists_n} specialists, "
             f"{a.days or 'a working year of 250'} days")  # fmt: skip
     lines = [
         "# Scenarios",
