@@ -107,13 +107,21 @@ def _windows(model: ContactCentreModel, daily: pd.DataFrame) -> tuple[pd.DataFra
     return early, late
 
 
-def _rate(df: pd.DataFrame, col: str) -> float:
-    """A window's rate, recomputed from the window's totals."""
-    if col == "fcr_measured":  # the dashboard's own definition, as recorded each day
-        ok = df["answered_owned"] > 0
-        return float(np.average(df.loc[ok, col], weights=df.loc[ok, "answered_owned"]))
+def _window_rates(df: pd.DataFrame) -> dict[str, float]:
+    """A window's rates, recomputed from the window's totals (once per window: the
+    signs are recomputed on every redraw of the app).  A rate that cannot be computed
+    is NaN, and the pair using it is skipped."""
     tot = df.select_dtypes("number").sum()
-    return float(rates(lambda k: float(tot.get(k, 0.0)), "self_coded", "agent_offered")[col])
+    out = {k: float(v) for k, v in
+           rates(lambda k: float(tot.get(k, 0.0)), "self_coded", "agent_offered").items()
+           if np.isscalar(v)}  # fmt: skip
+    # measured FCR: the dashboard's own definition, as recorded each day
+    ok = df["answered_owned"] > 0
+    w = df.loc[ok, "answered_owned"]
+    out["fcr_measured"] = (
+        float(np.average(df.loc[ok, "fcr_measured"], weights=w)) if w.sum() > 0 else np.nan
+    )
+    return out
 
 
 def toxic_signs(
@@ -138,15 +146,13 @@ def _moves(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, float]:
     moves: dict[str, float] = {}
     if len(daily) < 2 * model.cfg.scheme.period_days:
         return moves
-    early, late = _windows(model, daily)
+    early, late = (_window_rates(w) for w in _windows(model, daily))
+    nan = float("nan")
     for mcol, tcol, higher, label in PAIRS:
-        try:
-            dm = _rate(late, mcol) - _rate(early, mcol)
-            dt = _rate(late, tcol) - _rate(early, tcol)
-        except (KeyError, ZeroDivisionError):
-            continue
+        dm = late.get(mcol, nan) - early.get(mcol, nan)
+        dt = late.get(tcol, nan) - early.get(tcol, nan)
         if mcol == "aht_s":  # relative change of handle time, better when lower
-            base = _rate(early, mcol)
+            base = early.get(mcol, nan)
             dm = dm / base if base else 0.0
         better = dm if higher else -dm
         if np.isfinite(better) and np.isfinite(dt):
