@@ -86,8 +86,14 @@ def team_rates(t: Callable[[str], Any], team: str) -> dict[str, Any]:
 
 
 def _safe(a, b):
+    """a / b elementwise on Series (NaN where b is 0), else :func:`ratio`; on numpy
+    arrays, since the app recomputes these rates on every redraw."""
     if isinstance(b, pd.Series):
-        return (a / b.where(b != 0)).astype(float)
+        bv = b.to_numpy(dtype=float)
+        av = a.to_numpy(dtype=float) if isinstance(a, pd.Series) else float(a)
+        out = np.full(bv.shape, np.nan)
+        np.divide(av, bv, out=out, where=bv != 0)
+        return pd.Series(out, index=b.index)
     return ratio(a, b)
 
 
