@@ -58,6 +58,7 @@ from sim.app.settings import (  # noqa: E402
     build_config,
     fixed_population,
     parse_seed,
+    pct,
     preset_settings,
 )
 from sim.app.snapshot import SIGN_TITLES, WINDOW, kpi_tiles, smart_lines, take_snapshot  # noqa: E402
@@ -305,7 +306,7 @@ def expected_captions(cfg) -> dict[str, str]:
     """What each control's caption must say when the controls show the run ``cfg``."""
     k = cfg.scheme.kpis
     out = {f"weight-{kpi}": f"{label}: {getattr(k, kpi).weight:.2f}" for kpi, label in WEIGHT_KPIS}
-    out["bonus"] = f"On-target bonus: {cfg.scheme.bonus_share:.0%} of salary"
+    out["bonus"] = f"On-target bonus: {pct(cfg.scheme.bonus_share)} of salary"
     out["fcr_definition"] = f"FCR measured as: {FCR_DEFINITIONS[k.fcr.definition]}"
     out["csat_definition"] = f"CSAT measured by: {CSAT_DEFINITIONS[k.csat.definition]}"
     phone = PHONE_LEVELS[visibility_from_config(cfg.channels)]
@@ -346,7 +347,7 @@ def test_sidebar_shows_the_run_on_first_load_and_after_an_untouched_apply():
     _sidebar_matches(rc, want)
     assert _lesson_text(rc) == DEFAULT_SCENARIO
     info = _html(rc, "kpisim-runinfo").children[0]
-    assert f"bonus {want.scheme.bonus_share:.0%} of salary" in info
+    assert f"bonus {pct(want.scheme.bonus_share)} of salary" in info
 
 
 def test_changes_are_marked_until_applied_and_a_modified_lesson_is_labelled():
@@ -744,7 +745,7 @@ def test_browser_sidebar_equals_the_running_config(shared_server, chromium_brows
         assert _captions(page) == expected_captions(cfg), lesson
         assert page.locator(".kpisim-changed").count() == 0, lesson
         info = page.locator(".kpisim-runinfo").inner_text()
-        assert f"bonus {cfg.scheme.bonus_share:.0%} of salary" in info, lesson
+        assert f"bonus {pct(cfg.scheme.bonus_share)} of salary" in info, lesson
         assert f"seed {cfg.seed}" in info
 
     # a change is marked until applied; then the lesson is labelled as modified

@@ -25,6 +25,7 @@ from .settings import (
     Settings,
     customers_per_agent,
     parse_seed,
+    pct,
 )
 
 #: Mark of a control whose value is not applied to the run yet.
@@ -76,7 +77,7 @@ def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
     s = draft.value
     WeightControls(draft, applied)
     Caption(
-        f"On-target bonus: {s.bonus_share:.0%} of salary",
+        f"On-target bonus: {pct(s.bonus_share)} of salary",
         "bonus",
         abs(s.bonus_share - applied.bonus_share) > 1e-9,
     )
@@ -86,7 +87,7 @@ def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
             value=s.bonus_share,
             min=0.0,
             max=0.5,
-            step=0.01,
+            step=0.005,  # on-target bonuses come in half points (7.5%)
             on_value=_setter(draft, "bonus_share"),
         )
     Caption(

@@ -30,6 +30,7 @@ from .settings import (
     build_config,
     fixed_population,
     lesson_label,
+    pct,
     pending_changes,
     scheme_extras,
 )
@@ -217,7 +218,7 @@ def LessonHeader(applied: Settings, c: Config) -> None:
         )
         solara.Text(
             f"{c.customers.n:,} customers · {c.employees.n} agents · seed {c.seed} · "
-            f"scheme '{c.scheme.name}' · on-target bonus {c.scheme.bonus_share:.0%} of salary"
+            f"scheme '{c.scheme.name}' · on-target bonus {pct(c.scheme.bonus_share)} of salary"
             + scheme_extras(c),
             classes=["kpisim-runinfo"],
         )

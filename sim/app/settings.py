@@ -21,6 +21,13 @@ from ..config import Config, ConfigError, load_config
 from ..measurement import DEFINITION_LABELS
 from ..model.web import visibility_from_config
 
+
+def pct(x: float) -> str:
+    """A share as a percentage with at most one decimal ("7.5%", "15%"): on-target
+    bonuses come in half points."""
+    return f"{x:.1%}".replace(".0%", "%")
+
+
 #: The phone-visibility levels as the page names them.
 PHONE_LEVELS = {"visible": "visible", "one_click": "one click away", "hidden": "hidden"}
 #: Default population: small enough that a simulated day renders fast.
@@ -211,7 +218,7 @@ def scheme_changes(old: Settings, new: Settings) -> list[str]:
         if not _same(old.weight(name), new.weight(name))
     ]
     if not _same(old.bonus_share, new.bonus_share):
-        out.append(f"bonus {new.bonus_share:.0%}")
+        out.append(f"bonus {pct(new.bonus_share)}")
     if old.fcr_definition != new.fcr_definition:
         out.append(f"FCR: {FCR_DEFINITIONS.get(new.fcr_definition, new.fcr_definition)}")
     if old.csat_definition != new.csat_definition:
@@ -266,7 +273,7 @@ def scheme_extras(cfg: Config) -> str:
         )
         out.append(
             f"from day {cfg.rollout_day} the scheme becomes '{new.name}' "
-            f"({paid or 'no KPI paid'}, bonus {new.bonus_share:.0%})"
+            f"({paid or 'no KPI paid'}, bonus {pct(new.bonus_share)})"
         )
     return "".join(f" · {x}" for x in out)
 
