@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from sim import load_config, run_simulation
+from sim.model import ContactCentreModel
+from sim.model.pay_reference import EXPECTED_BONUS_SHARE
 from sim.outputs.money import COST_LINES
+from sim.units import DAYS_PER_YEAR
 
 SMALL = ["customers.n=30000", "employees.n=14", "teams.specialists_n=3", "days=42"]
 
@@ -51,17 +55,25 @@ def test_cost_per_contact_and_team_figures(aht_run):
                         rel_tol=1e-9)  # fmt: skip
 
 
-def test_budget_neutral_bonus_changes_only_labour():
-    """One team (every employee under the paying scheme), so the withheld base is half
-    the full bonus share of the whole loaded base pay."""
-    one_team = [*SMALL, "teams.specialists_n=0"]
-    s = run_simulation(load_config("aht_pay", overrides=one_team)).summary
-    neutral = run_simulation(
+def test_budget_neutral_bonus_withholds_the_on_target_bonus_and_is_felt():
+    """``from_base`` withholds the expected (on-target) bonus from base pay, loaded: the
+    day's labour cost falls by exactly that.  And the cut is felt: with the same seed,
+    the first pay period is identical up to its close, where each employee's felt pay
+    (against the reference point) is lower by the cut."""
+    one_team = [*SMALL, "teams.specialists_n=0", "days=21"]
+    on_top = ContactCentreModel(load_config("aht_pay", overrides=one_team))
+    neutral = ContactCentreModel(
         load_config("aht_pay", overrides=[*one_team, "scheme.bonus_funding=from_base"])
-    ).summary
-    for k in ("calls_offered", "cost_bonus", "cost_hiring", "revenue", "paid_hours"):
-        assert neutral[k] == s[k], k
-    cfg = load_config("aht_pay", overrides=one_team)
-    withheld = s["cost_labour"] - neutral["cost_labour"]
-    base_pay = s["cost_labour"] - s["cost_overtime"]  # loaded base pay of the staff
-    assert math.isclose(withheld, 0.5 * cfg.scheme.bonus_share * base_pay, rel_tol=1e-9)
+    )
+    for m in (on_top, neutral):
+        m.run()
+    cfg = neutral.cfg
+    salaries = sum(e.salary_annual for e in neutral.staff)
+    want = EXPECTED_BONUS_SHARE * cfg.scheme.bonus_share * salaries * cfg.costs.loading
+    assert math.isclose(neutral._budget_neutral_cut(), want / DAYS_PER_YEAR, rel_tol=1e-12)
+    assert on_top._budget_neutral_cut() == 0.0
+    a, b = (pd.DataFrame(m.employee_rows) for m in (on_top, neutral))
+    assert list(a["employee_id"]) == list(b["employee_id"])
+    assert (a["bonus"] == b["bonus"]).all()  # same period, same numbers, same bonus
+    assert (b["pay_felt"] < a["pay_felt"]).all()  # ... but the base cut is felt
+
