@@ -549,7 +549,7 @@ def test_end_to_end_in_headless_chromium(server, tmp_path):
 
             # choose a lesson
             page.locator(".v-select").filter(has_text="Lesson preset").click()
-            page.get_by_role("option", name=lesson, exact=True).click()
+            _choose_option(page, lesson)
             page.get_by_text(f"Lesson: {lesson}").wait_for(timeout=60_000)
             cfg_text = page.locator(".kpisim-lesson").inner_text()
             assert load_config(lesson).scenario.lesson.split()[0] in cfg_text
@@ -720,13 +720,26 @@ def _captions(page) -> dict[str, str]:
     )
 
 
+def _choose_option(page, name: str) -> None:
+    """Click an option of the open select menu, scrolling the menu down as a user would
+    (Vuetify renders a long menu's items in batches of 20 as it scrolls)."""
+    option = page.get_by_role("option", name=name, exact=True)
+    for _ in range(10):
+        if option.count():
+            break
+        menu = page.locator(".menuable__content__active")
+        menu.evaluate("e => { e.scrollTop = e.scrollHeight; }")
+        page.wait_for_timeout(200)
+    option.click()
+
+
 def _load_lesson(page, lesson: str) -> None:
     current = page.locator(".kpisim-lesson-state").inner_text()
     if current == lesson:  # choosing the lesson on screen again: Reload lesson
         page.get_by_role("button", name="Reload lesson", exact=True).click()
     else:
         page.locator(".v-select").filter(has_text="Lesson preset").click()
-        page.get_by_role("option", name=lesson, exact=True).click()
+        _choose_option(page, lesson)
     page.wait_for_function(
         "l => document.querySelector('.kpisim-lesson-state')?.innerText === l",
         arg=lesson,
