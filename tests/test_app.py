@@ -755,11 +755,24 @@ def test_browser_sidebar_equals_the_running_config(shared_server, chromium_brows
     for lesson in [*lessons, lessons[0]]:  # the last one re-selects the first: a reload
         _load_lesson(page, lesson)
         cfg = build_config(preset_settings(lesson))
-        assert _captions(page) == expected_captions(cfg), lesson
+        expected = expected_captions(cfg)
+        run_line = (
+            f"seed {cfg.seed} · scheme '{cfg.scheme.name}' · "
+            f"on-target bonus {pct(cfg.scheme.bonus_share)} of salary"
+        )
+        # the sidebar, the header and the run line are separate widgets, updated by
+        # separate messages: wait (up to 10 s) until all of them show the new run
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            info = page.locator(".kpisim-runinfo").inner_text()
+            header = page.locator(".kpisim-lesson").inner_text()
+            if _captions(page) == expected and run_line in info and f"Lesson: {lesson} —" in header:
+                break
+            page.wait_for_timeout(100)
+        assert _captions(page) == expected, lesson
+        assert run_line in info, (lesson, info)
+        assert f"Lesson: {lesson} —" in header, (lesson, header)
         assert page.locator(".kpisim-changed").count() == 0, lesson
-        info = page.locator(".kpisim-runinfo").inner_text()
-        assert f"bonus {pct(cfg.scheme.bonus_share)} of salary" in info, lesson
-        assert f"seed {cfg.seed}" in info
 
     # a change is marked until applied; then the lesson is labelled as modified
     _load_lesson(page, "hidden_phone")

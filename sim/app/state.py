@@ -108,10 +108,11 @@ class RunState:
         except Exception as exc:  # never let a bad value take the page down
             self.say(f"Not applied: {type(exc).__name__}: {exc}", "error")
             return
+        model = ContactCentreModel(new_cfg)  # built first: the page changes all at once
         self.applied.set(new)
         self.draft.set(new)
         self.cfg.set(new_cfg)
-        self.model.set(ContactCentreModel(new_cfg))
+        self.model.set(model)
         self.make_ghost()
         self.generation.set(self.generation.value + 1)
         self.say(note)
