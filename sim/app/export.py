@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .charts import CHARTS, render_png
+from .charts import CHARTS, EXPORT_DPI, render_png
 from .snapshot import Snapshot
 
 #: Environment variable holding the export folder (set by ``kpisim app --export-dir``).
@@ -46,7 +46,7 @@ def export_charts(snap: Snapshot, label: str, directory: Path | None = None) -> 
         if path.parent != root:  # cannot happen after safe_name; belt and braces
             raise ValueError(f"refusing to write outside {root}")
         fig = fn(snap)
-        data = render_png(fig, dpi=150, level=6)
+        data = render_png(fig, dpi=EXPORT_DPI, level=1)
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
