@@ -27,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 solara = pytest.importorskip("solara", reason="the app extra is not installed")
@@ -36,7 +38,7 @@ import ipyvuetify as v  # noqa: E402
 import ipywidgets as widgets  # noqa: E402
 
 from sim.app import launcher  # noqa: E402
-from sim.app.charts import CHARTS, fig_levers, render_png  # noqa: E402
+from sim.app.charts import CHARTS, EXPORT_DPI, LEVERS_HEIGHT, fig_levers  # noqa: E402
 from sim.app.export import (  # noqa: E402
     DEFAULT_EXPORT_DIR,
     EXPORT_DIR_ENV,
@@ -47,6 +49,7 @@ from sim.app.export import (  # noqa: E402
 from sim.app.livecharts import event_rows, live_data, live_table, panel_data  # noqa: E402
 from sim.app.page import Page  # noqa: E402
 from sim.app.panels import PANELS  # noqa: E402
+from sim.app.render import layout_problems, render_png  # noqa: E402
 from sim.app.settings import (  # noqa: E402
     CSAT_DEFINITIONS,
     CUSTOMERS_PER_AGENT,
@@ -179,15 +182,36 @@ def snapshot():
 
 
 def test_charts_draw_and_export_stays_inside_the_folder(snapshot, tmp_path):
+    from PIL import Image
+
     assert render_png(fig_levers(snapshot)).startswith(PNG)
     out = tmp_path / "exports"
     files = export_charts(snapshot, "../../../evil name", out)
     assert len(files) == len(CHARTS)
-    for f in files:
+    for f, (_, fn) in zip(files, CHARTS.values(), strict=True):
         assert f.parent == out.resolve()
         assert f.read_bytes().startswith(PNG)
         assert re.fullmatch(r"[A-Za-z0-9_-]+_day0025_[a-z_]+\.png", f.name)
+        with Image.open(f) as im:  # a complete, decodable PNG at the figure's size
+            im.load()
+            w, h = fn(snapshot).get_size_inches() * EXPORT_DPI
+            assert im.size == (round(w), round(h)) and im.mode == "RGB"
+            assert im.info["dpi"] == pytest.approx((EXPORT_DPI, EXPORT_DPI), abs=0.1)
+            inked = (np.asarray(im) < 200).any(axis=2).mean()  # share of non-white pixels
+            assert 0.01 < inked < 0.5, (f.name, inked)
     assert sorted(p.name for p in tmp_path.rglob("*.png")) == sorted(f.name for f in files)
+
+
+def test_exported_charts_cut_no_title_label_or_legend(snapshot):
+    # the default centre seats ~80 employees: the per-employee chart stays slide-sized
+    many = dataclasses.replace(
+        snapshot, staff=pd.concat([snapshot.staff] * 8, ignore_index=True).head(84)
+    )
+    for snap in (snapshot, many):
+        for key, (_, fn) in CHARTS.items():
+            fig = fn(snap)
+            assert layout_problems(fig) == [], key
+            assert fig.get_figheight() <= LEVERS_HEIGHT[1]
 
 
 def test_export_dir_comes_from_the_environment(monkeypatch, tmp_path):

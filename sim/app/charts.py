@@ -6,25 +6,20 @@ for a projector; colours from :mod:`sim.palette` (Okabe–Ito, colour-blind safe
 measured lines solid, true ones dashed.  Rates are the snapshot's rolling-window rates
 (:data:`~sim.app.snapshot.WINDOW` working days, ratio of sums).
 
-Speed (export only, five figures at 150 dpi): no layout engine, the axes are placed at
-fixed margins in inches (:func:`_grid`) sized for the fonts below, and
-:func:`render_png` draws on the Agg canvas and encodes with a fast zlib level.
-:func:`layout_problems` checks that no title, label or legend is cut or overlaps.
+Speed (export only, five figures at :data:`EXPORT_DPI`): no layout engine; the axes
+sit at fixed margins in inches (:func:`_grid`) sized for the fonts below, so drawing
+does not measure every text twice.  :mod:`sim.app.render` draws and writes the PNG
+files and checks that no title, label or legend is cut or overlaps.
 """
 
 from __future__ import annotations
 
-import io
-import threading
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator, PercentFormatter
-from PIL import Image
 
 from ..model.behavior import LEVERS
 from ..palette import MEASURED, OKABE_ITO, TRUE
@@ -80,9 +75,21 @@ def _suptitle(fig: Figure, text: str) -> None:
     )
 
 
+#: Most tick intervals per axis: about 6 labelled ticks, readable on a slide and fewer
+#: texts to lay out and draw.
+TICK_BINS = 6
+
+
+def _title(ax, text: str, fontsize: float) -> None:
+    """A bold axes title, left; placed at a fixed height (``y=1``, 6 pt above the axes)
+    so matplotlib does not measure the axes' texts to place it on every draw."""
+    ax.set_title(text, fontsize=fontsize, loc="left", fontweight="bold", y=1.0, pad=6)
+
+
 def _style(ax, title: str, ylabel: str, xlabel: str = "Working day") -> None:
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(title, fontsize=FONT["title"], loc="left", fontweight="bold")
+    ax.xaxis.set_major_locator(MaxNLocator(TICK_BINS, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(TICK_BINS))
+    _title(ax, title, FONT["title"])
     ax.set_ylabel(ylabel, fontsize=FONT["label"])
     ax.set_xlabel(xlabel, fontsize=FONT["label"])
     ax.tick_params(labelsize=FONT["tick"])
@@ -336,14 +343,12 @@ def fig_levers(snap: Snapshot) -> Figure:
     labels = [f"seat {int(s) + 1}" for s in st["seat"]] if len(st) else [""]
     every = max(1, int(np.ceil(0.2 / row_h)))  # 12 pt labels at least 0.2 inch apart
     ax.set_yticks(range(0, len(labels), every), labels[::every], fontsize=12)
-    ax.set_title("Policy levers now", fontsize=FONT["label"] + 1, loc="left", fontweight="bold")
+    _title(ax, "Policy levers now", FONT["label"] + 1)
     cb = fig.colorbar(im, cax=cax)
     cb.ax.tick_params(labelsize=FONT["tick"] - 2)
     g = st["gaming_act_rate"].fillna(0.0).to_numpy() if len(st) else np.zeros(1)
     ax2.barh(range(len(g)), g, color=OKABE_ITO["vermillion"])
-    ax2.set_title(
-        "Gaming acts,\nlast pay period", fontsize=FONT["label"] + 1, loc="left", fontweight="bold"
-    )
+    _title(ax2, "Gaming acts,\nlast pay period", FONT["label"] + 1)
     ax2.set_xlabel("share of contacts", fontsize=FONT["label"])
     ax2.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax2.xaxis.set_major_locator(MaxNLocator(4))
@@ -393,50 +398,3 @@ CHARTS: dict[str, tuple[str, Callable[[Snapshot], Figure]]] = {
     "levers": ("Per-employee levers and gaming", fig_levers),
     "money": ("Money", fig_money),
 }
-
-#: matplotlib's text layout is not thread-safe; sessions draw one figure at a time.
-_DRAW_LOCK = threading.Lock()
-
-
-def render_png(fig: Figure, dpi: int | None = None, level: int = 1) -> bytes:
-    """A figure as PNG bytes: drawn once on the Agg canvas at ``dpi`` (default: the
-    figure's own, :data:`EXPORT_DPI` for the charts above) and encoded by Pillow with
-    zlib level ``level`` (1 = fast, 9 = small; level 1 files are about 1.5 times as
-    large as level 6 and take a third less time to write)."""
-    with _DRAW_LOCK:
-        if dpi is not None:
-            fig.set_dpi(dpi)
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        rgba = canvas.buffer_rgba()
-        image = Image.frombuffer("RGBA", canvas.get_width_height(), rgba, "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    image.save(buf, format="png", compress_level=level)
-    return buf.getvalue()
-
-
-def layout_problems(fig: Figure) -> list[str]:
-    """What is wrong with a drawn figure's layout, as sentences (empty when fine): an
-    axes' title, labels, ticks or legend cut by the figure's edge, two axes' texts
-    overlapping, or the suptitle overlapping an axes' texts.  Used by the tests."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    page = fig.bbox
-    boxes = [
-        (ax.get_title(loc="left") or f"axes {i}", ax.get_tightbbox(renderer))
-        for i, ax in enumerate(fig.axes)
-    ]
-    for text in fig.get_children():  # figure-level texts: the suptitle
-        if isinstance(text, Text) and text.get_visible() and text.get_text():
-            boxes.append((text.get_text(), text.get_window_extent(renderer)))
-    out = []
-    for name, bb in boxes:
-        inside = page.x0 - 0.5 <= bb.x0 and page.y0 - 0.5 <= bb.y0
-        if not (inside and bb.x1 <= page.x1 + 0.5 and bb.y1 <= page.y1 + 0.5):
-            out.append(f"{name!r} is cut by the figure's edge")
-    for i, (a, bb_a) in enumerate(boxes):
-        for b, bb_b in boxes[i + 1 :]:
-            if bb_a.overlaps(bb_b):
-                out.append(f"{a!r} overlaps {b!r}")
-    return out

@@ -1,15 +1,20 @@
 """How fast the app redraws, server side: seconds per day, snapshot, chart rows, export.
 
 ``python -c "from sim.app.timing import time_per_day; print(time_per_day())"`` gives
-the figures of ``docs/app.md``.
+the figures of ``docs/app.md``; ``python -m sim.app.timing`` prints those of the PNG
+export (:func:`time_export`).
 """
 
 from __future__ import annotations
 
+import os
+import statistics
+import tempfile
 import time
+from pathlib import Path
 
 from ..model import ContactCentreModel
-from .charts import CHARTS, render_png
+from .export import export_charts
 from .livecharts import live_data, panel_data
 from .panels import PANELS
 from .settings import Settings, build_config, preset_settings
@@ -39,10 +44,10 @@ def time_per_day(settings: Settings | None = None, days: int = 42) -> dict[str, 
         for panel in panels:
             encode(panel_data(panel, data))
     rows_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for _, fn in CHARTS.values():
-        render_png(fn(snap), dpi=150, level=6)
-    export_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        export_charts(snap, "timing", Path(tmp))
+        export_s = time.perf_counter() - t0
     return {
         "step_s": step_s,
         "snapshot_s": snap_s,
@@ -50,3 +55,49 @@ def time_per_day(settings: Settings | None = None, days: int = 42) -> dict[str, 
         "redraw_5_days_s": 5 * step_s + snap_s + rows_s,
         "export_s": export_s,
     }
+
+
+def time_export(
+    lessons: tuple[str, ...] = ("aht_pay", "forced_ranking"),
+    days: tuple[int, ...] = (120, 250),
+    repeats: int = 5,
+) -> list[dict[str, object]]:
+    """Time *Export charts as PNG* (:func:`~sim.app.export.export_charts`, five charts
+    at 150 dpi into a temporary folder) at the default population, for each lesson at
+    each of ``days``: ``repeats`` exports after one warm-up (fonts, caches), wall-clock
+    seconds.  One row per lesson and day: median, min and max seconds, the seated
+    employees (rows of the per-employee chart) and the 1-minute load average before
+    and after.  The ghost baseline is not exported, so it does not change the figures."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for lesson in lessons:
+            model = ContactCentreModel(build_config(preset_settings(lesson, keep=Settings())))
+            for day in days:
+                while model.day < day:
+                    model.step()
+                snap = take_snapshot(model)
+                assert snap is not None
+                export_charts(snap, "warm_up", Path(tmp))
+                load_before = os.getloadavg()[0]
+                seconds = []
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    export_charts(snap, "timing", Path(tmp))
+                    seconds.append(time.perf_counter() - t0)
+                rows.append(
+                    {
+                        "lesson": lesson,
+                        "day": day,
+                        "median_s": round(statistics.median(seconds), 3),
+                        "min_s": round(min(seconds), 3),
+                        "max_s": round(max(seconds), 3),
+                        "seated": len(snap.staff),
+                        "load_1min": (round(load_before, 2), round(os.getloadavg()[0], 2)),
+                    }
+                )
+    return rows
+
+
+if __name__ == "__main__":
+    for row in time_export():
+        print(row)
