@@ -45,6 +45,7 @@ MEANING: dict[str, str] = {
     "scenario.lesson": "what the scenario teaches (shown by `kpisim scenarios`)",
     "scenario.comparison": "the scenario the lesson is judged against (another file of `configs/scenario/`)",
     "scenario.expect": "the lesson's expected direction of summary keys against the comparison on paired seeds, `{key: up|down}`; asserted by `tests/test_scenario_lessons.py`, shown in docs/scenarios.md",
+    "scenario.signs": "the toxic-KPI signs the lesson lights (`contradiction`, `chasing_numbers`, `indicator_became_target`, `not_informing_decisions`, `imbalance`); asserted live within 120 working days at the app's size by `tests/test_app_lessons.py` (docs/app.md, \"Lessons in 120 days\")",
     "centre.name": "name of the centre (selected with `centre=NAME`, a file of `configs/centre/`); empty = the generic centre",
     "centre.source": "the data the centre was calibrated from (file name or description)",
     "centre.calibrated_on": "date of the calibration (ISO)",

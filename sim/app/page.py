@@ -34,7 +34,7 @@ from .settings import (
     pending_changes,
     scheme_extras,
 )
-from .snapshot import Snapshot, ghost_deltas, take_snapshot
+from .snapshot import SIGN_TITLES, Snapshot, ghost_deltas, take_snapshot
 from .state import RunState, first_settings
 from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Smart, Tiles
 
@@ -200,6 +200,15 @@ def MainView(
         Chart(data, key)
 
 
+def lesson_signs(c: Config) -> str:
+    """The sentence naming the signs the lesson lights (``scenario.signs``), "" if none
+    (in the lesson's paragraph: the header must leave the main chart above the fold)."""
+    if not c.scenario.signs:
+        return ""
+    names = ", ".join(escape(SIGN_TITLES[k].split(":")[0]) for k in c.scenario.signs)
+    return f" <b>This lesson lights:</b> {names}."
+
+
 @solara.component
 def LessonHeader(applied: Settings, c: Config) -> None:
     """The lesson of the run on screen (with its changes from the preset) and its text."""
@@ -213,7 +222,7 @@ def LessonHeader(applied: Settings, c: Config) -> None:
             tag="div",
             unsafe_innerHTML=(
                 f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
-                f"<p><b>What to watch:</b> {escape(c.scenario.lesson)}{note}</p>"
+                f"<p><b>What to watch:</b> {escape(c.scenario.lesson)}{lesson_signs(c)}{note}</p>"
             ),
         )
         solara.Text(

@@ -162,6 +162,21 @@ def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
     )
 
 
+#: Day on which the app presents the removal of a habituated metric (the preset's
+#: ``rollout_day`` is 125, beyond the two minutes a lesson has live): the end of the
+#: third monthly pay period, when gaming has formed at every seed checked (share of
+#: answered calls with a gaming act above the 5% flag by day 60 at seeds 0-4, docs/app.md,
+#: "Lessons in 120 days").  Presentation only: the scheme, the removal and how people
+#: learn and feel it are the preset's.
+LIVE_ROLLOUT_DAY = 63
+#: Per lesson, the overrides with which the app presents it (its presentation, never
+#: its mechanism), applied after the preset's.
+LESSON_PRESENTATION: dict[str, tuple[str, ...]] = {
+    "remove_aht_metric": (f"rollout_day={LIVE_ROLLOUT_DAY}",),
+    "remove_aht_metric_supported": (f"rollout_day={LIVE_ROLLOUT_DAY}",),
+}
+
+
 def parse_seed(text: str | int) -> int:
     """The seed typed on the page as an int in ``[0, MAX_SEED]``; else :class:`ConfigError`."""
     s = str(text).strip()
@@ -186,6 +201,7 @@ def settings_overrides(s: Settings) -> list[str]:
             f"employees.n={s.agents}",
             f"days={max(APP_DAYS, base.days)}",
         ]
+    out += LESSON_PRESENTATION.get(s.scenario, ())
     for name, _ in WEIGHT_KPIS:
         out.append(f"scheme.kpis.{name}.weight={s.weight(name):g}")
     out += [

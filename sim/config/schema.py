@@ -444,6 +444,9 @@ class ScenarioMeta:
     # seeds: {summary key: "up" | "down"} (checked by tests/test_scenario_lessons.py and
     # shown in docs/scenarios.md).
     expect: dict[str, str] = field(default_factory=dict)
+    # The toxic-KPI signs the lesson lights (keys of sim.outputs.signs.SIGNS), checked
+    # live by tests/test_app_lessons.py within 120 working days at the app's size.
+    signs: list[str] = field(default_factory=list)
 
 
 @dataclass

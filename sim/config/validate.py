@@ -117,16 +117,34 @@ def validate(cfg: Config) -> Config:
 DIRECTIONS = ("up", "down")
 
 
+#: The five toxic-KPI signs a lesson may declare it lights (``scenario.signs``): the keys
+#: of ``sim.outputs.signs.SIGNS`` (a layer above; tests/test_app_lessons.py keeps the
+#: two equal).
+SIGN_KEYS = (
+    "contradiction",
+    "chasing_numbers",
+    "indicator_became_target",
+    "not_informing_decisions",
+    "imbalance",
+)
+
+
 def check_expectations(cfg: Config) -> None:
-    """``scenario.expect`` holds "up"/"down" only, and ``scenario.comparison`` names
+    """``scenario.expect`` holds "up"/"down" only, ``scenario.comparison`` names
     another shipped scenario (the summary keys are checked against a run's summary by
-    ``sim.outputs.expectations``)."""
+    ``sim.outputs.expectations``) and ``scenario.signs`` names signs only."""
     meta = cfg.scenario
     for key, direction in meta.expect.items():
         if direction not in DIRECTIONS:
             raise ConfigError(
                 f"scenario {meta.name!r}: scenario.expect.{key}={direction!r} is not "
                 f"allowed: choose one of {', '.join(repr(d) for d in DIRECTIONS)}"
+            )
+    for sign in meta.signs:
+        if sign not in SIGN_KEYS:
+            raise ConfigError(
+                f"scenario {meta.name!r}: scenario.signs has {sign!r}, which is not a sign: "
+                f"choose among {', '.join(SIGN_KEYS)}"
             )
     if not meta.expect:
         return

@@ -1,0 +1,82 @@
+"""A lesson run headless, as the page runs it, and what the room should see in it.
+
+The page loads a lesson with :func:`~sim.app.settings.preset_settings` and
+:func:`~sim.app.settings.build_config`, steps a :class:`~sim.model.ContactCentreModel`
+a few working days per redraw (the ghost baseline alongside: the ``baseline`` preset,
+same seed and population) and reads each redraw with
+:func:`~sim.app.snapshot.take_snapshot`.  :func:`run_lesson` does the same without a
+browser, so a test and ``experiments/app_lessons.py`` can check that a lesson shows its
+point within :data:`LIVE_DAYS` working days: the signs it declares
+(``scenario.signs``) lit, or its expected directions (``scenario.expect``) showing
+against the run the lesson is compared with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..config import Config
+from ..model import ContactCentreModel
+from ..outputs.expectations import summary_value
+from .settings import Settings, build_config, fixed_population, preset_settings
+from .snapshot import Snapshot, take_snapshot
+
+#: About two minutes of play at the default speed: the horizon a lesson must show in
+#: (working days).
+LIVE_DAYS = 120
+
+
+@dataclass
+class LessonRun:
+    """A lesson's run: its settings, config and the snapshots taken at checkpoints."""
+
+    name: str
+    settings: Settings
+    cfg: Config
+    snapshots: dict[int, Snapshot]
+
+    def lit(self, day: int) -> list[str]:
+        """The signs lit in the snapshot of ``day`` (keys of ``summary["toxic_signs"]``)."""
+        signs = self.snapshots[day].summary["toxic_signs"]
+        return [k for k, v in signs.items() if v["flag"]]
+
+
+def lesson_settings(name: str, seed: int | str) -> Settings:
+    """The settings the page starts lesson ``name`` with at ``seed``, at the page's
+    default population (its presentation, ``LESSON_PRESENTATION``, is applied when the
+    config is built)."""
+    return preset_settings(name, Settings(seed_text=str(seed)))
+
+
+def run_lesson(settings: Settings, checkpoints: Iterable[int] = (LIVE_DAYS,)) -> LessonRun:
+    """Run ``settings`` as the page does (config built the page's way, one model day at
+    a time) and take the page's snapshot at each checkpoint day (a fixed-stream preset
+    stops at its own last day; its snapshot is then taken there)."""
+    cfg = build_config(settings)
+    model = ContactCentreModel(cfg)
+    days = sorted(set(checkpoints))
+    snaps: dict[int, Snapshot] = {}
+    for day in days:
+        while model.running and model.day < day:
+            model.step()
+        snap = take_snapshot(model)
+        if snap is not None:
+            snaps[day] = snap
+    return LessonRun(settings.scenario, settings, cfg, snaps)
+
+
+def direction(run: LessonRun, other: LessonRun, key: str, day: int) -> str | None:
+    """``"up"`` / ``"down"`` for ``key`` of ``run`` against ``other`` at ``day`` (run so
+    far, same seed), ``None`` when equal or missing."""
+    a = summary_value(run.snapshots[day].summary, key)
+    b = summary_value(other.snapshots[day].summary, key)
+    if a is None or b is None or a == b:
+        return None
+    return "up" if a > b else "down"
+
+
+def shows_live(cfg: Config) -> bool:
+    """Whether a lesson is judged live: a population-driven KPI lesson (the queue
+    validation's fixed call stream is a check of the queue engine, not a lesson)."""
+    return not fixed_population(cfg)
