@@ -198,6 +198,11 @@ def server_env(export_dir: Path, centre: str = "") -> dict[str, str]:
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     env["SOLARA_THEME_SHOW_BANNER"] = "false"  # the "runs on Solara" badge covered content
     env[EXPORT_DIR_ENV] = str(export_dir)
+    # reacton's tree walk that descends only where state changed (its opt-in renderer,
+    # tested upstream against the default one): after a step only the live part of the
+    # page is walked, not the sidebar; it halves the server's time per redraw (docs/app.md
+    # Speed). REACTON_FAST=0 in the environment keeps the default renderer.
+    env.setdefault("REACTON_FAST", "1")
     # make `sim` importable by the server even when run from another folder
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
