@@ -70,6 +70,8 @@ from sim.browser import HEADLESS_FLAGS  # noqa: E402
 from sim.config import ConfigError, KPIsConfig, available_scenarios, load_config  # noqa: E402
 from sim.model import ContactCentreModel  # noqa: E402
 from sim.model.web import visibility_from_config  # noqa: E402
+from sim.outputs import daily_frame, employees_frame, summary_dict  # noqa: E402
+from sim.outputs.smart import check_employees  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -233,6 +235,23 @@ def test_signs_come_from_the_model_outputs(snapshot):
     signs = snapshot.summary["toxic_signs"]
     assert set(signs) == set(SIGN_TITLES)
     assert all(isinstance(s["sentence"], str) and s["sentence"] for s in signs.values())
+
+
+def test_snapshot_between_pay_days_equals_one_built_from_scratch():
+    """The snapshot reuses the employee table and the SMART check until a pay period
+    closes; at every redraw, before and after pay days, they and the summary equal what
+    sim.outputs computes from the model afresh."""
+    model = ContactCentreModel(build_config(preset_settings("aht_pay", keep=SMALL)))
+    period = model.cfg.scheme.period_days
+    for day in (period - 1, period, period + 3, 2 * period, 2 * period + 1):
+        while model.day < day:
+            model.step()
+        snap = take_snapshot(model)
+        emp = employees_frame(model)
+        pd.testing.assert_frame_equal(snap.employees, emp)
+        pd.testing.assert_frame_equal(snap.smart, check_employees(emp, model.cfg))
+        assert snap.summary == summary_dict(model, daily_frame(model), emp)
+    assert len(snap.employees), "no pay period closed: the test checks nothing"
 
 
 # --------------------------------------------------------------------------- live charts
@@ -683,6 +702,64 @@ ALL_AT = """day => {
 }"""
 
 
+#: The process group of each shared server (by address), for its CPU time.
+SERVER_GROUP: dict[str, int] = {}
+
+
+def _processes() -> dict[int, tuple[int, int, str, float]]:
+    """Every process: pid -> (parent pid, process group, name, CPU seconds used so far),
+    from ``/proc`` (Linux; empty elsewhere)."""
+    out: dict[int, tuple[int, int, str, float]] = {}
+    if not Path("/proc/self/stat").exists():
+        return out
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except (OSError, ValueError):
+            continue  # the process ended meanwhile
+        f = tail.split()  # f[0] is field 3 (state): ppid 4, pgrp 5, utime 14, stime 15
+        out[int(stat.parent.name)] = (
+            int(f[1]),
+            int(f[2]),
+            head.split("(", 1)[1],
+            (int(f[11]) + int(f[12])) / tick,
+        )
+    return out
+
+
+def cpu_s(url: str) -> dict[str, float] | None:
+    """CPU seconds used so far by the server at ``url`` (its process group: ``kpisim app``
+    and the ``solara`` server) and by this test's Chromium processes; ``None`` off Linux.
+    Unlike wall-clock latency, the server's figure does not count the browsers and the
+    other jobs sharing the machine."""
+    procs, group = _processes(), SERVER_GROUP.get(url)
+    if not procs or group is None:
+        return None
+
+    def ours(pid: int) -> bool:  # a descendant of this test process
+        seen = 0
+        while pid in procs and pid > 1 and seen < 64:
+            if pid == os.getpid():
+                return True
+            pid, seen = procs[pid][0], seen + 1
+        return False
+
+    return {
+        "server": sum(c for _, g, _, c in procs.values() if g == group),
+        "browsers": sum(
+            c for pid, (_, _, name, c) in procs.items() if name.startswith("chrom") and ours(pid)
+        ),
+    }
+
+
+def cpu_per_step(before: dict[str, float] | None, after: dict[str, float] | None, steps: int):
+    """CPU seconds per step of the server and of the browsers between two :func:`cpu_s`."""
+    if before is None or after is None:
+        return None
+    return {k: round((after[k] - before[k]) / steps, 3) for k in before}
+
+
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory):
     """One ``kpisim app`` for the browser tests below; yields its address."""
@@ -700,6 +777,7 @@ def shared_server(tmp_path_factory):
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER_GROUP[url] = proc.pid  # its own session: the server's processes share this group
     try:
         _wait_http(url + "/", proc, timeout=120)
         yield url
@@ -821,15 +899,53 @@ def test_browser_sidebar_equals_the_running_config(shared_server, chromium_brows
     assert not problems, problems[:5]
 
 
+#: JavaScript: time (ms, the page's clock) from the next click on Step to the page
+#: showing day ``arg`` in its tile and main chart; read ``window.kpisimLatency``.  It
+#: checks when the page changes (a MutationObserver), not at every animation frame, and
+#: reads ``textContent`` (which forces no layout): polling every frame in five pages cost
+#: the shared CPU more than the pages' own redraws.
+LATENCY = """day => {
+  window.kpisimLatency = null;
+  const step = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'STEP'
+                                                              || b.innerText.trim() === 'Step');
+  step.addEventListener('click', () => {
+    const t0 = performance.now();
+    const done = () => {
+      const tile = document.querySelector('.kpisim-value-day');
+      const charts = [...document.querySelectorAll(
+        '.kpisim-chart-dashboard_vs_reality .kpisim-vega')];
+      return tile?.textContent.trim() === day && charts.length === 4
+        && charts.every(c => c.dataset.day === day);
+    };
+    const observer = new MutationObserver(() => {
+      if (done()) {
+        window.kpisimLatency = performance.now() - t0;
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true,
+                                      attributes: true, attributeFilter: ['data-day'] });
+  }, { once: true, capture: true });
+}"""
+#: Polling interval (ms) of the test's waits for ``window.kpisimLatency``: not every frame.
+POLL_MS = 100
+
+
+def _latency(page) -> float:
+    """Seconds measured by :data:`LATENCY` in ``page`` (waits for it)."""
+    page.wait_for_function("() => window.kpisimLatency !== null", timeout=60_000, polling=POLL_MS)
+    return page.evaluate("() => window.kpisimLatency") / 1000
+
+
 def _step_times(page, steps: int, start_day: int) -> list[float]:
-    """Seconds from a click on Step to the tile and every chart showing the new day."""
+    """Seconds from a click on Step to the tile and every chart showing the new day
+    (measured in the page, :data:`LATENCY`)."""
     out = []
     step = page.get_by_role("button", name="Step", exact=True)
     for i in range(1, steps + 1):
-        t0 = time.perf_counter()
+        page.evaluate(LATENCY, str(start_day + 5 * i))
         step.click()
-        page.wait_for_function(ALL_AT, arg=str(start_day + 5 * i), timeout=60_000)
-        out.append(time.perf_counter() - t0)
+        out.append(_latency(page))
     return out
 
 
@@ -840,7 +956,9 @@ def test_browser_step_to_redraw_is_fast(shared_server, chromium_browser, record_
     page.reload()
     page.wait_for_function(ALL_AT, arg="0", timeout=120_000)
     first_paint = time.perf_counter() - t0
+    cpu0 = cpu_s(shared_server)
     times = _step_times(page, 12, 0)
+    cpu1 = cpu_s(shared_server)
     median = statistics.median(times)
     # play: redraws per second at the default speed (5 days per redraw, 50 ms pause)
     page.get_by_role("button", name="▶ Play", exact=True).click()
@@ -856,6 +974,10 @@ def test_browser_step_to_redraw_is_fast(shared_server, chromium_browser, record_
         "step_to_redraw_median_s": round(median, 3),
         "step_to_redraw_s": [round(t, 3) for t in times],
         "play_redraws_per_s": redraws_per_s,
+        # CPU per step of the server and of the browser (None off Linux): the server's
+        # share, whatever else loads the machine
+        "cpu_s_per_step": cpu_per_step(cpu0, cpu1, 12),
+        "load_average": os.getloadavg()[0],
     }
     record_property("app_speed", figures)
     print("app speed:", json.dumps(figures))
@@ -934,42 +1056,19 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
     assert not problems, problems[:5]
 
 
-#: JavaScript: time (ms, the page's clock) from the next click on Step to the page
-#: showing day ``arg`` in its tile and main chart; read ``window.kpisimLatency``.
-LATENCY = """day => {
-  window.kpisimLatency = null;
-  const step = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'STEP'
-                                                              || b.innerText.trim() === 'Step');
-  step.addEventListener('click', () => {
-    const t0 = performance.now();
-    const check = () => {
-      const tile = document.querySelector('.kpisim-value-day');
-      const charts = [...document.querySelectorAll(
-        '.kpisim-chart-dashboard_vs_reality .kpisim-vega')];
-      if (tile?.innerText === day && charts.length === 4
-          && charts.every(c => c.dataset.day === day)) {
-        window.kpisimLatency = performance.now() - t0;
-      } else {
-        requestAnimationFrame(check);
-      }
-    };
-    check();
-  }, { once: true, capture: true });
-}"""
-
-
 @pytest.mark.slow
 def test_browser_five_concurrent_sessions(shared_server, chromium_browser, record_property):
     pages = [_open(chromium_browser, shared_server) for _ in range(5)]
     times: list[float] = []
+    cpu0 = cpu_s(shared_server)
     for round_ in range(1, 4):  # every session clicks Step at once, three times
         for page, _ in pages:
             page.evaluate(LATENCY, str(5 * round_))
         for page, _ in pages:
             page.get_by_role("button", name="Step", exact=True).click()
         for page, _ in pages:
-            page.wait_for_function("() => window.kpisimLatency !== null", timeout=60_000)
-            times.append(page.evaluate("() => window.kpisimLatency") / 1000)
+            times.append(_latency(page))
+    cpu1 = cpu_s(shared_server)
     # independent: one more step in the first session moves no other
     first = pages[0][0]
     first.get_by_role("button", name="Step", exact=True).click()
@@ -979,6 +1078,11 @@ def test_browser_five_concurrent_sessions(shared_server, chromium_browser, recor
         "max_s": round(max(times), 2),
         "median_s": round(statistics.median(times), 2),
         "step_s": [round(t, 2) for t in times],
+        # CPU per session and step of the server and of the five browsers: with one
+        # server process, the last of five sessions waits at least five times the
+        # server's figure (the browsers run on the trainees' own computers in a class)
+        "cpu_s_per_step": cpu_per_step(cpu0, cpu1, 15),
+        "load_average": os.getloadavg()[0],
     }
     record_property("classroom_5_sessions", figures)
     print("five sessions stepping at once:", json.dumps(figures))

@@ -198,6 +198,11 @@ def server_env(export_dir: Path, centre: str = "") -> dict[str, str]:
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     env["SOLARA_THEME_SHOW_BANNER"] = "false"  # the "runs on Solara" badge covered content
     env[EXPORT_DIR_ENV] = str(export_dir)
+    # reacton's opt-in renderer (present in reacton 1.11.1, tested upstream against the
+    # default one), which walks only the part of the page where state changed: after a step the
+    # live part, not the sidebar (docs/app.md, Speed). REACTON_FAST=0 in the environment
+    # keeps the default renderer; an older reacton ignores the variable.
+    env.setdefault("REACTON_FAST", "1")
     # make `sim` importable by the server even when run from another folder
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)

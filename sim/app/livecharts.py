@@ -15,6 +15,7 @@ draws the PNG exports.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from ..config import Config
 from ..model.behavior import LEVERS
 from .panels import PANELS, Panel
 from .snapshot import WINDOW, Snapshot
+from .vega_widget import encode
 
 #: Height of one panel in CSS pixels (two rows of panels fit a 768-pixel screen).
 PANEL_HEIGHT = 190
@@ -210,6 +212,14 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
         "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
         "layer": [_marker_layer(), _ghost_layer(panel), _data_layer(panel)],
     }
+
+
+@functools.cache
+def panel_spec_json(panel: Panel | None) -> str:
+    """The spec of ``panel`` (``None``: the levers' heat map) as JSON, built once per
+    process: the same string at every redraw, which the page's renderer compares by
+    identity instead of walking a nested dict."""
+    return encode(levers_spec() if panel is None else panel_spec(panel))
 
 
 LEVER_NAMES = {

@@ -10,6 +10,7 @@ toxic-KPI signs) and adds trailing-window rates computed with
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,25 @@ def run_rates(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
+#: Per model: (employee rows seen, their employee table, its SMART check).  Both change
+#: only when a pay period closes (``model.employee_rows`` grows), so a redraw between
+#: pay days reuses them instead of rebuilding them (read-only: nothing changes them).
+_PERIODS: weakref.WeakKeyDictionary[ContactCentreModel, tuple[int, pd.DataFrame, pd.DataFrame]]
+_PERIODS = weakref.WeakKeyDictionary()
+
+
+def pay_periods(model: ContactCentreModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model's employee table (``employees_frame``) and the SMART check of its paid
+    KPIs (``check_employees``), rebuilt only after a pay period closed."""
+    n = len(model.employee_rows)
+    hit = _PERIODS.get(model)
+    if hit is None or hit[0] != n:
+        emp = employees_frame(model)
+        hit = (n, emp, check_employees(emp, model.cfg))
+        _PERIODS[model] = hit
+    return hit[1], hit[2]
+
+
 def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | None:
     """The model's state for the views; ``None`` before the first simulated day.
     ``full=False`` (a ghost run): daily table and :func:`run_rates` only."""
@@ -97,11 +117,10 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
         summary = run_rates(model, daily)
         daily = pd.concat([daily, roll], axis=1)
         return Snapshot(model.day, daily, pd.DataFrame(), summary, pd.DataFrame())
-    emp = employees_frame(model)
+    emp, smart = pay_periods(model)
     summary = summary_dict(model, daily, emp)
     daily = pd.concat([daily, roll], axis=1)
-    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp),
-                    check_employees(emp, model.cfg))
+    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp), smart)
 
 
 def _fmt_pct(v: float | None) -> str:

@@ -1,7 +1,7 @@
 """A Vega-Lite chart drawn in the browser and updated in place, for live redraws.
 
 :class:`LiveChart` is an ipyvue template widget: the browser embeds the Vega-Lite
-``spec`` once (vega, vega-lite and vega-embed come from the ``solara-assets`` package,
+``spec_json`` once (vega, vega-lite and vega-embed come from the ``solara-assets`` package,
 served by the app's own server: nothing is fetched from the internet), then, when
 its data sets change, inserts only the rows it has not drawn yet into the view's named data
 sets (``view.change(name, changeset)``) instead of re-rendering the chart.  A data set
@@ -54,7 +54,7 @@ module.exports = {
     if (this.view) { this.view.finalize(); this.view = null; }
   },
   watch: {
-    spec() { this.queue(() => this.embed()); },
+    spec_json() { this.queue(() => this.embed()); },
     datasets_json() { this.scheduleUpdate(); },
     run_id() { this.scheduleUpdate(); },
     day() { this.scheduleUpdate(); },
@@ -80,7 +80,7 @@ module.exports = {
       await this.vegaLoaded;
       const [vegaEmbed] = await this.req(["vega-embed"]);
       if (this.view) { this.view.finalize(); }
-      const spec = JSON.parse(JSON.stringify(this.spec));
+      const spec = JSON.parse(this.spec_json);
       const result = await vegaEmbed(
         this.$refs.plot, spec, { actions: false, renderer: this.renderer });
       this.view = result.view;
@@ -159,16 +159,19 @@ for _key, _path in SCRIPTS.items():
     TEMPLATE = TEMPLATE.replace(_key, _path)
 
 
-def encode(datasets: dict[str, list[dict[str, Any]]]) -> str:
-    """Data sets as compact JSON for :attr:`LiveChart.datasets_json` (no NaN: JSON has
-    none, the browser would refuse the message)."""
+def encode(datasets: dict[str, Any]) -> str:
+    """Data sets (or a spec) as compact JSON for :attr:`LiveChart.datasets_json` and
+    :attr:`LiveChart.spec_json` (no NaN: JSON has none, the browser would refuse the
+    message)."""
     return json.dumps(datasets, allow_nan=False, separators=(",", ":"))
 
 
 class LiveChart(v.VuetifyTemplate):
     """A Vega-Lite chart whose named data sets grow in the browser without a re-render.
 
-    ``spec``: the Vega-Lite spec (its data sources are ``{"name": ...}``, no values);
+    ``spec_json``: the Vega-Lite spec as JSON (:func:`encode`; its data sources are
+    ``{"name": ...}``, no values), a string for the same reason as ``datasets_json``: the
+    page's renderer walks and compares a dict argument key by key at every redraw;
     ``datasets_json``: the data sets as JSON (:func:`encode`), a string so that neither
     the page's renderer nor the widget compares thousands of rows; ``replaced``: names of data
     sets replaced whole on every update; ``run_id``: identifies the run (a new run
@@ -176,13 +179,18 @@ class LiveChart(v.VuetifyTemplate):
     once drawn.
     """
 
-    spec = traitlets.Dict().tag(sync=True)
+    spec_json = traitlets.Unicode("{}").tag(sync=True)
     datasets_json = traitlets.Unicode("{}").tag(sync=True)
     replaced = traitlets.List(traitlets.Unicode()).tag(sync=True)
     run_id = traitlets.Unicode("").tag(sync=True)
     day = traitlets.Int(0).tag(sync=True)
     renderer = traitlets.Unicode("svg").tag(sync=True)  # "svg" or "canvas" (faster)
     lazy = traitlets.Bool(True).tag(sync=True)  # redraw only while in view
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite spec, decoded."""
+        return json.loads(self.spec_json)
 
     @property
     def datasets(self) -> dict[str, list[dict[str, Any]]]:

@@ -15,7 +15,7 @@ import solara
 from ..config import Config
 from ..palette import MEASURED, TRUE
 from .charts import CHARTS
-from .livecharts import GHOST, LiveData, levers_spec, panel_data, panel_spec
+from .livecharts import GHOST, LiveData, panel_data, panel_spec_json
 from .panels import PANELS
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles, smart_lines
 from .vega_widget import LiveChart, encode
@@ -136,7 +136,7 @@ def Chart(data: LiveData, key: str) -> None:
         solara.HTML(tag="h3", unsafe_innerHTML=escape(title), classes=["kpisim-chart-title"])
         if key == "levers":
             LiveChart.element(
-                spec=levers_spec(),
+                spec_json=panel_spec_json(None),
                 datasets_json=encode({"rows": data.staff}),
                 replaced=["rows"],
                 run_id=data.run,
@@ -151,7 +151,7 @@ def Chart(data: LiveData, key: str) -> None:
                 for panel in panels[i : i + 2]:
                     with solara.Column(classes=["kpisim-panel", f"kpisim-panel-{panel.key}"]):
                         LiveChart.element(
-                            spec=panel_spec(panel),
+                            spec_json=panel_spec_json(panel),
                             datasets_json=encode(panel_data(panel, data)),
                             run_id=data.run,
                             day=data.day,
