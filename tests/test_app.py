@@ -52,9 +52,10 @@ from sim.app.panels import PANELS  # noqa: E402
 from sim.app.render import layout_problems, render_png  # noqa: E402
 from sim.app.settings import (  # noqa: E402
     CSAT_DEFINITIONS,
-    CUSTOMERS_PER_AGENT,
+    DEFAULT_CUSTOMERS,
     DEFAULT_SCENARIO,
     FCR_DEFINITIONS,
+    LESSON_POPULATION,
     PHONE_LEVELS,
     WEIGHT_KPIS,
     Settings,
@@ -126,8 +127,28 @@ def test_every_lesson_builds_a_valid_config_with_its_lesson_text():
             assert getattr(cfg.scheme.kpis, kpi).weight == pytest.approx(s.weight(kpi))
         assert cfg.seed == 1
         if not fixed_population(cfg):
-            assert cfg.customers.n == SMALL.customers
-            assert cfg.employees.n == SMALL.agents
+            assert cfg.customers.n == LESSON_POPULATION.get(name, SMALL.customers)
+            assert cfg.employees.n == s.agents
+            assert cfg.teams.specialists_n == s.specialists
+
+
+def test_a_lesson_with_its_own_population_loads_at_it_and_leaving_it_restores_the_default():
+    name, customers = next(iter(LESSON_POPULATION.items()))
+    s = preset_settings(name, keep=SMALL)
+    assert s.customers == customers
+    assert preset_settings("aht_pay", keep=s).customers == DEFAULT_CUSTOMERS
+    assert preset_settings("aht_pay", keep=SMALL).customers == SMALL.customers
+
+
+def test_a_smaller_centre_is_staffed_like_the_default_one():
+    """Both teams scale with the customers (to the nearest agent): a 1:5 centre is not a
+    short-staffed one, whose first pay periods would be spent hiring up to the plan."""
+    base = load_config("baseline")
+    for customers in (20_000, 100_000, 250_000):
+        cfg = build_config(dataclasses.replace(Settings(), customers=customers))
+        scale = customers / base.customers.n
+        assert abs(cfg.employees.n - base.employees.n * scale) <= 0.5
+        assert abs(cfg.teams.specialists_n - base.teams.specialists_n * scale) <= 0.5
 
 
 def test_controls_change_the_config():
@@ -356,9 +377,11 @@ def expected_captions(cfg) -> dict[str, str]:
     out["phone"] = f"Phone number on the website: {phone}"
     out["audit"] = f"Quality audits: {cfg.scheme.audit_rate:.0%} of contacts"
     if not fixed_population(cfg):
+        base = load_config("baseline")  # the default centre's staffing, scaled
         out["customers"] = (
-            f"Customers: {cfg.customers.n:,} ({cfg.employees.n} agents, one per "
-            f"{CUSTOMERS_PER_AGENT:,} customers)"
+            f"Customers: {cfg.customers.n:,} ({cfg.employees.n} agents + "
+            f"{cfg.teams.specialists_n} specialists, one agent per "
+            f"{round(base.customers.n / base.employees.n):,} customers)"
         )
     out["seed"] = f"Seed: {cfg.seed}"
     return out

@@ -6,9 +6,12 @@ over seeds: "X rises" means the lower 95% bound of the mean paired difference is
 zero.  Nothing in the model branches on scenario names: the arms differ only in config
 values (scheme weights, measurement definitions, audit rate, phone policy...).
 
-Size: 100,000 customers and 20 agents keep the default staffing ratio (5,000 customers
-per agent, so each agent handles a realistic ~60 calls a day); 168 working days are
-eight monthly pay periods, enough for the learning to settle.
+Size: 100,000 customers, 37 front-line agents and 4 specialists: the default centre
+(500,000 customers, 185 + 22 agents) at 1:5; 168 working days are eight monthly pay
+periods, enough for the learning to settle.  Each scenario's own lesson (its expected
+directions against its comparison) is asserted in ``test_scenario_lessons.py``; the
+tests here isolate single changes within a scenario (a measurement definition, the audit
+rate, integrity, forced ranking on or off, the removal's timing).
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ from sim import load_config, run_simulation
 
 pytestmark = pytest.mark.slow
 
-SIZE = ("customers.n=100000", "employees.n=20", "days=168")
-#: Staff turnover counts quits (a handful a year among 20 agents): twice the staff, a
+SIZE = ("customers.n=100000", "employees.n=37", "teams.specialists_n=4", "days=168")
+#: Staff turnover counts quits (a handful a year among 37 agents): twice the staff, a
 #: whole year and more seeds give its paired difference a usable standard error
 #: (about 12 quits a run, SD ~3.5: the paired SE over 12 seeds is ~0.05 a year).
-BIG = ("customers.n=200000", "employees.n=40", "days=250")
+BIG = ("customers.n=200000", "employees.n=74", "teams.specialists_n=9", "days=250")
 SEEDS = tuple(range(6))
 
 
@@ -96,14 +99,6 @@ def falls(a, b, key: str) -> None:
     assert hi < 0, f"{key}: mean change {m:+.4g}, 95% upper bound {hi:+.4g} is not below 0"
 
 
-def test_aht_pay_buys_short_calls_not_solved_problems():
-    base, aht = arm("baseline"), arm("aht_pay")
-    falls(base, aht, "aht_s")
-    falls(base, aht, "fcr_true")
-    rises(base, aht, "repeat_contact_rate")
-    falls(base, aht, "csat_true")
-
-
 def test_self_coded_fcr_bonus_opens_a_gap_that_repeat_measure_and_audits_close():
     coded = arm("fcr_self_coded")
     gaps = np.array([s["fcr_gap"] for s in coded])
@@ -113,38 +108,6 @@ def test_self_coded_fcr_bonus_opens_a_gap_that_repeat_measure_and_audits_close()
     falls(coded, no_repeat, "false_resolution_rate")
     audited = arm("fcr_self_coded", "scheme.audit_rate=0.2")
     falls(coded, audited, "fcr_gap")
-
-
-def test_csat_survey_bonus_raises_survey_csat_not_true_csat():
-    # same measurement (agent-offered surveys) with and without pay on it
-    flat = arm("baseline", "scheme.kpis.csat.definition=agent_offered")
-    paid = arm("csat_survey_bonus")
-    rises(flat, paid, "csat_survey")
-    rises(flat, paid, "survey_steering_rate")
-    _m_true, _, _hi_true = diff(flat, paid, "csat_true")
-    _m_surv, _lo_surv, _ = diff(flat, paid, "csat_survey")
-    # the survey rises by more than any rise in the truth (paired, 95% one-sided)
-    gap_change = [
-        (p["csat_survey"] - f["csat_survey"]) - (p["csat_true"] - f["csat_true"])
-        for f, p in zip(flat, paid, strict=True)
-    ]
-    g = np.array(gap_change)
-    half = stats.t.ppf(0.95, len(g) - 1) * g.std(ddof=1) / np.sqrt(len(g))
-    assert g.mean() - half > 0, f"survey CSAT did not outrun true CSAT: {g}"
-
-
-def test_hidden_phone_number_costs_customers_and_safety_net_recovers():
-    visible = arm("hidden_phone", "channels.phone_number_visible=true")
-    hidden = arm("hidden_phone")
-    rises(visible, hidden, "web_containment")
-    rises(visible, hidden, "customer_effort")
-    rises(visible, hidden, "complaint_rate")
-    rises(visible, hidden, "churn_rate_annual")
-    falls(visible, hidden, "csat_true")
-    falls(visible, hidden, "retention")
-    net = arm("hidden_phone_safety_net")
-    rises(hidden, net, "csat_true")
-    rises(hidden, net, "retention")
 
 
 def test_more_audit_or_more_integrity_means_less_gaming():
@@ -160,19 +123,6 @@ def test_forced_ranking_lowers_morale_raises_gaming_and_turnover():
     falls(plain, ranked, "_morale_mean")
     rises(plain, ranked, "gaming_rate")
     rises(plain, ranked, "staff_turnover_annual")
-
-
-def test_unachievable_targets_demoralise_and_push_toward_gaming():
-    """Turnover also rises on average (it follows morale through the quit hazard), but
-    at this size the paired difference (~+0.07 a year) is within sampling error of
-    12 seeds, so it is not asserted here."""
-    seeds = tuple(range(12))
-    smart = arm("smart_targets", size=BIG, seeds=seeds)
-    impossible = arm("unachievable_targets", size=BIG, seeds=seeds)
-    falls(smart, impossible, "_morale_mean")
-    rises(smart, impossible, "gaming_rate")
-    m, _, _ = diff(smart, impossible, "staff_turnover_annual")
-    assert m > 0, f"turnover did not rise on average: {m:+.3f}"
 
 
 def _upper_below_zero(d: np.ndarray) -> float:

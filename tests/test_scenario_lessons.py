@@ -7,9 +7,10 @@ direction and a one-sided paired t-test rejects "no difference" at 2.5%
 (``sim.outputs.expectations``; with 5 seeds t must exceed 2.78).  Fixed seeds: the test
 is deterministic, and a lesson that does not emerge from the mechanism fails it.
 
-Size: 100,000 customers, 20 agents, 250 working days - the 1:5 scale model of the default
-centre that the experiments use (same customers per agent, so each agent's call volume,
-pay period and learning are as in the full centre; only the number of agents, hence the
+Size: 100,000 customers, 37 + 4 agents, 250 working days - the default centre
+(500,000 customers, 185 + 22 agents) at 1:5 (same customers per agent in both teams, so
+each agent's call volume, pay period and learning are as in the full centre; only the
+number of agents, hence the
 noise, is smaller, and the t-test accounts for noise).  A full year is kept because
 ``remove_aht_metric`` rolls out at day 125 and gaming builds up over pay periods.  Every
 run is shared: a scenario is run once per seed whether it is judged, a comparison, or
@@ -35,7 +36,7 @@ if str(ROOT / "experiments") not in sys.path:
 import scenario_table as st  # noqa: E402
 
 SEEDS = list(range(5))
-SIZE = ["customers.n=100000", "employees.n=20", "days=250"]
+SIZE = ["customers.n=100000", "employees.n=37", "teams.specialists_n=4", "days=250"]
 
 #: Where each toxic sign must fire (every seed), after the source material: self-coded
 #: FCR and agent-offered surveys for pay invite false codes and steering (sign 1); pay on

@@ -175,6 +175,10 @@ def fig_customers(snap: Snapshot) -> Figure:
         label=f"day-0 customers still here: {s['retention']:.1%}",
     )
     _style(ax, "Customers (share of day 0)", "share of day-0 base")
+    # a fixed range from 80% (widened if the data leave it): a year's churn shows, and
+    # day-to-day noise of a tenth of a point does not look dramatic
+    low = min(0.8, float((d["active"] / start).min()), float(s["retention"])) - 0.01
+    ax.set_ylim(low, max(1.05, float((d["active"] / start).max()) + 0.01))
     _pct(ax)
     _legend(ax, "lower left")
     ax = axs[0, 1]

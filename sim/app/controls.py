@@ -149,8 +149,8 @@ def PopulationControls(draft: solara.Reactive[Settings], applied: Settings, fixe
         solara.Text("This preset sets its own call stream and staff; size is fixed.")
     else:
         Caption(
-            f"Customers: {s.customers:,} ({s.agents} agents, one per "
-            f"{round(customers_per_agent()):,} customers)",
+            f"Customers: {s.customers:,} ({s.agents} agents + {s.specialists} specialists, "
+            f"one agent per {round(customers_per_agent()):,} customers)",
             "customers",
             s.customers != applied.customers,
         )
