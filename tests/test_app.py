@@ -225,6 +225,16 @@ def test_charts_draw_and_export_stays_inside_the_folder(snapshot, tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*.png")) == sorted(f.name for f in files)
 
 
+def test_export_in_the_worker_processes_writes_the_same_files(snapshot, tmp_path):
+    """The app draws an export in two worker processes (spawned, as in the server): the
+    files are byte for byte those drawn in this process."""
+    here = export_charts(snapshot, "same", tmp_path / "here", parallel=False)
+    there = export_charts(snapshot, "same", tmp_path / "there", parallel=True)
+    assert [f.name for f in here] == [f.name for f in there]
+    for a, b in zip(here, there, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
 def test_exported_charts_cut_no_title_label_or_legend(snapshot):
     # the default centre seats ~80 employees: the per-employee chart stays slide-sized
     many = dataclasses.replace(

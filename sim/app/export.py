@@ -5,23 +5,31 @@ to the server in the environment variable :data:`EXPORT_DIR_ENV`), never typed i
 page; the file-name prefix typed on the page is reduced by :func:`safe_name`, so nothing
 typed there can write elsewhere.
 
-Speed: each chart is drawn in the calling thread while the previous one is compressed
-and written in a second thread (``zlib`` releases the GIL, so on two cores the writing
-costs almost no time); see the Speed section of ``docs/app.md`` and
-:func:`sim.app.timing.time_export`.
+Speed: the app draws the five charts in a pool of :data:`EXPORT_WORKERS` worker
+processes, started and warmed up (matplotlib imported, fonts loaded) when a session
+opens, so an export costs the drawing of the slowest worker's charts (matplotlib holds
+the GIL: threads would draw one chart at a time); without the pool (tests, timing, or a
+pool that broke) each chart is drawn in the calling thread while the previous one is
+compressed and written in a second thread (``zlib`` releases the GIL).  See the Speed
+section of ``docs/app.md`` and :func:`sim.app.timing.time_export`.
 """
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing as mp
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from .charts import CHARTS, EXPORT_DPI
-from .render import draw_rgb, png_bytes
+from .render import draw_rgb, png_bytes, render_png
 from .snapshot import Snapshot
 
 #: Environment variable holding the export folder (set by ``kpisim app --export-dir``).
@@ -52,13 +60,8 @@ def _write_png(path: Path, rgb: np.ndarray, level: int) -> Path:
     return path
 
 
-def export_charts(
-    snap: Snapshot, label: str, directory: Path | None = None, level: int = 1
-) -> list[Path]:
-    """Write every chart of ``snap`` as a PNG (:data:`~sim.app.charts.EXPORT_DPI`,
-    zlib level ``level``) into ``directory`` (default :func:`export_dir`); ``label``
-    (sanitised) starts each file name.  Returns the files, in the order of
-    :data:`~sim.app.charts.CHARTS`."""
+def _paths(snap: Snapshot, label: str, directory: Path | None) -> dict[str, Path]:
+    """The file of every chart: ``<label>_day<NNNN>_<chart>.png`` inside the folder."""
     root = (directory or export_dir()).resolve()
     root.mkdir(parents=True, exist_ok=True)
     stem = f"{safe_name(label)}_day{snap.day:04d}"
@@ -66,6 +69,76 @@ def export_charts(
     for path in paths.values():
         if path.parent != root:  # cannot happen after safe_name; belt and braces
             raise ValueError(f"refusing to write outside {root}")
+    return paths
+
+
+def _draw_and_write(key: str, snap: Snapshot, path: Path, level: int) -> Path:
+    """One chart of ``snap`` drawn and written (a task of the worker processes)."""
+    return _write_png(path, draw_rgb(CHARTS[key][1](snap), EXPORT_DPI), level)
+
+
+#: Worker processes that draw an export's charts (two: the machine the app is sized for
+#: has two cores; the five charts split into two halves of about equal drawing time).
+EXPORT_WORKERS = 2
+#: Charts in order of drawing time, slowest first, so the two workers finish together.
+_ORDER = ("dashboard_vs_reality", "levers", "customers", "employees", "money")
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _warm() -> int:
+    """Load matplotlib, its fonts and the charts module in a worker (unpickling this
+    function imports this module, hence the charts)."""
+    fig = Figure(figsize=(1, 1), dpi=EXPORT_DPI)
+    fig.add_subplot().set_title("warm-up")
+    return len(render_png(fig))
+
+
+def warm_export_pool() -> None:
+    """Start the worker processes and warm them up in the background (returns at once);
+    the app calls it when a session opens, so the first export does not pay for it."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # "spawn": the server runs threads, and forking a threaded process may deadlock
+            _pool = ProcessPoolExecutor(EXPORT_WORKERS, mp_context=mp.get_context("spawn"))
+            atexit.register(_pool.shutdown, cancel_futures=True)
+            for _ in range(EXPORT_WORKERS):
+                _pool.submit(_warm)
+
+
+def _drop_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def export_charts(
+    snap: Snapshot,
+    label: str,
+    directory: Path | None = None,
+    level: int = 1,
+    parallel: bool | None = None,
+) -> list[Path]:
+    """Write every chart of ``snap`` as a PNG (:data:`~sim.app.charts.EXPORT_DPI`,
+    zlib level ``level``) into ``directory`` (default :func:`export_dir`); ``label``
+    (sanitised) starts each file name.  Returns the files, in the order of
+    :data:`~sim.app.charts.CHARTS`.  ``parallel``: draw in the worker processes
+    (default: when :func:`warm_export_pool` has started them); a broken pool falls
+    back to drawing here."""
+    paths = _paths(snap, label, directory)
+    if parallel is None:
+        parallel = _pool is not None
+    if parallel:
+        warm_export_pool()
+        assert _pool is not None
+        try:
+            done = {k: _pool.submit(_draw_and_write, k, snap, paths[k], level) for k in _ORDER}
+            return [done[key].result() for key in CHARTS]
+        except BrokenProcessPool:
+            _drop_pool()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="png") as writer:
         written = [
             writer.submit(_write_png, paths[key], draw_rgb(fn(snap), EXPORT_DPI), level)

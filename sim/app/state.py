@@ -15,7 +15,7 @@ from mesa.visualization.utils import force_update
 
 from ..config import Config, ConfigError
 from ..model import ContactCentreModel
-from .export import export_charts
+from .export import export_charts, warm_export_pool
 from .settings import (
     DEFAULT_SCENARIO,
     Settings,
@@ -146,7 +146,7 @@ class RunState:
 
     def export_now(self, label: str) -> None:
         """Export the charts of the run on screen in the background: drawing five PNG
-        files takes a few seconds, the page stays usable and says when they are
+        files takes about a second, the page stays usable and says when they are
         written."""
         snap = take_snapshot(self.model.value)
         if snap is None:
@@ -178,5 +178,8 @@ def _export_in_background(state: RunState, snap: Snapshot, label: str) -> None:
 
 
 def first_settings() -> Settings:
-    """The settings of a session's first run: the default lesson's preset."""
+    """The settings of a session's first run: the default lesson's preset.  Called when
+    a session opens, it also starts the export's worker processes (once per server, in
+    the background) so that the first export does not wait for them."""
+    warm_export_pool()
     return preset_settings(DEFAULT_SCENARIO)

@@ -66,6 +66,7 @@ def time_export(
     lessons: tuple[str, ...] = ("aht_pay", "forced_ranking"),
     days: tuple[int, ...] = (120, 250),
     repeats: int = 5,
+    parallel: bool = True,
 ) -> list[dict[str, object]]:
     """Time *Export charts as PNG* (:func:`~sim.app.export.export_charts`, five charts
     at 150 dpi into a temporary folder) at the default population, for each lesson at
@@ -73,7 +74,9 @@ def time_export(
     seconds.  One row per lesson and day: median, min and max seconds, the median CPU
     seconds of the process (both threads; less sensitive to other jobs), the seated
     employees (rows of the per-employee chart) and the 1-minute load average before
-    and after.  The ghost baseline is not exported, so it does not change the figures."""
+    and after.  The ghost baseline is not exported, so it does not change the figures.
+    ``parallel``: in the export's worker processes, as the app draws (the CPU seconds
+    are then the calling process's only), else in this process."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for lesson in lessons:
@@ -83,12 +86,12 @@ def time_export(
                     model.step()
                 snap = take_snapshot(model)
                 assert snap is not None
-                export_charts(snap, "warm_up", Path(tmp))
+                export_charts(snap, "warm_up", Path(tmp), parallel=parallel)
                 load_before = os.getloadavg()[0]
                 seconds, cpu = [], []
                 for _ in range(repeats):
                     t0, c0 = time.perf_counter(), time.process_time()
-                    export_charts(snap, "timing", Path(tmp))
+                    export_charts(snap, "timing", Path(tmp), parallel=parallel)
                     seconds.append(time.perf_counter() - t0)
                     cpu.append(time.process_time() - c0)
                 rows.append(
@@ -107,5 +110,6 @@ def time_export(
 
 
 if __name__ == "__main__":
-    for row in time_export():
-        print(row)
+    for parallel in (True, False):
+        for row in time_export(parallel=parallel):
+            print({"parallel": parallel, **row})
