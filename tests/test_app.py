@@ -225,6 +225,30 @@ def test_charts_draw_and_export_stays_inside_the_folder(snapshot, tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*.png")) == sorted(f.name for f in files)
 
 
+KILLED_SERVER = """
+import os, signal
+from sim.app import export
+export.warm_export_pool()
+export._pool.submit(export._warm).result()  # both workers are up
+print(" ".join(str(pid) for pid in export._pool._processes), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # no exit handler runs
+"""
+
+
+def test_export_workers_end_when_the_server_is_killed():
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_SERVER], cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    pids = [int(p) for p in proc.stdout.split()]
+    assert len(pids) == 2, proc.stderr
+    deadline = time.monotonic() + 10  # the workers look for their parent every second
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in pids):
+        time.sleep(0.2)
+    alive = [p for p in pids if Path(f"/proc/{p}").exists()]
+    assert not alive, f"export workers {alive} outlived the killed server"
+
+
 def test_export_in_the_worker_processes_writes_the_same_files(snapshot, tmp_path):
     """The app draws an export in two worker processes (spawned, as in the server): the
     files are byte for byte those drawn in this process."""

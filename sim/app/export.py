@@ -21,6 +21,7 @@ import multiprocessing as mp
 import os
 import re
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -94,6 +95,19 @@ def _warm() -> int:
     return len(render_png(fig))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the app's server process has gone (a
+    server stopped by a signal does not run its exit handlers, and a worker waiting for
+    work would otherwise stay behind)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def warm_export_pool() -> None:
     """Start the worker processes and warm them up in the background (returns at once);
     the app calls it when a session opens, so the first export does not pay for it."""
@@ -101,7 +115,12 @@ def warm_export_pool() -> None:
     with _pool_lock:
         if _pool is None:
             # "spawn": the server runs threads, and forking a threaded process may deadlock
-            _pool = ProcessPoolExecutor(EXPORT_WORKERS, mp_context=mp.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                EXPORT_WORKERS,
+                mp_context=mp.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             atexit.register(_pool.shutdown, cancel_futures=True)
             for _ in range(EXPORT_WORKERS):
                 _pool.submit(_warm)
