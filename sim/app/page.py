@@ -226,7 +226,9 @@ def LessonHeader(applied: Settings, c: Config) -> None:
             ),
         )
         solara.Text(
-            f"{c.customers.n:,} customers · {c.employees.n} agents · seed {c.seed} · "
+            f"{c.customers.n:,} customers · {c.employees.n} agents"
+            + (f" + {c.teams.specialists_n} specialists" if c.teams.specialists_n else "")
+            + f" · seed {c.seed} · "
             f"scheme '{c.scheme.name}' · on-target bonus {pct(c.scheme.bonus_share)} of salary"
             + scheme_extras(c),
             classes=["kpisim-runinfo"],
