@@ -31,6 +31,7 @@ from sim.app.lessons import (  # noqa: E402
     LessonRun,
     direction,
     lesson_settings,
+    live_expect,
     run_lesson,
     shows_live,
 )
@@ -62,8 +63,9 @@ def runs_for_seed(seed: int, names: list[str]) -> dict[str, LessonRun]:
 
 
 def expect_hits(run: LessonRun, other: LessonRun | None) -> bool | None:
-    """All the lesson's expected directions show against ``other`` at day 120."""
-    exp = run.cfg.scenario.expect
+    """All the lesson's live directions (``live_expect``: its expected directions, or
+    what shows of them in 120 days) show against ``other`` at day 120."""
+    exp = live_expect(run.cfg)
     if other is None or not exp:
         return None
     return all(direction(run, other, k, LIVE_DAYS) == d for k, d in exp.items())
@@ -106,7 +108,7 @@ def table(names: list[str]) -> str:
             expect_hits(r, by_seed[s][GHOST_SCENARIO]) if name != GHOST_SCENARIO else None
             for s, r in zip(SEEDS, runs, strict=True)
         ]
-        comp_txt = f"{rate(cmp_hits)} (vs {comp})" if runs[0].cfg.scenario.expect else "–"
+        comp_txt = f"{rate(cmp_hits)} (vs {comp})" if live_expect(runs[0].cfg) else "–"
         rows.append(
             f"| {name} | {', '.join(SHORT[k] for k in signs) or 'none'} | "
             f"{lit_text(by_seed[default][name])} | {rate(sign_hits)} | {comp_txt} | "

@@ -76,6 +76,24 @@ def direction(run: LessonRun, other: LessonRun, key: str, day: int) -> str | Non
     return "up" if a > b else "down"
 
 
+#: Lessons whose judged keys (``scenario.expect``) need more than 120 days, and what the
+#: room sees of the same point on the tiles by then, against the same comparison.
+#: ``remove_aht_metric_supported`` is judged on the morale dip and the expected quits
+#: over four pay periods on each side of the change (168 days); 57 days after the
+#: removal the run so far already shows staff morale higher with the support (pay
+#: protection, retraining, communication) and the protected bonus paid.
+LIVE_EXPECT: dict[str, dict[str, str]] = {
+    "remove_aht_metric_supported": {"employee_satisfaction": "up", "bonus_paid": "up"},
+}
+
+
+def live_expect(cfg: Config) -> dict[str, str]:
+    """The directions a lesson shows live against its comparison within
+    :data:`LIVE_DAYS`: :data:`LIVE_EXPECT` where the judged keys need longer, else the
+    lesson's own ``scenario.expect``."""
+    return LIVE_EXPECT.get(cfg.scenario.name, dict(cfg.scenario.expect))
+
+
 def shows_live(cfg: Config) -> bool:
     """Whether a lesson is judged live: a population-driven KPI lesson (the queue
     validation's fixed call stream is a check of the queue engine, not a lesson)."""
