@@ -37,6 +37,7 @@ from sim.app.lessons import (  # noqa: E402
 )
 from sim.app.settings import GHOST_SCENARIO, Settings, preset_config  # noqa: E402
 from sim.config import available_scenarios  # noqa: E402
+from sim.outputs.files import atomic_write_text  # noqa: E402
 
 SEEDS = (0, 1, 2, 3, 4)
 CHECKPOINTS = (60, 90, LIVE_DAYS)
@@ -122,7 +123,7 @@ def write_doc(text: str) -> None:
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
     if not pattern.search(doc):
         raise SystemExit(f"{DOC.name}: no {BEGIN} ... {END} section to update")
-    DOC.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", doc))
+    atomic_write_text(DOC, pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", doc))
 
 
 def main(argv: list[str] | None = None) -> None:

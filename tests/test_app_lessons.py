@@ -37,8 +37,6 @@ from sim.app.settings import (
     preset_config,
 )
 from sim.config import ConfigError, available_scenarios, load_config
-from sim.config.validate import SIGN_KEYS
-from sim.outputs.signs import SIGNS
 
 #: What a trainer sees on first load.
 SEED = Settings().seed_text
@@ -49,11 +47,6 @@ LESSONS = available_scenarios()
 def lesson_run(name: str) -> LessonRun:
     """The lesson's run at the app's default seed, to day 120 (once per session)."""
     return run_lesson(lesson_settings(name, SEED), (LIVE_DAYS,))
-
-
-def test_sign_keys_are_the_signs() -> None:
-    """The config's list of sign keys (sim.config cannot import sim.outputs) is SIGNS."""
-    assert tuple(key for key, _ in SIGNS) == SIGN_KEYS
 
 
 def test_bad_sign_is_refused() -> None:

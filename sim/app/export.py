@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..outputs.files import atomic_write_bytes
 from .charts import CHARTS, EXPORT_DPI
 from .render import draw_rgb, png_bytes, render_png
 from .snapshot import Snapshot
@@ -54,10 +55,8 @@ def safe_name(text: str, max_len: int = 40) -> str:
 
 def _write_png(path: Path, rgb: np.ndarray, level: int) -> Path:
     """Write ``rgb`` as a PNG at ``path`` through a temporary file in the same folder
-    (a reader never sees half a file)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(png_bytes(rgb, EXPORT_DPI, level))
-    tmp.replace(path)
+    (a reader never sees half a file; nothing is left behind on a failure)."""
+    atomic_write_bytes(path, png_bytes(rgb, EXPORT_DPI, level))
     return path
 
 

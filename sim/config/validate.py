@@ -117,9 +117,9 @@ def validate(cfg: Config) -> Config:
 DIRECTIONS = ("up", "down")
 
 
-#: The five toxic-KPI signs a lesson may declare it lights (``scenario.signs``): the keys
-#: of ``sim.outputs.signs.SIGNS`` (a layer above; tests/test_app_lessons.py keeps the
-#: two equal).
+#: The five toxic-KPI signs, in order: the keys of ``summary["toxic_signs"]``
+#: (``sim.outputs.signs.SIGNS`` labels them) and what a lesson may declare it lights
+#: (``scenario.signs``).
 SIGN_KEYS = (
     "contradiction",
     "chasing_numbers",

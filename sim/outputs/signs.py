@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import SchemeConfig
+from ..config.validate import SIGN_KEYS
 from ..measurement import rates
 from ..model.scheme import PERSPECTIVE
 from .gaps import level_gaps, widening
@@ -50,13 +51,21 @@ from .gaps import level_gaps, widening
 if TYPE_CHECKING:
     from ..model import ContactCentreModel
 
-#: The five signs, in order: (key in ``summary["toxic_signs"]``, label in reports).
-SIGNS = (
-    ("contradiction", "Contradiction: the dashboard and reality disagree"),
-    ("chasing_numbers", "Chasing numbers: gaming acts"),
-    ("indicator_became_target", "Indicator became target (Goodhart index)"),
-    ("not_informing_decisions", "KPI no longer informs decisions"),
-    ("imbalance", "Imbalance: weight on efficiency"),
+#: The five signs, in order: (key in ``summary["toxic_signs"]``, label in reports).  The
+#: keys have their home in the config layer (``SIGN_KEYS``: a lesson's ``scenario.signs``
+#: is validated against them).
+SIGNS = tuple(
+    zip(
+        SIGN_KEYS,
+        (
+            "Contradiction: the dashboard and reality disagree",
+            "Chasing numbers: gaming acts",
+            "Indicator became target (Goodhart index)",
+            "KPI no longer informs decisions",
+            "Imbalance: weight on efficiency",
+        ),
+        strict=True,
+    )
 )
 
 
