@@ -29,6 +29,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/ensure-browser
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest
 
@@ -38,6 +39,7 @@ test-clusters: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)

@@ -54,9 +54,7 @@ class Sizes:
 
     def note(self) -> str:
         """One line for figure captions and CSV columns."""
-        return (
-            f"{self.customers:,} customers, {self.employees} agents, {self.days} working days"
-        )
+        return f"{self.customers:,} customers, {self.employees} agents, {self.days} working days"
 
 
 def base_parser(description: str) -> argparse.ArgumentParser:
@@ -66,9 +64,7 @@ def base_parser(description: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--out", type=Path, default=ROOT / "results", help="output folder (default: results/)"
     )
-    p.add_argument(
-        "--jobs", type=int, default=-1, help="worker processes (default -1: all cores)"
-    )
+    p.add_argument("--jobs", type=int, default=-1, help="worker processes (default -1: all cores)")
     p.add_argument("--seeds", type=int, default=None, help="replications per point")
     p.add_argument("--customers", type=int, default=None, help="customers.n")
     p.add_argument("--employees", type=int, default=None, help="employees.n")
@@ -152,8 +148,12 @@ def grid_table(
             configs.append(make_config(scenario, {**sizes.overrides(), **point, "seed": seed}))
             labels.append({**point, "seed": seed})
     rows = run_many(configs, jobs=jobs, desc=desc)
-    df = pd.DataFrame([{**lab, **{k: v for k, v in r.items() if k != "seed"}}
-                       for lab, r in zip(labels, rows, strict=True)])
+    df = pd.DataFrame(
+        [
+            {**lab, **{k: v for k, v in r.items() if k != "seed"}}
+            for lab, r in zip(labels, rows, strict=True)
+        ]
+    )
     df.insert(0, "scenario_name", scenario)
     return df
 

@@ -101,8 +101,7 @@ def table(names: list[str]) -> str:
     for name in live:
         runs = [by_seed[s][name] for s in SEEDS]
         signs = runs[0].cfg.scenario.signs
-        sign_hits = [all(k in r.lit(LIVE_DAYS) for k in signs) if signs else None
-                     for r in runs]  # fmt: skip
+        sign_hits = [all(k in r.lit(LIVE_DAYS) for k in signs) if signs else None for r in runs]
         comp = runs[0].cfg.scenario.comparison
         cmp_hits = [expect_hits(r, by_seed[s].get(comp)) for s, r in zip(SEEDS, runs, strict=True)]
         ghost_hits = [

@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scenario", default="fcr_self_coded", help="scenario (self-coded FCR)")
     args = p.parse_args(argv)
     use_agg()
-    sizes = Sizes.pick(args.quick, customers=args.customers, employees=args.employees,
-                       days=args.days)  # fmt: skip
+    sizes = Sizes.pick(
+        args.quick, customers=args.customers, employees=args.employees, days=args.days
+    )
     audits = [0.0, 0.2] if args.quick else [0.0, 0.02, 0.05, 0.1, 0.2]
     integrities = [0.3, 0.9] if args.quick else [0.3, 0.5, 0.7, 0.9]
     seeds = list(range(args.seeds or (2 if args.quick else 4)))
@@ -76,10 +77,10 @@ def plot(table, sizes: Sizes, scenario: str, n_seeds: int):
     fig.colorbar(im, ax=ax1, label="gaming rate (share of answered calls)")
     for k, (integ, g) in enumerate(table.groupby(INTEGRITY)):
         g = g.sort_values(AUDIT)
-        ax2.plot(g[AUDIT], g["gaming_rate_mean"], "o-", color=f"C{k}",
-                 label=f"integrity {integ:g}")  # fmt: skip
-        ax2.fill_between(g[AUDIT], g["gaming_rate_lo"], g["gaming_rate_hi"],
-                         color=f"C{k}", alpha=0.2)  # fmt: skip
+        ax2.plot(g[AUDIT], g["gaming_rate_mean"], "o-", color=f"C{k}", label=f"integrity {integ:g}")
+        ax2.fill_between(
+            g[AUDIT], g["gaming_rate_lo"], g["gaming_rate_hi"], color=f"C{k}", alpha=0.2
+        )
     ax2.set_xlabel("audit rate (share of contacts audited)")
     ax2.set_ylabel("gaming rate (share of answered calls)")
     ax2.set_title("Gaming rate vs audit rate (bands: 95% interval over seeds)")

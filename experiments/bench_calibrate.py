@@ -55,8 +55,16 @@ def main(argv: list[str] | None = None) -> dict:
     work = a.out or Path(tempfile.mkdtemp(prefix="bench_calibrate_"))
     work.mkdir(parents=True, exist_ok=True)
     res: dict = {"load_average_before": os.getloadavg(), "cpus": os.cpu_count()}
-    res["export_s"] = _timed(["run", *size, "handling.mean_s=100", "seed=0",
-                              "export.calls=true", f"output_dir={work / 'run'}"])  # fmt: skip
+    res["export_s"] = _timed(
+        [
+            "run",
+            *size,
+            "handling.mean_s=100",
+            "seed=0",
+            "export.calls=true",
+            f"output_dir={work / 'run'}",
+        ]
+    )
     calls = pd.read_parquet(work / "run" / "calls.parquet")
     calls.to_csv(work / "calls.csv", index=False)
     res["calls"] = len(calls)
@@ -68,8 +76,10 @@ def main(argv: list[str] | None = None) -> dict:
         "defaults_s": [],
     }
     if a.quick:
-        stages = {k: [*v, "pilot_days=5", "backtest_seeds=2", "backtest_days=3"]
-                  for k, v in stages.items()}  # fmt: skip
+        stages = {
+            k: [*v, "pilot_days=5", "backtest_seeds=2", "backtest_days=3"]
+            for k, v in stages.items()
+        }
     for key, extra in stages.items():
         res[key] = _timed(["calibrate", *common, f"name={key.removesuffix('_s')}", *extra])
     res["load_average_after"] = os.getloadavg()

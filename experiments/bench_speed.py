@@ -96,8 +96,12 @@ def kernel_erlang_a(
     from sim.model.queue_kernel import ABANDONED, simulate_day
 
     warm = np.random.default_rng(0)
-    simulate_day(np.cumsum(warm.exponential(1.0, 100)), warm.exponential(1.0, 100),
-                 warm.exponential(1.0, 100), np.ones(agents))  # fmt: skip
+    simulate_day(
+        np.cumsum(warm.exponential(1.0, 100)),
+        warm.exponential(1.0, 100),
+        warm.exponential(1.0, 100),
+        np.ones(agents),
+    )
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     arrival = np.cumsum(rng.exponential(1.0 / lam, n_calls))
@@ -167,10 +171,16 @@ def _child_memory_run(customers: int, employees: int, days: int) -> None:
 def peak_memory(customers: int, employees: int, days: int) -> dict:
     """Run the big centre in a child process; its ``ru_maxrss`` is the peak memory."""
     cmd = [
-        sys.executable, str(Path(__file__).resolve()), "--child-memory",
-        "--mem-customers", str(customers), "--mem-employees", str(employees),
-        "--memory-days", str(days),
-    ]  # fmt: skip
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child-memory",
+        "--mem-customers",
+        str(customers),
+        "--mem-employees",
+        str(employees),
+        "--memory-days",
+        str(days),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate()  # waits for (reaps) the child
     # communicate() reaps the child itself, so take its rusage from RUSAGE_CHILDREN:
@@ -196,16 +206,23 @@ def peak_memory(customers: int, employees: int, days: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a smaller smoke run (minutes)")
-    ap.add_argument("--json", default="results/bench_speed.json",
-                    help="write the figures here ('' = do not write)")  # fmt: skip
+    ap.add_argument(
+        "--json",
+        default="results/bench_speed.json",
+        help="write the figures here ('' = do not write)",
+    )
     ap.add_argument("--agents", type=int, default=100, help="agents of the bare queue")
     ap.add_argument("--load", type=float, default=0.85, help="offered load per agent")
     ap.add_argument("--handle-s", type=float, default=370.0, help="mean handling, s")
     ap.add_argument("--patience-s", type=float, default=180.0, help="mean patience, s")
     ap.add_argument("--simpy-calls", type=int, default=None, help="calls in the SimPy run")
     ap.add_argument("--kernel-calls", type=int, default=None, help="calls in the numba run")
-    ap.add_argument("--days", type=int, default=None,
-                    help="days of the baseline run (default: the scenario's 250)")  # fmt: skip
+    ap.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help="days of the baseline run (default: the scenario's 250)",
+    )
     ap.add_argument("--memory-days", type=int, default=None, help="days of the memory run")
     ap.add_argument("--mem-customers", type=int, default=5_000_000)
     ap.add_argument("--mem-employees", type=int, default=1_000)
@@ -225,8 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     lam = args.load * args.agents / args.handle_s
     load_before = os.getloadavg()
 
-    print(f"bench_speed ({'quick' if q else 'full'}) on {platform.node()}, "
-          f"{os.cpu_count()} cores, load average {load_before[0]:.2f}", flush=True)  # fmt: skip
+    print(
+        f"bench_speed ({'quick' if q else 'full'}) on {platform.node()}, "
+        f"{os.cpu_count()} cores, load average {load_before[0]:.2f}",
+        flush=True,
+    )
     a = simpy_erlang_a(simpy_calls, args.agents, lam, args.handle_s, args.patience_s, 1)
     print(f"  (a) SimPy done: {a['calls_per_s']:,.0f} calls/s", flush=True)
     b = kernel_erlang_a(kernel_calls, args.agents, lam, args.handle_s, args.patience_s, 1)
@@ -248,33 +268,53 @@ def main(argv: list[str] | None = None) -> int:
     from sim import load_config
 
     default = load_config("baseline")  # the default scenario's size, whatever it is
-    full = (c["days"] == default.days and c["customers"] == default.customers.n
-            and c["employees"] == default.employees.n)  # fmt: skip
+    full = (
+        c["days"] == default.days
+        and c["customers"] == default.customers.n
+        and c["employees"] == default.employees.n
+    )
 
     rows = [
-        ("(a) SimPy bare Erlang-A queue", f"{a['calls_per_s']:>14,.0f} calls/s",
-         f"{a['calls']:,} calls, abandon {a['abandon_rate']:.3f}; faster of runs before/after"
-         f" (c): {simpy_runs[0]:,.0f} / {simpy_runs[1]:,.0f}"),
-        ("(b) numba kernel, same queue", f"{b['calls_per_s']:>14,.0f} calls/s",
-         f"kernel alone {b['kernel_only_calls_per_s']:,.0f}/s, abandon "
-         f"{b['abandon_rate']:.3f}"),
-        ("(c) baseline scenario", f"{c['contacts_per_s']:>14,.0f} contacts/s",
-         f"{c['contacts']:,} contacts, {c['customers']:,} customers, {c['employees']} "
-         f"employees, {c['days']} days in {c['wall_s']:.1f} s"),
-        ("    one-off warm-up", f"{c['warmup_s']:>14.1f} s",
-         "a 2-day run: numba cache load (sim was imported by (b))"),
-        ("(c)/(a)", f"{ratio:>14.1f} x",
-         f"target >= {SPEED_RATIO_TARGET:.0f}x: "
-         + ("MET" if ratio >= SPEED_RATIO_TARGET else "NOT MET")
-         + ("" if full else " (not the full scenario: --quick/--days)")),
-    ]  # fmt: skip
+        (
+            "(a) SimPy bare Erlang-A queue",
+            f"{a['calls_per_s']:>14,.0f} calls/s",
+            f"{a['calls']:,} calls, abandon {a['abandon_rate']:.3f}; faster of runs before/after"
+            f" (c): {simpy_runs[0]:,.0f} / {simpy_runs[1]:,.0f}",
+        ),
+        (
+            "(b) numba kernel, same queue",
+            f"{b['calls_per_s']:>14,.0f} calls/s",
+            f"kernel alone {b['kernel_only_calls_per_s']:,.0f}/s, abandon {b['abandon_rate']:.3f}",
+        ),
+        (
+            "(c) baseline scenario",
+            f"{c['contacts_per_s']:>14,.0f} contacts/s",
+            f"{c['contacts']:,} contacts, {c['customers']:,} customers, {c['employees']} "
+            f"employees, {c['days']} days in {c['wall_s']:.1f} s",
+        ),
+        (
+            "    one-off warm-up",
+            f"{c['warmup_s']:>14.1f} s",
+            "a 2-day run: numba cache load (sim was imported by (b))",
+        ),
+        (
+            "(c)/(a)",
+            f"{ratio:>14.1f} x",
+            f"target >= {SPEED_RATIO_TARGET:.0f}x: "
+            + ("MET" if ratio >= SPEED_RATIO_TARGET else "NOT MET")
+            + ("" if full else " (not the full scenario: --quick/--days)"),
+        ),
+    ]
     if d is not None:
         rows.append(
-            ("(d) peak memory", f"{d['peak_rss_gib']:>14.2f} GiB",
-             f"{d['customers']:,} customers, {d['employees']:,} employees, {d['days']} days "
-             f"({d['wall_s']:.0f} s): target <= 4 GiB "
-             + ("MET" if d["within_4gb"] else "NOT MET"))
-        )  # fmt: skip
+            (
+                "(d) peak memory",
+                f"{d['peak_rss_gib']:>14.2f} GiB",
+                f"{d['customers']:,} customers, {d['employees']:,} employees, {d['days']} days "
+                f"({d['wall_s']:.0f} s): target <= 4 GiB "
+                + ("MET" if d["within_4gb"] else "NOT MET"),
+            )
+        )
     load_after = os.getloadavg()
     print()
     print(f"{'measure':<32} {'figure':>20}   notes")
@@ -282,10 +322,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, fig, note in rows:
         print(f"{name:<32} {fig:>20}   {note}")
     print("-" * 100)
-    print(f"bare queue: {args.agents} agents, offered load {args.load} per agent, handling "
-          f"{args.handle_s:g} s, patience {args.patience_s:g} s (both exponential)")  # fmt: skip
-    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-          f"on {os.cpu_count()} cores (figures are noisy under load)")  # fmt: skip
+    print(
+        f"bare queue: {args.agents} agents, offered load {args.load} per agent, handling "
+        f"{args.handle_s:g} s, patience {args.patience_s:g} s (both exponential)"
+    )
+    print(
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+        f"on {os.cpu_count()} cores (figures are noisy under load)"
+    )
 
     if args.json:
         path = Path(args.json)

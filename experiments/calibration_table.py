@@ -79,8 +79,10 @@ def table(rows: list[dict[str, Any]], note: str) -> str:
             ok = "yes" if t.contains(m) else "**no**"
         else:
             sim, ok = "not in the summary yet", "-"
-        out.append(f"| {t.label} | `{t.key}` | {sim} | {t.low:.2f}-{t.high:.2f} | {ok} | "
-                   f"{t.source} | {t.kind} |")  # fmt: skip
+        out.append(
+            f"| {t.label} | `{t.key}` | {sim} | {t.low:.2f}-{t.high:.2f} | {ok} | "
+            f"{t.source} | {t.kind} |"
+        )
     return "\n".join([*out, "", END])
 
 
@@ -88,7 +90,7 @@ def rewrite(doc: str, block: str, path: Path) -> str:
     """``doc`` with the text between the markers replaced by ``block``."""
     if doc.count(START) != 1 or doc.count(END) != 1 or doc.index(START) > doc.index(END):
         raise SystemExit(f"{path}: needs exactly one pair of markers {START!r} ... {END!r}")
-    return doc[: doc.index(START)] + block + doc[doc.index(END) + len(END):]
+    return doc[: doc.index(START)] + block + doc[doc.index(END) + len(END) :]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,8 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 (default 3)")
     p.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     p.add_argument("--days", type=int, default=None, help=f"working days (default {DAYS})")
-    p.add_argument("--out", type=Path, default=None, help="page to rewrite "
-                   "(default docs/calibration.md; --quick prints unless given)")  # fmt: skip
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="page to rewrite (default docs/calibration.md; --quick prints unless given)",
+    )
     a = p.parse_args(argv)
     seeds = a.seeds if a.seeds is not None else (1 if a.quick else 3)
     days = a.days if a.days is not None else (QUICK_DAYS if a.quick else DAYS)
@@ -109,10 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = baseline_summaries(range(seeds), days, extra, a.jobs)
     took = time.perf_counter() - t0
     base = load_config(SCENARIO, list(extra))  # the sizes the runs used
-    size = (f"{base.customers.n:,} customers, {base.employees.n} front-line agents and "
-            f"{base.teams.specialists_n} specialists")  # fmt: skip
-    note = (f"Baseline scenario, {size}, {days} working days, seeds 0-{seeds - 1} "
-            f"({took:.0f} s on {a.jobs} process(es)).  Shares in [0, 1].")  # fmt: skip
+    size = (
+        f"{base.customers.n:,} customers, {base.employees.n} front-line agents and "
+        f"{base.teams.specialists_n} specialists"
+    )
+    note = (
+        f"Baseline scenario, {size}, {days} working days, seeds 0-{seeds - 1} "
+        f"({took:.0f} s on {a.jobs} process(es)).  Shares in [0, 1]."
+    )
     block = table(rows, note)
     out = a.out if a.out is not None else (None if a.quick else DOC)
     if out is None:

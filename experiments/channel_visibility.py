@@ -32,8 +32,15 @@ from sim.stats import mean_ci
 
 NAME = "channel_visibility"
 VIS = "channels.phone_visibility"
-OUTCOMES = ("retention", "csat_true", "web_containment", "customer_effort", "give_up_rate",
-            "number_known_share", "customers_missed_number_share")  # fmt: skip
+OUTCOMES = (
+    "retention",
+    "csat_true",
+    "web_containment",
+    "customer_effort",
+    "give_up_rate",
+    "number_known_share",
+    "customers_missed_number_share",
+)
 #: Relative rise in disloyalty of a customer forced to switch channel (CEB).
 FORCED_SWITCH_DISLOYALTY = 0.10
 #: (arm, scenario, values); the staffing keeps the default centre's ratio (185 + 22
@@ -98,8 +105,12 @@ def main(argv: list[str] | None = None) -> int:
             configs.append(make_config(scenario, {**size, **values, "seed": seed}))
             labels.append({"arm": arm, "seed": seed})
     rows = run_many(configs, jobs=args.jobs, desc=NAME)
-    runs = pd.DataFrame([{**lab, **{k: v for k, v in r.items() if k != "seed"}}
-                         for lab, r in zip(labels, rows, strict=True)])  # fmt: skip
+    runs = pd.DataFrame(
+        [
+            {**lab, **{k: v for k, v in r.items() if k != "seed"}}
+            for lab, r in zip(labels, rows, strict=True)
+        ]
+    )
     table = contrasts(runs)
     save_csv(runs, args.out / f"{NAME}_runs.csv")
     save_csv(table, args.out / f"{NAME}.csv")

@@ -45,7 +45,7 @@ MEANING: dict[str, str] = {
     "scenario.lesson": "what the scenario teaches (shown by `kpisim scenarios`)",
     "scenario.comparison": "the scenario the lesson is judged against (another file of `configs/scenario/`)",
     "scenario.expect": "the lesson's expected direction of summary keys against the comparison on paired seeds, `{key: up|down}`; asserted by `tests/test_scenario_lessons.py`, shown in docs/scenarios.md",
-    "scenario.signs": "the toxic-KPI signs the lesson lights (`contradiction`, `chasing_numbers`, `indicator_became_target`, `not_informing_decisions`, `imbalance`); asserted live within 120 working days at the app's size by `tests/test_app_lessons.py` (docs/app.md, \"Lessons in 120 days\")",
+    "scenario.signs": 'the toxic-KPI signs the lesson lights (`contradiction`, `chasing_numbers`, `indicator_became_target`, `not_informing_decisions`, `imbalance`); asserted live within 120 working days at the app\'s size by `tests/test_app_lessons.py` (docs/app.md, "Lessons in 120 days")',
     "centre.name": "name of the centre (selected with `centre=NAME`, a file of `configs/centre/`); empty = the generic centre",
     "centre.source": "the data the centre was calibrated from (file name or description)",
     "centre.calibrated_on": "date of the calibration (ISO)",
@@ -229,7 +229,7 @@ MEANING: dict[str, str] = {
     "departments.fix_size": "share of a department's remaining failure demand one fix removes",
     "departments.fix_lag_days": "working days from a department's decision to the fix taking effect",
     "proposal": "the scheme that replaces `scheme` on `rollout_day` (null = none); same keys as `scheme.*`",
-}  # fmt: skip
+}
 
 
 def _type(f: dataclasses.Field) -> str:
@@ -303,8 +303,16 @@ def kpi_rows() -> list[tuple[str, ...]]:
     out = []
     for f in dataclasses.fields(KPIsConfig):
         k = f.default_factory()  # type: ignore[misc]
-        out.append((f"`{f.name}`", k.direction, _fmt(k.threshold), _fmt(k.stretch),
-                    _fmt(k.target), _fmt(k.definition)))  # fmt: skip
+        out.append(
+            (
+                f"`{f.name}`",
+                k.direction,
+                _fmt(k.threshold),
+                _fmt(k.stretch),
+                _fmt(k.target),
+                _fmt(k.definition),
+            )
+        )
     return out
 
 
@@ -339,8 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.write:
         print(block, end="")
         return 0
-    REFERENCE.write_text(replace_block(REFERENCE.read_text(encoding="utf-8"), block),
-                         encoding="utf-8")  # fmt: skip
+    REFERENCE.write_text(
+        replace_block(REFERENCE.read_text(encoding="utf-8"), block), encoding="utf-8"
+    )
     print(f"updated {REFERENCE.relative_to(ROOT)}")
     return 0
 

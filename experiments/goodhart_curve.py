@@ -47,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--points", type=int, default=None, help="weights from 0 to 1 (default 11)")
     args = p.parse_args(argv)
     use_agg()
-    sizes = Sizes.pick(args.quick, customers=args.customers, employees=args.employees,
-                       days=args.days)  # fmt: skip
+    sizes = Sizes.pick(
+        args.quick, customers=args.customers, employees=args.employees, days=args.days
+    )
     n_points = args.points or (3 if args.quick else 11)
     seeds = range(args.seeds or (2 if args.quick else 8))
     weights = [round(float(w), 4) for w in np.linspace(0.0, 1.0, n_points)]
@@ -82,8 +83,9 @@ def plot(table, sizes: Sizes, scenario: str, n_seeds: int):
         if col == "fcr_true":
             mm = table["fcr_measured_mean"]
             ax.plot(w, mm, "s--", color="C3", label="measured FCR (dashboard)")
-            ax.fill_between(w, table["fcr_measured_lo"], table["fcr_measured_hi"],
-                            color="C3", alpha=0.15)  # fmt: skip
+            ax.fill_between(
+                w, table["fcr_measured_lo"], table["fcr_measured_hi"], color="C3", alpha=0.15
+            )
         ax.set_title(title)
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)

@@ -50,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scenario", default="baseline", help="scenario to vary (default baseline)")
     args = p.parse_args(argv)
     use_agg()
-    sizes = Sizes.pick(args.quick, customers=args.customers, employees=args.employees,
-                       days=args.days)  # fmt: skip
+    sizes = Sizes.pick(
+        args.quick, customers=args.customers, employees=args.employees, days=args.days
+    )
     skills = [0.2, 0.8] if args.quick else [round(float(x), 3) for x in np.linspace(0.2, 0.8, 5)]
     seeds = list(range(args.seeds or (2 if args.quick else 5)))
     points = [{VIS: vis, SKILL: s} for vis in (True, False) for s in skills]

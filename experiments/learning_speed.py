@@ -35,14 +35,25 @@ SIZE = ("customers.n=100000", "employees.n=40", "days=250")
 
 def _one(args: tuple[str, float, float, int]) -> dict:
     scenario, step, noise, seed = args
-    over = [*SIZE, f"behavior.learning_step={step}", f"behavior.choice_noise={noise}",
-            f"seed={seed}"]  # fmt: skip
+    over = [
+        *SIZE,
+        f"behavior.learning_step={step}",
+        f"behavior.choice_noise={noise}",
+        f"seed={seed}",
+    ]
     res = run_simulation(load_config(scenario, over))
     emp = res.employees
     g = emp.assign(g=gaming_intensity(emp)).groupby("period")["g"].mean().to_numpy()
     s = res.summary
-    return {"scenario": scenario, "step": step, "noise": noise, "seed": seed, "g": g,
-            "gaming_rate": s["gaming_rate"], "fcr_gap": s["fcr_gap"]}  # fmt: skip
+    return {
+        "scenario": scenario,
+        "step": step,
+        "noise": noise,
+        "seed": seed,
+        "g": g,
+        "gaming_rate": s["gaming_rate"],
+        "fcr_gap": s["fcr_gap"],
+    }
 
 
 def periods_to_half(g: np.ndarray) -> float:
@@ -65,8 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     steps, noises = ((0.1,), (0.004,)) if a.quick else (tuple(a.steps), tuple(a.noises))
     seeds = range(1 if a.quick else a.seeds)
-    jobs = [(sc, s, n, seed) for s in steps for n in noises for seed in seeds
-            for sc in ("aht_pay", "baseline", "fcr_self_coded")]  # fmt: skip
+    jobs = [
+        (sc, s, n, seed)
+        for s in steps
+        for n in noises
+        for seed in seeds
+        for sc in ("aht_pay", "baseline", "fcr_self_coded")
+    ]
     with ProcessPoolExecutor(a.jobs) as pool:
         out = list(pool.map(_one, jobs))
     print("step  noise  size  periods_to_half  baseline_gaming_rate  fcr_self_coded_gap")

@@ -134,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     if a.seeds < 2 or a.jobs < 1:
         p.error("--seeds must be at least 2 (paired differences) and --jobs at least 1")
-    extra = [f"{k}={v}" for k, v in (("days", a.days), ("customers.n", a.customers),
-                                     ("employees.n", a.employees)) if v is not None]  # fmt: skip
+    extra = [
+        f"{k}={v}"
+        for k, v in (("days", a.days), ("customers.n", a.customers), ("employees.n", a.employees))
+        if v is not None
+    ]
     names = [n for n in available_scenarios() if n not in SKIP]
     seeds = list(range(a.seeds))
     plan = lesson_plan(names)
@@ -147,9 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     bad = sum(v.mark == CONTRADICTED for vs in verdicts.values() for v in vs)
     total = sum(len(vs) for vs in verdicts.values())
     base = load_config("baseline", extra)  # the sizes the runs used (defaults or flags)
-    size = (f"{base.customers.n:,} customers, {base.employees.n} front-line agents and "
-            f"{base.teams.specialists_n} specialists, "
-            f"{a.days or 'a working year of 250'} days")  # fmt: skip
+    size = (
+        f"{base.customers.n:,} customers, {base.employees.n} front-line agents and "
+        f"{base.teams.specialists_n} specialists, "
+        f"{a.days or 'a working year of 250'} days"
+    )
     lines = [
         "# Scenarios",
         "",
@@ -190,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         if n in plan:
             lines += expectation_lines(plan[n][0], verdicts[n])
     atomic_write_text(a.out, "\n".join(lines))
-    print(f"wrote {a.out.relative_to(ROOT) if a.out.is_relative_to(ROOT) else a.out} "
-          f"({len(runs)} runs, {took:.0f} s; {held}/{total} held, {bad} contradicted)")
+    print(
+        f"wrote {a.out.relative_to(ROOT) if a.out.is_relative_to(ROOT) else a.out} "
+        f"({len(runs)} runs, {took:.0f} s; {held}/{total} held, {bad} contradicted)"
+    )
     return 0
 
 

@@ -60,8 +60,9 @@ def scheme_values(raw: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def evaluate(scenario: str, values: dict[str, Any], seeds: list[int], sizes: Sizes,
-             jobs: int) -> dict[str, float]:  # fmt: skip
+def evaluate(
+    scenario: str, values: dict[str, Any], seeds: list[int], sizes: Sizes, jobs: int
+) -> dict[str, float]:
     """Mean profit and retention (and their 95% half-widths) over ``seeds``."""
     configs = [make_config(scenario, {**sizes.overrides(), **values, "seed": s}) for s in seeds]
     rows = run_many(configs, jobs=jobs, desc="seeds")
@@ -80,13 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline", default="baseline", help="reference scenario (flat pay)")
     p.add_argument("--trials", type=int, default=None, help="Optuna trials (default 25)")
     p.add_argument("--sampler-seed", type=int, default=0, help="seed of the TPE sampler")
-    p.add_argument("--retention-tolerance", type=float, default=0.0,
-                   help="allowed retention shortfall vs the baseline (share, default 0)")
+    p.add_argument(
+        "--retention-tolerance",
+        type=float,
+        default=0.0,
+        help="allowed retention shortfall vs the baseline (share, default 0)",
+    )
     args = p.parse_args(argv)
     use_agg()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sizes = Sizes.pick(args.quick, customers=args.customers, employees=args.employees,
-                       days=args.days)  # fmt: skip
+    sizes = Sizes.pick(
+        args.quick, customers=args.customers, employees=args.employees, days=args.days
+    )
     seeds = list(range(args.seeds or (2 if args.quick else 4)))
     n_trials = args.trials or (3 if args.quick else 25)
     base = evaluate(args.baseline, {}, seeds, sizes, args.jobs)
@@ -100,12 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         res = evaluate(args.scenario, values, seeds, sizes, args.jobs)
         shortfall = floor - res["retention_mean"]  # <= 0: feasible
         trial.set_constraint("retention_shortfall", shortfall)
-        records.append({"trial": trial.number, **values, **res,
-                        "retention_floor": floor, "feasible": shortfall <= 0})  # fmt: skip
+        records.append(
+            {
+                "trial": trial.number,
+                **values,
+                **res,
+                "retention_floor": floor,
+                "feasible": shortfall <= 0,
+            }
+        )
         return res["profit_mean"]
 
-    sampler = optuna.samplers.TPESampler(seed=args.sampler_seed,
-                                         n_startup_trials=min(10, n_trials))  # fmt: skip
+    sampler = optuna.samplers.TPESampler(seed=args.sampler_seed, n_startup_trials=min(10, n_trials))
     study = optuna.create_study(direction="maximize", sampler=sampler)
     study.optimize(objective, n_trials=n_trials)
     trials = pd.DataFrame(records)
@@ -128,15 +140,15 @@ def best_feasible(trials: pd.DataFrame) -> pd.Series | None:
     return None if ok.empty else ok.loc[ok["profit_mean"].idxmax()]
 
 
-def write_best(path, best: pd.Series | None, base: dict[str, float], scenario: str,
-               note: str):  # fmt: skip
+def write_best(path, best: pd.Series | None, base: dict[str, float], scenario: str, note: str):
     """The best feasible scheme as a reproducible command, with its numbers."""
     from sim.outputs import atomic_write_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if best is None:
-        text = (f"No trial kept retention at the baseline's ({base['retention_mean']:.4f}).\n"
-                f"({note})\n")  # fmt: skip
+        text = (
+            f"No trial kept retention at the baseline's ({base['retention_mean']:.4f}).\n({note})\n"
+        )
     else:
         keys = [f"scheme.kpis.{k}.weight" for k in KPIS] + list(KNOBS)
         ov = " ".join(f"{k}={best[k]:g}" for k in keys)
@@ -145,26 +157,37 @@ def write_best(path, best: pd.Series | None, base: dict[str, float], scenario: s
             f"# profit {best['profit_mean']:.6g} +/- {best['profit_ci95']:.3g} (baseline "
             f"{base['profit_mean']:.6g}); retention {best['retention_mean']:.4f} (baseline "
             f"{base['retention_mean']:.4f})\n"
-            + ("" if best["profit_mean"] > base["profit_mean"] else
-               "# flat pay (the baseline) made more profit than every feasible scheme tried\n")
+            + (
+                ""
+                if best["profit_mean"] > base["profit_mean"]
+                else "# flat pay (the baseline) made more profit than every feasible scheme tried\n"
+            )
             + f"kpisim run scenario={scenario} {ov}\n"
         )
     atomic_write_text(path, text)
     return path
 
 
-def plot(trials: pd.DataFrame, base: dict[str, float], best: pd.Series | None, note: str,
-         scenario: str):  # fmt: skip
+def plot(
+    trials: pd.DataFrame, base: dict[str, float], best: pd.Series | None, note: str, scenario: str
+):
     """Search history (profit per trial, best feasible so far) and profit vs retention."""
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
     feas = trials["feasible"].to_numpy(bool)
     t = trials["trial"]
-    ax1.errorbar(t[feas], trials["profit_mean"][feas], yerr=trials["profit_ci95"][feas],
-                 fmt="o", color="C2", label="feasible trial (95% interval)")  # fmt: skip
-    ax1.plot(t[~feas], trials["profit_mean"][~feas], "x", color="C3",
-             label="retention below baseline")  # fmt: skip
+    ax1.errorbar(
+        t[feas],
+        trials["profit_mean"][feas],
+        yerr=trials["profit_ci95"][feas],
+        fmt="o",
+        color="C2",
+        label="feasible trial (95% interval)",
+    )
+    ax1.plot(
+        t[~feas], trials["profit_mean"][~feas], "x", color="C3", label="retention below baseline"
+    )
     best_so_far = np.maximum.accumulate(np.where(feas, trials["profit_mean"], -np.inf))
     ok = np.isfinite(best_so_far)
     ax1.step(t[ok], best_so_far[ok], where="post", color="k", label="best feasible so far")
@@ -174,17 +197,37 @@ def plot(trials: pd.DataFrame, base: dict[str, float], best: pd.Series | None, n
     ax1.set_title("Search history")
     ax1.grid(alpha=0.3)
     ax1.legend(fontsize=8)
-    ax2.scatter(trials["retention_mean"][feas], trials["profit_mean"][feas], color="C2",
-                label="feasible")  # fmt: skip
-    ax2.scatter(trials["retention_mean"][~feas], trials["profit_mean"][~feas], color="C3",
-                marker="x", label="infeasible")  # fmt: skip
-    ax2.axvline(trials["retention_floor"].iloc[0], color="C7", ls="--",
-                label="retention floor (baseline)")  # fmt: skip
-    ax2.scatter([base["retention_mean"]], [base["profit_mean"]], color="C7", marker="s",
-                s=60, label="baseline (flat pay)")  # fmt: skip
+    ax2.scatter(
+        trials["retention_mean"][feas], trials["profit_mean"][feas], color="C2", label="feasible"
+    )
+    ax2.scatter(
+        trials["retention_mean"][~feas],
+        trials["profit_mean"][~feas],
+        color="C3",
+        marker="x",
+        label="infeasible",
+    )
+    ax2.axvline(
+        trials["retention_floor"].iloc[0], color="C7", ls="--", label="retention floor (baseline)"
+    )
+    ax2.scatter(
+        [base["retention_mean"]],
+        [base["profit_mean"]],
+        color="C7",
+        marker="s",
+        s=60,
+        label="baseline (flat pay)",
+    )
     if best is not None:
-        ax2.scatter([best["retention_mean"]], [best["profit_mean"]], color="gold",
-                    edgecolor="k", marker="*", s=250, label="best feasible scheme")
+        ax2.scatter(
+            [best["retention_mean"]],
+            [best["profit_mean"]],
+            color="gold",
+            edgecolor="k",
+            marker="*",
+            s=250,
+            label="best feasible scheme",
+        )
     ax2.set_xlabel("mean retention (share of starting customers)")
     ax2.set_ylabel("mean true profit (currency units over the horizon)")
     ax2.set_title("Profit vs retention of every trial")

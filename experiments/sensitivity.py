@@ -66,14 +66,19 @@ UNITS = {
 
 
 def evaluate(
-    scenario: str, names: list[str], X: np.ndarray, sizes: Sizes, seed: int, jobs: int,
+    scenario: str,
+    names: list[str],
+    X: np.ndarray,
+    sizes: Sizes,
+    seed: int,
+    jobs: int,
     desc: str,
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     """Run one simulation per row of ``X``; the table of inputs and outcomes."""
     configs = [
         make_config(
-            scenario, {**sizes.overrides(), "seed": seed, **dict(zip(names, map(float, x),
-                                                                    strict=True))}
+            scenario,
+            {**sizes.overrides(), "seed": seed, **dict(zip(names, map(float, x), strict=True))},
         )
         for x in X
     ]
@@ -110,17 +115,25 @@ def main(argv: list[str] | None = None) -> int:
     from SALib import ProblemSpec
 
     p = base_parser(__doc__.split("\n\n")[0])
-    p.add_argument("--scenario", default="fcr_self_coded", help="scenario (default: "
-                   "fcr_self_coded, where pay, gaming and audits all play)")  # fmt: skip
+    p.add_argument(
+        "--scenario",
+        default="fcr_self_coded",
+        help="scenario (default: fcr_self_coded, where pay, gaming and audits all play)",
+    )
     p.add_argument("--trajectories", type=int, default=None, help="Morris r (default 10)")
-    p.add_argument("--sobol-n", type=int, default=None, help="Sobol base N, a power of 2 "
-                   "(default 32)")  # fmt: skip
+    p.add_argument(
+        "--sobol-n", type=int, default=None, help="Sobol base N, a power of 2 (default 32)"
+    )
     p.add_argument("--sobol-k", type=int, default=3, help="parameters kept for Sobol")
     p.add_argument("--seed", type=int, default=0, help="the common seed of every run")
     args = p.parse_args(argv)
     use_agg()
-    sizes = Sizes.pick(args.quick, customers=args.customers, employees=args.employees,
-                       days=args.days if args.days else (None if args.quick else 126))
+    sizes = Sizes.pick(
+        args.quick,
+        customers=args.customers,
+        employees=args.employees,
+        days=args.days if args.days else (None if args.quick else 126),
+    )
     r = args.trajectories or (2 if args.quick else 10)
     n = args.sobol_n or (2 if args.quick else 32)
     if n & (n - 1):
@@ -130,16 +143,19 @@ def main(argv: list[str] | None = None) -> int:
 
     morris = ProblemSpec({"names": names, "bounds": bounds, "outputs": list(OUTCOMES)})
     morris.sample_morris(r, num_levels=4, seed=args.seed)
-    m_runs = evaluate(args.scenario, names, morris.samples, sizes, args.seed, args.jobs,
-                      "morris")  # fmt: skip
+    m_runs = evaluate(args.scenario, names, morris.samples, sizes, args.seed, args.jobs, "morris")
     morris.set_results(_outputs(m_runs))
     np.seterr(divide="ignore", invalid="ignore")  # constant outputs in --quick runs
     morris.analyze_morris(num_levels=4, seed=args.seed, print_to_console=False)
     keep = screen(morris.analysis, names, args.sobol_k)
 
-    sobol = ProblemSpec({
-        "names": keep, "bounds": [list(PARAMETERS[k]) for k in keep], "outputs": list(OUTCOMES),
-    })  # fmt: skip
+    sobol = ProblemSpec(
+        {
+            "names": keep,
+            "bounds": [list(PARAMETERS[k]) for k in keep],
+            "outputs": list(OUTCOMES),
+        }
+    )
     sobol.sample_sobol(n, calc_second_order=False, seed=args.seed)
     s_runs = evaluate(args.scenario, keep, sobol.samples, sizes, args.seed, args.jobs, "sobol")
     sobol.set_results(_outputs(s_runs))
@@ -190,8 +206,9 @@ def plot_morris(table: pd.DataFrame, subtitle: str, r: int, n_runs: int):
     params = list(PARAMETERS)
     for ax, o in zip(axes, OUTCOMES, strict=True):
         g = t[t["outcome"] == o].set_index("parameter").loc[params]
-        ax.barh(range(len(params)), g["value"], xerr=g["conf95"], color="C0",
-                label="mu* (95% interval)")  # fmt: skip
+        ax.barh(
+            range(len(params)), g["value"], xerr=g["conf95"], color="C0", label="mu* (95% interval)"
+        )
         ax.set_yticks(range(len(params)), params, fontsize=8)
         ax.set_title(o)
         ax.set_xlabel(f"mu*: mean |elementary effect| ({UNITS[o]})", fontsize=8)
@@ -215,8 +232,15 @@ def plot_sobol(table: pd.DataFrame, subtitle: str, n: int, n_runs: int):
         x = np.arange(len(params))
         for j, (idx, color) in enumerate((("S1", "C0"), ("ST", "C1"))):
             h = g[g["index"] == idx].set_index("parameter").loc[params]
-            ax.bar(x + (j - 0.5) * 0.38, h["value"], 0.38, yerr=h["conf95"], color=color,
-                   label=f"{idx} ({'first order' if idx == 'S1' else 'total'})", capsize=3)
+            ax.bar(
+                x + (j - 0.5) * 0.38,
+                h["value"],
+                0.38,
+                yerr=h["conf95"],
+                color=color,
+                label=f"{idx} ({'first order' if idx == 'S1' else 'total'})",
+                capsize=3,
+            )
         ax.set_xticks(x, [p.split(".")[-1] for p in params], rotation=20, fontsize=8)
         ax.set_title(o)
         ax.axhline(0, color="k", lw=0.5)

@@ -61,15 +61,29 @@ def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any
 
 #: Count columns behind each team's queue figures (front line, specialist team).
 TEAM_COLUMNS = {
-    "front": {"offered": "calls_offered", "answered": "calls_answered",
-              "abandoned": "abandoned", "in_sl": "answered_in_sl",
-              "wait": "wait_answered_s", "handle": "front_handle_s", "legs": "front_legs",
-              "busy": "front_busy_s", "avail": "front_avail_s"},
-    "specialist": {"offered": "spec_offered", "answered": "spec_answered",
-                   "abandoned": "spec_abandoned", "in_sl": "spec_in_sl",
-                   "wait": "spec_wait_answered_s", "handle": "spec_handle_s",
-                   "legs": "spec_legs", "busy": "spec_busy_s", "avail": "spec_avail_s"},
-}  # fmt: skip
+    "front": {
+        "offered": "calls_offered",
+        "answered": "calls_answered",
+        "abandoned": "abandoned",
+        "in_sl": "answered_in_sl",
+        "wait": "wait_answered_s",
+        "handle": "front_handle_s",
+        "legs": "front_legs",
+        "busy": "front_busy_s",
+        "avail": "front_avail_s",
+    },
+    "specialist": {
+        "offered": "spec_offered",
+        "answered": "spec_answered",
+        "abandoned": "spec_abandoned",
+        "in_sl": "spec_in_sl",
+        "wait": "spec_wait_answered_s",
+        "handle": "spec_handle_s",
+        "legs": "spec_legs",
+        "busy": "spec_busy_s",
+        "avail": "spec_avail_s",
+    },
+}
 
 
 def team_rates(t: Callable[[str], Any], team: str) -> dict[str, Any]:
@@ -148,10 +162,13 @@ def kpi_sample_sizes(c: Mapping[str, np.ndarray], csat_def: str) -> dict[str, np
     ``web_deflection``, calls owned for ``fcr``, survey answers for ``csat`` (the agent's
     own surveys or the random survey's, by ``csat_def``), audited calls for ``quality``."""
     return {
-        "aht": c["legs"], "fcr": c["answered"],
+        "aht": c["legs"],
+        "fcr": c["answered"],
         "csat": c["surveys"] if agent_offers_survey(csat_def) else c["rnd_surveys"],
-        "transfer": c["legs"], "web_deflection": c["legs"], "quality": c["audited"],
-    }  # fmt: skip
+        "transfer": c["legs"],
+        "web_deflection": c["legs"],
+        "quality": c["audited"],
+    }
 
 
 def ratio_array(num: np.ndarray, den: np.ndarray, empty: float = np.nan) -> np.ndarray:
@@ -176,13 +193,15 @@ def employee_kpis(c: Mapping[str, np.ndarray], fcr_def: str, csat_def: str) -> d
     ``csat_random``), shares in [0, 1]; NaN where a KPI has no denominator.
     """
     repeat_rate = ratio_array(c["repeats"], c["answered"])
-    fcr_no_repeat = measured_fcr(c["coded"], c["repeats"], c["answered"], "no_repeat_7d",
-                                 ratio_array)  # fmt: skip
+    fcr_no_repeat = measured_fcr(
+        c["coded"], c["repeats"], c["answered"], "no_repeat_7d", ratio_array
+    )
     csat_random = ratio_array(c["rnd_top2"], c["rnd_surveys"])
     return {
         "aht": ratio_array(c["handle_s"], c["legs"]),
         "fcr": measured_fcr(c["coded"], c["repeats"], c["answered"], fcr_def, ratio_array),
-        "csat": ratio_array(c["survey_top2"], c["surveys"]) if agent_offers_survey(csat_def)
+        "csat": ratio_array(c["survey_top2"], c["surveys"])
+        if agent_offers_survey(csat_def)
         else csat_random,
         "transfer": ratio_array(c["transfers"], c["legs"]),
         "web_deflection": ratio_array(c["pushes"], c["legs"]),
@@ -190,4 +209,4 @@ def employee_kpis(c: Mapping[str, np.ndarray], fcr_def: str, csat_def: str) -> d
         "repeat_rate": repeat_rate,
         "fcr_no_repeat": fcr_no_repeat,
         "csat_random": csat_random,
-    }  # fmt: skip
+    }

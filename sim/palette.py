@@ -18,6 +18,12 @@ MEASURED = OKABE_ITO["blue"]
 TRUE = OKABE_ITO["vermillion"]
 #: Order of colours for series without a fixed meaning (then grey).
 CYCLE = (
-    OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"],
-    OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"], OKABE_ITO["yellow"], "#777777",
-)  # fmt: skip
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["green"],
+    OKABE_ITO["purple"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["yellow"],
+    "#777777",
+)

@@ -40,5 +40,13 @@ def run_simulation(
     summary = summary_dict(model, daily, emp)
     intervals = intervals_frame(model, daily)
     calls = calls_frame(model)
-    return RunResult(summary, daily, emp, cfg, model if keep_model else None, intervals, calls,
-                     decisions_frame(model))  # fmt: skip
+    return RunResult(
+        summary,
+        daily,
+        emp,
+        cfg,
+        model if keep_model else None,
+        intervals,
+        calls,
+        decisions_frame(model),
+    )

@@ -41,9 +41,15 @@ def mean_ci(
 
 #: keys of :func:`paired_ci`'s result besides ``n``
 PAIRED_KEYS = (
-    "current_mean", "proposal_mean", "difference", "ci_low", "ci_high",
-    "current_sd", "proposal_sd", "difference_sd",
-)  # fmt: skip
+    "current_mean",
+    "proposal_mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "current_sd",
+    "proposal_sd",
+    "difference_sd",
+)
 
 
 def paired_ci(current: np.ndarray, proposal: np.ndarray, level: float = 0.95) -> dict[str, float]:

@@ -237,9 +237,12 @@ os.kill(os.getpid(), signal.SIGKILL)  # no exit handler runs
 
 def test_export_workers_end_when_the_server_is_killed():
     proc = subprocess.run(
-        [sys.executable, "-c", KILLED_SERVER], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", KILLED_SERVER],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         timeout=120,
-    )  # fmt: skip
+    )
     pids = [int(p) for p in proc.stdout.split()]
     assert len(pids) == 2, proc.stderr
     deadline = time.monotonic() + 10  # the workers look for their parent every second

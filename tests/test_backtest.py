@@ -48,9 +48,17 @@ def _compare(observed: pd.DataFrame, flat: dict) -> object:
     sims = simulate(flat, DAYS, WARMUP, SEEDS, jobs=1)
     step = 60.0 * cfg.demand.interval_minutes
     return compare(
-        observed, DAYS, sims, DAYS, SEEDS, float(cfg.channels.open_s), 0.0,
-        int(cfg.demand.interval_minutes), float(cfg.channels.service_level_threshold_s), True,
-    ), step  # fmt: skip
+        observed,
+        DAYS,
+        sims,
+        DAYS,
+        SEEDS,
+        float(cfg.channels.open_s),
+        0.0,
+        int(cfg.demand.interval_minutes),
+        float(cfg.channels.service_level_threshold_s),
+        True,
+    ), step
 
 
 @pytest.fixture(scope="module")
@@ -117,18 +125,32 @@ def test_calibrate_writes_backtest_files(observed: pd.DataFrame, tmp_path: Path)
     o = observed.head(3000)
     dates = pd.Timestamp("2024-03-04") + pd.to_timedelta(o["day"], unit="D")
     tod = 8 * 3600 + o["arrival_s"]
-    pd.DataFrame({
-        "date": dates.dt.strftime("%Y-%m-%d"),
-        "arrival": [f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{int(t) % 60:02d}"
-                    for t in tod],
-        "wait": o["wait_s"].round(1), "handle": o["handle_s"].round(1),
-        "outcome": o["outcome"], "agent": o["agent"].fillna(""),
-    }).to_csv(tmp_path / "calls.csv", index=False)  # fmt: skip
+    pd.DataFrame(
+        {
+            "date": dates.dt.strftime("%Y-%m-%d"),
+            "arrival": [
+                f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{int(t) % 60:02d}" for t in tod
+            ],
+            "wait": o["wait_s"].round(1),
+            "handle": o["handle_s"].round(1),
+            "outcome": o["outcome"],
+            "agent": o["agent"].fillna(""),
+        }
+    ).to_csv(tmp_path / "calls.csv", index=False)
     (tmp_path / "map.yaml").write_text(MAPPING)
     out = tmp_path / "out"
-    args = [f"data={tmp_path / 'calls.csv'}", f"mapping={tmp_path / 'map.yaml'}",
-            "name=t", f"out={out}", "pilot_days=0", "progress=false", "backtest_seeds=2",
-            "backtest_days=3", "backtest_warmup=0", "jobs=1"]  # fmt: skip
+    args = [
+        f"data={tmp_path / 'calls.csv'}",
+        f"mapping={tmp_path / 'map.yaml'}",
+        "name=t",
+        f"out={out}",
+        "pilot_days=0",
+        "progress=false",
+        "backtest_seeds=2",
+        "backtest_days=3",
+        "backtest_warmup=0",
+        "jobs=1",
+    ]
     assert main(args) == 0
     rows = list(csv.reader((out / "t.backtest.csv").open()))
     assert tuple(rows[0]) == CSV_COLUMNS
@@ -176,19 +198,34 @@ def test_backtest_with_kpi_history(observed: pd.DataFrame, tmp_path: Path) -> No
     o = observed.head(3000)
     dates = pd.Timestamp("2024-03-04") + pd.to_timedelta(o["day"], unit="D")
     tod = 8 * 3600 + o["arrival_s"]
-    pd.DataFrame({
-        "date": dates.dt.strftime("%Y-%m-%d"),
-        "arrival": [f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{int(t) % 60:02d}"
-                    for t in tod],
-        "wait": o["wait_s"].round(1), "handle": o["handle_s"].round(1),
-        "outcome": o["outcome"], "agent": o["agent"].fillna(""),
-    }).to_csv(tmp_path / "calls.csv", index=False)  # fmt: skip
+    pd.DataFrame(
+        {
+            "date": dates.dt.strftime("%Y-%m-%d"),
+            "arrival": [
+                f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{int(t) % 60:02d}" for t in tod
+            ],
+            "wait": o["wait_s"].round(1),
+            "handle": o["handle_s"].round(1),
+            "outcome": o["outcome"],
+            "agent": o["agent"].fillna(""),
+        }
+    ).to_csv(tmp_path / "calls.csv", index=False)
     (tmp_path / "map.yaml").write_text(MAPPING)
     (tmp_path / "hist.csv").write_text("period,aht_s,fcr,abandon_rate\n1,260,0.8,0.05\n")
     out = tmp_path / "out"
-    args = [f"data={tmp_path / 'calls.csv'}", f"mapping={tmp_path / 'map.yaml'}",
-            "name=t", f"out={out}", "pilot_days=0", "progress=false", "backtest_seeds=2",
-            "backtest_days=3", "backtest_warmup=0", "jobs=1", "backtest=false"]  # fmt: skip
+    args = [
+        f"data={tmp_path / 'calls.csv'}",
+        f"mapping={tmp_path / 'map.yaml'}",
+        "name=t",
+        f"out={out}",
+        "pilot_days=0",
+        "progress=false",
+        "backtest_seeds=2",
+        "backtest_days=3",
+        "backtest_warmup=0",
+        "jobs=1",
+        "backtest=false",
+    ]
     assert main(args) == 0
     assert main([*args[:-1], "backtest_only=true", f"kpis={tmp_path / 'hist.csv'}"]) == 0
     rows = list(csv.DictReader((out / "t.backtest_kpis.csv").open()))

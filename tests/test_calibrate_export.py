@@ -38,11 +38,19 @@ PATIENCE = 200.0
 STEP = 1800
 SL_THRESHOLD = 20.0  # channels.service_level_threshold_s, the default
 OVERRIDES = [
-    "customers.n=60000", "employees.n=25", "days=25", "seed=3", "export.calls=true",
-    "handling.dist=exponential", "handling.mean_s=240", f"customers.patience_mean_s={PATIENCE}",
-    "behavior.adaptive=false", "handling.courtesy_max_s=0", "employees.speed_sd=0",
+    "customers.n=60000",
+    "employees.n=25",
+    "days=25",
+    "seed=3",
+    "export.calls=true",
+    "handling.dist=exponential",
+    "handling.mean_s=240",
+    f"customers.patience_mean_s={PATIENCE}",
+    "behavior.adaptive=false",
+    "handling.courtesy_max_s=0",
+    "employees.speed_sd=0",
     "customers.patience_repeat_factor=1.0",
-]  # fmt: skip
+]
 IMAP = """format: intervals
 columns: {interval_start: start, date: date, offered: offered, answered: answered,
           abandoned: abandoned, aht_s: aht, asa_s: asa, staffed: staffed}
@@ -62,15 +70,28 @@ def interval_report(calls: pd.DataFrame, on_phones: np.ndarray) -> pd.DataFrame:
     ``on_phones`` (days x intervals from 08:00)."""
     ans = (calls["outcome"] == "AGENT").to_numpy()
     j = (_tod(calls["q_start"]) // STEP).astype(int)
-    df = pd.DataFrame({"date": calls["date"], "j": j, "ans": ans, "ab": ~ans,
-                       "h": np.where(ans, calls["ser_time"], np.nan),
-                       "w": np.where(ans, calls["q_time"], np.nan),
-                       "sl": ans & (calls["q_time"] <= SL_THRESHOLD)})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "date": calls["date"],
+            "j": j,
+            "ans": ans,
+            "ab": ~ans,
+            "h": np.where(ans, calls["ser_time"], np.nan),
+            "w": np.where(ans, calls["q_time"], np.nan),
+            "sl": ans & (calls["q_time"] <= SL_THRESHOLD),
+        }
+    )
     g = df.groupby(["date", "j"])
-    rep = pd.DataFrame({"offered": g.size(), "answered": g["ans"].sum(),
-                        "abandoned": g["ab"].sum(), "aht": g["h"].mean().round(1),
-                        "asa": g["w"].mean().round(1),
-                        "sl": (g["sl"].sum() / g.size()).round(4)}).reset_index()  # fmt: skip
+    rep = pd.DataFrame(
+        {
+            "offered": g.size(),
+            "answered": g["ans"].sum(),
+            "abandoned": g["ab"].sum(),
+            "aht": g["h"].mean().round(1),
+            "asa": g["w"].mean().round(1),
+            "sl": (g["sl"].sum() / g.size()).round(4),
+        }
+    ).reset_index()
     day = {d: i for i, d in enumerate(sorted(rep["date"].unique()))}
     first = 8 * 3600 // STEP
     pairs = zip(rep["date"], rep["j"], strict=True)
@@ -90,13 +111,27 @@ def export(tmp_path_factory) -> dict:
     interval_report(r.calls, on).to_csv(d / "intervals.csv", index=False)
     (d / "imap.yaml").write_text(IMAP)
     ans = r.calls[r.calls["outcome"] == "AGENT"]["ser_time"].to_numpy(float)
-    return {"dir": d, "on_phones": on, "offered": offered,
-            "handle_mean": ans.mean(), "handle_cv": ans.std(ddof=1) / ans.mean()}  # fmt: skip
+    return {
+        "dir": d,
+        "on_phones": on,
+        "offered": offered,
+        "handle_mean": ans.mean(),
+        "handle_cv": ans.std(ddof=1) / ans.mean(),
+    }
 
 
 def _calibrate(data: Path, mapping: Path, out: Path, name: str) -> dict:
-    code = main([f"data={data}", f"mapping={mapping}", f"name={name}", f"out={out}",
-                 "pilot_days=0", "backtest=false", "progress=false"])  # fmt: skip
+    code = main(
+        [
+            f"data={data}",
+            f"mapping={mapping}",
+            f"name={name}",
+            f"out={out}",
+            "pilot_days=0",
+            "backtest=false",
+            "progress=false",
+        ]
+    )
     assert code == 0
     return json.loads((out / f"{name}.estimates.json").read_text())
 
@@ -164,8 +199,17 @@ def _bad(export, tmp_path, fn) -> tuple[int, str]:
     df = pd.read_csv(d / "intervals.csv", dtype=str, keep_default_na=False)
     fn(df).to_csv(tmp_path / "bad.csv", index=False)
     out = tmp_path / "out"
-    code = main([f"data={tmp_path / 'bad.csv'}", f"mapping={d / 'imap.yaml'}", "name=x",
-                 f"out={out}", "pilot_days=0", "backtest=false", "progress=false"])  # fmt: skip
+    code = main(
+        [
+            f"data={tmp_path / 'bad.csv'}",
+            f"mapping={d / 'imap.yaml'}",
+            "name=x",
+            f"out={out}",
+            "pilot_days=0",
+            "backtest=false",
+            "progress=false",
+        ]
+    )
     assert not (out / "x.yaml").exists()
     return code, str(out)
 
@@ -180,13 +224,17 @@ def _at(col: str, row: int, value: str):
 
 BAD = {
     "negative count": (_at("abandoned", 3, "-1"), ["'abandoned'", "negative count", "line 5"]),
-    "answered > offered": (_at("answered", 4, "9999"),
-                           ["'answered'", "more than offered", "line 6"]),
+    "answered > offered": (
+        _at("answered", 4, "9999"),
+        ["'answered'", "more than offered", "line 6"],
+    ),
     "unparsable time": (_at("start", 2, "8h30"), ["'start'", "line 4", "'8h30'"]),
     "off the grid": (_at("start", 2, "08:10"), ["'start'", "not on the grid", "'08:10'"]),
-    "duplicate interval": (lambda df: pd.concat([df, df.iloc[[7]]], ignore_index=True),
-                           ["'start'", "more than once", "lines 9, 602"]),
-}  # fmt: skip
+    "duplicate interval": (
+        lambda df: pd.concat([df, df.iloc[[7]]], ignore_index=True),
+        ["'start'", "more than once", "lines 9, 602"],
+    ),
+}
 
 
 @pytest.mark.parametrize("case", list(BAD))
@@ -224,9 +272,19 @@ def test_interval_report_backtest(export, tmp_path) -> None:
     back-test's job; the fix belongs to the estimates."""
     out = tmp_path / "out"
     d = export["dir"]
-    code = main([f"data={d / 'intervals.csv'}", f"mapping={d / 'imap.yaml'}", "name=i",
-                 f"out={out}", "pilot_days=10", "progress=false", "backtest_seeds=2",
-                 "backtest_days=20", "jobs=1"])  # fmt: skip
+    code = main(
+        [
+            f"data={d / 'intervals.csv'}",
+            f"mapping={d / 'imap.yaml'}",
+            "name=i",
+            f"out={out}",
+            "pilot_days=10",
+            "progress=false",
+            "backtest_seeds=2",
+            "backtest_days=20",
+            "jobs=1",
+        ]
+    )
     assert code == 0
     assert (out / "i.backtest.html").exists()
     rows = list(csv.DictReader((out / "i.backtest.csv").open()))

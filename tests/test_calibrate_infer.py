@@ -136,21 +136,24 @@ def test_cli_arguments(word: str, needle: str) -> None:
 @pytest.fixture(scope="module")
 def truth_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ov = [f"{k}={v}" for k, v in CENTRE.items()]
-    cfg = load_config("baseline", overrides=[*ov, f"employees.skill_mean={TRUE_SKILL}",
-                                             "days=40", "seed=7"])  # fmt: skip
+    cfg = load_config(
+        "baseline", overrides=[*ov, f"employees.skill_mean={TRUE_SKILL}", "days=40", "seed=7"]
+    )
     d = run_simulation(cfg, progress=False).daily
     g = d.groupby(d["day"] // PERIOD_DAYS)
     t = g.sum(numeric_only=True)
-    hist = pd.DataFrame({
-        "period": np.arange(1, len(t) + 1),
-        "aht_s": t["handle_s"] / t["legs"],
-        "fcr": t["coded_resolved"] / t["answered_owned"],
-        "csat": t["survey_top2"] / t["surveys"],
-        "quits": t["quits"],
-        "headcount": g["staff"].mean(),
-        "calls": t["legs"],
-        "surveys": t["surveys"],
-    })  # fmt: skip
+    hist = pd.DataFrame(
+        {
+            "period": np.arange(1, len(t) + 1),
+            "aht_s": t["handle_s"] / t["legs"],
+            "fcr": t["coded_resolved"] / t["answered_owned"],
+            "csat": t["survey_top2"] / t["surveys"],
+            "quits": t["quits"],
+            "headcount": g["staff"].mean(),
+            "calls": t["legs"],
+            "surveys": t["surveys"],
+        }
+    )
     p = tmp_path_factory.mktemp("truth") / "history.csv"
     hist.to_csv(p, index=False)
     return p

@@ -57,15 +57,17 @@ def _day(rng: np.random.Generator, date: str, first_id: int) -> pd.DataFrame:
 
     handled = res.kind1 == HANDLED
     assert np.all(handled | (res.kind1 == ABANDONED))
-    return pd.DataFrame({
-        "id": np.arange(first_id, first_id + len(a)),
-        "arrived": ts(a),
-        "answered": np.where(handled, ts(res.start1), ""),
-        "ended": ts(res.end1),
-        "result": np.where(handled, "OK", "ABAN"),
-        "agent": np.where(handled, [f"A{j}" for j in res.server1], ""),
-        "cust": rng.integers(0, 3000, len(a)),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "id": np.arange(first_id, first_id + len(a)),
+            "arrived": ts(a),
+            "answered": np.where(handled, ts(res.start1), ""),
+            "ended": ts(res.end1),
+            "result": np.where(handled, "OK", "ABAN"),
+            "agent": np.where(handled, [f"A{j}" for j in res.server1], ""),
+            "cust": rng.integers(0, 3000, len(a)),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +85,17 @@ def data(tmp_path_factory) -> Path:
 
 
 def _run(d: Path, out: Path, data: str = "calls.csv", mapping: str = "map.yaml") -> int:
-    return main([f"data={d / data}", f"mapping={d / mapping}", "name=sim_centre",
-                 f"out={out}", "pilot_days=0", "backtest=false", "progress=false"])  # fmt: skip
+    return main(
+        [
+            f"data={d / data}",
+            f"mapping={d / mapping}",
+            "name=sim_centre",
+            f"out={out}",
+            "pilot_days=0",
+            "backtest=false",
+            "progress=false",
+        ]
+    )
 
 
 def test_roundtrip_recovers_known_parameters(data: Path, tmp_path: Path) -> None:
@@ -139,21 +150,38 @@ def _set(col: str, rows: list[int], value: str):
 
 BAD = {
     "empty file": (lambda df: None, None, ["bad.csv", "empty"]),
-    "column not in file": (lambda df: df, MAPPING.replace("agent: agent", "agent: server"),
-                           ["bad.csv", "'server'", "columns.agent", "does not exist"]),
-    "unparsable time": (_set("arrived", [3, 7], "2024-03-04 9h"), None,
-                        ["bad.csv", "arrived", "lines", "'2024-03-04 9h'"]),
-    "answer before arrival": (_set("answered", [5], "2024-03-04 08:00:00"), None,
-                              ["bad.csv", "answered", "before the arrival", "line"]),
-    "negative duration": (lambda df: df.assign(h="-5"),
-                          MAPPING.replace("  agent: agent", "  agent: agent\n  handle_s: h"),
-                          ["bad.csv", "'h'", "negative duration", "lines 2, 3"]),
-    "duplicated call id": (_set("id", [1, 2], "77"), None,
-                           ["bad.csv", "'id'", "duplicated", "'77'"]),
+    "column not in file": (
+        lambda df: df,
+        MAPPING.replace("agent: agent", "agent: server"),
+        ["bad.csv", "'server'", "columns.agent", "does not exist"],
+    ),
+    "unparsable time": (
+        _set("arrived", [3, 7], "2024-03-04 9h"),
+        None,
+        ["bad.csv", "arrived", "lines", "'2024-03-04 9h'"],
+    ),
+    "answer before arrival": (
+        _set("answered", [5], "2024-03-04 08:00:00"),
+        None,
+        ["bad.csv", "answered", "before the arrival", "line"],
+    ),
+    "negative duration": (
+        lambda df: df.assign(h="-5"),
+        MAPPING.replace("  agent: agent", "  agent: agent\n  handle_s: h"),
+        ["bad.csv", "'h'", "negative duration", "lines 2, 3"],
+    ),
+    "duplicated call id": (
+        _set("id", [1, 2], "77"),
+        None,
+        ["bad.csv", "'id'", "duplicated", "'77'"],
+    ),
     "unknown outcome": (_set("result", [0], "WEIRD"), None, ["bad.csv", "result", "'WEIRD'"]),
-    "required key missing": (lambda df: df, MAPPING.replace("  arrival: arrived\n", ""),
-                             ["map.yaml", "columns.arrival", "required"]),
-}  # fmt: skip
+    "required key missing": (
+        lambda df: df,
+        MAPPING.replace("  arrival: arrived\n", ""),
+        ["map.yaml", "columns.arrival", "required"],
+    ),
+}
 
 
 @pytest.mark.parametrize("case", list(BAD))
@@ -180,11 +208,22 @@ def test_ignored_outcomes_are_counted_not_dropped_silently(data, tmp_path) -> No
 def test_the_centres_cost_figures_go_into_its_file(data: Path, tmp_path: Path) -> None:
     import yaml
 
-    (data / "costs.yaml").write_text("salary_experienced_annual: 40000\nloading: 1.4\n"
-                                     "telephony_per_minute: 0.02\nmargin_rate: 0.25\n")
-    code = main([f"data={data / 'calls.csv'}", f"mapping={data / 'map.yaml'}", "name=sim_centre",
-                 f"out={tmp_path}", "pilot_days=0", "backtest=false", "progress=false",
-                 f"costs={data / 'costs.yaml'}"])  # fmt: skip
+    (data / "costs.yaml").write_text(
+        "salary_experienced_annual: 40000\nloading: 1.4\n"
+        "telephony_per_minute: 0.02\nmargin_rate: 0.25\n"
+    )
+    code = main(
+        [
+            f"data={data / 'calls.csv'}",
+            f"mapping={data / 'map.yaml'}",
+            "name=sim_centre",
+            f"out={tmp_path}",
+            "pilot_days=0",
+            "backtest=false",
+            "progress=false",
+            f"costs={data / 'costs.yaml'}",
+        ]
+    )
     assert code == 0
     tree = yaml.safe_load((tmp_path / "sim_centre.yaml").read_text())
     assert tree["employees"]["salary_experienced_annual"] == 40000.0
@@ -204,9 +243,18 @@ def test_the_centres_cost_figures_go_into_its_file(data: Path, tmp_path: Path) -
 def test_bad_cost_figures_are_named_and_nothing_written(data, tmp_path, capsys, text, says):
     (data / "costs.yaml").write_text(text)
     out = tmp_path / "out"
-    code = main([f"data={data / 'calls.csv'}", f"mapping={data / 'map.yaml'}", "name=sim_centre",
-                 f"out={out}", "pilot_days=0", "backtest=false", "progress=false",
-                 f"costs={data / 'costs.yaml'}"])  # fmt: skip
+    code = main(
+        [
+            f"data={data / 'calls.csv'}",
+            f"mapping={data / 'map.yaml'}",
+            "name=sim_centre",
+            f"out={out}",
+            "pilot_days=0",
+            "backtest=false",
+            "progress=false",
+            f"costs={data / 'costs.yaml'}",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert says in err and "costs.yaml" in err and "Traceback" not in err
@@ -218,8 +266,17 @@ def test_a_failing_pilot_leaves_nothing_behind(data: Path, tmp_path: Path, capsy
     pilot's config is refused: one message, exit 2, and not even the profile it wrote
     for the pilot is left."""
     out = tmp_path / "out"
-    code = main([f"data={data / 'calls.csv'}", f"mapping={data / 'map.yaml'}", "name=sim_centre",
-                 f"out={out}", "pilot_days=1", "backtest=false", "progress=false"])  # fmt: skip
+    code = main(
+        [
+            f"data={data / 'calls.csv'}",
+            f"mapping={data / 'map.yaml'}",
+            "name=sim_centre",
+            f"out={out}",
+            "pilot_days=1",
+            "backtest=false",
+            "progress=false",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "workforce.shift_hours" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())

@@ -54,17 +54,22 @@ def test_kpisim_run_centre_from_another_folder(tmp_path):
     """`kpisim run centre=example days=5` from a folder outside the repository."""
     out = tmp_path / "run"
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "run", "centre=example", "days=5",
-         f"output_dir={out}"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [sys.executable, "-m", "sim.cli", "run", "centre=example", "days=5", f"output_dir={out}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "centre=example" in proc.stdout
     assert (out / "summary.json").is_file() and not (out / "calls.parquet").exists()
     bad = subprocess.run(
         [sys.executable, "-m", "sim.cli", "run", "centre=atlantis", "days=5"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert bad.returncode == 2 and "not a known centre" in bad.stderr
     assert "Traceback" not in bad.stderr
 
@@ -118,16 +123,19 @@ def test_compare_on_a_centre_with_its_posterior(tmp_path):
     """`centre=` reaches both arms; a posterior's rows become the robust worlds."""
     post = tmp_path / "posterior.csv"
     post.write_text("behavior.pay_weight,customers.patience_mean_s\n0.6,130\n1.4,150\n1.9,160\n")
-    args = parse_args(["centre=example", "proposal=aht_pay", "days=20", "robust=5",
-                       f"centre.posterior={post}"])  # fmt: skip
+    args = parse_args(
+        ["centre=example", "proposal=aht_pay", "days=20", "robust=5", f"centre.posterior={post}"]
+    )
     plan = build_plan(args)
     assert plan.cfg_current.centre.name == plan.cfg_proposal.centre.name == "example"
     assert plan.posterior == str(post)
     rows = {tuple(r) for r in pd.read_csv(post).itertuples(index=False)}
     drawn = plan.worlds[["behavior.pay_weight", "customers.patience_mean_s"]]
     assert len(drawn) == 5 and {tuple(r) for r in drawn.itertuples(index=False)} <= rows
-    assert plan.uncertainty == {"behavior.pay_weight": (0.6, 1.9),
-                                "customers.patience_mean_s": (130.0, 160.0)}  # fmt: skip
+    assert plan.uncertainty == {
+        "behavior.pay_weight": (0.6, 1.9),
+        "customers.patience_mean_s": (130.0, 160.0),
+    }
     # no posterior: the generic Latin hypercube over configs/uncertainty/default.yaml
     generic = build_plan(parse_args(["centre=example", "days=20", "robust=3"]))
     assert generic.posterior == "" and "behavior.intrinsic_weight" in generic.worlds

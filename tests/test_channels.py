@@ -111,9 +111,14 @@ def test_deprecated_keys_are_accepted_warned_and_ignored():
     base = load_config("baseline", [*CENTRE, "days=5", "channels.phone_visibility=hidden"])
     old = load_config(
         "baseline",
-        [*CENTRE, "days=5", "channels.phone_visibility=hidden",
-         "channels.hidden_web_first_share=0.8", "channels.hidden_find_prob=0.7"],
-    )  # fmt: skip
+        [
+            *CENTRE,
+            "days=5",
+            "channels.phone_visibility=hidden",
+            "channels.hidden_web_first_share=0.8",
+            "channels.hidden_find_prob=0.7",
+        ],
+    )
     with pytest.warns(FutureWarning, match="channels.hidden_web_first_share"):
         a = run_simulation(old)
     with warnings.catch_warnings():

@@ -32,12 +32,21 @@ TINY = ["customers.n=5000", "employees.n=3", "days=10"]
 GRID = ["scenario=baseline,aht_pay", "seed=0,1", *TINY]
 #: 18 runs; the 2 with both weights at 0.6 break the weight-sum rule when they run
 #: (more than 16 combinations: the up-front check looks at each value once)
-BAD_GRID = ["scheme.kpis.aht.weight=0,0.3,0.6", "scheme.kpis.csat.weight=0,0.3,0.6",
-            "seed=0,1", "customers.n=2000", "employees.n=1", "days=5"]  # fmt: skip
+BAD_GRID = [
+    "scheme.kpis.aht.weight=0,0.3,0.6",
+    "scheme.kpis.csat.weight=0,0.3,0.6",
+    "seed=0,1",
+    "customers.n=2000",
+    "employees.n=1",
+    "days=5",
+]
 SLURM = ["hydra/launcher=slurm", "hydra.launcher.mem_gb=1", "hydra.launcher.timeout_min=10"]
 RAY_ADDRESS = f"127.0.0.1:{os.environ.get('KPISIM_RAY_PORT', '6380')}"
-RAY = ["hydra/launcher=ray_cluster", f"hydra.launcher.ray.init.address={RAY_ADDRESS}",
-       "+hydra.launcher.ray.remote.scheduling_strategy=SPREAD"]  # fmt: skip
+RAY = [
+    "hydra/launcher=ray_cluster",
+    f"hydra.launcher.ray.init.address={RAY_ADDRESS}",
+    "+hydra.launcher.ray.remote.scheduling_strategy=SPREAD",
+]
 CLUSTER_DIR = Path(os.environ.get("KPISIM_CLUSTER_DIR", "/tmp/kpisim-cluster"))
 
 
@@ -45,9 +54,13 @@ def env() -> dict[str, str]:
     """The test's environment for every command: this checkout first on the import
     path, the venv's commands (ray) on PATH, Ray's token auth off."""
     bindir = str(Path(sys.executable).parent)
-    return {**os.environ, "PYTHONPATH": str(ROOT), "HYDRA_FULL_ERROR": "0",
-            "PATH": f"{bindir}:{os.environ.get('PATH', '')}",
-            "RAY_AUTH_MODE": os.environ.get("RAY_AUTH_MODE", "disabled")}  # fmt: skip
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "HYDRA_FULL_ERROR": "0",
+        "PATH": f"{bindir}:{os.environ.get('PATH', '')}",
+        "RAY_AUTH_MODE": os.environ.get("RAY_AUTH_MODE", "disabled"),
+    }
 
 
 def sh(*cmd: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -55,13 +68,25 @@ def sh(*cmd: str, timeout: float = 600) -> subprocess.CompletedProcess:
 
 
 def kpisim(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim.cli", *args], cwd=cwd, env=env(),
-                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args],
+        cwd=cwd,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def start_sweep(*args: str, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "sim.cli", *args], cwd=cwd, env=env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", *args],
+        cwd=cwd,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def runs(sweep: Path) -> dict[str, Path]:
@@ -94,8 +119,10 @@ def live_pids(folder: Path, pattern: str) -> list[int]:
             continue
         if f.suffix == ".sid":
             out = subprocess.run(["ps", "-eo", "sid=,stat="], capture_output=True, text=True)
-            if any(line.split()[0] == str(pid) and not line.split()[1].startswith("Z")
-                   for line in out.stdout.splitlines()):  # fmt: skip
+            if any(
+                line.split()[0] == str(pid) and not line.split()[1].startswith("Z")
+                for line in out.stdout.splitlines()
+            ):
                 alive.append(pid)
         elif Path(f"/proc/{pid}").exists():
             alive.append(pid)
@@ -107,8 +134,10 @@ def live_pids(folder: Path, pattern: str) -> list[int]:
 def slurm():
     """A running SLURM cluster (partition ``debug``), started and stopped here."""
     if os.geteuid() != 0 and shutil.which("slurmctld") is None:
-        pytest.skip("SLURM cannot be started: not root and its packages are missing "
-                    "(run scripts/cluster/slurm-up as root once)")  # fmt: skip
+        pytest.skip(
+            "SLURM cannot be started: not root and its packages are missing "
+            "(run scripts/cluster/slurm-up as root once)"
+        )
     up = sh(str(SCRIPTS / "slurm-up"))
     if up.returncode != 0 and os.geteuid() != 0:
         reason = (up.stderr.strip().splitlines() or ["?"])[-1]
@@ -140,8 +169,9 @@ def ray_cluster():
 def reference(tmp_path_factory) -> Path:
     """The 4-run grid through Hydra's basic launcher (one process)."""
     work = tmp_path_factory.mktemp("basic")
-    r = kpisim("run", "-m", "hydra/launcher=basic", f"hydra.sweep.dir={work}/sweep", *GRID,
-               cwd=work)  # fmt: skip
+    r = kpisim(
+        "run", "-m", "hydra/launcher=basic", f"hydra.sweep.dir={work}/sweep", *GRID, cwd=work
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     return work / "sweep"
 
@@ -149,8 +179,15 @@ def reference(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def slurm_sweep(slurm, tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("slurm")
-    r = kpisim("run", "-m", *SLURM, f"hydra.launcher.partition={slurm}",
-               f"hydra.sweep.dir={work}/sweep", *GRID, cwd=work)  # fmt: skip
+    r = kpisim(
+        "run",
+        "-m",
+        *SLURM,
+        f"hydra.launcher.partition={slurm}",
+        f"hydra.sweep.dir={work}/sweep",
+        *GRID,
+        cwd=work,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert "4 done, 0 skipped (already complete), 0 failed" in r.stdout
     return work / "sweep"
@@ -183,13 +220,18 @@ def test_ray_sweep_runs_on_both_nodes(ray_sweep):
     assert (ray_sweep / "runs.parquet").is_file()
 
 
-def test_summaries_are_identical_on_every_engine(reference, slurm_sweep, ray_sweep,
-                                                 tmp_path):  # fmt: skip
+def test_summaries_are_identical_on_every_engine(reference, slurm_sweep, ray_sweep, tmp_path):
     """basic, joblib, submitit_local, SLURM and Ray: byte-identical summary.json."""
     sweeps = {"basic": reference, "slurm": slurm_sweep, "ray": ray_sweep}
     for engine in ("joblib", "submitit_local"):
-        r = kpisim("run", "-m", f"hydra/launcher={engine}", f"hydra.sweep.dir={tmp_path}/{engine}",
-                   *GRID, cwd=tmp_path)  # fmt: skip
+        r = kpisim(
+            "run",
+            "-m",
+            f"hydra/launcher={engine}",
+            f"hydra.sweep.dir={tmp_path}/{engine}",
+            *GRID,
+            cwd=tmp_path,
+        )
         assert r.returncode == 0, r.stderr[-2000:]
         sweeps[engine] = tmp_path / engine
     expected = {k: (p / "summary.json").read_bytes() for k, p in runs(reference).items()}
@@ -204,13 +246,21 @@ def test_cancelled_slurm_job_is_reported_and_a_rerun_completes_only_the_missing_
     slurm, tmp_path
 ):
     sweep = tmp_path / "sweep"
-    args = ["run", "-m", *SLURM, "hydra.launcher.array_parallelism=1",
-            f"hydra.sweep.dir={sweep}", "seed=range(0,6)", *TINY]  # fmt: skip
+    args = [
+        "run",
+        "-m",
+        *SLURM,
+        "hydra.launcher.array_parallelism=1",
+        f"hydra.sweep.dir={sweep}",
+        "seed=range(0,6)",
+        *TINY,
+    ]
     proc = start_sweep(*args, cwd=tmp_path)
     try:
         wait_until(lambda: len(runs(sweep)) >= 2, 180, "two finished runs", proc)
-        array = next(p.name.split("_")[0] for p in (sweep / ".submitit").iterdir()
-                     if p.name[0].isdigit())  # fmt: skip
+        array = next(
+            p.name.split("_")[0] for p in (sweep / ".submitit").iterdir() if p.name[0].isdigit()
+        )
         subprocess.run(["scancel", array], check=True)
         _out, err = proc.communicate(timeout=120)  # detected: not waited on forever
     finally:
@@ -234,9 +284,17 @@ def test_dead_ray_worker_is_reported_and_a_rerun_completes_only_the_missing_runs
     the others complete; with the worker back, a rerun does only the missing runs."""
     sweep = tmp_path / "sweep"
     worker_sid = int((CLUSTER_DIR / "ray" / "worker1.sid").read_text())
-    args = ["run", "-m", *RAY, "hydra.launcher.ray.remote.max_retries=0",
-            f"hydra.sweep.dir={sweep}", "seed=range(0,6)", "customers.n=20000",
-            "employees.n=4", "days=250"]  # fmt: skip  # a few seconds each: time to stop one
+    args = [
+        "run",
+        "-m",
+        *RAY,
+        "hydra.launcher.ray.remote.max_retries=0",
+        f"hydra.sweep.dir={sweep}",
+        "seed=range(0,6)",
+        "customers.n=20000",
+        "employees.n=4",
+        "days=250",
+    ]  # a few seconds each: time to stop one
 
     def job_running_on_worker() -> bool:
         for p in where(sweep):
@@ -270,8 +328,7 @@ def test_dead_ray_worker_is_reported_and_a_rerun_completes_only_the_missing_runs
 
 
 @pytest.mark.parametrize("engine", ["slurm", "ray"])
-def test_a_bad_grid_point_fails_on_its_worker_and_the_sweep_goes_on(engine, request,
-                                                                    tmp_path):  # fmt: skip
+def test_a_bad_grid_point_fails_on_its_worker_and_the_sweep_goes_on(engine, request, tmp_path):
     launcher = SLURM if engine == "slurm" else RAY
     request.getfixturevalue("slurm" if engine == "slurm" else "ray_cluster")
     sweep = tmp_path / "sweep"
@@ -291,11 +348,18 @@ def free_port() -> int:
 
 def test_unreachable_cluster_is_one_clear_message_and_nothing_written(slurm, tmp_path):
     cases = [
-        (["hydra/launcher=slurm", "hydra.launcher.partition=nosuchpart"],
-         "SLURM has no partition 'nosuchpart' (partitions: debug)"),
-        (["hydra/launcher=ray_cluster", f"hydra.launcher.ray.init.address=127.0.0.1:{free_port()}"],
-         "the Ray cluster at 127.0.0.1:"),
-    ]  # fmt: skip
+        (
+            ["hydra/launcher=slurm", "hydra.launcher.partition=nosuchpart"],
+            "SLURM has no partition 'nosuchpart' (partitions: debug)",
+        ),
+        (
+            [
+                "hydra/launcher=ray_cluster",
+                f"hydra.launcher.ray.init.address=127.0.0.1:{free_port()}",
+            ],
+            "the Ray cluster at 127.0.0.1:",
+        ),
+    ]
     for args, message in cases:
         r = kpisim("run", "-m", *args, "hydra.sweep.dir=sweep", "seed=0,1", *TINY, cwd=tmp_path)
         assert r.returncode != 0

@@ -26,11 +26,26 @@ def sweep(tmp_path_factory) -> Path:
     sweep = work / "sweep"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     r = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "run", "-m", "hydra/launcher=basic",
-         f"hydra.sweep.dir={sweep}", "scenario=baseline,fcr_self_coded", "seed=3",
-         "customers.n=5000", "employees.n=2", "days=21"],
-        cwd=work, env=env, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "run",
+            "-m",
+            "hydra/launcher=basic",
+            f"hydra.sweep.dir={sweep}",
+            "scenario=baseline,fcr_self_coded",
+            "seed=3",
+            "customers.n=5000",
+            "employees.n=2",
+            "days=21",
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     return sweep
 
@@ -87,8 +102,9 @@ def test_daily_tables_are_stacked_with_run_ids(sweep, tmp_path):
         pd.testing.assert_frame_equal(part, own)
 
 
-def test_default_output_goes_into_the_sweep_and_incomplete_runs_are_ignored(sweep, tmp_path,
-                                                                           capsys):  # fmt: skip
+def test_default_output_goes_into_the_sweep_and_incomplete_runs_are_ignored(
+    sweep, tmp_path, capsys
+):
     copy = tmp_path / "sweep"
     shutil.copytree(sweep, copy)
     broken = copy / "aht_pay_seed9_0000000000000000"

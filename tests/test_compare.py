@@ -114,15 +114,44 @@ def test_csv_matches_recomputation_from_raw_runs(tiny_out):
     assert checked >= 35
     # every numeric summary key (docs/reference.md) has a row
     contract = [
-        "aht_s", "fcr_measured", "csat_survey", "survey_response_rate", "friendliness_rating",
-        "transfer_rate", "web_containment", "fcr_true", "csat_true", "customer_effort",
-        "repeat_contact_rate", "complaint_rate", "retention", "churn_rate_annual", "revenue",
-        "cost_total", "profit", "clv_mean", "nps_true", "employee_satisfaction",
-        "staff_turnover_annual", "gaming_rate", "false_resolution_rate", "survey_steering_rate",
-        "dumped_call_rate", "rushed_contact_rate", "fcr_gap", "csat_gap", "service_level",
-        "asa_s", "p_wait", "abandon_rate", "occupancy", "contacts_total", "calls_offered",
-        "calls_answered", "web_sessions",
-    ]  # fmt: skip
+        "aht_s",
+        "fcr_measured",
+        "csat_survey",
+        "survey_response_rate",
+        "friendliness_rating",
+        "transfer_rate",
+        "web_containment",
+        "fcr_true",
+        "csat_true",
+        "customer_effort",
+        "repeat_contact_rate",
+        "complaint_rate",
+        "retention",
+        "churn_rate_annual",
+        "revenue",
+        "cost_total",
+        "profit",
+        "clv_mean",
+        "nps_true",
+        "employee_satisfaction",
+        "staff_turnover_annual",
+        "gaming_rate",
+        "false_resolution_rate",
+        "survey_steering_rate",
+        "dumped_call_rate",
+        "rushed_contact_rate",
+        "fcr_gap",
+        "csat_gap",
+        "service_level",
+        "asa_s",
+        "p_wait",
+        "abandon_rate",
+        "occupancy",
+        "contacts_total",
+        "calls_offered",
+        "calls_answered",
+        "web_sessions",
+    ]
     assert set(contract) <= set(table.index)
     for col in ("current_mean", "proposal_mean", "difference", "ci_low", "ci_high", "n"):
         assert col in table.columns
@@ -334,12 +363,26 @@ def test_report_is_self_contained(tiny_out):
     html = (tiny_out / "report.html").read_text()
     assert "data:image/png;base64," in html
     assert 'src="http' not in html and "src='http" not in html and "file://" not in html
-    for section in ("Verdict", "Dashboard vs reality", "Money", "People", "Gaming by type",
-                    "five signs of a toxic KPI", "Around the rollout", "Robust verdict",
-                    "kpisim compare current=baseline"):  # fmt: skip
+    for section in (
+        "Verdict",
+        "Dashboard vs reality",
+        "Money",
+        "People",
+        "Gaming by type",
+        "five signs of a toxic KPI",
+        "Around the rollout",
+        "Robust verdict",
+        "kpisim compare current=baseline",
+    ):
         assert section in html, section
-    for png in ("fig_rollout.png", "fig_money.png", "fig_people.png", "fig_gaming.png",
-                "fig_dashboard_vs_reality.png", "fig_robust.png"):  # fmt: skip
+    for png in (
+        "fig_rollout.png",
+        "fig_money.png",
+        "fig_people.png",
+        "fig_gaming.png",
+        "fig_dashboard_vs_reality.png",
+        "fig_robust.png",
+    ):
         assert (tiny_out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not list(tiny_out.glob(".*.tmp"))
 

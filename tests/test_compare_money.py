@@ -17,16 +17,33 @@ from sim.config import load_config
 from sim.model.erlang import agents_required
 
 TINY = ["customers.n=20000", "employees.n=12", "teams.specialists_n=2"]
-COSTS = ("cost_labour", "cost_overtime", "cost_bonus", "cost_hiring", "cost_overhead",
-         "cost_telephony", "cost_web")  # fmt: skip
+COSTS = (
+    "cost_labour",
+    "cost_overtime",
+    "cost_bonus",
+    "cost_hiring",
+    "cost_overhead",
+    "cost_telephony",
+    "cost_web",
+)
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     o = tmp_path_factory.mktemp("money") / "report"
-    argv = ["current=baseline", "proposal=aht_pay", "replications=2", "days=42",
-            "rollout_day=14", "seed=5", "robust=0", "progress=false", "jobs=1", *TINY,
-            f"out={o}"]  # fmt: skip
+    argv = [
+        "current=baseline",
+        "proposal=aht_pay",
+        "replications=2",
+        "days=42",
+        "rollout_day=14",
+        "seed=5",
+        "robust=0",
+        "progress=false",
+        "jobs=1",
+        *TINY,
+        f"out={o}",
+    ]
     assert cli.main(argv) == 0
     return o
 
@@ -50,11 +67,15 @@ def test_bridge_items_recomputed_from_replications(out):
     m = load_config(overrides=TINY).customers.margin_rate
     d = {k: float((pro[k] - cur[k]).mean()) for k in (*COSTS, "revenue")}
     expect = {
-        "margin": m * d["revenue"], "labour": -(d["cost_labour"] - d["cost_overtime"]),
-        "overtime": -d["cost_overtime"], "bonus": -d["cost_bonus"],
-        "hiring": -d["cost_hiring"], "overhead": -d["cost_overhead"],
-        "telephony": -d["cost_telephony"], "web": -d["cost_web"],
-    }  # fmt: skip
+        "margin": m * d["revenue"],
+        "labour": -(d["cost_labour"] - d["cost_overtime"]),
+        "overtime": -d["cost_overtime"],
+        "bonus": -d["cost_bonus"],
+        "hiring": -d["cost_hiring"],
+        "overhead": -d["cost_overhead"],
+        "telephony": -d["cost_telephony"],
+        "web": -d["cost_web"],
+    }
     for k, v in expect.items():
         assert b.loc[k, "difference"] == pytest.approx(v, rel=1e-9, abs=1e-6), k
         assert b.loc[k, "n"] == 2
@@ -89,9 +110,14 @@ def test_intervals_csv_recomputes_true_need(out):
         aht = float(g["aht_true_s"].iloc[0])
         assert aht > 0 and (g["aht_true_s"] == aht).all()
         patience = cfg.customers.patience_mean_s if cfg.workforce.planner == "erlang_a" else None
-        need = agents_required(g["offered_mean"].to_numpy(), cfg.demand.interval_minutes * 60,
-                               aht, patience, cfg.channels.service_level_target,
-                               cfg.channels.service_level_threshold_s)  # fmt: skip
+        need = agents_required(
+            g["offered_mean"].to_numpy(),
+            cfg.demand.interval_minutes * 60,
+            aht,
+            patience,
+            cfg.channels.service_level_target,
+            cfg.channels.service_level_threshold_s,
+        )
         np.testing.assert_array_equal(g["needed_true"].to_numpy(), need, err_msg=team)
         assert (g["on_phones"] >= 0).all() and g["on_phones"].sum() > 0
 
@@ -99,9 +125,14 @@ def test_intervals_csv_recomputes_true_need(out):
 def test_sign_deciders_rank_the_parameter_that_drives_the_sign():
     rng = np.random.default_rng(3)
     a, b, c = rng.uniform(size=(3, 40))
-    robust = pd.DataFrame({"a": a, "b": b, "c": c,
-                           "diff_profit": 10 * (a - 0.5) - 3 * (b - 0.5)
-                           + rng.normal(0, 0.5, 40)})  # fmt: skip
+    robust = pd.DataFrame(
+        {
+            "a": a,
+            "b": b,
+            "c": c,
+            "diff_profit": 10 * (a - 0.5) - 3 * (b - 0.5) + rng.normal(0, 0.5, 40),
+        }
+    )
     top = sign_deciders(robust, ["c", "b", "a"])
     assert list(top["parameter"]) == ["a", "b"]
     assert top["spearman"].iloc[0] > 0 > top["spearman"].iloc[1]

@@ -48,11 +48,25 @@ SCENARIOS = [
 
 #: Share columns of the daily table and the summary (ratios of counts).
 SHARES = [
-    "service_level", "p_wait", "abandon_rate", "fcr_measured", "csat_survey",
-    "survey_response_rate", "transfer_rate", "web_containment", "fcr_true", "csat_true",
-    "repeat_contact_rate", "complaint_rate", "gaming_rate", "false_resolution_rate",
-    "survey_steering_rate", "dumped_call_rate", "rushed_contact_rate", "fcr_issue_true",
-]  # fmt: skip
+    "service_level",
+    "p_wait",
+    "abandon_rate",
+    "fcr_measured",
+    "csat_survey",
+    "survey_response_rate",
+    "transfer_rate",
+    "web_containment",
+    "fcr_true",
+    "csat_true",
+    "repeat_contact_rate",
+    "complaint_rate",
+    "gaming_rate",
+    "false_resolution_rate",
+    "survey_steering_rate",
+    "dumped_call_rate",
+    "rushed_contact_rate",
+    "fcr_issue_true",
+]
 SUMMARY_SHARES = [*SHARES, "retention", "churn_rate_annual"]
 
 tiny_configs = st.fixed_dictionaries(
@@ -149,23 +163,36 @@ def test_every_contact_ends_exactly_once_and_churned_customers_vanish(ex):
 
     # ---- sub-counts never exceed what they count
     le = [
-        ("answered_in_sl", "calls_answered"), ("waited", "calls_offered"),
-        ("resolved_true", "answered_owned"), ("resolved_true", "coded_resolved"),
-        ("coded_resolved", "answered_owned"), ("surveys", "surveys_offered"),
-        ("survey_top2", "surveys"), ("rnd_top2", "rnd_surveys"),
-        ("rnd_surveys", "rnd_sampled"), ("rnd_sampled", "contacts"),
-        ("xp_top2", "contacts"), ("bad_experiences", "contacts"), ("complaints", "contacts"),
-        ("repeat_contacts", "contacts"), ("hangups", "calls_answered"),
-        ("pushes", "calls_answered"), ("dumped", "calls_answered"),
-        ("gaming_contacts", "calls_answered"), ("steered", "answered_owned"),
-        ("rushed", "answered_owned"), ("repeats_7d", "answered_owned"),
-        ("audited", "calls_answered"), ("churned_starters", "churned"),
-        ("issues_first_resolved", "issues_new"), ("issues_new", "contacts"),
+        ("answered_in_sl", "calls_answered"),
+        ("waited", "calls_offered"),
+        ("resolved_true", "answered_owned"),
+        ("resolved_true", "coded_resolved"),
+        ("coded_resolved", "answered_owned"),
+        ("surveys", "surveys_offered"),
+        ("survey_top2", "surveys"),
+        ("rnd_top2", "rnd_surveys"),
+        ("rnd_surveys", "rnd_sampled"),
+        ("rnd_sampled", "contacts"),
+        ("xp_top2", "contacts"),
+        ("bad_experiences", "contacts"),
+        ("complaints", "contacts"),
+        ("repeat_contacts", "contacts"),
+        ("hangups", "calls_answered"),
+        ("pushes", "calls_answered"),
+        ("dumped", "calls_answered"),
+        ("gaming_contacts", "calls_answered"),
+        ("steered", "answered_owned"),
+        ("rushed", "answered_owned"),
+        ("repeats_7d", "answered_owned"),
+        ("audited", "calls_answered"),
+        ("churned_starters", "churned"),
+        ("issues_first_resolved", "issues_new"),
+        ("issues_new", "contacts"),
         ("fulfilment_failures", "failure_demand_done"),
         ("failure_demand_done", "coded_resolved"),
         ("issues_failure_demand", "issues_arrived"),
         ("root_cause_flags_delivered", "root_cause_flags"),
-    ]  # fmt: skip
+    ]
     for small, big in le:
         assert (d[small] <= d[big]).all(), f"{small} > {big}"
     # a call is coded "resolved" but not truly resolved exactly when its code is false or

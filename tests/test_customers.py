@@ -27,8 +27,11 @@ def test_starting_base_churns_at_the_base_rate():
     exp(k (m - L)) is below 0.2%, so 1% is a safe tolerance."""
     cfg = CustomersConfig()
     rng = np.random.default_rng(1)
-    loy = rng.beta(cfg.loyalty_mean * cfg.loyalty_concentration,
-                   (1 - cfg.loyalty_mean) * cfg.loyalty_concentration, 400_000)  # fmt: skip
+    loy = rng.beta(
+        cfg.loyalty_mean * cfg.loyalty_concentration,
+        (1 - cfg.loyalty_mean) * cfg.loyalty_concentration,
+        400_000,
+    )
     mc = np.exp(cfg.churn_loyalty_sensitivity * (cfg.loyalty_mean - loy)).mean()
     assert mean_hazard_factor(cfg) == pytest.approx(mc, rel=0.01)
     c = Customers(CustomersConfig(n=400_000), np.random.default_rng(2))
@@ -65,8 +68,18 @@ def test_bad_experience_reaches_churn_only_through_loyalty():
     xp = np.where(cust < 1_000, 1.0, 9.0)
     eff = np.full(2_000, EASY_EFFORT)
     before = c.loyalty[cust].copy()
-    book_experience(np.random.default_rng(4), c, cfg, cust, xp, eff, 0, {}, np.ones(2_000, int),
-                    survey_rate=0.10)
+    book_experience(
+        np.random.default_rng(4),
+        c,
+        cfg,
+        cust,
+        xp,
+        eff,
+        0,
+        {},
+        np.ones(2_000, int),
+        survey_rate=0.10,
+    )
     per_xp, _ = loyalty_steps(cfg, c.base_daily_hazard * DAYS_PER_YEAR)
     want = np.clip(before + per_xp * (xp - NEUTRAL_XP), 0, 1)
     np.testing.assert_allclose(c.loyalty[cust], want, atol=1e-6)

@@ -19,8 +19,11 @@ from sim.model.departments import NONE, Departments, causes_of, draw_causes
 #: so fixes started at the first reviews have taken effect.
 SMALL = ["customers.n=30000", "employees.n=6", "days=100"]
 SEEDS = (0, 1, 2)
-ZERO = ["departments.billing_share=0", "departments.product_share=0",
-        "departments.delivery_share=0"]  # fmt: skip
+ZERO = [
+    "departments.billing_share=0",
+    "departments.product_share=0",
+    "departments.delivery_share=0",
+]
 
 
 def _run(scenario: str, seed: int, extra: list[str] | None = None) -> dict:
@@ -35,8 +38,9 @@ def test_causes_follow_the_shares():
     cause = draw_causes(np.random.default_rng(1), cfg, k)
     for j, p in enumerate((0.1, 0.2, 0.05), start=1):
         assert abs((cause == j).mean() - p) < 4 * math.sqrt(p * (1 - p) / k)
-    assert causes_of(np.array([0.0, 0.099, 0.101, 0.29, 0.301, 0.34, 0.351, 0.99]),
-                   np.cumsum([0.1, 0.2, 0.05])).tolist() == [1, 1, 2, 2, 3, 3, 0, 0]  # fmt: skip
+    assert causes_of(
+        np.array([0.0, 0.099, 0.101, 0.29, 0.301, 0.34, 0.351, 0.99]), np.cumsum([0.1, 0.2, 0.05])
+    ).tolist() == [1, 1, 2, 2, 3, 3, 0, 0]
 
 
 def test_no_failure_demand_draws_nothing():
@@ -48,8 +52,14 @@ def test_no_failure_demand_draws_nothing():
 
 
 def test_flags_reach_a_department_only_on_a_shared_dashboard():
-    cfg = DepartmentsConfig(flag_prob=1.0, act_on_feedback=1.0, flags_per_fix=1e-6,
-                            review_days=5, fix_lag_days=3, fix_size=0.2)  # fmt: skip
+    cfg = DepartmentsConfig(
+        flag_prob=1.0,
+        act_on_feedback=1.0,
+        flags_per_fix=1e-6,
+        review_days=5,
+        fix_lag_days=3,
+        fix_size=0.2,
+    )
     cause = np.array([1, 1, 2, 0, 3], np.int8)
     handled = np.ones(5, bool)
     ones = np.ones(5)
@@ -82,8 +92,7 @@ def test_thinning_lowers_a_fixed_cause_by_its_multiplier():
 
 def test_shares_above_one_are_refused():
     with pytest.raises(ConfigError, match="departments: billing_share"):
-        load_config("baseline", ["departments.billing_share=0.6",
-                                 "departments.product_share=0.6"])  # fmt: skip
+        load_config("baseline", ["departments.billing_share=0.6", "departments.product_share=0.6"])
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +112,9 @@ def test_a_shared_dashboard_gets_root_causes_fixed(dashboards):
     30,000 customers x 2.4 issues a year x 100/250 years), whose Poisson noise is 1%
     a run, 1.4% on a paired difference: the expected fall is > 3 standard errors.
     """
-    for single, shared in zip(dashboards["single_metric"], dashboards["shared_dashboard"],
-                              strict=True):  # fmt: skip
+    for single, shared in zip(
+        dashboards["single_metric"], dashboards["shared_dashboard"], strict=True
+    ):
         assert single["root_cause_fixes"] == 0
         assert single["root_cause_flags"] > 0 and single["root_cause_flags_delivered"] == 0
         assert shared["root_cause_fixes"] > 0
@@ -119,9 +129,16 @@ def test_without_failure_demand_the_departments_change_nothing():
     and true FCR differ exactly by the few false codes the staff still try out (every
     lever is explored under any scheme; nothing rewards it)."""
     a = _run("shared_dashboard", 0, ZERO)
-    b = _run("shared_dashboard", 0, [*ZERO, "departments.act_on_feedback=1",
-                                     "departments.fulfilment_failure=0.9",
-                                     "departments.flag_prob=1"])  # fmt: skip
+    b = _run(
+        "shared_dashboard",
+        0,
+        [
+            *ZERO,
+            "departments.act_on_feedback=1",
+            "departments.fulfilment_failure=0.9",
+            "departments.flag_prob=1",
+        ],
+    )
     assert a["root_cause_fixes"] == a["root_cause_flags"] == a["issues_failure_demand"] == 0
     assert a == b
     flat_run = run_simulation(load_config("baseline", [*SMALL, *ZERO, "seed=0"]))
@@ -165,9 +182,16 @@ def test_a_shared_dashboard_shows_dumping_so_imitators_do_not_copy_it():
     ref = np.zeros((n, k))
     ref[0] = 0.8  # the best-paid peer: every lever, dumping included, at 0.8
     pay = np.array([1.0, 0.0, 0.0, 0.0])
-    args = dict(intrinsic=ref.copy(), integrity=np.zeros(n), pay=pay,
-                lo=np.zeros((n, k)), hi=np.ones((n, k)), imitation_rate=1.0,
-                habit_decay=0.0, top_peer=0)  # fmt: skip
+    args = dict(
+        intrinsic=ref.copy(),
+        integrity=np.zeros(n),
+        pay=pay,
+        lo=np.zeros((n, k)),
+        hi=np.ones((n, k)),
+        imitation_rate=1.0,
+        habit_decay=0.0,
+        top_peer=0,
+    )
     for dashboard in ("big_screen", "shared"):
         new = bh.socialise(np.random.default_rng(0), ref, copy=bh.copyable(dashboard), **args)
         moved = new[1:] > 0

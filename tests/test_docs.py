@@ -95,16 +95,36 @@ def test_no_file_cites_documents_outside_the_repository():
 #: be listed in docs/ODD.md with its value and reason.  Leg-outcome codes and name
 #: tuples are not behavioural numbers.
 CONSTANT_MODULES = (
-    "sim/model/web.py", "sim/model/experience.py", "sim/model/phone.py",
-    "sim/model/pay_period.py", "sim/model/workforce.py", "sim/model/employee.py",
-    "sim/model/call_rules.py", "sim/model/behavior.py", "sim/model/hindsight.py",
-    "sim/model/arrivals.py", "sim/measurement.py", "sim/units.py",
-    "sim/model/management.py", "sim/model/dashboard.py",
-)  # fmt: skip
+    "sim/model/web.py",
+    "sim/model/experience.py",
+    "sim/model/phone.py",
+    "sim/model/pay_period.py",
+    "sim/model/workforce.py",
+    "sim/model/employee.py",
+    "sim/model/call_rules.py",
+    "sim/model/behavior.py",
+    "sim/model/hindsight.py",
+    "sim/model/arrivals.py",
+    "sim/measurement.py",
+    "sim/units.py",
+    "sim/model/management.py",
+    "sim/model/dashboard.py",
+)
 NOT_BEHAVIOURAL = {
-    "ABANDONED", "HANDLED", "TRANSFERRED", "HUNG_UP", "WEB_PUSHED", "NOT_REACHED",
-    "LEVERS", "GAMING", "LEG_FIELDS", "PAID", "SAFETY", "FCR_DEFINITIONS", "CSAT_DEFINITIONS",
-}  # fmt: skip
+    "ABANDONED",
+    "HANDLED",
+    "TRANSFERRED",
+    "HUNG_UP",
+    "WEB_PUSHED",
+    "NOT_REACHED",
+    "LEVERS",
+    "GAMING",
+    "LEG_FIELDS",
+    "PAID",
+    "SAFETY",
+    "FCR_DEFINITIONS",
+    "CSAT_DEFINITIONS",
+}
 
 
 def test_odd_lists_every_named_constant_of_the_model():

@@ -40,9 +40,14 @@ def test_erlang_a_published():
 
 @pytest.mark.parametrize(
     ("lam", "mean", "pat", "n"),
-    [(100 / 1800, 180.0, 120.0, 12), (0.05, 300.0, 60.0, 10), (0.5, 200.0, 180.0, 90),
-     (0.02, 400.0, 300.0, 3), (0.1, 240.0, 90.0, 30)],
-)  # fmt: skip
+    [
+        (100 / 1800, 180.0, 120.0, 12),
+        (0.05, 300.0, 60.0, 10),
+        (0.5, 200.0, 180.0, 90),
+        (0.02, 400.0, 300.0, 3),
+        (0.1, 240.0, 90.0, 30),
+    ],
+)
 def test_erlang_a_matches_the_exact_chain(lam, mean, pat, n):
     """Closed forms (telescoped P(served), incomplete-beta service level) agree with the
     test suite's matrix-exponential reference to rounding (1e-9)."""

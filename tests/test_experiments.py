@@ -18,35 +18,68 @@ if str(EXPERIMENTS) not in sys.path:
 EXPECTED = {
     "goodhart_curve": (
         ["goodhart_curve.csv", "goodhart_curve_runs.csv", "goodhart_curve.png"],
-        ["scheme.kpis.aht.weight", "aht_s_mean", "aht_s_lo", "aht_s_hi", "fcr_true_mean",
-         "csat_true_mean", "profit_mean", "profit_ci95", "n_seeds", "customers_n"],
+        [
+            "scheme.kpis.aht.weight",
+            "aht_s_mean",
+            "aht_s_lo",
+            "aht_s_hi",
+            "fcr_true_mean",
+            "csat_true_mean",
+            "profit_mean",
+            "profit_ci95",
+            "n_seeds",
+            "customers_n",
+        ],
     ),
     "hidden_phone_digital_skill": (
         ["hidden_phone_digital_skill.csv", "hidden_phone_digital_skill.png"],
-        ["channels.phone_number_visible", "customers.digital_skill_mean",
-         "customer_effort_mean", "retention_mean", "web_containment_mean"],
+        [
+            "channels.phone_number_visible",
+            "customers.digital_skill_mean",
+            "customer_effort_mean",
+            "retention_mean",
+            "web_containment_mean",
+        ],
     ),
     "channel_visibility": (
         ["channel_visibility.csv", "channel_visibility_runs.csv"],
-        ["contrast", "n_seeds", "d_retention", "d_retention_ci95", "d_web_containment",
-         "d_give_up_rate", "evidence_d_retention_rel", "evidence_d_retention_pts"],
+        [
+            "contrast",
+            "n_seeds",
+            "d_retention",
+            "d_retention_ci95",
+            "d_web_containment",
+            "d_give_up_rate",
+            "evidence_d_retention_rel",
+            "evidence_d_retention_pts",
+        ],
     ),
     "audit_integrity": (
         ["audit_integrity.csv", "audit_integrity.png"],
-        ["scheme.audit_rate", "employees.integrity_mean", "gaming_rate_mean",
-         "gaming_rate_ci95"],
+        ["scheme.audit_rate", "employees.integrity_mean", "gaming_rate_mean", "gaming_rate_ci95"],
     ),
     "sensitivity": (
-        ["sensitivity.csv", "sensitivity_runs.csv", "sensitivity_morris.png",
-         "sensitivity_sobol.png"],
+        [
+            "sensitivity.csv",
+            "sensitivity_runs.csv",
+            "sensitivity_morris.png",
+            "sensitivity_sobol.png",
+        ],
         ["method", "outcome", "parameter", "index", "value", "conf95"],
     ),
     "scheme_search": (
         ["scheme_search.csv", "scheme_search.png", "scheme_search_best.txt"],
-        ["trial", "scheme.kpis.aht.weight", "scheme.bonus_share", "profit_mean",
-         "retention_mean", "feasible", "baseline_retention_mean"],
+        [
+            "trial",
+            "scheme.kpis.aht.weight",
+            "scheme.bonus_share",
+            "profit_mean",
+            "retention_mean",
+            "feasible",
+            "baseline_retention_mean",
+        ],
     ),
-}  # fmt: skip
+}
 
 
 _DONE: dict[str, Path] = {}
@@ -89,9 +122,17 @@ def test_sensitivity_covers_morris_and_sobol(tmp_path_factory):
 
 def test_scheme_search_weights_are_valid_and_search_is_reproducible(tmp_path_factory, tmp_path):
     module = importlib.import_module("scheme_search")
-    values = module.scheme_values({"w_aht": 0.9, "w_fcr": 0.9, "w_csat": 0.3, "w_quality": 0.0,
-                                   "scheme.bonus_share": 0.1, "scheme.team_share": 0.2,
-                                   "scheme.audit_rate": 0.05})  # fmt: skip
+    values = module.scheme_values(
+        {
+            "w_aht": 0.9,
+            "w_fcr": 0.9,
+            "w_csat": 0.3,
+            "w_quality": 0.0,
+            "scheme.bonus_share": 0.1,
+            "scheme.team_share": 0.2,
+            "scheme.audit_rate": 0.05,
+        }
+    )
     weights = [values[f"scheme.kpis.{k}.weight"] for k in module.KPIS]
     assert sum(weights) <= 1.0 and abs(sum(weights) - 1.0) < 1e-3
     first = quick("scheme_search", tmp_path_factory)

@@ -101,8 +101,12 @@ def test_coaching_raises_skill_and_thoroughness_and_costs_phone_time():
     emp, other = duty.staff[0], duty.staff[1]
     emp.policy[bh.THOROUGHNESS] = emp.reference[bh.THOROUGHNESS] = 0.6
     emp.potential_skill = 0.5
-    before = dict(skill=emp.skill, other=other.skill, brk=duty.brk_len.copy(),
-                  duty=(duty.end - duty.start - duty.brk_len).copy())  # fmt: skip
+    before = dict(
+        skill=emp.skill,
+        other=other.skill,
+        brk=duty.brk_len.copy(),
+        duty=(duty.end - duty.start - duty.brk_len).copy(),
+    )
     model.manager.coach_due[emp.unique_id] = 0
     model.manager.coach(model, duty, 0, row)
     gain, hours = cfg.management.coaching_gain, cfg.management.coaching_hours

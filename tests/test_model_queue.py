@@ -158,9 +158,13 @@ def test_model_matches_erlang_a(overrides: list[str]):
         daily, "abandoned", "calls_offered", stat.p_abandon, day.p_abandon, "abandon_rate"
     )
     _check(
-        daily, "wait_all_s", "calls_offered", stat.mean_wait_all_s, day.mean_wait_all_s,
+        daily,
+        "wait_all_s",
+        "calls_offered",
+        stat.mean_wait_all_s,
+        day.mean_wait_all_s,
         "mean wait of all arrivals",
-    )  # fmt: skip
+    )
     _check(daily, "wait_answered_s", "calls_answered", stat.asa_s, day.asa_s, "asa_s")
     _check(daily, "answered_in_sl", "calls_offered", stat.service_level, day.service_level, "SL")
     occ_stat = (1.0 - stat.p_abandon) * lam / (cfg.employees.n * mu)

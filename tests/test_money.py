@@ -43,16 +43,23 @@ def test_cost_per_contact_and_team_figures(aht_run):
     s = aht_run.summary
     phone = s["cost_total"] - s["cost_web"]
     assert math.isclose(s["cost_per_contact_phone"], phone / s["calls_offered"], rel_tol=1e-12)
-    assert math.isclose(s["cost_per_contact_web"], s["cost_web"] / s["web_sessions"],
-                        rel_tol=1e-12)  # fmt: skip
+    assert math.isclose(s["cost_per_contact_web"], s["cost_web"] / s["web_sessions"], rel_tol=1e-12)
     for team in ("front", "specialist"):
         figures = s["teams"][team]
-        assert set(figures) >= {"asa_s", "service_level", "abandon_rate", "aht_s", "occupancy",
-                                "headcount_mean"}  # fmt: skip
+        assert set(figures) >= {
+            "asa_s",
+            "service_level",
+            "abandon_rate",
+            "aht_s",
+            "occupancy",
+            "headcount_mean",
+        }
         assert 0 <= figures["occupancy"] <= 1
-    assert math.isclose(s["teams"]["front"]["headcount_mean"]
-                        + s["teams"]["specialist"]["headcount_mean"], s["headcount_mean"],
-                        rel_tol=1e-9)  # fmt: skip
+    assert math.isclose(
+        s["teams"]["front"]["headcount_mean"] + s["teams"]["specialist"]["headcount_mean"],
+        s["headcount_mean"],
+        rel_tol=1e-9,
+    )
 
 
 def test_budget_neutral_bonus_withholds_the_on_target_bonus_and_is_felt():
@@ -76,4 +83,3 @@ def test_budget_neutral_bonus_withholds_the_on_target_bonus_and_is_felt():
     assert list(a["employee_id"]) == list(b["employee_id"])
     assert (a["bonus"] == b["bonus"]).all()  # same period, same numbers, same bonus
     assert (b["pay_felt"] < a["pay_felt"]).all()  # ... but the base cut is felt
-

@@ -140,10 +140,17 @@ def test_chasing_numbers_names_the_most_common_act_including_web_push():
 def test_daily_measured_series_use_the_definition_in_force_that_day():
     """Before the rollout the dashboard's FCR is the self-coded one (codes / owned calls),
     from the rollout day on the proposal's repeat-based one (1 - repeats / owned)."""
-    cfg = load_config("baseline", [
-        "days=40", "customers.n=20000", "employees.n=10", "teams.specialists_n=2",
-        "rollout_day=20", "+scheme@proposal=fcr_no_repeat",
-    ])  # fmt: skip
+    cfg = load_config(
+        "baseline",
+        [
+            "days=40",
+            "customers.n=20000",
+            "employees.n=10",
+            "teams.specialists_n=2",
+            "rollout_day=20",
+            "+scheme@proposal=fcr_no_repeat",
+        ],
+    )
     d = run_simulation(cfg).daily
     before, after = d[d.day < 20], d[d.day >= 20]
     assert np.allclose(before.fcr_measured, before.coded_resolved / before.answered_owned)

@@ -64,7 +64,7 @@ BAD = [
     ("sum", ["08:00,0.5", "08:30,0.4"], None, ["sums to 0.9", "allowed 1"]),
     ("too_few", ["08:00,0.5", "08:30,0.5", "09:00,0"], None, ["3 intervals", "needs 2 rows"]),
     ("midnight", ["23:30,0.5", "00:00,0.5"], None, ["row 2", "passes midnight"]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("case", "rows", "header", "says"), BAD, ids=[b[0] for b in BAD])
@@ -86,8 +86,10 @@ def test_missing_file(tmp_path):
 def test_load_config_reads_and_resolves_the_file(tmp_path, monkeypatch):
     _shares_file(tmp_path, [1 / 16] * 16, name="flat.csv")
     monkeypatch.chdir(tmp_path)
-    cfg = load_config("baseline", ["demand.intraday_profile=file", "demand.profile_file=flat.csv",
-                                   "channels.open_s=28800"])  # an 8-hour day: 16 rows
+    cfg = load_config(
+        "baseline",
+        ["demand.intraday_profile=file", "demand.profile_file=flat.csv", "channels.open_s=28800"],
+    )  # an 8-hour day: 16 rows
     assert cfg.demand.profile_file == str(tmp_path / "flat.csv")
     assert np.allclose(interval_shares(cfg), 1 / 16)
 
@@ -97,8 +99,10 @@ def test_load_config_reads_and_resolves_the_file(tmp_path, monkeypatch):
     [
         (["demand.intraday_profile=file"], "demand.profile_file=None"),
         (["demand.interval_minutes=20"], "choose one of 15, 30, 60"),
-        (["demand.interval_minutes=60", "channels.open_s=27000", "workforce.shift_hours=[4]"],
-         "divide the opening hours"),
+        (
+            ["demand.interval_minutes=60", "channels.open_s=27000", "workforce.shift_hours=[4]"],
+            "divide the opening hours",
+        ),
         (["demand.weekday_factors=[1,1,1,1]"], "five positive numbers"),
         (["demand.weekday_factors=[1,1,0,1,1]"], "five positive numbers"),
     ],
@@ -111,8 +115,10 @@ def test_demand_keys_are_checked(overrides, says):
 def test_bad_file_through_load_config_names_the_key(tmp_path):
     p = _shares_file(tmp_path, [0.5] * 16)
     with pytest.raises(ConfigError, match=r"demand\.profile_file=.*sums to 8"):
-        load_config("baseline", ["demand.intraday_profile=file", f"demand.profile_file={p}",
-                                 "channels.open_s=28800"])
+        load_config(
+            "baseline",
+            ["demand.intraday_profile=file", f"demand.profile_file={p}", "channels.open_s=28800"],
+        )
 
 
 def test_two_peaks_per_interval():

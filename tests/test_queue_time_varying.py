@@ -30,9 +30,9 @@ ALLOWANCE = 0.02
 def _day(rng: np.random.Generator, rates: np.ndarray, staff: np.ndarray) -> tuple[float, float]:
     """One simulated day: P(wait > 0) and service level 80/20 over all its calls."""
     counts = rng.poisson(rates * HOUR)
-    arrival = np.sort(np.concatenate(
-        [h * HOUR + rng.uniform(0.0, HOUR, k) for h, k in enumerate(counts)]
-    ))  # fmt: skip
+    arrival = np.sort(
+        np.concatenate([h * HOUR + rng.uniform(0.0, HOUR, k) for h, k in enumerate(counts)])
+    )
     n = arrival.shape[0]
     work = rng.exponential(MEAN_S, n)
     # server j works the hours in which the plan staffs more than j agents (contiguous for
@@ -41,9 +41,14 @@ def _day(rng: np.random.Generator, rates: np.ndarray, staff: np.ndarray) -> tupl
     start = np.array([np.flatnonzero(staff > j)[0] * HOUR for j in range(m)])
     end = np.array([(np.flatnonzero(staff > j)[-1] + 1) * HOUR for j in range(m)])
     res = simulate_day(
-        arrival, np.full(n, np.inf), work, np.ones(m), shift_start=start, shift_end=end,
+        arrival,
+        np.full(n, np.inf),
+        work,
+        np.ones(m),
+        shift_start=start,
+        shift_end=end,
         close_s=staff.shape[0] * HOUR,
-    )  # fmt: skip
+    )
     assert not (res.kind1 == ABANDONED).any()
     wait = res.start1 - arrival
     return float((wait > 1e-9).mean()), float((wait <= 20.0).mean())
@@ -53,7 +58,7 @@ def test_time_varying_queue_matches_sipp():
     hours = np.arange(12)
     rates = (300.0 + 200.0 * np.sin(np.pi * (hours + 0.5) / 12.0)) / HOUR  # calls/s
     staff = agents_required(rates * HOUR, HOUR, MEAN_S, None, 0.8, 20.0)
-    assert np.all(np.diff(staff[: 6]) >= 0) and np.all(np.diff(staff[6:]) <= 0)  # unimodal
+    assert np.all(np.diff(staff[:6]) >= 0) and np.all(np.diff(staff[6:]) <= 0)  # unimodal
     ref = sipp(rates, HOUR, MEAN_S, None, staff, threshold_s=20.0)
     rng = np.random.default_rng(2026)
     days = np.array([_day(rng, rates, staff) for _ in range(DAYS)])
@@ -69,10 +74,16 @@ def test_agents_leave_at_shift_end_and_breaks_take_time():
     arrival = np.arange(0.0, 200.0, 10.0)
     n = arrival.shape[0]
     res = simulate_day(
-        arrival, np.full(n, np.inf), np.full(n, 5.0), np.ones(2),
-        shift_start=np.zeros(2), shift_end=np.array([100.0, 1000.0]),
-        break_start=np.array([np.inf, 50.0]), break_len=np.array([0.0, 30.0]), close_s=1000.0,
-    )  # fmt: skip
+        arrival,
+        np.full(n, np.inf),
+        np.full(n, 5.0),
+        np.ones(2),
+        shift_start=np.zeros(2),
+        shift_end=np.array([100.0, 1000.0]),
+        break_start=np.array([np.inf, 50.0]),
+        break_len=np.array([0.0, 30.0]),
+        close_s=1000.0,
+    )
     late = res.start1 >= 100.0
     assert np.all(res.server1[late] == 1)
     on_break = (res.start1 >= 50.0) & (res.start1 < 80.0)

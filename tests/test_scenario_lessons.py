@@ -70,8 +70,10 @@ def test_every_lesson_holds_on_paired_seeds(grid):
     failed = [
         f"{n} vs {plan[n][0]}: {v.key} expected {v.direction}, difference "
         f"{v.diff_mean:+.4g} ± {v.diff_se:.2g} -> {v.mark}"
-        for n, vs in verdicts.items() for v in vs if v.mark != HELD
-    ]  # fmt: skip
+        for n, vs in verdicts.items()
+        for v in vs
+        if v.mark != HELD
+    ]
     assert not failed, "lessons not shown by their own numbers:\n" + "\n".join(failed)
 
 
@@ -120,6 +122,7 @@ def test_scenarios_page_shows_no_contradicted_lesson():
         body = section[1].split("\n## ", 1)[0]
         assert f"Expected against `{comp}`" in body, f"{n}: comparison not shown"
         for key, direction in expect.items():
-            row = re.search(rf"^\| `{re.escape(key)}` \| {direction} \|.*\| (\S+) \|$", body,
-                            re.MULTILINE)  # fmt: skip
+            row = re.search(
+                rf"^\| `{re.escape(key)}` \| {direction} \|.*\| (\S+) \|$", body, re.MULTILINE
+            )
             assert row, f"docs/scenarios.md: {n} does not judge {key} {direction}: regenerate"

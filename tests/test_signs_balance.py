@@ -9,8 +9,11 @@ from sim.outputs.signs import imbalance
 
 
 def _paid(scheme) -> dict[str, float]:
-    return {k: getattr(scheme.kpis, k).weight for k in ("aht", "fcr", "csat", "transfer",
-            "web_deflection", "quality") if getattr(scheme.kpis, k).weight > 0}  # fmt: skip
+    return {
+        k: getattr(scheme.kpis, k).weight
+        for k in ("aht", "fcr", "csat", "transfer", "web_deflection", "quality")
+        if getattr(scheme.kpis, k).weight > 0
+    }
 
 
 def test_one_customer_kpi_is_unbalanced():
@@ -28,9 +31,15 @@ def test_one_efficiency_kpi_is_unbalanced_and_a_spread_scheme_is_not():
 
 
 def test_a_safety_net_balances_a_concentrated_scheme():
-    s = load_config("baseline", ["scheme.kpis.aht.weight=1", "scheme.bonus_share=0.1",
-                                 "scheme.kpis.aht.safety_metric=repeat_rate",
-                                 "scheme.kpis.aht.safety_limit=0.5"]).scheme  # fmt: skip
+    s = load_config(
+        "baseline",
+        [
+            "scheme.kpis.aht.weight=1",
+            "scheme.bonus_share=0.1",
+            "scheme.kpis.aht.safety_metric=repeat_rate",
+            "scheme.kpis.aht.safety_limit=0.5",
+        ],
+    ).scheme
     assert not imbalance(s, _paid(s))["flag"]
 
 

@@ -25,10 +25,17 @@ def _emp(shift: float, seed: int = 0) -> pd.DataFrame:
         gap = (shift if p > 0 else 0.0) + rng.normal(0, 0.003, N_EMP)
         surveyed = np.clip(true - 0.1 + rng.normal(0, 0.05, N_EMP), 0, 1)
         for i in range(N_EMP):
-            rows.append({"employee_id": i, "period": p, "fcr_true": true[i],
-                         "fcr_measured": min(1.0, true[i] + gap[i]),
-                         "csat_true": true[i] - 0.1, "csat_survey": surveyed[i],
-                         "aht_s": 400.0 + rng.normal(0, 10)})  # fmt: skip
+            rows.append(
+                {
+                    "employee_id": i,
+                    "period": p,
+                    "fcr_true": true[i],
+                    "fcr_measured": min(1.0, true[i] + gap[i]),
+                    "csat_true": true[i] - 0.1,
+                    "csat_survey": surveyed[i],
+                    "aht_s": 400.0 + rng.normal(0, 10),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -59,8 +66,9 @@ def test_widening_threshold_is_material_and_significant():
 def _daily(steered: int) -> pd.DataFrame:
     """42 days of 1,000 owned calls and 200 agent-offered surveys; ``steered`` surveys a
     day turned top-2 by steering (the honest record of the same calls would not have)."""
-    d = pd.DataFrame({"day": range(42), "answered_owned": 1000, "surveys": 200,
-                      "surveys_honest": 200})  # fmt: skip
+    d = pd.DataFrame(
+        {"day": range(42), "answered_owned": 1000, "surveys": 200, "surveys_honest": 200}
+    )
     d["fcr_measured"] = d["fcr_honest"] = 0.75
     d["csat_survey_honest"] = 0.70  # far above a true CSAT of all contacts: selection
     d["csat_survey"] = 0.70 + steered / 200

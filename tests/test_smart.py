@@ -52,8 +52,13 @@ def test_no_overachievement_band_stays_at_one():
 
 @pytest.mark.parametrize("direction,hit,miss", [("higher", 0.8, 0.79), ("lower", 360, 361)])
 def test_cliff_pays_one_at_target(direction, hit, miss):
-    kpi = KPIConfig(weight=1, curve="cliff", direction=direction, target=0.8
-                    if direction == "higher" else 360, cap=2.0)  # fmt: skip
+    kpi = KPIConfig(
+        weight=1,
+        curve="cliff",
+        direction=direction,
+        target=0.8 if direction == "higher" else 360,
+        cap=2.0,
+    )
     np.testing.assert_allclose(score(np.array([hit, miss, np.nan]), kpi), [1.0, 0.0, 0.0])
 
 
@@ -73,14 +78,16 @@ def test_bad_ordering_is_a_config_error_naming_the_kpi(overrides, needle):
 
 
 def test_bad_ordering_lower_direction():
-    with pytest.raises(ConfigError, match=r"scheme.kpis.aht: direction='lower' needs "
-                       r"threshold > target >= stretch \(got threshold=500, target=520"):
+    with pytest.raises(
+        ConfigError,
+        match=r"scheme.kpis.aht: direction='lower' needs "
+        r"threshold > target >= stretch \(got threshold=500, target=520",
+    ):
         load_config("smart_not_relevant", ["scheme.kpis.aht.target=520"])
 
 
 def test_cliff_does_not_need_threshold_or_stretch():
-    cfg = load_config("smart_targets", ["scheme.kpis.fcr.curve=cliff",
-                                        "scheme.kpis.fcr.stretch=0"])  # fmt: skip
+    cfg = load_config("smart_targets", ["scheme.kpis.fcr.curve=cliff", "scheme.kpis.fcr.stretch=0"])
     assert cfg.scheme.kpis.fcr.curve == "cliff"
 
 
@@ -97,8 +104,9 @@ VARIANTS = {
 
 @pytest.fixture(scope="module")
 def checks() -> dict[str, pd.DataFrame]:
-    return {sc: smart_check(run_simulation(load_config(sc, SMALL), progress=False))
-            for sc in VARIANTS}  # fmt: skip
+    return {
+        sc: smart_check(run_simulation(load_config(sc, SMALL), progress=False)) for sc in VARIANTS
+    }
 
 
 @pytest.mark.parametrize("scenario", list(VARIANTS))
@@ -132,8 +140,9 @@ def test_variants_move_their_criterion_the_right_way(checks):
     ratio = v("smart_not_measurable", "csat", "M") / base[("csat", "M")]
     assert 0.5 * math.sqrt(20) < ratio < 1.5 * math.sqrt(20)
     # the same bands moved beyond honest reach: almost nobody on target
-    assert v("unachievable_targets", "fcr", "A") < 0.2 and v("unachievable_targets", "csat",
-                                                              "A") < 0.2  # fmt: skip
+    assert (
+        v("unachievable_targets", "fcr", "A") < 0.2 and v("unachievable_targets", "csat", "A") < 0.2
+    )
 
 
 def test_judge_is_the_stated_rule():
@@ -145,17 +154,29 @@ def test_judge_is_the_stated_rule():
 
 
 def test_flat_scheme_has_nothing_to_check():
-    res = run_simulation(load_config("baseline", ["days=21", "customers.n=20000",
-                                                  "employees.n=4"]), progress=False)  # fmt: skip
+    res = run_simulation(
+        load_config("baseline", ["days=21", "customers.n=20000", "employees.n=4"]), progress=False
+    )
     assert smart_check(res).empty
 
 
 # --------------------------------------------------------------------------- compare
 def test_compare_report_writes_smart_check_csv(tmp_path):
     out = tmp_path / "report"
-    args = ["current=smart_targets", "proposal=smart_not_measurable", "replications=2",
-            "days=63", "rollout_day=21", "seed=5", "robust=0", "progress=false", "jobs=1",
-            "customers.n=20000", "employees.n=8", f"out={out}"]  # fmt: skip
+    args = [
+        "current=smart_targets",
+        "proposal=smart_not_measurable",
+        "replications=2",
+        "days=63",
+        "rollout_day=21",
+        "seed=5",
+        "robust=0",
+        "progress=false",
+        "jobs=1",
+        "customers.n=20000",
+        "employees.n=8",
+        f"out={out}",
+    ]
     assert cli.main(args) == 0
     t = pd.read_csv(out / "smart_check.csv")
     assert set(t["arm"]) == {"current", "proposal"}

@@ -43,9 +43,7 @@ def kpisim(*args: str, cwd: Path, timeout: float = 240) -> subprocess.CompletedP
 
 def run_dirs(sweep: Path) -> dict[str, Path]:
     """Run folders of a sweep (bookkeeping folders start with a dot)."""
-    return {
-        p.name: p for p in sweep.iterdir() if p.is_dir() and not p.name.startswith(".")
-    }
+    return {p.name: p for p in sweep.iterdir() if p.is_dir() and not p.name.startswith(".")}
 
 
 def assert_complete(run: Path) -> None:
@@ -102,8 +100,14 @@ def test_joblib_is_the_default_sweep_launcher_and_gives_identical_outputs(refere
 def test_submitit_local_launcher_gives_identical_outputs(reference, tmp_path):
     sweep = tmp_path / "sweep"
     grid = ["scenario=aht_pay", "seed=0,1", *TINY]
-    r = kpisim("run", "-m", "hydra/launcher=submitit_local", f"hydra.sweep.dir={sweep}", *grid,
-               cwd=tmp_path)  # fmt: skip
+    r = kpisim(
+        "run",
+        "-m",
+        "hydra/launcher=submitit_local",
+        f"hydra.sweep.dir={sweep}",
+        *grid,
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert (sweep / ".submitit").is_dir()
     runs = run_dirs(sweep)
@@ -119,10 +123,16 @@ def test_ray_launcher_on_a_local_ray_instance_gives_identical_outputs(reference,
     sweep = tmp_path / "sweep"
     grid = ["scenario=aht_pay", "seed=0,1", *TINY]
     r = kpisim(
-        "run", "-m", "hydra/launcher=ray", f"hydra.sweep.dir={sweep}",
-        "+hydra.launcher.ray.init.num_cpus=2", "+hydra.launcher.ray.init.include_dashboard=false",
-        *grid, cwd=tmp_path, timeout=400,
-    )  # fmt: skip
+        "run",
+        "-m",
+        "hydra/launcher=ray",
+        f"hydra.sweep.dir={sweep}",
+        "+hydra.launcher.ray.init.num_cpus=2",
+        "+hydra.launcher.ray.init.include_dashboard=false",
+        *grid,
+        cwd=tmp_path,
+        timeout=400,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Ray Launcher is launching 2 jobs" in r.stdout + r.stderr
     runs = run_dirs(sweep)
@@ -136,14 +146,24 @@ def test_killed_sweep_loses_nothing_and_resumes(tmp_path):
     """Kill a sweep mid-way (SIGKILL to its process group), re-run it (with one more
     seed), check that finished runs were skipped, not rewritten, and the rest done."""
     sweep = tmp_path / "sweep"
-    grid = ["hydra/launcher=basic", f"hydra.sweep.dir={sweep}", "scenario=aht_pay",
-            "seed=range(0,6)", "customers.n=20000", "employees.n=4", "days=84"]  # fmt: skip
+    grid = [
+        "hydra/launcher=basic",
+        f"hydra.sweep.dir={sweep}",
+        "scenario=aht_pay",
+        "seed=range(0,6)",
+        "customers.n=20000",
+        "employees.n=4",
+        "days=84",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", "run", "-m", *grid],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 180
     try:
         while len(list(sweep.glob("*/summary.json"))) < 2:
@@ -181,11 +201,19 @@ def test_failed_runs_are_reported_and_the_sweep_goes_on(tmp_path):
     time; they are listed as failed, the 15 others complete, the exit code is 1."""
     sweep = tmp_path / "sweep"
     r = kpisim(
-        "run", "-m", "hydra/launcher=basic", f"hydra.sweep.dir={sweep}",
-        "scheme.kpis.aht.weight=0,0.6", "scheme.kpis.csat.weight=0,0.6", "seed=range(0,5)",
-        "customers.n=2000", "employees.n=1", "days=5",
-        "hydra.callbacks.sweep_monitor.progress_every_s=0.2", cwd=tmp_path,
-    )  # fmt: skip
+        "run",
+        "-m",
+        "hydra/launcher=basic",
+        f"hydra.sweep.dir={sweep}",
+        "scheme.kpis.aht.weight=0,0.6",
+        "scheme.kpis.csat.weight=0,0.6",
+        "seed=range(0,5)",
+        "customers.n=2000",
+        "employees.n=1",
+        "days=5",
+        "hydra.callbacks.sweep_monitor.progress_every_s=0.2",
+        cwd=tmp_path,
+    )
     assert r.returncode == 1
     assert "/20 runs finished (" in r.stdout  # progress lines from the monitor
     assert "15 done, 0 skipped (already complete), 5 failed" in r.stdout
@@ -205,8 +233,9 @@ def test_failed_runs_are_reported_and_the_sweep_goes_on(tmp_path):
         (["scenario=aht_pay", "scheme.kpis.fcr.weight=0,0.5"], "weights sum to 1.5"),
     ],
 )
-def test_bad_sweep_input_is_one_clear_message_and_no_directory(tmp_path, monkeypatch, capsys,
-                                                              args, message):  # fmt: skip
+def test_bad_sweep_input_is_one_clear_message_and_no_directory(
+    tmp_path, monkeypatch, capsys, args, message
+):
     monkeypatch.chdir(tmp_path)
     assert hydra_app.main(["-m", "hydra.sweep.dir=sweep", *args]) == 2
     err = capsys.readouterr().err
@@ -215,8 +244,9 @@ def test_bad_sweep_input_is_one_clear_message_and_no_directory(tmp_path, monkeyp
     assert not list(tmp_path.iterdir()), "bad input must leave no directory behind"
 
 
-def test_submitit_slurm_without_slurm_fails_fast_with_a_clear_message(tmp_path, monkeypatch,
-                                                                     capsys):  # fmt: skip
+def test_submitit_slurm_without_slurm_fails_fast_with_a_clear_message(
+    tmp_path, monkeypatch, capsys
+):
     if shutil.which("sbatch"):
         pytest.skip("SLURM is installed here")
     monkeypatch.chdir(tmp_path)

@@ -120,11 +120,19 @@ def test_transition_support_makes_the_dip_smaller():
     against none, paired by seed: a smaller morale dip and fewer expected quits in the
     four periods after the change."""
     sup, un = _supported(), _removed()
-    d = np.array([a["morale_dip_after_rollout"] - b["morale_dip_after_rollout"]
-                  for a, b in zip(sup, un, strict=True)])  # fmt: skip
+    d = np.array(
+        [
+            a["morale_dip_after_rollout"] - b["morale_dip_after_rollout"]
+            for a, b in zip(sup, un, strict=True)
+        ]
+    )
     assert _upper(d) < 0, d
-    q = np.array([a["quits_expected_after_rollout"] - b["quits_expected_after_rollout"]
-                  for a, b in zip(sup, un, strict=True)])  # fmt: skip
+    q = np.array(
+        [
+            a["quits_expected_after_rollout"] - b["quits_expected_after_rollout"]
+            for a, b in zip(sup, un, strict=True)
+        ]
+    )
     assert _upper(q) < 0, q
     # the protection is paid: more bonus than without support
     b = np.array([a["bonus_paid"] - b["bonus_paid"] for a, b in zip(sup, un, strict=True)])

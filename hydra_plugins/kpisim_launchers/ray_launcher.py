@@ -37,8 +37,9 @@ log = logging.getLogger(__name__)
 PRIVATE_OBJECT_STORE = 78643200
 
 
-def run_one(hydra_context: Any, sweep_config: Any, task_function: Any,
-            singleton_state: Any) -> JobReturn:  # fmt: skip
+def run_one(
+    hydra_context: Any, sweep_config: Any, task_function: Any, singleton_state: Any
+) -> JobReturn:
     """The Ray task: one Hydra job (as the plugin's own ``_run_job``)."""
     setup_globals()
     Singleton.set_state(singleton_state)
@@ -75,8 +76,9 @@ class RayLauncher(HydraRayLauncher):
         configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
         sweep_dir = Path(str(self.config.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
-        log.info(f"Ray Launcher is launching {len(job_overrides)} jobs, "
-                 f"sweep output dir: {sweep_dir}")  # fmt: skip
+        log.info(
+            f"Ray Launcher is launching {len(job_overrides)} jobs, sweep output dir: {sweep_dir}"
+        )
         if not ray.is_initialized():
             kwargs = init_kwargs(self.ray_cfg.init)
             log.info(f"Initializing ray with config: {kwargs}")
@@ -91,10 +93,18 @@ class RayLauncher(HydraRayLauncher):
             with open_dict(cfg):
                 cfg.hydra.job.id = f"job_id_for_{num}"
                 cfg.hydra.job.num = num
-            refs.append((num, overrides, task.remote(
-                hydra_context=self.hydra_context, sweep_config=cfg,
-                task_function=self.task_function, singleton_state=Singleton.get_state(),
-            )))  # fmt: skip
+            refs.append(
+                (
+                    num,
+                    overrides,
+                    task.remote(
+                        hydra_context=self.hydra_context,
+                        sweep_config=cfg,
+                        task_function=self.task_function,
+                        singleton_state=Singleton.get_state(),
+                    ),
+                )
+            )
         returns: list[JobReturn] = []
         lost: list[tuple[int, str, str]] = []
         for num, overrides, ref in refs:
@@ -102,8 +112,13 @@ class RayLauncher(HydraRayLauncher):
                 returns.append(ray.get(ref))
             except Exception as exc:  # the node or worker died, retries used up
                 first = (str(exc).strip().splitlines() or [""])[0]
-                lost.append((num, " ".join(filter_overrides(overrides)),
-                             f"Ray: {type(exc).__name__}: {first}"))  # fmt: skip
+                lost.append(
+                    (
+                        num,
+                        " ".join(filter_overrides(overrides)),
+                        f"Ray: {type(exc).__name__}: {first}",
+                    )
+                )
         if lost:
             raise LostJobs(lost_jobs_message(lost, len(refs), str(sweep_dir)))
         return returns

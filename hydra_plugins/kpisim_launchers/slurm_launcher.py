@@ -40,8 +40,18 @@ log = logging.getLogger(__name__)
 #: Seconds between two looks at the array job's state.
 POLL_S = 2.0
 #: SLURM states of a task that ended without running to its end.
-LOST_STATES = frozenset({"CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY",
-                         "PREEMPTED", "BOOT_FAIL", "DEADLINE"})  # fmt: skip
+LOST_STATES = frozenset(
+    {
+        "CANCELLED",
+        "FAILED",
+        "TIMEOUT",
+        "NODE_FAIL",
+        "OUT_OF_MEMORY",
+        "PREEMPTED",
+        "BOOT_FAIL",
+        "DEADLINE",
+    }
+)
 
 
 def short_reason(exc: BaseException) -> str:
@@ -84,11 +94,13 @@ class SlurmLauncher(SubmititSlurmLauncher):
             init_params[f"{self._EXECUTOR}_max_num_timeout"] = self.params["max_num_timeout"]
         executor = submitit.AutoExecutor(cluster=self._EXECUTOR, **init_params)
         baseparams = set(OmegaConf.structured(BaseQueueConf).keys())
-        executor.update_parameters(**{
-            k if k in baseparams else f"{self._EXECUTOR}_{k}": v
-            for k, v in self.params.items()
-            if k not in init_keys
-        })  # fmt: skip
+        executor.update_parameters(
+            **{
+                k if k in baseparams else f"{self._EXECUTOR}_{k}": v
+                for k, v in self.params.items()
+                if k not in init_keys
+            }
+        )
         sweep_dir = Path(str(self.config.hydra.sweep.dir))
         log.info(f"Submitit '{self._EXECUTOR}' sweep output dir : {sweep_dir}")
         sweep_dir.mkdir(parents=True, exist_ok=True)
@@ -97,9 +109,14 @@ class SlurmLauncher(SubmititSlurmLauncher):
             num = initial_job_idx + i
             log.info(f"\t#{num} : {' '.join(filter_overrides(overrides))}")
             params.append(
-                (list(overrides), "hydra.sweep.dir", num, f"job_id_for_{num}",
-                 Singleton.get_state())
-            )  # fmt: skip
+                (
+                    list(overrides),
+                    "hydra.sweep.dir",
+                    num,
+                    f"job_id_for_{num}",
+                    Singleton.get_state(),
+                )
+            )
         jobs = executor.map_array(self, *zip(*params, strict=True))
         wait_all(jobs)
         returns: list[JobReturn] = []
@@ -107,14 +124,24 @@ class SlurmLauncher(SubmititSlurmLauncher):
         for job, (overrides, _, num, _, _) in zip(jobs, params, strict=True):
             state = str(job.state)
             if state.split(" ")[0] in LOST_STATES and not job.paths.result_pickle.exists():
-                lost.append((num, " ".join(filter_overrides(overrides)),
-                             f"SLURM job {job.job_id}: state {state}"))  # fmt: skip
+                lost.append(
+                    (
+                        num,
+                        " ".join(filter_overrides(overrides)),
+                        f"SLURM job {job.job_id}: state {state}",
+                    )
+                )
                 continue
             try:
                 returns.append(job.results()[0])
             except Exception as exc:  # cancelled, killed, timed out, node lost ...
-                lost.append((num, " ".join(filter_overrides(overrides)),
-                             f"SLURM job {job.job_id}: {short_reason(exc)}"))  # fmt: skip
+                lost.append(
+                    (
+                        num,
+                        " ".join(filter_overrides(overrides)),
+                        f"SLURM job {job.job_id}: {short_reason(exc)}",
+                    )
+                )
         if lost:
             raise LostJobs(lost_jobs_message(lost, len(params), str(sweep_dir)))
         return returns

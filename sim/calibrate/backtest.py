@@ -34,9 +34,19 @@ BAND = (0.05, 0.95)
 #: +-0.05 with a few hundred cells correlated within days) does not trip it.
 FIT_COVERAGE = 0.7
 CSV_COLUMNS = (
-    "scope", "figure", "interval_start", "observed", "sim_mean", "sim_lo", "sim_hi",
-    "abs_error", "rel_bias", "coverage", "n_observed", "fits",
-)  # fmt: skip
+    "scope",
+    "figure",
+    "interval_start",
+    "observed",
+    "sim_mean",
+    "sim_lo",
+    "sim_hi",
+    "abs_error",
+    "rel_bias",
+    "coverage",
+    "n_observed",
+    "fits",
+)
 
 
 @dataclass
@@ -77,27 +87,52 @@ def _nanmean(x: np.ndarray) -> float:
 
 
 def compare(
-    observed: pd.DataFrame, observed_days: int, simulated: list[pd.DataFrame],
-    simulated_days: int, seeds: list[int], open_s: float, open_tod_s: float,
-    interval_minutes: int, sl_s: float, agents: bool,
-) -> Backtest:  # fmt: skip
+    observed: pd.DataFrame,
+    observed_days: int,
+    simulated: list[pd.DataFrame],
+    simulated_days: int,
+    seeds: list[int],
+    open_s: float,
+    open_tod_s: float,
+    interval_minutes: int,
+    sl_s: float,
+    agents: bool,
+) -> Backtest:
     """Compare the observed call records with the seeds' simulated records (both in the
     canonical columns, days numbered from 0)."""
     o, od = figures(observed, observed_days, open_s, interval_minutes, sl_s, agents)
     per = [figures(s, simulated_days, open_s, interval_minutes, sl_s, agents) for s in simulated]
-    notes = [] if agents else [
-        "occupancy cannot be computed: the data has no agent ids (map the column agent)"
-    ]  # fmt: skip
-    return compare_figures(o, od, per, observed_days, simulated_days, seeds, open_s,
-                           open_tod_s, interval_minutes, notes)  # fmt: skip
+    notes = (
+        []
+        if agents
+        else ["occupancy cannot be computed: the data has no agent ids (map the column agent)"]
+    )
+    return compare_figures(
+        o,
+        od,
+        per,
+        observed_days,
+        simulated_days,
+        seeds,
+        open_s,
+        open_tod_s,
+        interval_minutes,
+        notes,
+    )
 
 
 def compare_figures(
-    o: dict[str, np.ndarray], od: dict[str, np.ndarray],
-    per: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]], observed_days: int,
-    simulated_days: int, seeds: list[int], open_s: float, open_tod_s: float,
-    interval_minutes: int, notes: list[str],
-) -> Backtest:  # fmt: skip
+    o: dict[str, np.ndarray],
+    od: dict[str, np.ndarray],
+    per: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]],
+    observed_days: int,
+    simulated_days: int,
+    seeds: list[int],
+    open_s: float,
+    open_tod_s: float,
+    interval_minutes: int,
+    notes: list[str],
+) -> Backtest:
     """The comparison itself: observed figures ``o`` (per (day, interval)) and ``od`` (per
     day) against each seed's pair in ``per`` (the layout of :func:`~.figures.figures`);
     the figures compared are those the observed side has."""
@@ -133,9 +168,18 @@ def compare_figures(
     summary["fits"] = summary["coverage"] >= FIT_COVERAGE
     step = 60.0 * interval_minutes
     return Backtest(
-        names, open_tod_s + np.arange(round(open_s / step)) * step, o, od, sim, sim_day,
-        summary, observed_days, simulated_days, list(seeds), list(notes),
-    )  # fmt: skip
+        names,
+        open_tod_s + np.arange(round(open_s / step)) * step,
+        o,
+        od,
+        sim,
+        sim_day,
+        summary,
+        observed_days,
+        simulated_days,
+        list(seeds),
+        list(notes),
+    )
 
 
 def hhmm(t: float) -> str:
@@ -162,17 +206,57 @@ def csv_text(bt: Backtest) -> str:
             inside, ok = _inside(bt.obs[f][:, i], lo[i], hi[i])
             cov = inside.sum() / ok.sum() if ok.sum() else float("nan")
             d = mean[i] - obs_mean[i]
-            w.writerow(["interval", f, hhmm(t), g(obs_mean[i]), g(mean[i]), g(lo[i]), g(hi[i]),
-                        g(abs(d)), g(d / obs_mean[i]) if obs_mean[i] else "", g(cov),
-                        int(ok.sum()), ""])  # fmt: skip
+            w.writerow(
+                [
+                    "interval",
+                    f,
+                    hhmm(t),
+                    g(obs_mean[i]),
+                    g(mean[i]),
+                    g(lo[i]),
+                    g(hi[i]),
+                    g(abs(d)),
+                    g(d / obs_mean[i]) if obs_mean[i] else "",
+                    g(cov),
+                    int(ok.sum()),
+                    "",
+                ]
+            )
     for r in bt.summary.itertuples():
         d = r.day_sim_mean - r.day_observed
-        w.writerow(["day", r.figure, "", g(r.day_observed), g(r.day_sim_mean), g(r.day_sim_lo),
-                    g(r.day_sim_hi), g(abs(d)), g(d / r.day_observed) if r.day_observed else "",
-                    g(r.day_coverage), r.day_n_observed, ""])  # fmt: skip
+        w.writerow(
+            [
+                "day",
+                r.figure,
+                "",
+                g(r.day_observed),
+                g(r.day_sim_mean),
+                g(r.day_sim_lo),
+                g(r.day_sim_hi),
+                g(abs(d)),
+                g(d / r.day_observed) if r.day_observed else "",
+                g(r.day_coverage),
+                r.day_n_observed,
+                "",
+            ]
+        )
     for r in bt.summary.itertuples():
-        w.writerow(["summary", r.figure, "", "", "", "", "", g(r.mae), g(r.rel_bias),
-                    g(r.coverage), r.n_observed, str(bool(r.fits)).lower()])  # fmt: skip
+        w.writerow(
+            [
+                "summary",
+                r.figure,
+                "",
+                "",
+                "",
+                "",
+                "",
+                g(r.mae),
+                g(r.rel_bias),
+                g(r.coverage),
+                r.n_observed,
+                str(bool(r.fits)).lower(),
+            ]
+        )
     return buf.getvalue()
 
 

@@ -39,8 +39,19 @@ LABELS = {
     "abandon_rate": "abandonment (share of offered)",
     "service_level": "service level (share of offered)",
 }
-CSV_COLUMNS = ("scope", "kpi", "period", "observed", "sim_mean", "sim_lo", "sim_hi",
-               "abs_error", "coverage", "n_observed", "fits")  # fmt: skip
+CSV_COLUMNS = (
+    "scope",
+    "kpi",
+    "period",
+    "observed",
+    "sim_mean",
+    "sim_lo",
+    "sim_hi",
+    "abs_error",
+    "coverage",
+    "n_observed",
+    "fits",
+)
 
 
 @dataclass
@@ -86,18 +97,31 @@ def compare_kpis(hist: History, runs: list[dict]) -> KpiBacktest:
         inside = ok & (o >= np.nan_to_num(lo[k])) & (o <= np.nan_to_num(hi[k]))
         diff = (mean - o)[ok]
         scale = float(np.mean(o[ok])) if ok.any() else float("nan")
-        rows.append({
-            "kpi": k,
-            "mae": float(np.mean(np.abs(diff))) if ok.any() else float("nan"),
-            "bias": float(np.mean(diff)) if ok.any() else float("nan"),
-            "rel_bias": float(np.mean(diff)) / scale if ok.any() and scale else float("nan"),
-            "coverage": float(inside.sum() / max(ok.sum(), 1)),
-            "n_observed": int(ok.sum()),
-            "observed": scale,
-            "sim_mean": float(np.nanmean(mean[ok])) if ok.any() else float("nan"),
-        })  # fmt: skip
-    summary = pd.DataFrame(rows, columns=["kpi", "mae", "bias", "rel_bias", "coverage",
-                                          "n_observed", "observed", "sim_mean"])  # fmt: skip
+        rows.append(
+            {
+                "kpi": k,
+                "mae": float(np.mean(np.abs(diff))) if ok.any() else float("nan"),
+                "bias": float(np.mean(diff)) if ok.any() else float("nan"),
+                "rel_bias": float(np.mean(diff)) / scale if ok.any() and scale else float("nan"),
+                "coverage": float(inside.sum() / max(ok.sum(), 1)),
+                "n_observed": int(ok.sum()),
+                "observed": scale,
+                "sim_mean": float(np.nanmean(mean[ok])) if ok.any() else float("nan"),
+            }
+        )
+    summary = pd.DataFrame(
+        rows,
+        columns=[
+            "kpi",
+            "mae",
+            "bias",
+            "rel_bias",
+            "coverage",
+            "n_observed",
+            "observed",
+            "sim_mean",
+        ],
+    )
     summary["fits"] = (summary["coverage"] >= FIT_COVERAGE) & (summary["n_observed"] > 0)
     return KpiBacktest(list(hist.labels), names, obs, sim, lo, hi, summary)
 
@@ -120,11 +144,37 @@ def csv_text(kb: KpiBacktest) -> str:
             ok = not np.isnan(o) and not np.isnan(kb.lo[k][i])
             inside = ok and kb.lo[k][i] <= o <= kb.hi[k][i]
             cov = g(float(inside)) if ok else ""
-            w.writerow(["period", k, lab, g(o), g(mean[i]), g(kb.lo[k][i]), g(kb.hi[k][i]),
-                        g(abs(mean[i] - o)), cov, int(ok), ""])  # fmt: skip
+            w.writerow(
+                [
+                    "period",
+                    k,
+                    lab,
+                    g(o),
+                    g(mean[i]),
+                    g(kb.lo[k][i]),
+                    g(kb.hi[k][i]),
+                    g(abs(mean[i] - o)),
+                    cov,
+                    int(ok),
+                    "",
+                ]
+            )
     for r in kb.summary.itertuples():
-        w.writerow(["summary", r.kpi, "", g(r.observed), g(r.sim_mean), "", "", g(r.mae),
-                    g(r.coverage), r.n_observed, str(bool(r.fits)).lower()])  # fmt: skip
+        w.writerow(
+            [
+                "summary",
+                r.kpi,
+                "",
+                g(r.observed),
+                g(r.sim_mean),
+                "",
+                "",
+                g(r.mae),
+                g(r.coverage),
+                r.n_observed,
+                str(bool(r.fits)).lower(),
+            ]
+        )
     return buf.getvalue()
 
 

@@ -37,8 +37,15 @@ def backtest_stage(
         flat = dict(flat, **{"demand.profile_file": str(Path(str(prof)).resolve())})
     cfg = centre_config(flat, 1, 0)
     sl_s = float(cfg.channels.service_level_threshold_s)
-    runs = simulate_runs(flat, sim_days, a["backtest_warmup"], seeds, a["jobs"], a["progress"],
-                         None if hist is None else hist.days)  # fmt: skip
+    runs = simulate_runs(
+        flat,
+        sim_days,
+        a["backtest_warmup"],
+        seeds,
+        a["jobs"],
+        a["progress"],
+        None if hist is None else hist.days,
+    )
     grid = (rec.open_s, rec.interval_minutes)
     if intervals:
         o, od = report_figures(rec)
@@ -52,14 +59,36 @@ def backtest_stage(
             o.pop("occupancy"), od.pop("occupancy")
             notes.append("occupancy not compared: the model's intervals differ from the report's")
         elif "occupancy" in o:
-            notes.append("occupancy of an interval report: answered x AHT / (staffed x the "
-                         "interval's length); the model's: its agents on the phones")  # fmt: skip
-        bt = compare_figures(o, od, per, days, sim_days, seeds, rec.open_s, rec.open_tod_s,
-                             rec.interval_minutes, notes)  # fmt: skip
+            notes.append(
+                "occupancy of an interval report: answered x AHT / (staffed x the "
+                "interval's length); the model's: its agents on the phones"
+            )
+        bt = compare_figures(
+            o,
+            od,
+            per,
+            days,
+            sim_days,
+            seeds,
+            rec.open_s,
+            rec.open_tod_s,
+            rec.interval_minutes,
+            notes,
+        )
     else:
         agents = bool(rec.calls["agent"].notna().any())
-        bt = compare(rec.calls, days, [r.calls for r in runs], sim_days, seeds, rec.open_s,
-                     rec.open_tod_s, rec.interval_minutes, sl_s, agents)  # fmt: skip
+        bt = compare(
+            rec.calls,
+            days,
+            [r.calls for r in runs],
+            sim_days,
+            seeds,
+            rec.open_s,
+            rec.open_tod_s,
+            rec.interval_minutes,
+            sl_s,
+            agents,
+        )
     out, name = Path(a["out"]), a["name"]
     section = ""
     if hist is not None:

@@ -76,10 +76,16 @@ PILOT_ITERATIONS = 6
 
 
 def pilot_volume(
-    flat: dict, calls_per_day: float, days: int, warmup: int = 10, seed: int = 0, tick=None,
-    tolerance: float = PILOT_TOLERANCE, iterations: int = PILOT_ITERATIONS,
+    flat: dict,
+    calls_per_day: float,
+    days: int,
+    warmup: int = 10,
+    seed: int = 0,
+    tick=None,
+    tolerance: float = PILOT_TOLERANCE,
+    iterations: int = PILOT_ITERATIONS,
     aht_s: float | None = None,
-) -> dict:  # fmt: skip
+) -> dict:
     """``customers.n`` whose simulated offered calls per day match the data (and, given
     the observed ``aht_s``, ``handling.mean_s`` whose simulated AHT matches it).
 
@@ -113,10 +119,16 @@ def pilot_volume(
         daily = run_simulation(cfg, progress=False).daily.iloc[warmup:]
         sim = float(daily["calls_offered"].mean())
         sim_aht = float(daily["front_handle_s"].sum() / max(daily["front_legs"].sum(), 1))
-        trail.append({"customers_n": n, "simulated_calls_per_day": sim,
-                      "error": sim / calls_per_day - 1.0, "handling_mean_s": mean_s,
-                      "simulated_aht_s": sim_aht,
-                      "aht_error": (sim_aht / aht_s - 1.0) if aht_s else 0.0})  # fmt: skip
+        trail.append(
+            {
+                "customers_n": n,
+                "simulated_calls_per_day": sim,
+                "error": sim / calls_per_day - 1.0,
+                "handling_mean_s": mean_s,
+                "simulated_aht_s": sim_aht,
+                "aht_error": (sim_aht / aht_s - 1.0) if aht_s else 0.0,
+            }
+        )
         if tick:
             tick()
         if aht_s is not None:
@@ -138,8 +150,9 @@ def pilot_volume(
             width = hi["customers_n"] - lo["customers_n"]
             prop = min(max(prop, lo["customers_n"] + 0.1 * width), hi["customers_n"] - 0.1 * width)
         elif len(trail) >= 2:
-            (n0, s0), (n1, s1) = ((t["customers_n"], t["simulated_calls_per_day"])
-                                  for t in trail[-2:])  # fmt: skip
+            (n0, s0), (n1, s1) = (
+                (t["customers_n"], t["simulated_calls_per_day"]) for t in trail[-2:]
+            )
             slope = (s1 - s0) / (n1 - n0) if n1 != n0 else 0.0
             step = n1 + (calls_per_day - s1) / slope if slope > 0 else prop
             # a secant step beyond twice or half the proportional one is not trusted

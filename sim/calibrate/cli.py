@@ -85,16 +85,36 @@ and DIR/NAME.backtest.csv (DIR/NAME.backtest_kpis.csv with kpis=).  Example:
 """
 
 ARGS = (
-    "data", "mapping", "name", "out", "pilot_days", "pilot_warmup", "seed", "progress",
-    "kpis", "costs", "trials", "warmup_days", "backtest", "backtest_only", "backtest_seeds",
-    "backtest_days", "backtest_warmup", "jobs",
-)  # fmt: skip
+    "data",
+    "mapping",
+    "name",
+    "out",
+    "pilot_days",
+    "pilot_warmup",
+    "seed",
+    "progress",
+    "kpis",
+    "costs",
+    "trials",
+    "warmup_days",
+    "backtest",
+    "backtest_only",
+    "backtest_seeds",
+    "backtest_days",
+    "backtest_warmup",
+    "jobs",
+)
 INTS = {
-    "pilot_days": (0, 10_000), "pilot_warmup": (0, 1_000), "seed": (0, 2**62),
-    "trials": (4, 100_000), "warmup_days": (0, 10_000),
-    "backtest_seeds": (1, 1_000), "backtest_days": (0, 10_000), "backtest_warmup": (0, 1_000),
+    "pilot_days": (0, 10_000),
+    "pilot_warmup": (0, 1_000),
+    "seed": (0, 2**62),
+    "trials": (4, 100_000),
+    "warmup_days": (0, 10_000),
+    "backtest_seeds": (1, 1_000),
+    "backtest_days": (0, 10_000),
+    "backtest_warmup": (0, 1_000),
     "jobs": (1, 256),
-}  # fmt: skip
+}
 
 
 def _bool(a: dict, key: str) -> bool:
@@ -107,11 +127,22 @@ def _bool(a: dict, key: str) -> bool:
 def parse_args(argv: list[str]) -> dict:
     """``key=value`` words -> a dict of checked arguments."""
     a: dict = {
-        "out": None, "pilot_days": 40, "pilot_warmup": 10, "seed": 0, "progress": True,
-        "kpis": None, "costs": None, "trials": 60, "warmup_days": 0,
-        "backtest": True, "backtest_only": False, "backtest_seeds": 5, "backtest_days": 0,
-        "backtest_warmup": 10, "jobs": 2,
-    }  # fmt: skip
+        "out": None,
+        "pilot_days": 40,
+        "pilot_warmup": 10,
+        "seed": 0,
+        "progress": True,
+        "kpis": None,
+        "costs": None,
+        "trials": 60,
+        "warmup_days": 0,
+        "backtest": True,
+        "backtest_only": False,
+        "backtest_seeds": 5,
+        "backtest_days": 0,
+        "backtest_warmup": 10,
+        "jobs": 2,
+    }
     for word in argv:
         key, eq, value = word.partition("=")
         if not eq or key not in ARGS:
@@ -174,12 +205,18 @@ def _posterior_rows(summary: list[dict]) -> list[list]:
     (yes: narrower than half the prior's 90% interval; no; prior: not fitted)."""
     return [
         [
-            f"posterior.{r['key']}", r["mean"], r["sd"], r["q05"], r["q95"], "90% interval",
-            r["prior_lo"], r["prior_hi"],
+            f"posterior.{r['key']}",
+            r["mean"],
+            r["sd"],
+            r["q05"],
+            r["q95"],
+            "90% interval",
+            r["prior_lo"],
+            r["prior_hi"],
             ("yes" if r["informed"] else "no") if r["fitted"] else "prior",
         ]
         for r in summary
-    ]  # fmt: skip
+    ]
 
 
 def _records(a: dict):
@@ -198,12 +235,14 @@ def _estimates(rec, cfg, seed: int) -> dict:
             "arrivals": estimate_intervals.arrivals(rec),
             "handling": h,
             "patience": patience_intervals.patience(
-                rec, h.get("mean_s", float(cfg.handling.mean_s)),
-                float(cfg.channels.service_level_threshold_s), seed,
+                rec,
+                h.get("mean_s", float(cfg.handling.mean_s)),
+                float(cfg.channels.service_level_threshold_s),
+                seed,
             ),
             "staffing": estimate_intervals.staffing(rec),
             "repeat": {"identified": False, "note": "interval reports have no callers"},
-        }  # fmt: skip
+        }
     return {
         "format": "calls",
         "arrivals": estimate.arrivals(rec),
@@ -247,10 +286,14 @@ def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, ba
             progress=a["progress"],
         )
         est["posterior"] = {
-            "history": Path(a["kpis"]).name, "fitted": post.fitted, "kpis": post.kpis,
-            "epsilon": post.epsilon, "info": post.info, "parameters": post.summary,
+            "history": Path(a["kpis"]).name,
+            "fitted": post.fitted,
+            "kpis": post.kpis,
+            "epsilon": post.epsilon,
+            "info": post.info,
+            "parameters": post.summary,
             "trials": post.trials.to_dict(orient="records"),
-        }  # fmt: skip
+        }
         post_path = Path(a["out"]) / f"{a['name']}.posterior.csv"
         flat["centre.posterior"] = relative_to_repo(post_path, CONFIG_DIR.parent)
         bar.update(1)
@@ -272,8 +315,13 @@ def run(a: dict) -> Path:
         backtest_stage(a, rec, src, flat, hist)
         return path
     pilots = PILOT_ITERATIONS if a["pilot_days"] > 0 else 0
-    bar = tqdm(total=3 + pilots + bool(a["kpis"]), unit="stage", desc="calibrate",
-               disable=not a["progress"], leave=False)  # fmt: skip
+    bar = tqdm(
+        total=3 + pilots + bool(a["kpis"]),
+        unit="stage",
+        desc="calibrate",
+        disable=not a["progress"],
+        leave=False,
+    )
     m, src, rec = _records(a)
     cfg = load_config("baseline")
     hist = None

@@ -50,9 +50,13 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def figures(
-    calls: pd.DataFrame, days: int, open_s: float, interval_minutes: int, sl_s: float,
+    calls: pd.DataFrame,
+    days: int,
+    open_s: float,
+    interval_minutes: int,
+    sl_s: float,
     agents: bool = True,
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:  # fmt: skip
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """(per (day, interval) arrays of shape (days, k), per-day arrays of shape (days,))
     of every figure in ``FIGURES`` for the calls of days 0..days-1 (``day`` renumbered
     by the caller); ``occupancy`` is left out when ``agents`` is false."""
@@ -121,8 +125,11 @@ def report_figures(
     an = np.nan_to_num(rec.matrix("answered", 0.0))
     ab = np.nan_to_num(rec.matrix("abandoned", 0.0))
     per = {"offered": off, "answered": an, "abandonment": _ratio(ab, off)}
-    day = {"offered": off.sum(1), "answered": an.sum(1),
-           "abandonment": _ratio(ab.sum(1), off.sum(1))}  # fmt: skip
+    day = {
+        "offered": off.sum(1),
+        "answered": an.sum(1),
+        "abandonment": _ratio(ab.sum(1), off.sum(1)),
+    }
     for f, weight in (("asa_s", an), ("service_level", off), ("aht_s", an)):
         if f in mapped:
             v = rec.matrix(f)

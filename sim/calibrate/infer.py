@@ -39,13 +39,20 @@ from .kpi_sim import QUEUE_KPIS, noise_var, observed_sizes, override_strings, ru
 
 #: the posterior's parameters with a range in configs/uncertainty/default.yaml
 UNCERTAIN_KEYS = (
-    "behavior.pay_weight", "behavior.intrinsic_weight", "behavior.integrity_weight",
-    "behavior.learning_step", "behavior.imitation_rate",
-    "employees.integrity_mean", "employees.intrinsic_motivation_mean",
-    "employees.attrition_annual_base", "employees.morale_quit_sensitivity",
-    "customers.churn_annual_base", "customers.churn_loyalty_sensitivity",
-    "customers.churn_after_bad", "customers.churn_effort_sensitivity",
-)  # fmt: skip
+    "behavior.pay_weight",
+    "behavior.intrinsic_weight",
+    "behavior.integrity_weight",
+    "behavior.learning_step",
+    "behavior.imitation_rate",
+    "employees.integrity_mean",
+    "employees.intrinsic_motivation_mean",
+    "employees.attrition_annual_base",
+    "employees.morale_quit_sensitivity",
+    "customers.churn_annual_base",
+    "customers.churn_loyalty_sensitivity",
+    "customers.churn_after_bad",
+    "customers.churn_effort_sensitivity",
+)
 #: priors of parameters that only the calibration varies (uniform; judgement ranges
 #: around the defaults: skill 0.74 is calibrated to a true FCR near 0.70, SQM 67-72%;
 #: the survey propensity 0.25 is an illustration)
@@ -117,16 +124,23 @@ def _summary(samples: pd.DataFrame, pri: dict, fitted: list[str]) -> list[dict]:
     for k, (lo, hi) in pri.items():
         x = samples[k].to_numpy(dtype=float)
         q05, q95 = np.quantile(x, [0.05, 0.95])
-        rows.append({
-            "key": k, "prior_lo": lo, "prior_hi": hi, "fitted": k in fitted,
-            "mean": float(x.mean()), "sd": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
-            "q05": float(q05), "q95": float(q95),
-            "informed": bool(
-                k in fitted
-                and len(x) >= MIN_INFORMED
-                and (q95 - q05) < INFORMED_SHARE * 0.9 * (hi - lo)
-            ),
-        })  # fmt: skip
+        rows.append(
+            {
+                "key": k,
+                "prior_lo": lo,
+                "prior_hi": hi,
+                "fitted": k in fitted,
+                "mean": float(x.mean()),
+                "sd": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
+                "q05": float(q05),
+                "q95": float(q95),
+                "informed": bool(
+                    k in fitted
+                    and len(x) >= MIN_INFORMED
+                    and (q95 - q05) < INFORMED_SHARE * 0.9 * (hi - lo)
+                ),
+            }
+        )
     return rows
 
 
@@ -201,13 +215,19 @@ def infer(
     samples = pd.DataFrame({**cols, "distance": acc["distance"].to_numpy()})
     n_terms = sum(int(np.isfinite(hist.kpis[k]).sum()) for k in kpis)
     info = {
-        "trials": n_trials, "accepted": len(acc), "accept_quantile": accept,
+        "trials": n_trials,
+        "accepted": len(acc),
+        "accept_quantile": accept,
         "best_distance": float(trials["distance"].min()),
         # a fitting model's distance is a mean of n_terms chi-square(1) terms
         "distance_99pct_if_fits": float(stats.chi2.ppf(0.99, n_terms) / n_terms),
-        "scale": f, "simulated_agents": sim_flat.get("employees.n"), "seed": seed,
-        "warmup_days": warmup_days, "kpis": kpis, "periods": hist.n,
-    }  # fmt: skip
+        "scale": f,
+        "simulated_agents": sim_flat.get("employees.n"),
+        "seed": seed,
+        "warmup_days": warmup_days,
+        "kpis": kpis,
+        "periods": hist.n,
+    }
     info["fits"] = info["best_distance"] <= info["distance_99pct_if_fits"]
     return Posterior(samples, trials, _summary(samples, pri, fitted), eps, fitted, kpis, f, info)
 

@@ -144,8 +144,9 @@ def interval_records(df: pd.DataFrame, m: Mapping, src: str) -> IntervalRecords:
             f"data {src}: columns {col['answered'][0]!r} + {col['abandoned'][0]!r}: answered + "
             f"abandoned more than offered: {lines(over, index=df.index)}"
         )
-    frame = pd.DataFrame({"tod_s": tod, "date": dates.to_numpy(), **v,
-                          "line": df.index.to_numpy() + 2})  # fmt: skip
+    frame = pd.DataFrame(
+        {"tod_s": tod, "date": dates.to_numpy(), **v, "line": df.index.to_numpy() + 2}
+    )
     return _place(frame, m, counts, src, col["interval_start"][0])
 
 

@@ -59,8 +59,16 @@ def curves(bt: Backtest) -> str:
             mean = np.nanmean(sim, axis=0)
             lo, hi = np.nanquantile(sim, (0.05, 0.95), axis=0)
             obs = np.nanmean(bt.obs[f], axis=0)
-        ax.fill_between(x, lo, hi, step="post", color=SIM, alpha=0.25, lw=0,
-                        label="model, 90% band of single days")  # fmt: skip
+        ax.fill_between(
+            x,
+            lo,
+            hi,
+            step="post",
+            color=SIM,
+            alpha=0.25,
+            lw=0,
+            label="model, 90% band of single days",
+        )
         ax.step(x, mean, where="post", color=SIM, lw=1.8, label="model, mean")
         ax.step(x, obs, where="post", color=OBS, lw=1.8, ls="--", label="observed, mean of days")
         ax.set_title(LABELS[f])
@@ -92,8 +100,9 @@ def kpi_curves(kb: KpiBacktest) -> str:
     axes = axes.ravel()
     x = np.arange(len(kb.labels))
     for ax, k in zip(axes, kb.kpis, strict=False):
-        ax.fill_between(x, kb.lo[k], kb.hi[k], color=SIM, alpha=0.25, lw=0,
-                        label="model, 90% band of one run")  # fmt: skip
+        ax.fill_between(
+            x, kb.lo[k], kb.hi[k], color=SIM, alpha=0.25, lw=0, label="model, 90% band of one run"
+        )
         ax.plot(x, band(kb.sim[k])[0], color=SIM, lw=1.8, marker="o", label="model, mean")
         ax.plot(x, kb.obs[k], color=OBS, lw=1.8, ls="--", marker="s", label="history")
         ax.set_title(KLABELS[k])
@@ -119,12 +128,17 @@ def kpi_section(kb: KpiBacktest, history: str) -> str:
             f"<td{cls}>{r.coverage:.0%} of {r.n_observed}</td></tr>"
         )
     bad = kmisfits(kb)
-    fit = ("<ul>" + "".join(f"<li>{e(s)}</li>" for s in bad) + "</ul>" if bad else
-           f"<p>Every KPI has at least {FIT_COVERAGE:.0%} of the periods inside the "
-           "model's 90% band.</p>")  # fmt: skip
-    head = ("<tr><th>KPI</th><th>history, mean of periods</th><th>model, mean</th>"
-            "<th>MAE per period</th><th>bias (model - history)</th>"
-            "<th>periods in band</th></tr>")  # fmt: skip
+    fit = (
+        "<ul>" + "".join(f"<li>{e(s)}</li>" for s in bad) + "</ul>"
+        if bad
+        else f"<p>Every KPI has at least {FIT_COVERAGE:.0%} of the periods inside the "
+        "model's 90% band.</p>"
+    )
+    head = (
+        "<tr><th>KPI</th><th>history, mean of periods</th><th>model, mean</th>"
+        "<th>MAE per period</th><th>bias (model - history)</th>"
+        "<th>periods in band</th></tr>"
+    )
     return f"""<h2>KPI history</h2>
 <p>History: {e(history)}, {len(kb.labels)} periods.  Each seed runs over the history's
 periods and is measured per period as the history is; the band is a 90% prediction
@@ -155,10 +169,12 @@ def build_html(bt: Backtest, title: str, source: str, kpis: str = "") -> str:
         "inside the model's 90% band.</p>"
     )
     notes = "".join(f"<p>{e(n)}</p>" for n in bt.notes)
-    head = ("<tr><th>figure</th><th>observed, per day</th><th>model, per day</th>"
-            "<th>model 90% band (days)</th><th>observed days in band</th>"
-            "<th>MAE per interval</th><th>bias (model - data)</th>"
-            "<th>observed intervals in band</th></tr>")  # fmt: skip
+    head = (
+        "<tr><th>figure</th><th>observed, per day</th><th>model, per day</th>"
+        "<th>model 90% band (days)</th><th>observed days in band</th>"
+        "<th>MAE per interval</th><th>bias (model - data)</th>"
+        "<th>observed intervals in band</th></tr>"
+    )
     span = f"{hhmm(bt.interval_start_s[0])}-{hhmm(bt.interval_start_s[-1])}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>

@@ -104,11 +104,13 @@ def fit(rec: IntervalRecords, aht_mean: float, threshold_s: float = 20.0, seed: 
     rng = np.random.default_rng(seed)
     boot = np.array(
         [
-            _grid_min(np.bincount(rng.integers(0, len(units), len(units)), minlength=len(units))
-                      @ per_unit)
+            _grid_min(
+                np.bincount(rng.integers(0, len(units), len(units)), minlength=len(units))
+                @ per_unit
+            )
             for _ in range(BOOTSTRAP)
         ]
-    )  # fmt: skip
+    )
     return {
         **out,
         "identified": True,
@@ -155,8 +157,11 @@ def identity(rec: IntervalRecords, aht_mean: float, seed: int = 0) -> dict:
     abandoned); the lower bound ``A / C`` (the abandoned callers' waits left out)."""
     step = 60.0 * rec.interval_minutes
     sub, dropped = _usable(rec, aht_mean, "asa_s")
-    out: dict = {"method": "abandonment identity", "intervals": len(sub),
-                 "intervals_dropped_with_abandonment": dropped}  # fmt: skip
+    out: dict = {
+        "method": "abandonment identity",
+        "intervals": len(sub),
+        "intervals_dropped_with_abandonment": dropped,
+    }
     a_i = (sub["asa_s"] * sub["answered"]).to_numpy(float)
     c_i = sub["abandoned"].to_numpy(float)
     if c_i.sum() == 0:
@@ -178,8 +183,12 @@ def identity(rec: IntervalRecords, aht_mean: float, seed: int = 0) -> dict:
     g, best = _root(a_u.sum() + b_u.sum(axis=0) - c_u.sum() * PATIENCE_GRID)
     if 0 < g < len(PATIENCE_GRID):
         a, c = a_u.sum(), c_u.sum()
-        best = brentq(lambda p: a + sum(w_ab(t, p) for t in rows) - c * p,
-                      PATIENCE_GRID[g - 1], PATIENCE_GRID[g], xtol=0.01)  # fmt: skip
+        best = brentq(
+            lambda p: a + sum(w_ab(t, p) for t in rows) - c * p,
+            PATIENCE_GRID[g - 1],
+            PATIENCE_GRID[g],
+            xtol=0.01,
+        )
     rng = np.random.default_rng(seed)
     boot = np.empty(BOOTSTRAP)
     for b in range(BOOTSTRAP):
@@ -212,8 +221,9 @@ def _root(h: np.ndarray) -> tuple[int, float]:
     return g, float(math.exp(x[1] - f * (x[1] - x[0])))
 
 
-def patience(rec: IntervalRecords, aht_mean: float, threshold_s: float = 20.0,
-             seed: int = 0) -> dict:  # fmt: skip
+def patience(
+    rec: IntervalRecords, aht_mean: float, threshold_s: float = 20.0, seed: int = 0
+) -> dict:
     """The identity when ASA is reported, else the Erlang A least-squares fit."""
     if "asa_s" in rec.mapped:
         return identity(rec, aht_mean, seed)

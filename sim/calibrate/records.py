@@ -141,8 +141,11 @@ def parse_times(values: pd.Series, fmt: str | None, where: str) -> tuple[np.ndar
     dates[present] = d[codes]
     bad = present & np.isnan(secs)
     if bad.any():
-        desc = (f"a time in format {fmt!r} (time_format)" if fmt is not None
-                else "a time H:MM[:SS] or an ISO timestamp")  # fmt: skip
+        desc = (
+            f"a time in format {fmt!r} (time_format)"
+            if fmt is not None
+            else "a time H:MM[:SS] or an ISO timestamp"
+        )
         raise DataError(f"{where}: not {desc}: {lines(bad, values)}")
     return secs, dates
 
@@ -156,8 +159,9 @@ def parse_seconds(values: pd.Series, where: str) -> np.ndarray:
     text = np.isnan(num)  # not a number: try H:MM:SS (only there; the regex is slow)
     if text.any():
         hms = v[text].str.extract(_HMS)
-        num[text] = (hms[0].astype(float) * 3600 + hms[1].astype(float) * 60
-                     + hms[2].astype(float).fillna(0)).to_numpy()  # fmt: skip
+        num[text] = (
+            hms[0].astype(float) * 3600 + hms[1].astype(float) * 60 + hms[2].astype(float).fillna(0)
+        ).to_numpy()
     out[present] = num
     bad = present & ~np.isfinite(out)
     if bad.any():

@@ -40,15 +40,21 @@ from .records import as_strings
 KPISIM_CALLS: dict[str, object] = {
     "format": "calls",
     "columns": {
-        "arrival": "q_start", "date": "date", "answered_at": "ser_start",
-        "ended_at": "ser_exit", "wait_s": "q_time", "handle_s": "ser_time",
-        "outcome": "outcome", "agent": "server", "customer": "customer_id",
+        "arrival": "q_start",
+        "date": "date",
+        "answered_at": "ser_start",
+        "ended_at": "ser_exit",
+        "wait_s": "q_time",
+        "handle_s": "ser_time",
+        "outcome": "outcome",
+        "agent": "server",
+        "customer": "customer_id",
         "disposition": "disposition",
     },
     "outcomes": {"answered": ["AGENT"], "abandoned": ["HANG"], "ignore": []},
     "time_format": "%H:%M:%S",
     "missing": [""],
-}  # fmt: skip
+}
 
 
 def centre_config(flat: dict[str, object], days: int, seed: int, calls: bool = False) -> Config:
@@ -88,8 +94,12 @@ def own_mapping(cfg: Config) -> Mapping:
     def hhmm(t: int) -> str:
         return f"{t // 3600:02d}:{t % 3600 // 60:02d}"
 
-    raw = dict(KPISIM_CALLS, open_time=hhmm(open_tod), close_time=hhmm(close_tod),
-               interval_minutes=int(cfg.demand.interval_minutes))  # fmt: skip
+    raw = dict(
+        KPISIM_CALLS,
+        open_time=hhmm(open_tod),
+        close_time=hhmm(close_tod),
+        interval_minutes=int(cfg.demand.interval_minutes),
+    )
     return check_mapping(raw, "kpisim_calls (the back-test's simulated side)")
 
 
@@ -155,16 +165,27 @@ def run_seed(job: tuple[dict, int, int, int]) -> pd.DataFrame:
 
 
 def simulate_runs(
-    flat: dict[str, object], days: int, warmup: int, seeds: list[int], jobs: int = 2,
-    progress: bool = False, period_days: np.ndarray | None = None,
-) -> list[SeedRun]:  # fmt: skip
+    flat: dict[str, object],
+    days: int,
+    warmup: int,
+    seeds: list[int],
+    jobs: int = 2,
+    progress: bool = False,
+    period_days: np.ndarray | None = None,
+) -> list[SeedRun]:
     """:func:`seed_run` of each seed (in ``seeds`` order); the results depend on the
     seeds only, not on ``jobs``."""
     pd_ = None if period_days is None else [int(x) for x in period_days]
     work = [(dict(flat), days, warmup, s, pd_) for s in seeds]
     out: list[SeedRun | None] = [None] * len(work)
-    bar = tqdm(total=len(work), desc="back-test", unit="seed", disable=not progress,
-               file=sys.stderr, leave=False)  # fmt: skip
+    bar = tqdm(
+        total=len(work),
+        desc="back-test",
+        unit="seed",
+        disable=not progress,
+        file=sys.stderr,
+        leave=False,
+    )
     try:
         if jobs <= 1 or len(work) <= 1:
             for i, w in enumerate(work):
@@ -183,8 +204,12 @@ def simulate_runs(
 
 
 def simulate(
-    flat: dict[str, object], days: int, warmup: int, seeds: list[int], jobs: int = 2,
+    flat: dict[str, object],
+    days: int,
+    warmup: int,
+    seeds: list[int],
+    jobs: int = 2,
     progress: bool = False,
-) -> list[pd.DataFrame]:  # fmt: skip
+) -> list[pd.DataFrame]:
     """Call records of each seed (in ``seeds`` order)."""
     return [r.calls for r in simulate_runs(flat, days, warmup, seeds, jobs, progress)]

@@ -61,9 +61,19 @@ schemes:   {schemes}
 
 #: the argument names of ``kpisim compare`` itself (everything else is a config override)
 ARGS = (
-    "current", "proposal", "replications", "days", "rollout_day", "robust", "robust_scale",
-    "uncertainty", "seed", "jobs", "out", "progress",
-)  # fmt: skip
+    "current",
+    "proposal",
+    "replications",
+    "days",
+    "rollout_day",
+    "robust",
+    "robust_scale",
+    "uncertainty",
+    "seed",
+    "jobs",
+    "out",
+    "progress",
+)
 
 #: Config fields that the compare arguments own (not accepted as overrides).
 OWNED = {"scheme", "proposal", "rollout_day", "days", "seed", "scenario", "output_dir"}
@@ -120,11 +130,11 @@ class CompareArgs:
 def help_text() -> str:
     """:data:`HELP` with the scenarios and schemes of this installation filled in."""
     return HELP.format(
-        scenarios=textwrap.fill(", ".join(available_scenarios()), 78,
-                                subsequent_indent="           "),
-        schemes=textwrap.fill(", ".join(available_schemes()), 78,
-                              subsequent_indent="           "),
-    )  # fmt: skip
+        scenarios=textwrap.fill(
+            ", ".join(available_scenarios()), 78, subsequent_indent="           "
+        ),
+        schemes=textwrap.fill(", ".join(available_schemes()), 78, subsequent_indent="           "),
+    )
 
 
 def _int(key: str, value: str, lo: int, hi: int | None = None) -> int:

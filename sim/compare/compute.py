@@ -38,7 +38,7 @@ def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = Non
     for _, row in plan.worlds.iterrows():
         robust_cfgs.extend(robust_configs(plan.cfg_current, plan.cfg_proposal, row, args))
     results = run_all([c for *_, c in main] + robust_cfgs, jobs, progress)
-    main_res, rob_res = results[: len(main)], results[len(main):]
+    main_res, rob_res = results[: len(main)], results[len(main) :]
     index = [(arm, r) for arm, r, _ in main]
     reps = summaries_frame(main_res, index)
     table = comparison_table(reps)
@@ -47,24 +47,43 @@ def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = Non
     shares = robust_shares(robust)
     params = list(plan.uncertainty)
     sens = sensitivity(robust, params) if args.robust else sensitivity(pd.DataFrame(), [])
-    sens_c = (sensitivity(robust, params, "diff_retention") if args.robust
-              else sensitivity(pd.DataFrame(), []))  # fmt: skip
+    sens_c = (
+        sensitivity(robust, params, "diff_retention")
+        if args.robust
+        else sensitivity(pd.DataFrame(), [])
+    )
     rates = (plan.cfg_current.customers.margin_rate, plan.cfg_proposal.customers.margin_rate)
     bridge = money_bridge(reps, rates)
     try:
         load = os.getloadavg()
     except OSError:  # pragma: no cover
         load = None
-    return Outcome(plan, reps, table, series, robust, shares, sens, sens_c, main_res,
-                   time.perf_counter() - t0, jobs, load, bridge,
-                   first_intervals(main_res, index),
-                   smart_table(main_res, index))  # fmt: skip
+    return Outcome(
+        plan,
+        reps,
+        table,
+        series,
+        robust,
+        shares,
+        sens,
+        sens_c,
+        main_res,
+        time.perf_counter() - t0,
+        jobs,
+        load,
+        bridge,
+        first_intervals(main_res, index),
+        smart_table(main_res, index),
+    )
 
 
 def first_intervals(results: list[dict], index: list[tuple[str, int]]) -> pd.DataFrame:
     """Staffing by interval of replication 0 of each arm, with an ``arm`` column."""
-    frames = [res["intervals"].assign(arm=arm) for (arm, r), res in zip(index, results,
-              strict=True) if r == 0 and res.get("intervals") is not None]  # fmt: skip
+    frames = [
+        res["intervals"].assign(arm=arm)
+        for (arm, r), res in zip(index, results, strict=True)
+        if r == 0 and res.get("intervals") is not None
+    ]
     if not frames:
         return pd.DataFrame()
     df = pd.concat(frames, ignore_index=True)

@@ -33,8 +33,14 @@ def _bar(values: np.ndarray) -> tuple[float, float]:
     return m, (h if np.isfinite(h) else 0.0)
 
 
-def _arm_bars(ax: Any, reps: pd.DataFrame, keys: list[str], labels: list[str], scale: float,
-              names: dict[str, str]) -> None:  # fmt: skip
+def _arm_bars(
+    ax: Any,
+    reps: pd.DataFrame,
+    keys: list[str],
+    labels: list[str],
+    scale: float,
+    names: dict[str, str],
+) -> None:
     x = np.arange(len(keys))
     w = 0.38
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
@@ -42,20 +48,37 @@ def _arm_bars(ax: Any, reps: pd.DataFrame, keys: list[str], labels: list[str], s
         stats_ = [_bar(sub[k].to_numpy()) for k in keys]
         means = np.array([m for m, _ in stats_]) * scale
         errs = np.array([h for _, h in stats_]) * scale
-        ax.bar(x + (j - 0.5) * w, means, w, yerr=errs, capsize=3, color=ARM_COLOUR[arm],
-               hatch=hatch, edgecolor="white", label=names[arm],
-               error_kw={"ecolor": "#222"})  # fmt: skip
+        ax.bar(
+            x + (j - 0.5) * w,
+            means,
+            w,
+            yerr=errs,
+            capsize=3,
+            color=ARM_COLOUR[arm],
+            hatch=hatch,
+            edgecolor="white",
+            label=names[arm],
+            error_kw={"ecolor": "#222"},
+        )
     ax.set_xticks(x, labels)
     ax.tick_params(axis="x", labelsize=9)
 
 
-def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float,
-                names: dict[str, str]) -> None:  # fmt: skip
+def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float, names: dict[str, str]) -> None:
     """Two bars (current, proposal) of one metric, arm names on the x axis."""
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
         m, h = _bar(reps.loc[reps["arm"] == arm, key].to_numpy())
-        ax.bar(j, m * scale, 0.6, yerr=h * scale, capsize=4, color=ARM_COLOUR[arm], hatch=hatch,
-               edgecolor="white", error_kw={"ecolor": "#222"})  # fmt: skip
+        ax.bar(
+            j,
+            m * scale,
+            0.6,
+            yerr=h * scale,
+            capsize=4,
+            color=ARM_COLOUR[arm],
+            hatch=hatch,
+            edgecolor="white",
+            error_kw={"ecolor": "#222"},
+        )
     ax.set_xticks([0, 1], [names["current"], names["proposal"]])
     ax.set_ylim(bottom=0)
 
@@ -64,22 +87,33 @@ def fig_dashboard_reality(o: Outcome, names: dict[str, str]) -> bytes:
     """Measured KPIs (left) beside their true counterparts (right), both arms."""
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    _arm_bars(axes[0], o.reps, ["fcr_measured", "csat_survey", "service_level", "web_containment"],
-              ["FCR\n(as measured)", "CSAT\n(survey)", "Service level\n(20 s)", "Web\ncontainment"],
-              100, names)  # fmt: skip
+    _arm_bars(
+        axes[0],
+        o.reps,
+        ["fcr_measured", "csat_survey", "service_level", "web_containment"],
+        ["FCR\n(as measured)", "CSAT\n(survey)", "Service level\n(20 s)", "Web\ncontainment"],
+        100,
+        names,
+    )
     axes[0].set_title("Dashboard: what is measured")
     axes[0].set_ylabel("% (mean over replications)")
-    _arm_bars(axes[1], o.reps, ["fcr_true", "csat_true", "retention", "repeat_contact_rate"],
-              ["FCR\n(true)", "CSAT\n(true, all contacts)", "Customers\nretained",
-               "Repeat\ncontacts"], 100, names)  # fmt: skip
+    _arm_bars(
+        axes[1],
+        o.reps,
+        ["fcr_true", "csat_true", "retention", "repeat_contact_rate"],
+        ["FCR\n(true)", "CSAT\n(true, all contacts)", "Customers\nretained", "Repeat\ncontacts"],
+        100,
+        names,
+    )
     axes[1].set_title("Reality: what customers experience")
     axes[0].set_ylim(0, 105)
     axes[0].legend(loc="upper right", frameon=False, fontsize=9)
     for ax in axes:
         ax.set_ylim(0, 118)
         ax.set_yticks(range(0, 101, 20))
-    fig.suptitle("Dashboard vs reality over the whole run (error bars: 95% CI of the mean)",
-                 fontsize=10)  # fmt: skip
+    fig.suptitle(
+        "Dashboard vs reality over the whole run (error bars: 95% CI of the mean)", fontsize=10
+    )
     return _png(fig)
 
 
@@ -95,13 +129,14 @@ def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
     hi = np.array([t.loc[k, "ci_high"] for k in keys]) / 1e3
     y = np.arange(len(keys))[::-1]
     ax = axes[0]
-    ax.errorbar(d, y, xerr=[d - lo, hi - d], fmt="o", color=VERMILION, ecolor="#222",
-                capsize=4)  # fmt: skip
+    ax.errorbar(d, y, xerr=[d - lo, hi - d], fmt="o", color=VERMILION, ecolor="#222", capsize=4)
     ax.axvline(0, color=GREY, lw=1, ls=":")
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.5, len(keys) - 0.5)
-    ax.set_xlabel("proposal minus current over the run (thousand currency units);\n"
-                  "dot = mean paired difference, bar = 95% CI")  # fmt: skip
+    ax.set_xlabel(
+        "proposal minus current over the run (thousand currency units);\n"
+        "dot = mean paired difference, bar = 95% CI"
+    )
     ax.set_title("Money: proposal minus current")
     _arm_single(axes[1], o.reps, "clv_mean", 1.0, names)
     axes[1].set_ylabel("currency units per customer")
@@ -131,13 +166,28 @@ def fig_gaming(o: Outcome, names: dict[str, str]) -> bytes:
     """Gaming acts by type, both arms."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(11, 3.6))
-    _arm_bars(ax, o.reps,
-              ["gaming_rate", "false_resolution_rate", "survey_steering_rate",
-               "dumped_call_rate", "rushed_contact_rate", "web_push_rate"],
-              ["Any gaming act\n(% of answered calls)", "False 'resolved' code\n(% of calls)",
-               "Survey steering\n(% of calls)", "Dumped call\n(% of answered calls)",
-               "Rushed contact\n(% of calls)", "Pushed to the web\n(% of answered calls)"],
-              100, names)  # fmt: skip
+    _arm_bars(
+        ax,
+        o.reps,
+        [
+            "gaming_rate",
+            "false_resolution_rate",
+            "survey_steering_rate",
+            "dumped_call_rate",
+            "rushed_contact_rate",
+            "web_push_rate",
+        ],
+        [
+            "Any gaming act\n(% of answered calls)",
+            "False 'resolved' code\n(% of calls)",
+            "Survey steering\n(% of calls)",
+            "Dumped call\n(% of answered calls)",
+            "Rushed contact\n(% of calls)",
+            "Pushed to the web\n(% of answered calls)",
+        ],
+        100,
+        names,
+    )
     ax.set_ylabel("% of calls")
     ax.set_title("Gaming by type over the whole run (error bars: 95% CI of the mean)")
     ax.legend(frameon=False, fontsize=9)
@@ -147,19 +197,27 @@ def fig_gaming(o: Outcome, names: dict[str, str]) -> bytes:
 #: panels of the rollout figure: (title, unit, [(series, line style, tag)], scale)
 ROLLOUT_PANELS = [
     ("Average handle time (dashboard)", "seconds", [("aht_s", "-", "")], 1.0),
-    ("First-contact resolution", "%",
-     [("fcr_measured", "-", "measured"), ("fcr_true", "--", "true")], 100.0),
-    ("Customer satisfaction", "% top-2 box",
-     [("csat_survey", "-", "survey"), ("csat_true", "--", "true")], 100.0),
+    (
+        "First-contact resolution",
+        "%",
+        [("fcr_measured", "-", "measured"), ("fcr_true", "--", "true")],
+        100.0,
+    ),
+    (
+        "Customer satisfaction",
+        "% top-2 box",
+        [("csat_survey", "-", "survey"), ("csat_true", "--", "true")],
+        100.0,
+    ),
     ("Calls with a gaming act", "% of answered calls", [("gaming_rate", "-", "")], 100.0),
-    ("Profit per working day", "thousand currency units", [("profit_daily", "-", "")],
-     1e-3),
+    ("Profit per working day", "thousand currency units", [("profit_daily", "-", "")], 1e-3),
     ("Employee morale", "mean morale (0-1)", [("morale", "-", "")], 1.0),
-]  # fmt: skip
+]
 
 
-def _band(ax: Any, series: pd.DataFrame, arm: str, col: str, ls: str, scale: float,
-          label: str) -> None:  # fmt: skip
+def _band(
+    ax: Any, series: pd.DataFrame, arm: str, col: str, ls: str, scale: float, label: str
+) -> None:
     """One arm's weekly mean of ``col`` over replications, with its 95 % band."""
     sub = series[series["arm"] == arm]
     stats_ = sub.groupby("day")[col].apply(lambda v: _bar(v.to_numpy()))
@@ -182,24 +240,41 @@ def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
             for col, ls, tag in lines:
                 _band(ax, o.series, arm, col, ls, scale, names[arm] + (f" – {tag}" if tag else ""))
         ax.axvline(R, color=GREY, ls=":", lw=1.2)
-        ax.annotate("rollout", (R, 1.0), xycoords=("data", "axes fraction"), fontsize=8,
-                    color="#444", ha="left", va="top", xytext=(3, 0),
-                    textcoords="offset points")  # fmt: skip
+        ax.annotate(
+            "rollout",
+            (R, 1.0),
+            xycoords=("data", "axes fraction"),
+            fontsize=8,
+            color="#444",
+            ha="left",
+            va="top",
+            xytext=(3, 0),
+            textcoords="offset points",
+        )
         ax.set_title(title)
         ax.set_ylabel(unit)
     for ax in axes[1]:
         ax.set_xlabel("working day (weekly values)")
-    handles = [Line2D([], [], color=ARM_COLOUR["current"], lw=2, label=names["current"]),
-               Line2D([], [], color=ARM_COLOUR["proposal"], lw=2, label=names["proposal"]),
-               Line2D([], [], color="#333", lw=1.5, ls="-", label="measured (dashboard)"),
-               Line2D([], [], color="#333", lw=1.5, ls="--", label="true")]  # fmt: skip
+    handles = [
+        Line2D([], [], color=ARM_COLOUR["current"], lw=2, label=names["current"]),
+        Line2D([], [], color=ARM_COLOUR["proposal"], lw=2, label=names["proposal"]),
+        Line2D([], [], color="#333", lw=1.5, ls="-", label="measured (dashboard)"),
+        Line2D([], [], color="#333", lw=1.5, ls="--", label="true"),
+    ]
     fig.suptitle(
         f"Around the rollout on day {R}: mean of {o.plan.args.replications} replications, "
         "shaded band = 95% CI of the mean; the arms coincide until the rollout",
-        fontsize=10)  # fmt: skip
+        fontsize=10,
+    )
     fig.tight_layout(rect=(0, 0, 1, 0.93))
-    fig.legend(handles=handles, loc="upper center", ncols=4, frameon=False, fontsize=9,
-               bbox_to_anchor=(0.5, 0.965))  # fmt: skip
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncols=4,
+        frameon=False,
+        fontsize=9,
+        bbox_to_anchor=(0.5, 0.965),
+    )
     return _png(fig)
 
 
@@ -219,9 +294,15 @@ def fig_robust(o: Outcome) -> bytes:
     ax.set_ylabel("profit difference (thousand currency units)")
     share = o.shares.get("profit", float("nan"))
     ax.set_title(f"Profit, proposal - current: proposal ahead in {pct(share)} of worlds")
-    ax.legend(handles=[Patch(color=GREEN, label="proposal more profitable"),
-                       Patch(color=VERMILION, label="current more profitable")],
-              frameon=False, fontsize=8, loc="best")  # fmt: skip
+    ax.legend(
+        handles=[
+            Patch(color=GREEN, label="proposal more profitable"),
+            Patch(color=VERMILION, label="current more profitable"),
+        ],
+        frameon=False,
+        fontsize=8,
+        loc="best",
+    )
     ax = axes[1]
     col, what = hinge_measure(o.sens)
     sens = o.sens.head(10)
@@ -234,10 +315,17 @@ def fig_robust(o: Outcome) -> bytes:
     ax.set_xlim(-1, 1)
     ax.set_xlabel(f"{what} with the profit difference (-1 to 1)")
     ax.set_title("What the profit verdict hinges on")
-    ax.legend(handles=[Patch(color=SKY, label="higher value favours the proposal"),
-                       Patch(color=PINK, label="higher value favours the current scheme")],
-              frameon=False, fontsize=8, loc="upper center", ncols=2,
-              bbox_to_anchor=(0.5, -0.16))  # fmt: skip
+    ax.legend(
+        handles=[
+            Patch(color=SKY, label="higher value favours the proposal"),
+            Patch(color=PINK, label="higher value favours the current scheme"),
+        ],
+        frameon=False,
+        fontsize=8,
+        loc="upper center",
+        ncols=2,
+        bbox_to_anchor=(0.5, -0.16),
+    )
     fig.tight_layout()
     return _png(fig)
 

@@ -47,22 +47,35 @@ def fig_bridge(o: Outcome) -> bytes:
         v = float(np.nan_to_num(r["difference"])) * sc
         ax.bar(i, v, bottom=cum, color=UP if v >= 0 else DOWN, width=0.7, edgecolor="white")
         if np.isfinite(r["ci_low"]):
-            ax.errorbar(i, cum + v, yerr=[[v - r["ci_low"] * sc], [r["ci_high"] * sc - v]],
-                        color="#222", capsize=4, lw=1)  # fmt: skip
+            ax.errorbar(
+                i,
+                cum + v,
+                yerr=[[v - r["ci_low"] * sc], [r["ci_high"] * sc - v]],
+                color="#222",
+                capsize=4,
+                lw=1,
+            )
         ax.plot([i + 0.35, i + 0.65], [cum + v] * 2, color=GREY, lw=0.8)
         cum += v
     n = len(items)
     t = float(np.nan_to_num(total["difference"])) * sc
     ax.bar(n, t, color=NET, width=0.7, edgecolor="white")
     if np.isfinite(total["ci_low"]):
-        ax.errorbar(n, t, yerr=[[t - total["ci_low"] * sc], [total["ci_high"] * sc - t]],
-                    color="#222", capsize=4, lw=1)  # fmt: skip
+        ax.errorbar(
+            n,
+            t,
+            yerr=[[t - total["ci_low"] * sc], [total["ci_high"] * sc - t]],
+            color="#222",
+            capsize=4,
+            lw=1,
+        )
     ax.axhline(0, color=GREY, lw=1)
     labels = [textwrap.fill(lab, 16) for lab in items["label"]]
     ax.set_xticks(range(n + 1), [*labels, "Change in\nprofit"], fontsize=8.5)
     ax.set_ylabel(f"proposal minus current ({unit})")
-    ax.set_title("Money bridge: what moves profit (green raises it, vermillion lowers it; "
-                 "whiskers: 95% CI)")  # fmt: skip
+    ax.set_title(
+        "Money bridge: what moves profit (green raises it, vermillion lowers it; whiskers: 95% CI)"
+    )
     return to_png(fig)
 
 
@@ -78,8 +91,9 @@ def fig_intervals(o: Outcome, names: dict[str, str]) -> bytes:
 
     iv = o.intervals
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
-    for ax, team, title in zip(axes, ("front", "specialist"),
-                               ("Front line", "Specialist team"), strict=True):  # fmt: skip
+    for ax, team, title in zip(
+        axes, ("front", "specialist"), ("Front line", "Specialist team"), strict=True
+    ):
         for arm, ls in ARM_STYLE.items():
             sub = iv[(iv["arm"] == arm) & (iv["team"] == team)]
             if sub.empty:
@@ -89,8 +103,14 @@ def fig_intervals(o: Outcome, names: dict[str, str]) -> bytes:
             for col, _, colour, steps in INTERVAL_SERIES:
                 y = sub[col].to_numpy(dtype=float)
                 if steps:
-                    ax.step(np.append(x, x[-1] + w), np.append(y, y[-1]), where="post",
-                            color=colour, ls=ls, lw=1.5)  # fmt: skip
+                    ax.step(
+                        np.append(x, x[-1] + w),
+                        np.append(y, y[-1]),
+                        where="post",
+                        color=colour,
+                        ls=ls,
+                        lw=1.5,
+                    )
                 else:
                     ax.plot(x + w / 2, y, color=colour, ls=ls, lw=1.5, marker=".", ms=4)
         ax.set_title(title)
@@ -98,9 +118,17 @@ def fig_intervals(o: Outcome, names: dict[str, str]) -> bytes:
         ax.set_ylabel("agents")
         ax.set_ylim(bottom=0)
     handles = [Line2D([], [], color=c, lw=2, label=lab) for _, lab, c, _ in INTERVAL_SERIES]
-    handles += [Line2D([], [], color="#333", ls=ls, lw=1.5, label=names[arm])
-                for arm, ls in ARM_STYLE.items()]  # fmt: skip
+    handles += [
+        Line2D([], [], color="#333", ls=ls, lw=1.5, label=names[arm])
+        for arm, ls in ARM_STYLE.items()
+    ]
     fig.tight_layout(rect=(0, 0, 1, 0.86))
-    fig.legend(handles=handles, loc="upper center", ncols=3, frameon=False, fontsize=8.5,
-               bbox_to_anchor=(0.5, 1.0))  # fmt: skip
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncols=3,
+        frameon=False,
+        fontsize=8.5,
+        bbox_to_anchor=(0.5, 1.0),
+    )
     return to_png(fig)

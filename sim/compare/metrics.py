@@ -78,10 +78,20 @@ METRICS: tuple[Metric, ...] = (
     _m("web_push_rate", "Callers pushed to the web", "gaming", "share", "lower"),
     _m("fcr_gap", "FCR gap (measured - true)", "gap", "share"),
     _m("csat_gap", "CSAT gap (survey - true)", "gap", "share"),
-    _m("fcr_gaming_gap", "FCR flattered by gaming (measured - honest record)", "gap", "share",
-       "lower"),
-    _m("csat_gaming_gap", "CSAT flattered by gaming (survey - honest record)", "gap", "share",
-       "lower"),
+    _m(
+        "fcr_gaming_gap",
+        "FCR flattered by gaming (measured - honest record)",
+        "gap",
+        "share",
+        "lower",
+    ),
+    _m(
+        "csat_gaming_gap",
+        "CSAT flattered by gaming (survey - honest record)",
+        "gap",
+        "share",
+        "lower",
+    ),
 )
 
 #: Per toxic sign: its value (``sign_<name>``), then whether it was flagged

@@ -45,7 +45,15 @@ def arm_names(o: Outcome) -> dict[str, str]:
     prop = o.plan.cfg_proposal.proposal.name if o.plan.cfg_proposal.proposal else cur
     prop = o.plan.proposal.label if o.plan.identical else prop
     if cur == prop:
-        return {"current": f"current ({cur})", "proposal": f"proposal ({prop})",
-                "current_scheme": cur, "proposal_scheme": prop}  # fmt: skip
-    return {"current": f"{cur} (current)", "proposal": f"{prop} (proposal)",
-            "current_scheme": cur, "proposal_scheme": prop}  # fmt: skip
+        return {
+            "current": f"current ({cur})",
+            "proposal": f"proposal ({prop})",
+            "current_scheme": cur,
+            "proposal_scheme": prop,
+        }
+    return {
+        "current": f"{cur} (current)",
+        "proposal": f"{prop} (proposal)",
+        "current_scheme": cur,
+        "proposal_scheme": prop,
+    }

@@ -117,9 +117,7 @@ def paired_table(o: Outcome, names: dict[str, str]) -> str:
         "<th class=sep></th>"
         f"<th class=l>outcome</th><th>{cur}</th><th>{pro}</th><th>difference<br>(95% CI)</th></tr>"
     )
-    rows = "".join(
-        f"<tr>{_cells(t, m)}<td class=sep></td>{_cells(t, tr)}</tr>" for m, tr in PAIRED
-    )
+    rows = "".join(f"<tr>{_cells(t, m)}<td class=sep></td>{_cells(t, tr)}</tr>" for m, tr in PAIRED)
     return f"<table class=paired>{head}{rows}</table>"
 
 
@@ -151,12 +149,17 @@ def signs_table(o: Outcome, names: dict[str, str]) -> str:
         cells = []
         for arm in ("current", "proposal"):
             flags, sentence = _typical_sentence(o, arm, name)
-            mark = (f"<span class=flag>flagged in {flags} of {n} runs</span>" if flags
-                    else f"<span class=ok>not flagged (0 of {n})</span>")  # fmt: skip
+            mark = (
+                f"<span class=flag>flagged in {flags} of {n} runs</span>"
+                if flags
+                else f"<span class=ok>not flagged (0 of {n})</span>"
+            )
             cells.append(f"<td class=l>{mark}<br>{html.escape(sentence)}</td>")
         rows.append(f"<tr><td class=l><b>{html.escape(label)}</b></td>{''.join(cells)}</tr>")
-    head = (f"<tr><th class=l>sign</th><th class=l>{html.escape(names['current'])}</th>"
-            f"<th class=l>{html.escape(names['proposal'])}</th></tr>")  # fmt: skip
+    head = (
+        f"<tr><th class=l>sign</th><th class=l>{html.escape(names['current'])}</th>"
+        f"<th class=l>{html.escape(names['proposal'])}</th></tr>"
+    )
     return f"<table>{head}{''.join(rows)}</table>"
 
 
@@ -185,8 +188,10 @@ def robust_section(o: Outcome, fig: str) -> str:
     """The robust verdict: shares of worlds won, the figure, the sensitivity table."""
     a = o.plan.args
     if not a.robust:
-        return ("<p class=muted>Skipped (robust=0). Run with robust=32 to see how the verdict "
-                "holds when behavioural parameters vary.</p>")  # fmt: skip
+        return (
+            "<p class=muted>Skipped (robust=0). Run with robust=32 to see how the verdict "
+            "holds when behavioural parameters vary.</p>"
+        )
     rows = "".join(
         f"<tr><td class=l>{html.escape(lab)}</td><td>{pct(o.shares[name])}</td></tr>"
         for name, lab, *_ in CRITERIA
@@ -217,15 +222,20 @@ def _setting_note(o: Outcome) -> str:
     """A note when the proposal is the current scheme, or changes the world too."""
     note = ""
     if o.plan.identical:
-        note = ("<p class=note><b>Note:</b> the proposal is the same scheme as the current one, "
-                "so nothing is switched: both arms are the same runs and every difference is "
-                "zero.</p>")  # fmt: skip
+        note = (
+            "<p class=note><b>Note:</b> the proposal is the same scheme as the current one, "
+            "so nothing is switched: both arms are the same runs and every difference is "
+            "zero.</p>"
+        )
     if o.plan.delta:
-        items = ", ".join(f"<code>{html.escape(k)}={html.escape(str(v))}</code>"
-                          for k, v in o.plan.delta.items())  # fmt: skip
-        note = (f"<p class=note><b>Note:</b> the proposal also changes settings that are not "
-                f"part of the pay scheme ({items}); these apply from day 0 in the proposal arm. "
-                "Only the pay scheme switches on the rollout day.</p>")  # fmt: skip
+        items = ", ".join(
+            f"<code>{html.escape(k)}={html.escape(str(v))}</code>" for k, v in o.plan.delta.items()
+        )
+        note = (
+            f"<p class=note><b>Note:</b> the proposal also changes settings that are not "
+            f"part of the pay scheme ({items}); these apply from day 0 in the proposal arm. "
+            "Only the pay scheme switches on the rollout day.</p>"
+        )
     return note
 
 
@@ -238,26 +248,31 @@ def build_html(
     paras = verdict_paragraphs(o, names)
     verdict = "".join(p if p.startswith("<div") else f"<p>{p}</p>" for p in paras)
     all_keys = list(o.table["metric"])
-    load = (f"load average {o.load[0]:.2f} / {o.load[1]:.2f} / {o.load[2]:.2f} (1/5/15 min)"
-            if o.load else "load average unknown")  # fmt: skip
+    load = (
+        f"load average {o.load[0]:.2f} / {o.load[1]:.2f} / {o.load[2]:.2f} (1/5/15 min)"
+        if o.load
+        else "load average unknown"
+    )
     n_runs = 2 * a.replications + 2 * a.robust
-    files = ("comparison.csv (one row per metric), replications.csv (every run), robust.csv "
-             "(every sampled world), sensitivity.csv, timeseries.csv, money_bridge.csv, "
-             "intervals.csv, smart_check.csv, the figures as PNG files, "
-             "config_current.yaml, config_proposal.yaml")  # fmt: skip
+    files = (
+        "comparison.csv (one row per metric), replications.csv (every run), robust.csv "
+        "(every sampled world), sensitivity.csv, timeseries.csv, money_bridge.csv, "
+        "intervals.csv, smart_check.csv, the figures as PNG files, "
+        "config_current.yaml, config_proposal.yaml"
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>kpisim compare: {html.escape(names['current_scheme'])} vs
-{html.escape(names['proposal_scheme'])}</title>
+<title>kpisim compare: {html.escape(names["current_scheme"])} vs
+{html.escape(names["proposal_scheme"])}</title>
 <style>{CSS}</style></head><body>
-<h1>Pay scheme comparison: {html.escape(names['current_scheme'])} →
-{html.escape(names['proposal_scheme'])}</h1>
+<h1>Pay scheme comparison: {html.escape(names["current_scheme"])} →
+{html.escape(names["proposal_scheme"])}</h1>
 <p class=sub>kpisim simulation of a contact centre with {pcur.customers.n:,} customers and
 {pcur.employees.n} agents over {a.days} working days; the proposal is switched on at day
 {a.rollout_day}. {a.replications} paired replications per arm. Colours:
-<span class=key style="background:{ARM_COLOUR['current']}"></span>current
+<span class=key style="background:{ARM_COLOUR["current"]}"></span>current
 (<code>{html.escape(a.current)}</code>),
-<span class=key style="background:{ARM_COLOUR['proposal']}"></span>proposal
+<span class=key style="background:{ARM_COLOUR["proposal"]}"></span>proposal
 (<code>{html.escape(a.proposal)}</code>).</p>
 <h2>Verdict</h2>
 <div class=verdict>{verdict}</div>
@@ -278,34 +293,55 @@ turned toxic.</p>
 really takes to solve a problem; FCR as coded vs as experienced; survey vs every
 contact's true satisfaction); the others put a dashboard number beside an outcome it can
 hide. Green: better, orange: worse, grey: no clear change.</p>
-{_img(figs['dashboard_vs_reality'], 'dashboard vs reality')}
+{_img(figs["dashboard_vs_reality"], "dashboard vs reality")}
 
 <h2>Money</h2>
 <p>Revenue, cost and profit over the whole run (currency units); customer lifetime value
 per customer from the retention the run produced.</p>
-{metric_table(o, ['revenue', 'cost_total', 'profit', 'clv_mean', 'bonus_paid'], names, "money")}
-{_img(figs['money'], 'money')}
+{metric_table(o, ["revenue", "cost_total", "profit", "clv_mean", "bonus_paid"], names, "money")}
+{_img(figs["money"], "money")}
 
 <h2>Money bridge: what moves profit</h2>
-{bridge_section(o, _img(figs['money_bridge'], 'money bridge'))}
+{bridge_section(o, _img(figs["money_bridge"], "money bridge"))}
 
 <h2>Staffing by interval</h2>
-{intervals_section(o, _img(figs['intervals'], 'staffing by interval') if 'intervals' in figs
-                   else '')}
+{
+        intervals_section(
+            o, _img(figs["intervals"], "staffing by interval") if "intervals" in figs else ""
+        )
+    }
 
 <h2>People</h2>
-{metric_table(o, ['employee_satisfaction', 'staff_turnover_annual', 'pay_per_employee_annual'],
-              names, "employees")}
-{_img(figs['people'], 'people')}
+{
+        metric_table(
+            o,
+            ["employee_satisfaction", "staff_turnover_annual", "pay_per_employee_annual"],
+            names,
+            "employees",
+        )
+    }
+{_img(figs["people"], "people")}
 
 <h2>Gaming by type</h2>
 <p>Acts that move a number without helping the customer: coding a call as resolved when it
 is not, steering who answers the survey, dumping hard calls, rushing, pushing callers to the
 web.</p>
-{metric_table(o, ['gaming_rate', 'false_resolution_rate', 'survey_steering_rate',
-                  'dumped_call_rate', 'rushed_contact_rate', 'web_push_rate'], names,
-              "gaming")}
-{_img(figs['gaming'], 'gaming by type')}
+{
+        metric_table(
+            o,
+            [
+                "gaming_rate",
+                "false_resolution_rate",
+                "survey_steering_rate",
+                "dumped_call_rate",
+                "rushed_contact_rate",
+                "web_push_rate",
+            ],
+            names,
+            "gaming",
+        )
+    }
+{_img(figs["gaming"], "gaming by type")}
 
 <h2>The five signs of a toxic KPI</h2>
 <p>Checked in every run. The sentence comes from a typical run: among the runs where the
@@ -325,10 +361,10 @@ experience; <b>Time-bound</b>, the pay period against the delay before the KPI i
 <h2>Around the rollout</h2>
 <p>Weekly values; both arms are identical until the rollout day, then the proposal arm
 switches. Habits and learning take several pay periods to settle.</p>
-{_img(figs['rollout'], 'time series around the rollout')}
+{_img(figs["rollout"], "time series around the rollout")}
 
 <h2>Robust verdict: does it hold if people respond differently?</h2>
-{robust_section(o, _img(figs['robust'], 'robust verdict') if 'robust' in figs else '')}
+{robust_section(o, _img(figs["robust"], "robust verdict") if "robust" in figs else "")}
 
 <h2>All metrics</h2>
 <details><summary>Every summary key of the run (click to open)</summary>
@@ -341,7 +377,7 @@ both arms meet the same customers, issues and staff; differences are paired and 
 intervals are t-intervals on the {a.replications} paired differences.</li>
 <li>Both arms run the current scheme until day {a.rollout_day}; the current arm never
 switches.</li>
-<li>{n_runs} runs in {o.seconds:.0f} s on {o.jobs} process{'es' if o.jobs > 1 else ''}
+<li>{n_runs} runs in {o.seconds:.0f} s on {o.jobs} process{"es" if o.jobs > 1 else ""}
 ({html.escape(load)} at the end).</li>
 <li>Files beside this page: {html.escape(files)}.</li>
 </ul>

@@ -14,9 +14,11 @@ def bridge_section(o: Outcome, fig: str) -> str:
     rows = []
     for _, r in o.bridge.iterrows():
         cls = " style='font-weight:700'" if r["kind"] == "total" else ""
-        rows.append(f"<tr{cls}><td class=l>{html.escape(str(r['label']))}</td>"
-                    f"<td>{fmt_diff(r['difference'], 'currency')}</td>"
-                    f"<td>{fmt_ci(r['ci_low'], r['ci_high'], 'currency')}</td></tr>")  # fmt: skip
+        rows.append(
+            f"<tr{cls}><td class=l>{html.escape(str(r['label']))}</td>"
+            f"<td>{fmt_diff(r['difference'], 'currency')}</td>"
+            f"<td>{fmt_ci(r['ci_low'], r['ci_high'], 'currency')}</td></tr>"
+        )
     rate = o.plan.cfg_current.customers.margin_rate
     return f"""
 <p>The change in profit (proposal minus current, over the whole run) split into what moved
@@ -26,7 +28,7 @@ the change in profit. A cost that rises lowers profit (a negative item). Each it
 mean paired difference over the replications with its 95% confidence interval.</p>
 {fig}
 <table><tr><th class=l>item (effect on profit)</th><th>difference</th><th>95% CI</th></tr>
-{''.join(rows)}</table>"""
+{"".join(rows)}</table>"""
 
 
 def intervals_section(o: Outcome, fig: str) -> str:

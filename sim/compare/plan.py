@@ -38,18 +38,22 @@ class Plan:
 
 
 #: Config parts that may differ between the arms' worlds without being "the world".
-NOT_WORLD = ("scheme", "proposal", "rollout_day", "scenario", "seed", "days", "output_dir",
-             "progress")  # fmt: skip
+NOT_WORLD = (
+    "scheme",
+    "proposal",
+    "rollout_day",
+    "scenario",
+    "seed",
+    "days",
+    "output_dir",
+    "progress",
+)
 
 
 def world_delta(base: Config, other: Config) -> dict[str, Any]:
     """Config keys (dotted) outside the scheme where ``other`` differs from ``base``."""
     a, b = flatten(to_dict(base)), flatten(to_dict(other))
-    return {
-        k: v
-        for k, v in b.items()
-        if k.split(".", 1)[0] not in NOT_WORLD and a.get(k) != v
-    }
+    return {k: v for k, v in b.items() if k.split(".", 1)[0] not in NOT_WORLD and a.get(k) != v}
 
 
 def set_dotted(obj: Any, key: str, value: Any) -> None:

@@ -16,11 +16,17 @@ def pyplot() -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({
-        "font.size": 10, "axes.titlesize": 11, "axes.titleweight": "bold",
-        "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
-        "svg.hashsalt": "kpisim",
-    })  # fmt: skip
+    plt.rcParams.update(
+        {
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "figure.dpi": 100,
+            "svg.hashsalt": "kpisim",
+        }
+    )
     return plt
 
 

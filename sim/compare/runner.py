@@ -28,11 +28,29 @@ from ..units import DAYS_PER_YEAR
 
 #: daily columns kept for the time series (counts and levels; rates are recomputed)
 DAILY_KEEP = (
-    "day", "legs", "handle_s", "answered_owned", "resolved_true", "coded_resolved",
-    "repeats_7d", "surveys", "survey_top2", "contacts", "xp_top2", "calls_answered",
-    "gaming_contacts", "revenue", "cost_total", "profit", "morale_mean", "staff",
-    "cost_labour", "cost_bonus", "repeat_contacts", "churned",
-)  # fmt: skip
+    "day",
+    "legs",
+    "handle_s",
+    "answered_owned",
+    "resolved_true",
+    "coded_resolved",
+    "repeats_7d",
+    "surveys",
+    "survey_top2",
+    "contacts",
+    "xp_top2",
+    "calls_answered",
+    "gaming_contacts",
+    "revenue",
+    "cost_total",
+    "profit",
+    "morale_mean",
+    "staff",
+    "cost_labour",
+    "cost_bonus",
+    "repeat_contacts",
+    "churned",
+)
 
 #: start method of the worker processes (see the module docstring)
 START_METHOD = "spawn"
@@ -58,8 +76,12 @@ def run_one(cfg: Config) -> dict[str, Any]:
     summary = dict(res.summary)
     summary.update(derived_metrics(res.daily))
     daily = res.daily[[c for c in DAILY_KEEP if c in res.daily.columns]].copy()
-    return {"summary": summary, "daily": daily, "intervals": res.intervals,
-            "smart": smart_check(res)}
+    return {
+        "summary": summary,
+        "daily": daily,
+        "intervals": res.intervals,
+        "smart": smart_check(res),
+    }
 
 
 def default_jobs() -> int:

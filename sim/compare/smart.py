@@ -22,8 +22,11 @@ from .outcome import Outcome
 def smart_table(results: list[dict[str, Any]], index: list[tuple[str, int]]) -> pd.DataFrame:
     """One row per arm, paid KPI and criterion: the value averaged over the arm's
     replications (columns ``arm``, ``replications`` and those of ``smart_check``)."""
-    frames = [res["smart"].assign(arm=arm) for (arm, _), res in zip(index, results,
-              strict=True) if res.get("smart") is not None and len(res["smart"])]  # fmt: skip
+    frames = [
+        res["smart"].assign(arm=arm)
+        for (arm, _), res in zip(index, results, strict=True)
+        if res.get("smart") is not None and len(res["smart"])
+    ]
     if not frames:
         return pd.DataFrame(columns=["arm", "replications", *COLUMNS])
     df = pd.concat(frames, ignore_index=True)
@@ -31,8 +34,9 @@ def smart_table(results: list[dict[str, Any]], index: list[tuple[str, int]]) -> 
     keys = ["arm", "kpi", "criterion"]
     for (arm, kpi, letter), g in df.groupby(keys, sort=False):
         value = float(g["value"].replace([math.inf, -math.inf], math.nan).mean())
-        row = judge(str(kpi), str(letter), value, float(g["limit"].iloc[0]),
-                    float(g["limit_high"].iloc[0]))  # fmt: skip
+        row = judge(
+            str(kpi), str(letter), value, float(g["limit"].iloc[0]), float(g["limit_high"].iloc[0])
+        )
         out.append({"arm": arm, "replications": len(g), **row})
     return pd.DataFrame(out, columns=["arm", "replications", *COLUMNS])
 
@@ -72,13 +76,18 @@ def smart_section(o: Outcome, names: dict[str, str]) -> str:
                     continue
                 r = r.iloc[0]
                 cls, word = ("ok", "pass") if r["passed"] else ("flag", "fail")
-                cells.append(f"<td><span class={cls}>{word}</span><br>"
-                             f"{_value(kpi, letter, r['value'])}</td>")  # fmt: skip
-            rows.append(f"<tr><td class=l><b>{html.escape(str(kpi))}</b></td>"
-                        f"{''.join(cells)}</tr>")  # fmt: skip
+                cells.append(
+                    f"<td><span class={cls}>{word}</span><br>{_value(kpi, letter, r['value'])}</td>"
+                )
+            rows.append(f"<tr><td class=l><b>{html.escape(str(kpi))}</b></td>{''.join(cells)}</tr>")
         fails = [f"<li>{html.escape(s)}</li>" for s in a.loc[~a["passed"], "sentence"]]
-        note = (f"<ul>{''.join(fails)}</ul>" if fails
-                else "<p>Every paid KPI passes all five criteria.</p>")  # fmt: skip
-        parts.append(f"<p><b>{html.escape(names[arm])}</b></p><table><tr><th class=l>KPI"
-                     f"</th>{head}</tr>{''.join(rows)}</table>{note}")  # fmt: skip
+        note = (
+            f"<ul>{''.join(fails)}</ul>"
+            if fails
+            else "<p>Every paid KPI passes all five criteria.</p>"
+        )
+        parts.append(
+            f"<p><b>{html.escape(names[arm])}</b></p><table><tr><th class=l>KPI"
+            f"</th>{head}</tr>{''.join(rows)}</table>{note}"
+        )
     return "".join(parts)

@@ -67,8 +67,14 @@ def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for m in COMPARISON_METRICS:
         st = paired_ci(cur[m.key].to_numpy(), pro[m.key].to_numpy())
-        row = {"metric": m.key, "label": m.label, "group": m.group, "unit": m.unit,
-               "better": m.better, **st}  # fmt: skip
+        row = {
+            "metric": m.key,
+            "label": m.label,
+            "group": m.group,
+            "unit": m.unit,
+            "better": m.better,
+            **st,
+        }
         row["verdict"] = judge(row, m.better)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -76,8 +82,16 @@ def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- robust
 #: outcomes of each robust world kept in ``robust.csv`` (both arms and the difference)
-ROBUST_KEYS = ("profit", "retention", "csat_true", "staff_turnover_annual", "fcr_true",
-               "fcr_measured", "aht_s", "gaming_rate")  # fmt: skip
+ROBUST_KEYS = (
+    "profit",
+    "retention",
+    "csat_true",
+    "staff_turnover_annual",
+    "fcr_true",
+    "fcr_measured",
+    "aht_s",
+    "gaming_rate",
+)
 
 
 def robust_table(plan: Plan, results: list[dict[str, Any]]) -> pd.DataFrame:
@@ -185,8 +199,9 @@ SERIES = {
 WEEK = 5  # working days per bin
 
 
-def binned_series(daily: pd.DataFrame, fcr_defs: tuple[str, str], rollout_day: int | None
-                  ) -> pd.DataFrame:  # fmt: skip
+def binned_series(
+    daily: pd.DataFrame, fcr_defs: tuple[str, str], rollout_day: int | None
+) -> pd.DataFrame:
     """Weekly (5 working days) values of the plotted KPIs for one run, each rate a ratio of
     the week's sums.  ``fcr_measured`` uses the FCR definition in force each day:
     ``fcr_defs = (before rollout, from rollout)``."""
@@ -195,8 +210,9 @@ def binned_series(daily: pd.DataFrame, fcr_defs: tuple[str, str], rollout_day: i
     day = d["day"].to_numpy()
     after = np.zeros(len(d), bool) if rollout_day is None else day >= rollout_day
     defs = np.where(after, fcr_defs[1], fcr_defs[0])
-    d["fcr_num"] = np.where(defs == "no_repeat_7d", d["answered_owned"] - d["repeats_7d"],
-                            d["coded_resolved"])  # fmt: skip
+    d["fcr_num"] = np.where(
+        defs == "no_repeat_7d", d["answered_owned"] - d["repeats_7d"], d["coded_resolved"]
+    )
     g = d.groupby("week")
     sums = g.sum(numeric_only=True)
     out = pd.DataFrame({"day": g["day"].min()})
@@ -208,15 +224,18 @@ def binned_series(daily: pd.DataFrame, fcr_defs: tuple[str, str], rollout_day: i
     return out.reset_index(drop=True)
 
 
-def timeseries_table(plan: Plan, results: list[dict[str, Any]],
-                     index: list[tuple[str, int]]) -> pd.DataFrame:  # fmt: skip
+def timeseries_table(
+    plan: Plan, results: list[dict[str, Any]], index: list[tuple[str, int]]
+) -> pd.DataFrame:
     """Tidy weekly series: ``arm``, ``replication``, ``day`` (first day of the week) and
     every plotted KPI."""
     frames = []
     defs_cur = (plan.cfg_current.scheme.kpis.fcr.definition,) * 2
     prop = plan.cfg_proposal.proposal
-    defs_pro = (plan.cfg_current.scheme.kpis.fcr.definition,
-                prop.kpis.fcr.definition if prop else defs_cur[1])  # fmt: skip
+    defs_pro = (
+        plan.cfg_current.scheme.kpis.fcr.definition,
+        prop.kpis.fcr.definition if prop else defs_cur[1],
+    )
     for (arm, r), res in zip(index, results, strict=True):
         if arm == "current":
             b = binned_series(res["daily"], defs_cur, None)

@@ -51,8 +51,7 @@ def _uncertainty_path(spec: str) -> tuple[Path, str]:
         return Path(spec), spec
     names = sorted(p.stem for p in (CONFIG_DIR / "uncertainty").glob("*.yaml"))
     raise ConfigError(
-        f"uncertainty={spec!r} is not a known set of ranges ({', '.join(names)}) "
-        "nor a YAML file"
+        f"uncertainty={spec!r} is not a known set of ranges ({', '.join(names)}) nor a YAML file"
     )
 
 
@@ -95,9 +94,7 @@ def load_uncertainty(spec: str) -> tuple[dict[str, tuple[float, float]], str]:
     return {str(key): _checked_range(key, rng, shown) for key, rng in params.items()}, shown
 
 
-def sample_worlds(
-    ranges: dict[str, tuple[float, float]], n: int, seed: int
-) -> pd.DataFrame:
+def sample_worlds(ranges: dict[str, tuple[float, float]], n: int, seed: int) -> pd.DataFrame:
     """``n`` Latin-hypercube samples over ``ranges`` (uniform in each), deterministic."""
     keys = list(ranges)
     if n <= 0 or not keys:

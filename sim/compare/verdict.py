@@ -29,15 +29,27 @@ DASHBOARD_KEYS = ("aht_s", "fcr_measured", "csat_survey", "transfer_rate", "web_
 REALITY_KEYS = ("fcr_true", "csat_true", "retention", "repeat_contact_rate", "complaint_rate")
 #: a dashboard KPI improving while a true outcome worsens: (measured, true, shown, real)
 MISLEADING = (
-    ("fcr_measured", "fcr_true", "first-contact resolution improving",
-     "fewer problems are really solved first time"),
-    ("csat_survey", "csat_true", "survey satisfaction improving",
-     "customers are really less satisfied"),
+    (
+        "fcr_measured",
+        "fcr_true",
+        "first-contact resolution improving",
+        "fewer problems are really solved first time",
+    ),
+    (
+        "csat_survey",
+        "csat_true",
+        "survey satisfaction improving",
+        "customers are really less satisfied",
+    ),
     ("aht_s", "fcr_true", "shorter calls", "fewer problems are really solved first time"),
     ("aht_s", "repeat_contact_rate", "shorter calls", "more customers have to call back"),
-    ("web_containment", "csat_true", "more contacts kept on the web",
-     "customers are really less satisfied"),
-)  # fmt: skip
+    (
+        "web_containment",
+        "csat_true",
+        "more contacts kept on the web",
+        "customers are really less satisfied",
+    ),
+)
 
 
 def verdict_class(verdict: str) -> str:
@@ -115,8 +127,11 @@ def _dashboard_and_reality(o: Outcome, t: pd.DataFrame) -> str:
 
 def _misleading(t: pd.DataFrame) -> str:
     """The warning when a dashboard KPI improves while its true outcome worsens ("" if not)."""
-    found = [f"{shown} while {real}" for m, tr, shown, real in MISLEADING
-             if t.loc[m, "verdict"] == "better" and t.loc[tr, "verdict"] == "worse"]  # fmt: skip
+    found = [
+        f"{shown} while {real}"
+        for m, tr, shown, real in MISLEADING
+        if t.loc[m, "verdict"] == "better" and t.loc[tr, "verdict"] == "worse"
+    ]
     if not found:
         return ""
     return (
@@ -128,8 +143,11 @@ def _misleading(t: pd.DataFrame) -> str:
 
 def _people(o: Outcome, t: pd.DataFrame) -> str:
     """Clear changes in morale and turnover, and the change in pay per employee."""
-    people = [k for k in ("employee_satisfaction", "staff_turnover_annual")
-              if t.loc[k, "verdict"] in CLEAR]  # fmt: skip
+    people = [
+        k
+        for k in ("employee_satisfaction", "staff_turnover_annual")
+        if t.loc[k, "verdict"] in CLEAR
+    ]
     people_txt = "; ".join(html.escape(_change(o, k, short=True)) for k in people) or (
         "no clear change in morale or turnover"
     )
@@ -146,8 +164,9 @@ def _hinge(o: Outcome) -> str:
     parts = []
     for _, r in top.iterrows():
         side = "the proposal" if r[col] > 0 else "the current scheme"
-        parts.append(f"{param_label(r['parameter'])} ({what} {r[col]:+.2f}: a higher value "
-                     f"favours {side})")  # fmt: skip
+        parts.append(
+            f"{param_label(r['parameter'])} ({what} {r[col]:+.2f}: a higher value favours {side})"
+        )
     if o.shares["profit"] in (0.0, 1.0):  # every world agrees: what varies is the size
         lead = " How large the profit difference is depends most on "
     else:
@@ -187,28 +206,40 @@ def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
 def bottom_line(o: Outcome) -> str:
     """One rule-based sentence from the profit, customer and robust results."""
     t = o.table.set_index("metric")
-    v = {k: t.loc[k, "verdict"] for k in ("profit", "retention", "csat_true",
-                                          "staff_turnover_annual")}  # fmt: skip
+    v = {
+        k: t.loc[k, "verdict"]
+        for k in ("profit", "retention", "csat_true", "staff_turnover_annual")
+    }
     share = o.shares.get("profit", float("nan")) if o.plan.args.robust else float("nan")
-    harms = [lab for k, lab in (("retention", "lower customer retention"),
-                                ("csat_true", "lower true customer satisfaction"),
-                                ("staff_turnover_annual", "raise staff turnover"))
-             if v[k] == "worse"]  # fmt: skip
+    harms = [
+        lab
+        for k, lab in (
+            ("retention", "lower customer retention"),
+            ("csat_true", "lower true customer satisfaction"),
+            ("staff_turnover_annual", "raise staff turnover"),
+        )
+        if v[k] == "worse"
+    ]
     harms = [", ".join(harms[:-1]) + " and " + harms[-1]] if len(harms) > 1 else harms
     if v["profit"] == "better" and not harms and (not np.isfinite(share) or share >= 0.8):
-        return ("the proposal looks like a real improvement, and it holds across most "
-                "plausible worlds.")  # fmt: skip
+        return (
+            "the proposal looks like a real improvement, and it holds across most plausible worlds."
+        )
     if v["profit"] == "worse" or (np.isfinite(share) and share <= 0.2):
         extra = f" It would also {harms[0]}." if harms else ""
         return "the model advises against rolling out the proposal as designed." + extra
     if harms:
         return f"the proposal would {harms[0]}; weigh that before rolling it out."
     if v["profit"] == "better":
-        return (f"the proposal raises profit here, but only in {pct(share)} of plausible "
-                "worlds: the gain depends on how staff respond; pilot it before a full "
-                "rollout.")  # fmt: skip
-    return ("no clear difference: the evidence does not favour either scheme; more "
-            "replications or a pilot would be needed to tell them apart.")  # fmt: skip
+        return (
+            f"the proposal raises profit here, but only in {pct(share)} of plausible "
+            "worlds: the gain depends on how staff respond; pilot it before a full "
+            "rollout."
+        )
+    return (
+        "no clear difference: the evidence does not favour either scheme; more "
+        "replications or a pilot would be needed to tell them apart."
+    )
 
 
 def _clean(x: Any) -> Any:

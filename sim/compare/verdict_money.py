@@ -47,18 +47,26 @@ def sign_sentence(o: Outcome) -> str:
     do not, the two parameters whose values rank-correlate most with it."""
     n = len(o.robust) if o.plan.args.robust else 0
     if n == 0:
-        return ("Whether the net is a gain or a loss can depend on how staff respond: run "
-                "with robust=N (for example robust=32) to see which parameters decide it.")
+        return (
+            "Whether the net is a gain or a loss can depend on how staff respond: run "
+            "with robust=N (for example robust=32) to see which parameters decide it."
+        )
     share = o.shares.get("profit", float("nan"))
     if share in (0.0, 1.0):
         side = "gains" if share == 1.0 else "loses"
         return f"In all {n} plausible worlds the proposal {side} profit."
     top = sign_deciders(o.robust, list(o.plan.uncertainty))
     if top.empty:
-        return (f"The plausible worlds disagree (the proposal gains profit in {pct(share)} of "
-                f"{n}), and no parameter's value tracks the difference.")  # fmt: skip
-    parts = [f"{param_label(r['parameter'])} (rank correlation {r['spearman']:+.2f}: a higher "
-             f"value favours {'the proposal' if r['spearman'] > 0 else 'the current scheme'})"
-             for _, r in top.iterrows()]  # fmt: skip
-    return (f"The plausible worlds disagree on the sign (the proposal gains profit in "
-            f"{pct(share)} of {n}); what decides it is " + " and ".join(parts) + ".")
+        return (
+            f"The plausible worlds disagree (the proposal gains profit in {pct(share)} of "
+            f"{n}), and no parameter's value tracks the difference."
+        )
+    parts = [
+        f"{param_label(r['parameter'])} (rank correlation {r['spearman']:+.2f}: a higher "
+        f"value favours {'the proposal' if r['spearman'] > 0 else 'the current scheme'})"
+        for _, r in top.iterrows()
+    ]
+    return (
+        f"The plausible worlds disagree on the sign (the proposal gains profit in "
+        f"{pct(share)} of {n}); what decides it is " + " and ".join(parts) + "."
+    )

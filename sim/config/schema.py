@@ -523,8 +523,23 @@ register_configs()
 
 #: Every section dataclass (the owners of the fields a dotted key can name).
 SECTIONS = (
-    Config, CustomersConfig, EmployeesConfig, DemandConfig, HandlingConfig,
-    ChannelsConfig, BehaviorConfig, KPIConfig, KPIsConfig, SchemeConfig, ScenarioMeta,
-    WorkforceConfig, TeamsConfig, CostsConfig, CentreMeta, ExportConfig, TransitionConfig,
-    ManagementConfig, DepartmentsConfig,
-)  # fmt: skip
+    Config,
+    CustomersConfig,
+    EmployeesConfig,
+    DemandConfig,
+    HandlingConfig,
+    ChannelsConfig,
+    BehaviorConfig,
+    KPIConfig,
+    KPIsConfig,
+    SchemeConfig,
+    ScenarioMeta,
+    WorkforceConfig,
+    TeamsConfig,
+    CostsConfig,
+    CentreMeta,
+    ExportConfig,
+    TransitionConfig,
+    ManagementConfig,
+    DepartmentsConfig,
+)

@@ -73,8 +73,7 @@ def validate(cfg: Config) -> Config:
     for key, value in support.items():
         if value and cfg.rollout_day is None:
             raise ConfigError(
-                f"{key}={value!r} needs a scheme change: set rollout_day and proposal, "
-                f"or {key}=0"
+                f"{key}={value!r} needs a scheme change: set rollout_day and proposal, or {key}=0"
             )
     wf = cfg.workforce
     if wf.planning and cfg.channels.service_level_target >= 1.0:

@@ -90,7 +90,7 @@ def _employee_ids(model: ContactCentreModel, slots: np.ndarray) -> np.ndarray:
 def record_calls(
     model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes, d: int
 ) -> None:
-    """Book day ``d``'s calls as call-detail records (no-op when the export is off)."""  # fmt: skip
+    """Book day ``d``'s calls as call-detail records (no-op when the export is off)."""
     rec = records_of(model)
     if rec is None:
         return
@@ -107,23 +107,25 @@ def record_calls(
     disp[tr & ~h2] = _TRANSFERRED  # lost after the transfer: the first agent's code
     disp[res.kind1 == cr.HUNG_UP] = _DISCONNECTED
     disp[res.kind1 == cr.WEB_PUSHED] = _DEFLECTED
-    rec.add({
-        "day": np.full(k, d),
-        "customer_id": q.calls.cust,
-        "arrival_s": q.arrival,
-        "q_exit_s": res.start1,
-        "answered": ans,
-        "ser_start_s": np.where(ans, res.start1, nan),
-        "ser_exit_s": np.where(ans, res.end1, nan),
-        "server": np.where(ans, ids[np.maximum(res.server1, 0)], -1),
-        "transferred": tr,
-        "q2_exit_s": np.where(tr, res.start2, nan),
-        "answered2": h2,
-        "ser2_start_s": np.where(h2, res.start2, nan),
-        "ser2_exit_s": np.where(h2, res.end2, nan),
-        "server2": np.where(h2, ids[np.maximum(res.server2, 0)], -1),
-        "disposition": disp,
-    })  # fmt: skip
+    rec.add(
+        {
+            "day": np.full(k, d),
+            "customer_id": q.calls.cust,
+            "arrival_s": q.arrival,
+            "q_exit_s": res.start1,
+            "answered": ans,
+            "ser_start_s": np.where(ans, res.start1, nan),
+            "ser_exit_s": np.where(ans, res.end1, nan),
+            "server": np.where(ans, ids[np.maximum(res.server1, 0)], -1),
+            "transferred": tr,
+            "q2_exit_s": np.where(tr, res.start2, nan),
+            "answered2": h2,
+            "ser2_start_s": np.where(h2, res.start2, nan),
+            "ser2_exit_s": np.where(h2, res.end2, nan),
+            "server2": np.where(h2, ids[np.maximum(res.server2, 0)], -1),
+            "disposition": disp,
+        }
+    )
 
 
 def record_lost_calls(model: ContactCentreModel, calls: Contacts, d: int) -> None:
@@ -137,10 +139,22 @@ def record_lost_calls(model: ContactCentreModel, calls: Contacts, d: int) -> Non
     arrival = model.profile((np.arange(k) + 0.5) / k)
     nan, none = np.full(k, np.nan), np.full(k, -1)
     no = np.zeros(k, bool)
-    rec.add({
-        "day": np.full(k, d), "customer_id": calls.cust, "arrival_s": arrival,
-        "q_exit_s": arrival, "answered": no, "ser_start_s": nan, "ser_exit_s": nan,
-        "server": none, "transferred": no, "q2_exit_s": nan, "answered2": no,
-        "ser2_start_s": nan, "ser2_exit_s": nan, "server2": none,
-        "disposition": np.full(k, _NONE),
-    })  # fmt: skip
+    rec.add(
+        {
+            "day": np.full(k, d),
+            "customer_id": calls.cust,
+            "arrival_s": arrival,
+            "q_exit_s": arrival,
+            "answered": no,
+            "ser_start_s": nan,
+            "ser_exit_s": nan,
+            "server": none,
+            "transferred": no,
+            "q2_exit_s": nan,
+            "answered2": no,
+            "ser2_start_s": nan,
+            "ser2_exit_s": nan,
+            "server2": none,
+            "disposition": np.full(k, _NONE),
+        }
+    )

@@ -135,10 +135,17 @@ class ContactCentreModel(mesa.Model):
             return np.concatenate([getattr(duty, name) for duty in duties])
 
         return Staff(
-            slots, pol, np.array([s.speed for s in staff]), np.array([s.skill for s in staff]),
-            np.array([s.friendliness for s in staff]), len(duties[FRONT].staff),
-            cat("start"), cat("end"), cat("brk_start"), cat("brk_len"),
-        )  # fmt: skip
+            slots,
+            pol,
+            np.array([s.speed for s in staff]),
+            np.array([s.skill for s in staff]),
+            np.array([s.friendliness for s in staff]),
+            len(duties[FRONT].staff),
+            cat("start"),
+            cat("end"),
+            cat("brk_start"),
+            cat("brk_len"),
+        )
 
     # ================================================================== the day
     def step(self) -> None:
@@ -208,14 +215,31 @@ class ContactCentreModel(mesa.Model):
         (``web.channel_day``, under ``self.phone_visibility``)."""
         return channel_day(self, todays, d, row)
 
-    def book_experience(self, cust: np.ndarray, xp: np.ndarray, effort: np.ndarray, d: int,
-                        row: dict, attempt: np.ndarray,
-                        give_up: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    def book_experience(
+        self,
+        cust: np.ndarray,
+        xp: np.ndarray,
+        effort: np.ndarray,
+        d: int,
+        row: dict,
+        attempt: np.ndarray,
+        give_up: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, ...]:
         """Book contacts' true experience (the one place every contact is booked):
-        see :func:`experience.book_experience`."""  # fmt: skip
-        return book_experience(self.rng, self.customers, self.cfg.customers, cust, xp, effort,
-                               d, row, attempt, give_up,
-                               survey_rate=self.scheme.survey_sample_rate)  # fmt: skip
+        see :func:`experience.book_experience`."""
+        return book_experience(
+            self.rng,
+            self.customers,
+            self.cfg.customers,
+            cust,
+            xp,
+            effort,
+            d,
+            row,
+            attempt,
+            give_up,
+            survey_rate=self.scheme.survey_sample_rate,
+        )
 
     def _customers_day(self, d: int, row: dict) -> None:
         """Churn, acquisition by word of mouth (true NPS), and the day's money."""
@@ -276,10 +300,16 @@ class ContactCentreModel(mesa.Model):
         for team, scheme in ((FRONT, self.scheme), (SPECIALIST, self.cfg.specialist_scheme)):
             staff = [s for s in self.staff if s.team == team]
             inputs = PeriodInputs(
-                self.cfg, scheme, staff, self.seat_ledger.data, self.repeats_ps[self.period],
-                self.legs, self.period, self.period_start,
+                self.cfg,
+                scheme,
+                staff,
+                self.seat_ledger.data,
+                self.repeats_ps[self.period],
+                self.legs,
+                self.period,
+                self.period_start,
                 transition.top_up_share(self.cfg, staff, self.period) if team == FRONT else None,
-            )  # fmt: skip
+            )
             decision = close_period(inputs, d, self.rng)
             if decision is not None:
                 self._apply(decision, d, retune=team == FRONT)

@@ -63,9 +63,20 @@ class Item:
 def period_totals(model: ContactCentreModel, d: int) -> dict[str, float]:
     """Centre-level totals of the pay period ending on day ``d`` (the day ledger)."""
     rows = model.ledger.rows[model.period_start : d + 1]
-    keys = ("rnd_top2", "rnd_surveys", "xp_top2", "contacts", "complaints", "calls_offered",
-            "answered_in_sl", "repeat_contacts", "resolved_true", "answered_owned",
-            "handle_s", "bad_experiences")  # fmt: skip
+    keys = (
+        "rnd_top2",
+        "rnd_surveys",
+        "xp_top2",
+        "contacts",
+        "complaints",
+        "calls_offered",
+        "answered_in_sl",
+        "repeat_contacts",
+        "resolved_true",
+        "answered_owned",
+        "handle_s",
+        "bad_experiences",
+    )
     return {k: float(sum(r.get(k, 0) for r in rows)) for k in keys}
 
 
@@ -81,9 +92,11 @@ def team_kpis(model: ContactCentreModel, scheme: SchemeConfig) -> dict[str, floa
 def cx_limit(scheme: SchemeConfig, default: float) -> float:
     """The limit of the broad CX KPI: the scheme's safety limit on the random survey
     (the strictest when several KPIs name it), else the company's own floor."""
-    limits = [getattr(scheme.kpis, n).safety_limit for n in kpi_names(scheme)
-              if getattr(scheme.kpis, n).weight > 0
-              and getattr(scheme.kpis, n).safety_metric == CX]  # fmt: skip
+    limits = [
+        getattr(scheme.kpis, n).safety_limit
+        for n in kpi_names(scheme)
+        if getattr(scheme.kpis, n).weight > 0 and getattr(scheme.kpis, n).safety_metric == CX
+    ]
     return max(limits) if limits else default
 
 
@@ -91,8 +104,10 @@ def shows_cx(scheme: SchemeConfig) -> bool:
     """Whether the scheme's dashboard carries the broad CX KPI."""
     csat = scheme.kpis.csat
     paid_cx = csat.weight > 0 and csat.definition == "random_sample"
-    netted = any(getattr(scheme.kpis, n).weight > 0 and getattr(scheme.kpis, n).safety_metric
-                 == CX for n in kpi_names(scheme))  # fmt: skip
+    netted = any(
+        getattr(scheme.kpis, n).weight > 0 and getattr(scheme.kpis, n).safety_metric == CX
+        for n in kpi_names(scheme)
+    )
     return paid_cx or netted
 
 
@@ -104,14 +119,21 @@ def build(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> dict[str, 
     fcr_true = ratio(t["resolved_true"], t["answered_owned"])
     centre = {
         "csat_random": (ratio(t["rnd_top2"], t["rnd_surveys"]), cx_true),
-        "complaint_rate": (ratio(t["complaints"], t["contacts"]),
-                           ratio(t["complaints"], t["contacts"])),
-    }  # fmt: skip
+        "complaint_rate": (
+            ratio(t["complaints"], t["contacts"]),
+            ratio(t["complaints"], t["contacts"]),
+        ),
+    }
     truth = {
-        "fcr": fcr_true, "csat": cx_true, "fcr_no_repeat": fcr_true,
-        "repeat_rate": 1.0 - fcr_true, "aht": ratio(t["handle_s"], t["resolved_true"]),
-        "quality": float("nan"), "transfer": float("nan"), "web_deflection": float("nan"),
-    }  # fmt: skip
+        "fcr": fcr_true,
+        "csat": cx_true,
+        "fcr_no_repeat": fcr_true,
+        "repeat_rate": 1.0 - fcr_true,
+        "aht": ratio(t["handle_s"], t["resolved_true"]),
+        "quality": float("nan"),
+        "transfer": float("nan"),
+        "web_deflection": float("nan"),
+    }
     sl = ratio(t["answered_in_sl"], t["calls_offered"])
     board = {
         "service_level": Item(
@@ -125,8 +147,7 @@ def build(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> dict[str, 
         measured = team[name]
         if name == "csat" and kpi.definition == "random_sample":
             measured = centre["csat_random"][0]  # the company's survey, every contact
-        board.setdefault(name, Item(name, measured, truth[name], None,
-                                    name in WORSE_HIGH, False))  # fmt: skip
+        board.setdefault(name, Item(name, measured, truth[name], None, name in WORSE_HIGH, False))
         net = kpi.safety_metric
         if net:
             m, tr = centre.get(net, (team[net], truth.get(net, float("nan"))))
@@ -143,8 +164,7 @@ def build(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> dict[str, 
             board[net] = Item(net, m, tr, limit, net in HIGHER_IS_WORSE, net in CUSTOMER_SIDE)
     if shows_cx(scheme) and (CX not in board or board[CX].limit is None):
         m, tr = centre[CX]
-        board[CX] = Item(CX, m, tr, cx_limit(scheme, model.cfg.management.cx_limit),
-                         False, True)  # fmt: skip
+        board[CX] = Item(CX, m, tr, cx_limit(scheme, model.cfg.management.cx_limit), False, True)
     return board
 
 
@@ -154,5 +174,11 @@ def true_cx(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> Item:
     against the same limit the dashboard would use."""
     t = period_totals(model, d)
     cx = ratio(t["rnd_top2"], t["rnd_surveys"])
-    return Item(CX, cx, ratio(t["xp_top2"], t["contacts"]),
-                cx_limit(scheme, model.cfg.management.cx_limit), False, True)  # fmt: skip
+    return Item(
+        CX,
+        cx,
+        ratio(t["xp_top2"], t["contacts"]),
+        cx_limit(scheme, model.cfg.management.cx_limit),
+        False,
+        True,
+    )

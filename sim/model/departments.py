@@ -117,7 +117,7 @@ class Departments:
         row: dict,
     ) -> None:
         """Agents flag the root causes of the department-caused calls they handled;
-        the flags reach the departments only on a dashboard shared with them."""  # fmt: skip
+        the flags reach the departments only on a dashboard shared with them."""
         dep = handled & (cause != NONE)
         if not self.active or not dep.any():
             return
@@ -156,7 +156,7 @@ def fulfilment_fails(
 ) -> np.ndarray:
     """Whether the department's fulfilment of each call's issue would fail (bool; False
     for the centre's own issues).  Drawn for every call so the employees' hindsight
-    replays the same fate; no draw when no call has a department cause."""  # fmt: skip
+    replays the same fate; no draw when no call has a department cause."""
     dep = cause != NONE
     if not dep.any() or cfg.fulfilment_failure <= 0:
         return np.zeros(cause.shape[0], bool)

@@ -185,6 +185,7 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
     n).  The search walks from the Erlang C requirement (cheap, and close: abandonment
     changes the requirement by a few agents), one evaluation of the chain a step, and
     falls back to doubling when the queue is too loaded for Erlang C."""
+
     def ok(n: int) -> bool:
         return erlang_a(lam, mean_s, pat_s, n, t).service_level >= target
 

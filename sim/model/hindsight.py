@@ -42,10 +42,25 @@ if TYPE_CHECKING:
 
 #: Per-leg facts kept for hindsight.
 LEG_FIELDS = (
-    "seat", "second", "needs_transfer", "hard", "cx", "u_dump", "u_hang", "u_push",
-    "u_res", "u_code", "wait_s", "extra", "carry", "xp_noise", "propensity", "skill",
-    "speed", "ff",
-)  # fmt: skip
+    "seat",
+    "second",
+    "needs_transfer",
+    "hard",
+    "cx",
+    "u_dump",
+    "u_hang",
+    "u_push",
+    "u_res",
+    "u_code",
+    "wait_s",
+    "extra",
+    "carry",
+    "xp_noise",
+    "propensity",
+    "skill",
+    "speed",
+    "ff",
+)
 #: Calls per employee replayed at the end of a period (bounded memory and attention).
 SAMPLE_PER_EMPLOYEE = 40
 
@@ -192,11 +207,19 @@ def replay_calls(legs: dict[str, np.ndarray], L: np.ndarray, h: HandlingConfig) 
         + legs["xp_noise"][:, None]
     )
     return Replayed(
-        handled=handled, transferred=transferred, hung=hung, pushed=pushed,
-        dumped=(hung | transferred) & ~needs, owned=handled | pushed, handle_s=handle_s,
-        resolved=resolved, coded=resolved | false_code, rushed=cr.rushed(handled, theta),
-        false_code=false_code, xp=xp,
-    )  # fmt: skip
+        handled=handled,
+        transferred=transferred,
+        hung=hung,
+        pushed=pushed,
+        dumped=(hung | transferred) & ~needs,
+        owned=handled | pushed,
+        handle_s=handle_s,
+        resolved=resolved,
+        coded=resolved | false_code,
+        rushed=cr.rushed(handled, theta),
+        false_code=false_code,
+        xp=xp,
+    )
 
 
 def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) -> dict:
@@ -240,8 +263,9 @@ def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) 
     sch = scheme
     evidence = cr.audit_evidence(r.false_code, r.rushed, r.resolved)
     # steering is an act only where a survey is at stake (the agent offers one)
-    steer_acts = steer * (AGENT_OFFER_RATE if agent_offers_survey(scheme.kpis.csat.definition)
-                          else 0.0)  # fmt: skip
+    steer_acts = steer * (
+        AGENT_OFFER_RATE if agent_offers_survey(scheme.kpis.csat.definition) else 0.0
+    )
     audit_acts = np.clip(evidence + (r.dumped | r.pushed) + steer_acts, 0.0, 1.0)
     detected = sch.audit_rate * sch.audit_detection * per_emp(audit_acts)
     counts = {

@@ -46,8 +46,12 @@ ONE_CLICK, HIDDEN = "one_click", "hidden"
 #: action nor a clear all-clear (sign 4 counts only clear disagreements).
 AT_LIMIT = 0.05
 #: Per-agent safety metrics the employee table carries (``pay_period._row``).
-AGENT_NETS = {"repeat_rate": "repeat_rate", "fcr_no_repeat": "repeat_rate",
-              "csat_random": "csat_random", "quality": "quality"}  # fmt: skip
+AGENT_NETS = {
+    "repeat_rate": "repeat_rate",
+    "fcr_no_repeat": "repeat_rate",
+    "csat_random": "csat_random",
+    "quality": "quality",
+}
 
 
 class Manager:
@@ -77,18 +81,27 @@ class Manager:
         # the truth clearly beyond a limit, or clearly within every limit
         truth_alarm = any(i.breached(far, i.true) for i in judged)
         truth_clear = not any(i.breached(near, i.true) for i in judged)
-        self.reviews.append({"day": d, "dashboard_alarm": dash_alarm, "truth_alarm":
-                             truth_alarm, "truth_clear": truth_clear, "cx_shown": db.CX in board,
-                             "cx_measured": truth_cx.measured, "cx_true": truth_cx.true,
-                             "visibility": model.phone_visibility})  # fmt: skip
+        self.reviews.append(
+            {
+                "day": d,
+                "dashboard_alarm": dash_alarm,
+                "truth_alarm": truth_alarm,
+                "truth_clear": truth_clear,
+                "cx_shown": db.CX in board,
+                "cx_measured": truth_cx.measured,
+                "cx_true": truth_cx.true,
+                "visibility": model.phone_visibility,
+            }
+        )
         if not c.enabled:
             return
         for name, item in board.items():
             if item.limit is not None:
                 hit = item.breached(c.detect_margin)
                 self.streak[name] = self.streak.get(name, 0) + 1 if hit else 0
-        detected = {n: board[n] for n, k in self.streak.items()
-                    if n in board and k >= c.detect_periods}  # fmt: skip
+        detected = {
+            n: board[n] for n, k in self.streak.items() if n in board and k >= c.detect_periods
+        }
         when = d + 1 + c.decision_delay_days
         sl = detected.get("service_level")
         if sl is not None and c.replan and model.cfg.workforce.planning:
@@ -97,8 +110,13 @@ class Manager:
             (i for i in detected.values() if i.customer_side), key=lambda i: i.metric != db.CX
         )  # the broad CX KPI first
         if bad and c.channel and model.phone_visibility == HIDDEN:
-            self._schedule(when, d, "phone_one_click", "customer-side safety net tripped "
-                           "while the number is hidden", bad[0])  # fmt: skip
+            self._schedule(
+                when,
+                d,
+                "phone_one_click",
+                "customer-side safety net tripped while the number is hidden",
+                bad[0],
+            )
         if c.redesign:
             self._redesigns(model, board, when, d)
         if c.coaching:
@@ -106,14 +124,22 @@ class Manager:
         if c.ratchet != "off":
             self._ratchet(model, when, d)
 
-    def _schedule(self, when: int, d: int, action: str, reason: str, item: db.Item | None,
-                  **extra) -> None:  # fmt: skip
+    def _schedule(
+        self, when: int, d: int, action: str, reason: str, item: db.Item | None, **extra
+    ) -> None:
         if any(a == action and r.get("kpi") == extra.get("kpi") for _, r, a in self.pending):
             return  # already decided, not yet in force
-        rec = {"day": when, "detected_day": d, "action": action, "reason": reason,
-               "metric": item.metric if item else "", "limit": item.limit if item else None,
-               "measured": item.measured if item else float("nan"),
-               "true": item.true if item else float("nan"), **extra}  # fmt: skip
+        rec = {
+            "day": when,
+            "detected_day": d,
+            "action": action,
+            "reason": reason,
+            "metric": item.metric if item else "",
+            "limit": item.limit if item else None,
+            "measured": item.measured if item else float("nan"),
+            "true": item.true if item else float("nan"),
+            **extra,
+        }
         self.pending.append((when, rec, action))
 
     def _redesigns(self, model: ContactCentreModel, board: dict, when: int, d: int) -> None:
@@ -123,15 +149,26 @@ class Manager:
             kpi = getattr(model.scheme.kpis, name)
             net = kpi.safety_metric
             if kpi.weight > 0 and net and self.streak.get(net, 0) >= need:
-                self._schedule(when, d, "redesign", f"the safety net on {name} kept "
-                               "tripping", board[net], kpi=name)  # fmt: skip
+                self._schedule(
+                    when,
+                    d,
+                    "redesign",
+                    f"the safety net on {name} kept tripping",
+                    board[net],
+                    kpi=name,
+                )
                 self.streak[net] = 0  # judge the redesigned scheme afresh
 
     def _flag_for_coaching(self, model: ContactCentreModel, when: int, d: int) -> None:
         """Agents with an own safety-net breach or a bottom score, lowest scores first,
         at most ``coach_share`` of the front line."""
-        rows = [r for r in model.employee_rows if r["period"] == model.period
-                and r["day_end"] == d and r["employee_id"] in _front_ids(model)]  # fmt: skip
+        rows = [
+            r
+            for r in model.employee_rows
+            if r["period"] == model.period
+            and r["day_end"] == d
+            and r["employee_id"] in _front_ids(model)
+        ]
         sch = model.scheme
         paid = [getattr(sch.kpis, n) for n in kpi_names(sch) if getattr(sch.kpis, n).weight > 0]
         if not rows or not paid:
@@ -148,19 +185,34 @@ class Manager:
         if chosen:
             for eid in chosen:
                 self.coach_due.setdefault(eid, when)
-            rec = {"day": when, "detected_day": d, "action": "coach", "reason":
-                   "flagged on the dashboard (own safety-net breach or bottom score)",
-                   "metric": "score", "limit": float(cut), "measured": float(len(chosen)),
-                   "true": float("nan")}  # fmt: skip
+            rec = {
+                "day": when,
+                "detected_day": d,
+                "action": "coach",
+                "reason": "flagged on the dashboard (own safety-net breach or bottom score)",
+                "metric": "score",
+                "limit": float(cut),
+                "measured": float(len(chosen)),
+                "true": float("nan"),
+            }
             self.pending.append((when, rec, "coach"))
 
     def _ratchet(self, model: ContactCentreModel, when: int, d: int) -> None:
-        rows = [r for r in model.employee_rows if r["period"] == model.period
-                and r["employee_id"] in _front_ids(model)]  # fmt: skip
-        cols = {"aht": "aht_s", "fcr": "fcr_measured", "transfer": "transfer_rate",
-                "web_deflection": "web_push_rate", "quality": "quality",
-                "csat": "csat_random" if model.scheme.kpis.csat.definition == "random_sample"
-                else "csat_survey"}  # fmt: skip
+        rows = [
+            r
+            for r in model.employee_rows
+            if r["period"] == model.period and r["employee_id"] in _front_ids(model)
+        ]
+        cols = {
+            "aht": "aht_s",
+            "fcr": "fcr_measured",
+            "transfer": "transfer_rate",
+            "web_deflection": "web_push_rate",
+            "quality": "quality",
+            "csat": "csat_random"
+            if model.scheme.kpis.csat.definition == "random_sample"
+            else "csat_survey",
+        }
         for name in kpi_names(model.scheme):
             kpi = getattr(model.scheme.kpis, name)
             v = np.array([r[cols[name]] for r in rows], dtype=float)
@@ -174,8 +226,9 @@ class Manager:
             elif self.cfg.ratchet == "both" and 1.0 - beat >= self.cfg.ratchet_share:
                 step = -1.0
             if step:
-                item = db.Item(name, float(beat), float("nan"), self.cfg.ratchet_share,
-                               False, False)  # fmt: skip
+                item = db.Item(
+                    name, float(beat), float("nan"), self.cfg.ratchet_share, False, False
+                )
                 self._schedule(
                     when,
                     d,
@@ -217,8 +270,9 @@ class Manager:
             del self.coach_due[emp.unique_id]
             span = duty.end[i] - duty.start[i]
             duty.brk_len[i] = min(duty.brk_len[i] + c.coaching_hours * 3600.0, span)
-            duty.brk_start[i] = float(np.clip(duty.brk_start[i], duty.start[i],
-                                              duty.end[i] - duty.brk_len[i]))  # fmt: skip
+            duty.brk_start[i] = float(
+                np.clip(duty.brk_start[i], duty.start[i], duty.end[i] - duty.brk_len[i])
+            )
             coach_employee(emp, e.skill_mean, c.coaching_gain)
             row["coaching_sessions"] = row.get("coaching_sessions", 0) + 1
             row["coaching_s"] = row.get("coaching_s", 0.0) + c.coaching_hours * 3600.0

@@ -120,8 +120,8 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
     period_days = d + 1 - p.period_start
     salary = np.array([s.salary_annual for s in staff]) * period_days / DAYS_PER_YEAR
     pay = _pay(sch, m, salary, rng)
-    top_up = np.zeros(len(staff)) if p.top_up is None else np.maximum(
-        p.top_up * salary - pay.bonus, 0.0
+    top_up = (
+        np.zeros(len(staff)) if p.top_up is None else np.maximum(p.top_up * salary - pay.bonus, 0.0)
     )
     # pay above the old salary, share of salary: what the reference point judges
     gain = (pay.bonus + top_up) / salary - base_cut_share(sch)
@@ -153,8 +153,12 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
     dismissing = sch.forced_ranking and sch.forced_ranking_dismiss
     rows = [
         _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, sch.forced_ranking_dismiss)
-        | {"top_up": float(top_up[i]), "pay": float(salary[i] + pay.bonus[i] + top_up[i]),
-           "pay_reference": float(pay_ref[i]), "pay_felt": float(felt_pay[i])}
+        | {
+            "top_up": float(top_up[i]),
+            "pay": float(salary[i] + pay.bonus[i] + top_up[i]),
+            "pay_reference": float(pay_ref[i]),
+            "pay_felt": float(felt_pay[i]),
+        }
         for i, s in enumerate(staff)
     ]
     return PeriodDecision(
@@ -167,10 +171,11 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
         policy=reference,
         intrinsic=intrinsic,
         dismissed=[s for i, s in enumerate(staff) if pay.bottom[i] and was_warned[i]]
-        if dismissing else None,
+        if dismissing
+        else None,
         total_bonus=float(pay.bonus.sum() + top_up.sum()),
         contacts_mean=float(np.mean(m["contacts"])),
-    )  # fmt: skip
+    )
 
 
 def _morale(
@@ -186,7 +191,8 @@ def _morale(
     fear = RANKING_FEAR * sch.forced_ranking_bottom if sch.forced_ranking else 0.0
     hours = np.array([s.hours_share for s in p.staff])
     fair_c = (
-        -np.where(pay.bottom, 1.0, 0.0) - fear
+        -np.where(pay.bottom, 1.0, 0.0)
+        - fear
         - min(1.0, GINI_UNFAIR * gini((salary + pay.bonus) / hours))
     )
     work_c = -np.clip((m["occupancy"] - e.occupancy_comfort) / WORKLOAD_SCALE, 0.0, 1.0)

@@ -80,10 +80,11 @@ class Queued:
     res: DayResult
 
 
-def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
-                duties: list) -> None:
+def serve_phone(
+    model: ContactCentreModel, calls: Contacts, d: int, row: dict, duties: list
+) -> None:
     """Run one day of the phone channel with the day's duties (``workforce.Duty`` of
-    each team) and book every call."""  # fmt: skip
+    each team) and book every call."""
     staff = model.staff_arrays(duties)
     k, m = len(calls), staff.n_front
     row["calls_offered"] = k
@@ -92,8 +93,9 @@ def serve_phone(model: ContactCentreModel, calls: Contacts, d: int, row: dict,
         if k:  # nobody on duty: every call is lost
             row["abandoned"] = k
             record_lost_calls(model, calls, d)
-            model.book_experience(calls.cust, np.full(k, XP_NOBODY),
-                                  np.full(k, EFFORT_NOBODY), d, row, calls.attempt)  # fmt: skip
+            model.book_experience(
+                calls.cust, np.full(k, XP_NOBODY), np.full(k, EFFORT_NOBODY), d, row, calls.attempt
+            )
         return
     q = queue_day(model, calls, staff)
     t = true_outcomes(model, q, staff)
@@ -242,26 +244,53 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
     eff = cr.effort(extra, wait, transferred, hung, pushed, calls.carry)
     owner = answered & ~lost2 & ~hung & (final_srv >= 0)
     return TrueOutcomes(
-        answered, wait1, wait, transferred, lost2, handled, hung, pushed, dumped, final_srv,
-        fs, resolved, rushed, u_res, u_code, false_code, coded, extra, xp_noise, xp, eff, owner,
-        done, fulfil_fail,
-    )  # fmt: skip
+        answered,
+        wait1,
+        wait,
+        transferred,
+        lost2,
+        handled,
+        hung,
+        pushed,
+        dumped,
+        final_srv,
+        fs,
+        resolved,
+        rushed,
+        u_res,
+        u_code,
+        false_code,
+        coded,
+        extra,
+        xp_noise,
+        xp,
+        eff,
+        owner,
+        done,
+        fulfil_fail,
+    )
 
 
-def root_causes(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
-                row: dict) -> None:
+def root_causes(
+    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes, row: dict
+) -> None:
     """Book the department-caused calls the agents resolved and the fulfilments that
     failed after them; the final agent of each handled department-caused call may flag
     its root cause (``departments.Departments.flag``: by its thoroughness and intrinsic
-    motivation)."""  # fmt: skip
+    motivation)."""
     dep_done = t.owner & t.done & (q.calls.cause != NONE)
     row["failure_demand_done"] = int(dep_done.sum())
     row["fulfilment_failures"] = int((dep_done & t.fulfil_fail).sum())
     mot = np.array([model.seats[s].motivation for s in staff.slots])
     model.departments.flag(
-        model.rng, q.calls.cause, t.handled & (t.final_srv >= 0),
-        staff.policy[t.fs, bh.THOROUGHNESS], mot[t.fs], model.scheme.dashboard, row,
-    )  # fmt: skip
+        model.rng,
+        q.calls.cause,
+        t.handled & (t.final_srv >= 0),
+        staff.policy[t.fs, bh.THOROUGHNESS],
+        mot[t.fs],
+        model.scheme.dashboard,
+        row,
+    )
 
 
 @dataclass
@@ -327,14 +356,34 @@ def recorded_outcomes(
         | (calls.carry >= FRUSTRATION_CARRY)
     )
     abused = frustrated & (rng.random(k) < ABUSE_PROB)
-    return Recorded(offered, survey, top2, steer, act_final, act_first, act_final | act_first,
-                    audited, det_final, det_first, abused, honest_survey, honest_top2)  # fmt: skip
+    return Recorded(
+        offered,
+        survey,
+        top2,
+        steer,
+        act_final,
+        act_first,
+        act_final | act_first,
+        audited,
+        det_final,
+        det_first,
+        abused,
+        honest_survey,
+        honest_top2,
+    )
 
 
-def follow_up(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
-              r: Recorded, d: int, row: dict) -> None:
+def follow_up(
+    model: ContactCentreModel,
+    q: Queued,
+    staff: Staff,
+    t: TrueOutcomes,
+    r: Recorded,
+    d: int,
+    row: dict,
+) -> None:
     """Customers' side of the day's calls: experience (loyalty, complaints, churn,
-    random survey), ratings of the agents, patience, and repeat contacts."""  # fmt: skip
+    random survey), ratings of the agents, patience, and repeat contacts."""
     cfg, rng, c, calls = model.cfg, model.rng, model.customers, q.calls
     k, led, slots = len(calls), model.seat_ledger, staff.slots
     owner, fsrv = t.owner, t.final_srv
@@ -372,6 +421,7 @@ def follow_up(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcome
         nxt.carry = np.minimum(nxt.carry + CARRY_PER_REPEAT, CARRY_MAX)
         pushed = t.pushed[back]
         nxt.route = np.where(pushed, WEB, PHONE).astype(np.int8)
-        delay = np.where(pushed, 1, repeat_delay(rng, cfg.customers.repeat_delay_days_mean,
-                                                 len(nxt)))  # fmt: skip
+        delay = np.where(
+            pushed, 1, repeat_delay(rng, cfg.customers.repeat_delay_days_mean, len(nxt))
+        )
         model.book.schedule_after(d, nxt, delay)

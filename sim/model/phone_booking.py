@@ -15,8 +15,14 @@ if TYPE_CHECKING:
     from .phone import Queued, Recorded, Staff, TrueOutcomes
 
 
-def book_seats(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
-               r: Recorded, over: np.ndarray) -> None:
+def book_seats(
+    model: ContactCentreModel,
+    q: Queued,
+    staff: Staff,
+    t: TrueOutcomes,
+    r: Recorded,
+    over: np.ndarray,
+) -> None:
     """Per-agent measured and true accounting of the period (seat ledger); ``over`` is
     each agent's overtime, s."""
     res, led, slots = q.res, model.seat_ledger, staff.slots
@@ -60,10 +66,11 @@ def overtime_s(q: Queued, staff: Staff) -> np.ndarray:
     return np.maximum(q.res.last_end - staff.end, 0.0)
 
 
-def book_teams(q: Queued, staff: Staff, t: TrueOutcomes, over: np.ndarray, sl_s: float,
-               row: dict) -> None:
+def book_teams(
+    q: Queued, staff: Staff, t: TrueOutcomes, over: np.ndarray, sl_s: float, row: dict
+) -> None:
     """Per-team queue totals: the front line answers first legs, the specialist team
-    the legs after a transfer (when there is one)."""  # fmt: skip
+    the legs after a transfer (when there is one)."""
     res, nf = q.res, staff.n_front
     h2 = res.kind2 == cr.HANDLED
     duty = on_phone_s(staff) + over
@@ -71,8 +78,9 @@ def book_teams(q: Queued, staff: Staff, t: TrueOutcomes, over: np.ndarray, sl_s:
     front2 = h2 & (res.server2 < nf)  # no specialists: the front line took the transfer
     row.update(
         front_legs=int(t.answered.sum() + front2.sum()),
-        front_handle_s=float((res.end1 - res.start1)[t.answered].sum()
-                             + (res.end2 - res.start2)[front2].sum()),
+        front_handle_s=float(
+            (res.end1 - res.start1)[t.answered].sum() + (res.end2 - res.start2)[front2].sum()
+        ),
         front_busy_s=float(res.busy_s[:nf].sum()),
         front_avail_s=float(duty[:nf].sum()),
         spec_offered=int(t.transferred.sum()) if staff.slots.shape[0] > nf else 0,
@@ -87,11 +95,18 @@ def book_teams(q: Queued, staff: Staff, t: TrueOutcomes, over: np.ndarray, sl_s:
     )
 
 
-def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes,
-             r: Recorded, over: np.ndarray, row: dict) -> None:
+def book_day(
+    model: ContactCentreModel,
+    q: Queued,
+    staff: Staff,
+    t: TrueOutcomes,
+    r: Recorded,
+    over: np.ndarray,
+    row: dict,
+) -> None:
     """The day's totals of the queue, the measured and the true ledger, telephony
     minutes and what the next staffing plan believes (``over``: each agent's unplanned
-    overtime, s)."""  # fmt: skip
+    overtime, s)."""
     res, ch = q.res, model.cfg.channels
     answered, wait1 = t.answered, t.wait1
     h2 = res.kind2 == cr.HANDLED
@@ -107,8 +122,7 @@ def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
     # the work the calls truly need at speed 1 (unseen by the planners), s: the front
     # line solves or, when the issue needs it, transfers; specialists solve transfers
     h, work = model.cfg.handling, model.cfg.handling.mean_s * q.calls.cx
-    row["work_needed_s"] = float(np.where(q.calls.needs_transfer, h.transfer_handle_s,
-                                          work).sum())  # fmt: skip
+    row["work_needed_s"] = float(np.where(q.calls.needs_transfer, h.transfer_handle_s, work).sum())
     row["spec_work_needed_s"] = float(work[t.transferred].sum())
     row.update(
         abandoned=int((~answered).sum()),
@@ -120,9 +134,7 @@ def book_day(model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
         wait_all_s=float(wait1.sum()),
         busy_s=float(res.busy_s.sum()),
         legs=int(answered.sum() + h2.sum()),
-        handle_s=float(
-            (res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()
-        ),
+        handle_s=float((res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()),
         answered_owned=int(t.owner.sum()),
         resolved_true=int(t.resolved[t.owner].sum()),
         coded_resolved=int(t.coded[t.owner].sum()),

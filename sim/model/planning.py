@@ -85,9 +85,13 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
     offered = history[-wf.forecast_days :].mean(axis=0)
     patience = cfg.customers.patience_mean_s if wf.planner == "erlang_a" else None
     required = agents_required(
-        offered, interval_s(cfg), max(aht_s, 1.0), patience, ch.service_level_target,
+        offered,
+        interval_s(cfg),
+        max(aht_s, 1.0),
+        patience,
+        ch.service_level_target,
         ch.service_level_threshold_s,
-    )  # fmt: skip
+    )
     scheduled = np.ceil(required / max(1e-9, 1.0 - wf.shrinkage) - 1e-9).astype(np.int64)
     r = roster(scheduled, interval_s(cfg), shift_lengths(cfg))
     return Plan(team, day, offered, aht_s, required, scheduled, r.starts_s, r.ends_s, r.method)
@@ -97,8 +101,17 @@ def fixed_plan(cfg: Config, team: int, headcount: int) -> Plan:
     """Everyone on duty all day, paid for the opening hours (``workforce.planning=false``)."""
     n = n_intervals(cfg)
     z = np.zeros(n)
-    return Plan(team, 0, z, 0.0, z.astype(np.int64), np.full(n, headcount), np.zeros(headcount),
-                np.full(headcount, cfg.channels.open_s), "fixed")  # fmt: skip
+    return Plan(
+        team,
+        0,
+        z,
+        0.0,
+        z.astype(np.int64),
+        np.full(n, headcount),
+        np.zeros(headcount),
+        np.full(headcount, cfg.channels.open_s),
+        "fixed",
+    )
 
 
 def initial_plan(cfg: Config, team: int, headcount: int, shares: np.ndarray) -> Plan:
@@ -137,9 +150,10 @@ def interval_counts(cfg: Config, times_s: np.ndarray) -> np.ndarray:
     return np.bincount(idx, minlength=n).astype(np.float64)
 
 
-def on_phone_agents(cfg: Config, starts: np.ndarray, ends: np.ndarray,
-                    brk_start: np.ndarray, brk_len: np.ndarray) -> np.ndarray:
-    """Mean agents on the phones per interval from shifts and planned breaks."""  # fmt: skip
+def on_phone_agents(
+    cfg: Config, starts: np.ndarray, ends: np.ndarray, brk_start: np.ndarray, brk_len: np.ndarray
+) -> np.ndarray:
+    """Mean agents on the phones per interval from shifts and planned breaks."""
     n, w = n_intervals(cfg), interval_s(cfg)
     lo = np.arange(n) * w
     hi = lo + w

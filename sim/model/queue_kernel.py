@@ -153,9 +153,15 @@ def _simulate_day(
         start1[c] = start
         server1[c] = j
         kind = first_leg_kind_scalar(
-            needs_transfer[c], hard[c], u_dump[c], u_hang[c], u_push[c], dump_prob[j],
-            push_prob[j], hangup_share,
-        )  # fmt: skip
+            needs_transfer[c],
+            hard[c],
+            u_dump[c],
+            u_hang[c],
+            u_push[c],
+            dump_prob[j],
+            push_prob[j],
+            hangup_share,
+        )
         kind1[c] = kind
         if kind == HANDLED:
             dur = handle_seconds_scalar(work_s[c], time_mult[j], extra_s[j])
@@ -190,7 +196,7 @@ class DayResult:
         "server2",
         "start1",
         "start2",
-    )  # fmt: skip
+    )
 
     def __init__(self, n: int, m: int, arrival_s: np.ndarray) -> None:
         self.arrival_s = arrival_s

@@ -149,8 +149,11 @@ def find_prob(level: str, skill: np.ndarray, ch: ChannelsConfig) -> np.ndarray:
 
 def search_effort(level: str, ch: ChannelsConfig) -> float:
     """Effort points (CES) one search for the number costs."""
-    return {"visible": 0.0, "one_click": ch.one_click_search_effort,
-            "hidden": ch.hidden_search_effort}[level]  # fmt: skip
+    return {
+        "visible": 0.0,
+        "one_click": ch.one_click_search_effort,
+        "hidden": ch.hidden_search_effort,
+    }[level]
 
 
 def search(
@@ -175,7 +178,7 @@ def route(
     rng: np.random.Generator, todays: Contacts, c: Customers, level: str, ch: ChannelsConfig, d: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Today's routing: masks (to the web, searched for the number, found it).  The
-    searchers' effort is added to their contacts' carry."""  # fmt: skip
+    searchers' effort is added to their contacts' carry."""
     choice = todays.route == CHOICE
     prefers = c.prefers_web[todays.cust]
     to_web = (todays.route == WEB) | (choice & prefers)
@@ -212,7 +215,7 @@ def web_outcomes(
     d: int,
 ) -> WebOutcome:
     """Each web session's outcome: self-service, then - on failure - the way to the
-    phone (known, found, or given up); experience and effort by the shared rule."""  # fmt: skip
+    phone (known, found, or given up); experience and effort by the shared rule."""
     m = len(web)
     skill = c.digital_skill[web.cust]
     p = ch.web_success_base * skill * web.cx**-0.5
@@ -266,8 +269,9 @@ def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: dict) 
         )
         row["web_escalated"] = int(out.escalate.sum())
         row["give_ups"] = int(out.give_up.sum())
-        model.book_experience(web.cust, out.xp, out.effort, d, row, web.attempt,
-                              give_up=out.give_up)  # fmt: skip
+        model.book_experience(
+            web.cust, out.xp, out.effort, d, row, web.attempt, give_up=out.give_up
+        )
         searches += int(out.looked.sum())
         finds += int(out.found.sum())
         phone = Contacts.concat([phone, escalations(web, out)])

@@ -41,7 +41,10 @@ BREAK_WINDOW = (0.35, 0.65)
 
 
 def new_employee(
-    model: ContactCentreModel, slot: int, initial: bool = False, team: int = FRONT,
+    model: ContactCentreModel,
+    slot: int,
+    initial: bool = False,
+    team: int = FRONT,
     contract_s: float = 28_800.0,
 ) -> Employee:
     """A new employee of ``team`` in ``slot``: an experienced one at the start (random
@@ -69,9 +72,9 @@ def new_employee(
         team=team,
         contract_s=contract_s,
         # a new hire expects what the scheme of its team typically pays
-        pay_reference=0.0 if initial else expected_gain(
-            model.scheme if team == FRONT else model.cfg.specialist_scheme
-        ),
+        pay_reference=0.0
+        if initial
+        else expected_gain(model.scheme if team == FRONT else model.cfg.specialist_scheme),
     )
 
 
@@ -96,7 +99,7 @@ def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
             ready = d + model.cfg.employees.hiring_lag_days
             model.requisitions.extend([(ready, team, length)] * gap)
         elif gap < 0:  # cancel the latest requisitions first
-            for r in sorted(mine, reverse=True)[: -gap]:
+            for r in sorted(mine, reverse=True)[:-gap]:
                 model.requisitions.remove(r)
 
 

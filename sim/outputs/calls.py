@@ -29,13 +29,31 @@ START_DATE = "2024-01-01"
 OPENING_S = 8 * 3600
 #: Column order of the table.
 CALL_COLUMNS = (
-    "call_id", "date", "day", "customer_id", "q_start", "q_exit", "q_time", "outcome",
-    "ser_start", "ser_exit", "ser_time", "server", "transferred", "q2_time", "outcome2",
-    "ser2_start", "ser2_exit", "ser2_time", "server2", "disposition",
-)  # fmt: skip
+    "call_id",
+    "date",
+    "day",
+    "customer_id",
+    "q_start",
+    "q_exit",
+    "q_time",
+    "outcome",
+    "ser_start",
+    "ser_exit",
+    "ser_time",
+    "server",
+    "transferred",
+    "q2_time",
+    "outcome2",
+    "ser2_start",
+    "ser2_exit",
+    "ser2_time",
+    "server2",
+    "disposition",
+)
 
-_CLOCK = np.array([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)],
-                  dtype=object)  # fmt: skip
+_CLOCK = np.array(
+    [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)], dtype=object
+)
 
 
 def opening_s(open_s: float) -> int:
@@ -73,27 +91,29 @@ def calls_frame(model: ContactCentreModel) -> pd.DataFrame | None:
     opening = opening_s(model.cfg.channels.open_s)
     n = len(c["day"])
     ans, ans2, tr = c["answered"], c["answered2"], c["transferred"]
-    df = pd.DataFrame({
-        "call_id": np.arange(1, n + 1, dtype=np.int64),
-        "date": dates(c["day"]),
-        "day": c["day"],
-        "customer_id": c["customer_id"],
-        "q_start": clock(c["arrival_s"], opening),
-        "q_exit": clock(c["q_exit_s"], opening),
-        "q_time": np.round(c["q_exit_s"] - c["arrival_s"], 1),
-        "outcome": np.where(ans, "AGENT", "HANG").astype(object),
-        "ser_start": clock(c["ser_start_s"], opening),
-        "ser_exit": clock(c["ser_exit_s"], opening),
-        "ser_time": np.round(c["ser_exit_s"] - c["ser_start_s"], 1),
-        "server": _agent(c["server"]),
-        "transferred": tr,
-        "q2_time": np.round(c["q2_exit_s"] - c["ser_exit_s"], 1),
-        "outcome2": np.where(tr, np.where(ans2, "AGENT", "HANG"), None).astype(object),
-        "ser2_start": clock(c["ser2_start_s"], opening),
-        "ser2_exit": clock(c["ser2_exit_s"], opening),
-        "ser2_time": np.round(c["ser2_exit_s"] - c["ser2_start_s"], 1),
-        "server2": _agent(c["server2"]),
-        "disposition": np.array(DISPOSITIONS, dtype=object)[c["disposition"]],
-    })  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "call_id": np.arange(1, n + 1, dtype=np.int64),
+            "date": dates(c["day"]),
+            "day": c["day"],
+            "customer_id": c["customer_id"],
+            "q_start": clock(c["arrival_s"], opening),
+            "q_exit": clock(c["q_exit_s"], opening),
+            "q_time": np.round(c["q_exit_s"] - c["arrival_s"], 1),
+            "outcome": np.where(ans, "AGENT", "HANG").astype(object),
+            "ser_start": clock(c["ser_start_s"], opening),
+            "ser_exit": clock(c["ser_exit_s"], opening),
+            "ser_time": np.round(c["ser_exit_s"] - c["ser_start_s"], 1),
+            "server": _agent(c["server"]),
+            "transferred": tr,
+            "q2_time": np.round(c["q2_exit_s"] - c["ser_exit_s"], 1),
+            "outcome2": np.where(tr, np.where(ans2, "AGENT", "HANG"), None).astype(object),
+            "ser2_start": clock(c["ser2_start_s"], opening),
+            "ser2_exit": clock(c["ser2_exit_s"], opening),
+            "ser2_time": np.round(c["ser2_exit_s"] - c["ser2_start_s"], 1),
+            "server2": _agent(c["server2"]),
+            "disposition": np.array(DISPOSITIONS, dtype=object)[c["disposition"]],
+        }
+    )
     df["disposition"] = df["disposition"].where(df["disposition"] != "", None)
     return df[list(CALL_COLUMNS)]

@@ -16,8 +16,17 @@ if TYPE_CHECKING:
 
 #: Columns of the decisions table, in order (``kpi``: the KPI a redesign or a target
 #: change touched, else empty).
-DECISION_COLUMNS = ("day", "detected_day", "action", "reason", "metric", "limit", "measured",
-                    "true", "kpi")  # fmt: skip
+DECISION_COLUMNS = (
+    "day",
+    "detected_day",
+    "action",
+    "reason",
+    "metric",
+    "limit",
+    "measured",
+    "true",
+    "kpi",
+)
 
 
 def decisions_frame(model: ContactCentreModel) -> pd.DataFrame:

@@ -50,8 +50,9 @@ def summary_value(summary: dict[str, Any], key: str) -> float | None:
 
 def numeric_keys(summary: dict[str, Any]) -> list[str]:
     """The summary keys an expectation may name (top-level numbers)."""
-    return sorted(k for k, v in summary.items()
-                  if isinstance(v, int | float) and not isinstance(v, bool))  # fmt: skip
+    return sorted(
+        k for k, v in summary.items() if isinstance(v, int | float) and not isinstance(v, bool)
+    )
 
 
 def check_keys(scenario: str, expect: dict[str, str], summary: dict[str, Any]) -> None:
@@ -116,14 +117,24 @@ def judge(
     for key, direction in expect.items():
         for s in (*runs, *comparison_runs):
             check_keys(scenario, {key: direction}, s)
-        pairs = [(summary_value(a, key), summary_value(b, key))
-                 for a, b in zip(runs, comparison_runs, strict=True)]  # fmt: skip
+        pairs = [
+            (summary_value(a, key), summary_value(b, key))
+            for a, b in zip(runs, comparison_runs, strict=True)
+        ]
         pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
         a = np.array([p[0] for p in pairs], dtype=float)
         b = np.array([p[1] for p in pairs], dtype=float)
         se, mark = _mark(a - b, direction)
-        out.append(Verdict(key, direction, float(a.mean()) if len(a) else float("nan"),
-                           float(b.mean()) if len(b) else float("nan"),
-                           float((a - b).mean()) if len(a) else float("nan"), se, len(a),
-                           mark))  # fmt: skip
+        out.append(
+            Verdict(
+                key,
+                direction,
+                float(a.mean()) if len(a) else float("nan"),
+                float(b.mean()) if len(b) else float("nan"),
+                float((a - b).mean()) if len(a) else float("nan"),
+                se,
+                len(a),
+                mark,
+            )
+        )
     return out

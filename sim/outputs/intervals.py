@@ -34,8 +34,17 @@ if TYPE_CHECKING:
 WINDOW_DAYS = 21
 #: Per team: daily columns of (truly needed work, s; calls offered).
 WORK_COLUMNS = (("work_needed_s", "calls_offered"), ("spec_work_needed_s", "spec_offered"))
-COLUMNS = ("team", "interval", "start_s", "scheduled", "required_plan", "on_phones",
-           "offered_mean", "aht_true_s", "needed_true")  # fmt: skip
+COLUMNS = (
+    "team",
+    "interval",
+    "start_s",
+    "scheduled",
+    "required_plan",
+    "on_phones",
+    "offered_mean",
+    "aht_true_s",
+    "needed_true",
+)
 
 
 def intervals_frame(
@@ -57,14 +66,31 @@ def intervals_frame(
         work, calls = WORK_COLUMNS[team]
         aht = ratio(float(last[work].sum()), float(last[calls].sum())) if len(last) else 0.0
         aht = aht if np.isfinite(aht) else 0.0
-        needed = (agents_required(offered, w, max(aht, 1.0), patience,
-                                  cfg.channels.service_level_target,
-                                  cfg.channels.service_level_threshold_s)
-                  if aht > 0 else np.zeros(n, dtype=int))  # fmt: skip
-        frames.append(pd.DataFrame({
-            "team": name, "interval": np.arange(n), "start_s": np.arange(n) * w,
-            "scheduled": plan.scheduled.astype(float), "required_plan": plan.required,
-            "on_phones": on_phones, "offered_mean": offered, "aht_true_s": aht,
-            "needed_true": needed,
-        }))  # fmt: skip
+        needed = (
+            agents_required(
+                offered,
+                w,
+                max(aht, 1.0),
+                patience,
+                cfg.channels.service_level_target,
+                cfg.channels.service_level_threshold_s,
+            )
+            if aht > 0
+            else np.zeros(n, dtype=int)
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "team": name,
+                    "interval": np.arange(n),
+                    "start_s": np.arange(n) * w,
+                    "scheduled": plan.scheduled.astype(float),
+                    "required_plan": plan.required,
+                    "on_phones": on_phones,
+                    "offered_mean": offered,
+                    "aht_true_s": aht,
+                    "needed_true": needed,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]

@@ -16,16 +16,35 @@ from ..measurement import TEAM_COLUMNS, ratio, team_rates
 
 #: The cost lines, summing to ``cost_total`` (labour includes overtime).
 COST_LINES = (
-    "cost_labour", "cost_bonus", "cost_hiring", "cost_overhead", "cost_telephony", "cost_web",
-)  # fmt: skip
+    "cost_labour",
+    "cost_bonus",
+    "cost_hiring",
+    "cost_overhead",
+    "cost_telephony",
+    "cost_web",
+)
 #: Daily workforce and money columns (summed over days like the counts).
 MONEY_COLUMNS = (
-    *COST_LINES, "cost_overtime", "bonus_paid", "paid_hours", "overtime_s", "overrun_s",
-    "absent", "work_needed_s", "spec_work_needed_s",
-    *sorted({c for cols in TEAM_COLUMNS.values() for c in cols.values()} - {
-        "calls_offered", "calls_answered", "abandoned", "answered_in_sl", "wait_answered_s",
-    }),
-)  # fmt: skip
+    *COST_LINES,
+    "cost_overtime",
+    "bonus_paid",
+    "paid_hours",
+    "overtime_s",
+    "overrun_s",
+    "absent",
+    "work_needed_s",
+    "spec_work_needed_s",
+    *sorted(
+        {c for cols in TEAM_COLUMNS.values() for c in cols.values()}
+        - {
+            "calls_offered",
+            "calls_answered",
+            "abandoned",
+            "answered_in_sl",
+            "wait_answered_s",
+        }
+    ),
+)
 #: Head counts by team in the daily table (levels, averaged over days).
 HEADCOUNT_COLUMNS = {"front": "headcount_front", "specialist": "headcount_specialist"}
 

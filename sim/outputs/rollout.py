@@ -24,9 +24,13 @@ if TYPE_CHECKING:
 ROLLOUT_WINDOW_PERIODS = 4
 GAMING_LEVERS = ("lever_dump", "lever_false_coding", "lever_survey_steering", "lever_web_push")
 KEYS = (
-    "morale_dip_after_rollout", "quits_before_rollout", "quits_after_rollout",
-    "quits_expected_before_rollout", "quits_expected_after_rollout", "gaming_half_life_days",
-)  # fmt: skip
+    "morale_dip_after_rollout",
+    "quits_before_rollout",
+    "quits_after_rollout",
+    "quits_expected_before_rollout",
+    "quits_expected_after_rollout",
+    "gaming_half_life_days",
+)
 
 
 def gaming_intensity(emp: pd.DataFrame) -> pd.Series:
@@ -50,9 +54,7 @@ def rollout_summary(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.Data
     # morale moves at period ends: the dip is the level of the last period before the
     # change minus the lowest daily mean in the window after it
     last = before[before["day"] >= r - cfg.proposal.period_days]
-    out["morale_dip_after_rollout"] = float(
-        last["morale_mean"].mean() - after["morale_mean"].min()
-    )
+    out["morale_dip_after_rollout"] = float(last["morale_mean"].mean() - after["morale_mean"].min())
     out["quits_before_rollout"] = int(before["quits"].sum())
     out["quits_after_rollout"] = int(after["quits"].sum())
     if "quits_expected" in daily:
@@ -70,8 +72,10 @@ def _half_life(emp: pd.DataFrame, r: int, period_days: int) -> float | None:
     halves in the run."""
     if emp.empty or "lever_thoroughness" not in emp:
         return None
-    g = emp.assign(g=gaming_intensity(emp)).groupby("period").agg(
-        g=("g", "mean"), end=("day_end", "max")
+    g = (
+        emp.assign(g=gaming_intensity(emp))
+        .groupby("period")
+        .agg(g=("g", "mean"), end=("day_end", "max"))
     )
     g = g.loc[g["end"] >= r, "g"].to_numpy()
     if g.shape[0] == 0 or g[0] <= 1e-9:

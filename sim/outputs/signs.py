@@ -82,9 +82,12 @@ DISAGREE_FLAG = 0.25
 #: customer, internal-process and learning-and-growth measures).
 DOMINANT_FLAG = 0.7
 #: Plain names of the perspectives, for the sentence.
-PERSPECTIVE_NAMES = {"financial": "financial", "customer": "customer",
-                     "internal_process": "internal-process (efficiency)",
-                     "learning_growth": "learning-and-growth"}  # fmt: skip
+PERSPECTIVE_NAMES = {
+    "financial": "financial",
+    "customer": "customer",
+    "internal_process": "internal-process (efficiency)",
+    "learning_growth": "learning-and-growth",
+}
 
 #: (measured column, true column, higher-is-better for the measured one, label)
 PAIRS = (
@@ -121,9 +124,11 @@ def _window_rates(df: pd.DataFrame) -> dict[str, float]:
     signs are recomputed on every redraw of the app).  A rate that cannot be computed
     is NaN, and the pair using it is skipped."""
     tot = df.select_dtypes("number").sum()
-    out = {k: float(v) for k, v in
-           rates(lambda k: float(tot.get(k, 0.0)), "self_coded", "agent_offered").items()
-           if np.isscalar(v)}  # fmt: skip
+    out = {
+        k: float(v)
+        for k, v in rates(lambda k: float(tot.get(k, 0.0)), "self_coded", "agent_offered").items()
+        if np.isscalar(v)
+    }
     # measured FCR: the dashboard's own definition, as recorded each day
     ok = df["answered_owned"] > 0
     w = df.loc[ok, "answered_owned"]
@@ -290,12 +295,19 @@ def indicator_became_target(
             f"correlation with the true outcome fell by {drop:.2f}."
         )
     elif np.isfinite(idx):
-        sentence = (f"KPIs still track the outcomes they stand for (Goodhart index "
-                    f"{idx:.2f} of its threshold).")  # fmt: skip
+        sentence = (
+            f"KPIs still track the outcomes they stand for (Goodhart index "
+            f"{idx:.2f} of its threshold)."
+        )
     else:
         sentence = "Too few pay periods to compare KPIs with their true outcomes."
-    return {"value": idx, "flag": flag3, "correlation_drop": drop,
-            "gap_widening": widen, "sentence": sentence}  # fmt: skip
+    return {
+        "value": idx,
+        "flag": flag3,
+        "correlation_drop": drop,
+        "gap_widening": widen,
+        "sentence": sentence,
+    }
 
 
 def not_informing_decisions(
@@ -332,9 +344,15 @@ def not_informing_decisions(
             f"The dashboard's verdict on customers matched the truth in {n - missed - false} "
             f"of {n} pay periods."
         )
-    return {"value": value, "flag": flag4, "missed_periods": int(missed),
-            "false_alarm_periods": int(false), "periods": n, "score_truth_corr": corr,
-            "sentence": sentence}  # fmt: skip
+    return {
+        "value": value,
+        "flag": flag4,
+        "missed_periods": int(missed),
+        "false_alarm_periods": int(false),
+        "periods": n,
+        "score_truth_corr": corr,
+        "sentence": sentence,
+    }
 
 
 def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:

@@ -63,12 +63,22 @@ PERIOD_MAX_DAYS = DAYS_PER_YEAR / 4
 Z95 = 1.959964
 
 #: Criterion letter -> name.
-CRITERIA = {"S": "Specific", "M": "Measurable", "A": "Achievable", "R": "Relevant",
-            "T": "Time-bound"}  # fmt: skip
+CRITERIA = {
+    "S": "Specific",
+    "M": "Measurable",
+    "A": "Achievable",
+    "R": "Relevant",
+    "T": "Time-bound",
+}
 #: Paid KPI -> column of the employee table holding its measured value.
-KPI_COLUMN = {"aht": "aht_s", "fcr": "fcr_measured", "csat": "csat_survey",
-              "transfer": "transfer_rate", "web_deflection": "web_push_rate",
-              "quality": "quality"}  # fmt: skip
+KPI_COLUMN = {
+    "aht": "aht_s",
+    "fcr": "fcr_measured",
+    "csat": "csat_survey",
+    "transfer": "transfer_rate",
+    "web_deflection": "web_push_rate",
+    "quality": "quality",
+}
 #: Paid KPI -> its true counterpart in the employee table (where there is one).
 TRUE_COLUMN = {"fcr": "fcr_true", "csat": "csat_true"}
 #: The true outcome every KPI should stand for: the customer's true experience.
@@ -103,8 +113,7 @@ def check_employees(employees: pd.DataFrame, cfg: Config) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(COLUMNS))
 
 
-def judge(kpi: str, letter: str, value: float, limit: float, limit_high: float = math.nan
-          ) -> dict:
+def judge(kpi: str, letter: str, value: float, limit: float, limit_high: float = math.nan) -> dict:
     """One row of :func:`smart_check`: pass or fail and the sentence, from the value."""
     if letter == "M":
         ok = bool(value <= limit)
@@ -112,9 +121,16 @@ def judge(kpi: str, letter: str, value: float, limit: float, limit_high: float =
         ok = bool(limit <= value <= limit_high)
     else:
         ok = bool(value >= limit)
-    return {"kpi": kpi, "criterion": letter, "name": CRITERIA[letter], "value": value,
-            "limit": limit, "limit_high": limit_high, "passed": ok,
-            "sentence": _sentence(kpi, letter, value, limit, limit_high, ok)}  # fmt: skip
+    return {
+        "kpi": kpi,
+        "criterion": letter,
+        "name": CRITERIA[letter],
+        "value": value,
+        "limit": limit,
+        "limit_high": limit_high,
+        "passed": ok,
+        "sentence": _sentence(kpi, letter, value, limit, limit_high, ok),
+    }
 
 
 def _scheme_rows(cfg: Config, emp: pd.DataFrame) -> tuple[SchemeConfig, pd.DataFrame]:
@@ -134,8 +150,9 @@ def _paid(scheme: SchemeConfig) -> list[tuple[str, KPIConfig]]:
     return [(n, getattr(kpis, n)) for n in KPI_COLUMN if getattr(kpis, n).weight > 0]
 
 
-def _values(name: str, kpi: KPIConfig, scheme: SchemeConfig, cfg: Config,
-            rows: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
+def _values(
+    name: str, kpi: KPIConfig, scheme: SchemeConfig, cfg: Config, rows: pd.DataFrame
+) -> dict[str, tuple[float, float, float]]:
     """Each criterion's (value, limit, upper limit)."""
     nan = math.nan
     per_period = rows.groupby("period").size() if len(rows) else pd.Series(dtype=float)
@@ -215,13 +232,13 @@ def _relevance(name: str, kpi: KPIConfig, rows: pd.DataFrame, cfg: Config) -> fl
     v = r[col].to_numpy(float)
     w = r[n_col].to_numpy(float)
     sd = _noise_sd(name, v, r, cfg)
-    d = pd.DataFrame({"id": r["employee_id"].to_numpy(), "vw": v * w, "w": w,
-                      "nv": (sd ** 2) * w})  # fmt: skip
+    d = pd.DataFrame({"id": r["employee_id"].to_numpy(), "vw": v * w, "w": w, "nv": (sd**2) * w})
     for c in {OUTCOME_COLUMN, TRUE_COLUMN.get(name, OUTCOME_COLUMN)}:
         d[c] = r[c].to_numpy(float)
     g = d.groupby("id")
-    agent = pd.DataFrame({"kpi": sign * g["vw"].sum() / g["w"].sum(),
-                          "noise": g["nv"].sum() / g["w"].sum() ** 2})  # fmt: skip
+    agent = pd.DataFrame(
+        {"kpi": sign * g["vw"].sum() / g["w"].sum(), "noise": g["nv"].sum() / g["w"].sum() ** 2}
+    )
     if len(agent) < 3 or agent["kpi"].var() <= 0:
         return math.nan
     reliability = 1.0 - agent["noise"].mean() / agent["kpi"].var()
@@ -244,31 +261,42 @@ def _fmt(kpi: str, x: float) -> str:
     return f"{x:.0f} s" if kpi == "aht" else f"{x:.3g}"
 
 
-def _sentence(kpi: str, letter: str, value: float, limit: float, high: float, ok: bool
-              ) -> str:
+def _sentence(kpi: str, letter: str, value: float, limit: float, high: float, ok: bool) -> str:
     """The criterion in plain words."""
     k = kpi.upper() if kpi in ("aht", "fcr", "csat") else kpi.replace("_", " ")
     verdict = "passes" if ok else "fails"
     if not math.isfinite(value) and letter == "R":
-        return (f"{k} fails Relevant: its noise hides every difference between agents "
-                "(see Measurable), so nothing is left to correlate with the outcome.")
+        return (
+            f"{k} fails Relevant: its noise hides every difference between agents "
+            "(see Measurable), so nothing is left to correlate with the outcome."
+        )
     if not math.isfinite(value):
         return f"{k}: {CRITERIA[letter]} cannot be judged from this run, so it fails."
     if letter == "S":
         rest = "; team pay moves the rest" if value < 1 - 1e-9 else " (no team pay)"
-        return (f"{k} {verdict} Specific: the agent's own work moves {value:.0%} of the paid "
-                f"number (at least {limit:.0%} required){rest}.")
+        return (
+            f"{k} {verdict} Specific: the agent's own work moves {value:.0%} of the paid "
+            f"number (at least {limit:.0%} required){rest}."
+        )
     if letter == "M":
-        return (f"{k} {verdict} Measurable: the 95% interval of one agent's period is "
-                f"{_fmt(kpi, value)} wide, against a pay band of {_fmt(kpi, limit)} from "
-                "threshold to stretch.")
+        return (
+            f"{k} {verdict} Measurable: the 95% interval of one agent's period is "
+            f"{_fmt(kpi, value)} wide, against a pay band of {_fmt(kpi, limit)} from "
+            "threshold to stretch."
+        )
     if letter == "A":
-        return (f"{k} {verdict} Achievable: {value:.0%} of agents reached the target by "
-                f"honest effort in the first period (at least {limit:.0%} required).")
+        return (
+            f"{k} {verdict} Achievable: {value:.0%} of agents reached the target by "
+            f"honest effort in the first period (at least {limit:.0%} required)."
+        )
     if letter == "R":
-        return (f"{k} {verdict} Relevant: across agents it correlates {value:.2f} with the "
-                f"customers' true experience and its true counterpart (at least "
-                f"{limit:.2f} required, noise-corrected).")
-    return (f"{k} {verdict} Time-bound: a {value:g}-day pay period against the "
-            f"{limit * FEEDBACK_SHARE_MIN:g}-day delay before its value is final "
-            f"(allowed {limit:g} to {high:g} days).")
+        return (
+            f"{k} {verdict} Relevant: across agents it correlates {value:.2f} with the "
+            f"customers' true experience and its true counterpart (at least "
+            f"{limit:.2f} required, noise-corrected)."
+        )
+    return (
+        f"{k} {verdict} Time-bound: a {value:g}-day pay period against the "
+        f"{limit * FEEDBACK_SHARE_MIN:g}-day delay before its value is final "
+        f"(allowed {limit:g} to {high:g} days)."
+    )

@@ -111,10 +111,7 @@ def check_slurm(partition: str | None) -> str | None:
             "hydra.launcher.partition=NAME; nothing was submitted"
         )
     if states[name] != "up":
-        return (
-            f"SLURM partition {name!r} is {states[name]}, not up; nothing "
-            "was submitted"
-        )
+        return f"SLURM partition {name!r} is {states[name]}, not up; nothing was submitted"
     return None
 
 

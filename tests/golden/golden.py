@@ -30,13 +30,25 @@ DAYS = 60
 #: ``kpisim compare`` arguments of the golden comparison (small, but every code path:
 #: replications, rollout, robust worlds, sensitivity).
 COMPARE_ARGS = [
-    "current=baseline", "proposal=aht_pay", "replications=2", "days=60", "robust=3",
-    "robust_scale=0.05", "customers.n=100000", "employees.n=20", "jobs=1", "progress=false",
-]  # fmt: skip
+    "current=baseline",
+    "proposal=aht_pay",
+    "replications=2",
+    "days=60",
+    "robust=3",
+    "robust_scale=0.05",
+    "customers.n=100000",
+    "employees.n=20",
+    "jobs=1",
+    "progress=false",
+]
 #: Output files of the comparison that must be bit-identical.
 COMPARE_FILES = (
-    "comparison.csv", "replications.csv", "robust.csv", "timeseries.csv", "sensitivity.csv",
-)  # fmt: skip
+    "comparison.csv",
+    "replications.csv",
+    "robust.csv",
+    "timeseries.csv",
+    "sensitivity.csv",
+)
 
 
 def frame_hash(df: pd.DataFrame) -> str:
@@ -62,13 +74,22 @@ def numerics_probe() -> str:
     x = np.linspace(-40.0, 40.0, 20_001)
     rng = np.random.default_rng(12345)
     parts = [
-        np.exp(x), np.log1p(np.abs(x)), np.log(np.abs(x) + 1e-3), np.power(np.abs(x), 0.37),
-        np.sqrt(np.abs(x)), ndtr(x / 7.0), np.tanh(x / 9.0),
-        rng.normal(size=5000), rng.exponential(2.0, 5000), rng.lognormal(0.1, 0.8, 5000),
-        rng.gamma(0.7, 1.3, 5000), rng.beta(2.0, 3.0, 5000),
-        rng.geometric(0.2, 5000).astype(float), rng.poisson(3.5, 5000).astype(float),
+        np.exp(x),
+        np.log1p(np.abs(x)),
+        np.log(np.abs(x) + 1e-3),
+        np.power(np.abs(x), 0.37),
+        np.sqrt(np.abs(x)),
+        ndtr(x / 7.0),
+        np.tanh(x / 9.0),
+        rng.normal(size=5000),
+        rng.exponential(2.0, 5000),
+        rng.lognormal(0.1, 0.8, 5000),
+        rng.gamma(0.7, 1.3, 5000),
+        rng.beta(2.0, 3.0, 5000),
+        rng.geometric(0.2, 5000).astype(float),
+        rng.poisson(3.5, 5000).astype(float),
         np.array([math.exp(v / 13.0) + math.log(1.0 + abs(v)) for v in x[::97]]),
-    ]  # fmt: skip
+    ]
     h = hashlib.sha256()
     for a in parts:
         h.update(np.ascontiguousarray(a, dtype=np.float64).tobytes())
@@ -94,8 +115,12 @@ def compare_fingerprint() -> dict[str, str]:
     kpisim = Path(sys.executable).parent / "kpisim"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cmp"
-        subprocess.run([str(kpisim), "compare", *COMPARE_ARGS, f"out={out}"], check=True,
-                       cwd=ROOT, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [str(kpisim), "compare", *COMPARE_ARGS, f"out={out}"],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
         return {name: file_hash(out / name) for name in COMPARE_FILES}
 
 
