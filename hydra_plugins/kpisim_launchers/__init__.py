@@ -1,7 +1,12 @@
 """kpisim's Hydra launchers for real clusters (``configs/hydra/launcher/slurm.yaml`` and
 ``ray_cluster.yaml``): Hydra's submitit and Ray launchers, waiting for every job and
 reporting the jobs lost on the cluster together.  Hydra only loads launchers from the
-``hydra_plugins`` namespace, hence this package outside ``sim``."""
+``hydra_plugins`` namespace, hence this package outside ``sim``.
+
+* :mod:`.slurm_launcher` - the SLURM launcher (submitit);
+* :mod:`.ray_launcher` - the launcher for an existing Ray cluster;
+* here: :class:`LostJobs` and the message both give for the jobs lost on the cluster.
+"""
 
 from __future__ import annotations
 
