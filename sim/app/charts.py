@@ -46,7 +46,24 @@ def _grid(
     """``nrows`` x ``ncols`` axes at fixed margins and gaps given in inches (room for
     the y tick labels and label on the left of each axes, its title above, the x tick
     labels and label below, the suptitle at the top), instead of a layout engine: the
-    margins are computed once from the figure size, not from the drawn text."""
+    margins are computed once from the figure size, not from the drawn text.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to fill; its size (inches) fixes the axes' size.
+    nrows, ncols : int
+        Rows and columns of axes.
+    left, right, top, bottom : float
+        Margins between the figure's edges and the outer axes, inches.
+    wgap, hgap : float
+        Gaps between neighbouring axes, side by side and one above the other, inches.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes, shape ``(nrows, ncols)``.
+    """
     w, h = fig.get_size_inches()
     axis_w = (w - left - right - (ncols - 1) * wgap) / ncols
     axis_h = (h - top - bottom - (nrows - 1) * hgap) / nrows
@@ -107,6 +124,20 @@ def _legend(ax, loc: str = "best") -> None:
 
 
 def _pair(ax, d: pd.DataFrame, measured: str, true: str, labels: tuple[str, str]) -> None:
+    """A measured series (solid, the palette's measured colour) and its true counterpart
+    (dashed, the true colour) against the working day.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    d : pandas.DataFrame
+        The snapshot's daily table (column ``day`` and the two series).
+    measured, true : str
+        Columns of ``d``: the dashboard's number and the real one, in the same unit.
+    labels : tuple of str
+        Legend labels of the measured and the true line.
+    """
     ax.plot(d["day"], d[measured], color=MEASURED, lw=3.0, label=labels[0])
     ax.plot(d["day"], d[true], color=TRUE, lw=3.0, ls="--", label=labels[1])
 

@@ -106,7 +106,35 @@ def pilot_volume(
     lies below the data and one above; from then on false position inside that bracket
     (calls per day rise with ``customers.n``, so the bracket always holds the answer and
     shrinks); stop within ``tolerance`` or after ``iterations`` pilots.  The returned
-    ``customers_n`` is always one that was simulated: the closest to the data."""
+    ``customers_n`` is always one that was simulated: the closest to the data.
+
+    Parameters
+    ----------
+    flat : dict
+        The centre's config overrides so far, dotted key to value.
+    calls_per_day : float
+        Observed offered calls per working day, the target.
+    days : int
+        Working days each pilot measures (after the warm-up).
+    warmup : int
+        Working days each pilot runs first and ignores.
+    seed : int
+        Seed of every pilot run.
+    tick : callable, optional
+        Called once after each pilot (progress).
+    tolerance : float
+        Relative error of calls per day (and of AHT) accepted, a share (0.02 = 2%).
+    iterations : int
+        Most pilot runs.
+    aht_s : float, optional
+        Observed mean handle time, seconds; None leaves ``handling.mean_s`` as it is.
+
+    Returns
+    -------
+    dict
+        ``customers_n``, ``handling_mean_s``, the simulated and observed calls per day and
+        AHT, the relative ``error``, ``converged``, and every pilot (``iterations``).
+    """
     base = load_config("baseline", overrides=override_strings(flat))
     n = max(1, round(calls_per_day * 250.0 / base.customers.issues_per_year))
     mean_s = float(base.handling.mean_s)

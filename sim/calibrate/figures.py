@@ -57,9 +57,31 @@ def figures(
     sl_s: float,
     agents: bool = True,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """(per (day, interval) arrays of shape (days, k), per-day arrays of shape (days,))
-    of every figure in ``FIGURES`` for the calls of days 0..days-1 (``day`` renumbered
-    by the caller); ``occupancy`` is left out when ``agents`` is false."""
+    """Every figure in ``FIGURES`` for the calls of days 0..days-1 (``day`` renumbered
+    by the caller), per (day, interval) and per day.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        Call records in the canonical columns :data:`COLUMNS` (times in seconds since the
+        opening).
+    days : int
+        Working days covered; rows of the result.
+    open_s : float
+        Opening hours of a day, seconds.
+    interval_minutes : int
+        Length of an interval, minutes.
+    sl_s : float
+        Service-level threshold, seconds.
+    agents : bool
+        Whether the calls carry agent ids; ``occupancy`` is left out when false.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        Arrays of shape (days, k) per (day, interval), with k intervals a day, and of
+        shape (days,) per day, keyed by figure name.
+    """
     step = 60.0 * interval_minutes
     k = round(open_s / step)
     d = calls["day"].to_numpy(int)

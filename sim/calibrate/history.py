@@ -107,7 +107,24 @@ def _period_days(col: pd.Series, src: str, period_days: int) -> np.ndarray:
 
 
 def _numbers(col: pd.Series, name: str, src: str, lo: float, hi: float) -> np.ndarray:
-    """The column as floats (NaN where empty), each in [lo, hi]."""
+    """The column as floats (NaN where empty), each in [lo, hi].
+
+    Parameters
+    ----------
+    col : pandas.Series
+        The column as read (strings; ``""`` is empty).
+    name : str
+        Its name in the file, for the error message.
+    src : str
+        The file, for the error message.
+    lo, hi : float
+        Allowed range of a value, in the column's unit (``hi == 1``: a share in [0, 1]).
+
+    Raises
+    ------
+    DataError
+        A value is not a number or out of range, or every value is empty.
+    """
     num = pd.to_numeric(col.where(col != ""), errors="coerce")
     bad = num.isna().to_numpy() & (col != "").to_numpy()
     if bad.any():

@@ -151,7 +151,28 @@ def interval_records(df: pd.DataFrame, m: Mapping, src: str) -> IntervalRecords:
 
 
 def _place(frame: pd.DataFrame, m: Mapping, counts: dict, src: str, tcol: str) -> IntervalRecords:
-    """Day index, opening and closing, interval index; duplicates refused."""
+    """Day index, opening and closing, interval index; duplicates refused.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The report's rows read so far: ``tod_s`` (interval start, seconds since midnight),
+        ``date``, the figures and ``line`` (the file's line number).
+    m : Mapping
+        The ``intervals`` mapping (interval length, opening and closing times).
+    counts : dict
+        The reading's tallies; filled in here (intervals, missing intervals, outside the
+        hours, offered, answered, abandoned, other).
+    src : str
+        The data file, for error messages.
+    tcol : str
+        The file's column of ``interval_start``, for error messages.
+
+    Returns
+    -------
+    IntervalRecords
+        The rows within the opening hours, numbered by day and interval.
+    """
     step = 60.0 * m.interval_minutes
     open_tod = (
         float(parse_hhmm(m.open_time, m.path, "open_time"))

@@ -134,7 +134,32 @@ def noise_var(
     share of 0 or 1 would claim no noise).  ``aht_s``: (cv x AHT)^2 / n, the SE of a
     mean of n calls with the handle-time CV.  ``attrition_annual``: quits are Poisson, so
     var = (250 / days) x rate / headcount, the rate floored at half a quit a period.
-    ``n_obs``: the observed sample sizes (answered calls, survey answers, headcount)."""
+
+    Parameters
+    ----------
+    kpi : str
+        The history's figure: ``aht_s`` (seconds), ``attrition_annual`` (quits per head
+        per year) or a share in [0, 1] (``fcr``, ``csat``, ...).
+    obs : numpy.ndarray
+        Its observed value per period, in that unit.
+    sim : dict
+        The trial's per-period figures (:func:`period_kpis`); the variance does not use
+        them.
+    n_obs : dict
+        Observed sample sizes per period (:func:`observed_sizes`): ``calls`` (answered
+        calls), ``surveys`` (survey answers), ``headcount``.
+    f : float
+        Scale of the simulated centre, in (0, 1] (1: full scale).
+    days : numpy.ndarray
+        Working days of each period.
+    cv : float
+        Coefficient of variation of handle time (``handling.cv``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The variance per period, in the figure's unit squared.
+    """
     if kpi == "attrition_annual":
         h_obs = n_obs["headcount"]
         rate = np.maximum(obs, 0.5 * DAYS_PER_YEAR / days / h_obs)
@@ -152,7 +177,28 @@ def observed_sizes(
 ) -> dict[str, np.ndarray]:
     """Observed sample sizes per period: the history's ``calls``, ``surveys`` and
     ``headcount`` where given, else the full-scale equivalent of the simulation's
-    (answered calls: ``calls_per_day`` x days when known)."""
+    (answered calls: ``calls_per_day`` x days when known).
+
+    Parameters
+    ----------
+    counts : dict
+        The history's sample-size columns that were given (``calls``, ``surveys``,
+        ``headcount``), per period; NaN where a period has none.
+    sim : dict
+        The trial's per-period figures (:func:`period_kpis`: ``legs``, ``surveys``,
+        ``staff``), at scale ``f``.
+    f : float
+        Scale of the simulated centre, in (0, 1].
+    calls_per_day : float or None
+        The centre's observed answered calls per working day, if known.
+    days : numpy.ndarray
+        Working days of each period.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``calls``, ``surveys`` and ``headcount`` per period, at full scale.
+    """
     calls = counts.get("calls")
     if calls is None:
         calls = calls_per_day * days if calls_per_day else sim["legs"] / f

@@ -46,7 +46,27 @@ def _figures(
 ) -> tuple[float, ...]:
     """Erlang A's P(abandon), ASA of answered calls, service level, P(wait) and mean
     wait of an abandoning caller, linear in the staffed agents between floor and
-    ceiling (a fractional mean staffing)."""
+    ceiling (a fractional mean staffing).
+
+    Parameters
+    ----------
+    lam : float
+        Arrival rate of the interval, calls per second.
+    aht : float
+        Mean handle time, seconds.
+    patience : float
+        Mean patience of a caller, seconds.
+    staffed : float
+        Mean agents staffed in the interval (fractional).
+    threshold_s : float
+        Service-level threshold, seconds.
+
+    Returns
+    -------
+    tuple of float
+        P(abandon) and P(wait) and the service level as shares in [0, 1]; the two waits
+        in seconds.
+    """
     lo = math.floor(staffed)
     f = staffed - lo
     a = erlang_a(lam, aht, patience, lo, threshold_s)

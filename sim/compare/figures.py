@@ -41,6 +41,24 @@ def _arm_bars(
     scale: float,
     names: dict[str, str],
 ) -> None:
+    """Grouped bars: for each metric the two arms' means over replications side by side
+    (current plain, proposal hatched), with 95 % t-interval error bars.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    reps : pandas.DataFrame
+        One row per run (``replications.csv``): ``arm`` and the metrics' columns.
+    keys : list of str
+        The metrics (summary keys), in the order of the groups.
+    labels : list of str
+        Their tick labels.
+    scale : float
+        Factor applied to means and intervals (100: shares shown in percent).
+    names : dict of str to str
+        Legend label of each arm (``current``, ``proposal``).
+    """
     x = np.arange(len(keys))
     w = 0.38
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
@@ -65,7 +83,21 @@ def _arm_bars(
 
 
 def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float, names: dict[str, str]) -> None:
-    """Two bars (current, proposal) of one metric, arm names on the x axis."""
+    """Two bars (current, proposal) of one metric, arm names on the x axis.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    reps : pandas.DataFrame
+        One row per run (``replications.csv``): ``arm`` and the metric's column.
+    key : str
+        The metric (summary key).
+    scale : float
+        Factor applied to the mean and its interval (100: a share shown in percent).
+    names : dict of str to str
+        The arms' names on the x axis (``current``, ``proposal``).
+    """
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
         m, h = _bar(reps.loc[reps["arm"] == arm, key].to_numpy())
         ax.bar(
@@ -218,7 +250,25 @@ ROLLOUT_PANELS = [
 def _band(
     ax: Any, series: pd.DataFrame, arm: str, col: str, ls: str, scale: float, label: str
 ) -> None:
-    """One arm's weekly mean of ``col`` over replications, with its 95 % band."""
+    """One arm's weekly mean of ``col`` over replications, with its 95 % band.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    series : pandas.DataFrame
+        ``timeseries.csv``: one row per arm, replication and week (``day`` its first day).
+    arm : str
+        ``current`` or ``proposal`` (its colour).
+    col : str
+        The weekly metric drawn.
+    ls : str
+        Line style (``-`` or ``--``).
+    scale : float
+        Factor applied to the mean and its band (100: a share shown in percent).
+    label : str
+        Legend label of the line.
+    """
     sub = series[series["arm"] == arm]
     stats_ = sub.groupby("day")[col].apply(lambda v: _bar(v.to_numpy()))
     days = np.array(stats_.index)
