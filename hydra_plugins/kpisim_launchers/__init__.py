@@ -21,7 +21,14 @@ class LostJobs(CompactHydraException):
 def lost_jobs_message(lost: list[tuple[int, str, str]], total: int, sweep_dir: str) -> str:
     """One paragraph: which jobs were lost, how, and how to resume.
 
-    ``lost`` holds (job number, overrides, reason) per lost job.
+    Parameters
+    ----------
+    lost : list of (int, str, str)
+        Per lost job: its number, its overrides and the reason (at most ten are listed).
+    total : int
+        Jobs in the sweep.
+    sweep_dir : str
+        The sweep directory, where the complete runs are and which a resumed sweep names.
     """
     lines = [f"kpisim run: {len(lost)} of {total} jobs ended on the cluster without a result:"]
     for num, overrides, reason in lost[:10]:

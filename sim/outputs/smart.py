@@ -96,13 +96,26 @@ def smart_check(result: RunResult) -> pd.DataFrame:
     with the columns of :data:`COLUMNS`: ``value`` (the criterion's number), ``limit``
     (and ``limit_high`` for T) the stated criterion, ``passed`` and a plain ``sentence``.
     An empty frame when the scheme pays on nothing (or nobody has been paid yet).
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished run (its employee table and config).
     """
     return check_employees(result.employees, result.config)
 
 
 def check_employees(employees: pd.DataFrame, cfg: Config) -> pd.DataFrame:
     """:func:`smart_check` from an employee table and its run's config (for a run still
-    going, such as the app's)."""
+    going, such as the app's).
+
+    Parameters
+    ----------
+    employees : pandas.DataFrame
+        The employee table so far.
+    cfg : Config
+        The run's config.
+    """
     if not len(employees) or "n_aht" not in employees:
         return pd.DataFrame(columns=list(COLUMNS))
     scheme, rows = _scheme_rows(cfg, employees)
