@@ -116,7 +116,15 @@ def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float, names: dict
 
 
 def fig_dashboard_reality(o: Outcome, names: dict[str, str]) -> bytes:
-    """Measured KPIs (left) beside their true counterparts (right), both arms."""
+    """Measured KPIs (left) beside their true counterparts (right), both arms.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names (:func:`~.names.arm_names`).
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
     _arm_bars(
@@ -150,7 +158,15 @@ def fig_dashboard_reality(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
-    """Paired differences of revenue, cost and profit; CLV per arm."""
+    """Paired differences of revenue, cost and profit; CLV per arm.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), gridspec_kw={"width_ratios": [2, 1]})
     t = o.table.set_index("metric")
@@ -177,7 +193,15 @@ def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
-    """Morale, turnover and pay per employee, both arms."""
+    """Morale, turnover and pay per employee, both arms.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     specs = [
@@ -195,7 +219,15 @@ def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_gaming(o: Outcome, names: dict[str, str]) -> bytes:
-    """Gaming acts by type, both arms."""
+    """Gaming acts by type, both arms.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(11, 3.6))
     _arm_bars(
@@ -279,7 +311,15 @@ def _band(
 
 
 def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
-    """Weekly KPIs around the rollout: mean over replications with 95 % bands."""
+    """Weekly KPIs around the rollout: mean over replications with 95 % bands.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its weekly series and rollout day).
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     from matplotlib.lines import Line2D
 
@@ -329,7 +369,13 @@ def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_robust(o: Outcome) -> bytes:
-    """Profit difference across sampled worlds, and what it hinges on."""
+    """Profit difference across sampled worlds, and what it hinges on.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its robust worlds and sensitivities).
+    """
     plt = _plt()
     from matplotlib.patches import Patch
 
@@ -382,7 +428,15 @@ def fig_robust(o: Outcome) -> bytes:
 
 def all_figures(o: Outcome, names: dict[str, str]) -> dict[str, bytes]:
     """Every figure of the report as PNG bytes: ``{name: png}`` (``fig_<name>.png``);
-    ``robust`` only when robust worlds ran."""
+    ``robust`` only when robust worlds ran.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     figs = {
         "dashboard_vs_reality": fig_dashboard_reality(o, names),
         "money": fig_money(o, names),
