@@ -143,7 +143,13 @@ def _pair(ax, d: pd.DataFrame, measured: str, true: str, labels: tuple[str, str]
 
 
 def fig_dashboard_vs_reality(snap: Snapshot) -> Figure:
-    """Each measured KPI beside its true counterpart (rolling window)."""
+    """Each measured KPI beside its true counterpart (rolling window).
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (its daily table with the rolling rates).
+    """
     d = snap.daily
     fig = Figure(figsize=(11, 8), dpi=EXPORT_DPI)
     axs = _grid(fig, 2, 2)
@@ -190,7 +196,13 @@ def fig_dashboard_vs_reality(snap: Snapshot) -> Figure:
 
 
 def fig_customers(snap: Snapshot) -> Figure:
-    """Customers: retention, true satisfaction, effort, complaints."""
+    """Customers: retention, true satisfaction, effort, complaints.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown.
+    """
     d = snap.daily
     s = snap.summary
     fig = Figure(figsize=(13, 7.5), dpi=EXPORT_DPI)
@@ -242,7 +254,13 @@ def fig_customers(snap: Snapshot) -> Figure:
 
 
 def fig_employees(snap: Snapshot) -> Figure:
-    """Employees: morale, turnover, pay and gaming over time."""
+    """Employees: morale, turnover, pay and gaming over time.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (daily and employee tables).
+    """
     d = snap.daily
     emp = snap.employees
     fig = Figure(figsize=(13, 7.5), dpi=EXPORT_DPI)
@@ -341,7 +359,13 @@ def fig_levers(snap: Snapshot) -> Figure:
     """Per seated employee (one row each, in seat order): the policy levers in use now
     and last period's gaming.  The figure is at most :data:`LEVERS_HEIGHT` tall; when
     the rows get thinner than :data:`CELL_TEXT_ROW` the colours alone carry the values
-    and only every k-th seat is labelled."""
+    and only every k-th seat is labelled.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (its staff table).
+    """
     st = snap.staff
     n = max(len(st), 1)
     lo, hi = LEVERS_HEIGHT
@@ -396,7 +420,13 @@ def fig_levers(snap: Snapshot) -> Figure:
 
 
 def fig_money(snap: Snapshot) -> Figure:
-    """Money: revenue, costs and profit."""
+    """Money: revenue, costs and profit.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (currency units per day, rolling means).
+    """
     d = snap.daily
     fig = Figure(figsize=(13, 5), dpi=EXPORT_DPI)
     ax1, ax2, ax3 = _grid(fig, 1, 3)[0]
