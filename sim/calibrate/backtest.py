@@ -242,7 +242,13 @@ def compare_figures(
 
 
 def hhmm(t: float) -> str:
-    """Seconds since midnight -> ``HH:MM``."""
+    """Seconds since midnight -> ``HH:MM``.
+
+    Parameters
+    ----------
+    t : float
+        A clock time, seconds since midnight.
+    """
     return f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}"
 
 
@@ -250,7 +256,13 @@ def csv_text(bt: Backtest) -> str:
     """backtest.csv: one row per (figure, interval) (``scope = interval``), per figure over
     the whole day (``scope = day``) and per figure over all intervals (``scope =
     summary``: ``abs_error`` is the MAE, ``coverage`` the share of observed cells in the
-    band); columns ``CSV_COLUMNS``."""
+    band); columns ``CSV_COLUMNS``.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test (:func:`compare` or :func:`compare_figures`).
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -321,7 +333,13 @@ def csv_text(bt: Backtest) -> str:
 
 def misfits(bt: Backtest) -> list[str]:
     """One plain sentence per figure the model does not reproduce (coverage below
-    ``FIT_COVERAGE``), with the sign and size of the bias."""
+    ``FIT_COVERAGE``), with the sign and size of the bias.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test.
+    """
     from .figures import LABELS
 
     out = []

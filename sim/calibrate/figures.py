@@ -140,7 +140,13 @@ def report_figures(
       and ``aht_s`` are mapped: the share of the logged-in agents' time spent handling
       (the simulated side uses the model's agents on the phones, :func:`occupancy`).
 
-    ``names`` restricts the figures (default: all the report can show)."""
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report.
+    names : list of str, optional
+        The figures wanted (default: all the report can show).
+    """
     step = 60.0 * rec.interval_minutes
     mapped = set(rec.mapped)
     off = rec.matrix("offered", 0.0)
@@ -171,9 +177,18 @@ def report_occupancy(
     per: dict[str, np.ndarray], on_phones: np.ndarray, interval_minutes: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Occupancy as :func:`report_figures` defines it, of simulated calls: answered x AHT
-    of the interval's arrivals (``per`` from :func:`figures`) / (the model's agents on
-    the phones x the interval's length), per (day, interval) and per day; ``on_phones``
-    is (days, intervals) on the same grid."""
+    of the interval's arrivals / (the model's agents on the phones x the interval's
+    length), per (day, interval) and per day.
+
+    Parameters
+    ----------
+    per : dict of str to numpy.ndarray
+        The simulated calls' figures per (day, interval) (:func:`figures`).
+    on_phones : numpy.ndarray
+        The model's mean agents on the phones, days x intervals on the same grid.
+    interval_minutes : int
+        Length of an interval, minutes.
+    """
     step = 60.0 * interval_minutes
     busy = np.nan_to_num(per["answered"] * per["aht_s"])
     return _ratio(busy, on_phones * step), _ratio(busy.sum(1), on_phones.sum(1) * step)

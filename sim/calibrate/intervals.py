@@ -55,7 +55,15 @@ class IntervalRecords:
         return round(self.open_s / (60.0 * self.interval_minutes))
 
     def matrix(self, col: str, fill: float = np.nan) -> np.ndarray:
-        """The column as a (days x intervals) matrix, ``fill`` where no row."""
+        """The column as a (days x intervals) matrix, ``fill`` where no row.
+
+        Parameters
+        ----------
+        col : str
+            A column of the rows (``offered``, ``aht_s``, ``staffed``, ...).
+        fill : float
+            The value of a (day, interval) without a row.
+        """
         out = np.full((self.days, self.k), fill)
         r = self.rows
         out[r["day"].to_numpy(), r["j"].to_numpy()] = r[col].to_numpy(float)
@@ -78,7 +86,17 @@ def _numbers(df: pd.DataFrame, m: Mapping, key: str, src: str) -> np.ndarray:
 
 
 def interval_records(df: pd.DataFrame, m: Mapping, src: str) -> IntervalRecords:
-    """The canonical interval frame of the report ``df`` (strings) read from ``src``."""
+    """The canonical interval frame of the report ``df`` (strings) read from ``src``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The report as :func:`~.records.load_table` reads it (strings).
+    m : Mapping
+        Its ``intervals`` mapping.
+    src : str
+        The data file, for error messages.
+    """
     col = m.columns
     counts: dict[str, int] = {"rows": len(df)}
     step = 60.0 * m.interval_minutes
