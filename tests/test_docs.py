@@ -5,7 +5,13 @@
   ``experiments/config_reference.py``);
 * no tracked file refers to documents that are not in the repository: the model
   description, the public contract and the calibration sources live in docs/ODD.md,
-  docs/reference.md and docs/calibration.md.
+  docs/reference.md and docs/calibration.md;
+* docs/ODD.md lists the model's named constants, numbers its sections in order and
+  names only config keys that exist;
+* docs/architecture.md maps every module, each package's docstring names its modules,
+  and the docs cite only files that exist;
+* every function with five or more parameters documents each in a numpy-style
+  "Parameters" section (``PENDING_PARAMETER_DOCS``: files still being documented).
 """
 
 from __future__ import annotations
@@ -341,3 +347,47 @@ def test_functions_with_many_parameters_document_each(path):
         f"functions with {MANY_PARAMETERS} or more parameters need a numpy-style "
         "'Parameters' section naming each (with its unit):\n" + "\n".join(problems)
     )
+
+
+def _concrete_keys() -> set[str]:
+    """Every dotted config key, with ``<kpi>`` spelled out for each KPI, and each
+    section (a key's every dotted prefix)."""
+    kpis = [f.name for f in dataclasses.fields(KPIsConfig)]
+    keys = set()
+    for key in _schema_keys():
+        keys |= {key.replace("<kpi>", k) for k in kpis} if "<kpi>" in key else {key}
+    return keys | {k.rsplit(".", n)[0] for k in keys for n in range(1, k.count(".") + 1)}
+
+
+def _model_names(module: str) -> set[str]:
+    """Top-level functions, classes and constants of ``sim/model/<module>.py`` (none if
+    no such file)."""
+    path = ROOT / "sim" / "model" / f"{module}.py"
+    if not path.is_file():
+        return set()
+    names = set()
+    for n in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+            names.add(n.name)
+        elif isinstance(n, (ast.Assign, ast.AnnAssign)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            names |= {x.id for x in targets if isinstance(x, ast.Name)}
+    return names
+
+
+def test_odd_names_only_config_keys_that_exist():
+    """A backticked ``section.key`` in docs/ODD.md is a config key of the schema (or a
+    function of the model module of that name, such as ``behavior.utility``)."""
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    keys = _concrete_keys()
+    sections = {k.split(".")[0] for k in keys}
+    unknown = []
+    for token in sorted(set(re.findall(r"`([a-z_]+(?:\.[\w<>]+)+)(?:[ =:][^`]*)?`", odd))):
+        first, rest = token.split(".", 1)
+        if first not in sections or "<" in token or rest in ("py", "md", "parquet", "csv"):
+            continue
+        if first == "proposal":
+            token = "scheme." + rest
+        if token not in keys and rest.split(".")[0] not in _model_names(first):
+            unknown.append(token)
+    assert not unknown, f"docs/ODD.md names config keys the schema does not have: {unknown}"
