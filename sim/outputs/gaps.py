@@ -97,7 +97,7 @@ def level_gaps(late: pd.DataFrame, period_days: int) -> dict[str, LevelGap]:
 def employee_gaps(emp: pd.DataFrame) -> dict[str, pd.Series]:
     """Each row's measured-vs-true gap for the KPIs that have a true counterpart: FCR and
     CSAT as measured minus true (shares); for AHT, ``-log(fcr_true)``, the log of handle
-    time per truly resolved call over handle time (a rise means speed bought with
+    time per truly resolved call over handle time (a rise: speed bought at the cost of
     resolution).
 
     Parameters

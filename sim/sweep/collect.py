@@ -45,8 +45,8 @@ class CollectError(ValueError):
 
 def find_runs(root: Path) -> tuple[list[Path], list[Path]]:
     """Complete run folders under ``root`` and incomplete ones (Hydra job folders
-    with a ``.hydra/`` but no ``summary.json``), both sorted; staging and status folders
-    are skipped.
+    with a ``.hydra/`` but no ``summary.json``), both sorted; the sweep's staging, status and
+    job folders are skipped.
 
     Parameters
     ----------
