@@ -45,7 +45,19 @@ def usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``kpisim`` console script."""
+    """Entry point of the ``kpisim`` console script.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``kpisim`` (default: the command line's).
+
+    Returns
+    -------
+    int
+        The exit status: the subcommand's (0 on success); 2 for an unknown command or a
+        missing dependency, 130 when interrupted.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(usage())

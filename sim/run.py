@@ -21,7 +21,21 @@ def run_simulation(
     """Run the model for ``cfg.days`` working days and collect its outputs.
 
     Deterministic: the same config (seed included) gives identical outputs.
-    ``progress`` shows a progress bar (default: ``cfg.progress``).
+
+    Parameters
+    ----------
+    cfg : Config
+        The run's config (a structured ``Config`` or a Hydra ``DictConfig``).
+    keep_model : bool
+        Keep the finished model in ``RunResult.model`` (memory: the whole population).
+    progress : bool, optional
+        Show a progress bar; default ``cfg.progress``.
+
+    Returns
+    -------
+    RunResult
+        The summary, the daily, employee, interval, call and decision tables and the
+        config.
     """
     cfg = to_config(cfg)
     model = ContactCentreModel(cfg)

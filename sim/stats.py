@@ -19,7 +19,17 @@ from scipy import stats
 
 def t_half_width(sd: float, n: int, level: float = 0.95) -> float:
     """Half-width of the ``level`` t-interval of a mean of ``n`` values with standard
-    deviation ``sd`` (``ddof=1``), in the values' unit; ``n`` must be at least 2."""
+    deviation ``sd`` (``ddof=1``), in the values' unit; ``n`` must be at least 2.
+
+    Parameters
+    ----------
+    sd : float
+        Sample standard deviation of the values.
+    n : int
+        Number of values (at least 2).
+    level : float
+        Confidence level, a share in (0, 1).
+    """
     return float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
 
 
@@ -29,6 +39,13 @@ def mean_ci(
     """Mean of the finite values and the half-width of its ``level`` t-interval.
 
     Both are NaN without values; the half-width is NaN for a single value.
+
+    Parameters
+    ----------
+    values : sequence of float
+        One value per replication; NaN and infinite values are dropped.
+    level : float
+        Confidence level, a share in (0, 1).
     """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
@@ -57,6 +74,13 @@ def paired_ci(current: np.ndarray, proposal: np.ndarray, level: float = 0.95) ->
 
     Pairs with a missing value in either arm are dropped.  Returns the means, the mean
     difference, its interval, the standard deviations and ``n`` (pairs used).
+
+    Parameters
+    ----------
+    current, proposal : numpy.ndarray
+        One value per replication of each arm, paired by position (same seed).
+    level : float
+        Confidence level, a share in (0, 1).
     """
     c = np.asarray(current, dtype=float)
     p = np.asarray(proposal, dtype=float)

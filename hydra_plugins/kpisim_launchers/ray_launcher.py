@@ -40,7 +40,19 @@ PRIVATE_OBJECT_STORE = 78643200
 def run_one(
     hydra_context: Any, sweep_config: Any, task_function: Any, singleton_state: Any
 ) -> JobReturn:
-    """The Ray task: one Hydra job (as the plugin's own ``_run_job``)."""
+    """The Ray task: one Hydra job (as the plugin's own ``_run_job``).
+
+    Parameters
+    ----------
+    hydra_context : HydraContext
+        The launching process's Hydra context.
+    sweep_config : DictConfig
+        The job's composed config (its overrides applied, job id and number set).
+    task_function : callable
+        The Hydra task (``kpisim run``'s).
+    singleton_state : Any
+        Hydra's singletons of the launching process, restored in the worker.
+    """
     setup_globals()
     Singleton.set_state(singleton_state)
     HydraConfig.instance().set_config(sweep_config)
@@ -55,7 +67,13 @@ def run_one(
 
 def init_kwargs(init_cfg: Any) -> dict[str, Any]:
     """``ray.init`` arguments: the plugin's small object store only for a private
-    instance (no address); never for a running cluster."""
+    instance (no address); never for a running cluster.
+
+    Parameters
+    ----------
+    init_cfg : DictConfig
+        The launcher's ``ray.init`` section (``hydra.launcher.ray.init``).
+    """
     kwargs = dict(OmegaConf.to_container(init_cfg, resolve=True) or {})
     if kwargs.get("address") is None:
         kwargs.setdefault("object_store_memory", PRIVATE_OBJECT_STORE)
@@ -68,7 +86,20 @@ class RayLauncher(HydraRayLauncher):
     """``hydra_plugins.hydra_ray_launcher``'s RayLauncher with the fixes above."""
 
     def launch(self, job_overrides: Any, initial_job_idx: int) -> list[JobReturn]:
-        """Run every job as a Ray task; wait for all of them; report the lost ones."""
+        """Run every job as a Ray task; wait for all of them; report the lost ones.
+
+        Parameters
+        ----------
+        job_overrides : sequence of sequence of str
+            Each job's overrides.
+        initial_job_idx : int
+            Number of the first job (jobs are numbered on from it).
+
+        Raises
+        ------
+        LostJobs
+            Some jobs ended on the cluster without a result.
+        """
         import ray
 
         setup_globals()

@@ -55,7 +55,13 @@ LOST_STATES = frozenset(
 
 
 def short_reason(exc: BaseException) -> str:
-    """A submitit error in a few words, e.g. ``state CANCELLED by 0``."""
+    """A submitit error in a few words, e.g. ``state CANCELLED by 0``.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The error submitit raised for a task.
+    """
     text = str(exc)
     if "(state:" in text:
         return "state " + text.split("(state:", 1)[1].split(")", 1)[0].strip()
@@ -65,7 +71,15 @@ def short_reason(exc: BaseException) -> str:
 
 def wait_all(jobs: list[Any], poll_s: float = POLL_S) -> None:
     """Wait until every job is done; one ``sacct`` call per ``poll_s`` for all of them
-    (submitit's own wait re-checks each job in turn, up to a minute apart)."""
+    (submitit's own wait re-checks each job in turn, up to a minute apart).
+
+    Parameters
+    ----------
+    jobs : list of submitit.Job
+        The array job's tasks.
+    poll_s : float
+        Seconds between two checks.
+    """
     pending = list(jobs)
     while pending:
         pending[0].done(force_check=True)  # refreshes the states of the whole array
@@ -83,6 +97,18 @@ class SlurmLauncher(SubmititSlurmLauncher):
 
         The set-up follows ``BaseSubmititLauncher.launch`` of hydra-submitit-launcher
         1.2.0 (MIT licence) line by line; only the collection of results differs.
+
+        Parameters
+        ----------
+        job_overrides : sequence of sequence of str
+            Each job's overrides.
+        initial_job_idx : int
+            Number of the first job (jobs are numbered on from it).
+
+        Raises
+        ------
+        LostJobs
+            Some tasks ended on the cluster without a result.
         """
         import submitit
 

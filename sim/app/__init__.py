@@ -13,6 +13,8 @@ One concern per module:
 - :mod:`~sim.app.controls`, :mod:`~sim.app.runner`, :mod:`~sim.app.views`,
   :mod:`~sim.app.a11y`, :mod:`~sim.app.page` — the Solara page (``solara run sim.app.page``);
 - :mod:`~sim.app.launcher` — the ``kpisim app`` command;
+- :mod:`~sim.app.render` — drawing a figure to PNG fast, checking its layout;
+- :mod:`~sim.app.lessons` — a lesson run headless as the page runs it (the lesson test);
 - :mod:`~sim.app.timing` — the redraw-speed measurement of ``docs/app.md``.
 
 Nothing is imported here, so ``kpisim app --help`` does not load Solara.

@@ -46,7 +46,24 @@ def _grid(
     """``nrows`` x ``ncols`` axes at fixed margins and gaps given in inches (room for
     the y tick labels and label on the left of each axes, its title above, the x tick
     labels and label below, the suptitle at the top), instead of a layout engine: the
-    margins are computed once from the figure size, not from the drawn text."""
+    margins are computed once from the figure size, not from the drawn text.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to fill; its size (inches) fixes the axes' size.
+    nrows, ncols : int
+        Rows and columns of axes.
+    left, right, top, bottom : float
+        Margins between the figure's edges and the outer axes, inches.
+    wgap, hgap : float
+        Gaps between neighbouring axes, side by side and one above the other, inches.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes, shape ``(nrows, ncols)``.
+    """
     w, h = fig.get_size_inches()
     axis_w = (w - left - right - (ncols - 1) * wgap) / ncols
     axis_h = (h - top - bottom - (nrows - 1) * hgap) / nrows
@@ -107,12 +124,32 @@ def _legend(ax, loc: str = "best") -> None:
 
 
 def _pair(ax, d: pd.DataFrame, measured: str, true: str, labels: tuple[str, str]) -> None:
+    """A measured series (solid, the palette's measured colour) and its true counterpart
+    (dashed, the true colour) against the working day.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    d : pandas.DataFrame
+        The snapshot's daily table (column ``day`` and the two series).
+    measured, true : str
+        Columns of ``d``: the dashboard's number and the real one, in the same unit.
+    labels : tuple of str
+        Legend labels of the measured and the true line.
+    """
     ax.plot(d["day"], d[measured], color=MEASURED, lw=3.0, label=labels[0])
     ax.plot(d["day"], d[true], color=TRUE, lw=3.0, ls="--", label=labels[1])
 
 
 def fig_dashboard_vs_reality(snap: Snapshot) -> Figure:
-    """Each measured KPI beside its true counterpart (rolling window)."""
+    """Each measured KPI beside its true counterpart (rolling window).
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (its daily table with the rolling rates).
+    """
     d = snap.daily
     fig = Figure(figsize=(11, 8), dpi=EXPORT_DPI)
     axs = _grid(fig, 2, 2)
@@ -159,7 +196,13 @@ def fig_dashboard_vs_reality(snap: Snapshot) -> Figure:
 
 
 def fig_customers(snap: Snapshot) -> Figure:
-    """Customers: retention, true satisfaction, effort, complaints."""
+    """Customers: retention, true satisfaction, effort, complaints.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown.
+    """
     d = snap.daily
     s = snap.summary
     fig = Figure(figsize=(13, 7.5), dpi=EXPORT_DPI)
@@ -211,7 +254,13 @@ def fig_customers(snap: Snapshot) -> Figure:
 
 
 def fig_employees(snap: Snapshot) -> Figure:
-    """Employees: morale, turnover, pay and gaming over time."""
+    """Employees: morale, turnover, pay and gaming over time.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (daily and employee tables).
+    """
     d = snap.daily
     emp = snap.employees
     fig = Figure(figsize=(13, 7.5), dpi=EXPORT_DPI)
@@ -310,7 +359,13 @@ def fig_levers(snap: Snapshot) -> Figure:
     """Per seated employee (one row each, in seat order): the policy levers in use now
     and last period's gaming.  The figure is at most :data:`LEVERS_HEIGHT` tall; when
     the rows get thinner than :data:`CELL_TEXT_ROW` the colours alone carry the values
-    and only every k-th seat is labelled."""
+    and only every k-th seat is labelled.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (its staff table).
+    """
     st = snap.staff
     n = max(len(st), 1)
     lo, hi = LEVERS_HEIGHT
@@ -365,7 +420,13 @@ def fig_levers(snap: Snapshot) -> Figure:
 
 
 def fig_money(snap: Snapshot) -> Figure:
-    """Money: revenue, costs and profit."""
+    """Money: revenue, costs and profit.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state at the day shown (currency units per day, rolling means).
+    """
     d = snap.daily
     fig = Figure(figsize=(13, 5), dpi=EXPORT_DPI)
     ax1, ax2, ax3 = _grid(fig, 1, 3)[0]

@@ -34,7 +34,17 @@ NOT_APPLIED = " · not applied"
 
 @solara.component
 def Caption(text: str, name: str, changed: bool) -> None:
-    """A control's caption with its value; marked while not applied."""
+    """A control's caption with its value; marked while not applied.
+
+    Parameters
+    ----------
+    text : str
+        The caption, with the control's current value.
+    name : str
+        The control's name in its CSS class ``kpisim-ctl-<name>`` (for tests and styling).
+    changed : bool
+        Whether the draft value differs from the applied one.
+    """
     classes = ["kpisim-ctl", f"kpisim-ctl-{name}"] + (["kpisim-changed"] if changed else [])
     solara.Text(text + (NOT_APPLIED if changed else ""), classes=classes)
 
@@ -48,7 +58,15 @@ def _setter(draft: solara.Reactive[Settings], name: str) -> Callable[[Any], None
 
 @solara.component
 def WeightControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
-    """One slider per payable KPI and the running total of the weights."""
+    """One slider per payable KPI and the running total of the weights.
+
+    Parameters
+    ----------
+    draft : solara.Reactive[Settings]
+        The controls' settings, written by the sliders.
+    applied : Settings
+        The settings of the run on screen (a changed slider is marked).
+    """
     s = draft.value
     for kpi, label in WEIGHT_KPIS:
         w = s.weight(kpi)
@@ -73,7 +91,15 @@ def WeightControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
 
 @solara.component
 def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
-    """Weights, bonus, how FCR and CSAT are measured, phone visibility, audits."""
+    """Weights, bonus, how FCR and CSAT are measured, phone visibility, audits.
+
+    Parameters
+    ----------
+    draft : solara.Reactive[Settings]
+        The controls' settings, written by the controls.
+    applied : Settings
+        The settings of the run on screen.
+    """
     s = draft.value
     WeightControls(draft, applied)
     Caption(
@@ -143,7 +169,17 @@ def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
 
 @solara.component
 def PopulationControls(draft: solara.Reactive[Settings], applied: Settings, fixed: bool) -> None:
-    """Customers (agents follow) and the seed; a bad seed is flagged at once."""
+    """Customers (agents follow) and the seed; a bad seed is flagged at once.
+
+    Parameters
+    ----------
+    draft : solara.Reactive[Settings]
+        The controls' settings.
+    applied : Settings
+        The settings of the run on screen.
+    fixed : bool
+        The preset sets its own call stream and staff: the size cannot be changed.
+    """
     s = draft.value
     if fixed:
         solara.Text("This preset sets its own call stream and staff; size is fixed.")

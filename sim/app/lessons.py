@@ -37,7 +37,13 @@ class LessonRun:
     snapshots: dict[int, Snapshot]
 
     def lit(self, day: int) -> list[str]:
-        """The signs lit in the snapshot of ``day`` (keys of ``summary["toxic_signs"]``)."""
+        """The signs lit in the snapshot of ``day`` (keys of ``summary["toxic_signs"]``).
+
+        Parameters
+        ----------
+        day : int
+            A checkpoint day of the run (working days simulated).
+        """
         signs = self.snapshots[day].summary["toxic_signs"]
         return [k for k, v in signs.items() if v["flag"]]
 
@@ -45,14 +51,30 @@ class LessonRun:
 def lesson_settings(name: str, seed: int | str) -> Settings:
     """The settings the page starts lesson ``name`` with at ``seed``, at the page's
     default population (its presentation, ``LESSON_PRESENTATION``, is applied when the
-    config is built)."""
+    config is built).
+
+    Parameters
+    ----------
+    name : str
+        The lesson (a scenario name).
+    seed : int or str
+        The seed, as typed on the page.
+    """
     return preset_settings(name, Settings(seed_text=str(seed)))
 
 
 def run_lesson(settings: Settings, checkpoints: Iterable[int] = (LIVE_DAYS,)) -> LessonRun:
     """Run ``settings`` as the page does (config built the page's way, one model day at
     a time) and take the page's snapshot at each checkpoint day (a fixed-stream preset
-    stops at its own last day; its snapshot is then taken there)."""
+    stops at its own last day; its snapshot is then taken there).
+
+    Parameters
+    ----------
+    settings : Settings
+        The page's settings.
+    checkpoints : iterable of int
+        Working days at which to take a snapshot.
+    """
     cfg = build_config(settings)
     model = ContactCentreModel(cfg)
     days = sorted(set(checkpoints))
@@ -68,7 +90,17 @@ def run_lesson(settings: Settings, checkpoints: Iterable[int] = (LIVE_DAYS,)) ->
 
 def direction(run: LessonRun, other: LessonRun, key: str, day: int) -> str | None:
     """``"up"`` / ``"down"`` for ``key`` of ``run`` against ``other`` at ``day`` (run so
-    far, same seed), ``None`` when equal or missing."""
+    far, same seed), ``None`` when equal or missing.
+
+    Parameters
+    ----------
+    run, other : LessonRun
+        The lesson and its comparison, on the same seed.
+    key : str
+        A summary key (dotted into nested dicts).
+    day : int
+        A checkpoint day of both runs.
+    """
     a = summary_value(run.snapshots[day].summary, key)
     b = summary_value(other.snapshots[day].summary, key)
     if a is None or b is None or a == b:
@@ -90,11 +122,23 @@ LIVE_EXPECT: dict[str, dict[str, str]] = {
 def live_expect(cfg: Config) -> dict[str, str]:
     """The directions a lesson shows live against its comparison within
     :data:`LIVE_DAYS`: :data:`LIVE_EXPECT` where the judged keys need longer, else the
-    lesson's own ``scenario.expect``."""
+    lesson's own ``scenario.expect``.
+
+    Parameters
+    ----------
+    cfg : Config
+        The lesson's config.
+    """
     return LIVE_EXPECT.get(cfg.scenario.name, dict(cfg.scenario.expect))
 
 
 def shows_live(cfg: Config) -> bool:
     """Whether a lesson is judged live: a population-driven KPI lesson (the queue
-    validation's fixed call stream is a check of the queue engine, not a lesson)."""
+    validation's fixed call stream is a check of the queue engine, not a lesson).
+
+    Parameters
+    ----------
+    cfg : Config
+        The lesson's config.
+    """
     return not fixed_population(cfg)

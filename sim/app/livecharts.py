@@ -36,7 +36,13 @@ MIN_DAYS_SHOWN = 21
 
 def live_table(snap: Snapshot) -> pd.DataFrame:
     """One row per simulated day with every column a panel plots; ``x`` is the number
-    of working days completed (day 1 is the first simulated day)."""
+    of working days completed (day 1 is the first simulated day).
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state (its daily table with the rolling rates).
+    """
     d = snap.daily
     start = d["active"].iloc[0] + d["churned"].iloc[0] - d["acquired"].iloc[0]
 
@@ -62,7 +68,13 @@ def live_table(snap: Snapshot) -> pd.DataFrame:
 
 def period_table(snap: Snapshot) -> pd.DataFrame:
     """Mean bonus per employee in each finished pay period; ``x`` is the period's last
-    working day (same numbering as :func:`live_table`)."""
+    working day (same numbering as :func:`live_table`).
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state (its employee table).
+    """
     emp = snap.employees
     if emp.empty or "bonus" not in emp:
         return pd.DataFrame({"x": [], "bonus": []})
@@ -77,7 +89,15 @@ def _num(v: Any) -> float | None:
 
 
 def panel_rows(panel: Panel, table: pd.DataFrame) -> list[dict[str, Any]]:
-    """The panel's rows in long form: ``{"x": day, "s": series label, "y": value}``."""
+    """The panel's rows in long form: ``{"x": day, "s": series label, "y": value}``.
+
+    Parameters
+    ----------
+    panel : Panel
+        The panel (its series name the columns).
+    table : pandas.DataFrame
+        :func:`live_table` or :func:`period_table`.
+    """
     rows: list[dict[str, Any]] = []
     if table.empty:
         return rows
@@ -90,7 +110,15 @@ def panel_rows(panel: Panel, table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def event_rows(cfg: Config, day: int) -> list[dict[str, Any]]:
-    """Markers up to ``day``: pay days (end of each pay period) and the scheme change."""
+    """Markers up to ``day``: pay days (end of each pay period) and the scheme change.
+
+    Parameters
+    ----------
+    cfg : Config
+        The run's config (pay period, rollout day).
+    day : int
+        Working days simulated.
+    """
     period = cfg.scheme.period_days
     rows = [{"x": d, "kind": "pay day"} for d in range(period, day + 1, period)]
     if cfg.rollout_day is not None and cfg.rollout_day <= day:
@@ -200,7 +228,13 @@ def _ghost_layer(panel: Panel) -> dict[str, Any]:
 
 
 def panel_spec(panel: Panel) -> dict[str, Any]:
-    """The Vega-Lite spec of one panel (data sets ``rows``, ``events``, ``ghost``)."""
+    """The Vega-Lite spec of one panel (data sets ``rows``, ``events``, ``ghost``).
+
+    Parameters
+    ----------
+    panel : Panel
+        The panel: title, series, y-range, kind.
+    """
     return {
         "width": "container",
         "height": PANEL_HEIGHT,
@@ -218,7 +252,13 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
 def panel_spec_json(panel: Panel | None) -> str:
     """The spec of ``panel`` (``None``: the levers' heat map) as JSON, built once per
     process: the same string at every redraw, which the page's renderer compares by
-    identity instead of walking a nested dict."""
+    identity instead of walking a nested dict.
+
+    Parameters
+    ----------
+    panel : Panel or None
+        The panel, or None for the per-employee levers chart.
+    """
     return encode(levers_spec() if panel is None else panel_spec(panel))
 
 
@@ -233,7 +273,13 @@ LEVER_NAMES = {
 
 
 def staff_rows(snap: Snapshot) -> list[dict[str, Any]]:
-    """Per seated employee: each policy lever now and last period's gaming share."""
+    """Per seated employee: each policy lever now and last period's gaming share.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The run's state (its staff table).
+    """
     rows: list[dict[str, Any]] = []
     for rec in snap.staff.to_dict("records"):
         seat = f"seat {int(rec['seat']) + 1:02d}"
@@ -293,7 +339,19 @@ def live_data(
     snap: Snapshot | None, cfg: Config, run: str, ghost: Snapshot | None = None
 ) -> LiveData:
     """The live charts' data for ``snap`` (``None`` before the first day: empty) and,
-    if given, its ghost baseline ``ghost`` (same seed, no KPI pay)."""
+    if given, its ghost baseline ``ghost`` (same seed, no KPI pay).
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The run's state.
+    cfg : Config
+        The run's config (markers).
+    run : str
+        Identifies the run: a new run replaces the charts' data instead of adding rows.
+    ghost : Snapshot, optional
+        The ghost baseline's state at the same day.
+    """
     empty = pd.DataFrame({"x": []})
     if snap is None:
         return LiveData(run, 0, empty, empty, [], [], empty)
@@ -310,13 +368,27 @@ def live_data(
 
 def ghost_series(panel: Panel) -> Panel:
     """The panel as its ghost baseline shows it: the truth only (the dashed series, or
-    the first one), since what would have happened without KPI pay is the question."""
+    the first one), since what would have happened without KPI pay is the question.
+
+    Parameters
+    ----------
+    panel : Panel
+        A line panel.
+    """
     true = tuple(s for s in panel.series if s.dashed) or panel.series[:1]
     return dataclasses.replace(panel, series=true)
 
 
 def panel_data(panel: Panel, data: LiveData) -> dict[str, list[dict[str, Any]]]:
-    """The data sets of one panel's chart: rows, markers and the ghost baseline."""
+    """The data sets of one panel's chart: rows, markers and the ghost baseline.
+
+    Parameters
+    ----------
+    panel : Panel
+        The panel.
+    data : LiveData
+        The run's live data (:func:`live_data`).
+    """
     table = data.periods if panel.kind == "points" else data.table
     ghost = [] if panel.kind != "line" else panel_rows(ghost_series(panel), data.ghost)
     return {"rows": panel_rows(panel, table), "events": data.events, "ghost": ghost}

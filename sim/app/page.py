@@ -82,7 +82,17 @@ def Live(
     state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
 ) -> None:
     """What changes at every step: the run bar, the numbers and the charts.  Only this
-    component redraws after a step (the sidebar does not)."""
+    component redraws after a step (the sidebar does not).
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state.
+    days_per_step : solara.Reactive[int]
+        Working days per step and per redraw.
+    pause_ms : solara.Reactive[int]
+        Pause between redraws while playing, milliseconds.
+    """
     update_counter.get()  # redraw after every step (the run controls bump it)
     token = state.token
     m, g = state.model.value, state.ghost.value
@@ -112,7 +122,19 @@ def Sidebar(
     pause_ms: solara.Reactive[int],
     on_export: Callable[[str], None],
 ) -> None:
-    """Run speed, lesson, pay scheme, population and seed, export."""
+    """Run speed, lesson, pay scheme, population and seed, export.
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state.
+    days_per_step : solara.Reactive[int]
+        Working days per step and per redraw (a slider here).
+    pause_ms : solara.Reactive[int]
+        Pause between redraws while playing, milliseconds (a slider here).
+    on_export : callable
+        ``on_export(label)`` exports the charts with the typed file-name prefix.
+    """
     export_label = solara.use_reactive("")
     applied = state.applied.value
     with solara.Card("Run speed"):
@@ -156,7 +178,13 @@ def Sidebar(
 
 @solara.component
 def PendingChanges(state: RunState) -> None:
-    """Apply & restart, with the controls' changes not applied yet (or none)."""
+    """Apply & restart, with the controls' changes not applied yet (or none).
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state (applied and draft settings).
+    """
     pending = pending_changes(state.applied.value, state.draft.value)
     classes = ["kpisim-pending"] + (["kpisim-pending-some"] if pending else [])
     with solara.Card("Apply settings", classes=classes):
@@ -178,7 +206,19 @@ def PendingChanges(state: RunState) -> None:
 def MainView(
     state: RunState, snap: Snapshot | None, data: LiveData, deltas: dict[str, str]
 ) -> None:
-    """Messages, the lesson, the tiles, the signs and the charts."""
+    """Messages, the lesson, the tiles, the signs and the charts.
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state.
+    snap : Snapshot or None
+        The run's state at the day shown (None before the first day).
+    data : LiveData
+        The live charts' data.
+    deltas : dict of str to str
+        Per tile, the difference against the ghost baseline (empty when it is off).
+    """
     note = state.note.value
     if note is not None and note.token == state.token:
         if note.kind == "error":
@@ -202,7 +242,13 @@ def MainView(
 
 def lesson_signs(c: Config) -> str:
     """The sentence naming the signs the lesson lights (``scenario.signs``), "" if none
-    (in the lesson's paragraph: the header must leave the main chart above the fold)."""
+    (in the lesson's paragraph: the header must leave the main chart above the fold).
+
+    Parameters
+    ----------
+    c : Config
+        The run's config.
+    """
     if not c.scenario.signs:
         return ""
     names = ", ".join(escape(SIGN_TITLES[k].split(":")[0]) for k in c.scenario.signs)
@@ -211,7 +257,15 @@ def lesson_signs(c: Config) -> str:
 
 @solara.component
 def LessonHeader(applied: Settings, c: Config) -> None:
-    """The lesson of the run on screen (with its changes from the preset) and its text."""
+    """The lesson of the run on screen (with its changes from the preset) and its text.
+
+    Parameters
+    ----------
+    applied : Settings
+        The settings of the run on screen.
+    c : Config
+        Its config (the scenario's description and lesson).
+    """
     label = lesson_label(applied)
     modified = label != applied.scenario
     note = (

@@ -37,6 +37,18 @@ class Panel:
 
 
 def pair(column: str, true: str, labels: tuple[str, str]) -> tuple[Series, Series]:
+    """A measured series (solid, measured colour) and its true counterpart (dashed, true
+    colour), for a panel that shows the dashboard beside reality.
+
+    Parameters
+    ----------
+    column : str
+        The measured column of the live table.
+    true : str
+        The true column, in the same unit.
+    labels : tuple of str
+        Legend labels of the measured and the true series.
+    """
     return (Series(column, labels[0], MEASURED), Series(true, labels[1], TRUE, dashed=True))
 
 

@@ -30,7 +30,15 @@ _METRES_PER_INCH = 0.0254
 def draw_rgb(fig: Figure, dpi: float | None = None) -> np.ndarray:
     """The figure drawn on a white background at ``dpi`` (default: the figure's own),
     as an array of shape (height, width, 3), dtype uint8 (a copy: the figure may be
-    drawn again or dropped)."""
+    drawn again or dropped).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure.
+    dpi : float, optional
+        Resolution, dots per inch.
+    """
     with _DRAW_LOCK:
         if dpi is not None:
             fig.set_dpi(dpi)
@@ -45,9 +53,18 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def png_bytes(rgb: np.ndarray, dpi: float, level: int = 1) -> bytes:
-    """A PNG file of ``rgb`` (height x width x 3, uint8) that says it is ``dpi`` dots
-    per inch (so a slide program places it at its drawn size); ``level`` is the zlib
-    level (1 = fast, 9 = small)."""
+    """A PNG file of ``rgb`` that says it is ``dpi`` dots per inch (so a slide program
+    places it at its drawn size).
+
+    Parameters
+    ----------
+    rgb : numpy.ndarray
+        The pixels, height x width x 3, uint8.
+    dpi : float
+        Resolution written in the file, dots per inch.
+    level : int
+        zlib compression level (1 = fast, 9 = small).
+    """
     h, w, _ = rgb.shape
     rows = np.zeros((h, 1 + 3 * w), dtype=np.uint8)  # filter byte 0 (none) per row
     rows[:, 1:] = rgb.reshape(h, 3 * w)
@@ -64,14 +81,30 @@ def png_bytes(rgb: np.ndarray, dpi: float, level: int = 1) -> bytes:
 
 
 def render_png(fig: Figure, dpi: float | None = None, level: int = 1) -> bytes:
-    """A figure as PNG bytes, drawn at ``dpi`` (default: the figure's own)."""
+    """A figure as PNG bytes, drawn at ``dpi`` (default: the figure's own).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure.
+    dpi : float, optional
+        Resolution, dots per inch.
+    level : int
+        zlib compression level (1 = fast, 9 = small).
+    """
     return png_bytes(draw_rgb(fig, dpi), dpi or fig.get_dpi(), level)
 
 
 def layout_problems(fig: Figure) -> list[str]:
     """What is wrong with a drawn figure's layout, as sentences (empty when fine): an
     axes' title, labels, ticks or legend cut by the figure's edge, two axes' texts
-    overlapping, or the suptitle overlapping an axes' texts.  Used by the tests."""
+    overlapping, or the suptitle overlapping an axes' texts.  Used by the tests.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure (drawn here).
+    """
     with _DRAW_LOCK:
         canvas = FigureCanvasAgg(fig)
         canvas.draw()

@@ -24,8 +24,22 @@ def RunControls(
     pause_ms: solara.Reactive[int],
     on_reset: Callable[[], None],
 ) -> None:
-    """Reset (day 0, same settings), Play / Pause, Step (*days per step* days);
-    ``advance(days)`` simulates, ``is_running()`` says whether the run can go on."""
+    """Reset (day 0, same settings), Play / Pause, Step (*days per step* days).
+
+    Parameters
+    ----------
+    is_running : callable
+        ``is_running()`` says whether the run can go on (False once its last day is done);
+        Play and Step are disabled when it cannot.
+    advance : callable
+        ``advance(days)`` simulates that many working days.
+    days_per_step : solara.Reactive[int]
+        Working days per Step and per redraw while playing.
+    pause_ms : solara.Reactive[int]
+        Pause between two redraws while playing, milliseconds.
+    on_reset : callable
+        ``on_reset()`` restarts the run at day 0 with the applied settings (playing stops).
+    """
     playing = solara.use_reactive(False)
     running = is_running()
 

@@ -44,7 +44,17 @@ class Snapshot:
 
 def rolling_rates(daily: pd.DataFrame, model: ContactCentreModel, window: int) -> pd.DataFrame:
     """Rates over a trailing window of days, from the window's count totals (ratio of
-    sums), with the same rate definitions as :func:`sim.outputs.daily_frame`."""
+    sums), with the same rate definitions as :func:`sim.outputs.daily_frame`.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        The run's daily table.
+    model : ContactCentreModel
+        The running model (the FCR and CSAT definitions of its scheme).
+    window : int
+        Trailing window, working days.
+    """
     roll = daily[list(COUNT_COLUMNS)].rolling(window, min_periods=1).sum()
     kpis = model.scheme.kpis
     window_rates = rates(lambda k: roll[k], kpis.fcr.definition, kpis.csat.definition)
@@ -52,7 +62,15 @@ def rolling_rates(daily: pd.DataFrame, model: ContactCentreModel, window: int) -
 
 
 def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
-    """Seated employees: their policy levers now, morale, pay and last period's gaming."""
+    """Seated employees: their policy levers now, morale, pay and last period's gaming.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The running model (its seated staff).
+    emp : pandas.DataFrame
+        The employee table so far (last period's gaming).
+    """
     last = pd.DataFrame()
     if not emp.empty and "gaming_act_rate" in emp:
         last = emp[emp["period"] == emp["period"].max()].set_index("employee_id")
@@ -78,7 +96,15 @@ def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
 def run_rates(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
     """The run-so-far numbers of a ghost run, without the employee table and the signs:
     rates over the totals (ratio of sums, as ``summary_dict``), profit and the last
-    day's morale."""
+    day's morale.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The ghost run's model.
+    daily : pandas.DataFrame
+        Its daily table.
+    """
     tot = daily[list(COUNT_COLUMNS)].sum()
     kpis = model.scheme.kpis
     out = rates(lambda k: float(tot[k]), kpis.fcr.definition, kpis.csat.definition)
@@ -96,7 +122,13 @@ _PERIODS = weakref.WeakKeyDictionary()
 
 def pay_periods(model: ContactCentreModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The model's employee table (``employees_frame``) and the SMART check of its paid
-    KPIs (``check_employees``), rebuilt only after a pay period closed."""
+    KPIs (``check_employees``), rebuilt only after a pay period closed.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The running model.
+    """
     n = len(model.employee_rows)
     hit = _PERIODS.get(model)
     if hit is None or hit[0] != n:
@@ -108,7 +140,14 @@ def pay_periods(model: ContactCentreModel) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | None:
     """The model's state for the views; ``None`` before the first simulated day.
-    ``full=False`` (a ghost run): daily table and :func:`run_rates` only."""
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The running model (read, not changed).
+    full : bool
+        False for a ghost run: the daily table and :func:`run_rates` only.
+    """
     if model.day == 0 or not model.ledger.rows:
         return None
     daily = daily_frame(model)
@@ -129,7 +168,15 @@ def _fmt_pct(v: float | None) -> str:
 
 def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, str]]:
     """The headline numbers as (key, label, dashboard value, true value) for the page;
-    rates are of the run so far (``summary_dict``)."""
+    rates are of the run so far (``summary_dict``).
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The run's state (None before the first day).
+    cfg : Config
+        The run's config (its number of days).
+    """
     if snap is None:
         return [("day", "Working day", "0", "press Step or ▶")]
     s = snap.summary
@@ -170,7 +217,15 @@ def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str
     """Per tile, the run against its ghost baseline (same seed, no KPI pay), run so far,
     on the tile's true number (second line), e.g. ``{"fcr": "-3.1 pts vs baseline"}``:
     truly resolved, truly satisfied, effort, seconds per resolved issue, complaints per
-    1,000 contacts, morale, profit.  Empty without both runs at the same day."""
+    1,000 contacts, morale, profit.  Empty without both runs at the same day.
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The run's state.
+    ghost : Snapshot or None
+        The ghost baseline's state (``full=False``).
+    """
     if snap is None or ghost is None or ghost.day != snap.day:
         return {}
     s, g = snap.summary, ghost.summary
@@ -191,7 +246,13 @@ def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str
 
 def smart_lines(snap: Snapshot | None) -> list[tuple[str, list[str]]]:
     """The SMART panel's lines: per paid KPI "FCR  S ✓ M ✓ A ✗ R ✓ T ✓" and the
-    sentences of its failed criteria (one line saying why there is nothing yet)."""
+    sentences of its failed criteria (one line saying why there is nothing yet).
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The run's state (its SMART table).
+    """
     t = snap.smart if snap is not None else pd.DataFrame()
     if not len(t):
         return [("No KPI is paid on yet (or no pay period has closed).", [])]

@@ -69,7 +69,13 @@ class RunState:
         return bool(self.model.value.running)
 
     def advance(self, days: int) -> None:
-        """Simulate up to ``days`` working days, the ghost baseline alongside."""
+        """Simulate up to ``days`` working days, the ghost baseline alongside.
+
+        Parameters
+        ----------
+        days : int
+            Working days to simulate (fewer when the run ends).
+        """
         m, g = self.model.value, self.ghost.value
         for _ in range(days):
             if not m.running:
@@ -89,17 +95,39 @@ class RunState:
         self.ghost.set(g)
 
     def show_ghost(self, on: bool) -> None:
-        """Switch the ghost baseline on or off."""
+        """Switch the ghost baseline on or off.
+
+        Parameters
+        ----------
+        on : bool
+            Whether to show it.
+        """
         self.ghost_on.set(bool(on))
         self.make_ghost()
         force_update()
 
     def say(self, text: str, kind: str = "info") -> None:
-        """Show a message until the run moves on."""
+        """Show a message until the run moves on.
+
+        Parameters
+        ----------
+        text : str
+            The message.
+        kind : str
+            ``info`` or ``error``.
+        """
         self.note.set(Note(kind, text, self.token))
 
     def start(self, new: Settings, note: str) -> None:
-        """Build the config, start a new model from day 0; errors go to the page."""
+        """Build the config, start a new model from day 0; errors go to the page.
+
+        Parameters
+        ----------
+        new : Settings
+            The settings to apply.
+        note : str
+            The message shown when the new run starts.
+        """
         try:
             new_cfg = build_config(new)
         except ConfigError as exc:
@@ -120,7 +148,13 @@ class RunState:
 
     def choose_lesson(self, name: str) -> None:
         """Load the lesson preset ``name`` into the controls and start it from day 0
-        (choosing the lesson on screen again reloads it, dropping any change)."""
+        (choosing the lesson on screen again reloads it, dropping any change).
+
+        Parameters
+        ----------
+        name : str
+            The lesson (a scenario name).
+        """
         try:
             new = preset_settings(name, keep=self.applied.value)
         except ConfigError as exc:
@@ -147,7 +181,13 @@ class RunState:
     def export_now(self, label: str) -> None:
         """Export the charts of the run on screen in the background: drawing five PNG
         files takes about a second, the page stays usable and says when they are
-        written."""
+        written.
+
+        Parameters
+        ----------
+        label : str
+            The file-name prefix typed on the page (made safe; empty: scenario and seed).
+        """
         snap = take_snapshot(self.model.value)
         if snap is None:
             self.say("Nothing to export yet: simulate at least one day.", "error")
@@ -156,7 +196,15 @@ class RunState:
         _export_in_background(self, snap, label)
 
     def export(self, snap: Snapshot | None, label: str) -> None:
-        """Export the charts of ``snap``; the outcome goes to the page."""
+        """Export the charts of ``snap``; the outcome goes to the page.
+
+        Parameters
+        ----------
+        snap : Snapshot or None
+            The state to draw.
+        label : str
+            The file-name prefix typed on the page (empty: scenario and seed).
+        """
         if snap is None:
             self.say("Nothing to export yet: simulate at least one day.", "error")
             return

@@ -27,7 +27,15 @@ def time_per_day(settings: Settings | None = None, days: int = 42) -> dict[str, 
     settings after ``days`` working days: one simulated day, the snapshot (numbers
     behind the tiles and signs; median of the last six redraws of five days, as the app
     takes it), the live charts' rows, one redraw of five days, and
-    the PNG export of the five charts (matplotlib, 150 dpi)."""
+    the PNG export of the five charts (matplotlib, 150 dpi).
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        The page's settings (default: the page's defaults).
+    days : int
+        Working days simulated before the figures are taken.
+    """
     s = settings or Settings()
     cfg = build_config(preset_settings(s.scenario, keep=s))
     model = ContactCentreModel(cfg)
@@ -75,8 +83,19 @@ def time_export(
     seconds of the process (both threads; less sensitive to other jobs), the seated
     employees (rows of the per-employee chart) and the 1-minute load average before
     and after.  The ghost baseline is not exported, so it does not change the figures.
-    ``parallel``: in the export's worker processes, as the app draws (the CPU seconds
-    are then the calling process's only), else in this process."""
+
+    Parameters
+    ----------
+    lessons : tuple of str
+        The lessons timed.
+    days : tuple of int
+        Working days simulated before each export is timed.
+    repeats : int
+        Timed exports per lesson and day.
+    parallel : bool
+        Draw in the export's worker processes, as the app does (the CPU seconds are then
+        the calling process's only); else in this process.
+    """
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for lesson in lessons:

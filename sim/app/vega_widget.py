@@ -162,7 +162,13 @@ for _key, _path in SCRIPTS.items():
 def encode(datasets: dict[str, Any]) -> str:
     """Data sets (or a spec) as compact JSON for :attr:`LiveChart.datasets_json` and
     :attr:`LiveChart.spec_json` (no NaN: JSON has none, the browser would refuse the
-    message)."""
+    message).
+
+    Parameters
+    ----------
+    datasets : dict
+        Data set name to rows, or a Vega-Lite spec.
+    """
     return json.dumps(datasets, allow_nan=False, separators=(",", ":"))
 
 

@@ -80,7 +80,17 @@ GHOST_LEGEND = (
 @solara.component
 def Tiles(snap: Snapshot | None, cfg: Config, deltas: dict[str, str] | None = None) -> None:
     """The headline numbers: dashboard value (blue) over the truth (vermillion), and the
-    difference against the ghost baseline when it is shown (grey)."""
+    difference against the ghost baseline when it is shown (grey).
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The run's state (None before the first day).
+    cfg : Config
+        The run's config.
+    deltas : dict of str to str, optional
+        Per tile, the difference against the ghost baseline.
+    """
     deltas = deltas or {}
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}):
         for key, label, measured, true in kpi_tiles(snap, cfg):
@@ -94,7 +104,13 @@ def Tiles(snap: Snapshot | None, cfg: Config, deltas: dict[str, str] | None = No
 
 @solara.component
 def Signs(snap: Snapshot | None) -> None:
-    """The five toxic-KPI signs; a lit sign is framed in vermillion with a warning mark."""
+    """The five toxic-KPI signs; a lit sign is framed in vermillion with a warning mark.
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The run's state (its summary's signs).
+    """
     signs = snap.summary["toxic_signs"] if snap is not None else {}
     with solara.Column(classes=["kpisim-signs"], gap="4px"):
         SignList(signs)
@@ -102,7 +118,14 @@ def Signs(snap: Snapshot | None) -> None:
 
 @solara.component
 def SignList(signs: dict[str, Any]) -> None:
-    """The signs, in the order of :data:`sim.outputs.signs.SIGNS`."""
+    """The signs, in the order of :data:`sim.outputs.signs.SIGNS`.
+
+    Parameters
+    ----------
+    signs : dict
+        ``summary["toxic_signs"]``: per sign its ``flag`` and ``sentence`` (empty before
+        the first day).
+    """
     solara.HTML(tag="h3", unsafe_innerHTML="The five signs of a toxic KPI")
     for key, title in SIGN_TITLES.items():
         sign = signs.get(key, {})
@@ -118,7 +141,13 @@ def SignList(signs: dict[str, Any]) -> None:
 @solara.component
 def Smart(snap: Snapshot | None) -> None:
     """SMART: each paid KPI against the five criteria (``sim.outputs.smart``), a line
-    per KPI and the sentence of each failed criterion."""
+    per KPI and the sentence of each failed criterion.
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The run's state (its SMART table).
+    """
     with solara.Column(classes=["kpisim-smart"], gap="2px"):
         solara.HTML(tag="h3", unsafe_innerHTML="SMART check of the paid KPIs")
         for line, fails in smart_lines(snap):
@@ -130,7 +159,15 @@ def Smart(snap: Snapshot | None) -> None:
 @solara.component
 def Chart(data: LiveData, key: str) -> None:
     """One chart of :data:`~sim.app.charts.CHARTS`, drawn live in the browser: a grid
-    of panels (two per row) that grow by a few rows at each step."""
+    of panels (two per row) that grow by a few rows at each step.
+
+    Parameters
+    ----------
+    data : LiveData
+        The run's live data.
+    key : str
+        The chart's key in :data:`~sim.app.charts.CHARTS`.
+    """
     title, _ = CHARTS[key]
     with solara.Column(classes=["kpisim-chart", f"kpisim-chart-{key}"], gap="0px"):
         solara.HTML(tag="h3", unsafe_innerHTML=escape(title), classes=["kpisim-chart-title"])

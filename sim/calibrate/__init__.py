@@ -1,3 +1,17 @@
 """``kpisim calibrate``: estimate a centre from its own call-detail records
 (docs/calibrate.md).  An audience package: it uses the config, the model run and the
-output helpers, and nothing uses it."""
+output helpers, and nothing uses it.
+
+Modules, in the order a calibration uses them:
+
+* :mod:`.cli` - the command: read and check everything, estimate, write;
+* :mod:`.mapping` - the YAML column mapping; :mod:`.records` and :mod:`.calls` - call
+  records to one canonical frame; :mod:`.intervals` - a WFM interval report;
+* :mod:`.estimate`, :mod:`.estimate_intervals`, :mod:`.patience_intervals` - what the
+  data identify, each with its uncertainty; :mod:`.costs` - the centre's cost figures;
+* :mod:`.history`, :mod:`.kpi_sim`, :mod:`.infer` - the KPI history and the posterior of
+  what the records cannot show;
+* :mod:`.centre` - the centre file, the profile CSV, the volume pilot;
+* :mod:`.simulate`, :mod:`.figures`, :mod:`.backtest`, :mod:`.backtest_kpis`,
+  :mod:`.backtest_run`, :mod:`.page` - the back-test and its report.
+"""

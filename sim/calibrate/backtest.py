@@ -99,7 +99,37 @@ def compare(
     agents: bool,
 ) -> Backtest:
     """Compare the observed call records with the seeds' simulated records (both in the
-    canonical columns, days numbered from 0)."""
+    canonical columns, days numbered from 0).
+
+    Parameters
+    ----------
+    observed : pandas.DataFrame
+        The centre's call records in the canonical columns (:data:`~.figures.COLUMNS`).
+    observed_days : int
+        Working days the observed records cover.
+    simulated : list of pandas.DataFrame
+        Each seed's simulated call records, in the same columns (warm-up days dropped).
+    simulated_days : int
+        Working days each simulated run covers.
+    seeds : list of int
+        The seeds of ``simulated``, in the same order (reported).
+    open_s : float
+        Opening hours of a day, seconds (a whole number of intervals).
+    open_tod_s : float
+        Opening time, seconds since midnight (labels the intervals).
+    interval_minutes : int
+        Length of an interval, minutes.
+    sl_s : float
+        Service-level threshold, seconds (answered within it counts).
+    agents : bool
+        Whether the observed records carry agent ids; without them occupancy is not
+        compared (and a note says why).
+
+    Returns
+    -------
+    Backtest
+        Figures per interval and per day of both sides, and the summary per figure.
+    """
     o, od = figures(observed, observed_days, open_s, interval_minutes, sl_s, agents)
     per = [figures(s, simulated_days, open_s, interval_minutes, sl_s, agents) for s in simulated]
     notes = (
@@ -135,7 +165,36 @@ def compare_figures(
 ) -> Backtest:
     """The comparison itself: observed figures ``o`` (per (day, interval)) and ``od`` (per
     day) against each seed's pair in ``per`` (the layout of :func:`~.figures.figures`);
-    the figures compared are those the observed side has."""
+    the figures compared are those the observed side has.
+
+    Parameters
+    ----------
+    o : dict of str to numpy.ndarray
+        Observed figures per (day, interval), each of shape (observed_days, k).
+    od : dict of str to numpy.ndarray
+        Observed figures per day, each of shape (observed_days,).
+    per : list of (dict, dict)
+        Each seed's figures per (day, interval) and per day, in the same layout.
+    observed_days, simulated_days : int
+        Working days of the observed data and of each simulated run.
+    seeds : list of int
+        The simulation seeds, in the order of ``per``.
+    open_s : float
+        Opening hours of a day, seconds.
+    open_tod_s : float
+        Opening time, seconds since midnight.
+    interval_minutes : int
+        Length of an interval, minutes.
+    notes : list of str
+        Sentences for the report about what could not be compared.
+
+    Returns
+    -------
+    Backtest
+        Both sides' figures and the summary per figure (MAE, bias, coverage of the observed
+        cells by the simulated 90% band; ``fits`` when coverage reaches
+        :data:`FIT_COVERAGE`).
+    """
     names = [f for f in FIGURES if f in o]
     sim = {f: np.concatenate([p[0][f] for p in per]) for f in names}
     sim_day = {f: np.concatenate([p[1][f] for p in per]) for f in names}
@@ -183,7 +242,13 @@ def compare_figures(
 
 
 def hhmm(t: float) -> str:
-    """Seconds since midnight -> ``HH:MM``."""
+    """Seconds since midnight -> ``HH:MM``.
+
+    Parameters
+    ----------
+    t : float
+        A clock time, seconds since midnight.
+    """
     return f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}"
 
 
@@ -191,7 +256,13 @@ def csv_text(bt: Backtest) -> str:
     """backtest.csv: one row per (figure, interval) (``scope = interval``), per figure over
     the whole day (``scope = day``) and per figure over all intervals (``scope =
     summary``: ``abs_error`` is the MAE, ``coverage`` the share of observed cells in the
-    band); columns ``CSV_COLUMNS``."""
+    band); columns ``CSV_COLUMNS``.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test (:func:`compare` or :func:`compare_figures`).
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -262,7 +333,13 @@ def csv_text(bt: Backtest) -> str:
 
 def misfits(bt: Backtest) -> list[str]:
     """One plain sentence per figure the model does not reproduce (coverage below
-    ``FIT_COVERAGE``), with the sign and size of the bias."""
+    ``FIT_COVERAGE``), with the sign and size of the bias.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test.
+    """
     from .figures import LABELS
 
     out = []

@@ -69,7 +69,18 @@ class KpiBacktest:
 
 
 def band(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean over seeds (rows) and the 90% prediction interval of one more seed."""
+    """Mean over seeds (rows) and the 90% prediction interval of one more seed.
+
+    Parameters
+    ----------
+    sim : numpy.ndarray
+        One KPI's simulated values, seeds x periods (NaN where a period has none).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Mean, lower and upper end per period, in the KPI's unit.
+    """
     n = np.sum(~np.isnan(sim), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         import warnings
@@ -84,8 +95,21 @@ def band(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def compare_kpis(hist: History, runs: list[dict]) -> KpiBacktest:
-    """Compare the history with the seeds' per-period KPIs (``runs``: one
-    :func:`~.kpi_sim.period_kpis` dict per seed, over the history's periods)."""
+    """Compare the history with the seeds' per-period KPIs.
+
+    Parameters
+    ----------
+    hist : History
+        The centre's KPI history.
+    runs : list of dict
+        One :func:`~.kpi_sim.period_kpis` dict per seed, over the history's periods.
+
+    Returns
+    -------
+    KpiBacktest
+        Per KPI the observed and simulated values per period, the band and the summary
+        (MAE, bias, coverage, ``fits``).
+    """
     names = [k for k in KPIS if k in hist.kpis and not np.isnan(hist.kpis[k]).all()]
     obs, sim, lo, hi, rows = {}, {}, {}, {}, []
     for k in names:
@@ -129,7 +153,13 @@ def compare_kpis(hist: History, runs: list[dict]) -> KpiBacktest:
 def csv_text(kb: KpiBacktest) -> str:
     """``<name>.backtest_kpis.csv``: one row per (KPI, period) (``scope = period``) and
     per KPI (``scope = summary``: ``abs_error`` the MAE, ``coverage`` the share of
-    measured periods in the band); columns :data:`CSV_COLUMNS`."""
+    measured periods in the band); columns :data:`CSV_COLUMNS`.
+
+    Parameters
+    ----------
+    kb : KpiBacktest
+        The KPI back-test (:func:`compare_kpis`).
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -179,7 +209,13 @@ def csv_text(kb: KpiBacktest) -> str:
 
 
 def misfits(kb: KpiBacktest) -> list[str]:
-    """One sentence per KPI the model does not reproduce."""
+    """One sentence per KPI the model does not reproduce.
+
+    Parameters
+    ----------
+    kb : KpiBacktest
+        The KPI back-test.
+    """
     out = []
     for r in kb.summary.itertuples():
         if r.fits or r.n_observed == 0:

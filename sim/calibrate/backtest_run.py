@@ -26,8 +26,29 @@ def backtest_stage(
 ) -> Path:
     """Simulate the centre ``flat`` and compare it with the records (call records or an
     interval report) and, with ``hist``, the KPI history; write
-    ``<out>/<name>.backtest.csv`` (``.backtest_kpis.csv``) and ``.html`` (atomically);
-    returns the HTML's path."""
+    ``<out>/<name>.backtest.csv`` (``.backtest_kpis.csv``) and ``.html`` (atomically).
+
+    Parameters
+    ----------
+    a : dict
+        The command's parsed arguments (:mod:`.cli`): ``out``, ``name``, ``seed``,
+        ``backtest_seeds``, ``backtest_days`` (0: the data's days, at least 20),
+        ``backtest_warmup`` (days), ``jobs``, ``progress``.
+    rec : CallRecords or IntervalRecords
+        The data the centre was calibrated from.
+    src : pathlib.Path
+        The data file (its name titles the report).
+    flat : dict
+        The centre's config overrides, dotted key to value (the centre file's keys).
+    hist : History, optional
+        The KPI history; with it the seeds also run over its periods and are compared per
+        period.
+
+    Returns
+    -------
+    pathlib.Path
+        The back-test report ``<out>/<name>.backtest.html``.
+    """
     intervals = isinstance(rec, IntervalRecords)
     days = rec.days if intervals else int(rec.calls["day"].max()) + 1
     sim_days = a["backtest_days"] or max(days, 20)

@@ -47,7 +47,22 @@ def _outcomes(df: pd.DataFrame, m: Mapping, src: str, answered_at: pd.Series) ->
 
 
 def call_records(df: pd.DataFrame, m: Mapping, src: str) -> CallRecords:
-    """The canonical frame of the export ``df`` (strings) read from ``src``."""
+    """The canonical frame of the export ``df`` (strings) read from ``src``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The export as :func:`~.records.load_table` reads it (strings).
+    m : Mapping
+        Its ``calls`` mapping.
+    src : str
+        The data file, for error messages.
+
+    Returns
+    -------
+    CallRecords
+        The calls in the canonical columns and the rows set aside, counted by reason.
+    """
     counts: dict[str, int] = {"rows": len(df)}
     col = m.columns
     answered_at = pick(df, m, "answered_at", src)[0] if "answered_at" in col else None

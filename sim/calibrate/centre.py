@@ -23,7 +23,14 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
 
 def profile_csv(arr: dict) -> str:
-    """The arrival profile in the model's profile-file format (interval_start, volume)."""
+    """The arrival profile in the model's profile-file format (interval_start, volume).
+
+    Parameters
+    ----------
+    arr : dict
+        The arrivals estimate (``interval_start_s``, seconds since midnight, and ``mean``
+        calls per interval).
+    """
     rows = ["interval_start,volume"]
     for t, v in zip(arr["interval_start_s"], arr["mean"], strict=True):
         rows.append(f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d},{v:.6g}")
@@ -31,7 +38,18 @@ def profile_csv(arr: dict) -> str:
 
 
 def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
-    """Flat config keys -> values identified by the estimates (volume aside)."""
+    """Flat config keys -> values identified by the estimates (volume aside).
+
+    Parameters
+    ----------
+    est : dict
+        The estimates: ``arrivals``, ``handling``, ``patience``, ``staffing`` (each a dict of
+        :mod:`.estimate` or :mod:`.estimate_intervals`); only identified ones are used.
+    open_s : float
+        Opening hours of a day, seconds.
+    profile_path : str
+        The profile CSV as the centre file names it.
+    """
     arr, h, p, s = est["arrivals"], est["handling"], est["patience"], est["staffing"]
     out: dict[str, object] = {
         "demand.intraday_profile": "file",
@@ -58,11 +76,28 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
 
 def headcount(staff: dict, full_time_hours: float, shrinkage: float) -> int:
     """Front-line headcount whose on-phone hours cover the observed agent-hours a day:
-    ceil(agent-hours per day / (full_time_hours x (1 - shrinkage)))."""
+    ceil(agent-hours per day / (full_time_hours x (1 - shrinkage))).
+
+    Parameters
+    ----------
+    staff : dict
+        The staffing estimate (``agent_hours_per_day``, hours).
+    full_time_hours : float
+        Paid hours of a full-time day.
+    shrinkage : float
+        Share of paid time not on the phones, in [0, 1).
+    """
     return max(1, math.ceil(staff["agent_hours_per_day"] / (full_time_hours * (1 - shrinkage))))
 
 
 def override_strings(flat: dict[str, object]) -> list[str]:
+    """{dotted key: value} -> Hydra override strings ``key=value`` (values as YAML).
+
+    Parameters
+    ----------
+    flat : dict
+        Dotted config key to value.
+    """
     return [
         f"{k}={yaml.safe_dump(v, default_flow_style=True).strip().removesuffix('...').strip()}"
         for k, v in flat.items()
@@ -106,7 +141,35 @@ def pilot_volume(
     lies below the data and one above; from then on false position inside that bracket
     (calls per day rise with ``customers.n``, so the bracket always holds the answer and
     shrinks); stop within ``tolerance`` or after ``iterations`` pilots.  The returned
-    ``customers_n`` is always one that was simulated: the closest to the data."""
+    ``customers_n`` is always one that was simulated: the closest to the data.
+
+    Parameters
+    ----------
+    flat : dict
+        The centre's config overrides so far, dotted key to value.
+    calls_per_day : float
+        Observed offered calls per working day, the target.
+    days : int
+        Working days each pilot measures (after the warm-up).
+    warmup : int
+        Working days each pilot runs first and ignores.
+    seed : int
+        Seed of every pilot run.
+    tick : callable, optional
+        Called once after each pilot (progress).
+    tolerance : float
+        Relative error of calls per day (and of AHT) accepted, a share (0.02 = 2%).
+    iterations : int
+        Most pilot runs.
+    aht_s : float, optional
+        Observed mean handle time, seconds; None leaves ``handling.mean_s`` as it is.
+
+    Returns
+    -------
+    dict
+        ``customers_n``, ``handling_mean_s``, the simulated and observed calls per day and
+        AHT, the relative ``error``, ``converged``, and every pilot (``iterations``).
+    """
     base = load_config("baseline", overrides=override_strings(flat))
     n = max(1, round(calls_per_day * 250.0 / base.customers.issues_per_year))
     mean_s = float(base.handling.mean_s)
@@ -178,7 +241,19 @@ def pilot_volume(
 
 
 def centre_yaml(name: str, source: str, flat: dict, header: str) -> str:
-    """The centre file: ``# @package _global_`` and nested keys."""
+    """The centre file: ``# @package _global_`` and nested keys.
+
+    Parameters
+    ----------
+    name : str
+        The centre's name (``centre.name``, the file's stem).
+    source : str
+        The data it was calibrated from (``centre.source``).
+    flat : dict
+        Dotted config key to value.
+    header : str
+        Comment lines written before the keys.
+    """
     tree: dict = {"centre": {"name": name, "source": source}}
     for k, v in flat.items():
         node = tree
@@ -191,7 +266,15 @@ def centre_yaml(name: str, source: str, flat: dict, header: str) -> str:
 
 
 def relative_to_repo(path: Path, root: Path) -> str:
-    """``path`` relative to the repository root when inside it, else as given."""
+    """``path`` relative to the repository root when inside it, else as given.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A file.
+    root : pathlib.Path
+        The repository root.
+    """
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:

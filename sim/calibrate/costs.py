@@ -40,7 +40,18 @@ COST_KEYS = {
 
 
 def read_costs(path: str | Path) -> dict[str, float]:
-    """The costs file as config overrides ``{dotted key: value}``, checked."""
+    """The costs file as config overrides ``{dotted key: value}``, checked.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The costs YAML file (``costs=FILE``).
+
+    Raises
+    ------
+    DataError
+        The file cannot be read, or a figure is unknown or out of its key's range.
+    """
     p = Path(path)
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8"))

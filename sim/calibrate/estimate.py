@@ -22,7 +22,13 @@ BOOTSTRAP = 200
 
 def arrivals(rec: CallRecords) -> dict:
     """Offered calls (answered + abandoned) per interval of the day and per day: the
-    calls counted per (day, interval), then :func:`arrivals_from_counts`."""
+    calls counted per (day, interval), then :func:`arrivals_from_counts`.
+
+    Parameters
+    ----------
+    rec : CallRecords
+        The centre's call records.
+    """
     c = rec.calls
     step = 60.0 * rec.interval_minutes
     k = round(rec.open_s / step)
@@ -45,6 +51,17 @@ def arrivals_from_counts(
     Weekday factors (``dates``, one per row, when there are several): mean calls on that
     weekday / mean calls per day, SE by the delta method from the weekday's day-to-day
     spread.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Offered calls, days x intervals.
+    dates : list of str
+        The date of each row (ISO), or empty when the file has none.
+    interval_minutes : int
+        Length of an interval, minutes.
+    open_tod_s : float
+        Opening time, seconds since midnight.
     """
     days, k = counts.shape
     step = 60.0 * interval_minutes
@@ -111,7 +128,15 @@ def _fits(x: np.ndarray) -> dict[str, dict]:
 def handling(rec: CallRecords, seed: int = 0) -> dict:
     """Handle times of answered calls (zero ones counted and set aside): the family by
     likelihood (AIC) among lognormal, exponential and gamma, and the sample mean and CV
-    with percentile-bootstrap 95% intervals (``BOOTSTRAP`` resamples, fixed seed)."""
+    with percentile-bootstrap 95% intervals (``BOOTSTRAP`` resamples, fixed seed).
+
+    Parameters
+    ----------
+    rec : CallRecords
+        The centre's call records.
+    seed : int
+        Seed of the bootstrap.
+    """
     h = rec.calls.loc[rec.calls["outcome"] == "answered", "handle_s"].to_numpy(float)
     zero = int((h <= 0).sum())
     x = h[h > 0]
@@ -149,7 +174,13 @@ def patience(rec: CallRecords) -> dict:
     an answered call's wait a lower bound (right-censored).  Exponential MLE with
     scipy.stats.expon.fit on CensoredData (SE of the mean: mean/sqrt(events), from the
     Fisher information) and the Kaplan-Meier survival curve (scipy.stats.ecdf) with
-    its 95% band, at the deciles of the abandonment times."""
+    its 95% band, at the deciles of the abandonment times.
+
+    Parameters
+    ----------
+    rec : CallRecords
+        The centre's call records (waits in seconds).
+    """
     c = rec.calls
     w = c["wait_s"].to_numpy(float)
     event = (c["outcome"] == "abandoned").to_numpy()
@@ -191,7 +222,19 @@ def busy_by_interval(
     calls: pd.DataFrame, days: int, k: int, step: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Busy agent-seconds and distinct busy agents per (day, interval) of the answered
-    calls with an agent (a call's busy span is split over the intervals it touches)."""
+    calls with an agent (a call's busy span is split over the intervals it touches).
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        Calls in the canonical columns.
+    days : int
+        Working days covered (rows).
+    k : int
+        Intervals in a day (columns).
+    step : float
+        Length of an interval, seconds.
+    """
     agent = calls["agent"]
     c = calls[(calls["outcome"] == "answered") & agent.notna() & (agent.astype(str) != "-1")]
     busy, seen = np.zeros((days, k)), np.zeros((days, k))
@@ -227,7 +270,13 @@ def staffing(rec: CallRecords) -> dict:
     mean over days (SE across days) - the agents observed working; an agent logged in
     but idle all interval is not seen, so it is a lower bound of the staffed agents.
     ``busy``: busy agent-seconds / interval length, the mean number of agents on calls
-    (the offered load actually carried), a lower bound of ``agents``."""
+    (the offered load actually carried), a lower bound of ``agents``.
+
+    Parameters
+    ----------
+    rec : CallRecords
+        The centre's call records.
+    """
     c = rec.calls[(rec.calls["outcome"] == "answered") & rec.calls["agent"].notna()]
     if c.empty:
         return {"identified": False}
@@ -254,7 +303,15 @@ def staffing(rec: CallRecords) -> dict:
 def repeat_rate(rec: CallRecords, window_days: float = 7.0) -> dict:
     """Share of calls from an identified customer followed by another call from the same
     customer within ``window_days`` (calendar days when dates are known; otherwise
-    within the file's one day), with its binomial SE."""
+    within the file's one day), with its binomial SE.
+
+    Parameters
+    ----------
+    rec : CallRecords
+        The centre's call records.
+    window_days : float
+        The repeat window, calendar days.
+    """
     c = rec.calls[rec.calls["customer"].notna()]
     if c.empty:
         return {"identified": False}

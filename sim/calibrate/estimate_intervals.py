@@ -19,7 +19,13 @@ from .intervals import IntervalRecords
 
 
 def arrivals(rec: IntervalRecords) -> dict:
-    """Offered calls per interval (a missing row: none offered) and weekday factors."""
+    """Offered calls per interval (a missing row: none offered) and weekday factors.
+
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report.
+    """
     counts = rec.matrix("offered", fill=0.0)
     return arrivals_from_counts(counts, rec.dates, rec.interval_minutes, rec.open_tod_s)
 
@@ -32,7 +38,17 @@ def handling(rec: IntervalRecords, dist: str, cv: float) -> dict:
     whether the intervals' means differ or not.  The family and CV are not identified
     by means: ``dist`` and ``cv`` (the config's) are kept.  ``cv_dispersion`` is the CV
     the spread would imply if every call were an independent draw from one law
-    (Var h_i = sigma^2 / a_i); differences between intervals inflate it: reported only."""
+    (Var h_i = sigma^2 / a_i); differences between intervals inflate it: reported only.
+
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report (AHT in seconds).
+    dist : str
+        The config's handle-time family (``handling.dist``), kept.
+    cv : float
+        The config's handle-time coefficient of variation (``handling.cv``), kept.
+    """
     r = rec.rows
     ok = (r["answered"] > 0) & r["aht_s"].notna()
     a, h = r.loc[ok, "answered"].to_numpy(float), r.loc[ok, "aht_s"].to_numpy(float)
@@ -62,7 +78,13 @@ def handling(rec: IntervalRecords, dist: str, cv: float) -> dict:
 
 def staffing(rec: IntervalRecords) -> dict:
     """Staffed agents per interval: mean over days (SE across days) and agent-hours a
-    day (staffed x interval length, summed over the day; mean over days)."""
+    day (staffed x interval length, summed over the day; mean over days).
+
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report.
+    """
     if rec.rows["staffed"].isna().all():
         return {"identified": False}
     s = rec.matrix("staffed")

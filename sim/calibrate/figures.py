@@ -57,9 +57,31 @@ def figures(
     sl_s: float,
     agents: bool = True,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """(per (day, interval) arrays of shape (days, k), per-day arrays of shape (days,))
-    of every figure in ``FIGURES`` for the calls of days 0..days-1 (``day`` renumbered
-    by the caller); ``occupancy`` is left out when ``agents`` is false."""
+    """Every figure in ``FIGURES`` for the calls of days 0..days-1 (``day`` renumbered
+    by the caller), per (day, interval) and per day.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        Call records in the canonical columns :data:`COLUMNS` (times in seconds since the
+        opening).
+    days : int
+        Working days covered; rows of the result.
+    open_s : float
+        Opening hours of a day, seconds.
+    interval_minutes : int
+        Length of an interval, minutes.
+    sl_s : float
+        Service-level threshold, seconds.
+    agents : bool
+        Whether the calls carry agent ids; ``occupancy`` is left out when false.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        Arrays of shape (days, k) per (day, interval), with k intervals a day, and of
+        shape (days,) per day, keyed by figure name.
+    """
     step = 60.0 * interval_minutes
     k = round(open_s / step)
     d = calls["day"].to_numpy(int)
@@ -118,7 +140,13 @@ def report_figures(
       and ``aht_s`` are mapped: the share of the logged-in agents' time spent handling
       (the simulated side uses the model's agents on the phones, :func:`occupancy`).
 
-    ``names`` restricts the figures (default: all the report can show)."""
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report.
+    names : list of str, optional
+        The figures wanted (default: all the report can show).
+    """
     step = 60.0 * rec.interval_minutes
     mapped = set(rec.mapped)
     off = rec.matrix("offered", 0.0)
@@ -149,9 +177,18 @@ def report_occupancy(
     per: dict[str, np.ndarray], on_phones: np.ndarray, interval_minutes: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Occupancy as :func:`report_figures` defines it, of simulated calls: answered x AHT
-    of the interval's arrivals (``per`` from :func:`figures`) / (the model's agents on
-    the phones x the interval's length), per (day, interval) and per day; ``on_phones``
-    is (days, intervals) on the same grid."""
+    of the interval's arrivals / (the model's agents on the phones x the interval's
+    length), per (day, interval) and per day.
+
+    Parameters
+    ----------
+    per : dict of str to numpy.ndarray
+        The simulated calls' figures per (day, interval) (:func:`figures`).
+    on_phones : numpy.ndarray
+        The model's mean agents on the phones, days x intervals on the same grid.
+    interval_minutes : int
+        Length of an interval, minutes.
+    """
     step = 60.0 * interval_minutes
     busy = np.nan_to_num(per["answered"] * per["aht_s"])
     return _ratio(busy, on_phones * step), _ratio(busy.sum(1), on_phones.sum(1) * step)

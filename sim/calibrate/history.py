@@ -107,7 +107,24 @@ def _period_days(col: pd.Series, src: str, period_days: int) -> np.ndarray:
 
 
 def _numbers(col: pd.Series, name: str, src: str, lo: float, hi: float) -> np.ndarray:
-    """The column as floats (NaN where empty), each in [lo, hi]."""
+    """The column as floats (NaN where empty), each in [lo, hi].
+
+    Parameters
+    ----------
+    col : pandas.Series
+        The column as read (strings; ``""`` is empty).
+    name : str
+        Its name in the file, for the error message.
+    src : str
+        The file, for the error message.
+    lo, hi : float
+        Allowed range of a value, in the column's unit (``hi == 1``: a share in [0, 1]).
+
+    Raises
+    ------
+    DataError
+        A value is not a number or out of range, or every value is empty.
+    """
     num = pd.to_numeric(col.where(col != ""), errors="coerce")
     bad = num.isna().to_numpy() & (col != "").to_numpy()
     if bad.any():
@@ -125,8 +142,22 @@ def _numbers(col: pd.Series, name: str, src: str, lo: float, hi: float) -> np.nd
 def read_history(
     path: str | Path, period_days: int = 21, rename: dict[str, str] | None = None
 ) -> History:
-    """Read and check a KPI history CSV.  ``rename``: the mapping's ``kpis:`` section
-    (our column name -> the file's); ``period_days``: working days of a numbered period."""
+    """Read and check a KPI history CSV.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The history file (``kpis=FILE``).
+    period_days : int
+        Working days of a numbered period (a ``YYYY-MM`` period has its month's weekdays).
+    rename : dict of str to str, optional
+        The mapping's ``kpis:`` section: our column name -> the file's.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read or breaks a rule of the format (module docstring).
+    """
     src = str(path)
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

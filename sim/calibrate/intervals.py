@@ -55,7 +55,15 @@ class IntervalRecords:
         return round(self.open_s / (60.0 * self.interval_minutes))
 
     def matrix(self, col: str, fill: float = np.nan) -> np.ndarray:
-        """The column as a (days x intervals) matrix, ``fill`` where no row."""
+        """The column as a (days x intervals) matrix, ``fill`` where no row.
+
+        Parameters
+        ----------
+        col : str
+            A column of the rows (``offered``, ``aht_s``, ``staffed``, ...).
+        fill : float
+            The value of a (day, interval) without a row.
+        """
         out = np.full((self.days, self.k), fill)
         r = self.rows
         out[r["day"].to_numpy(), r["j"].to_numpy()] = r[col].to_numpy(float)
@@ -78,7 +86,17 @@ def _numbers(df: pd.DataFrame, m: Mapping, key: str, src: str) -> np.ndarray:
 
 
 def interval_records(df: pd.DataFrame, m: Mapping, src: str) -> IntervalRecords:
-    """The canonical interval frame of the report ``df`` (strings) read from ``src``."""
+    """The canonical interval frame of the report ``df`` (strings) read from ``src``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The report as :func:`~.records.load_table` reads it (strings).
+    m : Mapping
+        Its ``intervals`` mapping.
+    src : str
+        The data file, for error messages.
+    """
     col = m.columns
     counts: dict[str, int] = {"rows": len(df)}
     step = 60.0 * m.interval_minutes
@@ -151,7 +169,28 @@ def interval_records(df: pd.DataFrame, m: Mapping, src: str) -> IntervalRecords:
 
 
 def _place(frame: pd.DataFrame, m: Mapping, counts: dict, src: str, tcol: str) -> IntervalRecords:
-    """Day index, opening and closing, interval index; duplicates refused."""
+    """Day index, opening and closing, interval index; duplicates refused.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The report's rows read so far: ``tod_s`` (interval start, seconds since midnight),
+        ``date``, the figures and ``line`` (the file's line number).
+    m : Mapping
+        The ``intervals`` mapping (interval length, opening and closing times).
+    counts : dict
+        The reading's tallies; filled in here (intervals, missing intervals, outside the
+        hours, offered, answered, abandoned, other).
+    src : str
+        The data file, for error messages.
+    tcol : str
+        The file's column of ``interval_start``, for error messages.
+
+    Returns
+    -------
+    IntervalRecords
+        The rows within the opening hours, numbered by day and interval.
+    """
     step = 60.0 * m.interval_minutes
     open_tod = (
         float(parse_hhmm(m.open_time, m.path, "open_time"))

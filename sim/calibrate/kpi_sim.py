@@ -34,7 +34,15 @@ SHARES = ("fcr", "csat", "abandon_rate", "service_level", "survey_rate")
 
 
 def flatten(tree: dict, prefix: str = "") -> dict[str, object]:
-    """Nested dict -> {dotted key: leaf value}."""
+    """Nested dict -> {dotted key: leaf value}.
+
+    Parameters
+    ----------
+    tree : dict
+        A nested mapping (a centre file).
+    prefix : str
+        Prepended to every key (``"customers."`` inside the recursion).
+    """
     out: dict[str, object] = {}
     for k, v in tree.items():
         key = f"{prefix}{k}"
@@ -46,7 +54,13 @@ def flatten(tree: dict, prefix: str = "") -> dict[str, object]:
 
 
 def override_strings(flat: dict[str, object]) -> list[str]:
-    """{dotted key: value} -> Hydra override strings ``key=value``."""
+    """{dotted key: value} -> Hydra override strings ``key=value`` (values as YAML).
+
+    Parameters
+    ----------
+    flat : dict
+        Dotted config key to value.
+    """
     return [
         f"{k}={yaml.safe_dump(v, default_flow_style=True).strip().removesuffix('...').strip()}"
         for k, v in flat.items()
@@ -57,7 +71,13 @@ def centre_overrides(path: str | Path) -> dict[str, object]:
     """The centre file written by ``kpisim calibrate`` as flat overrides (the ``centre``
     node itself, which names the centre, is left out).  The one place that turns a
     centre into simulation settings: once the ``centre=NAME`` group is on main this can
-    return ``{"centre": NAME}`` instead."""
+    return ``{"centre": NAME}`` instead.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The centre file.
+    """
     p = Path(path)
     try:
         tree = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
@@ -72,7 +92,15 @@ def centre_overrides(path: str | Path) -> dict[str, object]:
 
 def scaled(centre: dict[str, object], max_agents: int) -> tuple[dict[str, object], float]:
     """The centre's overrides scaled to at most ``max_agents`` front-line agents, and
-    the factor f (1 = full scale)."""
+    the factor f (1 = full scale).
+
+    Parameters
+    ----------
+    centre : dict
+        The centre's flat overrides.
+    max_agents : int
+        Most front-line agents a trial simulates.
+    """
     base = load_config("baseline", overrides=override_strings(centre))
     n = base.employees.n
     f = min(1.0, max_agents / n)
@@ -89,7 +117,19 @@ def scaled(centre: dict[str, object], max_agents: int) -> tuple[dict[str, object
 
 def period_kpis(daily: pd.DataFrame, days: np.ndarray, warmup: int, csat_def: str) -> dict:
     """Per-period KPIs of a run's daily table, measured as the history measures them,
-    and the counts behind them (``legs``, ``surveys``, ``staff`` = mean headcount)."""
+    and the counts behind them (``legs``, ``surveys``, ``staff`` = mean headcount).
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        The run's daily table.
+    days : numpy.ndarray
+        Working days of each history period, in order.
+    warmup : int
+        Working days simulated before the first period (left out).
+    csat_def : str
+        The scheme's CSAT definition (how ``csat`` is measured).
+    """
     ends = warmup + np.cumsum(days)
     period = np.searchsorted(ends, daily["day"].to_numpy(), side="right")
     keep = (daily["day"].to_numpy() >= warmup) & (period < len(days))
@@ -116,7 +156,17 @@ def period_kpis(daily: pd.DataFrame, days: np.ndarray, warmup: int, csat_def: st
 
 def run_trial(overrides: list[str], days: np.ndarray, warmup: int) -> dict:
     """One simulation of the (scaled) centre over the history's periods: the per-period
-    KPIs of :func:`period_kpis`.  A module-level function: it runs in spawned workers."""
+    KPIs of :func:`period_kpis`.  A module-level function: it runs in spawned workers.
+
+    Parameters
+    ----------
+    overrides : list of str
+        The trial's Hydra overrides (the scaled centre and the sampled parameters).
+    days : numpy.ndarray
+        Working days of each history period.
+    warmup : int
+        Working days simulated before the first period.
+    """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     extra = [f"days={int(warmup + days.sum())}", "progress=false"]
     cfg = load_config("baseline", overrides=[*overrides, *extra])
@@ -134,7 +184,32 @@ def noise_var(
     share of 0 or 1 would claim no noise).  ``aht_s``: (cv x AHT)^2 / n, the SE of a
     mean of n calls with the handle-time CV.  ``attrition_annual``: quits are Poisson, so
     var = (250 / days) x rate / headcount, the rate floored at half a quit a period.
-    ``n_obs``: the observed sample sizes (answered calls, survey answers, headcount)."""
+
+    Parameters
+    ----------
+    kpi : str
+        The history's figure: ``aht_s`` (seconds), ``attrition_annual`` (quits per head
+        per year) or a share in [0, 1] (``fcr``, ``csat``, ...).
+    obs : numpy.ndarray
+        Its observed value per period, in that unit.
+    sim : dict
+        The trial's per-period figures (:func:`period_kpis`); the variance does not use
+        them.
+    n_obs : dict
+        Observed sample sizes per period (:func:`observed_sizes`): ``calls`` (answered
+        calls), ``surveys`` (survey answers), ``headcount``.
+    f : float
+        Scale of the simulated centre, in (0, 1] (1: full scale).
+    days : numpy.ndarray
+        Working days of each period.
+    cv : float
+        Coefficient of variation of handle time (``handling.cv``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The variance per period, in the figure's unit squared.
+    """
     if kpi == "attrition_annual":
         h_obs = n_obs["headcount"]
         rate = np.maximum(obs, 0.5 * DAYS_PER_YEAR / days / h_obs)
@@ -152,7 +227,28 @@ def observed_sizes(
 ) -> dict[str, np.ndarray]:
     """Observed sample sizes per period: the history's ``calls``, ``surveys`` and
     ``headcount`` where given, else the full-scale equivalent of the simulation's
-    (answered calls: ``calls_per_day`` x days when known)."""
+    (answered calls: ``calls_per_day`` x days when known).
+
+    Parameters
+    ----------
+    counts : dict
+        The history's sample-size columns that were given (``calls``, ``surveys``,
+        ``headcount``), per period; NaN where a period has none.
+    sim : dict
+        The trial's per-period figures (:func:`period_kpis`: ``legs``, ``surveys``,
+        ``staff``), at scale ``f``.
+    f : float
+        Scale of the simulated centre, in (0, 1].
+    calls_per_day : float or None
+        The centre's observed answered calls per working day, if known.
+    days : numpy.ndarray
+        Working days of each period.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``calls``, ``surveys`` and ``headcount`` per period, at full scale.
+    """
     calls = counts.get("calls")
     if calls is None:
         calls = calls_per_day * days if calls_per_day else sim["legs"] / f

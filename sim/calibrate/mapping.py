@@ -88,7 +88,13 @@ class Mapping:
     kpis: dict[str, str] = field(default_factory=dict)
 
     def missing_for(self, key: str) -> set[str]:
-        """Strings that mean "absent" in the column(s) of canonical ``key``."""
+        """Strings that mean "absent" in the column(s) of canonical ``key``.
+
+        Parameters
+        ----------
+        key : str
+            A canonical field (``wait_s``, ``agent``, ...).
+        """
         return set(self.missing) | set(self.missing_by_column.get(key, []))
 
 
@@ -105,7 +111,17 @@ def _str_list(path: str, key: str, value: object, empty: bool = False) -> list[s
 
 
 def parse_hhmm(text: str, path: str, key: str) -> int:
-    """Seconds since midnight of ``HH:MM`` (``24:00`` allowed, for a closing time)."""
+    """Seconds since midnight of ``HH:MM`` (``24:00`` allowed, for a closing time).
+
+    Parameters
+    ----------
+    text : str
+        The time of day.
+    path : str
+        The mapping file, for the error message.
+    key : str
+        The mapping's key that holds it (``open_time``), for the error message.
+    """
     parts = str(text).strip().split(":")
     ok = len(parts) == 2 and all(p.isdigit() for p in parts)
     h, m = (int(parts[0]), int(parts[1])) if ok else (-1, -1)
@@ -115,7 +131,18 @@ def parse_hhmm(text: str, path: str, key: str) -> int:
 
 
 def read_mapping(path: str | Path) -> Mapping:
-    """Read and check the mapping YAML at ``path``."""
+    """Read and check the mapping YAML at ``path``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The mapping file (``mapping=FILE``).
+
+    Raises
+    ------
+    DataError
+        The file cannot be read or a key is unknown or wrong.
+    """
     p = str(path)
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -127,7 +154,15 @@ def read_mapping(path: str | Path) -> Mapping:
 
 
 def check_mapping(raw: object, p: str) -> Mapping:
-    """Check a mapping's parsed YAML ``raw`` (named ``p`` in messages) -> :class:`Mapping`."""
+    """Check a mapping's parsed YAML ``raw`` (named ``p`` in messages) -> :class:`Mapping`.
+
+    Parameters
+    ----------
+    raw : object
+        The parsed YAML.
+    p : str
+        The mapping file's name, for error messages.
+    """
     if not isinstance(raw, dict):
         raise DataError(f"mapping {p}: must be a YAML mapping with keys format and columns")
     unknown = sorted(set(raw) - TOP_KEYS)

@@ -39,7 +39,13 @@ def _png(fig) -> str:
 
 def curves(bt: Backtest) -> str:
     """All figures over the day: observed mean over days vs simulated mean and 90% band;
-    base64 PNG."""
+    base64 PNG.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -87,7 +93,13 @@ def _g(x: float) -> str:
 
 def kpi_curves(kb: KpiBacktest) -> str:
     """Each KPI of the history per period: observed vs the seeds' mean and 90% band;
-    base64 PNG."""
+    base64 PNG.
+
+    Parameters
+    ----------
+    kb : KpiBacktest
+        The KPI back-test.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -117,7 +129,15 @@ def kpi_curves(kb: KpiBacktest) -> str:
 
 
 def kpi_section(kb: KpiBacktest, history: str) -> str:
-    """The page's section on the KPI history."""
+    """The page's section on the KPI history.
+
+    Parameters
+    ----------
+    kb : KpiBacktest
+        The KPI back-test.
+    history : str
+        The history file's name, as shown.
+    """
     e = html.escape
     rows = []
     for r in kb.summary.itertuples():
@@ -150,7 +170,19 @@ interval for one more run (mean +- t x sd x sqrt(1 + 1/seeds) over the seeds).</
 
 
 def build_html(bt: Backtest, title: str, source: str, kpis: str = "") -> str:
-    """The report's HTML (``kpis``: the KPI history's section, :func:`kpi_section`)."""
+    """The report's HTML.
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test.
+    title : str
+        The page's title.
+    source : str
+        The data file's name, as shown.
+    kpis : str
+        The KPI history's section (:func:`kpi_section`), or empty.
+    """
     e = html.escape
     rows = []
     for r in bt.summary.itertuples():

@@ -46,7 +46,27 @@ def _figures(
 ) -> tuple[float, ...]:
     """Erlang A's P(abandon), ASA of answered calls, service level, P(wait) and mean
     wait of an abandoning caller, linear in the staffed agents between floor and
-    ceiling (a fractional mean staffing)."""
+    ceiling (a fractional mean staffing).
+
+    Parameters
+    ----------
+    lam : float
+        Arrival rate of the interval, calls per second.
+    aht : float
+        Mean handle time, seconds.
+    patience : float
+        Mean patience of a caller, seconds.
+    staffed : float
+        Mean agents staffed in the interval (fractional).
+    threshold_s : float
+        Service-level threshold, seconds.
+
+    Returns
+    -------
+    tuple of float
+        P(abandon) and P(wait) and the service level as shares in [0, 1]; the two waits
+        in seconds.
+    """
     lo = math.floor(staffed)
     f = staffed - lo
     a = erlang_a(lam, aht, patience, lo, threshold_s)
@@ -77,7 +97,19 @@ def fit(rec: IntervalRecords, aht_mean: float, threshold_s: float = 20.0, seed: 
     """Fallback: least squares over intervals of :func:`_loss` (Erlang A's abandonment
     and ASA or service level, answered within ``threshold_s`` / offered, against the
     observed), ``minimize_scalar`` on log patience bracketed by the best grid point;
-    bootstrap resamples minimised on the grid (parabolic refinement)."""
+    bootstrap resamples minimised on the grid (parabolic refinement).
+
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report.
+    aht_mean : float
+        Mean handle time, seconds (the handling estimate).
+    threshold_s : float
+        Service-level threshold of the report, seconds.
+    seed : int
+        Seed of the bootstrap.
+    """
     step = 60.0 * rec.interval_minutes
     cols = COLS
     sub, _ = _usable(rec, aht_mean, "asa_s" if "asa_s" in rec.mapped else "service_level")
@@ -154,7 +186,17 @@ def identity(rec: IntervalRecords, aht_mean: float, seed: int = 0) -> dict:
     """Primary: the abandonment identity (module docstring), solved by ``brentq`` in
     the grid cell where ``A + B(patience) - C patience`` changes sign (A: answered
     callers' total wait, B: abandoned x Erlang A's wait of the abandoned, C:
-    abandoned); the lower bound ``A / C`` (the abandoned callers' waits left out)."""
+    abandoned); the lower bound ``A / C`` (the abandoned callers' waits left out).
+
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report (it maps ASA).
+    aht_mean : float
+        Mean handle time, seconds.
+    seed : int
+        Seed of the bootstrap.
+    """
     step = 60.0 * rec.interval_minutes
     sub, dropped = _usable(rec, aht_mean, "asa_s")
     out: dict = {
@@ -224,7 +266,19 @@ def _root(h: np.ndarray) -> tuple[int, float]:
 def patience(
     rec: IntervalRecords, aht_mean: float, threshold_s: float = 20.0, seed: int = 0
 ) -> dict:
-    """The identity when ASA is reported, else the Erlang A least-squares fit."""
+    """The identity when ASA is reported, else the Erlang A least-squares fit.
+
+    Parameters
+    ----------
+    rec : IntervalRecords
+        The centre's interval report.
+    aht_mean : float
+        Mean handle time, seconds.
+    threshold_s : float
+        Service-level threshold of the report, seconds (the fit only).
+    seed : int
+        Seed of the bootstrap.
+    """
     if "asa_s" in rec.mapped:
         return identity(rec, aht_mean, seed)
     return fit(rec, aht_mean, threshold_s, seed)

@@ -28,7 +28,15 @@ DAY_S = 86_400.0
 
 
 def load_table(path: str | Path, mapping: Mapping) -> pd.DataFrame:
-    """The data file as a frame of strings (index: 0-based data row)."""
+    """The data file as a frame of strings (index: 0-based data row).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV (delimiter: the mapping's ``sep``, else tab or comma detected) or parquet file.
+    mapping : Mapping
+        Its mapping (``sep``).
+    """
     p = Path(path)
     try:
         if p.suffix.lower() in (".parquet", ".pq"):
@@ -61,7 +69,13 @@ def load_table(path: str | Path, mapping: Mapping) -> pd.DataFrame:
 def as_strings(df: pd.DataFrame) -> pd.DataFrame:
     """A table as :func:`load_table` hands it to a mapping: column names and values as
     stripped strings (nulls of a typed table stay missing).  Also the way the back-test
-    reads the model's own export (``RunResult.calls``) without a file."""
+    reads the model's own export (``RunResult.calls``) without a file.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A typed table.
+    """
     df = df.astype(str)
     df.columns = [str(c).strip() for c in df.columns]
     for c in df.columns:
@@ -73,7 +87,19 @@ def lines(
     mask: np.ndarray, values: pd.Series | None = None, index: pd.Index | None = None, k: int = 5
 ) -> str:
     """'lines 12, 40, 41 (3 rows): values': the first ``k`` offending file lines.  The
-    rows' labels (``index``, else ``values.index``) are 0-based data rows of the file."""
+    rows' labels (``index``, else ``values.index``) are 0-based data rows of the file.
+
+    Parameters
+    ----------
+    mask : numpy.ndarray
+        Which rows offend (bool, one per row).
+    values : pandas.Series, optional
+        The column; its offending values are quoted.
+    index : pandas.Index, optional
+        The rows' labels when ``values`` is not given (or to override its index).
+    k : int
+        Most lines listed.
+    """
     idx = np.flatnonzero(mask)
     labels = index if index is not None else values.index if values is not None else None
     rows = np.asarray(labels)[idx[:k]] if labels is not None else idx[:k]
@@ -86,7 +112,19 @@ def lines(
 
 def pick(df: pd.DataFrame, m: Mapping, key: str, src: str) -> tuple[pd.Series, np.ndarray]:
     """The value of canonical ``key``: the first non-missing of its columns (None where
-    all are missing), and the index of the column that gave it (-1 where none)."""
+    all are missing), and the index of the column that gave it (-1 where none).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The export (strings).
+    m : Mapping
+        Its mapping (the columns of ``key`` and their "absent" strings).
+    key : str
+        A canonical field.
+    src : str
+        The data file, for error messages.
+    """
     cols = m.columns[key]
     for c in cols:
         if c not in df.columns:
@@ -129,7 +167,18 @@ def _parse_distinct(v: pd.Series, fmt: str | None) -> tuple[np.ndarray, np.ndarr
 def parse_times(values: pd.Series, fmt: str | None, where: str) -> tuple[np.ndarray, pd.Series]:
     """Seconds since midnight and the date (NaT for a time of day) of each present value;
     NaN where absent.  Unparsable present values raise, naming ``where`` and the lines.
-    Each distinct string is parsed once (an export repeats its clock times and dates)."""
+    Each distinct string is parsed once (an export repeats its clock times and dates).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Times of day or timestamps, as strings (None where absent).
+    fmt : str or None
+        A ``strptime`` format (the mapping's ``time_format``); None: clock times
+        ``H:MM[:SS]``, else ISO 8601 timestamps.
+    where : str
+        The file and column, for error messages.
+    """
     present = values.notna().to_numpy()
     secs = np.full(len(values), np.nan)
     dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -151,7 +200,15 @@ def parse_times(values: pd.Series, fmt: str | None, where: str) -> tuple[np.ndar
 
 
 def parse_seconds(values: pd.Series, where: str) -> np.ndarray:
-    """A duration column as seconds: a number, or H:MM:SS; NaN where absent."""
+    """A duration column as seconds: a number, or H:MM:SS; NaN where absent.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Durations as strings (None where absent).
+    where : str
+        The file and column, for error messages.
+    """
     present = values.notna().to_numpy()
     out = np.full(len(values), np.nan)
     v = values[present].astype(str)
@@ -186,7 +243,13 @@ class CallRecords:
 
 def day_index(dates: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Each row's day (0-based, in date order) and the dates as ISO strings; a file
-    without dates (or with a missing one) is one day."""
+    without dates (or with a missing one) is one day.
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Each row's date (NaT where none).
+    """
     if dates.notna().all():
         uniq = np.sort(dates.unique())
         return np.searchsorted(uniq, dates.to_numpy()), [str(pd.Timestamp(d).date()) for d in uniq]

@@ -20,7 +20,8 @@ inputs are valid.
 
 Modules, in the order a comparison uses them:
 
-* :mod:`.cli` - ``main(argv)``, the entry point of ``kpisim compare``
+* :mod:`.cli` - ``main(argv)``, the entry point of ``kpisim compare``; :mod:`.__main__` -
+  ``python -m sim.compare``
 * :mod:`.args` - the ``key=value`` arguments (:class:`~.args.CompareArgs`, help text)
 * :mod:`.inputs` - reading the user's YAML files with one-line errors
 * :mod:`.arms` - what ``current=``/``proposal=`` name: scenario, scheme or file
@@ -28,10 +29,13 @@ Modules, in the order a comparison uses them:
 * :mod:`.plan` - both arms' configs and the robust worlds, validated up front
 * :mod:`.runner` - running configs in a process pool, derived metrics
 * :mod:`.compute` - from plan to :class:`~.outcome.Outcome`
-* :mod:`.metrics`, :mod:`.tables` - the metric list and every table (CSV) of the result
+* :mod:`.metrics`, :mod:`.tables` - the metric list and every table (CSV) of the result;
+  :mod:`.bridge` - the money bridge; :mod:`.smart` - the SMART table
 * :mod:`.outcome` - the finished comparison, all the report reads
-* :mod:`.formatting`, :mod:`.names`, :mod:`.verdict`, :mod:`.figures`, :mod:`.page` -
-  the report: numbers, names, verdict sentences, figures, the HTML page
+* :mod:`.formatting`, :mod:`.names`, :mod:`.verdict`, :mod:`.verdict_money` - the
+  report's numbers, names and verdict sentences
+* :mod:`.plotting`, :mod:`.figures`, :mod:`.figures_money` - its figures
+* :mod:`.page`, :mod:`.page_money`, :mod:`.page_centre` - the HTML page
 * :mod:`.outputs` - writing every file atomically
 
 The report modules only read an ``Outcome``; nothing on the computing side imports them.

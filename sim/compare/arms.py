@@ -45,6 +45,16 @@ def scheme_from_mapping(data: dict[str, Any], what: str, default_name: str) -> S
 
     Keys not given take the defaults of the schema (no weight on that KPI).  Raises
     :class:`ConfigError` naming the offending key.
+
+    Parameters
+    ----------
+    data : dict
+        The scheme's keys (those of ``configs/scheme/*.yaml``); a ``defaults`` list may only
+        name ``scheme_schema``.
+    what : str
+        Where the mapping came from (``proposal=FILE``), the prefix of every error.
+    default_name : str
+        The scheme's ``name`` when the mapping gives none (a file's stem).
     """
     data = dict(data)
     defaults = data.pop("defaults", None)
@@ -113,7 +123,23 @@ def _config_file(path: Path, what: str, overrides: list[str]) -> Config:
 
 
 def resolve_spec(what: str, spec: str, overrides: list[str]) -> Arm:
-    """Resolve ``current=``/``proposal=``: a scenario, a scheme or a YAML file."""
+    """Resolve ``current=``/``proposal=``: a scenario, a scheme or a YAML file.
+
+    Parameters
+    ----------
+    what : str
+        ``current`` or ``proposal`` (for error messages).
+    spec : str
+        The value given: a scenario name, a scheme name, or a scheme or scenario-like YAML
+        file.
+    overrides : list of str
+        The Hydra overrides applied to both arms' configs.
+
+    Returns
+    -------
+    Arm
+        The spec, its kind, its validated config and its scheme's name.
+    """
     if is_file_spec(spec) or (Path(spec).is_file() and spec not in available_scenarios()):
         path = Path(spec)
         data = read_yaml(path, what)
@@ -138,7 +164,15 @@ def resolve_spec(what: str, spec: str, overrides: list[str]) -> Arm:
 
 
 def apply_proposal_overrides(scheme: SchemeConfig, overrides: list[str]) -> SchemeConfig:
-    """The proposed scheme with the ``proposal.KEY=VALUE`` overrides applied."""
+    """The proposed scheme with the ``proposal.KEY=VALUE`` overrides applied.
+
+    Parameters
+    ----------
+    scheme : SchemeConfig
+        The proposed scheme as resolved.
+    overrides : list of str
+        ``proposal.KEY=VALUE`` words (a leading ``+`` allowed).
+    """
     if not overrides:
         return scheme
     dot = [o.lstrip("+").removeprefix("proposal.") for o in overrides]

@@ -38,7 +38,16 @@ COLUMNS = ("item", "label", "kind", "difference", "ci_low", "ci_high", "differen
 
 
 def contributions(reps: pd.DataFrame, margin_rate: float) -> pd.DataFrame:
-    """Per run (rows of ``reps``): each item's contribution to profit, currency units."""
+    """Per run (rows of ``reps``): each item's contribution to profit, currency units.
+
+    Parameters
+    ----------
+    reps : pandas.DataFrame
+        Runs of one arm (rows of ``replications.csv``: revenue and the cost lines, currency
+        units over the run).
+    margin_rate : float
+        That arm's gross margin on revenue, a share in [0, 1].
+    """
     out = pd.DataFrame(index=reps.index)
     for name, _, terms in ITEMS:
         if name == "margin":
@@ -53,8 +62,20 @@ def contributions(reps: pd.DataFrame, margin_rate: float) -> pd.DataFrame:
 
 def money_bridge(reps: pd.DataFrame, margin_rates: tuple[float, float]) -> pd.DataFrame:
     """The bridge table: one row per item (``kind`` "item") and the net change in profit
-    (``kind`` "total"), paired differences with 95 % intervals.  ``margin_rates``: the
-    current and the proposal arm's ``customers.margin_rate``."""
+    (``kind`` "total"), paired differences with 95 % intervals.
+
+    Parameters
+    ----------
+    reps : pandas.DataFrame
+        Every main run (``replications.csv``), both arms.
+    margin_rates : tuple of float
+        The current and the proposal arm's ``customers.margin_rate``, shares in [0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; differences in currency units over the run.
+    """
     cur = reps[reps["arm"] == "current"].sort_values("replication").reset_index(drop=True)
     pro = reps[reps["arm"] == "proposal"].sort_values("replication").reset_index(drop=True)
     cc, cp = contributions(cur, margin_rates[0]), contributions(pro, margin_rates[1])
@@ -68,7 +89,13 @@ def money_bridge(reps: pd.DataFrame, margin_rates: tuple[float, float]) -> pd.Da
 
 
 def largest_item(bridge: pd.DataFrame) -> pd.Series | None:
-    """The item with the largest absolute mean effect (``None`` without data)."""
+    """The item with the largest absolute mean effect (``None`` without data).
+
+    Parameters
+    ----------
+    bridge : pandas.DataFrame
+        The table of :func:`money_bridge`.
+    """
     items = bridge[(bridge["kind"] == "item") & bridge["difference"].notna()]
     if items.empty:
         return None
@@ -78,7 +105,17 @@ def largest_item(bridge: pd.DataFrame) -> pd.Series | None:
 def sign_deciders(robust: pd.DataFrame, params: list[str], k: int = 2) -> pd.DataFrame:
     """The ``k`` uncertain parameters whose sampled values rank-correlate most (|Spearman|)
     with the world's profit difference (``diff_profit`` of ``robust.csv``); columns
-    ``parameter`` and ``spearman``.  Empty with fewer than 3 worlds or no variation."""
+    ``parameter`` and ``spearman``.  Empty with fewer than 3 worlds or no variation.
+
+    Parameters
+    ----------
+    robust : pandas.DataFrame
+        ``robust.csv``: one row per world, its sampled parameters and differences.
+    params : list of str
+        The uncertain parameters (dotted config keys, columns of ``robust``).
+    k : int
+        How many to return at most.
+    """
     rows = []
     if len(robust) >= 3 and "diff_profit" in robust:
         y = robust["diff_profit"].to_numpy(dtype=float)

@@ -30,7 +30,19 @@ def _announce(plan: Plan, jobs: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point of ``kpisim compare``; returns the exit code."""
+    """Entry point of ``kpisim compare``.
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim compare`` (``key=value``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 when the report is written, 2 on a user error (nothing run or
+        written).
+    """
     if any(a in ("-h", "--help", "help") for a in argv):
         print(help_text())
         return 0

@@ -26,7 +26,19 @@ from .tables import (
 def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = None) -> Outcome:
     """Run both arms (and the robust worlds) and compute every table of the report.
 
-    ``jobs`` and ``progress`` default to the plan's arguments (``jobs=0``: every core).
+    Parameters
+    ----------
+    plan : Plan
+        The validated plan (:func:`~.plan.build_plan`).
+    jobs : int, optional
+        Worker processes; default the plan's ``jobs=`` (0: every core).
+    progress : bool, optional
+        Show progress bars; default the plan's ``progress=``.
+
+    Returns
+    -------
+    Outcome
+        The finished comparison, with its wall-clock time and the machine's load.
     """
     args = plan.args
     jobs = args.jobs if jobs is None else jobs
@@ -78,7 +90,15 @@ def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = Non
 
 
 def first_intervals(results: list[dict], index: list[tuple[str, int]]) -> pd.DataFrame:
-    """Staffing by interval of replication 0 of each arm, with an ``arm`` column."""
+    """Staffing by interval of replication 0 of each arm, with an ``arm`` column.
+
+    Parameters
+    ----------
+    results : list of dict
+        The main runs' results (:mod:`.runner`), in the order of ``index``.
+    index : list of (str, int)
+        Each result's arm and replication.
+    """
     frames = [
         res["intervals"].assign(arm=arm)
         for (arm, r), res in zip(index, results, strict=True)

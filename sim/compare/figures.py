@@ -41,6 +41,24 @@ def _arm_bars(
     scale: float,
     names: dict[str, str],
 ) -> None:
+    """Grouped bars: for each metric the two arms' means over replications side by side
+    (current plain, proposal hatched), with 95 % t-interval error bars.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    reps : pandas.DataFrame
+        One row per run (``replications.csv``): ``arm`` and the metrics' columns.
+    keys : list of str
+        The metrics (summary keys), in the order of the groups.
+    labels : list of str
+        Their tick labels.
+    scale : float
+        Factor applied to means and intervals (100: shares shown in percent).
+    names : dict of str to str
+        Legend label of each arm (``current``, ``proposal``).
+    """
     x = np.arange(len(keys))
     w = 0.38
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
@@ -65,7 +83,21 @@ def _arm_bars(
 
 
 def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float, names: dict[str, str]) -> None:
-    """Two bars (current, proposal) of one metric, arm names on the x axis."""
+    """Two bars (current, proposal) of one metric, arm names on the x axis.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    reps : pandas.DataFrame
+        One row per run (``replications.csv``): ``arm`` and the metric's column.
+    key : str
+        The metric (summary key).
+    scale : float
+        Factor applied to the mean and its interval (100: a share shown in percent).
+    names : dict of str to str
+        The arms' names on the x axis (``current``, ``proposal``).
+    """
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
         m, h = _bar(reps.loc[reps["arm"] == arm, key].to_numpy())
         ax.bar(
@@ -84,7 +116,15 @@ def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float, names: dict
 
 
 def fig_dashboard_reality(o: Outcome, names: dict[str, str]) -> bytes:
-    """Measured KPIs (left) beside their true counterparts (right), both arms."""
+    """Measured KPIs (left) beside their true counterparts (right), both arms.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names (:func:`~.names.arm_names`).
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
     _arm_bars(
@@ -118,7 +158,15 @@ def fig_dashboard_reality(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
-    """Paired differences of revenue, cost and profit; CLV per arm."""
+    """Paired differences of revenue, cost and profit; CLV per arm.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), gridspec_kw={"width_ratios": [2, 1]})
     t = o.table.set_index("metric")
@@ -145,7 +193,15 @@ def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
-    """Morale, turnover and pay per employee, both arms."""
+    """Morale, turnover and pay per employee, both arms.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     specs = [
@@ -163,7 +219,15 @@ def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_gaming(o: Outcome, names: dict[str, str]) -> bytes:
-    """Gaming acts by type, both arms."""
+    """Gaming acts by type, both arms.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(11, 3.6))
     _arm_bars(
@@ -218,7 +282,25 @@ ROLLOUT_PANELS = [
 def _band(
     ax: Any, series: pd.DataFrame, arm: str, col: str, ls: str, scale: float, label: str
 ) -> None:
-    """One arm's weekly mean of ``col`` over replications, with its 95 % band."""
+    """One arm's weekly mean of ``col`` over replications, with its 95 % band.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    series : pandas.DataFrame
+        ``timeseries.csv``: one row per arm, replication and week (``day`` its first day).
+    arm : str
+        ``current`` or ``proposal`` (its colour).
+    col : str
+        The weekly metric drawn.
+    ls : str
+        Line style (``-`` or ``--``).
+    scale : float
+        Factor applied to the mean and its band (100: a share shown in percent).
+    label : str
+        Legend label of the line.
+    """
     sub = series[series["arm"] == arm]
     stats_ = sub.groupby("day")[col].apply(lambda v: _bar(v.to_numpy()))
     days = np.array(stats_.index)
@@ -229,7 +311,15 @@ def _band(
 
 
 def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
-    """Weekly KPIs around the rollout: mean over replications with 95 % bands."""
+    """Weekly KPIs around the rollout: mean over replications with 95 % bands.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its weekly series and rollout day).
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = _plt()
     from matplotlib.lines import Line2D
 
@@ -279,7 +369,13 @@ def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_robust(o: Outcome) -> bytes:
-    """Profit difference across sampled worlds, and what it hinges on."""
+    """Profit difference across sampled worlds, and what it hinges on.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its robust worlds and sensitivities).
+    """
     plt = _plt()
     from matplotlib.patches import Patch
 
@@ -332,7 +428,15 @@ def fig_robust(o: Outcome) -> bytes:
 
 def all_figures(o: Outcome, names: dict[str, str]) -> dict[str, bytes]:
     """Every figure of the report as PNG bytes: ``{name: png}`` (``fig_<name>.png``);
-    ``robust`` only when robust worlds ran."""
+    ``robust`` only when robust worlds ran.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     figs = {
         "dashboard_vs_reality": fig_dashboard_reality(o, names),
         "money": fig_money(o, names),

@@ -35,7 +35,13 @@ def _scale(values: np.ndarray) -> tuple[float, str]:
 
 
 def fig_bridge(o: Outcome) -> bytes:
-    """Waterfall from 0 to the change in profit: one bar per bridge item, then the net."""
+    """Waterfall from 0 to the change in profit: one bar per bridge item, then the net.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its money bridge).
+    """
     plt = pyplot()
     b = o.bridge
     items, total = b[b["kind"] == "item"], b[b["kind"] == "total"].iloc[0]
@@ -85,7 +91,15 @@ def _x(sub: Any) -> np.ndarray:
 
 def fig_intervals(o: Outcome, names: dict[str, str]) -> bytes:
     """Agents by interval of the day, front line and specialist team, both arms
-    (replication 0; means over the run's last days)."""
+    (replication 0; means over the run's last days).
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its staffing by interval).
+    names : dict of str to str
+        The arms' display names.
+    """
     plt = pyplot()
     from matplotlib.lines import Line2D
 

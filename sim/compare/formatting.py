@@ -18,7 +18,15 @@ SCORE_UNITS = ("0-1", "value", "score", "score 1-5")
 
 
 def fmt_value(x: float, unit: str) -> str:
-    """A level in its unit, e.g. ``70.3%``, ``402 s``, ``233,809,557``."""
+    """A level in its unit, e.g. ``70.3%``, ``402 s``, ``233,809,557``; ``–`` when missing.
+
+    Parameters
+    ----------
+    x : float
+        The value, in its unit (a share in [0, 1], seconds, currency units, a count ...).
+    unit : str
+        Its unit, the ``unit`` column of ``comparison.csv``.
+    """
     if x is None or not np.isfinite(x):
         return "–"
     if unit in SHARE_UNITS:
@@ -35,7 +43,16 @@ def fmt_value(x: float, unit: str) -> str:
 
 
 def fmt_diff(x: float, unit: str) -> str:
-    """A difference in its unit, signed: ``+2.1 pts``, ``-35 s``, ``+1,234``."""
+    """A difference in its unit, signed: ``+2.1 pts``, ``-35 s``, ``+1,234``; ``–`` when
+    missing.
+
+    Parameters
+    ----------
+    x : float
+        The difference, in its unit (shares: a difference of shares, printed in points).
+    unit : str
+        Its unit, the ``unit`` column of ``comparison.csv``.
+    """
     if x is None or not np.isfinite(x):
         return "–"
     if unit in SHARE_UNITS:
@@ -50,17 +67,38 @@ def fmt_diff(x: float, unit: str) -> str:
 
 
 def fmt_ci(lo: float, hi: float, unit: str) -> str:
-    """A 95 % interval of a difference: ``[-1.2 pts, +0.4 pts]``."""
+    """A 95 % interval of a difference: ``[-1.2 pts, +0.4 pts]``; ``–`` when either end is
+    missing.
+
+    Parameters
+    ----------
+    lo, hi : float
+        The interval's ends, in the unit.
+    unit : str
+        The unit, as for :func:`fmt_diff`.
+    """
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "–"
     return f"[{fmt_diff(lo, unit)}, {fmt_diff(hi, unit)}]"
 
 
 def pct(x: float) -> str:
-    """A share (0-1) as a whole percent: ``73%``."""
+    """A share (0-1) as a whole percent: ``73%``.
+
+    Parameters
+    ----------
+    x : float
+        A share in [0, 1].
+    """
     return "–" if not np.isfinite(x) else f"{100 * x:.0f}%"
 
 
 def fmt_corr(x: float) -> str:
-    """A correlation (-1 to 1), signed, two decimals."""
+    """A correlation (-1 to 1), signed, two decimals.
+
+    Parameters
+    ----------
+    x : float
+        The correlation, in [-1, 1].
+    """
     return "–" if x is None or not np.isfinite(x) else f"{x:+.2f}"

@@ -14,12 +14,27 @@ from ..config import ConfigError
 
 
 def is_file_spec(spec: str) -> bool:
-    """Whether ``current=``/``proposal=``/``uncertainty=`` names a file, not a name."""
+    """Whether ``current=``/``proposal=``/``uncertainty=`` names a file, not a name.
+
+    Parameters
+    ----------
+    spec : str
+        The value given: a file when it ends in ``.yaml``/``.yml`` or holds a path
+        separator.
+    """
     return spec.endswith((".yaml", ".yml")) or os.sep in spec or "/" in spec
 
 
 def read_yaml(path: Path, what: str) -> dict[str, Any]:
-    """A YAML file as a mapping, or a one-line :class:`ConfigError`."""
+    """A YAML file as a mapping, or a one-line :class:`ConfigError`.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    what : str
+        The argument that named it (``proposal``), the prefix of every error.
+    """
     if not path.is_file():
         raise ConfigError(f"{what}={path}: file not found")
     try:
@@ -45,7 +60,15 @@ def read_yaml(path: Path, what: str) -> dict[str, Any]:
 
 
 def omegaconf_error(exc: Exception, prefix: str) -> str:
-    """One line for an OmegaConf merge error, naming the full key."""
+    """One line for an OmegaConf merge error, naming the full key.
+
+    Parameters
+    ----------
+    exc : Exception
+        The error OmegaConf raised.
+    prefix : str
+        The start of the line (where the keys came from).
+    """
     key = getattr(exc, "full_key", "") or ""
     msg = str(exc).splitlines()[0].strip()
     if type(exc).__name__ in ("ConfigKeyError", "ConfigAttributeError") or "not in" in msg:

@@ -24,6 +24,22 @@ class Metric:
 
 
 def _m(key: str, label: str, group: str, unit: str, better: str = "") -> Metric:
+    """A :class:`Metric`, positionally (keeps :data:`METRICS` one line per metric).
+
+    Parameters
+    ----------
+    key : str
+        Summary key (the column of ``replications.csv``).
+    label : str
+        Plain label in the report.
+    group : str
+        Section of ``comparison.csv`` the metric belongs to (``volume``, ``queue``, ...).
+    unit : str
+        Unit as :mod:`.formatting` prints it: ``share`` (in [0, 1]), ``s``, ``currency``
+        units, a count's noun, a score.
+    better : str
+        ``higher``, ``lower`` or ``""`` when neither direction is an improvement.
+    """
     return Metric(key, label, group, unit, better)
 
 

@@ -31,7 +31,13 @@ PARAM_LABELS = {
 
 
 def param_label(key: str) -> str:
-    """The plain name of an uncertain parameter (its dotted config key if it has none)."""
+    """The plain name of an uncertain parameter (its dotted config key if it has none).
+
+    Parameters
+    ----------
+    key : str
+        The parameter's dotted config key.
+    """
     return PARAM_LABELS.get(key, key)
 
 
@@ -40,6 +46,11 @@ def arm_names(o: Outcome) -> dict[str, str]:
 
     Keys: ``current``/``proposal`` (for legends and table heads) and
     ``current_scheme``/``proposal_scheme`` (the bare scheme names).
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its plan's configs).
     """
     cur = o.plan.cfg_current.scheme.name
     prop = o.plan.cfg_proposal.proposal.name if o.plan.cfg_proposal.proposal else cur

@@ -20,7 +20,15 @@ from .verdict import verdict_json
 
 def write_all(o: Outcome, out: Path) -> Path:
     """Write CSVs, configs, figures and ``report.html`` (last) into ``out``; return the
-    report's path."""
+    report's path.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    out : pathlib.Path
+        The output folder; it must exist.
+    """
     names = arm_names(o)
     atomic_write_text(out / "comparison.csv", o.table.to_csv(index=False))
     atomic_write_text(out / "replications.csv", o.reps.to_csv(index=False))
@@ -44,7 +52,18 @@ def write_all(o: Outcome, out: Path) -> Path:
 
 
 def write_outputs(o: Outcome) -> Path:
-    """Create the folder ``out=`` names and write every output file into it."""
+    """Create the folder ``out=`` names and write every output file into it.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its plan's ``out=``).
+
+    Returns
+    -------
+    pathlib.Path
+        The report's path.
+    """
     out = Path(o.plan.args.out)
     out.mkdir(parents=True, exist_ok=True)
     return write_all(o, out)

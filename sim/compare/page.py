@@ -66,7 +66,15 @@ def _img(png: bytes, alt: str) -> str:
 
 
 def metric_rows(o: Outcome, keys: list[str]) -> str:
-    """Table rows: label, both arms, difference, 95% CI, verdict."""
+    """Table rows: label, both arms, difference, 95% CI, verdict.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its comparison table).
+    keys : list of str
+        The metrics shown (rows of ``comparison.csv``), in order.
+    """
     t = o.table.set_index("metric")
     rows = []
     for k in keys:
@@ -84,7 +92,19 @@ def metric_rows(o: Outcome, keys: list[str]) -> str:
 
 
 def metric_table(o: Outcome, keys: list[str], names: dict[str, str], first: str = "") -> str:
-    """A table of metrics (see :func:`metric_rows`) under a head naming the arms."""
+    """A table of metrics (see :func:`metric_rows`) under a head naming the arms.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    keys : list of str
+        The metrics shown, in order.
+    names : dict of str to str
+        The arms' display names.
+    first : str
+        The head of the label column.
+    """
     head = (
         f"<tr><th class=l>{html.escape(first)}</th><th>{html.escape(names['current'])}</th>"
         f"<th>{html.escape(names['proposal'])}</th><th>difference</th><th>95% CI</th>"
@@ -106,7 +126,15 @@ def _cells(t: pd.DataFrame, k: str) -> str:
 
 
 def paired_table(o: Outcome, names: dict[str, str]) -> str:
-    """Dashboard (measured) and reality (true) side by side, one pair per row."""
+    """Dashboard (measured) and reality (true) side by side, one pair per row.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names (the bare scheme names head the columns).
+    """
     t = o.table.set_index("metric")
     cur, pro = html.escape(names["current_scheme"]), html.escape(names["proposal_scheme"])
     head = (
@@ -142,7 +170,15 @@ def _typical_sentence(o: Outcome, arm: str, name: str) -> tuple[int, str]:
 
 
 def signs_table(o: Outcome, names: dict[str, str]) -> str:
-    """The five toxic-KPI signs: how often each is flagged and a typical sentence, per arm."""
+    """The five toxic-KPI signs: how often each is flagged and a typical sentence, per arm.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its runs' sign flags and sentences).
+    names : dict of str to str
+        The arms' display names.
+    """
     n = o.plan.args.replications
     rows = []
     for name, label in SIGNS:
@@ -185,7 +221,15 @@ def _sensitivity_rows(o: Outcome) -> str:
 
 
 def robust_section(o: Outcome, fig: str) -> str:
-    """The robust verdict: shares of worlds won, the figure, the sensitivity table."""
+    """The robust verdict: shares of worlds won, the figure, the sensitivity table.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    fig : str
+        The robust figure as an HTML ``<img>`` (empty when there is none).
+    """
     a = o.plan.args
     if not a.robust:
         return (
@@ -242,7 +286,19 @@ def _setting_note(o: Outcome) -> str:
 def build_html(
     o: Outcome, figs: dict[str, bytes], names: dict[str, str], yamls: tuple[str, str]
 ) -> str:
-    """The whole report page."""
+    """The whole report page.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    figs : dict of str to bytes
+        The figures as PNG bytes (:func:`~.figures.all_figures`), embedded in base64.
+    names : dict of str to str
+        The arms' display names.
+    yamls : tuple of str
+        The resolved configs of the current and the proposal arm, as YAML (shown at the end).
+    """
     a = o.plan.args
     pcur = o.plan.cfg_current
     paras = verdict_paragraphs(o, names)

@@ -11,7 +11,13 @@ from .plan import Plan
 
 def centre_note(cfg: Config) -> str:
     """A paragraph saying which centre the verdict is for and from which data; empty
-    for the generic centre (``centre=none``)."""
+    for the generic centre (``centre=none``).
+
+    Parameters
+    ----------
+    cfg : Config
+        The current arm's config (its ``centre`` section).
+    """
     c = cfg.centre
     if not c.name:
         return (
@@ -33,7 +39,13 @@ def centre_note(cfg: Config) -> str:
 
 
 def worlds_source(plan: Plan) -> str:
-    """How the robust worlds were drawn, as a sentence fragment (HTML)."""
+    """How the robust worlds were drawn, as a sentence fragment (HTML).
+
+    Parameters
+    ----------
+    plan : Plan
+        The comparison's plan (a posterior file or the uncertainty ranges).
+    """
     if plan.posterior:
         return (
             f"by drawing rows of the centre's posterior sample "

@@ -10,7 +10,15 @@ from .outcome import Outcome
 
 
 def bridge_section(o: Outcome, fig: str) -> str:
-    """The bridge table (one row per item and the net) under the waterfall."""
+    """The bridge table (one row per item and the net) under the waterfall.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its money bridge).
+    fig : str
+        The waterfall figure as an HTML ``<img>``.
+    """
     rows = []
     for _, r in o.bridge.iterrows():
         cls = " style='font-weight:700'" if r["kind"] == "total" else ""
@@ -32,7 +40,15 @@ mean paired difference over the replications with its 95% confidence interval.</
 
 
 def intervals_section(o: Outcome, fig: str) -> str:
-    """Agents by interval of the day in replication 0 of each arm."""
+    """Agents by interval of the day in replication 0 of each arm.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    fig : str
+        The staffing-by-interval figure as an HTML ``<img>`` (empty when none was recorded).
+    """
     if not fig:
         return "<p class=muted>No staffing by interval was recorded.</p>"
     return f"""

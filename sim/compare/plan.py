@@ -51,13 +51,31 @@ NOT_WORLD = (
 
 
 def world_delta(base: Config, other: Config) -> dict[str, Any]:
-    """Config keys (dotted) outside the scheme where ``other`` differs from ``base``."""
+    """Config keys (dotted) outside the scheme where ``other`` differs from ``base``.
+
+    Parameters
+    ----------
+    base : Config
+        The current arm's config.
+    other : Config
+        The proposal arm's config (a scenario or config file).
+    """
     a, b = flatten(to_dict(base)), flatten(to_dict(other))
     return {k: v for k, v in b.items() if k.split(".", 1)[0] not in NOT_WORLD and a.get(k) != v}
 
 
 def set_dotted(obj: Any, key: str, value: Any) -> None:
-    """Set the attribute a dotted key names (``customers.n``) on nested dataclasses."""
+    """Set the attribute a dotted key names (``customers.n``) on nested dataclasses.
+
+    Parameters
+    ----------
+    obj : Config
+        The config to change, in place.
+    key : str
+        The dotted key.
+    value : Any
+        The new value.
+    """
     *parents, last = key.split(".")
     for p in parents:
         obj = getattr(obj, p)
@@ -65,7 +83,15 @@ def set_dotted(obj: Any, key: str, value: Any) -> None:
 
 
 def default_rollout_day(days: int, period_days: int) -> int:
-    """The pay-period boundary nearest a quarter of the horizon (working days)."""
+    """The pay-period boundary nearest a quarter of the horizon (working days).
+
+    Parameters
+    ----------
+    days : int
+        Working days of each run.
+    period_days : int
+        Working days of the current scheme's pay period.
+    """
     p = max(1, period_days)
     r = round(days / 4 / p) * p
     if r <= 0 or r >= days:
@@ -74,7 +100,13 @@ def default_rollout_day(days: int, period_days: int) -> int:
 
 
 def slug(s: str) -> str:
-    """A scheme label as a folder name."""
+    """A scheme label as a folder name.
+
+    Parameters
+    ----------
+    s : str
+        The label; characters other than letters, digits, ``-`` and ``_`` become ``_``.
+    """
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in s) or "scheme"
 
 
@@ -100,6 +132,16 @@ def build_plan(args: CompareArgs) -> Plan:
     """Resolve and validate everything before anything runs or is written.
 
     Fills in ``args.rollout_day`` and ``args.out`` when they were not given.
+
+    Parameters
+    ----------
+    args : CompareArgs
+        The parsed arguments (changed in place as above).
+
+    Returns
+    -------
+    Plan
+        Both arms' configs, the uncertain parameters and the robust worlds.
     """
     cur, prop = _resolve_arms(args)
     delta = world_delta(cur.cfg, prop.cfg) if prop.kind in ("scenario", "config file") else {}
@@ -140,7 +182,13 @@ def build_plan(args: CompareArgs) -> Plan:
 
 
 def arm_configs(plan: Plan) -> list[tuple[str, int, Config]]:
-    """The main replications: ``(arm, replication, config)``; seed ``seed + r`` in both."""
+    """The main replications: ``(arm, replication, config)``; seed ``seed + r`` in both.
+
+    Parameters
+    ----------
+    plan : Plan
+        The comparison's plan.
+    """
     out = []
     for r in range(plan.args.replications):
         for arm, base in (("current", plan.cfg_current), ("proposal", plan.cfg_proposal)):
@@ -153,7 +201,17 @@ def arm_configs(plan: Plan) -> list[tuple[str, int, Config]]:
 def robust_configs(
     c_cur: Config, c_prop: Config, row: pd.Series, args: CompareArgs
 ) -> list[Config]:
-    """Both arms of one robust world: scaled centre, sampled parameters, same seed."""
+    """Both arms of one robust world: scaled centre, sampled parameters, same seed.
+
+    Parameters
+    ----------
+    c_cur, c_prop : Config
+        The current and the proposal arm's configs.
+    row : pandas.Series
+        The world: its number (``world``) and one sampled value per dotted config key.
+    args : CompareArgs
+        The arguments (``robust_scale``, a share of customers and employees kept; ``seed``).
+    """
     out = []
     for base in (c_cur, c_prop):
         c = copy.deepcopy(base)

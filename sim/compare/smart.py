@@ -21,7 +21,15 @@ from .outcome import Outcome
 
 def smart_table(results: list[dict[str, Any]], index: list[tuple[str, int]]) -> pd.DataFrame:
     """One row per arm, paid KPI and criterion: the value averaged over the arm's
-    replications (columns ``arm``, ``replications`` and those of ``smart_check``)."""
+    replications (columns ``arm``, ``replications`` and those of ``smart_check``).
+
+    Parameters
+    ----------
+    results : list of dict
+        The main runs' results (each with its ``smart`` table), in the order of ``index``.
+    index : list of (str, int)
+        Each result's arm and replication.
+    """
     frames = [
         res["smart"].assign(arm=arm)
         for (arm, _), res in zip(index, results, strict=True)
@@ -55,7 +63,15 @@ def _value(kpi: str, letter: str, v: float) -> str:
 
 def smart_section(o: Outcome, names: dict[str, str]) -> str:
     """A table per arm (KPI x criterion, pass or fail with the value) and the failing
-    criteria's sentences."""
+    criteria's sentences.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its SMART table).
+    names : dict of str to str
+        The arms' display names.
+    """
     t = o.smart
     if t is None or not len(t):
         return "<p>Neither arm pays on any KPI, so there is nothing to judge.</p>"

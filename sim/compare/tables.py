@@ -23,7 +23,15 @@ from .plan import Plan
 # --------------------------------------------------------------------------- replications
 def summaries_frame(results: list[dict[str, Any]], index: list[tuple[str, int]]) -> pd.DataFrame:
     """One row per run: ``arm``, ``replication`` and every numeric summary value, with the
-    toxic signs' values and flags as ``sign_<name>`` / ``sign_<name>_flag``."""
+    toxic signs' values and flags as ``sign_<name>`` / ``sign_<name>_flag``.
+
+    Parameters
+    ----------
+    results : list of dict
+        The runs' results (each with its ``summary``), in the order of ``index``.
+    index : list of (str, int)
+        Each result's arm and replication.
+    """
     rows = []
     for (arm, r), res in zip(index, results, strict=True):
         s = res["summary"]
@@ -43,7 +51,16 @@ def summaries_frame(results: list[dict[str, Any]], index: list[tuple[str, int]])
 def judge(row: dict[str, Any], better: str) -> str:
     """``better``/``worse`` when the interval excludes 0, ``no clear change`` otherwise,
     ``no change`` when every pair was identical (``no data`` without pairs);
-    ``higher``/``lower`` for metrics without a better direction."""
+    ``higher``/``lower`` for metrics without a better direction.
+
+    Parameters
+    ----------
+    row : dict
+        A paired difference (:func:`sim.stats.paired_ci`: ``difference``, ``ci_low``,
+        ``ci_high``).
+    better : str
+        The metric's better direction: ``higher``, ``lower`` or ``""``.
+    """
     lo, hi, d = row["ci_low"], row["ci_high"], row["difference"]
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return "no change" if d == 0 else "no data"
@@ -59,7 +76,13 @@ def judge(row: dict[str, Any], better: str) -> str:
 
 def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
     """The tidy comparison: one row per metric, both arms' means, paired difference and
-    its 95 % interval, ``n``; computed from :func:`summaries_frame`'s rows."""
+    its 95 % interval, ``n``; computed from :func:`summaries_frame`'s rows.
+
+    Parameters
+    ----------
+    reps : pandas.DataFrame
+        The main runs (:func:`summaries_frame`), both arms with the same replications.
+    """
     cur = reps[reps["arm"] == "current"].sort_values("replication")
     pro = reps[reps["arm"] == "proposal"].sort_values("replication")
     if list(cur["replication"]) != list(pro["replication"]):
@@ -95,7 +118,15 @@ ROBUST_KEYS = (
 
 
 def robust_table(plan: Plan, results: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per robust world: sampled parameters, both arms' key outcomes, differences."""
+    """One row per robust world: sampled parameters, both arms' key outcomes, differences.
+
+    Parameters
+    ----------
+    plan : Plan
+        The comparison's plan (its worlds).
+    results : list of dict
+        The robust runs' results: current and proposal of world 0, then of world 1, ...
+    """
     rows = []
     for i, (_, w) in enumerate(plan.worlds.iterrows()):
         cur, pro = results[2 * i]["summary"], results[2 * i + 1]["summary"]
@@ -122,7 +153,13 @@ CRITERIA = (
 
 def robust_shares(robust: pd.DataFrame) -> dict[str, float]:
     """Share of worlds (0-1) in which the proposal beats the current scheme, per
-    criterion of :data:`CRITERIA` (a strict improvement; ties do not count as wins)."""
+    criterion of :data:`CRITERIA` (a strict improvement; ties do not count as wins).
+
+    Parameters
+    ----------
+    robust : pandas.DataFrame
+        The table of :func:`robust_table`.
+    """
     if robust.empty:
         return {name: float("nan") for name, *_ in CRITERIA}
     out = {}
@@ -154,7 +191,17 @@ def sensitivity(
     robust: pd.DataFrame, params: list[str], target: str = "diff_profit"
 ) -> pd.DataFrame:
     """Which parameters the verdict hinges on: Spearman rank correlation and partial rank
-    correlation (PRCC) of each parameter with ``target``, sorted by |PRCC|."""
+    correlation (PRCC) of each parameter with ``target``, sorted by |PRCC|.
+
+    Parameters
+    ----------
+    robust : pandas.DataFrame
+        The table of :func:`robust_table`.
+    params : list of str
+        The uncertain parameters (its columns).
+    target : str
+        The difference explained (a ``diff_*`` column).
+    """
     rows = []
     if len(robust) < 4 or not params:
         return pd.DataFrame(columns=["parameter", "spearman", "prcc", "p_value"])
@@ -178,7 +225,13 @@ def sensitivity(
 
 def hinge_measure(sens: pd.DataFrame) -> tuple[str, str]:
     """Column that ranks the parameters: PRCC when it could be computed (more worlds than
-    parameters), else the plain rank correlation; and its plain name."""
+    parameters), else the plain rank correlation; and its plain name.
+
+    Parameters
+    ----------
+    sens : pandas.DataFrame
+        The table of :func:`sensitivity`.
+    """
     if len(sens) and sens["prcc"].notna().any():
         return "prcc", "partial rank correlation"
     if len(sens) and sens["spearman"].notna().any():
@@ -203,8 +256,18 @@ def binned_series(
     daily: pd.DataFrame, fcr_defs: tuple[str, str], rollout_day: int | None
 ) -> pd.DataFrame:
     """Weekly (5 working days) values of the plotted KPIs for one run, each rate a ratio of
-    the week's sums.  ``fcr_measured`` uses the FCR definition in force each day:
-    ``fcr_defs = (before rollout, from rollout)``."""
+    the week's sums.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        The run's daily table.
+    fcr_defs : tuple of str
+        The FCR definition in force before and from the rollout (``fcr_measured`` uses each
+        day's).
+    rollout_day : int or None
+        The working day the proposal takes over; None: no switch.
+    """
     d = daily.copy()
     d["week"] = d["day"] // WEEK
     day = d["day"].to_numpy()
@@ -228,7 +291,17 @@ def timeseries_table(
     plan: Plan, results: list[dict[str, Any]], index: list[tuple[str, int]]
 ) -> pd.DataFrame:
     """Tidy weekly series: ``arm``, ``replication``, ``day`` (first day of the week) and
-    every plotted KPI."""
+    every plotted KPI.
+
+    Parameters
+    ----------
+    plan : Plan
+        The comparison's plan (the FCR definitions and the rollout day).
+    results : list of dict
+        The main runs' results (each with its ``daily`` table), in the order of ``index``.
+    index : list of (str, int)
+        Each result's arm and replication.
+    """
     frames = []
     defs_cur = (plan.cfg_current.scheme.kpis.fcr.definition,) * 2
     prop = plan.cfg_proposal.proposal

@@ -27,7 +27,13 @@ from .inputs import is_file_spec, read_yaml
 
 
 def field_of(key: str) -> dataclasses.Field | None:
-    """The config field a dotted key names, or ``None`` (unknown key, or a section)."""
+    """The config field a dotted key names, or ``None`` (unknown key, or a section).
+
+    Parameters
+    ----------
+    key : str
+        A dotted config key (``behavior.gaming_stigma``).
+    """
     obj: Any = Config()
     parts = key.split(".")
     for i, p in enumerate(parts):
@@ -82,7 +88,18 @@ def _checked_range(key: Any, rng: Any, shown: str) -> tuple[float, float]:
 
 def load_uncertainty(spec: str) -> tuple[dict[str, tuple[float, float]], str]:
     """Ranges of the uncertain parameters from a name under ``configs/uncertainty/`` or a
-    YAML file: ``{dotted key: (low, high)}``, each checked against the knob's range."""
+    YAML file: ``{dotted key: (low, high)}``, each checked against the knob's range.
+
+    Parameters
+    ----------
+    spec : str
+        A name (``default``) or a YAML file.
+
+    Returns
+    -------
+    tuple of (dict, str)
+        The ranges, and the file as the messages show it.
+    """
     path, shown = _uncertainty_path(spec)
     data = read_yaml(path, "uncertainty")
     params = data.get("parameters")
@@ -95,7 +112,18 @@ def load_uncertainty(spec: str) -> tuple[dict[str, tuple[float, float]], str]:
 
 
 def sample_worlds(ranges: dict[str, tuple[float, float]], n: int, seed: int) -> pd.DataFrame:
-    """``n`` Latin-hypercube samples over ``ranges`` (uniform in each), deterministic."""
+    """``n`` Latin-hypercube samples over ``ranges`` (uniform in each), deterministic;
+    integer knobs rounded.
+
+    Parameters
+    ----------
+    ranges : dict of str to (float, float)
+        Each uncertain parameter's range, in the knob's unit.
+    n : int
+        Worlds to sample.
+    seed : int
+        Seed of the sample.
+    """
     keys = list(ranges)
     if n <= 0 or not keys:
         return pd.DataFrame(columns=["world", *keys])
@@ -119,7 +147,14 @@ NOT_SAMPLED = ("seed", "days", "rollout_day", "scheme", "proposal", "specialist_
 def load_posterior(path: str) -> pd.DataFrame:
     """The posterior draws of ``centre.posterior``: a CSV with one row per draw and one
     column per dotted numeric config key, every value finite and inside the knob's
-    allowed range.  Raises :class:`ConfigError` naming the file, the column or row."""
+    allowed range.  Raises :class:`ConfigError` naming the file, the column or row.
+
+    Parameters
+    ----------
+    path : str
+        The file, as the config gives it (relative paths as
+        :func:`sim.config.resolve_data_path` finds them).
+    """
     where = f"centre.posterior={path!r}"
     file = resolve_data_path(path)
     try:
@@ -160,7 +195,17 @@ def load_posterior(path: str) -> pd.DataFrame:
 
 def sample_posterior(draws: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     """``n`` worlds drawn from the posterior rows, deterministic in ``seed``: without
-    replacement when there are enough rows, else with replacement."""
+    replacement when there are enough rows, else with replacement.
+
+    Parameters
+    ----------
+    draws : pandas.DataFrame
+        The posterior draws (:func:`load_posterior`).
+    n : int
+        Worlds to draw.
+    seed : int
+        Seed of the draw.
+    """
     keys = list(draws.columns)
     if n <= 0:
         return pd.DataFrame(columns=["world", *keys])

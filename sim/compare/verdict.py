@@ -53,7 +53,13 @@ MISLEADING = (
 
 
 def verdict_class(verdict: str) -> str:
-    """CSS class of a verdict on the page: ``better``, ``worse`` or ``muted``."""
+    """CSS class of a verdict on the page: ``better``, ``worse`` or ``muted``.
+
+    Parameters
+    ----------
+    verdict : str
+        A metric's verdict (:func:`~.tables.judge`).
+    """
     return verdict if verdict in CLEAR else "muted"
 
 
@@ -190,7 +196,15 @@ def _robust(o: Outcome) -> str:
 
 
 def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
-    """The verdict in plain words (HTML-escaped sentences), computed from the tables."""
+    """The verdict in plain words (HTML-escaped sentences), computed from the tables.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' display names.
+    """
     t = o.table.set_index("metric")
     out = [_money(o, t, names), _dashboard_and_reality(o, t)]
     warning = _misleading(t)
@@ -204,7 +218,13 @@ def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
 
 
 def bottom_line(o: Outcome) -> str:
-    """One rule-based sentence from the profit, customer and robust results."""
+    """One rule-based sentence from the profit, customer and robust results.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    """
     t = o.table.set_index("metric")
     v = {
         k: t.loc[k, "verdict"]
@@ -248,7 +268,15 @@ def _clean(x: Any) -> Any:
 
 
 def verdict_json(o: Outcome, names: dict[str, str]) -> str:
-    """The headline numbers for machines: arms, robust shares, sensitivities, timing."""
+    """The headline numbers for machines: arms, robust shares, sensitivities, timing.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    names : dict of str to str
+        The arms' names (the bare scheme names are written).
+    """
     a = o.plan.args
     doc = {
         "current": names["current_scheme"],

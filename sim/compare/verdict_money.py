@@ -23,7 +23,13 @@ PHRASES = {
 
 def driver_sentence(o: Outcome) -> str:
     """``Profit falls by X, mostly through margin lost from customers (−Y).``: the net
-    change and the bridge item with the largest absolute mean effect."""
+    change and the bridge item with the largest absolute mean effect.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its money bridge).
+    """
     if o.bridge.empty:
         return ""
     net = float(o.bridge.set_index("item").loc["profit", "difference"])
@@ -44,7 +50,13 @@ def driver_sentence(o: Outcome) -> str:
 
 def sign_sentence(o: Outcome) -> str:
     """Whether the robust worlds agree on the sign of the profit change and, when they
-    do not, the two parameters whose values rank-correlate most with it."""
+    do not, the two parameters whose values rank-correlate most with it.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its robust worlds).
+    """
     n = len(o.robust) if o.plan.args.robust else 0
     if n == 0:
         return (

@@ -1,5 +1,14 @@
-"""Configuration: the schema (``schema``), its validation (``validate``) and loading
-through Hydra (``load``)."""
+"""Configuration: the schema, its validation and loading through Hydra.
+
+* ``schema`` - the structured-config dataclasses, one per section, and ``Config``; the
+  sections of the centre's economics in ``economics`` (workforce, teams, costs), of its
+  management in ``management`` and of the other departments in ``departments``;
+* ``fields`` - the field helpers (ranges, choices) and ``ConfigError``;
+* ``profile`` - intraday profile CSVs and the demand section's cross-field rules;
+* ``paths`` - where the shipped configs live and how a relative data path is found;
+* ``validate`` - ranges, choices and cross-field rules, one-line errors;
+* ``load`` - Hydra composition, ``load_config``, YAML/dict/hash, the shipped names.
+"""
 
 from __future__ import annotations
 

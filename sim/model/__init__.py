@@ -1,7 +1,22 @@
 """The model: one file per entity or sub-model of the ODD description (docs/ODD.md).
 
-``centre.py`` holds :class:`ContactCentreModel` and the day's schedule; the other
-modules are its sub-models (see docs/architecture.md for the map).
+``centre`` holds :class:`ContactCentreModel` and the day's schedule; the other modules
+are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD section):
+
+* the day's contacts: ``contacts`` (issues and contacts), ``customers`` (the columnar
+  population), ``arrivals`` (the intraday profile), ``sampling`` (alias tables);
+* the channels: ``web`` (routing, finding the number, self-service), ``phone`` (the phone
+  day in steps), ``queue_kernel`` (the compiled queue), ``phone_booking`` (booking the
+  phone's ledgers), ``call_rules`` (every per-call rule), ``experience`` (what a contact
+  does to its customer), ``departments`` (failure demand, flags, fixes);
+* the staff: ``employee``, ``workforce`` (hiring, quits, attendance), ``planning``,
+  ``erlang`` and ``roster`` (the staffing plan);
+* pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
+  ``pay_reference`` (how pay is felt), ``transition`` (support when the scheme changes),
+  ``behavior`` (levers and choice), ``hindsight`` (the learning replay);
+* management: ``management`` (the managers), ``dashboard`` (what they see);
+* observation: ``ledgers`` (the day and seat ledgers), ``call_records`` (the simulated
+  call-detail records).
 """
 
 from __future__ import annotations

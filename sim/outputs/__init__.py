@@ -1,6 +1,15 @@
-"""Run outputs: tables and summary (``tables``), the five toxic-KPI signs (``signs``),
-staffing by interval (``intervals``), call-detail records (``calls``), a finished run
-(``result``) and atomic file writing (``files``)."""
+"""Run outputs: what a finished (or running) model becomes for its users.
+
+* ``tables`` - the daily table, the employee table and the summary; the summary's parts:
+  ``money`` (cost lines, profit, workforce figures), ``channels`` (the channel story),
+  ``decisions`` (the managers' decisions), ``rollout`` (a scheme change), ``smart``
+  (SMART per paid KPI);
+* ``signs`` - the five toxic-KPI signs, with ``gaps`` (the measured-vs-true gaps
+  behind signs 1 and 3);
+* ``intervals`` - staffing by interval; ``calls`` - the call-detail records;
+* ``expectations`` - judging a scenario's ``expect`` on paired seeds;
+* ``result`` - a finished run (``RunResult``) and its folder; ``files`` - atomic writes.
+"""
 
 from __future__ import annotations
 

@@ -57,13 +57,28 @@ _CLOCK = np.array(
 
 
 def opening_s(open_s: float) -> int:
-    """Clock time of the opening (seconds after midnight) for opening hours ``open_s``."""
+    """Clock time of the opening, seconds after midnight: :data:`OPENING_S` (08:00) when the
+    day fits before midnight from then, else midnight.
+
+    Parameters
+    ----------
+    open_s : float
+        Opening hours of a day, seconds (``channels.open_s``).
+    """
     return OPENING_S if open_s <= 16 * 3600 else 0
 
 
 def clock(seconds: np.ndarray, opening: int) -> np.ndarray:
     """``HH:MM:SS`` of times in seconds since the opening (None where NaN); times past
-    midnight are shown as 23:59:59 (a call still running at midnight)."""
+    midnight are shown as 23:59:59 (a call still running at midnight).
+
+    Parameters
+    ----------
+    seconds : numpy.ndarray
+        Times since the opening, seconds (NaN: no such time, e.g. a call never answered).
+    opening : int
+        Clock time of the opening, seconds after midnight (:func:`opening_s`).
+    """
     out = np.full(seconds.shape, None, dtype=object)
     ok = np.isfinite(seconds)
     s = np.clip(np.floor(seconds[ok] + opening).astype(np.int64), 0, 86_399)
@@ -72,7 +87,13 @@ def clock(seconds: np.ndarray, opening: int) -> np.ndarray:
 
 
 def dates(day: np.ndarray) -> np.ndarray:
-    """``YYYY-MM-DD`` of working days (weekdays from :data:`START_DATE`)."""
+    """``YYYY-MM-DD`` of working days (weekdays from :data:`START_DATE`).
+
+    Parameters
+    ----------
+    day : numpy.ndarray
+        Working-day numbers, from 0.
+    """
     uniq, inv = np.unique(day, return_inverse=True)
     labels = np.busday_offset(np.datetime64(START_DATE), uniq, roll="forward").astype(str)
     return labels.astype(object)[inv]
@@ -83,7 +104,18 @@ def _agent(ids: np.ndarray) -> pd.Series:
 
 
 def calls_frame(model: ContactCentreModel) -> pd.DataFrame | None:
-    """The run's call-detail records as a table (None when ``export.calls`` is off)."""
+    """The run's call-detail records as a table (None when ``export.calls`` is off).
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The model after (or during) its run; its call records are read, not changed.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        One row per call offered, the columns of :data:`CALL_COLUMNS`.
+    """
     rec = records_of(model)
     if rec is None:
         return None

@@ -22,7 +22,16 @@ def _total(daily: pd.DataFrame, col: str) -> float:
 
 
 def channel_summary(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
-    """Summary keys of the channel story, from the daily table's counts."""
+    """Summary keys of the channel story, from the daily table's counts.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (the visibility level in force, the customers' memory of the
+        number).
+    daily : pandas.DataFrame
+        The run's daily table (:func:`~sim.outputs.tables.daily_frame`).
+    """
     s: dict[str, Any] = {"phone_visibility": model.phone_visibility}
     levels = daily["phone_visibility"] if "phone_visibility" in daily else pd.Series(dtype=str)
     for level in VISIBILITY_LEVELS:

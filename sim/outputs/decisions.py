@@ -30,7 +30,13 @@ DECISION_COLUMNS = (
 
 
 def decisions_frame(model: ContactCentreModel) -> pd.DataFrame:
-    """One row per decision put into force, in the order they took effect."""
+    """One row per decision put into force, in the order they took effect.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The model after its run (its log ``model.decisions``).
+    """
     rows = [{"kpi": "", **r} for r in model.decisions]
     return pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
 
@@ -43,6 +49,13 @@ def management_summary(model: ContactCentreModel, daily: pd.DataFrame) -> dict[s
     did), ``phone_visibility_end`` (the level in force at the end), ``manager_replans``,
     ``manager_redesigns``, ``manager_target_changes``, ``coaching_sessions`` (agents
     coached) and ``coaching_hours`` (hours they spent off the phones for it).
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (its decision log and visibility level).
+    daily : pandas.DataFrame
+        The run's daily table (coaching sessions and seconds per day).
     """
     dec = model.decisions
     actions = [r["action"] for r in dec]

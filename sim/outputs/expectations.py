@@ -35,7 +35,15 @@ HELD, CONTRADICTED, UNRESOLVED = "held", "contradicted", "unresolved"
 def summary_value(summary: dict[str, Any], key: str) -> float | None:
     """The number a summary holds under ``key`` (dots walk into nested dicts); ``None``
     for a missing value (e.g. a rate with no denominator).  Raises ``KeyError`` when
-    the key does not exist or does not hold a number."""
+    the key does not exist or does not hold a number.
+
+    Parameters
+    ----------
+    summary : dict
+        A run's summary (``RunResult.summary``).
+    key : str
+        A summary key, dotted into nested dicts (``toxic_signs.imbalance.value``).
+    """
     node: Any = summary
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -49,7 +57,13 @@ def summary_value(summary: dict[str, Any], key: str) -> float | None:
 
 
 def numeric_keys(summary: dict[str, Any]) -> list[str]:
-    """The summary keys an expectation may name (top-level numbers)."""
+    """The summary keys an expectation may name (top-level numbers).
+
+    Parameters
+    ----------
+    summary : dict
+        A run's summary.
+    """
     return sorted(
         k for k, v in summary.items() if isinstance(v, int | float) and not isinstance(v, bool)
     )
@@ -57,7 +71,17 @@ def numeric_keys(summary: dict[str, Any]) -> list[str]:
 
 def check_keys(scenario: str, expect: dict[str, str], summary: dict[str, Any]) -> None:
     """Every expected key exists in a run's summary, else a ``ConfigError`` naming the
-    scenario, the key and the keys allowed."""
+    scenario, the key and the keys allowed.
+
+    Parameters
+    ----------
+    scenario : str
+        The scenario's name (for the message).
+    expect : dict of str to str
+        Its ``scenario.expect``: summary key to ``"up"`` or ``"down"``.
+    summary : dict
+        A run's summary.
+    """
     for key in expect:
         try:
             summary_value(summary, key)
@@ -110,7 +134,25 @@ def judge(
     comparison_runs: Sequence[dict[str, Any]],
 ) -> list[Verdict]:
     """Judge every expectation of ``scenario`` on paired summaries (``runs[i]`` and
-    ``comparison_runs[i]`` share a seed)."""
+    ``comparison_runs[i]`` share a seed).
+
+    Parameters
+    ----------
+    scenario : str
+        The scenario's name (for error messages).
+    expect : dict of str to str
+        Its ``scenario.expect``: summary key to ``"up"`` or ``"down"``.
+    runs : sequence of dict
+        The scenario's summaries, one per seed.
+    comparison_runs : sequence of dict
+        The comparison scenario's summaries on the same seeds, in the same order.
+
+    Returns
+    -------
+    list of Verdict
+        One per expected key: both means, the mean paired difference and its standard
+        error, the seeds used and the mark (held, contradicted, unresolved).
+    """
     if len(runs) != len(comparison_runs):
         raise ValueError("runs and comparison_runs must be paired seed by seed")
     out = []

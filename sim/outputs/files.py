@@ -20,7 +20,15 @@ def _umask_mode() -> int:
 
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     """Create ``path`` by calling ``write(tmp)`` on a temporary file beside it, then
-    renaming it over ``path``; the temporary file is removed on any failure."""
+    renaming it over ``path``; the temporary file is removed on any failure.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to create or replace; its folder must exist.
+    write : callable
+        ``write(tmp)`` writes the whole content to the file named ``tmp``.
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
@@ -34,15 +42,39 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` atomically."""
+    """Write UTF-8 text to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to create or replace.
+    text : str
+        Its whole content.
+    """
     atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes (e.g. a PNG) to ``path`` atomically."""
+    """Write bytes (e.g. a PNG) to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to create or replace.
+    data : bytes
+        Its whole content.
+    """
     atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def atomic_write_parquet(path: Path, df: pd.DataFrame) -> None:
-    """Write a DataFrame to parquet at ``path`` atomically."""
+    """Write a DataFrame to parquet at ``path`` atomically (without its index).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to create or replace.
+    df : pandas.DataFrame
+        The table.
+    """
     atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))

@@ -58,7 +58,21 @@ def level_gaps(late: pd.DataFrame, period_days: int) -> dict[str, LevelGap]:
     The honest record uses the same contacts and the same random draws as the measured
     one, so with nobody gaming the gap is exactly 0; the limit is the binomial sampling
     error of the measured rate over one pay period, ``sqrt(p(1-p)/n)`` with ``n`` the
-    window's denominator per period."""
+    window's denominator per period.
+
+    Parameters
+    ----------
+    late : pandas.DataFrame
+        The rows of the daily table in the late window.
+    period_days : int
+        Working days of a pay period.
+
+    Returns
+    -------
+    dict of str to LevelGap
+        Per KPI with an honest record (FCR, survey CSAT): the gap (a share; > 0 flatters)
+        and its limit.
+    """
     out: dict[str, LevelGap] = {}
     periods = max(1.0, len(late) / period_days)
     for label, (mcol, hcol, den) in HONEST.items():
@@ -81,7 +95,16 @@ def level_gaps(late: pd.DataFrame, period_days: int) -> dict[str, LevelGap]:
 #: employee's calls; for AHT the log of seconds per truly resolved call minus the log of
 #: the AHT (= -log true FCR: how much more a real resolution costs than the timer shows).
 def employee_gaps(emp: pd.DataFrame) -> dict[str, pd.Series]:
-    """Each row's measured-vs-true gap for the KPIs that have a true counterpart."""
+    """Each row's measured-vs-true gap for the KPIs that have a true counterpart: FCR and
+    CSAT as measured minus true (shares); for AHT, ``-log(fcr_true)``, the log of handle
+    time per truly resolved call over handle time (a rise: speed bought at the cost of
+    resolution).
+
+    Parameters
+    ----------
+    emp : pandas.DataFrame
+        The employee table (one row per employee per pay period).
+    """
     fcr_true = emp["fcr_true"].where(emp["fcr_true"] > 0)
     return {
         "fcr": emp["fcr_measured"] - emp["fcr_true"],
@@ -106,7 +129,16 @@ class Widening:
 
 def widening(emp: pd.DataFrame, ref_period: int) -> dict[str, Widening]:
     """Per KPI: each employee's mean gap over the last three periods minus their gap in
-    ``ref_period``, averaged over the employees present in both (at least 5)."""
+    ``ref_period``, averaged over the employees present in both (at least 5).
+
+    Parameters
+    ----------
+    emp : pandas.DataFrame
+        The employee table.
+    ref_period : int
+        The pay period before pay shaped behaviour (the first, or the last before a
+        rollout).
+    """
     out: dict[str, Widening] = {}
     last_p = int(emp["period"].max())
     if last_p - 3 < ref_period:

@@ -50,7 +50,18 @@ COLUMNS = (
 def intervals_frame(
     model: ContactCentreModel, daily: pd.DataFrame, window: int = WINDOW_DAYS
 ) -> pd.DataFrame:
-    """The staffing-by-interval table (module docstring) of a finished run."""
+    """The staffing-by-interval table (module docstring) of a finished run.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (its teams' last plans, offered calls and agents on the phones
+        per interval).
+    daily : pandas.DataFrame
+        The run's daily table (the window's true AHT per team).
+    window : int
+        Last working days averaged, days.
+    """
     cfg = model.cfg
     w = interval_s(cfg)
     last = daily.tail(window)

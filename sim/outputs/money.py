@@ -50,14 +50,32 @@ HEADCOUNT_COLUMNS = {"front": "headcount_front", "specialist": "headcount_specia
 
 
 def add_money_columns(df: pd.DataFrame, margin_rate: float) -> None:
-    """Add the daily ``cost_total`` and margin-based ``profit`` columns."""
+    """Add the daily ``cost_total`` and margin-based ``profit`` columns, in place.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The daily table with the cost lines and ``revenue`` (currency units a day).
+    margin_rate : float
+        Gross margin on revenue, a share in [0, 1] (``customers.margin_rate``).
+    """
     df["cost_total"] = df[list(COST_LINES)].sum(axis=1)
     df["profit"] = margin_rate * df["revenue"] - df["cost_total"]
 
 
 def money_summary(tot: pd.Series, daily: pd.DataFrame, margin_rate: float) -> dict[str, Any]:
     """Cost lines, profit, cost per contact, workforce and team figures from the run's
-    totals ``tot`` and its daily table."""
+    totals ``tot`` and its daily table.
+
+    Parameters
+    ----------
+    tot : pandas.Series
+        The daily table's count columns summed over the run (money in currency units).
+    daily : pandas.DataFrame
+        The daily table (staff per day and the per-team columns).
+    margin_rate : float
+        Gross margin on revenue, a share in [0, 1].
+    """
     costs = {k: float(tot[k]) for k in COST_LINES}
     cost_total = sum(costs.values())
     phone = cost_total - costs["cost_web"]

@@ -36,7 +36,19 @@ class RunResult:
 
     def write(self, out_dir: str | os.PathLike) -> Path:
         """Write ``summary.json``, ``daily.parquet``, ``employees.parquet`` and, when
-        the call export is on, ``calls.parquet``, each atomically."""
+        the call export is on, ``calls.parquet``, each atomically; the summary last, so a
+        folder with a ``summary.json`` is complete.
+
+        Parameters
+        ----------
+        out_dir : str or os.PathLike
+            The run folder; created if needed.
+
+        Returns
+        -------
+        pathlib.Path
+            The run folder.
+        """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_parquet(out / "daily.parquet", self.daily)

@@ -34,13 +34,30 @@ KEYS = (
 
 
 def gaming_intensity(emp: pd.DataFrame) -> pd.Series:
-    """Per employee-period row: gaming levers summed plus rushing (see the module doc)."""
+    """Per employee-period row: gaming levers summed plus rushing (see the module doc).
+
+    Parameters
+    ----------
+    emp : pandas.DataFrame
+        The employee table (its ``lever_*`` columns).
+    """
     rush = (1.0 - emp["lever_thoroughness"]).clip(lower=0.0)
     return emp[list(GAMING_LEVERS)].sum(axis=1) + rush
 
 
 def rollout_summary(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFrame) -> dict:
-    """The rollout keys (``KEYS``) of a finished run."""
+    """The rollout keys (``KEYS``) of a finished run; all None without a rollout or when
+    the windows do not fit in the run.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (its config: rollout day, the proposal's pay period).
+    daily : pandas.DataFrame
+        The daily table (morale, quits).
+    emp : pandas.DataFrame
+        The employee table (the policies played, for the gaming half-life).
+    """
     out: dict[str, Any] = dict.fromkeys(KEYS)
     cfg = model.cfg
     r = cfg.rollout_day

@@ -141,7 +141,19 @@ def _window_rates(df: pd.DataFrame) -> dict[str, float]:
 def toxic_signs(
     model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFrame, s: dict[str, Any]
 ) -> dict[str, dict[str, Any]]:
-    """The five toxic-KPI signs of one run: ``{sign: {"value", "flag", "sentence"}}``."""
+    """The five toxic-KPI signs of one run: ``{sign: {"value", "flag", "sentence"}}``.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (scheme in force, the managers' reviews).
+    daily : pandas.DataFrame
+        The daily table.
+    emp : pandas.DataFrame
+        The employee table.
+    s : dict
+        The run's summary keys computed so far (rates and gaming rates).
+    """
     scheme = model.scheme
     weights = {f.name: getattr(scheme.kpis, f.name).weight for f in dataclasses.fields(scheme.kpis)}
     paid = {k: w for k, w in weights.items() if w > 0}
@@ -176,7 +188,17 @@ def _moves(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, float]:
 
 def contradiction(model: ContactCentreModel, daily: pd.DataFrame, s: dict) -> dict[str, Any]:
     """Sign 1: gaming flatters the dashboard (measured above the honest record of the
-    same contacts, late window) or a measured KPI moves the wrong way (trend)."""
+    same contacts, late window) or a measured KPI moves the wrong way (trend).
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (pay period, the windows compared).
+    daily : pandas.DataFrame
+        The daily table.
+    s : dict
+        The run's summary keys computed so far.
+    """
     p = model.cfg.scheme.period_days
     late = _windows(model, daily)[1] if len(daily) >= 2 * p else daily
     levels = level_gaps(late, p)
@@ -206,7 +228,14 @@ def contradiction(model: ContactCentreModel, daily: pd.DataFrame, s: dict) -> di
 
 
 def chasing_numbers(s: dict) -> dict[str, Any]:
-    """Sign 2: the share of answered calls with a gaming act, and the most common act."""
+    """Sign 2: the share of answered calls with a gaming act, and the most common act.
+
+    Parameters
+    ----------
+    s : dict
+        The run's summary keys (``gaming_rate`` and the rate of each act, shares of
+        answered calls).
+    """
     g = s.get("gaming_rate") or 0.0
     kinds = {
         "false resolution codes": s.get("false_resolution_rate") or 0.0,
@@ -244,7 +273,17 @@ def indicator_became_target(
     KPI with the outcome it stands for fell from the first period to the last three;
     within employees, how far each one's measured-vs-true gap widened from
     ``ref_period`` to the last three.  Value: the larger component in units of its flag
-    threshold (>= 1: lit)."""
+    threshold (>= 1: lit).
+
+    Parameters
+    ----------
+    emp : pandas.DataFrame
+        The employee table.
+    paid : dict of str to float
+        The paid KPIs and their weights (weight > 0).
+    ref_period : int
+        The pay period before pay shaped behaviour.
+    """
     drop, widen, which = float("nan"), float("nan"), ""
     idx = float("nan")
     if not emp.empty and emp["period"].nunique() >= 4:
@@ -314,7 +353,18 @@ def not_informing_decisions(
     model: ContactCentreModel, emp: pd.DataFrame, paid: dict[str, float]
 ) -> dict[str, Any]:
     """Sign 4: did the dashboard tell the managers what the truth would have (per pay
-    period, on the customer side)?  Value: share of periods where they disagreed."""
+    period, on the customer side)?  Value: share of periods where they disagreed.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (the managers' reviews, each with the dashboard's and the
+        truth's alarm).
+    emp : pandas.DataFrame
+        The employee table (the score's correlation with true CSAT, for the sentence).
+    paid : dict of str to float
+        The paid KPIs and their weights.
+    """
     reviews = getattr(getattr(model, "manager", None), "reviews", [])
     n = len(reviews)
     missed = sum(r["truth_alarm"] and not r["dashboard_alarm"] for r in reviews)
@@ -358,7 +408,15 @@ def not_informing_decisions(
 def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:
     """Sign 5: the paid weight concentrated on one Balanced-Scorecard perspective
     (whichever it is), with no safety net on another to balance it.  Value: the largest
-    perspective's share of the paid weight."""
+    perspective's share of the paid weight.
+
+    Parameters
+    ----------
+    scheme : SchemeConfig
+        The scheme in force (its KPIs' safety nets).
+    paid : dict of str to float
+        The paid KPIs and their weights.
+    """
     total = sum(paid.values())
     persp = {p: 0.0 for p in ("financial", "customer", "internal_process", "learning_growth")}
     for k, w in paid.items():

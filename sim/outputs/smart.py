@@ -96,13 +96,26 @@ def smart_check(result: RunResult) -> pd.DataFrame:
     with the columns of :data:`COLUMNS`: ``value`` (the criterion's number), ``limit``
     (and ``limit_high`` for T) the stated criterion, ``passed`` and a plain ``sentence``.
     An empty frame when the scheme pays on nothing (or nobody has been paid yet).
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished run (its employee table and config).
     """
     return check_employees(result.employees, result.config)
 
 
 def check_employees(employees: pd.DataFrame, cfg: Config) -> pd.DataFrame:
     """:func:`smart_check` from an employee table and its run's config (for a run still
-    going, such as the app's)."""
+    going, such as the app's).
+
+    Parameters
+    ----------
+    employees : pandas.DataFrame
+        The employee table so far.
+    cfg : Config
+        The run's config.
+    """
     if not len(employees) or "n_aht" not in employees:
         return pd.DataFrame(columns=list(COLUMNS))
     scheme, rows = _scheme_rows(cfg, employees)
@@ -114,7 +127,33 @@ def check_employees(employees: pd.DataFrame, cfg: Config) -> pd.DataFrame:
 
 
 def judge(kpi: str, letter: str, value: float, limit: float, limit_high: float = math.nan) -> dict:
-    """One row of :func:`smart_check`: pass or fail and the sentence, from the value."""
+    """One row of :func:`smart_check`: pass or fail and the sentence, from the value.
+
+    Measurable passes at or below its limit, Time-bound within its two limits, the others
+    at or above their limit.
+
+    Parameters
+    ----------
+    kpi : str
+        The paid KPI (``aht``, ``fcr``, ``csat``, ...).
+    letter : str
+        The criterion: ``S``, ``M``, ``A``, ``R`` or ``T``.
+    value : float
+        The criterion's value: S a share in [0, 1] of the paid number the agent's own work
+        moves; M the median 95% interval width per agent-period in the KPI's unit (seconds
+        for AHT, else a share); A the share of agents on target; R a correlation in
+        [-1, 1]; T the pay period in working days.  NaN when the run cannot tell.
+    limit : float
+        The criterion's limit in the same unit (T: the shortest period allowed, days).
+    limit_high : float
+        T only: the longest period allowed, working days (NaN for the others).
+
+    Returns
+    -------
+    dict
+        The row: ``kpi``, ``criterion``, ``name``, ``value``, ``limit``, ``limit_high``,
+        ``passed``, ``sentence``.
+    """
     if letter == "M":
         ok = bool(value <= limit)
     elif letter == "T":
@@ -153,7 +192,21 @@ def _paid(scheme: SchemeConfig) -> list[tuple[str, KPIConfig]]:
 def _values(
     name: str, kpi: KPIConfig, scheme: SchemeConfig, cfg: Config, rows: pd.DataFrame
 ) -> dict[str, tuple[float, float, float]]:
-    """Each criterion's (value, limit, upper limit)."""
+    """Each criterion's (value, limit, upper limit), in the units :func:`judge` takes.
+
+    Parameters
+    ----------
+    name : str
+        The paid KPI (its column in :data:`KPI_COLUMN`).
+    kpi : KPIConfig
+        Its config in the scheme judged (target, band, direction, definition).
+    scheme : SchemeConfig
+        The scheme judged (team share, pay period).
+    cfg : Config
+        The run's config (handle-time spread for AHT's noise).
+    rows : pandas.DataFrame
+        The employee table's rows under that scheme.
+    """
     nan = math.nan
     per_period = rows.groupby("period").size() if len(rows) else pd.Series(dtype=float)
     n_agents = float(per_period.mean()) if len(per_period) else nan
@@ -262,7 +315,19 @@ def _fmt(kpi: str, x: float) -> str:
 
 
 def _sentence(kpi: str, letter: str, value: float, limit: float, high: float, ok: bool) -> str:
-    """The criterion in plain words."""
+    """The criterion in plain words.
+
+    Parameters
+    ----------
+    kpi : str
+        The paid KPI.
+    letter : str
+        The criterion (``S``, ``M``, ``A``, ``R``, ``T``).
+    value, limit, high : float
+        Value, limit and upper limit as :func:`judge` takes them.
+    ok : bool
+        Whether the criterion passes.
+    """
     k = kpi.upper() if kpi in ("aht", "fcr", "csat") else kpi.replace("_", " ")
     verdict = "passes" if ok else "fails"
     if not math.isfinite(value) and letter == "R":

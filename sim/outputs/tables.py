@@ -95,7 +95,14 @@ COUNT_COLUMNS = (
 
 
 def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
-    """One row per simulated day: counts, then the day-level rates."""
+    """One row per simulated day: counts, then the day-level rates (by the KPI definitions
+    of the scheme in force that day), money and gaps.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The model after (or during) its run; its day ledger is read.
+    """
     df = pd.DataFrame(model.ledger.rows)
     missing = [c for c in COUNT_COLUMNS if c not in df]
     df = pd.concat([df, pd.DataFrame(0, index=df.index, columns=missing)], axis=1)
@@ -136,14 +143,30 @@ def _scheme_by_day(model: ContactCentreModel, days: pd.Series) -> pd.Series:
 
 
 def employees_frame(model: ContactCentreModel) -> pd.DataFrame:
-    """One row per employee per pay period."""
+    """One row per employee per pay period.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The model after (or during) its run.
+    """
     if not model.employee_rows:
         return pd.DataFrame(columns=["employee_id", "period"])
     return pd.DataFrame(model.employee_rows)
 
 
 def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFrame) -> dict:
-    """The summary keys (docs/reference.md), from the whole run's totals."""
+    """The summary keys (docs/reference.md), from the whole run's totals.
+
+    Parameters
+    ----------
+    model : ContactCentreModel
+        The finished model (customers, scheme, managers).
+    daily : pandas.DataFrame
+        The run's daily table (:func:`daily_frame`).
+    emp : pandas.DataFrame
+        The run's employee table (:func:`employees_frame`).
+    """
     cfg = model.cfg
     tot = daily[list(COUNT_COLUMNS)].sum()
     sch = model.scheme

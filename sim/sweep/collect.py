@@ -45,7 +45,14 @@ class CollectError(ValueError):
 
 def find_runs(root: Path) -> tuple[list[Path], list[Path]]:
     """Complete run folders under ``root`` and incomplete ones (Hydra job folders
-    with a ``.hydra/`` but no ``summary.json``), both sorted."""
+    with a ``.hydra/`` but no ``summary.json``), both sorted; the sweep's staging, status and
+    job folders are skipped.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory.
+    """
     complete: list[Path] = []
     incomplete: list[Path] = []
     for summary in root.rglob("summary.json"):
@@ -61,7 +68,14 @@ def find_runs(root: Path) -> tuple[list[Path], list[Path]]:
 
 
 def run_config(run_dir: Path) -> dict[str, Any]:
-    """The run's resolved config as a nested dict (``config.yaml``, else ``.hydra/``)."""
+    """The run's resolved config as a nested dict (``config.yaml``, else ``.hydra/``;
+    empty when neither is there).
+
+    Parameters
+    ----------
+    run_dir : pathlib.Path
+        A run folder.
+    """
     for p in (run_dir / "config.yaml", run_dir / ".hydra" / "config.yaml"):
         if p.is_file():
             cfg = OmegaConf.load(p)
@@ -70,7 +84,15 @@ def run_config(run_dir: Path) -> dict[str, Any]:
 
 
 def run_row(root: Path, run_dir: Path) -> dict[str, Any]:
-    """One row of the table: run id, config leaves, summary scalars, toxic signs."""
+    """One row of the table: run id, config leaves, summary scalars, toxic signs.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory (the run id is the folder's path relative to it).
+    run_dir : pathlib.Path
+        A complete run folder.
+    """
     summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     config = flatten(run_config(run_dir))
     meta: dict[str, Any] = {}
@@ -100,6 +122,13 @@ def collect(root: str | Path, *, daily: bool = False) -> tuple[pd.DataFrame, pd.
 
     Returns (runs table, stacked daily table or None).  Raises :class:`CollectError`
     when ``root`` is missing or holds no complete run.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        The sweep directory.
+    daily : bool
+        Also stack the runs' daily tables (with ``run_id``); memory grows with runs x days.
     """
     root = Path(root)
     if not root.exists():
@@ -127,7 +156,15 @@ def collect(root: str | Path, *, daily: bool = False) -> tuple[pd.DataFrame, pd.
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` to parquet atomically (temporary file + rename); returns the path."""
+    """Write ``df`` to parquet atomically (temporary file + rename); returns the path.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    path : str or pathlib.Path
+        The parquet file; its folder is created if needed.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_parquet(path, df)
@@ -135,7 +172,13 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
 
 
 def daily_path(out: Path) -> Path:
-    """Where the stacked daily table goes next to the runs table ``out``."""
+    """Where the stacked daily table goes next to the runs table ``out``.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The runs table's file (``runs.parquet`` gives ``runs_daily.parquet``).
+    """
     return out.with_name(out.stem + "_daily" + (out.suffix or ".parquet"))
 
 
@@ -165,7 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    """``kpisim collect SWEEP_DIR [--daily] [--out FILE]``."""
+    """``kpisim collect SWEEP_DIR [--daily] [--out FILE]``.
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim collect``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 when the table is written, 2 on a user error or a failed write.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -87,7 +87,18 @@ scenarios: {scenarios}
 
 # --------------------------------------------------------------------------- the task
 def task(cfg: DictConfig) -> dict[str, Any] | None:
-    """Hydra task: a single run, or one job of a sweep (see the module docstring)."""
+    """Hydra task: a single run, or one job of a sweep (see the module docstring).
+
+    Parameters
+    ----------
+    cfg : DictConfig
+        The run's composed config.
+
+    Returns
+    -------
+    dict or None
+        A sweep job's status record (:func:`sweep_job`); None for a single run.
+    """
     logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
     hc = HydraConfig.get()
     if hc.mode == RunMode.MULTIRUN:
@@ -112,16 +123,34 @@ def task(cfg: DictConfig) -> dict[str, Any] | None:
 
 
 def sweep_root(hc: Any) -> Path:
-    """Absolute sweep directory of the current Hydra multirun."""
+    """Absolute sweep directory of the current Hydra multirun.
+
+    Parameters
+    ----------
+    hc : HydraConf
+        The job's Hydra config (``HydraConfig.get()``).
+    """
     return Path(os.path.abspath(str(hc.sweep.dir)))
 
 
 def sweep_job(cfg: DictConfig, hc: Any) -> dict[str, Any]:
     """One job of a sweep: skip a complete run, else run, stage and publish it.
 
-    ``hc`` is the job's Hydra config (``HydraConfig.get()``).  Never raises for a
-    failed run: the failure is recorded (status ``failed``) so that the other jobs go
-    on and the end-of-sweep summary can list it.  Returns the job's status record.
+    Never raises for a failed run: the failure is recorded (status ``failed``) so that
+    the other jobs go on and the end-of-sweep summary can list it.
+
+    Parameters
+    ----------
+    cfg : DictConfig
+        The job's composed config.
+    hc : HydraConf
+        The job's Hydra config (``HydraConfig.get()``).
+
+    Returns
+    -------
+    dict
+        The job's status record: job number, overrides, run key, config hash, seed,
+        scenario, ``status`` (done, skipped or failed, with ``error``), ``elapsed_s``.
     """
     root = sweep_root(hc)
     t0 = time.perf_counter()
@@ -196,7 +225,18 @@ def _check(argv: list[str], multirun: bool) -> str | None:
 
 # --------------------------------------------------------------------------- entry point
 def main(argv: list[str]) -> int:
-    """``kpisim run``: validate, then hand over to Hydra (single run or sweep)."""
+    """``kpisim run``: validate, then hand over to Hydra (single run or sweep).
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim run``: Hydra overrides and flags (``-m`` for a sweep).
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 2 on a user error, 1 when runs of a sweep failed.
+    """
     if any(a in ("-h", "--help") for a in argv):
         print(HELP.format(scenarios=textwrap.fill(", ".join(available_scenarios()), 78)))
         return 0

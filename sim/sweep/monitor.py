@@ -89,19 +89,62 @@ class SweepMonitor:
 
     # Hydra's callback interface (hydra.experimental.callback.Callback)
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Nothing to do for a single run."""
+        """Nothing to do for a single run.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The run's config (Hydra's callback interface; unused).
+        **kwargs
+            Hydra's further arguments (unused).
+        """
 
     def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Nothing to do for a single run."""
+        """Nothing to do for a single run.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The run's config (Hydra's callback interface; unused).
+        **kwargs
+            Hydra's further arguments (unused).
+        """
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Nothing to do per job (jobs may run in other processes)."""
+        """Nothing to do per job (jobs may run in other processes).
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's config (Hydra's callback interface; unused).
+        **kwargs
+            Hydra's further arguments (unused).
+        """
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
-        """Nothing to do per job (jobs may run in other processes)."""
+        """Nothing to do per job (jobs may run in other processes).
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's config (Hydra's callback interface; unused).
+        job_return : JobReturn
+            The job's result (unused: the status files say it).
+        **kwargs
+            Hydra's further arguments (unused).
+        """
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Open a new invocation in the sweep directory and start the progress thread."""
+        """Open a new invocation in the sweep directory and start the progress thread.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The sweep's config (its ``hydra.sweep.dir`` and overrides give the directory and the
+            number of jobs).
+        **kwargs
+            Hydra's further arguments (unused).
+        """
         self._root = Path(os.path.abspath(str(config.hydra.sweep.dir)))
         self._root.mkdir(parents=True, exist_ok=True)
         clean_stale_staging(self._root)
@@ -115,7 +158,15 @@ class SweepMonitor:
         self._thread.start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Stop the progress thread, write the table and print the summary."""
+        """Stop the progress thread, write the table and print the summary.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The sweep's config (unused: the directory is known from the start).
+        **kwargs
+            Hydra's further arguments (unused).
+        """
         global _LAST_SWEEP
         self._stop.set()
         if self._thread is not None:
@@ -158,7 +209,15 @@ class SweepMonitor:
 
 
 def progress_text(t: SweepTally, elapsed: float) -> str:
-    """One progress line: runs finished so far, ``elapsed`` seconds, time left."""
+    """One progress line: runs finished so far, ``elapsed`` seconds, time left.
+
+    Parameters
+    ----------
+    t : SweepTally
+        The counts so far.
+    elapsed : float
+        Seconds since the sweep started.
+    """
     of = f"/{t.total}" if t.total else ""
     eta = ""
     if t.total and t.done and t.finished < t.total:
@@ -171,7 +230,13 @@ def progress_text(t: SweepTally, elapsed: float) -> str:
 
 
 def summary_text(t: SweepTally) -> str:
-    """The end-of-sweep summary: counts, where runs and table are, failures, resume."""
+    """The end-of-sweep summary: counts, where runs and table are, failures, resume.
+
+    Parameters
+    ----------
+    t : SweepTally
+        The sweep's final counts.
+    """
     root = t.root
     lines = [
         f"[kpisim sweep] finished in {t.elapsed_s:.1f} s: {t.finished} runs: {t.done} done, "
@@ -197,7 +262,13 @@ def summary_text(t: SweepTally) -> str:
 
 
 def count_jobs(overrides: list[str]) -> int | None:
-    """Number of jobs of a grid sweep (None when the sweep is not a plain grid)."""
+    """Number of jobs of a grid sweep (None when the sweep is not a plain grid).
+
+    Parameters
+    ----------
+    overrides : list of str
+        The sweep's Hydra overrides (``seed=0,1,2``).
+    """
     try:
         total = 1
         for o in OverridesParser.create().parse_overrides(overrides):

@@ -34,6 +34,11 @@ def run_key(cfg: Config) -> str:
 
     The hash (:func:`sim.config.config_hash`) covers the whole resolved config, seed
     included, so two runs share a key exactly when they would give identical outputs.
+
+    Parameters
+    ----------
+    cfg : Config
+        The run's resolved config.
     """
     return f"{cfg.scenario.name}_seed{cfg.seed}_{config_hash(cfg)}"
 
@@ -41,7 +46,12 @@ def run_key(cfg: Config) -> str:
 def is_complete(run_dir: Path, chash: str | None = None) -> bool:
     """Whether ``run_dir`` holds a finished run (``summary.json`` is written last).
 
-    With ``chash``, the run must also carry that config hash in its ``run.json``.
+    Parameters
+    ----------
+    run_dir : pathlib.Path
+        A run folder.
+    chash : str, optional
+        The config hash the run's ``run.json`` must also carry.
     """
     if not (run_dir / "summary.json").is_file():
         return False
@@ -60,6 +70,17 @@ def write_run(result: RunResult, c: Config, out: Path, *, hydra_dir: Path | None
     Files: ``config.yaml`` (the resolved config), ``run.json`` (run key, config hash,
     seed), a copy of Hydra's ``hydra_dir`` as ``.hydra/`` when given, then the run's
     ``daily.parquet``, ``employees.parquet`` and ``summary.json``.
+
+    Parameters
+    ----------
+    result : RunResult
+        The finished run.
+    c : Config
+        Its resolved config.
+    out : pathlib.Path
+        The run folder (a staging folder in a sweep); created if needed.
+    hydra_dir : pathlib.Path, optional
+        Hydra's ``.hydra/`` folder of the job, copied in.
     """
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "config.yaml", to_yaml(c))
@@ -75,6 +96,13 @@ def staging_dir(root: Path, key: str) -> Path:
 
     Its name carries the host and process id so that :func:`clean_stale_staging` can
     tell when the process that made it is gone.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory.
+    key : str
+        The run's key (:func:`run_key`).
     """
     return root / STAGING_DIR / f"{key}.{socket.gethostname()}.{os.getpid()}.tmp"
 
@@ -84,6 +112,15 @@ def publish(stage: Path, run_dir: Path, chash: str) -> str:
 
     Returns ``"done"``, or ``"skipped"`` when another job published the same run first.
     An incomplete ``run_dir`` (not made by this code) is replaced.
+
+    Parameters
+    ----------
+    stage : pathlib.Path
+        The staging folder holding the complete run.
+    run_dir : pathlib.Path
+        The run's folder in the sweep.
+    chash : str
+        The run's config hash (a run already there counts only with the same hash).
     """
     try:
         os.rename(stage, run_dir)
@@ -100,7 +137,13 @@ def publish(stage: Path, run_dir: Path, chash: str) -> str:
 
 
 def clean_stale_staging(root: Path) -> None:
-    """Remove staging folders left by killed jobs of this host (their process is gone)."""
+    """Remove staging folders left by killed jobs of this host (their process is gone).
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory.
+    """
     stage_root = root / STAGING_DIR
     if not stage_root.is_dir():
         return

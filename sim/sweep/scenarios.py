@@ -11,7 +11,18 @@ from ..config import available_scenarios, load_config
 
 
 def scenarios_main(argv: list[str]) -> int:
-    """``kpisim scenarios``: each scenario with its description and lesson."""
+    """``kpisim scenarios``: each scenario with its description and lesson.
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim scenarios`` (only ``-h``/``--help`` is read).
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+    """
     if any(a in ("-h", "--help") for a in argv):
         print("usage: kpisim scenarios\n\nList the scenarios with their descriptions and lessons.")
         return 0

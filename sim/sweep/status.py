@@ -25,7 +25,12 @@ from .runs import STATUS_DIR
 def open_invocation(root: Path, total: int | None) -> str:
     """Start a new invocation of the sweep in ``root``; returns its id.
 
-    ``total`` is the number of jobs expected (None when unknown).
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory.
+    total : int or None
+        The number of jobs expected (None when unknown).
     """
     inv = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     (root / STATUS_DIR).mkdir(exist_ok=True)
@@ -37,7 +42,13 @@ def open_invocation(root: Path, total: int | None) -> str:
 
 
 def read_invocation(root: Path) -> str | None:
-    """The id of the current invocation in ``root``, None when there is none."""
+    """The id of the current invocation in ``root``, None when there is none.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory.
+    """
     try:
         return json.loads((root / STATUS_DIR / "current.json").read_text())["invocation"]
     except (OSError, ValueError, KeyError):
@@ -48,6 +59,13 @@ def record_status(root: Path, record: dict[str, Any]) -> None:
     """Write a job's outcome to ``SWEEP_DIR/.sweep/<invocation>/<job>.json``.
 
     Adds the current invocation to ``record`` (``"unknown"`` folder when none).
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory.
+    record : dict
+        The job's status record (its ``job`` number names the file); changed in place.
     """
     inv = read_invocation(root)
     record["invocation"] = inv
@@ -58,7 +76,15 @@ def record_status(root: Path, record: dict[str, Any]) -> None:
 
 def read_records(root: Path, inv: str) -> list[dict[str, Any]]:
     """The job records of invocation ``inv`` so far, by file name; unreadable ones
-    (being written) are left out."""
+    (being written) are left out.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The sweep directory.
+    inv : str
+        The invocation's id.
+    """
     folder = root / STATUS_DIR / inv
     if not folder.is_dir():
         return []
