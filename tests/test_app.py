@@ -411,7 +411,7 @@ def expected_captions(cfg) -> dict[str, str]:
     out["fcr_definition"] = f"FCR measured as: {FCR_DEFINITIONS[k.fcr.definition]}"
     out["csat_definition"] = f"CSAT measured by: {CSAT_DEFINITIONS[k.csat.definition]}"
     phone = PHONE_LEVELS[visibility_from_config(cfg.channels)]
-    out["phone"] = f"Phone number on the website: {phone}"
+    out["phone_visibility"] = f"Phone number on the website: {phone}"
     out["audit"] = f"Quality audits: {cfg.scheme.audit_rate:.0%} of contacts"
     if not fixed_population(cfg):
         base = load_config("baseline")  # the default centre's staffing, scaled
@@ -459,12 +459,15 @@ def test_changes_are_marked_until_applied_and_a_modified_lesson_is_labelled():
     _sidebar_matches(rc, build_config(preset_settings("hidden_phone")))
     assert _lesson_text(rc) == "hidden_phone"
     rc.find(v.Select, label="Phone number on the website").widget.v_model = "visible"
-    assert _ctl(rc, "phone") == ("Phone number on the website: visible · not applied", True)
+    assert _ctl(rc, "phone_visibility") == (
+        "Phone number on the website: visible · not applied",
+        True,
+    )
     pending = _html(rc, "kpisim-pending-text").children[0]
     assert pending == "Not applied yet: phone visible"
     assert _lesson_text(rc) == "hidden_phone", "the run on screen has not changed yet"
     rc.find(v.Btn, children=["Apply & restart"]).widget.click()
-    assert _ctl(rc, "phone") == ("Phone number on the website: visible", False)
+    assert _ctl(rc, "phone_visibility") == ("Phone number on the website: visible", False)
     assert _lesson_text(rc) == "hidden_phone — modified: phone visible"
     # reloading the lesson (choosing it again) drops the change
     rc.find(v.Btn, children=["Step"]).widget.click()
@@ -479,7 +482,7 @@ def test_discard_puts_the_controls_back_and_messages_clear_on_the_next_step():
     rc.find(v.Select, label="Lesson preset").widget.v_model = "csat_survey_bonus"
     assert any("loaded" in str(w.children) for w in rc.find(v.Alert).widgets)
     rc.find(v.Select, label="Phone number on the website").widget.v_model = "hidden"
-    assert _ctl(rc, "phone")[1]
+    assert _ctl(rc, "phone_visibility")[1]
     rc.find(v.Btn, children=["Discard changes"]).widget.click()
     _sidebar_matches(rc, build_config(preset_settings("csat_survey_bonus")))
     rc.find(v.Btn, children=["Step"]).widget.click()
@@ -941,7 +944,7 @@ def test_browser_sidebar_equals_the_running_config(shared_server, chromium_brows
     page.locator(".v-select").filter(has_text="Phone number on the website").click()
     page.get_by_role("option", name="visible", exact=True).click()
     page.wait_for_function("() => document.querySelectorAll('.kpisim-changed').length === 1")
-    assert "not applied" in page.locator(".kpisim-ctl-phone").inner_text()
+    assert "not applied" in page.locator(".kpisim-ctl-phone_visibility").inner_text()
     assert page.locator(".kpisim-pending-text").inner_text() == "Not applied yet: phone visible"
     assert page.locator(".kpisim-lesson-state").inner_text() == "hidden_phone"
     page.get_by_role("button", name="Apply & restart", exact=True).click()

@@ -142,6 +142,23 @@ def _pair(ax, d: pd.DataFrame, measured: str, true: str, labels: tuple[str, str]
     ax.plot(d["day"], d[true], color=TRUE, lw=3.0, ls="--", label=labels[1])
 
 
+#: The dashboard-vs-reality panels, row by row: measured column, true column, legend
+#: labels, title, y label, and whether the y axis is a percentage.
+DASHBOARD_PAIRS: tuple[tuple[str, str, tuple[str, str], str, str, bool], ...] = (
+    ("fcr_measured_roll", "fcr_true_roll", ("Dashboard: measured FCR", "Reality: truly resolved"),
+     "First-contact resolution", "share of calls", True),
+    ("csat_survey_roll", "csat_true_roll",
+     ("Dashboard: survey top-2-box", "Reality: truly satisfied"),
+     "Customer satisfaction", "share of customers", True),
+    ("web_containment_roll", "csat_true_roll",
+     ("Dashboard: web containment", "Reality: truly satisfied"),
+     "Web self-service", "share", True),
+    ("aht_s_roll", "handle_s_per_resolved_roll",
+     ("Dashboard: average handle time", "Reality: time per resolved issue"),
+     "Handle time", "seconds", False),
+)  # fmt: skip
+
+
 def fig_dashboard_vs_reality(snap: Snapshot) -> Figure:
     """Each measured KPI beside its true counterpart (rolling window).
 
@@ -154,41 +171,13 @@ def fig_dashboard_vs_reality(snap: Snapshot) -> Figure:
     fig = Figure(figsize=(11, 8), dpi=EXPORT_DPI)
     axs = _grid(fig, 2, 2)
     sub = f" ({WINDOW}-day rolling)"
-    _pair(
-        axs[0, 0],
-        d,
-        "fcr_measured_roll",
-        "fcr_true_roll",
-        ("Dashboard: measured FCR", "Reality: truly resolved"),
-    )
-    _style(axs[0, 0], "First-contact resolution", "share of calls")
-    _pct(axs[0, 0])
-    _pair(
-        axs[0, 1],
-        d,
-        "csat_survey_roll",
-        "csat_true_roll",
-        ("Dashboard: survey top-2-box", "Reality: truly satisfied"),
-    )
-    _style(axs[0, 1], "Customer satisfaction", "share of customers")
-    _pct(axs[0, 1])
-    _pair(
-        axs[1, 0],
-        d,
-        "web_containment_roll",
-        "csat_true_roll",
-        ("Dashboard: web containment", "Reality: truly satisfied"),
-    )
-    _style(axs[1, 0], "Web self-service", "share")
-    _pct(axs[1, 0])
-    _pair(
-        axs[1, 1],
-        d,
-        "aht_s_roll",
-        "handle_s_per_resolved_roll",
-        ("Dashboard: average handle time", "Reality: time per resolved issue"),
-    )
-    _style(axs[1, 1], "Handle time", "seconds")
+    for ax, (measured, true, labels, title, ylabel, percent) in zip(
+        axs.flat, DASHBOARD_PAIRS, strict=True
+    ):
+        _pair(ax, d, measured, true, labels)
+        _style(ax, title, ylabel)
+        if percent:
+            _pct(ax)
     for ax in axs.flat:
         _legend(ax)
     _suptitle(fig, "Dashboard vs reality" + sub + f" — day {snap.day}")

@@ -89,6 +89,39 @@ def WeightControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
     )
 
 
+def _choice(
+    draft: solara.Reactive[Settings],
+    applied: Settings,
+    field: str,
+    label: str,
+    options: dict[str, str],
+) -> None:
+    """A caption (the value in force, marked when not applied) and a menu of plain
+    labels for one setting that takes one of a few codes.
+
+    Parameters
+    ----------
+    draft : solara.Reactive[Settings]
+        The controls' settings, written by the menu.
+    applied : Settings
+        The settings of the run on screen (a changed value is marked).
+    field : str
+        The :class:`Settings` field set by the menu, and the caption's key.
+    label : str
+        The menu's label, also the caption's start.
+    options : dict of str to str
+        The codes the field may take, each with the label shown for it.
+    """
+    code = getattr(draft.value, field)
+    Caption(f"{label}: {options.get(code, code)}", field, code != getattr(applied, field))
+    solara.Select(
+        label,
+        value=options.get(code, code),
+        values=list(options.values()),
+        on_value=lambda shown: _setter(draft, field)({v: k for k, v in options.items()}[shown]),
+    )
+
+
 @solara.component
 def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
     """Weights, bonus, how FCR and CSAT are measured, phone visibility, audits.
@@ -116,41 +149,9 @@ def SchemeControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
             step=0.005,  # on-target bonuses come in half points (7.5%)
             on_value=_setter(draft, "bonus_share"),
         )
-    Caption(
-        f"FCR measured as: {FCR_DEFINITIONS.get(s.fcr_definition, s.fcr_definition)}",
-        "fcr_definition",
-        s.fcr_definition != applied.fcr_definition,
-    )
-    solara.Select(
-        "FCR measured as",
-        value=s.fcr_definition,
-        values=list(FCR_DEFINITIONS),
-        on_value=_setter(draft, "fcr_definition"),
-    )
-    Caption(
-        f"CSAT measured by: {CSAT_DEFINITIONS.get(s.csat_definition, s.csat_definition)}",
-        "csat_definition",
-        s.csat_definition != applied.csat_definition,
-    )
-    solara.Select(
-        "CSAT measured by",
-        value=s.csat_definition,
-        values=list(CSAT_DEFINITIONS),
-        on_value=_setter(draft, "csat_definition"),
-    )
-    Caption(
-        "Phone number on the website: " + PHONE_LEVELS[s.phone_visibility],
-        "phone",
-        s.phone_visibility != applied.phone_visibility,
-    )
-    solara.Select(
-        "Phone number on the website",
-        value=PHONE_LEVELS[s.phone_visibility],
-        values=list(PHONE_LEVELS.values()),
-        on_value=lambda label: _setter(draft, "phone_visibility")(
-            {v: k for k, v in PHONE_LEVELS.items()}[label]
-        ),
-    )
+    _choice(draft, applied, "fcr_definition", "FCR measured as", FCR_DEFINITIONS)
+    _choice(draft, applied, "csat_definition", "CSAT measured by", CSAT_DEFINITIONS)
+    _choice(draft, applied, "phone_visibility", "Phone number on the website", PHONE_LEVELS)
     Caption(
         f"Quality audits: {s.audit_rate:.0%} of contacts",
         "audit",
