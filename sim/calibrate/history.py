@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..units import DAYS_PER_YEAR
 from .mapping import DataError
-from .records import lines
+from .records import lines, read_csv_text
 
 #: KPI column -> (low, high) allowed values
 KPIS: dict[str, tuple[float, float]] = {
@@ -159,14 +159,7 @@ def read_history(
         The file cannot be read or breaks a rule of the format (module docstring).
     """
     src = str(path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"KPI history {src}: no such file") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"KPI history {src}: empty file (no header, no rows)") from None
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"KPI history {src}: cannot be read ({str(exc).splitlines()[0]})") from None
+    df = read_csv_text(path, f"KPI history {src}")
     df.columns = [str(c).strip() for c in df.columns]
     for ours, theirs in (rename or {}).items():
         if ours not in COLUMNS:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .mapping import DataError, Mapping, parse_hhmm
-from .records import DAY_S, day_index, lines, parse_seconds, parse_times, pick
+from .records import DAY_S, check_non_negative, day_index, lines, parse_seconds, parse_times, pick
 
 #: canonical columns of the frame, besides day and j (the interval of the day)
 FIELDS = ("offered", "answered", "abandoned", "aht_s", "asa_s", "service_level", "staffed")
@@ -76,13 +76,7 @@ def _numbers(df: pd.DataFrame, m: Mapping, key: str, src: str) -> np.ndarray:
     where = f"data {src}: column {m.columns[key][0]!r} ({key})"
     present = raw.notna().to_numpy()
     v = pd.to_numeric(raw, errors="coerce").to_numpy(float)
-    bad = present & ~np.isfinite(v)
-    if bad.any():
-        raise DataError(f"{where}: not a number: {lines(bad, raw)}")
-    neg = present & (v < 0)
-    if neg.any():
-        raise DataError(f"{where}: negative count: {lines(neg, raw)}")
-    return v
+    return check_non_negative(v, present, raw, where, "a number", "count")
 
 
 def interval_records(df: pd.DataFrame, m: Mapping, src: str) -> IntervalRecords:

@@ -26,6 +26,7 @@ from ..config import ConfigError, load_config
 from ..measurement import rates
 from ..run import run_simulation
 from ..units import DAYS_PER_YEAR
+from .centre import override_strings
 
 #: KPIs compared only at full scale (see the module docstring)
 QUEUE_KPIS = ("abandon_rate", "service_level")
@@ -51,20 +52,6 @@ def flatten(tree: dict, prefix: str = "") -> dict[str, object]:
         else:
             out[key] = v
     return out
-
-
-def override_strings(flat: dict[str, object]) -> list[str]:
-    """{dotted key: value} -> Hydra override strings ``key=value`` (values as YAML).
-
-    Parameters
-    ----------
-    flat : dict
-        Dotted config key to value.
-    """
-    return [
-        f"{k}={yaml.safe_dump(v, default_flow_style=True).strip().removesuffix('...').strip()}"
-        for k, v in flat.items()
-    ]
 
 
 def centre_overrides(path: str | Path) -> dict[str, object]:

@@ -128,6 +128,23 @@ def kpi_curves(kb: KpiBacktest) -> str:
     return _png(fig)
 
 
+def _fit_note(misfit_lines: list[str], every: str, units: str) -> str:
+    """The list of misfits, or the sentence that there are none.
+
+    Parameters
+    ----------
+    misfit_lines : list of str
+        One sentence per figure outside the model's band too often.
+    every : str
+        The sentence's start when nothing misfits ("Every KPI has").
+    units : str
+        What is counted inside the band ("the periods").
+    """
+    if misfit_lines:
+        return "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in misfit_lines) + "</ul>"
+    return f"<p>{every} at least {FIT_COVERAGE:.0%} of {units} inside the model's 90% band.</p>"
+
+
 def kpi_section(kb: KpiBacktest, history: str) -> str:
     """The page's section on the KPI history.
 
@@ -147,13 +164,7 @@ def kpi_section(kb: KpiBacktest, history: str) -> str:
             f"<td>{_g(r.mae)}</td><td>{_g(100 * r.rel_bias)}%</td>"
             f"<td{cls}>{r.coverage:.0%} of {r.n_observed}</td></tr>"
         )
-    bad = kmisfits(kb)
-    fit = (
-        "<ul>" + "".join(f"<li>{e(s)}</li>" for s in bad) + "</ul>"
-        if bad
-        else f"<p>Every KPI has at least {FIT_COVERAGE:.0%} of the periods inside the "
-        "model's 90% band.</p>"
-    )
+    fit = _fit_note(kmisfits(kb), "Every KPI has", "the periods")
     head = (
         "<tr><th>KPI</th><th>history, mean of periods</th><th>model, mean</th>"
         "<th>MAE per period</th><th>bias (model - history)</th>"
@@ -193,13 +204,7 @@ def build_html(bt: Backtest, title: str, source: str, kpis: str = "") -> str:
             f"<td>{r.day_coverage:.0%}</td><td>{_g(r.mae)}</td><td>{_g(100 * r.rel_bias)}%</td>"
             f"<td{cls}>{r.coverage:.0%}</td></tr>"
         )
-    bad = misfits(bt)
-    fit = (
-        "<ul>" + "".join(f"<li>{e(s)}</li>" for s in bad) + "</ul>"
-        if bad
-        else f"<p>Every figure has at least {FIT_COVERAGE:.0%} of the observed intervals "
-        "inside the model's 90% band.</p>"
-    )
+    fit = _fit_note(misfits(bt), "Every figure has", "the observed intervals")
     notes = "".join(f"<p>{e(n)}</p>" for n in bt.notes)
     head = (
         "<tr><th>figure</th><th>observed, per day</th><th>model, per day</th>"

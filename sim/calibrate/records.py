@@ -27,6 +27,29 @@ _DATE_DIRECTIVES = ("%Y", "%y", "%m", "%d", "%b", "%B", "%j", "%F", "%D")
 DAY_S = 86_400.0
 
 
+def read_csv_text(path: str | Path, what: str, **options: object) -> pd.DataFrame:
+    """A CSV file as strings (no value read as missing), or a :class:`DataError` that
+    says in one line why it cannot be read.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    what : str
+        How the message names it ("data calls.csv", "KPI history h.csv").
+    **options
+        Further :func:`pandas.read_csv` options (``sep``, ``skipinitialspace``).
+    """
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **options)
+    except FileNotFoundError:
+        raise DataError(f"{what}: no such file") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{what}: empty file (no header, no rows)") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{what}: cannot be read ({str(exc).splitlines()[0]})") from None
+
+
 def load_table(path: str | Path, mapping: Mapping) -> pd.DataFrame:
     """The data file as a frame of strings (index: 0-based data row).
 
@@ -47,19 +70,12 @@ def load_table(path: str | Path, mapping: Mapping) -> pd.DataFrame:
                 with open(p, encoding="utf-8-sig", errors="replace") as fh:
                     head = fh.readline()
                 sep = "\t" if "\t" in head and "," not in head else ","
-            df = pd.read_csv(
-                p,
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                skipinitialspace=True,
-            )
+            df = read_csv_text(p, f"data {p}", sep=sep, skipinitialspace=True)
+    except DataError:
+        raise
     except FileNotFoundError:
         raise DataError(f"data {p}: no such file") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"data {p}: empty file (no header, no rows)") from None
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
+    except (OSError, ValueError) as exc:  # parquet
         raise DataError(f"data {p}: cannot be read ({str(exc).splitlines()[0]})") from None
     if df.empty:
         raise DataError(f"data {p}: empty: a header but no rows")
@@ -220,13 +236,39 @@ def parse_seconds(values: pd.Series, where: str) -> np.ndarray:
             hms[0].astype(float) * 3600 + hms[1].astype(float) * 60 + hms[2].astype(float).fillna(0)
         ).to_numpy()
     out[present] = num
-    bad = present & ~np.isfinite(out)
+    return check_non_negative(
+        out, present, values, where, "a duration (seconds or H:MM:SS)", "duration"
+    )
+
+
+def check_non_negative(
+    parsed: np.ndarray, present: np.ndarray, raw: pd.Series, where: str, kind: str, noun: str
+) -> np.ndarray:
+    """``parsed`` once every present value is a number and none is negative; else a
+    :class:`DataError` listing the offending lines.
+
+    Parameters
+    ----------
+    parsed : numpy.ndarray
+        The column's values as parsed (NaN where not a number).
+    present : numpy.ndarray
+        Where the file has a value (bool).
+    raw : pandas.Series
+        The values as read (strings), quoted in the message.
+    where : str
+        The file and column, for error messages.
+    kind : str
+        What a value must be ("a duration (seconds or H:MM:SS)").
+    noun : str
+        What a value is, for the negative case ("duration", "count").
+    """
+    bad = present & ~np.isfinite(parsed)
     if bad.any():
-        raise DataError(f"{where}: not a duration (seconds or H:MM:SS): {lines(bad, values)}")
-    neg = present & (out < 0)
+        raise DataError(f"{where}: not {kind}: {lines(bad, raw)}")
+    neg = present & (parsed < 0)
     if neg.any():
-        raise DataError(f"{where}: negative duration: {lines(neg, values)}")
-    return out
+        raise DataError(f"{where}: negative {noun}: {lines(neg, raw)}")
+    return parsed
 
 
 @dataclass

@@ -18,6 +18,7 @@ from .figures_money import fig_bridge, fig_intervals
 from .formatting import pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
+from .plotting import legend_above
 from .plotting import pyplot as _plt
 from .plotting import to_png as _png
 from .tables import hinge_measure
@@ -356,15 +357,7 @@ def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
         "shaded band = 95% CI of the mean; the arms coincide until the rollout",
         fontsize=10,
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    fig.legend(
-        handles=handles,
-        loc="upper center",
-        ncols=4,
-        frameon=False,
-        fontsize=9,
-        bbox_to_anchor=(0.5, 0.965),
-    )
+    legend_above(fig, handles, ncols=4, fontsize=9, top=0.93, y=0.965)
     return _png(fig)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..palette import OKABE_ITO
 from .outcome import Outcome
-from .plotting import pyplot, to_png
+from .plotting import legend_above, pyplot, to_png
 
 UP, DOWN, NET = OKABE_ITO["green"], OKABE_ITO["vermillion"], OKABE_ITO["blue"]
 GREY = "#777777"
@@ -136,13 +136,5 @@ def fig_intervals(o: Outcome, names: dict[str, str]) -> bytes:
         Line2D([], [], color="#333", ls=ls, lw=1.5, label=names[arm])
         for arm, ls in ARM_STYLE.items()
     ]
-    fig.tight_layout(rect=(0, 0, 1, 0.86))
-    fig.legend(
-        handles=handles,
-        loc="upper center",
-        ncols=3,
-        frameon=False,
-        fontsize=8.5,
-        bbox_to_anchor=(0.5, 1.0),
-    )
+    legend_above(fig, handles, ncols=3, fontsize=8.5, top=0.86, y=1.0)
     return to_png(fig)

@@ -17,6 +17,34 @@ COUNT_UNITS = ("contacts", "calls", "sessions", "customers")
 SCORE_UNITS = ("0-1", "value", "score", "score 1-5")
 
 
+def unit_kind(unit: str) -> str:
+    """How a unit prints: ``share``, ``seconds``, ``whole`` (currency and counts),
+    ``score`` or ``other``.
+
+    Parameters
+    ----------
+    unit : str
+        A unit of the ``unit`` column of ``comparison.csv``.
+    """
+    if unit in SHARE_UNITS:
+        return "share"
+    if unit == "s":
+        return "seconds"
+    if unit.startswith("currency") or unit in COUNT_UNITS:
+        return "whole"
+    return "score" if unit in SCORE_UNITS else "other"
+
+
+#: Per kind of unit: how a level prints and how a signed difference prints.
+_FORMATS = {
+    "share": (lambda x: f"{100 * x:.1f}%", lambda x: f"{100 * x:+.1f} pts"),
+    "seconds": (lambda x: f"{x:,.0f} s", lambda x: f"{x:+,.1f} s"),
+    "whole": (lambda x: f"{x:,.0f}", lambda x: f"{x:+,.0f}"),
+    "score": (lambda x: f"{x:.3f}", lambda x: f"{x:+.3f}"),
+    "other": (lambda x: f"{x:,.1f}", lambda x: f"{x:+,.2f}"),
+}
+
+
 def fmt_value(x: float, unit: str) -> str:
     """A level in its unit, e.g. ``70.3%``, ``402 s``, ``233,809,557``; ``–`` when missing.
 
@@ -29,17 +57,7 @@ def fmt_value(x: float, unit: str) -> str:
     """
     if x is None or not np.isfinite(x):
         return "–"
-    if unit in SHARE_UNITS:
-        return f"{100 * x:.1f}%"
-    if unit == "s":
-        return f"{x:,.0f} s"
-    if unit.startswith("currency"):
-        return f"{x:,.0f}"
-    if unit in COUNT_UNITS:
-        return f"{x:,.0f}"
-    if unit in SCORE_UNITS:
-        return f"{x:.3f}"
-    return f"{x:,.1f}"
+    return _FORMATS[unit_kind(unit)][0](x)
 
 
 def fmt_diff(x: float, unit: str) -> str:
@@ -55,15 +73,7 @@ def fmt_diff(x: float, unit: str) -> str:
     """
     if x is None or not np.isfinite(x):
         return "–"
-    if unit in SHARE_UNITS:
-        return f"{100 * x:+.1f} pts"
-    if unit == "s":
-        return f"{x:+,.1f} s"
-    if unit.startswith("currency") or unit in COUNT_UNITS:
-        return f"{x:+,.0f}"
-    if unit in SCORE_UNITS:
-        return f"{x:+.3f}"
-    return f"{x:+,.2f}"
+    return _FORMATS[unit_kind(unit)][1](x)
 
 
 def fmt_ci(lo: float, hi: float, unit: str) -> str:

@@ -42,3 +42,34 @@ def to_png(fig: Any) -> bytes:
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     pyplot().close(fig)
     return buf.getvalue()
+
+
+def legend_above(
+    fig: Any, handles: list, *, ncols: int, fontsize: float, top: float, y: float
+) -> None:
+    """Lay the panels out below ``top`` and put one legend for all of them above.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, its panels drawn.
+    handles : list of matplotlib artists
+        The legend's entries.
+    ncols : int
+        Legend columns.
+    fontsize : float
+        Legend font size, points.
+    top : float
+        Top of the panels' area, as a fraction of the figure's height.
+    y : float
+        Height of the legend's upper edge, as a fraction of the figure's height.
+    """
+    fig.tight_layout(rect=(0, 0, 1, top))
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncols=ncols,
+        frameon=False,
+        fontsize=fontsize,
+        bbox_to_anchor=(0.5, y),
+    )
