@@ -1,13 +1,13 @@
 """The end of a pay period: measured KPIs, pay, morale, learning — decided, not applied.
 
 For every seated employee this turns the period's seat ledger into the numbers the
-scheme measures (``sim.measurement.employee_kpis``) and their true counterparts, scores
-them with the scheme (``scheme.py``), pays the bonus (plus any transition top-up,
-``transition.py``), moves morale (pay against the adaptive reference point with loss
-aversion, ``pay_reference.py``; fairness, workload, abuse, missed targets) and lets the
-employee adapt its policy
-(``behavior.py``, ``hindsight.py``).  :func:`close_period` returns a
-:class:`PeriodDecision`; the model applies it (``ContactCentreModel.end_period``).
+scheme measures (every KPI of the registry ``sim.measurement.KPIS``) and their true
+counterparts, scores them with the scheme (``scheme.py``), pays the bonus (plus any
+transition top-up, ``transition.py``), moves morale (pay against the adaptive reference
+point with loss aversion, ``pay_reference.py``; fairness, workload, abuse, missed
+targets) and lets the employee adapt its policy (``behavior.py``, ``hindsight.py``).
+:func:`close_period` returns a :class:`PeriodDecision`; the model applies it
+(``ContactCentreModel.end_period``).
 """
 
 from __future__ import annotations
