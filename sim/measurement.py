@@ -8,7 +8,8 @@ recorded, what counts as the denominator) cannot drift between them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -156,57 +157,253 @@ def measured_fcr(coded: Any, repeats: Any, owned: Any, fcr_def: str, div: Callab
     return div(coded, owned) if fcr_def == "self_coded" else 1.0 - div(repeats, owned)
 
 
-def kpi_sample_sizes(c: Mapping[str, np.ndarray], csat_def: str) -> dict[str, np.ndarray]:
-    """The number of observations behind each paid KPI of :func:`employee_kpis` (its
-    denominator, from the same counts ``c``): call legs for ``aht``, ``transfer`` and
-    ``web_deflection``, calls owned for ``fcr``, survey answers for ``csat`` (the agent's
-    own surveys or the random survey's, by ``csat_def``), audited calls for ``quality``."""
-    return {
-        "aht": c["legs"],
-        "fcr": c["answered"],
-        "csat": c["surveys"] if agent_offers_survey(csat_def) else c["rnd_surveys"],
-        "transfer": c["legs"],
-        "web_deflection": c["legs"],
-        "quality": c["audited"],
-    }
-
-
 def ratio_array(num: np.ndarray, den: np.ndarray, empty: float = np.nan) -> np.ndarray:
     """Element-wise ``num / den``; ``empty`` where ``den`` is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), empty)
 
 
-def employee_kpis(c: Mapping[str, np.ndarray], fcr_def: str, csat_def: str) -> dict:
-    """Each employee's KPIs as the measurement system records them, from period counts.
+# --------------------------------------------------------------------------- the KPIs
+#: Per-employee counts of a pay period, by name (see :func:`employee_kpis`).
+Counts = Mapping[str, np.ndarray]
 
-    ``c`` holds per-employee counts (any shape: the live ledger has one value per
-    employee, the learning replay one per employee and candidate policy): ``handle_s``
-    and ``legs`` (timer seconds and call legs), ``answered`` (calls the employee ended),
-    ``coded`` (coded resolved), ``repeats`` (repeat contacts within the window),
-    ``surveys``/``survey_top2`` (agent-offered answers and top-2-box ones),
-    ``rnd_surveys``/``rnd_top2`` (the random survey), ``transfers``, ``pushes``,
-    ``detected`` and ``audited`` (gaming acts caught, calls audited).
 
-    Returns the paid KPIs (``aht`` s, ``fcr``, ``csat``, ``transfer``, ``web_deflection``,
-    ``quality``) and the safety-net metrics (``repeat_rate``, ``fcr_no_repeat``,
-    ``csat_random``), shares in [0, 1]; NaN where a KPI has no denominator.
-    """
-    repeat_rate = ratio_array(c["repeats"], c["answered"])
-    fcr_no_repeat = measured_fcr(
-        c["coded"], c["repeats"], c["answered"], "no_repeat_7d", ratio_array
+class Definitions(NamedTuple):
+    """How the scheme measures FCR and CSAT (one of ``FCR_DEFINITIONS`` and
+    ``CSAT_DEFINITIONS``): the choices a KPI's measurement may depend on."""
+
+    fcr: str
+    csat: str
+
+
+#: The four perspectives of the Balanced Scorecard (Kaplan & Norton 1992), in the order
+#: reports list them.
+PERSPECTIVES = ("financial", "customer", "internal_process", "learning_growth")
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One metric of the measurement system, per employee and pay period: an entry of
+    the registry :data:`KPIS`, from which the config schema, pay, learning, the
+    dashboard and the imbalance sign all read."""
+
+    #: key in ``employee_kpis`` (and, for a paid KPI, in ``scheme.kpis``)
+    name: str
+    #: what it measures, in plain words
+    label: str
+    #: "s" (seconds) or "share" (in [0, 1])
+    unit: str
+    #: which way is better: "higher" or "lower" (as ``KPIConfig.direction``)
+    direction: Literal["higher", "lower"]
+    #: its value per employee from the period's counts under the scheme's definitions
+    measure: Callable[[Counts, Definitions], np.ndarray]
+    #: a scheme can pay on it (a field of ``scheme.kpis``)
+    paid: bool = False
+    #: a scheme can name it as a paid KPI's safety-net metric (``safety_metric``)
+    safety_net: bool = False
+    #: Balanced-Scorecard perspective (one of ``PERSPECTIVES``; paid KPIs)
+    perspective: str | None = None
+    #: observations behind a paid KPI's value (its denominator), from the same counts
+    observations: Callable[[Counts, Definitions], np.ndarray] | None = None
+    #: the default scheme's settings of a paid KPI (``KPIConfig`` keywords besides
+    #: ``weight``, 0, and ``direction``, the KPI's own): its curve and definition
+    scheme_default: Mapping[str, float | str] = field(default_factory=dict)
+    #: a breach of it as a safety net means customers suffer (the dashboard's
+    #: customer side)
+    customer_side: bool = False
+    #: the learning replay measures it under each candidate policy; False: its counts
+    #: are not in the replayed calls (complaints reach the company, not the call), so
+    #: learning holds it at the period's actual value
+    replayed: bool = True
+
+    def __post_init__(self) -> None:
+        if self.paid and (self.perspective not in PERSPECTIVES or self.observations is None):
+            raise ValueError(f"paid KPI {self.name!r} needs a perspective and observations")
+
+
+#: Every KPI, in the order of the employee table's ``n_`` columns and of
+#: ``scheme.kpis`` (paid KPIs) and of the safety-net choices: adding a KPI is one entry
+#: here (docs/architecture.md, "Where to add").
+KPIS: dict[str, KPI] = {
+    k.name: k
+    for k in (
+        KPI(
+            name="aht",
+            label="seconds on the timer per call leg (average handle time)",
+            unit="s",
+            direction="lower",
+            measure=lambda c, d: ratio_array(c["handle_s"], c["legs"]),
+            paid=True,
+            perspective="internal_process",
+            observations=lambda c, d: c["legs"],
+            scheme_default={"target": 360.0, "threshold": 420.0, "stretch": 300.0},
+        ),
+        KPI(
+            name="fcr",
+            label="first-contact resolution by the scheme's FCR definition",
+            unit="share",
+            direction="higher",
+            measure=lambda c, d: measured_fcr(
+                c["coded"], c["repeats"], c["answered"], d.fcr, ratio_array
+            ),
+            paid=True,
+            perspective="customer",
+            observations=lambda c, d: c["answered"],
+            scheme_default={
+                "target": 0.75,
+                "threshold": 0.65,
+                "stretch": 0.85,
+                "definition": "self_coded",
+            },
+        ),
+        KPI(
+            name="csat",
+            label="top-2-box survey answers by the scheme's CSAT definition",
+            unit="share",
+            direction="higher",
+            measure=lambda c, d: (
+                ratio_array(c["survey_top2"], c["surveys"])
+                if agent_offers_survey(d.csat)
+                else ratio_array(c["rnd_top2"], c["rnd_surveys"])
+            ),
+            paid=True,
+            perspective="customer",
+            observations=lambda c, d: (
+                c["surveys"] if agent_offers_survey(d.csat) else c["rnd_surveys"]
+            ),
+            scheme_default={
+                "target": 0.80,
+                "threshold": 0.70,
+                "stretch": 0.90,
+                "definition": "random_sample",
+            },
+        ),
+        KPI(
+            name="transfer",
+            label="transfers per call leg",
+            unit="share",
+            direction="lower",
+            measure=lambda c, d: ratio_array(c["transfers"], c["legs"]),
+            paid=True,
+            perspective="internal_process",
+            observations=lambda c, d: c["legs"],
+            scheme_default={"target": 0.08, "threshold": 0.15, "stretch": 0.05},
+        ),
+        KPI(
+            name="web_deflection",
+            label="callers sent to the website per call leg",
+            unit="share",
+            direction="higher",
+            measure=lambda c, d: ratio_array(c["pushes"], c["legs"]),
+            paid=True,
+            perspective="financial",
+            observations=lambda c, d: c["legs"],
+            scheme_default={"target": 0.10, "threshold": 0.0, "stretch": 0.20},
+        ),
+        KPI(
+            name="repeat_rate",
+            label="repeat contacts within the window per call owned",
+            unit="share",
+            direction="lower",
+            measure=lambda c, d: ratio_array(c["repeats"], c["answered"]),
+            safety_net=True,
+            customer_side=True,
+        ),
+        KPI(
+            name="fcr_no_repeat",
+            label="FCR as no repeat contact within the window, whatever the scheme's definition",
+            unit="share",
+            direction="higher",
+            measure=lambda c, d: measured_fcr(
+                c["coded"], c["repeats"], c["answered"], "no_repeat_7d", ratio_array
+            ),
+            safety_net=True,
+            customer_side=True,
+        ),
+        KPI(
+            name="csat_random",
+            label="top-2-box answers to the company's random relationship survey",
+            unit="share",
+            direction="higher",
+            measure=lambda c, d: ratio_array(c["rnd_top2"], c["rnd_surveys"]),
+            safety_net=True,
+            customer_side=True,
+        ),
+        KPI(
+            name="complaint_rate",
+            label="formal complaints per call owned (0 without calls)",
+            unit="share",
+            direction="lower",
+            measure=lambda c, d: ratio_array(c["complaints"], c["answered"], 0.0),
+            safety_net=True,
+            customer_side=True,
+            replayed=False,
+        ),
+        KPI(
+            name="quality",
+            label="audit quality score: 1 - gaming acts caught per call audited (1 unaudited)",
+            unit="share",
+            direction="higher",
+            measure=lambda c, d: (
+                1.0 - np.minimum(1.0, ratio_array(c["detected"], c["audited"], 0.0))
+            ),
+            paid=True,
+            safety_net=True,
+            perspective="learning_growth",
+            observations=lambda c, d: c["audited"],
+            scheme_default={"target": 0.90, "threshold": 0.80, "stretch": 1.0},
+        ),
     )
-    csat_random = ratio_array(c["rnd_top2"], c["rnd_surveys"])
-    return {
-        "aht": ratio_array(c["handle_s"], c["legs"]),
-        "fcr": measured_fcr(c["coded"], c["repeats"], c["answered"], fcr_def, ratio_array),
-        "csat": ratio_array(c["survey_top2"], c["surveys"])
-        if agent_offers_survey(csat_def)
-        else csat_random,
-        "transfer": ratio_array(c["transfers"], c["legs"]),
-        "web_deflection": ratio_array(c["pushes"], c["legs"]),
-        "quality": 1.0 - np.minimum(1.0, ratio_array(c["detected"], c["audited"], 0.0)),
-        "repeat_rate": repeat_rate,
-        "fcr_no_repeat": fcr_no_repeat,
-        "csat_random": csat_random,
-    }
+}
+
+
+def paid_kpis() -> tuple[str, ...]:
+    """Names of the KPIs a scheme can pay on, in registry order."""
+    return tuple(k.name for k in KPIS.values() if k.paid)
+
+
+def safety_metrics() -> tuple[str, ...]:
+    """Names of the metrics a scheme can name as safety nets, in registry order."""
+    return tuple(k.name for k in KPIS.values() if k.safety_net)
+
+
+def kpi_sample_sizes(c: Counts, fcr_def: str, csat_def: str) -> dict[str, np.ndarray]:
+    """The number of observations behind each paid KPI of :func:`employee_kpis` (its
+    denominator, from the same counts ``c``; ``KPI.observations``): call legs for
+    ``aht``, ``transfer`` and ``web_deflection``, calls owned for ``fcr``, survey answers
+    for ``csat`` (the agent's own surveys or the random survey's, by ``csat_def``),
+    audited calls for ``quality``."""
+    definitions = Definitions(fcr=fcr_def, csat=csat_def)
+    return {k.name: k.observations(c, definitions) for k in KPIS.values() if k.paid}
+
+
+def employee_kpis(c: Counts, fcr_def: str, csat_def: str, *, replay: bool = False) -> dict:
+    """Each employee's KPIs as the measurement system records them, from period counts:
+    every KPI of the registry :data:`KPIS`, by its ``measure``.
+
+    Parameters
+    ----------
+    c : mapping of str to numpy.ndarray
+        Per-employee counts (any shape: the live ledger has one value per employee, the
+        learning replay one per employee and candidate policy): ``handle_s`` and
+        ``legs`` (timer seconds and call legs), ``answered`` (calls the employee ended),
+        ``coded`` (coded resolved), ``repeats`` (repeat contacts within the window),
+        ``surveys``/``survey_top2`` (agent-offered answers and top-2-box ones),
+        ``rnd_surveys``/``rnd_top2`` (the random survey), ``transfers``, ``pushes``,
+        ``detected`` and ``audited`` (gaming acts caught, calls audited) and, unless
+        ``replay``, ``complaints``.
+    fcr_def, csat_def : str
+        The scheme's FCR and CSAT definitions.
+    replay : bool
+        Measure only the KPIs the learning replay reproduces (``KPI.replayed``).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The paid KPIs (``aht`` s, ``fcr``, ``csat``, ``transfer``, ``web_deflection``,
+        ``quality``) and the safety-net metrics (``repeat_rate``, ``fcr_no_repeat``,
+        ``csat_random``, ``complaint_rate``), shares in [0, 1]; NaN where a KPI has no
+        denominator.
+    """
+    definitions = Definitions(fcr=fcr_def, csat=csat_def)
+    return {k.name: k.measure(c, definitions) for k in KPIS.values() if k.replayed or not replay}

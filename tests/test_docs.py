@@ -127,8 +127,8 @@ NOT_BEHAVIOURAL = {
     "LEVERS",
     "GAMING",
     "LEG_FIELDS",
-    "PAID",
-    "SAFETY",
+    "KPIS",
+    "PERSPECTIVES",
     "FCR_DEFINITIONS",
     "CSAT_DEFINITIONS",
 }

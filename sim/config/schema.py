@@ -13,11 +13,12 @@ Each default figure's source is cited in the comment beside it and in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
+from functools import partial
 
 from hydra.core.config_store import ConfigStore
 
-from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS, KPIS, safety_metrics
 from .departments import DepartmentsConfig
 from .economics import CostsConfig, TeamsConfig, WorkforceConfig
 from .fields import ConfigError, choice_, rng_
@@ -331,43 +332,35 @@ class KPIConfig:
     # its limit ("" = no safety net).
     safety_metric: str = field(
         default="",
-        metadata=choice_(
-            "", "repeat_rate", "fcr_no_repeat", "csat_random", "complaint_rate", "quality"
-        ),
+        metadata=choice_("", *safety_metrics()),
     )
     safety_limit: float = field(default=0.0, metadata=rng_(None, None))
 
 
-@dataclass
-class KPIsConfig:
-    """The KPIs a scheme can pay on (per employee, per pay period)."""
+def kpis_config() -> type:
+    """The ``KPIsConfig`` section: one ``KPIConfig`` field per KPI a scheme can pay on
+    (``sim.measurement.KPIS``, in its order), defaulting to the KPI's direction and the
+    default scheme's curve (``KPI.scheme_default``), unpaid (weight 0)."""
+    fields = [
+        (
+            kpi.name,
+            KPIConfig,
+            field(
+                default_factory=partial(KPIConfig, direction=kpi.direction, **kpi.scheme_default)
+            ),
+        )
+        for kpi in KPIS.values()
+        if kpi.paid
+    ]
+    return make_dataclass(
+        "KPIsConfig",
+        fields,
+        namespace={"__doc__": "The KPIs a scheme can pay on (per employee, per pay period)."},
+        module=__name__,
+    )
 
-    aht: KPIConfig = field(
-        default_factory=lambda: KPIConfig(
-            target=360.0, direction="lower", threshold=420.0, stretch=300.0
-        )
-    )
-    fcr: KPIConfig = field(
-        default_factory=lambda: KPIConfig(
-            target=0.75, threshold=0.65, stretch=0.85, definition="self_coded"
-        )
-    )
-    csat: KPIConfig = field(
-        default_factory=lambda: KPIConfig(
-            target=0.80, threshold=0.70, stretch=0.90, definition="random_sample"
-        )
-    )
-    transfer: KPIConfig = field(
-        default_factory=lambda: KPIConfig(
-            target=0.08, direction="lower", threshold=0.15, stretch=0.05
-        )
-    )
-    web_deflection: KPIConfig = field(
-        default_factory=lambda: KPIConfig(target=0.10, threshold=0.0, stretch=0.20)
-    )
-    quality: KPIConfig = field(
-        default_factory=lambda: KPIConfig(target=0.90, threshold=0.80, stretch=1.0)
-    )
+
+KPIsConfig = kpis_config()
 
 
 @dataclass

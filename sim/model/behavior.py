@@ -61,7 +61,13 @@ def copyable(dashboard: str) -> np.ndarray:
     """Which levers an imitator copies from a better-paid peer, by what the dashboard
     shows (bool, one per lever).  Every dashboard has the same imitation rate; what
     differs is whom one sees (the top scorer on a big screen: ``pay_period``) and, on a
-    shared dashboard, that a peer's dumping shows as work dumped on the specialists."""
+    shared dashboard, that a peer's dumping shows as work dumped on the specialists.
+
+    Parameters
+    ----------
+    dashboard : str
+        The scheme's dashboard (``scheme.dashboard``).
+    """
     mask = np.ones(len(LEVERS), bool)
     if dashboard in DUMPS_VISIBLE:
         mask[DUMP] = False
@@ -70,18 +76,31 @@ def copyable(dashboard: str) -> np.ndarray:
 
 def intrinsic_policy(friendliness: np.ndarray) -> np.ndarray:
     """The policy an employee follows when no pay rides on it: handle each contact
-    as required, be as courteous as one's friendliness, never game.  Shape (n, 6)."""
-    n = friendliness.shape[0]
-    pol = np.zeros((n, len(LEVERS)))
-    pol[:, THOROUGHNESS] = 1.0
-    pol[:, COURTESY] = friendliness
-    return pol
+    as required, be as courteous as one's friendliness, never game.  Shape (n, 6).
+
+    Parameters
+    ----------
+    friendliness : numpy.ndarray
+        Each employee's friendliness, in [0, 1].
+    """
+    policy = np.zeros((friendliness.shape[0], len(LEVERS)))
+    policy[:, THOROUGHNESS] = 1.0
+    policy[:, COURTESY] = friendliness
+    return policy
 
 
 def bounds(gaming: bool, intrinsic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-employee lower and upper bounds of the levers.  With gaming disabled the
     gaming levers are pinned at 0 and thoroughness cannot fall below the intrinsic
-    level (rushing is the gaming of handle time)."""
+    level (rushing is the gaming of handle time).
+
+    Parameters
+    ----------
+    gaming : bool
+        Whether gaming is possible (``behavior.gaming``).
+    intrinsic : numpy.ndarray
+        Each employee's own standard, (n, levers).
+    """
     lo = np.broadcast_to(LOWER, intrinsic.shape).copy()
     hi = np.broadcast_to(UPPER, intrinsic.shape).copy()
     if not gaming:
@@ -105,17 +124,34 @@ def utility(
 ) -> np.ndarray:
     """An employee's utility for one pay period (dimensionless).
 
-    ``pay_gain`` is the bonus net of penalties as a share of salary; ``true_quality``
-    the share of its contacts that were truly resolved and truly satisfied (mean of
-    true FCR and true CSAT), which the employee sees because it talks to the customer.
     Effort costs thoroughness beyond the need and courtesy away from one's natural
-    style (``intrinsic``: acting friendlier, or colder, than one is); gaming costs
-    ``integrity x integrity_weight`` per unit of each gaming lever.
+    style (acting friendlier, or colder, than one is); gaming costs
+    ``integrity x integrity_weight`` per unit of each gaming lever (by its moral weight).
+    Arrays broadcast against each other (the replay passes (n, K) candidates).
+
+    Parameters
+    ----------
+    pay_gain : numpy.ndarray
+        The bonus net of penalties, share of salary.
+    true_quality : numpy.ndarray
+        The share of its contacts that were truly resolved and truly satisfied (mean of
+        true FCR and true CSAT), which the employee sees because it talks to the
+        customer; in [0, 1].
+    policy : numpy.ndarray
+        The policy played or considered, (..., levers).
+    intrinsic : numpy.ndarray
+        The employee's own standard, (..., levers).
+    motivation, integrity : numpy.ndarray
+        Intrinsic motivation and integrity, in [0, 1] (after burnout and moral
+        disengagement).
+    pay_weight, intrinsic_weight, integrity_weight, effort_weight : float
+        Weights of pay, of the customers' true outcome, of the moral cost of gaming and
+        of effort (``behavior.*_weight``), utility units.
     """
-    th0, c0 = intrinsic[..., THOROUGHNESS], intrinsic[..., COURTESY]
+    own_thoroughness, own_courtesy = intrinsic[..., THOROUGHNESS], intrinsic[..., COURTESY]
     effort = (
-        np.maximum(policy[..., THOROUGHNESS] - th0, 0.0) ** 2
-        + 0.5 * (policy[..., COURTESY] - c0) ** 2
+        np.maximum(policy[..., THOROUGHNESS] - own_thoroughness, 0.0) ** 2
+        + 0.5 * (policy[..., COURTESY] - own_courtesy) ** 2
     )
     moral = (policy * MORAL_WEIGHT).sum(axis=-1)
     return (
@@ -129,31 +165,44 @@ def utility(
 def choose(
     rng: np.random.Generator,
     reference: np.ndarray,
-    cand: np.ndarray,
-    util: np.ndarray,
+    candidates: np.ndarray,
+    utilities: np.ndarray,
     noise: float,
 ) -> np.ndarray:
     """Move each lever toward the nudge that would have paid more.
 
-    ``cand`` (n, 1 + 2 x levers, levers) holds the reference and each lever nudged up
-    and down (see ``sim/hindsight.py``); ``util`` (n, K) their hindsight utilities.
     For every lever separately the employee picks "up", "stay" or "down" by a logit
     choice with scale ``noise`` (bounded rationality: small differences are often
     missed).  Employees with no calls to judge by keep their reference.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws each lever's choice.
+    reference : numpy.ndarray
+        Each employee's settled policy, (n, levers).
+    candidates : numpy.ndarray
+        The reference and each lever nudged up and down, (n, 1 + 2 x levers, levers)
+        (``hindsight.candidates``).
+    utilities : numpy.ndarray
+        Each candidate's hindsight utility, (n, K), utility units.
+    noise : float
+        Scale of the logit choice (``behavior.choice_noise``), utility units.
     """
-    n, k = reference.shape
-    new = reference.copy()
-    ok = np.isfinite(util).all(axis=1)
-    for j in range(k):
-        opts = util[:, [0, 1 + 2 * j, 2 + 2 * j]]
-        z = (opts - opts.max(axis=1, keepdims=True)) / max(noise, 1e-12)
+    n, n_levers = reference.shape
+    chosen = reference.copy()
+    judged = np.isfinite(utilities).all(axis=1)
+    for j in range(n_levers):
+        options = [0, 1 + 2 * j, 2 + 2 * j]  # stay, up, down
+        option_utility = utilities[:, options]
+        z = (option_utility - option_utility.max(axis=1, keepdims=True)) / max(noise, 1e-12)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
         u = rng.random(n)
         pick = (u > p[:, 0]).astype(int) + (u > p[:, 0] + p[:, 1]).astype(int)
-        value = cand[np.arange(n), np.array([0, 1 + 2 * j, 2 + 2 * j])[pick], j]
-        new[:, j] = np.where(ok, value, reference[:, j])
-    return new
+        value = candidates[np.arange(n), np.array(options)[pick], j]
+        chosen[:, j] = np.where(judged, value, reference[:, j])
+    return chosen
 
 
 def socialise(
@@ -173,8 +222,32 @@ def socialise(
     """Habits fade toward one's intrinsic way of working, and some employees (a share
     ``imitation_rate``, whatever the dashboard) move toward the policy of a better-paid
     peer (the top scorer on a big screen, else a random colleague) on the levers the
-    dashboard lets them see (``copy``, from ``copyable``; all when None); the honest
-    copy a peer's gaming only partly (scaled by 1 - integrity)."""
+    dashboard lets them see; the honest copy a peer's gaming only partly (scaled by
+    1 - integrity).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws who imitates and whom.
+    reference : numpy.ndarray
+        Each employee's policy after hindsight learning, (n, levers).
+    intrinsic : numpy.ndarray
+        Each employee's own standard, (n, levers).
+    integrity : numpy.ndarray
+        Integrity, in [0, 1].
+    pay : numpy.ndarray
+        Each employee's bonus this period, share of salary.
+    lo, hi : numpy.ndarray
+        Bounds of the levers, (n, levers).
+    imitation_rate : float
+        Probability per period of imitating a better-paid peer.
+    habit_decay : float
+        Share of the gap to one's intrinsic standard that closes per period.
+    top_peer : int or None
+        The peer everyone sees (the top scorer on a big screen), else None.
+    copy : numpy.ndarray or None
+        Which levers an imitator copies (``copyable``); all when None.
+    """
     n = reference.shape[0]
     reference = reference + habit_decay * (intrinsic - reference)
     if n > 1 and imitation_rate > 0:

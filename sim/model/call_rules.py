@@ -50,8 +50,25 @@ def _first_leg_kind(
     """How the first agent ends an answered call: a call that needs another team is
     transferred; a hard one is dumped with the agent's ``dump_prob`` (a hang-up with
     probability ``hangup_share``, else a transfer); otherwise it is pushed to the web
-    with the agent's ``push_prob``, or handled to the end.  ``u_*`` are the call's
-    uniform draws (the same draws in the real call and in hindsight)."""
+    with the agent's ``push_prob``, or handled to the end.
+
+    Parameters
+    ----------
+    needs_transfer, hard : bool
+        The issue needs another team; the call is hard (complex).
+    u_dump, u_hang, u_push : float
+        The call's uniform draws in [0, 1) (the same draws in the real call and in
+        hindsight).
+    dump_prob, push_prob : float
+        The agent's dump and web-push levers, probabilities.
+    hangup_share : float
+        Share of dumped calls that are hang-ups (``handling.hangup_share``).
+
+    Returns
+    -------
+    int
+        ``HUNG_UP``, ``TRANSFERRED``, ``WEB_PUSHED`` or ``HANDLED``.
+    """
     if needs_transfer or (hard and u_dump < dump_prob):
         if (not needs_transfer) and u_hang < hangup_share:
             return HUNG_UP
@@ -71,9 +88,17 @@ first_leg_kind = vectorize(
 
 
 def handle_seconds(work_s, time_mult, extra_s):
-    """Seconds on the timer for a call handled to the end: the issue's needed work
-    (seconds at speed 1) times the agent's seconds per second of needed work
-    (thoroughness / speed), plus the courtesy seconds."""
+    """Seconds on the timer for a call handled to the end.
+
+    Parameters
+    ----------
+    work_s : float or numpy.ndarray
+        The issue's needed work, seconds at speed 1.
+    time_mult : float or numpy.ndarray
+        The agent's seconds per second of needed work (thoroughness / speed).
+    extra_s : float or numpy.ndarray
+        The courtesy seconds.
+    """
     return work_s * time_mult + extra_s
 
 
@@ -81,28 +106,69 @@ def handle_seconds(work_s, time_mult, extra_s):
 handle_seconds_scalar = njit(cache=True)(handle_seconds)
 
 
-def rushed(handled, theta):
+def rushed(handled, thoroughness):
     """A handled call on which the agent spent less than ``RUSHED_BELOW`` of the time
-    the issue needed."""
-    return handled & (theta < RUSHED_BELOW)
+    the issue needed.
+
+    Parameters
+    ----------
+    handled : numpy.ndarray
+        The call was handled to the end (bool).
+    thoroughness : numpy.ndarray
+        The agent's thoroughness lever, share of the needed time.
+    """
+    return handled & (thoroughness < RUSHED_BELOW)
 
 
-def false_code(handled, resolved, u_code, p_false):
-    """An unresolved handled call that its agent codes "resolved" anyway (with the
-    agent's false-coding probability; ``u_code`` is the call's uniform draw)."""
-    return handled & ~resolved & (u_code < p_false)
+def false_code(handled, resolved, u_code, false_coding):
+    """An unresolved handled call that its agent codes "resolved" anyway.
+
+    Parameters
+    ----------
+    handled, resolved : numpy.ndarray
+        The call was handled to the end; it truly resolved the issue (bool).
+    u_code : numpy.ndarray
+        The call's uniform draw in [0, 1).
+    false_coding : numpy.ndarray
+        The agent's false-coding lever, a probability.
+    """
+    return handled & ~resolved & (u_code < false_coding)
 
 
-def audit_evidence(false_code_, rushed_, resolved):
+def audit_evidence(false_coded, was_rushed, resolved):
     """What an auditor reviewing the end of a call can hear, besides a steered survey:
-    a false resolution code, or rushing that left the issue unresolved."""
-    return false_code_ | (rushed_ & ~resolved)
+    a false resolution code, or rushing that left the issue unresolved.
+
+    Parameters
+    ----------
+    false_coded, was_rushed, resolved : numpy.ndarray
+        The call was falsely coded resolved; rushed; truly resolved (bool).
+    """
+    return false_coded | (was_rushed & ~resolved)
 
 
-def p_resolve(skill: np.ndarray, theta: np.ndarray, cx: np.ndarray, h: HandlingConfig):
+def p_resolve(
+    skill: np.ndarray, thoroughness: np.ndarray, complexity: np.ndarray, handling: HandlingConfig
+):
     """Probability that a handled call truly resolves the issue: the agent's skill,
-    lowered by rushing (thoroughness below 1) and by the issue's complexity."""
-    p = skill * np.minimum(1.0, theta) ** h.rush_penalty_exponent * cx**-h.complexity_penalty
+    lowered by rushing (thoroughness below 1) and by the issue's complexity.
+
+    Parameters
+    ----------
+    skill : numpy.ndarray
+        The agent's skill, a resolution probability.
+    thoroughness : numpy.ndarray
+        The agent's thoroughness lever, share of the needed time.
+    complexity : numpy.ndarray
+        The issue's complexity, multiple of the mean.
+    handling : HandlingConfig
+        The penalty exponents of rushing and complexity.
+    """
+    p = (
+        skill
+        * np.minimum(1.0, thoroughness) ** handling.rush_penalty_exponent
+        * complexity**-handling.complexity_penalty
+    )
     return np.clip(p, 0.0, 0.98)
 
 
@@ -131,26 +197,56 @@ XP_NOT_REACHED = 1.3
 
 
 def repeats(attempt):
-    """Earlier attempts on the issue that count (``attempt`` 1 = first contact)."""
+    """Earlier attempts on the issue that count, at most ``MAX_REPEATS``.
+
+    Parameters
+    ----------
+    attempt : numpy.ndarray
+        The contact's attempt on its issue (1 = first contact).
+    """
     return np.minimum(attempt - 1, MAX_REPEATS)
 
 
 def effort_spent(own, carry, extra):
     """Effort points a contact has cost its customer (CES scale, not clipped): 1 for
-    any contact, its own extra effort, the effort carried from earlier steps on the
-    issue (``carry``) and one per earlier attempt (``extra``)."""
+    any contact plus the three parts below.
+
+    Parameters
+    ----------
+    own : numpy.ndarray
+        The contact's own extra effort, CES points.
+    carry : numpy.ndarray
+        The effort carried from earlier steps on the issue, CES points.
+    extra : numpy.ndarray
+        Earlier attempts that count (:func:`repeats`), one point each.
+    """
     return 1.0 + own + carry + extra
 
 
 def ces(spent):
-    """The effort a customer reports (CES 1-7) for effort points spent."""
+    """The effort a customer reports (CES 1-7) for effort points spent.
+
+    Parameters
+    ----------
+    spent : numpy.ndarray
+        Effort points spent (:func:`effort_spent`).
+    """
     return np.clip(spent, 1.0, 7.0)
 
 
 def contact_experience(resolved, spent, extra):
-    """Expected experience (0-10, before individual noise) of any contact from its
-    outcome (resolved or not), the effort points spent and the earlier attempts: the
-    one rule for phone calls, web sessions and give-ups."""
+    """Expected experience (0-10, before individual noise) of any contact: the one rule
+    for phone calls, web sessions and give-ups.
+
+    Parameters
+    ----------
+    resolved : numpy.ndarray
+        The contact resolved the issue (bool or 0/1).
+    spent : numpy.ndarray
+        Effort points spent (:func:`effort_spent`).
+    extra : numpy.ndarray
+        Earlier attempts that count (:func:`repeats`).
+    """
     return (
         XP_UNRESOLVED
         + XP_RESOLVED_GAIN * resolved
@@ -165,7 +261,15 @@ def _wait_units(wait_s):
 
 def phone_own_effort(wait_s, transferred, hung, pushed):
     """A call's own effort points: waiting (per 2 minutes, up to 4) and what the agent
-    did (a transfer, a hang-up, a push to the web)."""
+    did.
+
+    Parameters
+    ----------
+    wait_s : numpy.ndarray
+        Seconds waited in the queue.
+    transferred, hung, pushed : numpy.ndarray
+        The agent transferred the call, hung up, pushed the caller to the web (bool).
+    """
     return 1.5 * transferred + 2.0 * hung + 0.5 * pushed + _wait_units(wait_s)
 
 
@@ -178,7 +282,23 @@ def experience_answered(
     resolved, extra, wait_s, transferred, hung, pushed, courtesy, carry
 ) -> np.ndarray:
     """Expected experience (0-10, before individual noise) of an answered call: the
-    shared rule (``contact_experience``) plus what the person did."""
+    shared rule (``contact_experience``) plus what the person did.
+
+    Parameters
+    ----------
+    resolved : numpy.ndarray
+        The call truly resolved the issue (bool).
+    extra : numpy.ndarray
+        Earlier attempts that count (:func:`repeats`).
+    wait_s : numpy.ndarray
+        Seconds waited in the queue.
+    transferred, hung, pushed : numpy.ndarray
+        The agent transferred the call, hung up, pushed the caller to the web (bool).
+    courtesy : numpy.ndarray
+        Courtesy shown, in [0, 1] (0 unless handled).
+    carry : numpy.ndarray
+        The effort carried from earlier steps on the issue, CES points.
+    """
     spent = effort_spent(phone_own_effort(wait_s, transferred, hung, pushed), carry, extra)
     return (
         contact_experience(resolved, spent, extra)
@@ -192,7 +312,17 @@ def experience_answered(
 
 def experience_lost(wait_s, carry, extra) -> np.ndarray:
     """Expected experience of a call that abandoned the queue: the shared rule,
-    unresolved, having reached nobody."""
+    unresolved, having reached nobody.
+
+    Parameters
+    ----------
+    wait_s : numpy.ndarray
+        Seconds waited before abandoning.
+    carry : numpy.ndarray
+        The effort carried from earlier steps on the issue, CES points.
+    extra : numpy.ndarray
+        Earlier attempts that count (:func:`repeats`).
+    """
     spent = effort_spent(_wait_units(wait_s), carry, extra)
     return (
         contact_experience(0.0, spent, extra)
@@ -202,11 +332,31 @@ def experience_lost(wait_s, carry, extra) -> np.ndarray:
 
 
 def effort(extra, wait_s, transferred, hung, pushed, carry) -> np.ndarray:
-    """Customer effort (CES, 1-7) of a call."""
+    """Customer effort (CES, 1-7) of a call.
+
+    Parameters
+    ----------
+    extra : numpy.ndarray
+        Earlier attempts that count (:func:`repeats`).
+    wait_s : numpy.ndarray
+        Seconds waited in the queue.
+    transferred, hung, pushed : numpy.ndarray
+        The agent transferred the call, hung up, pushed the caller to the web (bool).
+    carry : numpy.ndarray
+        The effort carried from earlier steps on the issue, CES points.
+    """
     return ces(effort_spent(phone_own_effort(wait_s, transferred, hung, pushed), carry, extra))
 
 
 def response_p(propensity: np.ndarray, xp: np.ndarray) -> np.ndarray:
     """Probability of answering a survey: the customer's propensity, raised for
-    extreme experiences (response bias: the delighted and the furious answer more)."""
+    extreme experiences (response bias: the delighted and the furious answer more).
+
+    Parameters
+    ----------
+    propensity : numpy.ndarray
+        The customer's survey propensity, a probability.
+    xp : numpy.ndarray
+        The contact's experience, 0-10.
+    """
     return np.clip(propensity * (1.0 + 0.5 * np.abs(xp - 6.5) / 3.0), 0.0, 1.0)

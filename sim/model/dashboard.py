@@ -24,17 +24,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..config import SchemeConfig
-from ..measurement import employee_kpis, ratio
+from ..measurement import KPIS, employee_kpis, ratio
 from .planning import FRONT
-from .scheme import HIGHER_IS_WORSE, kpi_names
+from .scheme import kpi_names
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
 
 #: Safety-net metrics on the customer's side (a breach means customers suffer).
-CUSTOMER_SIDE = ("csat_random", "repeat_rate", "fcr_no_repeat", "complaint_rate")
+CUSTOMER_SIDE = tuple(k.name for k in KPIS.values() if k.customer_side)
 #: Metrics where a higher value is worse (the rest: lower is worse).
-WORSE_HIGH = {"aht", "transfer", *HIGHER_IS_WORSE}
+WORSE_HIGH = {k.name for k in KPIS.values() if k.direction == "lower"}
 #: The broad customer-experience KPI: the random relationship survey.
 CX = "csat_random"
 
@@ -147,7 +147,8 @@ def build(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> dict[str, 
         measured = team[name]
         if name == "csat" and kpi.definition == "random_sample":
             measured = centre["csat_random"][0]  # the company's survey, every contact
-        board.setdefault(name, Item(name, measured, truth[name], None, name in WORSE_HIGH, False))
+        true_value = truth.get(name, float("nan"))
+        board.setdefault(name, Item(name, measured, true_value, None, name in WORSE_HIGH, False))
         net = kpi.safety_metric
         if net:
             m, tr = centre.get(net, (team[net], truth.get(net, float("nan"))))
@@ -157,11 +158,11 @@ def build(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> dict[str, 
                 if old is None or old.limit is None
                 else (
                     min(old.limit, kpi.safety_limit)
-                    if net in HIGHER_IS_WORSE
+                    if net in WORSE_HIGH
                     else max(old.limit, kpi.safety_limit)
                 )
             )
-            board[net] = Item(net, m, tr, limit, net in HIGHER_IS_WORSE, net in CUSTOMER_SIDE)
+            board[net] = Item(net, m, tr, limit, net in WORSE_HIGH, net in CUSTOMER_SIDE)
     if shows_cx(scheme) and (CX not in board or board[CX].limit is None):
         m, tr = centre[CX]
         board[CX] = Item(CX, m, tr, cx_limit(scheme, model.cfg.management.cx_limit), False, True)

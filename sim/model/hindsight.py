@@ -88,23 +88,31 @@ class LegMemory:
 
     def sample(self, rng: np.random.Generator, seats: np.ndarray) -> dict[str, np.ndarray]:
         """Up to ``SAMPLE_PER_EMPLOYEE`` random legs of each seat in ``seats``, with
-        ``emp`` = the seat's position in ``seats``; legs come grouped by ``emp``."""
+        ``employee`` = the seat's position in ``seats``; legs come grouped by employee.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Draws which legs are kept.
+        seats : numpy.ndarray
+            The seats of the employees whose legs to sample, in ``staff`` order.
+        """
         if not self.chunks:
-            return {f: np.empty(0) for f in (*LEG_FIELDS, "emp")}
+            return {f: np.empty(0) for f in (*LEG_FIELDS, "employee")}
         legs = {f: np.concatenate([c[f] for c in self.chunks]) for f in LEG_FIELDS}
         if legs["seat"].shape[0] == 0 or seats.shape[0] == 0:  # no leg remembered
-            return {f: np.empty(0) for f in (*LEG_FIELDS, "emp")}
-        pos = np.full(int(max(legs["seat"].max(), seats.max())) + 1, -1)
-        pos[seats] = np.arange(seats.shape[0])
-        emp = pos[legs["seat"]]
+            return {f: np.empty(0) for f in (*LEG_FIELDS, "employee")}
+        position = np.full(int(max(legs["seat"].max(), seats.max())) + 1, -1)
+        position[seats] = np.arange(seats.shape[0])
+        employee = position[legs["seat"]]
         # random priority within each employee; keep the first SAMPLE_PER_EMPLOYEE
-        order = np.lexsort((rng.random(emp.shape[0]), emp))
-        emp_sorted = emp[order]
-        start = np.searchsorted(emp_sorted, emp_sorted, side="left")
-        rank = np.arange(emp_sorted.shape[0]) - start
-        keep = order[(rank < SAMPLE_PER_EMPLOYEE) & (emp_sorted >= 0)]
+        order = np.lexsort((rng.random(employee.shape[0]), employee))
+        employee_sorted = employee[order]
+        start = np.searchsorted(employee_sorted, employee_sorted, side="left")
+        rank = np.arange(employee_sorted.shape[0]) - start
+        keep = order[(rank < SAMPLE_PER_EMPLOYEE) & (employee_sorted >= 0)]
         out = {f: legs[f][keep] for f in LEG_FIELDS}
-        out["emp"] = emp[keep]
+        out["employee"] = employee[keep]
         return out
 
 
@@ -113,15 +121,27 @@ def candidates(
 ) -> np.ndarray:
     """Policies to compare, shape (n, 1 + 2 x levers, levers): the reference, then each
     lever nudged up and down by ``step`` (within bounds).  Levers with ``explore``
-    False are not nudged (their candidates equal the reference)."""
-    k = reference.shape[1]
-    cand = np.repeat(reference[:, None, :], 1 + 2 * k, axis=1)
-    for j in range(k):
+    False are not nudged (their candidates equal the reference).
+
+    Parameters
+    ----------
+    reference : numpy.ndarray
+        Each employee's settled policy, (n, levers).
+    lo, hi : numpy.ndarray
+        Each employee's lower and upper bounds of the levers, (n, levers).
+    step : float
+        Size of the nudge, in lever units.
+    explore : numpy.ndarray
+        Which levers are nudged (bool, one per lever).
+    """
+    n_levers = reference.shape[1]
+    policies = np.repeat(reference[:, None, :], 1 + 2 * n_levers, axis=1)
+    for j in range(n_levers):
         if not explore[j]:
             continue
-        cand[:, 1 + 2 * j, j] = np.minimum(reference[:, j] + step, hi[:, j])
-        cand[:, 2 + 2 * j, j] = np.maximum(reference[:, j] - step, lo[:, j])
-    return cand
+        policies[:, 1 + 2 * j, j] = np.minimum(reference[:, j] + step, hi[:, j])
+        policies[:, 2 + 2 * j, j] = np.maximum(reference[:, j] - step, lo[:, j])
+    return policies
 
 
 @dataclass
@@ -143,34 +163,67 @@ class Replayed:
 
 
 def replay(
-    legs: dict[str, np.ndarray], cand: np.ndarray, cfg: Config, scheme: SchemeConfig
+    legs: dict[str, np.ndarray], candidates: np.ndarray, cfg: Config, scheme: SchemeConfig
 ) -> dict[str, np.ndarray]:
     """Measured KPIs, safety metrics and true quality of each employee under each
-    candidate policy, arrays of shape (n, K), from its sampled legs."""
-    e = legs["emp"].astype(np.int64)
-    L = cand[e]  # (J, K, levers): each leg under each candidate of its employee
-    r = replay_calls(legs, L, cfg.handling)
-    return _measure(legs, L, r, e, cand.shape[:2], cfg, scheme)
+    candidate policy, arrays of shape (n, K), from its sampled legs.
+
+    Parameters
+    ----------
+    legs : dict of str to numpy.ndarray
+        The sampled legs (``LegMemory.sample``), grouped by ``employee``.
+    candidates : numpy.ndarray
+        Each employee's candidate policies, (n, K, levers) (:func:`candidates`).
+    cfg : Config
+        The run's configuration (handling rules, customers' repeat behaviour).
+    scheme : SchemeConfig
+        The scheme in force (measurement definitions, survey sampling, audits).
+    """
+    employee_of_leg = legs["employee"].astype(np.int64)
+    policies = candidates[employee_of_leg]  # (legs, K, levers): each leg under each candidate
+    calls = replay_calls(legs, policies, cfg.handling)
+    return _measure(
+        legs,
+        calls,
+        policies=policies,
+        employee_of_leg=employee_of_leg,
+        n_employees=candidates.shape[0],
+        cfg=cfg,
+        scheme=scheme,
+    )
 
 
-def replay_calls(legs: dict[str, np.ndarray], L: np.ndarray, h: HandlingConfig) -> Replayed:
-    """What each leg would have been under each policy in ``L`` (legs, K, levers), by
-    the live call rules of ``call_rules.py`` and the leg's own random draws."""
-    theta = L[..., bh.THOROUGHNESS]
-    courtesy_l = L[..., bh.COURTESY]
+def replay_calls(
+    legs: dict[str, np.ndarray], policies: np.ndarray, handling: HandlingConfig
+) -> Replayed:
+    """What each leg would have been under each policy, by the live call rules of
+    ``call_rules.py`` and the leg's own random draws.
+
+    Parameters
+    ----------
+    legs : dict of str to numpy.ndarray
+        The sampled legs (``LegMemory.sample``).
+    policies : numpy.ndarray
+        Each leg under each candidate policy of its employee, (legs, K, levers).
+    handling : HandlingConfig
+        The handling rules (handle time, resolution, hang-ups).
+    """
+    thoroughness = policies[..., bh.THOROUGHNESS]
+    courtesy_lever = policies[..., bh.COURTESY]
+    complexity = legs["cx"][:, None]
     first = ~legs["second"].astype(bool)[:, None]
-    needs = legs["needs_transfer"].astype(bool)[:, None]
+    needs_transfer = legs["needs_transfer"].astype(bool)[:, None]
     kind = np.where(
         first,
         cr.first_leg_kind(
-            needs,
+            needs_transfer,
             legs["hard"].astype(bool)[:, None],
             legs["u_dump"][:, None],
             legs["u_hang"][:, None],
             legs["u_push"][:, None],
-            L[..., bh.DUMP],
-            L[..., bh.WEB_PUSH],
-            h.hangup_share,
+            policies[..., bh.DUMP],
+            policies[..., bh.WEB_PUSH],
+            handling.hangup_share,
         ),
         cr.HANDLED,
     )  # a second leg (after a transfer) is always handled
@@ -181,18 +234,20 @@ def replay_calls(legs: dict[str, np.ndarray], L: np.ndarray, h: HandlingConfig) 
     handle_s = np.where(
         handled,
         cr.handle_seconds(
-            h.mean_s * legs["cx"][:, None],
-            theta / legs["speed"][:, None],
-            courtesy_l * h.courtesy_max_s,
+            handling.mean_s * legs["cx"][:, None],
+            thoroughness / legs["speed"][:, None],
+            courtesy_lever * handling.courtesy_max_s,
         ),
-        h.transfer_handle_s,
+        handling.transfer_handle_s,
     )
-    cx = legs["cx"][:, None]
     resolved = handled & (
-        legs["u_res"][:, None] < cr.p_resolve(legs["skill"][:, None], theta, cx, h)
+        legs["u_res"][:, None]
+        < cr.p_resolve(legs["skill"][:, None], thoroughness, complexity, handling)
     )
-    false_code = cr.false_code(handled, resolved, legs["u_code"][:, None], L[..., bh.FALSE_CODING])
-    courtesy = np.where(handled, courtesy_l, 0.0)
+    false_code = cr.false_code(
+        handled, resolved, legs["u_code"][:, None], policies[..., bh.FALSE_CODING]
+    )
+    courtesy_shown = np.where(handled, courtesy_lever, 0.0)
     xp = (
         experience_answered(
             resolved,
@@ -201,7 +256,7 @@ def replay_calls(legs: dict[str, np.ndarray], L: np.ndarray, h: HandlingConfig) 
             transferred,
             hung,
             pushed,
-            courtesy,
+            courtesy_shown,
             legs["carry"][:, None],
         )
         + legs["xp_noise"][:, None]
@@ -211,82 +266,122 @@ def replay_calls(legs: dict[str, np.ndarray], L: np.ndarray, h: HandlingConfig) 
         transferred=transferred,
         hung=hung,
         pushed=pushed,
-        dumped=(hung | transferred) & ~needs,
+        dumped=(hung | transferred) & ~needs_transfer,
         owned=handled | pushed,
         handle_s=handle_s,
         resolved=resolved,
         coded=resolved | false_code,
-        rushed=cr.rushed(handled, theta),
+        rushed=cr.rushed(handled, thoroughness),
         false_code=false_code,
         xp=xp,
     )
 
 
-def _measure(legs, L, r: Replayed, e, shape, cfg: Config, scheme: SchemeConfig) -> dict:
+def _measure(
+    legs: dict[str, np.ndarray],
+    calls: Replayed,
+    *,
+    policies: np.ndarray,
+    employee_of_leg: np.ndarray,
+    n_employees: int,
+    cfg: Config,
+    scheme: SchemeConfig,
+) -> dict[str, np.ndarray]:
     """The replayed legs' per-employee counts, as the measurement system would record
     them (surveys and repeats as expected values), turned into KPIs by
-    ``sim.measurement.employee_kpis``."""
-    n, K = shape
+    ``sim.measurement.employee_kpis``.
+
+    Parameters
+    ----------
+    legs : dict of str to numpy.ndarray
+        The sampled legs, grouped by employee.
+    calls : Replayed
+        Each leg under each candidate policy (:func:`replay_calls`).
+    policies : numpy.ndarray
+        Each leg under each candidate policy of its employee, (legs, K, levers).
+    employee_of_leg : numpy.ndarray
+        Each leg's employee (position in ``staff``).
+    n_employees : int
+        Employees seated (rows of the result).
+    cfg : Config
+        The run's configuration (customers' repeat behaviour).
+    scheme : SchemeConfig
+        The scheme in force (measurement definitions, survey sampling, audits).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Each replayed KPI (``KPI.replayed``), ``detected`` (expected gaming acts caught),
+        ``quality_true`` (mean of true resolution and true top-2-box experience) and
+        ``legs``, per employee and candidate, (n, K).
+    """
+    n_candidates = policies.shape[1]
+    agent_offered = agent_offers_survey(scheme.kpis.csat.definition)
     # surveys as expected values
-    ans = response_p(legs["propensity"][:, None], r.xp) * r.owned
-    p_top = ndtr((r.xp - TOP2) / ANSWER_NOISE)
-    rnd = ans * scheme.survey_sample_rate
-    rnd_top2 = rnd * p_top
-    if agent_offers_survey(scheme.kpis.csat.definition):
-        steer = L[..., bh.SURVEY_STEERING] * r.owned
-        p_top_beg = ndtr((r.xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
-        p_looks = ndtr((r.xp - TOP2) / GUESS_NOISE)
-        surveys = ans * AGENT_OFFER_RATE * (steer * p_looks + (1 - steer))
-        top2 = ans * AGENT_OFFER_RATE * (steer * p_looks * p_top_beg + (1 - steer) * p_top)
+    answers = response_p(legs["propensity"][:, None], calls.xp) * calls.owned
+    p_top2 = ndtr((calls.xp - TOP2) / ANSWER_NOISE)
+    random_answers = answers * scheme.survey_sample_rate
+    random_top2 = random_answers * p_top2
+    if agent_offered:
+        steering = policies[..., bh.SURVEY_STEERING] * calls.owned
+        p_top2_begged = ndtr((calls.xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
+        p_looks_happy = ndtr((calls.xp - TOP2) / GUESS_NOISE)
+        offered = answers * AGENT_OFFER_RATE
+        surveys = offered * (steering * p_looks_happy + (1 - steering))
+        survey_top2 = offered * (steering * p_looks_happy * p_top2_begged + (1 - steering) * p_top2)
     else:  # nobody offers a survey, so there is nothing to steer
-        steer = np.zeros(L.shape[:2])
-        surveys, top2 = rnd, rnd_top2
+        steering = np.zeros(policies.shape[:2])
+        surveys, survey_top2 = random_answers, random_top2
     p_within = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** REPEAT_WINDOW_DAYS
     # a department's failed fulfilment (leg "ff") brings the customer back too
-    solved = r.resolved & ~legs["ff"].astype(bool)[:, None]
-    repeats = r.owned & ~solved
+    solved = calls.resolved & ~legs["ff"].astype(bool)[:, None]
+    repeats = calls.owned & ~solved
     repeats = repeats * cfg.customers.repeat_prob * p_within
 
     # legs come grouped by employee (see LegMemory.sample): sum each group at once
-    starts = np.flatnonzero(np.r_[True, e[1:] != e[:-1]]) if e.shape[0] else e
-    rows = e[starts]
+    group_starts = (
+        np.flatnonzero(np.r_[True, employee_of_leg[1:] != employee_of_leg[:-1]])
+        if employee_of_leg.shape[0]
+        else employee_of_leg
+    )
+    group_employee = employee_of_leg[group_starts]
 
-    def per_emp(x: np.ndarray) -> np.ndarray:
-        out = np.zeros((n, K))
-        if starts.shape[0]:
-            x = np.broadcast_to(x, (e.shape[0], K)).astype(float)
-            out[rows] = np.add.reduceat(x, starts, axis=0)
+    def per_employee(x: np.ndarray) -> np.ndarray:
+        out = np.zeros((n_employees, n_candidates))
+        if group_starts.shape[0]:
+            x = np.broadcast_to(x, (employee_of_leg.shape[0], n_candidates)).astype(float)
+            out[group_employee] = np.add.reduceat(x, group_starts, axis=0)
         return out
 
-    legs_n = per_emp(np.ones((1, K)))
-    own_n = per_emp(r.owned)
-    sch = scheme
-    evidence = cr.audit_evidence(r.false_code, r.rushed, r.resolved)
+    legs_n = per_employee(np.ones((1, n_candidates)))
+    owned_n = per_employee(calls.owned)
+    evidence = cr.audit_evidence(calls.false_code, calls.rushed, calls.resolved)
     # steering is an act only where a survey is at stake (the agent offers one)
-    steer_acts = steer * (
-        AGENT_OFFER_RATE if agent_offers_survey(scheme.kpis.csat.definition) else 0.0
-    )
-    audit_acts = np.clip(evidence + (r.dumped | r.pushed) + steer_acts, 0.0, 1.0)
-    detected = sch.audit_rate * sch.audit_detection * per_emp(audit_acts)
+    steering_acts = steering * (AGENT_OFFER_RATE if agent_offered else 0.0)
+    audit_acts = np.clip(evidence + (calls.dumped | calls.pushed) + steering_acts, 0.0, 1.0)
+    detected = scheme.audit_rate * scheme.audit_detection * per_employee(audit_acts)
     counts = {
-        "handle_s": per_emp(r.handle_s),
+        "handle_s": per_employee(calls.handle_s),
         "legs": legs_n,
-        "answered": own_n,
-        "coded": per_emp(r.coded),
-        "repeats": per_emp(repeats),
-        "surveys": per_emp(surveys),
-        "survey_top2": per_emp(top2),
-        "rnd_surveys": per_emp(rnd),
-        "rnd_top2": per_emp(rnd_top2),
-        "transfers": per_emp(r.transferred),
-        "pushes": per_emp(r.pushed),
+        "answered": owned_n,
+        "coded": per_employee(calls.coded),
+        "repeats": per_employee(repeats),
+        "surveys": per_employee(surveys),
+        "survey_top2": per_employee(survey_top2),
+        "rnd_surveys": per_employee(random_answers),
+        "rnd_top2": per_employee(random_top2),
+        "transfers": per_employee(calls.transferred),
+        "pushes": per_employee(calls.pushed),
         "detected": detected,
-        "audited": sch.audit_rate * legs_n,  # expected audits
+        "audited": scheme.audit_rate * legs_n,  # expected audits
     }
-    out = employee_kpis(counts, sch.kpis.fcr.definition, sch.kpis.csat.definition)
+    out = employee_kpis(
+        counts, scheme.kpis.fcr.definition, scheme.kpis.csat.definition, replay=True
+    )
     out["detected"] = detected
     out["quality_true"] = 0.5 * (
-        ratio_array(per_emp(solved), own_n) + ratio_array(per_emp(r.xp >= TOP2), own_n)
+        ratio_array(per_employee(solved), owned_n)
+        + ratio_array(per_employee(calls.xp >= TOP2), owned_n)
     )
     out["legs"] = legs_n
     return out

@@ -1,13 +1,13 @@
 """The end of a pay period: measured KPIs, pay, morale, learning — decided, not applied.
 
 For every seated employee this turns the period's seat ledger into the numbers the
-scheme measures (``sim.measurement.employee_kpis``) and their true counterparts, scores
-them with the scheme (``scheme.py``), pays the bonus (plus any transition top-up,
-``transition.py``), moves morale (pay against the adaptive reference point with loss
-aversion, ``pay_reference.py``; fairness, workload, abuse, missed targets) and lets the
-employee adapt its policy
-(``behavior.py``, ``hindsight.py``).  :func:`close_period` returns a
-:class:`PeriodDecision`; the model applies it (``ContactCentreModel.end_period``).
+scheme measures (every KPI of the registry ``sim.measurement.KPIS``) and their true
+counterparts, scores them with the scheme (``scheme.py``), pays the bonus (plus any
+transition top-up, ``transition.py``), moves morale (pay against the adaptive reference
+point with loss aversion, ``pay_reference.py``; fairness, workload, abuse, missed
+targets) and lets the employee adapt its policy (``behavior.py``, ``hindsight.py``).
+:func:`close_period` returns a :class:`PeriodDecision`; the model applies it
+(``ContactCentreModel.end_period``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import Config, SchemeConfig
-from ..measurement import employee_kpis, kpi_sample_sizes, ratio_array
+from ..measurement import (
+    KPIS,
+    employee_kpis,
+    kpi_sample_sizes,
+    paid_kpis,
+    ratio_array,
+    safety_metrics,
+)
 from ..units import DAYS_PER_YEAR
-from . import behavior as bh
 from . import hindsight
+from .behavior import COURTESY, LEVERS, THOROUGHNESS, bounds, choose, copyable, socialise, utility
 from .employee import HEALTHY_MORALE, Employee
 from .hindsight import LegMemory
 from .pay_reference import EXPECTED_BONUS_SHARE, adapt, base_cut_share, felt
@@ -46,7 +53,13 @@ DISENGAGEMENT_BOUNDS = (0.5, 1.2)
 
 
 def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 = equal)."""
+    """Gini coefficient of non-negative values (0 = equal).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Non-negative values (e.g. pay per paid hour, currency units).
+    """
     x = np.sort(np.asarray(x, dtype=float))
     n = x.shape[0]
     if n == 0 or x.sum() <= 0:
@@ -59,14 +72,22 @@ def gini(x: np.ndarray) -> float:
 class PeriodInputs:
     """What the end of a period reads: the period's ledgers and who is seated."""
 
+    #: the run's configuration
     cfg: Config
+    #: the scheme the team is paid under this period
     scheme: SchemeConfig
+    #: the team's seated employees
     staff: list[Employee]
-    seat_counts: dict[str, np.ndarray]  # seat ledger, one value per seat
-    repeats: np.ndarray  # repeat contacts within the window, one value per seat
+    #: the seat ledger: the period's counts, one value per seat
+    seat_counts: dict[str, np.ndarray]
+    #: repeat contacts within the window, one value per seat
+    repeats: np.ndarray
+    #: the legs remembered for hindsight
     legs: LegMemory
+    #: the pay period's number (0 = first)
     period: int
-    period_start: int  # first day of the period
+    #: first day of the period
+    period_start: int
     #: transition pay protection, share of salary per employee (None: none)
     top_up: np.ndarray | None = None
 
@@ -88,46 +109,67 @@ class PeriodDecision:
     contacts_mean: float  # legs per employee this period (sizes the next memory)
 
 
-def measured_kpis(p: PeriodInputs, slots: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-employee KPIs as measured, plus safety-net and true metrics."""
-    g = {k: v[slots] for k, v in p.seat_counts.items()}
-    g["repeats"] = p.repeats[slots]
-    out = employee_kpis(g, p.scheme.kpis.fcr.definition, p.scheme.kpis.csat.definition)
-    out.update(
-        complaint_rate=ratio_array(g["complaints"], g["answered"], 0.0),
-        fcr_true=ratio_array(g["resolved"], g["answered"]),
-        csat_true=ratio_array(g["xp_top2"], g["answered"]),
-        occupancy=ratio_array(g["busy_s"], g["duty_s"], 0.0),
-        abuse_rate=ratio_array(g["abuse"], g["answered"], 0.0),
-        gaming_act_rate=ratio_array(g["acts"], g["legs"], 0.0),
-        contacts=g["legs"],
-        detected=g["detected"],
+def measured_kpis(inputs: PeriodInputs, seats: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-employee KPIs as measured (every KPI of ``sim.measurement.KPIS``), their true
+    counterparts, workload and the observations behind each paid KPI (``n_<kpi>``).
+
+    Parameters
+    ----------
+    inputs : PeriodInputs
+        The period's ledgers.
+    seats : numpy.ndarray
+        The seats of the employees, in ``staff`` order.
+    """
+    counts = {name: values[seats] for name, values in inputs.seat_counts.items()}
+    counts["repeats"] = inputs.repeats[seats]
+    fcr, csat = inputs.scheme.kpis.fcr.definition, inputs.scheme.kpis.csat.definition
+    metrics = employee_kpis(counts, fcr, csat)
+    metrics.update(
+        fcr_true=ratio_array(counts["resolved"], counts["answered"]),
+        csat_true=ratio_array(counts["xp_top2"], counts["answered"]),
+        occupancy=ratio_array(counts["busy_s"], counts["duty_s"], 0.0),
+        abuse_rate=ratio_array(counts["abuse"], counts["answered"], 0.0),
+        gaming_act_rate=ratio_array(counts["acts"], counts["legs"], 0.0),
+        contacts=counts["legs"],
+        detected=counts["detected"],
     )
-    sizes = kpi_sample_sizes(g, p.scheme.kpis.csat.definition)
-    out.update({f"n_{k}": v for k, v in sizes.items()})
-    return out
+    sizes = kpi_sample_sizes(counts, fcr, csat)
+    metrics.update({f"n_{name}": size for name, size in sizes.items()})
+    return metrics
 
 
-def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDecision | None:
-    """Pay, morale and learning at the end of the pay period ending on day ``d``
-    (``None`` when nobody is seated)."""
-    cfg, sch, staff = p.cfg, p.scheme, p.staff
-    b = cfg.behavior
+def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> PeriodDecision | None:
+    """Pay, morale and learning at the end of the pay period ending on ``day``
+    (``None`` when nobody is seated).
+
+    Parameters
+    ----------
+    inputs : PeriodInputs
+        The period's ledgers and who is seated.
+    day : int
+        The period's last day.
+    rng : numpy.random.Generator
+        The model's generator (forced-ranking ties, the legs replayed, choices,
+        imitation).
+    """
+    scheme, staff, behavior = inputs.scheme, inputs.staff, inputs.cfg.behavior
     if not staff:
         return None
-    slots = np.array([s.slot for s in staff])
-    m = measured_kpis(p, slots)
-    period_days = d + 1 - p.period_start
+    seats = np.array([s.slot for s in staff])
+    metrics = measured_kpis(inputs, seats)
+    period_days = day + 1 - inputs.period_start
     salary = np.array([s.salary_annual for s in staff]) * period_days / DAYS_PER_YEAR
-    pay = _pay(sch, m, salary, rng)
+    payout = _pay(scheme, metrics, salary, rng)
     top_up = (
-        np.zeros(len(staff)) if p.top_up is None else np.maximum(p.top_up * salary - pay.bonus, 0.0)
+        np.zeros(len(staff))
+        if inputs.top_up is None
+        else np.maximum(inputs.top_up * salary - payout.bonus, 0.0)
     )
     # pay above the old salary, share of salary: what the reference point judges
-    gain = (pay.bonus + top_up) / salary - base_cut_share(sch)
-    pay_ref = np.array([s.pay_reference for s in staff])
-    felt_pay = felt(gain, pay_ref, b.loss_aversion)
-    morale = _morale(p, m, pay, salary, felt_pay)
+    gain = (payout.bonus + top_up) / salary - base_cut_share(scheme)
+    pay_reference = np.array([s.pay_reference for s in staff])
+    felt_pay = felt(gain, pay_reference, behavior.loss_aversion)
+    morale = _morale(inputs, metrics, payout, salary, felt_pay)
     played = np.array([s.policy for s in staff])
     # Burnout erodes care for the customer (Maslach's depersonalisation): intrinsic
     # motivation counts in proportion to morale (relative to a healthy centre).
@@ -140,208 +182,381 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
     integrity = np.array([s.integrity for s in staff]) * np.clip(
         morale / HEALTHY_MORALE, *DISENGAGEMENT_BOUNDS
     )
-    u = _utility(b, pay, salary, m, played, staff, motivation, integrity)
+    utility_played = _utility_played(
+        inputs, payout, salary, metrics, played, motivation=motivation, integrity=integrity
+    )
     intrinsic = np.array([s.intrinsic for s in staff])
-    if b.adaptive:
-        reference = _learn(p, slots, m, pay, salary, motivation, integrity, rng)
+    if behavior.adaptive:
+        settled_policy = _learn(
+            inputs,
+            seats,
+            metrics,
+            payout,
+            salary=salary,
+            motivation=motivation,
+            integrity=integrity,
+            rng=rng,
+        )
         # standards erode toward practice (thoroughness and courtesy only)
-        for j in (bh.THOROUGHNESS, bh.COURTESY):
-            intrinsic[:, j] += b.norm_erosion * (played[:, j] - intrinsic[:, j])
+        for j in (THOROUGHNESS, COURTESY):
+            intrinsic[:, j] += behavior.norm_erosion * (played[:, j] - intrinsic[:, j])
     else:
-        reference = played
+        settled_policy = played
     was_warned = np.array([s.warned for s in staff], dtype=bool)
-    dismissing = sch.forced_ranking and sch.forced_ranking_dismiss
+    dismissing = scheme.forced_ranking and scheme.forced_ranking_dismiss
     rows = [
-        _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, sch.forced_ranking_dismiss)
-        | {
-            "top_up": float(top_up[i]),
-            "pay": float(salary[i] + pay.bonus[i] + top_up[i]),
-            "pay_reference": float(pay_ref[i]),
-            "pay_felt": float(felt_pay[i]),
-        }
-        for i, s in enumerate(staff)
+        _row(
+            inputs,
+            day,
+            employee,
+            i,
+            metrics=metrics,
+            payout=payout,
+            salary=salary,
+            top_up=top_up,
+            pay_reference=pay_reference,
+            felt_pay=felt_pay,
+            morale=morale,
+            utility_played=utility_played,
+            played=played,
+            was_warned=was_warned,
+        )
+        for i, employee in enumerate(staff)
     ]
     return PeriodDecision(
         staff=staff,
         rows=rows,
         morale=morale,
-        last_pay=pay.bonus / salary,
-        pay_reference=adapt(pay_ref, gain, b.pay_reference_adaptation),
-        warned=pay.bottom.astype(bool),
-        policy=reference,
+        last_pay=payout.bonus / salary,
+        pay_reference=adapt(pay_reference, gain, behavior.pay_reference_adaptation),
+        warned=payout.bottom.astype(bool),
+        policy=settled_policy,
         intrinsic=intrinsic,
-        dismissed=[s for i, s in enumerate(staff) if pay.bottom[i] and was_warned[i]]
+        dismissed=[s for i, s in enumerate(staff) if payout.bottom[i] and was_warned[i]]
         if dismissing
         else None,
-        total_bonus=float(pay.bonus.sum() + top_up.sum()),
-        contacts_mean=float(np.mean(m["contacts"])),
+        total_bonus=float(payout.bonus.sum() + top_up.sum()),
+        contacts_mean=float(np.mean(metrics["contacts"])),
+    )
+
+
+def _pay(
+    scheme: SchemeConfig,
+    metrics: dict[str, np.ndarray],
+    salary: np.ndarray,
+    rng: np.random.Generator,
+) -> PayOutcome:
+    """Score the period's measured KPIs and safety-net metrics under the scheme."""
+    measured = {name: metrics[name] for name in paid_kpis()}
+    safety = {name: metrics[name] for name in safety_metrics()}
+    return pay_period(
+        scheme, measured, safety, metrics["quality"], metrics["detected"], salary, rng
     )
 
 
 def _morale(
-    p: PeriodInputs, m: dict, pay: PayOutcome, salary: np.ndarray, felt_pay: np.ndarray
+    inputs: PeriodInputs,
+    metrics: dict[str, np.ndarray],
+    payout: PayOutcome,
+    salary: np.ndarray,
+    felt_pay: np.ndarray,
 ) -> np.ndarray:
-    """Morale after the period: pay as felt against the reference point (``felt_pay``,
-    share of salary, losses weighted by loss aversion), fairness, workload, abuse, missed
-    targets, each saturating in [-1, 1], weighted by ``employees.morale_*_weight``."""
-    sch, e = p.scheme, p.cfg.employees
-    pay_c = np.clip(felt_pay / PAY_SURPRISE_SCALE, -1.0, 1.0)
+    """Morale after the period: pay as felt against the reference point, fairness,
+    workload, abuse, missed targets, each saturating in [-1, 1], weighted by
+    ``employees.morale_*_weight``, moved ``MORALE_ADJUSTMENT`` of the way to its target.
+
+    Parameters
+    ----------
+    inputs : PeriodInputs
+        The period's inputs (scheme, staff, employees' config).
+    metrics : dict of str to numpy.ndarray
+        The period's per-employee metrics (:func:`measured_kpis`).
+    payout : PayOutcome
+        The period's scoring and bonuses.
+    salary : numpy.ndarray
+        The period's salary per employee, currency units.
+    felt_pay : numpy.ndarray
+        Pay as felt against the reference point, share of salary (losses weighted by
+        loss aversion).
+    """
+    scheme, employees = inputs.scheme, inputs.cfg.employees
+    pay_term = np.clip(felt_pay / PAY_SURPRISE_SCALE, -1.0, 1.0)
     # fairness: being put in the forced-ranking bottom (and, for everyone, the fear of
     # it), and unequal pay for similar work (per paid hour: part-timers are paid pro rata)
-    fear = RANKING_FEAR * sch.forced_ranking_bottom if sch.forced_ranking else 0.0
-    hours = np.array([s.hours_share for s in p.staff])
-    fair_c = (
-        -np.where(pay.bottom, 1.0, 0.0)
+    fear = RANKING_FEAR * scheme.forced_ranking_bottom if scheme.forced_ranking else 0.0
+    hours = np.array([s.hours_share for s in inputs.staff])
+    fairness_term = (
+        -np.where(payout.bottom, 1.0, 0.0)
         - fear
-        - min(1.0, GINI_UNFAIR * gini((salary + pay.bonus) / hours))
+        - min(1.0, GINI_UNFAIR * gini((salary + payout.bonus) / hours))
     )
-    work_c = -np.clip((m["occupancy"] - e.occupancy_comfort) / WORKLOAD_SCALE, 0.0, 1.0)
-    abuse_c = -np.clip(m["abuse_rate"] / ABUSE_SCALE, 0.0, 1.0)
-    target_c = -pay.missed * (sch.bonus_share > 0)
+    workload_term = -np.clip(
+        (metrics["occupancy"] - employees.occupancy_comfort) / WORKLOAD_SCALE, 0.0, 1.0
+    )
+    abuse_term = -np.clip(metrics["abuse_rate"] / ABUSE_SCALE, 0.0, 1.0)
+    missed_term = -payout.missed * (scheme.bonus_share > 0)
     target = np.clip(
-        e.morale_initial
-        + e.morale_pay_weight * pay_c
-        + e.morale_fairness_weight * fair_c
-        + e.morale_workload_weight * work_c
-        + e.morale_abuse_weight * abuse_c
-        + e.morale_target_weight * target_c,
+        employees.morale_initial
+        + employees.morale_pay_weight * pay_term
+        + employees.morale_fairness_weight * fairness_term
+        + employees.morale_workload_weight * workload_term
+        + employees.morale_abuse_weight * abuse_term
+        + employees.morale_target_weight * missed_term,
         0.0,
         1.0,
     )
-    morale = np.array([s.morale for s in p.staff])
+    morale = np.array([s.morale for s in inputs.staff])
     return morale + MORALE_ADJUSTMENT * (target - morale)
 
 
-def _utility(b, pay, salary, m, played, staff, motivation, integrity) -> np.ndarray:
-    """Each employee's utility of the policy it played (recorded, not used to learn)."""
-    quality = 0.5 * (np.nan_to_num(m["fcr_true"], nan=0.5) + np.nan_to_num(m["csat_true"], nan=0.5))
-    return bh.utility(
-        pay_gain=pay.bonus / salary,
-        true_quality=quality,
+def _utility_played(
+    inputs: PeriodInputs,
+    payout: PayOutcome,
+    salary: np.ndarray,
+    metrics: dict[str, np.ndarray],
+    played: np.ndarray,
+    *,
+    motivation: np.ndarray,
+    integrity: np.ndarray,
+) -> np.ndarray:
+    """Each employee's utility of the policy it played (recorded, not used to learn).
+
+    Parameters
+    ----------
+    inputs : PeriodInputs
+        The period's inputs (staff, behaviour config).
+    payout : PayOutcome
+        The period's scoring and bonuses.
+    salary : numpy.ndarray
+        The period's salary per employee, currency units.
+    metrics : dict of str to numpy.ndarray
+        The period's per-employee metrics (true FCR and CSAT are read).
+    played : numpy.ndarray
+        The policy each employee played, (n, levers).
+    motivation, integrity : numpy.ndarray
+        Intrinsic motivation and integrity after burnout and disengagement, in [0, 1].
+    """
+    behavior = inputs.cfg.behavior
+    true_quality = 0.5 * (
+        np.nan_to_num(metrics["fcr_true"], nan=0.5) + np.nan_to_num(metrics["csat_true"], nan=0.5)
+    )
+    return utility(
+        pay_gain=payout.bonus / salary,
+        true_quality=true_quality,
         policy=played,
-        intrinsic=np.array([s.intrinsic for s in staff]),
+        intrinsic=np.array([s.intrinsic for s in inputs.staff]),
         motivation=motivation,
         integrity=integrity,
-        pay_weight=b.pay_weight,
-        intrinsic_weight=b.intrinsic_weight,
-        integrity_weight=b.integrity_weight,
-        effort_weight=b.effort_weight,
+        pay_weight=behavior.pay_weight,
+        intrinsic_weight=behavior.intrinsic_weight,
+        integrity_weight=behavior.integrity_weight,
+        effort_weight=behavior.effort_weight,
     )
 
 
-def _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, dismiss) -> dict:
-    """One row of ``result.employees``: the employee's period."""
+def _row(
+    inputs: PeriodInputs,
+    day: int,
+    employee: Employee,
+    i: int,
+    *,
+    metrics: dict[str, np.ndarray],
+    payout: PayOutcome,
+    salary: np.ndarray,
+    top_up: np.ndarray,
+    pay_reference: np.ndarray,
+    felt_pay: np.ndarray,
+    morale: np.ndarray,
+    utility_played: np.ndarray,
+    played: np.ndarray,
+    was_warned: np.ndarray,
+) -> dict:
+    """One row of ``result.employees``: the employee's period.
+
+    Parameters
+    ----------
+    inputs : PeriodInputs
+        The period's inputs (period number, scheme).
+    day : int
+        The period's last day.
+    employee : Employee
+        The employee.
+    i : int
+        The employee's position in ``staff`` (its index in every array below).
+    metrics : dict of str to numpy.ndarray
+        The period's per-employee metrics (:func:`measured_kpis`).
+    payout : PayOutcome
+        The period's scoring and bonuses, currency units.
+    salary, top_up : numpy.ndarray
+        The period's salary and transition top-up per employee, currency units.
+    pay_reference, felt_pay : numpy.ndarray
+        The pay reference point before the period and pay as felt against it, share of
+        salary.
+    morale, utility_played : numpy.ndarray
+        Morale after the period (0-1) and the utility of the policy played.
+    played : numpy.ndarray
+        The policy each employee played, (n, levers).
+    was_warned : numpy.ndarray
+        In the forced-ranking bottom last period (bool).
+    """
     row = {
-        "employee_id": s.unique_id,
-        "seat": int(s.slot),
-        "period": p.period,
-        "day_end": d,
-        "scheme": p.scheme.name,
-        "tenure_days": s.tenure_days,
-        "skill": s.skill,
-        "speed": s.speed,
-        "friendliness": s.friendliness,
-        "motivation": s.motivation,
-        "integrity": s.integrity,
+        "employee_id": employee.unique_id,
+        "seat": int(employee.slot),
+        "period": inputs.period,
+        "day_end": day,
+        "scheme": inputs.scheme.name,
+        "tenure_days": employee.tenure_days,
+        "skill": employee.skill,
+        "speed": employee.speed,
+        "friendliness": employee.friendliness,
+        "motivation": employee.motivation,
+        "integrity": employee.integrity,
         "morale": float(morale[i]),
         "salary": float(salary[i]),
-        "bonus": float(pay.bonus[i]),
-        "penalty": float(pay.penalty[i]),
-        "pay": float(salary[i] + pay.bonus[i]),
-        "score": float(pay.score[i]),
-        "forced_bottom": bool(pay.bottom[i]),
-        "dismissed": bool(pay.bottom[i] and was_warned[i] and dismiss),
-        "utility": float(u[i]),
-        "contacts": float(m["contacts"][i]),
-        "aht_s": float(m["aht"][i]),
-        "fcr_measured": float(m["fcr"][i]),
-        "fcr_true": float(m["fcr_true"][i]),
-        "csat_survey": float(m["csat"][i]),
-        "csat_true": float(m["csat_true"][i]),
-        "csat_random": float(m["csat_random"][i]),
-        "repeat_rate": float(m["repeat_rate"][i]),
-        "complaint_rate": float(m["complaint_rate"][i]),
-        "transfer_rate": float(m["transfer"][i]),
-        "web_push_rate": float(m["web_deflection"][i]),
-        "quality": float(m["quality"][i]),
-        "occupancy": float(m["occupancy"][i]),
-        "abuse_rate": float(m["abuse_rate"][i]),
-        "gaming_act_rate": float(m["gaming_act_rate"][i]),
-        "detected": float(m["detected"][i]),
+        "bonus": float(payout.bonus[i]),
+        "penalty": float(payout.penalty[i]),
+        "pay": float(salary[i] + payout.bonus[i] + top_up[i]),
+        "score": float(payout.score[i]),
+        "forced_bottom": bool(payout.bottom[i]),
+        "dismissed": bool(
+            payout.bottom[i] and was_warned[i] and inputs.scheme.forced_ranking_dismiss
+        ),
+        "utility": float(utility_played[i]),
+        "contacts": float(metrics["contacts"][i]),
+        "aht_s": float(metrics["aht"][i]),
+        "fcr_measured": float(metrics["fcr"][i]),
+        "fcr_true": float(metrics["fcr_true"][i]),
+        "csat_survey": float(metrics["csat"][i]),
+        "csat_true": float(metrics["csat_true"][i]),
+        "csat_random": float(metrics["csat_random"][i]),
+        "repeat_rate": float(metrics["repeat_rate"][i]),
+        "complaint_rate": float(metrics["complaint_rate"][i]),
+        "transfer_rate": float(metrics["transfer"][i]),
+        "web_push_rate": float(metrics["web_deflection"][i]),
+        "quality": float(metrics["quality"][i]),
+        "occupancy": float(metrics["occupancy"][i]),
+        "abuse_rate": float(metrics["abuse_rate"][i]),
+        "gaming_act_rate": float(metrics["gaming_act_rate"][i]),
+        "detected": float(metrics["detected"][i]),
     }
-    row.update({f"n_{k}": float(m[f"n_{k}"][i]) for k in PAID})  # observations per KPI
-    row.update({f"lever_{name}": float(played[i, j]) for j, name in enumerate(bh.LEVERS)})
+    # observations behind each paid KPI
+    row.update({f"n_{name}": float(metrics[f"n_{name}"][i]) for name in paid_kpis()})
+    row.update({f"lever_{name}": float(played[i, j]) for j, name in enumerate(LEVERS)})
+    row.update(
+        top_up=float(top_up[i]),
+        pay_reference=float(pay_reference[i]),
+        pay_felt=float(felt_pay[i]),
+    )
     return row
 
 
-#: Measured KPIs the scheme can pay on, and the safety-net metrics it can check.
-PAID = ("aht", "fcr", "csat", "transfer", "web_deflection", "quality")
-SAFETY = ("repeat_rate", "fcr_no_repeat", "csat_random", "complaint_rate", "quality")
+def candidate_metrics(
+    replayed: dict[str, np.ndarray], actual: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The paid KPIs and the safety-net metrics of each employee under each candidate
+    policy, (n, K), for the scheme to price: as replayed (``hindsight.replay``), or, for
+    a metric the replay does not reproduce (``KPI.replayed`` false: complaints), held
+    at the period's actual value.
 
+    Parameters
+    ----------
+    replayed : dict of str to numpy.ndarray
+        The replay's per-employee, per-candidate metrics, (n, K).
+    actual : dict of str to numpy.ndarray
+        The period's actual per-employee metrics (:func:`measured_kpis`), (n,).
+    """
+    shape = replayed["legs"].shape
 
-def _pay(sch: SchemeConfig, m: dict, salary: np.ndarray, rng: np.random.Generator) -> PayOutcome:
-    measured = {k: m[k] for k in PAID}
-    safety = {k: m[k] for k in SAFETY}
-    return pay_period(sch, measured, safety, m["quality"], m["detected"], salary, rng)
+    def candidate_values(name: str) -> np.ndarray:
+        if KPIS[name].replayed:
+            return replayed[name]
+        return np.broadcast_to(actual[name][:, None], shape)
+
+    measured = {name: candidate_values(name) for name in paid_kpis()}
+    safety = {name: candidate_values(name) for name in safety_metrics()}
+    return measured, safety
 
 
 def _learn(
-    p: PeriodInputs,
-    slots: np.ndarray,
-    m: dict[str, np.ndarray],
-    pay: PayOutcome,
+    inputs: PeriodInputs,
+    seats: np.ndarray,
+    metrics: dict[str, np.ndarray],
+    payout: PayOutcome,
+    *,
     salary: np.ndarray,
     motivation: np.ndarray,
     integrity: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Hindsight learning (``hindsight.py``) then habits and imitation: the policy each
-    employee settles on."""
-    cfg, sch, b, staff = p.cfg, p.scheme, p.cfg.behavior, p.staff
-    reference = np.array([s.reference for s in staff])
+    employee settles on.
+
+    Parameters
+    ----------
+    inputs : PeriodInputs
+        The period's inputs (scheme, staff, the legs remembered).
+    seats : numpy.ndarray
+        The seats of the employees, in ``staff`` order.
+    metrics : dict of str to numpy.ndarray
+        The period's actual per-employee metrics (:func:`measured_kpis`).
+    payout : PayOutcome
+        The period's actual scoring and bonuses.
+    salary : numpy.ndarray
+        The period's salary per employee, currency units.
+    motivation, integrity : numpy.ndarray
+        Intrinsic motivation and integrity after burnout and disengagement, in [0, 1].
+    rng : numpy.random.Generator
+        Draws the legs replayed, each lever's choice and imitation.
+    """
+    scheme, staff, behavior = inputs.scheme, inputs.staff, inputs.cfg.behavior
+    settled_policy = np.array([s.reference for s in staff])
     intrinsic = np.array([s.intrinsic for s in staff])
-    lo, hi = bh.bounds(b.gaming, intrinsic)
+    lo, hi = bounds(behavior.gaming, intrinsic)
     # every lever is explored under any scheme: a gaming habit fades because it stops
     # paying (its moral cost and the customers' outcomes push it down), at the learning
     # speed; under flat pay the same costs keep it near zero
-    explore = np.ones(len(bh.LEVERS), dtype=bool)
-    cand = hindsight.candidates(reference, lo, hi, b.learning_step, explore)
-    legs = p.legs.sample(rng, slots)
-    cf = hindsight.replay(legs, cand, cfg, sch)
-    scale = m["contacts"][:, None] / np.where(cf["legs"] > 0, cf["legs"], 1.0)
-    measured = {k: cf[k] for k in PAID}
-    safety = {k: cf[k] for k in ("repeat_rate", "fcr_no_repeat", "csat_random")}
-    safety["complaint_rate"] = np.broadcast_to(m["complaint_rate"][:, None], cf["aht"].shape)
-    safety["quality"] = cf["quality"]
+    explore = np.ones(len(LEVERS), dtype=bool)
+    candidates = hindsight.candidates(settled_policy, lo, hi, behavior.learning_step, explore)
+    legs = inputs.legs.sample(rng, seats)
+    replayed = hindsight.replay(legs, candidates, inputs.cfg, scheme)
+    # the replay samples some of the period's legs: scale its detections to the period's
+    scale = metrics["contacts"][:, None] / np.where(replayed["legs"] > 0, replayed["legs"], 1.0)
+    measured, safety = candidate_metrics(replayed, metrics)
     bonus = candidate_bonus(
-        sch, measured, safety, cf["quality"], cf["detected"] * scale, salary, pay
+        scheme,
+        measured,
+        safety,
+        replayed["quality"],
+        replayed["detected"] * scale,
+        salary,
+        payout,
     )
-    util = bh.utility(
+    utilities = utility(
         pay_gain=bonus / salary[:, None],
-        true_quality=cf["quality_true"],
-        policy=cand,
+        true_quality=replayed["quality_true"],
+        policy=candidates,
         intrinsic=intrinsic[:, None, :],
         motivation=motivation[:, None],
         integrity=integrity[:, None],
-        pay_weight=b.pay_weight,
-        intrinsic_weight=b.intrinsic_weight,
-        integrity_weight=b.integrity_weight,
-        effort_weight=b.effort_weight,
+        pay_weight=behavior.pay_weight,
+        intrinsic_weight=behavior.intrinsic_weight,
+        integrity_weight=behavior.integrity_weight,
+        effort_weight=behavior.effort_weight,
     )
-    reference = bh.choose(rng, reference, cand, util, b.choice_noise)
-    top = None
-    if sch.dashboard == "big_screen" and pay.score.max() > 0:
-        top = int(np.argmax(pay.score))
-    return bh.socialise(
+    settled_policy = choose(rng, settled_policy, candidates, utilities, behavior.choice_noise)
+    top_peer = None
+    if scheme.dashboard == "big_screen" and payout.score.max() > 0:
+        top_peer = int(np.argmax(payout.score))
+    return socialise(
         rng,
-        reference,
+        settled_policy,
         intrinsic=intrinsic,
         integrity=integrity,
-        pay=pay.bonus / salary,
+        pay=payout.bonus / salary,
         lo=lo,
         hi=hi,
-        imitation_rate=b.imitation_rate,
-        habit_decay=b.habit_decay,
-        top_peer=top,
-        copy=bh.copyable(sch.dashboard),
+        imitation_rate=behavior.imitation_rate,
+        habit_decay=behavior.habit_decay,
+        top_peer=top_peer,
+        copy=copyable(scheme.dashboard),
     )

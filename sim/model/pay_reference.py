@@ -31,25 +31,59 @@ if TYPE_CHECKING:
 EXPECTED_BONUS_SHARE = 1.0
 
 
-def base_cut_share(sch: SchemeConfig) -> float:
-    """Share of salary withheld from base pay to fund the bonus (``from_base``), else 0."""
-    return EXPECTED_BONUS_SHARE * sch.bonus_share if sch.bonus_funding == "from_base" else 0.0
+def base_cut_share(scheme: SchemeConfig) -> float:
+    """Share of salary withheld from base pay to fund the bonus (``from_base``), else 0.
+
+    Parameters
+    ----------
+    scheme : SchemeConfig
+        The scheme (its ``bonus_share`` and ``bonus_funding``).
+    """
+    if scheme.bonus_funding == "from_base":
+        return EXPECTED_BONUS_SHARE * scheme.bonus_share
+    return 0.0
 
 
-def expected_gain(sch: SchemeConfig) -> float:
+def expected_gain(scheme: SchemeConfig) -> float:
     """Pay above the old salary that a scheme is expected to bring, share of salary
     (the expected bonus minus the base cut): what a new hire, or a clear announcement,
-    sets the reference point to."""
-    return EXPECTED_BONUS_SHARE * sch.bonus_share - base_cut_share(sch)
+    sets the reference point to.
+
+    Parameters
+    ----------
+    scheme : SchemeConfig
+        The scheme (its ``bonus_share`` and ``bonus_funding``).
+    """
+    return EXPECTED_BONUS_SHARE * scheme.bonus_share - base_cut_share(scheme)
 
 
 def felt(gain: np.ndarray, reference: np.ndarray, loss_aversion: float) -> np.ndarray:
     """Felt value of this period's pay (share of salary): gains count once, losses
-    ``loss_aversion`` times (a piecewise-linear prospect-theory value function)."""
-    x = gain - reference
-    return np.where(x >= 0.0, x, loss_aversion * x)
+    ``loss_aversion`` times (a piecewise-linear prospect-theory value function).
+
+    Parameters
+    ----------
+    gain : numpy.ndarray
+        Pay above the old salary this period, share of salary.
+    reference : numpy.ndarray
+        Each employee's pay reference point, share of salary.
+    loss_aversion : float
+        Weight of a loss relative to a gain of the same size (``behavior.loss_aversion``).
+    """
+    surprise = gain - reference
+    return np.where(surprise >= 0.0, surprise, loss_aversion * surprise)
 
 
 def adapt(reference: np.ndarray, gain: np.ndarray, rate: float) -> np.ndarray:
-    """The reference point after a period: ``rate`` of the way toward the pay received."""
+    """The reference point after a period: ``rate`` of the way toward the pay received.
+
+    Parameters
+    ----------
+    reference : numpy.ndarray
+        Each employee's pay reference point before the period, share of salary.
+    gain : numpy.ndarray
+        Pay above the old salary this period, share of salary.
+    rate : float
+        Share of the gap closed per period (``behavior.pay_reference_adaptation``).
+    """
     return reference + rate * (gain - reference)

@@ -18,6 +18,11 @@ def build_alias(weights):
 
     Drawing ``i`` uniformly and keeping it with probability ``prob[i]`` (else taking
     ``alias[i]``) samples index ``j`` with probability ``weights[j] / weights.sum()``.
+
+    Parameters
+    ----------
+    weights : numpy.ndarray
+        Non-negative weights (any unit; only their ratios matter), not all 0.
     """
     n = weights.shape[0]
     total = 0.0
@@ -58,7 +63,17 @@ def build_alias(weights):
 
 
 def alias_draw(rng: np.random.Generator, prob: np.ndarray, alias: np.ndarray, m: int) -> np.ndarray:
-    """``m`` indices drawn with the probabilities of the table ``(prob, alias)``."""
+    """``m`` indices drawn with the probabilities of the table ``(prob, alias)``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws the indices.
+    prob, alias : numpy.ndarray
+        The alias table (:func:`build_alias`).
+    m : int
+        Number of draws.
+    """
     n = prob.shape[0]
     i = rng.integers(0, n, m)
     keep = rng.random(m) < prob[i]

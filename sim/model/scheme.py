@@ -16,22 +16,17 @@ import dataclasses
 import numpy as np
 
 from ..config import KPIConfig, SchemeConfig
-
-#: Balanced-Scorecard perspective of each KPI (for the imbalance diagnostic).
-PERSPECTIVE = {
-    "aht": "internal_process",
-    "transfer": "internal_process",
-    "web_deflection": "financial",
-    "fcr": "customer",
-    "csat": "customer",
-    "quality": "learning_growth",
-}
-#: Safety-net metrics where a higher value is worse.
-HIGHER_IS_WORSE = {"repeat_rate", "complaint_rate"}
+from ..measurement import KPIS
 
 
 def kpi_names(scheme: SchemeConfig) -> list[str]:
-    """Names of all KPIs a scheme can pay on."""
+    """Names of all KPIs a scheme can pay on (the fields of ``scheme.kpis``, in order).
+
+    Parameters
+    ----------
+    scheme : SchemeConfig
+        The compensation scheme.
+    """
     return [f.name for f in dataclasses.fields(scheme.kpis)]
 
 
@@ -44,19 +39,26 @@ def score(values: np.ndarray, kpi: KPIConfig) -> np.ndarray:
     Cliff: 1 when the target is met ("met" is <= for ``lower``, >= for ``higher``), else 0.
     A missing value (no contacts this period) scores 0.  The ordering (threshold before
     target before stretch in the KPI's direction) is checked when a config is loaded.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Measured values of the KPI, in its unit (seconds for AHT, else shares in [0, 1]).
+    kpi : KPIConfig
+        The KPI's curve in the scheme.
     """
-    v = np.asarray(values, dtype=float)
+    values = np.asarray(values, dtype=float)
     if kpi.curve == "cliff":
-        met = v <= kpi.target if kpi.direction == "lower" else v >= kpi.target
-        s = met.astype(float)
+        met = values <= kpi.target if kpi.direction == "lower" else values >= kpi.target
+        scores = met.astype(float)
     else:
-        below = (v - kpi.threshold) / (kpi.target - kpi.threshold)
+        below = (values - kpi.threshold) / (kpi.target - kpi.threshold)
         if kpi.stretch != kpi.target:
-            above = 1.0 + (kpi.cap - 1.0) * (v - kpi.target) / (kpi.stretch - kpi.target)
+            above = 1.0 + (kpi.cap - 1.0) * (values - kpi.target) / (kpi.stretch - kpi.target)
         else:  # no over-achievement band: the score stays at 1 beyond the target
-            above = np.ones_like(v)
-        s = np.where(below < 1.0, below, above)
-    return np.nan_to_num(np.clip(s, 0.0, kpi.cap), nan=0.0)
+            above = np.ones_like(values)
+        scores = np.where(below < 1.0, below, above)
+    return np.nan_to_num(np.clip(scores, 0.0, kpi.cap), nan=0.0)
 
 
 @dataclasses.dataclass
@@ -84,49 +86,62 @@ def pay_period(
 ) -> PayOutcome:
     """Score the period's measured KPIs and compute each employee's bonus.
 
-    ``measured`` maps KPI name to per-employee values; ``safety`` maps safety-net
-    metric names to per-employee values; ``quality`` is the audit quality score;
-    ``detected`` the number of gaming acts the audits caught.
+    Parameters
+    ----------
+    scheme : SchemeConfig
+        The compensation scheme in force.
+    measured : dict of str to numpy.ndarray
+        Each paid KPI's measured value per employee (``sim.measurement.paid_kpis``).
+    safety : dict of str to numpy.ndarray
+        Each safety-net metric's value per employee (``sim.measurement.safety_metrics``).
+    quality : numpy.ndarray
+        Audit quality score per employee, in [0, 1] (the quality gate reads it).
+    detected : numpy.ndarray
+        Gaming acts the audits caught per employee (count).
+    salary_period : numpy.ndarray
+        Each employee's salary for the period, currency units.
+    rng : numpy.random.Generator
+        Breaks forced-ranking ties at random.
     """
     n = salary_period.shape[0]
     total = np.zeros(n)
-    scores: dict[str, np.ndarray] = {}
-    owns: dict[str, np.ndarray] = {}
+    blended_scores: dict[str, np.ndarray] = {}
+    own_scores: dict[str, np.ndarray] = {}
     missed = np.zeros(n)
-    wsum = 0.0
+    paid_weight = 0.0
     for name, kpi in _paid(scheme):
         own = _own_score(name, kpi, measured, safety)
         team = np.full(n, own.mean()) if n else own
-        s = (1 - scheme.team_share) * own + scheme.team_share * team
-        scores[name] = s
-        owns[name] = own
-        total += kpi.weight * s
+        blended = (1 - scheme.team_share) * own + scheme.team_share * team
+        blended_scores[name] = blended
+        own_scores[name] = own
+        total += kpi.weight * blended
         missed += kpi.weight * (own <= 0)
-        wsum += kpi.weight
+        paid_weight += kpi.weight
     full_bonus = scheme.bonus_share * salary_period
     bonus = full_bonus * total
     if scheme.quality_gate > 0:
         bonus = np.where(quality < scheme.quality_gate, 0.0, bonus)
     bottom = np.zeros(n, dtype=bool)
     cutoff = -np.inf
-    if scheme.forced_ranking and n > 1 and wsum > 0:
-        k = int(np.floor(scheme.forced_ranking_bottom * n))
-        if k > 0:
+    if scheme.forced_ranking and n > 1 and paid_weight > 0:
+        n_bottom = int(np.floor(scheme.forced_ranking_bottom * n))
+        if n_bottom > 0:
             # ties broken at random so equal scorers share the risk
             order = np.lexsort((rng.random(n), total))
-            bottom[order[:k]] = True
-            cutoff = float(total[order[k - 1]])
+            bottom[order[:n_bottom]] = True
+            cutoff = float(total[order[n_bottom - 1]])
             bonus = np.where(bottom, 0.0, bonus)
     penalty = np.minimum(bonus, scheme.audit_penalty * full_bonus * detected)
     bonus = bonus - penalty
     return PayOutcome(
         score=total,
-        kpi_scores=scores,
+        kpi_scores=blended_scores,
         bonus=bonus,
         penalty=penalty,
         bottom=bottom,
-        missed=missed / wsum if wsum > 0 else missed,
-        own_scores=owns,
+        missed=missed / paid_weight if paid_weight > 0 else missed,
+        own_scores=own_scores,
         cutoff=cutoff,
     )
 
@@ -144,15 +159,16 @@ def _paid(scheme: SchemeConfig) -> list[tuple[str, KPIConfig]]:
 def _own_score(
     name: str, kpi: KPIConfig, measured: dict[str, np.ndarray], safety: dict[str, np.ndarray]
 ) -> np.ndarray:
-    """A KPI's own score, cancelled where its safety-net metric is worse than its limit."""
+    """A KPI's own score, cancelled where its safety-net metric is worse than its limit
+    (in the metric's own direction, ``sim.measurement.KPIS``)."""
     own = score(measured[name], kpi)
     if kpi.safety_metric:
-        guard = safety[kpi.safety_metric]
-        if kpi.safety_metric in HIGHER_IS_WORSE:
-            bad = guard > kpi.safety_limit
+        net = safety[kpi.safety_metric]
+        if KPIS[kpi.safety_metric].direction == "lower":
+            breached = net > kpi.safety_limit
         else:
-            bad = guard < kpi.safety_limit
-        own = np.where(bad, 0.0, own)
+            breached = net < kpi.safety_limit
+        own = np.where(breached, 0.0, own)
     return own
 
 
@@ -168,9 +184,31 @@ def candidate_bonus(
     """The bonus each employee would have earned under each candidate policy (minus
     the stake of a forced-ranking warning, which the employee weighs like money).
 
-    Arrays have shape (n, K); everyone else's numbers are held at their actual values,
-    so the team share moves by 1/n of one's own change and the forced-ranking cutoff is
-    the actual one.  Same rules as :func:`pay_period`.
+    Everyone else's numbers are held at their actual values, so the team share moves
+    by 1/n of one's own change and the forced-ranking cutoff is the actual one.  Same
+    rules as :func:`pay_period`.
+
+    Parameters
+    ----------
+    scheme : SchemeConfig
+        The compensation scheme in force.
+    measured, safety : dict of str to numpy.ndarray
+        Each paid KPI's and each safety-net metric's value per employee and candidate
+        policy, shape (n, K).
+    quality : numpy.ndarray
+        Audit quality score per employee and candidate, (n, K), in [0, 1].
+    detected : numpy.ndarray
+        Gaming acts the audits would have caught per employee and candidate, (n, K).
+    salary_period : numpy.ndarray
+        Each employee's salary for the period, currency units, (n,).
+    actual : PayOutcome
+        The period's actual scoring (the others' scores and the forced-ranking cutoff).
+
+    Returns
+    -------
+    numpy.ndarray
+        Bonus per employee and candidate, currency units, (n, K); minus the stake where
+        the candidate lands in the forced-ranking bottom.
     """
     n = salary_period.shape[0]
     total = np.zeros(quality.shape)

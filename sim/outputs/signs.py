@@ -44,8 +44,7 @@ import pandas as pd
 
 from ..config import SchemeConfig
 from ..config.validate import SIGN_KEYS
-from ..measurement import rates
-from ..model.scheme import PERSPECTIVE
+from ..measurement import KPIS, PERSPECTIVES, rates
 from .gaps import level_gaps, widening
 
 if TYPE_CHECKING:
@@ -418,9 +417,9 @@ def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:
         The paid KPIs and their weights.
     """
     total = sum(paid.values())
-    persp = {p: 0.0 for p in ("financial", "customer", "internal_process", "learning_growth")}
+    persp = {p: 0.0 for p in PERSPECTIVES}
     for k, w in paid.items():
-        persp[PERSPECTIVE[k]] += w
+        persp[KPIS[k].perspective] += w
     shares = {k: (v / total if total else 0.0) for k, v in persp.items()}
     top = max(shares, key=lambda k: shares[k])
     nets = any(getattr(scheme.kpis, k).safety_metric for k in paid)
