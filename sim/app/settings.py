@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from .. import measurement
 from ..config import Config, ConfigError, load_config
 from ..measurement import DEFINITION_LABELS
-from ..model.web import visibility_from_config
 
 
 def pct(x: float) -> str:
@@ -171,7 +170,7 @@ def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
         bonus_share=float(cfg.scheme.bonus_share),
         fcr_definition=k.fcr.definition,
         csat_definition=k.csat.definition,
-        phone_visibility=visibility_from_config(cfg.channels),
+        phone_visibility=cfg.channels.phone_visibility,
         audit_rate=float(cfg.scheme.audit_rate),
         customers=customers,
         seed_text=keep.seed_text,
@@ -232,8 +231,6 @@ def settings_overrides(s: Settings) -> list[str]:
         f"scheme.kpis.fcr.definition={s.fcr_definition}",
         f"scheme.kpis.csat.definition={s.csat_definition}",
         f"channels.phone_visibility={s.phone_visibility}",
-        # the older key too, so that a lesson hiding the number with it is overridden
-        f"channels.phone_number_visible={str(s.phone_visibility != 'hidden').lower()}",
         f"scheme.audit_rate={s.audit_rate:g}",
     ]
     return out

@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from .paths import CONFIG_DIR
 from .schema import Config, ConfigError
-from .validate import check_bool, validate
+from .validate import check_bool, unknown_key_message, validate
 
 __all__ = ["CONFIG_DIR"]
 #: Hydra's ``version_base`` for composing the configs (here and in ``kpisim run``).
@@ -41,17 +41,14 @@ def to_config(cfg: DictConfig | Config) -> Config:
         return validate(cfg)
     try:
         obj = OmegaConf.to_object(cfg)
+        if not isinstance(obj, Config):  # not composed against the schema: merge it in
+            obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
     except Exception as exc:  # omegaconf raises several types; all are user errors here
         raise ConfigError(clean_hydra_message(exc)) from None
-    if not isinstance(obj, Config):
-        obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
     extra = _extra_keys(cfg, obj)
     if extra:
         # keys added with `+key=value` are kept by Hydra but dropped by to_object
-        raise ConfigError(
-            f"unknown config key {extra[0]!r}: check the spelling "
-            "(`kpisim run --cfg job` prints every key)"
-        )
+        raise ConfigError(unknown_key_message(extra[0]))
     return validate(obj)
 
 
@@ -136,10 +133,7 @@ def clean_hydra_message(exc: BaseException) -> str:
     lines = [ln.strip() for ln in full.splitlines() if ln.strip()]
     full_key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
     if " not in '" in full or "not in struct" in full:
-        return (
-            f"unknown config key {full_key or lines[0]!r}: check the spelling "
-            "(`kpisim run --cfg job` prints every key)"
-        )
+        return unknown_key_message(full_key or lines[0])
     if "could not be converted" in full or "Value '" in full:
         detail = next(ln for ln in lines if ln.startswith("Value '"))
         return f"{full_key}: {detail}" if full_key else detail

@@ -214,8 +214,6 @@ class ChannelsConfig:
     phone_visibility: str = field(
         default="visible", metadata=one_of("visible", "one_click", "hidden")
     )
-    # Older key: false means "hidden" unless ``phone_visibility`` is set to another level.
-    phone_number_visible: bool = True
     # Opening hours (s) during which calls arrive; calls in queue at closing are still
     # served.  12 h (e.g. 8:00-20:00), an assumed weekday opening of a service line,
     # longer than one shift so that staffing can follow the intraday profile.
@@ -243,10 +241,6 @@ class ChannelsConfig:
     # Word of mouth: times a year a customer hears where the number is from others, per
     # unit share of the active base who know it.  Uncertain.
     number_word_of_mouth: float = field(default=2.0, metadata=within(0.0, 365.0))
-    # Deprecated, unused: the constants the search mechanism above replaces.  Still
-    # accepted so old configs load; the model warns when they are set.
-    hidden_web_first_share: float | None = field(default=None, metadata=within(0.0, 1.0))
-    hidden_find_prob: float | None = field(default=None, metadata=within(0.0, 1.0))
     # Cost per web session (Gartner 2019: ~0.10).
     web_cost: float = field(default=0.10, metadata=within(0.0, 1e4))
 
@@ -254,7 +248,7 @@ class ChannelsConfig:
 # --------------------------------------------------------------------------- behaviour
 @dataclass
 class BehaviorConfig:
-    """How employees choose their policy levers (see ``sim/behavior.py``)."""
+    """How employees choose their policy levers (``sim/model/behavior.py``)."""
 
     adaptive: bool = True
     gaming: bool = True
