@@ -21,10 +21,9 @@ the same inputs and seed give the same posterior.
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import optuna
@@ -34,6 +33,7 @@ from scipy import stats
 from tqdm import tqdm
 
 from ..config import CONFIG_DIR, ConfigError, load_config
+from ..pool import WorkerPool
 from .history import History
 from .kpi_sim import QUEUE_KPIS, noise_var, observed_sizes, override_strings, run_trial, scaled
 
@@ -183,27 +183,19 @@ def infer(
     dists = {k: optuna.distributions.FloatDistribution(*pri[k]) for k in fitted}
     rows: list[dict] = []
     bar = tqdm(total=n_trials, desc="infer", unit="trial", disable=not progress, file=sys.stderr)
-    pool = None
-    if jobs > 1:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, BATCH), mp_context=mp.get_context("spawn"))
+    trial = partial(run_trial, days=hist.days, warmup=warmup_days)
     try:
-        while len(rows) < n_trials:
-            batch = [study.ask(dists) for _ in range(min(BATCH, n_trials - len(rows)))]
-            ovs = [[*base, *override_strings(t.params)] for t in batch]
-            if pool is None:
-                sims = [run_trial(o, hist.days, warmup_days) for o in ovs]
-            else:
-                futs = [pool.submit(run_trial, o, hist.days, warmup_days) for o in ovs]
-                sims = [fu.result() for fu in futs]
-            for t, s in zip(batch, sims, strict=True):
-                d = distance(hist, s, kpis, f, cv, calls_per_day)
-                study.tell(t, d if np.isfinite(d) else 1e12)
-                rows.append({**t.params, "distance": d})
-                bar.update(1)
+        with WorkerPool(jobs, BATCH) as pool:
+            while len(rows) < n_trials:
+                batch = [study.ask(dists) for _ in range(min(BATCH, n_trials - len(rows)))]
+                sims = pool.map(trial, [[*base, *override_strings(t.params)] for t in batch])
+                for t, s in zip(batch, sims, strict=True):
+                    d = distance(hist, s, kpis, f, cv, calls_per_day)
+                    study.tell(t, d if np.isfinite(d) else 1e12)
+                    rows.append({**t.params, "distance": d})
+                    bar.update(1)
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown()
     trials = pd.DataFrame(rows)
     k = max(1, math.ceil(accept * n_trials))  # the best share ``accept`` of the trials
     eps = float(np.sort(trials["distance"].to_numpy())[k - 1])

@@ -13,9 +13,7 @@ pass the same rules before :mod:`.figures` sees them.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from ..config import Config, ConfigError, load_config
 from ..model import ContactCentreModel
 from ..outputs import daily_frame
 from ..outputs.calls import START_DATE, calls_frame, opening_s
+from ..pool import map_in_order
 from .calls import call_records
 from .centre import override_strings
 from .figures import COLUMNS
@@ -177,7 +176,6 @@ def simulate_runs(
     seeds only, not on ``jobs``."""
     pd_ = None if period_days is None else [int(x) for x in period_days]
     work = [(dict(flat), days, warmup, s, pd_) for s in seeds]
-    out: list[SeedRun | None] = [None] * len(work)
     bar = tqdm(
         total=len(work),
         desc="back-test",
@@ -187,20 +185,9 @@ def simulate_runs(
         leave=False,
     )
     try:
-        if jobs <= 1 or len(work) <= 1:
-            for i, w in enumerate(work):
-                out[i] = seed_run(w)
-                bar.update(1)
-        else:
-            ctx = mp.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=ctx) as ex:
-                futs = {ex.submit(seed_run, w): i for i, w in enumerate(work)}
-                for fut in as_completed(futs):
-                    out[futs[fut]] = fut.result()
-                    bar.update(1)
+        return map_in_order(seed_run, work, jobs, done=bar.update)
     finally:
         bar.close()
-    return [o for o in out if o is not None]
 
 
 def simulate(
