@@ -97,15 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def check_centre_arg(arg: str) -> str:
     """The centre name of a ``centre=NAME`` argument ("" for none), checked against
-    ``configs/centre/``; raises ``ValueError`` with a one-line message."""
+    ``configs/centre/``; raises ``ValueError`` with a one-line message.
+
+    Parameters
+    ----------
+    arg : str
+        The command line's one ``key=value`` word, or "" when there is none.
+    """
     if not arg:
         return ""
-    key, _, name = arg.partition("=")
-    if key != "centre" or not name:
-        raise ValueError(f"unexpected argument {arg!r}: the only override is centre=NAME")
+    from ..cliargs import Arg, parse_key_values
     from ..config import ConfigError, check_centre
 
     try:
+        name = parse_key_values([arg], [Arg("centre")], "kpisim app")[0]["centre"]
         check_centre(name)
     except ConfigError as exc:
         raise ValueError(str(exc)) from None

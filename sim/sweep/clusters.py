@@ -28,6 +28,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..cliargs import override_value
+
 #: Seconds to wait for ``sinfo`` or for a TCP connection to a Ray head.
 TIMEOUT_S = 10.0
 #: The file where Ray records the cluster started on this machine (``address=auto``).
@@ -45,17 +47,6 @@ SLURM_VARS = {
 #: Launcher names (``hydra/launcher=...``) that run on SLURM or on a Ray cluster.
 SLURM_LAUNCHERS = ("slurm", "submitit_slurm")
 RAY_LAUNCHERS = {"ray_cluster": "auto", "ray": None}  # name -> default address
-
-
-def override_value(args: list[str], key: str) -> str | None:
-    """The value of ``key=...`` (also ``+key=`` / ``++key=``) among command-line
-    overrides; None when absent or ``null``."""
-    value = None
-    for a in args:
-        k, sep, v = a.partition("=")
-        if sep and k.lstrip("+") == key:
-            value = v
-    return None if value in (None, "null", "None", "") else value.strip("'\"")
 
 
 def cluster_problem(launcher: str | None, args: list[str]) -> str | None:

@@ -13,6 +13,7 @@ import shutil
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
+from ..cliargs import override_value
 from ..config import (
     ConfigError,
     available_scenarios,
@@ -156,7 +157,7 @@ def has_module(name: str) -> bool:
 
 def launcher_problem(args: list[str]) -> str | None:
     """A clear message when the chosen launcher cannot run here, else None."""
-    name = next((a.split("=", 1)[1] for a in args if a.startswith("hydra/launcher=")), None)
+    name = override_value(args, "hydra/launcher")
     if name is None or name not in LAUNCHER_MODULES:
         return None
     module, extra = LAUNCHER_MODULES[name]
