@@ -44,7 +44,13 @@ class Arg:
     required: bool = False
 
     def convert(self, value: str) -> Any:
-        """The value of ``name=value``, checked; :class:`ConfigError` if not allowed."""
+        """The value of ``name=value``, checked; :class:`ConfigError` if not allowed.
+
+        Parameters
+        ----------
+        value : str
+            The text after ``=``.
+        """
         if value == "":
             raise ConfigError(f"{self.name}= needs a value")
         if self.kind is bool:
@@ -74,7 +80,13 @@ class Arg:
 
 def split_word(word: str) -> tuple[str, str] | None:
     """``"key=value"`` -> ``("key", "value")``; None for anything else (no ``=``, no
-    key, or a flag such as ``--x=1``)."""
+    key, or a flag such as ``--x=1``).
+
+    Parameters
+    ----------
+    word : str
+        One word of the command line.
+    """
     key, eq, value = word.partition("=")
     if not eq or not key or word.startswith("-"):
         return None
@@ -144,7 +156,15 @@ def parse_key_values(
 
 def override_value(words: Iterable[str], key: str) -> str | None:
     """The value of ``key`` among Hydra overrides (``key=``, ``+key=`` or ``++key=``;
-    the last one wins), without quotes; None when absent, empty or ``null``."""
+    the last one wins), without quotes; None when absent, empty or ``null``.
+
+    Parameters
+    ----------
+    words : iterable of str
+        The command line's overrides.
+    key : str
+        The key looked up (``hydra.launcher.partition``, ``hydra/launcher``).
+    """
     value = None
     for word in words:
         kv = split_word(word)

@@ -49,7 +49,15 @@ def export_dir() -> Path:
 
 def safe_name(text: str, max_len: int = 40) -> str:
     """A file-name fragment: letters, digits, ``-`` and ``_`` only (others become
-    ``_``), no leading dots, at most ``max_len`` characters; ``"export"`` if empty."""
+    ``_``), no leading dots, at most ``max_len`` characters; ``"export"`` if empty.
+
+    Parameters
+    ----------
+    text : str
+        The prefix typed on the page.
+    max_len : int
+        Longest name kept, characters.
+    """
     s = re.sub(r"[^A-Za-z0-9_-]+", "_", str(text)).strip("_-.")[:max_len]
     return s or "export"
 

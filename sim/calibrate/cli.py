@@ -233,7 +233,31 @@ def _estimates(rec, cfg, seed: int) -> dict:
 def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, bar):
     """The stages that simulate: the volume (and handle-time) pilot, and the fit to a
     KPI history; they update ``est``, ``flat`` and ``run_flat`` and return the posterior
-    (or None)."""
+    (or None).
+
+    Parameters
+    ----------
+    a : dict
+        The checked arguments (:func:`parse_args`).
+    est : dict
+        The estimates so far; gains ``volume`` and ``posterior``.
+    flat : dict
+        The centre file's keys (dotted key -> value); ``customers.n`` and
+        ``handling.mean_s`` are set from the pilot.
+    run_flat : dict
+        The keys the simulations run with (``flat`` plus the profile file); updated
+        alike.
+    hist : History or None
+        The KPI history to fit (``kpis=``), or None.
+    prof_path : Path
+        Where the arrival profile is written before any simulation reads it.
+    prof_text : str
+        The profile as CSV text.
+    cfg : Config
+        The baseline config the centre is built on (default customer count).
+    bar : tqdm
+        The progress bar, one step per pilot iteration and per fit.
+    """
     if a["pilot_days"] > 0 or hist is not None:
         atomic_write_text(prof_path, prof_text)  # the pilot and the fit read it
     if a["pilot_days"] > 0:
@@ -278,7 +302,13 @@ def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, ba
 
 
 def run(a: dict) -> Path:
-    """Calibrate and write (then back-test); returns the centre file's path."""
+    """Calibrate and write (then back-test); returns the centre file's path.
+
+    Parameters
+    ----------
+    a : dict
+        The checked arguments (:func:`parse_args`).
+    """
     out, name = Path(a["out"]), a["name"]
     if a["backtest_only"]:
         path = out / f"{name}.yaml"
@@ -356,7 +386,13 @@ def run(a: dict) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point of ``kpisim calibrate``; returns the exit code."""
+    """Entry point of ``kpisim calibrate``; returns the exit code.
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim calibrate``.
+    """
     if any(x in ("-h", "--help", "help") for x in argv):
         print(HELP)
         return 0

@@ -86,7 +86,13 @@ def priors() -> dict[str, tuple[float, float]]:
 
 
 def fitted_keys(hist: History) -> list[str]:
-    """The parameters the history informs, in :data:`INFORMED_BY` order."""
+    """The parameters the history informs, in :data:`INFORMED_BY` order.
+
+    Parameters
+    ----------
+    hist : History
+        The checked KPI history.
+    """
     return [k for k, kpis in INFORMED_BY.items() if any(x in hist.kpis for x in kpis)]
 
 
@@ -107,7 +113,26 @@ class Posterior:
 def distance(
     hist: History, sim: dict, kpis: list[str], f: float, cv: float, calls_per_day: float | None
 ) -> float:
-    """Mean squared noise-scaled error over periods and KPIs (inf: nothing to compare)."""
+    """Mean squared noise-scaled error over periods and KPIs (inf: nothing to compare).
+
+    Parameters
+    ----------
+    hist : History
+        The observed KPI history.
+    sim : dict
+        The simulated per-period KPIs of one trial (:func:`.kpi_sim.run_trial`).
+    kpis : list of str
+        The KPIs compared.
+    f : float
+        Scale of the simulated centre against the real one (1 = full scale;
+        :func:`.kpi_sim.scaled`).
+    cv : float
+        Coefficient of variation of the handling time (``handling.cv``), for the AHT's
+        sampling noise.
+    calls_per_day : float or None
+        The centre's answered calls a day (sample size when the history has no
+        ``calls`` column).
+    """
     n_obs = observed_sizes(hist.counts, sim, f, calls_per_day, hist.days)
     terms = []
     for k in kpis:
@@ -159,9 +184,31 @@ def infer(
 ) -> Posterior:
     """Fit the parameters the history informs; return the accepted trials as the sample.
 
-    ``centre``: the centre's flat overrides (:func:`.kpi_sim.centre_overrides`);
-    ``calls_per_day``: the centre's answered calls a day (sample size when the history
-    has no ``calls`` column); ``warmup_days``: simulated days before the first period."""
+    Parameters
+    ----------
+    hist : History
+        The KPI history to fit.
+    centre : dict
+        The centre's flat overrides (dotted config key -> value).
+    n_trials : int
+        Simulations of the fit (at least ``2 * BATCH``).
+    seed : int
+        Seed of the sampler and of the simulations.
+    jobs : int
+        Worker processes at most (:mod:`sim.pool`); 1 runs here; results do not depend
+        on it.
+    accept : float
+        Share of the trials accepted into the posterior, in (0, 1].
+    max_agents : int
+        The simulated centre is scaled down to at most this many front-line agents.
+    warmup_days : int
+        Simulated working days before the history's first period.
+    calls_per_day : float, optional
+        The centre's answered calls a day (the sample size when the history has no
+        ``calls`` column).
+    progress : bool
+        Show a progress bar (on stderr), one step per trial.
+    """
     if n_trials < 2 * BATCH:
         raise ConfigError(f"trials={n_trials} is not allowed: at least {2 * BATCH}")
     if not 0.0 < accept <= 1.0:
@@ -225,5 +272,11 @@ def infer(
 
 
 def posterior_csv(post: Posterior) -> str:
-    """The posterior sample as CSV text (columns: dotted keys, then ``distance``)."""
+    """The posterior sample as CSV text (columns: dotted keys, then ``distance``).
+
+    Parameters
+    ----------
+    post : Posterior
+        The result of :func:`infer`.
+    """
     return post.samples.to_csv(index=False, float_format="%.6g", lineterminator="\n")

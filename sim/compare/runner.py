@@ -54,6 +54,11 @@ def derived_metrics(daily: pd.DataFrame) -> dict[str, float]:
 
     ``pay_per_employee_annual``: salary + bonus paid per seated employee per year
     (currency units/year; 250 working days a year).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        The run's daily table (``staff``, ``cost_labour`` and ``cost_bonus`` are used).
     """
     days = len(daily)
     staff = float(daily["staff"].mean()) if days else float("nan")
@@ -63,7 +68,13 @@ def derived_metrics(daily: pd.DataFrame) -> dict[str, float]:
 
 
 def run_one(cfg: Config) -> dict[str, Any]:
-    """Run one config; return its summary (plus derived metrics) and reduced daily table."""
+    """Run one config; return its summary (plus derived metrics) and reduced daily table.
+
+    Parameters
+    ----------
+    cfg : Config
+        The run's config, seed included.
+    """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     res = run_simulation(cfg, progress=False)
     summary = dict(res.summary)

@@ -40,6 +40,16 @@ def validate(cfg: Config) -> Config:
 
     Raises :class:`ConfigError` with a one-line message naming the key, the bad value
     and what is allowed.
+
+    Parameters
+    ----------
+    cfg : Config
+        The config to check.
+
+    Returns
+    -------
+    Config
+        ``cfg`` itself, once every check has passed.
     """
     for key, f, value in _walk(cfg):
         meta = f.metadata
@@ -132,7 +142,13 @@ SIGN_KEYS = (
 def check_expectations(cfg: Config) -> None:
     """``scenario.expect`` holds "up"/"down" only, ``scenario.comparison`` names
     another shipped scenario (the summary keys are checked against a run's summary by
-    ``sim.outputs.expectations``) and ``scenario.signs`` names signs only."""
+    ``sim.outputs.expectations``) and ``scenario.signs`` names signs only.
+
+    Parameters
+    ----------
+    cfg : Config
+        The config being validated (its ``scenario`` section).
+    """
     meta = cfg.scenario
     for key, direction in meta.expect.items():
         if direction not in DIRECTIONS:
@@ -202,7 +218,15 @@ _BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
 
 
 def check_bool(key: str, value: str) -> None:
-    """Reject ``flag=2``: OmegaConf would turn any integer into a bool."""
+    """Reject ``flag=2``: OmegaConf would turn any integer into a bool.
+
+    Parameters
+    ----------
+    key : str
+        The override's dotted key (``behavior.adaptive``).
+    value : str
+        The override's value as typed.
+    """
     node: Any = Config
     for part in key.split("."):
         fields = _fields(node)
@@ -219,6 +243,11 @@ def unknown_key_message(key: str) -> str:
     It names the nearest keys of the same section when there are any (a misspelt key,
     or a retired one: a name close to its replacement's), with the values the key
     takes when it is a choice, so the message says what to write instead.
+
+    Parameters
+    ----------
+    key : str
+        The dotted key as given (a leading ``+`` or ``~`` is ignored).
     """
     near = _near_keys(key)
     if not near:
