@@ -50,7 +50,7 @@ ARMS = (
     ("one_click", "baseline", {VIS: "one_click"}),
     ("hidden", "baseline", {VIS: "hidden"}),
     ("hidden_phone", "hidden_phone", {}),
-    ("hidden_phone_number_visible", "hidden_phone", {"channels.phone_number_visible": True}),
+    ("hidden_phone_number_visible", "hidden_phone", {VIS: "visible"}),
 )
 #: (contrast label, comparison arm, arm)
 CONTRASTS = (

@@ -122,7 +122,6 @@ MEANING: dict[str, str] = {
     "handling.hangup_share": "share of dumped calls that are hang-ups rather than transfers",
     # channels
     "channels.phone_visibility": "company policy on the phone number: published on every page, behind one Help click, or hidden (read each day: `model.phone_visibility`)",
-    "channels.phone_number_visible": "older key: false means `hidden` unless `phone_visibility` is set to another level",
     "channels.open_s": "opening hours, s; calls still queued at closing are served",
     "channels.service_level_threshold_s": "answer-time threshold of the service level, s",
     "channels.service_level_target": "service-level target (reported, not used by the model)",
@@ -133,8 +132,6 @@ MEANING: dict[str, str] = {
     "channels.hidden_search_effort": "hidden: effort (CES points) of one search for the number",
     "channels.number_memory_days": "mean working days a customer remembers where the number is after seeing or using it",
     "channels.number_word_of_mouth": "times a year a customer hears where the number is, per unit share of the base who know it",
-    "channels.hidden_web_first_share": "deprecated, ignored (warns): replaced by the search mechanism; accepted so old configs load",
-    "channels.hidden_find_prob": "deprecated, ignored (warns): replaced by the search mechanism; accepted so old configs load",
     "channels.web_cost": "cost per web session (currency units)",
     # behaviour
     "behavior.adaptive": "false freezes every employee's policy at its initial value",

@@ -1,6 +1,6 @@
 """Hidden phone number x customers' digital skill.
 
-``channels.phone_number_visible`` (true/false) crossed with
+``channels.phone_visibility`` (visible/hidden) crossed with
 ``customers.digital_skill_mean`` (0.2 ... 0.8), on the ``baseline`` scenario (flat
 pay, so the channel policy is the only change).  Outcomes per run: web containment
 (share of web sessions not escalated), customer effort (mean effort score of a
@@ -31,7 +31,7 @@ from _common import (  # experiments/ is on sys.path when run as a script
 )
 
 NAME = "hidden_phone_digital_skill"
-VIS = "channels.phone_number_visible"
+VIS = "channels.phone_visibility"
 SKILL = "customers.digital_skill_mean"
 #: (outcome, axis label with units, panel title)
 PANELS = (
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     skills = [0.2, 0.8] if args.quick else [round(float(x), 3) for x in np.linspace(0.2, 0.8, 5)]
     seeds = list(range(args.seeds or (2 if args.quick else 5)))
-    points = [{VIS: vis, SKILL: s} for vis in (True, False) for s in skills]
+    points = [{VIS: vis, SKILL: s} for vis in ("visible", "hidden") for s in skills]
     outcomes = [c for c, _, _ in PANELS]
     runs = grid_table(args.scenario, points, seeds, sizes, jobs=args.jobs, desc=NAME)
     table = add_size_columns(summarise(runs, [VIS, SKILL], outcomes), sizes)
@@ -72,7 +72,8 @@ def plot(table, sizes: Sizes, scenario: str, n_seeds: int):
 
     fig, axes = plt.subplots(2, 3, figsize=(14, 7.5), sharex=True)
     for ax, (col, unit, title) in zip(axes.flat, PANELS, strict=True):
-        for vis, color, label in ((True, "C0", "number visible"), (False, "C3", "number hidden")):
+        for vis, color in (("visible", "C0"), ("hidden", "C3")):
+            label = f"number {vis}"
             g = table[table[VIS] == vis].sort_values(SKILL)
             ax.plot(g[SKILL], g[f"{col}_mean"], "o-", color=color, label=label)
             ax.fill_between(g[SKILL], g[f"{col}_lo"], g[f"{col}_hi"], color=color, alpha=0.2)

@@ -168,7 +168,7 @@ def test_controls_change_the_config():
     assert (k.aht.weight, k.fcr.weight) == (0.4, 0.3)
     assert cfg.scheme.bonus_share == 0.2
     assert (k.fcr.definition, k.csat.definition) == ("no_repeat_7d", "agent_offered")
-    assert cfg.channels.phone_number_visible is False
+    assert cfg.channels.phone_visibility == "hidden"
     assert cfg.scheme.audit_rate == 0.1
     assert cfg.seed == 42
 

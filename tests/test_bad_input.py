@@ -10,8 +10,8 @@ and create nothing in its working folder (no ``results/`` run directory, no Hydr
 
 Every case goes through ``load_config``.  Through the command line go ``CLI_CASES``:
 one case of each kind of error (range, non-finite, type, bool, group, null, choice,
-unknown key, appended key, unknown scenario and scheme, malformed override, cross-field
-rules).  ``kpisim run`` validates with the same ``load_config`` call before Hydra
+unknown key, retired key, appended key, unknown scenario and scheme, malformed override,
+cross-field rules).  ``kpisim run`` validates with the same ``load_config`` call before Hydra
 starts, so the rest would re-test the same message paths at ~2 s of process start-up
 each (importing the package pulls in mesa, numba and pandas).
 """
@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from sim import ConfigError, load_config
+from sim.config import clean_hydra_message, compose, to_config
 
 #: The installed console script next to this Python, else the module (same entry point).
 _SCRIPT = Path(sys.executable).parent / "kpisim"
@@ -91,13 +92,7 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
         "customers.patience_mean_s",
         "Float",
     ),
-    (
-        "bool_text",
-        "baseline",
-        ["channels.phone_number_visible=maybe"],
-        "channels.phone_number_visible",
-        "bool",
-    ),
+    ("bool_text", "baseline", ["behavior.gaming=maybe"], "behavior.gaming", "bool"),
     ("group_given_a_value", "baseline", ["customers=3"], "customers", "group of keys"),
     ("null_days", "baseline", ["days=null"], "days", "needs a value"),
     # ---- choices
@@ -140,6 +135,28 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
         ["+customers.foo=1"],
         "'customers.foo'",
         "unknown config key",
+    ),
+    # retired keys: the message names the key that replaced them
+    (
+        "retired_phone_key",
+        "baseline",
+        ["channels.phone_number_visible=false"],
+        "'channels.phone_number_visible'",
+        "did you mean channels.phone_visibility (one of 'visible', 'one_click', 'hidden')",
+    ),
+    (
+        "retired_web_first_key",
+        "baseline",
+        ["channels.hidden_web_first_share=0.8"],
+        "'channels.hidden_web_first_share'",
+        "did you mean channels.hidden_miss or channels.hidden_search_effort",
+    ),
+    (
+        "retired_find_key",
+        "baseline",
+        ["channels.hidden_find_prob=0.7"],
+        "'channels.hidden_find_prob'",
+        "did you mean channels.hidden_miss or channels.hidden_search_effort",
     ),
     ("unknown_scenario", "nosuch", [], "scenario='nosuch'", "choose one of"),
     ("unknown_scheme", "baseline", ["scheme=nosuch"], "scheme/nosuch", "choose one of"),
@@ -262,6 +279,7 @@ CLI_CASES = [
     "bad_handling_dist",
     "misspelt_key",
     "appended_unknown_key",
+    "retired_phone_key",
     "unknown_scenario",
     "unknown_scheme",
     "override_without_value",
@@ -286,7 +304,7 @@ def test_load_config_rejects(case, scenario, overrides, key, allowed):
     "overrides",
     [
         ["customers.patience_mean_s=null"],
-        ["handling.dist=exponential", "channels.phone_number_visible=false"],
+        ["handling.dist=exponential", "channels.phone_visibility=hidden"],
         ["+scheme@proposal=aht_pay", "rollout_day=5"],
         ["scheme=aht_pay", "seed=3", "days=1"],
         ["customers.web_preference=1", "scheme.audit_rate=0"],  # range ends are allowed
@@ -304,6 +322,21 @@ def test_integer_for_a_bool_is_rejected(value):
     with pytest.raises(ConfigError, match=r"behavior\.adaptive"):
         load_config("baseline", [f"behavior.adaptive={value}"])
     assert load_config("baseline", ["behavior.adaptive=false"]).behavior.adaptive is False
+
+
+def test_retired_key_in_a_yaml_file_names_the_new_key(tmp_path):
+    """A scenario file written for an older release, with the retired phone key, is
+    refused when Hydra composes it (as ``load_config`` does), naming the new key."""
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "old_hidden.yaml").write_text(
+        "# @package _global_\nchannels:\n  phone_number_visible: false\n"
+    )
+    overrides = ["scenario=old_hidden", f"hydra.searchpath=[file://{tmp_path}]"]
+    with pytest.raises(Exception) as info:
+        to_config(compose(overrides))
+    msg = clean_hydra_message(info.value)
+    assert msg.startswith("unknown config key 'channels.phone_number_visible'"), msg
+    assert "did you mean channels.phone_visibility" in msg, msg
 
 
 # ------------------------------------------------------------------ the command line

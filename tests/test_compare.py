@@ -352,9 +352,9 @@ def test_help_and_scenario_proposal_with_world_change(capsys):
     assert cli.main(["--help"]) == 0
     assert "replications=N" in capsys.readouterr().out
     plan = build_plan(parse_args(["proposal=hidden_phone", "robust=0"]))
-    assert plan.delta == {"channels.phone_number_visible": False}
-    assert plan.cfg_proposal.channels.phone_number_visible is False
-    assert plan.cfg_current.channels.phone_number_visible is True
+    assert plan.delta == {"channels.phone_visibility": "hidden"}
+    assert plan.cfg_proposal.channels.phone_visibility == "hidden"
+    assert plan.cfg_current.channels.phone_visibility == "visible"
     assert plan.cfg_proposal.proposal.name == plan.proposal.label
 
 

@@ -92,7 +92,7 @@ def _overrides(ex: dict) -> list[str]:
         f"customers.n={ex['customers']}",
         f"employees.n={ex['employees']}",
         f"customers.patience_mean_s={patience}",
-        f"channels.phone_number_visible={str(ex['visible']).lower()}",
+        f"channels.phone_visibility={'visible' if ex['visible'] else 'hidden'}",
         f"employees.attrition_annual_base={ex['attrition']}",
         "employees.morale_quit_sensitivity=10",
         "employees.hiring_lag_days=3",
@@ -154,7 +154,7 @@ def test_every_contact_ends_exactly_once_and_churned_customers_vanish(ex):
     assert (d["legs"] == d["calls_answered"] + d["transfers"] - d["abandoned_after_transfer"]).all()
     owned = d["calls_answered"] - d["hangups"] - d["abandoned_after_transfer"]
     assert (d["answered_owned"] == owned).all()
-    if cfg.channels.phone_number_visible:
+    if cfg.channels.phone_visibility == "visible":
         assert (d["give_ups"] == 0).all()  # a failed web user calls the visible number
         if cfg.demand.calls_per_hour is None:  # escalations call the same day
             assert (d["web_escalated"] <= d["calls_offered"]).all()

@@ -34,7 +34,7 @@ EXPECTED = {
     "hidden_phone_digital_skill": (
         ["hidden_phone_digital_skill.csv", "hidden_phone_digital_skill.png"],
         [
-            "channels.phone_number_visible",
+            "channels.phone_visibility",
             "customers.digital_skill_mean",
             "customer_effort_mean",
             "retention_mean",

@@ -30,6 +30,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..outputs.files import atomic_write_bytes
+from ..pool import START_METHOD
 from .charts import CHARTS, EXPORT_DPI
 from .render import draw_rgb, png_bytes, render_png
 from .snapshot import Snapshot
@@ -48,7 +49,15 @@ def export_dir() -> Path:
 
 def safe_name(text: str, max_len: int = 40) -> str:
     """A file-name fragment: letters, digits, ``-`` and ``_`` only (others become
-    ``_``), no leading dots, at most ``max_len`` characters; ``"export"`` if empty."""
+    ``_``), no leading dots, at most ``max_len`` characters; ``"export"`` if empty.
+
+    Parameters
+    ----------
+    text : str
+        The prefix typed on the page.
+    max_len : int
+        Longest name kept, characters.
+    """
     s = re.sub(r"[^A-Za-z0-9_-]+", "_", str(text)).strip("_-.")[:max_len]
     return s or "export"
 
@@ -113,10 +122,11 @@ def warm_export_pool() -> None:
     global _pool
     with _pool_lock:
         if _pool is None:
-            # "spawn": the server runs threads, and forking a threaded process may deadlock
+            # a long-lived pool (not sim.pool's per-call one), started as sim.pool starts
+            # its workers: the server runs threads, and forking them may deadlock
             _pool = ProcessPoolExecutor(
                 EXPORT_WORKERS,
-                mp_context=mp.get_context("spawn"),
+                mp_context=mp.get_context(START_METHOD),
                 initializer=_exit_with_parent,
                 initargs=(os.getpid(),),
             )
@@ -140,12 +150,27 @@ def export_charts(
     level: int = 1,
     parallel: bool | None = None,
 ) -> list[Path]:
-    """Write every chart of ``snap`` as a PNG (:data:`~sim.app.charts.EXPORT_DPI`,
-    zlib level ``level``) into ``directory`` (default :func:`export_dir`); ``label``
-    (sanitised) starts each file name.  Returns the files, in the order of
-    :data:`~sim.app.charts.CHARTS`.  ``parallel``: draw in the worker processes
-    (default: when :func:`warm_export_pool` has started them); a broken pool falls
-    back to drawing here."""
+    """Write every chart of ``snap`` as a PNG file (:data:`~sim.app.charts.EXPORT_DPI`).
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The state of the run the charts show.
+    label : str
+        Start of each file name, as typed on the page (reduced by :func:`safe_name`).
+    directory : Path, optional
+        Where to write; default :func:`export_dir`.
+    level : int
+        zlib compression level of the PNG files, 0-9.
+    parallel : bool, optional
+        Draw in the worker processes (default: when :func:`warm_export_pool` has
+        started them); a broken pool falls back to drawing here.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of :data:`~sim.app.charts.CHARTS`.
+    """
     paths = _paths(snap, label, directory)
     if parallel is None:
         parallel = _pool is not None

@@ -97,15 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def check_centre_arg(arg: str) -> str:
     """The centre name of a ``centre=NAME`` argument ("" for none), checked against
-    ``configs/centre/``; raises ``ValueError`` with a one-line message."""
+    ``configs/centre/``; raises ``ValueError`` with a one-line message.
+
+    Parameters
+    ----------
+    arg : str
+        The command line's one ``key=value`` word, or "" when there is none.
+    """
     if not arg:
         return ""
-    key, _, name = arg.partition("=")
-    if key != "centre" or not name:
-        raise ValueError(f"unexpected argument {arg!r}: the only override is centre=NAME")
+    from ..cliargs import Arg, parse_key_values
     from ..config import ConfigError, check_centre
 
     try:
+        name = parse_key_values([arg], [Arg("centre")], "kpisim app")[0]["centre"]
         check_centre(name)
     except ConfigError as exc:
         raise ValueError(str(exc)) from None
@@ -123,7 +128,13 @@ def _port(text: str) -> int:
 
 
 def check_host(host: str) -> str:
-    """Accept an IP address or a host name; raise ``ValueError`` otherwise."""
+    """Accept an IP address or a host name; raise ``ValueError`` otherwise.
+
+    Parameters
+    ----------
+    host : str
+        An IP address or a host name.
+    """
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
@@ -134,7 +145,13 @@ def check_host(host: str) -> str:
 
 
 def is_loopback(host: str) -> bool:
-    """True when ``host`` only accepts connections from this computer."""
+    """True when ``host`` only accepts connections from this computer.
+
+    Parameters
+    ----------
+    host : str
+        An IP address or a host name.
+    """
     if host == "localhost":
         return True
     try:
@@ -144,7 +161,15 @@ def is_loopback(host: str) -> bool:
 
 
 def url(host: str, port: int) -> str:
-    """The address to open in a browser."""
+    """The address to open in a browser.
+
+    Parameters
+    ----------
+    host : str
+        An IP address or a host name.
+    port : int
+        TCP port, 1-65535.
+    """
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if ":" in shown:
         shown = f"[{shown}]"
@@ -152,7 +177,13 @@ def url(host: str, port: int) -> str:
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
-    """A TCP port that is free on ``host`` right now."""
+    """A TCP port that is free on ``host`` right now.
+
+    Parameters
+    ----------
+    host : str
+        An IP address or a host name.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
@@ -160,7 +191,15 @@ def free_port(host: str = DEFAULT_HOST) -> int:
 
 
 def port_available(host: str, port: int) -> bool:
-    """True when ``port`` can be bound on ``host``."""
+    """True when ``port`` can be bound on ``host``.
+
+    Parameters
+    ----------
+    host : str
+        An IP address or a host name.
+    port : int
+        TCP port, 1-65535.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -172,7 +211,17 @@ def port_available(host: str, port: int) -> bool:
 
 
 def server_command(host: str, port: int, open_browser: bool) -> list[str]:
-    """The ``solara run`` command line of the app."""
+    """The ``solara run`` command line of the app.
+
+    Parameters
+    ----------
+    host : str
+        An IP address or a host name.
+    port : int
+        TCP port, 1-65535.
+    open_browser : bool
+        Whether solara opens a browser tab once it serves.
+    """
     return [
         sys.executable,
         "-m",
@@ -192,7 +241,15 @@ def server_command(host: str, port: int, open_browser: bool) -> list[str]:
 
 def server_env(export_dir: Path, centre: str = "") -> dict[str, str]:
     """The server's environment: telemetry off, export folder, offline assets, and the
-    centre every lesson runs on (``""``: the generic centre)."""
+    centre every lesson runs on (``""``: the generic centre).
+
+    Parameters
+    ----------
+    export_dir : Path
+        Folder the "Export charts as PNG" button writes into.
+    centre : str
+        The centre every lesson runs on ("" = the generic centre).
+    """
     env = dict(os.environ)
     env[CENTRE_ENV] = centre
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
@@ -210,7 +267,13 @@ def server_env(export_dir: Path, centre: str = "") -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``kpisim app``; returns the exit code."""
+    """Entry point of ``kpisim app``; returns the exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The words after ``kpisim app`` (default: the process's command line).
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

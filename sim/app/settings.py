@@ -19,12 +19,17 @@ from dataclasses import dataclass
 from .. import measurement
 from ..config import Config, ConfigError, load_config
 from ..measurement import DEFINITION_LABELS
-from ..model.web import visibility_from_config
 
 
 def pct(x: float) -> str:
     """A share as a percentage with at most one decimal ("7.5%", "15%"): on-target
-    bonuses come in half points."""
+    bonuses come in half points.
+
+    Parameters
+    ----------
+    x : float
+        A share (0.075 = 7.5%).
+    """
     return f"{x:.1%}".replace(".0%", "%")
 
 
@@ -91,11 +96,25 @@ class Settings:
     seed_text: str = "1"
 
     def weight(self, kpi: str) -> float:
-        """The weight of one KPI (0 when unset)."""
+        """The weight of one KPI (0 when unset).
+
+        Parameters
+        ----------
+        kpi : str
+            A KPI's name (``aht``, ``fcr``, ...).
+        """
         return dict(self.weights).get(kpi, 0.0)
 
     def with_weight(self, kpi: str, value: float) -> Settings:
-        """A copy with one KPI weight changed."""
+        """A copy with one KPI weight changed.
+
+        Parameters
+        ----------
+        kpi : str
+            A KPI's name (``aht``, ``fcr``, ...).
+        value : float
+            Its new weight, a share of the bonus (0-1).
+        """
         w = dict(self.weights)
         w[kpi] = float(value)
         return dataclasses.replace(self, weights=tuple(w.items()))
@@ -138,14 +157,26 @@ def customers_per_agent() -> float:
 
 def fixed_population(cfg: Config) -> bool:
     """True for presets whose demand does not come from the customer base (the queue
-    validation's stationary call stream): their population and length are kept."""
+    validation's stationary call stream): their population and length are kept.
+
+    Parameters
+    ----------
+    cfg : Config
+        A preset's config.
+    """
     return cfg.demand.calls_per_hour is not None
 
 
 @functools.lru_cache(maxsize=64)
 def preset_config(scenario: str) -> Config:
     """The preset's own config (cached; read it, never change it).  Raises
-    :class:`ConfigError` for an unknown scenario."""
+    :class:`ConfigError` for an unknown scenario.
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario's name (a file of ``configs/scenario/``).
+    """
     return load_config(scenario, centre_overrides())
 
 
@@ -156,6 +187,13 @@ def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
     except for a lesson presented at a population of its own
     (:data:`LESSON_POPULATION`); leaving such a lesson returns to the default
     population.  Raises :class:`ConfigError` for an unknown scenario.
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario's name (a file of ``configs/scenario/``).
+    keep : Settings, optional
+        The settings on the page now, whose population and seed are kept.
     """
     cfg = preset_config(scenario)
     keep = keep or Settings()
@@ -171,7 +209,7 @@ def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
         bonus_share=float(cfg.scheme.bonus_share),
         fcr_definition=k.fcr.definition,
         csat_definition=k.csat.definition,
-        phone_visibility=visibility_from_config(cfg.channels),
+        phone_visibility=cfg.channels.phone_visibility,
         audit_rate=float(cfg.scheme.audit_rate),
         customers=customers,
         seed_text=keep.seed_text,
@@ -200,7 +238,13 @@ LESSON_PRESENTATION: dict[str, tuple[str, ...]] = {
 
 
 def parse_seed(text: str | int) -> int:
-    """The seed typed on the page as an int in ``[0, MAX_SEED]``; else :class:`ConfigError`."""
+    """The seed typed on the page as an int in ``[0, MAX_SEED]``; else :class:`ConfigError`.
+
+    Parameters
+    ----------
+    text : str or int
+        The seed as typed (spaces around it are ignored).
+    """
     s = str(text).strip()
     if not re.fullmatch(r"\d{1,10}", s):
         raise ConfigError(
@@ -213,7 +257,13 @@ def parse_seed(text: str | int) -> int:
 
 
 def settings_overrides(s: Settings) -> list[str]:
-    """Hydra overrides that turn the preset into the trainer's settings."""
+    """Hydra overrides that turn the preset into the trainer's settings.
+
+    Parameters
+    ----------
+    s : Settings
+        The page's controls.
+    """
     seed = parse_seed(s.seed_text)
     base = preset_config(s.scenario)
     out = [f"seed={seed}"]
@@ -232,15 +282,19 @@ def settings_overrides(s: Settings) -> list[str]:
         f"scheme.kpis.fcr.definition={s.fcr_definition}",
         f"scheme.kpis.csat.definition={s.csat_definition}",
         f"channels.phone_visibility={s.phone_visibility}",
-        # the older key too, so that a lesson hiding the number with it is overridden
-        f"channels.phone_number_visible={str(s.phone_visibility != 'hidden').lower()}",
         f"scheme.audit_rate={s.audit_rate:g}",
     ]
     return out
 
 
 def build_config(s: Settings) -> Config:
-    """The validated config for the page's settings (raises :class:`ConfigError`)."""
+    """The validated config for the page's settings (raises :class:`ConfigError`).
+
+    Parameters
+    ----------
+    s : Settings
+        The page's controls.
+    """
     return load_config(s.scenario, [*centre_overrides(), *settings_overrides(s)])
 
 
@@ -250,7 +304,15 @@ def _same(a: float, b: float) -> bool:
 
 def scheme_changes(old: Settings, new: Settings) -> list[str]:
     """What ``new`` changes in the pay scheme and measurement of ``old``, in words
-    (e.g. ``["phone visible", "bonus 20%"]``); population and seed are not included."""
+    (e.g. ``["phone visible", "bonus 20%"]``); population and seed are not included.
+
+    Parameters
+    ----------
+    old : Settings
+        The settings compared against (e.g. the preset's).
+    new : Settings
+        The settings whose changes are listed.
+    """
     out = [
         f"{KPI_SHORT[name]} weight {new.weight(name):.2f}"
         for name, _ in WEIGHT_KPIS
@@ -270,7 +332,15 @@ def scheme_changes(old: Settings, new: Settings) -> list[str]:
 
 
 def pending_changes(applied: Settings, draft: Settings) -> list[str]:
-    """The controls' changes not applied yet to the run on screen, in words."""
+    """The controls' changes not applied yet to the run on screen, in words.
+
+    Parameters
+    ----------
+    applied : Settings
+        The settings of the run on screen.
+    draft : Settings
+        The controls as the trainer has set them.
+    """
     out = scheme_changes(applied, draft)
     if draft.scenario != applied.scenario:
         out.insert(0, f"lesson {draft.scenario}")
@@ -283,7 +353,13 @@ def pending_changes(applied: Settings, draft: Settings) -> list[str]:
 
 def lesson_label(applied: Settings) -> str:
     """The run's lesson name, with what was changed from the preset:
-    ``"hidden_phone"`` or ``"hidden_phone — modified: phone visible"``."""
+    ``"hidden_phone"`` or ``"hidden_phone — modified: phone visible"``.
+
+    Parameters
+    ----------
+    applied : Settings
+        The settings of the run on screen.
+    """
     changes = scheme_changes(preset_settings(applied.scenario, keep=applied), applied)
     if not changes:
         return applied.scenario
@@ -292,7 +368,13 @@ def lesson_label(applied: Settings) -> str:
 
 def scheme_extras(cfg: Config) -> str:
     """The run's scheme features that have no control on the page, in words (starting
-    with `` · ``), so the page still says everything that shapes the run; ``""`` if none."""
+    with `` · ``), so the page still says everything that shapes the run; ``""`` if none.
+
+    Parameters
+    ----------
+    cfg : Config
+        The run's config.
+    """
     sch = cfg.scheme
     out = []
     if sch.forced_ranking:
@@ -323,5 +405,11 @@ GHOST_SCENARIO = "baseline"
 
 def ghost_settings(applied: Settings) -> Settings:
     """The ghost baseline of a run: the baseline preset with the run's population and
-    seed, so the two runs differ by the pay scheme (and measurement) only."""
+    seed, so the two runs differ by the pay scheme (and measurement) only.
+
+    Parameters
+    ----------
+    applied : Settings
+        The settings of the run on screen.
+    """
     return preset_settings(GHOST_SCENARIO, keep=applied)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..cliargs import Arg, parse_key_values
 from ..config import CONFIG_DIR, ConfigError, load_config
 from ..outputs.files import atomic_write_text
 from . import estimate, estimate_intervals, patience_intervals
@@ -84,88 +85,64 @@ and DIR/NAME.backtest.csv (DIR/NAME.backtest_kpis.csv with kpis=).  Example:
   kpisim calibrate data=calls.csv mapping=examples/calibrate/anonymous_bank.yaml name=bank
 """
 
+#: The arguments of ``kpisim calibrate`` (see :data:`HELP`; ranges in days, seeds, trials
+#: and processes).
 ARGS = (
-    "data",
-    "mapping",
-    "name",
-    "out",
-    "pilot_days",
-    "pilot_warmup",
-    "seed",
-    "progress",
-    "kpis",
-    "costs",
-    "trials",
-    "warmup_days",
-    "backtest",
-    "backtest_only",
-    "backtest_seeds",
-    "backtest_days",
-    "backtest_warmup",
-    "jobs",
+    Arg("data", required=True),
+    Arg("mapping", required=True),
+    Arg("name", required=True),
+    Arg("out"),
+    Arg("pilot_days", int, 0, 10_000),
+    Arg("pilot_warmup", int, 0, 1_000),
+    Arg("seed", int, 0, 2**62),
+    Arg("progress", bool),
+    Arg("kpis"),
+    Arg("costs"),
+    Arg("trials", int, 4, 100_000),
+    Arg("warmup_days", int, 0, 10_000),
+    Arg("backtest", bool),
+    Arg("backtest_only", bool),
+    Arg("backtest_seeds", int, 1, 1_000),
+    Arg("backtest_days", int, 0, 10_000),
+    Arg("backtest_warmup", int, 0, 1_000),
+    Arg("jobs", int, 1, 256),
 )
-INTS = {
-    "pilot_days": (0, 10_000),
-    "pilot_warmup": (0, 1_000),
-    "seed": (0, 2**62),
-    "trials": (4, 100_000),
-    "warmup_days": (0, 10_000),
-    "backtest_seeds": (1, 1_000),
-    "backtest_days": (0, 10_000),
-    "backtest_warmup": (0, 1_000),
-    "jobs": (1, 256),
+#: The value of each optional argument when it is not given.
+DEFAULTS: dict[str, object] = {
+    "out": CONFIG_DIR / "centre",
+    "pilot_days": 40,
+    "pilot_warmup": 10,
+    "seed": 0,
+    "progress": True,
+    "kpis": None,
+    "costs": None,
+    "trials": 60,
+    "warmup_days": 0,
+    "backtest": True,
+    "backtest_only": False,
+    "backtest_seeds": 5,
+    "backtest_days": 0,
+    "backtest_warmup": 10,
+    "jobs": 2,
 }
 
 
-def _bool(a: dict, key: str) -> bool:
-    v = str(a[key]).lower()
-    if v not in ("true", "false", "1", "0"):
-        raise ConfigError(f"{key}={a[key]!r} is not allowed: true or false")
-    return v in ("true", "1")
-
-
 def parse_args(argv: list[str]) -> dict:
-    """``key=value`` words -> a dict of checked arguments."""
-    a: dict = {
-        "out": None,
-        "pilot_days": 40,
-        "pilot_warmup": 10,
-        "seed": 0,
-        "progress": True,
-        "kpis": None,
-        "costs": None,
-        "trials": 60,
-        "warmup_days": 0,
-        "backtest": True,
-        "backtest_only": False,
-        "backtest_seeds": 5,
-        "backtest_days": 0,
-        "backtest_warmup": 10,
-        "jobs": 2,
-    }
-    for word in argv:
-        key, eq, value = word.partition("=")
-        if not eq or key not in ARGS:
-            raise ConfigError(
-                f"argument {word!r} is not allowed: use key=value with key one of {', '.join(ARGS)}"
-            )
-        a[key] = value
-    for key in ("data", "mapping", "name"):
-        if not a.get(key):
-            raise ConfigError(f"argument {key}= is required (kpisim calibrate --help)")
+    """``key=value`` words -> a dict of checked arguments (:data:`ARGS`, with
+    :data:`DEFAULTS` for those not given; ``out`` a :class:`~pathlib.Path`).
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim calibrate``.
+    """
+    given, _ = parse_key_values(argv, ARGS, "kpisim calibrate")
+    a = {**DEFAULTS, **given}
     if not re.fullmatch(r"[A-Za-z0-9_-]+", a["name"]) or a["name"] == "none":
         raise ConfigError(
             f"name={a['name']!r} is not allowed: letters, digits, _ and -, not 'none'"
         )
-    for key, (lo, hi) in INTS.items():
-        try:
-            a[key] = int(a[key])
-            assert lo <= a[key] <= hi
-        except (ValueError, AssertionError):
-            raise ConfigError(f"{key}={a[key]!r} is not allowed: an integer {lo}..{hi}") from None
-    for key in ("progress", "backtest", "backtest_only"):
-        a[key] = _bool(a, key)
-    a["out"] = Path(a["out"]) if a["out"] else CONFIG_DIR / "centre"
+    a["out"] = Path(a["out"])
     return a
 
 
@@ -256,7 +233,31 @@ def _estimates(rec, cfg, seed: int) -> dict:
 def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, bar):
     """The stages that simulate: the volume (and handle-time) pilot, and the fit to a
     KPI history; they update ``est``, ``flat`` and ``run_flat`` and return the posterior
-    (or None)."""
+    (or None).
+
+    Parameters
+    ----------
+    a : dict
+        The checked arguments (:func:`parse_args`).
+    est : dict
+        The estimates so far; gains ``volume`` and ``posterior``.
+    flat : dict
+        The centre file's keys (dotted key -> value); ``customers.n`` and
+        ``handling.mean_s`` are set from the pilot.
+    run_flat : dict
+        The keys the simulations run with (``flat`` plus the profile file); updated
+        alike.
+    hist : History or None
+        The KPI history to fit (``kpis=``), or None.
+    prof_path : Path
+        Where the arrival profile is written before any simulation reads it.
+    prof_text : str
+        The profile as CSV text.
+    cfg : Config
+        The baseline config the centre is built on (default customer count).
+    bar : tqdm
+        The progress bar, one step per pilot iteration and per fit.
+    """
     if a["pilot_days"] > 0 or hist is not None:
         atomic_write_text(prof_path, prof_text)  # the pilot and the fit read it
     if a["pilot_days"] > 0:
@@ -301,7 +302,13 @@ def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, ba
 
 
 def run(a: dict) -> Path:
-    """Calibrate and write (then back-test); returns the centre file's path."""
+    """Calibrate and write (then back-test); returns the centre file's path.
+
+    Parameters
+    ----------
+    a : dict
+        The checked arguments (:func:`parse_args`).
+    """
     out, name = Path(a["out"]), a["name"]
     if a["backtest_only"]:
         path = out / f"{name}.yaml"
@@ -379,7 +386,13 @@ def run(a: dict) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point of ``kpisim calibrate``; returns the exit code."""
+    """Entry point of ``kpisim calibrate``; returns the exit code.
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim calibrate``.
+    """
     if any(x in ("-h", "--help", "help") for x in argv):
         print(HELP)
         return 0

@@ -21,10 +21,9 @@ the same inputs and seed give the same posterior.
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import optuna
@@ -34,6 +33,7 @@ from scipy import stats
 from tqdm import tqdm
 
 from ..config import CONFIG_DIR, ConfigError, load_config
+from ..pool import WorkerPool
 from .history import History
 from .kpi_sim import QUEUE_KPIS, noise_var, observed_sizes, override_strings, run_trial, scaled
 
@@ -86,7 +86,13 @@ def priors() -> dict[str, tuple[float, float]]:
 
 
 def fitted_keys(hist: History) -> list[str]:
-    """The parameters the history informs, in :data:`INFORMED_BY` order."""
+    """The parameters the history informs, in :data:`INFORMED_BY` order.
+
+    Parameters
+    ----------
+    hist : History
+        The checked KPI history.
+    """
     return [k for k, kpis in INFORMED_BY.items() if any(x in hist.kpis for x in kpis)]
 
 
@@ -107,7 +113,26 @@ class Posterior:
 def distance(
     hist: History, sim: dict, kpis: list[str], f: float, cv: float, calls_per_day: float | None
 ) -> float:
-    """Mean squared noise-scaled error over periods and KPIs (inf: nothing to compare)."""
+    """Mean squared noise-scaled error over periods and KPIs (inf: nothing to compare).
+
+    Parameters
+    ----------
+    hist : History
+        The observed KPI history.
+    sim : dict
+        The simulated per-period KPIs of one trial (:func:`.kpi_sim.run_trial`).
+    kpis : list of str
+        The KPIs compared.
+    f : float
+        Scale of the simulated centre against the real one (1 = full scale;
+        :func:`.kpi_sim.scaled`).
+    cv : float
+        Coefficient of variation of the handling time (``handling.cv``), for the AHT's
+        sampling noise.
+    calls_per_day : float or None
+        The centre's answered calls a day (sample size when the history has no
+        ``calls`` column).
+    """
     n_obs = observed_sizes(hist.counts, sim, f, calls_per_day, hist.days)
     terms = []
     for k in kpis:
@@ -159,9 +184,31 @@ def infer(
 ) -> Posterior:
     """Fit the parameters the history informs; return the accepted trials as the sample.
 
-    ``centre``: the centre's flat overrides (:func:`.kpi_sim.centre_overrides`);
-    ``calls_per_day``: the centre's answered calls a day (sample size when the history
-    has no ``calls`` column); ``warmup_days``: simulated days before the first period."""
+    Parameters
+    ----------
+    hist : History
+        The KPI history to fit.
+    centre : dict
+        The centre's flat overrides (dotted config key -> value).
+    n_trials : int
+        Simulations of the fit (at least ``2 * BATCH``).
+    seed : int
+        Seed of the sampler and of the simulations.
+    jobs : int
+        Worker processes at most (:mod:`sim.pool`); 1 runs here; results do not depend
+        on it.
+    accept : float
+        Share of the trials accepted into the posterior, in (0, 1].
+    max_agents : int
+        The simulated centre is scaled down to at most this many front-line agents.
+    warmup_days : int
+        Simulated working days before the history's first period.
+    calls_per_day : float, optional
+        The centre's answered calls a day (the sample size when the history has no
+        ``calls`` column).
+    progress : bool
+        Show a progress bar (on stderr), one step per trial.
+    """
     if n_trials < 2 * BATCH:
         raise ConfigError(f"trials={n_trials} is not allowed: at least {2 * BATCH}")
     if not 0.0 < accept <= 1.0:
@@ -183,27 +230,19 @@ def infer(
     dists = {k: optuna.distributions.FloatDistribution(*pri[k]) for k in fitted}
     rows: list[dict] = []
     bar = tqdm(total=n_trials, desc="infer", unit="trial", disable=not progress, file=sys.stderr)
-    pool = None
-    if jobs > 1:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, BATCH), mp_context=mp.get_context("spawn"))
+    trial = partial(run_trial, days=hist.days, warmup=warmup_days)
     try:
-        while len(rows) < n_trials:
-            batch = [study.ask(dists) for _ in range(min(BATCH, n_trials - len(rows)))]
-            ovs = [[*base, *override_strings(t.params)] for t in batch]
-            if pool is None:
-                sims = [run_trial(o, hist.days, warmup_days) for o in ovs]
-            else:
-                futs = [pool.submit(run_trial, o, hist.days, warmup_days) for o in ovs]
-                sims = [fu.result() for fu in futs]
-            for t, s in zip(batch, sims, strict=True):
-                d = distance(hist, s, kpis, f, cv, calls_per_day)
-                study.tell(t, d if np.isfinite(d) else 1e12)
-                rows.append({**t.params, "distance": d})
-                bar.update(1)
+        with WorkerPool(jobs, BATCH) as pool:
+            while len(rows) < n_trials:
+                batch = [study.ask(dists) for _ in range(min(BATCH, n_trials - len(rows)))]
+                sims = pool.map(trial, [[*base, *override_strings(t.params)] for t in batch])
+                for t, s in zip(batch, sims, strict=True):
+                    d = distance(hist, s, kpis, f, cv, calls_per_day)
+                    study.tell(t, d if np.isfinite(d) else 1e12)
+                    rows.append({**t.params, "distance": d})
+                    bar.update(1)
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown()
     trials = pd.DataFrame(rows)
     k = max(1, math.ceil(accept * n_trials))  # the best share ``accept`` of the trials
     eps = float(np.sort(trials["distance"].to_numpy())[k - 1])
@@ -233,5 +272,11 @@ def infer(
 
 
 def posterior_csv(post: Posterior) -> str:
-    """The posterior sample as CSV text (columns: dotted keys, then ``distance``)."""
+    """The posterior sample as CSV text (columns: dotted keys, then ``distance``).
+
+    Parameters
+    ----------
+    post : Posterior
+        The result of :func:`infer`.
+    """
     return post.samples.to_csv(index=False, float_format="%.6g", lineterminator="\n")

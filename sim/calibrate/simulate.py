@@ -13,9 +13,7 @@ pass the same rules before :mod:`.figures` sees them.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from ..config import Config, ConfigError, load_config
 from ..model import ContactCentreModel
 from ..outputs import daily_frame
 from ..outputs.calls import START_DATE, calls_frame, opening_s
+from ..pool import map_in_order
 from .calls import call_records
 from .centre import override_strings
 from .figures import COLUMNS
@@ -59,13 +58,31 @@ KPISIM_CALLS: dict[str, object] = {
 
 def centre_config(flat: dict[str, object], days: int, seed: int, calls: bool = False) -> Config:
     """The baseline scenario with the centre's keys (flat ``section.key`` -> value)
-    applied, run for ``days`` days with ``seed`` (and the call-detail export if ``calls``)."""
+    applied, run for ``days`` days with ``seed`` (and the call-detail export if ``calls``).
+
+    Parameters
+    ----------
+    flat : dict
+        The centre's keys (dotted config key -> value), as :func:`read_centre` gives them.
+    days : int
+        Working days to run.
+    seed : int
+        The run's seed.
+    calls : bool
+        Whether the run exports its call-detail records (``export.calls``).
+    """
     extra = [f"days={days}", f"seed={seed}", "progress=false", f"export.calls={str(calls).lower()}"]
     return load_config("baseline", overrides=[*override_strings(flat), *extra])
 
 
 def read_centre(path: Path) -> dict[str, object]:
-    """A centre file written by ``kpisim calibrate`` -> its flat keys (``centre`` aside)."""
+    """A centre file written by ``kpisim calibrate`` -> its flat keys (``centre`` aside).
+
+    Parameters
+    ----------
+    path : Path
+        The centre file (``configs/centre/<name>.yaml``).
+    """
     try:
         tree = yaml.safe_load(Path(path).read_text())
     except (OSError, yaml.YAMLError) as exc:
@@ -87,7 +104,13 @@ def read_centre(path: Path) -> dict[str, object]:
 
 def own_mapping(cfg: Config) -> Mapping:
     """:data:`KPISIM_CALLS` with the opening hours and intervals of the run ``cfg`` (the
-    export's clock: opening at ``sim.outputs.calls.opening_s``)."""
+    export's clock: opening at ``sim.outputs.calls.opening_s``).
+
+    Parameters
+    ----------
+    cfg : Config
+        The simulated run's config.
+    """
     open_tod = opening_s(cfg.channels.open_s)
     close_tod = open_tod + round(cfg.channels.open_s)
 
@@ -106,7 +129,19 @@ def own_mapping(cfg: Config) -> Mapping:
 def export_records(calls: pd.DataFrame, cfg: Config, warmup: int, src: str) -> pd.DataFrame:
     """The exported calls (``RunResult.calls``) of days ``warmup``.. as the back-test's
     canonical frame (:data:`~.figures.COLUMNS`, days renumbered from 0): read as a
-    user's export would be, with :func:`own_mapping` (``src`` names them in messages)."""
+    user's export would be, with :func:`own_mapping` (``src`` names them in messages).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        The run's exported calls (``RunResult.calls``).
+    cfg : Config
+        The run's config (its clock and intervals).
+    warmup : int
+        Working days left out at the start.
+    src : str
+        What the records are, in messages.
+    """
     kept = calls[calls["day"] >= warmup]
     if kept.empty:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in COLUMNS})
@@ -138,7 +173,15 @@ def seed_run(job: tuple) -> SeedRun:
     """One seed: ``job`` = (flat, days, warmup, seed[, period_days]).  With the history's
     ``period_days`` (working days per period) the run lasts ``warmup`` + max(days, their
     sum) days and its daily table is measured per period as the history is; the calls
-    are those of days ``warmup``..``warmup + days - 1`` either way."""
+    are those of days ``warmup``..``warmup + days - 1`` either way.
+
+    Parameters
+    ----------
+    job : tuple
+        ``(flat, days, warmup, seed[, period_days])``: the centre's keys, the working
+        days compared, the warm-up days, the seed and the history's working days per
+        period (None: no history).
+    """
     flat, days, warmup, seed, *rest = job
     period_days = np.asarray(rest[0], int) if rest and rest[0] is not None else None
     total = max(days, int(period_days.sum())) if period_days is not None else days
@@ -160,7 +203,13 @@ def seed_run(job: tuple) -> SeedRun:
 
 
 def run_seed(job: tuple[dict, int, int, int]) -> pd.DataFrame:
-    """One seed: the exported calls of days ``warmup``.. (renumbered from 0)."""
+    """One seed: the exported calls of days ``warmup``.. (renumbered from 0).
+
+    Parameters
+    ----------
+    job : tuple
+        ``(flat, days, warmup, seed)`` as for :func:`seed_run`.
+    """
     return seed_run(job).calls
 
 
@@ -174,10 +223,28 @@ def simulate_runs(
     period_days: np.ndarray | None = None,
 ) -> list[SeedRun]:
     """:func:`seed_run` of each seed (in ``seeds`` order); the results depend on the
-    seeds only, not on ``jobs``."""
+    seeds only, not on ``jobs``.
+
+    Parameters
+    ----------
+    flat : dict
+        The centre's keys (dotted config key -> value), as :func:`read_centre` gives them.
+    days : int
+        Working days compared, after the warm-up.
+    warmup : int
+        Working days each seed runs first, not compared.
+    seeds : list of int
+        One run per seed.
+    jobs : int
+        Worker processes at most (:mod:`sim.pool`); 1 runs here.
+    progress : bool
+        Show a progress bar (on stderr), one step per finished seed.
+    period_days : numpy.ndarray, optional
+        The KPI history's working days per period: each run is then measured per
+        period as the history is (:func:`seed_run`).
+    """
     pd_ = None if period_days is None else [int(x) for x in period_days]
     work = [(dict(flat), days, warmup, s, pd_) for s in seeds]
-    out: list[SeedRun | None] = [None] * len(work)
     bar = tqdm(
         total=len(work),
         desc="back-test",
@@ -187,20 +254,9 @@ def simulate_runs(
         leave=False,
     )
     try:
-        if jobs <= 1 or len(work) <= 1:
-            for i, w in enumerate(work):
-                out[i] = seed_run(w)
-                bar.update(1)
-        else:
-            ctx = mp.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=ctx) as ex:
-                futs = {ex.submit(seed_run, w): i for i, w in enumerate(work)}
-                for fut in as_completed(futs):
-                    out[futs[fut]] = fut.result()
-                    bar.update(1)
+        return map_in_order(seed_run, work, jobs, done=bar.update)
     finally:
         bar.close()
-    return [o for o in out if o is not None]
 
 
 def simulate(
@@ -211,5 +267,21 @@ def simulate(
     jobs: int = 2,
     progress: bool = False,
 ) -> list[pd.DataFrame]:
-    """Call records of each seed (in ``seeds`` order)."""
+    """Call records of each seed (in ``seeds`` order).
+
+    Parameters
+    ----------
+    flat : dict
+        The centre's keys (dotted config key -> value), as :func:`read_centre` gives them.
+    days : int
+        Working days compared, after the warm-up.
+    warmup : int
+        Working days each seed runs first, not compared.
+    seeds : list of int
+        One run per seed.
+    jobs : int
+        Worker processes at most; 1 runs here.
+    progress : bool
+        Show a progress bar (on stderr).
+    """
     return [r.calls for r in simulate_runs(flat, days, warmup, seeds, jobs, progress)]

@@ -12,6 +12,7 @@ import shlex
 import textwrap
 from dataclasses import dataclass, field
 
+from ..cliargs import Arg, parse_key_values
 from ..config import Config, ConfigError, available_scenarios, available_schemes
 
 HELP = """usage: kpisim compare [current=X] [proposal=Y] [key=value ...]
@@ -59,34 +60,25 @@ scenarios: {scenarios}
 schemes:   {schemes}
 """
 
-#: the argument names of ``kpisim compare`` itself (everything else is a config override)
+#: The arguments of ``kpisim compare`` itself (everything else is a config override);
+#: ranges in replications, working days, worlds, seeds and processes.
 ARGS = (
-    "current",
-    "proposal",
-    "replications",
-    "days",
-    "rollout_day",
-    "robust",
-    "robust_scale",
-    "uncertainty",
-    "seed",
-    "jobs",
-    "out",
-    "progress",
+    Arg("current"),
+    Arg("proposal"),
+    Arg("replications", int, 2, 100_000),
+    Arg("days", int, 2, 100_000),
+    Arg("rollout_day", int, 0, 100_000),
+    Arg("robust", int, 0, 100_000),
+    Arg("robust_scale", float),
+    Arg("uncertainty"),
+    Arg("seed", int, 0, 2**62),
+    Arg("jobs", int, 0, 4096),
+    Arg("out"),
+    Arg("progress", bool),
 )
 
 #: Config fields that the compare arguments own (not accepted as overrides).
 OWNED = {"scheme", "proposal", "rollout_day", "days", "seed", "scenario", "output_dir"}
-
-#: integer arguments: name -> (lowest, highest) allowed value
-INT_RANGES = {
-    "replications": (2, 100_000),
-    "days": (2, 100_000),
-    "rollout_day": (0, 100_000),
-    "robust": (0, 100_000),
-    "seed": (0, 2**62),
-    "jobs": (0, 4096),
-}
 
 
 @dataclass
@@ -137,38 +129,6 @@ def help_text() -> str:
     )
 
 
-def _int(key: str, value: str, lo: int, hi: int | None = None) -> int:
-    try:
-        x = int(value)
-    except ValueError:
-        raise ConfigError(f"{key}={value!r} is not an integer") from None
-    if x < lo or (hi is not None and x > hi):
-        allowed = f"at least {lo}" if hi is None else f"between {lo} and {hi}"
-        raise ConfigError(f"{key}={x} is out of range: must be {allowed}")
-    return x
-
-
-def _set_arg(a: CompareArgs, key: str, value: str) -> None:
-    """Set one of :data:`ARGS` on ``a`` from its text, checked."""
-    if key in ("current", "proposal", "uncertainty", "out"):
-        if not value:
-            raise ConfigError(f"{key}= needs a value")
-        setattr(a, key, value)
-    elif key in INT_RANGES:
-        setattr(a, key, _int(key, value, *INT_RANGES[key]))
-    elif key == "robust_scale":
-        try:
-            a.robust_scale = float(value)
-        except ValueError:
-            raise ConfigError(f"robust_scale={value!r} is not a number") from None
-        if not 0.0 < a.robust_scale <= 1.0:
-            raise ConfigError(f"robust_scale={value} is out of range: allowed (0, 1]")
-    elif key == "progress":
-        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise ConfigError(f"progress={value!r} is not allowed: use true or false")
-        a.progress = value.lower() in ("true", "1", "yes")
-
-
 def _add_override(a: CompareArgs, raw: str, key: str, config_fields: set[str]) -> None:
     """File a ``key=value`` override under both arms, or the proposal, or refuse it."""
     top = key.lstrip("+~").split(".", 1)[0]
@@ -183,27 +143,28 @@ def _add_override(a: CompareArgs, raw: str, key: str, config_fields: set[str]) -
             else f"{key}= is set by kpisim compare itself"
         )
     else:
+        names = ", ".join(x.name for x in ARGS)
         raise ConfigError(
-            f"unknown argument {key!r}: kpisim compare takes {', '.join(ARGS)} or a "
-            "config override such as customers.n=100000 (see kpisim compare --help)"
+            f"unknown argument {key!r}: kpisim compare takes {names} or a config override "
+            "such as customers.n=100000 (see kpisim compare --help)"
         )
 
 
 def parse_args(argv: list[str]) -> CompareArgs:
-    """Parse ``key=value`` arguments; raises :class:`ConfigError` on bad input."""
-    a = CompareArgs()
+    """Parse ``key=value`` arguments; raises :class:`ConfigError` on bad input.
+
+    Parameters
+    ----------
+    argv : list of str
+        The words after ``kpisim compare``: :data:`ARGS` and config overrides.
+    """
+    given, overrides = parse_key_values(argv, ARGS, "kpisim compare", others=True)
+    a = dataclasses.replace(CompareArgs(), **given)
+    if not 0.0 < a.robust_scale <= 1.0:
+        raise ConfigError(f"robust_scale={a.robust_scale:g} is out of range: allowed (0, 1]")
     config_fields = {f.name for f in dataclasses.fields(Config)}
-    for raw in argv:
-        if "=" not in raw or raw.startswith("-"):
-            raise ConfigError(
-                f"unexpected argument {raw!r}: arguments take the form key=value "
-                "(see kpisim compare --help)"
-            )
-        key, value = raw.split("=", 1)
-        if key in ARGS:
-            _set_arg(a, key, value)
-        else:
-            _add_override(a, raw, key, config_fields)
+    for raw in overrides:
+        _add_override(a, raw, raw.split("=", 1)[0], config_fields)
     if a.rollout_day is not None and a.rollout_day >= a.days:
         raise ConfigError(
             f"rollout_day={a.rollout_day} must be before the end of the run (days={a.days})"

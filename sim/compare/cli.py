@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 
 from ..config import ConfigError
+from ..pool import default_jobs
 from .args import help_text, parse_args
 from .compute import run_compare
 from .outputs import write_outputs
 from .plan import Plan, build_plan
-from .runner import default_jobs
 
 
 def _announce(plan: Plan, jobs: int) -> None:

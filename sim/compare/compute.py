@@ -8,10 +8,11 @@ import time
 
 import pandas as pd
 
+from ..pool import default_jobs
 from .bridge import money_bridge
 from .outcome import Outcome
 from .plan import Plan, arm_configs, robust_configs
-from .runner import default_jobs, run_all
+from .runner import run_all
 from .smart import smart_table
 from .tables import (
     comparison_table,

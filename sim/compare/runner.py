@@ -1,10 +1,8 @@
-"""Running a comparison's configs: one run per config, in a process pool, results in the
-order of the configs.
+"""Running a comparison's configs: one run per config, in worker processes
+(:mod:`sim.pool`), results in the order of the configs.
 
 Each run depends on its config (seed included) only, so the results do not depend on the
-number of processes.  Workers are started with ``spawn`` (a fresh interpreter), never
-``fork``: the parent may hold threads (numba, tqdm, BLAS) that ``fork`` would copy
-half-way.  A run returns its summary plus :func:`derived_metrics` and the daily columns
+number of processes.  A run returns its summary plus :func:`derived_metrics` and the daily columns
 of :data:`DAILY_KEEP` (enough for the weekly series; the rest is dropped to keep the
 pickles small), its staffing by interval (``intervals``, :mod:`sim.outputs.intervals`) and
 the SMART check of its scheme (``smart``, :mod:`sim.outputs.smart`).
@@ -13,10 +11,7 @@ the SMART check of its scheme (``smart``, :mod:`sim.outputs.smart`).
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
-import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 import pandas as pd
@@ -24,6 +19,7 @@ from tqdm import tqdm
 
 from .. import Config, run_simulation
 from ..outputs.smart import smart_check
+from ..pool import map_in_order
 from ..units import DAYS_PER_YEAR
 
 #: daily columns kept for the time series (counts and levels; rates are recomputed)
@@ -52,15 +48,17 @@ DAILY_KEEP = (
     "churned",
 )
 
-#: start method of the worker processes (see the module docstring)
-START_METHOD = "spawn"
-
 
 def derived_metrics(daily: pd.DataFrame) -> dict[str, float]:
     """Metrics the report adds to a run's summary, from the daily table.
 
     ``pay_per_employee_annual``: salary + bonus paid per seated employee per year
     (currency units/year; 250 working days a year).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        The run's daily table (``staff``, ``cost_labour`` and ``cost_bonus`` are used).
     """
     days = len(daily)
     staff = float(daily["staff"].mean()) if days else float("nan")
@@ -70,7 +68,13 @@ def derived_metrics(daily: pd.DataFrame) -> dict[str, float]:
 
 
 def run_one(cfg: Config) -> dict[str, Any]:
-    """Run one config; return its summary (plus derived metrics) and reduced daily table."""
+    """Run one config; return its summary (plus derived metrics) and reduced daily table.
+
+    Parameters
+    ----------
+    cfg : Config
+        The run's config, seed included.
+    """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     res = run_simulation(cfg, progress=False)
     summary = dict(res.summary)
@@ -84,36 +88,27 @@ def run_one(cfg: Config) -> dict[str, Any]:
     }
 
 
-def default_jobs() -> int:
-    """Cores available to this process."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def run_all(
     configs: list[Config], jobs: int, progress: bool, desc: str = "compare"
 ) -> list[dict[str, Any]]:
-    """Run every config, in parallel over ``jobs`` processes; results in input order.
+    """Run every config (:func:`run_one`), in parallel over ``jobs`` processes; results
+    in input order.
 
     Each run depends on its config only, so the results do not depend on ``jobs``.
+
+    Parameters
+    ----------
+    configs : list of Config
+        The runs, seeds included.
+    jobs : int
+        Worker processes at most; 1 runs in this process.
+    progress : bool
+        Show a progress bar (on stderr), one step per finished run.
+    desc : str
+        The progress bar's label.
     """
-    n = len(configs)
-    results: list[dict[str, Any] | None] = [None] * n
-    bar = tqdm(total=n, desc=desc, unit="run", disable=not progress, file=sys.stderr)
+    bar = tqdm(total=len(configs), desc=desc, unit="run", disable=not progress, file=sys.stderr)
     try:
-        if jobs <= 1 or n <= 1:
-            for i, c in enumerate(configs):
-                results[i] = run_one(c)
-                bar.update(1)
-        else:
-            ctx = mp.get_context(START_METHOD)
-            with ProcessPoolExecutor(max_workers=min(jobs, n), mp_context=ctx) as ex:
-                futs = {ex.submit(run_one, c): i for i, c in enumerate(configs)}
-                for fut in as_completed(futs):
-                    results[futs[fut]] = fut.result()
-                    bar.update(1)
+        return map_in_order(run_one, configs, jobs, done=bar.update)
     finally:
         bar.close()
-    return [r for r in results if r is not None]

@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from .paths import CONFIG_DIR
 from .schema import Config, ConfigError
-from .validate import check_bool, validate
+from .validate import check_bool, unknown_key_message, validate
 
 __all__ = ["CONFIG_DIR"]
 #: Hydra's ``version_base`` for composing the configs (here and in ``kpisim run``).
@@ -28,6 +28,11 @@ def compose(overrides: list[str]) -> DictConfig:
     The one place that composes the shipped configs outside a Hydra app; it clears a
     Hydra instance already initialised in this process.  The result is not validated
     (:func:`to_config` does that); Hydra's own exceptions propagate.
+
+    Parameters
+    ----------
+    overrides : list of str
+        Hydra override strings, applied in order.
     """
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
@@ -36,22 +41,32 @@ def compose(overrides: list[str]) -> DictConfig:
 
 
 def to_config(cfg: DictConfig | Config) -> Config:
-    """Turn a composed DictConfig into a validated :class:`Config` object."""
+    """Turn a composed DictConfig into a validated :class:`Config` object.
+
+    Parameters
+    ----------
+    cfg : DictConfig or Config
+        A composed config (:func:`compose`, Hydra's task config, or a plain
+        OmegaConf node of the schema's keys), or a :class:`Config` to validate again.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the key: an unknown key (with the nearest known keys), a wrong
+        type or a value not allowed.
+    """
     if isinstance(cfg, Config):
         return validate(cfg)
     try:
         obj = OmegaConf.to_object(cfg)
+        if not isinstance(obj, Config):  # not composed against the schema: merge it in
+            obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
     except Exception as exc:  # omegaconf raises several types; all are user errors here
         raise ConfigError(clean_hydra_message(exc)) from None
-    if not isinstance(obj, Config):
-        obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
     extra = _extra_keys(cfg, obj)
     if extra:
         # keys added with `+key=value` are kept by Hydra but dropped by to_object
-        raise ConfigError(
-            f"unknown config key {extra[0]!r}: check the spelling "
-            "(`kpisim run --cfg job` prints every key)"
-        )
+        raise ConfigError(unknown_key_message(extra[0]))
     return validate(obj)
 
 
@@ -73,9 +88,15 @@ def _extra_keys(node: Any, obj: Any, prefix: str = "") -> list[str]:
 def load_config(scenario: str = "baseline", overrides: list[str] | None = None) -> Config:
     """Compose a scenario plus Hydra overrides exactly as ``kpisim run`` does.
 
-    ``scenario`` is a name under ``configs/scenario/``; ``overrides`` are Hydra
-    override strings (``"seed=7"``, ``"scheme.kpis.aht.weight=0.5"``).  Returns a
-    validated :class:`Config`; raises :class:`ConfigError` on bad input.
+    Returns a validated :class:`Config`; raises :class:`ConfigError` on bad input.
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario's name (a file of ``configs/scenario/``).
+    overrides : list of str, optional
+        Hydra override strings, applied after the scenario (``"seed=7"``,
+        ``"scheme.kpis.aht.weight=0.5"``).
     """
     overrides = list(overrides or [])
     for ov in overrides:
@@ -113,7 +134,13 @@ def available_centres() -> list[str]:
 
 def check_centre(name: str) -> None:
     """Raise :class:`ConfigError` unless ``centre=name`` names a file of
-    ``configs/centre/``."""
+    ``configs/centre/``.
+
+    Parameters
+    ----------
+    name : str
+        The value of ``centre=``.
+    """
     known = available_centres()
     if name not in known:
         raise ConfigError(
@@ -128,7 +155,13 @@ def available_schemes() -> list[str]:
 
 
 def clean_hydra_message(exc: BaseException) -> str:
-    """Reduce a Hydra/OmegaConf exception (and its cause) to one meaningful line."""
+    """Reduce a Hydra/OmegaConf exception (and its cause) to one meaningful line.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What Hydra or OmegaConf raised while composing or converting a config.
+    """
     texts = [str(exc)]
     if exc.__cause__ is not None:
         texts.append(str(exc.__cause__))
@@ -136,10 +169,7 @@ def clean_hydra_message(exc: BaseException) -> str:
     lines = [ln.strip() for ln in full.splitlines() if ln.strip()]
     full_key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
     if " not in '" in full or "not in struct" in full:
-        return (
-            f"unknown config key {full_key or lines[0]!r}: check the spelling "
-            "(`kpisim run --cfg job` prints every key)"
-        )
+        return unknown_key_message(full_key or lines[0])
     if "could not be converted" in full or "Value '" in full:
         detail = next(ln for ln in lines if ln.startswith("Value '"))
         return f"{full_key}: {detail}" if full_key else detail
@@ -166,17 +196,40 @@ def clean_hydra_message(exc: BaseException) -> str:
 
 
 def to_yaml(cfg: Config) -> str:
-    """The resolved config as YAML (for reports and reproduction)."""
+    """The resolved config as YAML (for reports and reproduction).
+
+    Parameters
+    ----------
+    cfg : Config
+        A validated config.
+    """
     return OmegaConf.to_yaml(OmegaConf.structured(cfg))
 
 
 def to_dict(cfg: Config) -> dict[str, Any]:
-    """The resolved config as a plain nested dict."""
+    """The resolved config as a plain nested dict.
+
+    Parameters
+    ----------
+    cfg : Config
+        A validated config.
+    """
     return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)  # type: ignore[return-value]
 
 
 def config_hash(cfg: Config) -> str:
-    """A stable short hash of the resolved config (output_dir and progress excluded)."""
+    """A stable short hash of the resolved config (output_dir and progress excluded).
+
+    Parameters
+    ----------
+    cfg : Config
+        A validated config.
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits of the SHA-256 of the config as sorted JSON.
+    """
     d = to_dict(cfg)
     d.pop("output_dir", None)
     d.pop("progress", None)
@@ -186,7 +239,15 @@ def config_hash(cfg: Config) -> str:
 def flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """A nested dict (a config as a dict) as one level of dotted keys
     (``{"a.b.c": leaf}``); lists become JSON strings and an empty dict None, so every
-    value fits a table cell and compares by value."""
+    value fits a table cell and compares by value.
+
+    Parameters
+    ----------
+    d : dict
+        A nested dict (e.g. :func:`to_dict` of a config).
+    prefix : str
+        Put before every key (used by the recursion; ``"a."`` for the keys under ``a``).
+    """
     out: dict[str, Any] = {}
     for k, v in d.items():
         key = f"{prefix}{k}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .fields import choice_, rng_
+from .fields import one_of, within
 
 
 @dataclass
@@ -24,11 +24,11 @@ class ManagementConfig:
     # more than this share of the limit (0 = any breach), for this many pay periods in a
     # row.  How far managers wait for evidence is a judgement call: uncertain, swept
     # margin 0-0.1 and periods 1-3.
-    detect_margin: float = field(default=0.0, metadata=rng_(0.0, 10.0))
-    detect_periods: int = field(default=1, metadata=rng_(1, 100))
+    detect_margin: float = field(default=0.0, metadata=within(0.0, 10.0))
+    detect_periods: int = field(default=1, metadata=within(1, 100))
     # Working days between detecting a breach and the decision taking effect (meetings,
     # sign-off, a website change).  Uncertain (illustration), swept 0-15.
-    decision_delay_days: int = field(default=5, metadata=rng_(0, 1000))
+    decision_delay_days: int = field(default=5, metadata=within(0, 1000))
     # Early re-plan: when the service level is below its target (channels.
     # service_level_target), the WFM plan is redone when the decision takes effect
     # instead of waiting for the next planning period.
@@ -43,34 +43,34 @@ class ManagementConfig:
     # 1:1 at minimum for every agent, fortnightly for developing ones (Turnella,
     # "Contact centre coaching"); flagging a tenth is an illustration, swept 0-0.3.
     coaching: bool = True
-    coach_share: float = field(default=0.1, metadata=rng_(0.0, 1.0))
+    coach_share: float = field(default=0.1, metadata=within(0.0, 1.0))
     # Off-phone hours per session on the day it takes place.  Rule of thumb: a 1:1 of
     # 20-45 min plus call listening (Turnella); a 45-minute call review (FirstLineCoach
     # plan "Taking sufficient time on the call"): 0.75 h.
-    coaching_hours: float = field(default=0.75, metadata=rng_(0.0, 8.0))
+    coaching_hours: float = field(default=0.75, metadata=within(0.0, 8.0))
     # Share of the gap to the standard a session closes: skill toward employees.
     # skill_mean, thoroughness toward handling as required (1.0).  No observed effect
     # size was found: uncertain, swept 0.1-0.5.
-    coaching_gain: float = field(default=0.25, metadata=rng_(0.0, 1.0))
+    coaching_gain: float = field(default=0.25, metadata=within(0.0, 1.0))
     # Target ratchet: "off"; "up" raises a paid KPI's threshold, stretch and target by
     # ratchet_step of (stretch - threshold) when at least ratchet_share of the agents beat
     # the target; "both" also relaxes them when at least that share miss it.  Off by
     # default: raising targets that were met teaches agents to restrict output (the
     # ratchet effect: Weitzman 1980, Bell J. Econ. 11(1); Cardella & Depew 2018, Games
     # Econ. Behav. 107), a lesson of its own rather than the centre's default practice.
-    ratchet: str = field(default="off", metadata=choice_("off", "up", "both"))
-    ratchet_share: float = field(default=0.8, metadata=rng_(0.5, 1.0))
-    ratchet_step: float = field(default=0.1, metadata=rng_(0.0, 1.0))
+    ratchet: str = field(default="off", metadata=one_of("off", "up", "both"))
+    ratchet_share: float = field(default=0.8, metadata=within(0.5, 1.0))
+    ratchet_step: float = field(default=0.1, metadata=within(0.0, 1.0))
     # KPI redesign: a safety net tripping this many pay periods in a row means the KPI it
     # guards pushes agents against the customer: redesign_share of the KPI's weight moves
     # to the broad CX KPI (random-sample CSAT) when the scheme has one, else is dropped.
     # Illustration: uncertain, swept 2-6 periods.
     redesign: bool = True
-    redesign_periods: int = field(default=3, metadata=rng_(1, 1000))
-    redesign_share: float = field(default=0.5, metadata=rng_(0.0, 1.0))
+    redesign_periods: int = field(default=3, metadata=within(1, 1000))
+    redesign_share: float = field(default=0.5, metadata=within(0.0, 1.0))
     # The company's own floor for the broad CX KPI (top-2-box share of the random
     # survey) when the scheme pays CSAT on the random survey without a safety limit on
     # it; also the standard against which the true ledger is judged (sign 4).  Uncertain
     # (illustration, between the baseline's ~0.55 and a centre in trouble), swept
     # 0.40-0.50.
-    cx_limit: float = field(default=0.45, metadata=rng_(0.0, 1.0))
+    cx_limit: float = field(default=0.45, metadata=within(0.0, 1.0))

@@ -26,7 +26,13 @@ def search_dirs() -> list[Path]:
 def resolve_data_path(path: str) -> Path:
     """The absolute path a config's data path names: absolute (``~`` expanded) as is;
     relative: the first of :func:`search_dirs` where it exists, else against the
-    working directory (so a message names the path the user would expect)."""
+    working directory (so a message names the path the user would expect).
+
+    Parameters
+    ----------
+    path : str
+        The path as written in the config.
+    """
     p = Path(path).expanduser()
     if p.is_absolute():
         return p

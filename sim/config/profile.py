@@ -45,7 +45,22 @@ def _hhmm(minutes: int) -> str:
 
 
 def read_profile(path: str | Path, interval_minutes: int, open_s: float) -> np.ndarray:
-    """Shares of the day's calls per interval (sum 1), read and checked from ``path``."""
+    """Shares of the day's calls per interval (sum 1), read and checked from ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The profile CSV (format in docs/workforce.md).
+    interval_minutes : int
+        Length of a planning interval, minutes (``demand.interval_minutes``).
+    open_s : float
+        Opening hours, seconds (``channels.open_s``).
+
+    Returns
+    -------
+    numpy.ndarray
+        One share per interval of the opening hours, summing to 1.
+    """
     where = f"demand.profile_file={str(path)!r}"
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -117,7 +132,13 @@ def check_demand(cfg: Config) -> None:
     :func:`sim.config.paths.resolve_data_path`: the working directory if it exists
     there (``kpisim run`` keeps it: ``hydra.job.chdir`` is false), else the config
     folder ``configs/`` (how a centre file names its profile), else the repository
-    root; the run's saved config names the file it read."""
+    root; the run's saved config names the file it read.
+
+    Parameters
+    ----------
+    cfg : Config
+        The config being validated (``demand.profile_file`` may be rewritten).
+    """
     d, open_s = cfg.demand, cfg.channels.open_s
     step = 60.0 * d.interval_minutes
     n = open_s / step

@@ -21,10 +21,10 @@ from hydra.core.config_store import ConfigStore
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS, KPIS, safety_metrics
 from .departments import DepartmentsConfig
 from .economics import CostsConfig, TeamsConfig, WorkforceConfig
-from .fields import ConfigError, choice_, rng_
+from .fields import ConfigError, one_of, within
 from .management import ManagementConfig
 
-__all__ = ["ConfigError", "choice_", "rng_"]
+__all__ = ["ConfigError", "one_of", "within"]
 
 
 # --------------------------------------------------------------------------- customers
@@ -32,69 +32,69 @@ __all__ = ["ConfigError", "choice_", "rng_"]
 class CustomersConfig:
     """The customer base, held as a columnar population (one row per customer)."""
 
-    n: int = field(default=500_000, metadata=rng_(1, 50_000_000))
+    n: int = field(default=500_000, metadata=within(1, 50_000_000))
     # A customer contacts support a few times a year (2-5, docs/calibration.md).  Issues per
     # customer per year of 250 working days; heterogeneous (gamma, this shape).
-    issues_per_year: float = field(default=2.4, metadata=rng_(0.0, 50.0))
-    issue_rate_shape: float = field(default=2.0, metadata=rng_(0.1, 1000.0))
+    issues_per_year: float = field(default=2.4, metadata=within(0.0, 50.0))
+    issue_rate_shape: float = field(default=2.0, metadata=within(0.1, 1000.0))
     # Monthly revenue per customer: lognormal with this mean and log-sd.
-    revenue_monthly_mean: float = field(default=40.0, metadata=rng_(0.0, 1e6))
-    revenue_log_sd: float = field(default=0.6, metadata=rng_(0.0, 3.0))
+    revenue_monthly_mean: float = field(default=40.0, metadata=within(0.0, 1e6))
+    revenue_log_sd: float = field(default=0.6, metadata=within(0.0, 3.0))
     # Gross margin share of revenue, used in CLV = m r / (1 + d - r)
     # (Gupta & Lehmann; Gupta, Lehmann & Stuart 2004, JMR).
-    margin_rate: float = field(default=0.30, metadata=rng_(0.0, 1.0))
-    discount_rate_annual: float = field(default=0.10, metadata=rng_(0.0, 1.0))
+    margin_rate: float = field(default=0.30, metadata=within(0.0, 1.0))
+    discount_rate_annual: float = field(default=0.10, metadata=within(0.0, 1.0))
     # Loyalty in [0, 1]: Beta with this mean and concentration.
-    loyalty_mean: float = field(default=0.70, metadata=rng_(0.01, 0.99))
-    loyalty_concentration: float = field(default=8.0, metadata=rng_(0.5, 1000.0))
+    loyalty_mean: float = field(default=0.70, metadata=within(0.01, 0.99))
+    loyalty_concentration: float = field(default=8.0, metadata=within(0.5, 1000.0))
     # Patience in the phone queue: exponential with this mean, null = infinite
     # (Garnett, Mandelbaum & Reiman 2002: 120-300 s).
-    patience_mean_s: float | None = field(default=180.0, metadata=rng_(1.0, 86_400.0))
+    patience_mean_s: float | None = field(default=180.0, metadata=within(1.0, 86_400.0))
     # Patience shrinks by this share on a repeat contact after a bad experience
     # (Zohar, Mandelbaum & Shimkin 2002: patience adapts to experienced waits).
-    patience_repeat_factor: float = field(default=0.75, metadata=rng_(0.05, 1.0))
+    patience_repeat_factor: float = field(default=0.75, metadata=within(0.05, 1.0))
     # Share of customers whose preferred first channel is the web.
-    web_preference: float = field(default=0.35, metadata=rng_(0.0, 1.0))
+    web_preference: float = field(default=0.35, metadata=within(0.0, 1.0))
     # Digital skill in [0, 1]: Beta with this mean (concentration 4).
-    digital_skill_mean: float = field(default=0.5, metadata=rng_(0.01, 0.99))
+    digital_skill_mean: float = field(default=0.5, metadata=within(0.01, 0.99))
     # Probability that a bad experience turns into a formal complaint (x propensity).
-    complaint_propensity_mean: float = field(default=0.10, metadata=rng_(0.0, 1.0))
+    complaint_propensity_mean: float = field(default=0.10, metadata=within(0.0, 1.0))
     # Probability of answering an offered survey (mean; Beta, concentration 4).
-    survey_propensity_mean: float = field(default=0.25, metadata=rng_(0.0, 1.0))
+    survey_propensity_mean: float = field(default=0.25, metadata=within(0.0, 1.0))
     # Probability that an unresolved issue brings the customer back (repeat contact).
-    repeat_prob: float = field(default=0.85, metadata=rng_(0.0, 1.0))
+    repeat_prob: float = field(default=0.85, metadata=within(0.0, 1.0))
     # Mean delay before a repeat contact, working days (geometric, >= 1 for phone).
-    repeat_delay_days_mean: float = field(default=1.5, metadata=rng_(1.0, 30.0))
+    repeat_delay_days_mean: float = field(default=1.5, metadata=within(1.0, 30.0))
     # One churn pathway: a contact's experience and effort move loyalty; churn follows
     # loyalty only.  Annual churn rate of a base with the starting loyalty distribution
     # (customers lost a year / base; the hazard is normalised to it).  Industry
     # benchmark: energy/utilities ~11% a year (BillingPlatform, "Churn rates by
     # industry"); traditional banks ~8%, US telecom 1.62% a month ~ 18.5% a year
     # (Gitnux compilation); uncertain, swept 0.08-0.19.
-    churn_annual_base: float = field(default=0.11, metadata=rng_(0.0, 5.0))
+    churn_annual_base: float = field(default=0.11, metadata=within(0.0, 5.0))
     # Hazard multiplier exp(k (loyalty_mean - loyalty)): churn rises as loyalty falls
     # (Bolton 1998, Marketing Science 17(1): cumulative satisfaction lowers the observed
     # hazard of cellular customers ending the relationship); k uncertain, swept 2-8.
-    churn_loyalty_sensitivity: float = field(default=4.0, metadata=rng_(0.0, 50.0))
+    churn_loyalty_sensitivity: float = field(default=4.0, metadata=within(0.0, 50.0))
     # Extra one-year churn probability that one bad experience (experience 4/10, easy
     # effort) causes, through the loyalty it costs (it sets loyalty lost per experience
     # point).  Behaviour, not intention: stated intentions (PwC 2018: 17% would leave
     # after one bad experience; SQM: 34% "at risk" after an unresolved call vs 3% after a
     # resolved one) only bound it from above; no observed per-contact figure was found,
     # so it is uncertain, swept 0.01-0.17.
-    churn_after_bad: float = field(default=0.03, metadata=rng_(0.0, 1.0))
+    churn_after_bad: float = field(default=0.03, metadata=within(0.0, 1.0))
     # Extra one-year churn probability that a contact at the highest effort (CES 7) with
     # a neutral experience causes, through loyalty (sets loyalty lost per effort point).
     # Direction: effort drives disloyalty (Dixon, Freeman & Toman, HBR 2010, a survey);
     # size uncertain, swept 0.005-0.05.
-    churn_effort_sensitivity: float = field(default=0.02, metadata=rng_(0.0, 1.0))
+    churn_effort_sensitivity: float = field(default=0.02, metadata=within(0.0, 1.0))
     # New customers a year as a share of the base when true NPS is at the starting
     # base's NPS; null = churn_annual_base (the baseline keeps its size).  Word of mouth
     # adds acquisition_nps_sensitivity x (NPS - starting NPS)/100 (modelling assumption).
-    acquisition_annual_rate: float | None = field(default=None, metadata=rng_(0.0, 5.0))
-    acquisition_nps_sensitivity: float = field(default=0.10, metadata=rng_(0.0, 5.0))
+    acquisition_annual_rate: float | None = field(default=None, metadata=within(0.0, 5.0))
+    acquisition_nps_sensitivity: float = field(default=0.10, metadata=within(0.0, 5.0))
     # Headroom for acquisitions: arrays are sized n x (1 + this) and grow if needed.
-    growth_headroom: float = field(default=0.25, metadata=rng_(0.0, 10.0))
+    growth_headroom: float = field(default=0.25, metadata=within(0.0, 10.0))
 
 
 # --------------------------------------------------------------------------- employees
@@ -105,46 +105,46 @@ class EmployeesConfig:
     # Starting front-line headcount (the first roster may use a few less); from the
     # first plan on, the staffing plan sets it (``workforce``).  Sized to the default
     # demand so that the baseline starts near its planned staffing.
-    n: int = field(default=185, metadata=rng_(1, 100_000))
+    n: int = field(default=185, metadata=within(1, 100_000))
     # Resolution probability of an experienced agent at full thoroughness on an issue
     # of average complexity; calibrated so true FCR ~ 0.70 (SQM Group: 67-72%).
-    skill_mean: float = field(default=0.74, metadata=rng_(0.01, 0.999))
-    skill_sd: float = field(default=0.06, metadata=rng_(0.0, 0.5))
+    skill_mean: float = field(default=0.74, metadata=within(0.01, 0.999))
+    skill_sd: float = field(default=0.06, metadata=within(0.0, 0.5))
     # A new hire starts at this share of their potential skill and closes the gap with
     # time constant learning_days (working days).
-    novice_skill_share: float = field(default=0.75, metadata=rng_(0.0, 1.0))
-    learning_days: float = field(default=40.0, metadata=rng_(0.1, 10_000.0))
+    novice_skill_share: float = field(default=0.75, metadata=within(0.0, 1.0))
+    learning_days: float = field(default=40.0, metadata=within(0.1, 10_000.0))
     # Tenure of the initial staff, working days (uniform 0..this).
-    initial_tenure_max_days: float = field(default=750.0, metadata=rng_(0.0, 100_000.0))
+    initial_tenure_max_days: float = field(default=750.0, metadata=within(0.0, 100_000.0))
     # Handling speed multiplier: lognormal with this log-sd (median 1).
-    speed_sd: float = field(default=0.15, metadata=rng_(0.0, 2.0))
+    speed_sd: float = field(default=0.15, metadata=within(0.0, 2.0))
     # Friendliness, intrinsic motivation and integrity in [0, 1]: Beta means (conc. 6).
-    friendliness_mean: float = field(default=0.6, metadata=rng_(0.01, 0.99))
-    intrinsic_motivation_mean: float = field(default=0.6, metadata=rng_(0.01, 0.99))
-    integrity_mean: float = field(default=0.6, metadata=rng_(0.01, 0.99))
-    trait_concentration: float = field(default=6.0, metadata=rng_(0.5, 1000.0))
+    friendliness_mean: float = field(default=0.6, metadata=within(0.01, 0.99))
+    intrinsic_motivation_mean: float = field(default=0.6, metadata=within(0.01, 0.99))
+    integrity_mean: float = field(default=0.6, metadata=within(0.01, 0.99))
+    trait_concentration: float = field(default=6.0, metadata=within(0.5, 1000.0))
     # Annual attrition at neutral morale (ContactBabel 2014: ~27%, sweep 15-60%).
     # At healthy morale: between the global benchmark 19% and the UK's 25% (Dimension
     # Data 2003; ContactBabel 2014, US: ~27%); sweep 15-60%.
-    attrition_annual_base: float = field(default=0.21, metadata=rng_(0.0, 5.0))
+    attrition_annual_base: float = field(default=0.21, metadata=within(0.0, 5.0))
     # Quit hazard multiplier exp(k (0.6 - morale)).
-    morale_quit_sensitivity: float = field(default=3.0, metadata=rng_(0.0, 50.0))
+    morale_quit_sensitivity: float = field(default=3.0, metadata=within(0.0, 50.0))
     # Working days before a vacancy is filled by a novice.
-    hiring_lag_days: int = field(default=15, metadata=rng_(0, 1000))
+    hiring_lag_days: int = field(default=15, metadata=within(0, 1000))
     # Pay (ContactBabel 2014): novice 27.5k, experienced 34.8k a year.
-    salary_novice_annual: float = field(default=27_500.0, metadata=rng_(0.0, 1e7))
-    salary_experienced_annual: float = field(default=34_800.0, metadata=rng_(0.0, 1e7))
+    salary_novice_annual: float = field(default=27_500.0, metadata=within(0.0, 1e7))
+    salary_experienced_annual: float = field(default=34_800.0, metadata=within(0.0, 1e7))
     # Replacement cost in months of pay (Holman, Batt & Holtgrewe 2007: 3-4 months).
-    replacement_cost_months: float = field(default=3.5, metadata=rng_(0.0, 60.0))
+    replacement_cost_months: float = field(default=3.5, metadata=within(0.0, 60.0))
     # Morale: starting mean and how strongly each driver moves it each pay period.
-    morale_initial: float = field(default=0.65, metadata=rng_(0.0, 1.0))
-    morale_pay_weight: float = field(default=0.25, metadata=rng_(0.0, 5.0))
-    morale_fairness_weight: float = field(default=0.15, metadata=rng_(0.0, 5.0))
-    morale_workload_weight: float = field(default=0.30, metadata=rng_(0.0, 5.0))
-    morale_abuse_weight: float = field(default=0.30, metadata=rng_(0.0, 5.0))
-    morale_target_weight: float = field(default=0.15, metadata=rng_(0.0, 5.0))
+    morale_initial: float = field(default=0.65, metadata=within(0.0, 1.0))
+    morale_pay_weight: float = field(default=0.25, metadata=within(0.0, 5.0))
+    morale_fairness_weight: float = field(default=0.15, metadata=within(0.0, 5.0))
+    morale_workload_weight: float = field(default=0.30, metadata=within(0.0, 5.0))
+    morale_abuse_weight: float = field(default=0.30, metadata=within(0.0, 5.0))
+    morale_target_weight: float = field(default=0.15, metadata=within(0.0, 5.0))
     # Occupancy above which workload erodes morale (Deery et al. 2002; Holman 2002).
-    occupancy_comfort: float = field(default=0.85, metadata=rng_(0.0, 1.0))
+    occupancy_comfort: float = field(default=0.85, metadata=within(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- demand
@@ -154,18 +154,16 @@ class DemandConfig:
 
     # When set: a stationary Poisson stream of phone calls (calls per hour) replaces
     # per-customer issue generation, web and repeats (queue validation).
-    calls_per_hour: float | None = field(default=None, metadata=rng_(0.0, 1e6))
+    calls_per_hour: float | None = field(default=None, metadata=within(0.0, 1e6))
     # Intraday arrival profile (Brown et al. 2005): "two_peaks" (mid-morning and
     # early-afternoon peaks), "flat", or "file" (shares per interval read from
     # profile_file; format in docs/workforce.md).
-    intraday_profile: str = field(
-        default="two_peaks", metadata=choice_("two_peaks", "flat", "file")
-    )
+    intraday_profile: str = field(default="two_peaks", metadata=one_of("two_peaks", "flat", "file"))
     # Peak-to-mean ratio of the two_peaks profile.
-    peak_ratio: float = field(default=1.25, metadata=rng_(1.0, 3.0))
+    peak_ratio: float = field(default=1.25, metadata=within(1.0, 3.0))
     # Planning interval, minutes: WFM plans interval by interval (industry rule of
     # thumb, Koole & Li 2021, docs/calibration.md); must divide channels.open_s.
-    interval_minutes: int = field(default=30, metadata={"choices": (15, 30, 60)})
+    interval_minutes: int = field(default=30, metadata=one_of(15, 30, 60))
     # CSV of the intraday profile (columns interval_start, and share or volume), used
     # when intraday_profile is "file"; a relative path is made absolute against the
     # working directory when the config is loaded.
@@ -181,28 +179,28 @@ class HandlingConfig:
     """Phone handling time of a contact handled as required."""
 
     # Distribution of the issue's required handling (Brown et al. 2005: lognormal).
-    dist: str = field(default="lognormal", metadata=choice_("lognormal", "exponential"))
+    dist: str = field(default="lognormal", metadata=one_of("lognormal", "exponential"))
     # Mean handling time of a contact handled as required (ContactBabel 2014:
     # 6 min 21 s talk time; sweep 180-900 s).
-    mean_s: float = field(default=370.0, metadata=rng_(1.0, 36_000.0))
+    mean_s: float = field(default=370.0, metadata=within(1.0, 36_000.0))
     # Coefficient of variation of the lognormal required handling time.
-    cv: float = field(default=0.8, metadata=rng_(0.01, 5.0))
+    cv: float = field(default=0.8, metadata=within(0.01, 5.0))
     # Extra seconds a fully courteous agent spends per contact.
-    courtesy_max_s: float = field(default=45.0, metadata=rng_(0.0, 3600.0))
+    courtesy_max_s: float = field(default=45.0, metadata=within(0.0, 3600.0))
     # How strongly rushing lowers the chance of a real resolution:
     # p_resolve ~ skill x min(1, thoroughness)^this.
-    rush_penalty_exponent: float = field(default=1.5, metadata=rng_(0.0, 10.0))
+    rush_penalty_exponent: float = field(default=1.5, metadata=within(0.0, 10.0))
     # How complexity lowers resolution: p ~ complexity^-this.
-    complexity_penalty: float = field(default=0.25, metadata=rng_(0.0, 5.0))
+    complexity_penalty: float = field(default=0.25, metadata=within(0.0, 5.0))
     # Share of issues that genuinely need another team (industry transfer rate
     # ~0.10, Hathaway, Kagan & Dada 2023; docs/calibration.md).
-    transfer_needed_rate: float = field(default=0.08, metadata=rng_(0.0, 1.0))
+    transfer_needed_rate: float = field(default=0.08, metadata=within(0.0, 1.0))
     # Seconds an agent spends before transferring or dumping a call.
-    transfer_handle_s: float = field(default=60.0, metadata=rng_(0.0, 3600.0))
+    transfer_handle_s: float = field(default=60.0, metadata=within(0.0, 3600.0))
     # Complexity (multiple of the mean) above which a contact counts as "hard".
-    hard_complexity: float = field(default=1.5, metadata=rng_(0.0, 100.0))
+    hard_complexity: float = field(default=1.5, metadata=within(0.0, 100.0))
     # Share of dumped calls that are hang-ups (disconnects) rather than transfers.
-    hangup_share: float = field(default=0.3, metadata=rng_(0.0, 1.0))
+    hangup_share: float = field(default=0.3, metadata=within(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- channels
@@ -215,49 +213,43 @@ class ChannelsConfig:
     # search or know it).  The model reads the level in force each day
     # (``model.phone_visibility``), so a manager may change it mid-run.
     phone_visibility: str = field(
-        default="visible", metadata=choice_("visible", "one_click", "hidden")
+        default="visible", metadata=one_of("visible", "one_click", "hidden")
     )
-    # Older key: false means "hidden" unless ``phone_visibility`` is set to another level.
-    phone_number_visible: bool = True
     # Opening hours (s) during which calls arrive; calls in queue at closing are still
     # served.  12 h (e.g. 8:00-20:00), an assumed weekday opening of a service line,
     # longer than one shift so that staffing can follow the intraday profile.
-    open_s: float = field(default=43_200.0, metadata=rng_(60.0, 86_400.0))
+    open_s: float = field(default=43_200.0, metadata=within(60.0, 86_400.0))
     # Service-level threshold (industry convention: 80% within 20 s).
-    service_level_threshold_s: float = field(default=20.0, metadata=rng_(0.0, 3600.0))
-    service_level_target: float = field(default=0.80, metadata=rng_(0.0, 1.0))
+    service_level_threshold_s: float = field(default=20.0, metadata=within(0.0, 3600.0))
+    service_level_target: float = field(default=0.80, metadata=within(0.0, 1.0))
     # Web self-service success: base x digital skill x complexity^-0.5; calibrated so
     # ~30% of web sessions are contained (Gartner 2019: 9% resolve fully; Gartner 2020:
     # 20-40% containment; the range 5-40% in docs/calibration.md).
-    web_success_base: float = field(default=0.50, metadata=rng_(0.0, 1.0))
+    web_success_base: float = field(default=0.50, metadata=within(0.0, 1.0))
     # Finding a number that is not visible (sim/model/web.py): a customer who looks for
     # it finds it with probability 1 - miss x (1 - digital skill), at a search effort (CES
     # points).  Uncertain (no published find rate; configs/uncertainty/default.yaml):
     # one click is found by almost everyone who looks, at a small effort; a hidden
     # number needs skill (a Money Mail audit of UK firms' websites: six pages of clicks
     # to reach one telecom's number, nearly two minutes for a bank's; docs/calibration.md).
-    one_click_miss: float = field(default=0.1, metadata=rng_(0.0, 1.0))
-    one_click_search_effort: float = field(default=0.5, metadata=rng_(0.0, 6.0))
-    hidden_miss: float = field(default=0.8, metadata=rng_(0.0, 1.0))
-    hidden_search_effort: float = field(default=2.0, metadata=rng_(0.0, 6.0))
+    one_click_miss: float = field(default=0.1, metadata=within(0.0, 1.0))
+    one_click_search_effort: float = field(default=0.5, metadata=within(0.0, 6.0))
+    hidden_miss: float = field(default=0.8, metadata=within(0.0, 1.0))
+    hidden_search_effort: float = field(default=2.0, metadata=within(0.0, 6.0))
     # Memory: mean working days a customer remembers where the number is after seeing
     # or using it (exponential forgetting).  Uncertain.
-    number_memory_days: float = field(default=250.0, metadata=rng_(1.0, 100_000.0))
+    number_memory_days: float = field(default=250.0, metadata=within(1.0, 100_000.0))
     # Word of mouth: times a year a customer hears where the number is from others, per
     # unit share of the active base who know it.  Uncertain.
-    number_word_of_mouth: float = field(default=2.0, metadata=rng_(0.0, 365.0))
-    # Deprecated, unused: the constants the search mechanism above replaces.  Still
-    # accepted so old configs load; the model warns when they are set.
-    hidden_web_first_share: float | None = field(default=None, metadata=rng_(0.0, 1.0))
-    hidden_find_prob: float | None = field(default=None, metadata=rng_(0.0, 1.0))
+    number_word_of_mouth: float = field(default=2.0, metadata=within(0.0, 365.0))
     # Cost per web session (Gartner 2019: ~0.10).
-    web_cost: float = field(default=0.10, metadata=rng_(0.0, 1e4))
+    web_cost: float = field(default=0.10, metadata=within(0.0, 1e4))
 
 
 # --------------------------------------------------------------------------- behaviour
 @dataclass
 class BehaviorConfig:
-    """How employees choose their policy levers (see ``sim/behavior.py``)."""
+    """How employees choose their policy levers (``sim/model/behavior.py``)."""
 
     adaptive: bool = True
     gaming: bool = True
@@ -267,44 +259,44 @@ class BehaviorConfig:
     # 90(5), Safelite piece rates: an immediate within-worker jump, then a further rise
     # with time under the scheme; docs/calibration.md "Bounded rationality"); swept
     # 0.05-0.16 (0.8-2.8 periods).
-    learning_step: float = field(default=0.1, metadata=rng_(0.0, 1.0))
+    learning_step: float = field(default=0.1, metadata=within(0.0, 1.0))
     # Probability per period of imitating a better-paid peer (the same under every
     # dashboard; what differs is whom one can see).  Direction: Mas & Moretti 2009 (AER
     # 99(1): effort responds to coworkers who can see the worker); the rate is
     # uncertain, swept 0.1-0.6.
-    imitation_rate: float = field(default=0.3, metadata=rng_(0.0, 1.0))
+    imitation_rate: float = field(default=0.3, metadata=within(0.0, 1.0))
     # Weight of pay (bonus share of salary) in an employee's utility.
-    pay_weight: float = field(default=1.0, metadata=rng_(0.0, 100.0))
+    pay_weight: float = field(default=1.0, metadata=within(0.0, 100.0))
     # Weight of intrinsic motivation on the customer's true outcome.
-    intrinsic_weight: float = field(default=0.3, metadata=rng_(0.0, 100.0))
+    intrinsic_weight: float = field(default=0.3, metadata=within(0.0, 100.0))
     # Moral cost of a gaming act, per unit of gaming intensity x integrity.
-    integrity_weight: float = field(default=0.2, metadata=rng_(0.0, 100.0))
+    integrity_weight: float = field(default=0.2, metadata=within(0.0, 100.0))
     # Effort cost of thoroughness and courtesy (utility units).
-    effort_weight: float = field(default=0.2, metadata=rng_(0.0, 100.0))
+    effort_weight: float = field(default=0.2, metadata=within(0.0, 100.0))
     # Extra forgetting: share of the gap between a lever and its intrinsic level that
     # closes per period whatever the scheme rewards.  Default 0: every lever is explored
     # under any scheme, so a habit fades because it stops paying, at the learning speed
     # (no source was found for a separate constant decay; kept for sensitivity runs).
-    habit_decay: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+    habit_decay: float = field(default=0.0, metadata=within(0.0, 1.0))
     # Erosion of standards: share of the gap between one's own standard of thoroughness
     # and courtesy and one's actual practice that closes per period (Oliva & Sterman
     # 2001: sustained pressure lowers the standard itself, so quality does not fully
     # recover when the pressure lifts).
-    norm_erosion: float = field(default=0.1, metadata=rng_(0.0, 1.0))
+    norm_erosion: float = field(default=0.1, metadata=within(0.0, 1.0))
     # Scale of the noise in judging which nudge would have paid more (utility units,
     # i.e. share of salary): bounded rationality (logit choice, as in McKelvey &
     # Palfrey's quantal response).  Uncertain, swept 0.001-0.006; the upper end is
     # bounded by flat pay showing almost no gaming (docs/calibration.md).
-    choice_noise: float = field(default=0.004, metadata=rng_(0.0, 1.0))
+    choice_noise: float = field(default=0.004, metadata=within(0.0, 1.0))
     # Loss aversion of the pay term of morale: a pay loss against the reference point
     # weighs this many times a gain of the same size (Tversky & Kahneman 1992, J. Risk
     # Uncertainty 5: median lambda 2.25, lab choices; uncertain, swept 1.5-3).
-    loss_aversion: float = field(default=2.25, metadata=rng_(1.0, 10.0))
+    loss_aversion: float = field(default=2.25, metadata=within(1.0, 10.0))
     # Share of the gap between the pay reference point and the pay received that closes
     # each pay period (adaptation level).  Direction: reference points adapt to gains
     # and, more slowly, to losses (Arkes, Hirshleifer, Jiang & Lim 2008, OBHDP 105);
     # speed uncertain, swept 0.1-0.5 per period.
-    pay_reference_adaptation: float = field(default=0.25, metadata=rng_(0.0, 1.0))
+    pay_reference_adaptation: float = field(default=0.25, metadata=within(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- scheme
@@ -312,29 +304,29 @@ class BehaviorConfig:
 class KPIConfig:
     """One KPI of the compensation scheme: how it is measured and scored."""
 
-    weight: float = field(default=0.0, metadata=rng_(0.0, 1.0))
-    target: float = field(default=0.0, metadata=rng_(None, None))
-    direction: str = field(default="higher", metadata=choice_("higher", "lower"))
-    curve: str = field(default="linear", metadata=choice_("linear", "cliff"))
+    weight: float = field(default=0.0, metadata=within(0.0, 1.0))
+    target: float = field(default=0.0, metadata=within(None, None))
+    direction: str = field(default="higher", metadata=one_of("higher", "lower"))
+    curve: str = field(default="linear", metadata=one_of("linear", "cliff"))
     # Linear curve: score 0 at threshold, 1 at target (the on-target bonus, bonus_share of
     # salary: "on-target earnings" of industry pay plans), cap at stretch (pay for
     # over-achievement; cap 1 = none), straight lines between.  Cliff: 1 when the target
     # is met.  threshold, target and stretch must come in that order along direction.
-    threshold: float = field(default=0.0, metadata=rng_(None, None))
-    stretch: float = field(default=0.0, metadata=rng_(None, None))
-    cap: float = field(default=1.0, metadata=rng_(0.0, 10.0))
+    threshold: float = field(default=0.0, metadata=within(None, None))
+    stretch: float = field(default=0.0, metadata=within(None, None))
+    cap: float = field(default=1.0, metadata=within(0.0, 10.0))
     # Measurement definition; only fcr and csat have alternatives.
     definition: str = field(
         default="default",
-        metadata=choice_("default", *FCR_DEFINITIONS, *CSAT_DEFINITIONS),
+        metadata=one_of("default", *FCR_DEFINITIONS, *CSAT_DEFINITIONS),
     )
     # Safety net: this KPI's credit is cancelled when the paired metric is worse than
     # its limit ("" = no safety net).
     safety_metric: str = field(
         default="",
-        metadata=choice_("", *safety_metrics()),
+        metadata=one_of("", *safety_metrics()),
     )
-    safety_limit: float = field(default=0.0, metadata=rng_(None, None))
+    safety_limit: float = field(default=0.0, metadata=within(None, None))
 
 
 def kpis_config() -> type:
@@ -370,37 +362,37 @@ class SchemeConfig:
     name: str = "flat"
     # Base pay is the employee's salary; the on-target bonus (every paid KPI at its target,
     # score 1) is this share of it; over-achievement pays up to cap x this share.
-    bonus_share: float = field(default=0.0, metadata=rng_(0.0, 5.0))
+    bonus_share: float = field(default=0.0, metadata=within(0.0, 5.0))
     # Pay period, working days (monthly: 21).
-    period_days: int = field(default=21, metadata=rng_(1, 1000))
+    period_days: int = field(default=21, metadata=within(1, 1000))
     kpis: KPIsConfig = field(default_factory=KPIsConfig)
     # Share of the bonus paid on team averages rather than own KPIs.
-    team_share: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+    team_share: float = field(default=0.0, metadata=within(0.0, 1.0))
     # Forced ranking: the bottom share of the team loses its bonus and is warned; a
     # second warning in a row means dismissal ("rank and yank").  The stake is what an
     # employee would give (share of the period's salary) to stay out of the bottom.
     forced_ranking: bool = False
-    forced_ranking_bottom: float = field(default=0.10, metadata=rng_(0.0, 1.0))
+    forced_ranking_bottom: float = field(default=0.10, metadata=within(0.0, 1.0))
     forced_ranking_dismiss: bool = True
-    forced_ranking_stake: float = field(default=0.15, metadata=rng_(0.0, 10.0))
+    forced_ranking_stake: float = field(default=0.15, metadata=within(0.0, 10.0))
     # Quality audits: share of contacts reviewed; each detected gaming act costs
     # audit_penalty x the period's full bonus (capped at the bonus).
-    audit_rate: float = field(default=0.02, metadata=rng_(0.0, 1.0))
-    audit_detection: float = field(default=0.8, metadata=rng_(0.0, 1.0))
-    audit_penalty: float = field(default=0.05, metadata=rng_(0.0, 10.0))
+    audit_rate: float = field(default=0.02, metadata=within(0.0, 1.0))
+    audit_detection: float = field(default=0.8, metadata=within(0.0, 1.0))
+    audit_penalty: float = field(default=0.05, metadata=within(0.0, 10.0))
     # Share of contacts the company's random relationship survey samples (the answers are
     # CSAT under definition random_sample; fewer samples, fewer answers per agent).
     # Modelling assumption (docs/calibration.md).
-    survey_sample_rate: float = field(default=0.10, metadata=rng_(0.0, 1.0))
+    survey_sample_rate: float = field(default=0.10, metadata=within(0.0, 1.0))
     # Gate: no bonus when the audit quality score is below this (0 = no gate).
-    quality_gate: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+    quality_gate: float = field(default=0.0, metadata=within(0.0, 1.0))
     # How the bonus is funded: on top of the salary, or budget-neutral ("from_base": the
     # base is cut by the bonus an employee is expected to earn, the on-target bonus).
-    bonus_funding: str = field(default="on_top", metadata=choice_("on_top", "from_base"))
+    bonus_funding: str = field(default="on_top", metadata=one_of("on_top", "from_base"))
     # What employees see: their own numbers ("individual"), a ranking on the top-line
     # metric ("big_screen"), or common team metrics ("shared").
     dashboard: str = field(
-        default="individual", metadata=choice_("individual", "big_screen", "shared")
+        default="individual", metadata=one_of("individual", "big_screen", "shared")
     )
 
 
@@ -412,16 +404,16 @@ class TransitionConfig:
     # Pay protection: for this many pay periods from the change, each employee's bonus
     # is topped up toward its mean bonus share of its last protection_basis_periods
     # periods, tapered in equal steps (N/(N+1) ... 1/(N+1)).  0 = none.
-    pay_protection_periods: int = field(default=0, metadata=rng_(0, 60))
-    protection_basis_periods: int = field(default=3, metadata=rng_(1, 12))
+    pay_protection_periods: int = field(default=0, metadata=within(0, 60))
+    protection_basis_periods: int = field(default=3, metadata=within(1, 12))
     # Retraining on the day of the change: share of the way each employee's policy and
     # own standards move back to the original standard (uncertain effect, 0-1) ...
-    retraining_share: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+    retraining_share: float = field(default=0.0, metadata=within(0.0, 1.0))
     # ... at this many paid hours per employee, booked as overtime that day.
-    retraining_hours: float = field(default=0.0, metadata=rng_(0.0, 200.0))
+    retraining_hours: float = field(default=0.0, metadata=within(0.0, 200.0))
     # Communication: share of the way each employee's pay reference point moves at once
     # to the new scheme's expected pay (uncertain, 0-1).
-    communication_share: float = field(default=0.0, metadata=rng_(0.0, 1.0))
+    communication_share: float = field(default=0.0, metadata=within(0.0, 1.0))
 
 
 @dataclass
@@ -473,9 +465,9 @@ class ExportConfig:
 class Config:
     """The whole configuration of one run."""
 
-    seed: int = field(default=0, metadata=rng_(0, 2**63 - 1))
-    days: int = field(default=250, metadata=rng_(1, 100_000))
-    rollout_day: int | None = field(default=None, metadata=rng_(0, 100_000))
+    seed: int = field(default=0, metadata=within(0, 2**63 - 1))
+    days: int = field(default=250, metadata=within(1, 100_000))
+    rollout_day: int | None = field(default=None, metadata=within(0, 100_000))
     scenario: ScenarioMeta = field(default_factory=ScenarioMeta)
     centre: CentreMeta = field(default_factory=CentreMeta)
     customers: CustomersConfig = field(default_factory=CustomersConfig)

@@ -7,6 +7,7 @@ what is allowed, so the command line can print it without a traceback.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import typing
 from typing import Any
@@ -39,6 +40,16 @@ def validate(cfg: Config) -> Config:
 
     Raises :class:`ConfigError` with a one-line message naming the key, the bad value
     and what is allowed.
+
+    Parameters
+    ----------
+    cfg : Config
+        The config to check.
+
+    Returns
+    -------
+    Config
+        ``cfg`` itself, once every check has passed.
     """
     for key, f, value in _walk(cfg):
         meta = f.metadata
@@ -131,7 +142,13 @@ SIGN_KEYS = (
 def check_expectations(cfg: Config) -> None:
     """``scenario.expect`` holds "up"/"down" only, ``scenario.comparison`` names
     another shipped scenario (the summary keys are checked against a run's summary by
-    ``sim.outputs.expectations``) and ``scenario.signs`` names signs only."""
+    ``sim.outputs.expectations``) and ``scenario.signs`` names signs only.
+
+    Parameters
+    ----------
+    cfg : Config
+        The config being validated (its ``scenario`` section).
+    """
     meta = cfg.scenario
     for key, direction in meta.expect.items():
         if direction not in DIRECTIONS:
@@ -201,17 +218,78 @@ _BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
 
 
 def check_bool(key: str, value: str) -> None:
-    """Reject ``flag=2``: OmegaConf would turn any integer into a bool."""
+    """Reject ``flag=2``: OmegaConf would turn any integer into a bool.
+
+    Parameters
+    ----------
+    key : str
+        The override's dotted key (``behavior.adaptive``).
+    value : str
+        The override's value as typed.
+    """
     node: Any = Config
     for part in key.split("."):
-        fields = (
-            {f.name: f for f in dataclasses.fields(node)} if dataclasses.is_dataclass(node) else {}
-        )
+        fields = _fields(node)
         if part not in fields:
             return  # unknown keys are reported by Hydra
         node = _field_type(fields[part])
     if node is bool and value.strip().lower() not in _BOOL_WORDS:
         raise ConfigError(f"{key}={value!r} is not allowed: must be a bool (true or false)")
+
+
+def unknown_key_message(key: str) -> str:
+    """The one-line error for a dotted ``key`` the schema does not have.
+
+    It names the nearest keys of the same section when there are any (a misspelt key,
+    or a retired one: a name close to its replacement's), with the values the key
+    takes when it is a choice, so the message says what to write instead.
+
+    Parameters
+    ----------
+    key : str
+        The dotted key as given (a leading ``+`` or ``~`` is ignored).
+    """
+    near = _near_keys(key)
+    if not near:
+        return (
+            f"unknown config key {key!r}: check the spelling "
+            "(`kpisim run --cfg job` prints every key)"
+        )
+    hints = []
+    for dotted, f in near:
+        choices = f.metadata.get("choices")
+        values = f" (one of {', '.join(repr(c) for c in choices)})" if choices else ""
+        hints.append(dotted + values)
+    return (
+        f"unknown config key {key!r}: did you mean {' or '.join(hints)}? "
+        "(`kpisim run --cfg job` prints every key)"
+    )
+
+
+def _near_keys(key: str) -> list[tuple[str, dataclasses.Field]]:
+    """Up to two keys of ``key``'s section whose names are closest to its last part."""
+    *sections, name = key.lstrip("+~").split(".")
+    node: Any = Config
+    for part in sections:
+        fields = _fields(node)
+        if part not in fields:
+            return []
+        node = _field_type(fields[part])
+    fields = _fields(node)
+    prefix = "".join(f"{s}." for s in sections)
+    near = difflib.get_close_matches(name, list(fields), n=2, cutoff=NEAR_CUTOFF)
+    return [(prefix + n, fields[n]) for n in near]
+
+
+#: Similarity (difflib's ratio, 0-1) above which a known key is offered for an unknown
+#: one: low enough to offer a renamed key's new name, high enough to leave out
+#: unrelated names.
+NEAR_CUTOFF = 0.5
+
+
+def _fields(node: Any) -> dict[str, dataclasses.Field]:
+    """The fields of a schema section by name (none for a leaf)."""
+    return {f.name: f for f in dataclasses.fields(node)} if dataclasses.is_dataclass(node) else {}
 
 
 def _field_type(f: dataclasses.Field) -> Any:

@@ -26,7 +26,6 @@ Every contact's experience and effort come from the one rule in ``call_rules``
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,8 +42,6 @@ if TYPE_CHECKING:
 
 #: The phone-visibility levels, most visible first.
 LEVELS = ("visible", "one_click", "hidden")
-#: The keys the search mechanism replaced (accepted, unused, warned about).
-DEPRECATED_KEYS = ("hidden_web_first_share", "hidden_find_prob")
 #: Highest probability that self-service resolves an issue.
 WEB_SUCCESS_CAP = 0.95
 #: Own effort points (CES) of a web session, before search, carry and earlier attempts:
@@ -59,20 +56,7 @@ CHANNEL_STREAM = 11
 
 
 def visibility_from_config(ch: ChannelsConfig) -> str:
-    """The level in force on day 0: ``phone_visibility``, except that the older
-    ``phone_number_visible: false`` means ``hidden`` unless another level is set.
-    Warns when a deprecated key is set (it no longer affects results)."""
-    for key in DEPRECATED_KEYS:
-        if getattr(ch, key) is not None:
-            warnings.warn(
-                f"channels.{key} is deprecated and ignored: finding a hidden number is "
-                "now a mechanism (channels.hidden_miss, hidden_search_effort, "
-                "number_memory_days, number_word_of_mouth)",
-                FutureWarning,
-                stacklevel=2,
-            )
-    if ch.phone_visibility == "visible" and not ch.phone_number_visible:
-        return "hidden"
+    """The level in force on day 0: ``channels.phone_visibility``."""
     return check_level(ch.phone_visibility)
 
 

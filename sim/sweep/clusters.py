@@ -28,6 +28,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..cliargs import override_value
+
 #: Seconds to wait for ``sinfo`` or for a TCP connection to a Ray head.
 TIMEOUT_S = 10.0
 #: The file where Ray records the cluster started on this machine (``address=auto``).
@@ -47,20 +49,17 @@ SLURM_LAUNCHERS = ("slurm", "submitit_slurm")
 RAY_LAUNCHERS = {"ray_cluster": "auto", "ray": None}  # name -> default address
 
 
-def override_value(args: list[str], key: str) -> str | None:
-    """The value of ``key=...`` (also ``+key=`` / ``++key=``) among command-line
-    overrides; None when absent or ``null``."""
-    value = None
-    for a in args:
-        k, sep, v = a.partition("=")
-        if sep and k.lstrip("+") == key:
-            value = v
-    return None if value in (None, "null", "None", "") else value.strip("'\"")
-
-
 def cluster_problem(launcher: str | None, args: list[str]) -> str | None:
     """One message when the cluster of ``hydra/launcher=<launcher>`` does not answer,
-    else None (see the module docstring).  ``args`` are the sweep's overrides."""
+    else None (see the module docstring).  ``args`` are the sweep's overrides.
+
+    Parameters
+    ----------
+    launcher : str or None
+        The value of ``hydra/launcher=`` (None: not set).
+    args : list of str
+        The sweep's command-line overrides.
+    """
     if launcher in SLURM_LAUNCHERS:
         return check_slurm(override_value(args, "hydra.launcher.partition"))
     if launcher in RAY_LAUNCHERS:
@@ -73,6 +72,11 @@ def check_slurm(partition: str | None) -> str | None:
     """A message unless SLURM answers and ``partition`` exists and is up, else None.
 
     ``partition`` None means the cluster's default partition.
+
+    Parameters
+    ----------
+    partition : str or None
+        The value of ``hydra.launcher.partition`` (None: the default partition).
     """
     where = f"partition {partition!r}" if partition else "the default partition"
     if shutil.which("sinfo") is None:
@@ -120,6 +124,12 @@ def resolve_ray_address(address: str) -> str | None:
 
     ``auto`` follows Ray's own lookup: ``$RAY_ADDRESS``, then the cluster started on
     this machine with Ray's default temp dir; ``ray://host:port`` is taken as is.
+
+    Parameters
+    ----------
+    address : str
+        The value of ``hydra.launcher.ray.init.address`` (``auto``, ``host:port`` or
+        ``ray://host:port``).
     """
     if address == "auto":
         address = os.environ.get("RAY_ADDRESS", "")
@@ -132,7 +142,13 @@ def resolve_ray_address(address: str) -> str | None:
 
 def check_ray(address: str | None) -> str | None:
     """A message unless the Ray head at ``address`` accepts a TCP connection, else
-    None.  ``None`` (a private Ray instance started by the launcher) passes."""
+    None.  ``None`` (a private Ray instance started by the launcher) passes.
+
+    Parameters
+    ----------
+    address : str or None
+        The value of ``hydra.launcher.ray.init.address``, or the launcher's default.
+    """
     if address is None:
         return None
     hostport = resolve_ray_address(str(address))
@@ -158,7 +174,13 @@ def check_ray(address: str | None) -> str | None:
 
 
 def where_record(job_num: int) -> dict[str, Any]:
-    """Where this process runs: host, pid, SLURM job and node, Ray node id."""
+    """Where this process runs: host, pid, SLURM job and node, Ray node id.
+
+    Parameters
+    ----------
+    job_num : int
+        The job's number in the sweep (Hydra's ``job.num``).
+    """
     rec: dict[str, Any] = {"job": job_num, "host": socket.gethostname(), "pid": os.getpid()}
     for key, var in SLURM_VARS.items():
         if var in os.environ:
@@ -176,7 +198,15 @@ class JobPlace:
     docstring)."""
 
     def on_job_start(self, config: Any, **kwargs: Any) -> None:
-        """Write ``where.json`` into the job's Hydra folder (sweeps only)."""
+        """Write ``where.json`` into the job's Hydra folder (sweeps only).
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's or the sweep's config, as Hydra passes it.
+        **kwargs
+            Whatever else Hydra passes (unused).
+        """
         from hydra.core.hydra_config import HydraConfig
         from hydra.types import RunMode
 
@@ -190,16 +220,58 @@ class JobPlace:
         atomic_write_text(out / "where.json", json.dumps(where_record(int(hc.job.num))) + "\n")
 
     def on_run_start(self, config: Any, **kwargs: Any) -> None:
-        """Nothing to do for a single run."""
+        """Nothing to do for a single run.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's or the sweep's config, as Hydra passes it.
+        **kwargs
+            Whatever else Hydra passes (unused).
+        """
 
     def on_run_end(self, config: Any, **kwargs: Any) -> None:
-        """Nothing to do for a single run."""
+        """Nothing to do for a single run.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's or the sweep's config, as Hydra passes it.
+        **kwargs
+            Whatever else Hydra passes (unused).
+        """
 
     def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
-        """Nothing to do (the cluster was checked before Hydra started)."""
+        """Nothing to do (the cluster was checked before Hydra started).
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's or the sweep's config, as Hydra passes it.
+        **kwargs
+            Whatever else Hydra passes (unused).
+        """
 
     def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
-        """Nothing to do at the end of a sweep."""
+        """Nothing to do at the end of a sweep.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's or the sweep's config, as Hydra passes it.
+        **kwargs
+            Whatever else Hydra passes (unused).
+        """
 
     def on_job_end(self, config: Any, job_return: Any, **kwargs: Any) -> None:
-        """Nothing to do at the end of a job."""
+        """Nothing to do at the end of a job.
+
+        Parameters
+        ----------
+        config : DictConfig
+            The job's config, as Hydra passes it.
+        job_return : JobReturn
+            The job's outcome (unused).
+        **kwargs
+            Whatever else Hydra passes (unused).
+        """

@@ -13,6 +13,7 @@ import shutil
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
+from ..cliargs import override_value
 from ..config import (
     ConfigError,
     available_scenarios,
@@ -40,7 +41,13 @@ VALIDATE_ALL_MAX = 16
 
 # --------------------------------------------------------------------------- the grid
 def is_hydra_key(key: str) -> bool:
-    """Whether an override's key sets Hydra itself (``hydra.*``, ``hydra/*``)."""
+    """Whether an override's key sets Hydra itself (``hydra.*``, ``hydra/*``).
+
+    Parameters
+    ----------
+    key : str
+        The key of an override (``+``/``~`` prefixes allowed).
+    """
     return key.lstrip("+~").startswith(("hydra.", "hydra/"))
 
 
@@ -49,6 +56,11 @@ def sweep_axes(args: list[str]) -> list[list[str]]:
 
     Overrides of Hydra itself (``hydra.*``, ``hydra/*``) are left out.  Raises
     :class:`ConfigError` for an override Hydra cannot parse.
+
+    Parameters
+    ----------
+    args : list of str
+        The sweep's overrides as typed (``key=value``, comma lists, ``range(...)``).
     """
     try:
         parsed = OverridesParser.create().parse_overrides(args)
@@ -85,7 +97,13 @@ def _reduce(axis: list[str]) -> list[str]:
 
 def validation_combos(axes: list[list[str]]) -> list[list[str]]:
     """The combinations to check: all of them up to :data:`VALIDATE_ALL_MAX`, else the
-    first value of every axis plus each axis's other (reduced) values one at a time."""
+    first value of every axis plus each axis's other (reduced) values one at a time.
+
+    Parameters
+    ----------
+    axes : list of list of str
+        The sweep's axes (:func:`sweep_axes`).
+    """
     total = 1
     for a in axes:
         total *= len(a)
@@ -127,6 +145,11 @@ def validate_sweep(args: list[str]) -> int:
     Small sweeps are checked combination by combination; large ones check each swept
     value once (numeric values at their extremes).  Returns the number of configs
     checked; raises :class:`ConfigError` naming the key and the combination.
+
+    Parameters
+    ----------
+    args : list of str
+        The sweep's overrides as typed (``key=value``, comma lists, ``range(...)``).
     """
     axes = sweep_axes(args)
     _check_values(axes)
@@ -147,7 +170,13 @@ def _in_combo(msg: str, combo: list[str], n: int) -> str:
 
 # --------------------------------------------------------------------------- launchers
 def has_module(name: str) -> bool:
-    """Whether module ``name`` (dotted) can be imported here, without importing it."""
+    """Whether module ``name`` (dotted) can be imported here, without importing it.
+
+    Parameters
+    ----------
+    name : str
+        A dotted module name.
+    """
     try:
         return importlib.util.find_spec(name) is not None
     except ModuleNotFoundError:
@@ -155,8 +184,14 @@ def has_module(name: str) -> bool:
 
 
 def launcher_problem(args: list[str]) -> str | None:
-    """A clear message when the chosen launcher cannot run here, else None."""
-    name = next((a.split("=", 1)[1] for a in args if a.startswith("hydra/launcher=")), None)
+    """A clear message when the chosen launcher cannot run here, else None.
+
+    Parameters
+    ----------
+    args : list of str
+        The command line of ``kpisim run -m`` (overrides and flags).
+    """
+    name = override_value(args, "hydra/launcher")
     if name is None or name not in LAUNCHER_MODULES:
         return None
     module, extra = LAUNCHER_MODULES[name]
@@ -172,7 +207,13 @@ def launcher_problem(args: list[str]) -> str | None:
 
 
 def with_default_launcher(argv: list[str]) -> list[str]:
-    """Sweeps use the joblib launcher (local cores) unless another one is chosen."""
+    """Sweeps use the joblib launcher (local cores) unless another one is chosen.
+
+    Parameters
+    ----------
+    argv : list of str
+        The command line of ``kpisim run -m``.
+    """
     if any(a.startswith("hydra/launcher=") for a in argv):
         return argv
     if has_module(LAUNCHER_MODULES["joblib"][0]):
