@@ -4,8 +4,14 @@ source material says they should and stay off in the baseline.
 Each scenario with ``scenario.expect`` is run with its ``scenario.comparison`` on the
 same seeds; an expectation holds when the mean paired difference lies in the expected
 direction and a one-sided paired t-test rejects "no difference" at 2.5%
-(``sim.outputs.expectations``; with 5 seeds t must exceed 2.78).  Fixed seeds: the test
-is deterministic, and a lesson that does not emerge from the mechanism fails it.
+(``sim.outputs.expectations``; with 5 seeds t must exceed 2.78).  Every verdict other
+than "held" fails: "contradicted" (the opposite direction is shown) and "unresolved"
+(the seeds cannot tell the effect from noise) alike.  Fixed seeds: the test is
+deterministic, and a lesson that does not emerge from the mechanism fails it.
+
+The expectations are frozen below (``EXPECTED``, ``COMPARISONS``): deleting or changing
+a line of a scenario's ``scenario.expect`` is a visible change to this file, not a
+lesson that silently stops being checked.
 
 Size: 100,000 customers, 37 + 4 agents, 250 working days - the default centre
 (500,000 customers, 185 + 22 agents) at 1:5 (same customers per agent in both teams, so
@@ -38,6 +44,93 @@ import scenario_table as st  # noqa: E402
 SEEDS = list(range(5))
 SIZE = ["customers.n=100000", "employees.n=37", "teams.specialists_n=4", "days=250"]
 
+#: Every (scenario, summary key, expected direction) of ``configs/scenario/*.yaml``
+#: (``scenario.expect``), in file order.
+EXPECTED = (
+    ("agent_surveys", "csat_survey", "up"),
+    ("aht_pay", "aht_s", "down"),
+    ("aht_pay", "fcr_true", "down"),
+    ("aht_pay", "repeat_contact_rate", "up"),
+    ("aht_pay", "csat_true", "down"),
+    ("balanced_scorecard", "gaming_rate", "down"),
+    ("balanced_scorecard", "fcr_true", "up"),
+    ("balanced_scorecard", "csat_true", "up"),
+    ("balanced_scorecard", "repeat_contact_rate", "down"),
+    ("csat_survey_bonus", "csat_survey", "up"),
+    ("csat_survey_bonus", "csat_gaming_gap", "up"),
+    ("csat_survey_bonus", "survey_steering_rate", "up"),
+    ("deflection_pay", "aht_s", "down"),
+    ("deflection_pay", "fcr_true", "down"),
+    ("deflection_pay", "csat_true", "down"),
+    ("deflection_pay", "repeat_contact_rate", "up"),
+    ("fcr_self_coded", "fcr_measured", "up"),
+    ("fcr_self_coded", "fcr_gap", "up"),
+    ("fcr_self_coded", "fcr_gaming_gap", "up"),
+    ("fcr_self_coded", "false_resolution_rate", "up"),
+    ("forced_ranking", "employee_satisfaction", "down"),
+    ("forced_ranking", "gaming_rate", "up"),
+    ("forced_ranking", "staff_turnover_annual", "up"),
+    ("hidden_phone", "web_containment", "up"),
+    ("hidden_phone", "customer_effort", "up"),
+    ("hidden_phone", "complaint_rate", "up"),
+    ("hidden_phone", "csat_true", "down"),
+    ("hidden_phone", "retention", "down"),
+    ("hidden_phone_safety_net", "phone_one_click_day", "up"),
+    ("hidden_phone_safety_net", "csat_true", "up"),
+    ("hidden_phone_safety_net", "retention", "up"),
+    ("hidden_phone_safety_net", "complaint_rate", "down"),
+    ("hidden_phone_safety_net", "customer_effort", "down"),
+    ("remove_aht_metric", "gaming_rate", "down"),
+    ("remove_aht_metric", "fcr_true", "up"),
+    ("remove_aht_metric", "bonus_paid", "down"),
+    ("remove_aht_metric_supported", "morale_dip_after_rollout", "down"),
+    ("remove_aht_metric_supported", "quits_expected_after_rollout", "down"),
+    ("remove_aht_metric_supported", "bonus_paid", "up"),
+    ("shared_dashboard", "root_cause_fixes", "up"),
+    ("shared_dashboard", "issues_failure_demand", "down"),
+    ("shared_dashboard", "failure_demand_share", "down"),
+    ("shared_dashboard", "issues_arrived", "down"),
+    ("single_metric", "root_cause_fixes", "down"),
+    ("single_metric", "issues_failure_demand", "up"),
+    ("smart_not_measurable", "toxic_signs.not_informing_decisions.score_truth_corr", "down"),
+    ("smart_not_measurable", "employee_satisfaction", "down"),
+    ("smart_not_relevant", "aht_s", "down"),
+    ("smart_not_relevant", "gaming_rate", "up"),
+    ("smart_not_relevant", "csat_true", "down"),
+    ("smart_not_specific", "friendliness_rating", "down"),
+    ("smart_not_specific", "csat_true", "down"),
+    ("smart_not_timebound", "csat_true", "down"),
+    ("smart_not_timebound", "friendliness_rating", "down"),
+    ("smart_targets", "csat_true", "up"),
+    ("smart_targets", "employee_satisfaction", "up"),
+    ("unachievable_targets", "employee_satisfaction", "down"),
+    ("unachievable_targets", "bonus_paid", "down"),
+    ("unachievable_targets", "absence_rate", "up"),
+    ("unachievable_targets", "gaming_rate", "up"),
+)
+#: Each judged scenario's ``scenario.comparison``.
+COMPARISONS = {
+    "agent_surveys": "baseline",
+    "aht_pay": "baseline",
+    "balanced_scorecard": "shared_dashboard",
+    "csat_survey_bonus": "agent_surveys",
+    "deflection_pay": "baseline",
+    "fcr_self_coded": "baseline",
+    "forced_ranking": "baseline",
+    "hidden_phone": "deflection_pay",
+    "hidden_phone_safety_net": "hidden_phone",
+    "remove_aht_metric": "aht_pay",
+    "remove_aht_metric_supported": "remove_aht_metric",
+    "shared_dashboard": "single_metric",
+    "single_metric": "shared_dashboard",
+    "smart_not_measurable": "smart_targets",
+    "smart_not_relevant": "smart_targets",
+    "smart_not_specific": "smart_targets",
+    "smart_not_timebound": "smart_targets",
+    "smart_targets": "baseline",
+    "unachievable_targets": "smart_targets",
+}
+
 #: Where each toxic sign must fire (every seed), after the source material: self-coded
 #: FCR and agent-offered surveys for pay invite false codes and steering (sign 1); pay on
 #: handle time buys rushing and dumping (signs 2 and 3, Kerr 1975); one efficiency metric
@@ -63,10 +156,27 @@ def grid():
     return plan, runs
 
 
+def test_scenario_files_state_exactly_the_frozen_expectations():
+    """The YAML files' expectations and comparisons equal the frozen lists: a removed,
+    added or turned expectation fails here until this file is changed with it."""
+    plan = st.lesson_plan(available_scenarios())
+    stated = tuple((n, k, d) for n, (_, expect) in plan.items() for k, d in expect.items())
+    assert len(set(EXPECTED)) == len(EXPECTED), "a frozen expectation is listed twice"
+    missing, extra = set(EXPECTED) - set(stated), set(stated) - set(EXPECTED)
+    assert not missing and not extra, (
+        f"scenario files no longer state {sorted(missing)}; they newly state {sorted(extra)}: "
+        "change EXPECTED with them, on purpose"
+    )
+    assert {n: comp for n, (comp, _) in plan.items()} == COMPARISONS
+    assert not set(plan) & set(st.SKIP), "a judged scenario is skipped by the grid"
+
+
 def test_every_lesson_holds_on_paired_seeds(grid):
     plan, runs = grid
     assert plan, "no scenario states expectations"
     verdicts = st.judge_all(plan, runs, SEEDS)
+    judged = sorted((n, v.key, v.direction) for n, vs in verdicts.items() for v in vs)
+    assert judged == sorted(EXPECTED), "the grid does not judge the frozen expectations"
     failed = [
         f"{n} vs {plan[n][0]}: {v.key} expected {v.direction}, difference "
         f"{v.diff_mean:+.4g} ± {v.diff_se:.2g} -> {v.mark}"
@@ -74,7 +184,10 @@ def test_every_lesson_holds_on_paired_seeds(grid):
         for v in vs
         if v.mark != HELD
     ]
-    assert not failed, "lessons not shown by their own numbers:\n" + "\n".join(failed)
+    assert not failed, (
+        "lessons not shown by their own numbers (unresolved fails as contradicted does):\n"
+        + "\n".join(failed)
+    )
 
 
 @pytest.mark.parametrize("sign", sorted(FIRES))
