@@ -13,6 +13,8 @@ Packages and modules (docs/architecture.md maps every file), from the top layer 
 * :mod:`~sim.run` - ``run_simulation``: config -> model -> outputs;
 * :mod:`~sim.palette`, :mod:`~sim.stats`, :mod:`~sim.browser` - the colours, the
   confidence intervals and the headless-Chromium flags shared by the presentation code;
+  :mod:`~sim.cliargs` (every command's ``key=value`` arguments) and :mod:`~sim.pool`
+  (the one process pool of compare and calibrate);
 * :mod:`~sim.outputs` - a run's tables, summary, signs and files;
 * :mod:`~sim.model` - the simulation itself (docs/ODD.md);
 * :mod:`~sim.config` - the config schema, its validation and loading through Hydra;
