@@ -1,5 +1,5 @@
 """The channel sub-model: phone visibility in three levels, finding a number that is not
-visible (digital skill, memory, word of mouth), and the old key.
+visible (digital skill, memory, word of mouth).
 
 Comparisons between levels run paired seeds (common random numbers: replication r uses
 seed r in every arm) and judge the mean paired difference with a one-sided 95%
@@ -9,8 +9,6 @@ The arms differ only in config values; nothing branches on a scenario name.
 """
 
 from __future__ import annotations
-
-import warnings
 
 import numpy as np
 import pytest
@@ -92,39 +90,6 @@ def test_knowledge_spreads_over_time_from_nobody_knowing():
     assert share[4] < 0.1
     assert share[40] > share[4] + 0.05, share[[4, 20, 40]]
     assert (np.diff(share[:20]) > -0.01).all()  # rising, up to daily noise
-
-
-def test_old_key_false_is_hidden():
-    old = load_config("baseline", [*CENTRE, "days=10", "channels.phone_number_visible=false"])
-    new = load_config("baseline", [*CENTRE, "days=10", "channels.phone_visibility=hidden"])
-    a, b = run_simulation(old), run_simulation(new)
-    assert a.summary["phone_visibility"] == "hidden"
-    assert a.summary == b.summary
-    assert a.daily.equals(b.daily)
-    # an explicit level wins over the old key
-    both = ["channels.phone_number_visible=false", "channels.phone_visibility=one_click"]
-    cfg = load_config("baseline", [*CENTRE, "days=1", *both])
-    assert ContactCentreModel(cfg).phone_visibility == "one_click"
-
-
-def test_deprecated_keys_are_accepted_warned_and_ignored():
-    base = load_config("baseline", [*CENTRE, "days=5", "channels.phone_visibility=hidden"])
-    old = load_config(
-        "baseline",
-        [
-            *CENTRE,
-            "days=5",
-            "channels.phone_visibility=hidden",
-            "channels.hidden_web_first_share=0.8",
-            "channels.hidden_find_prob=0.7",
-        ],
-    )
-    with pytest.warns(FutureWarning, match="channels.hidden_web_first_share"):
-        a = run_simulation(old)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", FutureWarning)
-        b = run_simulation(base)
-    assert a.summary == b.summary
 
 
 def test_bad_level_names_key_and_allowed_values():

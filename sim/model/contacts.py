@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..config import Config, HandlingConfig
 from .departments import draw_causes
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 #: Routes of a contact: the customer's own choice of channel, the web, the phone.
 CHOICE, WEB, PHONE = 0, 1, 2
@@ -95,6 +99,13 @@ def stationary_cust(rng: np.random.Generator, cfg: Config, active: np.ndarray) -
     dem, ch = cfg.demand, cfg.channels
     k = rng.poisson(dem.calls_per_hour * ch.open_s / 3600.0)
     return active[rng.integers(0, active.shape[0], k)] if active.shape[0] else active[:0]
+
+
+def validation_calls(rng: np.random.Generator, cfg: Config, customers: Customers) -> Contacts:
+    """Validation mode's calls of the day: first-attempt phone calls of a stationary
+    Poisson stream (``stationary_cust``) over the active customers."""
+    active = np.flatnonzero(customers.active[: customers.n_used])
+    return first_contacts(rng, cfg, stationary_cust(rng, cfg, active), route=PHONE)
 
 
 def repeat_delay(rng: np.random.Generator, mean_days: float, k: int) -> np.ndarray:

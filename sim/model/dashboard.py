@@ -82,9 +82,9 @@ def period_totals(model: ContactCentreModel, d: int) -> dict[str, float]:
 
 def team_kpis(model: ContactCentreModel, scheme: SchemeConfig) -> dict[str, float]:
     """The front line's period KPIs as measured (team totals, the pay definitions)."""
-    slots = np.array([s.slot for s in model.staff if s.team == FRONT], dtype=np.int64)
-    counts = {k: np.array([v[slots].sum()]) for k, v in model.seat_ledger.data.items()}
-    counts["repeats"] = np.array([model.repeats_ps[model.period][slots].sum()])
+    seats = np.array([s.seat for s in model.staff if s.team == FRONT], dtype=np.int64)
+    counts = {k: np.array([v[seats].sum()]) for k, v in model.seat_ledger.data.items()}
+    counts["repeats"] = np.array([model.seat_ledger.repeats[model.period][seats].sum()])
     k = employee_kpis(counts, scheme.kpis.fcr.definition, scheme.kpis.csat.definition)
     return {name: float(v[0]) for name, v in k.items()}
 

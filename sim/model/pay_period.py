@@ -88,10 +88,10 @@ class PeriodDecision:
     contacts_mean: float  # legs per employee this period (sizes the next memory)
 
 
-def measured_kpis(p: PeriodInputs, slots: np.ndarray) -> dict[str, np.ndarray]:
+def measured_kpis(p: PeriodInputs, seats: np.ndarray) -> dict[str, np.ndarray]:
     """Per-employee KPIs as measured, plus safety-net and true metrics."""
-    g = {k: v[slots] for k, v in p.seat_counts.items()}
-    g["repeats"] = p.repeats[slots]
+    g = {k: v[seats] for k, v in p.seat_counts.items()}
+    g["repeats"] = p.repeats[seats]
     out = employee_kpis(g, p.scheme.kpis.fcr.definition, p.scheme.kpis.csat.definition)
     out.update(
         complaint_rate=ratio_array(g["complaints"], g["answered"], 0.0),
@@ -115,8 +115,8 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
     b = cfg.behavior
     if not staff:
         return None
-    slots = np.array([s.slot for s in staff])
-    m = measured_kpis(p, slots)
+    seats = np.array([s.seat for s in staff])
+    m = measured_kpis(p, seats)
     period_days = d + 1 - p.period_start
     salary = np.array([s.salary_annual for s in staff]) * period_days / DAYS_PER_YEAR
     pay = _pay(sch, m, salary, rng)
@@ -143,7 +143,7 @@ def close_period(p: PeriodInputs, d: int, rng: np.random.Generator) -> PeriodDec
     u = _utility(b, pay, salary, m, played, staff, motivation, integrity)
     intrinsic = np.array([s.intrinsic for s in staff])
     if b.adaptive:
-        reference = _learn(p, slots, m, pay, salary, motivation, integrity, rng)
+        reference = _learn(p, seats, m, pay, salary, motivation, integrity, rng)
         # standards erode toward practice (thoroughness and courtesy only)
         for j in (bh.THOROUGHNESS, bh.COURTESY):
             intrinsic[:, j] += b.norm_erosion * (played[:, j] - intrinsic[:, j])
@@ -233,7 +233,7 @@ def _row(p, s, i, d, morale, salary, pay, u, m, played, was_warned, dismiss) -> 
     """One row of ``result.employees``: the employee's period."""
     row = {
         "employee_id": s.unique_id,
-        "seat": int(s.slot),
+        "seat": int(s.seat),
         "period": p.period,
         "day_end": d,
         "scheme": p.scheme.name,
@@ -287,7 +287,7 @@ def _pay(sch: SchemeConfig, m: dict, salary: np.ndarray, rng: np.random.Generato
 
 def _learn(
     p: PeriodInputs,
-    slots: np.ndarray,
+    seats: np.ndarray,
     m: dict[str, np.ndarray],
     pay: PayOutcome,
     salary: np.ndarray,
@@ -298,7 +298,7 @@ def _learn(
     """Hindsight learning (``hindsight.py``) then habits and imitation: the policy each
     employee settles on."""
     cfg, sch, b, staff = p.cfg, p.scheme, p.cfg.behavior, p.staff
-    reference = np.array([s.reference for s in staff])
+    reference = np.array([s.settled_policy for s in staff])
     intrinsic = np.array([s.intrinsic for s in staff])
     lo, hi = bh.bounds(b.gaming, intrinsic)
     # every lever is explored under any scheme: a gaming habit fades because it stops
@@ -306,7 +306,7 @@ def _learn(
     # speed; under flat pay the same costs keep it near zero
     explore = np.ones(len(bh.LEVERS), dtype=bool)
     cand = hindsight.candidates(reference, lo, hi, b.learning_step, explore)
-    legs = p.legs.sample(rng, slots)
+    legs = p.legs.sample(rng, seats)
     cf = hindsight.replay(legs, cand, cfg, sch)
     scale = m["contacts"][:, None] / np.where(cf["legs"] > 0, cf["legs"], 1.0)
     measured = {k: cf[k] for k in PAID}

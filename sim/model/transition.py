@@ -62,8 +62,8 @@ def at_rollout(cfg: Config, staff: list[Employee], proposal: SchemeConfig, perio
         k = t.retraining_share
         for i, s in enumerate(staff):
             s.intrinsic = s.intrinsic + k * (standard[i] - s.intrinsic)
-            s.reference = s.reference + k * (standard[i] - s.reference)
-            s.policy = s.reference.copy()
+            s.settled_policy = s.settled_policy + k * (standard[i] - s.settled_policy)
+            s.policy = s.settled_policy.copy()
     if t.communication_share > 0:
         target = expected_gain(proposal)
         for s in staff:

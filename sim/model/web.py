@@ -26,7 +26,6 @@ Every contact's experience and effort come from the one rule in ``call_rules``
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,16 +34,16 @@ import numpy as np
 from ..config import ChannelsConfig, ConfigError
 from ..units import DAYS_PER_YEAR
 from . import call_rules as cr
+from . import experience
 from .contacts import CHOICE, PHONE, WEB, Contacts
 from .customers import NEVER, Customers
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
+    from .ledgers import DayRecord
 
 #: The phone-visibility levels, most visible first.
 LEVELS = ("visible", "one_click", "hidden")
-#: The keys the search mechanism replaced (accepted, unused, warned about).
-DEPRECATED_KEYS = ("hidden_web_first_share", "hidden_find_prob")
 #: Highest probability that self-service resolves an issue.
 WEB_SUCCESS_CAP = 0.95
 #: Own effort points (CES) of a web session, before search, carry and earlier attempts:
@@ -59,20 +58,7 @@ CHANNEL_STREAM = 11
 
 
 def visibility_from_config(ch: ChannelsConfig) -> str:
-    """The level in force on day 0: ``phone_visibility``, except that the older
-    ``phone_number_visible: false`` means ``hidden`` unless another level is set.
-    Warns when a deprecated key is set (it no longer affects results)."""
-    for key in DEPRECATED_KEYS:
-        if getattr(ch, key) is not None:
-            warnings.warn(
-                f"channels.{key} is deprecated and ignored: finding a hidden number is "
-                "now a mechanism (channels.hidden_miss, hidden_search_effort, "
-                "number_memory_days, number_word_of_mouth)",
-                FutureWarning,
-                stacklevel=2,
-            )
-    if ch.phone_visibility == "visible" and not ch.phone_number_visible:
-        return "hidden"
+    """The level in force on day 0: ``channels.phone_visibility`` (checked)."""
     return check_level(ch.phone_visibility)
 
 
@@ -245,9 +231,21 @@ def escalations(web: Contacts, out: WebOutcome) -> Contacts:
     return esc
 
 
-def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: dict) -> Contacts:
+def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: DayRecord) -> Contacts:
     """Route today's contacts under today's visibility, run web self-service, keep
-    customers' memory of the number; return the day's phone calls."""
+    customers' memory of the number; return the day's phone calls.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: the visibility in force, the channel stream, the customers).
+    todays:
+        Today's contacts (new issues and those due today).
+    d:
+        Today (working day index).
+    row:
+        Today's record.
+    """
     ch, c, crng = model.cfg.channels, model.customers, model.channel_rng
     level = check_level(model.phone_visibility)
     row["phone_visibility"] = level
@@ -269,8 +267,18 @@ def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: dict) 
         )
         row["web_escalated"] = int(out.escalate.sum())
         row["give_ups"] = int(out.give_up.sum())
-        model.book_experience(
-            web.cust, out.xp, out.effort, d, row, web.attempt, give_up=out.give_up
+        experience.book_experience(
+            model.rng,
+            c,
+            model.cfg.customers,
+            web.cust,
+            out.xp,
+            out.effort,
+            day=d,
+            row=row,
+            attempt=web.attempt,
+            survey_rate=model.scheme.survey_sample_rate,
+            give_up=out.give_up,
         )
         searches += int(out.looked.sum())
         finds += int(out.found.sum())

@@ -24,10 +24,11 @@ from . import behavior as bh
 from .customers import beta
 from .employee import HEALTHY_MORALE, Employee
 from .pay_reference import expected_gain
-from .planning import FRONT, on_phone_agents
+from .planning import FRONT, SPECIALIST, on_phone_agents
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
+    from .ledgers import DayRecord
 
 #: Spread of a new employee's starting morale around ``employees.morale_initial``.
 MORALE_INITIAL_SD = 0.05
@@ -42,12 +43,12 @@ BREAK_WINDOW = (0.35, 0.65)
 
 def new_employee(
     model: ContactCentreModel,
-    slot: int,
+    seat: int,
     initial: bool = False,
     team: int = FRONT,
     contract_s: float = 28_800.0,
 ) -> Employee:
-    """A new employee of ``team`` in ``slot``: an experienced one at the start (random
+    """A new employee of ``team`` in ``seat``: an experienced one at the start (random
     tenure), a novice when hired later.  Specialists are more skilled
     (``teams.specialist_skill_factor``)."""
     e, rng = model.cfg.employees, model.rng
@@ -60,7 +61,7 @@ def new_employee(
     skill = float(np.clip(skill, *SKILL_BOUNDS))
     return Employee(
         model,
-        slot,
+        seat,
         tenure_days=float(rng.uniform(0, e.initial_tenure_max_days)) if initial else 0.0,
         potential_skill=skill,
         speed=float(rng.lognormal(0.0, e.speed_sd)) if e.speed_sd > 0 else 1.0,
@@ -76,6 +77,30 @@ def new_employee(
         if initial
         else expected_gain(model.scheme if team == FRONT else model.cfg.specialist_scheme),
     )
+
+
+def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None]:
+    """The starting seats: an experienced employee on each shift of the first plans
+    (``model.plans``, front line first), vacancies after them up to ``n_seats``."""
+    seats: list[Employee | None] = []
+    for team, plan in enumerate(model.plans):
+        for length in plan.ends_s - plan.starts_s:
+            seats.append(
+                new_employee(model, len(seats), initial=True, team=team, contract_s=float(length))
+            )
+    return seats + [None] * (n_seats - len(seats))
+
+
+def free_seat(model: ContactCentreModel) -> int:
+    """An empty seat for a new hire: a vacated one, else a new seat (the seat ledger
+    grows with it)."""
+    for seat, emp in enumerate(model.seats):
+        if emp is None:
+            return seat
+    model.seats.append(None)
+    n = len(model.seats)
+    model.seat_ledger.grow(n)
+    return n - 1
 
 
 def headcount(model: ContactCentreModel, team: int) -> int:
@@ -103,24 +128,24 @@ def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
                 model.requisitions.remove(r)
 
 
-def hire(model: ContactCentreModel, d: int) -> None:
+def hire(model: ContactCentreModel, d: int, row: DayRecord) -> None:
     """Fill the requisitions whose hiring lag is over, and book the replacement cost
-    (hiring and training)."""
+    (hiring and training) in the day's record ``row``."""
     e = model.cfg.employees
     due = [r for r in model.requisitions if r[0] <= d]
     hires = 0
     for r in due:
-        slot = model.free_seat()
+        seat = free_seat(model)
         model.requisitions.remove(r)
-        model.seats[slot] = new_employee(model, slot, team=r[1], contract_s=r[2])
+        model.seats[seat] = new_employee(model, seat, team=r[1], contract_s=r[2])
         hires += 1
     if hires:
         monthly = e.salary_experienced_annual / 12.0
-        model.ledger.current["cost_hiring"] = hires * e.replacement_cost_months * monthly
-        model.ledger.current["hires"] = hires
+        row["cost_hiring"] = hires * e.replacement_cost_months * monthly
+        row["hires"] = hires
 
 
-def quit_today(model: ContactCentreModel, d: int, row: dict) -> None:
+def quit_today(model: ContactCentreModel, d: int, row: DayRecord) -> None:
     """Each employee quits with their daily quit hazard (``quit_hazard``)."""
     staff = model.staff
     morale = np.fromiter((s.morale for s in staff), float, len(staff))
@@ -132,10 +157,10 @@ def quit_today(model: ContactCentreModel, d: int, row: dict) -> None:
     row["quits_expected"] = row.get("quits_expected", 0.0) + float(hazard.sum())
 
 
-def dismiss(model: ContactCentreModel, employees: list[Employee], d: int) -> None:
-    """Dismiss employees (forced ranking); they count in staff turnover."""
+def dismiss(model: ContactCentreModel, employees: list[Employee], d: int, row: DayRecord) -> None:
+    """Dismiss employees (forced ranking); they count in staff turnover (``row``: the
+    day's record)."""
     leave(model, employees, d)
-    row = model.ledger.current
     row["quits"] = row.get("quits", 0) + len(employees)
     row["dismissals"] = row.get("dismissals", 0) + len(employees)
 
@@ -143,8 +168,8 @@ def dismiss(model: ContactCentreModel, employees: list[Employee], d: int) -> Non
 def leave(model: ContactCentreModel, leavers: list[Employee], d: int) -> None:
     """Empty the leavers' seats; replacements are requested when the plan needs them."""
     for emp in leavers:
-        model.seats[emp.slot] = None
-        model.seat_ledger.quit(emp.slot)
+        model.seats[emp.seat] = None
+        model.seat_ledger.quit(emp.seat)
         emp.remove()
     if leavers:
         for team in {emp.team for emp in leavers}:
@@ -178,7 +203,15 @@ class Duty:
     overtime_s: float  # planned overtime (shift extensions), agent-seconds
 
 
-def attendance(model: ContactCentreModel, team: int, row: dict) -> Duty:
+def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
+    """Today's duties of both teams (front line first), after one more day of tenure
+    for every seated employee."""
+    for emp in model.staff:
+        emp.work_day()
+    return [attendance(model, team, row) for team in (FRONT, SPECIALIST)]
+
+
+def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """Who of ``team`` comes to work today and which shift each works.
 
     Each employee is absent with ``absence_p`` of their morale.  The present ones take the

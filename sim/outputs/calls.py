@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..model.call_records import DISPOSITIONS, records_of
+from ..model.call_records import DISPOSITIONS
 
 if TYPE_CHECKING:
     from ..model import ContactCentreModel
@@ -84,7 +84,7 @@ def _agent(ids: np.ndarray) -> pd.Series:
 
 def calls_frame(model: ContactCentreModel) -> pd.DataFrame | None:
     """The run's call-detail records as a table (None when ``export.calls`` is off)."""
-    rec = records_of(model)
+    rec = model.call_records
     if rec is None:
         return None
     c = rec.columns()
