@@ -59,7 +59,13 @@ class CallRecords:
         self.chunks: list[dict[str, np.ndarray]] = []
 
     def add(self, chunk: dict[str, np.ndarray]) -> None:
-        """Append one day's chunk (every column of :data:`FIELDS`, same length)."""
+        """Append one day's chunk (every column of :data:`FIELDS`, same length).
+
+        Parameters
+        ----------
+        chunk:
+            One day's records: every column of ``FIELDS``, same length.
+        """
         self.chunks.append({k: np.asarray(chunk[k], dtype=t) for k, t in FIELDS.items()})
 
     def __len__(self) -> int:
@@ -81,7 +87,21 @@ def calls_chunk(
     model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, d: int
 ) -> dict[str, np.ndarray] | None:
     """Day ``d``'s calls as a chunk of call-detail records (None when the export is
-    off)."""
+    off).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    d:
+        Today (working day index).
+    """
     if not model.cfg.export.calls:
         return None
     res, k = q.res, len(q.calls)
@@ -122,7 +142,17 @@ def lost_calls_chunk(
     """A day's calls that met nobody on duty (all abandoned at once) as a chunk of
     call-detail records.  The model never drew their arrival times, so they are spread
     over the day by the arrival profile's quantiles (no random draw); None when the
-    export is off or there is no call."""
+    export is off or there is no call.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    calls:
+        The calls that met nobody on duty.
+    d:
+        Today (working day index).
+    """
     k = len(calls)
     if not model.cfg.export.calls or k == 0:
         return None

@@ -246,14 +246,26 @@ class ContactCentreModel(mesa.Model):
     def rollout(self, proposal: SchemeConfig) -> None:
         """Replace the scheme from today on; employees keep their habits and learn the
         new scheme from hindsight, with the configured transition support
-        (``transition.py``) for the front line."""
+        (``transition.py``) for the front line.
+
+        Parameters
+        ----------
+        proposal:
+            The scheme that replaces the front line's scheme from today.
+        """
         self.scheme = proposal
         front = [s for s in self.staff if s.team == FRONT]
         self.training_s += transition.at_rollout(self.cfg, front, proposal, self.period)
 
     def end_period(self, d: int) -> None:
         """Close the pay period ending on day ``d`` for each team (each under its own
-        scheme) and apply what it decided; then the managers review the dashboard."""
+        scheme) and apply what it decided; then the managers review the dashboard.
+
+        Parameters
+        ----------
+        d:
+            The period's last day (working day index).
+        """
         for team, scheme in ((FRONT, self.scheme), (SPECIALIST, self.cfg.specialist_scheme)):
             staff = [s for s in self.staff if s.team == team]
             inputs = PeriodInputs(
@@ -280,7 +292,13 @@ class ContactCentreModel(mesa.Model):
 
     def replan(self, d: int) -> None:
         """Each team re-plans from its offered-calls history and the dashboard's AHT
-        since the last plan; hiring follows (``workforce.rebalance``)."""
+        since the last plan; hiring follows (``workforce.rebalance``).
+
+        Parameters
+        ----------
+        d:
+            Today (working day index): the plan's first day.
+        """
         for team in (FRONT, SPECIALIST):
             history = self.offered_log[team]
             if not history or self.plans[team].headcount == 0:

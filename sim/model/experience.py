@@ -39,7 +39,17 @@ def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> floa
     mean loyalty (annual hazard ``hazard_year``), given the hazard's loyalty sensitivity k:
     the hazard ratio r solves exp(-h) - exp(-h r) = p, and the drop is ln(r) / k.
     0 when loyalty cannot move churn (k = 0 or h = 0); capped where p exceeds what
-    churn can add."""
+    churn can add.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    hazard_year:
+        Annual churn hazard of a customer of mean loyalty, 1/year.
+    p:
+        Added one-year churn probability, 0-1.
+    """
     k = cfg.churn_loyalty_sensitivity
     if p <= 0 or k <= 0 or hazard_year <= 0:
         return 0.0
@@ -54,7 +64,15 @@ def loyalty_steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, floa
     easy effort) costs the loyalty that adds ``churn_after_bad`` to the customer's
     one-year churn; a contact at ``MAX_EFFORT`` with a neutral experience costs the
     loyalty that adds ``churn_effort_sensitivity``.  ``hazard_year``: annual churn
-    hazard of a customer of mean loyalty."""
+    hazard of a customer of mean loyalty.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    hazard_year:
+        Annual churn hazard of a customer of mean loyalty, 1/year.
+    """
     per_xp = extra_churn_step(cfg, hazard_year, cfg.churn_after_bad) / (NEUTRAL_XP - BAD)
     per_eff = extra_churn_step(cfg, hazard_year, cfg.churn_effort_sensitivity) / (
         MAX_EFFORT - EASY_EFFORT

@@ -219,20 +219,50 @@ class SeatLedger:
         self.data[field] += np.bincount(seat_of[server], weights=w, minlength=self.n)
 
     def add_direct(self, seat_of: np.ndarray, field: str, values: np.ndarray) -> None:
-        """Add one value per agent on duty."""
+        """Add one value per agent on duty.
+
+        Parameters
+        ----------
+        seat_of:
+            Seat of each agent on duty today.
+        field:
+            One of ``SEAT_FIELDS``.
+        values:
+            One value per agent on duty, in the field's unit.
+        """
         np.add.at(self.data[field], seat_of, values)
 
     def credit_repeats(self, period: np.ndarray, seat: np.ndarray) -> None:
-        """Credit one repeat to each (pay period, seat) of the earlier calls repeated."""
+        """Credit one repeat to each (pay period, seat) of the earlier calls repeated.
+
+        Parameters
+        ----------
+        period:
+            Pay period of each earlier call repeated.
+        seat:
+            Seat that answered each earlier call.
+        """
         np.add.at(self.repeats, (period, seat), 1)
 
     def quit(self, seat: int) -> None:
-        """A leaver's partial period is not carried over to their successor."""
+        """A leaver's partial period is not carried over to their successor.
+
+        Parameters
+        ----------
+        seat:
+            The leaver's seat.
+        """
         for arr in self.data.values():
             arr[seat] = 0.0
 
     def grow(self, n_seats: int) -> None:
-        """Add empty seats (a new hire beyond the seats so far)."""
+        """Add empty seats (a new hire beyond the seats so far).
+
+        Parameters
+        ----------
+        n_seats:
+            Seats after growing.
+        """
         extra = n_seats - self.n
         if extra > 0:
             self.data = {f: np.concatenate([a, np.zeros(extra)]) for f, a in self.data.items()}
@@ -253,7 +283,13 @@ class DayLedger:
 
     def new_day(self, day: int) -> DayRecord:
         """Open day ``day``'s record (after checking that the previous day booked only
-        declared fields)."""
+        declared fields).
+
+        Parameters
+        ----------
+        day:
+            The day to open (working day index).
+        """
         if self.rows:
             undeclared = self.rows[-1].keys() - DayRecord.__annotations__.keys()
             if undeclared:

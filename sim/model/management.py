@@ -85,7 +85,16 @@ class Manager:
     # ------------------------------------------------------------ end of a period
     def review(self, model: ContactCentreModel, d: int) -> None:
         """Read the dashboard of the period ending on day ``d`` and schedule decisions
-        (call before the seat ledger is reset)."""
+        (call before the seat ledger is reset).
+
+        Parameters
+        ----------
+        model:
+            The centre (read: configuration, random generator, state). The period's ledgers
+            are read before they are reset.
+        d:
+            The period's last day (working day index).
+        """
         c = self.cfg
         board = db.build(model, d, model.scheme)
         truth_cx = db.true_cx(model, d, model.scheme)
@@ -142,6 +151,24 @@ class Manager:
     def _schedule(
         self, when: int, d: int, action: str, reason: str, item: db.Item | None, **extra
     ) -> None:
+        """None
+
+        Parameters
+        ----------
+        when:
+            Day the decision takes effect.
+        d:
+            Day it was detected.
+        action:
+            What to do (``replan``, ``phone_one_click``, ``redesign``, ``raise_target``,
+            ``relax_target``).
+        reason:
+            Why, in words (the decisions table).
+        item:
+            The dashboard line that triggered it (None: none).
+        **extra:
+            More fields of the record (``kpi``).
+        """
         if any(a == action and r.get("kpi") == extra.get("kpi") for _, r, a in self.pending):
             return  # already decided, not yet in force
         rec = {
@@ -336,7 +363,17 @@ def _agent_breach(row: dict, kpi) -> bool:
 def coach_employee(emp, standard_skill: float, gain: float) -> None:
     """One coaching session: close ``gain`` of the gap between the employee's skill and
     the standard (when below it), and of the gap between their thoroughness and
-    handling as required (1.0), in the policy they play and the one they settled on."""
+    handling as required (1.0), in the policy they play and the one they settled on.
+
+    Parameters
+    ----------
+    emp:
+        The employee coached (changed in place).
+    standard_skill:
+        The skill coaching aims at, probability.
+    gain:
+        Share of each gap closed by one session, 0-1.
+    """
     skill = emp.skill
     if skill < standard_skill and skill > 0:
         emp.potential_skill *= (skill + gain * (standard_skill - skill)) / skill
@@ -346,7 +383,17 @@ def coach_employee(emp, standard_skill: float, gain: float) -> None:
 
 def redesigned(scheme: SchemeConfig, name: str, share: float) -> SchemeConfig:
     """The scheme with ``share`` of KPI ``name``'s weight moved to the broad CX KPI
-    (random-sample CSAT) when the scheme has one, else dropped."""
+    (random-sample CSAT) when the scheme has one, else dropped.
+
+    Parameters
+    ----------
+    scheme:
+        The scheme in force.
+    name:
+        The KPI redesigned.
+    share:
+        Share of its weight moved, 0-1.
+    """
     kpis = scheme.kpis
     kpi = getattr(kpis, name)
     moved = kpi.weight * share
@@ -360,7 +407,17 @@ def redesigned(scheme: SchemeConfig, name: str, share: float) -> SchemeConfig:
 
 def ratcheted(scheme: SchemeConfig, name: str, step: float) -> SchemeConfig:
     """The scheme with KPI ``name``'s threshold, stretch and target moved by ``step`` x
-    (stretch - threshold): harder when ``step`` > 0."""
+    (stretch - threshold): harder when ``step`` > 0.
+
+    Parameters
+    ----------
+    scheme:
+        The scheme in force.
+    name:
+        The KPI whose target moves.
+    step:
+        Steps of (stretch - threshold) to move: > 0 harder, < 0 easier.
+    """
     kpi = getattr(scheme.kpis, name)
     delta = step * (kpi.stretch - kpi.threshold)
     new = dataclasses.replace(

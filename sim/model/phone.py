@@ -70,7 +70,13 @@ class OnDuty:
 
 
 def on_duty(duties: list[Duty]) -> OnDuty:
-    """Today's agents on duty as arrays, from each team's duty (front line first)."""
+    """Today's agents on duty as arrays, from each team's duty (front line first).
+
+    Parameters
+    ----------
+    duties:
+        Each team's duty today (``workforce.Duty``), front line first.
+    """
     people = [s for duty in duties for s in duty.staff]
     k = len(people)
 
@@ -174,7 +180,17 @@ def serve_phone(
 
 def queue_day(model: ContactCentreModel, calls: Contacts, agents: OnDuty) -> Queued:
     """Draw arrival times, patience and the agents' per-call decisions' uniforms, and
-    run the compiled queue."""
+    run the compiled queue.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    calls:
+        The day's phone calls.
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
     cfg, rng, c = model.cfg, model.rng, model.customers
     h = cfg.handling
     k = len(calls)
@@ -224,7 +240,17 @@ def offered_intervals(
     cfg: Config, front_s: np.ndarray, second_s: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The day's offered calls per interval of each team, from their join times (s since
-    opening): the history the staffing plan forecasts from."""
+    opening): the history the staffing plan forecasts from.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (the intervals).
+    front_s:
+        Join times of the calls offered to the front line, s since opening.
+    second_s:
+        Join times of the transfers offered to the specialists, s since opening.
+    """
     return interval_counts(cfg, front_s), interval_counts(cfg, second_s)
 
 
@@ -259,7 +285,17 @@ class TrueOutcomes:
 
 
 def true_outcomes(model: ContactCentreModel, q: Queued, agents: OnDuty) -> TrueOutcomes:
-    """Resolution, disposition code, experience and effort of each call."""
+    """Resolution, disposition code, experience and effort of each call.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
     rng, h = model.rng, model.cfg.handling
     calls, res = q.calls, q.res
     k = len(calls)
@@ -340,7 +376,22 @@ def root_causes(
     """Book the department-caused calls the agents resolved and the fulfilments that
     failed after them; the final agent of each handled department-caused call may flag
     its root cause (``departments.Departments.flag``: by its thoroughness and intrinsic
-    motivation)."""
+    motivation).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). The departments receive
+        the flags.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     dep_done = t.owner & t.done & (q.calls.cause != NONE)
     row["failure_demand_done"] = int(dep_done.sum())
     row["fulfilment_failures"] = int((dep_done & t.fulfil_fail).sum())
@@ -382,7 +433,19 @@ class Recorded:
 def recorded_outcomes(
     model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes
 ) -> Recorded:
-    """The agent-offered survey (if the scheme uses it), gaming acts, audits, abuse."""
+    """The agent-offered survey (if the scheme uses it), gaming acts, audits, abuse.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    """
     rng, sch, c = model.rng, model.scheme, model.customers
     calls = q.calls
     k = len(calls)
@@ -446,7 +509,26 @@ def follow_up(
     row: DayRecord,
 ) -> None:
     """Customers' side of the day's calls: experience (loyalty, complaints, churn,
-    random survey), ratings of the agents, patience, and repeat contacts."""
+    random survey), ratings of the agents, patience, and repeat contacts.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its customers, seat
+        ledger and contact book are booked.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    r:
+        What the measurement system recorded (``phone.Recorded``).
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     cfg, rng, c, calls = model.cfg, model.rng, model.customers, q.calls
     k, led, seats = len(calls), model.seat_ledger, agents.seats
     owner, fsrv = t.owner, t.final_srv

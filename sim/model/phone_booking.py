@@ -25,7 +25,24 @@ def book_seats(
     over: np.ndarray,
 ) -> None:
     """Per-agent measured and true accounting of the period (seat ledger); ``over`` is
-    each agent's overtime, s."""
+    each agent's overtime, s.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its seat ledger is
+        booked.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    r:
+        What the measurement system recorded (``phone.Recorded``).
+    over:
+        Each agent's unplanned overtime, s.
+    """
     res, led, seats = q.res, model.seat_ledger, agents.seats
     s1, s2 = res.server1, res.server2
     answered, owner, fsrv = t.answered, t.owner, t.final_srv
@@ -57,13 +74,27 @@ def book_seats(
 
 
 def on_phone_s(agents: OnDuty) -> np.ndarray:
-    """Each agent's planned time on the phones today: the shift less the break, s."""
+    """Each agent's planned time on the phones today: the shift less the break, s.
+
+    Parameters
+    ----------
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
     return agents.end - agents.start - agents.brk_len
 
 
 def overtime_s(q: Queued, agents: OnDuty) -> np.ndarray:
     """Each agent's unplanned overtime: the time their last call ran past the end of
-    their shift, s (agents finish the call in progress; so occupancy <= 1)."""
+    their shift, s (agents finish the call in progress; so occupancy <= 1).
+
+    Parameters
+    ----------
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
     return np.maximum(q.res.last_end - agents.end, 0.0)
 
 
@@ -71,7 +102,23 @@ def book_teams(
     q: Queued, agents: OnDuty, t: TrueOutcomes, over: np.ndarray, sl_s: float, row: DayRecord
 ) -> None:
     """Per-team queue totals: the front line answers first legs, the specialist team
-    the legs after a transfer (when there is one)."""
+    the legs after a transfer (when there is one).
+
+    Parameters
+    ----------
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    over:
+        Each agent's unplanned overtime, s.
+    sl_s:
+        The service level's answer-time threshold, s.
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     res, nf = q.res, agents.n_front
     h2 = res.kind2 == cr.HANDLED
     duty = on_phone_s(agents) + over
@@ -189,7 +236,22 @@ def remember_legs(
     model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, d: int
 ) -> None:
     """Remember a random share of the answered legs (the same share for everyone) for
-    the employees' hindsight at the end of the pay period."""
+    the employees' hindsight at the end of the pay period.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its memory of legs is
+        booked.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    d:
+        Today (working day index). The first day sizes the memory.
+    """
     rng, c, res, calls = model.rng, model.customers, q.res, q.calls
     k, m = len(calls), agents.seats.shape[0]
     h1 = t.answered

@@ -58,12 +58,24 @@ CHANNEL_STREAM = 11
 
 
 def visibility_from_config(ch: ChannelsConfig) -> str:
-    """The level in force on day 0: ``channels.phone_visibility`` (checked)."""
+    """The level in force on day 0: ``channels.phone_visibility`` (checked).
+
+    Parameters
+    ----------
+    ch:
+        The channels configuration (``channels.*``).
+    """
     return check_level(ch.phone_visibility)
 
 
 def check_level(level: str) -> str:
-    """``level`` if it is one of ``LEVELS``, else a :class:`ConfigError`."""
+    """``level`` if it is one of ``LEVELS``, else a :class:`ConfigError`.
+
+    Parameters
+    ----------
+    level:
+        A phone-visibility level to check.
+    """
     if level not in LEVELS:
         allowed = ", ".join(repr(x) for x in LEVELS)
         raise ConfigError(f"phone_visibility={level!r} is not allowed: choose one of {allowed}")
@@ -71,7 +83,13 @@ def check_level(level: str) -> str:
 
 
 def channel_rng(seed: int) -> np.random.Generator:
-    """The channel mechanism's random stream, derived from the run's seed."""
+    """The channel mechanism's random stream, derived from the run's seed.
+
+    Parameters
+    ----------
+    seed:
+        The run's seed.
+    """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(CHANNEL_STREAM,)))
 
 
@@ -81,7 +99,21 @@ def learn(
 ) -> None:
     """Customers ``cust`` see or use the number on day ``d``: each remembers it for an
     exponential time of mean ``number_memory_days`` from today, or longer if an earlier
-    memory lasts longer (seeing it again never makes one forget sooner)."""
+    memory lasts longer (seeing it again never makes one forget sooner).
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population (``number_forget_day`` is updated).
+    cust:
+        Rows of the customers who see or use the number.
+    d:
+        Today (working day index).
+    ch:
+        The channels configuration (``channels.*``).
+    """
     if cust.shape[0] == 0:
         return
     keep = np.floor(rng.exponential(ch.number_memory_days, cust.shape[0]))
@@ -92,7 +124,17 @@ def learn(
 def seed_memory(rng: np.random.Generator, c: Customers, ch: ChannelsConfig) -> None:
     """The starting base has lived with a visible number: a customer whose issues came
     at rate r a day, each showing the number, remembers it with the two-state
-    stationary probability r tau / (1 + r tau), tau = ``number_memory_days``."""
+    stationary probability r tau / (1 + r tau), tau = ``number_memory_days``.
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population.
+    ch:
+        The channels configuration (``channels.*``).
+    """
     idx = np.flatnonzero(c.starter[: c.n_used])
     rt = c.issue_rate[idx].astype(np.float64) * ch.number_memory_days
     knows = rng.random(idx.shape[0]) < rt / (1.0 + rt)
@@ -100,13 +142,31 @@ def seed_memory(rng: np.random.Generator, c: Customers, ch: ChannelsConfig) -> N
 
 
 def knows(c: Customers, cust: np.ndarray, d: int) -> np.ndarray:
-    """Whether each customer remembers where the number is on day ``d``."""
+    """Whether each customer remembers where the number is on day ``d``.
+
+    Parameters
+    ----------
+    c:
+        The customer population.
+    cust:
+        Customer rows.
+    d:
+        Today (working day index).
+    """
     return c.number_forget_day[cust] > d
 
 
 def known_share(c: Customers, d: int) -> float:
     """Share of the active base who remember where the number is on day ``d`` (a
-    customer who leaves forgets: ``Customers.churn_today``)."""
+    customer who leaves forgets: ``Customers.churn_today``).
+
+    Parameters
+    ----------
+    c:
+        The customer population.
+    d:
+        Today (working day index).
+    """
     total = c.active_count()
     return np.count_nonzero(c.number_forget_day[: c.n_used] > d) / total if total else 0.0
 
@@ -114,7 +174,19 @@ def known_share(c: Customers, d: int) -> float:
 def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsConfig) -> int:
     """Customers who hear where the number is from others today (Poisson, rate
     ``number_word_of_mouth`` a year x the share who know it, per active customer);
-    returns how many heard it."""
+    returns how many heard it.
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population.
+    d:
+        Today (working day index).
+    ch:
+        The channels configuration (``channels.*``).
+    """
     rate = ch.number_word_of_mouth / DAYS_PER_YEAR * known_share(c, d)
     k = int(rng.poisson(rate * c.active_count()))
     if k == 0:
@@ -128,13 +200,31 @@ def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsCo
 
 
 def find_prob(level: str, skill: np.ndarray, ch: ChannelsConfig) -> np.ndarray:
-    """Probability that a customer searching for the number finds it."""
+    """Probability that a customer searching for the number finds it.
+
+    Parameters
+    ----------
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    skill:
+        Each searcher's digital skill, 0-1.
+    ch:
+        The channels configuration (``channels.*``).
+    """
     miss = {"visible": 0.0, "one_click": ch.one_click_miss, "hidden": ch.hidden_miss}[level]
     return 1.0 - miss * (1.0 - skill)
 
 
 def search_effort(level: str, ch: ChannelsConfig) -> float:
-    """Effort points (CES) one search for the number costs."""
+    """Effort points (CES) one search for the number costs.
+
+    Parameters
+    ----------
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    """
     return {
         "visible": 0.0,
         "one_click": ch.one_click_search_effort,
@@ -152,7 +242,25 @@ def search(
     d: int,
 ) -> np.ndarray:
     """Mask of the searchers (``looks``) who find the number; those who do not are
-    marked (``Customers.number_missed_day``)."""
+    marked (``Customers.number_missed_day``).
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population (``number_missed_day`` is updated).
+    cust:
+        Customer row of each contact.
+    looks:
+        Mask of the contacts whose customer searches.
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    d:
+        Today (working day index).
+    """
     p = find_prob(level, c.digital_skill[cust], ch)
     found = looks & (rng.random(looks.shape[0]) < p)
     c.number_missed_day[cust[looks & ~found]] = d
@@ -164,7 +272,23 @@ def route(
     rng: np.random.Generator, todays: Contacts, c: Customers, level: str, ch: ChannelsConfig, d: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Today's routing: masks (to the web, searched for the number, found it).  The
-    searchers' effort is added to their contacts' carry."""
+    searchers' effort is added to their contacts' carry.
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    todays:
+        Today's contacts (their ``carry`` gains the search effort).
+    c:
+        The customer population.
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    d:
+        Today (working day index).
+    """
     choice = todays.route == CHOICE
     prefers = c.prefers_web[todays.cust]
     to_web = (todays.route == WEB) | (choice & prefers)
@@ -201,7 +325,25 @@ def web_outcomes(
     d: int,
 ) -> WebOutcome:
     """Each web session's outcome: self-service, then - on failure - the way to the
-    phone (known, found, or given up); experience and effort by the shared rule."""
+    phone (known, found, or given up); experience and effort by the shared rule.
+
+    Parameters
+    ----------
+    rng:
+        The model's random generator (self-service, experience noise).
+    crng:
+        The channel stream (searching after a failure).
+    web:
+        Today's web sessions.
+    c:
+        The customer population.
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    d:
+        Today (working day index).
+    """
     m = len(web)
     skill = c.digital_skill[web.cust]
     p = ch.web_success_base * skill * web.cx**-0.5
@@ -222,7 +364,15 @@ def web_outcomes(
 
 def escalations(web: Contacts, out: WebOutcome) -> Contacts:
     """The phone calls of failed web sessions (one more attempt; the switch and any
-    search carried as effort)."""
+    search carried as effort).
+
+    Parameters
+    ----------
+    web:
+        Today's web sessions.
+    out:
+        Their outcomes (``WebOutcome``).
+    """
     esc = web.take(out.escalate)
     esc.attempt = esc.attempt + 1
     esc.reached = esc.reached + 1  # the web session reached the centre

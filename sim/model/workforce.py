@@ -50,7 +50,21 @@ def new_employee(
 ) -> Employee:
     """A new employee of ``team`` in ``seat``: an experienced one at the start (random
     tenure), a novice when hired later.  Specialists are more skilled
-    (``teams.specialist_skill_factor``)."""
+    (``teams.specialist_skill_factor``).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    seat:
+        The seat the employee takes.
+    initial:
+        One of the starting staff (random tenure, no pay expectation yet).
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    contract_s:
+        Paid shift length, s.
+    """
     e, rng = model.cfg.employees, model.rng
     conc = e.trait_concentration
     friendliness = float(beta(rng, e.friendliness_mean, conc, 1)[0])
@@ -81,7 +95,15 @@ def new_employee(
 
 def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None]:
     """The starting seats: an experienced employee on each shift of the first plans
-    (``model.plans``, front line first), vacancies after them up to ``n_seats``."""
+    (``model.plans``, front line first), vacancies after them up to ``n_seats``.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its first plans are read.
+    n_seats:
+        Seats at the start (the starting headcount of both teams).
+    """
     seats: list[Employee | None] = []
     for team, plan in enumerate(model.plans):
         for length in plan.ends_s - plan.starts_s:
@@ -93,7 +115,14 @@ def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None
 
 def free_seat(model: ContactCentreModel) -> int:
     """An empty seat for a new hire: a vacated one, else a new seat (the seat ledger
-    grows with it)."""
+    grows with it).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its seats (and seat
+        ledger) grow when none is vacant.
+    """
     for seat, emp in enumerate(model.seats):
         if emp is None:
             return seat
@@ -104,13 +133,32 @@ def free_seat(model: ContactCentreModel) -> int:
 
 
 def headcount(model: ContactCentreModel, team: int) -> int:
-    """Employees seated in ``team``."""
+    """Employees seated in ``team``.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    """
     return sum(1 for s in model.seats if s is not None and s.team == team)
 
 
 def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
     """For each contract length, open requisitions (filled ``hiring_lag_days`` from
-    ``d``) until seated plus open equals the plan's need, or cancel open ones beyond it."""
+    ``d``) until seated plus open equals the plan's need, or cancel open ones beyond it.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its requisitions are
+        opened or cancelled.
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    d:
+        Today (working day index).
+    """
     need = model.plans[team].by_length()
     seated: dict[float, int] = {}
     for s in model.staff:
@@ -130,7 +178,18 @@ def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
 
 def hire(model: ContactCentreModel, d: int, row: DayRecord) -> None:
     """Fill the requisitions whose hiring lag is over, and book the replacement cost
-    (hiring and training) in the day's record ``row``."""
+    (hiring and training) in the day's record ``row``.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its seats and
+        requisitions change.
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     e = model.cfg.employees
     due = [r for r in model.requisitions if r[0] <= d]
     hires = 0
@@ -146,7 +205,17 @@ def hire(model: ContactCentreModel, d: int, row: DayRecord) -> None:
 
 
 def quit_today(model: ContactCentreModel, d: int, row: DayRecord) -> None:
-    """Each employee quits with their daily quit hazard (``quit_hazard``)."""
+    """Each employee quits with their daily quit hazard (``quit_hazard``).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     staff = model.staff
     morale = np.fromiter((s.morale for s in staff), float, len(staff))
     hazard = quit_hazard(model.cfg.employees, morale)
@@ -159,14 +228,37 @@ def quit_today(model: ContactCentreModel, d: int, row: DayRecord) -> None:
 
 def dismiss(model: ContactCentreModel, employees: list[Employee], d: int, row: DayRecord) -> None:
     """Dismiss employees (forced ranking); they count in staff turnover (``row``: the
-    day's record)."""
+    day's record).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    employees:
+        The employees dismissed.
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     leave(model, employees, d)
     row["quits"] = row.get("quits", 0) + len(employees)
     row["dismissals"] = row.get("dismissals", 0) + len(employees)
 
 
 def leave(model: ContactCentreModel, leavers: list[Employee], d: int) -> None:
-    """Empty the leavers' seats; replacements are requested when the plan needs them."""
+    """Empty the leavers' seats; replacements are requested when the plan needs them.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). The leavers' seats are
+        emptied.
+    leavers:
+        The employees who leave.
+    d:
+        Today (working day index).
+    """
     for emp in leavers:
         model.seats[emp.seat] = None
         model.seat_ledger.quit(emp.seat)
@@ -178,7 +270,15 @@ def leave(model: ContactCentreModel, leavers: list[Employee], d: int) -> None:
 
 def quit_hazard(e: EmployeesConfig, morale: np.ndarray) -> np.ndarray:
     """Daily probability of quitting at each ``morale``: the base attrition, raised as
-    morale falls (``employees.morale_quit_sensitivity``)."""
+    morale falls (``employees.morale_quit_sensitivity``).
+
+    Parameters
+    ----------
+    e:
+        The employees' configuration.
+    morale:
+        Each employee's morale, 0-1.
+    """
     base = e.attrition_annual_base / DAYS_PER_YEAR
     return np.minimum(1.0, base * np.exp(e.morale_quit_sensitivity * (HEALTHY_MORALE - morale)))
 
@@ -186,7 +286,15 @@ def quit_hazard(e: EmployeesConfig, morale: np.ndarray) -> np.ndarray:
 def absence_p(wf: WorkforceConfig, morale: np.ndarray) -> np.ndarray:
     """Daily probability of being absent at each ``morale``: ``workforce.absence_base``,
     raised as morale falls (Deery, Iverson & Walsh 2002: emotional exhaustion ->
-    absence); the one home of the rule."""
+    absence); the one home of the rule.
+
+    Parameters
+    ----------
+    wf:
+        The workforce configuration.
+    morale:
+        Each employee's morale, 0-1.
+    """
     k = wf.absence_morale_sensitivity
     return np.minimum(1.0, wf.absence_base * np.exp(k * (HEALTHY_MORALE - morale)))
 
@@ -205,7 +313,15 @@ class Duty:
 
 def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
     """Today's duties of both teams (front line first), after one more day of tenure
-    for every seated employee."""
+    for every seated employee.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     for emp in model.staff:
         emp.work_day()
     return [attendance(model, team, row) for team in (FRONT, SPECIALIST)]
@@ -219,6 +335,15 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     those shifts.  When too few are present a random subset of the shifts is worked, and
     up to ``workforce.overtime_max_share`` of the present agents extend their shift by
     ``workforce.overtime_hours`` (when it ends before closing).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
     """
     cfg, rng = model.cfg, model.rng
     wf, close = cfg.workforce, cfg.channels.open_s
@@ -264,13 +389,27 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
 
 
 def on_phones(model: ContactCentreModel, duty: Duty) -> np.ndarray:
-    """Mean agents of a duty on the phones per interval (shifts minus breaks)."""
+    """Mean agents of a duty on the phones per interval (shifts minus breaks).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    duty:
+        A team's duty today.
+    """
     return on_phone_agents(model.cfg, duty.start, duty.end, duty.brk_start, duty.brk_len)
 
 
 def daily_pay_hours(model: ContactCentreModel) -> tuple[float, float]:
     """Paid hours of the seated staff today (salaried: absent ones are paid too) and
-    their loaded cost at the base rate."""
+    their loaded cost at the base rate.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    """
     cfg = model.cfg
     staff = model.staff
     hours = sum(s.contract_s for s in staff) / 3600.0
