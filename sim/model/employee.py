@@ -55,6 +55,38 @@ class Employee(mesa.Agent):
         contract_s: float = 28_800.0,
         pay_reference: float = 0.0,
     ) -> None:
+        """None
+
+        Parameters
+        ----------
+        model:
+            The model the agent belongs to.
+        seat:
+            The seat it occupies, 0..
+        tenure_days:
+            Tenure at creation, working days.
+        potential_skill:
+            Resolution probability once fully trained.
+        speed:
+            Needed seconds are divided by it (1: average).
+        friendliness:
+            0-1.
+        motivation:
+            Intrinsic care for the customer's outcome, 0-1.
+        integrity:
+            Personal cost of gaming, 0-1.
+        morale:
+            0-1.
+        intrinsic:
+            Its own standards, a policy vector (``behavior.LEVERS``); policy and settled
+            policy start there.
+        team:
+            0: front line, 1: specialists.
+        contract_s:
+            Paid shift length, s.
+        pay_reference:
+            Pay it expects above its old salary, share of salary.
+        """
         super().__init__(model)
         self.seat = seat
         self.team = team  # 0: front line, 1: specialists
