@@ -1,5 +1,6 @@
 """The day's schedule is written once, in ``docs/architecture.md``: its marked list must
-name the calls of ``ContactCentreModel.step``, in the order ``step`` makes them."""
+name the calls of ``ContactCentreModel.step``, in the order ``step`` makes them.  The
+day's record is declared once too (``ledgers.DayRecord``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from sim.model.centre import ContactCentreModel
+from sim.model.ledgers import DayLedger
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "architecture.md"
 BEGIN, END = "<!-- schedule:begin -->", "<!-- schedule:end -->"
@@ -72,3 +76,14 @@ def test_the_doc_list_is_read_item_by_item():
         ]
     )
     assert doc_calls(text) == ["_roll_out", "workforce.hire"]
+
+
+def test_a_day_books_only_declared_fields():
+    """The day record is declared once (``ledgers.DayRecord``): a day that books a field
+    the declaration lacks is refused at the end of the day."""
+    row = DayLedger().new_day(0)
+    row["calls_offered"] = 3
+    DayLedger.check(row)
+    row["calls_ofered"] = 3  # type: ignore[typeddict-unknown-key]
+    with pytest.raises(KeyError, match="calls_ofered"):
+        DayLedger.check(row)

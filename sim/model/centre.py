@@ -213,7 +213,8 @@ class ContactCentreModel(mesa.Model):
 
     def _close_day(self, d: int, row: DayRecord) -> None:
         """The day's headcount and morale; then, when due, the end of the pay period
-        (the run's last, possibly short, period is paid too) and the re-plan."""
+        (the run's last, possibly short, period is paid too) and the re-plan; the day's
+        record is checked against its declaration."""
         staff = self.staff
         row["staff"] = len(staff)
         row["headcount_front"] = workforce.headcount(self, FRONT)
@@ -232,6 +233,7 @@ class ContactCentreModel(mesa.Model):
             self.replan(d)
         if last_day:
             self.running = False
+        self.ledger.check(row)
 
     @property
     def nps(self) -> float:

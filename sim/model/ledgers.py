@@ -18,10 +18,12 @@ class DayRecord(TypedDict, total=False):
     currency units for ``cost_*``/``revenue``/``bonus_paid``).
 
     Every key is optional: a day holds only what was booked on it (no hire, no
-    ``hires``; the validation mode books no web or issue columns), and the daily
-    table's columns come in the order their day first booked them - the schedule's
-    order below, with the keys some days lack (hires, bonus, dismissals...) where
-    they first occur.  :meth:`DayLedger.new_day` refuses a key not declared here.
+    ``hires``; the validation mode books no web columns).  The daily table's columns
+    come in the order the run first booked them (the rows keep their keys' booking
+    order), which is the order below for the fields every day books - except in the
+    validation mode, where the phone books the issue counts; fields some days lack
+    (hires, bonus, dismissals...) come where a day first books them.
+    ``DayLedger.check`` refuses a field not declared here (at the end of every day).
     """
 
     day: int
@@ -282,21 +284,29 @@ class DayLedger:
         self.rows: list[DayRecord] = []
 
     def new_day(self, day: int) -> DayRecord:
-        """Open day ``day``'s record (after checking that the previous day booked only
-        declared fields).
+        """Open day ``day``'s record.
 
         Parameters
         ----------
         day:
             The day to open (working day index).
         """
-        if self.rows:
-            undeclared = self.rows[-1].keys() - DayRecord.__annotations__.keys()
-            if undeclared:
-                raise KeyError(f"day fields not declared in ledgers.DayRecord: {undeclared}")
         row = DayRecord(day=day)
         self.rows.append(row)
         return row
+
+    @staticmethod
+    def check(row: DayRecord) -> None:
+        """Refuse a day record holding a field :class:`DayRecord` does not declare.
+
+        Parameters
+        ----------
+        row:
+            A day's record, once the day is over.
+        """
+        undeclared = row.keys() - DayRecord.__annotations__.keys()
+        if undeclared:
+            raise KeyError(f"day fields not declared in ledgers.DayRecord: {sorted(undeclared)}")
 
     @property
     def current(self) -> DayRecord:
