@@ -237,6 +237,7 @@ def search(
     c: Customers,
     cust: np.ndarray,
     looks: np.ndarray,
+    *,
     level: str,
     ch: ChannelsConfig,
     d: int,
@@ -269,7 +270,13 @@ def search(
 
 # ------------------------------------------------------------------ routing and the web
 def route(
-    rng: np.random.Generator, todays: Contacts, c: Customers, level: str, ch: ChannelsConfig, d: int
+    rng: np.random.Generator,
+    todays: Contacts,
+    c: Customers,
+    *,
+    level: str,
+    ch: ChannelsConfig,
+    d: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Today's routing: masks (to the web, searched for the number, found it).  The
     searchers' effort is added to their contacts' carry.
@@ -296,7 +303,7 @@ def route(
     if level == "visible":
         return to_web, none, none
     looks = choice & ~prefers & ~knows(c, todays.cust, d)
-    found = search(rng, c, todays.cust, looks, level, ch, d)
+    found = search(rng, c, todays.cust, looks, level=level, ch=ch, d=d)
     todays.carry = todays.carry + search_effort(level, ch) * looks
     return to_web | (looks & ~found), looks, found
 
@@ -320,6 +327,7 @@ def web_outcomes(
     crng: np.random.Generator,
     web: Contacts,
     c: Customers,
+    *,
     level: str,
     ch: ChannelsConfig,
     d: int,
@@ -351,7 +359,7 @@ def web_outcomes(
     noise = rng.normal(0.0, 1.0, m)
     fail = ~ok
     looked = fail & ~knows(c, web.cust, d) & (level != "visible")
-    found = search(crng, c, web.cust, looked, level, ch, d)
+    found = search(crng, c, web.cust, looked, level=level, ch=ch, d=d)
     give_up = looked & ~found
     escalate = fail & ~give_up
     spent_search = search_effort(level, ch) * looked
@@ -400,7 +408,7 @@ def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: DayRec
     level = check_level(model.phone_visibility)
     row["phone_visibility"] = level
     row["number_heard"] = word_of_mouth(crng, c, d, ch)
-    to_web, looks, found = route(crng, todays, c, level, ch, d)
+    to_web, looks, found = route(crng, todays, c, level=level, ch=ch, d=d)
     if level == "visible":
         learn(crng, c, todays.cust, d, ch)  # the number is on every page they see
     phone = todays.take(~to_web)
@@ -408,7 +416,7 @@ def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: DayRec
     row["web_sessions"] = len(web)
     searches, finds = int(looks.sum()), int(found.sum())
     if len(web):
-        out = web_outcomes(model.rng, crng, web, c, level, ch, d)
+        out = web_outcomes(model.rng, crng, web, c, level=level, ch=ch, d=d)
         row["web_resolved"] = int(out.resolved.sum())
         first = web.reached == 0  # issue-level FCR (the phone side: phone_booking.book_day)
         row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
