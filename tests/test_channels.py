@@ -1,5 +1,5 @@
 """The channel sub-model: phone visibility in three levels, finding a number that is not
-visible (digital skill, memory, word of mouth), and the old key.
+visible (digital skill, memory, word of mouth).
 
 Comparisons between levels run paired seeds (common random numbers: replication r uses
 seed r in every arm) and judge the mean paired difference with a one-sided 95%

@@ -3,7 +3,7 @@ churned customers generate no contacts or revenue, and every share lies in [0, 1
 
 The identities are read off the code (``sim/model/``):
 
-* a contact is booked once, in ``ContactCentreModel.book_experience``: every web
+* a contact is booked once, in ``experience.book_experience``: every web
   session and every phone call (``contacts == web_sessions + calls_offered``);
 * a web session is resolved, escalated to the phone or given up
   (``web_sessions == web_resolved + web_escalated + give_ups``);
@@ -14,7 +14,7 @@ The identities are read off the code (``sim/model/``):
   and the calls an agent "owns" are ``calls_answered - hangups -
   abandoned_after_transfer``.
 
-Churn is checked on the model's own records: a spy on ``ContactCentreModel.book_experience``
+Churn is checked on the model's own records: a spy on ``experience.book_experience``
 (the one place a contact is booked) logs who had a contact on which day, and a spy on
 ``Customers.churn_today`` logs who churned when; no customer may have a contact after
 the day they churned, and the daily revenue must equal the revenue of the customers
@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from sim import load_config, run_simulation
-from sim.model import ContactCentreModel
+from sim.model import experience
 from sim.model.customers import Customers
 from sim.model.sampling import alias_draw, build_alias
 from sim.units import DAYS_PER_YEAR
@@ -107,12 +107,12 @@ def _run_with_spies(cfg):
     """Run with spies on contact booking and churn; returns (result, contacts, churns)."""
     contacts: list[tuple[int, np.ndarray, np.ndarray]] = []
     churns: list[tuple[int, np.ndarray]] = []
-    book = ContactCentreModel.book_experience
+    book = experience.book_experience
     churn_today = Customers.churn_today
 
-    def spy_book(self, cust, xp, effort, d, row, attempt, give_up=None):
-        contacts.append((d, cust.copy(), self.customers.active[cust].copy()))
-        return book(self, cust, xp, effort, d, row, attempt, give_up=give_up)
+    def spy_book(rng, customers, cfg, cust, xp, effort, *, day, **kw):
+        contacts.append((day, cust.copy(), customers.active[cust].copy()))
+        return book(rng, customers, cfg, cust, xp, effort, day=day, **kw)
 
     def spy_churn(self, day):
         idx = churn_today(self, day)
@@ -120,7 +120,7 @@ def _run_with_spies(cfg):
         return idx
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ContactCentreModel, "book_experience", spy_book)
+        mp.setattr(experience, "book_experience", spy_book)
         mp.setattr(Customers, "churn_today", spy_churn)
         result = run_simulation(cfg, keep_model=True)
     return result, contacts, churns

@@ -75,9 +75,9 @@ def test_bad_experience_reaches_churn_only_through_loyalty():
         cust,
         xp,
         eff,
-        0,
-        {},
-        np.ones(2_000, int),
+        day=0,
+        row={},
+        attempt=np.ones(2_000, int),
         survey_rate=0.10,
     )
     per_xp, _ = loyalty_steps(cfg, c.base_daily_hazard * DAYS_PER_YEAR)

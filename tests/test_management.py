@@ -99,7 +99,7 @@ def test_coaching_raises_skill_and_thoroughness_and_costs_phone_time():
     row = model.ledger.new_day(0)
     duty = workforce.attendance(model, FRONT, row)
     emp, other = duty.staff[0], duty.staff[1]
-    emp.policy[bh.THOROUGHNESS] = emp.reference[bh.THOROUGHNESS] = 0.6
+    emp.policy[bh.THOROUGHNESS] = emp.settled_policy[bh.THOROUGHNESS] = 0.6
     emp.potential_skill = 0.5
     before = dict(
         skill=emp.skill,
@@ -108,13 +108,13 @@ def test_coaching_raises_skill_and_thoroughness_and_costs_phone_time():
         duty=(duty.end - duty.start - duty.brk_len).copy(),
     )
     model.manager.coach_due[emp.unique_id] = 0
-    model.manager.coach(model, duty, 0, row)
+    model.manager.coach(duty, 0, row, cfg.employees.skill_mean)
     gain, hours = cfg.management.coaching_gain, cfg.management.coaching_hours
     standard = cfg.employees.skill_mean
     # skill and thoroughness close `gain` of their gap to the standard, nobody else moves
     assert emp.skill == pytest.approx(before["skill"] + gain * (standard - before["skill"]))
     assert emp.policy[bh.THOROUGHNESS] == pytest.approx(0.6 + gain * 0.4)
-    assert emp.reference[bh.THOROUGHNESS] == pytest.approx(0.6 + gain * 0.4)
+    assert emp.settled_policy[bh.THOROUGHNESS] == pytest.approx(0.6 + gain * 0.4)
     assert other.skill == before["other"]
     # the session is taken off the phones: duty time falls by the session's length
     duty_s = duty.end - duty.start - duty.brk_len

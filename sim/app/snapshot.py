@@ -78,7 +78,7 @@ def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
     for e in model.staff:
         row: dict[str, Any] = {
             "employee_id": e.unique_id,
-            "seat": e.slot,
+            "seat": e.seat,
             "morale": e.morale,
             "salary_annual": e.salary_annual,
             "last_pay": e.last_pay,

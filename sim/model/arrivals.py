@@ -21,7 +21,13 @@ from ..config.profile import read_profile
 
 
 def interval_starts_s(cfg: Config) -> np.ndarray:
-    """Start of each planning interval, seconds since opening."""
+    """Start of each planning interval, seconds since opening.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
     step = 60.0 * cfg.demand.interval_minutes
     return np.arange(round(cfg.channels.open_s / step)) * step
 
@@ -32,7 +38,13 @@ def interval_shares(cfg: Config) -> np.ndarray:
     ``two_peaks``: rate ``1 + a g(t)`` at the interval's midpoint, ``g`` two Gaussian
     bumps at 30% and 70% of the day (sd 10% of the day), ``a`` chosen so that the
     largest interval's rate is ``peak_ratio`` times the mean.  The stationary stream of
-    ``demand.calls_per_hour`` is always flat."""
+    ``demand.calls_per_hour`` is always flat.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration. (``demand.*``: the profile, built in or a CSV)
+    """
     d = cfg.demand
     n = round(cfg.channels.open_s / (60.0 * d.interval_minutes))
     if d.intraday_profile == "file" and d.calls_per_hour is None:
@@ -51,7 +63,15 @@ def interval_shares(cfg: Config) -> np.ndarray:
 
 def weekday_factor(cfg: Config, day: int) -> float:
     """Multiplier of day ``day``'s volume (day 0 is a Monday; weekday ``day % 5``):
-    ``demand.weekday_factors`` normalised to mean 1, or 1 when unset."""
+    ``demand.weekday_factors`` normalised to mean 1, or 1 when unset.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    day:
+        The day (working day index).
+    """
     f = cfg.demand.weekday_factors
     if f is None:
         return 1.0
@@ -61,7 +81,13 @@ def weekday_factor(cfg: Config, day: int) -> float:
 
 def intraday_cdf(cfg: Config) -> Callable[[np.ndarray], np.ndarray]:
     """Inverse CDF of the intraday arrival profile: maps uniforms in [0, 1] to seconds
-    since opening (piecewise linear: a constant rate within each interval)."""
+    since opening (piecewise linear: a constant rate within each interval).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
     shares = interval_shares(cfg)
     grid = np.append(interval_starts_s(cfg), cfg.channels.open_s)
     cdf = np.concatenate([[0.0], np.cumsum(shares)])
@@ -77,6 +103,16 @@ def arrival_times(
     rng: np.random.Generator, k: int, profile: Callable[[np.ndarray], np.ndarray]
 ) -> np.ndarray:
     """Sorted arrival times (seconds) of ``k`` calls, in O(k): uniform order statistics
-    from exponential spacings, mapped through the profile's inverse CDF."""
+    from exponential spacings, mapped through the profile's inverse CDF.
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    k:
+        Number of calls.
+    profile:
+        Inverse CDF of the intraday profile (``intraday_cdf``).
+    """
     gaps = rng.exponential(1.0, k + 1)
     return profile(np.cumsum(gaps[:k]) / gaps.sum())

@@ -6,10 +6,11 @@ transferred (and what happened on the second leg), and the disposition code the 
 recorded.  The records are collected from arrays the day already computed: nothing here
 draws a random number, so a run gives the same outputs with the export on or off.
 
-Each day is kept as a few compact numpy arrays (a *chunk*, ~60 bytes a call) and the
-chunks are joined once at the end of the run (:meth:`CallRecords.columns`); the table
-itself (dates, clock times, codes) is built by :mod:`sim.outputs.calls`.  Nothing is
-kept when the export is off.  Times are seconds since the day's opening.
+Each day is kept as a few compact numpy arrays (a *chunk*, ~60 bytes a call: the phone
+day returns it, the model keeps it in ``model.call_records``) and the chunks are joined
+once at the end of the run (:meth:`CallRecords.columns`); the table itself (dates, clock
+times, codes) is built by :mod:`sim.outputs.calls`.  Nothing is kept when the export is
+off.  Times are seconds since the day's opening.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from . import call_rules as cr
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
     from .contacts import Contacts
-    from .phone import Queued, Staff, TrueOutcomes
+    from .phone import OnDuty, Queued, TrueOutcomes
 
 #: Disposition codes (the ``disposition`` column): index -> code.  ``""``: abandoned
 #: before an agent answered (no agent, no code).
@@ -58,7 +59,13 @@ class CallRecords:
         self.chunks: list[dict[str, np.ndarray]] = []
 
     def add(self, chunk: dict[str, np.ndarray]) -> None:
-        """Append one day's chunk (every column of :data:`FIELDS`, same length)."""
+        """Append one day's chunk (every column of :data:`FIELDS`, same length).
+
+        Parameters
+        ----------
+        chunk:
+            One day's records: every column of ``FIELDS``, same length.
+        """
         self.chunks.append({k: np.asarray(chunk[k], dtype=t) for k, t in FIELDS.items()})
 
     def __len__(self) -> int:
@@ -71,31 +78,34 @@ class CallRecords:
         return {k: np.concatenate([c[k] for c in self.chunks]) for k in FIELDS}
 
 
-def records_of(model: ContactCentreModel) -> CallRecords | None:
-    """The model's call records (None when ``export.calls`` is off)."""
+def _employee_ids(model: ContactCentreModel, seats: np.ndarray) -> np.ndarray:
+    """Employee id (``unique_id``, as in the employee table) of each agent on duty."""
+    return np.array([model.seats[int(s)].unique_id for s in seats], dtype=np.int64)
+
+
+def calls_chunk(
+    model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, d: int
+) -> dict[str, np.ndarray] | None:
+    """Day ``d``'s calls as a chunk of call-detail records (None when the export is
+    off).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    d:
+        Today (working day index).
+    """
     if not model.cfg.export.calls:
         return None
-    rec = getattr(model, "call_records", None)
-    if rec is None:
-        rec = CallRecords()
-        model.call_records = rec  # type: ignore[attr-defined]
-    return rec
-
-
-def _employee_ids(model: ContactCentreModel, slots: np.ndarray) -> np.ndarray:
-    """Employee id (``unique_id``, as in the employee table) of each agent on duty."""
-    return np.array([model.seats[int(s)].unique_id for s in slots], dtype=np.int64)
-
-
-def record_calls(
-    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes, d: int
-) -> None:
-    """Book day ``d``'s calls as call-detail records (no-op when the export is off)."""
-    rec = records_of(model)
-    if rec is None:
-        return
     res, k = q.res, len(q.calls)
-    ids = _employee_ids(model, staff.slots)
+    ids = _employee_ids(model, agents.seats)
     nan = np.full(k, np.nan)
     ans = t.answered
     tr = t.transferred
@@ -107,54 +117,62 @@ def record_calls(
     disp[tr & ~h2] = _TRANSFERRED  # lost after the transfer: the first agent's code
     disp[res.kind1 == cr.HUNG_UP] = _DISCONNECTED
     disp[res.kind1 == cr.WEB_PUSHED] = _DEFLECTED
-    rec.add(
-        {
-            "day": np.full(k, d),
-            "customer_id": q.calls.cust,
-            "arrival_s": q.arrival,
-            "q_exit_s": res.start1,
-            "answered": ans,
-            "ser_start_s": np.where(ans, res.start1, nan),
-            "ser_exit_s": np.where(ans, res.end1, nan),
-            "server": np.where(ans, ids[np.maximum(res.server1, 0)], -1),
-            "transferred": tr,
-            "q2_exit_s": np.where(tr, res.start2, nan),
-            "answered2": h2,
-            "ser2_start_s": np.where(h2, res.start2, nan),
-            "ser2_exit_s": np.where(h2, res.end2, nan),
-            "server2": np.where(h2, ids[np.maximum(res.server2, 0)], -1),
-            "disposition": disp,
-        }
-    )
+    return {
+        "day": np.full(k, d),
+        "customer_id": q.calls.cust,
+        "arrival_s": q.arrival,
+        "q_exit_s": res.start1,
+        "answered": ans,
+        "ser_start_s": np.where(ans, res.start1, nan),
+        "ser_exit_s": np.where(ans, res.end1, nan),
+        "server": np.where(ans, ids[np.maximum(res.server1, 0)], -1),
+        "transferred": tr,
+        "q2_exit_s": np.where(tr, res.start2, nan),
+        "answered2": h2,
+        "ser2_start_s": np.where(h2, res.start2, nan),
+        "ser2_exit_s": np.where(h2, res.end2, nan),
+        "server2": np.where(h2, ids[np.maximum(res.server2, 0)], -1),
+        "disposition": disp,
+    }
 
 
-def record_lost_calls(model: ContactCentreModel, calls: Contacts, d: int) -> None:
-    """Book a day's calls that met nobody on duty (all abandoned at once).  The model
-    never drew their arrival times, so they are spread over the day by the arrival
-    profile's quantiles (no random draw); no-op when the export is off."""
-    rec = records_of(model)
+def lost_calls_chunk(
+    model: ContactCentreModel, calls: Contacts, d: int
+) -> dict[str, np.ndarray] | None:
+    """A day's calls that met nobody on duty (all abandoned at once) as a chunk of
+    call-detail records.  The model never drew their arrival times, so they are spread
+    over the day by the arrival profile's quantiles (no random draw); None when the
+    export is off or there is no call.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    calls:
+        The calls that met nobody on duty.
+    d:
+        Today (working day index).
+    """
     k = len(calls)
-    if rec is None or k == 0:
-        return
+    if not model.cfg.export.calls or k == 0:
+        return None
     arrival = model.profile((np.arange(k) + 0.5) / k)
     nan, none = np.full(k, np.nan), np.full(k, -1)
     no = np.zeros(k, bool)
-    rec.add(
-        {
-            "day": np.full(k, d),
-            "customer_id": calls.cust,
-            "arrival_s": arrival,
-            "q_exit_s": arrival,
-            "answered": no,
-            "ser_start_s": nan,
-            "ser_exit_s": nan,
-            "server": none,
-            "transferred": no,
-            "q2_exit_s": nan,
-            "answered2": no,
-            "ser2_start_s": nan,
-            "ser2_exit_s": nan,
-            "server2": none,
-            "disposition": np.full(k, _NONE),
-        }
-    )
+    return {
+        "day": np.full(k, d),
+        "customer_id": calls.cust,
+        "arrival_s": arrival,
+        "q_exit_s": arrival,
+        "answered": no,
+        "ser_start_s": nan,
+        "ser_exit_s": nan,
+        "server": none,
+        "transferred": no,
+        "q2_exit_s": nan,
+        "answered2": no,
+        "ser2_start_s": nan,
+        "ser2_exit_s": nan,
+        "server2": none,
+        "disposition": np.full(k, _NONE),
+    }

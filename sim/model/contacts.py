@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..config import Config, HandlingConfig
 from .departments import draw_causes
+
+if TYPE_CHECKING:
+    from .customers import Customers
 
 #: Routes of a contact: the customer's own choice of channel, the web, the phone.
 CHOICE, WEB, PHONE = 0, 1, 2
@@ -51,10 +55,24 @@ class Contacts:
         return self.cust.shape[0]
 
     def take(self, mask: np.ndarray | slice) -> Contacts:
+        """The contacts selected by ``mask``.
+
+        Parameters
+        ----------
+        mask:
+            Boolean mask, index array or slice of rows.
+        """
         return Contacts(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
 
     @staticmethod
     def concat(parts: list[Contacts]) -> Contacts:
+        """The batches joined in order (an empty batch when none has a row).
+
+        Parameters
+        ----------
+        parts:
+            Batches of contacts.
+        """
         parts = [p for p in parts if len(p)]
         if not parts:
             return Contacts.empty()
@@ -64,7 +82,17 @@ class Contacts:
 
 
 def draw_complexity(rng: np.random.Generator, h: HandlingConfig, k: int) -> np.ndarray:
-    """Issue complexity (mean 1): lognormal with CV ``handling.cv``, or exponential."""
+    """Issue complexity (mean 1): lognormal with CV ``handling.cv``, or exponential.
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    h:
+        The handling configuration.
+    k:
+        Number of issues.
+    """
     if h.dist == "exponential":
         return rng.exponential(1.0, k)
     s2 = math.log(1.0 + h.cv**2)
@@ -75,7 +103,19 @@ def first_contacts(
     rng: np.random.Generator, cfg: Config, cust: np.ndarray, route: int = CHOICE
 ) -> Contacts:
     """First contacts of new issues of the customers in ``cust``, each with its root
-    cause (``departments.draw_causes``)."""
+    cause (``departments.draw_causes``).
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    cfg:
+        The run's configuration.
+    cust:
+        Customer row of each new issue.
+    route:
+        ``CHOICE``, ``WEB`` or ``PHONE``.
+    """
     k = cust.shape[0]
     return Contacts(
         cust,
@@ -91,14 +131,51 @@ def first_contacts(
 
 def stationary_cust(rng: np.random.Generator, cfg: Config, active: np.ndarray) -> np.ndarray:
     """Validation mode: who calls in a stationary Poisson stream of
-    ``demand.calls_per_hour`` over the opening hours (uniform over active customers)."""
+    ``demand.calls_per_hour`` over the opening hours (uniform over active customers).
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    cfg:
+        The run's configuration (``demand.calls_per_hour``, opening hours).
+    active:
+        Rows of the active customers.
+    """
     dem, ch = cfg.demand, cfg.channels
     k = rng.poisson(dem.calls_per_hour * ch.open_s / 3600.0)
     return active[rng.integers(0, active.shape[0], k)] if active.shape[0] else active[:0]
 
 
+def validation_calls(rng: np.random.Generator, cfg: Config, customers: Customers) -> Contacts:
+    """Validation mode's calls of the day: first-attempt phone calls of a stationary
+    Poisson stream (``stationary_cust``) over the active customers.
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    cfg:
+        The run's configuration.
+    customers:
+        The customer population.
+    """
+    active = np.flatnonzero(customers.active[: customers.n_used])
+    return first_contacts(rng, cfg, stationary_cust(rng, cfg, active), route=PHONE)
+
+
 def repeat_delay(rng: np.random.Generator, mean_days: float, k: int) -> np.ndarray:
-    """Working days until an unresolved issue comes back (geometric, mean ``mean_days``)."""
+    """Working days until an unresolved issue comes back (geometric, mean ``mean_days``).
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    mean_days:
+        Mean delay, working days.
+    k:
+        Number of contacts.
+    """
     return rng.geometric(1.0 / mean_days, k)
 
 
@@ -109,11 +186,30 @@ class ContactBook:
         self.pending: dict[int, list[Contacts]] = {}
 
     def schedule(self, day: int, contacts: Contacts) -> None:
+        """Schedule ``contacts`` for day ``day``.
+
+        Parameters
+        ----------
+        day:
+            The day they come (working day index).
+        contacts:
+            The contacts.
+        """
         if len(contacts):
             self.pending.setdefault(day, []).append(contacts)
 
     def schedule_after(self, day: int, contacts: Contacts, delay: np.ndarray) -> None:
-        """Schedule each contact ``delay`` days after ``day`` (grouped by delay)."""
+        """Schedule each contact ``delay`` days after ``day`` (grouped by delay).
+
+        Parameters
+        ----------
+        day:
+            Today (working day index).
+        contacts:
+            The contacts.
+        delay:
+            Working days until each comes.
+        """
         order = np.argsort(delay, kind="stable")
         contacts, delay = contacts.take(order), delay[order]
         bounds = np.flatnonzero(np.diff(delay)) + 1
@@ -121,4 +217,11 @@ class ContactBook:
             self.schedule(day + int(delay[a]), contacts.take(slice(a, b)))
 
     def due(self, day: int) -> list[Contacts]:
+        """The contacts scheduled for ``day`` (removed from the book).
+
+        Parameters
+        ----------
+        day:
+            Today (working day index).
+        """
         return self.pending.pop(day, [])

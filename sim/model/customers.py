@@ -35,7 +35,13 @@ def mean_hazard_factor(cfg: CustomersConfig) -> float:
     """E[exp(k (m - L))] over the starting loyalty L ~ Beta(m c, (1 - m) c), with k the
     churn-loyalty sensitivity, m the mean and c the concentration: the Beta's moment
     generating function, exp(k m) 1F1(m c; c; -k).  Dividing the hazard by it makes the
-    starting base's average hazard equal ``churn_annual_base``."""
+    starting base's average hazard equal ``churn_annual_base``.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    """
     k, m, conc = cfg.churn_loyalty_sensitivity, cfg.loyalty_mean, cfg.loyalty_concentration
     return float(np.exp(k * m) * hyp1f1(m * conc, conc, -k))
 
@@ -43,7 +49,13 @@ def mean_hazard_factor(cfg: CustomersConfig) -> float:
 def nps_reference(cfg: CustomersConfig) -> float:
     """True NPS (-100..100) of the starting loyalty distribution (promoters loyalty >=
     ``PROMOTER_LOYALTY``, detractors < ``DETRACTOR_LOYALTY``): word of mouth is measured
-    against it."""
+    against it.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    """
     a = cfg.loyalty_mean * cfg.loyalty_concentration
     b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
     promoters = 1.0 - betainc(a, b, PROMOTER_LOYALTY)
@@ -51,7 +63,19 @@ def nps_reference(cfg: CustomersConfig) -> float:
 
 
 def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:
-    """Beta draws with the given mean and concentration (a + b)."""
+    """Beta draws with the given mean and concentration (a + b).
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    mean:
+        Mean of the draws, 0-1.
+    conc:
+        Concentration a + b (> 0).
+    size:
+        Number of draws.
+    """
     return rng.beta(mean * conc, (1 - mean) * conc, size)
 
 
@@ -121,7 +145,17 @@ class Customers:
         self.capacity = cap
 
     def add(self, k: int, day: int, starter: bool = False) -> np.ndarray:
-        """Add ``k`` new customers on ``day``; returns their row indices."""
+        """Add ``k`` new customers on ``day``; returns their row indices.
+
+        Parameters
+        ----------
+        k:
+            Customers to add.
+        day:
+            Day they join (working day index).
+        starter:
+            Part of the starting base (not acquired during the run).
+        """
         if k <= 0:
             return np.empty(0, dtype=np.int64)
         if self.n_used + k > self.capacity:
@@ -157,12 +191,26 @@ class Customers:
     # ------------------------------------------------------------------ churn
     def hazard(self, idx: np.ndarray) -> np.ndarray:
         """Daily churn hazard: the normalised base rate, rising exponentially as loyalty
-        falls (Bolton 1998: satisfaction lowers the hazard of ending the relationship)."""
+        falls (Bolton 1998: satisfaction lowers the hazard of ending the relationship).
+
+        Parameters
+        ----------
+        idx:
+            Customer rows.
+        """
         k = self.cfg.churn_loyalty_sensitivity
         return self.base_daily_hazard * np.exp(k * (self.cfg.loyalty_mean - self.loyalty[idx]))
 
     def schedule_churn(self, idx: np.ndarray, day: int) -> None:
-        """(Re)draw the day each customer in ``idx`` would churn, from tomorrow on."""
+        """(Re)draw the day each customer in ``idx`` would churn, from tomorrow on.
+
+        Parameters
+        ----------
+        idx:
+            Customer rows.
+        day:
+            Today (working day index).
+        """
         h = self.hazard(idx)
         with np.errstate(divide="ignore", over="ignore"):
             wait = np.where(h > 0, self.rng.exponential(1.0, idx.shape[0]) / h, np.inf)
@@ -170,7 +218,13 @@ class Customers:
         self.churn_day[idx] = np.minimum(when, NEVER).astype(np.int32)
 
     def churn_today(self, day: int) -> np.ndarray:
-        """Deactivate the customers scheduled to churn on ``day``; return their rows."""
+        """Deactivate the customers scheduled to churn on ``day``; return their rows.
+
+        Parameters
+        ----------
+        day:
+            Today (working day index).
+        """
         n = self.n_used
         idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
         self.active[idx] = False
@@ -190,6 +244,13 @@ class Customers:
         proportionally to their rate from an alias table over all rows (O(1) a draw),
         rejecting those who have churned.  The table is rebuilt when the rows added
         since the last build pass 5%; newer rows are drawn from a small cumulative sum.
+
+        Parameters
+        ----------
+        day:
+            Today (working day index).
+        volume:
+            The day-of-week volume factor (1: an average day).
         """
         n = self.n_used
         total = self.total_rate()
@@ -238,7 +299,13 @@ class Customers:
         """New customers a year as a share of the active base: the base acquisition rate
         (by default the base churn rate, so the baseline keeps its size) plus word of
         mouth, ``acquisition_nps_sensitivity`` per unit of (true NPS - the starting
-        base's NPS)/100; never negative."""
+        base's NPS)/100; never negative.
+
+        Parameters
+        ----------
+        nps:
+            The base's true NPS, -100..100.
+        """
         gap = (nps - self.nps_ref) / 100.0
         return max(0.0, self.acq_base + self.cfg.acquisition_nps_sensitivity * gap)
 

@@ -52,7 +52,15 @@ class Item:
 
     def breached(self, margin: float, value: float | None = None) -> bool:
         """Worse than the limit by more than ``margin`` x |limit| (``value``: judge this
-        number instead of the measured one, e.g. the truth)."""
+        number instead of the measured one, e.g. the truth).
+
+        Parameters
+        ----------
+        margin:
+            Tolerance, share of |limit|.
+        value:
+            Judge this number instead of the measured one (None: the measured).
+        """
         v = self.measured if value is None else value
         if self.limit is None or not np.isfinite(v):
             return False
@@ -61,7 +69,15 @@ class Item:
 
 
 def period_totals(model: ContactCentreModel, d: int) -> dict[str, float]:
-    """Centre-level totals of the pay period ending on day ``d`` (the day ledger)."""
+    """Centre-level totals of the pay period ending on day ``d`` (the day ledger).
+
+    Parameters
+    ----------
+    model:
+        The centre (read).
+    d:
+        The period's last day (working day index).
+    """
     rows = model.ledger.rows[model.period_start : d + 1]
     keys = (
         "rnd_top2",
@@ -81,17 +97,33 @@ def period_totals(model: ContactCentreModel, d: int) -> dict[str, float]:
 
 
 def team_kpis(model: ContactCentreModel, scheme: SchemeConfig) -> dict[str, float]:
-    """The front line's period KPIs as measured (team totals, the pay definitions)."""
-    slots = np.array([s.slot for s in model.staff if s.team == FRONT], dtype=np.int64)
-    counts = {k: np.array([v[slots].sum()]) for k, v in model.seat_ledger.data.items()}
-    counts["repeats"] = np.array([model.repeats_ps[model.period][slots].sum()])
+    """The front line's period KPIs as measured (team totals, the pay definitions).
+
+    Parameters
+    ----------
+    model:
+        The centre (read).
+    scheme:
+        The scheme whose KPI definitions apply.
+    """
+    seats = np.array([s.seat for s in model.staff if s.team == FRONT], dtype=np.int64)
+    counts = {k: np.array([v[seats].sum()]) for k, v in model.seat_ledger.data.items()}
+    counts["repeats"] = np.array([model.seat_ledger.repeats[model.period][seats].sum()])
     k = employee_kpis(counts, scheme.kpis.fcr.definition, scheme.kpis.csat.definition)
     return {name: float(v[0]) for name, v in k.items()}
 
 
 def cx_limit(scheme: SchemeConfig, default: float) -> float:
     """The limit of the broad CX KPI: the scheme's safety limit on the random survey
-    (the strictest when several KPIs name it), else the company's own floor."""
+    (the strictest when several KPIs name it), else the company's own floor.
+
+    Parameters
+    ----------
+    scheme:
+        The scheme in force.
+    default:
+        The company's own floor (``management.cx_limit``), share 0-1.
+    """
     limits = [
         getattr(scheme.kpis, n).safety_limit
         for n in kpi_names(scheme)
@@ -101,7 +133,13 @@ def cx_limit(scheme: SchemeConfig, default: float) -> float:
 
 
 def shows_cx(scheme: SchemeConfig) -> bool:
-    """Whether the scheme's dashboard carries the broad CX KPI."""
+    """Whether the scheme's dashboard carries the broad CX KPI.
+
+    Parameters
+    ----------
+    scheme:
+        The scheme in force.
+    """
     csat = scheme.kpis.csat
     paid_cx = csat.weight > 0 and csat.definition == "random_sample"
     netted = any(
@@ -112,7 +150,17 @@ def shows_cx(scheme: SchemeConfig) -> bool:
 
 
 def build(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> dict[str, Item]:
-    """The dashboard of the pay period ending on day ``d`` under ``scheme``."""
+    """The dashboard of the pay period ending on day ``d`` under ``scheme``.
+
+    Parameters
+    ----------
+    model:
+        The centre (read).
+    d:
+        The period's last day (working day index).
+    scheme:
+        The scheme in force.
+    """
     t = period_totals(model, d)
     team = team_kpis(model, scheme)
     cx_true = ratio(t["xp_top2"], t["contacts"])
@@ -172,7 +220,17 @@ def build(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> dict[str, 
 def true_cx(model: ContactCentreModel, d: int, scheme: SchemeConfig) -> Item:
     """The broad CX quantity as the truth sees it, whether or not the dashboard shows
     it (for diagnosis and sign 4): true top-2-box experience of every contact, judged
-    against the same limit the dashboard would use."""
+    against the same limit the dashboard would use.
+
+    Parameters
+    ----------
+    model:
+        The centre (read).
+    d:
+        The period's last day (working day index).
+    scheme:
+        The scheme in force.
+    """
     t = period_totals(model, d)
     cx = ratio(t["rnd_top2"], t["rnd_surveys"])
     return Item(

@@ -44,13 +44,29 @@ SHARED = "shared"
 
 
 def shares(cfg: DepartmentsConfig) -> np.ndarray:
-    """Share of new issues caused by each department, in ``DEPARTMENTS`` order."""
+    """Share of new issues caused by each department, in ``DEPARTMENTS`` order.
+
+    Parameters
+    ----------
+    cfg:
+        The departments' configuration.
+    """
     return np.array([cfg.billing_share, cfg.product_share, cfg.delivery_share])
 
 
 def draw_causes(rng: np.random.Generator, cfg: DepartmentsConfig, k: int) -> np.ndarray:
     """Root cause of each of ``k`` new issues (int8: ``NONE`` or 1 + department index);
-    no draw when no department causes issues."""
+    no draw when no department causes issues.
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    cfg:
+        The departments' configuration.
+    k:
+        Number of new issues.
+    """
     sh = shares(cfg)
     if k == 0 or sh.sum() <= 0:
         return np.zeros(k, np.int8)
@@ -59,14 +75,32 @@ def draw_causes(rng: np.random.Generator, cfg: DepartmentsConfig, k: int) -> np.
 
 def causes_of(u: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Cause of each uniform draw ``u``: department j when ``edges[j-1] <= u <
-    edges[j]``, ``NONE`` above the last edge."""
+    edges[j]``, ``NONE`` above the last edge.
+
+    Parameters
+    ----------
+    u:
+        Uniform draws, one per issue.
+    edges:
+        Cumulative shares of the departments.
+    """
     j = np.searchsorted(edges, u, side="right")
     return np.where(j < edges.shape[0], j + 1, NONE).astype(np.int8)
 
 
 def p_flag(cfg: DepartmentsConfig, thoroughness: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     """Probability that the agent flags the root cause of a department-caused call it
-    handled: ``flag_prob`` x thoroughness (capped at 1) x intrinsic motivation."""
+    handled: ``flag_prob`` x thoroughness (capped at 1) x intrinsic motivation.
+
+    Parameters
+    ----------
+    cfg:
+        The departments' configuration.
+    thoroughness:
+        The handling agent's thoroughness lever.
+    motivation:
+        The handling agent's intrinsic motivation, 0-1.
+    """
     return cfg.flag_prob * np.clip(thoroughness, 0.0, 1.0) * np.clip(motivation, 0.0, 1.0)
 
 
@@ -89,7 +123,17 @@ class Departments:
 
     def arrive(self, rng: np.random.Generator, new, row: dict):
         """The new issues (``Contacts``) that still arrive after the fixes so far
-        (``thin``); books the day's ``issues_arrived`` and ``issues_failure_demand``."""
+        (``thin``); books the day's ``issues_arrived`` and ``issues_failure_demand``.
+
+        Parameters
+        ----------
+        rng:
+            The random generator to draw from.
+        new:
+            The day's new issues (``contacts.Contacts``).
+        row:
+            Today's record (``ledgers.DayRecord``), booked in place.
+        """
         keep = self.thin(rng, new.cause)
         if not keep.all():
             new = new.take(keep)
@@ -100,7 +144,15 @@ class Departments:
     def thin(self, rng: np.random.Generator, cause: np.ndarray) -> np.ndarray:
         """Which new issues still arrive (bool mask): a department-caused issue arrives
         with its department's multiplier (thinning a Poisson process scales its rate).
-        No draw until a fix has lowered some multiplier."""
+        No draw until a fix has lowered some multiplier.
+
+        Parameters
+        ----------
+        rng:
+            The random generator to draw from.
+        cause:
+            Root cause of each new issue.
+        """
         if not self.active or (self.multiplier >= 1.0).all():
             return np.ones(cause.shape[0], bool)
         m = np.r_[1.0, self.multiplier][cause]
@@ -117,7 +169,25 @@ class Departments:
         row: dict,
     ) -> None:
         """Agents flag the root causes of the department-caused calls they handled;
-        the flags reach the departments only on a dashboard shared with them."""
+        the flags reach the departments only on a dashboard shared with them.
+
+        Parameters
+        ----------
+        rng:
+            The random generator to draw from.
+        cause:
+            Root cause of each call's issue.
+        handled:
+            Mask of the calls handled to the end by an agent.
+        thoroughness:
+            The final agent's thoroughness lever, per call.
+        motivation:
+            The final agent's intrinsic motivation, per call, 0-1.
+        dashboard:
+            The scheme's dashboard type (``scheme.dashboard``).
+        row:
+            Today's record (``ledgers.DayRecord``), booked in place.
+        """
         dep = handled & (cause != NONE)
         if not self.active or not dep.any():
             return
@@ -133,7 +203,17 @@ class Departments:
 
     def end_of_day(self, rng: np.random.Generator, day: int, row: dict) -> None:
         """Fixes whose lag is over take effect; on a review day each department with
-        flags decides whether to act on them."""
+        flags decides whether to act on them.
+
+        Parameters
+        ----------
+        rng:
+            The random generator to draw from.
+        day:
+            Today (working day index).
+        row:
+            Today's record (``ledgers.DayRecord``), booked in place.
+        """
         c = self.cfg
         due = [p for p in self.pending if p[0] <= day]
         self.pending = [p for p in self.pending if p[0] > day]
@@ -156,7 +236,17 @@ def fulfilment_fails(
 ) -> np.ndarray:
     """Whether the department's fulfilment of each call's issue would fail (bool; False
     for the centre's own issues).  Drawn for every call so the employees' hindsight
-    replays the same fate; no draw when no call has a department cause."""
+    replays the same fate; no draw when no call has a department cause.
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    cfg:
+        The departments' configuration.
+    cause:
+        Root cause of each call's issue.
+    """
     dep = cause != NONE
     if not dep.any() or cfg.fulfilment_failure <= 0:
         return np.zeros(cause.shape[0], bool)

@@ -1,6 +1,6 @@
 """Service employees as Mesa agents.
 
-Each employee occupies a *seat* (a position ``slot`` in ``0..employees.n-1``); when
+Each employee occupies a *seat* (a position ``seat`` in ``0..employees.n-1``); when
 they quit the seat stays empty for ``employees.hiring_lag_days`` and is then filled by
 a novice (``workforce.py``).  Per-contact work happens in the vectorised phone queue
 (``phone.py``, ``queue_kernel.py``),
@@ -32,7 +32,7 @@ class Employee(mesa.Agent):
     ``friendliness``, ``motivation`` (intrinsic care for the customer's outcome),
     ``integrity`` (personal cost of gaming) and ``morale``, all in [0, 1];
     ``salary_annual`` (currency units a year); ``policy`` (levers, see
-    ``behavior.py``) and ``reference`` (the policy it has settled on);
+    ``behavior.py``) and ``settled_policy`` (the policy it has settled on);
     ``pay_reference`` (the pay it has come to expect above its old salary, share of
     salary, ``pay_reference.py``), ``bonus_history`` (recent bonus shares) and the
     transition's pay protection (``protected_share`` from period ``protected_from``).
@@ -41,7 +41,7 @@ class Employee(mesa.Agent):
     def __init__(
         self,
         model: mesa.Model,
-        slot: int,
+        seat: int,
         *,
         tenure_days: float,
         potential_skill: float,
@@ -55,8 +55,40 @@ class Employee(mesa.Agent):
         contract_s: float = 28_800.0,
         pay_reference: float = 0.0,
     ) -> None:
+        """None
+
+        Parameters
+        ----------
+        model:
+            The model the agent belongs to.
+        seat:
+            The seat it occupies, 0..
+        tenure_days:
+            Tenure at creation, working days.
+        potential_skill:
+            Resolution probability once fully trained.
+        speed:
+            Needed seconds are divided by it (1: average).
+        friendliness:
+            0-1.
+        motivation:
+            Intrinsic care for the customer's outcome, 0-1.
+        integrity:
+            Personal cost of gaming, 0-1.
+        morale:
+            0-1.
+        intrinsic:
+            Its own standards, a policy vector (``behavior.LEVERS``); policy and settled
+            policy start there.
+        team:
+            0: front line, 1: specialists.
+        contract_s:
+            Paid shift length, s.
+        pay_reference:
+            Pay it expects above its old salary, share of salary.
+        """
         super().__init__(model)
-        self.slot = slot
+        self.seat = seat
         self.team = team  # 0: front line, 1: specialists
         self.contract_s = contract_s  # paid shift length, s
         self.tenure_days = tenure_days
@@ -68,7 +100,7 @@ class Employee(mesa.Agent):
         self.morale = morale
         self.intrinsic = intrinsic.copy()
         self.policy = intrinsic.copy()
-        self.reference = intrinsic.copy()
+        self.settled_policy = intrinsic.copy()
         self.last_pay = 0.0
         self.warned = False
         self.pay_reference = pay_reference

@@ -71,7 +71,15 @@ class QueueFigures:
 
 # --------------------------------------------------------------------------- Erlang C
 def erlang_b(n: int, load: float) -> float:
-    """Erlang B blocking probability of ``n`` servers at ``load`` Erlangs (recursion)."""
+    """Erlang B blocking probability of ``n`` servers at ``load`` Erlangs (recursion).
+
+    Parameters
+    ----------
+    n:
+        Servers.
+    load:
+        Offered load, Erlangs.
+    """
     b = 1.0
     for k in range(1, n + 1):
         b = load * b / (k + load * b)
@@ -83,6 +91,21 @@ def _c_from_b(n: int, load: float, b: float) -> float:
 
 
 def _erlang_c_figures(lam: float, mu: float, n: int, b: float, threshold_s: float):
+    """Erlang C figures from the Erlang B probability ``b`` of the same queue.
+
+    Parameters
+    ----------
+    lam:
+        Arrival rate, calls/s.
+    mu:
+        Service rate, 1/s.
+    n:
+        Servers.
+    b:
+        Erlang B blocking probability of ``n`` servers at this load.
+    threshold_s:
+        Service-level answer-time threshold, s.
+    """
     load = lam / mu
     if load >= n:
         return QueueFigures(1.0, 0.0, math.inf, 0.0, 1.0, math.inf, threshold_s)
@@ -102,7 +125,19 @@ def _erlang_c_figures(lam: float, mu: float, n: int, b: float, threshold_s: floa
 
 def erlang_c(lam_per_s: float, mean_s: float, n: int, threshold_s: float = 20.0) -> QueueFigures:
     """Erlang C (M/M/n) figures.  Unstable (load >= n): p_wait 1, service level 0,
-    infinite waits, occupancy 1.  ``n = 0`` with no calls gives an idle queue."""
+    infinite waits, occupancy 1.  ``n = 0`` with no calls gives an idle queue.
+
+    Parameters
+    ----------
+    lam_per_s:
+        Arrival rate, calls/s.
+    mean_s:
+        Mean handling time, s.
+    n:
+        Agents.
+    threshold_s:
+        Service-level answer-time threshold, s.
+    """
     if lam_per_s <= 0.0:
         return QueueFigures(0.0, 1.0, 0.0, 0.0, 0.0, 0.0, threshold_s)
     mu = 1.0 / mean_s
@@ -116,7 +151,19 @@ def _log_death(n: int, mu: float, theta: float, k: np.ndarray) -> np.ndarray:
 
 def stationary_a(lam: float, mu: float, theta: float, n: int) -> np.ndarray:
     """Stationary law ``pi[k]`` (k = 0..K) of the M/M/n+M chain, truncated by the rule
-    in the module docstring.  ``theta > 0``."""
+    in the module docstring.  ``theta > 0``.
+
+    Parameters
+    ----------
+    lam:
+        Arrival rate, calls/s.
+    mu:
+        Service rate, 1/s.
+    theta:
+        Abandonment rate, 1/s (1 / mean patience).
+    n:
+        Agents.
+    """
     kmax = 2 * n + 64
     while True:
         k = np.arange(1, kmax + 1, dtype=float)
@@ -137,7 +184,21 @@ def stationary_a(lam: float, mu: float, theta: float, n: int) -> np.ndarray:
 def erlang_a(
     lam_per_s: float, mean_s: float, patience_mean_s: float, n: int, threshold_s: float = 20.0
 ) -> QueueFigures:
-    """Erlang A (M/M/n+M) figures, exact up to the truncation (module docstring)."""
+    """Erlang A (M/M/n+M) figures, exact up to the truncation (module docstring).
+
+    Parameters
+    ----------
+    lam_per_s:
+        Arrival rate, calls/s.
+    mean_s:
+        Mean handling time, s.
+    patience_mean_s:
+        Mean patience, s.
+    n:
+        Agents.
+    threshold_s:
+        Service-level answer-time threshold, s.
+    """
     if lam_per_s <= 0.0:
         return QueueFigures(0.0, 1.0, 0.0, 0.0, 0.0, 0.0, threshold_s)
     mu, theta = 1.0 / mean_s, 1.0 / patience_mean_s
@@ -171,7 +232,21 @@ def erlang_a(
 # --------------------------------------------------------------------------- staffing
 def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) -> int:
     """Smallest n > load with Erlang C service level >= target: one upward pass of the
-    Erlang B recursion (the service level rises with n once the queue is stable)."""
+    Erlang B recursion (the service level rises with n once the queue is stable).
+
+    Parameters
+    ----------
+    lam:
+        Arrival rate, calls/s.
+    mean_s:
+        Mean handling time, s.
+    target:
+        Service-level target, 0-1.
+    t:
+        Answer-time threshold, s.
+    cap:
+        Most agents to try.
+    """
     load, mu, b = lam * mean_s, 1.0 / mean_s, 1.0
     for k in range(1, cap + 1):
         b = load * b / (k + load * b)
@@ -184,7 +259,23 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
     """Smallest n with Erlang A service level >= target (the service level rises with
     n).  The search walks from the Erlang C requirement (cheap, and close: abandonment
     changes the requirement by a few agents), one evaluation of the chain a step, and
-    falls back to doubling when the queue is too loaded for Erlang C."""
+    falls back to doubling when the queue is too loaded for Erlang C.
+
+    Parameters
+    ----------
+    lam:
+        Arrival rate, calls/s.
+    mean_s:
+        Mean handling time, s.
+    pat_s:
+        Mean patience, s.
+    target:
+        Service-level target, 0-1.
+    t:
+        Answer-time threshold, s.
+    cap:
+        Most agents to try.
+    """
 
     def ok(n: int) -> bool:
         return erlang_a(lam, mean_s, pat_s, n, t).service_level >= target
@@ -219,7 +310,25 @@ def agents_required(
     ``calls / interval_s``); ``aht_s``: mean handling time, s; ``patience_mean_s``:
     Erlang A when given, else Erlang C (which also needs ``n > load``).  Zero calls
     need 0 agents.  Raises ValueError when ``max_agents`` cannot meet the target (or
-    the target is not below 1)."""
+    the target is not below 1).
+
+    Parameters
+    ----------
+    calls:
+        Offered calls in each interval.
+    interval_s:
+        Length of an interval, s.
+    aht_s:
+        Mean handling time, s.
+    patience_mean_s:
+        Mean patience, s (Erlang A); None: Erlang C.
+    target:
+        Service-level target, in [0, 1).
+    threshold_s:
+        Answer-time threshold of the service level, s.
+    max_agents:
+        Most agents an interval may need.
+    """
     calls = np.asarray(calls, dtype=float)
     if not 0.0 <= target < 1.0:
         raise ValueError(f"target={target!r}: a service level target must be in [0, 1)")
@@ -257,7 +366,23 @@ def sipp(
     figures are arrival-weighted averages of the intervals' (occupancy weighted by
     staff, answered waits by answered calls).  An unstable Erlang C interval makes the
     day's waits infinite.  ``interval_s`` is the intervals' length, s (all equal, so it
-    only matters through the weights' units)."""
+    only matters through the weights' units).
+
+    Parameters
+    ----------
+    rates_per_s:
+        Arrival rate of each interval, calls/s.
+    interval_s:
+        Length of an interval, s.
+    mean_s:
+        Mean handling time, s.
+    patience_mean_s:
+        Mean patience, s (Erlang A); None: Erlang C.
+    staff:
+        Agents in each interval.
+    threshold_s:
+        Answer-time threshold of the service level, s.
+    """
     rates = np.asarray(rates_per_s, dtype=float)
     staff = np.asarray(staff, dtype=int)
     if rates.shape != staff.shape:

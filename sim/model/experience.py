@@ -8,12 +8,17 @@ complaint and may be sampled by the company's random relationship survey.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR
 from .call_rules import ANSWER_NOISE, BAD, TOP2, response_p
 from .customers import Customers
+
+if TYPE_CHECKING:
+    from .ledgers import DayRecord
 
 #: Complaint probability per unit of complaint propensity: a bad experience doubles
 #: it; an ordinary contact rarely turns into one.
@@ -34,7 +39,17 @@ def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> floa
     mean loyalty (annual hazard ``hazard_year``), given the hazard's loyalty sensitivity k:
     the hazard ratio r solves exp(-h) - exp(-h r) = p, and the drop is ln(r) / k.
     0 when loyalty cannot move churn (k = 0 or h = 0); capped where p exceeds what
-    churn can add."""
+    churn can add.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    hazard_year:
+        Annual churn hazard of a customer of mean loyalty, 1/year.
+    p:
+        Added one-year churn probability, 0-1.
+    """
     k = cfg.churn_loyalty_sensitivity
     if p <= 0 or k <= 0 or hazard_year <= 0:
         return 0.0
@@ -49,7 +64,15 @@ def loyalty_steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, floa
     easy effort) costs the loyalty that adds ``churn_after_bad`` to the customer's
     one-year churn; a contact at ``MAX_EFFORT`` with a neutral experience costs the
     loyalty that adds ``churn_effort_sensitivity``.  ``hazard_year``: annual churn
-    hazard of a customer of mean loyalty."""
+    hazard of a customer of mean loyalty.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    hazard_year:
+        Annual churn hazard of a customer of mean loyalty, 1/year.
+    """
     per_xp = extra_churn_step(cfg, hazard_year, cfg.churn_after_bad) / (NEUTRAL_XP - BAD)
     per_eff = extra_churn_step(cfg, hazard_year, cfg.churn_effort_sensitivity) / (
         MAX_EFFORT - EASY_EFFORT
@@ -64,18 +87,47 @@ def book_experience(
     cust: np.ndarray,
     xp: np.ndarray,
     eff: np.ndarray,
-    d: int,
-    row: dict,
-    attempt: np.ndarray,
-    give_up: np.ndarray | None = None,
     *,
+    day: int,
+    row: DayRecord,
+    attempt: np.ndarray,
     survey_rate: float,
+    give_up: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Book contacts' true experience and let it move loyalty, complaints, churn.
+    """Book contacts' true experience and let it move loyalty, complaints, churn (the
+    one place every contact, on any channel, is booked).
 
-    ``survey_rate`` is the share of contacts the random relationship survey samples
-    (``scheme.survey_sample_rate``).  Returns masks: complaints, answers to the random
-    survey, and their top-2-box."""
+    Parameters
+    ----------
+    rng:
+        The model's random generator.
+    customers:
+        The customer population (loyalty and churn day are updated).
+    cfg:
+        The customers' configuration.
+    cust:
+        Customer row of each contact.
+    xp:
+        True experience of each contact, 0-10.
+    eff:
+        True effort of each contact, CES 1-7.
+    day:
+        Today (working day index).
+    row:
+        Today's record (the true ledger's day totals).
+    attempt:
+        Contacts of the issue so far, this one included.
+    survey_rate:
+        Share of contacts the random relationship survey samples
+        (``scheme.survey_sample_rate``).
+    give_up:
+        Mask of contacts that gave up without reaching anyone (they complain more).
+
+    Returns
+    -------
+    Masks: complaints, answers to the random survey, and their top-2-box.
+    """
+    d = day
     c = customers
     k = cust.shape[0]
     if k == 0:

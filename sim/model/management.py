@@ -8,7 +8,7 @@ in ``management.*`` (``sim/config/management.py``):
   than ``detect_margin`` of its limit; from ``detect_periods`` on it is *detected*;
 - service level below target -> an early re-plan of the staffing (``replan``);
 - a customer-side tripwire (random-survey CSAT, repeat or complaint rate) while the phone
-  number is hidden -> the number goes "one click away" (``model.phone_visibility``);
+  number is hidden -> the number goes "one click away" (the phone visibility);
 - a safety net tripping ``redesign_periods`` in a row -> the KPI it guards is redesigned:
   part of its weight moves to the broad CX KPI (or is dropped);
 - agents the dashboard flags (own safety-net breach, bottom scores) -> coaching: hours off
@@ -17,7 +17,9 @@ in ``management.*`` (``sim/config/management.py``):
 
 Decisions take effect ``decision_delay_days`` working days after the period closes (the
 morning of day ``d + 1 + delay``) and are logged in ``model.decisions`` with the measured
-value that triggered them and, for diagnosis only, the true value of the same quantity.
+value that triggered them and, for diagnosis only, the true value of the same quantity
+(``Manager.start_day`` returns them with the scheme and visibility they make; the model
+applies them).
 Every period also records whether the dashboard and the truth agreed on the customer
 side (``reviews``: read by sign 4, ``sim/outputs/signs.py``), even with the manager off.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +41,7 @@ from .scheme import kpi_names
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
+    from .ledgers import DayRecord
     from .workforce import Duty
 
 #: The phone-visibility levels (helper config ``channels.phone_visibility``).
@@ -52,6 +56,17 @@ AGENT_NETS = {
     "csat_random": "csat_random",
     "quality": "quality",
 }
+
+
+@dataclass
+class InForce:
+    """What the managers' decisions due this morning make of the centre
+    (``Manager.start_day``; applied by ``ContactCentreModel``)."""
+
+    scheme: SchemeConfig  # the front line's scheme in force from today
+    phone_visibility: str  # the phone-visibility level in force from today
+    replans: int  # early re-plans to run this morning
+    records: list[dict]  # the decisions put in force, for ``model.decisions``
 
 
 class Manager:
@@ -70,7 +85,16 @@ class Manager:
     # ------------------------------------------------------------ end of a period
     def review(self, model: ContactCentreModel, d: int) -> None:
         """Read the dashboard of the period ending on day ``d`` and schedule decisions
-        (call before the seat ledger is reset)."""
+        (call before the seat ledger is reset).
+
+        Parameters
+        ----------
+        model:
+            The centre (read: configuration, random generator, state). The period's ledgers
+            are read before they are reset.
+        d:
+            The period's last day (working day index).
+        """
         c = self.cfg
         board = db.build(model, d, model.scheme)
         truth_cx = db.true_cx(model, d, model.scheme)
@@ -127,6 +151,24 @@ class Manager:
     def _schedule(
         self, when: int, d: int, action: str, reason: str, item: db.Item | None, **extra
     ) -> None:
+        """None
+
+        Parameters
+        ----------
+        when:
+            Day the decision takes effect.
+        d:
+            Day it was detected.
+        action:
+            What to do (``replan``, ``phone_one_click``, ``redesign``, ``raise_target``,
+            ``relax_target``).
+        reason:
+            Why, in words (the decisions table).
+        item:
+            The dashboard line that triggered it (None: none).
+        **extra:
+            More fields of the record (``kpi``).
+        """
         if any(a == action and r.get("kpi") == extra.get("kpi") for _, r, a in self.pending):
             return  # already decided, not yet in force
         rec = {
@@ -239,30 +281,55 @@ class Manager:
                 )
 
     # ------------------------------------------------------------ the day
-    def start_day(self, model: ContactCentreModel, d: int) -> None:
-        """Put into force the decisions whose day has come."""
+    def start_day(self, d: int, scheme: SchemeConfig, visibility: str) -> InForce:
+        """The decisions whose day has come, and what they make of the scheme and the
+        phone visibility in force (``scheme``, ``visibility``); the model applies them.
+
+        Parameters
+        ----------
+        d:
+            Today (working day index).
+        scheme:
+            The front line's scheme in force this morning.
+        visibility:
+            The phone-visibility level in force this morning (``web.LEVELS``).
+        """
         due = [p for p in self.pending if p[0] <= d]
         self.pending = [p for p in self.pending if p[0] > d]
+        replans, records = 0, []
         for _, rec, action in due:
             if action == "replan":
-                model.replan(d)
+                replans += 1
             elif action == "phone_one_click":
-                if model.phone_visibility != HIDDEN:
+                if visibility != HIDDEN:
                     continue
-                model.phone_visibility = ONE_CLICK
+                visibility = ONE_CLICK
             elif action == "redesign":
-                model.scheme = redesigned(model.scheme, rec["kpi"], self.cfg.redesign_share)
+                scheme = redesigned(scheme, rec["kpi"], self.cfg.redesign_share)
             elif action in ("raise_target", "relax_target"):
                 step = self.cfg.ratchet_step * (1.0 if action == "raise_target" else -1.0)
-                model.scheme = ratcheted(model.scheme, rec["kpi"], step)
-            model.decisions.append(rec)
+                scheme = ratcheted(scheme, rec["kpi"], step)
+            records.append(rec)
+        return InForce(scheme, visibility, replans, records)
 
-    def coach(self, model: ContactCentreModel, duty: Duty, d: int, row: dict) -> None:
+    def coach(self, duty: Duty, d: int, row: DayRecord, standard_skill: float) -> None:
         """Today's coaching sessions of agents at work: hours off the phones (a longer
-        break), then skill and thoroughness closer to the standard."""
+        break), then skill and thoroughness closer to the standard.
+
+        Parameters
+        ----------
+        duty:
+            The front line's duty today (its breaks are lengthened in place).
+        d:
+            Today (working day index).
+        row:
+            Today's record (``coaching_sessions``, ``coaching_s``).
+        standard_skill:
+            The skill coaching aims at (``employees.skill_mean``), probability.
+        """
         if not self.coach_due:
             return
-        c, e = self.cfg, model.cfg.employees
+        c = self.cfg
         for i, emp in enumerate(duty.staff):
             first = self.coach_due.get(emp.unique_id)
             if first is None or first > d:
@@ -273,7 +340,7 @@ class Manager:
             duty.brk_start[i] = float(
                 np.clip(duty.brk_start[i], duty.start[i], duty.end[i] - duty.brk_len[i])
             )
-            coach_employee(emp, e.skill_mean, c.coaching_gain)
+            coach_employee(emp, standard_skill, c.coaching_gain)
             row["coaching_sessions"] = row.get("coaching_sessions", 0) + 1
             row["coaching_s"] = row.get("coaching_s", 0.0) + c.coaching_hours * 3600.0
 
@@ -296,17 +363,37 @@ def _agent_breach(row: dict, kpi) -> bool:
 def coach_employee(emp, standard_skill: float, gain: float) -> None:
     """One coaching session: close ``gain`` of the gap between the employee's skill and
     the standard (when below it), and of the gap between their thoroughness and
-    handling as required (1.0), in the policy they play and the one they settled on."""
+    handling as required (1.0), in the policy they play and the one they settled on.
+
+    Parameters
+    ----------
+    emp:
+        The employee coached (changed in place).
+    standard_skill:
+        The skill coaching aims at, probability.
+    gain:
+        Share of each gap closed by one session, 0-1.
+    """
     skill = emp.skill
     if skill < standard_skill and skill > 0:
         emp.potential_skill *= (skill + gain * (standard_skill - skill)) / skill
-    for pol in (emp.policy, emp.reference):
+    for pol in (emp.policy, emp.settled_policy):
         pol[bh.THOROUGHNESS] += gain * (1.0 - pol[bh.THOROUGHNESS])
 
 
 def redesigned(scheme: SchemeConfig, name: str, share: float) -> SchemeConfig:
     """The scheme with ``share`` of KPI ``name``'s weight moved to the broad CX KPI
-    (random-sample CSAT) when the scheme has one, else dropped."""
+    (random-sample CSAT) when the scheme has one, else dropped.
+
+    Parameters
+    ----------
+    scheme:
+        The scheme in force.
+    name:
+        The KPI redesigned.
+    share:
+        Share of its weight moved, 0-1.
+    """
     kpis = scheme.kpis
     kpi = getattr(kpis, name)
     moved = kpi.weight * share
@@ -320,7 +407,17 @@ def redesigned(scheme: SchemeConfig, name: str, share: float) -> SchemeConfig:
 
 def ratcheted(scheme: SchemeConfig, name: str, step: float) -> SchemeConfig:
     """The scheme with KPI ``name``'s threshold, stretch and target moved by ``step`` x
-    (stretch - threshold): harder when ``step`` > 0."""
+    (stretch - threshold): harder when ``step`` > 0.
+
+    Parameters
+    ----------
+    scheme:
+        The scheme in force.
+    name:
+        The KPI whose target moves.
+    step:
+        Steps of (stretch - threshold) to move: > 0 harder, < 0 easier.
+    """
     kpi = getattr(scheme.kpis, name)
     delta = step * (kpi.stretch - kpi.threshold)
     new = dataclasses.replace(

@@ -155,7 +155,7 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
     scheme, staff, behavior = inputs.scheme, inputs.staff, inputs.cfg.behavior
     if not staff:
         return None
-    seats = np.array([s.slot for s in staff])
+    seats = np.array([s.seat for s in staff])
     metrics = measured_kpis(inputs, seats)
     period_days = day + 1 - inputs.period_start
     salary = np.array([s.salary_annual for s in staff]) * period_days / DAYS_PER_YEAR
@@ -401,7 +401,7 @@ def _row(
     """
     row = {
         "employee_id": employee.unique_id,
-        "seat": int(employee.slot),
+        "seat": int(employee.seat),
         "period": inputs.period,
         "day_end": day,
         "scheme": inputs.scheme.name,
@@ -509,7 +509,7 @@ def _learn(
         Draws the legs replayed, each lever's choice and imitation.
     """
     scheme, staff, behavior = inputs.scheme, inputs.staff, inputs.cfg.behavior
-    settled_policy = np.array([s.reference for s in staff])
+    settled_policy = np.array([s.settled_policy for s in staff])
     intrinsic = np.array([s.intrinsic for s in staff])
     lo, hi = bounds(behavior.gaming, intrinsic)
     # every lever is explored under any scheme: a gaming habit fades because it stops

@@ -19,16 +19,20 @@ import numpy as np
 from ..measurement import agent_offers_survey
 from . import behavior as bh
 from . import call_rules as cr
+from . import experience
 from .arrivals import arrival_times
-from .call_records import record_calls, record_lost_calls
+from .call_records import calls_chunk, lost_calls_chunk
 from .contacts import PHONE, WEB, Contacts, repeat_delay
 from .departments import NONE, fulfilment_fails
 from .phone_booking import book_day, book_seats, overtime_s, remember_legs
-from .planning import FRONT, SPECIALIST, interval_counts
+from .planning import FRONT, interval_counts
 from .queue_kernel import DayResult, simulate_day
 
 if TYPE_CHECKING:
+    from ..config import Config
     from .centre import ContactCentreModel
+    from .ledgers import DayRecord
+    from .workforce import Duty
 
 #: A caller is frustrated (and may abuse the agent) from the third attempt on, after
 #: waiting longer than this, or after spending this much effort on the issue already.
@@ -49,11 +53,11 @@ EFFORT_NOBODY = 4.0
 
 
 @dataclass
-class Staff:
+class OnDuty:
     """Today's agents on duty, as arrays (one row per agent): the front line's first
     (``n_front`` of them), then the specialists'."""
 
-    slots: np.ndarray  # seat of each agent
+    seats: np.ndarray  # seat of each agent
     policy: np.ndarray  # (agents, levers)
     speed: np.ndarray
     skill: np.ndarray
@@ -63,6 +67,34 @@ class Staff:
     end: np.ndarray  # shift end, s since opening
     brk_start: np.ndarray  # off-phone break due, s since opening
     brk_len: np.ndarray  # off-phone break length, s
+
+
+def on_duty(duties: list[Duty]) -> OnDuty:
+    """Today's agents on duty as arrays, from each team's duty (front line first).
+
+    Parameters
+    ----------
+    duties:
+        Each team's duty today (``workforce.Duty``), front line first.
+    """
+    people = [s for duty in duties for s in duty.staff]
+    k = len(people)
+
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(duty, name) for duty in duties])
+
+    return OnDuty(
+        seats=np.array([s.seat for s in people], dtype=np.int64),
+        policy=np.array([s.policy for s in people]).reshape(k, len(bh.LEVERS)),
+        speed=np.array([s.speed for s in people]),
+        skill=np.array([s.skill for s in people]),
+        friendliness=np.array([s.friendliness for s in people]),
+        n_front=len(duties[FRONT].staff),
+        start=cat("start"),
+        end=cat("end"),
+        brk_start=cat("brk_start"),
+        brk_len=cat("brk_len"),
+    )
 
 
 @dataclass
@@ -80,39 +112,85 @@ class Queued:
     res: DayResult
 
 
+@dataclass
+class PhoneDay:
+    """What the phone day hands back to the model (``ContactCentreModel._book_phone``)."""
+
+    #: calls offered per interval to each team today (front line, specialists)
+    offered: tuple[np.ndarray, np.ndarray]
+    #: per team (rows): the dashboard's handle seconds and call legs today (columns)
+    handle: np.ndarray
+    #: today's call-detail records (``call_records.FIELDS``; None when not exported)
+    records: dict[str, np.ndarray] | None
+
+
 def serve_phone(
-    model: ContactCentreModel, calls: Contacts, d: int, row: dict, duties: list
-) -> None:
-    """Run one day of the phone channel with the day's duties (``workforce.Duty`` of
-    each team) and book every call."""
-    staff = model.staff_arrays(duties)
-    k, m = len(calls), staff.n_front
+    model: ContactCentreModel, calls: Contacts, d: int, row: DayRecord, duties: list[Duty]
+) -> PhoneDay:
+    """Run one day of the phone channel and book every call.
+
+    Parameters
+    ----------
+    model:
+        The centre (read; its ledgers, customers and contact book are booked).
+    calls:
+        The day's phone calls.
+    d:
+        Today (working day index).
+    row:
+        Today's record.
+    duties:
+        Each team's duty today (``workforce.Duty``), front line first.
+    """
+    agents = on_duty(duties)
+    k, m = len(calls), agents.n_front
     row["calls_offered"] = k
     if k == 0 or m == 0:
-        log_intervals(model, np.zeros(0), np.zeros(0))
+        offered = offered_intervals(model.cfg, np.zeros(0), np.zeros(0))
+        records = None
         if k:  # nobody on duty: every call is lost
             row["abandoned"] = k
-            record_lost_calls(model, calls, d)
-            model.book_experience(
-                calls.cust, np.full(k, XP_NOBODY), np.full(k, EFFORT_NOBODY), d, row, calls.attempt
+            records = lost_calls_chunk(model, calls, d)
+            experience.book_experience(
+                model.rng,
+                model.customers,
+                model.cfg.customers,
+                calls.cust,
+                np.full(k, XP_NOBODY),
+                np.full(k, EFFORT_NOBODY),
+                day=d,
+                row=row,
+                attempt=calls.attempt,
+                survey_rate=model.scheme.survey_sample_rate,
             )
-        return
-    q = queue_day(model, calls, staff)
-    t = true_outcomes(model, q, staff)
-    root_causes(model, q, staff, t, row)
-    r = recorded_outcomes(model, q, staff, t)
-    record_calls(model, q, staff, t, d)
-    over = overtime_s(q, staff)
-    book_seats(model, q, staff, t, r, over)
-    book_day(model, q, staff, t, r, over, row)
-    log_intervals(model, q.arrival, q.res.end1[t.transferred])
-    remember_legs(model, q, staff, t, d)
-    follow_up(model, q, staff, t, r, d, row)
+        return PhoneDay(offered, np.zeros((2, 2)), records)
+    q = queue_day(model, calls, agents)
+    t = true_outcomes(model, q, agents)
+    root_causes(model, q, agents, t, row)
+    r = recorded_outcomes(model, q, agents, t)
+    records = calls_chunk(model, q, agents, t, d)
+    over = overtime_s(q, agents)
+    book_seats(model, q, agents, t, r, over)
+    handle = book_day(model, q, agents, t, r, over, row)
+    offered = offered_intervals(model.cfg, q.arrival, q.res.end1[t.transferred])
+    remember_legs(model, q, agents, t, d)
+    follow_up(model, q, agents, t, r, d, row)
+    return PhoneDay(offered, handle, records)
 
 
-def queue_day(model: ContactCentreModel, calls: Contacts, staff: Staff) -> Queued:
+def queue_day(model: ContactCentreModel, calls: Contacts, agents: OnDuty) -> Queued:
     """Draw arrival times, patience and the agents' per-call decisions' uniforms, and
-    run the compiled queue."""
+    run the compiled queue.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    calls:
+        The day's phone calls.
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
     cfg, rng, c = model.cfg, model.rng, model.customers
     h = cfg.handling
     k = len(calls)
@@ -130,13 +208,13 @@ def queue_day(model: ContactCentreModel, calls: Contacts, staff: Staff) -> Queue
         pat = rng.exponential(pm, k) * pf
         pat2 = rng.exponential(pm, k) * pf
     hard = calls.cx > h.hard_complexity
-    pol = staff.policy
+    pol = agents.policy
     u_dump, u_hang, u_push = rng.random(k), rng.random(k), rng.random(k)
     res = simulate_day(
         arrival,
         pat,
         h.mean_s * calls.cx,
-        pol[:, bh.THOROUGHNESS] / staff.speed,
+        pol[:, bh.THOROUGHNESS] / agents.speed,
         pol[:, bh.COURTESY] * h.courtesy_max_s,
         patience2_s=pat2,
         needs_transfer=calls.needs_transfer,
@@ -148,21 +226,32 @@ def queue_day(model: ContactCentreModel, calls: Contacts, staff: Staff) -> Queue
         push_prob=pol[:, bh.WEB_PUSH],
         hangup_share=h.hangup_share,
         transfer_s=h.transfer_handle_s,
-        n_front=staff.n_front,
-        shift_start=staff.start,
-        shift_end=staff.end,
-        break_start=staff.brk_start,
-        break_len=staff.brk_len,
+        n_front=agents.n_front,
+        shift_start=agents.start,
+        shift_end=agents.end,
+        break_start=agents.brk_start,
+        break_len=agents.brk_len,
         close_s=cfg.channels.open_s,
     )
     return Queued(calls, arrival, pf, hard, u_dump, u_hang, u_push, res)
 
 
-def log_intervals(model: ContactCentreModel, front_s: np.ndarray, second_s: np.ndarray) -> None:
-    """Remember the day's offered calls per interval of each team (join times, s): the
-    history the staffing plan forecasts from."""
-    for team, times in ((FRONT, front_s), (SPECIALIST, second_s)):
-        model.offered_log[team].append(interval_counts(model.cfg, times))
+def offered_intervals(
+    cfg: Config, front_s: np.ndarray, second_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The day's offered calls per interval of each team, from their join times (s since
+    opening): the history the staffing plan forecasts from.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (the intervals).
+    front_s:
+        Join times of the calls offered to the front line, s since opening.
+    second_s:
+        Join times of the transfers offered to the specialists, s since opening.
+    """
+    return interval_counts(cfg, front_s), interval_counts(cfg, second_s)
 
 
 @dataclass
@@ -178,7 +267,7 @@ class TrueOutcomes:
     hung: np.ndarray
     pushed: np.ndarray
     dumped: np.ndarray
-    final_srv: np.ndarray  # position of the final agent in today's staff (-1: none)
+    final_srv: np.ndarray  # position of the final agent in today's agents (-1: none)
     fs: np.ndarray  # final_srv with 0 for none (for indexing)
     resolved: np.ndarray
     rushed: np.ndarray
@@ -195,12 +284,22 @@ class TrueOutcomes:
     fulfil_fail: np.ndarray  # the department's fulfilment would fail (departments.py)
 
 
-def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOutcomes:
-    """Resolution, disposition code, experience and effort of each call."""
+def true_outcomes(model: ContactCentreModel, q: Queued, agents: OnDuty) -> TrueOutcomes:
+    """Resolution, disposition code, experience and effort of each call.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
     rng, h = model.rng, model.cfg.handling
     calls, res = q.calls, q.res
     k = len(calls)
-    pol = staff.policy
+    pol = agents.policy
     k1 = res.kind1
     answered = k1 != cr.ABANDONED
     wait1 = res.start1 - q.arrival
@@ -218,7 +317,7 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
     u_res = rng.random(k)
     # the agent resolves its part; a department-caused issue is solved for the customer
     # only if the department's fulfilment then does not fail (departments.py)
-    done = handled & (u_res < cr.p_resolve(staff.skill[fs], th_f, calls.cx, h))
+    done = handled & (u_res < cr.p_resolve(agents.skill[fs], th_f, calls.cx, h))
     fulfil_fail = fulfilment_fails(rng, model.cfg.departments, calls.cause)
     resolved = done & ~fulfil_fail
     rushed = cr.rushed(handled, th_f)
@@ -272,21 +371,36 @@ def true_outcomes(model: ContactCentreModel, q: Queued, staff: Staff) -> TrueOut
 
 
 def root_causes(
-    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes, row: dict
+    model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, row: DayRecord
 ) -> None:
     """Book the department-caused calls the agents resolved and the fulfilments that
     failed after them; the final agent of each handled department-caused call may flag
     its root cause (``departments.Departments.flag``: by its thoroughness and intrinsic
-    motivation)."""
+    motivation).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). The departments receive
+        the flags.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     dep_done = t.owner & t.done & (q.calls.cause != NONE)
     row["failure_demand_done"] = int(dep_done.sum())
     row["fulfilment_failures"] = int((dep_done & t.fulfil_fail).sum())
-    mot = np.array([model.seats[s].motivation for s in staff.slots])
+    mot = np.array([model.seats[s].motivation for s in agents.seats])
     model.departments.flag(
         model.rng,
         q.calls.cause,
         t.handled & (t.final_srv >= 0),
-        staff.policy[t.fs, bh.THOROUGHNESS],
+        agents.policy[t.fs, bh.THOROUGHNESS],
         mot[t.fs],
         model.scheme.dashboard,
         row,
@@ -317,13 +431,25 @@ class Recorded:
 
 
 def recorded_outcomes(
-    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes
+    model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes
 ) -> Recorded:
-    """The agent-offered survey (if the scheme uses it), gaming acts, audits, abuse."""
+    """The agent-offered survey (if the scheme uses it), gaming acts, audits, abuse.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    """
     rng, sch, c = model.rng, model.scheme, model.customers
     calls = q.calls
     k = len(calls)
-    pol = staff.policy
+    pol = agents.policy
     owner, xp = t.owner, t.xp
     if agent_offers_survey(sch.kpis.csat.definition):
         answers = rng.random(k) < cr.response_p(c.survey_propensity[calls.cust], xp)
@@ -376,30 +502,58 @@ def recorded_outcomes(
 def follow_up(
     model: ContactCentreModel,
     q: Queued,
-    staff: Staff,
+    agents: OnDuty,
     t: TrueOutcomes,
     r: Recorded,
     d: int,
-    row: dict,
+    row: DayRecord,
 ) -> None:
     """Customers' side of the day's calls: experience (loyalty, complaints, churn,
-    random survey), ratings of the agents, patience, and repeat contacts."""
+    random survey), ratings of the agents, patience, and repeat contacts.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its customers, seat
+        ledger and contact book are booked.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    r:
+        What the measurement system recorded (``phone.Recorded``).
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     cfg, rng, c, calls = model.cfg, model.rng, model.customers, q.calls
-    k, led, slots = len(calls), model.seat_ledger, staff.slots
+    k, led, seats = len(calls), model.seat_ledger, agents.seats
     owner, fsrv = t.owner, t.final_srv
-    complained, rnd_survey, rnd_top2 = model.book_experience(
-        calls.cust, t.xp, t.eff, d, row, calls.attempt
+    complained, rnd_survey, rnd_top2 = experience.book_experience(
+        rng,
+        c,
+        cfg.customers,
+        calls.cust,
+        t.xp,
+        t.eff,
+        day=d,
+        row=row,
+        attempt=calls.attempt,
+        survey_rate=model.scheme.survey_sample_rate,
     )
-    led.add(slots, fsrv[owner & complained], "complaints")
+    led.add(seats, fsrv[owner & complained], "complaints")
     rs = owner & rnd_survey
-    led.add(slots, fsrv[rs], "rnd_surveys")
-    led.add(slots, fsrv[rs], "rnd_top2", rnd_top2[rs])
+    led.add(seats, fsrv[rs], "rnd_surveys")
+    led.add(seats, fsrv[rs], "rnd_top2", rnd_top2[rs])
     # friendliness rating (1-5) given by the surveyed customers of owned calls
     agent_offered = agent_offers_survey(model.scheme.kpis.csat.definition)
     rated = (r.survey if agent_offered else rs) & owner
     friendly = 1.0 + 4.0 * np.clip(
-        0.5 * staff.friendliness[t.fs]
-        + 0.5 * staff.policy[t.fs, bh.COURTESY]
+        0.5 * agents.friendliness[t.fs]
+        + 0.5 * agents.policy[t.fs, bh.COURTESY]
         + 0.1 * rng.normal(0.0, 1.0, k)
         + 0.1 * r.steer,
         0.0,
@@ -408,7 +562,7 @@ def follow_up(
     row["friendliness_sum"] = float(friendly[rated].sum())
     row["friendliness_n"] = int(rated.sum())
     c.last_contact_day[calls.cust[owner]] = d
-    c.last_contact_seat[calls.cust[owner]] = slots[fsrv[owner]]
+    c.last_contact_seat[calls.cust[owner]] = seats[fsrv[owner]]
     c.last_contact_period[calls.cust[owner]] = model.period
     bad = t.xp < cr.BAD
     pf_new = np.where(bad, q.pf * cfg.customers.patience_repeat_factor, 1.0)

@@ -12,68 +12,116 @@ from .planning import FRONT, SPECIALIST
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
-    from .phone import Queued, Recorded, Staff, TrueOutcomes
+    from .ledgers import DayRecord
+    from .phone import OnDuty, Queued, Recorded, TrueOutcomes
 
 
 def book_seats(
     model: ContactCentreModel,
     q: Queued,
-    staff: Staff,
+    agents: OnDuty,
     t: TrueOutcomes,
     r: Recorded,
     over: np.ndarray,
 ) -> None:
     """Per-agent measured and true accounting of the period (seat ledger); ``over`` is
-    each agent's overtime, s."""
-    res, led, slots = q.res, model.seat_ledger, staff.slots
+    each agent's overtime, s.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its seat ledger is
+        booked.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    r:
+        What the measurement system recorded (``phone.Recorded``).
+    over:
+        Each agent's unplanned overtime, s.
+    """
+    res, led, seats = q.res, model.seat_ledger, agents.seats
     s1, s2 = res.server1, res.server2
     answered, owner, fsrv = t.answered, t.owner, t.final_srv
     h2 = res.kind2 == cr.HANDLED
-    led.add(slots, s1[answered], "legs")
-    led.add(slots, s2[h2], "legs")
-    led.add(slots, s1[answered], "handle_s", res.end1[answered] - res.start1[answered])
-    led.add(slots, s2[h2], "handle_s", res.end2[h2] - res.start2[h2])
+    led.add(seats, s1[answered], "legs")
+    led.add(seats, s2[h2], "legs")
+    led.add(seats, s1[answered], "handle_s", res.end1[answered] - res.start1[answered])
+    led.add(seats, s2[h2], "handle_s", res.end2[h2] - res.start2[h2])
     fo = fsrv[owner]
-    led.add(slots, fo, "answered")
-    led.add(slots, fo, "resolved", t.resolved[owner])
-    led.add(slots, fo, "coded", t.coded[owner])
-    led.add(slots, fo, "xp_top2", (t.xp >= cr.TOP2)[owner])
-    led.add(slots, fsrv[r.survey], "surveys")
-    led.add(slots, fsrv[r.survey], "survey_top2", r.top2[r.survey])
-    led.add(slots, s1[t.transferred], "transfers")
-    led.add(slots, s1[t.pushed], "pushes")
-    led.add(slots, s1[t.hung], "hangups")
-    led.add(slots, fsrv[r.act_final & (fsrv >= 0)], "acts")
-    led.add(slots, s1[r.act_first], "acts")
+    led.add(seats, fo, "answered")
+    led.add(seats, fo, "resolved", t.resolved[owner])
+    led.add(seats, fo, "coded", t.coded[owner])
+    led.add(seats, fo, "xp_top2", (t.xp >= cr.TOP2)[owner])
+    led.add(seats, fsrv[r.survey], "surveys")
+    led.add(seats, fsrv[r.survey], "survey_top2", r.top2[r.survey])
+    led.add(seats, s1[t.transferred], "transfers")
+    led.add(seats, s1[t.pushed], "pushes")
+    led.add(seats, s1[t.hung], "hangups")
+    led.add(seats, fsrv[r.act_final & (fsrv >= 0)], "acts")
+    led.add(seats, s1[r.act_first], "acts")
     # an audited call is reviewed leg by leg: each agent who answered it is audited
-    led.add(slots, s1[r.audited & answered], "audited")
-    led.add(slots, s2[r.audited & h2], "audited")
-    led.add(slots, fsrv[r.det_final & (fsrv >= 0)], "detected")
-    led.add(slots, s1[r.det_first], "detected")
-    led.add(slots, s1[r.abused], "abuse")
-    led.add_direct(slots, "busy_s", res.busy_s)
-    led.add_direct(slots, "duty_s", on_phone_s(staff) + over)
+    led.add(seats, s1[r.audited & answered], "audited")
+    led.add(seats, s2[r.audited & h2], "audited")
+    led.add(seats, fsrv[r.det_final & (fsrv >= 0)], "detected")
+    led.add(seats, s1[r.det_first], "detected")
+    led.add(seats, s1[r.abused], "abuse")
+    led.add_direct(seats, "busy_s", res.busy_s)
+    led.add_direct(seats, "duty_s", on_phone_s(agents) + over)
 
 
-def on_phone_s(staff: Staff) -> np.ndarray:
-    """Each agent's planned time on the phones today: the shift less the break, s."""
-    return staff.end - staff.start - staff.brk_len
+def on_phone_s(agents: OnDuty) -> np.ndarray:
+    """Each agent's planned time on the phones today: the shift less the break, s.
+
+    Parameters
+    ----------
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
+    return agents.end - agents.start - agents.brk_len
 
 
-def overtime_s(q: Queued, staff: Staff) -> np.ndarray:
+def overtime_s(q: Queued, agents: OnDuty) -> np.ndarray:
     """Each agent's unplanned overtime: the time their last call ran past the end of
-    their shift, s (agents finish the call in progress; so occupancy <= 1)."""
-    return np.maximum(q.res.last_end - staff.end, 0.0)
+    their shift, s (agents finish the call in progress; so occupancy <= 1).
+
+    Parameters
+    ----------
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
+    return np.maximum(q.res.last_end - agents.end, 0.0)
 
 
 def book_teams(
-    q: Queued, staff: Staff, t: TrueOutcomes, over: np.ndarray, sl_s: float, row: dict
+    q: Queued, agents: OnDuty, t: TrueOutcomes, over: np.ndarray, sl_s: float, row: DayRecord
 ) -> None:
     """Per-team queue totals: the front line answers first legs, the specialist team
-    the legs after a transfer (when there is one)."""
-    res, nf = q.res, staff.n_front
+    the legs after a transfer (when there is one).
+
+    Parameters
+    ----------
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    over:
+        Each agent's unplanned overtime, s.
+    sl_s:
+        The service level's answer-time threshold, s.
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
+    res, nf = q.res, agents.n_front
     h2 = res.kind2 == cr.HANDLED
-    duty = on_phone_s(staff) + over
+    duty = on_phone_s(agents) + over
     wait2 = res.start2 - res.end1
     front2 = h2 & (res.server2 < nf)  # no specialists: the front line took the transfer
     row.update(
@@ -83,9 +131,9 @@ def book_teams(
         ),
         front_busy_s=float(res.busy_s[:nf].sum()),
         front_avail_s=float(duty[:nf].sum()),
-        spec_offered=int(t.transferred.sum()) if staff.slots.shape[0] > nf else 0,
+        spec_offered=int(t.transferred.sum()) if agents.seats.shape[0] > nf else 0,
         spec_answered=int((h2 & ~front2).sum()),
-        spec_abandoned=int(t.lost2.sum()) if staff.slots.shape[0] > nf else 0,
+        spec_abandoned=int(t.lost2.sum()) if agents.seats.shape[0] > nf else 0,
         spec_in_sl=int((h2 & ~front2 & (wait2 <= sl_s)).sum()),
         spec_wait_answered_s=float(wait2[h2 & ~front2].sum()),
         spec_legs=int((h2 & ~front2).sum()),
@@ -98,23 +146,40 @@ def book_teams(
 def book_day(
     model: ContactCentreModel,
     q: Queued,
-    staff: Staff,
+    agents: OnDuty,
     t: TrueOutcomes,
     r: Recorded,
     over: np.ndarray,
-    row: dict,
-) -> None:
-    """The day's totals of the queue, the measured and the true ledger, telephony
-    minutes and what the next staffing plan believes (``over``: each agent's unplanned
-    overtime, s)."""
+    row: DayRecord,
+) -> np.ndarray:
+    """Book the day's totals of the queue, the measured and the true ledger and the
+    telephony minutes in ``row``; return what the next staffing plan believes.
+
+    Parameters
+    ----------
+    model:
+        The centre (read).
+    q, agents, t, r:
+        The day's queue, agents on duty, true and recorded outcomes (``phone.py``).
+    over:
+        Each agent's unplanned overtime, s.
+    row:
+        Today's record.
+
+    Returns
+    -------
+    Per team (rows ``FRONT``, ``SPECIALIST``): the dashboard's handle seconds and call
+    legs today (columns).
+    """
     res, ch = q.res, model.cfg.channels
     answered, wait1 = t.answered, t.wait1
     h2 = res.kind2 == cr.HANDLED
-    row["avail_s"] = float((on_phone_s(staff) + over).sum())
+    row["avail_s"] = float((on_phone_s(agents) + over).sum())
     row["overrun_s"] = float(over.sum())
-    book_teams(q, staff, t, over, ch.service_level_threshold_s, row)
-    model.plan_aht[FRONT] += (row["front_handle_s"], row["front_legs"])
-    model.plan_aht[SPECIALIST] += (row["spec_handle_s"], row["spec_legs"])
+    book_teams(q, agents, t, over, ch.service_level_threshold_s, row)
+    handle = np.zeros((2, 2))
+    handle[FRONT] = (row["front_handle_s"], row["front_legs"])
+    handle[SPECIALIST] = (row["spec_handle_s"], row["spec_legs"])
     # a call occupies a line from arrival until it ends or is abandoned
     ends = np.where(res.kind2 != cr.NOT_REACHED, res.end2, res.end1)
     minutes = float(np.maximum(ends - q.arrival, 0.0).sum()) / 60.0
@@ -164,15 +229,31 @@ def book_day(
     row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(
         (first & t.owner & t.resolved).sum()
     )
+    return handle
 
 
 def remember_legs(
-    model: ContactCentreModel, q: Queued, staff: Staff, t: TrueOutcomes, d: int
+    model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, d: int
 ) -> None:
     """Remember a random share of the answered legs (the same share for everyone) for
-    the employees' hindsight at the end of the pay period."""
+    the employees' hindsight at the end of the pay period.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its memory of legs is
+        booked.
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    t:
+        The calls' true outcomes (``phone.TrueOutcomes``).
+    d:
+        Today (working day index). The first day sizes the memory.
+    """
     rng, c, res, calls = model.rng, model.customers, q.res, q.calls
-    k, m = len(calls), staff.slots.shape[0]
+    k, m = len(calls), agents.seats.shape[0]
     h1 = t.answered
     h2 = res.kind2 == cr.HANDLED
     if d == 0:  # size the memory from the first day's volume
@@ -184,7 +265,7 @@ def remember_legs(
     prop = c.survey_propensity[calls.cust].astype(np.float64)
     for mask, srv, second, w in ((h1, s1h, False, t.wait1), (h2, s2h, True, t.wait)):
         model.legs.add(
-            seat=staff.slots[srv],
+            seat=agents.seats[srv],
             second=np.full(srv.shape[0], second),
             needs_transfer=calls.needs_transfer[mask],
             hard=q.hard[mask],
@@ -199,7 +280,7 @@ def remember_legs(
             carry=calls.carry[mask],
             xp_noise=t.xp_noise[mask],
             propensity=prop[mask],
-            skill=staff.skill[srv],
-            speed=staff.speed[srv],
+            skill=agents.skill[srv],
+            speed=agents.speed[srv],
             ff=t.fulfil_fail[mask],
         )

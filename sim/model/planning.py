@@ -63,24 +63,56 @@ class Plan:
 
 
 def interval_s(cfg: Config) -> float:
-    """Length of a planning interval, s."""
+    """Length of a planning interval, s.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
     return cfg.demand.interval_minutes * 60.0
 
 
 def n_intervals(cfg: Config) -> int:
-    """Intervals in the opening hours."""
+    """Intervals in the opening hours.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
     return round(cfg.channels.open_s / interval_s(cfg))
 
 
 def shift_lengths(cfg: Config) -> tuple[float, ...]:
-    """Shift lengths the roster may use, s (longest first)."""
+    """Shift lengths the roster may use, s (longest first).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
     hours = sorted(set(cfg.workforce.shift_hours), reverse=True)
     return tuple(min(h * 3600.0, cfg.channels.open_s) for h in hours)
 
 
 def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: float) -> Plan:
     """The team's plan from its offered-calls ``history`` (days x intervals) and the
-    dashboard's AHT, s."""
+    dashboard's AHT, s.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    day:
+        The plan's first day (working day index).
+    history:
+        Calls offered per interval, one row per past day (days x intervals).
+    aht_s:
+        The dashboard's average handle time, s.
+    """
     wf, ch = cfg.workforce, cfg.channels
     offered = history[-wf.forecast_days :].mean(axis=0)
     patience = cfg.customers.patience_mean_s if wf.planner == "erlang_a" else None
@@ -98,7 +130,17 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
 
 
 def fixed_plan(cfg: Config, team: int, headcount: int) -> Plan:
-    """Everyone on duty all day, paid for the opening hours (``workforce.planning=false``)."""
+    """Everyone on duty all day, paid for the opening hours (``workforce.planning=false``).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    headcount:
+        Employees of the team.
+    """
     n = n_intervals(cfg)
     z = np.zeros(n)
     return Plan(
@@ -117,7 +159,19 @@ def fixed_plan(cfg: Config, team: int, headcount: int) -> Plan:
 def initial_plan(cfg: Config, team: int, headcount: int, shares: np.ndarray) -> Plan:
     """Roster the starting ``headcount`` along the intraday profile ``shares``: the
     largest requirement shaped like the profile whose roster needs at most that many
-    shifts (bisection on its peak)."""
+    shifts (bisection on its peak).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    headcount:
+        The team's starting headcount.
+    shares:
+        Share of the day's calls in each interval (sums to 1).
+    """
     if not cfg.workforce.planning or headcount == 0:
         return fixed_plan(cfg, team, headcount)
     shape = shares / max(shares.max(), 1e-12)
@@ -139,12 +193,28 @@ def initial_plan(cfg: Config, team: int, headcount: int, shares: np.ndarray) -> 
 
 
 def planning_days(cfg: Config, period_days: int) -> int:
-    """Working days between plans."""
+    """Working days between plans.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    period_days:
+        The pay period's length, working days (the default).
+    """
     return cfg.workforce.planning_days or period_days
 
 
 def interval_counts(cfg: Config, times_s: np.ndarray) -> np.ndarray:
-    """Calls per interval from their join times, s (late joins count in the last)."""
+    """Calls per interval from their join times, s (late joins count in the last).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    times_s:
+        Join times, s since opening.
+    """
     n = n_intervals(cfg)
     idx = np.minimum((times_s // interval_s(cfg)).astype(np.int64), n - 1)
     return np.bincount(idx, minlength=n).astype(np.float64)
@@ -153,7 +223,21 @@ def interval_counts(cfg: Config, times_s: np.ndarray) -> np.ndarray:
 def on_phone_agents(
     cfg: Config, starts: np.ndarray, ends: np.ndarray, brk_start: np.ndarray, brk_len: np.ndarray
 ) -> np.ndarray:
-    """Mean agents on the phones per interval from shifts and planned breaks."""
+    """Mean agents on the phones per interval from shifts and planned breaks.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    starts:
+        Shift start of each agent, s since opening.
+    ends:
+        Shift end of each agent, s since opening.
+    brk_start:
+        Break start of each agent, s since opening.
+    brk_len:
+        Break length of each agent, s.
+    """
     n, w = n_intervals(cfg), interval_s(cfg)
     lo = np.arange(n) * w
     hi = lo + w

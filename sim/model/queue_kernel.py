@@ -48,7 +48,25 @@ __all__ = ["ABANDONED", "HANDLED", "NOT_REACHED", "TRANSFERRED", "DayResult", "s
 def _next_server(servers, join, shift_end, stays, break_start, break_len, break_done):
     """The agent of ``servers`` (a heap of (free time, agent)) who takes a call joining at
     ``join``, and when: the one free first, after any break that falls due and skipping
-    agents whose shift is over (they leave the heap).  (-1, inf) when nobody is left."""
+    agents whose shift is over (they leave the heap).  (-1, inf) when nobody is left.
+
+    Parameters
+    ----------
+    servers:
+        Heap of (free time s, agent) of one pool.
+    join:
+        When the call joins the queue, s since opening.
+    shift_end:
+        End of each agent's shift, s since opening.
+    stays:
+        Whether each agent stays until the queue is empty.
+    break_start:
+        When each agent's break falls due, s since opening.
+    break_len:
+        Each agent's break length, s.
+    break_done:
+        Whether each agent has taken its break (updated).
+    """
     while len(servers) > 0:
         free_t, j = servers[0]
         start = free_t if free_t > join else join
@@ -99,6 +117,9 @@ def _simulate_day(
     busy_s,  # float64[m] out: busy seconds per agent
     last_end,  # float64[m] out: end of each agent's last call
 ):
+    """The compiled day of the queue behind :func:`simulate_day` (its Parameters); each
+    argument's type and unit is on its line, and the ``out`` arrays (``kind1`` ..
+    ``last_end``, the fields of :class:`DayResult`) are filled in place."""
     n = arrival_s.shape[0]
     m = time_mult.shape[0]
     break_done = np.zeros(m, dtype=np.bool_)
@@ -251,6 +272,45 @@ def simulate_day(
     line) answer new calls; the others (specialists) take transferred calls; with no
     specialists (``n_front`` = number of agents, the default) the front line takes them.
     Default: everyone on duty all day, no breaks.
+
+    Parameters
+    ----------
+    arrival_s:
+        Join times, s since opening, sorted (one per call).
+    patience_s:
+        Patience for the first wait, s (inf: never abandons).
+    work_s:
+        Handling the issue needs, s at speed 1.
+    time_mult:
+        Per agent: seconds per second of needed work.
+    extra_s:
+        Per agent: courtesy seconds added to a full handling.
+    patience2_s:
+        Patience for the wait after a transfer, s.
+    needs_transfer:
+        Per call: the issue genuinely needs another agent.
+    hard:
+        Per call: the issue counts as hard (a candidate for dumping).
+    u_dump, u_hang, u_push:
+        Per call: uniform draws of the dump, hang-up-rather-than-transfer and web-push
+        decisions.
+    dump_prob:
+        Per agent: probability of dumping a hard call.
+    push_prob:
+        Per agent: probability of pushing a caller to the web.
+    hangup_share:
+        Share of dumps that are hang-ups.
+    transfer_s:
+        Seconds spent before a transfer, hang-up or web push.
+    n_front:
+        Agents ``0..n_front-1`` answer new calls; the rest take transfers.
+    shift_start, shift_end:
+        Per agent: the shift, s since opening.
+    break_start, break_len:
+        Per agent: when the off-phone break falls due, s since opening, and its length, s.
+    close_s:
+        Closing time, s since opening (agents whose shift runs to it stay until the queue is
+        empty).
     """
     n = arrival_s.shape[0]
     m = time_mult.shape[0]

@@ -112,7 +112,21 @@ def roster(
     seconds) of the opening day; ``shift_lengths_s``: the shift types' lengths, s;
     ``max_starts``: at most this many shifts may start at one interval boundary (all
     types together; None = no limit).  Raises ValueError when ``max_starts`` makes the
-    requirement impossible to cover (HiGHS proves it infeasible)."""
+    requirement impossible to cover (HiGHS proves it infeasible).
+
+    Parameters
+    ----------
+    required:
+        Agents that must be on shift in each interval (non-negative integers).
+    interval_s:
+        Length of an interval, s.
+    shift_lengths_s:
+        The shift types' paid lengths, s.
+    max_starts:
+        At most this many shifts may start at one interval boundary (None: no limit).
+    time_limit_s:
+        Time limit of the HiGHS solver, s (then the greedy fallback).
+    """
     req = np.asarray(required)
     if req.ndim != 1 or np.any(req < 0) or np.any(req != np.round(req)):
         raise ValueError("required must be a 1-d array of non-negative integers")
@@ -156,6 +170,23 @@ def roster(
 
 
 def _result(x, types, cols, interval_s: float, n_int: int, method: str) -> Roster:
+    """The roster of the chosen shift counts ``x``.
+
+    Parameters
+    ----------
+    x:
+        Shifts chosen per column.
+    types:
+        (covered intervals, paid seconds) per shift type.
+    cols:
+        (type, start interval) of each column.
+    interval_s:
+        Length of an interval, s.
+    n_int:
+        Intervals in the day.
+    method:
+        How the roster was found (``highs`` or ``greedy``).
+    """
     starts, ends = [], []
     for (t, s), k in zip(cols, x, strict=True):
         starts += [s * interval_s] * int(k)

@@ -41,7 +41,15 @@ HISTORY_PERIODS = 12
 
 
 def remember_bonus(emp: Employee, bonus_share: float) -> None:
-    """Keep the bonus share (bonus / salary) of the period just closed."""
+    """Keep the bonus share (bonus / salary) of the period just closed.
+
+    Parameters
+    ----------
+    emp:
+        The employee.
+    bonus_share:
+        The period's bonus as a share of its salary.
+    """
     emp.bonus_history.append(bonus_share)
     del emp.bonus_history[:-HISTORY_PERIODS]
 
@@ -49,7 +57,19 @@ def remember_bonus(emp: Employee, bonus_share: float) -> None:
 def at_rollout(cfg: Config, staff: list[Employee], proposal: SchemeConfig, period: int) -> float:
     """Apply the transition support to the front-line ``staff`` on the day the
     ``proposal`` takes over (the first period under it is ``period``); returns the paid
-    seconds of retraining to book as overtime today."""
+    seconds of retraining to book as overtime today.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (``transition.*``).
+    staff:
+        The front line's seated employees (changed in place).
+    proposal:
+        The scheme taking over.
+    period:
+        The first pay period under it.
+    """
     t = cfg.transition
     basis = t.protection_basis_periods
     for s in staff:
@@ -62,8 +82,8 @@ def at_rollout(cfg: Config, staff: list[Employee], proposal: SchemeConfig, perio
         k = t.retraining_share
         for i, s in enumerate(staff):
             s.intrinsic = s.intrinsic + k * (standard[i] - s.intrinsic)
-            s.reference = s.reference + k * (standard[i] - s.reference)
-            s.policy = s.reference.copy()
+            s.settled_policy = s.settled_policy + k * (standard[i] - s.settled_policy)
+            s.policy = s.settled_policy.copy()
     if t.communication_share > 0:
         target = expected_gain(proposal)
         for s in staff:
@@ -73,7 +93,17 @@ def at_rollout(cfg: Config, staff: list[Employee], proposal: SchemeConfig, perio
 
 def top_up_share(cfg: Config, staff: list[Employee], period: int) -> np.ndarray:
     """Each employee's protected bonus share for pay period ``period`` (0 outside the
-    protection): tapered from N/(N+1) to 1/(N+1) of its protected share."""
+    protection): tapered from N/(N+1) to 1/(N+1) of its protected share.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (``transition.*``).
+    staff:
+        The team's seated employees.
+    period:
+        The pay period being closed.
+    """
     n = cfg.transition.pay_protection_periods
     out = np.zeros(len(staff))
     if n <= 0:

@@ -34,11 +34,13 @@ import numpy as np
 from ..config import ChannelsConfig, ConfigError
 from ..units import DAYS_PER_YEAR
 from . import call_rules as cr
+from . import experience
 from .contacts import CHOICE, PHONE, WEB, Contacts
 from .customers import NEVER, Customers
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
+    from .ledgers import DayRecord
 
 #: The phone-visibility levels, most visible first.
 LEVELS = ("visible", "one_click", "hidden")
@@ -56,12 +58,24 @@ CHANNEL_STREAM = 11
 
 
 def visibility_from_config(ch: ChannelsConfig) -> str:
-    """The level in force on day 0: ``channels.phone_visibility``."""
+    """The level in force on day 0: ``channels.phone_visibility`` (checked).
+
+    Parameters
+    ----------
+    ch:
+        The channels configuration (``channels.*``).
+    """
     return check_level(ch.phone_visibility)
 
 
 def check_level(level: str) -> str:
-    """``level`` if it is one of ``LEVELS``, else a :class:`ConfigError`."""
+    """``level`` if it is one of ``LEVELS``, else a :class:`ConfigError`.
+
+    Parameters
+    ----------
+    level:
+        A phone-visibility level to check.
+    """
     if level not in LEVELS:
         allowed = ", ".join(repr(x) for x in LEVELS)
         raise ConfigError(f"phone_visibility={level!r} is not allowed: choose one of {allowed}")
@@ -69,7 +83,13 @@ def check_level(level: str) -> str:
 
 
 def channel_rng(seed: int) -> np.random.Generator:
-    """The channel mechanism's random stream, derived from the run's seed."""
+    """The channel mechanism's random stream, derived from the run's seed.
+
+    Parameters
+    ----------
+    seed:
+        The run's seed.
+    """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(CHANNEL_STREAM,)))
 
 
@@ -79,7 +99,21 @@ def learn(
 ) -> None:
     """Customers ``cust`` see or use the number on day ``d``: each remembers it for an
     exponential time of mean ``number_memory_days`` from today, or longer if an earlier
-    memory lasts longer (seeing it again never makes one forget sooner)."""
+    memory lasts longer (seeing it again never makes one forget sooner).
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population (``number_forget_day`` is updated).
+    cust:
+        Rows of the customers who see or use the number.
+    d:
+        Today (working day index).
+    ch:
+        The channels configuration (``channels.*``).
+    """
     if cust.shape[0] == 0:
         return
     keep = np.floor(rng.exponential(ch.number_memory_days, cust.shape[0]))
@@ -90,7 +124,17 @@ def learn(
 def seed_memory(rng: np.random.Generator, c: Customers, ch: ChannelsConfig) -> None:
     """The starting base has lived with a visible number: a customer whose issues came
     at rate r a day, each showing the number, remembers it with the two-state
-    stationary probability r tau / (1 + r tau), tau = ``number_memory_days``."""
+    stationary probability r tau / (1 + r tau), tau = ``number_memory_days``.
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population.
+    ch:
+        The channels configuration (``channels.*``).
+    """
     idx = np.flatnonzero(c.starter[: c.n_used])
     rt = c.issue_rate[idx].astype(np.float64) * ch.number_memory_days
     knows = rng.random(idx.shape[0]) < rt / (1.0 + rt)
@@ -98,13 +142,31 @@ def seed_memory(rng: np.random.Generator, c: Customers, ch: ChannelsConfig) -> N
 
 
 def knows(c: Customers, cust: np.ndarray, d: int) -> np.ndarray:
-    """Whether each customer remembers where the number is on day ``d``."""
+    """Whether each customer remembers where the number is on day ``d``.
+
+    Parameters
+    ----------
+    c:
+        The customer population.
+    cust:
+        Customer rows.
+    d:
+        Today (working day index).
+    """
     return c.number_forget_day[cust] > d
 
 
 def known_share(c: Customers, d: int) -> float:
     """Share of the active base who remember where the number is on day ``d`` (a
-    customer who leaves forgets: ``Customers.churn_today``)."""
+    customer who leaves forgets: ``Customers.churn_today``).
+
+    Parameters
+    ----------
+    c:
+        The customer population.
+    d:
+        Today (working day index).
+    """
     total = c.active_count()
     return np.count_nonzero(c.number_forget_day[: c.n_used] > d) / total if total else 0.0
 
@@ -112,7 +174,19 @@ def known_share(c: Customers, d: int) -> float:
 def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsConfig) -> int:
     """Customers who hear where the number is from others today (Poisson, rate
     ``number_word_of_mouth`` a year x the share who know it, per active customer);
-    returns how many heard it."""
+    returns how many heard it.
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population.
+    d:
+        Today (working day index).
+    ch:
+        The channels configuration (``channels.*``).
+    """
     rate = ch.number_word_of_mouth / DAYS_PER_YEAR * known_share(c, d)
     k = int(rng.poisson(rate * c.active_count()))
     if k == 0:
@@ -126,13 +200,31 @@ def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsCo
 
 
 def find_prob(level: str, skill: np.ndarray, ch: ChannelsConfig) -> np.ndarray:
-    """Probability that a customer searching for the number finds it."""
+    """Probability that a customer searching for the number finds it.
+
+    Parameters
+    ----------
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    skill:
+        Each searcher's digital skill, 0-1.
+    ch:
+        The channels configuration (``channels.*``).
+    """
     miss = {"visible": 0.0, "one_click": ch.one_click_miss, "hidden": ch.hidden_miss}[level]
     return 1.0 - miss * (1.0 - skill)
 
 
 def search_effort(level: str, ch: ChannelsConfig) -> float:
-    """Effort points (CES) one search for the number costs."""
+    """Effort points (CES) one search for the number costs.
+
+    Parameters
+    ----------
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    """
     return {
         "visible": 0.0,
         "one_click": ch.one_click_search_effort,
@@ -145,12 +237,31 @@ def search(
     c: Customers,
     cust: np.ndarray,
     looks: np.ndarray,
+    *,
     level: str,
     ch: ChannelsConfig,
     d: int,
 ) -> np.ndarray:
     """Mask of the searchers (``looks``) who find the number; those who do not are
-    marked (``Customers.number_missed_day``)."""
+    marked (``Customers.number_missed_day``).
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    c:
+        The customer population (``number_missed_day`` is updated).
+    cust:
+        Customer row of each contact.
+    looks:
+        Mask of the contacts whose customer searches.
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    d:
+        Today (working day index).
+    """
     p = find_prob(level, c.digital_skill[cust], ch)
     found = looks & (rng.random(looks.shape[0]) < p)
     c.number_missed_day[cust[looks & ~found]] = d
@@ -159,10 +270,32 @@ def search(
 
 # ------------------------------------------------------------------ routing and the web
 def route(
-    rng: np.random.Generator, todays: Contacts, c: Customers, level: str, ch: ChannelsConfig, d: int
+    rng: np.random.Generator,
+    todays: Contacts,
+    c: Customers,
+    *,
+    level: str,
+    ch: ChannelsConfig,
+    d: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Today's routing: masks (to the web, searched for the number, found it).  The
-    searchers' effort is added to their contacts' carry."""
+    searchers' effort is added to their contacts' carry.
+
+    Parameters
+    ----------
+    rng:
+        The channel mechanism's random stream (``channel_rng``).
+    todays:
+        Today's contacts (their ``carry`` gains the search effort).
+    c:
+        The customer population.
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    d:
+        Today (working day index).
+    """
     choice = todays.route == CHOICE
     prefers = c.prefers_web[todays.cust]
     to_web = (todays.route == WEB) | (choice & prefers)
@@ -170,7 +303,7 @@ def route(
     if level == "visible":
         return to_web, none, none
     looks = choice & ~prefers & ~knows(c, todays.cust, d)
-    found = search(rng, c, todays.cust, looks, level, ch, d)
+    found = search(rng, c, todays.cust, looks, level=level, ch=ch, d=d)
     todays.carry = todays.carry + search_effort(level, ch) * looks
     return to_web | (looks & ~found), looks, found
 
@@ -194,12 +327,31 @@ def web_outcomes(
     crng: np.random.Generator,
     web: Contacts,
     c: Customers,
+    *,
     level: str,
     ch: ChannelsConfig,
     d: int,
 ) -> WebOutcome:
     """Each web session's outcome: self-service, then - on failure - the way to the
-    phone (known, found, or given up); experience and effort by the shared rule."""
+    phone (known, found, or given up); experience and effort by the shared rule.
+
+    Parameters
+    ----------
+    rng:
+        The model's random generator (self-service, experience noise).
+    crng:
+        The channel stream (searching after a failure).
+    web:
+        Today's web sessions.
+    c:
+        The customer population.
+    level:
+        The phone-visibility level in force (``LEVELS``).
+    ch:
+        The channels configuration (``channels.*``).
+    d:
+        Today (working day index).
+    """
     m = len(web)
     skill = c.digital_skill[web.cust]
     p = ch.web_success_base * skill * web.cx**-0.5
@@ -207,7 +359,7 @@ def web_outcomes(
     noise = rng.normal(0.0, 1.0, m)
     fail = ~ok
     looked = fail & ~knows(c, web.cust, d) & (level != "visible")
-    found = search(crng, c, web.cust, looked, level, ch, d)
+    found = search(crng, c, web.cust, looked, level=level, ch=ch, d=d)
     give_up = looked & ~found
     escalate = fail & ~give_up
     spent_search = search_effort(level, ch) * looked
@@ -220,7 +372,15 @@ def web_outcomes(
 
 def escalations(web: Contacts, out: WebOutcome) -> Contacts:
     """The phone calls of failed web sessions (one more attempt; the switch and any
-    search carried as effort)."""
+    search carried as effort).
+
+    Parameters
+    ----------
+    web:
+        Today's web sessions.
+    out:
+        Their outcomes (``WebOutcome``).
+    """
     esc = web.take(out.escalate)
     esc.attempt = esc.attempt + 1
     esc.reached = esc.reached + 1  # the web session reached the centre
@@ -229,14 +389,26 @@ def escalations(web: Contacts, out: WebOutcome) -> Contacts:
     return esc
 
 
-def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: dict) -> Contacts:
+def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: DayRecord) -> Contacts:
     """Route today's contacts under today's visibility, run web self-service, keep
-    customers' memory of the number; return the day's phone calls."""
+    customers' memory of the number; return the day's phone calls.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: the visibility in force, the channel stream, the customers).
+    todays:
+        Today's contacts (new issues and those due today).
+    d:
+        Today (working day index).
+    row:
+        Today's record.
+    """
     ch, c, crng = model.cfg.channels, model.customers, model.channel_rng
     level = check_level(model.phone_visibility)
     row["phone_visibility"] = level
     row["number_heard"] = word_of_mouth(crng, c, d, ch)
-    to_web, looks, found = route(crng, todays, c, level, ch, d)
+    to_web, looks, found = route(crng, todays, c, level=level, ch=ch, d=d)
     if level == "visible":
         learn(crng, c, todays.cust, d, ch)  # the number is on every page they see
     phone = todays.take(~to_web)
@@ -244,7 +416,7 @@ def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: dict) 
     row["web_sessions"] = len(web)
     searches, finds = int(looks.sum()), int(found.sum())
     if len(web):
-        out = web_outcomes(model.rng, crng, web, c, level, ch, d)
+        out = web_outcomes(model.rng, crng, web, c, level=level, ch=ch, d=d)
         row["web_resolved"] = int(out.resolved.sum())
         first = web.reached == 0  # issue-level FCR (the phone side: phone_booking.book_day)
         row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
@@ -253,8 +425,18 @@ def channel_day(model: ContactCentreModel, todays: Contacts, d: int, row: dict) 
         )
         row["web_escalated"] = int(out.escalate.sum())
         row["give_ups"] = int(out.give_up.sum())
-        model.book_experience(
-            web.cust, out.xp, out.effort, d, row, web.attempt, give_up=out.give_up
+        experience.book_experience(
+            model.rng,
+            c,
+            model.cfg.customers,
+            web.cust,
+            out.xp,
+            out.effort,
+            day=d,
+            row=row,
+            attempt=web.attempt,
+            survey_rate=model.scheme.survey_sample_rate,
+            give_up=out.give_up,
         )
         searches += int(out.looked.sum())
         finds += int(out.found.sum())

@@ -24,10 +24,11 @@ from . import behavior as bh
 from .customers import beta
 from .employee import HEALTHY_MORALE, Employee
 from .pay_reference import expected_gain
-from .planning import FRONT, on_phone_agents
+from .planning import FRONT, SPECIALIST, on_phone_agents
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
+    from .ledgers import DayRecord
 
 #: Spread of a new employee's starting morale around ``employees.morale_initial``.
 MORALE_INITIAL_SD = 0.05
@@ -42,14 +43,28 @@ BREAK_WINDOW = (0.35, 0.65)
 
 def new_employee(
     model: ContactCentreModel,
-    slot: int,
+    seat: int,
     initial: bool = False,
     team: int = FRONT,
     contract_s: float = 28_800.0,
 ) -> Employee:
-    """A new employee of ``team`` in ``slot``: an experienced one at the start (random
+    """A new employee of ``team`` in ``seat``: an experienced one at the start (random
     tenure), a novice when hired later.  Specialists are more skilled
-    (``teams.specialist_skill_factor``)."""
+    (``teams.specialist_skill_factor``).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    seat:
+        The seat the employee takes.
+    initial:
+        One of the starting staff (random tenure, no pay expectation yet).
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    contract_s:
+        Paid shift length, s.
+    """
     e, rng = model.cfg.employees, model.rng
     conc = e.trait_concentration
     friendliness = float(beta(rng, e.friendliness_mean, conc, 1)[0])
@@ -60,7 +75,7 @@ def new_employee(
     skill = float(np.clip(skill, *SKILL_BOUNDS))
     return Employee(
         model,
-        slot,
+        seat,
         tenure_days=float(rng.uniform(0, e.initial_tenure_max_days)) if initial else 0.0,
         potential_skill=skill,
         speed=float(rng.lognormal(0.0, e.speed_sd)) if e.speed_sd > 0 else 1.0,
@@ -78,14 +93,72 @@ def new_employee(
     )
 
 
+def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None]:
+    """The starting seats: an experienced employee on each shift of the first plans
+    (``model.plans``, front line first), vacancies after them up to ``n_seats``.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its first plans are read.
+    n_seats:
+        Seats at the start (the starting headcount of both teams).
+    """
+    seats: list[Employee | None] = []
+    for team, plan in enumerate(model.plans):
+        for length in plan.ends_s - plan.starts_s:
+            seats.append(
+                new_employee(model, len(seats), initial=True, team=team, contract_s=float(length))
+            )
+    return seats + [None] * (n_seats - len(seats))
+
+
+def free_seat(model: ContactCentreModel) -> int:
+    """An empty seat for a new hire: a vacated one, else a new seat (the seat ledger
+    grows with it).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its seats (and seat
+        ledger) grow when none is vacant.
+    """
+    for seat, emp in enumerate(model.seats):
+        if emp is None:
+            return seat
+    model.seats.append(None)
+    n = len(model.seats)
+    model.seat_ledger.grow(n)
+    return n - 1
+
+
 def headcount(model: ContactCentreModel, team: int) -> int:
-    """Employees seated in ``team``."""
+    """Employees seated in ``team``.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    """
     return sum(1 for s in model.seats if s is not None and s.team == team)
 
 
 def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
     """For each contract length, open requisitions (filled ``hiring_lag_days`` from
-    ``d``) until seated plus open equals the plan's need, or cancel open ones beyond it."""
+    ``d``) until seated plus open equals the plan's need, or cancel open ones beyond it.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its requisitions are
+        opened or cancelled.
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    d:
+        Today (working day index).
+    """
     need = model.plans[team].by_length()
     seated: dict[float, int] = {}
     for s in model.staff:
@@ -103,25 +176,46 @@ def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
                 model.requisitions.remove(r)
 
 
-def hire(model: ContactCentreModel, d: int) -> None:
+def hire(model: ContactCentreModel, d: int, row: DayRecord) -> None:
     """Fill the requisitions whose hiring lag is over, and book the replacement cost
-    (hiring and training)."""
+    (hiring and training) in the day's record ``row``.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). Its seats and
+        requisitions change.
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     e = model.cfg.employees
     due = [r for r in model.requisitions if r[0] <= d]
     hires = 0
     for r in due:
-        slot = model.free_seat()
+        seat = free_seat(model)
         model.requisitions.remove(r)
-        model.seats[slot] = new_employee(model, slot, team=r[1], contract_s=r[2])
+        model.seats[seat] = new_employee(model, seat, team=r[1], contract_s=r[2])
         hires += 1
     if hires:
         monthly = e.salary_experienced_annual / 12.0
-        model.ledger.current["cost_hiring"] = hires * e.replacement_cost_months * monthly
-        model.ledger.current["hires"] = hires
+        row["cost_hiring"] = hires * e.replacement_cost_months * monthly
+        row["hires"] = hires
 
 
-def quit_today(model: ContactCentreModel, d: int, row: dict) -> None:
-    """Each employee quits with their daily quit hazard (``quit_hazard``)."""
+def quit_today(model: ContactCentreModel, d: int, row: DayRecord) -> None:
+    """Each employee quits with their daily quit hazard (``quit_hazard``).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     staff = model.staff
     morale = np.fromiter((s.morale for s in staff), float, len(staff))
     hazard = quit_hazard(model.cfg.employees, morale)
@@ -132,19 +226,42 @@ def quit_today(model: ContactCentreModel, d: int, row: dict) -> None:
     row["quits_expected"] = row.get("quits_expected", 0.0) + float(hazard.sum())
 
 
-def dismiss(model: ContactCentreModel, employees: list[Employee], d: int) -> None:
-    """Dismiss employees (forced ranking); they count in staff turnover."""
+def dismiss(model: ContactCentreModel, employees: list[Employee], d: int, row: DayRecord) -> None:
+    """Dismiss employees (forced ranking); they count in staff turnover (``row``: the
+    day's record).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    employees:
+        The employees dismissed.
+    d:
+        Today (working day index).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
     leave(model, employees, d)
-    row = model.ledger.current
     row["quits"] = row.get("quits", 0) + len(employees)
     row["dismissals"] = row.get("dismissals", 0) + len(employees)
 
 
 def leave(model: ContactCentreModel, leavers: list[Employee], d: int) -> None:
-    """Empty the leavers' seats; replacements are requested when the plan needs them."""
+    """Empty the leavers' seats; replacements are requested when the plan needs them.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state). The leavers' seats are
+        emptied.
+    leavers:
+        The employees who leave.
+    d:
+        Today (working day index).
+    """
     for emp in leavers:
-        model.seats[emp.slot] = None
-        model.seat_ledger.quit(emp.slot)
+        model.seats[emp.seat] = None
+        model.seat_ledger.quit(emp.seat)
         emp.remove()
     if leavers:
         for team in {emp.team for emp in leavers}:
@@ -153,7 +270,15 @@ def leave(model: ContactCentreModel, leavers: list[Employee], d: int) -> None:
 
 def quit_hazard(e: EmployeesConfig, morale: np.ndarray) -> np.ndarray:
     """Daily probability of quitting at each ``morale``: the base attrition, raised as
-    morale falls (``employees.morale_quit_sensitivity``)."""
+    morale falls (``employees.morale_quit_sensitivity``).
+
+    Parameters
+    ----------
+    e:
+        The employees' configuration.
+    morale:
+        Each employee's morale, 0-1.
+    """
     base = e.attrition_annual_base / DAYS_PER_YEAR
     return np.minimum(1.0, base * np.exp(e.morale_quit_sensitivity * (HEALTHY_MORALE - morale)))
 
@@ -161,7 +286,15 @@ def quit_hazard(e: EmployeesConfig, morale: np.ndarray) -> np.ndarray:
 def absence_p(wf: WorkforceConfig, morale: np.ndarray) -> np.ndarray:
     """Daily probability of being absent at each ``morale``: ``workforce.absence_base``,
     raised as morale falls (Deery, Iverson & Walsh 2002: emotional exhaustion ->
-    absence); the one home of the rule."""
+    absence); the one home of the rule.
+
+    Parameters
+    ----------
+    wf:
+        The workforce configuration.
+    morale:
+        Each employee's morale, 0-1.
+    """
     k = wf.absence_morale_sensitivity
     return np.minimum(1.0, wf.absence_base * np.exp(k * (HEALTHY_MORALE - morale)))
 
@@ -178,7 +311,23 @@ class Duty:
     overtime_s: float  # planned overtime (shift extensions), agent-seconds
 
 
-def attendance(model: ContactCentreModel, team: int, row: dict) -> Duty:
+def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
+    """Today's duties of both teams (front line first), after one more day of tenure
+    for every seated employee.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
+    """
+    for emp in model.staff:
+        emp.work_day()
+    return [attendance(model, team, row) for team in (FRONT, SPECIALIST)]
+
+
+def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """Who of ``team`` comes to work today and which shift each works.
 
     Each employee is absent with ``absence_p`` of their morale.  The present ones take the
@@ -186,6 +335,15 @@ def attendance(model: ContactCentreModel, team: int, row: dict) -> Duty:
     those shifts.  When too few are present a random subset of the shifts is worked, and
     up to ``workforce.overtime_max_share`` of the present agents extend their shift by
     ``workforce.overtime_hours`` (when it ends before closing).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    row:
+        Today's record (``ledgers.DayRecord``), booked in place.
     """
     cfg, rng = model.cfg, model.rng
     wf, close = cfg.workforce, cfg.channels.open_s
@@ -231,13 +389,27 @@ def attendance(model: ContactCentreModel, team: int, row: dict) -> Duty:
 
 
 def on_phones(model: ContactCentreModel, duty: Duty) -> np.ndarray:
-    """Mean agents of a duty on the phones per interval (shifts minus breaks)."""
+    """Mean agents of a duty on the phones per interval (shifts minus breaks).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    duty:
+        A team's duty today.
+    """
     return on_phone_agents(model.cfg, duty.start, duty.end, duty.brk_start, duty.brk_len)
 
 
 def daily_pay_hours(model: ContactCentreModel) -> tuple[float, float]:
     """Paid hours of the seated staff today (salaried: absent ones are paid too) and
-    their loaded cost at the base rate."""
+    their loaded cost at the base rate.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, random generator, state).
+    """
     cfg = model.cfg
     staff = model.staff
     hours = sum(s.contract_s for s in staff) / 3600.0

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..model.call_records import DISPOSITIONS, records_of
+from ..model.call_records import DISPOSITIONS
 
 if TYPE_CHECKING:
     from ..model import ContactCentreModel
@@ -116,7 +116,7 @@ def calls_frame(model: ContactCentreModel) -> pd.DataFrame | None:
     pandas.DataFrame or None
         One row per call offered, the columns of :data:`CALL_COLUMNS`.
     """
-    rec = records_of(model)
+    rec = model.call_records
     if rec is None:
         return None
     c = rec.columns()
