@@ -153,7 +153,21 @@ def record_dashboard_surveys(row: dict, csat_definition: str) -> None:
 def measured_fcr(coded: Any, repeats: Any, owned: Any, fcr_def: str, div: Callable) -> Any:
     """FCR as the dashboard measures it: calls coded "resolved" per call owned
     (``self_coded``), or one minus repeat contacts per call owned (``no_repeat_7d``).
-    ``div`` is the division to use (scalars, arrays or pandas Series)."""
+
+    Parameters
+    ----------
+    coded : float, numpy.ndarray or pandas.Series
+        Calls the agents coded "resolved" (count).
+    repeats : float, numpy.ndarray or pandas.Series
+        Repeat contacts within the window credited to those calls (count).
+    owned : float, numpy.ndarray or pandas.Series
+        Calls owned, i.e. ended by the agent (count).
+    fcr_def : str
+        The FCR definition, one of ``FCR_DEFINITIONS``.
+    div : callable
+        The division to use, ``div(num, den)`` (for scalars, arrays or pandas Series;
+        it decides what an empty denominator gives).
+    """
     return div(coded, owned) if fcr_def == "self_coded" else 1.0 - div(repeats, owned)
 
 

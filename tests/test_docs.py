@@ -11,7 +11,7 @@
 * docs/architecture.md maps every module, each package's docstring names its modules,
   and the docs cite only files that exist;
 * every function with five or more parameters documents each in a numpy-style
-  "Parameters" section (``PENDING_PARAMETER_DOCS``: files still being documented).
+  "Parameters" section.
 """
 
 from __future__ import annotations
@@ -295,51 +295,9 @@ def _python_files() -> list[Path]:
     return sorted(p for root in CODE_ROOTS for p in root.rglob("*.py"))
 
 
-#: Files whose functions with many parameters other helpers of issue #19 are documenting
-#: in parallel; at merge, when those branches are in, empty this set (a file listed here
-#: that passes fails the test, so the set cannot outlive its reason).
-PENDING_PARAMETER_DOCS: frozenset[str] = frozenset(
-    {
-        "sim/app/export.py",
-        "sim/calibrate/cli.py",
-        "sim/calibrate/infer.py",
-        "sim/calibrate/simulate.py",
-        "sim/measurement.py",
-        "sim/model/behavior.py",
-        "sim/model/call_records.py",
-        "sim/model/call_rules.py",
-        "sim/model/centre.py",
-        "sim/model/departments.py",
-        "sim/model/employee.py",
-        "sim/model/erlang.py",
-        "sim/model/experience.py",
-        "sim/model/hindsight.py",
-        "sim/model/management.py",
-        "sim/model/pay_period.py",
-        "sim/model/phone.py",
-        "sim/model/phone_booking.py",
-        "sim/model/planning.py",
-        "sim/model/queue_kernel.py",
-        "sim/model/roster.py",
-        "sim/model/scheme.py",
-        "sim/model/web.py",
-        "sim/model/workforce.py",
-    }
-)
-
-
 @pytest.mark.parametrize(
     "path",
-    [
-        pytest.param(
-            p,
-            id=_rel(p),
-            marks=pytest.mark.xfail(strict=True, reason="documented on another branch of issue #19")
-            if _rel(p) in PENDING_PARAMETER_DOCS
-            else (),
-        )
-        for p in _python_files()
-    ],
+    [pytest.param(p, id=_rel(p)) for p in _python_files()],
 )
 def test_functions_with_many_parameters_document_each(path):
     problems = _undocumented_parameters(path)

@@ -85,27 +85,27 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
 
 @njit(cache=True)
 def _simulate_day(
-    arrival_s,  # float64[n] join times, sorted ascending
-    patience_s,  # float64[n] patience for the first wait (inf = never abandons)
-    patience2_s,  # float64[n] patience for the wait after a transfer
-    work_s,  # float64[n] handling needed by the issue, seconds at speed 1
-    needs_transfer,  # bool[n] the issue genuinely needs another agent
-    hard,  # bool[n] the issue counts as hard (candidate for dumping)
-    u_dump,  # float64[n] uniform draw for the dump decision
-    u_hang,  # float64[n] uniform draw: a dump is a hang-up rather than a transfer
-    u_push,  # float64[n] uniform draw for the web-push decision
-    n_front,  # int agents 0..n_front-1 answer new calls; the rest take transfers
-    time_mult,  # float64[m] per agent: seconds per second of needed work
-    extra_s,  # float64[m] per agent: courtesy seconds added to a full handling
-    dump_prob,  # float64[m] per agent: probability of dumping a hard call
-    push_prob,  # float64[m] per agent: probability of pushing a caller to the web
-    shift_start,  # float64[m] per agent: start of the shift, s since opening
-    shift_end,  # float64[m] per agent: end of the shift (takes no call starting later)
-    stays,  # bool[m] per agent: stays until the queue is empty (shift to closing)
-    break_start,  # float64[m] per agent: when the off-phone break falls due
-    break_len,  # float64[m] per agent: length of the break, s
-    hangup_share,  # float share of dumps that are hang-ups
-    transfer_s,  # float seconds spent before a transfer, hang-up or web push
+    arrival_s,
+    patience_s,
+    patience2_s,
+    work_s,
+    needs_transfer,
+    hard,
+    u_dump,
+    u_hang,
+    u_push,
+    n_front,
+    time_mult,
+    extra_s,
+    dump_prob,
+    push_prob,
+    shift_start,
+    shift_end,
+    stays,
+    break_start,
+    break_len,
+    hangup_share,
+    transfer_s,
     kind1,
     server1,
     start1,
@@ -114,12 +114,64 @@ def _simulate_day(
     server2,
     start2,
     end2,
-    busy_s,  # float64[m] out: busy seconds per agent
-    last_end,  # float64[m] out: end of each agent's last call
+    busy_s,
+    last_end,
 ):
-    """The compiled day of the queue behind :func:`simulate_day` (its Parameters); each
-    argument's type and unit is on its line, and the ``out`` arrays (``kind1`` ..
-    ``last_end``, the fields of :class:`DayResult`) are filled in place."""
+    """The compiled day of the queue behind :func:`simulate_day`; the ``out`` arrays
+    (``kind1`` .. ``last_end``, the fields of :class:`DayResult`) are filled in place.
+
+    Parameters
+    ----------
+    arrival_s : float64[n]
+        Join times, sorted ascending.
+    patience_s : float64[n]
+        Patience for the first wait (inf = never abandons).
+    patience2_s : float64[n]
+        Patience for the wait after a transfer.
+    work_s : float64[n]
+        Handling needed by the issue, seconds at speed 1.
+    needs_transfer : bool[n]
+        The issue genuinely needs another agent.
+    hard : bool[n]
+        The issue counts as hard (candidate for dumping).
+    u_dump : float64[n]
+        Uniform draw for the dump decision.
+    u_hang : float64[n]
+        Uniform draw: a dump is a hang-up rather than a transfer.
+    u_push : float64[n]
+        Uniform draw for the web-push decision.
+    n_front : int
+        Agents 0..n_front-1 answer new calls; the rest take transfers.
+    time_mult : float64[m]
+        Per agent: seconds per second of needed work.
+    extra_s : float64[m]
+        Per agent: courtesy seconds added to a full handling.
+    dump_prob : float64[m]
+        Per agent: probability of dumping a hard call.
+    push_prob : float64[m]
+        Per agent: probability of pushing a caller to the web.
+    shift_start : float64[m]
+        Per agent: start of the shift, s since opening.
+    shift_end : float64[m]
+        Per agent: end of the shift (takes no call starting later).
+    stays : bool[m]
+        Per agent: stays until the queue is empty (shift to closing).
+    break_start : float64[m]
+        Per agent: when the off-phone break falls due.
+    break_len : float64[m]
+        Per agent: length of the break, s.
+    hangup_share : float
+        Share of dumps that are hang-ups.
+    transfer_s : float
+        Seconds spent before a transfer, hang-up or web push.
+    kind1, server1, start1, end1, kind2, server2, start2, end2 : arrays[n]
+        Out: the first and second leg of each call (what happened, which agent, start
+        and end in s since opening), the fields of :class:`DayResult`, filled in place.
+    busy_s : float64[m]
+        Out: busy seconds per agent.
+    last_end : float64[m]
+        Out: end of each agent's last call.
+    """
     n = arrival_s.shape[0]
     m = time_mult.shape[0]
     break_done = np.zeros(m, dtype=np.bool_)
