@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import optuna
+import pandas as pd
 import pytest
+import yaml
 
 from sim.compare.arms import resolve_spec
 from sim.config import Config, ConfigError, to_dict
@@ -314,3 +320,82 @@ def test_resuming_with_other_settings_is_refused(tmp_path):
     run_study(space, tmp_path / "d", 1, seed=1, base=TINY, evaluate=fake)
     with pytest.raises(ConfigError, match="holds a design with other settings"):
         run_study(space, tmp_path / "d", 2, seed=2, base=TINY, evaluate=fake)
+
+
+#: A design killed by the operating system in its second evaluation (``os._exit``: no
+#: clean-up, the trial is left running in the storage).
+KILLED = """
+import os, sys
+from sim.design.space import parse_space
+from sim.design.search import run_study
+space = parse_space({space!r})
+calls = []
+def evaluate(cfg, seeds, worlds):
+    calls.append(cfg.scheme.name)
+    if len(calls) == 2:
+        os._exit(9)
+    return [{{"value": cfg.scheme.bonus_share, "true_outcome": 0.0, "staff": 0.0}}]
+run_study(space, {out!r}, 3, seed=4, base={base!r}, evaluate=evaluate)
+"""
+
+
+def test_study_killed_mid_evaluation_resumes_and_finishes(tmp_path):
+    out = str(tmp_path / "d")
+    code = KILLED.format(space=SMALL, out=out, base=TINY)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr.decode()[-2000:]
+    calls = []
+
+    def evaluate(cfg, seeds, worlds):
+        calls.append(cfg.scheme.name)
+        return [{"value": cfg.scheme.bonus_share, "true_outcome": 0.0, "staff": 0.0}]
+
+    study = run_study(parse_space(SMALL), Path(out), 3, seed=4, base=TINY, evaluate=evaluate)
+    states = [t.state for t in study.trials]
+    # trial 0 was evaluated before the kill and is not evaluated again; trial 1 was cut
+    # short (left running) and does not count; two more complete the budget of 3
+    assert completed(study) == 3 and len(calls) == 2
+    assert states.count(optuna.trial.TrialState.RUNNING) == 1
+    assert "design_0" not in calls
+    fresh = run_study(parse_space(SMALL), tmp_path / "e", 3, seed=4, base=TINY, evaluate=evaluate)
+    # the resumed sampler draws what an unbroken search draws: the same three candidates
+    assert [t[1:] for t in _trials(study)] == [t[1:] for t in _trials(fresh)]
+
+
+# --------------------------------------------------------------------------- the command
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["budget=0"], "budget=0 is not allowed"),
+        ([], "budget= is required"),
+        (["budget=2", "space=missing.yaml"], "file not found"),
+        (["budget=2", "scheme=aht_pay"], "the design chooses the scheme"),
+        (["budget=2", "customers.m=4"], "customers.m"),
+        (["budget=2", "objective=dashboard"], "not built yet"),
+    ],
+)
+def test_design_command_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, argv, words):
+    from sim.cli import main
+
+    out = tmp_path / "d"
+    assert main(["design", *argv, f"out={out}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kpisim design: ") and words in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_design_command_writes_the_front_and_its_schemes(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["design", "--help"]) == 0 and "budget=N" in capsys.readouterr().out
+    space = tmp_path / "space.yaml"
+    space.write_text(yaml.safe_dump(SMALL), encoding="utf-8")
+    out = tmp_path / "d"
+    assert main(["design", "budget=2", f"space={space}", f"out={out}", *TINY]) == 0
+    table = pd.read_csv(out / "front.csv")
+    assert len(table) >= 1 and list(table["rank"]) == list(range(1, len(table) + 1))
+    assert table["value"].is_monotonic_decreasing
+    for file in table["file"]:
+        arm = resolve_spec("proposal", str(out / file), TINY)
+        assert arm.cfg.scheme.name.startswith("design_")

@@ -1,5 +1,6 @@
-"""``kpisim design`` (being built): a robust search over pay schemes.
+"""``kpisim design`` (a first version): a robust search over pay schemes.
 
+* :mod:`.cli` - the command: arguments checked first, the study, the front's files;
 * :mod:`.space` - the search space file (``configs/design/default.yaml``) and its
   validation against the config schema's own ranges;
 * :mod:`.candidate` - an Optuna trial's parameters -> a validated scheme through the

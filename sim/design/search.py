@@ -16,12 +16,15 @@ trials are counted and only ``budget - completed`` more are evaluated; the sampl
 state is kept beside the storage (``design.sampler.pkl``, pickled after every trial, the
 way Optuna's documentation resumes a seeded sampler) so that a resumed search draws the
 candidates an unbroken one would.  A candidate equal to one already evaluated is pruned,
-not run again.
+not run again.  A trial cut short by a kill stays "running" in the storage and never
+counts as evaluated (the resumed sampler draws its candidate again); Optuna's heartbeat,
+which would mark it failed, is still experimental in Optuna 5 and is not used.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
 import pickle
@@ -223,6 +226,7 @@ def run_study(
     base: Sequence[str] = (),
     the_split: Split | None = None,
     evaluate: Evaluate = simulate_runs,
+    on_trial: Callable[[optuna.Study], None] | None = None,
 ) -> optuna.Study:
     """Run (or resume) the design study until ``budget`` candidates are evaluated.
 
@@ -246,6 +250,8 @@ def run_study(
         Search and held-out seeds and worlds; default ``split(seed, 1, 1)``.
     evaluate : callable
         The evaluation (:data:`Evaluate`), default :func:`simulate_runs`.
+    on_trial : callable, optional
+        Called with the study after every trial (a progress bar).
 
     Returns
     -------
@@ -255,7 +261,12 @@ def run_study(
     budget = check_budget(budget)
     sp = the_split or split(seed, 1, 1)
     settings = json.dumps(
-        {"space": repr(space), "seed": seed, "base": list(base), "split": repr(sp)},
+        {
+            "space": repr(dataclasses.replace(space, source="")),
+            "seed": seed,
+            "base": list(base),
+            "split": repr(sp),
+        },
         sort_keys=True,
     )
     out = Path(out)
@@ -282,10 +293,10 @@ def run_study(
         same = _evaluated_twin(study, trial)
         if same is not None:
             _prune(trial, f"the same candidate as trial {same}")
+        overrides = to_overrides(values, space)
+        trial.set_user_attr("overrides", overrides)
         try:
-            cfg = candidate_config(
-                to_overrides(values, space), list(base), f"design_{trial.number}"
-            )
+            cfg = candidate_config(overrides, list(base), f"design_{trial.number}")
         except ConfigError as exc:
             _prune(trial, f"not a valid scheme: {exc}")
         fails = static_smart_failures(cfg)
@@ -297,6 +308,8 @@ def run_study(
 
     def keep_sampler(study: optuna.Study, trial: Any) -> None:
         atomic_write_bytes(pkl, pickle.dumps(study.sampler))
+        if on_trial is not None:
+            on_trial(study)
 
     pruned_cap = MAX_PRUNED_PER_EVAL * budget
     while (done := completed(study)) < budget:
