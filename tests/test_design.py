@@ -385,6 +385,18 @@ def test_design_command_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, a
     assert not out.exists()
 
 
+def test_design_command_refuses_a_bad_space_file(tmp_path, capsys):
+    from sim.cli import main
+
+    space = tmp_path / "space.yaml"
+    space.write_text(yaml.safe_dump(_space(scheme__bonus_share=[0.0, 9.0])), encoding="utf-8")
+    out = tmp_path / "d"
+    assert main(["design", "budget=2", f"space={space}", f"out={out}"]) == 2
+    err = capsys.readouterr().err
+    assert "scheme.bonus_share=[0, 9] is outside the schema's range [0, 5]" in err
+    assert err.count("\n") == 1 and not out.exists()
+
+
 def test_design_command_writes_the_front_and_its_schemes(tmp_path, capsys):
     from sim.cli import main
 
