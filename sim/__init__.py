@@ -8,8 +8,9 @@ Packages and modules (docs/architecture.md maps every file), from the top layer 
 
 * :mod:`~sim.cli` - the ``kpisim`` command, dispatching to the audiences' packages:
   :mod:`~sim.compare` (leaders: current scheme vs a proposal), :mod:`~sim.calibrate`
-  (leaders: their own centre), :mod:`~sim.sweep` (researchers: runs and sweeps) and
-  :mod:`~sim.app` (trainers: the live browser app);
+  (leaders: their own centre), :mod:`~sim.design` (leaders: searching for a scheme),
+  :mod:`~sim.sweep` (researchers: runs and sweeps) and :mod:`~sim.app` (trainers: the
+  live browser app);
 * :mod:`~sim.run` - ``run_simulation``: config -> model -> outputs;
 * :mod:`~sim.palette`, :mod:`~sim.stats`, :mod:`~sim.browser` - the colours, the
   confidence intervals and the headless-Chromium flags shared by the presentation code;

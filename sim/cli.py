@@ -22,6 +22,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "sim.calibrate.cli",
         "estimate a centre from its call-detail records; writes configs/centre/<name>.yaml",
     ),
+    "design": (
+        "sim.design.cli",
+        "search a space of pay schemes (first version); writes the front and its schemes",
+    ),
     "app": ("sim.app.launcher", "the interactive browser app for trainers"),
     "collect": ("sim.sweep.collect", "one tidy parquet table from a sweep's run directories"),
     "scenarios": ("sim.sweep.scenarios", "list the scenarios with their lessons"),
