@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from sim.compare import verdict
-from sim.compare.metrics import METRICS
+from sim.compare.metrics import METRICS, SIGN_METRICS
 from sim.compare.tables import comparison_table
 
 REPS = 6
@@ -42,16 +42,9 @@ def _reps(moves: dict[str, int]) -> pd.DataFrame:
             pro[m.key] = 10.0 + (d * (1 + jitter[r]) if d else (1.0 if r % 2 else -1.0))
         rows += [cur, pro]
     df = pd.DataFrame(rows)
-    for col in comparison_table_sign_columns():
-        df[col] = 0.0
+    for m in SIGN_METRICS:  # the toxic-sign rows comparison_table also reads: left at 0
+        df[m.key] = 0.0
     return df
-
-
-def comparison_table_sign_columns() -> list[str]:
-    """The toxic-sign columns :func:`comparison_table` also reads (left at 0)."""
-    from sim.compare.metrics import SIGN_METRICS
-
-    return [m.key for m in SIGN_METRICS]
 
 
 def _better(moves: dict[str, str]) -> dict[str, int]:

@@ -206,7 +206,8 @@ def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
         The arms' display names.
     """
     plt = _plt()
-    fig, axes = plt.subplots(1, 4, figsize=(14, 3.4))
+    fig, grid = plt.subplots(2, 2, figsize=(11, 6.4))
+    axes = grid.ravel()
     specs = [
         ("employee_satisfaction", "Morale at the end", "morale (0-1)", 1.0),
         ("staff_turnover_annual", "Staff turnover", "% of staff per year", 100.0),
@@ -224,7 +225,10 @@ def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
     ax.set_title("Change in pay per agent")
     ax.set_xlabel("proposal − current, currency units per year")
     ax.set_ylabel("agents × replications")
-    fig.suptitle("Employees, both arms (error bars: 95% CI of the mean)", fontsize=10)
+    fig.suptitle(
+        "Employees, both arms (error bars: 95% CI of the mean); change in pay per paired agent",
+        fontsize=10,
+    )
     fig.tight_layout()
     return _png(fig)
 

@@ -83,7 +83,8 @@ def headcount_flows(daily: pd.DataFrame) -> dict[str, float]:
 
 def tiers(agents: pd.DataFrame) -> pd.Series:
     """Tier (``low``/``mid``/``high``) of each agent of the first pay period, by terciles
-    of its true FCR in that period (ties broken by employee id); indexed by employee id.
+    of its true FCR in that period (ties broken by employee id; an agent without a true FCR,
+    no contacts owned, counts in the bottom third); indexed by employee id.
 
     Parameters
     ----------

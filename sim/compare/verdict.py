@@ -471,7 +471,9 @@ def _clean(x: Any) -> Any:
 
 
 def verdict_json(o: Outcome, names: dict[str, str]) -> str:
-    """The headline numbers for machines: arms, robust shares, sensitivities, timing.
+    """The headline numbers for machines: arms, robust shares, sensitivities, each
+    dimension's direction (``better``, ``worse``, ``mixed``, ``unclear``), the bottom line,
+    timing.
 
     Parameters
     ----------
@@ -494,6 +496,9 @@ def verdict_json(o: Outcome, names: dict[str, str]) -> str:
         "sensitivity_profit": [
             {k: _clean(v) for k, v in r.items()} for r in o.sens.to_dict("records")
         ],
+        "dimensions": {
+            dim: _direction(m) for dim, m in dimension_moves(o.table.set_index("metric")).items()
+        },
         "bottom_line": bottom_line(o),
         "seconds": round(o.seconds, 1),
         "jobs": o.jobs,
