@@ -21,6 +21,7 @@ from scipy import stats
 
 from sim.compare import cli, metrics, tables, uncertainty
 from sim.compare.args import parse_args
+from sim.compare.people import people_extract
 from sim.compare.plan import build_plan
 from sim.config import ConfigError, load_config, validate
 from sim.run import run_simulation
@@ -83,6 +84,7 @@ def _raw_arms() -> tuple[list[dict], list[dict]]:
             s["pay_per_employee_annual"] = (
                 (d["cost_labour"].sum() + d["cost_bonus"].sum()) / d["staff"].mean() / years
             )
+            s.update(people_extract(res)["summary"])  # headcount flows, tier turnover
             bucket.append(s)
     return cur, pro
 

@@ -30,12 +30,13 @@ Modules, in the order a comparison uses them:
 * :mod:`.runner` - running configs in a process pool, derived metrics
 * :mod:`.compute` - from plan to :class:`~.outcome.Outcome`
 * :mod:`.metrics`, :mod:`.tables` - the metric list and every table (CSV) of the result;
-  :mod:`.bridge` - the money bridge; :mod:`.smart` - the SMART table
+  :mod:`.bridge` - the money bridge; :mod:`.smart` - the SMART table; :mod:`.people` -
+  headcount flows, turnover by tier and per-agent pay changes
 * :mod:`.outcome` - the finished comparison, all the report reads
 * :mod:`.formatting`, :mod:`.names`, :mod:`.verdict`, :mod:`.verdict_money` - the
   report's numbers, names and verdict sentences
 * :mod:`.plotting`, :mod:`.figures`, :mod:`.figures_money` - its figures
-* :mod:`.page`, :mod:`.page_money`, :mod:`.page_centre` - the HTML page
+* :mod:`.page`, :mod:`.page_money`, :mod:`.page_centre`, :mod:`.page_people` - the HTML page
 * :mod:`.outputs` - writing every file atomically
 
 The report modules only read an ``Outcome``; nothing on the computing side imports them.

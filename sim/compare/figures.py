@@ -18,6 +18,7 @@ from .figures_money import fig_bridge, fig_intervals
 from .formatting import pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
+from .page_people import pay_changes
 from .plotting import legend_above
 from .plotting import pyplot as _plt
 from .plotting import to_png as _png
@@ -194,7 +195,8 @@ def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
-    """Morale, turnover and pay per employee, both arms.
+    """Morale, turnover and pay per employee, both arms; and the distribution of the
+    change in each paired agent's annual pay (:mod:`.people`).
 
     Parameters
     ----------
@@ -204,17 +206,29 @@ def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
         The arms' display names.
     """
     plt = _plt()
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    fig, grid = plt.subplots(2, 2, figsize=(11, 6.4))
+    axes = grid.ravel()
     specs = [
         ("employee_satisfaction", "Morale at the end", "morale (0-1)", 1.0),
         ("staff_turnover_annual", "Staff turnover", "% of staff per year", 100.0),
         ("pay_per_employee_annual", "Pay per employee", "currency units per year", 1.0),
     ]
-    for ax, (k, title, unit, scale) in zip(axes, specs, strict=True):
+    for ax, (k, title, unit, scale) in zip(axes, specs, strict=False):
         _arm_single(ax, o.reps, k, scale, names)
         ax.set_title(title)
         ax.set_ylabel(unit)
-    fig.suptitle("Employees, both arms (error bars: 95% CI of the mean)", fontsize=10)
+    change = pay_changes(o)["change"].to_numpy(dtype=float)
+    ax = axes[3]
+    if len(change):
+        ax.hist(change, bins=min(30, max(5, len(change) // 4)), color=ARM_COLOUR["proposal"])
+        ax.axvline(0.0, color="black", lw=0.8)
+    ax.set_title("Change in pay per agent")
+    ax.set_xlabel("proposal − current, currency units per year")
+    ax.set_ylabel("agents × replications")
+    fig.suptitle(
+        "Employees, both arms (error bars: 95% CI of the mean); change in pay per paired agent",
+        fontsize=10,
+    )
     fig.tight_layout()
     return _png(fig)
 

@@ -1,7 +1,8 @@
 """The metrics ``kpisim compare`` reports: one row of ``comparison.csv`` each.
 
 Every numeric key of a run's summary (docs/reference.md lists them), the derived
-``pay_per_employee_annual``, and per toxic sign its value and whether it was flagged.
+``pay_per_employee_annual``, the people extract of :mod:`.people` (headcount flows, cost
+per hire, turnover by performance tier), and per toxic sign its value and whether it was flagged.
 ``better`` says which direction is an improvement ("" when neither is).
 """
 
@@ -86,6 +87,33 @@ METRICS: tuple[Metric, ...] = (
     _m("employee_satisfaction", "Employee morale (at the end)", "people", "0-1", "higher"),
     _m("staff_turnover_annual", "Staff turnover", "people", "share/year", "lower"),
     _m("pay_per_employee_annual", "Pay per employee", "people", "currency/year"),
+    _m("headcount_start", "Headcount at the start", "people", "agents"),
+    _m("hires", "Hires", "people", "hires"),
+    _m("leavers", "Leavers (quits and dismissals)", "people", "leavers", "lower"),
+    _m("dismissals", "Dismissals", "people", "dismissals"),
+    _m("headcount_end", "Headcount at the end", "people", "agents"),
+    _m("cost_per_hire", "Cost per hire (hiring and training)", "money", "currency/hire"),
+    _m(
+        "leavers_share_tier_low",
+        "Left by the end: bottom third by true FCR",
+        "people",
+        "share",
+        "lower",
+    ),
+    _m(
+        "leavers_share_tier_mid",
+        "Left by the end: middle third by true FCR",
+        "people",
+        "share",
+        "lower",
+    ),
+    _m(
+        "leavers_share_tier_high",
+        "Left by the end: top third by true FCR",
+        "people",
+        "share",
+        "lower",
+    ),
     _m("gaming_rate", "Calls with a gaming act", "gaming", "share", "lower"),
     _m("false_resolution_rate", "False 'resolved' codes", "gaming", "share", "lower"),
     _m("survey_steering_rate", "Survey steering", "gaming", "share", "lower"),

@@ -20,6 +20,7 @@ from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
 from .page_centre import centre_note, worlds_source
 from .page_money import bridge_section, intervals_section
+from .page_people import people_section
 from .smart import smart_section
 from .tables import CRITERIA
 from .verdict import verdict_class, verdict_paragraphs
@@ -376,7 +377,7 @@ per customer from the retention the run produced.</p>
             "employees",
         )
     }
-{_img(figs["people"], "people")}
+{people_section(o, names, _img(figs["people"], "people"))}
 
 <h2>Gaming by type</h2>
 <p>Acts that move a number without helping the customer: coding a call as resolved when it

@@ -5,7 +5,8 @@ Each run depends on its config (seed included) only, so the results do not depen
 number of processes.  A run returns its summary plus :func:`derived_metrics` and the daily columns
 of :data:`DAILY_KEEP` (enough for the weekly series; the rest is dropped to keep the
 pickles small), its staffing by interval (``intervals``, :mod:`sim.outputs.intervals`) and
-the SMART check of its scheme (``smart``, :mod:`sim.outputs.smart`).
+the SMART check of its scheme (``smart``, :mod:`sim.outputs.smart`) and its people extract
+(headcount flows in the summary, per-agent pay in ``agents``: :mod:`.people`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .. import Config, run_simulation
 from ..outputs.smart import smart_check
 from ..pool import map_in_order
 from ..units import DAYS_PER_YEAR
+from .people import people_extract
 
 #: daily columns kept for the time series (counts and levels; rates are recomputed)
 DAILY_KEEP = (
@@ -79,12 +81,15 @@ def run_one(cfg: Config) -> dict[str, Any]:
     res = run_simulation(cfg, progress=False)
     summary = dict(res.summary)
     summary.update(derived_metrics(res.daily))
+    people = people_extract(res)  # headcount flows, tier turnover, per-agent pay extract
+    summary.update(people["summary"])
     daily = res.daily[[c for c in DAILY_KEEP if c in res.daily.columns]].copy()
     return {
         "summary": summary,
         "daily": daily,
         "intervals": res.intervals,
         "smart": smart_check(res),
+        "agents": people["agents"],
     }
 
 

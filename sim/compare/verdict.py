@@ -19,6 +19,8 @@ import pandas as pd
 from .formatting import fmt_ci, fmt_diff, fmt_value, pct
 from .names import param_label
 from .outcome import Outcome
+from .page_people import pay_changes, pay_sentence
+from .people import pay_change_summary
 from .tables import hinge_measure
 from .verdict_money import driver_sentence, sign_sentence
 
@@ -148,17 +150,24 @@ def _misleading(t: pd.DataFrame) -> str:
 
 
 def _people(o: Outcome, t: pd.DataFrame) -> str:
-    """Clear changes in morale and turnover, and the change in pay per employee."""
-    people = [
-        k
-        for k in ("employee_satisfaction", "staff_turnover_annual")
-        if t.loc[k, "verdict"] in CLEAR
-    ]
-    people_txt = "; ".join(html.escape(_change(o, k, short=True)) for k in people) or (
-        "no clear change in morale or turnover"
+    """Pay per employee, headcount flows and who loses pay (morale and turnover are in the
+    dimensions' list)."""
+    r = t.loc["pay_per_employee_annual"]
+    pay = (
+        f"pay per employee {fmt_diff(r['difference'], 'currency')} a year (95% CI "
+        f"{fmt_ci(r['ci_low'], r['ci_high'], 'currency')})"
     )
-    pay = fmt_diff(t.loc["pay_per_employee_annual", "difference"], "currency")
-    return f"Employees: {people_txt}; pay per employee {pay} a year."
+    flows = ""
+    if {"hires", "leavers"} <= set(t.index):
+        h, lv = t.loc["hires"], t.loc["leavers"]
+        flows = (
+            f"; hires {fmt_value(h['current_mean'], 'other')} → "
+            f"{fmt_value(h['proposal_mean'], 'other')} and leavers "
+            f"{fmt_value(lv['current_mean'], 'other')} → {fmt_value(lv['proposal_mean'], 'other')}"
+            " per run"
+        )
+    agents = pay_sentence(pay_change_summary(pay_changes(o))) if o.main_results else ""
+    return html.escape(f"Employees: {pay}{flows}. {agents}".strip())
 
 
 def _hinge(o: Outcome) -> str:
@@ -195,8 +204,228 @@ def _robust(o: Outcome) -> str:
     )
 
 
+#: How the verdict weighs its four dimensions (shown on the page under the list).
+RULE = (
+    "How the verdict weighs the four dimensions: value (profit plus the change in customer "
+    "equity) answers the money question and comes first; a clear loss for customers (true "
+    "first-contact resolution, true satisfaction, retention) or for staff (morale, turnover) "
+    "is named as a risk even when value rises, and a clear gain as a benefit even when value "
+    "does not move; service level counts last, as a means to the customers' outcomes. A "
+    "dimension has moved only when the 95% interval of at least one of its measures excludes "
+    "zero. Pay is shown but does not count for staff: it is a cost inside value, and what it "
+    "does to staff shows in their morale and turnover."
+)
+
+#: The verdict's dimensions, in the order they weigh: (name, plain name, measures).  The
+#: value dimension's measure is resolved by :func:`value_key`.
+DIMENSIONS = (
+    ("value", "Value", ("value",)),
+    ("customers", "Customers", ("fcr_true", "csat_true", "retention")),
+    (
+        "staff",
+        "Staff",
+        ("employee_satisfaction", "staff_turnover_annual", "pay_per_employee_annual"),
+    ),
+    ("service", "Service", ("service_level",)),
+)
+#: how a clearly moved measure reads in the bottom line (the sign says up or down)
+SHORT = {
+    "fcr_true": "true first-contact resolution",
+    "csat_true": "true customer satisfaction",
+    "retention": "customer retention",
+    "employee_satisfaction": "staff morale",
+    "staff_turnover_annual": "staff turnover",
+    "service_level": "service level",
+}
+#: a robust share of worlds below this is a caveat on a clear value gain
+ROBUST_ENOUGH = 0.8
+
+
+def value_key(t: pd.DataFrame) -> str:
+    """The comparison-table row of the value dimension: ``value`` (profit + change in
+    customer equity).
+
+    TEMPORARY FALLBACK: ``profit`` while the table has no ``value`` row; remove the
+    fallback once ``value`` is a metric of every comparison.
+
+    Parameters
+    ----------
+    t : pandas.DataFrame
+        The comparison table indexed by metric.
+    """
+    return "value" if "value" in t.index else "profit"
+
+
+def _keys(t: pd.DataFrame, dim: str) -> tuple[str, ...]:
+    """The measures of a dimension present in the table (value resolved)."""
+    keys = dict((d, k) for d, _, k in DIMENSIONS)[dim]
+    keys = tuple(value_key(t) if k == "value" else k for k in keys)
+    return tuple(k for k in keys if k in t.index)
+
+
+def dimension_moves(t: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    """Per dimension, its measures that clearly improved (``better``) and clearly worsened
+    (``worse``): the ``verdict`` column, so only where the 95 % interval excludes zero;
+    measures without a better direction (pay) never count.
+
+    Parameters
+    ----------
+    t : pandas.DataFrame
+        The comparison table indexed by metric.
+    """
+    return {
+        dim: {side: [k for k in _keys(t, dim) if t.loc[k, "verdict"] == side] for side in CLEAR}
+        for dim, _, _ in DIMENSIONS
+    }
+
+
+def _direction(m: dict[str, list[str]]) -> str:
+    """``better``, ``worse``, ``mixed`` or ``unclear`` for one dimension's moves."""
+    if m["better"] and m["worse"]:
+        return "mixed"
+    return "better" if m["better"] else "worse" if m["worse"] else "unclear"
+
+
+def _phrase(t: pd.DataFrame, k: str) -> str:
+    """``staff turnover down``: a clearly moved measure and the way it moved."""
+    return f"{SHORT.get(k, k)} {'up' if t.loc[k, 'difference'] > 0 else 'down'}"
+
+
+def _join(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def decide(t: pd.DataFrame, share: float = float("nan")) -> str:
+    """The bottom line by :data:`RULE` (plain text, lower-case start).
+
+    Value's direction decides the money question; every clear gain and every clear loss
+    of customers, staff and service is named (gains as benefits, losses as risks); "no
+    clear difference" is said only when no dimension moved.  ``share``, the share of
+    robust worlds in which the proposal wins on value (NaN: not run), adds a caveat to a
+    clear value gain when below :data:`ROBUST_ENOUGH`.
+
+    Parameters
+    ----------
+    t : pandas.DataFrame
+        The comparison table indexed by metric.
+    share : float
+        Robust share (0-1) of worlds with a value gain; NaN when no worlds were run.
+    """
+    moves = dimension_moves(t)
+    word = value_key(t)
+    v = _direction(moves["value"])
+    others = [d for d, _, _ in DIMENSIONS if d != "value"]
+    gains = _join([_phrase(t, k) for d in others for k in moves[d]["better"]])
+    risks = _join([_phrase(t, k) for d in others for k in moves[d]["worse"]])
+    caveat = ""
+    if v == "better" and np.isfinite(share) and share < ROBUST_ENOUGH:
+        caveat = (
+            f" The gain holds in only {pct(share)} of plausible worlds: it depends on how "
+            "staff respond, so pilot it before a full rollout."
+        )
+    if v == "better" and not risks:
+        extra = f", with {gains} as well" if gains else ""
+        return f"the proposal adds {word}{extra}, and nothing measured clearly worsens." + caveat
+    if v == "better":
+        also = f" It also brings {gains}." if gains else ""
+        return (
+            f"the proposal adds {word}, but with {risks}: a risk to weigh before rolling it "
+            f"out.{also}" + caveat
+        )
+    if v == "worse" and gains:
+        also = f"; it also brings {risks}" if risks else ""
+        return (
+            f"the proposal costs {word} but brings {gains}{also}: roll it out only if those "
+            "gains are worth the cost."
+        )
+    if v == "worse":
+        also = f", and it brings {risks}" if risks else ""
+        return f"the model advises against the proposal: it costs {word}{also}."
+    if gains and risks:
+        return (
+            f"{word} does not change measurably; the proposal brings {gains}, but also "
+            f"{risks}: a trade-off to weigh before deciding."
+        )
+    if gains:
+        return (
+            f"{word} does not change measurably, and the proposal brings {gains}: it is "
+            "better for the people it touches at no measurable cost."
+        )
+    if risks:
+        return (
+            f"{word} does not change measurably, and the proposal brings {risks}: the model "
+            "advises against it."
+        )
+    return (
+        "no clear difference in value, customers, staff or service: the evidence does not "
+        "favour either scheme; more replications or a pilot would be needed to tell them apart."
+    )
+
+
+def _dimensions(o: Outcome, t: pd.DataFrame) -> str:
+    """The four dimensions, each with its measures (difference and 95 % interval), which
+    way it moved, and :data:`RULE`."""
+    moves = dimension_moves(t)
+    items = []
+    for dim, name, _ in DIMENSIONS:
+        keys = _keys(t, dim)
+        if not keys:
+            continue
+        d = _direction(moves[dim])
+        cls = verdict_class(d) if d in CLEAR else "muted"
+        word = {"unclear": "no clear change", "mixed": "mixed"}.get(d, d)
+        parts = "; ".join(html.escape(_change(o, k)) for k in keys)
+        items.append(f"<li><b>{name}</b> <span class={cls}>({word})</span>: {parts}</li>")
+    return (
+        f"<div><b>Four dimensions</b><ul>{''.join(items)}</ul>"
+        f"<p class=note>{html.escape(RULE)}</p></div>"
+    )
+
+
+def payback_years(t: pd.DataFrame) -> float:
+    """Years of the annualised value gain that pay back the rollout's one-off cost: the
+    ``difference`` of the comparison table's ``payback_years`` row (NaN when the row is
+    absent, or when there is no gain).
+
+    Parameters
+    ----------
+    t : pandas.DataFrame
+        The comparison table indexed by metric.
+    """
+    if "payback_years" not in t.index:
+        return float("nan")
+    return float(t.loc["payback_years", "difference"])
+
+
+def payback_sentence(t: pd.DataFrame) -> str:
+    """The payback of the one-off cost in words ("" without a ``payback_years`` row or a
+    one-off cost).
+
+    Parameters
+    ----------
+    t : pandas.DataFrame
+        The comparison table indexed by metric.
+    """
+    if "payback_years" not in t.index:
+        return ""
+    y = payback_years(t)
+    if np.isfinite(y) and y > 0:
+        return (
+            f"The rollout's one-off cost (training, IT, communication) is paid back in "
+            f"{y:.1f} years of the {value_key(t)} gain."
+        )
+    if np.isfinite(y):
+        return ""
+    return (
+        f"The rollout's one-off cost is not paid back: the proposal shows no {value_key(t)} "
+        "gain to pay it from."
+    )
+
+
 def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
-    """The verdict in plain words (HTML-escaped sentences), computed from the tables.
+    """The verdict in plain words (HTML-escaped sentences), computed from the tables: the
+    money, the four dimensions (:data:`RULE`), dashboard against reality, employees, the
+    payback, the robust worlds, and the bottom line (:func:`decide`).
 
     Parameters
     ----------
@@ -206,19 +435,23 @@ def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
         The arms' display names.
     """
     t = o.table.set_index("metric")
-    out = [_money(o, t, names), _dashboard_and_reality(o, t)]
+    out = [_money(o, t, names), _dimensions(o, t), _dashboard_and_reality(o, t)]
     warning = _misleading(t)
     if warning:
         out.append(warning)
     out.append(_people(o, t))
+    payback = payback_sentence(t)
+    if payback:
+        out.append(html.escape(payback))
     if o.plan.args.robust:
         out.append(_robust(o))
-    out.append("<b>Bottom line:</b> " + bottom_line(o))
+    out.append("<b>Bottom line:</b> " + html.escape(bottom_line(o)))
     return out
 
 
 def bottom_line(o: Outcome) -> str:
-    """One rule-based sentence from the profit, customer and robust results.
+    """One rule-based sentence weighing value, customers, staff and service
+    (:func:`decide`, by :data:`RULE`), with the robust caveat.
 
     Parameters
     ----------
@@ -226,40 +459,10 @@ def bottom_line(o: Outcome) -> str:
         The finished comparison.
     """
     t = o.table.set_index("metric")
-    v = {
-        k: t.loc[k, "verdict"]
-        for k in ("profit", "retention", "csat_true", "staff_turnover_annual")
-    }
-    share = o.shares.get("profit", float("nan")) if o.plan.args.robust else float("nan")
-    harms = [
-        lab
-        for k, lab in (
-            ("retention", "lower customer retention"),
-            ("csat_true", "lower true customer satisfaction"),
-            ("staff_turnover_annual", "raise staff turnover"),
-        )
-        if v[k] == "worse"
-    ]
-    harms = [", ".join(harms[:-1]) + " and " + harms[-1]] if len(harms) > 1 else harms
-    if v["profit"] == "better" and not harms and (not np.isfinite(share) or share >= 0.8):
-        return (
-            "the proposal looks like a real improvement, and it holds across most plausible worlds."
-        )
-    if v["profit"] == "worse" or (np.isfinite(share) and share <= 0.2):
-        extra = f" It would also {harms[0]}." if harms else ""
-        return "the model advises against rolling out the proposal as designed." + extra
-    if harms:
-        return f"the proposal would {harms[0]}; weigh that before rolling it out."
-    if v["profit"] == "better":
-        return (
-            f"the proposal raises profit here, but only in {pct(share)} of plausible "
-            "worlds: the gain depends on how staff respond; pilot it before a full "
-            "rollout."
-        )
-    return (
-        "no clear difference: the evidence does not favour either scheme; more "
-        "replications or a pilot would be needed to tell them apart."
-    )
+    share = float("nan")
+    if o.plan.args.robust:
+        share = o.shares.get(value_key(t), o.shares.get("profit", float("nan")))
+    return decide(t, share)
 
 
 def _clean(x: Any) -> Any:
@@ -268,7 +471,9 @@ def _clean(x: Any) -> Any:
 
 
 def verdict_json(o: Outcome, names: dict[str, str]) -> str:
-    """The headline numbers for machines: arms, robust shares, sensitivities, timing.
+    """The headline numbers for machines: arms, robust shares, sensitivities, each
+    dimension's direction (``better``, ``worse``, ``mixed``, ``unclear``), the bottom line,
+    timing.
 
     Parameters
     ----------
@@ -291,6 +496,9 @@ def verdict_json(o: Outcome, names: dict[str, str]) -> str:
         "sensitivity_profit": [
             {k: _clean(v) for k, v in r.items()} for r in o.sens.to_dict("records")
         ],
+        "dimensions": {
+            dim: _direction(m) for dim, m in dimension_moves(o.table.set_index("metric")).items()
+        },
         "bottom_line": bottom_line(o),
         "seconds": round(o.seconds, 1),
         "jobs": o.jobs,
