@@ -49,6 +49,7 @@ from ..config import (
     load_config,
     to_config,
 )
+from ..config.load import centre_overrides
 from ..run import run_simulation
 from .monitor import forget_last_sweep, last_sweep
 from .runs import is_complete, publish, run_key, staging_dir, write_run
@@ -250,6 +251,11 @@ def main(argv: list[str]) -> int:
             return 2
         if multirun:
             argv = _absolute_sweep_dir(with_default_launcher(argv))
+    try:  # centre=PATH and centre_dir= become a group option on a Hydra search path
+        argv = centre_overrides(argv)
+    except ConfigError as exc:
+        print(f"kpisim run: {exc}", file=sys.stderr)
+        return 2
     app = hydra.main(
         config_path=str(CONFIG_DIR), config_name="config", version_base=HYDRA_VERSION_BASE
     )(task)
