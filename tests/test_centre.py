@@ -236,7 +236,7 @@ def test_centre_by_path_and_by_centre_dir(tmp_path, monkeypatch):
         ),
         (["centre=mine", "centre_dir=../nowhere"], "is not a folder"),
         (["centre_dir=../centres"], "needs centre=NAME"),
-        (["centre=../centres/mine.yaml,example"], "sweep over centres"),
+        (["centre=../centres/mine.yaml,example"], "a sweep \\(-m\\) takes centre=NAME"),
         (["centre=../centres/broken.yaml"], "not a mapping"),
     ],
 )

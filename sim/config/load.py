@@ -194,6 +194,27 @@ def check_centre(name: str, centre_dir: str | None = None) -> None:
     find_centre(name, centre_dir)
 
 
+#: Why a sweep (``kpisim run -m``) refuses a centre file given by path or ``centre_dir=``.
+CENTRE_SWEEP = (
+    "a sweep (-m) takes centre=NAME of configs/centre/ (or several: centre=a,b); a "
+    "centre file by path or centre_dir= works in a single kpisim run or kpisim compare"
+)
+
+
+def is_centre_file(override: str) -> bool:
+    """Whether an override selects a centre file by path (``centre=DIR/NAME.yaml``; in a
+    comma list, any item).
+
+    Parameters
+    ----------
+    override : str
+        One override string.
+    """
+    if not override.startswith("centre="):
+        return False
+    return any(is_centre_path(v) for v in override.split("=", 1)[1].split(","))
+
+
 def centre_overrides(overrides: list[str]) -> list[str]:
     """Overrides with ``centre=PATH`` and ``centre_dir=DIR`` turned into what Hydra
     composes: ``centre=OPTION`` and ``hydra.searchpath=[file://...]``
@@ -226,11 +247,7 @@ def centre_overrides(overrides: list[str]) -> list[str]:
         if "," in value:  # a sweep: names of configs/centre/ only
             for v in value.split(","):
                 if is_centre_path(v) or find_centre(v, centre_dir) is not None:
-                    raise ConfigError(
-                        f"centre={value}: a sweep over centres takes names of "
-                        "configs/centre/; give a centre file by path (or centre_dir=) one "
-                        "run or comparison at a time"
-                    )
+                    raise ConfigError(f"centre={value}: {CENTRE_SWEEP}")
             out.append(ov)
             continue
         path = find_centre(value, centre_dir)
