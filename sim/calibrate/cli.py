@@ -15,7 +15,9 @@ file's ``centre.posterior``.  Last, the back-test (:mod:`.backtest`) simulates t
 written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
 ``DIR/<name>.backtest.csv`` (with ``kpis=`` also ``DIR/<name>.backtest_kpis.csv``, the
 history per period; :mod:`.backtest_run`); ``backtest_only=true`` runs only this stage
-on an existing centre file.
+on an existing centre file.  Last it prints the ``centre=`` that finds the file
+(:func:`centre_ref`) and the next commands, and warns on stderr when the volume pilot
+did not converge (:func:`.centre.volume_warning`).
 """
 
 from __future__ import annotations
