@@ -177,3 +177,154 @@ def test_app_runs_lessons_on_a_centre(monkeypatch):
     assert cfg.handling.mean_s == centre.handling.mean_s
     ratio = centre.customers.n / centre.employees.n
     assert cfg.employees.n == max(1, round(s.customers / ratio))
+
+
+# --------------------------------------------------------------------------- own centres
+def _own_centre(folder: Path, name: str, customers: int) -> Path:
+    """A centre file as `kpisim calibrate out=folder` writes it: its profile beside it,
+    named relative to the centre file's folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.profile.csv").write_text(
+        (CONFIG_DIR / "centre" / "example.profile.csv").read_text()
+    )
+    text = (
+        "# @package _global_\n"
+        f"centre: {{name: {name}, source: mine.csv}}\n"
+        f"demand: {{intraday_profile: file, profile_file: {name}.profile.csv}}\n"
+        f"customers: {{n: {customers}}}\n"
+        "handling: {mean_s: 250.0}\n"
+    )
+    path = folder / f"{name}.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_centre_by_path_and_by_centre_dir(tmp_path, monkeypatch):
+    """centre=PATH and centre=NAME centre_dir=DIR load a centre file outside
+    configs/centre/, its profile found beside it from any working directory, with the
+    scenario still applied on top; a file named like a shipped centre is not shadowed."""
+    _own_centre(tmp_path / "centres", "mine", 12345)
+    _own_centre(tmp_path / "centres", "example", 23456)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    cfg = load_config("aht_pay", ["centre=../centres/mine.yaml"])
+    assert (cfg.centre.name, cfg.customers.n, cfg.handling.mean_s) == ("mine", 12345, 250.0)
+    assert cfg.scheme.name == "aht_pay"
+    assert Path(cfg.demand.profile_file) == (tmp_path / "centres" / "mine.profile.csv")
+    by_dir = load_config("aht_pay", ["centre=mine", "centre_dir=../centres"])
+    assert by_dir == cfg
+    # the folder's own "example" wins over the shipped one, by path and by centre_dir
+    shipped = load_config("baseline", ["centre=example"])
+    own = load_config("baseline", ["centre=../centres/example.yaml"])
+    assert own.customers.n == 23456 != shipped.customers.n
+    assert load_config("baseline", ["centre=example", "centre_dir=../centres"]) == own
+    # a shipped name not in centre_dir is still found; overrides still apply last
+    assert load_config("baseline", ["centre=none", "centre_dir=../centres"]).centre.name == ""
+    assert (
+        load_config("baseline", ["centre=../centres/mine.yaml", "customers.n=7"]).customers.n == 7
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        (["centre=../centres/nope.yaml"], "no such centre file"),
+        (
+            ["centre=nope", "centre_dir=../centres"],
+            "choose one of broken, mine \\(centre_dir=../centres\\)",
+        ),
+        (["centre=mine", "centre_dir=../nowhere"], "is not a folder"),
+        (["centre_dir=../centres"], "needs centre=NAME"),
+        (["centre=../centres/mine.yaml,example"], "a sweep \\(-m\\) takes centre=NAME"),
+        (["centre=../centres/broken.yaml"], "not a mapping"),
+    ],
+)
+def test_bad_centre_reference_is_one_line(tmp_path, monkeypatch, overrides, words):
+    _own_centre(tmp_path / "centres", "mine", 12345)
+    (tmp_path / "centres" / "broken.yaml").write_text("- a list\n")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    with pytest.raises(ConfigError, match=words) as e:
+        load_config("baseline", overrides)
+    assert "\n" not in str(e.value)
+
+
+def test_compare_resolves_centre_dir(tmp_path, monkeypatch):
+    """kpisim compare centre=NAME centre_dir=DIR: both arms get the centre file's path."""
+    path = _own_centre(tmp_path / "centres", "mine", 12345)
+    monkeypatch.chdir(tmp_path)
+    a = parse_args(["centre=mine", "centre_dir=centres", "replications=2"])
+    assert a.overrides == [f"centre={path.absolute()}"]
+    assert parse_args(["centre=example", "centre_dir=centres"]).overrides == ["centre=example"]
+    with pytest.raises(ConfigError, match="needs centre=NAME"):
+        parse_args(["centre_dir=centres"])
+
+
+def test_calibrate_prints_the_centre_reference(tmp_path):
+    """The reference kpisim calibrate prints: a name in configs/centre/, else the path."""
+    from sim.calibrate.cli import centre_ref
+
+    assert centre_ref(CONFIG_DIR / "centre", "mine") == "mine"
+    assert centre_ref(Path("../centres"), "mine") == "../centres/mine.yaml"
+
+
+def test_volume_warning_and_daily_misfits():
+    """A pilot outside its tolerance is one warning sentence (none when converged); a
+    figure whose observed days fall outside the simulated days' band too often is a
+    misfit even when its intervals fit."""
+    from types import SimpleNamespace
+
+    from sim.calibrate.backtest import misfits
+    from sim.calibrate.centre import volume_warning
+
+    pilot = {"customers_n": 100, "simulated_calls_per_day": 98.0, "error": -0.02, "aht_error": 0.05}
+    vol = {
+        "customers_n": 100,
+        "handling_mean_s": 280.0,
+        "simulated_aht_s": 315.0,
+        "observed_aht_s": 300.0,
+        "simulated_calls_per_day": 98.0,
+        "observed_calls_per_day": 100.0,
+        "error": -0.02,
+        "converged": False,
+        "tolerance": 0.02,
+        "iterations": [dict(pilot, simulated_aht_s=315.0)],
+    }
+    msg = volume_warning(vol)
+    assert "did not converge" in msg and "+5.0%" in msg and "\n" not in msg
+    assert volume_warning(dict(vol, converged=True)) == "" == volume_warning(None)
+    row = {
+        "figure": "offered",
+        "fits": True,
+        "coverage": 0.9,
+        "bias": 0.0,
+        "rel_bias": 0.0,
+        "mae": 1.0,
+        "day_observed": 870.0,
+        "day_sim_mean": 844.0,
+        "day_sim_lo": 770.0,
+        "day_sim_hi": 907.0,
+        "day_coverage": 0.6,
+        "day_n_observed": 10,
+        "day_fits": False,
+    }
+    out = misfits(SimpleNamespace(summary=pd.DataFrame([row])))
+    assert len(out) == 1 and "only 60% of the 10 observed days" in out[0]
+    assert misfits(SimpleNamespace(summary=pd.DataFrame([dict(row, day_fits=True)]))) == []
+
+
+def test_centre_note_says_what_is_calibrated_and_what_is_generic():
+    """The compare page's centre note lists what the centre file sets, which of
+    behaviour, churn and money are still generic defaults, and the centre's notes."""
+    from sim.compare.page_centre import centre_note
+
+    note = centre_note(load_config("baseline", ["centre=example"]))
+    cfg = load_config("baseline", ["centre=example"])
+    assert f"front-line agents {cfg.employees.n}" in note and "arrivals over the day" in note
+    assert "behaviour (pay response, gaming, learning), churn and money" in note
+    assert (cfg.centre.notes != "") == ("<b>Note</b>" in note)
+    own_money = centre_note(load_config("baseline", ["centre=example", "costs.loading=1.5"]))
+    assert "learning) and churn are kpisim's generic defaults" in own_money
+    assert "money (salaries" not in own_money
+    assert "generic centre" in centre_note(load_config("baseline"))

@@ -14,7 +14,8 @@ single simulated days); the observed values of single days are compared with the
   ``FIT_COVERAGE`` (0.7) flags a figure the model does not reproduce.
 
 The same for whole days (``scope = day``): each figure over the day, observed days
-against the band of simulated days.
+against the band of simulated days; ``day_fits`` when their coverage reaches
+``FIT_COVERAGE`` (the ``fits`` column of the CSV's day rows).
 """
 
 from __future__ import annotations
@@ -225,6 +226,7 @@ def compare_figures(
         )
     summary = pd.DataFrame(rows)
     summary["fits"] = summary["coverage"] >= FIT_COVERAGE
+    summary["day_fits"] = summary["day_coverage"] >= FIT_COVERAGE
     step = 60.0 * interval_minutes
     return Backtest(
         names,
@@ -308,7 +310,7 @@ def csv_text(bt: Backtest) -> str:
                 g(d / r.day_observed) if r.day_observed else "",
                 g(r.day_coverage),
                 r.day_n_observed,
-                "",
+                str(bool(r.day_fits)).lower(),
             ]
         )
     for r in bt.summary.itertuples():
@@ -332,8 +334,11 @@ def csv_text(bt: Backtest) -> str:
 
 
 def misfits(bt: Backtest) -> list[str]:
-    """One plain sentence per figure the model does not reproduce (coverage below
-    ``FIT_COVERAGE``), with the sign and size of the bias.
+    """One plain sentence per figure the model does not reproduce, with the sign and size
+    of the bias: per interval (coverage of the observed (day, interval) cells below
+    ``FIT_COVERAGE``) and per day (coverage of the observed days by the band of single
+    simulated days below ``FIT_COVERAGE``; with 10 observed days from a model that made
+    them, 6 or fewer inside a 90% band has probability about 1%).
 
     Parameters
     ----------
@@ -344,13 +349,24 @@ def misfits(bt: Backtest) -> list[str]:
 
     out = []
     for r in bt.summary.itertuples():
-        if r.fits:
-            continue
-        side = "above" if r.bias > 0 else "below"
-        out.append(
-            f"{LABELS[r.figure]}: only {r.coverage:.0%} of the observed intervals lie in the "
-            f"model's 90% band; the model is {side} the data by {abs(r.rel_bias):.0%} on "
-            f"average (mean absolute error {r.mae:.3g} per interval; over the whole day "
-            f"observed {r.day_observed:.3g}, simulated {r.day_sim_mean:.3g})."
-        )
+        if not r.fits:
+            side = "above" if r.bias > 0 else "below"
+            out.append(
+                f"{LABELS[r.figure]}: only {r.coverage:.0%} of the observed intervals lie in "
+                f"the model's 90% band; the model is {side} the data by "
+                f"{abs(r.rel_bias):.0%} on average (mean absolute error {r.mae:.3g} per "
+                f"interval; over the whole day observed {r.day_observed:.3g}, simulated "
+                f"{r.day_sim_mean:.3g})."
+            )
+        if not r.day_fits:
+            d = r.day_sim_mean - r.day_observed
+            side = "above" if d > 0 else "below"
+            rel = f" by {abs(d / r.day_observed):.0%}" if r.day_observed else ""
+            out.append(
+                f"{LABELS[r.figure]} per day: only {r.day_coverage:.0%} of the "
+                f"{r.day_n_observed} observed days lie in the model's 90% band of single "
+                f"days ({r.day_sim_lo:.3g} to {r.day_sim_hi:.3g}); the model's mean day is "
+                f"{side} the data{rel} (observed {r.day_observed:.3g}, simulated "
+                f"{r.day_sim_mean:.3g})."
+            )
     return out

@@ -8,12 +8,14 @@ one was given (:mod:`.backtest_kpis`).  Writes ``<name>.backtest.csv``,
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..outputs.files import atomic_write_text
 from .backtest import compare, compare_figures, csv_text
 from .backtest_kpis import compare_kpis
 from .backtest_kpis import csv_text as kpi_csv_text
+from .centre import volume_warning
 from .figures import figures, report_figures, report_occupancy
 from .history import History
 from .intervals import IntervalRecords
@@ -111,6 +113,12 @@ def backtest_stage(
             agents,
         )
     out, name = Path(a["out"]), a["name"]
+    try:  # the volume pilot's caveat: the simulated centre's volume may be off
+        vol = json.loads((out / f"{name}.estimates.json").read_text()).get("volume")
+    except (OSError, ValueError):
+        vol = None
+    if volume_warning(vol):
+        bt.notes.insert(0, f"Warning: {volume_warning(vol)}")
     section = ""
     if hist is not None:
         kb = compare_kpis(hist, [r.kpis for r in runs])

@@ -240,6 +240,38 @@ def pilot_volume(
     }
 
 
+def volume_warning(vol: dict | None) -> str:
+    """One sentence when the volume pilot did not converge (:func:`pilot_volume`), else "".
+
+    Said on screen by ``kpisim calibrate`` (stderr), written as the centre file's
+    ``centre.notes`` (so the compare page's centre note shows it) and on the back-test
+    page.
+
+    Parameters
+    ----------
+    vol : dict or None
+        The pilot's result (``estimates.json``'s ``volume``); None when no pilot ran.
+    """
+    if not vol or vol.get("converged", True):
+        return ""
+    best = min(vol["iterations"], key=lambda t: abs(t["error"]) + abs(t["aht_error"]))
+    aht = (
+        f" and AHT {best['simulated_aht_s']:.0f} s against {vol['observed_aht_s']:.0f} s "
+        f"({best['aht_error']:+.1%})"
+        if vol.get("observed_aht_s")
+        else ""
+    )
+    return (
+        f"The volume pilot did not converge: after {len(vol['iterations'])} pilots the "
+        f"closest (customers.n={vol['customers_n']}, handling.mean_s="
+        f"{vol['handling_mean_s']:.1f}) simulates {vol['simulated_calls_per_day']:.0f} "
+        f"calls a day against {vol['observed_calls_per_day']:.0f} observed "
+        f"({vol['error']:+.1%}){aht}, outside the {vol['tolerance']:.0%} tolerance; "
+        f"the centre's volume and handle time are uncertain by that much (a longer "
+        f"pilot_days= reduces the pilots' noise)."
+    )
+
+
 def centre_yaml(name: str, source: str, flat: dict, header: str) -> str:
     """The centre file: ``# @package _global_`` and nested keys.
 
@@ -266,7 +298,9 @@ def centre_yaml(name: str, source: str, flat: dict, header: str) -> str:
 
 
 def relative_to_repo(path: Path, root: Path) -> str:
-    """``path`` relative to the repository root when inside it, else as given.
+    """``path`` relative to the repository root when inside it, else its name alone: a
+    data file written beside a centre file outside the repository, found relative to
+    the centre file's folder (:func:`sim.config.paths.centre_search_dir`).
 
     Parameters
     ----------
@@ -278,4 +312,4 @@ def relative_to_repo(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
-        return str(path)
+        return path.name

@@ -15,7 +15,9 @@ file's ``centre.posterior``.  Last, the back-test (:mod:`.backtest`) simulates t
 written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
 ``DIR/<name>.backtest.csv`` (with ``kpis=`` also ``DIR/<name>.backtest_kpis.csv``, the
 history per period; :mod:`.backtest_run`); ``backtest_only=true`` runs only this stage
-on an existing centre file.
+on an existing centre file.  Last it prints the ``centre=`` that finds the file
+(:func:`centre_ref`) and the next commands, and warns on stderr when the volume pilot
+did not converge (:func:`.centre.volume_warning`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import csv
 import io
 import json
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -43,6 +46,7 @@ from .centre import (
     pilot_volume,
     profile_csv,
     relative_to_repo,
+    volume_warning,
 )
 from .costs import read_costs
 from .history import read_history
@@ -61,7 +65,8 @@ parquet) and write it as a config group: kpisim run centre=NAME (docs/calibrate.
                    row per interval (CSV, TSV or parquet; mapping format calls/intervals)
   mapping=MAP      YAML naming which column is which (docs/calibrate.md)
   name=NAME        the centre's name: letters, digits, _ and - (required)
-  out=DIR          where to write (default: the repository's configs/centre)
+  out=DIR          where to write (default: the repository's configs/centre); use
+                   the centre with centre=DIR/NAME.yaml or centre=NAME centre_dir=DIR
   pilot_days=N     days measured by each volume pilot, 0 to skip (default: 40)
   pilot_warmup=N   days each pilot runs first, not measured (default: 10)
   seed=N           seed of the bootstrap and the pilots (default: 0)
@@ -363,6 +368,9 @@ def run(a: dict) -> Path:
         if not had_profile:
             prof_path.unlink(missing_ok=True)
         raise
+    warning = volume_warning(est.get("volume"))
+    if warning:  # the centre file carries its caveat to every page that shows the centre
+        flat["centre.notes"] = warning
     header = (
         f"# Written by kpisim calibrate from {src.name} (mapping {Path(m.path).name});\n"
         f"# estimates and their uncertainty: {name}.estimates.json, {name}.calibration.csv\n"
@@ -397,12 +405,40 @@ def main(argv: list[str]) -> int:
         print(HELP)
         return 0
     try:
-        path = run(parse_args(argv))
+        a = parse_args(argv)
+        path = run(a)
     except ConfigError as exc:
         print(f"kpisim calibrate: {exc}", file=sys.stderr)
         return 2
     a_out = path.parent / f"{path.stem}.backtest.html"
-    print(f"kpisim calibrate: wrote {path} (use it with centre={path.stem})")
+    ref = shlex.quote(centre_ref(a["out"], a["name"]))
+    print(f"kpisim calibrate: wrote {path} (use it with centre={ref})")
     if a_out.exists():
         print(f"kpisim calibrate: back-test report {a_out}")
+    try:
+        est = json.loads(path.with_name(f"{path.stem}.estimates.json").read_text())
+    except (OSError, ValueError):
+        est = {}
+    warning = volume_warning(est.get("volume"))
+    if warning:
+        print(f"kpisim calibrate: warning: {warning}", file=sys.stderr)
+    print(f"next: kpisim run centre={ref}")
+    print(f"      kpisim compare centre={ref} proposal=aht_pay")
     return 0
+
+
+def centre_ref(out: Path, name: str) -> str:
+    """What ``centre=`` takes for the centre ``name`` written into ``out``: the name when
+    ``out`` is ``configs/centre/``, else the centre file's path as the user wrote ``out``
+    (relative to the working directory, as typed).
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The ``out=`` folder.
+    name : str
+        The centre's name.
+    """
+    if Path(out).resolve() == (CONFIG_DIR / "centre").resolve():
+        return name
+    return str(Path(out) / f"{name}.yaml")

@@ -198,13 +198,15 @@ def build_html(bt: Backtest, title: str, source: str, kpis: str = "") -> str:
     rows = []
     for r in bt.summary.itertuples():
         cls = "" if r.fits else ' class="bad"'
+        dcls = "" if r.day_fits else ' class="bad"'
         rows.append(
             f"<tr><td>{e(LABELS[r.figure])}</td><td>{_g(r.day_observed)}</td>"
             f"<td>{_g(r.day_sim_mean)}</td><td>{_g(r.day_sim_lo)} - {_g(r.day_sim_hi)}</td>"
-            f"<td>{r.day_coverage:.0%}</td><td>{_g(r.mae)}</td><td>{_g(100 * r.rel_bias)}%</td>"
+            f"<td{dcls}>{r.day_coverage:.0%}</td><td>{_g(r.mae)}</td>"
+            f"<td>{_g(100 * r.rel_bias)}%</td>"
             f"<td{cls}>{r.coverage:.0%}</td></tr>"
         )
-    fit = _fit_note(misfits(bt), "Every figure has", "the observed intervals")
+    fit = _fit_note(misfits(bt), "Every figure has", "the observed intervals and days")
     notes = "".join(f"<p>{e(n)}</p>" for n in bt.notes)
     head = (
         "<tr><th>figure</th><th>observed, per day</th><th>model, per day</th>"
@@ -224,8 +226,9 @@ starting {span}.</p>
 <h2>Where the model does not fit</h2>
 {fit}
 <p>A figure is flagged when fewer than {FIT_COVERAGE:.0%} of the observed (day, interval)
-values lie inside the model's 90% band: if the data were one more draw from the model,
-about 90% would.</p>
+values lie inside the model's 90% band, or fewer than {FIT_COVERAGE:.0%} of the observed
+days inside the band of single simulated days: if the data were one more draw from the
+model, about 90% would.</p>
 {notes}
 <h2>Error figures</h2>
 <table>{head}{"".join(rows)}</table>

@@ -99,6 +99,11 @@ def read_centre(path: Path) -> dict[str, object]:
                 flat[f"{prefix}{k}"] = v
 
     walk({k: v for k, v in tree.items() if k != "centre"}, "")
+    prof = flat.get("demand.profile_file")
+    if isinstance(prof, str) and prof and not Path(prof).is_absolute():
+        beside = Path(path).resolve().parent / prof
+        if beside.exists():  # written beside a centre file outside the repository
+            flat["demand.profile_file"] = str(beside)
     return flat
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..cliargs import Arg, parse_key_values
 from ..config import Config, ConfigError, available_scenarios, available_schemes
+from ..config.load import find_centre
 
 HELP = """usage: kpisim compare [current=X] [proposal=Y] [key=value ...]
 
@@ -37,6 +38,9 @@ show, what will really happen to customers, employees and money, and how sure we
                    depend on it
   out=DIR          output folder (default: results/compare/<current>_vs_<proposal>)
   progress=BOOL    show a progress bar (default: true)
+  centre=C         the centre both arms run in: a name under configs/centre/, a centre
+                   file's path (kpisim calibrate out=DIR writes DIR/NAME.yaml), or a
+                   name in the folder centre_dir=DIR (default: none, the generic centre)
   KEY=VALUE        any config override (customers.n=100000, behavior.pay_weight=2, ...),
                    applied to both arms; scheme.* changes the current scheme,
                    proposal.* the proposed one
@@ -150,6 +154,27 @@ def _add_override(a: CompareArgs, raw: str, key: str, config_fields: set[str]) -
         )
 
 
+def _with_centre_dir(overrides: list[str]) -> list[str]:
+    """``centre=NAME centre_dir=DIR`` -> ``centre=<path of DIR/NAME.yaml>`` (a name of
+    configs/centre/ when DIR has no such file), so that both arms and the reproducing
+    command name the centre file itself (:func:`~sim.config.load.find_centre`)."""
+    dirs = [o.split("=", 1)[1] for o in overrides if o.startswith("centre_dir=")]
+    if not dirs:
+        return overrides
+    rest = [o for o in overrides if not o.startswith("centre_dir=")]
+    if not any(o.startswith("centre=") for o in rest):
+        raise ConfigError(
+            f"centre_dir={dirs[-1]!r} needs centre=NAME (a centre file of that folder)"
+        )
+    out = []
+    for o in rest:
+        if o.startswith("centre="):
+            path = find_centre(o.split("=", 1)[1], dirs[-1])
+            o = f"centre={path}" if path is not None else o
+        out.append(o)
+    return out
+
+
 def parse_args(argv: list[str]) -> CompareArgs:
     """Parse ``key=value`` arguments; raises :class:`ConfigError` on bad input.
 
@@ -163,7 +188,7 @@ def parse_args(argv: list[str]) -> CompareArgs:
     if not 0.0 < a.robust_scale <= 1.0:
         raise ConfigError(f"robust_scale={a.robust_scale:g} is out of range: allowed (0, 1]")
     config_fields = {f.name for f in dataclasses.fields(Config)}
-    for raw in overrides:
+    for raw in _with_centre_dir(overrides):
         _add_override(a, raw, raw.split("=", 1)[0], config_fields)
     if a.rollout_day is not None and a.rollout_day >= a.days:
         raise ConfigError(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from hydra import compose as hydra_compose
@@ -13,7 +14,7 @@ from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
-from .paths import CONFIG_DIR
+from .paths import CONFIG_DIR, centre_search_dir, is_centre_path
 from .schema import Config, ConfigError
 from .validate import check_bool, unknown_key_message, validate
 
@@ -110,9 +111,7 @@ def load_config(scenario: str = "baseline", overrides: list[str] | None = None) 
         raise ConfigError(
             f"scenario={scenario!r} is not a known scenario: choose one of {', '.join(known)}"
         )
-    for ov in overrides:
-        if ov.startswith("centre="):
-            check_centre(ov.split("=", 1)[1])
+    overrides = centre_overrides(overrides)
     try:
         composed = compose([f"scenario={scenario}", *overrides])
     except ConfigError:
@@ -132,21 +131,142 @@ def available_centres() -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / "centre").glob("*.yaml"))
 
 
-def check_centre(name: str) -> None:
-    """Raise :class:`ConfigError` unless ``centre=name`` names a file of
-    ``configs/centre/``.
+def find_centre(value: str, centre_dir: str | None = None) -> Path | None:
+    """The centre file ``centre=value`` names outside ``configs/centre/``, or None for a
+    centre of ``configs/centre/``.
+
+    ``value`` is a path to a centre file (:func:`~sim.config.paths.is_centre_path`:
+    relative to the working directory), or a name: first ``centre_dir/<name>.yaml``
+    (``centre_dir=``, the folder ``kpisim calibrate out=`` wrote to), then
+    ``configs/centre/<name>.yaml``.
+
+    Parameters
+    ----------
+    value : str
+        The value of ``centre=``.
+    centre_dir : str, optional
+        The value of ``centre_dir=``: a folder of centre files.
+
+    Raises
+    ------
+    ConfigError
+        One line: the file, the folder or the name does not exist (with the names known).
+    """
+    if is_centre_path(value):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise ConfigError(
+                f"centre={value!r}: no such centre file (a path is read from the working "
+                f"directory {Path.cwd()}; a name is a file of configs/centre/)"
+            )
+        return path.absolute()
+    own: list[str] = []
+    if centre_dir is not None:
+        folder = Path(centre_dir).expanduser()
+        if not folder.is_dir():
+            raise ConfigError(f"centre_dir={centre_dir!r} is not a folder")
+        if (folder / f"{value}.yaml").is_file():
+            return (folder / f"{value}.yaml").absolute()
+        own = sorted(p.stem for p in folder.glob("*.yaml"))
+    known = available_centres()
+    if value not in known:
+        where = f"{', '.join(own) or 'none'} (centre_dir={centre_dir}) or " if own else ""
+        raise ConfigError(
+            f"centre={value!r} is not a known centre: choose one of {where}"
+            f"{', '.join(known)} (files of configs/centre/), or give the path of a centre "
+            "file (centre=DIR/NAME.yaml) or its folder (centre_dir=DIR) as written by "
+            "`kpisim calibrate out=DIR`"
+        )
+    return None
+
+
+def check_centre(name: str, centre_dir: str | None = None) -> None:
+    """Raise :class:`ConfigError` unless ``centre=name`` names a centre
+    (:func:`find_centre`: a file of ``configs/centre/``, of ``centre_dir``, or a path).
 
     Parameters
     ----------
     name : str
         The value of ``centre=``.
+    centre_dir : str, optional
+        The value of ``centre_dir=``.
     """
-    known = available_centres()
-    if name not in known:
+    find_centre(name, centre_dir)
+
+
+#: Why a sweep (``kpisim run -m``) refuses a centre file given by path or ``centre_dir=``.
+CENTRE_SWEEP = (
+    "a sweep (-m) takes centre=NAME of configs/centre/ (or several: centre=a,b); a "
+    "centre file by path or centre_dir= works in a single kpisim run or kpisim compare"
+)
+
+
+def is_centre_file(override: str) -> bool:
+    """Whether an override selects a centre file by path (``centre=DIR/NAME.yaml``; in a
+    comma list, any item).
+
+    Parameters
+    ----------
+    override : str
+        One override string.
+    """
+    if not override.startswith("centre="):
+        return False
+    return any(is_centre_path(v) for v in override.split("=", 1)[1].split(","))
+
+
+def centre_overrides(overrides: list[str]) -> list[str]:
+    """Overrides with ``centre=PATH`` and ``centre_dir=DIR`` turned into what Hydra
+    composes: ``centre=OPTION`` and ``hydra.searchpath=[file://...]``
+    (:func:`~sim.config.paths.centre_search_dir`); a centre of ``configs/centre/`` and
+    every other override pass unchanged (checked: :func:`find_centre`).
+
+    ``centre_dir=`` is not a config key: it is consumed here (and by
+    ``kpisim compare``), so ``kpisim run``, ``kpisim compare`` and
+    :func:`load_config` accept it alike.  A sweep over centres (``centre=a,b``) takes
+    names of ``configs/centre/`` only.
+
+    Parameters
+    ----------
+    overrides : list of str
+        Hydra override strings (flags such as ``-m`` pass through).
+    """
+    dirs = [o.split("=", 1)[1] for o in overrides if o.startswith("centre_dir=")]
+    centre_dir = dirs[-1] if dirs else None
+    out: list[str] = []
+    search: list[Path] = []
+    chosen = False
+    for ov in overrides:
+        if ov.startswith("centre_dir="):
+            continue
+        if not ov.startswith("centre="):
+            out.append(ov)
+            continue
+        value = ov.split("=", 1)[1]
+        chosen = True
+        if "," in value:  # a sweep: names of configs/centre/ only
+            for v in value.split(","):
+                if is_centre_path(v) or find_centre(v, centre_dir) is not None:
+                    raise ConfigError(f"centre={value}: {CENTRE_SWEEP}")
+            out.append(ov)
+            continue
+        path = find_centre(value, centre_dir)
+        if path is None:
+            out.append(ov)
+            continue
+        try:
+            root, option = centre_search_dir(path)
+        except ValueError as exc:
+            raise ConfigError(f"centre={value!r}: the centre file {path} {exc}") from None
+        search.append(root)
+        out.append(f"centre={option}")
+    if centre_dir is not None and not chosen:
         raise ConfigError(
-            f"centre={name!r} is not a known centre: choose one of {', '.join(known)} "
-            "(files of configs/centre/; `kpisim calibrate` writes new ones)"
+            f"centre_dir={centre_dir!r} needs centre=NAME (a centre file of that folder)"
         )
+    if search:
+        out.append("hydra.searchpath=[" + ",".join(f"file://{p}" for p in search) + "]")
+    return out
 
 
 def available_schemes() -> list[str]:

@@ -49,6 +49,7 @@ from ..config import (
     load_config,
     to_config,
 )
+from ..config.load import CENTRE_SWEEP, centre_overrides, is_centre_file
 from ..run import run_simulation
 from .monitor import forget_last_sweep, last_sweep
 from .runs import is_complete, publish, run_key, staging_dir, write_run
@@ -243,6 +244,9 @@ def main(argv: list[str]) -> int:
     multirun = any(a in ("-m", "--multirun") for a in argv)
     flags = [a for a in argv if a.startswith("-") and a not in ("-m", "--multirun")]
     overrides = [a for a in argv if not a.startswith("-")]
+    if multirun and any(o.startswith("centre_dir=") or is_centre_file(o) for o in overrides):
+        print(f"kpisim run: {CENTRE_SWEEP}", file=sys.stderr)
+        return 2
     if not flags:
         problem = _check(argv if not multirun else overrides, multirun)
         if problem:
@@ -250,6 +254,11 @@ def main(argv: list[str]) -> int:
             return 2
         if multirun:
             argv = _absolute_sweep_dir(with_default_launcher(argv))
+    try:  # centre=PATH and centre_dir= become a group option on a Hydra search path
+        argv = centre_overrides(argv)
+    except ConfigError as exc:
+        print(f"kpisim run: {exc}", file=sys.stderr)
+        return 2
     app = hydra.main(
         config_path=str(CONFIG_DIR), config_name="config", version_base=HYDRA_VERSION_BASE
     )(task)
