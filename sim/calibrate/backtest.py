@@ -254,6 +254,35 @@ def hhmm(t: float) -> str:
     return f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}"
 
 
+def csv_number(x: float | None) -> str:
+    """A number as the back-test CSV files write it: 6 significant digits, empty when
+    missing.
+
+    Parameters
+    ----------
+    x : float or None
+        The number.
+    """
+    return "" if x is None or np.isnan(x) else f"{x:.6g}"
+
+
+def csv_table(header: list[str] | tuple[str, ...], rows: list[list]) -> str:
+    """CSV text of a header and rows (``\n`` line ends).
+
+    Parameters
+    ----------
+    header : sequence of str
+        The column names.
+    rows : list of list
+        The rows, cells already formatted.
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
 def csv_text(bt: Backtest) -> str:
     """backtest.csv: one row per (figure, interval) (``scope = interval``), per figure over
     the whole day (``scope = day``) and per figure over all intervals (``scope =
@@ -265,12 +294,8 @@ def csv_text(bt: Backtest) -> str:
     bt : Backtest
         The back-test (:func:`compare` or :func:`compare_figures`).
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-
-    def g(x: float) -> str:
-        return "" if x is None or np.isnan(x) else f"{x:.6g}"
+    rows: list[list] = []
+    g = csv_number
 
     for f in bt.figures:
         mean, lo, hi = _band(bt.sim[f])
@@ -279,7 +304,7 @@ def csv_text(bt: Backtest) -> str:
             inside, ok = _inside(bt.obs[f][:, i], lo[i], hi[i])
             cov = inside.sum() / ok.sum() if ok.sum() else float("nan")
             d = mean[i] - obs_mean[i]
-            w.writerow(
+            rows.append(
                 [
                     "interval",
                     f,
@@ -297,7 +322,7 @@ def csv_text(bt: Backtest) -> str:
             )
     for r in bt.summary.itertuples():
         d = r.day_sim_mean - r.day_observed
-        w.writerow(
+        rows.append(
             [
                 "day",
                 r.figure,
@@ -314,7 +339,7 @@ def csv_text(bt: Backtest) -> str:
             ]
         )
     for r in bt.summary.itertuples():
-        w.writerow(
+        rows.append(
             [
                 "summary",
                 r.figure,
@@ -330,7 +355,7 @@ def csv_text(bt: Backtest) -> str:
                 str(bool(r.fits)).lower(),
             ]
         )
-    return buf.getvalue()
+    return csv_table(CSV_COLUMNS, rows)
 
 
 def misfits(bt: Backtest) -> list[str]:

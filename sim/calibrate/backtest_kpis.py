@@ -20,15 +20,13 @@ probability 0.9; with few periods the coverage is coarse (6 periods: steps of 1/
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .backtest import FIT_COVERAGE
+from .backtest import FIT_COVERAGE, csv_number, csv_table
 from .history import KPIS, History
 
 LABELS = {
@@ -160,12 +158,8 @@ def csv_text(kb: KpiBacktest) -> str:
     kb : KpiBacktest
         The KPI back-test (:func:`compare_kpis`).
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-
-    def g(x: float) -> str:
-        return "" if x is None or np.isnan(x) else f"{x:.6g}"
+    rows: list[list] = []
+    g = csv_number
 
     for k in kb.kpis:
         mean = band(kb.sim[k])[0]
@@ -174,7 +168,7 @@ def csv_text(kb: KpiBacktest) -> str:
             ok = not np.isnan(o) and not np.isnan(kb.lo[k][i])
             inside = ok and kb.lo[k][i] <= o <= kb.hi[k][i]
             cov = g(float(inside)) if ok else ""
-            w.writerow(
+            rows.append(
                 [
                     "period",
                     k,
@@ -190,7 +184,7 @@ def csv_text(kb: KpiBacktest) -> str:
                 ]
             )
     for r in kb.summary.itertuples():
-        w.writerow(
+        rows.append(
             [
                 "summary",
                 r.kpi,
@@ -205,7 +199,7 @@ def csv_text(kb: KpiBacktest) -> str:
                 str(bool(r.fits)).lower(),
             ]
         )
-    return buf.getvalue()
+    return csv_table(CSV_COLUMNS, rows)
 
 
 def misfits(kb: KpiBacktest) -> list[str]:

@@ -231,10 +231,10 @@ def _place(frame: pd.DataFrame, m: Mapping, counts: dict[str, int]) -> CallRecor
         "line",
     ]
     return CallRecords(
-        frame[cols].reset_index(drop=True),
-        counts,
-        open_tod,
-        close_tod - open_tod,
-        dates,
-        m.interval_minutes,
+        calls=frame[cols].reset_index(drop=True),
+        counts=counts,
+        open_tod_s=open_tod,
+        open_s=close_tod - open_tod,
+        dates=dates,
+        interval_minutes=m.interval_minutes,
     )

@@ -25,24 +25,27 @@ import numpy as np
 import pandas as pd
 
 from .mapping import DataError, Mapping, parse_hhmm
-from .records import DAY_S, check_non_negative, day_index, lines, parse_seconds, parse_times, pick
+from .records import (
+    DAY_S,
+    RecordsSpan,
+    check_non_negative,
+    day_index,
+    lines,
+    parse_seconds,
+    parse_times,
+    pick,
+)
 
 #: canonical columns of the frame, besides day and j (the interval of the day)
 FIELDS = ("offered", "answered", "abandoned", "aht_s", "asa_s", "service_level", "staffed")
 
 
-@dataclass
-class IntervalRecords:
+@dataclass(kw_only=True)
+class IntervalRecords(RecordsSpan):
     """The canonical interval frame: ``day, j, offered, answered, abandoned, aht_s,
-    asa_s, service_level, staffed, line`` (NaN where a figure is absent) and what was
-    set aside (counts by reason)."""
+    asa_s, service_level, staffed, line`` (NaN where a figure is absent) and its span."""
 
     rows: pd.DataFrame
-    counts: dict[str, int] = field(default_factory=dict)
-    open_tod_s: float = 0.0
-    open_s: float = 0.0
-    dates: list[str] = field(default_factory=list)
-    interval_minutes: int = 30
     #: the canonical keys the mapping names (the others were derived or are absent)
     mapped: list[str] = field(default_factory=list)
 
@@ -223,5 +226,11 @@ def _place(frame: pd.DataFrame, m: Mapping, counts: dict, src: str, tcol: str) -
     counts["other"] = counts["offered"] - counts["answered"] - counts["abandoned"]
     rows = frame[["day", "j", *FIELDS, "line"]].reset_index(drop=True)
     return IntervalRecords(
-        rows, counts, open_tod, open_s, dates, m.interval_minutes, list(m.columns)
+        rows=rows,
+        counts=counts,
+        open_tod_s=open_tod,
+        open_s=open_s,
+        dates=dates,
+        interval_minutes=m.interval_minutes,
+        mapped=list(m.columns),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,46 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _panels(n: int) -> tuple[Any, np.ndarray]:
+    """A figure with ``n`` panels, two per row (one when ``n`` is 1), 2.8 inches high
+    each; the axes flattened.
+
+    Parameters
+    ----------
+    n : int
+        Panels wanted.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cols = 2 if n > 1 else 1
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 2.8 * rows), squeeze=False)
+    return fig, axes.ravel()
+
+
+def _finish(fig: Any, axes: np.ndarray, n: int) -> str:
+    """Hide the panels beyond the ``n`` drawn, put the legend on the first, and return
+    the figure as a base64 PNG.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    axes : numpy.ndarray
+        Its axes, flattened (:func:`_panels`).
+    n : int
+        Panels drawn.
+    """
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    return _png(fig)
+
+
 def curves(bt: Backtest) -> str:
     """All figures over the day: observed mean over days vs simulated mean and 90% band;
     base64 PNG.
@@ -46,15 +87,8 @@ def curves(bt: Backtest) -> str:
     bt : Backtest
         The back-test.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     n = len(bt.figures)
-    cols = 2
-    fig, axes = plt.subplots((n + 1) // cols, cols, figsize=(11, 2.8 * ((n + 1) // cols)))
-    axes = np.atleast_1d(axes).ravel()
+    fig, axes = _panels(n)
     x = bt.interval_start_s / 3600.0
     for ax, f in zip(axes, bt.figures, strict=False):
         sim = bt.sim[f]
@@ -80,11 +114,7 @@ def curves(bt: Backtest) -> str:
         ax.set_title(LABELS[f])
         ax.set_xlabel("time of day (h)")
         ax.grid(alpha=0.3)
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    axes[0].legend(fontsize=8, loc="best")
-    fig.tight_layout()
-    return _png(fig)
+    return _finish(fig, axes, n)
 
 
 def _g(x: float) -> str:
@@ -100,16 +130,8 @@ def kpi_curves(kb: KpiBacktest) -> str:
     kb : KpiBacktest
         The KPI back-test.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     n = len(kb.kpis)
-    cols = 2 if n > 1 else 1
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(11, 2.8 * rows), squeeze=False)
-    axes = axes.ravel()
+    fig, axes = _panels(n)
     x = np.arange(len(kb.labels))
     for ax, k in zip(axes, kb.kpis, strict=False):
         ax.fill_between(
@@ -121,11 +143,7 @@ def kpi_curves(kb: KpiBacktest) -> str:
         ax.set_xticks(x, kb.labels, fontsize=7, rotation=45 if len(x) > 12 else 0)
         ax.set_xlabel("period")
         ax.grid(alpha=0.3)
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    axes[0].legend(fontsize=8, loc="best")
-    fig.tight_layout()
-    return _png(fig)
+    return _finish(fig, axes, n)
 
 
 def _fit_note(misfit_lines: list[str], every: str, units: str) -> str:

@@ -271,16 +271,26 @@ def check_non_negative(
     return parsed
 
 
-@dataclass
-class CallRecords:
-    """The canonical calls frame and what was set aside (counts by reason)."""
+@dataclass(kw_only=True)
+class RecordsSpan:
+    """What any export tells besides its rows: what was set aside (counts by reason),
+    the opening hours and the days covered."""
 
-    calls: pd.DataFrame
     counts: dict[str, int] = field(default_factory=dict)
+    #: opening time of day and length of the open day, s
     open_tod_s: float = 0.0
     open_s: float = 0.0
+    #: the days covered, ISO dates (empty: one undated day)
     dates: list[str] = field(default_factory=list)
+    #: the export's interval length, minutes
     interval_minutes: int = 30
+
+
+@dataclass(kw_only=True)
+class CallRecords(RecordsSpan):
+    """The canonical calls frame (one row per call) and its span."""
+
+    calls: pd.DataFrame
 
 
 def day_index(dates: pd.Series) -> tuple[np.ndarray, list[str]]:
