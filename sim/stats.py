@@ -1,14 +1,21 @@
-"""Confidence intervals of means over replications: the one home of kpisim's t-intervals.
+"""The one home of kpisim's statistics: intervals and what may be claimed from them.
 
-Used by ``kpisim compare`` (paired differences between the arms, error bars of its
-figures) and by the studies in ``experiments/`` (mean and interval per grid point).
-Replications are independent runs (different seeds), so a Student t-interval on their
-values is the interval of the mean; non-finite values (a metric a run could not compute)
-are left out.
+Confidence intervals of means over replications: used by ``kpisim compare`` (paired
+differences between the arms, error bars of its figures) and by the studies in
+``experiments/`` (mean and interval per grid point).  Replications are independent runs
+(different seeds), so a Student t-interval on their values is the interval of the mean;
+non-finite values (a metric a run could not compute) are left out.
+
+Shares get intervals that stay in [0, 1]: Wilson for counts (:func:`wilson`), a logit
+t-interval for a mean of per-run rates (:func:`share_mean_ci`).  Whether a robust verdict
+may name the parameters that drive it is decided here only (:func:`drivers`: enough
+worlds for PRCC, Holm-corrected significance, :func:`holm`).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -241,6 +248,41 @@ def partial_corr_p(r: float, n: int, n_controls: int) -> float:
         return 0.0
     t = r * math.sqrt(df / (1.0 - r * r))
     return float(2.0 * stats.t.sf(abs(t), df))
+
+
+#: Up to this many points a rank correlation's p-value is exact (every permutation: 9! =
+#: 362,880); beyond, the t-approximation scipy uses, which is poor for few points (it
+#: gives p = 0 for a perfect rank correlation of 4 points, whose exact p is 1/12).
+MAX_EXACT_N = 9
+
+
+@functools.lru_cache(maxsize=MAX_EXACT_N)
+def _spearman_null(n: int) -> np.ndarray:
+    """Spearman's rho of every permutation of ``n`` ranks (the exact null distribution
+    without ties)."""
+    perms = np.array(list(itertools.permutations(range(n))), dtype=np.int64)
+    d2 = ((perms - np.arange(n)) ** 2).sum(axis=1)
+    return 1.0 - 6.0 * d2 / (n * (n * n - 1))
+
+
+def spearman_p(rho: float, n: int) -> float:
+    """Two-sided p-value of a Spearman rank correlation ``rho`` of ``n`` points: exact
+    (permutations) up to :data:`MAX_EXACT_N` points, else scipy's t-approximation
+    (:func:`partial_corr_p` without controls).  NaN below 3 points.
+
+    Parameters
+    ----------
+    rho : float
+        The rank correlation.
+    n : int
+        Points (robust worlds).
+    """
+    if n < 3 or not math.isfinite(rho):
+        return float("nan")
+    if n <= MAX_EXACT_N:
+        null = _spearman_null(n)
+        return float(np.mean(np.abs(null) >= abs(rho) - 1e-12))
+    return partial_corr_p(rho, n, 0)
 
 
 def drivers(sens: pd.DataFrame, n_worlds: int, n_params: int) -> tuple[pd.DataFrame, str]:

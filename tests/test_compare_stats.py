@@ -76,6 +76,21 @@ def test_partial_corr_p_without_controls_is_spearmans_p():
     assert np.isnan(st.partial_corr_p(0.3, 10, 8))  # no residual degrees of freedom
 
 
+def test_spearman_p_is_exact_for_few_worlds():
+    # 4 points: of the 24 orderings one gives rho = +1 and one -1, so p(|rho| >= 1) = 2/24
+    # (scipy's t-approximation says 0); |rho| >= 0.8: those two and 3 orderings at each of
+    # +-0.8, so 8/24
+    assert st.spearman_p(1.0, 4) == pytest.approx(1 / 12)
+    assert st.spearman_p(0.8, 4) == pytest.approx(1 / 3)
+    assert stats.spearmanr([1, 2, 3, 4], [1, 2, 3, 4])[1] < 1e-6
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=15), rng.normal(size=15)
+    rho, p = stats.spearmanr(x, y)
+    assert st.spearman_p(rho, 15) == pytest.approx(p, rel=1e-9)  # beyond 9: scipy's
+    df, params = _worlds(4, 43, 0, effect=3.0)
+    assert (tables.sensitivity(df, params)["p_holm"] == 1.0).all()
+
+
 def test_share_mean_ci_stays_in_the_unit_interval_and_matches_t_in_the_middle():
     m, lo, hi = st.share_mean_ci([0.99, 0.999])  # the t-interval would reach past 1
     assert 0.0 <= lo <= m <= hi <= 1.0

@@ -15,7 +15,15 @@ import pandas as pd
 from scipy import stats
 
 from ..outputs.signs import SIGNS
-from ..stats import holm, mean_ci, paired_ci, partial_corr_p, share_mean_ci, wilson
+from ..stats import (
+    holm,
+    mean_ci,
+    paired_ci,
+    partial_corr_p,
+    share_mean_ci,
+    spearman_p,
+    wilson,
+)
 from .metrics import COMPARISON_METRICS, METRICS
 from .plan import Plan
 
@@ -291,7 +299,8 @@ def sensitivity(
     """Which parameters the verdict hinges on: Spearman rank correlation and partial rank
     correlation (PRCC) of each parameter with ``target``, sorted by |PRCC|.
 
-    ``p_value`` is Spearman's two-sided p-value, ``prcc_p`` PRCC's (t-test of a partial
+    ``p_value`` is Spearman's two-sided p-value (exact for few worlds,
+    :func:`sim.stats.spearman_p`), ``prcc_p`` PRCC's (t-test of a partial
     correlation, :func:`sim.stats.partial_corr_p`); ``p_holm`` and ``prcc_p_holm`` the same
     Holm-corrected across every parameter tested (:func:`sim.stats.holm`).  Whether a
     parameter may be named as a driver is decided by :func:`sim.stats.drivers` alone.
@@ -319,9 +328,9 @@ def sensitivity(
         if np.ptp(X[:, j]) == 0 or np.ptp(y) == 0:
             rows.append({"parameter": p, "spearman": nan, "prcc": nan, "p_value": nan})
             continue
-        rho, pval = stats.spearmanr(X[:, j], y)
-        prcc = _prcc(RX, ry, j)
-        rows.append({"parameter": p, "spearman": float(rho), "prcc": prcc, "p_value": float(pval)})
+        rho = float(stats.spearmanr(X[:, j], y)[0])
+        pval = spearman_p(rho, len(y))
+        rows.append({"parameter": p, "spearman": rho, "prcc": _prcc(RX, ry, j), "p_value": pval})
     df = pd.DataFrame(rows)
     df["prcc_p"] = [partial_corr_p(r, len(y), len(params) - 1) for r in df["prcc"]]
     df["p_holm"] = holm(df["p_value"].to_numpy())
