@@ -206,15 +206,16 @@ def _agents(n: int) -> str:
 
 
 def _sensitivity_rows(o: Outcome) -> str:
-    """One row per uncertain parameter: range, PRCC with the profit difference and its
-    Holm-corrected p-value, rank correlation with the profit difference, PRCC with the
-    retention difference."""
+    """One row per uncertain parameter: range, PRCC with the profit difference, the
+    Holm-corrected p-value (PRCC's, else the rank correlation's), rank correlation with
+    the profit difference, PRCC with the retention difference."""
     prcc_customers = o.sens_customers.set_index("parameter")["prcc"]
     rows = []
     for _, r in o.sens.iterrows():
         lo, hi = o.plan.uncertainty[r["parameter"]]
         rc = float(prcc_customers.get(r["parameter"], np.nan))
-        ph = r.get("prcc_p_holm", np.nan)
+        ph = r.get("prcc_p_holm", np.nan)  # PRCC's, else the rank correlation's
+        ph = ph if np.isfinite(ph) else r.get("p_holm", np.nan)
         ph_txt = "–" if not np.isfinite(ph) else f"{ph:.3f}"
         rows.append(
             f"<tr><td class=l>{html.escape(param_label(r['parameter']))}"
@@ -293,7 +294,8 @@ many parameters some correlations look large by chance alone: the p-value is Hol
 for the number of parameters tested.</p>
 {_drivers_note(o)}
 <table><tr><th class=l>parameter</th><th>range</th><th>PRCC with profit difference</th>
-<th>Holm-corrected p</th><th>rank correlation with profit difference</th>
+<th>Holm-corrected p (of PRCC, else of the rank correlation)</th>
+<th>rank correlation with profit difference</th>
 <th>PRCC with retention difference</th></tr>
 {_sensitivity_rows(o)}</table>"""
 
