@@ -124,6 +124,34 @@ REPEAT_WINDOW_DAYS = 7
 #: Working days after a contact before its measured value is final, by definition (a
 #: repeat can still arrive within the window); definitions not listed are final at once.
 FEEDBACK_DELAY_DAYS = {"no_repeat_7d": REPEAT_WINDOW_DAYS}
+#: Measured KPIs whose value for a contact needs the definition's future window
+#: (:data:`FEEDBACK_DELAY_DAYS`): at the end of a run they are counted only over the
+#: contacts whose window has closed (:func:`window_closed`).
+WINDOWED_KPIS = ("fcr_measured", "fcr_honest")
+
+
+def window_closed(day: Any, last_day: int, definition: str) -> Any:
+    """Whether the contacts of ``day`` have a final measured value by ``last_day``: their
+    feedback window (:data:`FEEDBACK_DELAY_DAYS`, working days) lies inside the run.
+
+    A repeat on any of the ``REPEAT_WINDOW_DAYS`` working days after a call counts
+    against it, so a call of day ``d`` is final once day ``d + 7`` has been simulated;
+    calls of the last 7 days of a run would otherwise look resolved only because their
+    repeats cannot be seen yet (right-censoring, which flatters measured FCR).
+
+    Parameters
+    ----------
+    day : int or numpy.ndarray or pandas.Series
+        Working day(s) of the contacts.
+    last_day : int
+        Last working day simulated.
+    definition : str
+        The KPI's definition (e.g. ``no_repeat_7d``; definitions without a window are
+        always final).
+    """
+    return day + FEEDBACK_DELAY_DAYS.get(definition, 0) <= last_day
+
+
 #: Each definition in plain words (for pages and reports).
 DEFINITION_LABELS = {
     "self_coded": "Agent codes the call 'resolved'",

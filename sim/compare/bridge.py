@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from ..stats import paired_ci
+from ..stats import drivers, paired_ci
+from .tables import sensitivity
 
 #: Bridge items: (name, plain label, summary keys added (+) or subtracted (-)); the
 #: margin item multiplies revenue by the arm's margin rate.
@@ -103,9 +103,11 @@ def largest_item(bridge: pd.DataFrame) -> pd.Series | None:
 
 
 def sign_deciders(robust: pd.DataFrame, params: list[str], k: int = 2) -> pd.DataFrame:
-    """The ``k`` uncertain parameters whose sampled values rank-correlate most (|Spearman|)
-    with the world's profit difference (``diff_profit`` of ``robust.csv``); columns
-    ``parameter`` and ``spearman``.  Empty with fewer than 3 worlds or no variation.
+    """At most ``k`` uncertain parameters that decide the sign of the profit difference
+    (``diff_profit`` of ``robust.csv``), by the one driver rule
+    (:func:`sim.stats.drivers`: enough worlds for PRCC and a Holm-corrected significant
+    PRCC); columns of :func:`.tables.sensitivity`, empty when none may be named (the
+    reason is :func:`sign_reason`'s).
 
     Parameters
     ----------
@@ -116,17 +118,22 @@ def sign_deciders(robust: pd.DataFrame, params: list[str], k: int = 2) -> pd.Dat
     k : int
         How many to return at most.
     """
-    rows = []
-    if len(robust) >= 3 and "diff_profit" in robust:
-        y = robust["diff_profit"].to_numpy(dtype=float)
-        for p in params:
-            x = robust[p].to_numpy(dtype=float)
-            ok = np.isfinite(x) & np.isfinite(y)
-            if ok.sum() < 3 or np.ptp(x[ok]) == 0 or np.ptp(y[ok]) == 0:
-                continue
-            rows.append({"parameter": p, "spearman": float(stats.spearmanr(x[ok], y[ok])[0])})
-    df = pd.DataFrame(rows, columns=["parameter", "spearman"])
-    if df.empty:
-        return df
-    order = df["spearman"].abs().sort_values(ascending=False).index
-    return df.loc[order].head(k).reset_index(drop=True)
+    return _named(robust, params)[0].head(k).reset_index(drop=True)
+
+
+def sign_reason(robust: pd.DataFrame, params: list[str]) -> str:
+    """Why :func:`sign_deciders` names no parameter (``""`` when it names some).
+
+    Parameters
+    ----------
+    robust : pandas.DataFrame
+        ``robust.csv``.
+    params : list of str
+        The uncertain parameters.
+    """
+    return _named(robust, params)[1]
+
+
+def _named(robust: pd.DataFrame, params: list[str]) -> tuple[pd.DataFrame, str]:
+    sens = sensitivity(robust, params) if "diff_profit" in robust else sensitivity(robust, [])
+    return drivers(sens, len(robust), len(params))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..palette import OKABE_ITO
-from ..stats import mean_ci
+from ..stats import drivers, mean_ci
 from .figures_money import fig_bridge, fig_intervals
 from .formatting import pct
 from .names import ARM_COLOUR, param_label
@@ -417,7 +417,10 @@ def fig_robust(o: Outcome) -> bytes:
     ax.axvline(0, color=GREY, lw=1)
     ax.set_xlim(-1, 1)
     ax.set_xlabel(f"{what} with the profit difference (-1 to 1)")
-    ax.set_title("What the profit verdict hinges on")
+    named = not drivers(o.sens, len(o.robust), len(o.plan.uncertainty))[0].empty
+    ax.set_title(  # the same rule as the verdict's (sim.stats.drivers)
+        "What the profit verdict hinges on" if named else "No driver can be named (see the note)"
+    )
     ax.legend(
         handles=[
             Patch(color=SKY, label="higher value favours the proposal"),

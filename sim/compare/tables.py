@@ -15,7 +15,15 @@ import pandas as pd
 from scipy import stats
 
 from ..outputs.signs import SIGNS
-from ..stats import paired_ci
+from ..stats import (
+    holm,
+    mean_ci,
+    paired_ci,
+    partial_corr_p,
+    share_mean_ci,
+    spearman_p,
+    wilson,
+)
 from .metrics import COMPARISON_METRICS, METRICS
 from .plan import Plan
 
@@ -74,9 +82,56 @@ def judge(row: dict[str, Any], better: str) -> str:
     return "better" if up == (better == "higher") else "worse"
 
 
+def level_interval(values: np.ndarray, unit: str, group: str) -> tuple[float, float, str]:
+    """95 % interval of one arm's mean of a metric over replications, and its method.
+
+    Shares of runs (a toxic sign flagged or not) are pooled counts: Wilson
+    (:func:`sim.stats.wilson`).  Other shares (rates in [0, 1], not the gaps, which are
+    differences) average one rate per run: a t-interval on the logit scale
+    (:func:`sim.stats.share_mean_ci`), so neither stays outside [0, 1].  Everything else:
+    the plain t-interval (:func:`sim.stats.mean_ci`).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        One value per replication of the arm.
+    unit : str
+        The metric's unit (:class:`.metrics.Metric`).
+    group : str
+        The metric's group (``gap`` metrics are differences, not levels).
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if unit == "share of runs":
+        lo, hi = wilson(float(v.sum()), len(v))
+        return lo, hi, "wilson"
+    if is_level_share(unit, group):
+        _, lo, hi = share_mean_ci(v)
+        return lo, hi, "logit t"
+    m, h = mean_ci(v)
+    return m - h, m + h, "t"
+
+
+def is_level_share(unit: str, group: str) -> bool:
+    """A metric whose value is a share in [0, 1] (not a gap, which may be negative).
+
+    Parameters
+    ----------
+    unit : str
+        The metric's unit.
+    group : str
+        The metric's group.
+    """
+    return unit == "share of runs" or (unit == "share" and group != "gap")
+
+
 def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
     """The tidy comparison: one row per metric, both arms' means, paired difference and
     its 95 % interval, ``n``; computed from :func:`summaries_frame`'s rows.
+
+    Each arm's mean also gets a 95 % interval (``current_ci_low`` ... ``proposal_ci_high``,
+    method in ``level_interval``, :func:`level_interval`); for a share the paired
+    difference's interval is cut to [-1, 1], the only differences two shares can have.
 
     Parameters
     ----------
@@ -89,7 +144,12 @@ def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
         raise RuntimeError("arms do not hold the same replications")
     rows = []
     for m in COMPARISON_METRICS:
-        st = paired_ci(cur[m.key].to_numpy(), pro[m.key].to_numpy())
+        a, b = cur[m.key].to_numpy(), pro[m.key].to_numpy()
+        st = paired_ci(a, b)
+        if is_level_share(m.unit, m.group):
+            st["ci_low"], st["ci_high"] = max(st["ci_low"], -1.0), min(st["ci_high"], 1.0)
+        c_lo, c_hi, how = level_interval(a, m.unit, m.group)
+        p_lo, p_hi, _ = level_interval(b, m.unit, m.group)
         row = {
             "metric": m.key,
             "label": m.label,
@@ -97,6 +157,11 @@ def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
             "unit": m.unit,
             "better": m.better,
             **st,
+            "current_ci_low": c_lo,
+            "current_ci_high": c_hi,
+            "proposal_ci_low": p_lo,
+            "proposal_ci_high": p_hi,
+            "level_interval": how,
         }
         row["verdict"] = judge(row, m.better)
         rows.append(row)
@@ -174,6 +239,43 @@ def robust_shares(robust: pd.DataFrame) -> dict[str, float]:
     return out
 
 
+#: Below this many robust worlds a share of worlds gets a warning with its interval.
+FEW_WORLDS = 10
+
+
+def share_interval(share: float, n: int) -> tuple[float, float]:
+    """95 % Wilson interval (:func:`sim.stats.wilson`) of a share of ``n`` worlds.
+
+    Parameters
+    ----------
+    share : float
+        Share of worlds won (0-1), as :func:`robust_shares` gives it.
+    n : int
+        Robust worlds.
+    """
+    if not n or share != share:
+        return float("nan"), float("nan")
+    return wilson(round(share * n), n)
+
+
+def few_worlds_warning(share: float, n: int) -> str:
+    """``with only 4 worlds this share is very uncertain: 95% interval 7%–81%`` when
+    ``n`` is below :data:`FEW_WORLDS` (``""`` otherwise), plain text.
+
+    Parameters
+    ----------
+    share : float
+        Share of worlds the proposal wins on profit (0-1).
+    n : int
+        Robust worlds.
+    """
+    if not n or n >= FEW_WORLDS or share != share:
+        return ""
+    lo, hi = share_interval(share, n)
+    worlds = "world" if n == 1 else "worlds"
+    return f"with only {n} {worlds} this share is very uncertain: 95% interval {lo:.0%}–{hi:.0%}"
+
+
 def _prcc(RX: np.ndarray, ry: np.ndarray, j: int) -> float:
     """Partial rank correlation of rank column ``j`` of ``RX`` with ``ry``, the other
     columns held fixed (NaN without enough worlds for the regression)."""
@@ -187,11 +289,21 @@ def _prcc(RX: np.ndarray, ry: np.ndarray, j: int) -> float:
     return float((res_x * res_y).sum() / den) if den > 0 else np.nan
 
 
+#: columns of ``sensitivity.csv``
+SENS_COLUMNS = ("parameter", "spearman", "prcc", "p_value", "p_holm", "prcc_p", "prcc_p_holm")
+
+
 def sensitivity(
     robust: pd.DataFrame, params: list[str], target: str = "diff_profit"
 ) -> pd.DataFrame:
     """Which parameters the verdict hinges on: Spearman rank correlation and partial rank
     correlation (PRCC) of each parameter with ``target``, sorted by |PRCC|.
+
+    ``p_value`` is Spearman's two-sided p-value (exact for few worlds,
+    :func:`sim.stats.spearman_p`), ``prcc_p`` PRCC's (t-test of a partial
+    correlation, :func:`sim.stats.partial_corr_p`); ``p_holm`` and ``prcc_p_holm`` the same
+    Holm-corrected across every parameter tested (:func:`sim.stats.holm`).  Whether a
+    parameter may be named as a driver is decided by :func:`sim.stats.drivers` alone.
 
     Parameters
     ----------
@@ -204,21 +316,26 @@ def sensitivity(
     """
     rows = []
     if len(robust) < 4 or not params:
-        return pd.DataFrame(columns=["parameter", "spearman", "prcc", "p_value"])
+        return pd.DataFrame(columns=list(SENS_COLUMNS))
     y = robust[target].to_numpy(dtype=float)
     X = robust[params].to_numpy(dtype=float)
     ok = np.isfinite(y) & np.isfinite(X).all(axis=1)
     y, X = y[ok], X[ok]
     ry = stats.rankdata(y)
     RX = np.column_stack([stats.rankdata(X[:, j]) for j in range(X.shape[1])])
+    nan = float("nan")
     for j, p in enumerate(params):
         if np.ptp(X[:, j]) == 0 or np.ptp(y) == 0:
-            rows.append({"parameter": p, "spearman": np.nan, "prcc": np.nan, "p_value": np.nan})
+            rows.append({"parameter": p, "spearman": nan, "prcc": nan, "p_value": nan})
             continue
-        rho, pval = stats.spearmanr(X[:, j], y)
-        prcc = _prcc(RX, ry, j)
-        rows.append({"parameter": p, "spearman": float(rho), "prcc": prcc, "p_value": float(pval)})
+        rho = float(stats.spearmanr(X[:, j], y)[0])
+        pval = spearman_p(rho, len(y))
+        rows.append({"parameter": p, "spearman": rho, "prcc": _prcc(RX, ry, j), "p_value": pval})
     df = pd.DataFrame(rows)
+    df["prcc_p"] = [partial_corr_p(r, len(y), len(params) - 1) for r in df["prcc"]]
+    df["p_holm"] = holm(df["p_value"].to_numpy())
+    df["prcc_p_holm"] = holm(df["prcc_p"].to_numpy())
+    df = df[list(SENS_COLUMNS)]
     order = df["prcc"].abs().fillna(df["spearman"].abs()).fillna(0)
     return df.assign(_o=order).sort_values("_o", ascending=False).drop(columns="_o")
 

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..stats import drivers
 from .formatting import fmt_ci, fmt_diff, fmt_value, pct
 from .names import param_label
 from .outcome import Outcome
 from .page_people import pay_changes, pay_sentence
 from .people import pay_change_summary
-from .tables import hinge_measure
+from .tables import few_worlds_warning, share_interval
 from .verdict_money import driver_sentence, sign_sentence
 
 #: verdicts that count as a clear change
@@ -170,17 +171,30 @@ def _people(o: Outcome, t: pd.DataFrame) -> str:
     return html.escape(f"Employees: {pay}{flows}. {agents}".strip())
 
 
+def profit_drivers(o: Outcome) -> tuple[pd.DataFrame, str]:
+    """The parameters that may be named as drivers of the profit difference, by the one
+    rule (:func:`sim.stats.drivers`), and why none is named (``""`` when some are).
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (its sensitivity table and robust worlds).
+    """
+    return drivers(o.sens, len(o.robust), len(o.plan.uncertainty))
+
+
 def _hinge(o: Outcome) -> str:
-    """Which (at most two) parameters the profit verdict depends on most ("" if none)."""
-    col, what = hinge_measure(o.sens)
-    top = o.sens.dropna(subset=[col]).head(2) if col else o.sens.head(0)
+    """Which (at most two) parameters the profit verdict depends on most, when the rule
+    allows naming any; else why none is named."""
+    top, why = profit_drivers(o)
     if not len(top):
-        return ""
+        return f" No parameter is named as a driver: {why}." if why else ""
     parts = []
-    for _, r in top.iterrows():
-        side = "the proposal" if r[col] > 0 else "the current scheme"
+    for _, r in top.head(2).iterrows():
+        side = "the proposal" if r["prcc"] > 0 else "the current scheme"
         parts.append(
-            f"{param_label(r['parameter'])} ({what} {r[col]:+.2f}: a higher value favours {side})"
+            f"{param_label(r['parameter'])} (partial rank correlation {r['prcc']:+.2f}, "
+            f"Holm-corrected p = {r['prcc_p_holm']:.3f}: a higher value favours {side})"
         )
     if o.shares["profit"] in (0.0, 1.0):  # every world agrees: what varies is the size
         lead = " How large the profit difference is depends most on "
@@ -190,14 +204,17 @@ def _hinge(o: Outcome) -> str:
 
 
 def _robust(o: Outcome) -> str:
-    """How the verdict holds across the sampled worlds."""
+    """How the verdict holds across the sampled worlds (with a warning when few)."""
     a = o.plan.args
     s = o.shares
+    n = len(o.robust)
+    warn = few_worlds_warning(s["profit"], n)
+    warn = f" ({warn})" if warn else ""
     return (
         f"How sure are we? People's responses to pay are uncertain, so we also ran "
-        f"{len(o.robust)} plausible worlds with different behavioural parameters (a smaller "
+        f"{n} plausible worlds with different behavioural parameters (a smaller "
         f"centre, {a.robust_scale:.0%} of the customers and staff). The proposal made more "
-        f"profit in {pct(s['profit'])} of them, retained more customers in "
+        f"profit in {pct(s['profit'])} of them{warn}, retained more customers in "
         f"{pct(s['retention'])}, gave more truly satisfied customers in {pct(s['csat_true'])} "
         f"(both at once in {pct(s['customers'])}), and lowered staff turnover in "
         f"{pct(s['turnover'])}." + html.escape(_hinge(o))
@@ -493,6 +510,11 @@ def verdict_json(o: Outcome, names: dict[str, str]) -> str:
         "robust_worlds": a.robust,
         "robust_scale": a.robust_scale,
         "robust_shares": {k: _clean(v) for k, v in o.shares.items()},
+        "robust_share_intervals": {
+            k: [_clean(x) for x in share_interval(v, len(o.robust))] for k, v in o.shares.items()
+        },
+        "drivers_profit": list(profit_drivers(o)[0]["parameter"]),
+        "drivers_note": profit_drivers(o)[1],
         "sensitivity_profit": [
             {k: _clean(v) for k, v in r.items()} for r in o.sens.to_dict("records")
         ],

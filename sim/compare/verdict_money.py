@@ -3,10 +3,12 @@ and which uncertain parameters decide its sign (plain text; the caller escapes i
 
 from __future__ import annotations
 
-from .bridge import largest_item, sign_deciders
+from ..stats import min_worlds_for_drivers
+from .bridge import largest_item, sign_deciders, sign_reason
 from .formatting import fmt_diff, fmt_value, pct
 from .names import param_label
 from .outcome import Outcome
+from .tables import few_worlds_warning
 
 #: How an item's contribution reads: (when it raises profit, when it lowers profit).
 PHRASES = {
@@ -50,7 +52,8 @@ def driver_sentence(o: Outcome) -> str:
 
 def sign_sentence(o: Outcome) -> str:
     """Whether the robust worlds agree on the sign of the profit change and, when they
-    do not, the two parameters whose values rank-correlate most with it.
+    do not, the (at most two) parameters the driver rule names (:func:`sim.stats.drivers`),
+    or why it names none.
 
     Parameters
     ----------
@@ -61,24 +64,29 @@ def sign_sentence(o: Outcome) -> str:
     if n == 0:
         return (
             "Whether the net is a gain or a loss can depend on how staff respond: run "
-            "with robust=N (for example robust=32) to see which parameters decide it."
+            f"with robust=N (at least {min_worlds_for_drivers(len(o.plan.uncertainty))} for "
+            f"these {len(o.plan.uncertainty)} parameters) to see which parameters decide it."
         )
     share = o.shares.get("profit", float("nan"))
+    warn = few_worlds_warning(share, n)
+    warn = f" ({warn[0].upper()}{warn[1:]}.)" if warn else ""
     if share in (0.0, 1.0):
         side = "gains" if share == 1.0 else "loses"
-        return f"In all {n} plausible worlds the proposal {side} profit."
+        return f"In all {n} plausible worlds the proposal {side} profit.{warn}"
     top = sign_deciders(o.robust, list(o.plan.uncertainty))
     if top.empty:
+        why = sign_reason(o.robust, list(o.plan.uncertainty))
         return (
             f"The plausible worlds disagree (the proposal gains profit in {pct(share)} of "
-            f"{n}), and no parameter's value tracks the difference."
+            f"{n}); no parameter is named as deciding it: {why}.{warn}"
         )
     parts = [
-        f"{param_label(r['parameter'])} (rank correlation {r['spearman']:+.2f}: a higher "
-        f"value favours {'the proposal' if r['spearman'] > 0 else 'the current scheme'})"
+        f"{param_label(r['parameter'])} (partial rank correlation {r['prcc']:+.2f}, "
+        f"Holm-corrected p = {r['prcc_p_holm']:.3f}: a higher value favours "
+        f"{'the proposal' if r['prcc'] > 0 else 'the current scheme'})"
         for _, r in top.iterrows()
     ]
     return (
         f"The plausible worlds disagree on the sign (the proposal gains profit in "
-        f"{pct(share)} of {n}); what decides it is " + " and ".join(parts) + "."
+        f"{pct(share)} of {n}); what decides it is " + " and ".join(parts) + "." + warn
     )

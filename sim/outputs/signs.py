@@ -129,7 +129,7 @@ def _window_rates(df: pd.DataFrame) -> dict[str, float]:
         if np.isscalar(v)
     }
     # measured FCR: the dashboard's own definition, as recorded each day
-    ok = df["answered_owned"] > 0
+    ok = (df["answered_owned"] > 0) & df["fcr_measured"].notna()  # censored days: no value
     w = df.loc[ok, "answered_owned"]
     out["fcr_measured"] = (
         float(np.average(df.loc[ok, "fcr_measured"], weights=w)) if w.sum() > 0 else np.nan

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..measurement import rates, ratio
+from ..measurement import WINDOWED_KPIS, rates, ratio, window_closed
 from ..units import DAYS_PER_YEAR
 from .channels import channel_summary
 from .decisions import management_summary
@@ -110,10 +110,17 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
     df["repeats_7d"] = model.day_repeats[df["day"].to_numpy()].astype(int)
     # each day's measured KPIs by the definitions of the scheme in force that day
     parts = []
+    last = int(df["day"].max()) if len(df) else -1
     for sch, mask in _schemes_in_force(model, df["day"]):
         part = df[mask]
-        r = rates(lambda k, p=part: p[k], sch.kpis.fcr.definition, sch.kpis.csat.definition)
-        parts.append(pd.DataFrame(r, index=part.index))
+        r = pd.DataFrame(
+            rates(lambda k, p=part: p[k], sch.kpis.fcr.definition, sch.kpis.csat.definition),
+            index=part.index,
+        )
+        # a day whose FCR window is still open at the end of the run has no final value
+        open_ = ~window_closed(part["day"], last, sch.kpis.fcr.definition)
+        r.loc[open_, list(WINDOWED_KPIS)] = np.nan
+        parts.append(r)
     df = pd.concat([df, pd.concat(parts).sort_index()], axis=1)
     df = df.copy()  # one block per dtype again: the columns above came one at a time
     add_money_columns(df, model.cfg.customers.margin_rate)
@@ -177,6 +184,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
         "web_sessions": int(tot["web_sessions"]),
     }
     s.update(rates(lambda k: float(tot[k]), sch.kpis.fcr.definition, sch.kpis.csat.definition))
+    s.update(_windowed(daily, sch))
     days = len(daily)
     c = model.customers
     n0 = c.n_start
@@ -219,6 +227,19 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s.update(management_summary(model, daily))
     s["toxic_signs"] = toxic_signs(model, daily, emp, s)
     return {k: _clean(v) for k, v in s.items()}
+
+
+def _windowed(daily: pd.DataFrame, sch: Any) -> dict[str, Any]:
+    """The measured KPIs that need a future window (``WINDOWED_KPIS``), over the days
+    whose window closed before the run ended (``sim.measurement.window_closed``), by the
+    definition of ``sch`` (the scheme in force at the end)."""
+    fcr_def = sch.kpis.fcr.definition
+    if daily.empty:
+        return {}
+    closed = daily[window_closed(daily["day"], int(daily["day"].max()), fcr_def)]
+    tot = closed[list(COUNT_COLUMNS)].sum()
+    r = rates(lambda k: float(tot[k]), fcr_def, sch.kpis.csat.definition)
+    return {k: r[k] for k in WINDOWED_KPIS}
 
 
 def _failure_demand(tot: pd.Series) -> dict[str, Any]:
