@@ -20,6 +20,7 @@ from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
 from .page_centre import centre_note, worlds_source
 from .page_money import bridge_section, intervals_section
+from .page_settle import settle_section
 from .smart import smart_section
 from .tables import CRITERIA
 from .verdict import verdict_class, verdict_paragraphs
@@ -418,6 +419,9 @@ experience; <b>Time-bound</b>, the pay period against the delay before the KPI i
 <p>Weekly values; both arms are identical until the rollout day, then the proposal arm
 switches. Habits and learning take several pay periods to settle.</p>
 {_img(figs["rollout"], "time series around the rollout")}
+
+<h2>Where the scheme settles: warm-up and run-rate</h2>
+{settle_section(o, _img(figs["settle"], "settling series") if "settle" in figs else "")}
 
 <h2>Robust verdict: does it hold if people respond differently?</h2>
 {robust_section(o, _img(figs["robust"], "robust verdict") if "robust" in figs else "")}
