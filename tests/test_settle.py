@@ -165,18 +165,16 @@ def test_current_arm_is_settled_at_the_rollout_by_the_criterion(tmp_path):
     """The judged property: without rollout_day= the proposal is switched on at a day where
     the stated criterion holds over the window before it (computed here again from the
     current arm's raw daily tables), and the arms are identical until then."""
-    args = parse_args(
-        ["replications=4", "days=250", "robust=0", "jobs=2", "progress=false", *SMALL]
-        + [f"out={tmp_path}"]
-    )
+    argv = ["replications=4", "days=250", "robust=0", "jobs=2", "progress=false", *SMALL]
+    args = parse_args([*argv, f"out={tmp_path}"])
     o = run_compare(build_plan(args))
     s = o.settle
     assert s is not None and s.chosen == "criterion", (s.chosen, s.drift_at_rollout)
     R = o.plan.args.rollout_day
     assert R == s.rollout_day == o.plan.cfg_proposal.rollout_day
-    assert R % o.plan.cfg_current.scheme.period_days == 0 and R <= s.latest_day
-    cur = [res["daily"] for (arm, _), res in zip(_index(o), o.main_results) if arm == "current"]
-    pro = [res["daily"] for (arm, _), res in zip(_index(o), o.main_results) if arm == "proposal"]
+    assert R % o.plan.cfg_current.scheme.period_days == 0
+    assert s.window <= R <= s.latest_day
+    cur, pro = _dailies(o, "current"), _dailies(o, "proposal")
     series = settle.settle_series(cur)
     assert settle.holds(settle.window_drifts(series, R, s.window)) is True
     earlier = range(s.window, R, o.plan.cfg_current.scheme.period_days)
@@ -187,15 +185,15 @@ def test_current_arm_is_settled_at_the_rollout_by_the_criterion(tmp_path):
     assert isinstance(settle.settle_paragraph(s), str) and f"day {R}" in settle.settle_paragraph(s)
 
 
-def _index(o) -> list[tuple[str, int]]:
-    return list(zip(o.reps["arm"], o.reps["replication"], strict=True))
+def _dailies(o, arm: str) -> list[pd.DataFrame]:
+    """One arm's daily tables, in replication order."""
+    arms = list(o.reps["arm"])
+    return [res["daily"] for a, res in zip(arms, o.main_results, strict=True) if a == arm]
 
 
-def test_given_rollout_day_is_kept_and_checked(tmp_path):
-    args = parse_args(
-        ["replications=2", "days=84", "rollout_day=42", "robust=0", "jobs=1", "progress=false"]
-        + ["customers.n=20000", "employees.n=4", f"out={tmp_path}"]
-    )
+def test_given_rollout_day_is_kept_and_checked():
+    argv = ["replications=2", "days=84", "rollout_day=42", "robust=0", "jobs=1"]
+    args = parse_args([*argv, "progress=false", "customers.n=20000", "employees.n=4"])
     o = run_compare(build_plan(args))
     assert o.settle is not None and o.settle.chosen == "given"
     assert o.plan.args.rollout_day == o.settle.rollout_day == 42

@@ -4,8 +4,8 @@ Both arms simulate the same centre with the same seeds (common random numbers): 
 ``r`` uses seed ``seed + r`` in both.  Both start under the current scheme; in the proposal
 arm the proposed scheme replaces it on ``rollout_day`` (the current arm never switches), so
 the transition is visible.  Unless given, the rollout day is the first pay-period boundary
-at which the current arm has settled (:mod:`.settle`).  Differences are paired (proposal - current, per replication)
-with 95 % t-intervals.
+at which the current arm has settled (:mod:`.settle`).  Differences are paired (proposal -
+current, per replication) with 95 % t-intervals.
 
 The robust verdict samples the uncertain behavioural parameters declared in
 ``configs/uncertainty/*.yaml`` by Latin hypercube; in each sampled world both arms run once
