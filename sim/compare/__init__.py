@@ -3,8 +3,9 @@
 Both arms simulate the same centre with the same seeds (common random numbers): replication
 ``r`` uses seed ``seed + r`` in both.  Both start under the current scheme; in the proposal
 arm the proposed scheme replaces it on ``rollout_day`` (the current arm never switches), so
-the transition is visible.  Differences are paired (proposal - current, per replication)
-with 95 % t-intervals.
+the transition is visible.  Unless given, the rollout day is the first pay-period boundary
+at which the current arm has settled (:mod:`.settle`).  Differences are paired (proposal -
+current, per replication) with 95 % t-intervals.
 
 The robust verdict samples the uncertain behavioural parameters declared in
 ``configs/uncertainty/*.yaml`` by Latin hypercube; in each sampled world both arms run once
@@ -28,15 +29,20 @@ Modules, in the order a comparison uses them:
 * :mod:`.uncertainty` - ranges of the uncertain parameters, Latin-hypercube worlds
 * :mod:`.plan` - both arms' configs and the robust worlds, validated up front
 * :mod:`.runner` - running configs in a process pool, derived metrics
-* :mod:`.compute` - from plan to :class:`~.outcome.Outcome`
+* :mod:`.settle` - when an arm has settled (the warm-up criterion), the rollout day it
+  gives, and the run-rate of each arm's last weeks
+* :mod:`.compute` - from plan to :class:`~.outcome.Outcome`: the current arm first, then
+  the rollout day, then the proposal arm
 * :mod:`.metrics`, :mod:`.tables` - the metric list and every table (CSV) of the result;
   :mod:`.bridge` - the money bridge; :mod:`.smart` - the SMART table; :mod:`.people` -
   headcount flows, turnover by tier and per-agent pay changes
 * :mod:`.outcome` - the finished comparison, all the report reads
 * :mod:`.formatting`, :mod:`.names`, :mod:`.verdict`, :mod:`.verdict_money` - the
   report's numbers, names and verdict sentences
-* :mod:`.plotting`, :mod:`.figures`, :mod:`.figures_money` - its figures
-* :mod:`.page`, :mod:`.page_money`, :mod:`.page_centre`, :mod:`.page_people` - the HTML page
+* :mod:`.plotting`, :mod:`.figures`, :mod:`.figures_money`, :mod:`.figures_settle` - its
+  figures
+* :mod:`.page`, :mod:`.page_money`, :mod:`.page_centre`, :mod:`.page_people`,
+  :mod:`.page_settle` - the HTML page
 * :mod:`.outputs` - writing every file atomically
 
 The report modules only read an ``Outcome``; nothing on the computing side imports them.

@@ -28,7 +28,11 @@ show, what will really happen to customers, employees and money, and how sure we
   replications=N   paired replications per arm, same seeds in both arms (default: 20)
   days=N           working days simulated, a working year is 250 (default: 250)
   rollout_day=N    day the proposal is switched on; before it both arms run the current
-                   scheme (default: the pay period nearest a quarter of the horizon)
+                   scheme (default: the first pay-period boundary where the current arm
+                   has settled: morale, handle time and headcount drift by at most 2% of
+                   their level over two pay periods)
+  runrate_weeks=N  weeks (5 working days) at the end of each arm shown as its run-rate
+                   beside the whole run (default: 8)
   robust=N         sampled worlds for the robust verdict, 0 to skip (default: 32)
   robust_scale=F   share of customers and agents in the robust worlds (default: 0.2)
   uncertainty=U    ranges of the uncertain parameters: a name under
@@ -72,6 +76,7 @@ ARGS = (
     Arg("replications", int, 2, 100_000),
     Arg("days", int, 2, 100_000),
     Arg("rollout_day", int, 0, 100_000),
+    Arg("runrate_weeks", int, 1, 20_000),
     Arg("robust", int, 0, 100_000),
     Arg("robust_scale", float),
     Arg("uncertainty"),
@@ -94,6 +99,7 @@ class CompareArgs:
     replications: int = 20
     days: int = 250
     rollout_day: int | None = None
+    runrate_weeks: int = 8
     robust: int = 32
     robust_scale: float = 0.2
     uncertainty: str = "default"
@@ -103,6 +109,8 @@ class CompareArgs:
     progress: bool = True
     overrides: list[str] = field(default_factory=list)
     proposal_overrides: list[str] = field(default_factory=list)
+    #: the rollout day was chosen by the settling criterion (``rollout_day=`` not given)
+    rollout_auto: bool = False
 
     def command(self) -> str:
         """The exact command that reproduces this comparison (``jobs`` left out)."""
@@ -111,7 +119,8 @@ class CompareArgs:
             f"proposal={self.proposal}",
             f"replications={self.replications}",
             f"days={self.days}",
-            f"rollout_day={self.rollout_day}",
+            *([] if self.rollout_auto else [f"rollout_day={self.rollout_day}"]),
+            f"runrate_weeks={self.runrate_weeks}",
             f"robust={self.robust}",
             f"robust_scale={self.robust_scale:g}",
             f"uncertainty={self.uncertainty}",

@@ -19,7 +19,8 @@ from .plan import Plan, build_plan
 def _announce(plan: Plan, jobs: int) -> None:
     """One line on stderr: what is compared, how many runs, on how many processes."""
     a = plan.args
-    switch = "identical: no switch" if plan.identical else f"from day {a.rollout_day}"
+    day = "the day the current arm settles" if a.rollout_auto else f"day {a.rollout_day}"
+    switch = "identical: no switch" if plan.identical else f"from {day}"
     print(
         f"kpisim compare: {plan.current.label} (current) vs {plan.proposal.label} (proposal, "
         f"{switch}); {a.replications} paired replications of {a.days} days"

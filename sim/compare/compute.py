@@ -1,20 +1,39 @@
 """A comparison from plan to :class:`Outcome`: run the main replications and the robust
-worlds, then compute every table."""
+worlds, then compute every table.
+
+The current arm's runs (main and robust) go first: they never switch, so they do not
+depend on the rollout day.  Without ``rollout_day=`` the settling criterion
+(:mod:`.settle`) picks the day from them; then the proposal arm's runs follow, on the same
+worker processes.  Common random numbers hold as before: the proposal arm equals the
+current arm, run for run, until the rollout.
+"""
 
 from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 import pandas as pd
 
+from .. import Config
 from ..pool import default_jobs
 from .bridge import money_bridge
 from .outcome import Outcome
-from .plan import Plan, arm_configs, robust_configs
-from .runner import run_all
+from .plan import Plan, arm_configs, robust_configs, set_rollout
+from .runner import run_staged
+from .settle import (
+    SettleReport,
+    choose_rollout,
+    latest_rollout_day,
+    runrate_table,
+    runrate_window,
+    settle_report,
+    settle_series,
+)
 from .smart import smart_table
 from .tables import (
+    WEEK,
     comparison_table,
     robust_shares,
     robust_table,
@@ -46,13 +65,8 @@ def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = Non
     jobs = jobs or default_jobs()
     progress = args.progress if progress is None else progress
     t0 = time.perf_counter()
-    main = arm_configs(plan)
-    robust_cfgs = []
-    for _, row in plan.worlds.iterrows():
-        robust_cfgs.extend(robust_configs(plan.cfg_current, plan.cfg_proposal, row, args))
-    results = run_all([c for *_, c in main] + robust_cfgs, jobs, progress)
-    main_res, rob_res = results[: len(main)], results[len(main) :]
-    index = [(arm, r) for arm, r, _ in main]
+    main_res, rob_res, settle = _run_arms(plan, jobs, progress)
+    index = [(arm, r) for arm, r, _ in arm_configs(plan)]
     reps = summaries_frame(main_res, index)
     table = comparison_table(reps)
     series = timeseries_table(plan, main_res, index)
@@ -87,7 +101,61 @@ def run_compare(plan: Plan, jobs: int | None = None, progress: bool | None = Non
         bridge,
         first_intervals(main_res, index),
         smart_table(main_res, index),
+        settle,
+        runrate_table(main_res, index, settle.runrate_days),
     )
+
+
+def _robust_arm(plan: Plan, arm: int) -> list[Config]:
+    """Arm ``arm`` (0 current, 1 proposal) of every robust world, in world order."""
+    return [
+        robust_configs(plan.cfg_current, plan.cfg_proposal, row, plan.args)[arm]
+        for _, row in plan.worlds.iterrows()
+    ]
+
+
+def _run_arms(
+    plan: Plan, jobs: int, progress: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], SettleReport]:
+    """Every run, current arm first; the rollout day chosen in between when not given.
+
+    Returns the main results in the order of :func:`~.plan.arm_configs`, the robust ones
+    in the order of :func:`~.plan.robust_configs` per world (current, proposal), and the
+    settle report (:mod:`.settle`).
+    """
+    args = plan.args
+    reps = args.replications
+    period = plan.cfg_current.scheme.period_days
+    weeks_days = args.runrate_weeks * WEEK
+    latest = latest_rollout_day(args.days, period, weeks_days)
+    cur = [c for arm, _, c in arm_configs(plan) if arm == "current"] + _robust_arm(plan, 0)
+    chosen: list[tuple[int, str, int]] = []
+
+    def proposal_runs(first: list[dict[str, Any]]) -> list[Config]:
+        if args.rollout_auto:
+            dailies = [res["daily"] for res in first[:reps]]
+            rollout = choose_rollout(
+                settle_series(dailies), args.days, period, weeks_days, args.rollout_day
+            )
+            set_rollout(plan, rollout[0])
+        else:
+            rollout = (int(args.rollout_day), "given", latest)
+        chosen.append(rollout)
+        pro = [c for arm, _, c in arm_configs(plan) if arm == "proposal"]
+        return pro + _robust_arm(plan, 1)
+
+    one, two = run_staged(cur, proposal_runs, jobs, progress, len(cur) * 2)
+    main_res = [res for pair in zip(one[:reps], two[:reps], strict=True) for res in pair]
+    rob_res = [res for pair in zip(one[reps:], two[reps:], strict=True) for res in pair]
+    window = runrate_window(args.days, chosen[0][0], args.runrate_weeks)
+    settle = settle_report(
+        chosen[0],
+        [res["daily"] for res in one[:reps]],
+        [res["daily"] for res in two[:reps]],
+        period,
+        window,
+    )
+    return main_res, rob_res, settle
 
 
 def first_intervals(results: list[dict], index: list[tuple[str, int]]) -> pd.DataFrame:

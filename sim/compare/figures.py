@@ -15,6 +15,7 @@ import pandas as pd
 from ..palette import OKABE_ITO
 from ..stats import drivers, mean_ci
 from .figures_money import fig_bridge, fig_intervals
+from .figures_settle import fig_settle
 from .formatting import pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
@@ -459,4 +460,6 @@ def all_figures(o: Outcome, names: dict[str, str]) -> dict[str, bytes]:
         figs["intervals"] = fig_intervals(o, names)
     if o.plan.args.robust and len(o.robust):
         figs["robust"] = fig_robust(o)
+    if o.settle is not None:
+        figs["settle"] = fig_settle(o, names)
     return figs

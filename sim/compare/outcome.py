@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .plan import Plan
+from .settle import SettleReport
 
 
 @dataclass
@@ -26,7 +27,9 @@ class Outcome:
     averages at the end (``None`` where unknown); ``bridge`` the money bridge
     (:mod:`sim.compare.bridge`), ``intervals`` the staffing by interval of replication 0
     of each arm (:mod:`sim.outputs.intervals`, with an ``arm`` column); ``smart`` the SMART
-    check of each arm's paid KPIs (:mod:`sim.compare.smart`).
+    check of each arm's paid KPIs (:mod:`sim.compare.smart`); ``settle`` where and whether
+    the arms settled (the rollout day's choice, :mod:`sim.compare.settle`) and ``runrate``
+    the whole run beside each arm's last weeks (:func:`~.settle.runrate_table`).
     """
 
     plan: Plan
@@ -44,3 +47,5 @@ class Outcome:
     bridge: pd.DataFrame = field(default_factory=pd.DataFrame)
     intervals: pd.DataFrame = field(default_factory=pd.DataFrame)
     smart: pd.DataFrame = field(default_factory=pd.DataFrame)
+    settle: SettleReport | None = None
+    runrate: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -22,6 +22,7 @@ from .outcome import Outcome
 from .page_centre import centre_note, worlds_source
 from .page_money import bridge_section, intervals_section
 from .page_people import people_section
+from .page_settle import settle_section
 from .plan import robust_agents, robust_size_warning
 from .smart import smart_section
 from .tables import CRITERIA, few_worlds_warning, share_interval
@@ -457,6 +458,9 @@ experience; <b>Time-bound</b>, the pay period against the delay before the KPI i
 <p>Weekly values; both arms are identical until the rollout day, then the proposal arm
 switches. Habits and learning take several pay periods to settle.</p>
 {_img(figs["rollout"], "time series around the rollout")}
+
+<h2>Where the scheme settles: warm-up and run-rate</h2>
+{settle_section(o, _img(figs["settle"], "settling series") if "settle" in figs else "")}
 
 <h2>Robust verdict: does it hold if people respond differently?</h2>
 {robust_section(o, _img(figs["robust"], "robust verdict") if "robust" in figs else "")}

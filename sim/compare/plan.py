@@ -132,7 +132,11 @@ def _resolve_arms(args: CompareArgs) -> tuple[Arm, Arm]:
 def build_plan(args: CompareArgs) -> Plan:
     """Resolve and validate everything before anything runs or is written.
 
-    Fills in ``args.rollout_day`` and ``args.out`` when they were not given.
+    Fills in ``args.out`` when it was not given.  Without ``rollout_day=`` the rollout
+    day is chosen by the settling criterion once the current arm has run
+    (:mod:`.settle`, :func:`set_rollout`; ``args.rollout_auto`` is set); until then
+    ``args.rollout_day`` holds the fixed rule's day (:func:`default_rollout_day`), with
+    which the proposal arm's config is validated.
 
     Parameters
     ----------
@@ -147,7 +151,8 @@ def build_plan(args: CompareArgs) -> Plan:
     cur, prop = _resolve_arms(args)
     delta = world_delta(cur.cfg, prop.cfg) if prop.kind in ("scenario", "config file") else {}
     proposal_scheme = apply_proposal_overrides(prop.cfg.scheme, args.proposal_overrides)
-    if args.rollout_day is None:
+    if args.rollout_day is None or args.rollout_auto:
+        args.rollout_auto = True
         args.rollout_day = default_rollout_day(args.days, cur.cfg.scheme.period_days)
     if not args.out:
         args.out = str(Path("results") / "compare" / f"{slug(cur.label)}_vs_{slug(prop.label)}")
@@ -180,6 +185,21 @@ def build_plan(args: CompareArgs) -> Plan:
             for cfg in robust_configs(c_cur, c_prop, row, args):
                 validate(cfg)
     return Plan(args, cur, prop, c_cur, c_prop, delta, same, ranges, shown, worlds, posterior)
+
+
+def set_rollout(plan: Plan, day: int) -> None:
+    """Switch the proposal on at ``day`` (the settling criterion's choice), in place.
+
+    Parameters
+    ----------
+    plan : Plan
+        The comparison's plan (``args.rollout_day`` and the proposal arm's config change).
+    day : int
+        The rollout day, a working day in ``[1, days)``.
+    """
+    plan.args.rollout_day = day
+    if not plan.identical:
+        plan.cfg_proposal.rollout_day = day
 
 
 def arm_configs(plan: Plan) -> list[tuple[str, int, Config]]:

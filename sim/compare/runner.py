@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,7 @@ from tqdm import tqdm
 
 from .. import Config, run_simulation
 from ..outputs.smart import smart_check
-from ..pool import map_in_order
+from ..pool import WorkerPool, map_in_order
 from ..units import DAYS_PER_YEAR
 from .people import people_extract
 
@@ -48,6 +49,7 @@ DAILY_KEEP = (
     "cost_bonus",
     "repeat_contacts",
     "churned",
+    "customer_equity",  # kept when the run records it (the run-rate's value hook)
 )
 
 
@@ -115,5 +117,43 @@ def run_all(
     bar = tqdm(total=len(configs), desc=desc, unit="run", disable=not progress, file=sys.stderr)
     try:
         return map_in_order(run_one, configs, jobs, done=bar.update)
+    finally:
+        bar.close()
+
+
+def run_staged(
+    first: list[Config],
+    then: Callable[[list[dict[str, Any]]], list[Config]],
+    jobs: int,
+    progress: bool,
+    total: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run ``first``, then the configs ``then`` makes from their results, on one pool of
+    worker processes (started once) and one progress bar.
+
+    Parameters
+    ----------
+    first : list of Config
+        The runs of the first stage, seeds included.
+    then : callable
+        Given the first stage's results (in order), the second stage's configs.
+    jobs : int
+        Worker processes at most; 1 runs in this process.
+    progress : bool
+        Show a progress bar (on stderr), one step per finished run.
+    total : int
+        Runs in both stages together (the bar's length and the pool's size).
+
+    Returns
+    -------
+    tuple of (list of dict, list of dict)
+        Each stage's results (:func:`run_one`), in the order of its configs.
+    """
+    bar = tqdm(total=total, desc="compare", unit="run", disable=not progress, file=sys.stderr)
+    try:
+        with WorkerPool(jobs, total) as pool:
+            one = pool.map(run_one, first, done=bar.update)
+            two = pool.map(run_one, then(one), done=bar.update)
+        return one, two
     finally:
         bar.close()
