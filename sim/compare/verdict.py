@@ -22,6 +22,7 @@ from .names import param_label
 from .outcome import Outcome
 from .page_people import pay_changes, pay_sentence
 from .people import pay_change_summary
+from .settle import settle_paragraph
 from .tables import few_worlds_warning, share_interval
 from .verdict_money import driver_sentence, sign_sentence
 
@@ -441,7 +442,8 @@ def payback_sentence(t: pd.DataFrame) -> str:
 
 def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
     """The verdict in plain words (HTML-escaped sentences), computed from the tables: the
-    money, the four dimensions (:data:`RULE`), dashboard against reality, employees, the
+    money, whether the arms had settled (:func:`~.settle.settle_paragraph`), the four
+    dimensions (:data:`RULE`), dashboard against reality, employees, the
     payback, the robust worlds, and the bottom line (:func:`decide`).
 
     Parameters
@@ -452,7 +454,10 @@ def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
         The arms' display names.
     """
     t = o.table.set_index("metric")
-    out = [_money(o, t, names), _dimensions(o, t), _dashboard_and_reality(o, t)]
+    out = [_money(o, t, names)]
+    if o.settle is not None:  # was the current arm settled; had the proposal settled?
+        out.append(settle_paragraph(o.settle))
+    out += [_dimensions(o, t), _dashboard_and_reality(o, t)]
     warning = _misleading(t)
     if warning:
         out.append(warning)
@@ -507,6 +512,14 @@ def verdict_json(o: Outcome, names: dict[str, str]) -> str:
         "replications": a.replications,
         "days": a.days,
         "rollout_day": a.rollout_day,
+        "settle": None
+        if o.settle is None
+        else {
+            "rollout_chosen_by": o.settle.chosen,
+            "current_settled_at_rollout": o.settle.current_at_rollout,
+            "proposal_settled_at_end": o.settle.proposal_settled_end,
+            "window_days": o.settle.window,
+        },
         "robust_worlds": a.robust,
         "robust_scale": a.robust_scale,
         "robust_shares": {k: _clean(v) for k, v in o.shares.items()},
