@@ -36,6 +36,8 @@ def write_all(o: Outcome, out: Path) -> Path:
     atomic_write_text(out / "money_bridge.csv", o.bridge.to_csv(index=False))
     atomic_write_text(out / "intervals.csv", o.intervals.to_csv(index=False))
     atomic_write_text(out / "smart_check.csv", o.smart.to_csv(index=False))
+    if not o.runrate.empty:  # the whole run beside each arm's last weeks
+        atomic_write_text(out / "runrate.csv", o.runrate.to_csv(index=False))
     if o.plan.args.robust:
         atomic_write_text(out / "robust.csv", o.robust.to_csv(index=False))
         atomic_write_text(out / "sensitivity.csv", o.sens.to_csv(index=False))

@@ -353,7 +353,8 @@ def build_html(
     files = (
         "comparison.csv (one row per metric), replications.csv (every run), robust.csv "
         "(every sampled world), sensitivity.csv, timeseries.csv, money_bridge.csv, "
-        "intervals.csv, smart_check.csv, the figures as PNG files, "
+        "intervals.csv, smart_check.csv, runrate.csv (the last weeks beside the whole run), "
+        "the figures as PNG files, "
         "config_current.yaml, config_proposal.yaml"
     )
     return f"""<!DOCTYPE html>
