@@ -28,6 +28,8 @@ Modules, in the order a comparison uses them:
 * :mod:`.uncertainty` - ranges of the uncertain parameters, Latin-hypercube worlds
 * :mod:`.plan` - both arms' configs and the robust worlds, validated up front
 * :mod:`.runner` - running configs in a process pool, derived metrics
+* :mod:`.definitions` - each run's FCR under every definition, and which definitions the
+  arms differ in
 * :mod:`.compute` - from plan to :class:`~.outcome.Outcome`
 * :mod:`.metrics`, :mod:`.tables` - the metric list and every table (CSV) of the result;
   :mod:`.bridge` - the money bridge; :mod:`.smart` - the SMART table

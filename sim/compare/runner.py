@@ -21,6 +21,7 @@ from .. import Config, run_simulation
 from ..outputs.smart import smart_check
 from ..pool import map_in_order
 from ..units import DAYS_PER_YEAR
+from .definitions import definition_values
 
 #: daily columns kept for the time series (counts and levels; rates are recomputed)
 DAILY_KEEP = (
@@ -79,6 +80,7 @@ def run_one(cfg: Config) -> dict[str, Any]:
     res = run_simulation(cfg, progress=False)
     summary = dict(res.summary)
     summary.update(derived_metrics(res.daily))
+    summary.update(definition_values(res.daily))
     daily = res.daily[[c for c in DAILY_KEEP if c in res.daily.columns]].copy()
     return {
         "summary": summary,
