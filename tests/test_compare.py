@@ -83,6 +83,12 @@ def _raw_arms() -> tuple[list[dict], list[dict]]:
             s["pay_per_employee_annual"] = (
                 (d["cost_labour"].sum() + d["cost_bonus"].sum()) / d["staff"].mean() / years
             )
+            # each run under every definition, by hand from the run's totals
+            owned, audited = d["answered_owned"].sum(), d["audited"].sum()
+            s["fcr_measured_as_self_coded"] = d["coded_resolved"].sum() / owned
+            s["fcr_measured_as_no_repeat_7d"] = 1.0 - d["repeats_7d"].sum() / owned
+            s["csat_measured_as_random_sample"] = d["rnd_top2"].sum() / d["rnd_surveys"].sum()
+            s["quality_score"] = 1.0 - min(1.0, d["detected"].sum() / audited) if audited else 1.0
             bucket.append(s)
     return cur, pro
 
