@@ -25,7 +25,12 @@ class ConfigError(ValueError):
     """
 
     def __init__(
-        self, message: str = "", *, problems: Iterable[str] = (), warnings=(), where: str = ""
+        self,
+        message: str = "",
+        *,
+        problems: Iterable[str] = (),
+        warnings: Iterable[str] = (),
+        where: str = "",
     ):
         self.problems: list[str] = list(problems) or [message]
         self.warnings: list[str] = list(warnings)
