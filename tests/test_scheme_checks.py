@@ -266,6 +266,9 @@ def test_the_dashboard_row_says_when_definitions_differ():
     }
     html = page.paired_table(o, NAMES)
     assert "definitions differ" in html
+    # the measured FCR row gets no better/worse verdict: its arms measure different things
+    fcr_row = next(r for r in html.split("<tr>") if "First-contact resolution (as measured)" in r)
+    assert "not comparable" in fcr_row and "'better'" not in fcr_row and "'worse'" not in fcr_row
     for d in FCR_DEFINITIONS:
         label = o.table.set_index("metric").loc[f"fcr_measured_as_{d}", "label"]
         assert label in html

@@ -117,15 +117,18 @@ def metric_table(o: Outcome, keys: list[str], names: dict[str, str], first: str 
     return f"<table>{head}{metric_rows(o, keys)}</table>"
 
 
-def _cells(t: pd.DataFrame, k: str) -> str:
+def _cells(t: pd.DataFrame, k: str, verdict: str = "") -> str:
+    """A metric's label, both arms and the difference; ``verdict`` replaces the
+    table's (a difference between two definitions is no verdict)."""
     r = t.loc[k]
     u = r["unit"]
+    verdict = verdict or r["verdict"]
     return (
         f"<td class=l>{html.escape(r['label'])}</td>"
         f"<td>{fmt_value(r['current_mean'], u)}</td><td>{fmt_value(r['proposal_mean'], u)}</td>"
-        f"<td class='{verdict_class(r['verdict'])}'>{fmt_diff(r['difference'], u)}"
+        f"<td class='{verdict_class(verdict)}'>{fmt_diff(r['difference'], u)}"
         f"<br><small>{fmt_ci(r['ci_low'], r['ci_high'], u)}</small>"
-        f"<br><small>{html.escape(r['verdict'])}</small></td>"
+        f"<br><small>{html.escape(verdict)}</small></td>"
     )
 
 
@@ -152,8 +155,9 @@ def paired_table(o: Outcome, names: dict[str, str]) -> str:
     differ = differing(o.plan.cfg_current, o.plan.cfg_proposal)
     rows = ""
     for m, tr in PAIRED:
-        rows += f"<tr>{_cells(t, m)}<td class=sep></td>{_cells(t, tr)}</tr>"
         kpi = next((k for k, (row, _) in DEFINITION_ROWS.items() if row == m), "")
+        mixed = "definitions differ: not comparable" if kpi in differ else ""
+        rows += f"<tr>{_cells(t, m, mixed)}<td class=sep></td>{_cells(t, tr)}</tr>"
         if kpi in differ:  # the arms measure it differently: both arms under both
             a, b = (html.escape(DEFINITION_LABELS[d].lower()) for d in differ[kpi])
             rows += (
