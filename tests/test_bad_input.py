@@ -201,6 +201,36 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
         "scheme.kpis.aht",
         "got threshold=300, target=360",
     ),
+    # ---- scheme files checked like a finance lead would (tests/test_scheme_checks.py)
+    (
+        "share_as_percentage",
+        "baseline",
+        ["scheme.team_share=60"],
+        "scheme.team_share",
+        "did you mean 0.60?",
+    ),
+    (
+        "kpi_target_as_percentage",
+        "baseline",
+        ["scheme.kpis.fcr.weight=1", "scheme.kpis.fcr.target=68"],
+        "scheme.kpis.fcr.target",
+        "did you mean 0.68?",
+    ),
+    (
+        "safety_limit_as_percentage",
+        "baseline",
+        ["scheme.kpis.fcr.safety_metric=repeat_rate", "scheme.kpis.fcr.safety_limit=42"],
+        "scheme.kpis.fcr.safety_limit",
+        "did you mean 0.42?",
+    ),
+    ("bonus_over_cap", "baseline", ["scheme.bonus_share=0.8"], "scheme.bonus_share", "[0, 0.5]"),
+    (
+        "unknown_kpi",
+        "baseline",
+        ["scheme.kpis.fcrr.weight=0.3"],
+        "'fcrr'",
+        "valid KPIs are aht, fcr, csat, transfer, web_deflection, quality",
+    ),
     (
         "salary_inverted",
         "baseline",

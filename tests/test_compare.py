@@ -85,6 +85,17 @@ def _raw_arms() -> tuple[list[dict], list[dict]]:
                 (d["cost_labour"].sum() + d["cost_bonus"].sum()) / d["staff"].mean() / years
             )
             s.update(people_extract(res)["summary"])  # headcount flows, tier turnover
+            # each run under every definition, by hand from the run's totals
+            owned, audited = d["answered_owned"].sum(), d["audited"].sum()
+            s["fcr_measured_as_self_coded"] = d["coded_resolved"].sum() / owned
+            # a repeat within 7 days is final 7 days after the call: the last week's calls
+            # are censored (not yet measurable)
+            closed = d[d["day"] + 7 <= d["day"].max()]
+            s["fcr_measured_as_no_repeat_7d"] = (
+                1.0 - closed["repeats_7d"].sum() / closed["answered_owned"].sum()
+            )
+            s["csat_measured_as_random_sample"] = d["rnd_top2"].sum() / d["rnd_surveys"].sum()
+            s["quality_score"] = 1.0 - min(1.0, d["detected"].sum() / audited) if audited else 1.0
             bucket.append(s)
     return cur, pro
 

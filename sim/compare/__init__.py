@@ -31,6 +31,8 @@ Modules, in the order a comparison uses them:
 * :mod:`.runner` - running configs in a process pool, derived metrics
 * :mod:`.settle` - when an arm has settled (the warm-up criterion), the rollout day it
   gives, and the run-rate of each arm's last weeks
+* :mod:`.definitions` - each run's FCR under every definition, and which definitions the
+  arms differ in
 * :mod:`.compute` - from plan to :class:`~.outcome.Outcome`: the current arm first, then
   the rollout day, then the proposal arm
 * :mod:`.metrics`, :mod:`.tables` - the metric list and every table (CSV) of the result;

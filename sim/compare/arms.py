@@ -18,12 +18,17 @@ from omegaconf import OmegaConf
 from ..config import (
     Config,
     ConfigError,
+    KPIConfig,
+    KPIsConfig,
     SchemeConfig,
     available_scenarios,
     available_schemes,
     load_config,
     validate,
 )
+from ..config.scheme_checks import scheme_warnings
+from ..config.validate import problems, unknown_kpi_message
+from ..measurement import paid_kpis
 from .inputs import is_file_spec, omegaconf_error, read_yaml
 
 #: the keys a scheme file may hold
@@ -43,8 +48,12 @@ class Arm:
 def scheme_from_mapping(data: dict[str, Any], what: str, default_name: str) -> SchemeConfig:
     """A validated :class:`SchemeConfig` from a (partial) mapping of scheme keys.
 
-    Keys not given take the defaults of the schema (no weight on that KPI).  Raises
-    :class:`ConfigError` naming the offending key.
+    Keys not given take the defaults of the schema (no weight on that KPI).  Every
+    problem of the mapping is found before anything is raised: unknown keys (an unknown
+    KPI lists the valid ones), values of the wrong type, values not allowed (a share
+    written as a percentage names the share meant; ``bonus_share`` above its cap) and
+    the scheme's cross-field rules, in one :class:`ConfigError` (one line for one
+    problem; with the scheme's warnings when there are problems).
 
     Parameters
     ----------
@@ -58,27 +67,98 @@ def scheme_from_mapping(data: dict[str, Any], what: str, default_name: str) -> S
     """
     data = dict(data)
     defaults = data.pop("defaults", None)
+    found = []
     if defaults is not None and defaults not in (["scheme_schema"], "scheme_schema"):
-        raise ConfigError(f"{what}: a scheme file's defaults list may only name scheme_schema")
-    unknown = [k for k in data if k not in SCHEME_KEYS]
-    if unknown:
-        raise ConfigError(
-            f"{what}: unknown scheme key {unknown[0]!r}: allowed keys are {', '.join(SCHEME_KEYS)}"
-        )
+        found.append("a scheme file's defaults list may only name scheme_schema")
     data.setdefault("name", default_name)
+    found += unknown_scheme_keys(data)
+    base = OmegaConf.structured(SchemeConfig)
+    for dotted, value in list(_leaves(data, SchemeConfig)):
+        try:  # one key at a time, so that every wrongly typed value is named
+            OmegaConf.merge(base, _nested(dotted, value))
+        except Exception as exc:  # omegaconf raises several types; all are user errors here
+            found.append(omegaconf_error(exc, ""))
+            _drop(data, dotted)
     try:
-        node = OmegaConf.merge(OmegaConf.structured(SchemeConfig), data)
-        scheme = OmegaConf.to_object(node)
-    except Exception as exc:  # omegaconf raises several types; all are user errors here
+        scheme = OmegaConf.to_object(OmegaConf.merge(base, data))
+    except Exception as exc:  # a combination the per-key merge did not catch
         raise ConfigError(omegaconf_error(exc, f"{what}: ")) from None
     assert isinstance(scheme, SchemeConfig)
-    try:
-        validate(Config(scheme=scheme))
-    except ConfigError as exc:
-        msg = str(exc)
-        msg = msg.removeprefix("scheme.").replace(" scheme.", " ")
-        raise ConfigError(f"{what}: {msg}") from None
+    cfg = Config(scheme=scheme)
+    found += problems(cfg)
+    if found:
+        error = ConfigError.collected(found, scheme_warnings(cfg))
+        raise error.with_prefix(f"{what}: ", strip="scheme.")
     return scheme
+
+
+def unknown_scheme_keys(data: dict[str, Any]) -> list[str]:
+    """One line per key of a scheme mapping the schema does not have, each removed from
+    ``data``: top-level keys (with the allowed ones), KPIs under ``kpis`` (with the valid
+    KPI names) and keys of a KPI (with the allowed ones).
+
+    Parameters
+    ----------
+    data : dict
+        The scheme's keys; changed in place (unknown keys removed).
+    """
+    found = []
+    for k in [k for k in data if k not in SCHEME_KEYS]:
+        found.append(f"unknown scheme key {k!r}: allowed keys are {', '.join(SCHEME_KEYS)}")
+        del data[k]
+    kpis = data.get("kpis")
+    if not isinstance(kpis, dict):
+        return found
+    data["kpis"] = kpis = dict(kpis)
+    for name in [n for n in kpis if n not in paid_kpis()]:
+        found.append(unknown_kpi_message(f"kpis.{name}", str(name)))
+        del kpis[name]
+    for name, kpi in list(kpis.items()):
+        if isinstance(kpi, dict):
+            kpis[name] = kpi = dict(kpi)
+            for k in [k for k in kpi if k not in KPI_KEYS]:
+                found.append(
+                    f"unknown key 'kpis.{name}.{k}': allowed keys of a KPI are "
+                    + ", ".join(KPI_KEYS)
+                )
+                del kpi[k]
+    return found
+
+
+#: the keys of one KPI of a scheme (``kpis.<kpi>.<key>``)
+KPI_KEYS = tuple(f.name for f in dataclasses.fields(KPIConfig))
+
+
+def _leaves(data: dict[str, Any], node: Any, prefix: str = ""):
+    """``(dotted key, value)`` of every leaf of ``data``, descending where the schema
+    ``node`` has a section and ``data`` a mapping."""
+    sections = {"kpis": KPIsConfig} if node is SchemeConfig else {}
+    if node is KPIsConfig:
+        sections = {f.name: KPIConfig for f in dataclasses.fields(node)}
+    for k, v in data.items():
+        if k in sections and isinstance(v, dict):
+            yield from _leaves(v, sections[k], f"{prefix}{k}.")
+        else:
+            yield f"{prefix}{k}", v
+
+
+def _nested(dotted: str, value: Any) -> dict[str, Any]:
+    """``{"a": {"b": value}}`` for ``"a.b"``."""
+    out: dict[str, Any] = {}
+    node = out
+    *parents, last = dotted.split(".")
+    for p in parents:
+        node = node.setdefault(p, {})
+    node[last] = value
+    return out
+
+
+def _drop(data: dict[str, Any], dotted: str) -> None:
+    """Remove the leaf ``dotted`` from the nested mapping ``data``."""
+    *parents, last = dotted.split(".")
+    for p in parents:
+        data = data[p]
+    data.pop(last, None)
 
 
 def _scheme_group(defaults: Any, what: str) -> list[str]:
@@ -119,7 +199,7 @@ def _config_file(path: Path, what: str, overrides: list[str]) -> Config:
     try:
         return validate(cfg)
     except ConfigError as exc:
-        raise ConfigError(f"{what}: {exc}") from None
+        raise exc.with_prefix(f"{what}: ") from None
 
 
 def resolve_spec(what: str, spec: str, overrides: list[str]) -> Arm:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from ..config import ConfigError
+from ..config.scheme_checks import scheme_warnings
 from ..pool import default_jobs
 from .args import help_text, parse_args
 from .compute import run_compare
@@ -53,6 +54,8 @@ def main(argv: list[str]) -> int:
         print(f"kpisim compare: {exc}", file=sys.stderr)
         return 2
     jobs = plan.args.jobs or default_jobs()
+    for w in dict.fromkeys(scheme_warnings(plan.cfg_current) + scheme_warnings(plan.cfg_proposal)):
+        print(f"kpisim compare: warning: {w}", file=sys.stderr)
     _announce(plan, jobs)
     outcome = run_compare(plan, jobs=jobs)
     path = write_outputs(outcome)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..measurement import paid_kpis
 from ..palette import OKABE_ITO
 from ..stats import drivers, mean_ci
 from .figures_money import fig_bridge, fig_intervals
@@ -28,6 +29,7 @@ from .tables import hinge_measure
 GREEN, VERMILION = OKABE_ITO["green"], OKABE_ITO["vermillion"]
 SKY, PINK = OKABE_ITO["sky_blue"], OKABE_ITO["purple"]
 GREY = "#777777"  # reference lines (zero, rollout day)
+PAID_KPIS = paid_kpis()
 
 
 def _bar(values: np.ndarray) -> tuple[float, float]:
@@ -118,8 +120,48 @@ def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float, names: dict
     ax.set_ylim(bottom=0)
 
 
+#: The dashboard figure's share panels: (summary key, tick label), always shown.
+DASHBOARD_SHARES = (
+    ("fcr_measured", "FCR\n(as measured)"),
+    ("csat_survey", "CSAT\n(survey)"),
+    ("service_level", "Service level\n(20 s)"),
+    ("web_containment", "Web\ncontainment"),
+)
+#: Paid KPIs (``scheme.kpis``) shown besides those when either arm pays on them: the
+#: summary key measuring the KPI and its tick label (``aht`` has its own panel, seconds).
+PAID_SHARES = {
+    "transfer": ("transfer_rate", "Transfer\nrate"),
+    "web_deflection": ("web_push_rate", "Sent to\nthe web"),
+    "quality": ("quality_score", "Audit\nquality"),
+}
+REALITY_SHARES = (
+    ("fcr_true", "FCR\n(true)"),
+    ("csat_true", "CSAT\n(true, all contacts)"),
+    ("retention", "Customers\nretained"),
+    ("repeat_contact_rate", "Repeat\ncontacts"),
+)
+
+
+def paid_by_either(o: Outcome) -> set[str]:
+    """The KPIs either arm pays on (weight > 0 in its scheme or its proposal).
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    """
+    out = set()
+    for cfg in (o.plan.cfg_current, o.plan.cfg_proposal):
+        for scheme in (cfg.scheme, cfg.proposal):
+            if scheme is not None:
+                out |= {k for k in PAID_KPIS if getattr(scheme.kpis, k).weight > 0}
+    return out
+
+
 def fig_dashboard_reality(o: Outcome, names: dict[str, str]) -> bytes:
-    """Measured KPIs (left) beside their true counterparts (right), both arms.
+    """Measured KPIs (left) beside their true counterparts (right), both arms: every
+    KPI either arm pays on is on the dashboard side (handle time, in seconds, in its own
+    panel beside the handling time per truly resolved contact).
 
     Parameters
     ----------
@@ -129,31 +171,41 @@ def fig_dashboard_reality(o: Outcome, names: dict[str, str]) -> bytes:
         The arms' display names (:func:`~.names.arm_names`).
     """
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    _arm_bars(
-        axes[0],
-        o.reps,
-        ["fcr_measured", "csat_survey", "service_level", "web_containment"],
-        ["FCR\n(as measured)", "CSAT\n(survey)", "Service level\n(20 s)", "Web\ncontainment"],
-        100,
-        names,
+    paid = paid_by_either(o)
+    left = list(DASHBOARD_SHARES) + [PAID_SHARES[k] for k in PAID_SHARES if k in paid]
+    seconds = "aht" in paid
+    ncols = 3 if seconds else 2
+    ratios = [len(left), len(REALITY_SHARES)] + ([2] if seconds else [])
+    fig, axes = plt.subplots(
+        1, ncols, figsize=(2.5 + 1.25 * sum(ratios), 4.2), gridspec_kw={"width_ratios": ratios}
     )
+    _arm_bars(axes[0], o.reps, [k for k, _ in left], [lab for _, lab in left], 100, names)
     axes[0].set_title("Dashboard: what is measured")
     axes[0].set_ylabel("% (mean over replications)")
     _arm_bars(
         axes[1],
         o.reps,
-        ["fcr_true", "csat_true", "retention", "repeat_contact_rate"],
-        ["FCR\n(true)", "CSAT\n(true, all contacts)", "Customers\nretained", "Repeat\ncontacts"],
+        [k for k, _ in REALITY_SHARES],
+        [lab for _, lab in REALITY_SHARES],
         100,
         names,
     )
     axes[1].set_title("Reality: what customers experience")
-    axes[0].set_ylim(0, 105)
     axes[0].legend(loc="upper right", frameon=False, fontsize=9)
-    for ax in axes:
+    for ax in axes[:2]:
         ax.set_ylim(0, 118)
         ax.set_yticks(range(0, 101, 20))
+    if seconds:
+        _arm_bars(
+            axes[2],
+            o.reps,
+            ["aht_s", "handle_s_per_resolved"],
+            ["AHT\n(dashboard)", "Handling per\ntruly resolved"],
+            1,
+            names,
+        )
+        axes[2].set_title("Handle time (paid KPI)")
+        axes[2].set_ylabel("seconds")
     fig.suptitle(
         "Dashboard vs reality over the whole run (error bars: 95% CI of the mean)", fontsize=10
     )

@@ -58,6 +58,23 @@ METRICS: tuple[Metric, ...] = (
     _m("aht_s", "Average handle time (AHT)", "measured", "s", "lower"),
     _m("fcr_measured", "First-contact resolution (as measured)", "measured", "share", "higher"),
     _m("csat_survey", "Customer satisfaction (survey)", "measured", "share", "higher"),
+    # each arm under every definition (.definitions): comparable when the arms' differ
+    _m("fcr_measured_as_self_coded", "FCR measured as agent codes", "measured", "share", "higher"),
+    _m(
+        "fcr_measured_as_no_repeat_7d",
+        "FCR measured as no repeat in 7 days",
+        "measured",
+        "share",
+        "higher",
+    ),
+    _m(
+        "csat_measured_as_random_sample",
+        "CSAT measured by random survey",
+        "measured",
+        "share",
+        "higher",
+    ),
+    _m("quality_score", "Audit quality score (paid KPI)", "measured", "share", "higher"),
     _m("survey_response_rate", "Survey response rate", "measured", "share"),
     _m("friendliness_rating", "Friendliness rating", "measured", "score 1-5", "higher"),
     _m("transfer_rate", "Transfer rate", "measured", "share", "lower"),

@@ -14,8 +14,12 @@ import html
 import numpy as np
 import pandas as pd
 
+from ..config.scheme_checks import scheme_warnings
+from ..measurement import DEFINITION_LABELS
 from ..outputs.signs import SIGNS
 from ..stats import DRIVER_ALPHA, MIN_RESIDUAL_DF, min_worlds_for_drivers
+from .definitions import ROWS as DEFINITION_ROWS
+from .definitions import differing
 from .formatting import fmt_ci, fmt_corr, fmt_diff, fmt_value, pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
@@ -117,15 +121,18 @@ def metric_table(o: Outcome, keys: list[str], names: dict[str, str], first: str 
     return f"<table>{head}{metric_rows(o, keys)}</table>"
 
 
-def _cells(t: pd.DataFrame, k: str) -> str:
+def _cells(t: pd.DataFrame, k: str, verdict: str = "") -> str:
+    """A metric's label, both arms and the difference; ``verdict`` replaces the
+    table's (a difference between two definitions is no verdict)."""
     r = t.loc[k]
     u = r["unit"]
+    verdict = verdict or r["verdict"]
     return (
         f"<td class=l>{html.escape(r['label'])}</td>"
         f"<td>{fmt_value(r['current_mean'], u)}</td><td>{fmt_value(r['proposal_mean'], u)}</td>"
-        f"<td class='{verdict_class(r['verdict'])}'>{fmt_diff(r['difference'], u)}"
+        f"<td class='{verdict_class(verdict)}'>{fmt_diff(r['difference'], u)}"
         f"<br><small>{fmt_ci(r['ci_low'], r['ci_high'], u)}</small>"
-        f"<br><small>{html.escape(r['verdict'])}</small></td>"
+        f"<br><small>{html.escape(verdict)}</small></td>"
     )
 
 
@@ -149,8 +156,41 @@ def paired_table(o: Outcome, names: dict[str, str]) -> str:
         "<th class=sep></th>"
         f"<th class=l>outcome</th><th>{cur}</th><th>{pro}</th><th>difference<br>(95% CI)</th></tr>"
     )
-    rows = "".join(f"<tr>{_cells(t, m)}<td class=sep></td>{_cells(t, tr)}</tr>" for m, tr in PAIRED)
+    differ = differing(o.plan.cfg_current, o.plan.cfg_proposal)
+    rows = ""
+    for m, tr in PAIRED:
+        kpi = next((k for k, (row, _) in DEFINITION_ROWS.items() if row == m), "")
+        mixed = "definitions differ: not comparable" if kpi in differ else ""
+        rows += f"<tr>{_cells(t, m, mixed)}<td class=sep></td>{_cells(t, tr)}</tr>"
+        if kpi in differ:  # the arms measure it differently: both arms under both
+            a, b = (html.escape(DEFINITION_LABELS[d].lower()) for d in differ[kpi])
+            rows += (
+                f"<tr><td class=l colspan=4><b>definitions differ:</b> current measures "
+                f"{kpi.upper()} as “{a}”, proposal as “{b}”; the row above compares "
+                "different measures. Both arms under the same definition:</td>"
+                "<td class=sep></td><td colspan=4></td></tr>"
+            )
+            for k in DEFINITION_ROWS[kpi][1]:
+                rows += f"<tr>{_cells(t, k)}<td class=sep></td><td colspan=4></td></tr>"
     return f"<table class=paired>{head}{rows}</table>"
+
+
+def scheme_note(o: Outcome) -> str:
+    """The schemes' warnings (:func:`sim.config.validate.scheme_warnings`: weights summing
+    below 1 leave part of the bonus unreachable), as a note; "" without any.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison.
+    """
+    found = dict.fromkeys(
+        scheme_warnings(o.plan.cfg_current) + scheme_warnings(o.plan.cfg_proposal)
+    )
+    if not found:
+        return ""
+    items = "".join(f"<li>{html.escape(w)}</li>" for w in found)
+    return f"<div class=note><b>Scheme check, warning:</b><ul>{items}</ul></div>"
 
 
 def _typical_sentence(o: Outcome, arm: str, name: str) -> tuple[int, str]:
@@ -375,6 +415,7 @@ def build_html(
 <div class=verdict>{verdict}</div>
 {centre_note(pcur)}
 {_setting_note(o)}
+{scheme_note(o)}
 <p class=note>“Difference” is proposal minus current, averaged over paired replications;
 the 95% confidence interval (CI) says how sure we are of it. “better”/“worse” means the
 interval excludes zero; “no clear change” means it does not. All figures cover the whole

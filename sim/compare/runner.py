@@ -23,6 +23,7 @@ from .. import Config, run_simulation
 from ..outputs.smart import smart_check
 from ..pool import WorkerPool, map_in_order
 from ..units import DAYS_PER_YEAR
+from .definitions import definition_values
 from .people import people_extract
 
 #: daily columns kept for the time series (counts and levels; rates are recomputed)
@@ -85,6 +86,7 @@ def run_one(cfg: Config) -> dict[str, Any]:
     summary.update(derived_metrics(res.daily))
     people = people_extract(res)  # headcount flows, tier turnover, per-agent pay extract
     summary.update(people["summary"])
+    summary.update(definition_values(res.daily))
     daily = res.daily[[c for c in DAILY_KEEP if c in res.daily.columns]].copy()
     return {
         "summary": summary,

@@ -3,10 +3,12 @@
 * ``schema`` - the structured-config dataclasses, one per section, and ``Config``; the
   sections of the centre's economics in ``economics`` (workforce, teams, costs), of its
   management in ``management`` and of the other departments in ``departments``;
-* ``fields`` - the field helpers (ranges, choices) and ``ConfigError``;
+* ``fields`` - the field helpers (ranges, choices, shares) and ``ConfigError``;
 * ``profile`` - intraday profile CSVs and the demand section's cross-field rules;
 * ``paths`` - where the shipped configs live and how a relative data path is found;
-* ``validate`` - ranges, choices and cross-field rules, one-line errors;
+* ``validate`` - ranges, choices and cross-field rules, every problem in one error;
+* ``scheme_checks`` - a pay scheme's checks (definitions, share levels, curve order,
+  weights) and its warnings;
 * ``load`` - Hydra composition, ``load_config``, YAML/dict/hash, the shipped names.
 """
 

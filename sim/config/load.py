@@ -16,7 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from .paths import CONFIG_DIR, centre_search_dir, is_centre_path
 from .schema import Config, ConfigError
-from .validate import check_bool, unknown_key_message, validate
+from .validate import check_bool, problems, scheme_warnings, unknown_key_message, validate
 
 __all__ = ["CONFIG_DIR"]
 #: Hydra's ``version_base`` for composing the configs (here and in ``kpisim run``).
@@ -54,7 +54,8 @@ def to_config(cfg: DictConfig | Config) -> Config:
     ------
     ConfigError
         One line naming the key: an unknown key (with the nearest known keys), a wrong
-        type or a value not allowed.
+        type or a value not allowed; one line per problem when there are several
+        (unknown keys and values not allowed, all of them).
     """
     if isinstance(cfg, Config):
         return validate(cfg)
@@ -64,11 +65,13 @@ def to_config(cfg: DictConfig | Config) -> Config:
             obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), cfg))
     except Exception as exc:  # omegaconf raises several types; all are user errors here
         raise ConfigError(clean_hydra_message(exc)) from None
-    extra = _extra_keys(cfg, obj)
-    if extra:
-        # keys added with `+key=value` are kept by Hydra but dropped by to_object
-        raise ConfigError(unknown_key_message(extra[0]))
-    return validate(obj)
+    extra = [unknown_key_message(k) for k in _extra_keys(cfg, obj)]
+    # keys added with `+key=value` are kept by Hydra but dropped by to_object: listed
+    # with every other problem of the config
+    found = extra + problems(obj)
+    if found:
+        raise ConfigError.collected(found, scheme_warnings(obj))
+    return obj
 
 
 def _extra_keys(node: Any, obj: Any, prefix: str = "") -> list[str]:

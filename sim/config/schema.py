@@ -355,6 +355,13 @@ def kpis_config() -> type:
 KPIsConfig = kpis_config()
 
 
+#: Why ``bonus_share`` stops at 0.5 (50 % of salary on target): a design bound, not a
+#: market figure.  Half of pay at risk is the most variable pay mix of ordinary sales
+#: plans (50/50 base/variable); contact-centre agent bonuses sit far below (the shipped
+#: schemes pay 7.5 %), and a larger value is almost always a percentage typed as a share.
+BONUS_CAP_WHY = "the on-target bonus is capped at 0.5 = 50 % of salary"
+
+
 @dataclass
 class SchemeConfig:
     """A KPI-based compensation scheme and the measurement system behind it."""
@@ -362,7 +369,7 @@ class SchemeConfig:
     name: str = "flat"
     # Base pay is the employee's salary; the on-target bonus (every paid KPI at its target,
     # score 1) is this share of it; over-achievement pays up to cap x this share.
-    bonus_share: float = field(default=0.0, metadata=within(0.0, 5.0))
+    bonus_share: float = field(default=0.0, metadata=within(0.0, 0.5, why=BONUS_CAP_WHY))
     # Pay period, working days (monthly: 21).
     period_days: int = field(default=21, metadata=within(1, 1000))
     kpis: KPIsConfig = field(default_factory=KPIsConfig)

@@ -1,7 +1,10 @@
 """Validation of a configuration: ranges, allowed values and cross-field rules.
 
-Each check raises :class:`ConfigError` with one line naming the key, the bad value and
-what is allowed, so the command line can print it without a traceback.
+Each check gives one line naming the key, the bad value and what is allowed; every
+problem of a config is collected and raised as one :class:`ConfigError` (one line for one
+problem), so the command line can print them all without a traceback.  A share written
+as a percentage gets the share it probably meant; weights summing below 1 are a warning
+(:func:`scheme_warnings`), not an error.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import math
 import typing
 from typing import Any
 
-from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS
+from ..measurement import paid_kpis
+from .fields import percent_hint
 from .paths import CONFIG_DIR
 from .profile import check_demand
-from .schema import SECTIONS, Config, ConfigError, KPIConfig, SchemeConfig
+from .schema import SECTIONS, Config, ConfigError, KPIsConfig
+from .scheme_checks import scheme_problems, scheme_warnings
 
 
 def _walk(obj: Any, prefix: str = ""):
@@ -38,8 +43,10 @@ def _fmt(x: float | None) -> str:
 def validate(cfg: Config) -> Config:
     """Check every knob's range and allowed values, and cross-field rules.
 
-    Raises :class:`ConfigError` with a one-line message naming the key, the bad value
-    and what is allowed.
+    Every problem is found before anything is raised: one problem raises
+    :class:`ConfigError` with a one-line message naming the key, the bad value and what
+    is allowed; several raise one error listing them all, one per line, followed by the
+    config's warnings (:func:`scheme_warnings`).
 
     Parameters
     ----------
@@ -51,26 +58,78 @@ def validate(cfg: Config) -> Config:
     Config
         ``cfg`` itself, once every check has passed.
     """
+    found = problems(cfg)
+    if found:
+        raise ConfigError.collected(found, scheme_warnings(cfg))
+    return cfg
+
+
+def problems(cfg: Config) -> list[str]:
+    """Every problem of ``cfg``, one line each (empty: the config is valid).
+
+    Field checks (ranges, choices, shares written as percentages) and each scheme's
+    checks come first; then the cross-field rules, each on its own so that one broken
+    rule does not hide the next.  A rule that cannot be evaluated because a value it
+    reads was already refused is skipped (its value's problem is listed).
+
+    Parameters
+    ----------
+    cfg : Config
+        The config to check.
+    """
+    found, bad = [], set()
     for key, f, value in _walk(cfg):
-        meta = f.metadata
-        if "range" in meta and value is not None:
-            lo, hi = meta["range"]
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ConfigError(f"{key}={value!r} is not allowed: must be a finite number")
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                raise ConfigError(
-                    f"{key}={value!r} is out of range: allowed [{_fmt(lo)}, {_fmt(hi)}]"
-                )
-        if "choices" in meta and value not in meta["choices"]:
-            allowed = ", ".join(repr(c) for c in meta["choices"])
-            raise ConfigError(f"{key}={value!r} is not allowed: choose one of {allowed}")
+        if msg := field_problem(key, f, value):
+            found.append(msg)
+            bad.add(key)
     for scheme_key in ("scheme", "proposal", "specialist_scheme"):
         scheme = getattr(cfg, scheme_key)
-        if scheme is None:
-            continue
-        _validate_scheme(scheme, scheme_key)
+        if scheme is not None:
+            found += scheme_problems(scheme, scheme_key, bad)
+    for reads, rule in CROSS_FIELD_RULES:
+        if any(k.startswith(reads) for k in bad):
+            continue  # it reads a value already refused: that value's problem is listed
+        try:
+            found += list(rule(cfg))
+        except ConfigError as exc:
+            found += exc.problems
+    return found
+
+
+def field_problem(key: str, f: dataclasses.Field, value: Any) -> str:
+    """The problem of one field's value against its metadata (:func:`within`,
+    :func:`one_of`), or "".
+
+    Parameters
+    ----------
+    key : str
+        The field's dotted key (``scheme.bonus_share``).
+    f : dataclasses.Field
+        The schema field (its ``metadata``).
+    value : Any
+        The value given.
+    """
+    meta = f.metadata
+    if "range" in meta and value is not None:
+        lo, hi = meta["range"]
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{key}={value!r} is not allowed: must be a finite number"
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            msg = f"{key}={value!r} is out of range: allowed [{_fmt(lo)}, {_fmt(hi)}]"
+            if meta.get("why"):
+                msg += f" ({meta['why']})"
+            hint = percent_hint(value, lo, hi) if meta.get("share") else ""
+            return f"{msg}; {hint}" if hint else msg
+    if "choices" in meta and value not in meta["choices"]:
+        allowed = ", ".join(repr(c) for c in meta["choices"])
+        return f"{key}={value!r} is not allowed: choose one of {allowed}"
+    return ""
+
+
+def _rollout_rules(cfg: Config):
+    """A rollout day needs a proposal; transition support needs a rollout."""
     if cfg.rollout_day is not None and cfg.proposal is None:
-        raise ConfigError(
+        yield (
             f"rollout_day={cfg.rollout_day} needs a proposal scheme: set proposal "
             "(e.g. +scheme@proposal=aht_pay) or rollout_day=null"
         )
@@ -83,44 +142,74 @@ def validate(cfg: Config) -> Config:
     }
     for key, value in support.items():
         if value and cfg.rollout_day is None:
-            raise ConfigError(
-                f"{key}={value!r} needs a scheme change: set rollout_day and proposal, or {key}=0"
-            )
+            yield f"{key}={value!r} needs a scheme change: set rollout_day and proposal, or {key}=0"
+
+
+def _workforce_rules(cfg: Config):
+    """The service-level target with planning, and the shift lengths."""
     wf = cfg.workforce
     if wf.planning and cfg.channels.service_level_target >= 1.0:
-        raise ConfigError(
+        yield (
             f"channels.service_level_target={cfg.channels.service_level_target!r} is not "
             "allowed with workforce.planning: the plan needs a target below 1 (no finite "
             "staff answers every call within the threshold)"
         )
     if not wf.shift_hours:
-        raise ConfigError("workforce.shift_hours=[] is not allowed: give at least one length")
+        yield "workforce.shift_hours=[] is not allowed: give at least one length"
     for h in wf.shift_hours:
         if not 0.5 <= h <= cfg.channels.open_s / 3600.0:
-            raise ConfigError(
+            yield (
                 f"workforce.shift_hours contains {h!r}: each shift must be 0.5 h to the "
                 f"opening hours (channels.open_s={cfg.channels.open_s!r} s)"
             )
+            continue
         step = cfg.demand.interval_minutes
         if abs(h * 60.0 / step - round(h * 60.0 / step)) > 1e-9:
-            raise ConfigError(
+            yield (
                 f"workforce.shift_hours contains {h!r}: each shift must be a whole number "
                 f"of planning intervals (demand.interval_minutes={step})"
             )
+
+
+def _salary_rule(cfg: Config):
+    """The experienced salary is at least the novice one."""
     if cfg.employees.salary_experienced_annual < cfg.employees.salary_novice_annual:
-        raise ConfigError(
-            "employees.salary_experienced_annual must be >= employees.salary_novice_annual"
-        )
+        yield "employees.salary_experienced_annual must be >= employees.salary_novice_annual"
+
+
+def _departments_rule(cfg: Config):
+    """The departments' shares of new issues sum to at most 1."""
     dep = cfg.departments
     fd_share = dep.billing_share + dep.product_share + dep.delivery_share
     if fd_share > 1.0 + 1e-9:
-        raise ConfigError(
+        yield (
             f"departments: billing_share + product_share + delivery_share = {fd_share:g}; "
             "allowed at most 1 (they are shares of the new issues)"
         )
+
+
+def _demand_rule(cfg: Config):
+    """The demand profile fits the opening hours (``profile.check_demand``)."""
     check_demand(cfg)
+    return ()
+
+
+def _expectations_rule(cfg: Config):
+    """The lesson's expectations (:func:`check_expectations`)."""
     check_expectations(cfg)
-    return cfg
+    return ()
+
+
+#: The cross-field rules, each with the key prefixes it reads: a rule is skipped when a
+#: key it reads was already refused (no follow-on problem of a value already listed).
+CROSS_FIELD_RULES = (
+    (("rollout_day", "proposal", "transition."), _rollout_rules),
+    (("workforce.", "channels.", "demand."), _workforce_rules),
+    (("employees.salary",), _salary_rule),
+    (("departments.",), _departments_rule),
+    (("demand.", "channels.", "centre"), _demand_rule),
+    (("scenario.",), _expectations_rule),
+)
 
 
 #: Directions a scenario's lesson may expect of a summary key (``scenario.expect``).
@@ -172,48 +261,6 @@ def check_expectations(cfg: Config) -> None:
         )
 
 
-#: Measurement definitions each KPI may take (``sim.measurement``); others: "default".
-_DEFINITIONS = {"fcr": FCR_DEFINITIONS, "csat": CSAT_DEFINITIONS}
-
-
-def _validate_scheme(scheme: SchemeConfig, prefix: str) -> None:
-    total = 0.0
-    for f in dataclasses.fields(scheme.kpis):
-        kpi: KPIConfig = getattr(scheme.kpis, f.name)
-        key = f"{prefix}.kpis.{f.name}"
-        total += kpi.weight
-        allowed = _DEFINITIONS.get(f.name, ("default",))
-        if kpi.definition not in allowed:
-            raise ConfigError(
-                f"{key}.definition={kpi.definition!r} is not allowed: choose one of "
-                + ", ".join(repr(a) for a in allowed)
-            )
-        if kpi.weight > 0 and kpi.curve == "linear":
-            _check_curve(kpi, key)
-    if total > 1.0 + 1e-9:
-        raise ConfigError(f"{prefix}.kpis: weights sum to {total:g}; allowed at most 1")
-
-
-def _check_curve(kpi: KPIConfig, key: str) -> None:
-    """A paid linear curve scores 0 at threshold, 1 at target and cap at stretch, so
-    the three must come in that order along the KPI's direction (stretch may equal
-    target: no over-achievement band) and cap must be at least the on-target 1."""
-    th, tg, st = kpi.threshold, kpi.target, kpi.stretch
-    ok = th < tg <= st if kpi.direction == "higher" else th > tg >= st
-    if not ok:
-        word = "<" if kpi.direction == "higher" else ">"
-        raise ConfigError(
-            f"{key}: direction={kpi.direction!r} needs threshold {word} target {word}= "
-            f"stretch (got threshold={th:g}, target={tg:g}, stretch={st:g}): the score is 0 "
-            "at threshold, 1 at target and cap at stretch"
-        )
-    if kpi.cap < 1.0:
-        raise ConfigError(
-            f"{key}.cap={kpi.cap:g} is below 1: a linear curve scores 1 at target, so the "
-            "cap must be at least 1 (1 = no pay for over-achievement)"
-        )
-
-
 _BOOL_WORDS = {"true", "false", "yes", "no", "on", "off"}
 
 
@@ -249,6 +296,10 @@ def unknown_key_message(key: str) -> str:
     key : str
         The dotted key as given (a leading ``+`` or ``~`` is ignored).
     """
+    parts = key.lstrip("+~").split(".")
+    for i, part in enumerate(parts[:-1]):
+        if part == "kpis" and parts[i + 1] not in paid_kpis() and _is_kpis(parts[:i]):
+            return unknown_kpi_message(".".join(parts[: i + 2]), parts[i + 1])
     near = _near_keys(key)
     if not near:
         return (
@@ -264,6 +315,34 @@ def unknown_key_message(key: str) -> str:
         f"unknown config key {key!r}: did you mean {' or '.join(hints)}? "
         "(`kpisim run --cfg job` prints every key)"
     )
+
+
+def unknown_kpi_message(key: str, name: str) -> str:
+    """The one-line error for a KPI a scheme cannot pay on: every valid name, and the
+    nearest one.
+
+    Parameters
+    ----------
+    key : str
+        Where it was given (``scheme.kpis.fcrr``, or ``kpis.fcrr`` in a scheme file).
+    name : str
+        The unknown KPI's name (``fcrr``).
+    """
+    valid = paid_kpis()
+    near = difflib.get_close_matches(name, valid, n=1, cutoff=NEAR_CUTOFF)
+    hint = f"did you mean {near[0]}? " if near else ""
+    return f"unknown KPI {name!r} in {key!r}: {hint}valid KPIs are {', '.join(valid)}"
+
+
+def _is_kpis(sections: list[str]) -> bool:
+    """Whether ``sections + ["kpis"]`` is a scheme's ``kpis`` section."""
+    node: Any = Config
+    for part in [*sections, "kpis"]:
+        fields = _fields(node)
+        if part not in fields:
+            return False
+        node = _field_type(fields[part])
+    return node is KPIsConfig
 
 
 def _near_keys(key: str) -> list[tuple[str, dataclasses.Field]]:
