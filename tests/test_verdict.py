@@ -10,6 +10,7 @@ six replications (its interval excludes zero by far); a measure set flat gets di
 
 from __future__ import annotations
 
+import functools
 import itertools
 from types import SimpleNamespace
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim import load_config
 from sim.compare import verdict
 from sim.compare.metrics import METRICS, SIGN_METRICS
 from sim.compare.tables import comparison_table
@@ -60,12 +62,19 @@ def _table(**moves: str) -> pd.DataFrame:
     return comparison_table(_reps(_better(moves))).set_index("metric")
 
 
+@functools.cache
+def _arm():
+    return load_config("baseline", ["days=63"])
+
+
 def _outcome(t: pd.DataFrame, robust: int = 0, share: float = float("nan")) -> SimpleNamespace:
     """Enough of an Outcome for the verdict: the table, no bridge, no runs."""
     args = SimpleNamespace(rollout_day=21, days=63, replications=REPS, robust=robust)
+    arm = _arm()  # both arms measure alike
     return SimpleNamespace(
         table=t.reset_index(),
-        plan=SimpleNamespace(args=args, uncertainty={}),
+        plan=SimpleNamespace(args=args, uncertainty={}, cfg_current=arm, cfg_proposal=arm),
+        settle=None,
         shares={"profit": share},
         bridge=pd.DataFrame(),
         robust=pd.DataFrame(),

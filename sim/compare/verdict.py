@@ -16,7 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..measurement import DEFINITION_LABELS
 from ..stats import drivers
+from .definitions import ROWS as DEFINITION_ROWS
+from .definitions import differing
 from .formatting import fmt_ci, fmt_diff, fmt_value, pct
 from .names import param_label
 from .outcome import Outcome
@@ -119,12 +122,33 @@ def _money(o: Outcome, t: pd.DataFrame, names: dict[str, str]) -> str:
     )
 
 
+def not_comparable(o: Outcome) -> dict[str, tuple[str, str]]:
+    """The dashboard metrics the two arms measure by different definitions, with the two
+    definitions: their measured change is a change of definition, not of performance.
+
+    Parameters
+    ----------
+    o : Outcome
+        The finished comparison (both arms' configs).
+    """
+    differ = differing(o.plan.cfg_current, o.plan.cfg_proposal)
+    return {DEFINITION_ROWS[kpi][0]: pair for kpi, pair in differ.items()}
+
+
 def _dashboard_and_reality(o: Outcome, t: pd.DataFrame) -> str:
-    """Two lists side by side: clear changes on the dashboard, and in reality."""
-    dash = [k for k in DASHBOARD_KEYS if t.loc[k, "verdict"] in CLEAR]
+    """Two lists side by side: clear changes on the dashboard, and in reality (a KPI the
+    arms measure differently is listed as not comparable, never as better or worse)."""
+    apart = not_comparable(o)
+    dash = [k for k in DASHBOARD_KEYS if k not in apart and t.loc[k, "verdict"] in CLEAR]
     real = [k for k in REALITY_KEYS if t.loc[k, "verdict"] in CLEAR]
     dash_txt = "".join(_short(o, k) for k in dash) or (
         "<li>no clear change on the dashboard's KPIs</li>"
+    )
+    dash_txt += "".join(
+        f"<li>{html.escape(_row(o, k)['label'])}: measured differently "
+        f"({html.escape(DEFINITION_LABELS[a].lower())} → "
+        f"{html.escape(DEFINITION_LABELS[b].lower())}), not comparable</li>"
+        for k, (a, b) in apart.items()
     )
     real_txt = "".join(_short(o, k) for k in real) or (
         "<li>no clear change in true resolution, satisfaction or retention</li>"
@@ -135,12 +159,13 @@ def _dashboard_and_reality(o: Outcome, t: pd.DataFrame) -> str:
     )
 
 
-def _misleading(t: pd.DataFrame) -> str:
-    """The warning when a dashboard KPI improves while its true outcome worsens ("" if not)."""
+def _misleading(t: pd.DataFrame, apart: dict[str, tuple[str, str]]) -> str:
+    """The warning when a dashboard KPI improves while its true outcome worsens ("" if not);
+    a KPI the arms measure differently (``apart``) does not count."""
     found = [
         f"{shown} while {real}"
         for m, tr, shown, real in MISLEADING
-        if t.loc[m, "verdict"] == "better" and t.loc[tr, "verdict"] == "worse"
+        if m not in apart and t.loc[m, "verdict"] == "better" and t.loc[tr, "verdict"] == "worse"
     ]
     if not found:
         return ""
@@ -458,7 +483,7 @@ def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
     if o.settle is not None:  # was the current arm settled; had the proposal settled?
         out.append(settle_paragraph(o.settle))
     out += [_dimensions(o, t), _dashboard_and_reality(o, t)]
-    warning = _misleading(t)
+    warning = _misleading(t, not_comparable(o))
     if warning:
         out.append(warning)
     out.append(_people(o, t))
