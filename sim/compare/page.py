@@ -19,7 +19,7 @@ from .formatting import fmt_ci, fmt_corr, fmt_diff, fmt_value, pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
 from .page_centre import centre_note, worlds_source
-from .page_money import bridge_section, intervals_section
+from .page_money import MONEY_ROWS, bridge_section, intervals_section
 from .smart import smart_section
 from .tables import CRITERIA
 from .verdict import verdict_class, verdict_paragraphs
@@ -352,12 +352,15 @@ hide. Green: better, orange: worse, grey: no clear change.</p>
 {_img(figs["dashboard_vs_reality"], "dashboard vs reality")}
 
 <h2>Money</h2>
-<p>Revenue, cost and profit over the whole run (currency units); customer lifetime value
-per customer from the retention the run produced.</p>
-{metric_table(o, ["revenue", "cost_total", "profit", "clv_mean", "bonus_paid"], names, "money")}
+<p>Revenue, cost, profit and value over the whole run, in {
+        html.escape(o.plan.cfg_current.economics.currency)
+    }; value = profit + the change in customer equity
+(docs/compare.md); customer lifetime value per customer from the retention the run
+produced; the bonus as paid to staff and as its loaded cost, side by side.</p>
+{metric_table(o, MONEY_ROWS, names, "money")}
 {_img(figs["money"], "money")}
 
-<h2>Money bridge: what moves profit</h2>
+<h2>Money bridge: what moves value</h2>
 {bridge_section(o, _img(figs["money_bridge"], "money bridge"))}
 
 <h2>Staffing by interval</h2>

@@ -106,6 +106,7 @@ def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- robust
 #: outcomes of each robust world kept in ``robust.csv`` (both arms and the difference)
 ROBUST_KEYS = (
+    "value",
     "profit",
     "retention",
     "csat_true",
@@ -143,6 +144,7 @@ def robust_table(plan: Plan, results: list[dict[str, Any]]) -> pd.DataFrame:
 
 #: robust criteria: (name, plain label, difference column, wins when)
 CRITERIA = (
+    ("value", "more value (profit + change in customer equity)", "diff_value", "higher"),
     ("profit", "more profit", "diff_profit", "higher"),
     ("retention", "more customers retained", "diff_retention", "higher"),
     ("csat_true", "more truly satisfied customers", "diff_csat_true", "higher"),
@@ -154,6 +156,8 @@ CRITERIA = (
 def robust_shares(robust: pd.DataFrame) -> dict[str, float]:
     """Share of worlds (0-1) in which the proposal beats the current scheme, per
     criterion of :data:`CRITERIA` (a strict improvement; ties do not count as wins).
+    ``value`` is the money criterion the robust verdict judges; ``profit`` is kept
+    beside it.
 
     Parameters
     ----------

@@ -20,7 +20,7 @@ from .formatting import fmt_ci, fmt_diff, fmt_value, pct
 from .names import param_label
 from .outcome import Outcome
 from .tables import hinge_measure
-from .verdict_money import driver_sentence, sign_sentence
+from .verdict_money import currency_of, driver_sentence, payback, payback_sentence, sign_sentence
 
 #: verdicts that count as a clear change
 CLEAR = ("better", "worse")
@@ -93,25 +93,32 @@ def _short(o: Outcome, key: str) -> str:
 
 
 def _money(o: Outcome, t: pd.DataFrame, names: dict[str, str]) -> str:
-    """The headline: what the rollout does to profit, with its interval."""
+    """The headline: what the rollout does to value (profit + the change in customer
+    equity), with its interval, and profit beside it."""
     a = o.plan.args
     cur, pro = names["current_scheme"], names["proposal_scheme"]
-    p = t.loc["profit"]
-    base = p["current_mean"]
-    rel = p["difference"] / abs(base) if base else float("nan")
-    if p["verdict"] == "better":
-        money = "would raise profit"
-    elif p["verdict"] == "worse":
-        money = "would lower profit"
+    cu = html.escape(currency_of(o))
+    v, p = t.loc["value"], t.loc["profit"]
+    eq = o.bridge.set_index("item").loc["equity"]  # the change in customer equity
+    if v["verdict"] == "better":
+        money = "would raise value"
+    elif v["verdict"] == "worse":
+        money = "would lower value"
     else:
-        money = "would not change profit measurably"
+        money = "would not change value measurably"
     return (
         f"Rolling out <b>{html.escape(pro)}</b> on day {a.rollout_day} instead of keeping "
-        f"<b>{html.escape(cur)}</b> {money}: over the {a.days} working days simulated, profit "
-        f"changes by {fmt_diff(p['difference'], 'currency')} ({rel:+.2%} of current profit; "
-        f"95% confidence interval {fmt_ci(p['ci_low'], p['ci_high'], 'currency')}), "
+        f"<b>{html.escape(cur)}</b> {money}: value (profit over the {a.days} working days "
+        f"simulated plus the change in customer equity, the discounted margin of the "
+        f"customers still active) changes by {fmt_diff(v['difference'], 'currency')} {cu} "
+        f"(95% confidence interval {fmt_ci(v['ci_low'], v['ci_high'], 'currency')}); "
+        f"profit alone changes by {fmt_diff(p['difference'], 'currency')} {cu} "
+        f"({fmt_ci(p['ci_low'], p['ci_high'], 'currency')}) and customer equity by "
+        f"{fmt_diff(eq['difference'], 'currency')} {cu} "
+        f"({fmt_ci(eq['ci_low'], eq['ci_high'], 'currency')}), "
         f"from {a.replications} paired replications with the same customers, staff and luck "
-        f"in both arms. {html.escape(driver_sentence(o))} {html.escape(sign_sentence(o))}"
+        f"in both arms. {html.escape(driver_sentence(o))} {html.escape(sign_sentence(o))} "
+        f"{html.escape(payback_sentence(o))}"
     )
 
 
@@ -288,6 +295,9 @@ def verdict_json(o: Outcome, names: dict[str, str]) -> str:
         "robust_worlds": a.robust,
         "robust_scale": a.robust_scale,
         "robust_shares": {k: _clean(v) for k, v in o.shares.items()},
+        "currency": currency_of(o),
+        # years; "never" when the proposal gains no value, null without a one-off cost
+        "payback_years": "never" if payback(o) == float("inf") else _clean(payback(o)),
         "sensitivity_profit": [
             {k: _clean(v) for k, v in r.items()} for r in o.sens.to_dict("records")
         ],

@@ -61,6 +61,8 @@ def validate(cfg: Config) -> Config:
                 raise ConfigError(
                     f"{key}={value!r} is out of range: allowed [{_fmt(lo)}, {_fmt(hi)}]"
                 )
+        if "label" in meta:
+            _check_label(key, value, *meta["label"])
         if "choices" in meta and value not in meta["choices"]:
             allowed = ", ".join(repr(c) for c in meta["choices"])
             raise ConfigError(f"{key}={value!r} is not allowed: choose one of {allowed}")
@@ -137,6 +139,17 @@ SIGN_KEYS = (
     "not_informing_decisions",
     "imbalance",
 )
+
+
+def _check_label(key: str, value: Any, lo: int, hi: int) -> None:
+    """A printed label (e.g. ``economics.currency``): a string of ``lo`` to ``hi``
+    printable characters, no line breaks or markup."""
+    ok = isinstance(value, str) and lo <= len(value.strip()) <= hi
+    if not ok or not value.isprintable() or any(ch in value for ch in "<>&\"'"):
+        raise ConfigError(
+            f"{key}={value!r} is not allowed: a label of {lo}-{hi} printable characters "
+            "without <, >, & or quotes (e.g. USD, EUR, GBP)"
+        )
 
 
 def check_expectations(cfg: Config) -> None:

@@ -17,7 +17,7 @@ from ..measurement import rates, ratio
 from ..units import DAYS_PER_YEAR
 from .channels import channel_summary
 from .decisions import management_summary
-from .money import MONEY_COLUMNS, add_money_columns, money_summary
+from .money import MONEY_COLUMNS, add_money_columns, book_one_off, money_summary, value_summary
 from .rollout import rollout_summary
 from .signs import toxic_signs
 
@@ -116,6 +116,7 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
         parts.append(pd.DataFrame(r, index=part.index))
     df = pd.concat([df, pd.concat(parts).sort_index()], axis=1)
     df = df.copy()  # one block per dtype again: the columns above came one at a time
+    book_one_off(df, model.cfg.rollout_day, model.cfg.transition.one_off_cost)
     add_money_columns(df, model.cfg.customers.margin_rate)
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
     new = df["issues_new"].where(df["issues_new"] != 0)
@@ -199,6 +200,8 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
         staff_turnover_annual=ratio(float(tot["quits"]), staff_mean) / years if years else 0.0,
     )
     s.update(money_summary(tot, daily, cc.margin_rate))
+    equity = (model.equity_start, model.customer_equity(), model.equity_rollout)
+    s.update(value_summary(s["profit"], daily, equity, cfg.rollout_day))
     s["customers_start"] = int(n0)
     # issue-level true FCR: issues solved at their first contact, over all channels
     s["fcr_issue_true"] = ratio(float(tot["issues_first_resolved"]), float(tot["issues_new"]))
