@@ -35,7 +35,21 @@ def _scale(values: np.ndarray, currency: str) -> tuple[float, str]:
 
 
 def _whisker(ax: Any, i: int, top: float, r: Any, sc: float) -> None:
-    """The 95 % interval of a bar ending at ``top`` (already scaled by ``sc``)."""
+    """The 95 % interval of a bar ending at ``top`` (already scaled by ``sc``).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The waterfall's axes.
+    i : int
+        The bar's position on the x axis.
+    top : float
+        Where the bar ends, in the plotted unit.
+    r : pandas.Series
+        The bridge row (``difference``, ``ci_low``, ``ci_high``, currency units).
+    sc : float
+        Plotted units per currency unit.
+    """
     if np.isfinite(r["ci_low"]) and np.isfinite(r["ci_high"]):
         v = float(np.nan_to_num(r["difference"])) * sc
         lo, hi = top - (v - r["ci_low"] * sc), top + (r["ci_high"] * sc - v)
