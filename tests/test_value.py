@@ -205,3 +205,26 @@ def test_verdict_headline_is_on_value_with_profit_and_equity_beside_it(out):
     pb = doc["payback_years"]
     assert pb == "never" or (isinstance(pb, float) and pb > 0)
     assert "The one-off cost of the change" in page
+
+
+def test_app_money_tile_shows_value_beside_profit_and_both_bonus_figures():
+    from sim.app.snapshot import ghost_deltas, kpi_tiles, take_snapshot
+
+    cfgs = [load_config(s, ["days=12", *TINY]) for s in ("aht_pay", "baseline")]
+    models = [ContactCentreModel(c) for c in cfgs]
+    for m in models:
+        for _ in range(12):
+            m.step()
+    snap, ghost = take_snapshot(models[0]), take_snapshot(models[1], full=False)
+    tiles = {k: (label, shown, true) for k, label, shown, true in kpi_tiles(snap, cfgs[0])}
+    label, shown, true = tiles["money"]
+    s = snap.summary
+    assert label == "Value so far (USD)" and shown == f"{s['value'] / 1e6:,.2f} M"
+    assert f"profit {s['profit'] / 1e6:,.2f} M" in true
+    assert "k paid" in true and "k loaded" in true
+    # the ghost's value is the same identity as the summary's, from the run so far
+    g = ghost.summary
+    m = models[1]
+    assert g["value"] == g["profit"] + (m.customer_equity() - m.equity_start)
+    d = (s["value"] - g["value"]) / 1e6
+    assert ghost_deltas(snap, ghost)["money"].startswith(f"value {d:+,.2f} M vs baseline")
