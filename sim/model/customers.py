@@ -318,7 +318,9 @@ class Customers:
         ``r_i = exp(-h_i x DAYS_PER_YEAR)`` (``h_i`` the daily churn hazard of
         :meth:`hazard`, which follows the customer's loyalty now),
         discounted at ``d`` a year; the sum over the active base.  A base whose loyalty
-        fell is worth less before anyone leaves.  Reads only: no random draw.
+        fell is worth less before anyone leaves.  Infinite (``inf``) only when a customer
+        never churns and nothing is discounted (``churn_annual_base`` = 0 and ``d`` = 0).
+        Reads only: no random draw.
 
         Parameters
         ----------
@@ -332,7 +334,8 @@ class Customers:
             return 0.0
         r = np.exp(-self.hazard(idx).astype(np.float64) * DAYS_PER_YEAR)
         margin = self.revenue_monthly[idx].astype(np.float64) * MONTHS_PER_YEAR * margin_rate
-        return float((margin * r / (1.0 + discount_rate - r)).sum())
+        with np.errstate(divide="ignore", invalid="ignore"):  # r = 1 and d = 0: infinite
+            return float((margin * r / (1.0 + discount_rate - r)).sum())
 
     def revenue_monthly_active(self) -> float:
         """Monthly revenue of the active customers (currency units a month)."""

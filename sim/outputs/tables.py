@@ -189,7 +189,8 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     r = 1.0 - churn_annual
     active = c.active[: c.n_used]
     margin = float(c.revenue_monthly[: c.n_used][active].mean()) * 12 * cc.margin_rate
-    clv = margin * r / (1.0 + cc.discount_rate_annual - r) if active.any() else 0.0
+    den = 1.0 + cc.discount_rate_annual - r  # 0 only without churn or discounting
+    clv = (margin * r / den if den > 0 else math.inf) if active.any() else 0.0
     staff_mean = float(daily["staff"].mean()) if "staff" in daily else cfg.employees.n
     s.update(
         retention=retention,
