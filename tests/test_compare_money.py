@@ -51,8 +51,9 @@ def out(tmp_path_factory) -> Path:
 def test_bridge_sums_to_the_change_in_profit_then_value(out):
     b = pd.read_csv(out / "money_bridge.csv")
     names = [name for name, *_ in ITEMS]
-    assert list(b["item"]) == [*names[:-1], "profit", "equity", "value"]
-    assert list(b["kind"]) == ["item"] * (len(names) - 1) + ["subtotal", "item", "total"]
+    assert names[:2] == ["margin", "equity"]  # customer equity beside the margin
+    assert list(b["item"]) == [*names, "value", "profit"]
+    assert list(b["kind"]) == ["item"] * len(names) + ["total", "subtotal"]
     table = pd.read_csv(out / "comparison.csv").set_index("metric")
     b = b.set_index("item")
     # the subtotal is the comparison's profit difference and the total its value

@@ -10,9 +10,9 @@ and value is profit + the change in customer equity over the run, so per replica
 
 exactly.  Each bar is the paired difference (proposal - current) of its item averaged
 over replications with its 95 % t-interval (:func:`sim.stats.paired_ci`), signed as a
-contribution to value (a cost that rises is a negative bar); the profit items' means add
-up to the mean change in profit (the ``subtotal`` row) and, with the customer-equity bar,
-to the mean change in value (the ``total`` row).
+contribution to value (a cost that rises is a negative bar); the items' means add up to
+the mean change in value (the ``total`` row) and, without the customer-equity bar, to
+the mean change in profit (the ``subtotal`` row, shown after it for reference).
 """
 
 from __future__ import annotations
@@ -25,9 +25,15 @@ from ..stats import paired_ci
 from ..units import DAYS_PER_YEAR
 
 #: Bridge items: (name, plain label, summary keys added (+) or subtracted (-)); the
-#: margin item multiplies revenue by the arm's margin rate.
+#: margin item multiplies revenue by the arm's margin rate.  Customer equity stands
+#: beside the margin from customers kept and won: both are what customers are worth.
 ITEMS = (
     ("margin", "Margin from customers kept and won", ()),
+    (
+        "equity",
+        "Customer equity (change in the active base's worth)",
+        (("+", "customer_equity_end"), ("-", "customer_equity_start")),
+    ),
     ("labour", "Labour (without overtime)", (("-", "cost_labour"), ("+", "cost_overtime"))),
     ("overtime", "Overtime", (("-", "cost_overtime"),)),
     ("bonus", "Bonus", (("-", "cost_bonus"),)),
@@ -36,11 +42,6 @@ ITEMS = (
     ("telephony", "Telephony", (("-", "cost_telephony"),)),
     ("web", "Web self-service", (("-", "cost_web"),)),
     ("one_off", "One-off cost of the change", (("-", "cost_one_off"),)),
-    (
-        "equity",
-        "Customer equity (change in the active base's worth)",
-        (("+", "customer_equity_end"), ("-", "customer_equity_start")),
-    ),
 )
 #: The items that make up profit (every item but the change in customer equity).
 PROFIT_ITEMS = tuple(name for name, *_ in ITEMS if name != "equity")
@@ -72,9 +73,10 @@ def contributions(reps: pd.DataFrame, margin_rate: float) -> pd.DataFrame:
 
 
 def money_bridge(reps: pd.DataFrame, margin_rates: tuple[float, float]) -> pd.DataFrame:
-    """The bridge table: the profit items (``kind`` "item"), the change in profit
-    (``kind`` "subtotal"), the change in customer equity (an "item") and the change in
-    value (``kind`` "total"), paired differences with 95 % intervals.
+    """The bridge table: the items (``kind`` "item": the margin, the change in customer
+    equity beside it, the cost lines), the change in value (``kind`` "total", their sum)
+    and, for reference, the change in profit (``kind`` "subtotal": every item but
+    customer equity), paired differences with 95 % intervals.
 
     Parameters
     ----------
@@ -93,13 +95,13 @@ def money_bridge(reps: pd.DataFrame, margin_rates: tuple[float, float]) -> pd.Da
     cc, cp = contributions(cur, margin_rates[0]), contributions(pro, margin_rates[1])
     rows = []
     for name, label, _ in ITEMS:
-        if name == "equity":
-            st = paired_ci(cur["profit"].to_numpy(), pro["profit"].to_numpy())
-            rows.append({"item": "profit", "label": "Change in profit", "kind": "subtotal", **st})
         st = paired_ci(cc[name].to_numpy(), cp[name].to_numpy())
         rows.append({"item": name, "label": label, "kind": "item", **st})
     st = paired_ci(cur["value"].to_numpy(), pro["value"].to_numpy())
     rows.append({"item": "value", "label": "Change in value", "kind": "total", **st})
+    st = paired_ci(cur["profit"].to_numpy(), pro["profit"].to_numpy())
+    label = "Change in profit (value without customer equity)"
+    rows.append({"item": "profit", "label": label, "kind": "subtotal", **st})
     return pd.DataFrame(rows)[list(COLUMNS)]
 
 

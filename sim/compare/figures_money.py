@@ -57,9 +57,9 @@ def _whisker(ax: Any, i: int, top: float, r: Any, sc: float) -> None:
 
 
 def fig_bridge(o: Outcome) -> bytes:
-    """Waterfall from 0 to the change in value: one bar per profit item, the change in
-    profit (a subtotal from 0), the change in customer equity on top of it, then the
-    change in value.
+    """Waterfall from 0 to the change in value: the margin from customers kept and won,
+    the change in customer equity beside it, the cost lines, then the change in value;
+    last, from 0, the change in profit for reference (value without customer equity).
 
     Parameters
     ----------

@@ -50,12 +50,14 @@ def bridge_section(o: Outcome, fig: str) -> str:
     return f"""
 <p>The change in value (proposal minus current, {cu}) split into what moved it. Profit is
 the gross margin on revenue ({rate:.0%} of revenue, <code>customers.margin_rate</code>)
-minus every cost line over the days simulated, so the items down to "Change in profit" add
-up exactly to it. Value adds the change in customer equity (the discounted margin of the
-customers still active, at the end minus at the start): a finance lead writes off the
+minus every cost line over the days simulated. Value adds the change in customer equity
+(the discounted margin of the customers still active, at the end minus at the start),
+shown beside the margin from customers kept and won: a finance lead writes off the
 customers lost, and the loyalty lost, as an asset, not as the few weeks of margin left in
-the run. A cost that rises lowers value (a negative item). Each item is the mean paired
-difference over the replications with its 95% confidence interval. {payback}</p>
+the run. The items add up exactly to the change in value, and without customer equity to
+the change in profit (last, for reference). A cost that rises lowers value (a negative
+item). Each item is the mean paired difference over the replications with its 95%
+confidence interval. {payback}</p>
 {fig}
 <table><tr><th class=l>item (effect on value)</th><th>difference ({cu})</th><th>95% CI</th></tr>
 {"".join(rows)}</table>"""
