@@ -23,6 +23,7 @@ from .page_money import MONEY_ROWS, bridge_section, intervals_section
 from .smart import smart_section
 from .tables import CRITERIA
 from .verdict import verdict_class, verdict_paragraphs
+from .verdict_money import currency_of
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1180px;
@@ -352,9 +353,8 @@ hide. Green: better, orange: worse, grey: no clear change.</p>
 {_img(figs["dashboard_vs_reality"], "dashboard vs reality")}
 
 <h2>Money</h2>
-<p>Revenue, cost, profit and value over the whole run, in {
-        html.escape(o.plan.cfg_current.economics.currency)
-    }; value = profit + the change in customer equity
+<p>Revenue, cost, profit and value over the whole run, in
+{html.escape(currency_of(o))}; value = profit + the change in customer equity
 (docs/compare.md); customer lifetime value per customer from the retention the run
 produced; the bonus as paid to staff and as its loaded cost, side by side.</p>
 {metric_table(o, MONEY_ROWS, names, "money")}
