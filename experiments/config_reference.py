@@ -153,6 +153,7 @@ MEANING: dict[str, str] = {
     "transition.retraining_share": "share of the way policies and standards move back to the original standard on the day of the change",
     "transition.retraining_hours": "paid hours of retraining per front-line employee, booked as overtime on the day of the change",
     "transition.communication_share": "share of the way the pay reference point moves at once to the new scheme's expected pay",
+    "transition.one_off_cost": "one-off cost of the change (training, IT, communication), booked as `cost_one_off` on `rollout_day`; the payback of `kpisim compare` divides it by the annualised gain in value",
     # scheme
     "scheme.name": "name of the scheme (shown in outputs)",
     "scheme.bonus_share": "on-target bonus (every paid KPI at its target, score 1), as a share of the period's salary (0 = flat pay); over-achievement pays up to `cap` times it",
@@ -196,6 +197,7 @@ MEANING: dict[str, str] = {
     "teams.specialist_skill_factor": "specialists' skill as a multiple of a front-line agent's",
     "costs.loading": "employer on-costs as a multiple of salary and bonus",
     "costs.overhead_per_seat_annual": "overhead per employee a year (facilities, IT, supervision)",
+    "economics.currency": "the currency label printed on every money figure (a label only: nothing is converted)",
     "costs.telephony_per_minute": "telephony cost per minute a call spends in the system",
     # management (sim/model/management.py)
     "management.enabled": "managers read the scheme's dashboard each pay period and decide (false: nobody decides)",
@@ -258,6 +260,9 @@ def _allowed(f: dataclasses.Field) -> str:
         if lo is None and hi is None:
             return "any number"
         return f"[{_fmt(lo) if lo is not None else '−∞'}, {_fmt(hi) if hi is not None else '∞'}]"
+    if "label" in md:
+        lo, hi = md["label"]
+        return f"a label of {lo}-{hi} characters"
     return "true / false" if f.type == "bool" else "—"
 
 

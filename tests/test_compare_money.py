@@ -1,4 +1,4 @@
-"""``kpisim compare``: the money bridge, the profit-driver and sign sentences, and the
+"""``kpisim compare``: the money bridge, the value-driver and sign sentences, and the
 staffing-by-interval view, on a tiny centre (20,000 customers, 12 + 2 agents, 42 days,
 2 paired replications, no robust worlds) run through the real compare pipeline."""
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.compare import cli
-from sim.compare.bridge import ITEMS, largest_item, sign_deciders
+from sim.compare.bridge import ITEMS, PROFIT_ITEMS, largest_item, sign_deciders
 from sim.compare.verdict_money import PHRASES
 from sim.config import load_config
 from sim.model.erlang import agents_required
@@ -48,15 +48,27 @@ def out(tmp_path_factory) -> Path:
     return o
 
 
-def test_bridge_sums_to_the_change_in_profit(out):
+def test_bridge_sums_to_the_change_in_profit_then_value(out):
     b = pd.read_csv(out / "money_bridge.csv")
-    assert list(b["item"]) == [name for name, *_ in ITEMS] + ["profit"]
-    items, total = b[b["kind"] == "item"], b[b["kind"] == "total"].iloc[0]
+    names = [name for name, *_ in ITEMS]
+    assert names[:2] == ["margin", "equity"]  # customer equity beside the margin
+    assert list(b["item"]) == [*names, "value", "profit"]
+    assert list(b["kind"]) == ["item"] * len(names) + ["total", "subtotal"]
     table = pd.read_csv(out / "comparison.csv").set_index("metric")
-    # the total is the comparison's profit difference; the items add up to it up to
-    # floating-point rounding of sums of ~1e6 (relative 1e-9)
-    assert total["difference"] == pytest.approx(table.loc["profit", "difference"], rel=1e-12)
-    assert items["difference"].sum() == pytest.approx(total["difference"], rel=1e-9, abs=1e-6)
+    b = b.set_index("item")
+    # the subtotal is the comparison's profit difference and the total its value
+    # difference; the items add up to them up to floating-point rounding of sums of ~1e6
+    # (relative 1e-9)
+    assert b.loc["profit", "difference"] == pytest.approx(
+        table.loc["profit", "difference"], rel=1e-12
+    )
+    assert b.loc["value", "difference"] == pytest.approx(
+        table.loc["value", "difference"], rel=1e-12
+    )
+    profit_items = b.loc[list(PROFIT_ITEMS), "difference"]
+    assert profit_items.sum() == pytest.approx(b.loc["profit", "difference"], rel=1e-9, abs=1e-6)
+    every_item = b.loc[names, "difference"]
+    assert every_item.sum() == pytest.approx(b.loc["value", "difference"], rel=1e-9, abs=1e-6)
 
 
 def test_bridge_items_recomputed_from_replications(out):
@@ -65,7 +77,8 @@ def test_bridge_items_recomputed_from_replications(out):
     pro = reps[reps["arm"] == "proposal"].sort_values("replication").reset_index(drop=True)
     b = pd.read_csv(out / "money_bridge.csv").set_index("item")
     m = load_config(overrides=TINY).customers.margin_rate
-    d = {k: float((pro[k] - cur[k]).mean()) for k in (*COSTS, "revenue")}
+    keys = (*COSTS, "cost_one_off", "revenue", "customer_equity_end", "customer_equity_start")
+    d = {k: float((pro[k] - cur[k]).mean()) for k in keys}
     expect = {
         "margin": m * d["revenue"],
         "labour": -(d["cost_labour"] - d["cost_overtime"]),
@@ -75,6 +88,8 @@ def test_bridge_items_recomputed_from_replications(out):
         "overhead": -d["cost_overhead"],
         "telephony": -d["cost_telephony"],
         "web": -d["cost_web"],
+        "one_off": -d["cost_one_off"],
+        "equity": d["customer_equity_end"] - d["customer_equity_start"],
     }
     for k, v in expect.items():
         assert b.loc[k, "difference"] == pytest.approx(v, rel=1e-9, abs=1e-6), k
@@ -95,7 +110,7 @@ def test_page_has_bridge_driver_sentence_and_intervals(out):
     phrase = PHRASES[top["item"]][0 if top["difference"] >= 0 else 1]
     assert phrase in page
     net = b.loc[b["kind"] == "total", "difference"].iloc[0]
-    assert ("Profit rises by" if net > 0 else "Profit falls by") in page
+    assert ("Value rises by" if net > 0 else "Value falls by") in page
     assert "run with robust=N" in page
 
 
@@ -130,7 +145,7 @@ def test_sign_deciders_rank_the_parameter_that_drives_the_sign():
             "a": a,
             "b": b,
             "c": c,
-            "diff_profit": 10 * (a - 0.5) - 3 * (b - 0.5) + rng.normal(0, 0.5, 40),
+            "diff_value": 10 * (a - 0.5) - 3 * (b - 0.5) + rng.normal(0, 0.5, 40),
         }
     )
     top = sign_deciders(robust, ["c", "b", "a"])

@@ -23,7 +23,7 @@ from sim.compare.names import param_label
 from sim.compare.outcome import Outcome
 from sim.compare.page import robust_section
 from sim.compare.plan import build_plan, robust_size_warning
-from sim.compare.verdict import profit_drivers
+from sim.compare.verdict import value_drivers
 from sim.compare.verdict_money import sign_sentence
 from sim.config import load_config
 from sim.measurement import REPEAT_WINDOW_DAYS, measured_fcr, ratio, window_closed
@@ -155,13 +155,14 @@ def test_null_worlds_rarely_name_a_driver():
 # --------------------------------------------------------------------------- the page
 def _outcome(robust_n: int, effect: float) -> Outcome:
     """A finished comparison's robust part on the default uncertainty (43 parameters),
-    with a profit difference rank-correlated with the first parameter."""
+    with a value difference rank-correlated with the first parameter."""
     plan = build_plan(parse_args(["proposal=aht_pay", f"robust={robust_n}", *TINY]))
     params = list(plan.uncertainty)
     rob = plan.worlds.copy()
     rng = np.random.default_rng(5)
     x = stats.rankdata(rob[params[0]]) / robust_n
-    rob["diff_profit"] = effect * (x - 0.5) + rng.normal(size=robust_n)
+    rob["diff_value"] = effect * (x - 0.5) + rng.normal(size=robust_n)
+    rob["diff_profit"] = rng.normal(size=robust_n)
     rob["diff_retention"] = rng.normal(size=robust_n)
     rob["diff_csat_true"] = rng.normal(size=robust_n)
     rob["diff_staff_turnover_annual"] = rng.normal(size=robust_n)
@@ -193,11 +194,11 @@ def test_robust_section_names_no_driver_with_too_few_worlds(n):
     first = param_label(next(iter(o.plan.uncertainty)))
     assert first not in verdict and "depends most on" not in verdict
     assert "what decides it" not in sign
-    assert profit_drivers(o)[0].empty
+    assert value_drivers(o)[0].empty
     if n == 32:  # the marginal correlation is there, but not after 43 tests
         assert o.sens.set_index("parameter").loc[next(iter(o.plan.uncertainty)), "p_value"] < 0.05
     else:  # 4 worlds: the share's interval is printed with a warning
-        lo, _ = tables.share_interval(o.shares["profit"], 4)
+        lo, _ = tables.share_interval(o.shares["value"], 4)
         assert f"with only 4 worlds this share is very uncertain: 95% interval {lo:.0%}" in (
             verdict
         )

@@ -25,7 +25,7 @@ from sim.compare.tables import comparison_table
 
 REPS = 6
 #: the measures of the four dimensions that carry a better direction
-MEASURES = ("profit", "fcr_true", "csat_true", "retention", "employee_satisfaction")
+MEASURES = ("value", "fcr_true", "csat_true", "retention", "employee_satisfaction")
 MEASURES += ("staff_turnover_annual", "service_level")
 BETTER = {m.key: m.better for m in METRICS}
 
@@ -75,7 +75,7 @@ def _outcome(t: pd.DataFrame, robust: int = 0, share: float = float("nan")) -> S
         table=t.reset_index(),
         plan=SimpleNamespace(args=args, uncertainty={}, cfg_current=arm, cfg_proposal=arm),
         settle=None,
-        shares={"profit": share},
+        shares={"value": share},
         bridge=pd.DataFrame(),
         robust=pd.DataFrame(),
         main_results=[],
@@ -87,15 +87,15 @@ NAMES = {"current_scheme": "A", "proposal_scheme": "B", "current": "A", "proposa
 
 
 def test_verdicts_come_from_the_intervals():
-    t = _table(profit="better", retention="worse")
-    assert t.loc["profit", "verdict"] == "better"
+    t = _table(value="better", retention="worse")
+    assert t.loc["value", "verdict"] == "better"
     assert t.loc["retention", "verdict"] == "worse"
     assert t.loc["csat_true", "verdict"] == "no clear change"
 
 
 def test_value_up_customers_down_is_a_gain_with_a_named_risk():
-    line = verdict.decide(_table(profit="better", retention="worse"))
-    assert "adds profit" in line
+    line = verdict.decide(_table(value="better", retention="worse"))
+    assert "adds value" in line
     assert "customer retention down" in line and "risk" in line
     assert "no clear difference" not in line and "advises against" not in line
 
@@ -116,21 +116,19 @@ def test_value_unclear_people_better_is_not_no_clear_difference():
 
 
 def test_value_down_alone_advises_against():
-    line = verdict.decide(_table(profit="worse"))
-    assert "advises against" in line and "costs profit" in line
+    line = verdict.decide(_table(value="worse"))
+    assert "advises against" in line and "costs value" in line
 
 
-def test_value_row_is_used_when_present():
-    t = _table(profit="worse")
-    row = t.loc["profit"].copy()
-    row["verdict"], row["difference"] = "better", 5.0
-    t.loc["value"] = row
-    assert verdict.value_key(t) == "value"
-    assert "adds value" in verdict.decide(t)
+def test_value_not_profit_decides():
+    """A scheme that books more profit but loses value (customers written off) is advised
+    against: the verdict's money dimension is value."""
+    line = verdict.decide(_table(profit="better", value="worse"))
+    assert "advises against" in line
 
 
 def test_robust_caveat_only_on_a_weak_value_gain():
-    t = _table(profit="better")
+    t = _table(value="better")
     assert "plausible worlds" in verdict.decide(t, 0.5)
     assert "plausible worlds" not in verdict.decide(t, 0.9)
     assert "plausible worlds" not in verdict.decide(t)
@@ -141,13 +139,13 @@ def test_sentences_agree_with_the_signs(combo):
     """Every mix of value, a customer, a staff and the service measure: the bottom line
     names every clear move with its direction, says the value's direction, and says "no
     clear difference" only when nothing moved."""
-    keys = ("profit", "retention", "staff_turnover_annual", "service_level")
+    keys = ("value", "retention", "staff_turnover_annual", "service_level")
     moves = {k: v for k, v in zip(keys, combo, strict=True) if v}
     t = _table(**moves)
     line = verdict.decide(t)
-    value = moves.get("profit")
-    assert ("adds profit" in line) == (value == "better")
-    assert ("costs profit" in line) == (value == "worse")
+    value = moves.get("value")
+    assert ("adds value" in line) == (value == "better")
+    assert ("costs value" in line) == (value == "worse")
     assert ("does not change measurably" in line) == (value is None and len(moves) > 0)
     assert line.startswith("no clear difference") == (not moves)
     for k in keys[1:]:
@@ -156,12 +154,12 @@ def test_sentences_agree_with_the_signs(combo):
         other = f"{verdict.SHORT[k]} {'down' if up else 'up'}"
         assert (phrase in line) == (k in moves), (k, line)
         assert other not in line
-    if any(v == "worse" for k, v in moves.items() if k != "profit") and value != "worse":
+    if any(v == "worse" for k, v in moves.items() if k != "value") and value != "worse":
         assert "risk" in line or "advises against" in line or "trade-off" in line
 
 
 def test_dimensions_list_each_dimension_with_its_direction():
-    t = _table(profit="better", retention="worse", fcr_true="better")
+    t = _table(value="better", retention="worse", fcr_true="better")
     html = verdict._dimensions(_outcome(t), t)
     assert "<b>Value</b> <span class=better>(better)" in html
     assert "<b>Customers</b> <span class=muted>(mixed)" in html
@@ -177,14 +175,3 @@ def test_paragraphs_end_with_the_bottom_line_and_never_contradict_it():
     assert paras[-1] == "<b>Bottom line:</b> " + verdict.bottom_line(o)
     assert not any("no clear difference" in p for p in paras)
     assert not any("no clear change in true resolution" in p for p in paras)
-
-
-def test_payback_reads_the_named_row():
-    t = _table(profit="better")
-    assert verdict.payback_sentence(t) == ""
-    row = t.loc["profit"].copy()
-    row["difference"] = 1.5
-    t.loc["payback_years"] = row
-    assert "paid back in 1.5 years" in verdict.payback_sentence(t)
-    t.loc["payback_years", "difference"] = float("nan")
-    assert "not paid back" in verdict.payback_sentence(t)

@@ -95,8 +95,8 @@ def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
 
 def run_rates(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
     """The run-so-far numbers of a ghost run, without the employee table and the signs:
-    rates over the totals (ratio of sums, as ``summary_dict``), profit and the last
-    day's morale.
+    rates over the totals (ratio of sums, as ``summary_dict``), profit, value (profit +
+    the change in customer equity, as ``summary_dict``) and the last day's morale.
 
     Parameters
     ----------
@@ -109,6 +109,7 @@ def run_rates(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
     kpis = model.scheme.kpis
     out = rates(lambda k: float(tot[k]), kpis.fcr.definition, kpis.csat.definition)
     out["profit"] = float(daily["profit"].sum())
+    out["value"] = out["profit"] + (model.customer_equity() - model.equity_start)
     out["employee_satisfaction"] = float(daily["morale_mean"].iloc[-1])
     return out
 
@@ -180,7 +181,9 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
     if snap is None:
         return [("day", "Working day", "0", "press Step or ▶")]
     s = snap.summary
-    money = s["profit"] / 1e6
+    cur = cfg.economics.currency
+    value, profit = s["value"] / 1e6, s["profit"] / 1e6
+    bonus = f"bonus {s['bonus_paid'] / 1e3:,.1f} k paid, {s['cost_bonus'] / 1e3:,.1f} k loaded"
     return [
         ("day", "Working day", f"{snap.day}", f"of {cfg.days}"),
         ("fcr", "First-contact resolution", _fmt_pct(s["fcr_measured"]), _fmt_pct(s["fcr_true"])),
@@ -209,7 +212,12 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
             f"{s['employee_satisfaction']:.2f}",
             f"{int(snap.daily['quits'].sum())} quit so far",
         ),
-        ("money", "Profit so far", f"{money:,.2f} M", f"bonuses {s['bonus_paid'] / 1e3:,.1f} k"),
+        (
+            "money",
+            f"Value so far ({cur})",
+            f"{value:,.2f} M",
+            f"profit {profit:,.2f} M; {bonus}",
+        ),
     ]
 
 
@@ -217,7 +225,9 @@ def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str
     """Per tile, the run against its ghost baseline (same seed, no KPI pay), run so far,
     on the tile's true number (second line), e.g. ``{"fcr": "-3.1 pts vs baseline"}``:
     truly resolved, truly satisfied, effort, seconds per resolved issue, complaints per
-    1,000 contacts, morale, profit.  Empty without both runs at the same day.
+    1,000 contacts, morale, value (profit + the change in customer equity: customers lost
+    count as an asset written off, not only as the margin of the days so far).  Empty
+    without both runs at the same day.
 
     Parameters
     ----------
@@ -240,7 +250,8 @@ def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str
         "aht": f"{d('handle_s_per_resolved'):+.0f} s vs baseline",
         "retention": f"{d('complaint_rate', 1000):+.1f} vs baseline",
         "staff": f"{d('employee_satisfaction'):+.2f} vs baseline",
-        "money": f"{d('profit', 1e-6):+,.2f} M vs baseline",
+        "money": f"value {d('value', 1e-6):+,.2f} M vs baseline "
+        f"(profit {d('profit', 1e-6):+,.2f} M)",
     }
 
 

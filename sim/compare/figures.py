@@ -25,6 +25,7 @@ from .plotting import legend_above
 from .plotting import pyplot as _plt
 from .plotting import to_png as _png
 from .tables import hinge_measure
+from .verdict_money import currency_of
 
 GREEN, VERMILION = OKABE_ITO["green"], OKABE_ITO["vermillion"]
 SKY, PINK = OKABE_ITO["sky_blue"], OKABE_ITO["purple"]
@@ -429,7 +430,8 @@ def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
 
 
 def fig_robust(o: Outcome) -> bytes:
-    """Profit difference across sampled worlds, and what it hinges on.
+    """Value difference (profit + change in customer equity) across sampled worlds, and
+    what it hinges on.
 
     Parameters
     ----------
@@ -440,20 +442,20 @@ def fig_robust(o: Outcome) -> bytes:
     from matplotlib.patches import Patch
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1, 1.3]})
-    d = o.robust["diff_profit"].to_numpy() / 1e3
+    d = o.robust["diff_value"].to_numpy() / 1e3
     ax = axes[0]
     order = np.sort(d)
     colors = [GREEN if v > 0 else VERMILION for v in order]
     ax.bar(np.arange(len(order)), order, color=colors, width=0.85)
     ax.axhline(0, color=GREY, lw=1)
     ax.set_xlabel("sampled world (sorted)")
-    ax.set_ylabel("profit difference (thousand currency units)")
-    share = o.shares.get("profit", float("nan"))
-    ax.set_title(f"Profit, proposal - current: proposal ahead in {pct(share)} of worlds")
+    ax.set_ylabel(f"value difference (thousand {currency_of(o)})")
+    share = o.shares.get("value", float("nan"))
+    ax.set_title(f"Value, proposal - current: proposal ahead in {pct(share)} of worlds")
     ax.legend(
         handles=[
-            Patch(color=GREEN, label="proposal more profitable"),
-            Patch(color=VERMILION, label="current more profitable"),
+            Patch(color=GREEN, label="proposal creates more value"),
+            Patch(color=VERMILION, label="current creates more value"),
         ],
         frameon=False,
         fontsize=8,
@@ -469,10 +471,10 @@ def fig_robust(o: Outcome) -> bytes:
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.axvline(0, color=GREY, lw=1)
     ax.set_xlim(-1, 1)
-    ax.set_xlabel(f"{what} with the profit difference (-1 to 1)")
+    ax.set_xlabel(f"{what} with the value difference (-1 to 1)")
     named = not drivers(o.sens, len(o.robust), len(o.plan.uncertainty))[0].empty
     ax.set_title(  # the same rule as the verdict's (sim.stats.drivers)
-        "What the profit verdict hinges on" if named else "No driver can be named (see the note)"
+        "What the value verdict hinges on" if named else "No driver can be named (see the note)"
     )
     ax.legend(
         handles=[

@@ -1,9 +1,9 @@
 """The report's money-bridge waterfall and its staffing-by-interval figure (PNG bytes).
 
-Colours from :mod:`sim.palette` (Okabe-Ito): in the waterfall green raises profit,
-vermillion lowers it, blue is the net change; whiskers are the 95 % t-intervals of the
-paired differences.  In the interval view colour tells the series apart and line style
-the arm (solid: current, dashed: proposal).
+Colours from :mod:`sim.palette` (Okabe-Ito): in the waterfall green raises value,
+vermillion lowers it, blue is the change in profit and in value; whiskers are the 95 %
+t-intervals of the paired differences.  In the interval view colour tells the series
+apart and line style the arm (solid: current, dashed: proposal).
 """
 
 from __future__ import annotations
@@ -29,13 +29,37 @@ INTERVAL_SERIES = (
 ARM_STYLE = {"current": "-", "proposal": "--"}
 
 
-def _scale(values: np.ndarray) -> tuple[float, str]:
+def _scale(values: np.ndarray, currency: str) -> tuple[float, str]:
     big = np.nanmax(np.abs(values)) if len(values) and np.isfinite(values).any() else 0.0
-    return (1e-3, "thousand currency units") if big >= 1e4 else (1.0, "currency units")
+    return (1e-3, f"thousand {currency}") if big >= 1e4 else (1.0, currency)
+
+
+def _whisker(ax: Any, i: int, top: float, r: Any, sc: float) -> None:
+    """The 95 % interval of a bar ending at ``top`` (already scaled by ``sc``).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The waterfall's axes.
+    i : int
+        The bar's position on the x axis.
+    top : float
+        Where the bar ends, in the plotted unit.
+    r : pandas.Series
+        The bridge row (``difference``, ``ci_low``, ``ci_high``, currency units).
+    sc : float
+        Plotted units per currency unit.
+    """
+    if np.isfinite(r["ci_low"]) and np.isfinite(r["ci_high"]):
+        v = float(np.nan_to_num(r["difference"])) * sc
+        lo, hi = top - (v - r["ci_low"] * sc), top + (r["ci_high"] * sc - v)
+        ax.errorbar(i, top, yerr=[[top - lo], [hi - top]], color="#222", capsize=4, lw=1)
 
 
 def fig_bridge(o: Outcome) -> bytes:
-    """Waterfall from 0 to the change in profit: one bar per bridge item, then the net.
+    """Waterfall from 0 to the change in value: the margin from customers kept and won,
+    the change in customer equity beside it, the cost lines, then the change in value;
+    last, from 0, the change in profit for reference (value without customer equity).
 
     Parameters
     ----------
@@ -43,44 +67,30 @@ def fig_bridge(o: Outcome) -> bytes:
         The finished comparison (its money bridge).
     """
     plt = pyplot()
-    b = o.bridge
-    items, total = b[b["kind"] == "item"], b[b["kind"] == "total"].iloc[0]
-    d = items["difference"].fillna(0).to_numpy()
-    sc, unit = _scale(np.append(d, total["difference"]))
-    fig, ax = plt.subplots(figsize=(11, 4.2))
+    b = o.bridge.reset_index(drop=True)
+    currency = o.plan.cfg_current.economics.currency
+    sc, unit = _scale(b["difference"].to_numpy(dtype=float), currency)
+    fig, ax = plt.subplots(figsize=(12, 4.4))
     cum = 0.0
-    for i, (_, r) in enumerate(items.iterrows()):
+    for i, (_, r) in enumerate(b.iterrows()):
         v = float(np.nan_to_num(r["difference"])) * sc
-        ax.bar(i, v, bottom=cum, color=UP if v >= 0 else DOWN, width=0.7, edgecolor="white")
-        if np.isfinite(r["ci_low"]):
-            ax.errorbar(
-                i,
-                cum + v,
-                yerr=[[v - r["ci_low"] * sc], [r["ci_high"] * sc - v]],
-                color="#222",
-                capsize=4,
-                lw=1,
-            )
-        ax.plot([i + 0.35, i + 0.65], [cum + v] * 2, color=GREY, lw=0.8)
-        cum += v
-    n = len(items)
-    t = float(np.nan_to_num(total["difference"])) * sc
-    ax.bar(n, t, color=NET, width=0.7, edgecolor="white")
-    if np.isfinite(total["ci_low"]):
-        ax.errorbar(
-            n,
-            t,
-            yerr=[[t - total["ci_low"] * sc], [total["ci_high"] * sc - t]],
-            color="#222",
-            capsize=4,
-            lw=1,
-        )
+        if r["kind"] == "item":
+            ax.bar(i, v, bottom=cum, color=UP if v >= 0 else DOWN, width=0.7, edgecolor="white")
+            _whisker(ax, i, cum + v, r, sc)
+            ax.plot([i + 0.35, i + 0.65], [cum + v] * 2, color=GREY, lw=0.8)
+            cum += v
+        else:  # the change in profit (subtotal) or in value (total), from 0
+            ax.bar(i, v, color=NET, width=0.7, edgecolor="white")
+            _whisker(ax, i, v, r, sc)
+            ax.plot([i + 0.35, i + 0.65], [v] * 2, color=GREY, lw=0.8)
     ax.axhline(0, color=GREY, lw=1)
-    labels = [textwrap.fill(lab, 16) for lab in items["label"]]
-    ax.set_xticks(range(n + 1), [*labels, "Change in\nprofit"], fontsize=8.5)
+    labels = [textwrap.fill(str(lab), 14) for lab in b["label"]]
+    ax.set_xticks(range(len(b)), labels, fontsize=8)
     ax.set_ylabel(f"proposal minus current ({unit})")
     ax.set_title(
-        "Money bridge: what moves profit (green raises it, vermillion lowers it; whiskers: 95% CI)"
+        "Money bridge: what moves value (green raises it, vermillion lowers it; blue: the "
+        "changes in profit and in value; whiskers: 95% CI)",
+        fontsize=10,
     )
     return to_png(fig)
 

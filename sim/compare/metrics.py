@@ -1,8 +1,11 @@
 """The metrics ``kpisim compare`` reports: one row of ``comparison.csv`` each.
 
-Every numeric key of a run's summary (docs/reference.md lists them), the derived
-``pay_per_employee_annual``, the people extract of :mod:`.people` (headcount flows, cost
-per hire, turnover by performance tier), and per toxic sign its value and whether it was flagged.
+Every numeric key of a run's summary (docs/reference.md lists them; not the keys from
+the rollout day on, which the current arm, never switching, does not have: both arms are
+the same run until the rollout day, so the whole run's difference is the difference from
+it on), the derived ``pay_per_employee_annual``, the people extract of :mod:`.people`
+(headcount flows, cost per hire, turnover by performance tier), and per toxic sign its
+value and whether it was flagged.
 ``better`` says which direction is an improvement ("" when neither is).
 """
 
@@ -99,8 +102,12 @@ METRICS: tuple[Metric, ...] = (
     _m("cost_overhead", "Overhead (seats)", "money", "currency", "lower"),
     _m("cost_telephony", "Telephony cost", "money", "currency", "lower"),
     _m("cost_web", "Web self-service cost", "money", "currency", "lower"),
+    _m("cost_one_off", "One-off cost of the change", "money", "currency", "lower"),
     _m("clv_mean", "Customer lifetime value", "money", "currency/customer", "higher"),
     _m("bonus_paid", "Bonus paid", "money", "currency"),
+    _m("customer_equity_start", "Customer equity at the start", "value", "currency"),
+    _m("customer_equity_end", "Customer equity at the end", "value", "currency", "higher"),
+    _m("value", "Value (profit + change in customer equity)", "value", "currency", "higher"),
     _m("employee_satisfaction", "Employee morale (at the end)", "people", "0-1", "higher"),
     _m("staff_turnover_annual", "Staff turnover", "people", "share/year", "lower"),
     _m("pay_per_employee_annual", "Pay per employee", "people", "currency/year"),

@@ -24,13 +24,14 @@ from .formatting import fmt_ci, fmt_corr, fmt_diff, fmt_value, pct
 from .names import ARM_COLOUR, param_label
 from .outcome import Outcome
 from .page_centre import centre_note, worlds_source
-from .page_money import bridge_section, intervals_section
+from .page_money import MONEY_ROWS, bridge_section, intervals_section
 from .page_people import people_section
 from .page_settle import settle_section
 from .plan import robust_agents, robust_size_warning
 from .smart import smart_section
 from .tables import CRITERIA, few_worlds_warning, share_interval
-from .verdict import profit_drivers, verdict_class, verdict_paragraphs
+from .verdict import value_drivers, verdict_class, verdict_paragraphs
+from .verdict_money import currency_of
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1180px;
@@ -270,7 +271,7 @@ def _sensitivity_rows(o: Outcome) -> str:
 
 def _drivers_note(o: Outcome) -> str:
     """The driver rule on the page: what it requires, and what it names or why not."""
-    named, why = profit_drivers(o)
+    named, why = value_drivers(o)
     k = len(o.plan.uncertainty)
     rule = (
         f"A parameter is named as a driver only with at least {min_worlds_for_drivers(k)} "
@@ -434,12 +435,14 @@ hide. Green: better, orange: worse, grey: no clear change.</p>
 {_img(figs["dashboard_vs_reality"], "dashboard vs reality")}
 
 <h2>Money</h2>
-<p>Revenue, cost and profit over the whole run (currency units); customer lifetime value
-per customer from the retention the run produced.</p>
-{metric_table(o, ["revenue", "cost_total", "profit", "clv_mean", "bonus_paid"], names, "money")}
+<p>Revenue, cost, profit and value over the whole run, in
+{html.escape(currency_of(o))}; value = profit + the change in customer equity
+(docs/compare.md); customer lifetime value per customer from the retention the run
+produced; the bonus as paid to staff and as its loaded cost, side by side.</p>
+{metric_table(o, MONEY_ROWS, names, "money")}
 {_img(figs["money"], "money")}
 
-<h2>Money bridge: what moves profit</h2>
+<h2>Money bridge: what moves value</h2>
 {bridge_section(o, _img(figs["money_bridge"], "money bridge"))}
 
 <h2>Staffing by interval</h2>

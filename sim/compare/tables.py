@@ -171,6 +171,7 @@ def comparison_table(reps: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- robust
 #: outcomes of each robust world kept in ``robust.csv`` (both arms and the difference)
 ROBUST_KEYS = (
+    "value",
     "profit",
     "retention",
     "csat_true",
@@ -208,6 +209,7 @@ def robust_table(plan: Plan, results: list[dict[str, Any]]) -> pd.DataFrame:
 
 #: robust criteria: (name, plain label, difference column, wins when)
 CRITERIA = (
+    ("value", "more value (profit + change in customer equity)", "diff_value", "higher"),
     ("profit", "more profit", "diff_profit", "higher"),
     ("retention", "more customers retained", "diff_retention", "higher"),
     ("csat_true", "more truly satisfied customers", "diff_csat_true", "higher"),
@@ -219,6 +221,8 @@ CRITERIA = (
 def robust_shares(robust: pd.DataFrame) -> dict[str, float]:
     """Share of worlds (0-1) in which the proposal beats the current scheme, per
     criterion of :data:`CRITERIA` (a strict improvement; ties do not count as wins).
+    ``value`` is the money criterion the robust verdict judges; ``profit`` is kept
+    beside it.
 
     Parameters
     ----------
@@ -293,11 +297,10 @@ def _prcc(RX: np.ndarray, ry: np.ndarray, j: int) -> float:
 SENS_COLUMNS = ("parameter", "spearman", "prcc", "p_value", "p_holm", "prcc_p", "prcc_p_holm")
 
 
-def sensitivity(
-    robust: pd.DataFrame, params: list[str], target: str = "diff_profit"
-) -> pd.DataFrame:
+def sensitivity(robust: pd.DataFrame, params: list[str], target: str | None = None) -> pd.DataFrame:
     """Which parameters the verdict hinges on: Spearman rank correlation and partial rank
-    correlation (PRCC) of each parameter with ``target``, sorted by |PRCC|.
+    correlation (PRCC) of each parameter with ``target`` (the value difference by
+    default), sorted by |PRCC|.
 
     ``p_value`` is Spearman's two-sided p-value (exact for few worlds,
     :func:`sim.stats.spearman_p`), ``prcc_p`` PRCC's (t-test of a partial
@@ -311,12 +314,15 @@ def sensitivity(
         The table of :func:`robust_table`.
     params : list of str
         The uncertain parameters (its columns).
-    target : str
-        The difference explained (a ``diff_*`` column).
+    target : str, optional
+        The difference explained (a ``diff_*`` column); by default the value difference
+        (``diff_value``, what the verdict judges), ``diff_profit`` in a table without it.
     """
     rows = []
     if len(robust) < 4 or not params:
         return pd.DataFrame(columns=list(SENS_COLUMNS))
+    if target is None:
+        target = "diff_value" if "diff_value" in robust else "diff_profit"
     y = robust[target].to_numpy(dtype=float)
     X = robust[params].to_numpy(dtype=float)
     ok = np.isfinite(y) & np.isfinite(X).all(axis=1)

@@ -27,7 +27,7 @@ from .page_people import pay_changes, pay_sentence
 from .people import pay_change_summary
 from .settle import settle_paragraph
 from .tables import few_worlds_warning, share_interval
-from .verdict_money import driver_sentence, sign_sentence
+from .verdict_money import currency_of, driver_sentence, payback, payback_sentence, sign_sentence
 
 #: verdicts that count as a clear change
 CLEAR = ("better", "worse")
@@ -100,25 +100,37 @@ def _short(o: Outcome, key: str) -> str:
 
 
 def _money(o: Outcome, t: pd.DataFrame, names: dict[str, str]) -> str:
-    """The headline: what the rollout does to profit, with its interval."""
+    """The headline: what the rollout does to value (profit + the change in customer
+    equity), with its interval, and profit beside it."""
     a = o.plan.args
     cur, pro = names["current_scheme"], names["proposal_scheme"]
-    p = t.loc["profit"]
-    base = p["current_mean"]
-    rel = p["difference"] / abs(base) if base else float("nan")
-    if p["verdict"] == "better":
-        money = "would raise profit"
-    elif p["verdict"] == "worse":
-        money = "would lower profit"
+    cu = html.escape(currency_of(o))
+    v, p = t.loc["value"], t.loc["profit"]
+    bridge = o.bridge.set_index("item") if not o.bridge.empty else o.bridge
+    equity = ""  # the change in customer equity, the bridge's equity bar
+    if "equity" in bridge.index:
+        eq = bridge.loc["equity"]
+        equity = (
+            f" and customer equity by {fmt_diff(eq['difference'], 'currency')} {cu} "
+            f"({fmt_ci(eq['ci_low'], eq['ci_high'], 'currency')})"
+        )
+    if v["verdict"] == "better":
+        money = "would raise value"
+    elif v["verdict"] == "worse":
+        money = "would lower value"
     else:
-        money = "would not change profit measurably"
+        money = "would not change value measurably"
     return (
         f"Rolling out <b>{html.escape(pro)}</b> on day {a.rollout_day} instead of keeping "
-        f"<b>{html.escape(cur)}</b> {money}: over the {a.days} working days simulated, profit "
-        f"changes by {fmt_diff(p['difference'], 'currency')} ({rel:+.2%} of current profit; "
-        f"95% confidence interval {fmt_ci(p['ci_low'], p['ci_high'], 'currency')}), "
+        f"<b>{html.escape(cur)}</b> {money}: value (profit over the {a.days} working days "
+        f"simulated plus the change in customer equity, the discounted margin of the "
+        f"customers still active) changes by {fmt_diff(v['difference'], 'currency')} {cu} "
+        f"(95% confidence interval {fmt_ci(v['ci_low'], v['ci_high'], 'currency')}); "
+        f"profit alone changes by {fmt_diff(p['difference'], 'currency')} {cu} "
+        f"({fmt_ci(p['ci_low'], p['ci_high'], 'currency')}){equity}, "
         f"from {a.replications} paired replications with the same customers, staff and luck "
-        f"in both arms. {html.escape(driver_sentence(o))} {html.escape(sign_sentence(o))}"
+        f"in both arms. {html.escape(driver_sentence(o))} {html.escape(sign_sentence(o))} "
+        f"{html.escape(payback_sentence(o))}"
     )
 
 
@@ -197,8 +209,8 @@ def _people(o: Outcome, t: pd.DataFrame) -> str:
     return html.escape(f"Employees: {pay}{flows}. {agents}".strip())
 
 
-def profit_drivers(o: Outcome) -> tuple[pd.DataFrame, str]:
-    """The parameters that may be named as drivers of the profit difference, by the one
+def value_drivers(o: Outcome) -> tuple[pd.DataFrame, str]:
+    """The parameters that may be named as drivers of the value difference, by the one
     rule (:func:`sim.stats.drivers`), and why none is named (``""`` when some are).
 
     Parameters
@@ -210,9 +222,9 @@ def profit_drivers(o: Outcome) -> tuple[pd.DataFrame, str]:
 
 
 def _hinge(o: Outcome) -> str:
-    """Which (at most two) parameters the profit verdict depends on most, when the rule
+    """Which (at most two) parameters the value verdict depends on most, when the rule
     allows naming any; else why none is named."""
-    top, why = profit_drivers(o)
+    top, why = value_drivers(o)
     if not len(top):
         return f" No parameter is named as a driver: {why}." if why else ""
     parts = []
@@ -222,10 +234,10 @@ def _hinge(o: Outcome) -> str:
             f"{param_label(r['parameter'])} (partial rank correlation {r['prcc']:+.2f}, "
             f"Holm-corrected p = {r['prcc_p_holm']:.3f}: a higher value favours {side})"
         )
-    if o.shares["profit"] in (0.0, 1.0):  # every world agrees: what varies is the size
-        lead = " How large the profit difference is depends most on "
+    if o.shares["value"] in (0.0, 1.0):  # every world agrees: what varies is the size
+        lead = " How large the value difference is depends most on "
     else:
-        lead = " Whether the proposal wins on profit depends most on "
+        lead = " Whether the proposal wins on value depends most on "
     return lead + " and on ".join(parts) + "."
 
 
@@ -234,13 +246,14 @@ def _robust(o: Outcome) -> str:
     a = o.plan.args
     s = o.shares
     n = len(o.robust)
-    warn = few_worlds_warning(s["profit"], n)
+    warn = few_worlds_warning(s["value"], n)
     warn = f" ({warn})" if warn else ""
     return (
         f"How sure are we? People's responses to pay are uncertain, so we also ran "
         f"{n} plausible worlds with different behavioural parameters (a smaller "
-        f"centre, {a.robust_scale:.0%} of the customers and staff). The proposal made more "
-        f"profit in {pct(s['profit'])} of them{warn}, retained more customers in "
+        f"centre, {a.robust_scale:.0%} of the customers and staff). The proposal created more "
+        f"value in {pct(s['value'])} of them{warn} (more profit in {pct(s['profit'])}), "
+        f"retained more customers in "
         f"{pct(s['retention'])}, gave more truly satisfied customers in {pct(s['csat_true'])} "
         f"(both at once in {pct(s['customers'])}), and lowered staff turnover in "
         f"{pct(s['turnover'])}." + html.escape(_hinge(o))
@@ -259,8 +272,7 @@ RULE = (
     "does to staff shows in their morale and turnover."
 )
 
-#: The verdict's dimensions, in the order they weigh: (name, plain name, measures).  The
-#: value dimension's measure is resolved by :func:`value_key`.
+#: The verdict's dimensions, in the order they weigh: (name, plain name, measures).
 DIMENSIONS = (
     ("value", "Value", ("value",)),
     ("customers", "Customers", ("fcr_true", "csat_true", "retention")),
@@ -284,25 +296,9 @@ SHORT = {
 ROBUST_ENOUGH = 0.8
 
 
-def value_key(t: pd.DataFrame) -> str:
-    """The comparison-table row of the value dimension: ``value`` (profit + change in
-    customer equity).
-
-    TEMPORARY FALLBACK: ``profit`` while the table has no ``value`` row; remove the
-    fallback once ``value`` is a metric of every comparison.
-
-    Parameters
-    ----------
-    t : pandas.DataFrame
-        The comparison table indexed by metric.
-    """
-    return "value" if "value" in t.index else "profit"
-
-
 def _keys(t: pd.DataFrame, dim: str) -> tuple[str, ...]:
-    """The measures of a dimension present in the table (value resolved)."""
+    """The measures of a dimension present in the table."""
     keys = dict((d, k) for d, _, k in DIMENSIONS)[dim]
-    keys = tuple(value_key(t) if k == "value" else k for k in keys)
     return tuple(k for k in keys if k in t.index)
 
 
@@ -355,7 +351,7 @@ def decide(t: pd.DataFrame, share: float = float("nan")) -> str:
         Robust share (0-1) of worlds with a value gain; NaN when no worlds were run.
     """
     moves = dimension_moves(t)
-    word = value_key(t)
+    word = "value"
     v = _direction(moves["value"])
     others = [d for d, _, _ in DIMENSIONS if d != "value"]
     gains = _join([_phrase(t, k) for d in others for k in moves[d]["better"]])
@@ -425,51 +421,11 @@ def _dimensions(o: Outcome, t: pd.DataFrame) -> str:
     )
 
 
-def payback_years(t: pd.DataFrame) -> float:
-    """Years of the annualised value gain that pay back the rollout's one-off cost: the
-    ``difference`` of the comparison table's ``payback_years`` row (NaN when the row is
-    absent, or when there is no gain).
-
-    Parameters
-    ----------
-    t : pandas.DataFrame
-        The comparison table indexed by metric.
-    """
-    if "payback_years" not in t.index:
-        return float("nan")
-    return float(t.loc["payback_years", "difference"])
-
-
-def payback_sentence(t: pd.DataFrame) -> str:
-    """The payback of the one-off cost in words ("" without a ``payback_years`` row or a
-    one-off cost).
-
-    Parameters
-    ----------
-    t : pandas.DataFrame
-        The comparison table indexed by metric.
-    """
-    if "payback_years" not in t.index:
-        return ""
-    y = payback_years(t)
-    if np.isfinite(y) and y > 0:
-        return (
-            f"The rollout's one-off cost (training, IT, communication) is paid back in "
-            f"{y:.1f} years of the {value_key(t)} gain."
-        )
-    if np.isfinite(y):
-        return ""
-    return (
-        f"The rollout's one-off cost is not paid back: the proposal shows no {value_key(t)} "
-        "gain to pay it from."
-    )
-
-
 def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
     """The verdict in plain words (HTML-escaped sentences), computed from the tables: the
     money, whether the arms had settled (:func:`~.settle.settle_paragraph`), the four
-    dimensions (:data:`RULE`), dashboard against reality, employees, the
-    payback, the robust worlds, and the bottom line (:func:`decide`).
+    dimensions (:data:`RULE`), dashboard against reality, employees, the robust worlds,
+    and the bottom line (:func:`decide`).
 
     Parameters
     ----------
@@ -487,9 +443,6 @@ def verdict_paragraphs(o: Outcome, names: dict[str, str]) -> list[str]:
     if warning:
         out.append(warning)
     out.append(_people(o, t))
-    payback = payback_sentence(t)
-    if payback:
-        out.append(html.escape(payback))
     if o.plan.args.robust:
         out.append(_robust(o))
     out.append("<b>Bottom line:</b> " + html.escape(bottom_line(o)))
@@ -508,7 +461,7 @@ def bottom_line(o: Outcome) -> str:
     t = o.table.set_index("metric")
     share = float("nan")
     if o.plan.args.robust:
-        share = o.shares.get(value_key(t), o.shares.get("profit", float("nan")))
+        share = o.shares.get("value", float("nan"))
     return decide(t, share)
 
 
@@ -551,9 +504,12 @@ def verdict_json(o: Outcome, names: dict[str, str]) -> str:
         "robust_share_intervals": {
             k: [_clean(x) for x in share_interval(v, len(o.robust))] for k, v in o.shares.items()
         },
-        "drivers_profit": list(profit_drivers(o)[0]["parameter"]),
-        "drivers_note": profit_drivers(o)[1],
-        "sensitivity_profit": [
+        "drivers_value": list(value_drivers(o)[0]["parameter"]),
+        "drivers_note": value_drivers(o)[1],
+        "currency": currency_of(o),
+        # years; "never" when the proposal gains no value, null without a one-off cost
+        "payback_years": "never" if payback(o) == float("inf") else _clean(payback(o)),
+        "sensitivity_value": [
             {k: _clean(v) for k, v in r.items()} for r in o.sens.to_dict("records")
         ],
         "dimensions": {

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from .departments import DepartmentsConfig
-from .economics import CostsConfig, TeamsConfig, WorkforceConfig
+from .economics import CostsConfig, EconomicsConfig, TeamsConfig, WorkforceConfig
 from .load import (
     CONFIG_DIR,
     HYDRA_VERSION_BASE,
@@ -65,6 +65,7 @@ __all__ = [
     "CustomersConfig",
     "DemandConfig",
     "DepartmentsConfig",
+    "EconomicsConfig",
     "EmployeesConfig",
     "ExportConfig",
     "HandlingConfig",

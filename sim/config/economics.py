@@ -1,4 +1,5 @@
-"""Config sections of the centre's economics: workforce planning, teams and costs.
+"""Config sections of the centre's economics: workforce planning, teams, costs and the
+currency label.
 
 Each default figure's source is cited beside it and in ``docs/calibration.md``; the
 figures no public source pins down are marked *uncertain* and have a range in
@@ -65,6 +66,17 @@ class TeamsConfig:
     # Specialists are experienced: their skill is this multiple of a front-line
     # agent's (capped at the skill bound).  Uncertain (no public figure).
     specialist_skill_factor: float = field(default=1.1, metadata=within(0.1, 3.0))
+
+
+@dataclass
+class EconomicsConfig:
+    """How money is labelled (``docs/calibration.md``): every money figure of a run, a
+    comparison and the app is in one currency, named here."""
+
+    # The currency label printed beside every money figure (a label only: nothing is
+    # converted).  USD: the default salaries (ContactBabel 2014, US) and contact costs
+    # (Gartner 2019) are US dollar figures.
+    currency: str = field(default="USD", metadata={"label": (1, 12)})
 
 
 @dataclass

@@ -20,7 +20,7 @@ from hydra.core.config_store import ConfigStore
 
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS, KPIS, safety_metrics
 from .departments import DepartmentsConfig
-from .economics import CostsConfig, TeamsConfig, WorkforceConfig
+from .economics import CostsConfig, EconomicsConfig, TeamsConfig, WorkforceConfig
 from .fields import ConfigError, one_of, within
 from .management import ManagementConfig
 
@@ -421,6 +421,11 @@ class TransitionConfig:
     # Communication: share of the way each employee's pay reference point moves at once
     # to the new scheme's expected pay (uncertain, 0-1).
     communication_share: float = field(default=0.0, metadata=within(0.0, 1.0))
+    # One-off cost of the change (training, IT, communication), currency units, booked
+    # on rollout_day as a cost of the run (``cost_one_off``); a run without a rollout
+    # books none (so in `kpisim compare` only the proposal arm pays it).  The payback
+    # of a comparison divides it by the proposal's annualised gain in value.
+    one_off_cost: float = field(default=0.0, metadata=within(0.0, 1e10))
 
 
 @dataclass
@@ -487,6 +492,8 @@ class Config:
     workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     costs: CostsConfig = field(default_factory=CostsConfig)
+    # The currency label of every money figure.
+    economics: EconomicsConfig = field(default_factory=EconomicsConfig)
     # Other departments whose failures cause contacts (failure demand).
     departments: DepartmentsConfig = field(default_factory=DepartmentsConfig)
     # The specialist (second-line) team's scheme: flat pay unless set.
@@ -529,6 +536,7 @@ SECTIONS = (
     WorkforceConfig,
     TeamsConfig,
     CostsConfig,
+    EconomicsConfig,
     CentreMeta,
     ExportConfig,
     TransitionConfig,

@@ -120,6 +120,8 @@ def field_problem(key: str, f: dataclasses.Field, value: Any) -> str:
                 msg += f" ({meta['why']})"
             hint = percent_hint(value, lo, hi) if meta.get("share") else ""
             return f"{msg}; {hint}" if hint else msg
+    if "label" in meta and (problem := _label_problem(key, value, *meta["label"])):
+        return problem
     if "choices" in meta and value not in meta["choices"]:
         allowed = ", ".join(repr(c) for c in meta["choices"])
         return f"{key}={value!r} is not allowed: choose one of {allowed}"
@@ -226,6 +228,18 @@ SIGN_KEYS = (
     "not_informing_decisions",
     "imbalance",
 )
+
+
+def _label_problem(key: str, value: Any, lo: int, hi: int) -> str:
+    """A printed label (e.g. ``economics.currency``) must be a string of ``lo`` to ``hi``
+    printable characters, no line breaks or markup: the problem, or ""."""
+    ok = isinstance(value, str) and lo <= len(value.strip()) <= hi
+    if not ok or not value.isprintable() or any(ch in value for ch in "<>&\"'"):
+        return (
+            f"{key}={value!r} is not allowed: a label of {lo}-{hi} printable characters "
+            "without <, >, & or quotes (e.g. USD, EUR, GBP)"
+        )
+    return ""
 
 
 def check_expectations(cfg: Config) -> None:

@@ -84,6 +84,10 @@ class ContactCentreModel(mesa.Model):
         self.ledger = DayLedger()
         self.employee_rows: list[dict] = []
         self.start_revenue = self.customers.revenue_monthly_active()
+        #: customer equity (``Customers.equity``, currency units) before day 0 and on the
+        #: rollout day before its contacts (None: no rollout yet); no random draw
+        self.equity_start = self.customer_equity()
+        self.equity_rollout: float | None = None
         self.pay_history: list[float] = []
         #: paid seconds of retraining to book as overtime today (transition support)
         self.training_s = 0.0
@@ -244,6 +248,11 @@ class ContactCentreModel(mesa.Model):
             self._nps_cache = self.customers.nps()
         return self._nps_cache
 
+    def customer_equity(self) -> float:
+        """The active base's customer equity now (``Customers.equity``), currency units."""
+        cc = self.cfg.customers
+        return self.customers.equity(cc.margin_rate, cc.discount_rate_annual)
+
     # ================================================================== pay periods
     def rollout(self, proposal: SchemeConfig) -> None:
         """Replace the scheme from today on; employees keep their habits and learn the
@@ -255,6 +264,7 @@ class ContactCentreModel(mesa.Model):
         proposal:
             The scheme that replaces the front line's scheme from today.
         """
+        self.equity_rollout = self.customer_equity()
         self.scheme = proposal
         front = [s for s in self.staff if s.team == FRONT]
         self.training_s += transition.at_rollout(self.cfg, front, proposal, self.period)

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.special import betainc, hyp1f1
 
 from ..config import CustomersConfig
-from ..units import DAYS_PER_YEAR
+from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from .sampling import alias_draw, build_alias
 
 NEVER = np.iinfo(np.int32).max
@@ -308,6 +308,34 @@ class Customers:
         """
         gap = (nps - self.nps_ref) / 100.0
         return max(0.0, self.acq_base + self.cfg.acquisition_nps_sensitivity * gap)
+
+    def equity(self, margin_rate: float, discount_rate: float) -> float:
+        """Customer equity: the discounted gross margin of the active base, currency units.
+
+        Per active customer i, ``margin_i r_i / (1 + d - r_i)``: the annual margin
+        (``revenue_monthly`` x ``MONTHS_PER_YEAR`` x ``margin_rate``) of a customer who
+        stays each year with their own retention probability
+        ``r_i = exp(-h_i x DAYS_PER_YEAR)`` (``h_i`` the daily churn hazard of
+        :meth:`hazard`, which follows the customer's loyalty now),
+        discounted at ``d`` a year; the sum over the active base.  A base whose loyalty
+        fell is worth less before anyone leaves.  Infinite (``inf``) only when a customer
+        never churns and nothing is discounted (``churn_annual_base`` = 0 and ``d`` = 0).
+        Reads only: no random draw.
+
+        Parameters
+        ----------
+        margin_rate:
+            Gross margin on revenue, a share in [0, 1] (``customers.margin_rate``).
+        discount_rate:
+            Annual discount rate, >= 0 (``customers.discount_rate_annual``).
+        """
+        idx = np.flatnonzero(self.active[: self.n_used])
+        if idx.shape[0] == 0:
+            return 0.0
+        r = np.exp(-self.hazard(idx).astype(np.float64) * DAYS_PER_YEAR)
+        margin = self.revenue_monthly[idx].astype(np.float64) * MONTHS_PER_YEAR * margin_rate
+        with np.errstate(divide="ignore", invalid="ignore"):  # r = 1 and d = 0: infinite
+            return float((margin * r / (1.0 + discount_rate - r)).sum())
 
     def revenue_monthly_active(self) -> float:
         """Monthly revenue of the active customers (currency units a month)."""

@@ -17,7 +17,7 @@ from ..measurement import WINDOWED_KPIS, rates, ratio, window_closed
 from ..units import DAYS_PER_YEAR
 from .channels import channel_summary
 from .decisions import management_summary
-from .money import MONEY_COLUMNS, add_money_columns, money_summary
+from .money import MONEY_COLUMNS, add_money_columns, book_one_off, money_summary, value_summary
 from .rollout import rollout_summary
 from .signs import toxic_signs
 
@@ -123,6 +123,7 @@ def daily_frame(model: ContactCentreModel) -> pd.DataFrame:
         parts.append(r)
     df = pd.concat([df, pd.concat(parts).sort_index()], axis=1)
     df = df.copy()  # one block per dtype again: the columns above came one at a time
+    book_one_off(df, model.cfg.rollout_day, model.cfg.transition.one_off_cost)
     add_money_columns(df, model.cfg.customers.margin_rate)
     df["fcr_gap"] = df["fcr_measured"] - df["fcr_true"]
     new = df["issues_new"].where(df["issues_new"] != 0)
@@ -196,7 +197,8 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     r = 1.0 - churn_annual
     active = c.active[: c.n_used]
     margin = float(c.revenue_monthly[: c.n_used][active].mean()) * 12 * cc.margin_rate
-    clv = margin * r / (1.0 + cc.discount_rate_annual - r) if active.any() else 0.0
+    den = 1.0 + cc.discount_rate_annual - r  # 0 only without churn or discounting
+    clv = (margin * r / den if den > 0 else math.inf) if active.any() else 0.0
     staff_mean = float(daily["staff"].mean()) if "staff" in daily else cfg.employees.n
     s.update(
         retention=retention,
@@ -207,6 +209,8 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
         staff_turnover_annual=ratio(float(tot["quits"]), staff_mean) / years if years else 0.0,
     )
     s.update(money_summary(tot, daily, cc.margin_rate))
+    equity = (model.equity_start, model.customer_equity(), model.equity_rollout)
+    s.update(value_summary(s["profit"], daily, equity, cfg.rollout_day))
     s["customers_start"] = int(n0)
     # issue-level true FCR: issues solved at their first contact, over all channels
     s["fcr_issue_true"] = ratio(float(tot["issues_first_resolved"]), float(tot["issues_new"]))
