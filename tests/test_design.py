@@ -93,8 +93,8 @@ def test_default_space_is_valid_and_searches_every_paid_kpi():
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        # a range outside the schema's range (bonus_share within [0, 5])
-        (_space(scheme__bonus_share=[0.0, 7.0]), ["scheme.bonus_share=[0, 7]", "[0, 5]"]),
+        # a range outside the schema's range (bonus_share within [0, 0.5])
+        (_space(scheme__bonus_share=[0.0, 7.0]), ["scheme.bonus_share=[0, 7]", "[0, 0.5]"]),
         (_space(cap=[0.5, 12.0]), ["cap=[0.5, 12]", "[0, 10]"]),
         (_space(kpis__aht__weight=[0.0, 1.5]), ["kpis.aht.weight=[0, 1.5]", "[0, 1]"]),
         # an unknown KPI: the message lists the registry's paid KPIs
@@ -393,7 +393,7 @@ def test_design_command_refuses_a_bad_space_file(tmp_path, capsys):
     out = tmp_path / "d"
     assert main(["design", "budget=2", f"space={space}", f"out={out}"]) == 2
     err = capsys.readouterr().err
-    assert "scheme.bonus_share=[0, 9] is outside the schema's range [0, 5]" in err
+    assert "scheme.bonus_share=[0, 9] is outside the schema's range [0, 0.5]" in err
     assert err.count("\n") == 1 and not out.exists()
 
 
