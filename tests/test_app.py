@@ -74,7 +74,7 @@ from sim.app.snapshot import (  # noqa: E402
     smart_lines,
     take_snapshot,
 )
-from sim.app.state import RunState  # noqa: E402
+from sim.app.state import Redraws, RunState  # noqa: E402
 from sim.app.vega_widget import SCRIPTS, LiveChart  # noqa: E402
 from sim.browser import HEADLESS_FLAGS  # noqa: E402
 from sim.config import ConfigError, KPIsConfig, available_scenarios, load_config  # noqa: E402
@@ -576,6 +576,7 @@ def _state(cfg) -> RunState:
         ghost=solara.reactive(None),
         playing=solara.reactive(False),
         lock=threading.RLock(),
+        redraws=Redraws(),
     )
 
 
@@ -616,6 +617,21 @@ def test_a_replaced_run_is_not_stepped_by_the_old_play_loop():
     assert state.model.value.day == 0 and old.day == 0
     assert state.advance(2, state.model.value, go_on=lambda: False) == 0  # paused
     assert state.advance(2) == 2
+
+
+def test_the_play_loop_waits_for_each_redraw():
+    # a play loop that changed the run during every render pass of a render running in
+    # another thread made reacton give up ("Too many renders triggered"): it waits for
+    # the redraw of its step (marked by the live part's effect) before the next one
+    redraws = Redraws()
+    assert not redraws.wait("0-1-5", lambda: True, timeout=0.2)  # never drawn: times out
+    assert not redraws.wait("0-1-5", lambda: False, timeout=30)  # paused: returns at once
+    timer = threading.Timer(0.1, redraws.drawn, args=("0-1-5",))
+    timer.start()
+    start = time.monotonic()
+    assert redraws.wait("0-1-5", lambda: True, timeout=30)
+    assert time.monotonic() - start < 5
+    timer.join()
 
 
 def test_choosing_a_lesson_while_playing_stops_playing_and_starts_at_day_0():

@@ -40,7 +40,7 @@ from .settings import (
     scheme_extras,
 )
 from .snapshot import SIGN_TITLES, Snapshot, ghost_deltas
-from .state import RunState, first_settings
+from .state import Redraws, RunState, first_settings
 from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Smart, Tiles
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -67,6 +67,7 @@ def Page() -> None:
         ghost=solara.use_reactive(None),
         playing=solara.use_reactive(False),
         lock=solara.use_memo(threading.RLock, []),
+        redraws=solara.use_memo(Redraws, []),
     )
     days_per_step = solara.use_reactive(5)
     pause_ms = solara.use_reactive(50)
@@ -147,6 +148,7 @@ def Live(
     """
     update_counter.get()  # redraw after every step (the run controls bump it)
     token = state.token
+    solara.use_effect(lambda: state.redraws.drawn(token))  # after every redraw (the play loop)
     m, g = state.model.value, state.ghost.value
     snap = solara.use_memo(lambda: state.snapshot(m), dependencies=[token])
     ghost = solara.use_memo(

@@ -61,7 +61,11 @@ def RunControls(
                 time.sleep(pause_ms.value / 1000)
                 if not current() or not state.advance(days_per_step.value, model, current):
                     break
+                token = state.token
                 force_update()
+                # the next step only once this one is drawn (by this thread, or by a
+                # render already running in another one): never a change per render pass
+                state.redraws.wait(token, current)
         except Exception as exc:  # never a traceback on the page
             state.fail("play the run", exc)
         if loop.current == me:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -71,6 +72,51 @@ def guarded(action: str) -> Callable[[F], F]:
     return wrap
 
 
+class Redraws:
+    """The token (:attr:`RunState.token`) of the live part's last finished redraw, so
+    that the play loop waits for each redraw before the next step.
+
+    Without it a play loop with no pause changed the run during every render pass of a
+    render running in another thread (an export, a lesson chosen while playing) and
+    reacton gave up after 100 passes with "Too many renders triggered".
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._token: str | None = None
+
+    def drawn(self, token: str) -> None:
+        """Called by the live part once a redraw is done (an effect: after the commit).
+
+        Parameters
+        ----------
+        token : str
+            The token of the run and day drawn.
+        """
+        with self._cond:
+            self._token = token
+            self._cond.notify_all()
+
+    def wait(self, token: str, go_on: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Wait until ``token`` has been drawn, while ``go_on()`` holds, at most
+        ``timeout`` seconds; True if it was drawn.
+
+        Parameters
+        ----------
+        token : str
+            The token to wait for.
+        go_on : callable
+            Checked every 50 ms; the wait ends when it returns False.
+        timeout : float
+            Longest wait, seconds.
+        """
+        end = time.monotonic() + timeout
+        with self._cond:
+            while self._token != token and go_on() and time.monotonic() < end:
+                self._cond.wait(0.05)
+            return self._token == token
+
+
 @dataclass(frozen=True)
 class Note:
     """A message on the page; it shows until the run moves on (``token`` changes)."""
@@ -99,6 +145,8 @@ class RunState:
     playing: solara.Reactive[bool]
     #: held while a model of this session is stepped or read (one per session)
     lock: threading.RLock
+    #: the live part's last finished redraw (one per session)
+    redraws: Redraws
 
     @property
     def token(self) -> str:
@@ -231,8 +279,8 @@ class RunState:
         force_update()
 
     def start(self, new: Settings, note: str) -> None:
-        """Build the config, start a new model from day 0 (playing stops); errors go to
-        the page.
+        """Build the config, start a new model from day 0; playing stops (also when the
+        settings are refused); errors go to the page.
 
         Parameters
         ----------
@@ -241,6 +289,9 @@ class RunState:
         note : str
             The message shown when the new run starts.
         """
+        # playing stops first, before the run is replaced (the play loop never steps the
+        # new run) and before a refusal (its message stays until the trainer moves on)
+        self.playing.set(False)
         try:
             new_cfg = build_config(new)
         except ConfigError as exc:
@@ -249,7 +300,6 @@ class RunState:
         except Exception as exc:  # never let a bad value take the page down
             self.say(f"Not applied: {type(exc).__name__}: {exc}", "error")
             return
-        self.playing.set(False)  # before the run is replaced: play never steps the new one
         model = ContactCentreModel(new_cfg)  # built first: the page changes all at once
         self.applied.set(new)
         self.draft.set(new)
