@@ -245,13 +245,19 @@ class Driver:
 
     def apply(self, s: dict) -> None:
         self.button("Apply & restart").click()
+        # its message, or the new run at day 0 (an export finishing meanwhile may put
+        # its own message in place of "Settings applied")
         self.wait(
-            "() => [...document.querySelectorAll('.kpisim-message, .kpisim-error')]"
+            "d => [...document.querySelectorAll('.kpisim-message, .kpisim-error')]"
             ".some(e => /Settings applied|Not applied/.test(e.innerText))"
+            " || (d !== '0' && document.querySelector('.kpisim-value-day')?.innerText === '0')",
+            arg=s["day"],
         )
 
     def discard(self, s: dict) -> None:
-        self.button("Discard changes").click()
+        # forced: an earlier change may still be reaching the server, and the button be
+        # disabled by the time of the click (then there is nothing to discard)
+        self.button("Discard changes").click(force=True)
         self.wait("() => document.querySelectorAll('.kpisim-changed').length === 0")
 
     def ghost(self, s: dict) -> None:

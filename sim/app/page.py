@@ -108,7 +108,7 @@ def SafeLive(
     def stop() -> None:
         if exc is not None:
             log.error("the live view failed", exc_info=exc)
-            state.playing.set(False)
+            state.stop_playing()
 
     solara.use_effect(stop, [exc])
     if exc is None:

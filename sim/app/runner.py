@@ -51,10 +51,15 @@ def RunControls(
         if not playing.value:
             return
         loop.current += 1
-        me, model = loop.current, state.model.value
+        me, model, epoch = loop.current, state.model.value, state.redraws.epoch
 
         def current() -> bool:
-            return playing.value and loop.current == me and state.model.value is model
+            return (
+                state.redraws.epoch == epoch
+                and playing.value
+                and loop.current == me
+                and state.model.value is model
+            )
 
         try:
             while current() and model.running:

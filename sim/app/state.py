@@ -84,6 +84,9 @@ class Redraws:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._token: str | None = None
+        #: bumped whenever playing must stop (a plain counter, seen at once by the play
+        #: thread); a play loop runs only while the epoch it started in lasts
+        self.epoch = 0
 
     def drawn(self, token: str) -> None:
         """Called by the live part once a redraw is done (an effect: after the commit).
@@ -225,8 +228,16 @@ class RunState:
         exc : BaseException
             The error.
         """
-        self.playing.set(False)
+        self.stop_playing()
         self.say(f"Could not {action}: {type(exc).__name__}: {exc}", "error")
+
+    def stop_playing(self) -> None:
+        """Stop the play loop now: no day is simulated by it once this returns (the day
+        it may be simulating is finished first), so a message set next stays."""
+        self.redraws.epoch += 1
+        self.playing.set(False)
+        with self.lock:  # the play loop's day in progress, if any, is over
+            pass
 
     def make_ghost(self) -> None:
         """(Re)create the ghost baseline if it is on, caught up to the run's day."""
@@ -291,7 +302,7 @@ class RunState:
         """
         # playing stops first, before the run is replaced (the play loop never steps the
         # new run) and before a refusal (its message stays until the trainer moves on)
-        self.playing.set(False)
+        self.stop_playing()
         try:
             new_cfg = build_config(new)
         except ConfigError as exc:
@@ -330,7 +341,7 @@ class RunState:
     @guarded("reset the run")
     def reset(self) -> None:
         """The same settings from day 0 (a new model; playing stops)."""
-        self.playing.set(False)
+        self.stop_playing()
         self.model.set(ContactCentreModel(self.cfg.value))
         self.make_ghost()
         # a new run for the charts even if the new model reuses the old one's address
