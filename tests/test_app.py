@@ -23,6 +23,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -65,7 +66,15 @@ from sim.app.settings import (  # noqa: E402
     pct,
     preset_settings,
 )
-from sim.app.snapshot import SIGN_TITLES, WINDOW, kpi_tiles, smart_lines, take_snapshot  # noqa: E402
+from sim.app.snapshot import (  # noqa: E402
+    SIGN_TITLES,
+    WINDOW,
+    ghost_deltas,
+    kpi_tiles,
+    smart_lines,
+    take_snapshot,
+)
+from sim.app.state import Redraws, RunState  # noqa: E402
 from sim.app.vega_widget import SCRIPTS, LiveChart  # noqa: E402
 from sim.browser import HEADLESS_FLAGS  # noqa: E402
 from sim.config import ConfigError, KPIsConfig, available_scenarios, load_config  # noqa: E402
@@ -523,6 +532,161 @@ def test_ghost_baseline_runs_alongside_with_the_same_seed():
     rc.find(v.Switch, label="Ghost baseline: same seed, no KPI pay").widget.v_model = False
     fcr = next(w for w in rc.find(LiveChart).widgets if w.spec["title"]["text"].startswith("First"))
     assert fcr.datasets["ghost"] == []
+
+
+# --------------------------------------------------------------------------- robustness
+def _mid_step(model: ContactCentreModel) -> None:
+    """Put ``model`` in the state a reader sees in the middle of a step: the next day's
+    record opened, nothing booked on it yet (what a render saw while Play stepped)."""
+    model.ledger.new_day(model.day)
+
+
+def test_tiles_of_a_model_read_mid_step_show_dashes_not_a_type_error():
+    # the crash of issue #23: a snapshot taken while the play loop was inside a step
+    # has an empty last day, its morale None, and the staff tile failed to format it
+    cfg = build_config(SMALL)
+    model = ContactCentreModel(cfg)
+    for _ in range(3):
+        model.step()
+    _mid_step(model)
+    snap = take_snapshot(model)
+    assert snap.summary["employee_satisfaction"] is None  # the value that crashed the page
+    tiles = {k: (m, t) for k, _, m, t in kpi_tiles(snap, cfg)}
+    assert tiles["staff"][0] == "–"
+    assert tiles["fcr"][0].endswith("%")
+    # every None and NaN of a summary becomes a dash, on the tiles and the ghost deltas
+    blank = dataclasses.replace(snap, summary=dict.fromkeys(snap.summary))
+    assert all(m == "–" for k, _, m, _ in kpi_tiles(blank, cfg) if k not in ("day", "money"))
+    deltas = ghost_deltas(snap, blank)
+    assert deltas and all(d == "–" for k, d in deltas.items() if k != "money"), deltas
+
+
+def _state(cfg) -> RunState:
+    """A session's state outside a page (plain Solara reactive variables)."""
+    model = ContactCentreModel(cfg)
+    s = preset_settings(DEFAULT_SCENARIO)
+    return RunState(
+        applied=solara.reactive(s),
+        draft=solara.reactive(s),
+        cfg=solara.reactive(cfg),
+        model=solara.reactive(model),
+        generation=solara.reactive(0),
+        note=solara.reactive(None),
+        ghost_on=solara.reactive(False),
+        ghost=solara.reactive(None),
+        playing=solara.reactive(False),
+        lock=threading.RLock(),
+        redraws=Redraws(),
+    )
+
+
+def test_a_snapshot_never_sees_a_day_half_simulated_by_the_play_thread():
+    # the play loop steps in a thread while the page reads: every snapshot taken through
+    # the session's lock holds whole days only (as many day rows as days done)
+    cfg = build_config(SMALL)
+    state = _state(cfg)
+    model = state.model.value
+    go = threading.Event()
+
+    def play() -> None:
+        while not go.is_set() and model.day < 40:
+            state.advance(1, model)
+
+    thread = threading.Thread(target=play)
+    thread.start()
+    seen = []
+    try:
+        while thread.is_alive():
+            snap = state.snapshot(model)
+            if snap is not None:
+                seen.append((snap.day, len(snap.daily)))
+                assert snap.summary["employee_satisfaction"] is not None
+    finally:
+        go.set()
+        thread.join()
+    assert len(seen) >= 5, "the reader never ran while the model stepped"
+    assert all(day == rows for day, rows in seen), seen[:5]
+
+
+def test_a_replaced_run_is_not_stepped_by_the_old_play_loop():
+    cfg = build_config(SMALL)
+    state = _state(cfg)
+    old = state.model.value
+    state.model.set(ContactCentreModel(cfg))  # a lesson chosen meanwhile
+    assert state.advance(5, old) == 0
+    assert state.model.value.day == 0 and old.day == 0
+    assert state.advance(2, state.model.value, go_on=lambda: False) == 0  # paused
+    assert state.advance(2) == 2
+
+
+def test_the_play_loop_waits_for_each_redraw():
+    # a play loop that changed the run during every render pass of a render running in
+    # another thread made reacton give up ("Too many renders triggered"): it waits for
+    # the redraw of its step (marked by the live part's effect) before the next one
+    redraws = Redraws()
+    assert not redraws.wait("0-1-5", lambda: True, timeout=0.2)  # never drawn: times out
+    assert not redraws.wait("0-1-5", lambda: False, timeout=30)  # paused: returns at once
+    timer = threading.Timer(0.1, redraws.drawn, args=("0-1-5",))
+    timer.start()
+    start = time.monotonic()
+    assert redraws.wait("0-1-5", lambda: True, timeout=30)
+    assert time.monotonic() - start < 5
+    timer.join()
+
+
+def test_choosing_a_lesson_while_playing_stops_playing_and_starts_at_day_0():
+    rc = _render()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    play = rc.find(v.Btn, children=["▶ Play"]).widget
+    play.click()
+    rc.find(v.Select, label="Lesson preset").widget.v_model = "hidden_phone"
+    rc.find(v.Btn, children=["▶ Play"]).assert_single()  # playing stopped
+    assert _lesson_text(rc) == "hidden_phone"
+    time.sleep(1.0)  # a play loop still going would step the new run in this time
+    assert _tile(rc, "day") == "0"
+
+
+def test_an_error_in_an_action_is_a_message_and_the_run_goes_on(monkeypatch):
+    import sim.app.state as state_module
+
+    rc = _render()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("preset store unreadable")
+
+    monkeypatch.setattr(state_module, "preset_settings", broken)
+    rc.find(v.Select, label="Lesson preset").widget.v_model = "hidden_phone"
+    errors = [str(w.children) for w in rc.find(v.Alert).widgets]
+    assert any("Could not load the lesson: RuntimeError" in e for e in errors), errors
+    assert _tile(rc, "day") == "5", "a failed action must leave the run on screen"
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert _tile(rc, "day") == "10"
+
+
+def test_an_error_while_drawing_is_a_message_with_go_on_and_reset(monkeypatch):
+    import sim.app.views as views_module
+
+    rc = _render()
+    real = views_module.kpi_tiles
+
+    def broken(snap, cfg):
+        if snap is not None and snap.day == 5:
+            raise TypeError("a tile could not be formatted")
+        return real(snap, cfg)
+
+    monkeypatch.setattr(views_module, "kpi_tiles", broken)
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    (alert,) = rc.find(v.Alert).widgets
+    assert "could not draw the run at day 5: TypeError" in str(alert.children)
+    rc.find(v.Btn, children=["Reset the run"]).widget.click()
+    assert _tile(rc, "day") == "0"  # reset cleanly, the live part back
+    rc.find(v.Btn, children=["Step"]).widget.click()  # fails again at day 5
+    monkeypatch.setattr(views_module, "kpi_tiles", real)  # ... then the fault is gone
+    rc.find(v.Btn, children=["Go on with this run"]).widget.click()
+    assert _tile(rc, "day") == "5"  # the same run, where it was
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert _tile(rc, "day") == "10"
 
 
 # --------------------------------------------------------------------------- CLI

@@ -56,6 +56,16 @@ def _setter(draft: solara.Reactive[Settings], name: str) -> Callable[[Any], None
     return on_value
 
 
+def _pick(
+    draft: solara.Reactive[Settings], field: str, options: dict[str, str], shown: Any
+) -> None:
+    """Set ``field`` to the code of the menu label ``shown``; a value that is not one of
+    the labels (a cleared menu sends None) leaves the setting as it was."""
+    code = {v: k for k, v in options.items()}.get(shown)
+    if code is not None:
+        _setter(draft, field)(code)
+
+
 @solara.component
 def WeightControls(draft: solara.Reactive[Settings], applied: Settings) -> None:
     """One slider per payable KPI and the running total of the weights.
@@ -118,7 +128,7 @@ def _choice(
         label,
         value=options.get(code, code),
         values=list(options.values()),
-        on_value=lambda shown: _setter(draft, field)({v: k for k, v in options.items()}[shown]),
+        on_value=lambda shown: _pick(draft, field, options, shown),
     )
 
 

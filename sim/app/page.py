@@ -6,12 +6,17 @@ sit in a bar at the top of the page and drive a :class:`~sim.model.ContactCentre
 its own model (created inside the page component, never at module level).  A refused
 setting shows a message on the page and leaves the current run alone.
 
+Never a traceback: the page's actions turn an unexpected error into a message
+(:func:`sim.app.state.guarded`), and an error while drawing the live part is caught by
+:func:`SafeLive`, which says so and offers to go on or to reset the run.
+
 Run it with ``kpisim app`` (see ``docs/app.md``) or ``solara run sim.app.page``.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from html import escape
 
@@ -34,11 +39,12 @@ from .settings import (
     pending_changes,
     scheme_extras,
 )
-from .snapshot import SIGN_TITLES, Snapshot, ghost_deltas, take_snapshot
-from .state import RunState, first_settings
+from .snapshot import SIGN_TITLES, Snapshot, ghost_deltas
+from .state import Redraws, RunState, first_settings
 from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Smart, Tiles
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
 
 #: Charts below the first row, one per row: each fills the projector's width.
 LOWER_CHARTS = ("customers", "employees", "levers", "money")
@@ -59,6 +65,9 @@ def Page() -> None:
         note=solara.use_reactive(None),
         ghost_on=solara.use_reactive(False),
         ghost=solara.use_reactive(None),
+        playing=solara.use_reactive(False),
+        lock=solara.use_memo(threading.RLock, []),
+        redraws=solara.use_memo(Redraws, []),
     )
     days_per_step = solara.use_reactive(5)
     pause_ms = solara.use_reactive(50)
@@ -74,7 +83,51 @@ def Page() -> None:
             pause_ms,
             state.export_now,
         )
-    Live(state, days_per_step, pause_ms)
+    SafeLive(state, days_per_step, pause_ms)
+
+
+@solara.component
+def SafeLive(
+    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
+) -> None:
+    """The live part (:func:`Live`) behind an error boundary: an error while drawing it
+    shows a plain message (no traceback), stops playing and offers to go on with the
+    run or to reset it.
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state.
+    days_per_step : solara.Reactive[int]
+        Working days per step and per redraw.
+    pause_ms : solara.Reactive[int]
+        Pause between redraws while playing, milliseconds.
+    """
+    exc, clear = solara.use_exception()
+
+    def stop() -> None:
+        if exc is not None:
+            log.error("the live view failed", exc_info=exc)
+            state.stop_playing()
+
+    solara.use_effect(stop, [exc])
+    if exc is None:
+        Live(state, days_per_step, pause_ms)
+        return
+
+    def reset() -> None:
+        state.reset()
+        clear()
+
+    with solara.Column(classes=["kpisim-failed"]):
+        solara.Error(
+            f"The page could not draw the run at day {state.model.value.day}: "
+            f"{type(exc).__name__}: {exc}",
+            classes=["kpisim-error"],
+        )
+        with solara.Row():
+            solara.Button("Go on with this run", on_click=clear, classes=["kpisim-retry"])
+            solara.Button("Reset the run", on_click=reset, classes=["kpisim-reset"])
 
 
 @solara.component
@@ -95,10 +148,11 @@ def Live(
     """
     update_counter.get()  # redraw after every step (the run controls bump it)
     token = state.token
+    solara.use_effect(lambda: state.redraws.drawn(token))  # after every redraw (the play loop)
     m, g = state.model.value, state.ghost.value
-    snap = solara.use_memo(lambda: take_snapshot(m), dependencies=[token])
+    snap = solara.use_memo(lambda: state.snapshot(m), dependencies=[token])
     ghost = solara.use_memo(
-        lambda: None if g is None else take_snapshot(g, full=False), dependencies=[token, id(g)]
+        lambda: None if g is None else state.snapshot(g, full=False), dependencies=[token, id(g)]
     )
     run = f"{state.generation.value}-{id(m)}-{id(g)}"
     data = solara.use_memo(
@@ -107,7 +161,7 @@ def Live(
     # the run's controls stay at the top of the page, in view while scrolling and
     # when the sidebar is closed
     with solara.Row(classes=["kpisim-topbar"], style={"align-items": "center"}):
-        RunControls(state.is_running, state.advance, days_per_step, pause_ms, state.reset)
+        RunControls(state, days_per_step, pause_ms)
         solara.Text(
             f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
             classes=["kpisim-topbar-run"],

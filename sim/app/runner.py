@@ -10,60 +10,76 @@ the page scrolls or the sidebar is closed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import solara
 from mesa.visualization.utils import force_update
 
+if TYPE_CHECKING:
+    from .state import RunState
+
 
 @solara.component
 def RunControls(
-    is_running: Callable[[], bool],
-    advance: Callable[[int], None],
-    days_per_step: solara.Reactive[int],
-    pause_ms: solara.Reactive[int],
-    on_reset: Callable[[], None],
+    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
 ) -> None:
     """Reset (day 0, same settings), Play / Pause, Step (*days per step* days).
 
+    Play and Step are disabled once the run's last day is done.  Playing stops when the
+    run is replaced (a lesson chosen, settings applied, Reset): the play loop steps only
+    the model it started with (:meth:`~sim.app.state.RunState.advance`), and an error
+    while playing becomes a message on the page (:meth:`~sim.app.state.RunState.fail`).
+
     Parameters
     ----------
-    is_running : callable
-        ``is_running()`` says whether the run can go on (False once its last day is done);
-        Play and Step are disabled when it cannot.
-    advance : callable
-        ``advance(days)`` simulates that many working days.
+    state : RunState
+        The session's state: its run, ``playing`` flag and lock.
     days_per_step : solara.Reactive[int]
         Working days per Step and per redraw while playing.
     pause_ms : solara.Reactive[int]
         Pause between two redraws while playing, milliseconds.
-    on_reset : callable
-        ``on_reset()`` restarts the run at day 0 with the applied settings (playing stops).
     """
-    playing = solara.use_reactive(False)
-    running = is_running()
-
-    def step() -> None:
-        advance(days_per_step.value)
-        force_update()
+    playing = state.playing
+    running = state.is_running()
+    #: the play loop of the moment: an older loop (Pause then Play in quick succession)
+    #: ends instead of stepping alongside it
+    loop = solara.use_ref(0)
 
     def play() -> None:
-        # a background task; it stops when Pause flips ``playing`` or the run ends
-        while playing.value and is_running():
-            time.sleep(pause_ms.value / 1000)
-            if not playing.value:
-                break
-            step()
-        playing.set(False)
+        # a background task; it stops when Pause flips ``playing``, the run ends or the
+        # run on screen is replaced
+        if not playing.value:
+            return
+        loop.current += 1
+        me, model, epoch = loop.current, state.model.value, state.redraws.epoch
+
+        def current() -> bool:
+            return (
+                state.redraws.epoch == epoch
+                and playing.value
+                and loop.current == me
+                and state.model.value is model
+            )
+
+        try:
+            while current() and model.running:
+                time.sleep(pause_ms.value / 1000)
+                if not current() or not state.advance(days_per_step.value, model, current):
+                    break
+                token = state.token
+                force_update()
+                # the next step only once this one is drawn (by this thread, or by a
+                # render already running in another one): never a change per render pass
+                state.redraws.wait(token, current)
+        except Exception as exc:  # never a traceback on the page
+            state.fail("play the run", exc)
+        if loop.current == me:
+            playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
 
-    def reset() -> None:
-        playing.set(False)
-        on_reset()
-
     with solara.Row(classes=["kpisim-runbar"], gap="8px", style={"align-items": "center"}):
-        solara.Button("Reset", on_click=reset, classes=["kpisim-reset"])
+        solara.Button("Reset", on_click=state.reset, classes=["kpisim-reset"])
         solara.Button(
             "❚❚ Pause" if playing.value else "▶ Play",
             on_click=lambda: playing.set(not playing.value),
@@ -72,7 +88,7 @@ def RunControls(
         )
         solara.Button(
             "Step",
-            on_click=step,
+            on_click=lambda: state.step(days_per_step.value),
             disabled=playing.value or not running,
             classes=["kpisim-step"],
         )

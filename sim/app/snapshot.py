@@ -163,8 +163,19 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
     return Snapshot(model.day, daily, emp, summary, staff_table(model, emp), smart)
 
 
+def _missing(v: Any) -> bool:
+    """A number the page cannot show: None (a summary value not defined yet) or NaN."""
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _fmt(v: Any, spec: str, before: str = "", after: str = "") -> str:
+    """``v`` formatted with ``spec`` between ``before`` and ``after``; "–" when
+    :func:`_missing` (a tile never fails on a value that is not there yet)."""
+    return "–" if _missing(v) else f"{before}{v:{spec}}{after}"
+
+
 def _fmt_pct(v: float | None) -> str:
-    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1%}"
+    return _fmt(v, ".1%")
 
 
 def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, str]]:
@@ -180,10 +191,12 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
     """
     if snap is None:
         return [("day", "Working day", "0", "press Step or ▶")]
-    s = snap.summary
+    # None-safe: a value missing from the summary shows as "–", never a TypeError
+    s = {k: (float("nan") if v is None else v) for k, v in snap.summary.items()}
     cur = cfg.economics.currency
-    value, profit = s["value"] / 1e6, s["profit"] / 1e6
-    bonus = f"bonus {s['bonus_paid'] / 1e3:,.1f} k paid, {s['cost_bonus'] / 1e3:,.1f} k loaded"
+    bonus = _fmt(s["bonus_paid"] / 1e3, ",.1f", "bonus ", " k paid") + _fmt(
+        s["cost_bonus"] / 1e3, ",.1f", ", ", " k loaded"
+    )
     return [
         ("day", "Working day", f"{snap.day}", f"of {cfg.days}"),
         ("fcr", "First-contact resolution", _fmt_pct(s["fcr_measured"]), _fmt_pct(s["fcr_true"])),
@@ -192,31 +205,31 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
             "web",
             "Web containment / effort",
             _fmt_pct(s["web_containment"]),
-            f"effort {s['customer_effort']:.2f} / 7",
+            _fmt(s["customer_effort"], ".2f", "effort ", " / 7"),
         ),
         (
             "aht",
             "Avg handle time",
-            f"{s['aht_s']:.0f} s",
-            f"{s['handle_s_per_resolved']:.0f} s per resolved",
+            _fmt(s["aht_s"], ".0f", after=" s"),
+            _fmt(s["handle_s_per_resolved"], ".0f", after=" s per resolved"),
         ),
         (
             "retention",
             "Day-0 customers kept",
             _fmt_pct(s["retention"]),
-            f"{s['complaint_rate'] * 1000:.1f} complaints / 1,000",
+            _fmt(s["complaint_rate"] * 1000, ".1f", after=" complaints / 1,000"),
         ),
         (
             "staff",
             "Staff morale",
-            f"{s['employee_satisfaction']:.2f}",
-            f"{int(snap.daily['quits'].sum())} quit so far",
+            _fmt(s["employee_satisfaction"], ".2f"),
+            _fmt(snap.daily["quits"].sum(), ".0f", after=" quit so far"),
         ),
         (
             "money",
             f"Value so far ({cur})",
-            f"{value:,.2f} M",
-            f"profit {profit:,.2f} M; {bonus}",
+            _fmt(s["value"] / 1e6, ",.2f", after=" M"),
+            _fmt(s["profit"] / 1e6, ",.2f", "profit ", " M; ") + bonus,
         ),
     ]
 
@@ -240,18 +253,19 @@ def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str
         return {}
     s, g = snap.summary, ghost.summary
 
-    def d(key: str, scale: float = 1.0) -> float:
-        return scale * (float(s[key]) - float(g[key]))
+    def d(key: str, scale: float = 1.0) -> float:  # NaN when either value is missing
+        a, b = s.get(key), g.get(key)
+        return float("nan") if _missing(a) or _missing(b) else scale * (float(a) - float(b))
 
     return {
-        "fcr": f"{d('fcr_true', 100):+.1f} pts vs baseline",
-        "csat": f"{d('csat_true', 100):+.1f} pts vs baseline",
-        "web": f"effort {d('customer_effort'):+.2f} vs baseline",
-        "aht": f"{d('handle_s_per_resolved'):+.0f} s vs baseline",
-        "retention": f"{d('complaint_rate', 1000):+.1f} vs baseline",
-        "staff": f"{d('employee_satisfaction'):+.2f} vs baseline",
-        "money": f"value {d('value', 1e-6):+,.2f} M vs baseline "
-        f"(profit {d('profit', 1e-6):+,.2f} M)",
+        "fcr": _fmt(d("fcr_true", 100), "+.1f", after=" pts vs baseline"),
+        "csat": _fmt(d("csat_true", 100), "+.1f", after=" pts vs baseline"),
+        "web": _fmt(d("customer_effort"), "+.2f", "effort ", " vs baseline"),
+        "aht": _fmt(d("handle_s_per_resolved"), "+.0f", after=" s vs baseline"),
+        "retention": _fmt(d("complaint_rate", 1000), "+.1f", after=" vs baseline"),
+        "staff": _fmt(d("employee_satisfaction"), "+.2f", after=" vs baseline"),
+        "money": _fmt(d("value", 1e-6), "+,.2f", "value ", " M vs baseline")
+        + _fmt(d("profit", 1e-6), "+,.2f", " (profit ", " M)"),
     }
 
 

@@ -4,11 +4,25 @@
 (``applied``) and of the controls (``draft``), the run's config and model, an optional
 ghost baseline (the same seed under the baseline scheme, stepped alongside), and the
 message of the moment.  Its methods are what the page's buttons do.
+
+Robustness: *Play* steps the model in a background thread while the page may render,
+choose a lesson or export in another.  A model is only ever stepped or read while
+holding the session's ``lock`` (one simulated day at a time), so a render never sees a
+day half-booked; choosing a lesson, applying, resetting stop playing before the run is
+replaced, and the play loop steps only the model it started with.  Every action the
+page offers goes through :func:`guarded`: an unexpected error becomes a message on the
+page and the run on screen is left as it was.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import solara
 from mesa.visualization.utils import force_update
@@ -25,6 +39,85 @@ from .settings import (
     preset_settings,
 )
 from .snapshot import Snapshot, take_snapshot
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(action: str) -> Callable[[F], F]:
+    """Decorate a :class:`RunState` method that a button calls: an unexpected exception
+    becomes the page message "Could not <action>: <error>" (and a log line with the
+    traceback, for the server's console) instead of a traceback on the page; playing
+    stops and the run on screen stays as it was.
+
+    Parameters
+    ----------
+    action : str
+        What the method does, for the message (e.g. "load the lesson").
+    """
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(self: RunState, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(self, *args, **kwargs)
+            except Exception as exc:  # the page must never show a traceback
+                log.exception("app action failed: %s", action)
+                self.fail(action, exc)
+                return None
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+class Redraws:
+    """The token (:attr:`RunState.token`) of the live part's last finished redraw, so
+    that the play loop waits for each redraw before the next step.
+
+    Without it a play loop with no pause changed the run during every render pass of a
+    render running in another thread (an export, a lesson chosen while playing) and
+    reacton gave up after 100 passes with "Too many renders triggered".
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._token: str | None = None
+        #: bumped whenever playing must stop (a plain counter, seen at once by the play
+        #: thread); a play loop runs only while the epoch it started in lasts
+        self.epoch = 0
+
+    def drawn(self, token: str) -> None:
+        """Called by the live part once a redraw is done (an effect: after the commit).
+
+        Parameters
+        ----------
+        token : str
+            The token of the run and day drawn.
+        """
+        with self._cond:
+            self._token = token
+            self._cond.notify_all()
+
+    def wait(self, token: str, go_on: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Wait until ``token`` has been drawn, while ``go_on()`` holds, at most
+        ``timeout`` seconds; True if it was drawn.
+
+        Parameters
+        ----------
+        token : str
+            The token to wait for.
+        go_on : callable
+            Checked every 50 ms; the wait ends when it returns False.
+        timeout : float
+            Longest wait, seconds.
+        """
+        end = time.monotonic() + timeout
+        with self._cond:
+            while self._token != token and go_on() and time.monotonic() < end:
+                self._cond.wait(0.05)
+            return self._token == token
 
 
 @dataclass(frozen=True)
@@ -52,6 +145,11 @@ class RunState:
     note: solara.Reactive[Note | None]
     ghost_on: solara.Reactive[bool]
     ghost: solara.Reactive[ContactCentreModel | None]
+    playing: solara.Reactive[bool]
+    #: held while a model of this session is stepped or read (one per session)
+    lock: threading.RLock
+    #: the live part's last finished redraw (one per session)
+    redraws: Redraws
 
     @property
     def token(self) -> str:
@@ -68,21 +166,78 @@ class RunState:
         """Whether the run can go on (not past its last day)."""
         return bool(self.model.value.running)
 
-    def advance(self, days: int) -> None:
-        """Simulate up to ``days`` working days, the ghost baseline alongside.
+    def advance(
+        self,
+        days: int,
+        model: ContactCentreModel | None = None,
+        go_on: Callable[[], bool] | None = None,
+    ) -> int:
+        """Simulate up to ``days`` working days, the ghost baseline alongside, one day at
+        a time under the session's lock.
 
         Parameters
         ----------
         days : int
             Working days to simulate (fewer when the run ends).
+        model : ContactCentreModel, optional
+            The run this step was asked for (the play loop passes the run it started
+            with): nothing is simulated once the run on screen is another one.
+        go_on : callable, optional
+            Checked before each day (the play loop: still playing); stops when False.
+
+        Returns
+        -------
+        int
+            Days simulated.
         """
-        m, g = self.model.value, self.ghost.value
+        done = 0
         for _ in range(days):
-            if not m.running:
-                break
-            m.step()
-            if g is not None and g.day < m.day:
-                g.step()
+            with self.lock:
+                m, g = self.model.value, self.ghost.value
+                if (model is not None and m is not model) or not m.running:
+                    break
+                if go_on is not None and not go_on():
+                    break
+                m.step()
+                while g is not None and g.day < m.day:
+                    g.step()
+            done += 1
+        return done
+
+    def snapshot(self, model: ContactCentreModel, full: bool = True) -> Snapshot | None:
+        """:func:`~sim.app.snapshot.take_snapshot` under the session's lock: never of a
+        day half-simulated by the play loop.
+
+        Parameters
+        ----------
+        model : ContactCentreModel
+            The run (or the ghost baseline) to read.
+        full : bool
+            False for the ghost baseline (see ``take_snapshot``).
+        """
+        with self.lock:
+            return take_snapshot(model, full=full)
+
+    def fail(self, action: str, exc: BaseException) -> None:
+        """Stop playing and say that ``action`` failed (the run on screen stays).
+
+        Parameters
+        ----------
+        action : str
+            What was being done (e.g. "load the lesson").
+        exc : BaseException
+            The error.
+        """
+        self.stop_playing()
+        self.say(f"Could not {action}: {type(exc).__name__}: {exc}", "error")
+
+    def stop_playing(self) -> None:
+        """Stop the play loop now: no day is simulated by it once this returns (the day
+        it may be simulating is finished first), so a message set next stays."""
+        self.redraws.epoch += 1
+        self.playing.set(False)
+        with self.lock:  # the play loop's day in progress, if any, is over
+            pass
 
     def make_ghost(self) -> None:
         """(Re)create the ghost baseline if it is on, caught up to the run's day."""
@@ -90,10 +245,14 @@ class RunState:
             self.ghost.set(None)
             return
         g = ContactCentreModel(build_config(ghost_settings(self.applied.value)))
-        while g.day < self.model.value.day:
-            g.step()
+        with self.lock:  # caught up to the run's day (the play loop waits meanwhile)
+            while g.day < self.model.value.day:
+                g.step()
+        # set outside the lock (setting a reactive may render); a day the play loop
+        # simulates in between is caught up by ``advance``
         self.ghost.set(g)
 
+    @guarded("switch the ghost baseline")
     def show_ghost(self, on: bool) -> None:
         """Switch the ghost baseline on or off.
 
@@ -118,8 +277,21 @@ class RunState:
         """
         self.note.set(Note(kind, text, self.token))
 
+    @guarded("step the run")
+    def step(self, days: int) -> None:
+        """Step: simulate ``days`` working days, then redraw.
+
+        Parameters
+        ----------
+        days : int
+            Working days to simulate.
+        """
+        self.advance(days)
+        force_update()
+
     def start(self, new: Settings, note: str) -> None:
-        """Build the config, start a new model from day 0; errors go to the page.
+        """Build the config, start a new model from day 0; playing stops (also when the
+        settings are refused); errors go to the page.
 
         Parameters
         ----------
@@ -128,6 +300,9 @@ class RunState:
         note : str
             The message shown when the new run starts.
         """
+        # playing stops first, before the run is replaced (the play loop never steps the
+        # new run) and before a refusal (its message stays until the trainer moves on)
+        self.stop_playing()
         try:
             new_cfg = build_config(new)
         except ConfigError as exc:
@@ -146,6 +321,7 @@ class RunState:
         self.say(note)
         force_update()
 
+    @guarded("load the lesson")
     def choose_lesson(self, name: str) -> None:
         """Load the lesson preset ``name`` into the controls and start it from day 0
         (choosing the lesson on screen again reloads it, dropping any change).
@@ -162,22 +338,27 @@ class RunState:
             return
         self.start(new, f"Lesson '{name}' loaded: a new run from day 0.")
 
+    @guarded("reset the run")
     def reset(self) -> None:
-        """The same settings from day 0 (a new model)."""
+        """The same settings from day 0 (a new model; playing stops)."""
+        self.stop_playing()
         self.model.set(ContactCentreModel(self.cfg.value))
         self.make_ghost()
         # a new run for the charts even if the new model reuses the old one's address
         self.generation.set(self.generation.value + 1)
         force_update()
 
+    @guarded("apply the settings")
     def apply(self) -> None:
         """Start a new run with the controls' settings."""
         self.start(self.draft.value, "Settings applied: a new run from day 0.")
 
+    @guarded("discard the changes")
     def discard(self) -> None:
         """Put the controls back to the settings of the run on screen."""
         self.draft.set(self.applied.value)
 
+    @guarded("export the charts")
     def export_now(self, label: str) -> None:
         """Export the charts of the run on screen in the background: drawing five PNG
         files takes about a second, the page stays usable and says when they are
@@ -188,7 +369,7 @@ class RunState:
         label : str
             The file-name prefix typed on the page (made safe; empty: scenario and seed).
         """
-        snap = take_snapshot(self.model.value)
+        snap = self.snapshot(self.model.value)
         if snap is None:
             self.say("Nothing to export yet: simulate at least one day.", "error")
             return
@@ -222,7 +403,11 @@ class RunState:
 
 @solara.lab.task
 def _export_in_background(state: RunState, snap: Snapshot, label: str) -> None:
-    state.export(snap, label)
+    try:
+        state.export(snap, label)
+    except Exception as exc:  # a background failure is a message too
+        log.exception("export failed")
+        state.say(f"Export failed: {type(exc).__name__}: {exc}", "error")
 
 
 def first_settings() -> Settings:
