@@ -156,6 +156,8 @@ def test_sentences_agree_with_the_signs(combo):
         assert other not in line
     if any(v == "worse" for k, v in moves.items() if k != "value") and value != "worse":
         assert "risk" in line or "advises against" in line or "trade-off" in line
+    if value == "worse" and moves.get("retention") == "worse":  # money and customers lost
+        assert line.startswith("the model advises against")
 
 
 def test_dimensions_list_each_dimension_with_its_direction():

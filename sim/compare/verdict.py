@@ -266,7 +266,8 @@ RULE = (
     "equity) answers the money question and comes first; a clear loss for customers (true "
     "first-contact resolution, true satisfaction, retention) or for staff (morale, turnover) "
     "is named as a risk even when value rises, and a clear gain as a benefit even when value "
-    "does not move; service level counts last, as a means to the customers' outcomes. A "
+    "does not move; a proposal that loses value and customers is advised against whatever "
+    "else it brings; service level counts last, as a means to the customers' outcomes. A "
     "dimension has moved only when the 95% interval of at least one of its measures excludes "
     "zero. Pay is shown but does not count for staff: it is a cost inside value, and what it "
     "does to staff shows in their morale and turnover."
@@ -371,6 +372,9 @@ def decide(t: pd.DataFrame, share: float = float("nan")) -> str:
             f"the proposal adds {word}, but with {risks}: a risk to weigh before rolling it "
             f"out.{also}" + caveat
         )
+    if v == "worse" and moves["customers"]["worse"]:  # money and customers both lost
+        also = f" It does bring {gains}, which do not outweigh that." if gains else ""
+        return f"the model advises against the proposal: it costs {word} and brings {risks}.{also}"
     if v == "worse" and gains:
         also = f"; it also brings {risks}" if risks else ""
         return (
