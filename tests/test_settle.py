@@ -201,3 +201,15 @@ def test_given_rollout_day_is_kept_and_checked():
     assert "rollout_day=42" in o.plan.args.command()
     assert {"whole_difference", "runrate_difference"} <= set(o.runrate.columns)
     assert o.settle.runrate_days == 40
+
+
+def test_equity_rate_runs_from_the_last_record_before_the_window():
+    """Equity is recorded at period ends only: the run-rate's change in equity runs from
+    the last record before the window's first day to the last record."""
+    daily = pd.DataFrame({"day": np.arange(63), "customer_equity": np.nan})
+    daily.loc[[20, 41, 62], "customer_equity"] = [100.0, 110.0, 131.0]
+    # window from day 50: from day 41 (110) to day 62 (131), 21 days
+    assert settle.annual_equity_change(daily, 50) == pytest.approx(21.0 / 21 * 250)
+    # whole run: from day 20 to day 62
+    assert settle.annual_equity_change(daily) == pytest.approx(31.0 / 42 * 250)
+    assert np.isnan(settle.annual_equity_change(daily.drop(columns="customer_equity")))

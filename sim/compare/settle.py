@@ -326,34 +326,51 @@ RUNRATE_METRICS = {
 }
 
 
-def annual_equity_change(daily: pd.DataFrame) -> float:
-    """The hook for the value figure: the change in customer equity over the days of
-    ``daily`` as an annual rate (currency/year); NaN when the daily table has no
-    :data:`EQUITY_COLUMN`.
+def annual_equity_change(daily: pd.DataFrame, start_day: int | None = None) -> float:
+    """The change in customer equity from ``start_day`` to the end of ``daily``, as an
+    annual rate (currency/year); NaN when the table has no :data:`EQUITY_COLUMN`.
+
+    Equity is recorded at the end of every pay period (and of the run): the change runs
+    from the last record before ``start_day`` (the first record when there is none) to
+    the last record, over the working days between them.
 
     Parameters
     ----------
     daily : pandas.DataFrame
-        A run's daily table over the window (end-of-day equity in :data:`EQUITY_COLUMN`).
+        A run's whole daily table (``day`` and end-of-period equity in
+        :data:`EQUITY_COLUMN`, NaN on other days).
+    start_day : int, optional
+        First day of the window (default: the table's first day).
     """
-    if EQUITY_COLUMN not in daily or len(daily) < 2:
+    if EQUITY_COLUMN not in daily:
         return float("nan")
-    eq = daily[EQUITY_COLUMN].to_numpy(dtype=float)
-    return float(eq[-1] - eq[0]) / (len(eq) - 1) * DAYS_PER_YEAR
+    rec = daily.loc[daily[EQUITY_COLUMN].notna(), ["day", EQUITY_COLUMN]]
+    if start_day is not None:
+        before = rec[rec["day"] < start_day]
+        rec = rec[rec["day"] >= (before["day"].iloc[-1] if len(before) else start_day)]
+    if len(rec) < 2:
+        return float("nan")
+    days = float(rec["day"].iloc[-1] - rec["day"].iloc[0])
+    change = float(rec[EQUITY_COLUMN].iloc[-1] - rec[EQUITY_COLUMN].iloc[0])
+    return change / days * DAYS_PER_YEAR
 
 
-def window_metrics(daily: pd.DataFrame) -> dict[str, float]:
+def window_metrics(daily: pd.DataFrame, whole: pd.DataFrame | None = None) -> dict[str, float]:
     """One run's :data:`RUNRATE_METRICS` over the days of ``daily``.
 
     Parameters
     ----------
     daily : pandas.DataFrame
         The run's daily table restricted to the window.
+    whole : pandas.DataFrame, optional
+        The run's whole daily table, for the equity recorded before the window starts
+        (:func:`annual_equity_change`); default ``daily``.
     """
     sums = daily.sum(numeric_only=True)
     out: dict[str, float] = {}
     out["profit_annual"] = float(daily["profit"].mean()) * DAYS_PER_YEAR
-    out["equity_change_annual"] = annual_equity_change(daily)
+    start = int(daily["day"].iloc[0]) if len(daily) else None
+    out["equity_change_annual"] = annual_equity_change(daily if whole is None else whole, start)
     out["value_annual"] = out["profit_annual"] + out["equity_change_annual"]
     for name, (num, den) in SERIES.items():
         out[name] = float(sums[num] / sums[den]) if sums[den] else float("nan")
@@ -405,7 +422,7 @@ def runrate_table(
         d = res["daily"]
         last = d[d["day"] >= d["day"].max() - window + 1]
         per["whole"].setdefault(arm, {})[r] = window_metrics(d)
-        per["runrate"].setdefault(arm, {})[r] = window_metrics(last)
+        per["runrate"].setdefault(arm, {})[r] = window_metrics(last, d)
     reps = sorted(per["whole"].get("current", {}))
     rows = []
     for key, (label, unit, better) in RUNRATE_METRICS.items():

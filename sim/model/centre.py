@@ -271,7 +271,8 @@ class ContactCentreModel(mesa.Model):
 
     def end_period(self, d: int) -> None:
         """Close the pay period ending on day ``d`` for each team (each under its own
-        scheme) and apply what it decided; then the managers review the dashboard.
+        scheme) and apply what it decided; then the managers review the dashboard; the
+        day's record gets the customer equity then (``customer_equity``).
 
         Parameters
         ----------
@@ -301,6 +302,8 @@ class ContactCentreModel(mesa.Model):
         self.legs.clear()
         self.period += 1
         self.period_start = self.day
+        # the base's worth at each period's end: the run-rate's change in equity
+        self.ledger.current["customer_equity"] = self.customer_equity()
 
     def replan(self, d: int) -> None:
         """Each team re-plans from its offered-calls history and the dashboard's AHT

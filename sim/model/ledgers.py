@@ -141,10 +141,11 @@ class DayRecord(TypedDict, total=False):
     headcount_front: int
     headcount_specialist: int
     morale_mean: float
-    # the end of a pay period (ContactCentreModel._apply_period)
+    # the end of a pay period (ContactCentreModel._apply_period, end_period)
     bonus_paid: float
     cost_bonus: float
     dismissals: int
+    customer_equity: float  # the active base's equity after the period's last day
 
 
 #: The day's fields in their declared order.
