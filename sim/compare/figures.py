@@ -226,8 +226,9 @@ def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), gridspec_kw={"width_ratios": [2, 1]})
     t = o.table.set_index("metric")
-    keys = ["revenue", "cost_total", "profit"]
-    labels = ["Revenue", "Cost", "Profit"]
+    keys = ["revenue", "cost_total", "profit", "value"]
+    labels = ["Revenue", "Cost", "Profit", "Value (profit +\nchange in equity)"]
+    cur = currency_of(o)
     d = np.array([t.loc[k, "difference"] for k in keys]) / 1e3
     lo = np.array([t.loc[k, "ci_low"] for k in keys]) / 1e3
     hi = np.array([t.loc[k, "ci_high"] for k in keys]) / 1e3
@@ -238,12 +239,12 @@ def fig_money(o: Outcome, names: dict[str, str]) -> bytes:
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.5, len(keys) - 0.5)
     ax.set_xlabel(
-        "proposal minus current over the run (thousand currency units);\n"
+        f"proposal minus current over the run (thousand {cur});\n"
         "dot = mean paired difference, bar = 95% CI"
     )
     ax.set_title("Money: proposal minus current")
     _arm_single(axes[1], o.reps, "clv_mean", 1.0, names)
-    axes[1].set_ylabel("currency units per customer")
+    axes[1].set_ylabel(f"{cur} per customer")
     axes[1].set_title("Customer lifetime value (95% CI)")
     return _png(fig)
 
@@ -265,7 +266,7 @@ def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
     specs = [
         ("employee_satisfaction", "Morale at the end", "morale (0-1)", 1.0),
         ("staff_turnover_annual", "Staff turnover", "% of staff per year", 100.0),
-        ("pay_per_employee_annual", "Pay per employee", "currency units per year", 1.0),
+        ("pay_per_employee_annual", "Pay per employee", f"{currency_of(o)} per year", 1.0),
     ]
     for ax, (k, title, unit, scale) in zip(axes, specs, strict=False):
         _arm_single(ax, o.reps, k, scale, names)
@@ -277,7 +278,7 @@ def fig_people(o: Outcome, names: dict[str, str]) -> bytes:
         ax.hist(change, bins=min(30, max(5, len(change) // 4)), color=ARM_COLOUR["proposal"])
         ax.axvline(0.0, color="black", lw=0.8)
     ax.set_title("Change in pay per agent")
-    ax.set_xlabel("proposal − current, currency units per year")
+    ax.set_xlabel(f"proposal − current, {currency_of(o)} per year")
     ax.set_ylabel("agents × replications")
     fig.suptitle(
         "Employees, both arms (error bars: 95% CI of the mean); change in pay per paired agent",
@@ -343,7 +344,7 @@ ROLLOUT_PANELS = [
         100.0,
     ),
     ("Calls with a gaming act", "% of answered calls", [("gaming_rate", "-", "")], 100.0),
-    ("Profit per working day", "thousand currency units", [("profit_daily", "-", "")], 1e-3),
+    ("Profit per working day", "thousand {currency}", [("profit_daily", "-", "")], 1e-3),
     ("Employee morale", "mean morale (0-1)", [("morale", "-", "")], 1.0),
 ]
 
@@ -411,7 +412,7 @@ def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
             textcoords="offset points",
         )
         ax.set_title(title)
-        ax.set_ylabel(unit)
+        ax.set_ylabel(unit.format(currency=currency_of(o)))
     for ax in axes[1]:
         ax.set_xlabel("working day (weekly values)")
     handles = [
