@@ -266,3 +266,28 @@ def test_fcr_no_repeat_counts_only_contacts_whose_window_closed():
         ratio,
     )
     assert naive > s["fcr_measured"]
+
+
+def test_weekly_fcr_is_censored_like_the_summary():
+    """The weekly series (timeseries.csv, the rollout figure) counts a no-repeat-7-days
+    FCR only over days whose window closed: the last week is empty, not flattered by
+    repeats that cannot be seen yet; self-coded FCR needs no window."""
+    n = 30
+    d = pd.DataFrame(
+        {
+            "day": np.arange(n),
+            "answered_owned": 100.0,
+            "repeats_7d": np.r_[np.full(n - 7, 20.0), np.zeros(7)],  # last week: unseen
+            "coded_resolved": 80.0,
+            "profit": 1.0,
+            "morale_mean": 0.6,
+        }
+    )
+    for num, den in tables.SERIES.values():
+        for c in (num, den):
+            d[c] = d.get(c, 1.0)
+    weekly = tables.binned_series(d, ("no_repeat_7d", "no_repeat_7d"), None)
+    assert weekly["fcr_measured"].iloc[:-1].tolist() == pytest.approx([0.8] * 5)
+    assert np.isnan(weekly["fcr_measured"].iloc[-1])
+    coded = tables.binned_series(d, ("self_coded", "self_coded"), None)
+    assert coded["fcr_measured"].tolist() == pytest.approx([0.8] * 6)

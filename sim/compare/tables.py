@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..measurement import window_closed
 from ..outputs.signs import SIGNS
 from ..stats import (
     holm,
@@ -379,7 +380,8 @@ def binned_series(
     daily: pd.DataFrame, fcr_defs: tuple[str, str], rollout_day: int | None
 ) -> pd.DataFrame:
     """Weekly (5 working days) values of the plotted KPIs for one run, each rate a ratio of
-    the week's sums.
+    the week's sums; measured FCR over the days whose feedback window closed in the run
+    (the last week of a ``no_repeat_7d`` run has none: censored, not flattered).
 
     Parameters
     ----------
@@ -399,12 +401,20 @@ def binned_series(
     d["fcr_num"] = np.where(
         defs == "no_repeat_7d", d["answered_owned"] - d["repeats_7d"], d["coded_resolved"]
     )
+    # a day whose FCR is not final yet (its repeat window runs past the run's end,
+    # sim.measurement.window_closed) counts in no week's measured FCR: censored
+    closed = np.ones(len(d), bool)
+    for definition in np.unique(defs):
+        on = defs == definition
+        closed[on] = window_closed(day[on], int(day.max()), str(definition))
+    d["fcr_den"] = np.where(closed, d["answered_owned"], 0)
+    d["fcr_num"] = np.where(closed, d["fcr_num"], 0)
     g = d.groupby("week")
     sums = g.sum(numeric_only=True)
     out = pd.DataFrame({"day": g["day"].min()})
     for name, (num, den) in SERIES.items():
         out[name] = sums[num] / sums[den].where(sums[den] != 0)
-    out["fcr_measured"] = sums["fcr_num"] / sums["answered_owned"].where(sums["answered_owned"] > 0)
+    out["fcr_measured"] = sums["fcr_num"] / sums["fcr_den"].where(sums["fcr_den"] > 0)
     out["profit_daily"] = g["profit"].mean()
     out["morale"] = g["morale_mean"].mean()
     return out.reset_index(drop=True)
