@@ -207,7 +207,7 @@ def test_verdict_headline_is_on_value_with_profit_and_equity_beside_it(out):
     assert "The one-off cost of the change" in page
 
 
-def test_app_money_tile_shows_value_beside_profit_and_both_bonus_figures():
+def test_app_money_tile_shows_value_beside_profit():
     from sim.app.snapshot import ghost_deltas, kpi_tiles, take_snapshot
 
     cfgs = [load_config(s, ["days=12", *TINY]) for s in ("aht_pay", "baseline")]
@@ -220,8 +220,7 @@ def test_app_money_tile_shows_value_beside_profit_and_both_bonus_figures():
     label, shown, true = tiles["money"]
     s = snap.summary
     assert label == "Value so far (USD)" and shown == f"{s['value'] / 1e6:,.2f} M"
-    assert f"profit {s['profit'] / 1e6:,.2f} M" in true
-    assert "k paid" in true and "k loaded" in true
+    assert true == f"profit {s['profit'] / 1e6:,.2f} M"  # short: the tile fits at 1024 px
     # the ghost's value is the same identity as the summary's, from the run so far
     g = ghost.summary
     m = models[1]

@@ -194,9 +194,6 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
     # None-safe: a value missing from the summary shows as "–", never a TypeError
     s = {k: (float("nan") if v is None else v) for k, v in snap.summary.items()}
     cur = cfg.economics.currency
-    bonus = _fmt(s["bonus_paid"] / 1e3, ",.1f", "bonus ", " k paid") + _fmt(
-        s["cost_bonus"] / 1e3, ",.1f", ", ", " k loaded"
-    )
     return [
         ("day", "Working day", f"{snap.day}", f"of {cfg.days}"),
         ("fcr", "First-contact resolution", _fmt_pct(s["fcr_measured"]), _fmt_pct(s["fcr_true"])),
@@ -229,7 +226,7 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
             "money",
             f"Value so far ({cur})",
             _fmt(s["value"] / 1e6, ",.2f", after=" M"),
-            _fmt(s["profit"] / 1e6, ",.2f", "profit ", " M; ") + bonus,
+            _fmt(s["profit"] / 1e6, ",.2f", "profit ", " M"),
         ),
     ]
 
@@ -264,8 +261,7 @@ def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str
         "aht": _fmt(d("handle_s_per_resolved"), "+.0f", after=" s vs baseline"),
         "retention": _fmt(d("complaint_rate", 1000), "+.1f", after=" vs baseline"),
         "staff": _fmt(d("employee_satisfaction"), "+.2f", after=" vs baseline"),
-        "money": _fmt(d("value", 1e-6), "+,.2f", "value ", " M vs baseline")
-        + _fmt(d("profit", 1e-6), "+,.2f", " (profit ", " M)"),
+        "money": _fmt(d("value", 1e-6), "+,.2f", "value ", " M vs baseline"),
     }
 
 
