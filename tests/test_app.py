@@ -591,6 +591,9 @@ def test_a_snapshot_never_sees_a_day_half_simulated_by_the_play_thread():
     def play() -> None:
         while not go.is_set() and model.day < 40:
             state.advance(1, model)
+            # as the app's play loop pauses between steps (it waits for each redraw): a
+            # thread that re-took the lock at once could starve the reader on 2 cores
+            time.sleep(0.005)
 
     thread = threading.Thread(target=play)
     thread.start()
