@@ -31,14 +31,16 @@ from sim.design.candidate import (
 )
 from sim.design.search import (
     OBJECTIVES,
+    STAFF_KEY,
+    TRUE_OUTCOME_KEY,
     check_budget,
     completed,
     front,
+    objective_record,
     robust_statistic,
     run_study,
     simulate_runs,
     split,
-    value_or_profit,
 )
 from sim.design.space import DEFAULT_SPACE, load_space, parse_space
 
@@ -250,12 +252,13 @@ def test_split_keeps_held_out_seeds_and_worlds_apart():
     assert split(0, 1, 1).search_worlds == ({},) == split(0, 1, 1).held_out_worlds
 
 
-def test_robust_statistic_is_the_20th_percentile_and_money_reads_value_first():
+def test_robust_statistic_is_the_20th_percentile_and_money_is_value():
     # linear interpolation: position 0.2 x (5 - 1) = 0.8 between 10 and 20
     assert robust_statistic([50, 10, 40, 20, 30]) == pytest.approx(18.0)
     assert robust_statistic([7.0]) == 7.0
-    assert value_or_profit({"profit": 3.0}) == 3.0
-    assert value_or_profit({"profit": 3.0, "value": 5.0}) == 5.0
+    # money is value (profit + change in customer equity), never profit
+    record = objective_record({"profit": 3.0, "value": 5.0, TRUE_OUTCOME_KEY: 0.5, STAFF_KEY: 0.1})
+    assert record["value"] == 5.0
 
 
 def test_pruned_candidates_are_logged_and_not_evaluated(tmp_path, caplog):

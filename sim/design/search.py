@@ -6,7 +6,8 @@ Each candidate (:mod:`.candidate`) is validated and given its static SMART check
 evaluated by a pluggable function (:data:`Evaluate`; default :func:`simulate_runs`: one
 run of :func:`sim.run_simulation` per search seed and world) into one record per run;
 each objective is the :func:`robust_statistic` of its values over those runs.  The
-objectives (all maximised) are :data:`OBJECTIVES`: money (:func:`value_or_profit`), the
+objectives (all maximised) are :data:`OBJECTIVES`: money (``value`` = profit + the change
+in customer equity, so a candidate that loses customers never wins on money), the
 customers' true outcome (:data:`TRUE_OUTCOME_KEY`) and staff (:data:`STAFF_KEY`).
 
 Seeds and worlds are split (:func:`split`) into a search set, used here, and a held-out
@@ -69,18 +70,6 @@ World = dict[str, Any]
 Evaluate = Callable[[Config, Sequence[int], Sequence[World]], list[dict[str, Any]]]
 
 
-def value_or_profit(summary: dict[str, Any]) -> float:
-    """The money objective of a run: ``value`` (profit + change in customer equity) when
-    the summary has it, else ``profit`` (currency units over the run).
-
-    Parameters
-    ----------
-    summary : dict
-        A run's summary.
-    """
-    return float(summary["value"] if "value" in summary else summary["profit"])
-
-
 def objective_record(summary: dict[str, Any]) -> dict[str, float]:
     """A run's value of every objective of :data:`OBJECTIVES`.
 
@@ -90,7 +79,7 @@ def objective_record(summary: dict[str, Any]) -> dict[str, float]:
         A run's summary.
     """
     return {
-        "value": value_or_profit(summary),
+        "value": float(summary["value"]),
         "true_outcome": float(summary[TRUE_OUTCOME_KEY]),
         "staff": float(summary[STAFF_KEY]),
     }
