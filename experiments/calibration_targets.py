@@ -7,6 +7,12 @@ range comes from and what kind of evidence it is: *observed* (records of real ce
 or customers), *survey* (what customers or managers report), or *rule of thumb*
 (industry targets and conventions).  Kept out of the model on purpose: the model never
 reads its own calibration targets.
+
+A range is only as wide as its sources and changes only with a new source.  Like is
+compared with like: a survey figure is held against the model's simulated survey
+(``fcr_customer_reported``, not the true FCR the model alone can see), and an observed
+share against the same share.  Where the baseline misses a range, the target says so in
+``gap`` instead of the range moving.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ class Target:
     high: float
     source: str
     kind: str
+    #: a known mismatch of the baseline against this range, with where it is discussed;
+    #: "" when the baseline is expected to lie in the range (tests/test_calibration.py
+    #: asserts it; a declared gap is an expected failure that must keep failing)
+    gap: str = ""
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` lies in [low, high]."""
@@ -65,25 +75,21 @@ TARGETS: tuple[Target, ...] = (
         "rule of thumb",
     ),
     Target(
-        "fcr_true",
-        "true FCR per answered call (truly resolved / owned calls)",
+        "fcr_customer_reported",
+        "FCR as SQM measures it (surveyed first-call customers who say it was resolved)",
         0.67,
-        0.79,
-        "SQM Group (post-call surveys of 500+ North American centres): average call-centre "
-        "FCR 67-70%; 70-79% is 'good', 80% or more world class (5% of centres); the "
-        "range runs from the average to the top of 'good'",
+        0.72,
+        "SQM Group, post-call surveys of 500+ North American centres: industry average "
+        "FCR 67% (M. Desmarais, 'Call Center Best Practices', sqmgroup.com) and 70% "
+        "(SQM Group, 'What Are the Industry Standards For the Top Call Center KPIs?', "
+        "2022); energy and health-insurance centres 72%, financial 71% (SQM Group, 'FCR "
+        "and Csat Comparison by Industry and Call Reason'); the range runs from the lower "
+        "average to the energy figure (the default customers' churn is an energy/utility "
+        "figure)",
         "survey",
-    ),
-    Target(
-        "fcr_issue_true",
-        "issue-level FCR (issues solved at the first contact)",
-        0.49,
-        0.80,
-        "SQM Group: one-contact resolution (first contact, any channel) averages 59% "
-        "against 70% call-centre FCR, 'strive for 75%', world class 80%; the low end is "
-        "the average less the 10-point width of SQM's 'good' FCR band (a judgement of "
-        "the spread of average centres)",
-        "survey",
+        gap="the simulated survey sits about 2.5 points above SQM's average (inside the "
+        "spread of SQM's industries, telco 61% to retail 78%); docs/calibration.md, "
+        "'Open calibration gaps'",
     ),
     Target(
         "staff_turnover_annual",
@@ -105,13 +111,19 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "web_containment",
-        "web containment (sessions not escalated to the phone)",
-        0.05,
-        0.40,
-        "Gartner 2019 (8,000 customer journeys): only 9% fully resolve in self-service; "
-        "Gartner 2020: service leaders report 20-40% of live volume could be resolved "
-        "in self-service",
+        "web containment (sessions not escalated to the phone; here all are resolved)",
+        0.09,
+        0.14,
+        "Gartner 2019 (8,000 customer journeys): 9% of customers fully resolve their "
+        "issue in self-service (DestinationCRM, 26 Nov 2019); Gartner 2024 (survey of "
+        "5,728 customers): 14% of service issues fully resolved in self-service. Both are "
+        "customers' reports of what happened; service leaders' estimate that 20-40% of "
+        "live volume *could* be self-served (Gartner 2020) is a potential, not a "
+        "containment figure, and is not used",
         "survey",
+        gap="`channels.web_success_base` 0.50 gives about 0.30; the observed figures "
+        "imply 0.15-0.23; the parameter is declared uncertain (0.15-0.50, "
+        "configs/uncertainty/default.yaml)",
     ),
 )
 

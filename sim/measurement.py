@@ -42,6 +42,9 @@ def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any
         ),
         "csat_survey_honest": _safe(t("survey_top2_honest"), t("surveys_honest")),
         "survey_response_rate": _safe(t("surveys"), t("surveys_offered")),
+        # FCR as SQM Group measures it: surveyed customers who say the issue was
+        # resolved at the first contact (book_reported_fcr)
+        "fcr_customer_reported": _safe(t("fcr_reported_yes"), t("fcr_reported_answers")),
         "friendliness_rating": _safe(t("friendliness_sum"), t("friendliness_n")),
         "transfer_rate": _safe(t("transfers"), t("legs")),
         "web_containment": 1.0 - _safe(t("web_escalated"), t("web_sessions")),
@@ -176,6 +179,39 @@ def record_dashboard_surveys(row: dict, csat_definition: str) -> None:
         # nobody can steer the random survey: its honest record is itself
         row["surveys_honest"] = row["surveys"]
         row["survey_top2_honest"] = row["survey_top2"]
+
+
+def book_reported_fcr(
+    row: dict, answered: np.ndarray, first: np.ndarray, resolved: np.ndarray
+) -> None:
+    """Book the day's answers to the post-contact FCR question, as SQM Group measures FCR
+    (post-call surveys of 500+ North American centres; "the percentage of callers who
+    resolved their inquiry or problem on the first call"; SQM Group, "What Are the
+    Industry Standards For the Top Call Center KPIs?", 2022).
+
+    The customers who answer the company's post-contact survey about a call
+    (``answered``: the random survey's sample and response propensity, with its response
+    bias) and whose call was the issue's first contact to reach the centre (``first``)
+    are asked whether the issue was resolved on that first contact. The answer is what
+    they experienced (``resolved``): whether the issue was truly resolved, so that no
+    further contact was needed; SQM defines FCR that way ("no repeat calls or contacts
+    are required for follow-up from the initial call"; SQM Group, "5 Popular Metrics to
+    Benchmark Your Call Center Customer Service", 2022), so a department's failed
+    fulfilment counts as not resolved. No misreport or recall rate is applied (none was
+    found published). Counts ``fcr_reported_answers`` and ``fcr_reported_yes``; their
+    ratio is the summary key ``fcr_customer_reported``.
+
+    Parameters
+    ----------
+    row : dict
+        Today's record, booked in place.
+    answered, first, resolved : numpy.ndarray
+        Masks over the day's calls: the customer answered the survey; the call was the
+        issue's first contact to reach the centre; the call truly resolved the issue.
+    """
+    asked = answered & first
+    row["fcr_reported_answers"] = row.get("fcr_reported_answers", 0) + int(asked.sum())
+    row["fcr_reported_yes"] = row.get("fcr_reported_yes", 0) + int((asked & resolved).sum())
 
 
 def measured_fcr(coded: Any, repeats: Any, owned: Any, fcr_def: str, div: Callable) -> Any:

@@ -16,6 +16,7 @@ SUMMARY_KEYS = [
     "fcr_measured",
     "csat_survey",
     "survey_response_rate",
+    "fcr_customer_reported",
     "friendliness_rating",
     "transfer_rate",
     "web_containment",

@@ -1,10 +1,12 @@
-"""The baseline lands in the published ranges of docs/calibration.md, and keeps its size.
+"""The baseline lands in the published ranges of docs/calibration.md, keeps its size, and
+every figure the page quotes is what fresh runs give.
 
-One set of baseline runs (default size: 500,000 customers, 100 agents, 250 working days,
-seeds 0-2, two spawned processes; about a minute on a 2-core machine) feeds every test
-here.  The ranges come from ``experiments/calibration_targets.py``, the one home of the
-targets, which also feeds the table of docs/calibration.md.  A figure whose summary key
-does not exist yet is skipped, with its name.
+One set of baseline runs (default size: 500,000 customers, 185 + 22 agents, 250 working
+days, seeds 0-2, two spawned processes; about half a minute on a 2-core machine) feeds
+every test here.  The ranges come from ``experiments/calibration_targets.py``, the one
+home of the targets, which also feeds the table of docs/calibration.md.  A figure whose
+summary key does not exist yet is skipped, with its name; a target with a declared
+``gap`` must keep missing its range (when it starts to hold, remove the gap).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 if str(EXPERIMENTS) not in sys.path:
     sys.path.insert(0, str(EXPERIMENTS))
 
+import calibration_doc  # noqa: E402
 import calibration_table  # noqa: E402
 from calibration_targets import DAYS, KINDS, SEEDS, TARGETS  # noqa: E402
 
@@ -43,6 +46,12 @@ def test_baseline_figure_lies_in_its_published_range(runs, target):
     if any(v is None for v in vals):
         pytest.skip(f"summary key {target.key!r} not in the summary yet")
     mean = sum(vals) / len(vals)
+    if target.gap:
+        assert not target.contains(mean), (
+            f"{target.key}: baseline mean {mean:.3f} now lies in {target.low}-"
+            f"{target.high}: the declared gap has closed; remove it"
+        )
+        return
     assert target.contains(mean), (
         f"{target.key}: baseline mean {mean:.3f} (seeds {vals}) outside the published "
         f"range {target.low}-{target.high} ({target.source})"
@@ -61,13 +70,26 @@ def test_baseline_keeps_its_size(runs):
         assert abs(ratio - 1.0) <= 0.03, f"seed {r['seed']}: active end / start = {ratio:.4f}"
 
 
-def test_table_is_rewritten_between_its_markers(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_text(f"before\n{calibration_table.START}\nold\n{calibration_table.END}\nafter\n")
-    rows = [{t.key: (t.low + t.high) / 2 for t in TARGETS if t.key != "absence_rate"}]
-    block = calibration_table.table(rows, "note")
-    text = calibration_table.rewrite(page.read_text(), block, page)
-    assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
-    assert "not in the summary yet" in text  # absence_rate row kept, no value
-    with pytest.raises(SystemExit, match="markers"):
-        calibration_table.rewrite("no markers", block, page)
+def test_fcr_customer_reported_lies_in_the_accepted_band(runs):
+    """The simulated SQM survey lies in 0.62-0.76, the band the project accepts: inside
+    the spread of SQM's industry averages (telco 61% to retail 78%; SQM Group, "FCR and
+    Csat Comparison by Industry and Call Reason").  SQM's overall average, 67-72%, is the
+    target of the table (a declared gap).  Sampling error: about 60,000 surveyed first
+    calls a seed, so the standard error of one seed's share is ~0.002."""
+    vals = [r["fcr_customer_reported"] for r in runs]
+    assert all(0.62 <= v <= 0.76 for v in vals), vals
+
+
+def test_every_quoted_figure_is_what_fresh_runs_give(runs):
+    """docs/calibration.md quotes the stored runs (docs/_templates/calibration.figures.json);
+    fresh runs of the same seeds must render every quoted figure identically (the model
+    is deterministic), or the page is stale: run experiments/calibration_table.py
+    --write."""
+    template = calibration_doc.TEMPLATE.read_text(encoding="utf-8")
+    stored = calibration_doc.quoted_figures(template, calibration_doc.load_figures())
+    fresh = calibration_doc.quoted_figures(template, {"runs": runs})
+    stale = {k: (stored[k], fresh[k]) for k in stored if stored[k] != fresh[k]}
+    assert not stale, (
+        f"docs/calibration.md quotes stale figures (quoted, fresh): {stale}; run "
+        "`python experiments/calibration_table.py --write`"
+    )

@@ -57,6 +57,9 @@ class DayRecord(TypedDict, total=False):
     rnd_sampled: int  # contacts the random relationship survey sampled
     rnd_surveys: int  # its answers
     rnd_top2: int
+    # phone.follow_up: SQM's post-contact FCR question (measurement.book_reported_fcr)
+    fcr_reported_answers: int  # surveyed first calls whose customer answered
+    fcr_reported_yes: int  # of them, "resolved at the first contact"
     # web.channel_day (the number)
     number_searches: int
     number_found: int

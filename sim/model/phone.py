@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..measurement import agent_offers_survey
+from ..measurement import agent_offers_survey, book_reported_fcr
 from . import behavior as bh
 from . import call_rules as cr
 from . import experience
@@ -545,6 +545,8 @@ def follow_up(
         survey_rate=model.scheme.survey_sample_rate,
     )
     led.add(seats, fsrv[owner & complained], "complaints")
+    first = (calls.reached == 0) & t.answered  # the first contact to reach us
+    book_reported_fcr(row, rnd_survey, first, owner & t.resolved)
     rs = owner & rnd_survey
     led.add(seats, fsrv[rs], "rnd_surveys")
     led.add(seats, fsrv[rs], "rnd_top2", rnd_top2[rs])

@@ -53,6 +53,8 @@ COUNT_COLUMNS = (
     "rnd_sampled",
     "rnd_surveys",
     "rnd_top2",
+    "fcr_reported_answers",
+    "fcr_reported_yes",
     "transfers",
     "hangups",
     "pushes",
