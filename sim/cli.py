@@ -20,7 +20,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("sim.compare.cli", "current vs proposed scheme over replications; writes a report"),
     "calibrate": (
         "sim.calibrate.cli",
-        "estimate a centre from its call-detail records; writes configs/centre/<name>.yaml",
+        "estimate a centre from its call-detail records or interval report; writes "
+        "<name>.yaml and its back-test to out=DIR (default configs/centre)",
     ),
     "design": (
         "sim.design.cli",

@@ -9,8 +9,9 @@ Modules, in the order a calibration uses them:
   records to one canonical frame; :mod:`.intervals` - a WFM interval report;
 * :mod:`.estimate`, :mod:`.estimate_intervals`, :mod:`.patience_intervals` - what the
   data identify, each with its uncertainty; :mod:`.costs` - the centre's cost figures;
-* :mod:`.history`, :mod:`.kpi_sim`, :mod:`.infer` - the KPI history and the posterior of
-  what the records cannot show;
+* :mod:`.history`, :mod:`.schemes`, :mod:`.kpi_sim`, :mod:`.infer` - the KPI history
+  (with the scheme in force each period) and the posterior of what the records cannot
+  show;
 * :mod:`.centre` - the centre file, the profile CSV, the volume pilot;
 * :mod:`.simulate`, :mod:`.figures`, :mod:`.backtest`, :mod:`.backtest_kpis`,
   :mod:`.backtest_run`, :mod:`.page` - the back-test and its report.

@@ -16,6 +16,12 @@ that measurement).  For each KPI the file has and each period:
 
 If the history were one more run of the model, each period would lie in its band with
 probability 0.9; with few periods the coverage is coarse (6 periods: steps of 1/6).
+
+With ``predict_after`` (``n_fit`` periods fitted) the periods after it are a prediction:
+the seeds then run posterior draws, so the band is a posterior predictive interval, and
+``prediction`` holds per KPI (and ``all`` KPIs pooled) the coverage of the predicted
+periods with the range a right model would give 95% of the time (binomial, n values at
+0.9: :func:`expected_inside`).
 """
 
 from __future__ import annotations
@@ -49,13 +55,20 @@ CSV_COLUMNS = (
     "coverage",
     "n_observed",
     "fits",
+    "scheme",
+    "part",
 )
 
 
 @dataclass
 class KpiBacktest:
     """Per KPI: the observed values (periods,), the seeds' values (seeds, periods), the
-    band, and a summary row (mae, bias, rel_bias, coverage, n_observed, fits)."""
+    band, and a summary row (mae, bias, rel_bias, coverage, n_observed, fits).
+
+    ``schemes``: each period's scheme (the history's ``scheme`` column, else None);
+    ``n_fit``: periods the fit used (the rest are predicted); ``prediction``: per KPI
+    and ``all`` the predicted periods' kpi, n, inside, coverage, mae, bias, expected_lo,
+    expected_hi (empty when nothing is predicted)."""
 
     labels: list[str]
     kpis: list[str]
@@ -64,6 +77,19 @@ class KpiBacktest:
     lo: dict[str, np.ndarray]
     hi: dict[str, np.ndarray]
     summary: pd.DataFrame
+    schemes: list[str] | None = None
+    n_fit: int = 0
+    prediction: pd.DataFrame | None = None
+
+    def part(self, i: int) -> str:
+        """``fitted`` or ``predicted``: whether period ``i`` (0-based) was fitted.
+
+        Parameters
+        ----------
+        i : int
+            The period's index.
+        """
+        return "fitted" if i < self.n_fit else "predicted"
 
 
 def band(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -92,7 +118,62 @@ def band(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, mean - half, mean + half
 
 
-def compare_kpis(hist: History, runs: list[dict]) -> KpiBacktest:
+def expected_inside(n: int, p: float = 0.9) -> tuple[int, int]:
+    """How many of ``n`` values a right model puts inside its 90% band, 95% of the time:
+    the 2.5% and 97.5% points of Binomial(n, p).
+
+    Parameters
+    ----------
+    n : int
+        Values compared.
+    p : float
+        The band's coverage.
+    """
+    lo, hi = stats.binom.ppf([0.025, 0.975], n, p)
+    return int(lo), int(hi)
+
+
+def _prediction(obs: dict, bands: dict, n_fit: int) -> pd.DataFrame:
+    """Per KPI and pooled (``all``): the predicted periods' coverage and errors
+    (``bands[k]`` = mean, low, high per period)."""
+    rows, pooled = [], {"n": 0, "inside": 0}
+    for k, (mean, lo, hi) in bands.items():
+        o, m, lo, hi = obs[k][n_fit:], mean[n_fit:], lo[n_fit:], hi[n_fit:]
+        ok = ~np.isnan(o) & ~np.isnan(lo)
+        inside = ok & (o >= np.nan_to_num(lo)) & (o <= np.nan_to_num(hi))
+        diff = (m - o)[ok]
+        n = int(ok.sum())
+        rows.append(
+            {
+                "kpi": k,
+                "n": n,
+                "inside": int(inside.sum()),
+                "coverage": inside.sum() / n if n else float("nan"),
+                "mae": float(np.mean(np.abs(diff))) if n else float("nan"),
+                "bias": float(np.mean(diff)) if n else float("nan"),
+            }
+        )
+        pooled["n"] += n
+        pooled["inside"] += int(inside.sum())
+    n = pooled["n"]
+    rows.append(
+        {
+            "kpi": "all",
+            "n": n,
+            "inside": pooled["inside"],
+            "coverage": pooled["inside"] / n if n else float("nan"),
+            "mae": float("nan"),
+            "bias": float("nan"),
+        }
+    )
+    out = pd.DataFrame(rows)
+    ranges = [expected_inside(int(x)) if x else (0, 0) for x in out["n"]]
+    out["expected_lo"] = [a for a, _ in ranges]
+    out["expected_hi"] = [b for _, b in ranges]
+    return out
+
+
+def compare_kpis(hist: History, runs: list[dict], n_fit: int | None = None) -> KpiBacktest:
     """Compare the history with the seeds' per-period KPIs.
 
     Parameters
@@ -101,6 +182,9 @@ def compare_kpis(hist: History, runs: list[dict]) -> KpiBacktest:
         The centre's KPI history.
     runs : list of dict
         One :func:`~.kpi_sim.period_kpis` dict per seed, over the history's periods.
+    n_fit : int, optional
+        Periods the fit used (``predict_after``); the later ones are predicted.  None:
+        all were fitted.
 
     Returns
     -------
@@ -145,13 +229,22 @@ def compare_kpis(hist: History, runs: list[dict]) -> KpiBacktest:
         ],
     )
     summary["fits"] = (summary["coverage"] >= FIT_COVERAGE) & (summary["n_observed"] > 0)
-    return KpiBacktest(list(hist.labels), names, obs, sim, lo, hi, summary)
+    n_fit = hist.n if n_fit is None else n_fit
+    bands = {k: (band(sim[k])[0], lo[k], hi[k]) for k in names}
+    pred = _prediction(obs, bands, n_fit) if n_fit < hist.n else None
+    schemes = None if hist.plan is None else list(hist.plan.names)
+    return KpiBacktest(list(hist.labels), names, obs, sim, lo, hi, summary, schemes, n_fit, pred)
 
 
 def csv_text(kb: KpiBacktest) -> str:
     """``<name>.backtest_kpis.csv``: one row per (KPI, period) (``scope = period``) and
     per KPI (``scope = summary``: ``abs_error`` the MAE, ``coverage`` the share of
-    measured periods in the band); columns :data:`CSV_COLUMNS`.
+    measured periods in the band); columns :data:`CSV_COLUMNS`.  ``scheme`` is the
+    period's scheme (the history's ``scheme`` column) and ``part`` says whether the fit
+    used the period (``fitted``) or the model predicted it (``predicted``); with a
+    prediction, ``scope = prediction`` rows give per KPI and ``all`` KPIs the predicted
+    periods' MAE and coverage (``fits``: the count inside is at least the low end of
+    what a right model gives 95% of the time).
 
     Parameters
     ----------
@@ -181,6 +274,8 @@ def csv_text(kb: KpiBacktest) -> str:
                     cov,
                     int(ok),
                     "",
+                    kb.schemes[i] if kb.schemes else "",
+                    kb.part(i),
                 ]
             )
     for r in kb.summary.itertuples():
@@ -197,6 +292,26 @@ def csv_text(kb: KpiBacktest) -> str:
                 g(r.coverage),
                 r.n_observed,
                 str(bool(r.fits)).lower(),
+                "",
+                "",
+            ]
+        )
+    for r in [] if kb.prediction is None else kb.prediction.itertuples():
+        rows.append(
+            [
+                "prediction",
+                r.kpi,
+                "",
+                "",
+                "",
+                "",
+                "",
+                g(r.mae),
+                g(r.coverage),
+                r.n,
+                str(bool(r.n and r.inside >= r.expected_lo)).lower(),
+                "",
+                "predicted",
             ]
         )
     return csv_table(CSV_COLUMNS, rows)

@@ -4,6 +4,12 @@ seeds and compare it with the data it was calibrated from, call records
 against the simulated calls' :func:`~.figures.figures`), and with the KPI history when
 one was given (:mod:`.backtest_kpis`).  Writes ``<name>.backtest.csv``,
 ``<name>.backtest_kpis.csv`` (with a history) and ``<name>.backtest.html``.
+
+With ``predict_after=PERIOD`` the fit saw the periods up to PERIOD only; each seed then
+runs one draw of the posterior sample (:func:`posterior_draws`) over every period of the
+history, under its schemes, so the band of a later period is a posterior predictive
+interval: parameter uncertainty (the behavioural weights a one-regime history cannot
+fix are drawn from their prior) plus the run's own noise.
 """
 
 from __future__ import annotations
@@ -11,6 +17,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..config import ConfigError
+from ..config.paths import resolve_data_path
 from ..outputs.files import atomic_write_text
 from .backtest import compare, compare_figures, csv_text
 from .backtest_kpis import compare_kpis
@@ -19,12 +31,67 @@ from .centre import volume_warning
 from .figures import figures, report_figures, report_occupancy
 from .history import History
 from .intervals import IntervalRecords
-from .page import build_html, kpi_section
+from .page import build_html, kpi_section, prediction_section
 from .simulate import centre_config, simulate_runs
 
 
+def posterior_draws(samples: pd.DataFrame, n: int, seed: int) -> list[dict[str, object]]:
+    """``n`` rows of the posterior sample as config keys (``distance`` dropped), drawn
+    uniformly with the seeded generator ``[seed, 2]`` (without replacement when the
+    sample has at least ``n`` rows).
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        The posterior sample (:class:`~.infer.Posterior` ``samples`` or the CSV).
+    n : int
+        Draws wanted, one per back-test seed.
+    seed : int
+        The command's seed.
+    """
+    rng = np.random.default_rng([seed, 2])
+    rows = rng.choice(len(samples), n, replace=len(samples) < n)
+    keys = [c for c in samples.columns if c != "distance"]
+    return [{k: float(samples.iloc[int(i)][k]) for k in keys} for i in rows]
+
+
+def centre_posterior(path: Path, predict_after: str | None) -> pd.DataFrame | None:
+    """The posterior sample the centre file names (``centre.posterior``: repository-
+    relative, absolute, or beside the file) when ``predict_after`` asks for a
+    prediction, else None.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The centre file.
+    predict_after : str or None
+        The ``predict_after`` argument.
+    """
+    if predict_after is None:
+        return None
+    try:
+        rel = ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("centre") or {}).get(
+            "posterior"
+        )
+    except (OSError, yaml.YAMLError, AttributeError):
+        rel = None
+    if not rel:
+        return None
+    p = resolve_data_path(str(rel))
+    p = p if p.is_file() else path.parent / Path(str(rel)).name
+    try:
+        return pd.read_csv(p)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"centre.posterior={rel}: cannot be read ({exc})") from None
+
+
 def backtest_stage(
-    a: dict, rec, src: Path, flat: dict[str, object], hist: History | None = None
+    a: dict,
+    rec,
+    src: Path,
+    flat: dict[str, object],
+    hist: History | None = None,
+    posterior: pd.DataFrame | None = None,
 ) -> Path:
     """Simulate the centre ``flat`` and compare it with the records (call records or an
     interval report) and, with ``hist``, the KPI history; write
@@ -35,7 +102,8 @@ def backtest_stage(
     a : dict
         The command's parsed arguments (:mod:`.cli`): ``out``, ``name``, ``seed``,
         ``backtest_seeds``, ``backtest_days`` (0: the data's days, at least 20),
-        ``backtest_warmup`` (days), ``jobs``, ``progress``.
+        ``backtest_warmup`` (days), ``jobs``, ``progress``, ``predict_after`` (a
+        period label or None).
     rec : CallRecords or IntervalRecords
         The data the centre was calibrated from.
     src : pathlib.Path
@@ -43,8 +111,10 @@ def backtest_stage(
     flat : dict
         The centre's config overrides, dotted key to value (the centre file's keys).
     hist : History, optional
-        The KPI history; with it the seeds also run over its periods and are compared per
-        period.
+        The KPI history; with it the seeds also run over its periods (under its
+        schemes) and are compared per period.
+    posterior : pandas.DataFrame, optional
+        The posterior sample; with ``predict_after`` each seed runs one of its draws.
 
     Returns
     -------
@@ -60,6 +130,10 @@ def backtest_stage(
         flat = dict(flat, **{"demand.profile_file": str(Path(str(prof)).resolve())})
     cfg = centre_config(flat, 1, 0)
     sl_s = float(cfg.channels.service_level_threshold_s)
+    predict = hist is not None and a.get("predict_after") is not None
+    draws = None
+    if predict and posterior is not None:
+        draws = posterior_draws(posterior, len(seeds), a["seed"])
     runs = simulate_runs(
         flat,
         sim_days,
@@ -68,6 +142,8 @@ def backtest_stage(
         a["jobs"],
         a["progress"],
         None if hist is None else hist.days,
+        None if hist is None else hist.plan,
+        draws,
     )
     grid = (rec.open_s, rec.interval_minutes)
     if intervals:
@@ -121,9 +197,10 @@ def backtest_stage(
         bt.notes.insert(0, f"Warning: {volume_warning(vol)}")
     section = ""
     if hist is not None:
-        kb = compare_kpis(hist, [r.kpis for r in runs])
+        n_fit = hist.fitted_periods(a.get("predict_after"))
+        kb = compare_kpis(hist, [r.kpis for r in runs], n_fit)
         atomic_write_text(out / f"{name}.backtest_kpis.csv", kpi_csv_text(kb))
-        section = kpi_section(kb, Path(hist.path).name)
+        section = kpi_section(kb, Path(hist.path).name) + prediction_section(kb, draws is not None)
     atomic_write_text(out / f"{name}.backtest.csv", csv_text(bt))
     path = out / f"{name}.backtest.html"
     atomic_write_text(path, build_html(bt, f"Back-test of the centre {name}", src.name, section))

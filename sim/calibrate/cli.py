@@ -1,7 +1,8 @@
 """``kpisim calibrate``: a centre's own data in, a centre config out.
 
     kpisim calibrate data=FILE mapping=MAP.yaml name=my_centre [out=DIR] [pilot_days=40]
-                     [kpis=HISTORY.csv trials=60 warmup_days=0] [backtest=true]
+                     [kpis=HISTORY.csv trials=60 warmup_days=0 predict_after=PERIOD]
+                     [backtest=true]
 
 Reads and checks everything first; any bad input ends in one message on stderr and exit
 code 2, and nothing is written.  Then estimates (:mod:`.estimate`), sizes the customer
@@ -15,9 +16,12 @@ file's ``centre.posterior``.  Last, the back-test (:mod:`.backtest`) simulates t
 written centre and compares it with the data: ``DIR/<name>.backtest.html`` and
 ``DIR/<name>.backtest.csv`` (with ``kpis=`` also ``DIR/<name>.backtest_kpis.csv``, the
 history per period; :mod:`.backtest_run`); ``backtest_only=true`` runs only this stage
-on an existing centre file.  Last it prints the ``centre=`` that finds the file
-(:func:`centre_ref`) and the next commands, and warns on stderr when the volume pilot
-did not converge (:func:`.centre.volume_warning`).
+on an existing centre file.  With ``predict_after=PERIOD`` the fit sees the history's
+periods up to PERIOD only and the back-test predicts the later ones (under the schemes
+of the history's ``scheme`` column, :mod:`.schemes`) from posterior draws.  Last it
+prints the ``centre=`` that finds the file (:func:`centre_ref`) and the next commands,
+and warns on stderr when the volume pilot did not converge
+(:func:`.centre.volume_warning`).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from ..cliargs import Arg, parse_key_values
 from ..config import CONFIG_DIR, ConfigError, load_config
 from ..outputs.files import atomic_write_text
 from . import estimate, estimate_intervals, patience_intervals
-from .backtest_run import backtest_stage
+from .backtest_run import backtest_stage, centre_posterior
 from .calls import call_records
 from .centre import (
     PILOT_ITERATIONS,
@@ -71,8 +75,12 @@ parquet) and write it as a config group: kpisim run centre=NAME (docs/calibrate.
   pilot_warmup=N   days each pilot runs first, not measured (default: 10)
   seed=N           seed of the bootstrap and the pilots (default: 0)
   progress=BOOL    show a progress bar (default: true)
-  kpis=FILE        KPI history (CSV, one row per pay period or month): fit skill,
+  kpis=FILE        KPI history (CSV, one row per pay period or month; an optional
+                   scheme column names the scheme in force each period): fit skill,
                    attrition and survey propensity to it and write a posterior sample
+  predict_after=P  with kpis=: fit on the history's periods up to and including P
+                   (e.g. the last before a scheme change), then predict the later
+                   ones with a 90% band and its coverage (default: fit on all)
   costs=FILE       the centre's cost figures (YAML: salaries, on-costs, overhead,
                    telephony, web, hiring, revenue, margin; docs/calibrate.md)
   trials=N         simulations of the fit (default: 60)
@@ -111,6 +119,7 @@ ARGS = (
     Arg("backtest_days", int, 0, 10_000),
     Arg("backtest_warmup", int, 0, 1_000),
     Arg("jobs", int, 1, 256),
+    Arg("predict_after"),
 )
 #: The value of each optional argument when it is not given.
 DEFAULTS: dict[str, object] = {
@@ -129,6 +138,7 @@ DEFAULTS: dict[str, object] = {
     "backtest_days": 0,
     "backtest_warmup": 10,
     "jobs": 2,
+    "predict_after": None,
 }
 
 
@@ -148,6 +158,10 @@ def parse_args(argv: list[str]) -> dict:
             f"name={a['name']!r} is not allowed: letters, digits, _ and -, not 'none'"
         )
     a["out"] = Path(a["out"])
+    if a["predict_after"] is not None and not a["kpis"]:
+        raise ConfigError(
+            f"predict_after={a['predict_after']} needs a KPI history: give kpis=HISTORY.csv"
+        )
     return a
 
 
@@ -202,10 +216,16 @@ def _posterior_rows(summary: list[dict]) -> list[list]:
 
 
 def _records(a: dict):
+    """The mapping, the data file, the KPI history (None without ``kpis=``) and the
+    records; the history is read and checked before the (larger) data file."""
     m = read_mapping(a["mapping"])
     src = Path(a["data"])
+    hist = None
+    if a["kpis"]:
+        hist = read_history(a["kpis"], load_config("baseline").scheme.period_days, m.kpis)
+        hist.fitted_periods(a["predict_after"])
     read = call_records if m.format == "calls" else interval_records
-    return m, src, read(load_table(src, m), m, str(src))
+    return m, src, hist, read(load_table(src, m), m, str(src))
 
 
 def _estimates(rec, cfg, seed: int) -> dict:
@@ -283,7 +303,7 @@ def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, ba
     post = None
     if hist is not None:
         post = infer(
-            hist,
+            hist.head(hist.fitted_periods(a["predict_after"])),
             dict(run_flat, **{"customers.n": flat.get("customers.n", cfg.customers.n)}),
             n_trials=a["trials"],
             seed=a["seed"],
@@ -293,6 +313,7 @@ def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, ba
         )
         est["posterior"] = {
             "history": Path(a["kpis"]).name,
+            "predict_after": a["predict_after"],
             "fitted": post.fitted,
             "kpis": post.kpis,
             "epsilon": post.epsilon,
@@ -320,11 +341,8 @@ def run(a: dict) -> Path:
         if not path.is_file():
             raise ConfigError(f"backtest_only=true: no centre file {path} (calibrate first)")
         flat = read_centre(path)
-        m, src, rec = _records(a)
-        hist = None
-        if a["kpis"]:
-            hist = read_history(a["kpis"], load_config("baseline").scheme.period_days, m.kpis)
-        backtest_stage(a, rec, src, flat, hist)
+        m, src, hist, rec = _records(a)
+        backtest_stage(a, rec, src, flat, hist, centre_posterior(path, a["predict_after"]))
         return path
     pilots = PILOT_ITERATIONS if a["pilot_days"] > 0 else 0
     bar = tqdm(
@@ -334,11 +352,8 @@ def run(a: dict) -> Path:
         disable=not a["progress"],
         leave=False,
     )
-    m, src, rec = _records(a)
+    m, src, hist, rec = _records(a)  # everything read and checked before anything is written
     cfg = load_config("baseline")
-    hist = None
-    if a["kpis"]:  # read and checked before anything is written
-        hist = read_history(a["kpis"], cfg.scheme.period_days, m.kpis)
     costs = read_costs(a["costs"]) if a["costs"] else {}
     bar.update(1)
     est = {
@@ -389,7 +404,7 @@ def run(a: dict) -> Path:
     bar.update(1)
     bar.close()
     if a["backtest"]:
-        backtest_stage(a, rec, src, run_flat, hist)
+        backtest_stage(a, rec, src, run_flat, hist, None if post is None else post.samples)
     return path
 
 

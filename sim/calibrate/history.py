@@ -12,6 +12,9 @@ posterior"); a ``kpis:`` section of the mapping YAML may rename them (``fcr: FCR
   (top-2-box share of the survey answers), ``attrition_annual`` (quits / headcount,
   annualised over 250 working days) or ``quits`` + ``headcount`` (the period's quits and
   mean headcount), ``abandon_rate`` and ``service_level`` (shares of offered calls).
+* ``scheme``, optional: the pay scheme in force each period, a name under
+  ``configs/scheme/`` or the path of a scheme YAML; at most one change
+  (:mod:`.schemes`: the simulated periods run under their schemes).
 * Counts, optional: ``calls`` (answered calls in the period: the size of every share's
   and mean's sample) and ``surveys`` (survey answers in the period: CSAT's sample and,
   with ``calls``, the survey response rate ``survey_rate`` = surveys / calls).
@@ -33,6 +36,7 @@ import pandas as pd
 from ..units import DAYS_PER_YEAR
 from .mapping import DataError
 from .records import lines, read_csv_text
+from .schemes import SchemePlan, scheme_plan
 
 #: KPI column -> (low, high) allowed values
 KPIS: dict[str, tuple[float, float]] = {
@@ -50,7 +54,7 @@ COUNTS: dict[str, tuple[float, float]] = {
     "calls": (0.0, 1e9),
     "surveys": (0.0, 1e9),
 }
-COLUMNS = ("period", *KPIS, *COUNTS)
+COLUMNS = ("period", "scheme", *KPIS, *COUNTS)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -60,17 +64,66 @@ class History:
 
     ``kpis[name]`` holds one value per period (NaN: not measured); ``attrition_annual``
     is derived from ``quits`` and ``headcount`` when those are given.  ``counts`` holds
-    the optional ``calls``, ``surveys`` and ``headcount`` columns (NaN where empty)."""
+    the optional ``calls``, ``surveys`` and ``headcount`` columns (NaN where empty);
+    ``plan`` the schemes of the ``scheme`` column (None: no such column, the centre's
+    scheme throughout)."""
 
     path: str
     labels: list[str]
     days: np.ndarray
     kpis: dict[str, np.ndarray] = field(default_factory=dict)
     counts: dict[str, np.ndarray] = field(default_factory=dict)
+    plan: SchemePlan | None = None
 
     @property
     def n(self) -> int:
         return len(self.labels)
+
+    def head(self, n: int) -> History:
+        """The first ``n`` periods (the part a fit with ``predict_after`` sees).
+
+        Parameters
+        ----------
+        n : int
+            Periods kept, 1..N.
+        """
+        return History(
+            self.path,
+            self.labels[:n],
+            self.days[:n],
+            {k: v[:n] for k, v in self.kpis.items()},
+            {k: v[:n] for k, v in self.counts.items()},
+            None if self.plan is None else self.plan.head(n),
+        )
+
+    def fitted_periods(self, predict_after: str | None) -> int:
+        """How many periods a fit uses: all, or those up to and including the label
+        ``predict_after`` (at least one period must remain to predict).
+
+        Parameters
+        ----------
+        predict_after : str or None
+            A period label of the history (``3``, ``2024-05``), or None.
+
+        Raises
+        ------
+        DataError
+            The label is not a period of the history, or is its last.
+        """
+        if predict_after is None:
+            return self.n
+        if predict_after not in self.labels:
+            raise DataError(
+                f"predict_after={predict_after!r}: not a period of the KPI history {self.path} "
+                f"(its periods: {self.labels[0]} .. {self.labels[-1]})"
+            )
+        k = self.labels.index(predict_after) + 1
+        if k == self.n:
+            raise DataError(
+                f"predict_after={predict_after!r}: the KPI history's last period, nothing "
+                f"is left to predict: choose one of {self.labels[0]} .. {self.labels[-2]}"
+            )
+        return k
 
 
 def _period_days(col: pd.Series, src: str, period_days: int) -> np.ndarray:
@@ -188,6 +241,8 @@ def read_history(
             f"KPI history {src}: column 'period': empty, {lines(df['period'] == '', df['period'])}"
         )
     h = History(src, list(df["period"]), _period_days(df["period"], src, period_days))
+    if "scheme" in df.columns:
+        h.plan = scheme_plan(list(df["scheme"]), src)
     for name, (lo, hi) in {**KPIS, **COUNTS}.items():
         if name in df.columns:
             target = h.kpis if name in KPIS else h.counts

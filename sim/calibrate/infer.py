@@ -230,7 +230,7 @@ def infer(
     dists = {k: optuna.distributions.FloatDistribution(*pri[k]) for k in fitted}
     rows: list[dict] = []
     bar = tqdm(total=n_trials, desc="infer", unit="trial", disable=not progress, file=sys.stderr)
-    trial = partial(run_trial, days=hist.days, warmup=warmup_days)
+    trial = partial(run_trial, days=hist.days, warmup=warmup_days, plan=hist.plan)
     try:
         with WorkerPool(jobs, BATCH) as pool:
             while len(rows) < n_trials:

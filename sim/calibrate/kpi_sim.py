@@ -27,6 +27,7 @@ from ..measurement import rates
 from ..run import run_simulation
 from ..units import DAYS_PER_YEAR
 from .centre import override_strings
+from .schemes import SchemePlan
 
 #: KPIs compared only at full scale (see the module docstring)
 QUEUE_KPIS = ("abandon_rate", "service_level")
@@ -102,7 +103,9 @@ def scaled(centre: dict[str, object], max_agents: int) -> tuple[dict[str, object
     return out, out["employees.n"] / n
 
 
-def period_kpis(daily: pd.DataFrame, days: np.ndarray, warmup: int, csat_def: str) -> dict:
+def period_kpis(
+    daily: pd.DataFrame, days: np.ndarray, warmup: int, csat_def: str | list[str]
+) -> dict:
     """Per-period KPIs of a run's daily table, measured as the history measures them,
     and the counts behind them (``legs``, ``surveys``, ``staff`` = mean headcount).
 
@@ -114,8 +117,9 @@ def period_kpis(daily: pd.DataFrame, days: np.ndarray, warmup: int, csat_def: st
         Working days of each history period, in order.
     warmup : int
         Working days simulated before the first period (left out).
-    csat_def : str
-        The scheme's CSAT definition (how ``csat`` is measured).
+    csat_def : str or list of str
+        The scheme's CSAT definition (how ``csat`` is measured), or one per period when
+        the schemes change (:meth:`.schemes.SchemePlan.csat_definitions`).
     """
     ends = warmup + np.cumsum(days)
     period = np.searchsorted(ends, daily["day"].to_numpy(), side="right")
@@ -123,13 +127,18 @@ def period_kpis(daily: pd.DataFrame, days: np.ndarray, warmup: int, csat_def: st
     d = daily[keep].assign(_p=period[keep])
     t = d.groupby("_p").sum(numeric_only=True).reindex(range(len(days)), fill_value=0)
     staff = d.groupby("_p")["staff"].mean().reindex(range(len(days))).to_numpy(dtype=float)
-    r = rates(lambda k: t[k], "self_coded", csat_def)
+    defs = [csat_def] * len(days) if isinstance(csat_def, str) else list(csat_def)
+    r = rates(lambda k: t[k], "self_coded", defs[0])
+    csat = r["csat_survey"].to_numpy(dtype=float).copy()
+    for other in set(defs) - {defs[0]}:  # periods under a scheme that measures CSAT otherwise
+        mask = np.array([x == other for x in defs])
+        csat[mask] = rates(lambda k: t[k], "self_coded", other)["csat_survey"].to_numpy(float)[mask]
     with np.errstate(divide="ignore", invalid="ignore"):
         quits = t["quits"].to_numpy(dtype=float)
         out = {
             "aht_s": r["aht_s"].to_numpy(dtype=float),
             "fcr": r["fcr_measured"].to_numpy(dtype=float),
-            "csat": r["csat_survey"].to_numpy(dtype=float),
+            "csat": csat,
             "abandon_rate": r["abandon_rate"].to_numpy(dtype=float),
             "service_level": r["service_level"].to_numpy(dtype=float),
             "attrition_annual": quits / staff * DAYS_PER_YEAR / days,
@@ -141,7 +150,9 @@ def period_kpis(daily: pd.DataFrame, days: np.ndarray, warmup: int, csat_def: st
     return out
 
 
-def run_trial(overrides: list[str], days: np.ndarray, warmup: int) -> dict:
+def run_trial(
+    overrides: list[str], days: np.ndarray, warmup: int, plan: SchemePlan | None = None
+) -> dict:
     """One simulation of the (scaled) centre over the history's periods: the per-period
     KPIs of :func:`period_kpis`.  A module-level function: it runs in spawned workers.
 
@@ -153,12 +164,18 @@ def run_trial(overrides: list[str], days: np.ndarray, warmup: int) -> dict:
         Working days of each history period.
     warmup : int
         Working days simulated before the first period.
+    plan : SchemePlan, optional
+        The history's schemes (its ``scheme`` column); None: the centre's scheme.
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     extra = [f"days={int(warmup + days.sum())}", "progress=false"]
     cfg = load_config("baseline", overrides=[*overrides, *extra])
+    if plan is None:
+        csat: str | list[str] = cfg.scheme.kpis.csat.definition
+    else:
+        cfg, csat = plan.apply(cfg, days, warmup), plan.csat_definitions()
     res = run_simulation(cfg, progress=False)
-    return period_kpis(res.daily, days, warmup, cfg.scheme.kpis.csat.definition)
+    return period_kpis(res.daily, days, warmup, csat)
 
 
 def noise_var(

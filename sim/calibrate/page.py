@@ -140,6 +140,8 @@ def kpi_curves(kb: KpiBacktest) -> str:
         ax.plot(x, band(kb.sim[k])[0], color=SIM, lw=1.8, marker="o", label="model, mean")
         ax.plot(x, kb.obs[k], color=OBS, lw=1.8, ls="--", marker="s", label="history")
         ax.set_title(KLABELS[k])
+        if kb.n_fit < len(x):  # the fit saw the periods left of this line only
+            ax.axvline(kb.n_fit - 0.5, color=OBS, lw=1, ls=":", label="predicted from here")
         ax.set_xticks(x, kb.labels, fontsize=7, rotation=45 if len(x) > 12 else 0)
         ax.set_xlabel("period")
         ax.grid(alpha=0.3)
@@ -195,6 +197,106 @@ interval for one more run (mean +- t x sd x sqrt(1 + 1/seeds) over the seeds).</
 {fit}
 <table>{head}{"".join(rows)}</table>
 <img alt="history vs model per period, every KPI" src="data:image/png;base64,{kpi_curves(kb)}">
+"""
+
+
+def _span(labels: list[str], schemes: list[str] | None) -> str:
+    """``periods 1-3 (flat)``: a run of periods and the schemes in force."""
+    span = labels[0] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}"
+    names = ", ".join(dict.fromkeys(schemes)) if schemes else ""
+    return f"period{'s' if len(labels) > 1 else ''} {span}" + (f" ({names})" if names else "")
+
+
+def prediction_sentence(kb: KpiBacktest) -> str:
+    """The plain sentence of the prediction: what was fitted, what predicted, how many
+    observed values fell in the band against what a right model gives.
+
+    Parameters
+    ----------
+    kb : KpiBacktest
+        The KPI back-test with a prediction (``kb.prediction`` not None).
+    """
+    assert kb.prediction is not None
+    n = kb.n_fit
+    sch = kb.schemes
+    fit = _span(kb.labels[:n], sch[:n] if sch else None)
+    pred = _span(kb.labels[n:], sch[n:] if sch else None)
+    p = kb.prediction.set_index("kpi")
+    tot, inside = int(p.loc["all", "n"]), int(p.loc["all", "inside"])
+    lo, hi = int(p.loc["all", "expected_lo"]), int(p.loc["all", "expected_hi"])
+    if tot == 0:
+        return f"Fitted on {fit}; {pred} have no observed KPI to compare."
+    head = (
+        f"Fitted on {fit} only, the model predicted {pred}: {inside} of {tot} observed "
+        f"values ({inside / tot:.0%}) lie inside its 90% prediction band; a model right "
+        f"about these periods would put {lo} to {hi} of {tot} inside, 95% of the time"
+    )
+    if inside >= lo:
+        return head + ", so the prediction holds."
+    missed = [
+        f"{KLABELS[r.kpi]} (model {'above' if r.bias > 0 else 'below'} by {abs(r.bias):.3g})"
+        for r in p.drop(index="all").reset_index().itertuples()
+        if r.n and r.inside < r.n
+    ]
+    return head + ", so the prediction fails; it misses " + "; ".join(missed) + "."
+
+
+def prediction_section(kb: KpiBacktest, drawn: bool) -> str:
+    """The page's section "Across the scheme change": per predicted (and fitted) period
+    and KPI the observed value, the model's mean and 90% band, whether it is inside, the
+    coverage of the predicted periods and :func:`prediction_sentence`; empty without a
+    prediction.
+
+    Parameters
+    ----------
+    kb : KpiBacktest
+        The KPI back-test.
+    drawn : bool
+        Whether each seed ran a posterior draw (else the centre's values).
+    """
+    if kb.prediction is None:
+        return ""
+    e = html.escape
+    head = "<tr><th>period</th><th>scheme</th><th>part</th><th>KPI</th><th>observed</th>"
+    head += "<th>model, mean</th><th>model 90% band</th><th>inside</th></tr>"
+    rows = []
+    for k in kb.kpis:
+        mean = band(kb.sim[k])[0]
+        for i, lab in enumerate(kb.labels):
+            o, lo, hi = kb.obs[k][i], kb.lo[k][i], kb.hi[k][i]
+            ok = not (np.isnan(o) or np.isnan(lo))
+            inside = "-" if not ok else ("yes" if lo <= o <= hi else "no")
+            cls = ' class="bad"' if inside == "no" and kb.part(i) == "predicted" else ""
+            rows.append(
+                f"<tr><td>{e(lab)}</td><td>{e(kb.schemes[i] if kb.schemes else '-')}</td>"
+                f"<td>{kb.part(i)}</td><td>{e(KLABELS[k])}</td><td>{_g(o)}</td>"
+                f"<td>{_g(mean[i])}</td><td>{_g(lo)} - {_g(hi)}</td><td{cls}>{inside}</td></tr>"
+            )
+    cov = []
+    for r in kb.prediction.itertuples():
+        name = "all KPIs" if r.kpi == "all" else KLABELS[r.kpi]
+        bad = "" if r.n == 0 or r.inside >= r.expected_lo else ' class="bad"'
+        cov.append(
+            f"<tr><td>{e(name)}</td><td{bad}>{r.inside} of {r.n}</td>"
+            f"<td>{r.expected_lo} - {r.expected_hi}</td><td>{_g(r.mae)}</td></tr>"
+        )
+    how = (
+        "each seed runs one draw of the posterior sample (the fitted parameters, and the "
+        "behavioural ones the fit cannot tell apart drawn from their prior)"
+        if drawn
+        else "each seed runs the centre's values (no posterior sample: the band is the "
+        "runs' noise only)"
+    )
+    return f"""<h2>Across the scheme change</h2>
+<p>{e(prediction_sentence(kb))}</p>
+<p>The fit saw the periods marked <em>fitted</em> only; every seed then ran all periods,
+each under the scheme in force (a change of scheme is a rollout on the period's first
+working day); {how}.  The band is a 90% prediction interval for one more run.  Values of
+the same period are correlated across KPIs, so the pooled count is rougher than its
+binomial range suggests.</p>
+<table><tr><th>KPI</th><th>predicted values in band</th><th>a right model, 95% of the
+time</th><th>MAE per period</th></tr>{"".join(cov)}</table>
+<table>{head}{"".join(rows)}</table>
 """
 
 

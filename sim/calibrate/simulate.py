@@ -33,6 +33,7 @@ from .figures import COLUMNS
 from .kpi_sim import period_kpis
 from .mapping import Mapping, check_mapping
 from .records import as_strings
+from .schemes import SchemePlan
 
 #: The mapping of kpisim's own call-detail records, as shipped in
 #: ``examples/mappings/kpisim_calls.yaml`` (tests/test_backtest.py keeps the two equal).
@@ -175,7 +176,7 @@ class SeedRun:
 
 
 def seed_run(job: tuple) -> SeedRun:
-    """One seed: ``job`` = (flat, days, warmup, seed[, period_days]).  With the history's
+    """One seed: ``job`` = (flat, days, warmup, seed[, period_days[, plan]]).  With the history's
     ``period_days`` (working days per period) the run lasts ``warmup`` + max(days, their
     sum) days and its daily table is measured per period as the history is; the calls
     are those of days ``warmup``..``warmup + days - 1`` either way.
@@ -183,14 +184,19 @@ def seed_run(job: tuple) -> SeedRun:
     Parameters
     ----------
     job : tuple
-        ``(flat, days, warmup, seed[, period_days])``: the centre's keys, the working
-        days compared, the warm-up days, the seed and the history's working days per
-        period (None: no history).
+        ``(flat, days, warmup, seed[, period_days[, plan]])``: the centre's keys, the
+        working days compared, the warm-up days, the seed, the history's working days
+        per period (None: no history) and its schemes (:class:`~.schemes.SchemePlan`;
+        None: the centre's scheme throughout).
     """
     flat, days, warmup, seed, *rest = job
     period_days = np.asarray(rest[0], int) if rest and rest[0] is not None else None
+    plan = rest[1] if len(rest) > 1 else None
     total = max(days, int(period_days.sum())) if period_days is not None else days
     cfg = centre_config(flat, warmup + total, seed, calls=True)
+    csat: str | list[str] = cfg.scheme.kpis.csat.definition
+    if plan is not None and period_days is not None:
+        cfg, csat = plan.apply(cfg, period_days, warmup), plan.csat_definitions()
     model = ContactCentreModel(cfg)
     model.run()
     calls = calls_frame(model)  # RunResult.calls, without the run's other tables
@@ -203,7 +209,7 @@ def seed_run(job: tuple) -> SeedRun:
     kpis = None
     if period_days is not None:
         daily = daily_frame(model)
-        kpis = period_kpis(daily, period_days, warmup, cfg.scheme.kpis.csat.definition)
+        kpis = period_kpis(daily, period_days, warmup, csat)
     return SeedRun(rec, on, kpis)
 
 
@@ -226,6 +232,8 @@ def simulate_runs(
     jobs: int = 2,
     progress: bool = False,
     period_days: np.ndarray | None = None,
+    plan: SchemePlan | None = None,
+    draws: list[dict[str, object]] | None = None,
 ) -> list[SeedRun]:
     """:func:`seed_run` of each seed (in ``seeds`` order); the results depend on the
     seeds only, not on ``jobs``.
@@ -247,9 +255,17 @@ def simulate_runs(
     period_days : numpy.ndarray, optional
         The KPI history's working days per period: each run is then measured per
         period as the history is (:func:`seed_run`).
+    plan : SchemePlan, optional
+        The history's schemes (with ``period_days``); None: the centre's scheme.
+    draws : list of dict, optional
+        Per seed, config keys that override the centre's (a posterior draw each: the
+        prediction's parameter uncertainty); None: the centre's keys for every seed.
     """
     pd_ = None if period_days is None else [int(x) for x in period_days]
-    work = [(dict(flat), days, warmup, s, pd_) for s in seeds]
+    extra = draws or [{} for _ in seeds]
+    work = [
+        (dict(flat, **x), days, warmup, s, pd_, plan) for s, x in zip(seeds, extra, strict=True)
+    ]
     bar = tqdm(
         total=len(work),
         desc="back-test",
