@@ -142,6 +142,10 @@ MEANING: dict[str, str] = {
     "behavior.intrinsic_weight": "utility weight of the customers' true outcome",
     "behavior.integrity_weight": "moral cost per unit of gaming × integrity",
     "behavior.effort_weight": "effort cost of thoroughness and courtesy above one's standard",
+    "behavior.pace_cost": (
+        "effort cost of pace (honest speed): share of salary per period for occupancy x "
+        "(pace - 1)^2 = 1 (docs/ODD.md, 'Honest effort')"
+    ),
     "behavior.habit_decay": "extra forgetting: share of the gap to the intrinsic policy closed per period whatever pays (default 0: habits fade because they stop paying)",
     "behavior.norm_erosion": "share of the gap between one's standard and one's practice closed per period",
     "behavior.choice_noise": "noise in judging which nudge pays more (utility units, ≈ share of salary)",

@@ -63,6 +63,34 @@ def rates(t: Callable[[str], Any], fcr_def: str, csat_def: str) -> dict[str, Any
     }
 
 
+#: Seconds per hour (a per-hour rate divides by seconds / 3600).
+SECONDS_PER_HOUR = 3600.0
+
+
+def effort_rates(t: Callable[[str], Any]) -> dict[str, Any]:
+    """The honest response and the handle-time split, from totals ``t(name)``.
+
+    ``effort_response``: the mean pace of the agent who took each call leg, above the
+    natural pace of 1 (0 = nobody works faster than its natural speed; 0.2 = legs are
+    handled 20 % faster than the same agents' natural speed, at the same thoroughness).
+    ``aht_change_honest_s`` and ``aht_change_gaming_s``: the seconds per call leg by
+    which pace and diligence (honest), and rushing, dumps and web pushes (gaming), move
+    the timer from the same agents' natural handling; they sum to ``aht_s`` minus
+    ``aht_natural_s`` (negative = faster).  ``resolved_per_paid_hour`` and
+    ``resolved_per_busy_hour``: truly resolved calls per paid hour (the centre's
+    productivity, idle time included) and per hour the agents spent on calls (what
+    their pace controls).
+    """
+    return {
+        "effort_response": _safe(t("pace_sum"), t("legs")) - 1.0,
+        "resolved_per_paid_hour": _safe(t("resolved_true"), t("paid_hours")),
+        "resolved_per_busy_hour": _safe(t("resolved_true"), t("busy_s") / SECONDS_PER_HOUR),
+        "aht_natural_s": _safe(t("handle_s_natural"), t("legs")),
+        "aht_change_honest_s": _safe(t("handle_s_honest"), t("legs")),
+        "aht_change_gaming_s": _safe(t("handle_s_gaming"), t("legs")),
+    }
+
+
 #: Count columns behind each team's queue figures (front line, specialist team).
 TEAM_COLUMNS = {
     "front": {
@@ -379,6 +407,20 @@ KPIS: dict[str, KPI] = {
             scheme_default={"target": 0.10, "threshold": 0.0, "stretch": 0.20},
         ),
         KPI(
+            name="resolved_per_hour",
+            label=(
+                "calls coded resolved, less repeat contacts within the window (charged "
+                "back), per paid hour on the phones (a piece rate when scored linearly)"
+            ),
+            unit="per_hour",
+            direction="higher",
+            measure=lambda c, d: net_resolved_per_hour(c),
+            paid=True,
+            perspective="financial",
+            observations=lambda c, d: c["answered"],
+            scheme_default={"target": 2.5, "threshold": 0.0, "stretch": 25.0, "cap": 10.0},
+        ),
+        KPI(
             name="repeat_rate",
             label="repeat contacts within the window per call owned",
             unit="share",
@@ -433,6 +475,23 @@ KPIS: dict[str, KPI] = {
         ),
     )
 }
+
+
+def net_resolved_per_hour(c: Counts) -> np.ndarray:
+    """Calls recorded resolved (the agent's code) less the repeat contacts within
+    ``REPEAT_WINDOW_DAYS`` credited to its calls, per paid hour on the phones
+    (``duty_s``: shift less break, plus overtime): what a piece rate per resolved
+    contact with repeats charged back pays on.  NaN where there is no paid time (or the
+    counts carry none).
+
+    Parameters
+    ----------
+    c : mapping of str to numpy.ndarray
+        Per-employee counts: ``coded``, ``repeats`` and ``duty_s`` (seconds).
+    """
+    if "duty_s" not in c:
+        return np.full(np.shape(c["coded"]), np.nan)
+    return ratio_array(c["coded"] - c["repeats"], np.asarray(c["duty_s"]) / SECONDS_PER_HOUR)
 
 
 def paid_kpis() -> tuple[str, ...]:

@@ -140,7 +140,7 @@ def _legs(n_employees: int, per_employee: int) -> dict[str, np.ndarray]:
 
 def test_learning_prices_the_toy_kpi(toy):
     n = 2
-    reference = np.tile([1.0, 0.5, 0.3, 0.0, 0.0, 0.0], (n, 1))
+    reference = np.tile([1.0, 0.5, 0.3, 0.0, 0.0, 0.0, 1.0], (n, 1))
     lo, hi = bh.bounds(True, reference)
     candidates = hindsight.candidates(reference, lo, hi, 0.1, np.ones(len(bh.LEVERS), bool))
     cfg = Config()

@@ -334,6 +334,7 @@ LEVER_LABELS = {
     "false_coding": "false\n'resolved'",
     "survey_steering": "survey\nsteering",
     "web_push": "push to\nweb",
+    "pace": "pace\n(honest)",
 }
 
 
@@ -387,7 +388,10 @@ def fig_levers(snap: Snapshot) -> Figure:
                 color="black" if v > 0.6 else "white",
             )
     ax.set_xticks(range(len(LEVERS)), [LEVER_LABELS[k] for k in LEVERS], fontsize=FONT["tick"])
-    ax.set_xlabel("0 = never, 1 = always (thoroughness: 1 = as needed)", fontsize=FONT["tick"])
+    ax.set_xlabel(
+        "0 = never, 1 = always (thoroughness: 1 = as needed; pace: 1 = natural speed)",
+        fontsize=FONT["tick"],
+    )
     labels = [f"seat {int(s) + 1}" for s in st["seat"]] if len(st) else [""]
     every = max(1, int(np.ceil(0.2 / row_h)))  # 12 pt labels at least 0.2 inch apart
     ax.set_yticks(range(0, len(labels), every), labels[::every], fontsize=12)

@@ -269,6 +269,7 @@ LEVER_NAMES = {
     "false_coding": "false 'resolved'",
     "survey_steering": "survey steering",
     "web_push": "push to web",
+    "pace": "pace (honest speed)",
 }
 
 

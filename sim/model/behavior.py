@@ -12,7 +12,18 @@ false_coding       0-1        probability of coding an unresolved contact "resol
 survey_steering    0-1        probability of withholding the survey from an unhappy
                               customer and asking the others for a top score
 web_push           0-1        probability of sending a caller to the website
+pace               1-1.5      working speed relative to one's natural speed, same
+                              thoroughness (honest effort, not gaming)
 =================  =========  ===========================================================
+
+``pace`` is honest effort: the employee does the same work (the same thoroughness, so
+the same chance of resolving the issue) in less time, by concentrating harder and
+wasting no time between steps.  It is never pinned (it is not a gaming lever), it
+cannot fall below one's natural pace (1), and it costs effort: a disutility
+``pace_cost x occupancy x (pace - 1)^2`` per pay period (share of salary), convex in the
+level and rising with fatigue, measured as the share of one's time on the phones spent
+on calls (an agent with no idle time between calls has no time to recover from working
+fast).  So pay buys real work only where its marginal value beats this cost.
 
 Adaptation (once per pay period, bounded rationality): each employee looks back at a
 sample of the calls it took and asks what its period would have been worth — pay,
@@ -39,15 +50,16 @@ LEVERS: tuple[str, ...] = (
     "false_coding",
     "survey_steering",
     "web_push",
+    "pace",
 )
-THOROUGHNESS, COURTESY, DUMP, FALSE_CODING, SURVEY_STEERING, WEB_PUSH = range(6)
-LOWER = np.array([0.3, 0.0, 0.0, 0.0, 0.0, 0.0])
-UPPER = np.array([1.2, 1.0, 1.0, 1.0, 1.0, 1.0])
+THOROUGHNESS, COURTESY, DUMP, FALSE_CODING, SURVEY_STEERING, WEB_PUSH, PACE = range(7)
+LOWER = np.array([0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
+UPPER = np.array([1.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5])
 #: Levers that are gaming acts (measured-only gains at the customer's expense).
-GAMING = np.array([False, False, True, True, True, True])
+GAMING = np.array([False, False, True, True, True, True, False])
 #: Moral weight of each gaming lever (steering a survey or pushing a caller to the web
 #: feels milder than hanging up on a customer or falsifying a record).
-MORAL_WEIGHT = np.array([0.0, 0.0, 1.0, 1.0, 0.5, 0.5])
+MORAL_WEIGHT = np.array([0.0, 0.0, 1.0, 1.0, 0.5, 0.5, 0.0])
 
 #: How much an imitation moves the reference policy toward the peer's.
 IMITATION_PULL = 0.5
@@ -76,7 +88,8 @@ def copyable(dashboard: str) -> np.ndarray:
 
 def intrinsic_policy(friendliness: np.ndarray) -> np.ndarray:
     """The policy an employee follows when no pay rides on it: handle each contact
-    as required, be as courteous as one's friendliness, never game.  Shape (n, 6).
+    as required, at one's natural pace, be as courteous as one's friendliness, never
+    game.  Shape (n, levers).
 
     Parameters
     ----------
@@ -86,13 +99,15 @@ def intrinsic_policy(friendliness: np.ndarray) -> np.ndarray:
     policy = np.zeros((friendliness.shape[0], len(LEVERS)))
     policy[:, THOROUGHNESS] = 1.0
     policy[:, COURTESY] = friendliness
+    policy[:, PACE] = 1.0
     return policy
 
 
 def bounds(gaming: bool, intrinsic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-employee lower and upper bounds of the levers.  With gaming disabled the
     gaming levers are pinned at 0 and thoroughness cannot fall below the intrinsic
-    level (rushing is the gaming of handle time).
+    level (rushing is the gaming of handle time).  Pace is honest effort: free under
+    either setting, never below one's natural pace.
 
     Parameters
     ----------
@@ -103,6 +118,7 @@ def bounds(gaming: bool, intrinsic: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     """
     lo = np.broadcast_to(LOWER, intrinsic.shape).copy()
     hi = np.broadcast_to(UPPER, intrinsic.shape).copy()
+    lo[:, PACE] = np.maximum(lo[:, PACE], intrinsic[:, PACE])
     if not gaming:
         hi[:, GAMING] = 0.0
         lo[:, THOROUGHNESS] = intrinsic[:, THOROUGHNESS]
@@ -121,11 +137,14 @@ def utility(
     intrinsic_weight: float,
     integrity_weight: float,
     effort_weight: float,
+    occupancy: np.ndarray | float,
+    pace_cost: float,
 ) -> np.ndarray:
     """An employee's utility for one pay period (dimensionless).
 
     Effort costs thoroughness beyond the need and courtesy away from one's natural
-    style (acting friendlier, or colder, than one is); gaming costs
+    style (acting friendlier, or colder, than one is), and pace above one's natural
+    pace (:func:`pace_effort`); gaming costs
     ``integrity x integrity_weight`` per unit of each gaming lever (by its moral weight).
     Arrays broadcast against each other (the replay passes (n, K) candidates).
 
@@ -147,6 +166,11 @@ def utility(
     pay_weight, intrinsic_weight, integrity_weight, effort_weight : float
         Weights of pay, of the customers' true outcome, of the moral cost of gaming and
         of effort (``behavior.*_weight``), utility units.
+    occupancy : numpy.ndarray or float
+        Share of the period's time on the phones spent on calls, in [0, 1] (fatigue).
+    pace_cost : float
+        Effort cost of pace (``behavior.pace_cost``), share of salary per unit
+        ``occupancy x (pace - 1)^2``.
     """
     own_thoroughness, own_courtesy = intrinsic[..., THOROUGHNESS], intrinsic[..., COURTESY]
     effort = (
@@ -158,8 +182,34 @@ def utility(
         pay_weight * pay_gain
         + intrinsic_weight * motivation * true_quality
         - effort_weight * effort
+        - pace_effort(policy[..., PACE], intrinsic[..., PACE], occupancy, pace_cost)
         - integrity_weight * integrity * moral
     )
+
+
+def pace_effort(
+    pace: np.ndarray, own_pace: np.ndarray, occupancy: np.ndarray | float, pace_cost: float
+) -> np.ndarray:
+    """The disutility of working faster than one's natural pace over a pay period,
+    share of salary: ``pace_cost x occupancy x (pace - own_pace)^2``.
+
+    Convex in the level (each further step of speed is harder to sustain than the
+    last) and proportional to fatigue, the share of one's time on the phones spent on
+    calls: the busier the agent, the less idle time between calls to recover in, and
+    the more hours the faster pace is actually kept up.
+
+    Parameters
+    ----------
+    pace, own_pace : numpy.ndarray
+        The pace played or considered and one's natural pace (multiples of one's
+        natural speed).
+    occupancy : numpy.ndarray or float
+        Share of the period's time on the phones spent on calls, in [0, 1].
+    pace_cost : float
+        The cost of a pace of 2 at full occupancy, share of salary
+        (``behavior.pace_cost``).
+    """
+    return pace_cost * occupancy * np.maximum(pace - own_pace, 0.0) ** 2
 
 
 def choose(

@@ -106,6 +106,83 @@ def handle_seconds(work_s, time_mult, extra_s):
 handle_seconds_scalar = njit(cache=True)(handle_seconds)
 
 
+def time_multiplier(thoroughness, speed, pace):
+    """An agent's seconds on the timer per second of needed work (at speed 1):
+    thoroughness (the share of the needed work done) over the agent's natural speed
+    times its pace (honest effort: the same work done faster, ``behavior.PACE``).
+
+    Parameters
+    ----------
+    thoroughness : float or numpy.ndarray
+        The agent's thoroughness lever, share of the needed work.
+    speed : float or numpy.ndarray
+        The agent's natural speed (needed seconds are divided by it).
+    pace : float or numpy.ndarray
+        The agent's pace lever, multiple of its natural speed.
+    """
+    return thoroughness / (speed * pace)
+
+
+def handle_split(work_s, thoroughness, speed, pace):
+    """How far pace and thoroughness move a handled call's timer from the agent's
+    natural handling (thoroughness 1, pace 1), seconds: the honest part (pace above 1,
+    and diligence above the need) and the rushing part (thoroughness below 1).  The two
+    sum to ``handle_seconds`` at the lever values minus at the natural ones (courtesy
+    alike in both).
+
+    Parameters
+    ----------
+    work_s : numpy.ndarray
+        The issue's needed work, seconds at speed 1.
+    thoroughness, speed, pace : numpy.ndarray
+        The agent's thoroughness lever, natural speed and pace lever.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (honest seconds, rushing seconds); negative = time saved.
+    """
+    natural = work_s / speed
+    at_need = np.maximum(thoroughness, 1.0)
+    honest = natural * (at_need / pace - 1.0)
+    rushing = natural * (thoroughness - at_need) / pace
+    return honest, rushing
+
+
+def handle_parts(handled, needs_transfer, work_s, levers, transfer_s):
+    """A leg's timer seconds at the agent's natural handling, and the honest and gaming
+    parts of the difference (seconds; negative = time saved).
+
+    Natural: a call handled to the end at thoroughness 1 and pace 1 with the agent's own
+    courtesy, or the transfer's seconds when the issue needs another team.  Honest: pace
+    and diligence on a handled call (:func:`handle_split`).  Gaming: rushing on a handled
+    call, and the seconds a dump (transfer or hang-up) or a push to the web saves against
+    handling the call.  ``natural + honest + gaming`` is the leg's timer seconds by
+    :func:`handle_seconds` (or ``transfer_s``).
+
+    Parameters
+    ----------
+    handled, needs_transfer : numpy.ndarray
+        The leg was handled to the end; its issue needs another team (bool).
+    work_s : numpy.ndarray
+        The issue's needed work, seconds at speed 1.
+    levers : tuple of numpy.ndarray
+        The agent's thoroughness, natural speed, pace and courtesy seconds.
+    transfer_s : float
+        Seconds a transfer, hang-up or push takes (``handling.transfer_handle_s``).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (natural, honest, gaming) seconds per leg.
+    """
+    thoroughness, speed, pace, courtesy_s = levers
+    honest, rushing = handle_split(work_s, thoroughness, speed, pace)
+    natural = np.where(needs_transfer & ~handled, transfer_s, work_s / speed + courtesy_s)
+    gaming = np.where(handled, rushing, np.where(needs_transfer, 0.0, transfer_s - natural))
+    return natural, np.where(handled, honest, 0.0), gaming
+
+
 def rushed(handled, thoroughness):
     """A handled call on which the agent spent less than ``RUSHED_BELOW`` of the time
     the issue needed.

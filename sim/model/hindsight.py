@@ -14,6 +14,17 @@ decision, timer, resolution, coding and audit evidence as the real day) and meas
 with ``sim.measurement``; survey answers, which are rare per employee, and repeat
 contacts enter as their expected values.  The queue itself is held fixed
 (an employee's own policy barely moves the waits of its customers).
+
+Time saved is credited honestly: a policy that handles the same calls in less time
+frees a share of the employee's busy time, and that time becomes more calls only when
+a caller is waiting for it.  A candidate with mean timer seconds ``h`` per leg against
+the reference's ``h0`` would therefore have taken ``1 + p_wait x (h0 / h - 1)`` times as
+many legs (:func:`volume_factor`), where ``p_wait`` is the share of the employee's
+replayed callers who had waited in the queue (the chance that a caller is there when
+the agent frees up); all of the candidate's call counts are scaled by it, while the
+paid time (``duty_s``: the period's seconds on the phones per leg, times the legs
+replayed) stays what it was.  Ratios (AHT, FCR, CSAT) do not move with the volume;
+counts per paid hour (``resolved_per_hour``) and the expected gaming acts caught do.
 """
 
 from __future__ import annotations
@@ -163,7 +174,11 @@ class Replayed:
 
 
 def replay(
-    legs: dict[str, np.ndarray], candidates: np.ndarray, cfg: Config, scheme: SchemeConfig
+    legs: dict[str, np.ndarray],
+    candidates: np.ndarray,
+    cfg: Config,
+    scheme: SchemeConfig,
+    paid_s_per_leg: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Measured KPIs, safety metrics and true quality of each employee under each
     candidate policy, arrays of shape (n, K), from its sampled legs.
@@ -178,6 +193,9 @@ def replay(
         The run's configuration (handling rules, customers' repeat behaviour).
     scheme : SchemeConfig
         The scheme in force (measurement definitions, survey sampling, audits).
+    paid_s_per_leg : numpy.ndarray or None
+        Each employee's seconds on the phones in the period per call leg it took, (n,);
+        None: unknown (a KPI per paid hour is then undefined, NaN).
     """
     employee_of_leg = legs["employee"].astype(np.int64)
     policies = candidates[employee_of_leg]  # (legs, K, levers): each leg under each candidate
@@ -190,6 +208,7 @@ def replay(
         n_employees=candidates.shape[0],
         cfg=cfg,
         scheme=scheme,
+        paid_s_per_leg=paid_s_per_leg,
     )
 
 
@@ -235,7 +254,7 @@ def replay_calls(
         handled,
         cr.handle_seconds(
             handling.mean_s * legs["cx"][:, None],
-            thoroughness / legs["speed"][:, None],
+            cr.time_multiplier(thoroughness, legs["speed"][:, None], policies[..., bh.PACE]),
             courtesy_lever * handling.courtesy_max_s,
         ),
         handling.transfer_handle_s,
@@ -277,6 +296,25 @@ def replay_calls(
     )
 
 
+def volume_factor(handle_s: np.ndarray, waited: np.ndarray) -> np.ndarray:
+    """How many times the reference's call legs each candidate would have taken in the
+    same paid time: ``1 + p_wait x (h0 / h - 1)``, where ``h`` is the candidate's timer
+    seconds over its replayed legs, ``h0`` the reference's (candidate 0) and ``p_wait``
+    the share of those legs whose caller had waited in the queue (time freed becomes a
+    call only when a caller is waiting; time added costs calls the same way).
+
+    Parameters
+    ----------
+    handle_s : numpy.ndarray
+        Timer seconds of the replayed legs per employee and candidate, (n, K).
+    waited : numpy.ndarray
+        Share of each employee's replayed legs whose caller waited, (n, 1), in [0, 1].
+    """
+    h0 = handle_s[:, :1]
+    ratio = ratio_array(np.broadcast_to(h0, handle_s.shape), handle_s, 1.0)
+    return 1.0 + waited * (ratio - 1.0)
+
+
 def _measure(
     legs: dict[str, np.ndarray],
     calls: Replayed,
@@ -286,6 +324,7 @@ def _measure(
     n_employees: int,
     cfg: Config,
     scheme: SchemeConfig,
+    paid_s_per_leg: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The replayed legs' per-employee counts, as the measurement system would record
     them (surveys and repeats as expected values), turned into KPIs by
@@ -307,6 +346,8 @@ def _measure(
         The run's configuration (customers' repeat behaviour).
     scheme : SchemeConfig
         The scheme in force (measurement definitions, survey sampling, audits).
+    paid_s_per_leg : numpy.ndarray or None
+        Each employee's seconds on the phones per call leg in the period, (n,).
 
     Returns
     -------
@@ -354,34 +395,39 @@ def _measure(
         return out
 
     legs_n = per_employee(np.ones((1, n_candidates)))
-    owned_n = per_employee(calls.owned)
+    handle_n = per_employee(calls.handle_s)
+    waited = ratio_array(per_employee((legs["wait_s"] > 0)[:, None]), legs_n, 0.0)[:, :1]
+    volume = volume_factor(handle_n, waited)  # legs taken in the same paid time
+    owned_n = per_employee(calls.owned) * volume
     evidence = cr.audit_evidence(calls.false_code, calls.rushed, calls.resolved)
     # steering is an act only where a survey is at stake (the agent offers one)
     steering_acts = steering * (AGENT_OFFER_RATE if agent_offered else 0.0)
     audit_acts = np.clip(evidence + (calls.dumped | calls.pushed) + steering_acts, 0.0, 1.0)
-    detected = scheme.audit_rate * scheme.audit_detection * per_employee(audit_acts)
+    detected = scheme.audit_rate * scheme.audit_detection * per_employee(audit_acts) * volume
+    paid_s = legs_n * (np.nan if paid_s_per_leg is None else paid_s_per_leg[:, None])
     counts = {
-        "handle_s": per_employee(calls.handle_s),
-        "legs": legs_n,
+        "handle_s": handle_n * volume,
+        "legs": legs_n * volume,
         "answered": owned_n,
-        "coded": per_employee(calls.coded),
-        "repeats": per_employee(repeats),
-        "surveys": per_employee(surveys),
-        "survey_top2": per_employee(survey_top2),
-        "rnd_surveys": per_employee(random_answers),
-        "rnd_top2": per_employee(random_top2),
-        "transfers": per_employee(calls.transferred),
-        "pushes": per_employee(calls.pushed),
+        "coded": per_employee(calls.coded) * volume,
+        "repeats": per_employee(repeats) * volume,
+        "surveys": per_employee(surveys) * volume,
+        "survey_top2": per_employee(survey_top2) * volume,
+        "rnd_surveys": per_employee(random_answers) * volume,
+        "rnd_top2": per_employee(random_top2) * volume,
+        "transfers": per_employee(calls.transferred) * volume,
+        "pushes": per_employee(calls.pushed) * volume,
         "detected": detected,
-        "audited": scheme.audit_rate * legs_n,  # expected audits
+        "audited": scheme.audit_rate * legs_n * volume,  # expected audits
+        "duty_s": paid_s,  # paid time on the phones does not move with the policy
     }
     out = employee_kpis(
         counts, scheme.kpis.fcr.definition, scheme.kpis.csat.definition, replay=True
     )
     out["detected"] = detected
     out["quality_true"] = 0.5 * (
-        ratio_array(per_employee(solved), owned_n)
-        + ratio_array(per_employee(calls.xp >= TOP2), owned_n)
+        ratio_array(per_employee(solved) * volume, owned_n)
+        + ratio_array(per_employee(calls.xp >= TOP2) * volume, owned_n)
     )
     out["legs"] = legs_n
     return out

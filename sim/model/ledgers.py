@@ -119,6 +119,12 @@ class DayRecord(TypedDict, total=False):
     rushed: int
     audited: int
     detected: int
+    # phone_booking.book_handle_parts: the timer at the agents' natural handling
+    # (thoroughness 1, pace 1) and the honest and gaming parts of the difference
+    handle_s_natural: float
+    handle_s_honest: float  # pace and diligence (negative: time saved)
+    handle_s_gaming: float  # rushing, dumps and web pushes (negative: time saved)
+    pace_sum: float  # the answering agent's pace, summed over call legs
     # phone.follow_up
     friendliness_sum: float  # ratings 1-5 of the surveyed owned calls
     friendliness_n: int

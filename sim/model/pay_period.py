@@ -351,6 +351,8 @@ def _utility_played(
         intrinsic_weight=behavior.intrinsic_weight,
         integrity_weight=behavior.integrity_weight,
         effort_weight=behavior.effort_weight,
+        occupancy=metrics["occupancy"],
+        pace_cost=behavior.pace_cost,
     )
 
 
@@ -434,6 +436,7 @@ def _row(
         "transfer_rate": float(metrics["transfer"][i]),
         "web_push_rate": float(metrics["web_deflection"][i]),
         "quality": float(metrics["quality"][i]),
+        "resolved_per_hour": float(metrics["resolved_per_hour"][i]),
         "occupancy": float(metrics["occupancy"][i]),
         "abuse_rate": float(metrics["abuse_rate"][i]),
         "gaming_act_rate": float(metrics["gaming_act_rate"][i]),
@@ -518,7 +521,8 @@ def _learn(
     explore = np.ones(len(LEVERS), dtype=bool)
     candidates = hindsight.candidates(settled_policy, lo, hi, behavior.learning_step, explore)
     legs = inputs.legs.sample(rng, seats)
-    replayed = hindsight.replay(legs, candidates, inputs.cfg, scheme)
+    paid_s_per_leg = ratio_array(inputs.seat_counts["duty_s"][seats], metrics["contacts"])
+    replayed = hindsight.replay(legs, candidates, inputs.cfg, scheme, paid_s_per_leg)
     # the replay samples some of the period's legs: scale its detections to the period's
     scale = metrics["contacts"][:, None] / np.where(replayed["legs"] > 0, replayed["legs"], 1.0)
     measured, safety = candidate_metrics(replayed, metrics)
@@ -542,6 +546,8 @@ def _learn(
         intrinsic_weight=behavior.intrinsic_weight,
         integrity_weight=behavior.integrity_weight,
         effort_weight=behavior.effort_weight,
+        occupancy=metrics["occupancy"][:, None],
+        pace_cost=behavior.pace_cost,
     )
     settled_policy = choose(rng, settled_policy, candidates, utilities, behavior.choice_noise)
     top_peer = None

@@ -214,7 +214,7 @@ def queue_day(model: ContactCentreModel, calls: Contacts, agents: OnDuty) -> Que
         arrival,
         pat,
         h.mean_s * calls.cx,
-        pol[:, bh.THOROUGHNESS] / agents.speed,
+        cr.time_multiplier(pol[:, bh.THOROUGHNESS], agents.speed, pol[:, bh.PACE]),
         pol[:, bh.COURTESY] * h.courtesy_max_s,
         patience2_s=pat2,
         needs_transfer=calls.needs_transfer,

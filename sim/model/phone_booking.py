@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import behavior as bh
 from . import call_rules as cr
 from .planning import FRONT, SPECIALIST
 
@@ -143,6 +144,45 @@ def book_teams(
     )
 
 
+def book_handle_parts(
+    model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, row: DayRecord
+) -> None:
+    """Book the day's timer seconds at the agents' natural handling and the honest
+    (pace, diligence) and gaming (rushing, dumps, web pushes) parts of the difference
+    (``call_rules.handle_parts``), and the sum of the answering agent's pace over the
+    call legs (``effort_response``).
+
+    Parameters
+    ----------
+    model, q, agents, t, row:
+        The centre, the day's queue, agents on duty, true outcomes and record.
+    """
+    res, h = q.res, model.cfg.handling
+    work = h.mean_s * q.calls.cx
+    pol = agents.policy
+    totals = np.zeros(4)
+    for server, handled, needs, on in (
+        (res.server1, t.answered & (res.kind1 == cr.HANDLED), q.calls.needs_transfer, t.answered),
+        (res.server2, res.kind2 == cr.HANDLED, False, res.kind2 == cr.HANDLED),
+    ):
+        srv = server[on]
+        levers = (
+            pol[srv, bh.THOROUGHNESS],
+            agents.speed[srv],
+            pol[srv, bh.PACE],
+            pol[srv, bh.COURTESY] * h.courtesy_max_s,
+        )
+        needs_leg = np.broadcast_to(needs, on.shape)[on]
+        parts = cr.handle_parts(handled[on], needs_leg, work[on], levers, h.transfer_handle_s)
+        totals += [part.sum() for part in parts] + [levers[2].sum()]
+    row.update(
+        handle_s_natural=float(totals[0]),
+        handle_s_honest=float(totals[1]),
+        handle_s_gaming=float(totals[2]),
+        pace_sum=float(totals[3]),
+    )
+
+
 def book_day(
     model: ContactCentreModel,
     q: Queued,
@@ -222,6 +262,7 @@ def book_day(
         audited=int(r.audited.sum()),
         detected=int((r.det_final | r.det_first).sum()),
     )
+    book_handle_parts(model, q, agents, t, row)
     # issue-level FCR: an issue's first contact is the first that reaches the centre (an
     # answered call or a web session; abandoned calls are not contacts, as in surveyed FCR)
     first = (q.calls.reached == 0) & answered

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..measurement import WINDOWED_KPIS, rates, ratio, window_closed
+from ..measurement import WINDOWED_KPIS, effort_rates, rates, ratio, window_closed
 from ..units import DAYS_PER_YEAR
 from .channels import channel_summary
 from .decisions import management_summary
@@ -75,6 +75,10 @@ COUNT_COLUMNS = (
     "steered",
     "dumped",
     "rushed",
+    "handle_s_natural",
+    "handle_s_honest",
+    "handle_s_gaming",
+    "pace_sum",
     "audited",
     "detected",
     "churned",
@@ -223,6 +227,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     # same contacts (selection and response bias cancel; 0 when nobody games)
     s["fcr_gaming_gap"] = s["fcr_measured"] - s["fcr_honest"]
     s["csat_gaming_gap"] = s["csat_survey"] - s["csat_survey_honest"]
+    s.update(effort_rates(lambda k: float(tot[k])))
     s["customers_active_end"] = c.active_count()
     s["bonus_paid"] = float(tot["bonus_paid"])
     s["days"] = days
