@@ -8,13 +8,19 @@ measured on the employee table as the *gaming intensity* of the policy each empl
 played in a period: the sum of its gaming levers (dump, false coding, survey steering,
 web push) plus its rushing, max(0, 1 - thoroughness).
 Its half-life is counted in learning rounds (pay period ends) times the period length,
-because policies change only at period ends.
+because policies change only at period ends.  Its formation time is counted the same way:
+from the start of the scheme that built the gaming (the change itself when gaming rises
+after it; the start of the run when the change removes it) until the mean intensity
+first covers half of the rise from its starting level to its peak under that scheme.
+Habits that decay slower than they form (``behavior.unlearning_ratio``) show as a
+half-life longer than the formation time.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -30,6 +36,7 @@ KEYS = (
     "quits_expected_before_rollout",
     "quits_expected_after_rollout",
     "gaming_half_life_days",
+    "gaming_formation_days",
 )
 
 
@@ -78,7 +85,56 @@ def rollout_summary(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.Data
         out["quits_expected_before_rollout"] = float(before["quits_expected"].sum())
         out["quits_expected_after_rollout"] = float(after["quits_expected"].sum())
     out["gaming_half_life_days"] = _half_life(emp, r, cfg.proposal.period_days)
+    out["gaming_formation_days"] = _formation(
+        emp, r, cfg.scheme.period_days, cfg.proposal.period_days
+    )
     return out
+
+
+def _by_period(emp: pd.DataFrame) -> pd.DataFrame:
+    """Mean gaming intensity (``g``) and last day (``end``) of each pay period."""
+    return (
+        emp.assign(g=gaming_intensity(emp))
+        .groupby("period")
+        .agg(g=("g", "mean"), end=("day_end", "max"))
+    )
+
+
+def _formation(emp: pd.DataFrame, r: int, before_days: int, after_days: int) -> float | None:
+    """Days the gaming took to form under the scheme that built it: from the change when
+    the mean gaming intensity rises after it (its peak in the periods from the one that
+    contains the change), else from the start of the run (its peak before the change);
+    until the intensity first covers half of the rise from its starting level to that
+    peak, counted in learning rounds (linear between rounds) times that scheme's
+    ``period_days``.  ``None`` when there was no rise.
+
+    Parameters
+    ----------
+    emp : pandas.DataFrame
+        The employee table (the policies played).
+    r : int
+        The rollout day.
+    before_days, after_days : int
+        The pay period of the scheme before and after the change, working days.
+    """
+    if emp.empty or "lever_thoroughness" not in emp:
+        return None
+    g = _by_period(emp)
+    after = g.loc[g["end"] >= r, "g"].to_numpy()
+    before = g.loc[g["end"] < r, "g"].to_numpy()
+    if after.shape[0] > 1 and after[1:].max() > after[0] + 1e-9:
+        series, days = after, after_days  # the change built the gaming
+    elif before.shape[0] > 1:
+        series, days = before, before_days  # the change removed what the old scheme built
+    else:
+        return None
+    peak = series.max()
+    if peak <= series[0] + 1e-9:
+        return None
+    half = series[0] + 0.5 * (peak - series[0])
+    k = int(np.argmax(series >= half))
+    frac = (half - series[k - 1]) / (series[k] - series[k - 1])
+    return float((k - 1 + frac) * days)
 
 
 def _half_life(emp: pd.DataFrame, r: int, period_days: int) -> float | None:
@@ -89,11 +145,7 @@ def _half_life(emp: pd.DataFrame, r: int, period_days: int) -> float | None:
     halves in the run."""
     if emp.empty or "lever_thoroughness" not in emp:
         return None
-    g = (
-        emp.assign(g=gaming_intensity(emp))
-        .groupby("period")
-        .agg(g=("g", "mean"), end=("day_end", "max"))
-    )
+    g = _by_period(emp)
     g = g.loc[g["end"] >= r, "g"].to_numpy()
     if g.shape[0] == 0 or g[0] <= 1e-9:
         return None
