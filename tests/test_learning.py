@@ -177,9 +177,12 @@ REMOVAL = ("customers.n=100000", "employees.n=40", "days=168", "rollout_day=84")
 def test_gaming_outlasts_the_pay_that_formed_it(seed):
     """After the AHT bonus is removed (remove_aht_metric), under the rule that learns from
     observable signals (mixed), gaming's half-life is longer than the time it took to
-    form: it forms within the four periods under AHT pay, and does not halve within
-    the four periods after (``gaming_half_life_days`` is None: longer than 84 days) or
-    halves later than it formed."""
+    form: it forms within the four periods under AHT pay (half of its rise within about
+    one period, 14-20 days on these seeds) and does not halve within the four periods
+    after (``gaming_half_life_days`` None: longer than 84 days) or halves later than it
+    formed.  Rushing harms the customer mostly through what the agent cannot see
+    (repeats, later failures), so once the pay goes little pushes it back; the asymmetry
+    ``unlearning_ratio`` adds to that (sim/model/learning.py)."""
     cfg = load_config("remove_aht_metric", [*REMOVAL, f"seed={seed}", "behavior.learning=mixed"])
     s = run_simulation(cfg).summary
     formed, half = s["gaming_formation_days"], s["gaming_half_life_days"]

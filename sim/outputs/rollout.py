@@ -9,8 +9,8 @@ played in a period: the sum of its gaming levers (dump, false coding, survey ste
 web push) plus its rushing, max(0, 1 - thoroughness).
 Its half-life is counted in learning rounds (pay period ends) times the period length,
 because policies change only at period ends.  Its formation time is counted the same way:
-from the start of the scheme that built the gaming (the change itself when gaming rises
-after it; the start of the run when the change removes it) until the mean intensity
+from the start of the scheme that built the gaming (the one with more pay at stake: the
+change itself, or the start of the run when the change lowers the stake) until the mean intensity
 first covers half of the rise from its starting level to its peak under that scheme.
 Habits that decay slower than they form (``behavior.unlearning_ratio``) show as a
 half-life longer than the formation time.
@@ -85,9 +85,11 @@ def rollout_summary(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.Data
         out["quits_expected_before_rollout"] = float(before["quits_expected"].sum())
         out["quits_expected_after_rollout"] = float(after["quits_expected"].sum())
     out["gaming_half_life_days"] = _half_life(emp, r, cfg.proposal.period_days)
-    out["gaming_formation_days"] = _formation(
-        emp, r, cfg.scheme.period_days, cfg.proposal.period_days
-    )
+    # the gaming formed under the scheme with more pay at stake: the new one, unless the
+    # change lowers the stake (removing a bonus), when it formed before the change
+    before = cfg.scheme.bonus_share > cfg.proposal.bonus_share
+    days = cfg.scheme.period_days if before else cfg.proposal.period_days
+    out["gaming_formation_days"] = _formation(emp, r, before, days)
     return out
 
 
@@ -100,13 +102,13 @@ def _by_period(emp: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _formation(emp: pd.DataFrame, r: int, before_days: int, after_days: int) -> float | None:
-    """Days the gaming took to form under the scheme that built it: from the change when
-    the mean gaming intensity rises after it (its peak in the periods from the one that
-    contains the change), else from the start of the run (its peak before the change);
-    until the intensity first covers half of the rise from its starting level to that
-    peak, counted in learning rounds (linear between rounds) times that scheme's
-    ``period_days``.  ``None`` when there was no rise.
+def _formation(emp: pd.DataFrame, r: int, before: bool, period_days: int) -> float | None:
+    """Days the gaming took to form under the scheme that built it (the one with more pay
+    at stake): from the start of the run when that is the scheme before the change,
+    else from the change; until the mean gaming intensity first covers half of its rise
+    from its level in the first period of that scheme to its peak under it, counted in
+    learning rounds (linear between rounds) times that scheme's ``period_days``.
+    ``None`` when there was no rise.
 
     Parameters
     ----------
@@ -114,27 +116,21 @@ def _formation(emp: pd.DataFrame, r: int, before_days: int, after_days: int) -> 
         The employee table (the policies played).
     r : int
         The rollout day.
-    before_days, after_days : int
-        The pay period of the scheme before and after the change, working days.
+    before : bool
+        Whether the gaming formed before the change (the change lowered the stake).
+    period_days : int
+        The pay period of that scheme, working days.
     """
     if emp.empty or "lever_thoroughness" not in emp:
         return None
     g = _by_period(emp)
-    after = g.loc[g["end"] >= r, "g"].to_numpy()
-    before = g.loc[g["end"] < r, "g"].to_numpy()
-    if after.shape[0] > 1 and after[1:].max() > after[0] + 1e-9:
-        series, days = after, after_days  # the change built the gaming
-    elif before.shape[0] > 1:
-        series, days = before, before_days  # the change removed what the old scheme built
-    else:
+    series = (g.loc[g["end"] < r, "g"] if before else g.loc[g["end"] >= r, "g"]).to_numpy()
+    if series.shape[0] < 2 or series.max() <= series[0] + 1e-9:
         return None
-    peak = series.max()
-    if peak <= series[0] + 1e-9:
-        return None
-    half = series[0] + 0.5 * (peak - series[0])
+    half = series[0] + 0.5 * (series.max() - series[0])
     k = int(np.argmax(series >= half))
     frac = (half - series[k - 1]) / (series[k] - series[k - 1])
-    return float((k - 1 + frac) * days)
+    return float((k - 1 + frac) * period_days)
 
 
 def _half_life(emp: pd.DataFrame, r: int, period_days: int) -> float | None:
