@@ -151,6 +151,8 @@ MEANING: dict[str, str] = {
     "behavior.choice_noise": "noise in judging which nudge pays more (utility units, ≈ share of salary)",
     "behavior.loss_aversion": "weight of a pay loss against the reference point relative to a gain (Tversky & Kahneman 1992: 2.25)",
     "behavior.pay_reference_adaptation": "share of the gap between the pay reference point and the pay received closed per period",
+    "behavior.learning": "how employees learn their policy (sim/model/learning.py): `hindsight` replays their calls with outcomes they cannot see (the calibrated benchmark), `reinforcement` keeps a trial when realised pay and what they saw of their callers rose, `imitation` copies colleagues with higher visible pay, `mixed` both; the robust verdict samples it",
+    "behavior.unlearning_ratio": "a learnt move back toward one's own standard goes this share of the way a move away goes (habits decay slower than they form); observable rules only, uncertain 0.25-1",
     # transition support on rollout_day
     "transition.pay_protection_periods": "pay periods after the change in which the bonus is topped up toward its old level, tapered (0 = none)",
     "transition.protection_basis_periods": "periods before the change whose mean bonus share the protection tops up to",
@@ -173,6 +175,7 @@ MEANING: dict[str, str] = {
     "scheme.quality_gate": "no bonus below this audit quality score (0 = no gate)",
     "scheme.survey_sample_rate": "share of contacts the company's random relationship survey samples (CSAT under `random_sample`; one survey for the centre, read from the front line's scheme)",
     "scheme.dashboard": "what employees see: own numbers, a ranking on a big screen (everyone sees the top scorer), or common numbers shared with the other departments (root-cause flags reach them; dumped work shows)",
+    "scheme.feedback": "how often employees see their own numbers and pay: a monthly `statement` or a `daily` dashboard (perception noise of the observable learning rules divided by sqrt(period_days))",
     "scheme.kpis.<kpi>.weight": "weight of the KPI in the score (weights sum to ≤ 1)",
     "scheme.kpis.<kpi>.target": "value scoring 1 (the on-target bonus) on either curve",
     "scheme.kpis.<kpi>.direction": "whether a higher or a lower value is better",

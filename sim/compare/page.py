@@ -30,6 +30,7 @@ from .page_settle import settle_section
 from .plan import robust_agents, robust_size_warning
 from .smart import smart_section
 from .tables import CRITERIA, few_worlds_warning, share_interval
+from .uncertainty import verdict_by_choice
 from .verdict import value_drivers, verdict_class, verdict_paragraphs
 from .verdict_money import currency_of
 
@@ -286,6 +287,13 @@ def _drivers_note(o: Outcome) -> str:
     return f"<p class=note><b>Drivers.</b> {html.escape(rule)} {html.escape(found)}</p>"
 
 
+def _by_rule(o: Outcome) -> str:
+    """Whether the robust verdict's sign depends on how employees learn (structural
+    uncertainty: ``behavior.learning`` sampled per world), as a note; empty without it."""
+    text = verdict_by_choice(o.robust, "behavior.learning")
+    return f"<p class=note><b>Learning rule.</b> {html.escape(text)}</p>" if text else ""
+
+
 def robust_section(o: Outcome, fig: str) -> str:
     """The robust verdict: shares of worlds won with their intervals, the figure, the
     driver rule and the sensitivity table.
@@ -336,6 +344,7 @@ than parameters plus two; with fewer, only the plain rank correlation is shown, 
 many parameters some correlations look large by chance alone: the p-value is Holm-corrected
 for the number of parameters tested.</p>
 {_drivers_note(o)}
+{_by_rule(o)}
 <table><tr><th class=l>parameter</th><th>range</th><th>PRCC with profit difference</th>
 <th>Holm-corrected p (of PRCC, else of the rank correlation)</th>
 <th>rank correlation with profit difference</th>

@@ -18,7 +18,13 @@ import pandas as pd
 from ..config import Config, ConfigError, flatten, to_dict, validate
 from .args import CompareArgs
 from .arms import Arm, apply_proposal_overrides, resolve_spec
-from .uncertainty import load_posterior, load_uncertainty, sample_posterior, sample_worlds
+from .uncertainty import (
+    load_choices,
+    load_posterior,
+    load_uncertainty,
+    sample_posterior,
+    sample_worlds,
+)
 
 
 @dataclass
@@ -179,7 +185,8 @@ def build_plan(args: CompareArgs) -> Plan:
         shown, worlds = posterior, sample_posterior(draws, args.robust, args.seed)
     else:
         ranges, shown = load_uncertainty(args.uncertainty)
-        worlds = sample_worlds(ranges, args.robust, args.seed)
+        choices = load_choices(args.uncertainty)  # structural: e.g. the learning rule
+        worlds = sample_worlds(ranges, args.robust, args.seed, choices)
     if args.robust:  # every sampled world must be a valid config
         for _, row in worlds.iterrows():
             for cfg in robust_configs(c_cur, c_prop, row, args):

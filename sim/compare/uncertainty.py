@@ -5,6 +5,12 @@ Ranges come from ``configs/uncertainty/NAME.yaml`` or a user file
 (``parameters: {dotted.config.key: [low, high]}``), each checked against the knob's own
 allowed range; worlds are a Latin hypercube over the ranges (uniform in each).
 
+Structural uncertainty: the same file may list the options of a categorical knob
+(``choices: {dotted.config.key: [option, ...]}``, e.g. ``behavior.learning``, the rule by
+which employees learn).  Each world gets one option, in equal shares in a random order
+(:func:`sample_choices`): the robust verdict then covers every rule, and
+:func:`verdict_by_choice` says whether its sign depends on the rule.
+
 A calibrated centre may instead name a posterior sample (``centre.posterior``: a CSV,
 one row per draw, columns = dotted config keys): the worlds are then rows drawn from it
 (:func:`load_posterior`, :func:`sample_posterior`), so they carry the centre's own
@@ -103,17 +109,109 @@ def load_uncertainty(spec: str) -> tuple[dict[str, tuple[float, float]], str]:
     path, shown = _uncertainty_path(spec)
     data = read_yaml(path, "uncertainty")
     params = data.get("parameters")
-    extra = [k for k in data if k != "parameters"]
+    extra = [k for k in data if k not in ("parameters", "choices")]
     if extra:
-        raise ConfigError(f"uncertainty={shown}: unknown key {extra[0]!r}: expected 'parameters'")
+        raise ConfigError(
+            f"uncertainty={shown}: unknown key {extra[0]!r}: expected 'parameters' or 'choices'"
+        )
     if not isinstance(params, dict) or not params:
         raise ConfigError(f"uncertainty={shown}: 'parameters' must map config keys to [low, high]")
     return {str(key): _checked_range(key, rng, shown) for key, rng in params.items()}, shown
 
 
-def sample_worlds(ranges: dict[str, tuple[float, float]], n: int, seed: int) -> pd.DataFrame:
+def load_choices(spec: str) -> dict[str, list[str]]:
+    """The categorical knobs of the uncertainty file ``spec`` names (its ``choices``:
+    ``{dotted key: [option, ...]}``), each option checked against the knob's allowed
+    values; empty when the file has none.
+
+    Parameters
+    ----------
+    spec : str
+        A name (``default``) or a YAML file, as for :func:`load_uncertainty`.
+    """
+    path, shown = _uncertainty_path(spec)
+    choices = read_yaml(path, "uncertainty").get("choices") or {}
+    if not isinstance(choices, dict):
+        raise ConfigError(f"uncertainty={shown}: 'choices' must map config keys to [option, ...]")
+    out = {}
+    for key, options in choices.items():
+        f = field_of(str(key))
+        if f is None:
+            raise ConfigError(f"uncertainty={shown}: unknown config key {key!r}")
+        allowed = f.metadata.get("choices")
+        if not allowed or not all(isinstance(x, str) for x in allowed):
+            raise ConfigError(f"uncertainty={shown}: {key} is not a knob with named options")
+        if not isinstance(options, list) or not options:
+            raise ConfigError(f"uncertainty={shown}: {key} needs a list of options")
+        bad = [o for o in options if o not in allowed]
+        if bad:
+            raise ConfigError(
+                f"uncertainty={shown}: {key}: {bad[0]!r} is not one of {', '.join(allowed)}"
+            )
+        out[str(key)] = [str(o) for o in options]
+    return out
+
+
+def sample_choices(choices: dict[str, list[str]], n: int, seed: int) -> pd.DataFrame:
+    """One option of each categorical knob per world: each option in an equal share of the
+    ``n`` worlds (as equal as ``n`` allows, so every option appears when ``n`` is at least
+    the number of options), in a random order; deterministic in ``seed`` and independent
+    of the Latin hypercube (adding choices leaves the sampled parameters unchanged).
+
+    Parameters
+    ----------
+    choices : dict of str to list of str
+        Each categorical knob's options (:func:`load_choices`).
+    n : int
+        Worlds to sample.
+    seed : int
+        Seed of the sample.
+    """
+    rng = np.random.default_rng([seed, 1])
+    cols = {}
+    for key, options in choices.items():
+        cols[key] = [options[i] for i in rng.permutation(np.arange(max(n, 0)) % len(options))]
+    return pd.DataFrame(cols, index=pd.RangeIndex(max(n, 0)))
+
+
+def verdict_by_choice(robust: pd.DataFrame, key: str, col: str = "diff_value") -> str:
+    """A sentence: the share of worlds the proposal wins (``col`` > 0) under each option
+    of the categorical knob ``key``, and whether the verdict's sign depends on it (the
+    majority flips between options).  Empty when ``robust`` has no such column.
+
+    Parameters
+    ----------
+    robust : pandas.DataFrame
+        The robust table (one row per world, with the knob's column).
+    key : str
+        The categorical knob (``behavior.learning``).
+    col : str
+        The difference the verdict judges.
+    """
+    if key not in robust or col not in robust or robust.empty:
+        return ""
+    parts, majority = [], set()
+    for option, group in robust.groupby(key, sort=True):
+        won = float((group[col] > 0).mean())
+        parts.append(f"{option}: {won:.0%} of {len(group)}")
+        if won != 0.5:
+            majority.add(won > 0.5)
+    depends = "depends" if len(majority) > 1 else "does not depend"
+    return (
+        f"By {key} (worlds the proposal wins on value): {'; '.join(parts)}. "
+        f"The verdict's sign {depends} on it."
+    )
+
+
+def sample_worlds(
+    ranges: dict[str, tuple[float, float]],
+    n: int,
+    seed: int,
+    choices: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
     """``n`` Latin-hypercube samples over ``ranges`` (uniform in each), deterministic;
-    integer knobs rounded.
+    integer knobs rounded; then one option of each categorical knob in ``choices``
+    (:func:`sample_choices`).
 
     Parameters
     ----------
@@ -123,7 +221,17 @@ def sample_worlds(ranges: dict[str, tuple[float, float]], n: int, seed: int) -> 
         Worlds to sample.
     seed : int
         Seed of the sample.
+    choices : dict of str to list of str, optional
+        Each categorical knob's options (structural uncertainty).
     """
+    df = _latin_worlds(ranges, n, seed)
+    for key, values in sample_choices(choices or {}, len(df), seed).items():
+        df[key] = values.to_numpy()
+    return df
+
+
+def _latin_worlds(ranges: dict[str, tuple[float, float]], n: int, seed: int) -> pd.DataFrame:
+    """The Latin hypercube of :func:`sample_worlds` (numeric knobs only)."""
     keys = list(ranges)
     if n <= 0 or not keys:
         return pd.DataFrame(columns=["world", *keys])

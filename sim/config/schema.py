@@ -304,6 +304,20 @@ class BehaviorConfig:
     # and, more slowly, to losses (Arkes, Hirshleifer, Jiang & Lim 2008, OBHDP 105);
     # speed uncertain, swept 0.1-0.5 per period.
     pay_reference_adaptation: float = field(default=0.25, metadata=within(0.0, 1.0))
+    # How an employee learns its policy (sim/model/learning.py): "hindsight" replays its
+    # calls with outcomes it could not see (the frictionless benchmark the model was
+    # calibrated on); "reinforcement" tries a change and keeps it when its realised pay
+    # and what it saw of its callers rose; "imitation" copies better-paid colleagues;
+    # "mixed" does both.  Structural uncertainty: the robust verdict samples it.
+    learning: str = field(
+        default="hindsight", metadata=one_of("hindsight", "reinforcement", "imitation", "mixed")
+    )
+    # Habits decay slower than they form: a learnt move back toward one's own standard
+    # goes this share of the way a move away from it goes (1 = symmetric).  Used by the
+    # rules that learn from observable signals (hindsight has no habit).  Direction:
+    # Gneezy & Rustichini 2000 (J Legal Stud 29(1): behaviour stayed when the fine went);
+    # the size is uncertain, swept 0.25-1 (configs/uncertainty/default.yaml).
+    unlearning_ratio: float = field(default=0.5, metadata=within(0.01, 1.0))
 
 
 # --------------------------------------------------------------------------- scheme
@@ -408,6 +422,11 @@ class SchemeConfig:
     dashboard: str = field(
         default="individual", metadata=one_of("individual", "big_screen", "shared")
     )
+    # How often employees see their own measured numbers and pay: a monthly "statement"
+    # at each period end, or a "daily" dashboard.  Daily feedback averages the period's
+    # signal over its days, so the rules that learn from observable signals judge a
+    # change with less noise (sim/model/learning.py).
+    feedback: str = field(default="statement", metadata=one_of("statement", "daily"))
 
 
 @dataclass

@@ -13,7 +13,8 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   ``erlang`` and ``roster`` (the staffing plan);
 * pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
   ``pay_reference`` (how pay is felt), ``transition`` (support when the scheme changes),
-  ``behavior`` (levers and choice), ``hindsight`` (the learning replay);
+  ``behavior`` (levers and choice), ``learning`` (the learning rules), ``hindsight`` (the
+  learning replay);
 * management: ``management`` (the managers), ``dashboard`` (what they see);
 * observation: ``ledgers`` (the day and seat ledgers), ``call_records`` (the simulated
   call-detail records).

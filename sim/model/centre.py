@@ -341,6 +341,8 @@ class ContactCentreModel(mesa.Model):
             s.warned = bool(dec.warned[i])
             s.settled_policy = dec.policy[i].copy()
             s.policy = dec.policy[i].copy()
+            if dec.memory is not None:  # the learning rule's state (learning.py)
+                s.learning_memory = dec.memory[i].copy()
         if dec.dismissed is not None:
             workforce.dismiss(self, dec.dismissed, d, row)
         self.pay_history.append(dec.total_bonus)

@@ -5,7 +5,8 @@ scheme measures (every KPI of the registry ``sim.measurement.KPIS``) and their t
 counterparts, scores them with the scheme (``scheme.py``), pays the bonus (plus any
 transition top-up, ``transition.py``), moves morale (pay against the adaptive reference
 point with loss aversion, ``pay_reference.py``; fairness, workload, abuse, missed
-targets) and lets the employee adapt its policy (``behavior.py``, ``hindsight.py``).
+targets) and lets the employee adapt its policy (``learning.py``, by the rule
+``behavior.learning`` names).
 :func:`close_period` returns a :class:`PeriodDecision`; the model applies it
 (``ContactCentreModel.end_period``).
 """
@@ -18,7 +19,6 @@ import numpy as np
 
 from ..config import Config, SchemeConfig
 from ..measurement import (
-    KPIS,
     employee_kpis,
     kpi_sample_sizes,
     paid_kpis,
@@ -26,14 +26,21 @@ from ..measurement import (
     safety_metrics,
 )
 from ..units import DAYS_PER_YEAR
-from . import hindsight
-from .behavior import COURTESY, LEVERS, THOROUGHNESS, bounds, choose, copyable, socialise, utility
+from . import learning
+from .behavior import COURTESY, LEVERS, THOROUGHNESS, utility
 from .employee import HEALTHY_MORALE, Employee
 from .hindsight import LegMemory
+from .learning import candidate_metrics
 from .pay_reference import EXPECTED_BONUS_SHARE, adapt, base_cut_share, felt
-from .scheme import PayOutcome, candidate_bonus, pay_period
+from .scheme import PayOutcome, pay_period
 
-__all__ = ["EXPECTED_BONUS_SHARE", "PeriodDecision", "PeriodInputs", "close_period"]
+__all__ = [
+    "EXPECTED_BONUS_SHARE",
+    "PeriodDecision",
+    "PeriodInputs",
+    "candidate_metrics",
+    "close_period",
+]
 
 #: Morale moves half-way to its target each period (partial adjustment).
 MORALE_ADJUSTMENT = 0.5
@@ -107,6 +114,7 @@ class PeriodDecision:
     dismissed: list[Employee] | None  # None: the scheme dismisses nobody
     total_bonus: float
     contacts_mean: float  # legs per employee this period (sizes the next memory)
+    memory: np.ndarray | None = None  # the learning rule's state per employee (learning.py)
 
 
 def measured_kpis(inputs: PeriodInputs, seats: np.ndarray) -> dict[str, np.ndarray]:
@@ -186,8 +194,9 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
         inputs, payout, salary, metrics, played, motivation=motivation, integrity=integrity
     )
     intrinsic = np.array([s.intrinsic for s in staff])
+    memory = None
     if behavior.adaptive:
-        settled_policy = _learn(
+        learned = _learn(
             inputs,
             seats,
             metrics,
@@ -197,6 +206,7 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
             integrity=integrity,
             rng=rng,
         )
+        settled_policy, memory = learned.policy, learned.memory
         # standards erode toward practice (thoroughness and courtesy only)
         for j in (THOROUGHNESS, COURTESY):
             intrinsic[:, j] += behavior.norm_erosion * (played[:, j] - intrinsic[:, j])
@@ -237,6 +247,7 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
         else None,
         total_bonus=float(payout.bonus.sum() + top_up.sum()),
         contacts_mean=float(np.mean(metrics["contacts"])),
+        memory=memory,
     )
 
 
@@ -453,33 +464,6 @@ def _row(
     return row
 
 
-def candidate_metrics(
-    replayed: dict[str, np.ndarray], actual: dict[str, np.ndarray]
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The paid KPIs and the safety-net metrics of each employee under each candidate
-    policy, (n, K), for the scheme to price: as replayed (``hindsight.replay``), or, for
-    a metric the replay does not reproduce (``KPI.replayed`` false: complaints), held
-    at the period's actual value.
-
-    Parameters
-    ----------
-    replayed : dict of str to numpy.ndarray
-        The replay's per-employee, per-candidate metrics, (n, K).
-    actual : dict of str to numpy.ndarray
-        The period's actual per-employee metrics (:func:`measured_kpis`), (n,).
-    """
-    shape = replayed["legs"].shape
-
-    def candidate_values(name: str) -> np.ndarray:
-        if KPIS[name].replayed:
-            return replayed[name]
-        return np.broadcast_to(actual[name][:, None], shape)
-
-    measured = {name: candidate_values(name) for name in paid_kpis()}
-    safety = {name: candidate_values(name) for name in safety_metrics()}
-    return measured, safety
-
-
 def _learn(
     inputs: PeriodInputs,
     seats: np.ndarray,
@@ -490,9 +474,9 @@ def _learn(
     motivation: np.ndarray,
     integrity: np.ndarray,
     rng: np.random.Generator,
-) -> np.ndarray:
-    """Hindsight learning (``hindsight.py``) then habits and imitation: the policy each
-    employee settles on.
+) -> learning.Learned:
+    """The policy each employee settles on, by the rule ``behavior.learning`` names
+    (``learning.py``), and the state the rule keeps.
 
     Parameters
     ----------
@@ -511,58 +495,5 @@ def _learn(
     rng : numpy.random.Generator
         Draws the legs replayed, each lever's choice and imitation.
     """
-    scheme, staff, behavior = inputs.scheme, inputs.staff, inputs.cfg.behavior
-    settled_policy = np.array([s.settled_policy for s in staff])
-    intrinsic = np.array([s.intrinsic for s in staff])
-    lo, hi = bounds(behavior.gaming, intrinsic)
-    # every lever is explored under any scheme: a gaming habit fades because it stops
-    # paying (its moral cost and the customers' outcomes push it down), at the learning
-    # speed; under flat pay the same costs keep it near zero
-    explore = np.ones(len(LEVERS), dtype=bool)
-    candidates = hindsight.candidates(settled_policy, lo, hi, behavior.learning_step, explore)
-    legs = inputs.legs.sample(rng, seats)
-    paid_s_per_leg = ratio_array(inputs.seat_counts["duty_s"][seats], metrics["contacts"])
-    replayed = hindsight.replay(legs, candidates, inputs.cfg, scheme, paid_s_per_leg)
-    # the replay samples some of the period's legs: scale its detections to the period's
-    scale = metrics["contacts"][:, None] / np.where(replayed["legs"] > 0, replayed["legs"], 1.0)
-    measured, safety = candidate_metrics(replayed, metrics)
-    bonus = candidate_bonus(
-        scheme,
-        measured,
-        safety,
-        replayed["quality"],
-        replayed["detected"] * scale,
-        salary,
-        payout,
-    )
-    utilities = utility(
-        pay_gain=bonus / salary[:, None],
-        true_quality=replayed["quality_true"],
-        policy=candidates,
-        intrinsic=intrinsic[:, None, :],
-        motivation=motivation[:, None],
-        integrity=integrity[:, None],
-        pay_weight=behavior.pay_weight,
-        intrinsic_weight=behavior.intrinsic_weight,
-        integrity_weight=behavior.integrity_weight,
-        effort_weight=behavior.effort_weight,
-        occupancy=metrics["occupancy"][:, None],
-        pace_cost=behavior.pace_cost,
-    )
-    settled_policy = choose(rng, settled_policy, candidates, utilities, behavior.choice_noise)
-    top_peer = None
-    if scheme.dashboard == "big_screen" and payout.score.max() > 0:
-        top_peer = int(np.argmax(payout.score))
-    return socialise(
-        rng,
-        settled_policy,
-        intrinsic=intrinsic,
-        integrity=integrity,
-        pay=payout.bonus / salary,
-        lo=lo,
-        hi=hi,
-        imitation_rate=behavior.imitation_rate,
-        habit_decay=behavior.habit_decay,
-        top_peer=top_peer,
-        copy=copyable(scheme.dashboard),
-    )
+    ctx = learning.LearningContext(inputs, seats, metrics, payout, salary, motivation, integrity)
+    return learning.learn(ctx, rng)

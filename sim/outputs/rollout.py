@@ -8,13 +8,19 @@ measured on the employee table as the *gaming intensity* of the policy each empl
 played in a period: the sum of its gaming levers (dump, false coding, survey steering,
 web push) plus its rushing, max(0, 1 - thoroughness).
 Its half-life is counted in learning rounds (pay period ends) times the period length,
-because policies change only at period ends.
+because policies change only at period ends.  Its formation time is counted the same way:
+from the start of the scheme that built the gaming (the one with more pay at stake: the
+change itself, or the start of the run when the change lowers the stake) until the mean intensity
+first covers half of the rise from its starting level to its peak under that scheme.
+Habits that decay slower than they form (``behavior.unlearning_ratio``) show as a
+half-life longer than the formation time.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -30,6 +36,7 @@ KEYS = (
     "quits_expected_before_rollout",
     "quits_expected_after_rollout",
     "gaming_half_life_days",
+    "gaming_formation_days",
 )
 
 
@@ -78,7 +85,52 @@ def rollout_summary(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.Data
         out["quits_expected_before_rollout"] = float(before["quits_expected"].sum())
         out["quits_expected_after_rollout"] = float(after["quits_expected"].sum())
     out["gaming_half_life_days"] = _half_life(emp, r, cfg.proposal.period_days)
+    # the gaming formed under the scheme with more pay at stake: the new one, unless the
+    # change lowers the stake (removing a bonus), when it formed before the change
+    before = cfg.scheme.bonus_share > cfg.proposal.bonus_share
+    days = cfg.scheme.period_days if before else cfg.proposal.period_days
+    out["gaming_formation_days"] = _formation(emp, r, before, days)
     return out
+
+
+def _by_period(emp: pd.DataFrame) -> pd.DataFrame:
+    """Mean gaming intensity (``g``) and last day (``end``) of each pay period."""
+    return (
+        emp.assign(g=gaming_intensity(emp))
+        .groupby("period")
+        .agg(g=("g", "mean"), end=("day_end", "max"))
+    )
+
+
+def _formation(emp: pd.DataFrame, r: int, before: bool, period_days: int) -> float | None:
+    """Days the gaming took to form under the scheme that built it (the one with more pay
+    at stake): from the start of the run when that is the scheme before the change,
+    else from the change; until the mean gaming intensity first covers half of its rise
+    from its level in the first period of that scheme to its peak under it, counted in
+    learning rounds (linear between rounds) times that scheme's ``period_days``.
+    ``None`` when there was no rise.
+
+    Parameters
+    ----------
+    emp : pandas.DataFrame
+        The employee table (the policies played).
+    r : int
+        The rollout day.
+    before : bool
+        Whether the gaming formed before the change (the change lowered the stake).
+    period_days : int
+        The pay period of that scheme, working days.
+    """
+    if emp.empty or "lever_thoroughness" not in emp:
+        return None
+    g = _by_period(emp)
+    series = (g.loc[g["end"] < r, "g"] if before else g.loc[g["end"] >= r, "g"]).to_numpy()
+    if series.shape[0] < 2 or series.max() <= series[0] + 1e-9:
+        return None
+    half = series[0] + 0.5 * (series.max() - series[0])
+    k = int(np.argmax(series >= half))
+    frac = (half - series[k - 1]) / (series[k] - series[k - 1])
+    return float((k - 1 + frac) * period_days)
 
 
 def _half_life(emp: pd.DataFrame, r: int, period_days: int) -> float | None:
@@ -89,11 +141,7 @@ def _half_life(emp: pd.DataFrame, r: int, period_days: int) -> float | None:
     halves in the run."""
     if emp.empty or "lever_thoroughness" not in emp:
         return None
-    g = (
-        emp.assign(g=gaming_intensity(emp))
-        .groupby("period")
-        .agg(g=("g", "mean"), end=("day_end", "max"))
-    )
+    g = _by_period(emp)
     g = g.loc[g["end"] >= r, "g"].to_numpy()
     if g.shape[0] == 0 or g[0] <= 1e-9:
         return None
