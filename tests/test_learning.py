@@ -28,6 +28,7 @@ from sim.compare.uncertainty import (
 )
 from sim.config import Config
 from sim.config.validate import validate
+from sim.model import behavior as bh
 from sim.model import learning
 from sim.model.behavior import LEVERS
 from sim.model.hindsight import LegMemory
@@ -124,8 +125,8 @@ def _copy_share(dashboard: str, n: int = 20, draws: int = 400) -> float:
     cfg.behavior.imitation_rate = 0.6
     cfg.scheme.dashboard = dashboard
     rng = np.random.default_rng(11)
-    played = rng.random((n, len(LEVERS)))
-    played[:, 0] = 0.3 + 0.9 * played[:, 0]  # thoroughness within its bounds
+    # every lever within its bounds (thoroughness 0.3-1.2, pace 1-1.5, the others 0-1)
+    played = bh.LOWER + (bh.UPPER - bh.LOWER) * rng.random((n, len(LEVERS)))
     staff = [
         SimpleNamespace(policy=played[i], intrinsic=np.zeros(len(LEVERS)), learning_memory=None)
         for i in range(n)
@@ -134,7 +135,11 @@ def _copy_share(dashboard: str, n: int = 20, draws: int = 400) -> float:
     ctx = learning.LearningContext(
         inputs=SimpleNamespace(cfg=cfg, scheme=cfg.scheme, staff=staff),
         seats=np.arange(n),
-        metrics={"csat_true": np.full(n, 0.5), "contacts": np.full(n, 100.0)},
+        metrics={
+            "csat_true": np.full(n, 0.5),
+            "contacts": np.full(n, 100.0),
+            "occupancy": np.full(n, 0.8),
+        },
         payout=SimpleNamespace(bonus=pay, score=pay * 10),
         salary=np.ones(n),
         motivation=np.full(n, 0.5),
