@@ -158,6 +158,10 @@ class Customers:
     def __init__(self, cfg: CustomersConfig, rng: np.random.Generator) -> None:
         self.cfg = cfg
         self.rng = rng
+        # churn days come from their own stream, seeded from the model's: redrawing the
+        # whole base's at each fade step then leaves the model's stream, and the common
+        # random numbers of paired runs, in step
+        self.churn_rng = np.random.default_rng(int(rng.integers(2**63)))
         cap = int(cfg.n * (1 + cfg.growth_headroom)) + 16
         self.n_used = 0
         self._alloc(cap)
@@ -289,7 +293,7 @@ class Customers:
         """
         h = self.hazard(idx)
         with np.errstate(divide="ignore", over="ignore"):
-            wait = np.where(h > 0, self.rng.exponential(1.0, idx.shape[0]) / h, np.inf)
+            wait = np.where(h > 0, self.churn_rng.exponential(1.0, idx.shape[0]) / h, np.inf)
         when = day + 1 + np.floor(wait)
         self.churn_day[idx] = np.minimum(when, NEVER).astype(np.int32)
 
