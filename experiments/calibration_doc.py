@@ -68,6 +68,7 @@ DERIVED: dict[str, Callable[[Mapping[str, Any]], float]] = {
     "web_resolved_share": lambda r: r["daily.web_resolved"] / r["daily.web_sessions"],
     "bad_experience_share": lambda r: r["daily.bad_experiences"] / r["daily.contacts"],
     "active_end_ratio": lambda r: r["customers_active_end"] / r["customers_start"],
+    "equity_end_ratio": lambda r: r["customer_equity_end"] / r["customer_equity_start"],
 }
 
 

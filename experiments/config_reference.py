@@ -76,6 +76,9 @@ MEANING: dict[str, str] = {
     "customers.churn_effort_sensitivity": "extra one-year churn probability a contact at the highest effort (7) causes, through loyalty",
     "customers.acquisition_annual_rate": "new customers a year as a share of the base, at the starting NPS (null: churn_annual_base)",
     "customers.acquisition_nps_sensitivity": "extra acquisition rate per unit of (true NPS − starting NPS)/100 (word of mouth)",
+    "customers.loyalty_loss_aversion": "weight of a loyalty loss / weight of an equal gain (a bad contact moves loyalty more than an equally good one)",
+    "customers.loyalty_half_life_days": "half-life, working days, of a contact's effect on loyalty as it fades toward the customer's own baseline",
+    "customers.past_issue_cost": "mean loyalty an issue cost in the centre's past service, in bad experiences: sets how far the starting base sits below its own baseline",
     "customers.growth_headroom": "spare array capacity for new customers (technical; grows when needed)",
     # employees
     "employees.n": "seats (service agents)",

@@ -81,7 +81,8 @@ def test_bad_experience_reaches_churn_only_through_loyalty():
         survey_rate=0.10,
     )
     per_xp, _ = loyalty_steps(cfg, c.base_daily_hazard * DAYS_PER_YEAR)
-    want = np.clip(before + per_xp * (xp - NEUTRAL_XP), 0, 1)
+    signal = per_xp * (xp - NEUTRAL_XP)  # a gain weighs 1 / loss aversion of a loss
+    want = np.clip(before + np.where(signal > 0, signal / cfg.loyalty_loss_aversion, signal), 0, 1)
     np.testing.assert_allclose(c.loyalty[cust], want, atol=1e-6)
     # bad contacts raise the hazard exactly as the loyalty they cost implies
     h = c.hazard(cust)

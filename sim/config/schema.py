@@ -93,6 +93,19 @@ class CustomersConfig:
     # adds acquisition_nps_sensitivity x (NPS - starting NPS)/100 (modelling assumption).
     acquisition_annual_rate: float | None = field(default=None, metadata=within(0.0, 5.0))
     acquisition_nps_sensitivity: float = field(default=0.10, metadata=within(0.0, 5.0))
+    # Loyalty falls more after a bad contact than it rises after an equally good one:
+    # weight of a loss / weight of an equal gain (Mittal, Ross & Baldasare 1998, J Marketing
+    # 62(1): negative attribute performance weighs more than positive; their ratio is not
+    # carried over, so uncertain, swept 1.5-3).
+    loyalty_loss_aversion: float = field(default=2.0, metadata=within(1.0, 10.0))
+    # A contact's effect on loyalty fades toward the customer's own baseline loyalty with
+    # this half-life, working days (modelling assumption, uncertain, swept 20-250).
+    loyalty_half_life_days: float = field(default=60.0, metadata=within(1.0, 100_000.0))
+    # The starting base has been served this way for years: its loyalty sits below each
+    # customer's own baseline by the stationary effect of that service, the mean loyalty
+    # an issue costs (in units of one bad experience's loss) x the customer's issues a
+    # day x the fade's time constant.  Calibrated on the baseline (docs/calibration.md).
+    past_issue_cost: float = field(default=0.55, metadata=within(0.0, 10.0))
     # Headroom for acquisitions: arrays are sized n x (1 + this) and grow if needed.
     growth_headroom: float = field(default=0.25, metadata=within(0.0, 10.0))
 

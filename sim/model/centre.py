@@ -184,6 +184,7 @@ class ContactCentreModel(mesa.Model):
         """Churn, acquisition by word of mouth (true NPS), and the day's money."""
         c = self.customers
         gone = c.churn_today(d)
+        c.fade(d)  # loyalty drifts back toward each customer's own baseline, weekly
         row["churned"] = int(gone.shape[0])
         row["churned_starters"] = int(c.starter[gone].sum())
         k = self.rng.poisson(c.acquisition_rate(self.nps) * c.active_count() / DAYS_PER_YEAR)

@@ -1,18 +1,17 @@
 """The customer base as a columnar population: numpy arrays, one row per customer.
 
-Hundreds of thousands to millions of customers cannot be Python objects stepped every
-day.  Here every attribute is a column; a day touches only the rows of customers who
-have an event (an issue, a contact, a churn).  Churn uses a scheduled-time trick: a
-customer's churn hazard is constant between their contacts, so the day they would
-churn is drawn once (exponential waiting time) and redrawn — valid because the
-exponential is memoryless — whenever a contact changes their loyalty.
+Every attribute is a column; a day touches only the rows of customers who have an event
+(an issue, a contact, a churn).  A customer's churn hazard is constant between changes
+of their loyalty, so the day they would churn is drawn once (exponential waiting time)
+and redrawn (memoryless) whenever a contact, or the weekly fade, changes it.
 
-Churn follows loyalty only (one pathway: experience -> loyalty -> hazard).  The hazard
-is normalised so that a base with the starting loyalty distribution churns at exactly
-``churn_annual_base`` a year; acquisitions replace it at the same rate, plus word of
-mouth from true NPS relative to the starting base's NPS, so a centre whose service
-leaves loyalty where it started keeps its size.
-"""
+Churn follows loyalty only (one pathway: experience -> loyalty -> hazard), normalised
+so a base with the starting loyalty distribution churns at ``churn_annual_base`` a
+year.  Loyalty fades toward each customer's own baseline (``loyalty_base``), which the
+starting base sits below by the stationary effect of its past service.  Acquisition is
+its own process (marketing plus word of mouth from true NPS); newcomers' loyalty is
+distributed as that of the customers a stationary base loses, so a centre whose service
+leaves loyalty where it started keeps its size and its loyalty distribution."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 from scipy.special import betainc, hyp1f1
+from scipy.stats import beta as beta_dist
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
@@ -29,6 +29,66 @@ NEVER = np.iinfo(np.int32).max
 #: NPS bands on the loyalty scale: promoters at or above, detractors below.
 PROMOTER_LOYALTY = 0.8
 DETRACTOR_LOYALTY = 0.6
+#: Loyalty fades toward the customer's own baseline in steps this many working days apart
+#: (a week: the churn days of the whole base are redrawn at each step).
+FADE_EVERY_DAYS = 5
+#: Grid cells of the newcomers' loyalty distribution (``newcomer_loyalty_table``).
+NEWCOMER_GRID = 4000
+
+
+def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> float:
+    """Loyalty drop that adds ``p`` to the one-year churn probability of a customer of
+    mean loyalty (annual hazard ``hazard_year``) were it to last the year, given the
+    hazard's loyalty sensitivity k: the hazard ratio r solves exp(-h) - exp(-h r) = p,
+    and the drop is ln(r) / k.  0 when loyalty cannot move churn (k = 0 or h = 0);
+    capped where p exceeds what churn can add.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    hazard_year:
+        Annual churn hazard of a customer of mean loyalty, 1/year.
+    p:
+        Added one-year churn probability, 0-1.
+    """
+    k = cfg.churn_loyalty_sensitivity
+    if p <= 0 or k <= 0 or hazard_year <= 0:
+        return 0.0
+    stay = max(np.exp(-hazard_year) - p, 1e-9)
+    return float(np.log(-np.log(stay) / hazard_year) / k)
+
+
+def fade_time_days(cfg: CustomersConfig) -> float:
+    """Time constant of the fade toward the own baseline, working days:
+    ``loyalty_half_life_days`` / ln 2.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    """
+    return cfg.loyalty_half_life_days / np.log(2.0)
+
+
+def newcomer_loyalty_table(cfg: CustomersConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative distribution of a newcomer's loyalty on a grid of ``NEWCOMER_GRID``
+    cells over [0, 1]: the starting Beta density weighted by the churn hazard
+    exp(-k L), i.e. the loyalty of the customers a stationary base loses, which the
+    customers it wins must replace.  Returns (cell left edges, CDF at cell right edges).
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    """
+    edges = np.linspace(0.0, 1.0, NEWCOMER_GRID + 1)
+    mid = 0.5 * (edges[:-1] + edges[1:])
+    a = cfg.loyalty_mean * cfg.loyalty_concentration
+    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
+    w = beta_dist.pdf(mid, a, b) * np.exp(-cfg.churn_loyalty_sensitivity * mid)
+    cdf = np.cumsum(w)
+    return edges[:-1], cdf / cdf[-1]
 
 
 def mean_hazard_factor(cfg: CustomersConfig) -> float:
@@ -83,7 +143,8 @@ class Customers:
     """Columnar customer population with capacity for acquisitions.
 
     Columns: ``active`` (bool), ``revenue_monthly`` (currency a month), ``loyalty``,
-    ``digital_skill``, ``complaint_propensity``, ``survey_propensity`` (all [0, 1]),
+    ``loyalty_base`` (the customer's own baseline, which loyalty fades toward; may
+    exceed 1), ``digital_skill``, ``complaint_propensity``, ``survey_propensity`` (all [0, 1]),
     ``issue_rate`` (issues per working day), ``patience_factor`` (multiplies the
     exponential patience), ``prefers_web`` (bool), ``churn_day`` (day the loyalty-driven
     hazard ends the relationship, redrawn whenever loyalty changes), ``joined_day``,
@@ -97,12 +158,23 @@ class Customers:
     def __init__(self, cfg: CustomersConfig, rng: np.random.Generator) -> None:
         self.cfg = cfg
         self.rng = rng
+        # churn days come from their own stream, seeded from the model's: redrawing the
+        # whole base's at each fade step then leaves the model's stream, and the common
+        # random numbers of paired runs, in step
+        self.churn_rng = np.random.default_rng(int(rng.integers(2**63)))
         cap = int(cfg.n * (1 + cfg.growth_headroom)) + 16
         self.n_used = 0
         self._alloc(cap)
         # daily hazard of a customer at mean loyalty, normalised (``mean_hazard_factor``)
         self.base_daily_hazard = cfg.churn_annual_base / DAYS_PER_YEAR / mean_hazard_factor(cfg)
         self.nps_ref = nps_reference(cfg)
+        self.fade_days = fade_time_days(cfg)
+        # loyalty one bad experience costs (``experience.loyalty_steps``)
+        h_year = self.base_daily_hazard * DAYS_PER_YEAR
+        bad_loss = extra_churn_step(cfg, h_year, cfg.churn_after_bad)
+        # the starting loyalty's gap below the own baseline, per issue a working day
+        self.debt_per_rate = cfg.past_issue_cost * bad_loss * self.fade_days
+        self._newcomer = newcomer_loyalty_table(cfg)
         rate = cfg.acquisition_annual_rate
         self.acq_base = cfg.churn_annual_base if rate is None else rate
         self.n_active = 0
@@ -119,6 +191,7 @@ class Customers:
         "active": np.bool_,
         "revenue_monthly": np.float32,
         "loyalty": np.float32,
+        "loyalty_base": np.float32,
         "digital_skill": np.float32,
         "complaint_propensity": np.float32,
         "survey_propensity": np.float32,
@@ -167,12 +240,19 @@ class Customers:
         # lognormal revenue with the configured mean
         mu = np.log(max(c.revenue_monthly_mean, 1e-12)) - 0.5 * c.revenue_log_sd**2
         self.revenue_monthly[idx] = rng.lognormal(mu, c.revenue_log_sd, k)
-        self.loyalty[idx] = beta(rng, c.loyalty_mean, c.loyalty_concentration, k)
+        if starter:
+            self.loyalty[idx] = beta(rng, c.loyalty_mean, c.loyalty_concentration, k)
+        else:
+            left, cdf = self._newcomer
+            cell = np.minimum(np.searchsorted(cdf, rng.random(k)), left.shape[0] - 1)
+            self.loyalty[idx] = left[cell] + rng.random(k) / left.shape[0]
         self.digital_skill[idx] = beta(rng, c.digital_skill_mean, 4.0, k)
         self.complaint_propensity[idx] = beta(rng, max(c.complaint_propensity_mean, 1e-6), 4.0, k)
         self.survey_propensity[idx] = beta(rng, max(c.survey_propensity_mean, 1e-6), 4.0, k)
         shape = c.issue_rate_shape
         self.issue_rate[idx] = rng.gamma(shape, c.issues_per_year / DAYS_PER_YEAR / shape, k)
+        # own baseline: above today's loyalty by what the usual service costs, in balance
+        self.loyalty_base[idx] = self.loyalty[idx] + self.debt_per_rate * self.issue_rate[idx]
         self.patience_factor[idx] = 1.0
         self.prefers_web[idx] = rng.random(k) < c.web_preference
         self.joined_day[idx] = day
@@ -213,7 +293,7 @@ class Customers:
         """
         h = self.hazard(idx)
         with np.errstate(divide="ignore", over="ignore"):
-            wait = np.where(h > 0, self.rng.exponential(1.0, idx.shape[0]) / h, np.inf)
+            wait = np.where(h > 0, self.churn_rng.exponential(1.0, idx.shape[0]) / h, np.inf)
         when = day + 1 + np.floor(wait)
         self.churn_day[idx] = np.minimum(when, NEVER).astype(np.int32)
 
@@ -234,6 +314,26 @@ class Customers:
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))
         return idx
+
+    def fade(self, day: int) -> None:
+        """Every ``FADE_EVERY_DAYS`` working days, move every active customer's loyalty
+        toward their own baseline (``loyalty_base``): the distance shrinks by
+        2^(-FADE_EVERY_DAYS / ``loyalty_half_life_days``); then redraw their churn days
+        (the hazard changed).  Call after the day's churn.
+
+        Parameters
+        ----------
+        day:
+            Today (working day index).
+        """
+        if day % FADE_EVERY_DAYS != 0:
+            return
+        idx = np.flatnonzero(self.active[: self.n_used])
+        keep = np.float32(np.exp(-FADE_EVERY_DAYS / self.fade_days))
+        base = self.loyalty_base[idx]
+        loy = base + (self.loyalty[idx] - base) * keep
+        self.loyalty[idx] = np.clip(loy, 0.0, 1.0)
+        self.schedule_churn(idx, day)
 
     # ------------------------------------------------------------------ issues
     def draw_issues(self, day: int, volume: float = 1.0) -> np.ndarray:
@@ -296,10 +396,13 @@ class Customers:
         return self.n_active
 
     def acquisition_rate(self, nps: float) -> float:
-        """New customers a year as a share of the active base: the base acquisition rate
-        (by default the base churn rate, so the baseline keeps its size) plus word of
-        mouth, ``acquisition_nps_sensitivity`` per unit of (true NPS - the starting
-        base's NPS)/100; never negative.
+        """New customers a year as a share of the active base: marketing at the base
+        acquisition rate (``acquisition_annual_rate``; by default the base churn rate, the
+        rate at which a base with the starting loyalty distribution loses customers, so
+        the baseline keeps its size in expectation) plus word of mouth,
+        ``acquisition_nps_sensitivity`` per unit of (true NPS - the starting base's
+        NPS)/100; never negative.  Drawn each day as its own Poisson process, not set to
+        the day's churn.
 
         Parameters
         ----------

@@ -15,7 +15,7 @@ import numpy as np
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR
 from .call_rules import ANSWER_NOISE, BAD, TOP2, response_p
-from .customers import Customers
+from .customers import Customers, extra_churn_step
 
 if TYPE_CHECKING:
     from .ledgers import DayRecord
@@ -28,43 +28,30 @@ COMPLAINT_IF_NOT_BAD = 0.05
 COMPLAINT_GIVE_UP_FACTOR = 2.0
 #: The experience -> loyalty step is measured from a neutral experience (0-10 scale) and
 #: an easy contact (CES 1-7); a bad experience is one at ``BAD`` or below, the hardest
-#: contact has effort ``MAX_EFFORT``.
-NEUTRAL_XP = 6.5
+#: contact has effort ``MAX_EFFORT``.  The neutral point is what a customer expects of an
+#: ordinary, competent contact: a contact that merely gets by (an unresolved first call
+#: with average courtesy scores about 7.0) costs a little loyalty (modelling assumption;
+#: CEB: service contacts are about four times as likely to make customers disloyal as
+#: loyal, Dixon, Freeman & Toman 2010, HBR).
+NEUTRAL_XP = 8.25
 EASY_EFFORT = 2.0
 MAX_EFFORT = 7.0
-
-
-def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> float:
-    """Loyalty drop that adds ``p`` to the one-year churn probability of a customer of
-    mean loyalty (annual hazard ``hazard_year``), given the hazard's loyalty sensitivity k:
-    the hazard ratio r solves exp(-h) - exp(-h r) = p, and the drop is ln(r) / k.
-    0 when loyalty cannot move churn (k = 0 or h = 0); capped where p exceeds what
-    churn can add.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    hazard_year:
-        Annual churn hazard of a customer of mean loyalty, 1/year.
-    p:
-        Added one-year churn probability, 0-1.
-    """
-    k = cfg.churn_loyalty_sensitivity
-    if p <= 0 or k <= 0 or hazard_year <= 0:
-        return 0.0
-    stay = max(np.exp(-hazard_year) - p, 1e-9)
-    return float(np.log(-np.log(stay) / hazard_year) / k)
+#: A contact "moves loyalty noticeably" when it changes it by more than this (loyalty
+#: units; x ``churn_loyalty_sensitivity`` 4 = a hazard 8 % higher or lower): the
+#: threshold of the daily ``loyalty_down`` / ``loyalty_up`` counts.
+LOYALTY_NOTICE = 0.02
 
 
 def loyalty_steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, float]:
-    """Loyalty per experience point and per effort point of a contact.
+    """Loyalty lost per experience point below ``NEUTRAL_XP`` and per effort point above
+    ``EASY_EFFORT`` of a contact (gains weigh 1 / ``loyalty_loss_aversion`` of this).
 
     Calibrated on behaviour, not on a separate churn spike: a bad experience (``BAD``,
-    easy effort) costs the loyalty that adds ``churn_after_bad`` to the customer's
-    one-year churn; a contact at ``MAX_EFFORT`` with a neutral experience costs the
-    loyalty that adds ``churn_effort_sensitivity``.  ``hazard_year``: annual churn
-    hazard of a customer of mean loyalty.
+    easy effort) costs the loyalty that would add ``churn_after_bad`` to the customer's
+    one-year churn if it lasted the year; a contact at ``MAX_EFFORT`` with a neutral
+    experience costs the loyalty that would add ``churn_effort_sensitivity``.  The loss
+    then fades (``Customers.fade``).  ``hazard_year``: annual churn hazard of a customer
+    of mean loyalty.
 
     Parameters
     ----------
@@ -78,6 +65,30 @@ def loyalty_steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, floa
         MAX_EFFORT - EASY_EFFORT
     )
     return per_xp, per_eff
+
+
+def loyalty_change(
+    cfg: CustomersConfig, hazard_year: float, xp: np.ndarray, eff: np.ndarray
+) -> np.ndarray:
+    """Loyalty change of each contact before clipping to [0, 1]: the signal
+    a (xp - ``NEUTRAL_XP``) - b (effort - ``EASY_EFFORT``) (a, b from
+    :func:`loyalty_steps`), divided by ``loyalty_loss_aversion`` when positive (a gain
+    weighs less than an equal loss; Mittal, Ross & Baldasare 1998).
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    hazard_year:
+        Annual churn hazard of a customer of mean loyalty, 1/year.
+    xp:
+        True experience of each contact, 0-10.
+    eff:
+        True effort of each contact, CES 1-7.
+    """
+    per_xp, per_eff = loyalty_steps(cfg, hazard_year)
+    signal = per_xp * (xp - NEUTRAL_XP) - per_eff * (eff - EASY_EFFORT)
+    return np.where(signal > 0, signal / cfg.loyalty_loss_aversion, signal)
 
 
 def book_experience(
@@ -152,8 +163,12 @@ def book_experience(
     row["rnd_surveys"] = row.get("rnd_surveys", 0) + int(rnd.sum())
     row["rnd_top2"] = row.get("rnd_top2", 0) + int(rnd_top2.sum())
     # one churn pathway: experience and effort move loyalty, the hazard follows loyalty
-    per_xp, per_eff = loyalty_steps(cfg, c.base_daily_hazard * DAYS_PER_YEAR)
-    loy = c.loyalty[cust] + per_xp * (xp - NEUTRAL_XP) - per_eff * (eff - EASY_EFFORT)
-    c.loyalty[cust] = np.clip(loy, 0.0, 1.0).astype(np.float32)
+    before = c.loyalty[cust]
+    step = loyalty_change(cfg, c.base_daily_hazard * DAYS_PER_YEAR, xp, eff)
+    after = np.clip(before + step, 0.0, 1.0).astype(np.float32)
+    c.loyalty[cust] = after
+    moved = after - before
+    row["loyalty_down"] = row.get("loyalty_down", 0) + int((moved < -LOYALTY_NOTICE).sum())
+    row["loyalty_up"] = row.get("loyalty_up", 0) + int((moved > LOYALTY_NOTICE).sum())
     c.schedule_churn(cust, d)
     return complained, rnd, rnd_top2

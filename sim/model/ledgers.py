@@ -53,6 +53,8 @@ class DayRecord(TypedDict, total=False):
     xp_top2: int  # contacts with a top-2-box true experience
     effort_sum: float  # CES points
     bad_experiences: int
+    loyalty_down: int  # contacts that lowered loyalty by more than LOYALTY_NOTICE
+    loyalty_up: int  # contacts that raised it by more than that
     complaints: int
     rnd_sampled: int  # contacts the random relationship survey sampled
     rnd_surveys: int  # its answers

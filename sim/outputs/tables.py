@@ -68,6 +68,8 @@ COUNT_COLUMNS = (
     "xp_top2",
     "effort_sum",
     "bad_experiences",
+    "loyalty_down",
+    "loyalty_up",
     "complaints",
     "repeat_contacts",
     "gaming_contacts",
@@ -211,6 +213,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
         churn_rate_annual=churn_annual,
         clv_mean=clv,
         nps_true=c.nps(),
+        loyalty_down_up_ratio=ratio(float(tot["loyalty_down"]), float(tot["loyalty_up"])),
         employee_satisfaction=float(daily["morale_mean"].iloc[-1]) if days else float("nan"),
         staff_turnover_annual=ratio(float(tot["quits"]), staff_mean) / years if years else 0.0,
     )
