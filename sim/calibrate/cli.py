@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from ..cliargs import Arg, parse_key_values
 from ..config import CONFIG_DIR, ConfigError, load_config
+from ..model.planning import plan_shrinkage
 from ..outputs.files import atomic_write_text
 from . import estimate, estimate_intervals, patience_intervals
 from .backtest_run import backtest_stage, centre_posterior
@@ -366,7 +367,7 @@ def run(a: dict) -> Path:
     }
     if est["staffing"].get("identified"):
         est["staffing"]["headcount"] = headcount(
-            est["staffing"], cfg.workforce.full_time_hours, cfg.workforce.shrinkage
+            est["staffing"], cfg.workforce.full_time_hours, plan_shrinkage(cfg)
         )
     bar.update(1)
     out.mkdir(parents=True, exist_ok=True)

@@ -33,14 +33,45 @@ class WorkforceConfig:
     shift_hours: list[float] = field(default_factory=lambda: [8.0, 4.0])
     # Paid hours of a full-time day: the salaries are full-time salaries.
     full_time_hours: float = field(default=8.0, metadata=within(0.5, 24.0))
-    # Planned shrinkage: share of paid time not on the phones (breaks, training,
-    # meetings, absence) the plan adds on top of the Erlang requirement.  Industry rule
-    # of thumb 30-35% (WFM practice); a survey of 100+ centres found 24% of agents'
-    # time off-phone (Knowlagent 2011, excluding absence and holidays).
-    shrinkage: float = field(default=0.30, metadata=within(0.0, 0.95))
-    # Share of a present agent's shift spent off the phones (breaks, training, meetings,
-    # coaching), realised as one break block: Knowlagent 2011 survey, 24%.
+    # Planned shrinkage: share of paid time not on the phones that the plan adds on top
+    # of the Erlang requirement.  None (default): computed from its parts below
+    # (``planning.shrinkage_parts``): 1 - (1 - absence - leave) x (1 - breaks - coaching -
+    # training - meetings), about 0.29 with the defaults, inside the industry rule of
+    # thumb of 30-35% (WFM practice).  A number overrides the sum (a centre's own figure).
+    shrinkage: float | None = field(default=None, metadata=within(0.0, 0.95))
+    # Share of a present agent's shift spent off the phones in one block: coaching,
+    # training, meetings (the parts below) and breaks.  Kept for reference: the parts
+    # now make it (breaks 12.5% of an 8 h day + 6% = 18.5%; Knowlagent 2011 survey: 24%
+    # off-phone incl. breaks).  Unused by the model since the parts are booked.
     off_phone_share: float = field(default=0.22, metadata=within(0.0, 0.95))
+    # Shrinkage parts booked inside the shift, each a share of the paid shift, booked as
+    # one off-phone block a day that the roster places against demand: coaching,
+    # training, team meetings.  Typical WFM breakdowns put each at 2-5% of paid time
+    # (Call Centre Helper, "How to calculate shrinkage"; ICMI); 2% each.  Uncertain.
+    coaching_share: float = field(default=0.02, metadata=within(0.0, 0.5))
+    training_share: float = field(default=0.02, metadata=within(0.0, 0.5))
+    meetings_share: float = field(default=0.02, metadata=within(0.0, 0.5))
+    # Annual leave: share of working days each employee is on booked leave (days off
+    # paid); 0.06 = 15 days of a 250-day year (US private industry: 11-15 paid vacation
+    # days after 1-5 years, BLS National Compensation Survey 2023).  Booked: this share
+    # of each team's seated staff is off on each day (rounded at random).
+    annual_leave_share: float = field(default=0.06, metadata=within(0.0, 0.5))
+    # Breaks and lunch of a shift (WFM rules): shifts of at least lunch_min_shift_hours
+    # get two rest breaks and a lunch (rest, lunch, rest), shorter ones one rest break
+    # (none below 3 h).  Typical contact-centre practice: 2 x 15 min breaks + 30-60 min
+    # lunch in an 8 h shift (Call Centre Helper, "Breaks and lunches"); legal floors:
+    # California IWC Wage Order 4 (10 min rest per 4 h, 30 min meal after 5 h), UK
+    # Working Time Regulations 1998 (20 min after 6 h).
+    rest_break_minutes: float = field(default=15.0, metadata=within(0.0, 120.0))
+    lunch_minutes: float = field(default=30.0, metadata=within(0.0, 180.0))
+    lunch_min_shift_hours: float = field(default=6.0, metadata=within(0.0, 24.0))
+    # Placement rules: no break in the first or last break_edge_hours of a shift; each
+    # break within break_flex_hours of its nominal place (evenly spread through the
+    # shift); at least break_min_gap_hours between the end of one and the next.
+    # (Common WFM defaults: first break >= 1 h after start, >= 1 h between breaks.)
+    break_edge_hours: float = field(default=1.0, metadata=within(0.0, 12.0))
+    break_flex_hours: float = field(default=1.0, metadata=within(0.0, 12.0))
+    break_min_gap_hours: float = field(default=1.0, metadata=within(0.0, 12.0))
     # Daily probability that an agent is absent, at healthy morale.  Published absence
     # 4-8% of scheduled time (docs/calibration.md; Contact Center Pipeline 2017: ~7%).
     absence_base: float = field(default=0.05, metadata=within(0.0, 1.0))
@@ -66,6 +97,11 @@ class TeamsConfig:
     # Specialists are experienced: their skill is this multiple of a front-line
     # agent's (capped at the skill bound).  Uncertain (no public figure).
     specialist_skill_factor: float = field(default=1.1, metadata=within(0.1, 3.0))
+    # A transferred caller's patience in the specialists' queue, as a multiple of the
+    # first wait's (fresh exponential draw, same caller factor).  Uncertain: no public
+    # figure separates patience after a transfer; 1.0 = the same distribution, range
+    # 0.5-2.0 in configs/uncertainty/default.yaml.
+    transfer_patience_factor: float = field(default=1.0, metadata=within(0.05, 10.0))
 
 
 @dataclass

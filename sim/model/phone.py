@@ -65,8 +65,8 @@ class OnDuty:
     n_front: int
     start: np.ndarray  # shift start, s since opening
     end: np.ndarray  # shift end, s since opening
-    brk_start: np.ndarray  # off-phone break due, s since opening
-    brk_len: np.ndarray  # off-phone break length, s
+    brk_start: np.ndarray  # off-phone blocks due (agents x blocks), s since opening
+    brk_len: np.ndarray  # their lengths (agents x blocks; 0 = none), s
 
 
 def on_duty(duties: list[Duty]) -> OnDuty:
@@ -83,6 +83,8 @@ def on_duty(duties: list[Duty]) -> OnDuty:
     def cat(name: str) -> np.ndarray:
         return np.concatenate([getattr(duty, name) for duty in duties])
 
+    blocks = [duty.blocks() for duty in duties]
+
     return OnDuty(
         seats=np.array([s.seat for s in people], dtype=np.int64),
         policy=np.array([s.policy for s in people]).reshape(k, len(bh.LEVERS)),
@@ -92,8 +94,8 @@ def on_duty(duties: list[Duty]) -> OnDuty:
         n_front=len(duties[FRONT].staff),
         start=cat("start"),
         end=cat("end"),
-        brk_start=cat("brk_start"),
-        brk_len=cat("brk_len"),
+        brk_start=np.concatenate([b[0] for b in blocks]),
+        brk_len=np.concatenate([b[1] for b in blocks]),
     )
 
 
@@ -206,7 +208,8 @@ def queue_day(model: ContactCentreModel, calls: Contacts, agents: OnDuty) -> Que
         pat2 = pat
     else:
         pat = rng.exponential(pm, k) * pf
-        pat2 = rng.exponential(pm, k) * pf
+        # after a transfer: a fresh patience, scaled by teams.transfer_patience_factor
+        pat2 = rng.exponential(pm, k) * pf * cfg.teams.transfer_patience_factor
     hard = calls.cx > h.hard_complexity
     pol = agents.policy
     u_dump, u_hang, u_push = rng.random(k), rng.random(k), rng.random(k)

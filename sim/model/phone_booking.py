@@ -75,14 +75,16 @@ def book_seats(
 
 
 def on_phone_s(agents: OnDuty) -> np.ndarray:
-    """Each agent's planned time on the phones today: the shift less the break, s.
+    """Each agent's planned time on the phones today: the shift less its off-phone
+    blocks (breaks, lunch, activity), s.
 
     Parameters
     ----------
     agents:
         Today's agents on duty (``phone.OnDuty``).
     """
-    return agents.end - agents.start - agents.brk_len
+    brk = agents.brk_len
+    return agents.end - agents.start - (brk.sum(axis=1) if brk.ndim == 2 else brk)
 
 
 def overtime_s(q: Queued, agents: OnDuty) -> np.ndarray:

@@ -11,11 +11,18 @@ Each planning period a team's plan (``make_plan``)
 3. computes the agents required on the phones per interval for the service-level target
    (``channels.service_level_target`` within ``service_level_threshold_s``) with Erlang A
    (or C), ``erlang.agents_required``;
-4. adds shrinkage (``workforce.shrinkage``: breaks, training, meetings, absence);
+4. adds shrinkage, computed from its parts (``shrinkage_parts``: breaks and lunch,
+   coaching, training, meetings, absence, annual leave) unless ``workforce.shrinkage``
+   sets the total;
 5. rosters shifts of the lengths in ``workforce.shift_hours`` (full-time days and
    part-time shifts) that cover the requirement at least paid time (``roster.roster``, an
    integer programme solved by HiGHS);
-6. sets the headcount the team needs: one employee per rostered shift, hired for that
+6. places each shift's breaks, lunch and off-phone activity (coaching, training,
+   meetings) against demand, within the WFM rules of ``workforce`` (``breaks.place_breaks``);
+   where the shifts less their breaks still fall short of the requirement (grossed up
+   for absence and leave) in an interval, its scheduled agents rise by the shortfall
+   and steps 5-6 run again (up to ``REPAIR_ROUNDS`` times);
+7. sets the headcount the team needs: one employee per rostered shift, hired for that
    shift's length (each works one shift a working day).
 
 The first plan (``initial_plan``) rosters the configured starting headcount along the
@@ -29,8 +36,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import Config
+from .breaks import BreakRules, place_breaks, slot_s
 from .erlang import agents_required
 from .roster import roster
+
+#: Rounds of repair after the breaks are placed: where the rostered shifts less their
+#: breaks fall short of the requirement (before absence and leave), the interval's
+#: scheduled agents rise by the shortfall and the day is rostered again.
+REPAIR_ROUNDS = 4
 
 #: The two teams: the front line answers new calls, specialists take transfers.
 FRONT, SPECIALIST = 0, 1
@@ -50,6 +63,8 @@ class Plan:
     starts_s: np.ndarray  # rostered shifts: start, s since opening (sorted)
     ends_s: np.ndarray  # rostered shifts: end, s since opening
     method: str  # how the roster was solved
+    brk_start: np.ndarray | None = None  # per shift: each off-phone block's start, s
+    brk_len: np.ndarray | None = None  # per shift: each off-phone block's length, s
 
     @property
     def headcount(self) -> int:
@@ -124,9 +139,20 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
         ch.service_level_target,
         ch.service_level_threshold_s,
     )
-    scheduled = np.ceil(required / max(1e-9, 1.0 - wf.shrinkage) - 1e-9).astype(np.int64)
-    r = roster(scheduled, interval_s(cfg), shift_lengths(cfg))
-    return Plan(team, day, offered, aht_s, required, scheduled, r.starts_s, r.ends_s, r.method)
+    shrink = plan_shrinkage(cfg)
+    scheduled = np.ceil(required / max(1e-9, 1.0 - shrink) - 1e-9).astype(np.int64)
+    p = shrinkage_parts(cfg)
+    need = required / max(1e-9, 1.0 - p["absence"] - p["annual_leave"])
+    for _ in range(REPAIR_ROUNDS + 1):
+        r = roster(scheduled, interval_s(cfg), shift_lengths(cfg))
+        plan = Plan(team, day, offered, aht_s, required, scheduled, r.starts_s, r.ends_s, r.method)
+        plan = with_breaks(cfg, plan)
+        on = on_phone_agents(cfg, plan.starts_s, plan.ends_s, plan.brk_start, plan.brk_len)
+        short = need - on
+        if short.max(initial=0.0) <= 1e-6:
+            break
+        scheduled = scheduled + np.ceil(np.clip(short, 0.0, None) - 1e-6).astype(np.int64)
+    return plan
 
 
 def fixed_plan(cfg: Config, team: int, headcount: int) -> Plan:
@@ -143,7 +169,7 @@ def fixed_plan(cfg: Config, team: int, headcount: int) -> Plan:
     """
     n = n_intervals(cfg)
     z = np.zeros(n)
-    return Plan(
+    plan = Plan(
         team,
         0,
         z,
@@ -154,6 +180,7 @@ def fixed_plan(cfg: Config, team: int, headcount: int) -> Plan:
         np.full(headcount, cfg.channels.open_s),
         "fixed",
     )
+    return with_breaks(cfg, plan)
 
 
 def initial_plan(cfg: Config, team: int, headcount: int, shares: np.ndarray) -> Plan:
@@ -189,7 +216,10 @@ def initial_plan(cfg: Config, team: int, headcount: int, shares: np.ndarray) -> 
         return fixed_plan(cfg, team, headcount)
     need, r = best
     z = np.zeros(need.shape[0])
-    return Plan(team, 0, z, 0.0, z.astype(np.int64), need, r.starts_s, r.ends_s, r.method)
+    # the starting staff's breaks go where the profile's demand is lowest
+    target = need * (1.0 - plan_shrinkage(cfg))
+    plan = Plan(team, 0, z, 0.0, z.astype(np.int64), need, r.starts_s, r.ends_s, r.method)
+    return with_breaks(cfg, plan, target)
 
 
 def planning_days(cfg: Config, period_days: int) -> int:
@@ -223,7 +253,7 @@ def interval_counts(cfg: Config, times_s: np.ndarray) -> np.ndarray:
 def on_phone_agents(
     cfg: Config, starts: np.ndarray, ends: np.ndarray, brk_start: np.ndarray, brk_len: np.ndarray
 ) -> np.ndarray:
-    """Mean agents on the phones per interval from shifts and planned breaks.
+    """Mean agents on the phones per interval from shifts and planned off-phone blocks.
 
     Parameters
     ----------
@@ -234,9 +264,10 @@ def on_phone_agents(
     ends:
         Shift end of each agent, s since opening.
     brk_start:
-        Break start of each agent, s since opening.
+        Start of each agent's off-phone blocks, s since opening (one column per block,
+        or one block per agent).
     brk_len:
-        Break length of each agent, s.
+        Their lengths, s (same shape; 0 = none).
     """
     n, w = n_intervals(cfg), interval_s(cfg)
     lo = np.arange(n) * w
@@ -247,6 +278,128 @@ def on_phone_agents(
 
     if starts.shape[0] == 0:
         return np.zeros(n)
-    cover = overlap(starts, np.minimum(ends, cfg.channels.open_s))
-    cover -= overlap(brk_start, brk_start + brk_len)
-    return cover.sum(axis=0) / w
+    cover = overlap(starts, np.minimum(ends, cfg.channels.open_s)).sum(axis=0)
+    b0, b1 = np.ravel(brk_start), np.ravel(brk_start + brk_len)
+    cover -= overlap(b0, b1).sum(axis=0)
+    return cover / w
+
+
+# ================================================================ shrinkage and breaks
+#: Columns of a shift's off-phone blocks (in time order): rest break, lunch, the day's
+#: off-phone activity (coaching, training, meetings), rest break.
+N_BLOCKS = 4
+ACTIVITY = 2
+#: Shifts shorter than this get no rest break (only the day's activity block), s.
+REST_MIN_SHIFT_S = 3 * 3600.0
+
+
+def block_lengths(cfg: Config, length_s: float) -> np.ndarray:
+    """A shift's off-phone blocks in order, s (``N_BLOCKS`` columns, 0 = none).
+
+    Shifts of at least ``workforce.lunch_min_shift_hours``: rest break, lunch, the day's
+    activity block (coaching + training + meetings shares of the shift), rest break;
+    shorter ones from 3 h: rest break and activity; shorter still: the activity only.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    length_s:
+        The paid shift length, s.
+    """
+    wf = cfg.workforce
+    rest, lunch = wf.rest_break_minutes * 60.0, wf.lunch_minutes * 60.0
+    act = (wf.coaching_share + wf.training_share + wf.meetings_share) * length_s
+    if length_s >= wf.lunch_min_shift_hours * 3600.0:
+        return np.array([rest, lunch, act, rest])
+    if length_s >= REST_MIN_SHIFT_S:
+        return np.array([rest, 0.0, act, 0.0])
+    return np.array([0.0, 0.0, act, 0.0])
+
+
+def shrinkage_parts(cfg: Config) -> dict[str, float]:
+    """Each part of the planned shrinkage, share of paid time: ``breaks`` (rest breaks
+    and lunch of a full-time day, ``block_lengths``), ``coaching``, ``training``,
+    ``meetings``, ``absence`` (``workforce.absence_base``) and ``annual_leave``.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
+    wf = cfg.workforce
+    full = wf.full_time_hours * 3600.0
+    lens = block_lengths(cfg, full)
+    act = (wf.coaching_share + wf.training_share + wf.meetings_share) * full
+    return {
+        "breaks": float((lens.sum() - act) / full),
+        "coaching": wf.coaching_share,
+        "training": wf.training_share,
+        "meetings": wf.meetings_share,
+        "absence": wf.absence_base,
+        "annual_leave": wf.annual_leave_share,
+    }
+
+
+def plan_shrinkage(cfg: Config) -> float:
+    """The plan's total shrinkage: ``workforce.shrinkage`` when set, else from its parts,
+    ``1 - (1 - absence - annual_leave) x (1 - breaks - coaching - training - meetings)``
+    (days away, then the off-phone share of a day at work).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
+    if cfg.workforce.shrinkage is not None:
+        return float(cfg.workforce.shrinkage)
+    p = shrinkage_parts(cfg)
+    away = p["absence"] + p["annual_leave"]
+    off = p["breaks"] + p["coaching"] + p["training"] + p["meetings"]
+    return float(1.0 - max(0.0, 1.0 - away) * max(0.0, 1.0 - off))
+
+
+def break_rules(cfg: Config) -> BreakRules:
+    """The WFM break rules of ``workforce`` in seconds.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
+    wf = cfg.workforce
+    h = 3600.0
+    return BreakRules(wf.break_edge_hours * h, wf.break_flex_hours * h, wf.break_min_gap_hours * h)
+
+
+def with_breaks(cfg: Config, plan: Plan, target: np.ndarray | None = None) -> Plan:
+    """``plan`` with each rostered shift's off-phone blocks placed against demand
+    (``breaks.place_breaks``): the plan's requirement on the phones per interval (or
+    ``target``), raised by the share of staff away on a day (absence, leave) because
+    the breaks are placed on all rostered shifts.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    plan:
+        The plan (its shifts are read; its break arrays set).
+    target:
+        Agents needed on the phones per interval (default: ``plan.required``).
+    """
+    w = interval_s(cfg)
+    grid = slot_s(w)
+    p = shrinkage_parts(cfg)
+    need = plan.required if target is None else target
+    need = np.asarray(need, dtype=float) / max(1e-9, 1.0 - p["absence"] - p["annual_leave"])
+    per = round(w / grid)
+    lens = np.array(
+        [block_lengths(cfg, e - s) for s, e in zip(plan.starts_s, plan.ends_s, strict=True)]
+    )
+    lens = lens.reshape(plan.headcount, N_BLOCKS)
+    rules = break_rules(cfg)
+    plan.brk_len = lens
+    plan.brk_start = place_breaks(
+        np.repeat(need, per), plan.starts_s, plan.ends_s, lens, rules, grid
+    )
+    return plan

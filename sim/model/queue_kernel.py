@@ -14,9 +14,11 @@ handled to the end, transferred (it re-joins the queue for a second agent after
 queue in time order with the fresh arrivals (merge of two sorted streams); when the
 centre has a specialist team they queue for its agents (a second pool of servers).
 
-Staffing varies through the day: each agent works a shift (start, end) with one
-off-phone break, so the number of agents on the phones follows the roster
-(``sim/model/roster.py``) interval by interval while the queue runs on continuously.
+Staffing varies through the day: each agent works a shift (start, end) with its
+off-phone blocks (breaks, lunch, activity; taken in time order), so the number of
+agents on the phones follows the roster (``sim/model/roster.py``) and the break
+placement (``sim/model/breaks.py``) interval by interval while the queue runs on
+continuously.
 An agent whose shift is over leaves the pool of servers for good, which is exact
 because calls are taken in time order.
 
@@ -49,6 +51,7 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
     """The agent of ``servers`` (a heap of (free time, agent)) who takes a call joining at
     ``join``, and when: the one free first, after any break that falls due and skipping
     agents whose shift is over (they leave the heap).  (-1, inf) when nobody is left.
+    Breaks are taken in column order (each agent's blocks sorted by start).
 
     Parameters
     ----------
@@ -61,20 +64,24 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
     stays:
         Whether each agent stays until the queue is empty.
     break_start:
-        When each agent's break falls due, s since opening.
+        When each agent's breaks fall due, s since opening (agents x blocks, sorted).
     break_len:
-        Each agent's break length, s.
+        Each agent's break lengths, s (agents x blocks; 0 = none).
     break_done:
-        Whether each agent has taken its break (updated).
+        How many of its breaks each agent has taken (updated).
     """
+    nb = break_start.shape[1]
     while len(servers) > 0:
         free_t, j = servers[0]
         start = free_t if free_t > join else join
-        if not break_done[j] and break_len[j] > 0.0 and start >= break_start[j]:
+        b = break_done[j]
+        if b < nb and start >= break_start[j, b]:
             # the break starts when it is due or when the agent's call in progress ends
-            back = (free_t if free_t > break_start[j] else break_start[j]) + break_len[j]
-            break_done[j] = True
-            heapq.heapreplace(servers, (back, j))
+            due = break_start[j, b]
+            back = (free_t if free_t > due else due) + break_len[j, b]
+            break_done[j] = b + 1
+            if break_len[j, b] > 0.0:
+                heapq.heapreplace(servers, (back, j))
             continue
         if start >= shift_end[j] and not stays[j]:
             heapq.heappop(servers)  # the agent's shift is over
@@ -156,10 +163,10 @@ def _simulate_day(
         Per agent: end of the shift (takes no call starting later).
     stays : bool[m]
         Per agent: stays until the queue is empty (shift to closing).
-    break_start : float64[m]
-        Per agent: when the off-phone break falls due.
-    break_len : float64[m]
-        Per agent: length of the break, s.
+    break_start : float64[m, b]
+        Per agent: when each off-phone block falls due (sorted per agent).
+    break_len : float64[m, b]
+        Per agent: length of each block, s (0 = none).
     hangup_share : float
         Share of dumps that are hang-ups.
     transfer_s : float
@@ -174,7 +181,7 @@ def _simulate_day(
     """
     n = arrival_s.shape[0]
     m = time_mult.shape[0]
-    break_done = np.zeros(m, dtype=np.bool_)
+    break_done = np.zeros(m, dtype=np.int64)
     front = [(0.0, 0)]
     front.pop()
     second = [(0.0, 0)]
@@ -248,6 +255,16 @@ def _simulate_day(
         heapq.heappush(front, (start + dur, j))
 
 
+def _sorted_breaks(start: np.ndarray, length: np.ndarray, m: int):
+    """Breaks as contiguous (agents x breaks) arrays sorted by start per agent; empty
+    breaks (length 0) move to the end."""
+    start, length = start.reshape(m, -1), length.reshape(m, -1)
+    key = np.where(length > 0, start, np.inf)
+    order = np.argsort(key, axis=1, kind="stable")
+    s = np.take_along_axis(np.where(length > 0, start, np.inf), order, axis=1)
+    return np.ascontiguousarray(s), np.ascontiguousarray(np.take_along_axis(length, order, 1))
+
+
 class DayResult:
     """Per-call outcome arrays of one simulated day of the phone queue.
 
@@ -318,9 +335,10 @@ def simulate_day(
 
     Shifts: agent ``j`` takes calls from ``shift_start[j]`` and takes no call starting
     at or after ``shift_end[j]`` (a call in progress is finished), except agents whose
-    shift runs to ``close_s``: they stay until the queue is empty.  Each agent takes one
-    off-phone break of ``break_len[j]`` seconds when it falls due at ``break_start[j]``
-    (or when the call in progress then ends).  Agents ``0 .. n_front-1`` (the front
+    shift runs to ``close_s``: they stay until the queue is empty.  Each agent takes its
+    off-phone breaks of ``break_len[j, b]`` seconds in time order, each when it falls due
+    at ``break_start[j, b]`` (or when the call in progress then ends); one-dimensional
+    arrays give one break per agent.  Agents ``0 .. n_front-1`` (the front
     line) answer new calls; the others (specialists) take transferred calls; with no
     specialists (``n_front`` = number of agents, the default) the front line takes them.
     Default: everyone on duty all day, no breaks.
@@ -359,7 +377,8 @@ def simulate_day(
     shift_start, shift_end:
         Per agent: the shift, s since opening.
     break_start, break_len:
-        Per agent: when the off-phone break falls due, s since opening, and its length, s.
+        Per agent: when each off-phone break falls due, s since opening, and its length, s
+        (agents, or agents x breaks).
     close_s:
         Closing time, s since opening (agents whose shift runs to it stay until the queue is
         empty).
@@ -373,8 +392,9 @@ def simulate_day(
     f64 = np.float64
     s_start = np.zeros(m) if shift_start is None else np.ascontiguousarray(shift_start, f64)
     s_end = np.full(m, np.inf) if shift_end is None else np.ascontiguousarray(shift_end, f64)
-    b_start = np.full(m, np.inf) if break_start is None else np.ascontiguousarray(break_start, f64)
-    b_len = np.zeros(m) if break_len is None else np.ascontiguousarray(break_len, f64)
+    b_start = np.full((m, 1), np.inf) if break_start is None else break_start
+    b_len = np.zeros((m, 1)) if break_len is None else break_len
+    b_start, b_len = _sorted_breaks(np.asarray(b_start, f64), np.asarray(b_len, f64), m)
     nf = m if n_front is None else int(n_front)
     if not 1 <= nf <= m:
         raise ValueError("the front line needs at least one agent")

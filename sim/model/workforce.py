@@ -24,7 +24,15 @@ from . import behavior as bh
 from .customers import beta
 from .employee import HEALTHY_MORALE, Employee
 from .pay_reference import expected_gain
-from .planning import FRONT, SPECIALIST, on_phone_agents
+from .planning import (
+    ACTIVITY,
+    FRONT,
+    N_BLOCKS,
+    SPECIALIST,
+    Plan,
+    on_phone_agents,
+    with_breaks,
+)
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
@@ -34,11 +42,6 @@ if TYPE_CHECKING:
 MORALE_INITIAL_SD = 0.05
 #: Bounds of an employee's potential skill (resolution probability).
 SKILL_BOUNDS = (0.05, 0.99)
-
-
-#: Where in a shift the off-phone break falls due: uniform over this share of the
-#: shift (around its middle), so breaks are staggered.
-BREAK_WINDOW = (0.35, 0.65)
 
 
 def new_employee(
@@ -301,7 +304,12 @@ def absence_p(wf: WorkforceConfig, morale: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Duty:
-    """Today's present agents of one team and their shifts (s since opening)."""
+    """Today's present agents of one team and their shifts (s since opening).
+
+    ``brk_start``/``brk_len``: each agent's off-phone activity block (coaching, training,
+    meetings; managers' coaching lengthens it); ``rest_start``/``rest_len`` (agents x
+    ``N_BLOCKS``, the activity column empty): rest breaks and lunch, as the plan placed
+    them against demand."""
 
     staff: list[Employee]
     start: np.ndarray
@@ -309,6 +317,18 @@ class Duty:
     brk_start: np.ndarray
     brk_len: np.ndarray
     overtime_s: float  # planned overtime (shift extensions), agent-seconds
+    rest_start: np.ndarray | None = None
+    rest_len: np.ndarray | None = None
+
+    def blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every off-phone block of each agent: (starts, lengths), s, agents x
+        ``N_BLOCKS`` (the activity block in column ``ACTIVITY``)."""
+        k = self.start.shape[0]
+        st = np.zeros((k, N_BLOCKS)) if self.rest_start is None else self.rest_start.copy()
+        ln = np.zeros((k, N_BLOCKS)) if self.rest_len is None else self.rest_len.copy()
+        st[:, ACTIVITY] = self.brk_start
+        ln[:, ACTIVITY] = self.brk_len
+        return st, ln
 
 
 def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
@@ -330,10 +350,13 @@ def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
 def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """Who of ``team`` comes to work today and which shift each works.
 
-    Each employee is absent with ``absence_p`` of their morale.  The present ones take the
-    plan's shifts of their contract length in random order; extra people double up on
-    those shifts.  When too few are present a random subset of the shifts is worked, and
-    up to ``workforce.overtime_max_share`` of the present agents extend their shift by
+    A share ``workforce.annual_leave_share`` of the team's seated staff is on booked
+    leave (the count rounded at random, the people drawn at random); each other employee
+    is absent with ``absence_p`` of their morale.  The present ones take the plan's
+    shifts of their contract length in random order, with the breaks, lunch and activity
+    block the plan placed on each shift; extra people double up on those shifts.  When
+    too few are present a random subset of the shifts is worked, and up to
+    ``workforce.overtime_max_share`` of the present agents extend their shift by
     ``workforce.overtime_hours`` (when it ends before closing).
 
     Parameters
@@ -348,6 +371,11 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     cfg, rng = model.cfg, model.rng
     wf, close = cfg.workforce, cfg.channels.open_s
     seated = [s for s in model.staff if s.team == team]
+    leave = wf.annual_leave_share * len(seated)
+    n_leave = int(leave) + int(rng.random() < leave - int(leave))
+    if n_leave:
+        off = set(rng.choice(len(seated), size=n_leave, replace=False).tolist())
+        seated = [s for i, s in enumerate(seated) if i not in off]
     morale = np.fromiter((s.morale for s in seated), float, len(seated))
     absent = rng.random(len(seated)) < absence_p(wf, morale)
     present = [s for s, a in zip(seated, absent, strict=True) if not a]
@@ -355,27 +383,33 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     plan = model.plans[team]
     lengths = plan.ends_s - plan.starts_s
     staff: list[Employee] = []
-    starts, ends = [], []
+    starts, ends, b_st, b_ln = [], [], [], []
     for length in sorted({s.contract_s for s in present}):
         group = [s for s in present if s.contract_s == length]
         posts = np.flatnonzero(np.isclose(lengths, length))
         k, n = len(group), posts.shape[0]
         staff += [group[i] for i in rng.permutation(k)]
-        if n == 0:  # the plan has no shift of this length: start with the first shift
+        if n == 0 or plan.brk_start is None:  # no shift of this length (or no breaks)
             first = float(plan.starts_s.min()) if plan.headcount else 0.0
             st = np.full(k, min(first, close - length))
-        elif k >= n:
-            st = plan.starts_s[posts[np.arange(k) % n]]
+            if n:
+                st = plan.starts_s[posts[np.arange(k) % n]]
+            bs, bl = _own_breaks(model, st, np.minimum(st + length, close))
         else:
-            st = plan.starts_s[np.sort(rng.choice(posts, size=k, replace=False))]
+            take = posts[np.arange(k) % n] if k >= n else np.sort(rng.choice(posts, k, False))
+            st, bs, bl = plan.starts_s[take], plan.brk_start[take], plan.brk_len[take]
         starts.append(st)
         ends.append(np.minimum(st + length, close))
+        b_st.append(bs)
+        b_ln.append(bl)
     short = plan.headcount - len(present)  # shifts nobody works today
     start = np.concatenate(starts) if starts else np.zeros(0)
     end = np.concatenate(ends) if ends else np.zeros(0)
+    rest_start = np.concatenate(b_st) if b_st else np.zeros((0, N_BLOCKS))
+    rest_len = np.concatenate(b_ln) if b_ln else np.zeros((0, N_BLOCKS))
     k = start.shape[0]
-    brk_len = wf.off_phone_share * (end - start)
-    brk_start = start + rng.uniform(*BREAK_WINDOW, k) * (end - start - brk_len)
+    brk_start, brk_len = rest_start[:, ACTIVITY].copy(), rest_len[:, ACTIVITY].copy()
+    rest_len[:, ACTIVITY] = 0.0
     over = 0.0
     if short > 0 and k > 0 and wf.overtime_hours > 0:
         can = np.flatnonzero(end < close)
@@ -385,11 +419,21 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
             new_end = np.minimum(end[ot] + wf.overtime_hours * 3600.0, close)
             over = float((new_end - end[ot]).sum())
             end[ot] = new_end
-    return Duty(staff, start, end, brk_start, brk_len, over)
+    return Duty(staff, start, end, brk_start, brk_len, over, rest_start, rest_len)
+
+
+def _own_breaks(model: ContactCentreModel, start: np.ndarray, end: np.ndarray):
+    """Off-phone blocks of shifts the plan does not have (placed by the same rules with
+    no demand to follow): (starts, lengths), agents x ``N_BLOCKS``."""
+    n = model.plans[FRONT].scheduled.shape[0]
+    p = Plan(-1, 0, np.zeros(n), 0.0, np.zeros(n), np.zeros(n), start, end, "own")
+    p = with_breaks(model.cfg, p, np.zeros(n))
+    return p.brk_start, p.brk_len
 
 
 def on_phones(model: ContactCentreModel, duty: Duty) -> np.ndarray:
-    """Mean agents of a duty on the phones per interval (shifts minus breaks).
+    """Mean agents of a duty on the phones per interval (shifts minus every off-phone
+    block).
 
     Parameters
     ----------
@@ -398,7 +442,8 @@ def on_phones(model: ContactCentreModel, duty: Duty) -> np.ndarray:
     duty:
         A team's duty today.
     """
-    return on_phone_agents(model.cfg, duty.start, duty.end, duty.brk_start, duty.brk_len)
+    st, ln = duty.blocks()
+    return on_phone_agents(model.cfg, duty.start, duty.end, st, ln)
 
 
 def daily_pay_hours(model: ContactCentreModel) -> tuple[float, float]:

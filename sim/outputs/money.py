@@ -173,6 +173,11 @@ def money_summary(tot: pd.Series, daily: pd.DataFrame, margin_rate: float) -> di
     for team, col in HEADCOUNT_COLUMNS.items():
         figures = team_rates(lambda k: float(tot[k]), team)
         figures["headcount_mean"] = float(daily[col].mean()) if col in daily else 0.0
+        # transferred callers who hung up in the queue, among the transfers this team took
+        spec = (float(tot["spec_abandoned"]), float(tot["spec_offered"]))
+        both = (float(tot["abandoned_after_transfer"]), float(tot["transfers"]))
+        lost, took = spec if team == "specialist" else (both[0] - spec[0], both[1] - spec[1])
+        figures["transfer_abandon_rate"] = ratio(lost, took)
         teams[team] = figures
     s["teams"] = teams
     return s
