@@ -419,22 +419,6 @@ def test_design_command_refuses_a_bad_space_file(tmp_path, capsys):
     assert err.count("\n") == 1 and not out.exists()
 
 
-def test_design_command_writes_the_front_and_its_schemes(tmp_path, capsys):
-    from sim.cli import main
-
-    assert main(["design", "--help"]) == 0 and "budget=N" in capsys.readouterr().out
-    space = tmp_path / "space.yaml"
-    space.write_text(yaml.safe_dump(SMALL), encoding="utf-8")
-    out = tmp_path / "d"
-    assert main(["design", "budget=2", f"space={space}", f"out={out}", *TINY]) == 0
-    table = pd.read_csv(out / "front.csv")
-    assert len(table) >= 1 and list(table["rank"]) == list(range(1, len(table) + 1))
-    assert table["value"].is_monotonic_decreasing
-    for file in table["file"]:
-        arm = resolve_spec("proposal", str(out / file), TINY)
-        assert arm.cfg.scheme.name.startswith("design_")
-
-
 # --------------------------------------------------------------------------- worlds
 def test_worlds_are_sampled_from_the_uncertainty_ranges_and_split(tmp_path):
     base = load_config("baseline", TINY)
@@ -543,7 +527,7 @@ def test_constraints_make_a_candidate_infeasible_and_keep_it_off_the_front(tmp_p
 
 # --------------------------------------------------------------------------- parallel
 def test_jobs_2_gives_the_same_runs_as_jobs_1():
-    cfg = candidate_config(["scheme.kpis.aht.weight=1.0"], TINY, "d")
+    cfg = candidate_config(["scheme.kpis.aht.weight=1.0"], [*TINY, "days=10"], "d")
     one = simulate_runs(cfg, (1, 2), ({},))
     with WorkerPool(2, 2) as pool:
         two = simulate_runs(cfg, (1, 2), ({},), pool)
@@ -556,6 +540,7 @@ def test_jobs_2_gives_the_same_runs_as_jobs_1():
 def test_design_current_verification_dashboard_and_page(tmp_path, capsys):
     from sim.cli import main
 
+    assert main(["design", "--help"]) == 0 and "budget=N" in capsys.readouterr().out
     space = tmp_path / "space.yaml"
     space.write_text(yaml.safe_dump(SMALL), encoding="utf-8")
     out = tmp_path / "d"
@@ -564,6 +549,11 @@ def test_design_current_verification_dashboard_and_page(tmp_path, capsys):
     printed = capsys.readouterr().out
     table = pd.read_csv(out / "front.csv")
     assert table["rank"].iloc[-1] == "current"  # the current scheme's reference row
+    schemes = table.iloc[:-1]
+    assert list(schemes["rank"].astype(int)) == list(range(1, len(schemes) + 1))
+    for file in schemes["file"]:
+        arm = resolve_spec("proposal", str(out / file), TINY)
+        assert arm.cfg.scheme.name.startswith("design_")
     assert {f"constraint_{c}" for c in CONSTRAINTS} | {"feasible"} <= set(table.columns)
     verified = pd.read_csv(out / "verify.csv")
     assert list(verified["scheme"]) == ["scheme_1", "current"]

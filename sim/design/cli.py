@@ -26,7 +26,14 @@ from ..compare.arms import resolve_spec
 from ..config import ConfigError, SchemeConfig, available_schemes, load_config
 from ..outputs.files import atomic_write_text
 from ..pool import WorkerPool, default_jobs
-from .constraints import CONSTRAINTS, Limits, check_limits, constraint_values
+from .constraints import (
+    CONSTRAINTS,
+    Limits,
+    check_limits,
+    constraint_values,
+    feasible,
+    smart_failures,
+)
 from .files import compare_command, suffix, write_front
 from .objectives import robust_statistic
 from .page import write_page
@@ -210,9 +217,11 @@ def _run(plan: dict, started: float) -> None:
         if plan["current_cfg"] is not None:
             records = simulate_runs(plan["current_cfg"], sp.search_seeds, sp.search_worlds, pool)
             cons = constraint_values(records, limits)
-            current_row = {k: robust_statistic([r[k] for r in records]) for k in names} | {
-                f"constraint_{c}": cons[c] for c in CONSTRAINTS
-            }
+            current_row = (
+                {k: robust_statistic([r[k] for r in records]) for k in names}
+                | {f"constraint_{c}": cons[c] for c in CONSTRAINTS}
+                | {"feasible": feasible(cons), "smart_failed": " ".join(smart_failures(records))}
+            )
     entries = write_front(study, out, world, objective, current_row, plan["current"] or "SCHEME")
     tag = suffix(objective)
     top = entries[: plan["top"]]

@@ -6,11 +6,13 @@
 - :func:`fig_verify`: the held-out value of the top schemes beside the current (and
   shipped) schemes, with the paired 95% interval against the current one;
 - :func:`fig_convergence`: the best feasible first objective found so far, by trial;
-- :func:`fig_importance`: Optuna's parameter importance for the first objective.
+- :func:`fig_importance`: Optuna's parameter importance (PED-ANOVA) for the first
+  objective.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,6 +24,10 @@ from ..palette import OKABE_ITO
 from .search import front, is_feasible
 
 GREY = "#999999"
+#: The share of the best candidates whose parameters the importance contrasts with all.
+TOP_QUANTILE = 0.25
+#: Completed candidates needed before an importance is estimated (a top quarter of one).
+MIN_FOR_IMPORTANCE = 4
 
 
 def _done(study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
@@ -47,13 +53,13 @@ def fig_front(study: optuna.Study, names: Sequence[str], current: pd.Series | No
     groups = (
         ("feasible", OKABE_ITO["blue"], [t for t in done if is_feasible(t)]),
         ("infeasible (a constraint broken)", GREY, [t for t in done if not is_feasible(t)]),
-        ("the front", OKABE_ITO["orange"], [t for t in done if t.number in on_front]),
+        ("on the front", OKABE_ITO["orange"], [t for t in done if t.number in on_front]),
     )
     for label, colour, trials in groups:
         if trials:
             x = [t.values[0] for t in trials]
             y = [t.values[1] for t in trials]
-            size = 60 if label == "the front" else 28
+            size = 60 if label == "on the front" else 28
             ax.scatter(x, y, s=size, color=colour, label=label, alpha=0.85, edgecolor="white")
     if current is not None:
         ax.scatter(
@@ -61,14 +67,17 @@ def fig_front(study: optuna.Study, names: Sequence[str], current: pd.Series | No
             label="current scheme",
         )  # fmt: skip
     ax.set_xlabel(f"{names[0]} (20th percentile over the search runs)")
+    if names[0] == "value":
+        ax.xaxis.set_major_formatter(_thousands)
     ax.set_ylabel(names[1])
     ax.legend(fontsize=8, frameon=False)
     return to_png(fig)
 
 
 def fig_verify(table: pd.DataFrame) -> bytes:
-    """Held-out value of each verified scheme, with the paired interval against the
-    current scheme where there is one.
+    """Mean held-out value of each verified scheme, with the paired 95% interval of its
+    difference to the current scheme drawn around the current scheme's mean plus that
+    difference (orange).
 
     Parameters
     ----------
@@ -76,7 +85,7 @@ def fig_verify(table: pd.DataFrame) -> bytes:
         ``verify.csv``.
     """
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.38 * len(table)))
+    fig, ax = plt.subplots(figsize=(6.4, 0.7 + 0.38 * len(table)))
     y = np.arange(len(table))[::-1]
     colours = [
         "black"
@@ -84,9 +93,10 @@ def fig_verify(table: pd.DataFrame) -> bytes:
         else (GREY if str(s).startswith("shipped:") else OKABE_ITO["blue"])
         for s in table["scheme"]
     ]
-    ax.barh(y, table["value"], color=colours)
+    ax.barh(y, table["value_mean"], color=colours)
     ax.set_yticks(y, table["scheme"])
-    ax.set_xlabel("value on the held-out runs (20th percentile; currency over the run)")
+    ax.set_xlabel("value, mean over the held-out runs (currency over the run)")
+    ax.xaxis.set_major_formatter(_thousands)
     if "value_vs_current_low" in table and "current" in set(table["scheme"]):
         base = float(table.loc[table["scheme"] == "current", "value_mean"].iloc[0])
         for yi, (_, r) in zip(y, table.iterrows(), strict=True):
@@ -94,6 +104,10 @@ def fig_verify(table: pd.DataFrame) -> bytes:
             if pd.notna(lo) and pd.notna(hi):
                 ax.plot([base + lo, base + hi], [yi, yi], color=OKABE_ITO["orange"], lw=2)
     return to_png(fig)
+
+
+def _thousands(x: float, _pos: object = None) -> str:
+    return f"{x:,.0f}"
 
 
 def fig_convergence(study: optuna.Study, name: str) -> bytes:
@@ -119,28 +133,34 @@ def fig_convergence(study: optuna.Study, name: str) -> bytes:
     ax.step(x, line, where="post", color=OKABE_ITO["blue"], label="best feasible so far")
     ax.set_xlabel("trial")
     ax.set_ylabel(name)
+    if name == "value":
+        ax.yaxis.set_major_formatter(_thousands)
     ax.legend(fontsize=8, frameon=False)
     return to_png(fig)
 
 
 def importance(study: optuna.Study) -> dict[str, float]:
-    """Optuna's parameter importance (fANOVA, seeded) for the first objective, over the
-    completed candidates; empty when there are too few to fit it.
+    """Optuna's PED-ANOVA parameter importance for the first objective: how much each
+    parameter's distribution among the best :data:`TOP_QUANTILE` of the completed
+    candidates differs from its distribution among all of them (what the winners have
+    in common; it needs no scikit-learn, unlike fANOVA); empty with too few candidates.
 
     Parameters
     ----------
     study : optuna.Study
         The finished study.
     """
-    if len(_done(study)) < 4:
+    if len(_done(study)) < MIN_FOR_IMPORTANCE:
         return {}
-    evaluator = optuna.importance.FanovaImportanceEvaluator(seed=0)
-    try:
-        return optuna.importance.get_param_importances(
-            study, evaluator=evaluator, target=lambda t: t.values[0]
-        )
-    except (ValueError, RuntimeError):
-        return {}
+    evaluator = optuna.importance.PedAnovaImportanceEvaluator(target_quantile=TOP_QUANTILE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it reminds that it favours low targets: negated
+        try:
+            return optuna.importance.get_param_importances(
+                study, evaluator=evaluator, target=lambda t: -t.values[0]
+            )
+        except (ValueError, RuntimeError, ImportError):
+            return {}
 
 
 def fig_importance(values: dict[str, float], name: str) -> bytes:
@@ -157,5 +177,5 @@ def fig_importance(values: dict[str, float], name: str) -> bytes:
     top = list(values.items())[:10][::-1]
     fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.32 * len(top)))
     ax.barh([k for k, _ in top], [v for _, v in top], color=OKABE_ITO["green"])
-    ax.set_xlabel(f"share of the variance of {name} explained (fANOVA)")
+    ax.set_xlabel(f"importance for {name} (PED-ANOVA, top quarter vs all, normalised)")
     return to_png(fig)

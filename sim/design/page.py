@@ -152,7 +152,10 @@ def _side_by_side(out: Path) -> str:
             + ": on these held-out runs the Goodhart effect did not show."
         )
     return (
-        f"<p>{said} Held-out runs, 20th percentile.</p><table><tr><th class=l>held out</th>"
+        f"<p>{said} Each figure is the 20th percentile of {int(v['runs'])} held-out runs; "
+        "the difference between the two winners is not tested here (compare them with "
+        "<code>kpisim compare</code> before reading it as a finding).</p>"
+        "<table><tr><th class=l>held out</th>"
         f"<th>value-optimised (scheme_1)</th><th>dashboard-optimised (scheme_dashboard_1)"
         f"</th></tr>{rows}</table>"
     )
@@ -198,12 +201,13 @@ def write_page(out: Path, study: optuna.Study, source: str, elapsed: float) -> N
         parts.append(f"<h2>objective={objective}: what the good schemes have in common</h2>")
         if imp:
             parts.append(
-                "<p class=note>Optuna's parameter importance (fANOVA) for "
-                f"{html.escape(names[0])}: how much of its variance across the evaluated "
-                "candidates each parameter explains. Caveats: it describes the candidates "
-                "the sampler chose (concentrated where it searched), on the search set's "
-                "noise; it says how much a parameter matters, not in which direction; with "
-                "few candidates it is unstable.</p>"
+                "<p class=note>Optuna's parameter importance (PED-ANOVA) for "
+                f"{html.escape(names[0])}: how differently each parameter is spread among "
+                "the best quarter of the evaluated candidates than among all of them, "
+                "normalised to sum to 1. Caveats: it describes the candidates the sampler "
+                "chose (concentrated where it searched), judged on the search set's noise; "
+                "it says that a parameter sets the winners apart, not in which direction "
+                "(read front.csv for that); with few candidates it is unstable.</p>"
             )
             parts.append(_img(figures.fig_importance(imp, names[0]), "parameter importance"))
         else:

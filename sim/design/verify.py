@@ -134,8 +134,9 @@ def verify(
             for k in objectives:
                 row[f"search_{k}"] = e.search[k]
                 row[f"curse_{k}"] = e.search[k] - row[k]
-                if cur_entry is not None and cur_entry.search and cur_held is not None:
-                    ahead_search = e.search[k] - cur_entry.search[k]
+                cur_search = cur_entry.search if cur_entry is not None else None
+                if cur_entry is not e and cur_search and cur_held is not None:
+                    ahead_search = e.search[k] - cur_search[k]
                     row[f"curse_{k}_vs_current"] = ahead_search - (row[k] - cur_held[k])
         if current is not None and e.label != "current":
             ci = paired_ci(
