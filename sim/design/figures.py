@@ -130,7 +130,10 @@ def fig_convergence(study: optuna.Study, name: str) -> bytes:
         if is_feasible(t):
             best = max(best, t.values[0])
         line.append(best if np.isfinite(best) else np.nan)
-    ax.step(x, line, where="post", color=OKABE_ITO["blue"], label="best feasible so far")
+    label = "best feasible so far"
+    if not np.isfinite(best):
+        label += " (no candidate met the constraints)"
+    ax.step(x, line, where="post", color=OKABE_ITO["blue"], label=label)
     ax.set_xlabel("trial")
     ax.set_ylabel(name)
     if name == "value":

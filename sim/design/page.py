@@ -207,7 +207,9 @@ def write_page(out: Path, study: optuna.Study, source: str, elapsed: float) -> N
                 "normalised to sum to 1. Caveats: it describes the candidates the sampler "
                 "chose (concentrated where it searched), judged on the search set's noise; "
                 "it says that a parameter sets the winners apart, not in which direction "
-                "(read front.csv for that); with few candidates it is unstable.</p>"
+                "(read front.csv for that); a conditional parameter (a safety net's limit "
+                "exists only when that net was drawn) is judged on the few candidates that "
+                "have it; with few candidates it is unstable.</p>"
             )
             parts.append(_img(figures.fig_importance(imp, names[0]), "parameter importance"))
         else:
