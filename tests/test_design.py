@@ -562,10 +562,16 @@ def test_design_current_verification_dashboard_and_page(tmp_path, capsys):
     assert first["curse_value"] == pytest.approx(first["search_value"] - first["value"])
     assert f"kpisim compare current=aht_pay proposal={out / 'scheme_1.yaml'}" in printed
     assert "Try it: kpisim compare current=aht_pay" in (out / "scheme_1.yaml").read_text()
+    assert (
+        "Run the same design with <code>objective=dashboard</code>"
+        in (out / "design.html").read_text()
+    )
     # the Goodhart demonstration: a dashboard study in the same folder
     assert main(["design", *args, "objective=dashboard", *TINY]) == 0
     dash = pd.read_csv(out / "front_dashboard.csv")
     assert {"dashboard", "survey", "staff"} <= set(dash.columns)
     assert (out / "verify_dashboard.csv").is_file() and (out / "scheme_dashboard_1.yaml").is_file()
     page = (out / "design.html").read_text()
-    assert "data:image/png;base64," in page and "dashboard-optimised" in page
+    assert "data:image/png;base64," in page
+    assert "dashboard-optimised (scheme_dashboard_1)" in page  # the two winners side by side
+    assert "Run the same design with" not in page
