@@ -3,12 +3,14 @@ validation, candidate -> scheme (validated, SMART-checked, written as a scheme f
 ``kpisim compare`` reads), and the Optuna study (resumable, deterministic).
 
 The study tests run a tiny centre (5,000 customers, 8 agents, 20 days, one seed; about
-3 s a run) so that the whole file stays near 40 s on two cores.
+3 s a run) so that the whole file stays near two minutes on two loaded cores; the
+constraints, worlds and resuming are tested with a fake evaluation (no simulation).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
 import subprocess
@@ -21,7 +23,8 @@ import pytest
 import yaml
 
 from sim.compare.arms import resolve_spec
-from sim.config import Config, ConfigError, to_dict
+from sim.compare.uncertainty import load_uncertainty
+from sim.config import Config, ConfigError, load_config, to_dict
 from sim.design.candidate import (
     candidate_config,
     static_smart_failures,
@@ -29,6 +32,14 @@ from sim.design.candidate import (
     to_overrides,
     write_scheme,
 )
+from sim.design.constraints import (
+    CONSTRAINTS,
+    Limits,
+    constraint_values,
+    feasible,
+    smart_failures,
+)
+from sim.design.objectives import DASHBOARD_KPIS, dashboard_score
 from sim.design.search import (
     OBJECTIVES,
     STAFF_KEY,
@@ -36,6 +47,7 @@ from sim.design.search import (
     check_budget,
     completed,
     front,
+    is_feasible,
     objective_record,
     robust_statistic,
     run_study,
@@ -43,6 +55,9 @@ from sim.design.search import (
     split,
 )
 from sim.design.space import DEFAULT_SPACE, load_space, parse_space
+from sim.design.worlds import design_worlds
+from sim.measurement import KPIS
+from sim.pool import WorkerPool
 
 #: A tiny centre: every candidate of the study tests runs this world.
 TINY = ["days=20", "customers.n=5000", "employees.n=8", "teams.specialists_n=1"]
@@ -375,7 +390,11 @@ def test_study_killed_mid_evaluation_resumes_and_finishes(tmp_path):
         (["budget=2", "space=missing.yaml"], "file not found"),
         (["budget=2", "scheme=aht_pay"], "the design chooses the scheme"),
         (["budget=2", "customers.m=4"], "customers.m"),
-        (["budget=2", "objective=dashboard"], "not built yet"),
+        (["budget=2", "objective=profit"], "objective='profit' is not allowed: one of value"),
+        (["budget=2", "worlds=0"], "worlds=0 is not allowed"),
+        (["budget=2", "max_bonus_share=0"], "max_bonus_share=0 is not allowed"),
+        (["budget=2", "current=no_such_scheme"], "current='no_such_scheme' is not a scenario"),
+        (["budget=2", "jobs=0"], "jobs=0 is not allowed"),
     ],
 )
 def test_design_command_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, argv, words):
@@ -400,17 +419,159 @@ def test_design_command_refuses_a_bad_space_file(tmp_path, capsys):
     assert err.count("\n") == 1 and not out.exists()
 
 
-def test_design_command_writes_the_front_and_its_schemes(tmp_path, capsys):
+# --------------------------------------------------------------------------- worlds
+def test_worlds_are_sampled_from_the_uncertainty_ranges_and_split(tmp_path):
+    base = load_config("baseline", TINY)
+    worlds, source = design_worlds(base, 2, seed=3)
+    ranges, _ = load_uncertainty("default")
+    assert source == "configs/uncertainty/default.yaml" and len(worlds) == 4
+    for w in worlds:
+        assert set(w) == set(ranges)
+        assert all(ranges[k][0] <= v <= ranges[k][1] for k, v in w.items())
+    assert isinstance(worlds[0]["management.detect_periods"], int)  # an integer knob
+    assert design_worlds(base, 2, seed=3)[0] == worlds  # deterministic in the seed
+    assert design_worlds(base, 2, seed=4)[0] != worlds
+    s = split(3, 1, 1, worlds)
+    assert s.search_worlds == (worlds[0], worlds[2]) and s.held_out_worlds == (worlds[1], worlds[3])
+    # the search evaluates every candidate in the search worlds only
+    seen = []
+
+    def fake(cfg, seeds, worlds_):
+        seen.append(list(worlds_))
+        return [{"value": 1.0, "true_outcome": 0.0, "staff": 0.0} for _ in worlds_]
+
+    run_study(parse_space(SMALL), tmp_path / "d", 2, seed=3, base=TINY, the_split=s, evaluate=fake)
+    assert seen and all(w == [worlds[0], worlds[2]] for w in seen)
+
+
+def test_worlds_are_drawn_from_the_centre_posterior(tmp_path):
+    csv = tmp_path / "posterior.csv"
+    csv.write_text("behavior.pay_weight,costs.loading\n0.6,1.2\n0.9,1.3\n1.4,1.4\n")
+    base = load_config("baseline", [*TINY, f"centre.posterior={csv}"])
+    worlds, source = design_worlds(base, 1, seed=0)
+    rows = [{"behavior.pay_weight": 0.6, "costs.loading": 1.2}]
+    rows += [{"behavior.pay_weight": 0.9, "costs.loading": 1.3}]
+    rows += [{"behavior.pay_weight": 1.4, "costs.loading": 1.4}]
+    assert source.startswith("centre.posterior=") and len(worlds) == 2
+    assert all(w in rows for w in worlds) and worlds[0] != worlds[1]  # without replacement
+
+
+# --------------------------------------------------------------------------- objectives
+def test_dashboard_score_is_0_at_the_thresholds_and_1_at_the_targets():
+    at = {
+        key: KPIS[name].scheme_default[level]
+        for name, key in DASHBOARD_KPIS.items()
+        for level in ("threshold",)
+    }
+    assert dashboard_score(at) == pytest.approx(0.0)
+    on = {key: KPIS[name].scheme_default["target"] for name, key in DASHBOARD_KPIS.items()}
+    assert dashboard_score(on) == pytest.approx(1.0)
+    # aht is better lower: 60 s below its threshold of 420 s is half the way to 360 s
+    assert dashboard_score({"aht_s": 390.0}) == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------------------- constraints
+def _record(bonus=0.05, service=0.9, signs=(), smart=()):
+    return {
+        "value": 1.0,
+        "true_outcome": 0.5,
+        "staff": 0.5,
+        "bonus_cost_share": bonus,
+        "service_level": service,
+        "signs_lit": list(signs),
+        "smart": list(smart),
+    }
+
+
+def test_constraint_values_follow_the_limits():
+    limits = Limits(max_bonus_share=0.10, service_level=0.80)
+    ok = constraint_values([_record(), _record(bonus=0.08, service=0.85)], limits)
+    assert feasible(ok) and set(ok) == set(CONSTRAINTS)
+    # 80th percentile of [0.05, 0.05, 0.05, 0.05, 0.30] = 0.05 + 0.2 x 0.25 (linear)
+    runs = [_record()] * 4 + [_record(bonus=0.30)]
+    assert constraint_values(runs, limits)["bonus"] == pytest.approx(0.10 - 0.10)
+    assert constraint_values([_record(bonus=0.2)], limits)["bonus"] == pytest.approx(0.10)
+    # 20th percentile of the service level under its target
+    assert constraint_values([_record(service=0.7)], limits)["service"] == pytest.approx(0.1)
+    lit = constraint_values([_record(signs=["imbalance"]), _record()], limits)
+    assert lit["toxic"] == pytest.approx(0.5) and not feasible(lit)
+    off = Limits(max_bonus_share=0.10, service_level=0.80, toxic=False)
+    assert constraint_values([_record(signs=["imbalance"])], off)["toxic"] == 0.0
+    # SMART judged as kpisim compare judges it: on the value averaged over the runs
+    row = {"kpi": "aht", "criterion": "A", "limit": 0.5, "limit_high": float("nan")}
+    runs = [_record(smart=[row | {"value": 0.3}]), _record(smart=[row | {"value": 0.5}])]
+    assert smart_failures(runs) == ["aht:A"]  # mean 0.4 < 0.5
+    assert constraint_values(runs, limits)["smart"] == 1.0
+
+
+def test_constraints_make_a_candidate_infeasible_and_keep_it_off_the_front(tmp_path):
+    limits = Limits(max_bonus_share=0.08, service_level=0.80, smart=False)
+
+    def fake(cfg, seeds, worlds):  # bonus cost = the on-target bonus share: over 0.08 breaks
+        r = _record(bonus=cfg.scheme.bonus_share)
+        return [r | {"value": cfg.scheme.bonus_share}]  # and money rewards a big bonus
+
+    study = run_study(
+        parse_space(SMALL), tmp_path / "d", 6, seed=2, base=TINY, evaluate=fake, limits=limits
+    )
+    done = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+    bad = [t for t in done if t.user_attrs["constraints"]["bonus"] > 0]
+    good = [t for t in done if t not in bad]
+    assert bad and good  # the range 0.02-0.15 straddles the budget
+    assert all(t.constraints["bonus"] > 0 for t in bad)  # set for the sampler
+    assert {t.number for t in front(study)} <= {t.number for t in good}
+    assert all(is_feasible(t) for t in front(study))
+    # an infeasible candidate with more money stays off the front
+    assert max(t.values[0] for t in bad) > max(t.values[0] for t in front(study))
+
+
+# --------------------------------------------------------------------------- parallel
+def test_jobs_2_gives_the_same_runs_as_jobs_1():
+    cfg = candidate_config(["scheme.kpis.aht.weight=1.0"], [*TINY, "days=10"], "d")
+    one = simulate_runs(cfg, (1, 2), ({},))
+    with WorkerPool(2, 2) as pool:
+        two = simulate_runs(cfg, (1, 2), ({},), pool)
+    # compared as JSON: NaN (an unbounded SMART limit) equals itself there
+    assert json.dumps(one) == json.dumps(two) and [r["seed"] for r in two] == [1, 2]
+    assert one[0]["value"] != one[1]["value"]  # two seeds, two different runs
+
+
+# --------------------------------------------------------------------------- the command
+def test_design_current_verification_dashboard_and_page(tmp_path, capsys):
     from sim.cli import main
 
     assert main(["design", "--help"]) == 0 and "budget=N" in capsys.readouterr().out
     space = tmp_path / "space.yaml"
     space.write_text(yaml.safe_dump(SMALL), encoding="utf-8")
     out = tmp_path / "d"
-    assert main(["design", "budget=2", f"space={space}", f"out={out}", *TINY]) == 0
+    args = ["budget=2", f"space={space}", f"out={out}", "current=aht_pay", "top=1", "jobs=1"]
+    assert main(["design", *args, *TINY]) == 0
+    printed = capsys.readouterr().out
     table = pd.read_csv(out / "front.csv")
-    assert len(table) >= 1 and list(table["rank"]) == list(range(1, len(table) + 1))
-    assert table["value"].is_monotonic_decreasing
-    for file in table["file"]:
+    assert table["rank"].iloc[-1] == "current"  # the current scheme's reference row
+    schemes = table.iloc[:-1]
+    assert list(schemes["rank"].astype(int)) == list(range(1, len(schemes) + 1))
+    for file in schemes["file"]:
         arm = resolve_spec("proposal", str(out / file), TINY)
         assert arm.cfg.scheme.name.startswith("design_")
+    assert {f"constraint_{c}" for c in CONSTRAINTS} | {"feasible"} <= set(table.columns)
+    verified = pd.read_csv(out / "verify.csv")
+    assert list(verified["scheme"]) == ["scheme_1", "current"]
+    first = verified.iloc[0]
+    assert first["runs"] == 1 and first["search_value"] == table["value"].iloc[0]
+    assert first["curse_value"] == pytest.approx(first["search_value"] - first["value"])
+    assert f"kpisim compare current=aht_pay proposal={out / 'scheme_1.yaml'}" in printed
+    assert "Try it: kpisim compare current=aht_pay" in (out / "scheme_1.yaml").read_text()
+    assert (
+        "Run the same design with <code>objective=dashboard</code>"
+        in (out / "design.html").read_text()
+    )
+    # the Goodhart demonstration: a dashboard study in the same folder
+    assert main(["design", *args, "objective=dashboard", *TINY]) == 0
+    dash = pd.read_csv(out / "front_dashboard.csv")
+    assert {"dashboard", "survey", "staff"} <= set(dash.columns)
+    assert (out / "verify_dashboard.csv").is_file() and (out / "scheme_dashboard_1.yaml").is_file()
+    page = (out / "design.html").read_text()
+    assert "data:image/png;base64," in page
+    assert "dashboard-optimised (scheme_dashboard_1)" in page  # the two winners side by side
+    assert "Run the same design with" not in page

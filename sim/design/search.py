@@ -3,18 +3,20 @@ stored in ``OUT/design.db`` so that a killed search resumes without repeating an
 evaluation.
 
 Each candidate (:mod:`.candidate`) is validated and given its static SMART check, then
-evaluated by a pluggable function (:data:`Evaluate`; default :func:`simulate_runs`: one
-run of :func:`sim.run_simulation` per search seed and world) into one record per run;
-each objective is the :func:`robust_statistic` of its values over those runs.  The
-objectives (all maximised) are :data:`OBJECTIVES`: money (``value`` = profit + the change
-in customer equity, so a candidate that loses customers never wins on money), the
-customers' true outcome (:data:`TRUE_OUTCOME_KEY`) and staff (:data:`STAFF_KEY`).
+evaluated by a pluggable function (:data:`Evaluate`; default
+:func:`.runs.simulate_runs`: one run per search seed and world, on the machine's cores)
+into one record per run; each objective is the :func:`.objectives.robust_statistic` of
+its values over those runs.  The objectives (all maximised) are those of
+``objective=value`` (money, the customers' true outcome, staff) or of
+``objective=dashboard`` (what the dashboard shows), :mod:`.objectives`.  The leader's
+constraints (:mod:`.constraints`) are computed from the same runs and set on the trial
+(``Trial.set_constraint``), which the sampler and the front respect.
 
 Seeds and worlds are split (:func:`split`) into a search set, used here, and a held-out
-set that the search never sees (for the verification of the top schemes, not built
-yet).  Resuming: the study is loaded from its storage (``load_if_exists``), the completed
+set that the search never sees (the verification of the top schemes, :mod:`.verify`).
+Resuming: the study is loaded from its storage (``load_if_exists``), the completed
 trials are counted and only ``budget - completed`` more are evaluated; the sampler's
-state is kept beside the storage (``design.sampler.pkl``, pickled after every trial, the
+state is kept beside the storage (``NAME.sampler.pkl``, pickled after every trial, the
 way Optuna's documentation resumes a seeded sampler) so that a resumed search draws the
 candidates an unbroken one would.  A candidate equal to one already evaluated is pruned,
 not run again.  A trial cut short by a kill stays "running" in the storage and never
@@ -24,8 +26,8 @@ which would mark it failed, is still experimental in Optuna 5 and is not used.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
+import functools
 import json
 import logging
 import pickle
@@ -34,28 +36,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import optuna
-from omegaconf import OmegaConf
 
-from ..config import Config, ConfigError, to_config
+from ..config import Config, ConfigError
 from ..outputs.files import atomic_write_bytes
-from ..outputs.smart import smart_check
-from ..run import run_simulation
+from ..pool import WorkerPool
 from .candidate import candidate_config, static_smart_failures, suggest, to_overrides
+from .constraints import (
+    CONSTRAINTS,
+    PRUNED,
+    Limits,
+    constraint_values,
+    feasible,
+    smart_failures,
+)
+from .objectives import (
+    OBJECTIVE_SETS,
+    OBJECTIVES,
+    STAFF_KEY,
+    TRUE_OUTCOME_KEY,
+    objective_record,
+    robust_statistic,
+)
+from .runs import World, simulate_runs, world_config
 from .space import Space
+
+__all__ = [
+    "OBJECTIVES",
+    "STAFF_KEY",
+    "TRUE_OUTCOME_KEY",
+    "objective_record",
+    "robust_statistic",
+    "simulate_runs",
+    "world_config",
+]
 
 log = logging.getLogger(__name__)
 
-#: The objectives, in the order of a trial's values; each is maximised.
-OBJECTIVES = ("value", "true_outcome", "staff")
-#: The summary key of the customers' true outcome (true CSAT: the driver of loyalty).
-TRUE_OUTCOME_KEY = "csat_true"
-#: The summary key of the staff objective (mean morale, in [0, 1]).
-STAFF_KEY = "employee_satisfaction"
-#: The robust statistic's quantile: the 20th percentile over the runs (seeds x worlds),
-#: a bad-but-plausible case rather than the mean.
-ROBUST_QUANTILE = 0.20
 #: Seeds of the held-out set start this far above the search seeds (disjoint sets).
 HELD_OUT_OFFSET = 1_000_000
 #: The search gives up when this many candidates per evaluation budgeted were pruned.
@@ -63,39 +80,9 @@ MAX_PRUNED_PER_EVAL = 20
 #: The study's name inside its storage.
 STUDY_NAME = "design"
 
-#: One world: dotted config keys -> values applied on top of the design's base config.
-World = dict[str, Any]
 #: The evaluation: (candidate config, seeds, worlds) -> one record per run, each with a
 #: value for every objective (and anything JSON-serialisable besides).
 Evaluate = Callable[[Config, Sequence[int], Sequence[World]], list[dict[str, Any]]]
-
-
-def objective_record(summary: dict[str, Any]) -> dict[str, float]:
-    """A run's value of every objective of :data:`OBJECTIVES`.
-
-    Parameters
-    ----------
-    summary : dict
-        A run's summary.
-    """
-    return {
-        "value": float(summary["value"]),
-        "true_outcome": float(summary[TRUE_OUTCOME_KEY]),
-        "staff": float(summary[STAFF_KEY]),
-    }
-
-
-def robust_statistic(values: Sequence[float]) -> float:
-    """The robust statistic of an objective over a candidate's runs: the
-    :data:`ROBUST_QUANTILE` quantile (numpy's linear interpolation between order
-    statistics; one run: its value).
-
-    Parameters
-    ----------
-    values : sequence of float
-        The objective's value in each run (seeds x worlds).
-    """
-    return float(np.quantile(np.asarray(values, dtype=float), ROBUST_QUANTILE))
 
 
 @dataclass(frozen=True)
@@ -140,56 +127,6 @@ def split(seed: int, seeds: int, held_out: int, worlds: Sequence[World] = ()) ->
     )
 
 
-def world_config(cfg: Config, seed: int, world: World) -> Config:
-    """The candidate's config for one run: its world's values and the seed, validated.
-
-    Parameters
-    ----------
-    cfg : Config
-        The candidate's config.
-    seed : int
-        The run's seed.
-    world : dict
-        Dotted config keys -> values.
-    """
-    node = OmegaConf.structured(copy.deepcopy(cfg))
-    dot = [f"{k}={v}" for k, v in world.items()] + [f"seed={seed}"]
-    return to_config(OmegaConf.merge(node, OmegaConf.from_dotlist(dot)))
-
-
-def simulate_runs(cfg: Config, seeds: Sequence[int], worlds: Sequence[World]) -> list[dict]:
-    """The default evaluation: one run per world and seed, in that order, each recorded
-    as its objectives, its seed and world index, and the SMART criteria it failed
-    (``kpi:letter``, judged on the run by :func:`sim.outputs.smart.smart_check`).
-
-    Parameters
-    ----------
-    cfg : Config
-        The candidate's config.
-    seeds : sequence of int
-        The search seeds.
-    worlds : sequence of dict
-        The search worlds.
-    """
-    out = []
-    for w, world in enumerate(worlds):
-        for seed in seeds:
-            result = run_simulation(world_config(cfg, seed, world), progress=False)
-            smart = smart_check(result)
-            failed = [] if not len(smart) else smart.loc[~smart["passed"]]
-            out.append(
-                {
-                    **objective_record(result.summary),
-                    "seed": int(seed),
-                    "world": w,
-                    "smart_failed": [f"{r.kpi}:{r.criterion}" for r in failed.itertuples()]
-                    if len(failed)
-                    else [],
-                }
-            )
-    return out
-
-
 def check_budget(budget: Any) -> int:
     """The budget as a number of evaluations, or a one-line :class:`ConfigError`.
 
@@ -214,8 +151,11 @@ def run_study(
     seed: int = 0,
     base: Sequence[str] = (),
     the_split: Split | None = None,
-    evaluate: Evaluate = simulate_runs,
+    evaluate: Evaluate | None = None,
     on_trial: Callable[[optuna.Study], None] | None = None,
+    objective: str = "value",
+    limits: Limits | None = None,
+    jobs: int = 1,
 ) -> optuna.Study:
     """Run (or resume) the design study until ``budget`` candidates are evaluated.
 
@@ -237,10 +177,20 @@ def run_study(
         ``centre=NAME``); no scheme keys.
     the_split : Split, optional
         Search and held-out seeds and worlds; default ``split(seed, 1, 1)``.
-    evaluate : callable
-        The evaluation (:data:`Evaluate`), default :func:`simulate_runs`.
+    evaluate : callable, optional
+        The evaluation (:data:`Evaluate`), default :func:`simulate_runs` on ``jobs``
+        worker processes.
     on_trial : callable, optional
         Called with the study after every trial (a progress bar).
+    objective : str
+        ``value`` or ``dashboard`` (:data:`.objectives.OBJECTIVE_SETS`); each has its own
+        study in the same storage (:func:`study_name`).
+    limits : Limits, optional
+        The leader's constraints (:mod:`.constraints`), enforced through the sampler's
+        ``constraints_func``; none: unconstrained.
+    jobs : int
+        Worker processes of the default evaluation (the runs of one candidate side by
+        side; the same results as one process).
 
     Returns
     -------
@@ -248,6 +198,7 @@ def run_study(
         The study; its Pareto front is :func:`front`.
     """
     budget = check_budget(budget)
+    names = check_objective(objective)
     sp = the_split or split(seed, 1, 1)
     settings = json.dumps(
         {
@@ -255,60 +206,105 @@ def run_study(
             "seed": seed,
             "base": list(base),
             "split": repr(sp),
+            "limits": repr(limits),
         },
         sort_keys=True,
     )
     out = Path(out)
     db = out / "design.db"
+    name = study_name(objective)
     if db.exists():
-        _check_settings(db, settings, out)
+        _check_settings(db, name, settings, out)
     out.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    pkl = out / "design.sampler.pkl"
+    pkl = out / f"{name}.sampler.pkl"
     sampler = _load_sampler(pkl) if pkl.exists() else optuna.samplers.TPESampler(seed=seed)
     study = optuna.create_study(
-        study_name=STUDY_NAME,
+        study_name=name,
         storage=f"sqlite:///{db}",
-        directions=["maximize"] * len(OBJECTIVES),
+        directions=["maximize"] * len(names),
         sampler=sampler,
         load_if_exists=True,
     )
     if not study.user_attrs.get("settings"):
         study.set_user_attr("settings", settings)
-        study.set_user_attr("objectives", list(OBJECTIVES))
+        study.set_user_attr("objectives", list(names))
+    runs = len(sp.search_seeds) * len(sp.search_worlds)
+    with WorkerPool(jobs, runs) as pool:
+        evaluate_ = evaluate or functools.partial(simulate_runs, pool=pool)
 
-    def objective(trial: optuna.Trial) -> tuple[float, ...]:
-        values = suggest(trial, space)
-        same = _evaluated_twin(study, trial)
-        if same is not None:
-            _prune(trial, f"the same candidate as trial {same}")
-        overrides = to_overrides(values, space)
-        trial.set_user_attr("overrides", overrides)
-        try:
-            cfg = candidate_config(overrides, list(base), f"design_{trial.number}")
-        except ConfigError as exc:
-            _prune(trial, f"not a valid scheme: {exc}")
-        fails = static_smart_failures(cfg)
-        if fails:
-            _prune(trial, "fails SMART before any run: " + " ".join(fails))
-        records = evaluate(cfg, sp.search_seeds, sp.search_worlds)
-        trial.set_user_attr("runs", records)
-        return tuple(robust_statistic([r[k] for r in records]) for k in OBJECTIVES)
+        def prune(trial: optuna.Trial, reason: str) -> None:
+            if limits is not None:
+                for key, v in zip(CONSTRAINTS, PRUNED, strict=True):
+                    trial.set_constraint(key, v)
+            _prune(trial, reason)
 
-    def keep_sampler(study: optuna.Study, trial: Any) -> None:
-        atomic_write_bytes(pkl, pickle.dumps(study.sampler))
-        if on_trial is not None:
-            on_trial(study)
+        def one(trial: optuna.Trial) -> tuple[float, ...]:
+            values = suggest(trial, space)
+            same = _evaluated_twin(study, trial)
+            if same is not None:
+                prune(trial, f"the same candidate as trial {same}")
+            overrides = to_overrides(values, space)
+            trial.set_user_attr("overrides", overrides)
+            try:
+                cfg = candidate_config(overrides, list(base), f"design_{trial.number}")
+            except ConfigError as exc:
+                prune(trial, f"not a valid scheme: {exc}")
+            fails = static_smart_failures(cfg)
+            if fails:
+                prune(trial, "fails SMART before any run: " + " ".join(fails))
+            records = evaluate_(cfg, sp.search_seeds, sp.search_worlds)
+            trial.set_user_attr("runs", records)
+            if limits is not None:
+                cons = constraint_values(records, limits)
+                for key in CONSTRAINTS:
+                    trial.set_constraint(key, cons[key])
+                trial.set_user_attr("constraints", cons)
+                trial.set_user_attr("smart_failed", smart_failures(records))
+            return tuple(robust_statistic([r[k] for r in records]) for k in names)
 
-    pruned_cap = MAX_PRUNED_PER_EVAL * budget
-    while (done := completed(study)) < budget:
-        if _count(study, optuna.trial.TrialState.PRUNED) >= pruned_cap:
-            raise ConfigError(
-                f"{space.source}: {pruned_cap} candidates were invalid before {budget} could "
-                "be evaluated (the reasons are in the log): narrow the ranges that conflict"
-            )
-        study.optimize(objective, n_trials=budget - done, callbacks=[keep_sampler])
+        def keep_sampler(study: optuna.Study, trial: Any) -> None:
+            atomic_write_bytes(pkl, pickle.dumps(study.sampler))
+            if on_trial is not None:
+                on_trial(study)
+
+        pruned_cap = MAX_PRUNED_PER_EVAL * budget
+        while (done := completed(study)) < budget:
+            if _count(study, optuna.trial.TrialState.PRUNED) >= pruned_cap:
+                raise ConfigError(
+                    f"{space.source}: {pruned_cap} candidates were invalid before {budget} "
+                    "could be evaluated (the reasons are in the log): narrow the ranges "
+                    "that conflict"
+                )
+            study.optimize(one, n_trials=budget - done, callbacks=[keep_sampler])
     return study
+
+
+def check_objective(objective: Any) -> tuple[str, ...]:
+    """The objectives of ``objective=``, or a one-line :class:`ConfigError`.
+
+    Parameters
+    ----------
+    objective : Any
+        The value given (``value`` or ``dashboard``).
+    """
+    if objective not in OBJECTIVE_SETS:
+        raise ConfigError(
+            f"objective={objective!r} is not allowed: one of {', '.join(OBJECTIVE_SETS)}"
+        )
+    return OBJECTIVE_SETS[objective]
+
+
+def study_name(objective: str) -> str:
+    """The study's name in the storage: ``design`` for ``objective=value``,
+    ``design_dashboard`` for ``objective=dashboard`` (both can live in one folder).
+
+    Parameters
+    ----------
+    objective : str
+        The ``objective=`` setting.
+    """
+    return STUDY_NAME if objective == "value" else f"{STUDY_NAME}_{objective}"
 
 
 def completed(study: optuna.Study) -> int:
@@ -323,14 +319,37 @@ def completed(study: optuna.Study) -> int:
 
 
 def front(study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
-    """The Pareto front of the completed candidates, by trial number.
+    """The Pareto front of the feasible candidates, by trial number; when no candidate
+    met the constraints, the front of all of them (each then shows which it broke).
 
     Parameters
     ----------
     study : optuna.Study
         The design study.
     """
-    return sorted(study.best_trials, key=lambda t: t.number)
+    best = study.best_trials
+    if not best:
+        done = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+        best = [t for t in done if not any(_dominates(o, t) for o in done)]
+    return sorted(best, key=lambda t: t.number)
+
+
+def is_feasible(trial: optuna.trial.FrozenTrial) -> bool:
+    """Whether the candidate met every constraint (an unconstrained one always does).
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+        A completed trial.
+    """
+    return feasible(trial.user_attrs.get("constraints") or {})
+
+
+def _dominates(a: optuna.trial.FrozenTrial, b: optuna.trial.FrozenTrial) -> bool:
+    """Whether ``a`` is at least as good as ``b`` on every objective (maximised) and
+    better on one."""
+    pairs = list(zip(a.values, b.values, strict=True))
+    return all(x >= y for x, y in pairs) and any(x > y for x, y in pairs)
 
 
 def _count(study: optuna.Study, state: optuna.trial.TrialState) -> int:
@@ -355,16 +374,16 @@ def _load_sampler(path: Path) -> optuna.samplers.BaseSampler:
         return pickle.load(fh)  # a file run_study wrote itself, never a user's
 
 
-def _check_settings(db: Path, settings: str, out: Path) -> None:
-    """Refuse to resume a study whose space, seed, base or split differ."""
+def _check_settings(db: Path, name: str, settings: str, out: Path) -> None:
+    """Refuse to resume a study whose space, seed, base, split or limits differ."""
     storage = optuna.storages.RDBStorage(f"sqlite:///{db}")
     try:
-        study = optuna.load_study(study_name=STUDY_NAME, storage=storage)
+        study = optuna.load_study(study_name=name, storage=storage)
     except KeyError:
         return
     old = study.user_attrs.get("settings")
     if old is not None and old != settings:
         raise ConfigError(
-            f"out={out} holds a design with other settings (space, seed, size or seeds): "
-            "resume it with the same ones, or choose another out="
+            f"out={out} holds a design with other settings (space, seed, size, seeds, "
+            "worlds or limits): resume it with the same ones, or choose another out="
         )
