@@ -3,7 +3,8 @@
 Two differences between employees decide who games, beside pay at stake and audit risk:
 
 - **Type.** A share ``behavior.never_game_share`` of employees never game whatever the
-  stakes: their gaming levers are pinned at 0 (``behavior.bounds``).  In die-roll and
+  stakes: their gaming levers are pinned at 0 and they do not rush (``behavior.bounds``,
+  as with gaming switched off).  In die-roll and
   other cheating experiments with private information, a stable share of people report
   honestly even when lying pays and cannot be detected: 39 % in Fischbacher &
   Föllmi-Heusi (2013, JEEA 11(3)); Abeler, Nosenzo & Raymond's meta-analysis (2019,
@@ -12,14 +13,15 @@ Two differences between employees decide who games, beside pay at stake and audi
 - **Felt fairness** ``F`` in [-1, 1] (0: treated as one expects).  After each pay period
   it moves ``FAIRNESS_ADJUSTMENT`` of the way toward a target made of, each in
   [-1, 1]: pay against the pay reference point (felt with loss aversion,
-  ``pay_reference.py``), pay against the team's median (peers), how arbitrary the pay
-  looks (a bonus that swings from period to period; a forced-ranking cut), and the
-  employee's own equity sensitivity (a fixed offset, N(0, ``behavior.equity_sensitivity_sd``):
-  some people feel short-changed by the same treatment, Huseman, Hatfield & Miles 1987,
-  Acad. Manage. Rev. 12(2)).  Felt fairness scales the moral cost of gaming (effective
-  integrity x ``1 + behavior.fairness_sensitivity x F``): people who feel badly treated
-  find cheating easier to justify (Greenberg 1990, J Appl Psychol 75(5): theft rose
-  during a pay cut and less so where the cut was explained), and people who feel well
+  ``pay_reference.py``), pay below the team's median (only disadvantageous inequality
+  counts), how arbitrary the pay looks (a forced ranking: pay that depends on others'
+  numbers, not on one's own work), and the employee's own equity sensitivity (a fixed
+  offset, N(0, ``behavior.equity_sensitivity_sd``): some people feel short-changed by the
+  same treatment, Huseman, Hatfield & Miles 1987, Acad. Manage. Rev. 12(2)).  Felt
+  fairness scales the moral cost of gaming (effective integrity x
+  ``1 + behavior.fairness_sensitivity x F``): people who feel badly treated find
+  cheating easier to justify (Greenberg 1990, J Appl Psychol 75(5): theft rose during a
+  pay cut and less so where the cut was explained), and people who feel well
   treated repay it (Akerlof 1982 gift exchange; Fehr, Kirchsteiger & Riedl 1993).  It
   also enters morale (``pay_period._morale``'s fairness term): unfairness lowers job
   satisfaction, so low morale and gaming share a cause rather than pay causing both.
@@ -47,9 +49,6 @@ FAIRNESS_ADJUSTMENT = 0.5
 #: Pay 10 % of salary above (below) what one expects, or than the team's median, saturates
 #: its term (as morale's pay surprise).
 PAY_SCALE = 0.1
-#: A bonus whose standard deviation over recent periods is this share of salary is felt
-#: as wholly arbitrary (pay moving with noise, not with one's work).
-VOLATILITY_SCALE = 0.05
 #: Weights of the target's terms: pay against expectation, against peers, arbitrariness.
 WEIGHTS = (0.4, 0.3, 0.3)
 #: Bounds of the fairness multiplier of integrity.
@@ -103,7 +102,6 @@ def target(
     *,
     felt_pay: np.ndarray,
     gain: np.ndarray,
-    bonus_share: np.ndarray,
     scheme: SchemeConfig,
     bottom: np.ndarray,
 ) -> np.ndarray:
@@ -112,14 +110,11 @@ def target(
     Parameters
     ----------
     staff : list of Employee
-        The team's seated employees (``equity_bias``, ``bonus_history`` are read).
+        The team's seated employees (``equity_bias`` is read).
     felt_pay : numpy.ndarray
         Pay as felt against the reference point, share of salary (``pay_reference.felt``).
     gain : numpy.ndarray
         Pay above the old salary this period, share of salary.
-    bonus_share : numpy.ndarray
-        This period's bonus, share of salary (its swing over the last periods, with
-        ``bonus_history``, is what looks arbitrary).
     scheme : SchemeConfig
         The scheme (a forced ranking is felt as arbitrary).
     bottom : numpy.ndarray
@@ -130,11 +125,10 @@ def target(
     # only pay below the peers' counts (disadvantageous inequality; advantageous
     # inequality is felt far less: Loewenstein, Thompson & Bazerman 1989; Fehr & Schmidt 1999)
     peers = np.clip((gain - np.median(gain)) / PAY_SCALE, -1.0, 0.0)
-    history = [[*s.bonus_history[-3:], float(b)] for s, b in zip(staff, bonus_share, strict=True)]
-    swing = np.array([np.std(h) if len(h) > 1 else 0.0 for h in history])
-    arbitrary = np.clip(swing / VOLATILITY_SCALE, 0.0, 1.0)
+    # a forced ranking pays by others' numbers: arbitrary for the bottom, a risk for all
+    arbitrary = np.zeros(len(staff))
     if scheme.forced_ranking:
-        arbitrary = np.maximum(arbitrary, np.where(bottom, 1.0, scheme.forced_ranking_bottom))
+        arbitrary = np.where(bottom, 1.0, scheme.forced_ranking_bottom)
     bias = np.array([s.equity_bias for s in staff])
     return np.clip(
         bias + w_expected * expected + w_peers * peers - w_arbitrary * arbitrary, -1.0, 1.0

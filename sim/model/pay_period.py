@@ -172,14 +172,7 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
     felt_pay = felt(gain, pay_reference, behavior.loss_aversion)
     morale = _morale(inputs, metrics, payout, salary, felt_pay)
     # felt fairness (fairness.py): scales integrity below; enters next period's morale
-    aim = fairness.target(
-        staff,
-        felt_pay=felt_pay,
-        gain=gain,
-        bonus_share=payout.bonus / salary,
-        scheme=scheme,
-        bottom=payout.bottom,
-    )
+    aim = fairness.target(staff, felt_pay=felt_pay, gain=gain, scheme=scheme, bottom=payout.bottom)
     fair = fairness.update(staff, aim)
     played = np.array([s.policy for s in staff])
     # Burnout erodes care for the customer (Maslach's depersonalisation): intrinsic
