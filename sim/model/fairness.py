@@ -53,23 +53,30 @@ PAY_SCALE = 0.1
 WEIGHTS = (0.4, 0.3, 0.3)
 #: Bounds of the fairness multiplier of integrity.
 INTEGRITY_FACTOR_BOUNDS = (0.1, 2.0)
+#: Key of the random stream of types and equity sensitivity (``SeedSequence`` spawn key,
+#: with the employee's id): drawn apart from the model's main stream, so adding types
+#: does not reshuffle every other draw of a run (``web.CHANNEL_STREAM`` is 11).
+TYPE_STREAM = 12
 #: Type labels of the employee table's ``type`` column.
 NEVER_GAMES, MAY_GAME = "never_games", "may_game"
 
 
-def assign(emp: Employee, rng: np.random.Generator, behavior: BehaviorConfig) -> None:
+def assign(emp: Employee, seed: int, behavior: BehaviorConfig) -> None:
     """Draw a new employee's type and equity sensitivity (felt fairness starts neutral
-    plus that offset).
+    plus that offset), from a stream of the run's seed and the employee's id.
 
     Parameters
     ----------
     emp : Employee
-        The new employee (changed in place).
-    rng : numpy.random.Generator
-        The model's generator.
+        The new employee (changed in place; its ``unique_id`` keys the draw).
+    seed : int
+        The run's seed.
     behavior : BehaviorConfig
         ``never_game_share`` and ``equity_sensitivity_sd``.
     """
+    rng = np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(TYPE_STREAM, int(emp.unique_id)))
+    )
     emp.never_game = bool(rng.random() < behavior.never_game_share)
     emp.equity_bias = float(rng.normal(0.0, behavior.equity_sensitivity_sd))
     emp.fairness = float(np.clip(emp.equity_bias, -1.0, 1.0))

@@ -92,7 +92,7 @@ def new_employee(
         if initial
         else expected_gain(model.scheme if team == FRONT else model.cfg.specialist_scheme),
     )
-    fairness.assign(emp, rng, model.cfg.behavior)  # type and equity sensitivity
+    fairness.assign(emp, model.cfg.seed, model.cfg.behavior)  # type, equity sensitivity
     return emp
 
 
