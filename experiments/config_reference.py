@@ -156,12 +156,16 @@ MEANING: dict[str, str] = {
     "behavior.pay_reference_adaptation": "share of the gap between the pay reference point and the pay received closed per period",
     "behavior.learning": "how employees learn their policy (sim/model/learning.py): `hindsight` replays their calls with outcomes they cannot see (the calibrated benchmark), `reinforcement` keeps a trial when realised pay and what they saw of their callers rose, `imitation` copies colleagues with higher visible pay, `mixed` both; the robust verdict samples it",
     "behavior.unlearning_ratio": "a learnt move back toward one's own standard goes this share of the way a move away goes (habits decay slower than they form); observable rules only, uncertain 0.25-1",
+    "behavior.never_game_share": "share of employees of the never-gaming type (gaming levers pinned at 0 whatever the stakes), drawn at hiring",
+    "behavior.fairness_sensitivity": "effective integrity x (1 + this x felt fairness in [-1, 1]): how strongly feeling unfairly treated makes gaming easier to justify",
+    "behavior.equity_sensitivity_sd": "sd of each employee's own offset of felt fairness (equity sensitivity)",
     # transition support on rollout_day
     "transition.pay_protection_periods": "pay periods after the change in which the bonus is topped up toward its old level, tapered (0 = none)",
     "transition.protection_basis_periods": "periods before the change whose mean bonus share the protection tops up to",
     "transition.retraining_share": "share of the way policies and standards move back to the original standard on the day of the change",
     "transition.retraining_hours": "paid hours of retraining per front-line employee, booked as overtime on the day of the change",
     "transition.communication_share": "share of the way the pay reference point moves at once to the new scheme's expected pay",
+    "transition.gift_share": "one-off unconditional payment to each front-line employee on `rollout_day`, share of a month's salary (booked in `bonus_paid` and `cost_bonus`); raises felt fairness, which fades",
     "transition.one_off_cost": "one-off cost of the change (training, IT, communication), booked as `cost_one_off` on `rollout_day`; the payback of `kpisim compare` divides it by the annualised gain in value",
     # scheme
     "scheme.name": "name of the scheme (shown in outputs)",

@@ -128,7 +128,12 @@ def _copy_share(dashboard: str, n: int = 20, draws: int = 400) -> float:
     # every lever within its bounds (thoroughness 0.3-1.2, pace 1-1.5, the others 0-1)
     played = bh.LOWER + (bh.UPPER - bh.LOWER) * rng.random((n, len(LEVERS)))
     staff = [
-        SimpleNamespace(policy=played[i], intrinsic=np.zeros(len(LEVERS)), learning_memory=None)
+        SimpleNamespace(
+            policy=played[i],
+            intrinsic=np.zeros(len(LEVERS)),
+            learning_memory=None,
+            never_game=False,
+        )
         for i in range(n)
     ]
     pay = np.linspace(0.0, 0.1, n)

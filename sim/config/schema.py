@@ -331,6 +331,17 @@ class BehaviorConfig:
     # Gneezy & Rustichini 2000 (J Legal Stud 29(1): behaviour stayed when the fine went);
     # the size is uncertain, swept 0.25-1 (configs/uncertainty/default.yaml).
     unlearning_ratio: float = field(default=0.5, metadata=within(0.01, 1.0))
+    # Types and felt fairness (sim/model/fairness.py).  Share of employees who never
+    # game whatever the stakes: 39% of subjects were fully honest in Fischbacher &
+    # Föllmi-Heusi 2013 (JEEA 11(3)) die-roll task; swept 0.2-0.5 (Abeler, Nosenzo &
+    # Raymond 2019, Econometrica 87(4): people forgo most of the gains from lying).
+    never_game_share: float = field(default=0.39, metadata=within(0.0, 1.0))
+    # Effective integrity x (1 + this x felt fairness in [-1, 1]): direction Greenberg
+    # 1990 (J Appl Psychol 75(5)), Akerlof 1982; strength uncertain, swept 0.3-1.5.
+    fairness_sensitivity: float = field(default=1.0, metadata=within(0.0, 10.0))
+    # Individual offset of felt fairness (equity sensitivity, Huseman, Hatfield & Miles
+    # 1987): normal with this sd; uncertain, swept 0.2-0.7.
+    equity_sensitivity_sd: float = field(default=0.5, metadata=within(0.0, 2.0))
 
 
 # --------------------------------------------------------------------------- scheme
@@ -460,6 +471,10 @@ class TransitionConfig:
     # Communication: share of the way each employee's pay reference point moves at once
     # to the new scheme's expected pay (uncertain, 0-1).
     communication_share: float = field(default=0.0, metadata=within(0.0, 1.0))
+    # Gift: a one-off unconditional payment to each front-line employee on the day of
+    # the change, share of a month's salary (booked in cost_bonus and bonus_paid); it
+    # raises felt fairness, which fades (Gneezy & List 2006; sim/model/fairness.py).
+    gift_share: float = field(default=0.0, metadata=within(0.0, 12.0))
     # One-off cost of the change (training, IT, communication), currency units, booked
     # on rollout_day as a cost of the run (``cost_one_off``); a run without a rollout
     # books none (so in `kpisim compare` only the proposal arm pays it).  The payback

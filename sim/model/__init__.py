@@ -12,9 +12,9 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
 * the staff: ``employee``, ``workforce`` (hiring, quits, attendance), ``planning``,
   ``erlang``, ``roster`` and ``breaks`` (the staffing plan);
 * pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
-  ``pay_reference`` (how pay is felt), ``transition`` (support when the scheme changes),
-  ``behavior`` (levers and choice), ``learning`` (the learning rules), ``hindsight`` (the
-  learning replay);
+  ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
+  ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),
+  ``learning`` (the learning rules), ``hindsight`` (the learning replay);
 * management: ``management`` (the managers), ``dashboard`` (what they see);
 * observation: ``ledgers`` (the day and seat ledgers), ``call_records`` (the simulated
   call-detail records).

@@ -103,11 +103,14 @@ def intrinsic_policy(friendliness: np.ndarray) -> np.ndarray:
     return policy
 
 
-def bounds(gaming: bool, intrinsic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def bounds(
+    gaming: bool, intrinsic: np.ndarray, never_game: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-employee lower and upper bounds of the levers.  With gaming disabled the
     gaming levers are pinned at 0 and thoroughness cannot fall below the intrinsic
-    level (rushing is the gaming of handle time).  Pace is honest effort: free under
-    either setting, never below one's natural pace.
+    level (rushing is the gaming of handle time); the same holds, whatever the switch,
+    for employees of the never-gaming type (``never_game``, ``fairness.py``).  Pace is
+    honest effort: free under either setting, never below one's natural pace.
 
     Parameters
     ----------
@@ -115,10 +118,15 @@ def bounds(gaming: bool, intrinsic: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         Whether gaming is possible (``behavior.gaming``).
     intrinsic : numpy.ndarray
         Each employee's own standard, (n, levers).
+    never_game : numpy.ndarray or None
+        Which employees never game (bool, n); None: nobody.
     """
     lo = np.broadcast_to(LOWER, intrinsic.shape).copy()
     hi = np.broadcast_to(UPPER, intrinsic.shape).copy()
     lo[:, PACE] = np.maximum(lo[:, PACE], intrinsic[:, PACE])
+    if never_game is not None:
+        hi[np.ix_(never_game, GAMING)] = 0.0
+        lo[never_game, THOROUGHNESS] = intrinsic[never_game, THOROUGHNESS]
     if not gaming:
         hi[:, GAMING] = 0.0
         lo[:, THOROUGHNESS] = intrinsic[:, THOROUGHNESS]

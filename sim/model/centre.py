@@ -269,6 +269,9 @@ class ContactCentreModel(mesa.Model):
         self.scheme = proposal
         front = [s for s in self.staff if s.team == FRONT]
         self.training_s += transition.at_rollout(self.cfg, front, proposal, self.period)
+        gift, row = transition.gift(self.cfg, front), self.ledger.current  # booked as bonus
+        row["bonus_paid"] = row.get("bonus_paid", 0.0) + gift
+        row["cost_bonus"] = row.get("cost_bonus", 0.0) + gift * self.cfg.costs.loading
 
     def end_period(self, d: int) -> None:
         """Close the pay period ending on day ``d`` for each team (each under its own
@@ -344,6 +347,8 @@ class ContactCentreModel(mesa.Model):
             s.policy = dec.policy[i].copy()
             if dec.memory is not None:  # the learning rule's state (learning.py)
                 s.learning_memory = dec.memory[i].copy()
+            if dec.fairness is not None:
+                s.fairness = float(dec.fairness[i])
         if dec.dismissed is not None:
             workforce.dismiss(self, dec.dismissed, d, row)
         self.pay_history.append(dec.total_bonus)

@@ -35,7 +35,9 @@ class Employee(mesa.Agent):
     ``behavior.py``) and ``settled_policy`` (the policy it has settled on);
     ``pay_reference`` (the pay it has come to expect above its old salary, share of
     salary, ``pay_reference.py``), ``bonus_history`` (recent bonus shares) and the
-    transition's pay protection (``protected_share`` from period ``protected_from``).
+    transition's pay protection (``protected_share`` from period ``protected_from``);
+    ``never_game`` (its type), ``equity_bias`` and ``fairness`` (felt fairness in
+    [-1, 1], ``fairness.py``).
     """
 
     def __init__(
@@ -107,6 +109,10 @@ class Employee(mesa.Agent):
         self.bonus_history: list[float] = []
         self.protected_share = 0.0
         self.protected_from: int | None = None
+        # type and felt fairness (fairness.py; drawn on hiring by fairness.assign)
+        self.never_game = False
+        self.equity_bias = 0.0
+        self.fairness = 0.0
 
     @property
     def skill(self) -> float:

@@ -54,6 +54,7 @@ from .behavior import (
     socialise,
     utility,
 )
+from .fairness import never_games
 from .scheme import candidate_bonus
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def hindsight(ctx: LearningContext, rng: np.random.Generator) -> Learned:
     scheme, staff, behavior = inputs.scheme, inputs.staff, inputs.cfg.behavior
     settled_policy = np.array([s.settled_policy for s in staff])
     intrinsic = np.array([s.intrinsic for s in staff])
-    lo, hi = bounds(behavior.gaming, intrinsic)
+    lo, hi = bounds(behavior.gaming, intrinsic, never_games(staff))
     # every lever is explored under any scheme: a gaming habit fades because it stops
     # paying (its moral cost and the customers' outcomes push it down), at the learning
     # speed; under flat pay the same costs keep it near zero
@@ -232,7 +233,7 @@ def _habits(ctx: LearningContext) -> _Habits:
         ]
     ).reshape(len(staff), n_levers + 1)
     intrinsic = np.array([s.intrinsic for s in staff])
-    lo, hi = bounds(ctx.inputs.cfg.behavior.gaming, intrinsic)
+    lo, hi = bounds(ctx.inputs.cfg.behavior.gaming, intrinsic, never_games(ctx.inputs.staff))
     trial = memory[:, :n_levers]
     return _Habits(
         played=played,

@@ -26,7 +26,7 @@ from ..measurement import (
     safety_metrics,
 )
 from ..units import DAYS_PER_YEAR
-from . import learning
+from . import fairness, learning
 from .behavior import COURTESY, LEVERS, THOROUGHNESS, utility
 from .employee import HEALTHY_MORALE, Employee
 from .hindsight import LegMemory
@@ -115,6 +115,7 @@ class PeriodDecision:
     total_bonus: float
     contacts_mean: float  # legs per employee this period (sizes the next memory)
     memory: np.ndarray | None = None  # the learning rule's state per employee (learning.py)
+    fairness: np.ndarray | None = None  # felt fairness after the period (fairness.py)
 
 
 def measured_kpis(inputs: PeriodInputs, seats: np.ndarray) -> dict[str, np.ndarray]:
@@ -178,6 +179,9 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
     pay_reference = np.array([s.pay_reference for s in staff])
     felt_pay = felt(gain, pay_reference, behavior.loss_aversion)
     morale = _morale(inputs, metrics, payout, salary, felt_pay)
+    # felt fairness (fairness.py): scales integrity below; enters next period's morale
+    aim = fairness.target(staff, felt_pay=felt_pay, gain=gain, scheme=scheme, bottom=payout.bottom)
+    fair = fairness.update(staff, aim)
     played = np.array([s.policy for s in staff])
     # Burnout erodes care for the customer (Maslach's depersonalisation): intrinsic
     # motivation counts in proportion to morale (relative to a healthy centre).
@@ -190,6 +194,7 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
     integrity = np.array([s.integrity for s in staff]) * np.clip(
         morale / HEALTHY_MORALE, *DISENGAGEMENT_BOUNDS
     )
+    integrity = integrity * fairness.integrity_factor(fair, behavior.fairness_sensitivity)
     utility_played = _utility_played(
         inputs, payout, salary, metrics, played, motivation=motivation, integrity=integrity
     )
@@ -233,6 +238,8 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
         )
         for i, employee in enumerate(staff)
     ]
+    for row, employee, f in zip(rows, staff, fair, strict=True):
+        row.update(fairness=float(f), type=fairness.type_label(employee))
     return PeriodDecision(
         staff=staff,
         rows=rows,
@@ -248,6 +255,7 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
         total_bonus=float(payout.bonus.sum() + top_up.sum()),
         contacts_mean=float(np.mean(metrics["contacts"])),
         memory=memory,
+        fairness=fair,
     )
 
 
@@ -300,6 +308,7 @@ def _morale(
         -np.where(payout.bottom, 1.0, 0.0)
         - fear
         - min(1.0, GINI_UNFAIR * gini((salary + payout.bonus) / hours))
+        + np.array([s.fairness for s in inputs.staff])  # felt fairness (fairness.py)
     )
     workload_term = -np.clip(
         (metrics["occupancy"] - employees.occupancy_comfort) / WORKLOAD_SCALE, 0.0, 1.0

@@ -19,6 +19,11 @@ A leader can soften the change in three ways, each configurable and off by defau
   scheme's expected pay (people told clearly what to expect stop expecting the old
   bonus).
 
+A fourth, also off by default, is a **gift** (``gift_share``): a one-off unconditional
+payment of that share of a month's salary to each front-line employee on the day of the
+change, booked as bonus pay (``bonus_paid``, loaded in ``cost_bonus``); it raises felt
+fairness, which fades back to its target (``fairness.give``).
+
 Nothing here knows which scheme is removed: the support acts on pay, policies and
 reference points only.
 """
@@ -29,7 +34,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..units import DAYS_PER_YEAR
 from . import behavior as bh
+from . import fairness
 from .pay_reference import expected_gain
 
 if TYPE_CHECKING:
@@ -115,3 +122,19 @@ def top_up_share(cfg: Config, staff: list[Employee], period: int) -> np.ndarray:
         if 0 <= k < n:
             out[i] = s.protected_share * (n - k) / (n + 1)
     return out
+
+
+def gift(cfg: Config, staff: list[Employee]) -> float:
+    """Give the front-line ``staff`` the rollout gift (``transition.gift_share`` of a
+    month's salary each, unconditional) and raise their felt fairness; returns the money
+    paid, currency units (0 without a gift).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (``transition.gift_share``, the pay period's length).
+    staff:
+        The front line's seated employees (changed in place).
+    """
+    months_per_period = cfg.scheme.period_days / (DAYS_PER_YEAR / 12.0)
+    return fairness.give(staff, cfg.transition.gift_share, months_per_period)

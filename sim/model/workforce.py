@@ -21,6 +21,7 @@ import numpy as np
 from ..config import EmployeesConfig, WorkforceConfig
 from ..units import DAYS_PER_YEAR
 from . import behavior as bh
+from . import fairness
 from .customers import beta
 from .employee import HEALTHY_MORALE, Employee
 from .pay_reference import expected_gain
@@ -76,7 +77,7 @@ def new_employee(
     if team != FRONT:
         skill *= model.cfg.teams.specialist_skill_factor
     skill = float(np.clip(skill, *SKILL_BOUNDS))
-    return Employee(
+    emp = Employee(
         model,
         seat,
         tenure_days=float(rng.uniform(0, e.initial_tenure_max_days)) if initial else 0.0,
@@ -94,6 +95,8 @@ def new_employee(
         if initial
         else expected_gain(model.scheme if team == FRONT else model.cfg.specialist_scheme),
     )
+    fairness.assign(emp, model.cfg.seed, model.cfg.behavior)  # type, equity sensitivity
+    return emp
 
 
 def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None]:

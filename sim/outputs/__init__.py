@@ -3,7 +3,7 @@
 * ``tables`` - the daily table, the employee table and the summary; the summary's parts:
   ``money`` (cost lines, profit, workforce figures), ``channels`` (the channel story),
   ``decisions`` (the managers' decisions), ``rollout`` (a scheme change), ``smart``
-  (SMART per paid KPI);
+  (SMART per paid KPI), ``spread`` (gaming across employees);
 * ``signs`` - the five toxic-KPI signs, with ``gaps`` (the measured-vs-true gaps
   behind signs 1 and 3);
 * ``intervals`` - staffing by interval; ``calls`` - the call-detail records;

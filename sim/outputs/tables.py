@@ -20,6 +20,7 @@ from .decisions import management_summary
 from .money import MONEY_COLUMNS, add_money_columns, book_one_off, money_summary, value_summary
 from .rollout import rollout_summary
 from .signs import toxic_signs
+from .spread import gaming_spread
 
 if TYPE_CHECKING:
     from ..model import ContactCentreModel
@@ -237,6 +238,7 @@ def summary_dict(model: ContactCentreModel, daily: pd.DataFrame, emp: pd.DataFra
     s["seed"] = cfg.seed
     s["scenario"] = cfg.scenario.name
     s.update(rollout_summary(model, daily, emp))
+    s.update(gaming_spread(emp))  # gaming across employees (spread.py)
     s.update(channel_summary(model, daily))
     s.update(management_summary(model, daily))
     s["toxic_signs"] = toxic_signs(model, daily, emp, s)
