@@ -112,6 +112,7 @@ MEANING: dict[str, str] = {
     "demand.interval_minutes": "planning interval, minutes; must divide `channels.open_s`",
     "demand.profile_file": "CSV of the `file` profile (interval_start HH:MM, share or volume; docs/workforce.md); a relative path is looked up in the working directory, then `configs/`, then the repository root, at load",
     "demand.weekday_factors": "day-of-week volume multipliers Monday..Friday (day d is weekday d % 5), normalised to mean 1; null = all days alike",
+    "demand.daily_volume_cv": "coefficient of variation of a day's random busyness factor (gamma, mean 1) that scales the day's new issues beyond Poisson; the plan cannot foresee it; 0 = plain Poisson days",
     # handling
     "handling.dist": "distribution of the work an issue needs",
     "handling.mean_s": "mean handling time of a contact handled as required, s",

@@ -3,7 +3,8 @@ with one clear message; a simulated centre's known skill is recovered; the poste
 reproducible.
 
 Recovery: a tiny centre (8 agents, 8,000 customers) with ``employees.skill_mean`` = 0.70
-(prior 0.6-0.9) runs 40 days (seed 7); its history is measured from the run's daily table
+(prior 0.6-0.9) whose agents share that skill and speed (``skill_sd`` = ``speed_sd`` = 0)
+runs 40 days (seed 7); its history is measured from the run's daily table
 by the formulas of docs/calibrate.md (AHT = handle seconds / legs, self-coded FCR = coded
 resolved / answered owned, CSAT = top-2 answers / answers, attrition = quits / mean
 headcount x 250 / days) in four 10-day periods.  With ~900 answered calls a period the
@@ -14,6 +15,16 @@ interval is wider than that because it is the spread of the few accepted trials 
 contains the truth and is narrower than half the prior's 90% interval (the "informed"
 criterion).  The inference's own simulations use another seed (0), so the test does not
 pass by replaying the truth's noise.  Seeds are fixed: the test is deterministic.
+
+Why the agents share skill and speed: the fit's noise model is sampling noise only, and
+the history identifies the skill of the team that made it, not the mean of the
+distribution its agents were drawn from.  With the default spread (skill sd 0.06, speed
+sd 0.15) eight agents are a small sample: at skill_mean 0.70 the 40-day self-coded FCR
+varies between seeds 0-7 with an sd of 0.028 (binomial SE 0.0075); seed 7's starting
+team has a mean skill of 0.664 against seed 0's 0.713 (FCR 0.674 against 0.734), so
+the fit, simulating seed 0's team, put skill at 0.63-0.69.  Without the spread of skill
+and speed the between-seed sd of that FCR falls to 0.016 (skill alone) and the centre
+is one whose KPIs the fit's noise model describes.
 """
 
 from __future__ import annotations
@@ -32,7 +43,13 @@ from sim.calibrate.mapping import DataError
 from sim.config import ConfigError, load_config
 from sim.run import run_simulation
 
-CENTRE = {"employees.n": 8, "customers.n": 8000, "teams.specialists_n": 1}
+CENTRE = {
+    "employees.n": 8,
+    "customers.n": 8000,
+    "teams.specialists_n": 1,
+    "employees.skill_sd": 0.0,
+    "employees.speed_sd": 0.0,
+}
 TRUE_SKILL = 0.70
 PERIOD_DAYS = 10
 

@@ -184,6 +184,11 @@ class DemandConfig:
     # Day-of-week volume multipliers, Monday..Friday (day d is weekday d % 5);
     # positive, normalised to mean 1; null = every day alike.
     weekday_factors: list[float] | None = None
+    # Coefficient of variation of a day's random busyness factor (gamma, mean 1): daily
+    # volume varies beyond Poisson and beyond any forecast (Avramidis, Deslauriers &
+    # L'Ecuyer 2004; Brown et al. 2005); daily forecast errors of a few percent are
+    # usual (docs/calibration.md); uncertain, 0.02-0.10 (configs/uncertainty).
+    daily_volume_cv: float = field(default=0.05, metadata=within(0.0, 1.0))
 
 
 # --------------------------------------------------------------------------- handling

@@ -7,7 +7,8 @@ with a constant rate within each interval, so the queue runs continuously across
 intervals.  Profiles: ``flat``, ``two_peaks`` (morning and afternoon peaks of height
 ``demand.peak_ratio`` times the mean rate, Brown et al. 2005) and ``file`` (a CSV read
 by :func:`sim.config.profile.read_profile`; docs/workforce.md).  ``weekday_factor``
-scales a day's volume by its day of the week.
+scales a day's volume by its day of the week, and ``busyness`` by a random factor of the
+day that no forecast foresees.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ import numpy as np
 
 from ..config import Config
 from ..config.profile import read_profile
+
+#: Key of the random stream of the days' busyness factors (``SeedSequence`` spawn key,
+#: beside the run's other own streams): drawing them moves no other random number.
+BUSYNESS_STREAM = 13
 
 
 def interval_starts_s(cfg: Config) -> np.ndarray:
@@ -77,6 +82,31 @@ def weekday_factor(cfg: Config, day: int) -> float:
         return 1.0
     f = np.asarray(list(f), dtype=float)
     return float(f[day % 5] / f.mean())
+
+
+def busyness(cfg: Config, day: int) -> float:
+    """Random multiplier of day ``day``'s volume: the day's common busyness factor.
+
+    Real daily volumes vary more than Poisson around their forecast (Avramidis,
+    Deslauriers & L'Ecuyer 2004; Brown et al. 2005; Ibrahim et al. 2016): the rate
+    itself is random, one factor shared by every interval of the day.  The factor is
+    gamma with mean 1 and coefficient of variation ``demand.daily_volume_cv`` (0: none,
+    the plain Poisson day), drawn from its own stream keyed by the seed and the day, so
+    the plan, made from past days, cannot foresee it.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    day:
+        The day (working day index).
+    """
+    cv = cfg.demand.daily_volume_cv
+    if cv <= 0.0:
+        return 1.0
+    rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(BUSYNESS_STREAM, day)))
+    shape = 1.0 / cv**2
+    return float(rng.gamma(shape, 1.0 / shape))
 
 
 def intraday_cdf(cfg: Config) -> Callable[[np.ndarray], np.ndarray]:

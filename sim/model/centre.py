@@ -17,7 +17,7 @@ from ..config import Config, SchemeConfig
 from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from . import transition, workforce
-from .arrivals import interval_shares, intraday_cdf, weekday_factor
+from .arrivals import busyness, interval_shares, intraday_cdf, weekday_factor
 from .call_records import CallRecords
 from .contacts import ContactBook, Contacts, first_contacts, validation_calls
 from .customers import Customers
@@ -149,7 +149,7 @@ class ContactCentreModel(mesa.Model):
     def _contacts_today(self, d: int, row: DayRecord) -> Contacts:
         """New issues that still arrive (``Departments.arrive``) and the contacts due
         today (``ContactBook.due``), of active customers; repeats credited."""
-        volume = weekday_factor(self.cfg, d)
+        volume = weekday_factor(self.cfg, d) * busyness(self.cfg, d)
         new = first_contacts(self.rng, self.cfg, self.customers.draw_issues(d, volume))
         new = self.departments.arrive(self.rng, new, row)
         todays = Contacts.concat([new, *self.book.due(d)])
