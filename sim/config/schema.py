@@ -298,8 +298,8 @@ class BehaviorConfig:
     # is occupancy x (pace - 1)^2 times this.  Calibrated so that a piece rate raises
     # resolved contacts per busy hour by about 20 % over flat pay with gaming off
     # (Shearer 2004, RES 71(2); docs/calibration.md "Honest effort"); uncertain, swept
-    # 0.05-0.4.
-    pace_cost: float = field(default=0.1, metadata=within(0.0, 100.0))
+    # 1-2.5.
+    pace_cost: float = field(default=1.25, metadata=within(0.0, 100.0))
     # Extra forgetting: share of the gap between a lever and its intrinsic level that
     # closes per period whatever the scheme rewards.  Default 0: every lever is explored
     # under any scheme, so a habit fades because it stops paying, at the learning speed

@@ -15,16 +15,22 @@ with ``sim.measurement``; survey answers, which are rare per employee, and repea
 contacts enter as their expected values.  The queue itself is held fixed
 (an employee's own policy barely moves the waits of its customers).
 
-Time saved is credited honestly: a policy that handles the same calls in less time
-frees a share of the employee's busy time, and that time becomes more calls only when
-a caller is waiting for it.  A candidate with mean timer seconds ``h`` per leg against
-the reference's ``h0`` would therefore have taken ``1 + p_wait x (h0 / h - 1)`` times as
-many legs (:func:`volume_factor`), where ``p_wait`` is the share of the employee's
-replayed callers who had waited in the queue (the chance that a caller is there when
-the agent frees up); all of the candidate's call counts are scaled by it, while the
-paid time (``duty_s``: the period's seconds on the phones per leg, times the legs
-replayed) stays what it was.  Ratios (AHT, FCR, CSAT) do not move with the volume;
-counts per paid hour (``resolved_per_hour``) and the expected gaming acts caught do.
+Time saved is credited as the agent's share of the calls: calls go to the agent who
+has been idle longest (``queue_kernel.py``), so an agent's working day is a string of
+cycles, a call (``h`` seconds on the timer) then a wait in the line of idle agents
+(``I`` seconds, zero when a caller is waiting).  How long an agent waits in that line
+is set by the arrivals and by the colleagues ahead of it, not by its own speed, so an
+agent that handles the same calls faster joins the line sooner and takes more of the
+calls that arrive -- calls its colleagues would otherwise have taken -- even when the
+team's total does not rise (a demand-limited centre).  In the same paid time the
+candidate with mean timer seconds ``h`` per leg against the reference's ``h0`` would
+therefore have taken ``(h0 + I) / (h + I) = 1 / (1 - rho x (1 - h / h0))`` times as
+many legs (:func:`volume_factor`), where ``rho = h0 / (h0 + I)`` is the employee's
+occupancy (timer seconds of its replayed legs over its paid seconds on the phones for
+them).  All of the candidate's call counts are scaled by it, while the paid time
+(``duty_s``: the period's seconds on the phones per leg, times the legs replayed) stays
+what it was.  Ratios (AHT, FCR, CSAT) do not move with the volume; counts per paid hour
+(``resolved_per_hour``) and the expected gaming acts caught do.
 """
 
 from __future__ import annotations
@@ -296,23 +302,31 @@ def replay_calls(
     )
 
 
-def volume_factor(handle_s: np.ndarray, waited: np.ndarray) -> np.ndarray:
+def volume_factor(handle_s: np.ndarray, occupancy: np.ndarray) -> np.ndarray:
     """How many times the reference's call legs each candidate would have taken in the
-    same paid time: ``1 + p_wait x (h0 / h - 1)``, where ``h`` is the candidate's timer
-    seconds over its replayed legs, ``h0`` the reference's (candidate 0) and ``p_wait``
-    the share of those legs whose caller had waited in the queue (time freed becomes a
-    call only when a caller is waiting; time added costs calls the same way).
+    same paid time: ``1 / (1 - rho x (1 - h / h0))``, where ``h`` is the candidate's
+    timer seconds over its replayed legs, ``h0`` the reference's (candidate 0) and
+    ``rho`` the employee's occupancy under the reference.
+
+    With calls routed to the longest-idle agent, each call of ``h0`` seconds is followed
+    by a wait of ``I = h0 (1 - rho) / rho`` seconds in the line of idle agents, a wait
+    that does not depend on the agent's own speed; legs per paid second are
+    ``1 / (h + I)``, and ``(h0 + I) / (h + I)`` is the formula above.  At ``rho`` 0 the
+    agent's count is set by the arrivals alone (factor 1); at ``rho`` 1 a caller is
+    always waiting and the count scales as ``h0 / h``.  Time added costs calls the same
+    way.
 
     Parameters
     ----------
     handle_s : numpy.ndarray
         Timer seconds of the replayed legs per employee and candidate, (n, K).
-    waited : numpy.ndarray
-        Share of each employee's replayed legs whose caller waited, (n, 1), in [0, 1].
+    occupancy : numpy.ndarray
+        Each employee's share of its paid time on the phones spent on the replayed
+        legs under the reference, (n, 1), in [0, 1].
     """
     h0 = handle_s[:, :1]
-    ratio = ratio_array(np.broadcast_to(h0, handle_s.shape), handle_s, 1.0)
-    return 1.0 + waited * (ratio - 1.0)
+    relative = ratio_array(handle_s, np.broadcast_to(h0, handle_s.shape), 1.0)
+    return 1.0 / (1.0 - np.clip(occupancy, 0.0, 1.0) * (1.0 - relative))
 
 
 def _measure(
@@ -396,15 +410,16 @@ def _measure(
 
     legs_n = per_employee(np.ones((1, n_candidates)))
     handle_n = per_employee(calls.handle_s)
-    waited = ratio_array(per_employee((legs["wait_s"] > 0)[:, None]), legs_n, 0.0)[:, :1]
-    volume = volume_factor(handle_n, waited)  # legs taken in the same paid time
+    paid_s = legs_n * (np.nan if paid_s_per_leg is None else paid_s_per_leg[:, None])
+    # occupancy under the reference (unknown paid time: the arrivals alone set the count)
+    occupancy = np.nan_to_num(ratio_array(handle_n[:, :1], paid_s[:, :1], 0.0), nan=0.0)
+    volume = volume_factor(handle_n, occupancy)  # legs taken in the same paid time
     owned_n = per_employee(calls.owned) * volume
     evidence = cr.audit_evidence(calls.false_code, calls.rushed, calls.resolved)
     # steering is an act only where a survey is at stake (the agent offers one)
     steering_acts = steering * (AGENT_OFFER_RATE if agent_offered else 0.0)
     audit_acts = np.clip(evidence + (calls.dumped | calls.pushed) + steering_acts, 0.0, 1.0)
     detected = scheme.audit_rate * scheme.audit_detection * per_employee(audit_acts) * volume
-    paid_s = legs_n * (np.nan if paid_s_per_leg is None else paid_s_per_leg[:, None])
     counts = {
         "handle_s": handle_n * volume,
         "legs": legs_n * volume,
