@@ -26,9 +26,10 @@ sign is present) and a plain ``sentence`` for a non-modeller.
    disagreed: the truth clearly (beyond 5% of the limit) called for an action the
    dashboard did not show, or was clearly fine while the dashboard alarmed (0-1;
    flagged above one period in four; ``sim/model/management.py``).  Secondary
-   figure ``score_truth_corr``: across employees in the last three periods, correlation
-   between the scheme's score (or measured FCR when nothing is paid) and their
-   customers' true satisfaction (−1..1; low below 0.2).
+   figure ``score_truth_corr``: across the employees the scheme scores (the front line,
+   not specialists on a scheme of their own) in the last three periods, correlation
+   between the scheme's score (or measured FCR of everyone when nothing is paid) and
+   their customers' true satisfaction (−1..1; low below 0.2).
 5. imbalance — share of the scheme's paid weight on efficiency perspectives (internal
    process + financial) of the Balanced Scorecard, flagged when no customer metric or
    safety net balances it.
@@ -371,7 +372,7 @@ def not_informing_decisions(
     value = (missed + false) / n if n else float("nan")
     corr = float("nan")
     if not emp.empty:
-        last = emp[emp["period"] > emp["period"].max() - 3]
+        last = _scored(model, emp[emp["period"] > emp["period"].max() - 3], paid)
         signal = last["score"] if paid else last["fcr_measured"]
         corr = _corr(signal, last["csat_true"])
     flag4 = bool(np.isfinite(value) and value > DISAGREE_FLAG)
@@ -402,6 +403,18 @@ def not_informing_decisions(
         "score_truth_corr": corr,
         "sentence": sentence,
     }
+
+
+def _scored(model: ContactCentreModel, rows: pd.DataFrame, paid: dict[str, float]) -> pd.DataFrame:
+    """The rows of the employees the scheme scores: without the specialists' rows when
+    they are paid under a scheme of their own (``specialist_scheme``, flat by default).
+    Their score is 0 by construction and their customers (transferred, harder issues)
+    are less satisfied, so pooling them correlates the two teams' caseloads, not the
+    score with the truth (smart_targets, seed 0: 0.66 pooled, 0.74 front line)."""
+    own = model.cfg.specialist_scheme.name
+    if not paid or own == model.scheme.name or "scheme" not in rows:
+        return rows
+    return rows[rows["scheme"] != own]
 
 
 def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:
