@@ -18,7 +18,8 @@ sign is present) and a plain ``sentence`` for a non-modeller.
    measured-vs-true gap from before pay shaped behaviour to the last three periods
    (threshold: 3 standard errors and 2 points, ``gaps.widening``) - uniform gaming keeps
    the correlation but widens everybody's gap.  Averaged over the paid KPIs with their
-   weights (all three KPIs when nothing is paid).
+   weights (all three KPIs when nothing is paid), over the employees the scheme scores
+   (as for sign 4's ``score_truth_corr``).
 4. not_informing_decisions — whether the managers' decisions follow the truth: the share
    of pay periods in which the dashboard's verdict on the customer side (a customer-side
    tripwire breached: random-survey CSAT, repeat or complaint rate) and the true
@@ -160,7 +161,9 @@ def toxic_signs(
     return {
         "contradiction": contradiction(model, daily, s),
         "chasing_numbers": chasing_numbers(s),
-        "indicator_became_target": indicator_became_target(emp, paid, _ref_period(model)),
+        "indicator_became_target": indicator_became_target(
+            _scored(model, emp, paid), paid, _ref_period(model)
+        ),
         "not_informing_decisions": not_informing_decisions(model, emp, paid),
         "imbalance": imbalance(scheme, paid),
     }
