@@ -77,9 +77,11 @@ def test_decision_delay_postpones_the_action_by_that_many_days():
 
 
 def test_a_high_detection_threshold_means_no_action():
-    """A margin of 5x the limit is never reached (CSAT cannot fall below -1.8, a repeat
-    rate cannot exceed 1.5, a service level cannot fall below -3): nothing the tripwires
-    drive is decided.  Coaching does not depend on tripwires and is switched off."""
+    """A margin of 5x the limit is never reached (CSAT cannot fall below -2.0, a repeat
+    rate cannot exceed 2.1, a service level cannot fall below -3; complaints would need
+    0.18 a contact, over four times the worst pay period seen hidden, 0.041): nothing the
+    tripwires drive is decided.  Coaching does not depend on tripwires and is switched
+    off."""
     r = run("hidden_phone_safety_net", "management.detect_margin=5", "management.coaching=false")
     assert r.summary["manager_decisions"] == 0
     assert r.summary["phone_visibility_end"] == "hidden"

@@ -71,6 +71,6 @@ class ManagementConfig:
     # The company's own floor for the broad CX KPI (top-2-box share of the random
     # survey) when the scheme pays CSAT on the random survey without a safety limit on
     # it; also the standard against which the true ledger is judged (sign 4).  Uncertain
-    # (illustration, between the baseline's ~0.55 and a centre in trouble), swept
-    # 0.40-0.50.
-    cx_limit: float = field(default=0.45, metadata=within(0.0, 1.0))
+    # (illustration: ten points below the baseline's ~0.60, above a centre in trouble
+    # such as hidden_phone's ~0.45), swept 0.45-0.55.
+    cx_limit: float = field(default=0.50, metadata=within(0.0, 1.0))

@@ -18,7 +18,8 @@ sign is present) and a plain ``sentence`` for a non-modeller.
    measured-vs-true gap from before pay shaped behaviour to the last three periods
    (threshold: 3 standard errors and 2 points, ``gaps.widening``) - uniform gaming keeps
    the correlation but widens everybody's gap.  Averaged over the paid KPIs with their
-   weights (all three KPIs when nothing is paid).
+   weights (all three KPIs when nothing is paid), over the employees the scheme scores
+   (as for sign 4's ``score_truth_corr``).
 4. not_informing_decisions — whether the managers' decisions follow the truth: the share
    of pay periods in which the dashboard's verdict on the customer side (a customer-side
    tripwire breached: random-survey CSAT, repeat or complaint rate) and the true
@@ -26,9 +27,10 @@ sign is present) and a plain ``sentence`` for a non-modeller.
    disagreed: the truth clearly (beyond 5% of the limit) called for an action the
    dashboard did not show, or was clearly fine while the dashboard alarmed (0-1;
    flagged above one period in four; ``sim/model/management.py``).  Secondary
-   figure ``score_truth_corr``: across employees in the last three periods, correlation
-   between the scheme's score (or measured FCR when nothing is paid) and their
-   customers' true satisfaction (−1..1; low below 0.2).
+   figure ``score_truth_corr``: across the employees the scheme scores (the front line,
+   not specialists on a scheme of their own) in the last three periods, correlation
+   between the scheme's score (or measured FCR of everyone when nothing is paid) and
+   their customers' true satisfaction (−1..1; low below 0.2).
 5. imbalance — share of the scheme's paid weight on efficiency perspectives (internal
    process + financial) of the Balanced Scorecard, flagged when no customer metric or
    safety net balances it.
@@ -159,7 +161,9 @@ def toxic_signs(
     return {
         "contradiction": contradiction(model, daily, s),
         "chasing_numbers": chasing_numbers(s),
-        "indicator_became_target": indicator_became_target(emp, paid, _ref_period(model)),
+        "indicator_became_target": indicator_became_target(
+            _scored(model, emp, paid), paid, _ref_period(model)
+        ),
         "not_informing_decisions": not_informing_decisions(model, emp, paid),
         "imbalance": imbalance(scheme, paid),
     }
@@ -371,7 +375,7 @@ def not_informing_decisions(
     value = (missed + false) / n if n else float("nan")
     corr = float("nan")
     if not emp.empty:
-        last = emp[emp["period"] > emp["period"].max() - 3]
+        last = _scored(model, emp[emp["period"] > emp["period"].max() - 3], paid)
         signal = last["score"] if paid else last["fcr_measured"]
         corr = _corr(signal, last["csat_true"])
     flag4 = bool(np.isfinite(value) and value > DISAGREE_FLAG)
@@ -402,6 +406,18 @@ def not_informing_decisions(
         "score_truth_corr": corr,
         "sentence": sentence,
     }
+
+
+def _scored(model: ContactCentreModel, rows: pd.DataFrame, paid: dict[str, float]) -> pd.DataFrame:
+    """The rows of the employees the scheme scores: without the specialists' rows when
+    they are paid under a scheme of their own (``specialist_scheme``, flat by default).
+    Their score is 0 by construction and their customers (transferred, harder issues)
+    are less satisfied, so pooling them correlates the two teams' caseloads, not the
+    score with the truth (smart_targets, seed 0: 0.66 pooled, 0.74 front line)."""
+    own = model.cfg.specialist_scheme.name
+    if not paid or own == model.scheme.name or "scheme" not in rows:
+        return rows
+    return rows[rows["scheme"] != own]
 
 
 def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:
