@@ -229,7 +229,7 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
         "baseline",
         ["scheme.kpis.fcrr.weight=0.3"],
         "'fcrr'",
-        "valid KPIs are aht, fcr, csat, transfer, web_deflection, quality",
+        "valid KPIs are aht, fcr, csat, transfer, web_deflection, resolved_per_hour, quality",
     ),
     (
         "salary_inverted",
