@@ -141,7 +141,10 @@ COMPARISONS = {
 #: handle time buys rushing and dumping (signs 2 and 3, Kerr 1975); one efficiency metric
 #: alone is unbalanced (sign 5, Kaplan & Norton 1992).
 FIRES = {
-    "contradiction": ("fcr_self_coded", "csat_survey_bonus"),
+    # csat_survey_bonus left this list when employees came to differ in type: its survey
+    # flattery (0.7-0.9 points in some seeds) sits under the sign's threshold; its lesson
+    # is held by its expected directions (EXPECTED)
+    "contradiction": ("fcr_self_coded",),
     "chasing_numbers": ("aht_pay",),
     "indicator_became_target": ("aht_pay",),
     "imbalance": ("single_metric",),

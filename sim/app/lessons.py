@@ -114,8 +114,13 @@ def direction(run: LessonRun, other: LessonRun, key: str, day: int) -> str | Non
 #: over four pay periods on each side of the change (168 days); 57 days after the
 #: removal the run so far already shows staff morale higher with the support (pay
 #: protection, retraining, communication) and the protected bonus paid.
+#: ``smart_not_measurable``'s morale dip comes from bonuses that swing with luck against an
+#: adapting reference point; by day 120 (five pay periods) it has not shown in every run
+#: (staff morale higher in one of five seeds), while the score's lost link to the
+#: customers' truth has.
 LIVE_EXPECT: dict[str, dict[str, str]] = {
     "remove_aht_metric_supported": {"employee_satisfaction": "up", "bonus_paid": "up"},
+    "smart_not_measurable": {"toxic_signs.not_informing_decisions.score_truth_corr": "down"},
 }
 
 
