@@ -44,6 +44,8 @@ SEEDS = 5
 #: Pay periods left out before measuring the honest response (the response forms over
 #: about two periods at the default learning step; docs/calibration.md).
 WARMUP_DAYS = 42
+#: Summary keys that are None when their clock never stopped within the run.
+CENSORED = ("gaming_half_life_days", "gaming_formation_days")
 NA = "not available in this build"
 
 #: A run: (label, scenario, overrides).  Labels group the runs of one arm.
@@ -63,6 +65,9 @@ def _run(task: Task) -> dict[str, Any]:
         return {"label": label, "error": str(e).splitlines()[0].split(": choose")[0]}
     r = run_simulation(cfg)
     out = {k: v for k, v in r.summary.items() if isinstance(v, int | float)}
+    # a gaming clock that never stopped (never formed / never halved in the run) is None
+    out |= {k: float("nan") for k in CENSORED if r.summary.get(k, 0.0) is None}
+    out["days_after_rollout"] = float(cfg.days - cfg.rollout_day) if cfg.rollout_day else 0.0
     d = r.daily
     after = d[d["day"] >= WARMUP_DAYS]
     for c in ("resolved_true", "paid_hours"):
@@ -216,18 +221,31 @@ def loyalty_asymmetry(distance: float) -> float:
 
 
 def persistence(r: Mapping[str, list]) -> Row:
-    """Gaming's half-life after AHT pay is removed vs the time it took to form."""
+    """Gaming's half-life after AHT pay is removed vs the time it took to form.  A
+    half-life that never ended within the run is censored at the days left after the
+    removal (a lower bound: it is longer than that)."""
     try:
         half = _key(r["remove_aht"], "gaming_half_life_days")
         form = _key(r["remove_aht"], "gaming_formation_days")
+        left = _key(r["remove_aht"], "days_after_rollout")
     except KeyError as e:
         return _na(e)
+    if any(math.isnan(f) for f in form):
+        return Row(NA, None, "gaming never formed in some runs")
+    never = sum(math.isnan(h) for h in half)
+    half = [d if math.isnan(h) else h for h, d in zip(half, left, strict=True)]
     diff = [h - f for h, f in zip(half, form, strict=True)]
     m, _ = interval(diff)
+    censored = (
+        f"; in {never} of {len(half)} runs gaming never halved "
+        f"(counted as the {left[0]:.0f} days left)"
+        if never
+        else ""
+    )
     return Row(
         f"half-life {_show(half, '.1f')} vs formation {_show(form, '.1f')} working days",
         m > 0,
-        f"difference {_show(diff, '+.1f')} days",
+        f"difference {_show(diff, '+.1f')} days{censored}",
     )
 
 

@@ -34,9 +34,25 @@ def rows() -> dict[str, validation.Row]:
 
 
 FIRM = [s for s in validation.STUDIES if s.firm and s.measure is not validation.mittal_asymmetry]
+#: Firm rows the model is known not to meet, and why (the page says "not held"): each is
+#: a strict expected failure, so the day the model meets it the test says so.
+KNOWN_MISSES = {
+    validation.honest_piece_rate: (
+        "resolved contacts per paid hour rise about +10 % under the piece rate (per busy "
+        "hour about +21 %): output is set by demand, and staffing to a service level passes "
+        "only part of the shorter handle time on to paid hours (docs/calibration.md, "
+        "'Honest effort')"
+    ),
+}
 
 
-@pytest.mark.parametrize("study", FIRM, ids=[s.measure.__name__ for s in FIRM])
+def _firm_param(study: validation.Study):
+    reason = KNOWN_MISSES.get(study.measure)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(study, marks=marks, id=study.measure.__name__)
+
+
+@pytest.mark.parametrize("study", [_firm_param(s) for s in FIRM])
 def test_firm_row_holds(rows, study):
     row = rows[study.name]
     if row.held is None:
@@ -46,15 +62,10 @@ def test_firm_row_holds(rows, study):
 
 def test_negative_contacts_never_weigh_less_than_positive_ones():
     """Mittal et al. 1998: a contact 2 points below neutral moves loyalty at least as much
-    as one 2 points above (the rule is deterministic: no sampling error; the tolerance is
-    float32 rounding of loyalty, ``validation.FLOAT32_TOL``).  A symmetric
-    rule (ratio exactly 1) does not show the published asymmetry: expected to fail until
-    the asymmetric loyalty rule is in the build."""
+    as one 2 points above, and strictly more (the rule is deterministic: no sampling
+    error; the tolerance is float32 rounding of loyalty, ``validation.FLOAT32_TOL``)."""
     ratio, tol = validation.loyalty_asymmetry(2.0), validation.FLOAT32_TOL
-    assert ratio >= 1.0 - tol, ratio
-    if abs(ratio - 1.0) <= tol:
-        pytest.xfail("the loyalty rule of this build is symmetric (ratio 1)")
-    assert ratio > 1.0 + tol
+    assert ratio > 1.0 + tol, ratio
 
 
 def test_committed_page_verdicts_are_the_generators(rows):
