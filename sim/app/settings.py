@@ -63,6 +63,7 @@ WEIGHT_KPIS = (
     ("web_deflection", "Web deflection"),
     ("quality", "Audit quality score"),
     ("transfer", "Transfer rate"),
+    ("resolved_per_hour", "Resolved contacts per hour (piece rate)"),
 )
 #: Short KPI names in change descriptions ("AHT weight 0.30").
 KPI_SHORT = {
@@ -72,6 +73,7 @@ KPI_SHORT = {
     "web_deflection": "web deflection",
     "quality": "quality",
     "transfer": "transfers",
+    "resolved_per_hour": "resolved per hour",
 }
 #: Largest total of the KPI weights that config validation accepts.
 MAX_WEIGHT_TOTAL = 1.0
