@@ -28,7 +28,7 @@ from sim.compare.plan import build_plan
 from sim.config import Config, ConfigError, load_config
 from sim.config.fields import percent_hint
 from sim.config.scheme_checks import scheme_warnings
-from sim.measurement import FCR_DEFINITIONS, measured_fcr, paid_kpis, ratio
+from sim.measurement import FCR_DEFINITIONS, KPIS, measured_fcr, paid_kpis, ratio
 
 _SCRIPT = Path(sys.executable).parent / "kpisim"
 KPISIM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "sim.cli"]
@@ -154,12 +154,17 @@ def test_percent_hint_only_when_it_would_be_allowed():
     assert "did you mean" not in str(info.value)  # not a share
 
 
-@pytest.mark.parametrize("kpi", [k for k in paid_kpis() if k != "aht"])
+@pytest.mark.parametrize("kpi", [k for k in paid_kpis() if KPIS[k].unit == "share"])
 def test_share_kpi_levels_must_be_fractions(kpi):
     with pytest.raises(ConfigError) as info:
         load_config("baseline", [f"scheme.kpis.{kpi}.weight=1", f"scheme.kpis.{kpi}.target=75"])
     msg = str(info.value)
     assert f"scheme.kpis.{kpi}.target=75" in msg and "did you mean 0.75?" in msg
+
+
+def test_a_per_hour_kpi_level_is_not_a_share():
+    cfg = load_config("baseline", ["scheme=piece_rate", "scheme.kpis.resolved_per_hour.stretch=75"])
+    assert cfg.scheme.kpis.resolved_per_hour.stretch == 75
 
 
 def test_seconds_kpi_levels_are_not_shares():
