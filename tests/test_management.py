@@ -15,7 +15,8 @@ import pytest
 from sim import ConfigError, load_config, run_simulation
 from sim.model import ContactCentreModel, workforce
 from sim.model import behavior as bh
-from sim.model.management import ratcheted, redesigned
+from sim.model import dashboard as db
+from sim.model.management import AT_LIMIT, ratcheted, redesigned
 from sim.model.planning import FRONT
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -24,18 +25,22 @@ SIZE = ["customers.n=60000", "employees.n=22", "days=126"]
 SEEDS = (0, 1, 2)
 
 
-def run(scenario: str, *overrides: str, seed: int = 0, days: int | None = None):
+def run(
+    scenario: str, *overrides: str, seed: int = 0, days: int | None = None, keep_model: bool = False
+):
     ov = [*SIZE, f"seed={seed}", *overrides]
     if days is not None:
         ov.append(f"days={days}")
-    return run_simulation(load_config(scenario, ov))
+    return run_simulation(load_config(scenario, ov), keep_model=keep_model)
 
 
 @pytest.fixture(scope="module")
 def arms():
-    """hidden_phone and hidden_phone_safety_net on paired seeds, six pay periods."""
+    """hidden_phone and hidden_phone_safety_net on paired seeds, six pay periods (the
+    models kept: sign 4's test reads the managers' reviews)."""
     return {
-        sc: [run(sc, seed=s) for s in SEEDS] for sc in ("hidden_phone", "hidden_phone_safety_net")
+        sc: [run(sc, seed=s, keep_model=True) for s in SEEDS]
+        for sc in ("hidden_phone", "hidden_phone_safety_net")
     }
 
 
@@ -153,9 +158,23 @@ def test_sign_4_fires_when_the_dashboard_hides_the_damage_and_not_in_baseline(ar
         # the truth called for action in most periods; the narrow dashboard showed nothing
         assert s4["periods"] == 6 and s4["false_alarm_periods"] == 0
         assert s4["flag"] and s4["missed_periods"] > s4["periods"] / 2
-    for r in arms["hidden_phone_safety_net"]:
+    for plain, r in zip(arms["hidden_phone"], arms["hidden_phone_safety_net"], strict=True):
         s4 = r.summary["toxic_signs"]["not_informing_decisions"]
-        assert s4["missed_periods"] == 0
+        # the safety nets show the damage hiding the number does: no period whose true
+        # CSAT was clearly below the limit passed without a dashboard alarm ...
+        limit = db.cx_limit(r.model.scheme, r.config.management.cx_limit)
+        for rev in r.model.manager.reviews:
+            if rev["cx_true"] < limit * (1 - AT_LIMIT):
+                assert rev["dashboard_alarm"], rev
+        # ... and miss fewer periods than the plain dashboard on the same seed.  Not
+        # none: the repeat-rate net reads repeats seen by the review (censored, and not
+        # every unresolved customer calls back), ~2 points under the true unresolved
+        # share, which can sit just beyond its limit's 5% band (seed 2, days 62 and 83:
+        # 0.368 and 0.372 against 0.3675, shown 0.348) - a real miss sign 4 counts.
+        assert (
+            s4["missed_periods"]
+            < plain.summary["toxic_signs"]["not_informing_decisions"]["missed_periods"]
+        )
     for seed in SEEDS:
         s4 = run("baseline", seed=seed).summary["toxic_signs"]["not_informing_decisions"]
         assert not s4["flag"] and s4["value"] == 0.0
