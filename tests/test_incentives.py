@@ -111,9 +111,12 @@ def test_self_coded_fcr_bonus_opens_a_gap_that_repeat_measure_and_audits_close()
 
 
 def test_more_audit_or_more_integrity_means_less_gaming():
-    base = arm("fcr_self_coded")
-    falls(base, arm("fcr_self_coded", "scheme.audit_rate=0.2"), "gaming_rate")
-    falls(base, arm("fcr_self_coded", "employees.integrity_mean=0.9"), "gaming_rate")
+    # 12 seeds: with 39 % of employees never gaming, the gaming rate is ~0.012 and each
+    # change lowers it by ~0.003, about one paired SD over seeds
+    seeds = tuple(range(12))
+    base = arm("fcr_self_coded", seeds=seeds)
+    falls(base, arm("fcr_self_coded", "scheme.audit_rate=0.2", seeds=seeds), "gaming_rate")
+    falls(base, arm("fcr_self_coded", "employees.integrity_mean=0.9", seeds=seeds), "gaming_rate")
 
 
 def test_forced_ranking_lowers_morale_raises_gaming_and_turnover():
@@ -133,16 +136,29 @@ def _upper_below_zero(d: np.ndarray) -> float:
 def test_removing_a_habituated_metric_recovers_gradually():
     """AHT pay for four periods (days 0-83), then flat pay (periods 4-7).  The gaming
     habits learnt under AHT pay (dumping hard calls, pushing callers to the web) fade
-    once nothing rewards them — slowly, not at once — and true FCR stays below that of a
-    centre that never paid on AHT (hysteresis)."""
+    once nothing rewards them — slowly, not at once — yet gaming as a whole persists:
+    the lost bonus lowers felt fairness, which makes the other levers (false codes,
+    survey steering) easier to justify.  True FCR stays below that of a centre that
+    never paid on AHT (hysteresis)."""
     runs = arm("remove_aht_metric", "rollout_day=84")
     base = arm("baseline")
-    levers = ["lever_dump", "lever_web_push", "lever_false_coding", "lever_survey_steering"]
-    g = np.array([s["_levers_by_period"][levers].sum(axis=1).loc[4:7].to_numpy() for s in runs])
-    # fading: less gaming three periods after removal than at removal
-    assert _upper_below_zero(g[:, 3] - g[:, 0]) < 0, g
+    habits = ["lever_dump", "lever_web_push"]  # the levers AHT pay rewarded
+    levers = [*habits, "lever_false_coding", "lever_survey_steering"]
+
+    def by_period(arms, cols):
+        return np.array(
+            [s["_levers_by_period"][cols].sum(axis=1).loc[4:7].to_numpy() for s in arms]
+        )
+
+    h = by_period(runs, habits)
+    # fading: less of the AHT habits three periods after removal than at removal
+    assert _upper_below_zero(h[:, 3] - h[:, 0]) < 0, h
     # gradually: one period after removal, more than half of the habit is still there
-    assert _upper_below_zero(0.5 * g[:, 0] - g[:, 1]) < 0, g
+    assert _upper_below_zero(0.5 * h[:, 0] - h[:, 1]) < 0, h
+    # persistence: three periods after removal, all gaming is still above the never-paid
+    # centre's
+    g, g0 = by_period(runs, levers), by_period(base, levers)
+    assert _upper_below_zero(g0[:, 3] - g[:, 3]) < 0, (g, g0)
     # hysteresis in outcomes: true FCR in the last period is below the never-paid centre's
     fcr = np.array([s["_levers_by_period"]["fcr_true"].loc[7] for s in runs])
     fcr0 = np.array([s["_levers_by_period"]["fcr_true"].loc[7] for s in base])
