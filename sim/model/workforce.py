@@ -357,8 +357,11 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     leave (the count rounded at random, the people drawn at random); each other employee
     is absent with ``absence_p`` of their morale.  The present ones take the plan's
     shifts of their contract length in random order, with the breaks, lunch and activity
-    block the plan placed on each shift; extra people double up on those shifts.  When
-    too few are present a random subset of the shifts is worked, and up to
+    block the plan placed on each shift.  When too few of a length are present a random
+    subset of its shifts is worked; people beyond their length's shifts (the plan changed
+    its contract mix and the hires it asked for are not in yet) cover the shifts of other
+    lengths nobody works, stretch by stretch (``_spare_starts``, their breaks placed by
+    the rules), and only then double up on shifts of their own length.  Up to
     ``workforce.overtime_max_share`` of the present agents extend their shift by
     ``workforce.overtime_hours`` (when it ends before closing).
 
@@ -387,11 +390,13 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     lengths = plan.ends_s - plan.starts_s
     staff: list[Employee] = []
     starts, ends, b_st, b_ln = [], [], [], []
+    open_spans: list[tuple[float, float]] = []  # posts nobody of their length works today
+    spare: list[tuple[list[Employee], float]] = []  # present beyond their length's posts
     for length in sorted({s.contract_s for s in present}):
-        group = [s for s in present if s.contract_s == length]
+        group = [e for e in present if e.contract_s == length]
+        group = [group[i] for i in rng.permutation(len(group))]
         posts = np.flatnonzero(np.isclose(lengths, length))
         k, n = len(group), posts.shape[0]
-        staff += [group[i] for i in rng.permutation(k)]
         if n == 0 or plan.brk_start is None:  # no shift of this length (or no breaks)
             first = float(plan.starts_s.min()) if plan.headcount else 0.0
             st = np.full(k, min(first, close - length))
@@ -399,12 +404,30 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
                 st = plan.starts_s[posts[np.arange(k) % n]]
             bs, bl = _own_breaks(model, st, np.minimum(st + length, close))
         else:
-            take = posts[np.arange(k) % n] if k >= n else np.sort(rng.choice(posts, k, False))
+            if k > n:  # the spare ones cover posts of other lengths nobody works
+                spare.append((group[n:], length))
+                group, k = group[:n], n
+            take = posts if k == n else np.sort(rng.choice(posts, k, False))
+            gone = np.setdiff1d(posts, take)
+            open_spans += [(float(plan.starts_s[i]), float(plan.ends_s[i])) for i in gone]
             st, bs, bl = plan.starts_s[take], plan.brk_start[take], plan.brk_len[take]
+        staff += group
         starts.append(st)
         ends.append(np.minimum(st + length, close))
         b_st.append(bs)
         b_ln.append(bl)
+    for group, length in spare:
+        st = _spare_starts(open_spans, len(group), length)
+        posts = np.flatnonzero(np.isclose(lengths, length))
+        double = posts[np.arange(len(group) - st.shape[0]) % posts.shape[0]]
+        staff += group
+        starts += [st, plan.starts_s[double]]
+        ends += [np.minimum(st + length, close), np.minimum(plan.starts_s[double] + length, close)]
+        bs, bl = np.zeros((0, N_BLOCKS)), np.zeros((0, N_BLOCKS))
+        if st.shape[0]:
+            bs, bl = _own_breaks(model, st, np.minimum(st + length, close))
+        b_st += [bs, plan.brk_start[double]]
+        b_ln += [bl, plan.brk_len[double]]
     short = plan.headcount - len(present)  # shifts nobody works today
     start = np.concatenate(starts) if starts else np.zeros(0)
     end = np.concatenate(ends) if ends else np.zeros(0)
@@ -423,6 +446,20 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
             over = float((new_end - end[ot]).sum())
             end[ot] = new_end
     return Duty(staff, start, end, brk_start, brk_len, over, rest_start, rest_len)
+
+
+def _spare_starts(open_spans: list[tuple[float, float]], k: int, length: float) -> np.ndarray:
+    """Shift starts of up to ``k`` present agents of contract ``length`` beyond the plan's
+    posts of that length: each covers the next stretch of a post nobody works today
+    (``open_spans``, consumed; a longer post stretch by stretch, from its start).  The
+    ones left over double up on posts of their own length."""
+    starts = []
+    while open_spans and len(starts) < k:
+        s0, e0 = open_spans.pop(0)
+        starts.append(max(0.0, min(s0, e0 - length)))
+        if e0 - s0 > length + 1e-6:  # the rest of the post stays open
+            open_spans.insert(0, (s0 + length, e0))
+    return np.array(starts, dtype=float)
 
 
 def _own_breaks(model: ContactCentreModel, start: np.ndarray, end: np.ndarray):
