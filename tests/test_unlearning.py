@@ -24,10 +24,14 @@ from sim import ConfigError, load_config, run_simulation
 from sim.model import pay_reference as pr
 from sim.outputs.rollout import gaming_intensity
 
-SIZE = ("customers.n=100000", "employees.n=40", "days=168")
+SIZE_DAYS = 168
+SIZE = ("customers.n=100000", "employees.n=40", f"days={SIZE_DAYS}")
 ROLLOUT = 84
 PERIOD = 21
 SEEDS = tuple(range(6))
+#: The first-period morale comparison: a paired difference of SD ~0.009 judged against an
+#: equivalence margin of 0.005 needs more seeds than the other tests (see its docstring).
+MORALE_SEEDS = tuple(range(16))
 
 
 def _run(args: tuple[str, tuple[str, ...], int]) -> dict:
@@ -52,10 +56,16 @@ def _pool() -> ProcessPoolExecutor:
     return pool
 
 
-@cache
-def arm(scenario: str, *overrides: str) -> tuple[dict, ...]:
-    jobs = [(scenario, overrides, seed) for seed in SEEDS]
-    return tuple(_pool().map(_run, jobs))
+_RUNS: dict[tuple[str, tuple[str, ...], int], dict] = {}
+
+
+def arm(scenario: str, *overrides: str, seeds: tuple[int, ...] = SEEDS) -> tuple[dict, ...]:
+    """The runs of one arm over ``seeds``; each (scenario, overrides, seed) runs once."""
+    todo = [seed for seed in seeds if (scenario, overrides, seed) not in _RUNS]
+    jobs = [(scenario, overrides, seed) for seed in todo]
+    for job, res in zip(jobs, _pool().map(_run, jobs), strict=True):
+        _RUNS[job] = res
+    return tuple(_RUNS[(scenario, overrides, seed)] for seed in seeds)
 
 
 def _removed() -> tuple[dict, ...]:
@@ -77,26 +87,35 @@ def _upper(d: np.ndarray) -> float:
 
 
 @pytest.mark.slow
-def test_gaming_fades_at_the_learning_speed_after_removal():
-    """Once nothing pays for it, gaming fades because every lever is still explored and
-    its moral cost pushes it down, one learning round (pay period end) at a time.
+def test_gaming_fades_but_outlasts_the_time_it_took_to_form():
+    """Once nothing pays for it, gaming fades: every lever is still explored and its moral
+    cost pushes it down, one learning round (pay period end) at a time.  But it fades
+    slower than it formed (Gneezy & Rustichini 2000, J Legal Stud 29(1): behaviour formed
+    under an incentive stayed when the incentive went): losing the habitual bonus is a
+    loss against the pay reference point, so felt fairness falls (``fairness.py``: about
+    -0.05 to -0.2 over the four periods after, on these seeds) and with morale (0.61 to
+    0.49) lowers the moral cost of gaming (Greenberg 1990: theft rose during a pay cut).
 
-    Derivation of the expected half-life: gaming levers sit below one ``learning_step``
-    (0.1) at removal, so "down" takes a lever to 0.  With a moral cost c per unit of a
-    lever (``integrity_weight`` 0.2 x integrity ~0.6 x moral weight 0.5-1 ~ 0.05-0.1),
-    a lever at x chooses among stay (-c x), up (-c (x + 0.1)) and down (0) by a logit
-    with ``choice_noise`` 0.004: for x = 0.05 the expected share left after one round
-    is 0.27 (c = 0.1) to 0.59 (c = 0.05), i.e. half of the habit goes in 0.7-1.2 rounds
-    (linear between rounds), 14-26 days of 21-day periods.  Tolerance: 0.5-2 rounds,
-    for the exploration floor that flat pay keeps (noise) and for imitation.  The former
-    constant habit decay (0.02 a period) would have needed ln 2 / 0.02 ~ 35 rounds."""
+    Judged, paired by seed: mean gaming three rounds after the change is below its level
+    at the change, and the half-life (``gaming_half_life_days``) is longer than the time
+    the gaming took to form (``gaming_formation_days``).  A half-life that never ends
+    within the run is censored at the days left after the change (a lower bound), as on
+    the validation page (``experiments/validation.py``).  Measured on seeds 0-5: formation
+    13-26 days; half-life 37-38 days on two seeds, never within the 84 days left on four.
+    Felt fairness is what holds it: with ``behavior.fairness_sensitivity=0`` it halves on
+    all six seeds, in 17-58 days."""
     runs = _removed()
     g = np.array([s["_g"] for s in runs])
     k = ROLLOUT // PERIOD  # the first period played under flat pay (policy chosen before)
     assert _upper(g[:, k + 3] - g[:, k]) < 0, g
-    half = np.array([s["gaming_half_life_days"] for s in runs], dtype=float)
-    assert np.isfinite(half).all(), half
-    assert 0.5 * PERIOD <= half.mean() <= 2.0 * PERIOD, half
+    formed = np.array([s["gaming_formation_days"] for s in runs], dtype=float)
+    assert np.isfinite(formed).all(), formed
+    left = float(SIZE_DAYS - ROLLOUT)
+    half = np.array(
+        [left if s["gaming_half_life_days"] is None else s["gaming_half_life_days"] for s in runs],
+        dtype=float,
+    )
+    assert _lower(half - formed) > 0, (formed, half)
 
 
 @pytest.mark.slow
@@ -146,8 +165,16 @@ def test_a_new_bonus_does_not_lower_morale():
     were there before the scheme (a new hire expects what the scheme pays), and morale after
     the first period is not below flat pay's (paired; equivalence margin 0.005, a tenth
     of the morale step one saturated pay term makes: 0.25 weight x 0.5 adjustment x
-    0.04)."""
-    aht, base = arm("aht_pay"), arm("baseline")
+    0.04).
+
+    Power: the first period's paired difference is the pay term (+0.078 +- 0.017 of
+    target, mean +- SD over 24 seeds) less the missed-target term (-0.066 +- 0.013) and the
+    wider spread of pay (-0.010 +- 0.003), each moved half way: mean +0.0009, SD 0.0091
+    over seeds 0-23.  Felt fairness plays no part (it enters morale from the next period;
+    after the first period it is higher under the bonus on all 24 seeds, +0.02 to +0.04).
+    With 6 seeds the bound's half-width (~0.0075) exceeds the margin and the test fails on
+    seeds whose mean is -0.002; 16 seeds bring it to ~0.004."""
+    aht, base = arm("aht_pay", seeds=MORALE_SEEDS), arm("baseline", seeds=MORALE_SEEDS)
     for s in aht:
         assert (s["_felt0"] >= 0).all()
     d = np.array([a["_morale"][0] - b["_morale"][0] for a, b in zip(aht, base, strict=True)])
