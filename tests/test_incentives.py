@@ -140,8 +140,11 @@ def test_removing_a_habituated_metric_recovers_gradually():
     the lost bonus lowers felt fairness, which makes the other levers (false codes,
     survey steering) easier to justify.  True FCR stays below that of a centre that
     never paid on AHT (hysteresis)."""
-    runs = arm("remove_aht_metric", "rollout_day=84")
-    base = arm("baseline")
+    # 12 seeds: one period after the removal the habits keep about half of their level
+    # (paired sd of 0.5 x h0 - h1 about 0.008), so 6 seeds could not tell the sign
+    seeds = tuple(range(12))
+    runs = arm("remove_aht_metric", "rollout_day=84", seeds=seeds)
+    base = arm("baseline", seeds=seeds)
     habits = ["lever_dump", "lever_web_push"]  # the levers AHT pay rewarded
     levers = [*habits, "lever_false_coding", "lever_survey_steering"]
 
