@@ -9,6 +9,8 @@ agents, 30 days).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -291,3 +293,19 @@ def test_weekly_fcr_is_censored_like_the_summary():
     assert np.isnan(weekly["fcr_measured"].iloc[-1])
     coded = tables.binned_series(d, ("self_coded", "self_coded"), None)
     assert coded["fcr_measured"].tolist() == pytest.approx([0.8] * 6)
+
+
+def test_every_uncertain_parameter_has_a_plain_label():
+    """The compare page names each uncertain parameter in words a leader reads: every key
+    of the shipped uncertainty file (ranges and structural choices) has a label in
+    ``sim.compare.names.PARAM_LABELS`` (a new key without one would show as a dotted
+    config key on the page)."""
+    import yaml
+
+    from sim.compare.names import PARAM_LABELS
+
+    spec = yaml.safe_load(Path("configs/uncertainty/default.yaml").read_text())
+    keys = [k for part in spec.values() if isinstance(part, dict) for k in part]
+    assert keys, "the uncertainty file lists no parameter"
+    missing = sorted(k for k in keys if k not in PARAM_LABELS)
+    assert not missing, f"uncertain parameters without a plain label: {missing}"
