@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --durations=40
 
 # only the tests on live SLURM and Ray clusters (tests/test_clusters.py)
 test-clusters: $(STAMP)
