@@ -29,8 +29,10 @@ WEEK = (*WEEKDAYS, "sat", "sun")
 def calendar_keys(arr: dict) -> dict[str, object]:
     """The calendar keys the arrivals identify: the weekday factors (five, or seven when
     the data has a Saturday or Sunday: ``calendar.days_per_week=7``), and with call
-    records the day grid's start and each weekday's opening hours (``calendar.open_hours``,
-    snapped to the intervals; null for a weekday the data never shows).
+    records the day grid's start (``calendar.day_start_h``, when not the default clock)
+    and each weekday's opening hours (``calendar.open_hours``, snapped to the intervals;
+    null for a weekday the data never shows; written when some weekday is not open the
+    whole grid).
 
     Parameters
     ----------
@@ -47,11 +49,15 @@ def calendar_keys(arr: dict) -> dict[str, object]:
         out["calendar.days_per_week"] = 7
     out["demand.weekday_factors"] = [round(wd[d]["factor"], 4) if d in wd else 1.0 for d in week]
     hours = arr.get("opening_hours")
-    if hours:
-        out["calendar.day_start_h"] = round(arr["interval_start_s"][0] / 3600.0, 4)
-        out["calendar.open_hours"] = [
-            [hours[d]["open_h"], hours[d]["close_h"]] if d in hours else None for d in week
-        ]
+    if not hours:
+        return out
+    start = arr["interval_start_s"][0] / 3600.0
+    end = start + len(arr["interval_start_s"]) * arr["interval_minutes"] / 60.0
+    if start != (8.0 if end - start <= 16.0 else 0.0):  # not the export's default clock
+        out["calendar.day_start_h"] = round(start, 4)
+    windows = [[hours[d]["open_h"], hours[d]["close_h"]] if d in hours else None for d in week]
+    if any(w is None or abs(w[0] - start) > 1e-9 or abs(w[1] - end) > 1e-9 for w in windows):
+        out["calendar.open_hours"] = windows  # some weekday is not open the whole grid
     return out
 
 

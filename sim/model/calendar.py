@@ -62,7 +62,8 @@ def open_weekdays(cfg: Config) -> np.ndarray:
 
 def open_window_s(cfg: Config, weekday: int) -> tuple[float, float]:
     """Opening and closing of ``weekday``, s since the day grid's start (the whole grid,
-    ``0`` to ``channels.open_s``, when ``calendar.open_hours`` is null).
+    ``0`` to ``channels.open_s``, when ``calendar.open_hours`` is null; an empty window
+    on a closed weekday).
 
     Parameters
     ----------
@@ -74,6 +75,8 @@ def open_window_s(cfg: Config, weekday: int) -> tuple[float, float]:
     hours = cfg.calendar.open_hours
     if hours is None:
         return 0.0, float(cfg.channels.open_s)
+    if weekday >= len(hours) or hours[weekday] is None:  # closed: no window
+        return 0.0, 0.0
     o, c = (float(x) for x in hours[weekday])
     start = day_start_h(cfg)
     return (o - start) * 3600.0, (c - start) * 3600.0
@@ -407,9 +410,9 @@ def week_rota(cfg: Config, plans: dict[int, Plan]) -> dict[float, list[frozenset
 def first_week(
     cfg: Config, team: int, headcount: int, shares: np.ndarray
 ) -> tuple[dict[int, Plan], dict[float, list[frozenset[int]]]]:
-    """The first plans of a weekday-aware calendar: each open weekday rosters the
-    starting staff at work that day (``headcount`` x work days / open weekdays when
-    employees have days off) along its profile cut to its opening hours.
+    """The first plans of a weekday-aware calendar: each open weekday rosters its share
+    of the starting staff (``headcount`` x work days / open weekdays x the weekday's
+    factor, at most ``headcount``) along its profile cut to its opening hours.
 
     Parameters
     ----------
@@ -424,9 +427,15 @@ def first_week(
     """
     days = open_weekdays(cfg)
     work = min(cfg.calendar.work_days_per_week, len(days))
-    per_day = int(np.floor(headcount * work / len(days) + 1e-9))
+    f = weekday_factors(cfg)
     plans = {
-        int(w): initial_plan(cfg, team, per_day, weekday_shares(cfg, shares, int(w))) for w in days
+        int(w): initial_plan(
+            cfg,
+            team,
+            min(headcount, int(np.floor(headcount * work / len(days) * f[w] + 1e-9))),
+            weekday_shares(cfg, shares, int(w)),
+        )
+        for w in days
     }
     rota = week_rota(cfg, plans)
     return plans, rota
