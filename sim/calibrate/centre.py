@@ -146,6 +146,10 @@ def override_strings(flat: dict[str, object]) -> list[str]:
 #: observed, or after ``PILOT_ITERATIONS`` pilot runs.
 PILOT_TOLERANCE = 0.02
 PILOT_ITERATIONS = 6
+#: Pilots that also step the weekday factors (the fixed point is nearly linear: two
+#: steps reach it within the pilots' noise); later pilots keep them, so that the volume
+#: and AHT steps compare runs that differ in nothing else.
+WEEKDAY_STEPS = 2
 
 
 def pilot_volume(
@@ -184,10 +188,10 @@ def pilot_volume(
     Weekday factors (``demand.weekday_factors`` in ``flat``: the data's weekday volumes):
     the model's factors scale each weekday's new issues and the share of due repeats
     made that day, the rest waiting for the next open day, so the offered calls follow
-    them only roughly (a quiet Saturday's repeats swell the Sunday).  Each pilot also
-    takes one fixed-point step (:func:`weekday_step`) from the factors it ran towards
-    the ones whose simulated weekday volumes match the data's; the factors after the
-    last pilot are returned (``weekday_factors``).
+    them only roughly (a quiet Saturday's repeats swell the Sunday).  The first
+    ``WEEKDAY_STEPS`` pilots also take one fixed-point step each (:func:`weekday_step`)
+    from the factors they ran towards the ones whose simulated weekday volumes match the
+    data's; the later pilots keep the factors; they are returned (``weekday_factors``).
 
     Parameters
     ----------
@@ -232,7 +236,7 @@ def pilot_volume(
         cfg = load_config("baseline", overrides=[*override_strings(flat), *extra])
         daily = run_simulation(cfg, progress=False).daily.iloc[warmup:]
         sim = float(daily["calls_offered"].mean())
-        if factors is not None:
+        if factors is not None and len(trail) < WEEKDAY_STEPS:
             assert observed is not None
             factors = weekday_step(cfg, daily, [float(x) for x in observed], factors)
         sim_aht = float(daily["front_handle_s"].sum() / max(daily["front_legs"].sum(), 1))
