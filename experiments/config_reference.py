@@ -111,7 +111,7 @@ MEANING: dict[str, str] = {
     "demand.peak_ratio": "peak-to-mean arrival rate of `two_peaks`",
     "demand.interval_minutes": "planning interval, minutes; must divide `channels.open_s`",
     "demand.profile_file": "CSV of the `file` profile (interval_start HH:MM, share or volume; docs/workforce.md); a relative path is looked up in the working directory, then `configs/`, then the repository root, at load",
-    "demand.weekday_factors": "day-of-week volume multipliers Monday..Friday (day d is weekday d % 5), normalised to mean 1; null = all days alike",
+    "demand.weekday_factors": "day-of-week volume multipliers, Monday first, one per weekday of `calendar.days_per_week` (the weekday from the calendar), normalised to mean 1 over the open weekdays; null = all days alike",
     "demand.daily_volume_cv": "coefficient of variation of a day's random busyness factor (gamma, mean 1) that scales the day's new issues beyond Poisson; the plan cannot foresee it; 0 = plain Poisson days",
     # handling
     "handling.dist": "distribution of the work an issue needs",
@@ -254,6 +254,16 @@ MEANING: dict[str, str] = {
     "departments.fix_size": "share of a department's remaining failure demand one fix removes",
     "departments.fix_lag_days": "working days from a department's decision to the fix taking effect",
     "proposal": "the scheme that replaces `scheme` on `rollout_day` (null = none); same keys as `scheme.*`",
+    # calendar (sim/model/calendar.py; docs/workforce.md, "The calendar")
+    "calendar.days_per_week": "weekdays the centre may open: 5 (Monday..Friday) or 7; one model step is one open day",
+    "calendar.start_date": "date of the run's first day (ISO); the first open day on or after it is day 0",
+    "calendar.day_start_h": "clock hour of the day grid's start (time 0 of the day); null = 08:00, or midnight for a grid over 16 h",
+    "calendar.open_hours": "opening hours per weekday, Monday first: [open, close] clock hours inside the grid on interval boundaries, or null (closed); null = the whole grid every open weekday",
+    "calendar.holidays": "public holidays (ISO dates): closed, not steps",
+    "calendar.seasonality": "monthly volume multipliers, January first, normalised to mean 1; null = none",
+    "calendar.work_days_per_week": "days a week each employee works: with more open weekdays, days off placed on the quiet weekdays",
+    "calendar.days_off": "`rotating` (the week's days-off patterns pass on each week) or `fixed`",
+    "calendar.leave": "annual leave: `random` (the share drawn each day) or `booked` (whole weeks spread over the year per employee)",
 }
 
 

@@ -14,12 +14,51 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from ..config import load_config
+from ..model.calendar import Calendar
 from ..run import run_simulation
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+#: The seven weekdays, Monday first (a seven-day centre's keys).
+WEEK = (*WEEKDAYS, "sat", "sun")
+
+
+def calendar_keys(arr: dict) -> dict[str, object]:
+    """The calendar keys the arrivals identify: the weekday factors (five, or seven when
+    the data has a Saturday or Sunday: ``calendar.days_per_week=7``), and with call
+    records the day grid's start (``calendar.day_start_h``, when not the default clock)
+    and each weekday's opening hours (``calendar.open_hours``, snapped to the intervals;
+    null for a weekday the data never shows; written when some weekday is not open the
+    whole grid).
+
+    Parameters
+    ----------
+    arr : dict
+        The arrivals estimate (``weekday``, ``interval_start_s`` and, from call records,
+        ``opening_hours``: :func:`.estimate.arrivals`).
+    """
+    wd = arr.get("weekday")
+    out: dict[str, object] = {}
+    if not wd:
+        return out
+    week = WEEK if any(d in wd for d in WEEK[5:]) else WEEKDAYS
+    if len(week) == 7:
+        out["calendar.days_per_week"] = 7
+    out["demand.weekday_factors"] = [round(wd[d]["factor"], 4) if d in wd else 1.0 for d in week]
+    hours = arr.get("opening_hours")
+    if not hours:
+        return out
+    start = arr["interval_start_s"][0] / 3600.0
+    end = start + len(arr["interval_start_s"]) * arr["interval_minutes"] / 60.0
+    if start != (8.0 if end - start <= 16.0 else 0.0):  # not the export's default clock
+        out["calendar.day_start_h"] = round(start, 4)
+    windows = [[hours[d]["open_h"], hours[d]["close_h"]] if d in hours else None for d in week]
+    if any(w is None or abs(w[0] - start) > 1e-9 or abs(w[1] - end) > 1e-9 for w in windows):
+        out["calendar.open_hours"] = windows  # some weekday is not open the whole grid
+    return out
 
 
 def profile_csv(arr: dict) -> str:
@@ -57,11 +96,7 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
         "demand.interval_minutes": arr["interval_minutes"],
         "channels.open_s": float(open_s),
     }
-    wd = arr.get("weekday")
-    if wd:
-        out["demand.weekday_factors"] = [
-            round(wd[d]["factor"], 4) if d in wd else 1.0 for d in WEEKDAYS
-        ]
+    out.update(calendar_keys(arr))
     if h.get("identified"):
         out["handling.mean_s"] = round(h["mean_s"], 2)
         if h.get("family_identified", True):  # interval means: the config's family and CV
@@ -90,6 +125,12 @@ def headcount(staff: dict, full_time_hours: float, shrinkage: float) -> int:
     return max(1, math.ceil(staff["agent_hours_per_day"] / (full_time_hours * (1 - shrinkage))))
 
 
+def _flow(v: object) -> str:
+    """A value as one line of YAML flow style (never wrapped: one override each)."""
+    text = yaml.safe_dump(v, default_flow_style=True, width=1_000_000)
+    return text.strip().removesuffix("...").strip()
+
+
 def override_strings(flat: dict[str, object]) -> list[str]:
     """{dotted key: value} -> Hydra override strings ``key=value`` (values as YAML).
 
@@ -98,16 +139,17 @@ def override_strings(flat: dict[str, object]) -> list[str]:
     flat : dict
         Dotted config key to value.
     """
-    return [
-        f"{k}={yaml.safe_dump(v, default_flow_style=True).strip().removesuffix('...').strip()}"
-        for k, v in flat.items()
-    ]
+    return [f"{k}={_flow(v)}" for k, v in flat.items()]
 
 
 #: Volume pilot: stop when the simulated calls per day are within this share of the
 #: observed, or after ``PILOT_ITERATIONS`` pilot runs.
 PILOT_TOLERANCE = 0.02
 PILOT_ITERATIONS = 6
+#: Pilots that also step the weekday factors (the fixed point is nearly linear: two
+#: steps reach it within the pilots' noise); later pilots keep them, so that the volume
+#: and AHT steps compare runs that differ in nothing else.
+WEEKDAY_STEPS = 2
 
 
 def pilot_volume(
@@ -143,6 +185,14 @@ def pilot_volume(
     shrinks); stop within ``tolerance`` or after ``iterations`` pilots.  The returned
     ``customers_n`` is always one that was simulated: the closest to the data.
 
+    Weekday factors (``demand.weekday_factors`` in ``flat``: the data's weekday volumes):
+    the model's factors scale each weekday's new issues and the share of due repeats
+    made that day, the rest waiting for the next open day, so the offered calls follow
+    them only roughly (a quiet Saturday's repeats swell the Sunday).  The first
+    ``WEEKDAY_STEPS`` pilots also take one fixed-point step each (:func:`weekday_step`)
+    from the factors they ran towards the ones whose simulated weekday volumes match the
+    data's; the later pilots keep the factors; they are returned (``weekday_factors``).
+
     Parameters
     ----------
     flat : dict
@@ -168,19 +218,27 @@ def pilot_volume(
     -------
     dict
         ``customers_n``, ``handling_mean_s``, the simulated and observed calls per day and
-        AHT, the relative ``error``, ``converged``, and every pilot (``iterations``).
+        AHT, the relative ``error``, ``converged``, every pilot (``iterations``) and the
+        fitted ``weekday_factors`` (None when the data gave none).
     """
     base = load_config("baseline", overrides=override_strings(flat))
     n = max(1, round(calls_per_day * 250.0 / base.customers.issues_per_year))
     mean_s = float(base.handling.mean_s)
+    observed = flat.get("demand.weekday_factors")
+    factors = None if observed is None else [float(x) for x in observed]
     trail: list[dict] = []
     for _ in range(iterations):
         extra = [f"customers.n={n}", f"days={warmup + days}", f"seed={seed}", "progress=false"]
         if aht_s is not None:
             extra.append(f"handling.mean_s={mean_s!r}")
+        if factors is not None:
+            extra.append(f"demand.weekday_factors={[round(float(f), 6) for f in factors]}")
         cfg = load_config("baseline", overrides=[*override_strings(flat), *extra])
         daily = run_simulation(cfg, progress=False).daily.iloc[warmup:]
         sim = float(daily["calls_offered"].mean())
+        if factors is not None and len(trail) < WEEKDAY_STEPS:
+            assert observed is not None
+            factors = weekday_step(cfg, daily, [float(x) for x in observed], factors)
         sim_aht = float(daily["front_handle_s"].sum() / max(daily["front_legs"].sum(), 1))
         trail.append(
             {
@@ -225,6 +283,7 @@ def pilot_volume(
             break
     best = min(trail, key=lambda t: abs(t["error"]) + abs(t["aht_error"]))
     return {
+        "weekday_factors": None if factors is None else [round(f, 4) for f in factors],
         "customers_n": best["customers_n"],
         "handling_mean_s": best["handling_mean_s"],
         "simulated_aht_s": best["simulated_aht_s"],
@@ -238,6 +297,37 @@ def pilot_volume(
         "warmup_days": warmup,
         "iterations": trail,
     }
+
+
+def weekday_step(cfg, daily, observed: list[float], factors: list[float]) -> list[float]:
+    """One fixed-point step of the weekday factors: each factor times the data's weekday
+    volume over the pilot's (each weekday's mean calls offered over the mean day; the
+    observed factors are on that scale), renormalised to mean 1 over the weekdays the
+    pilot shows.
+
+    Parameters
+    ----------
+    cfg : Config
+        The pilot's config (its calendar gives each day's weekday).
+    daily : pandas.DataFrame
+        The pilot's daily table after the warm-up (``day``, ``calls_offered``).
+    observed : list of float
+        The data's weekday factors (one per weekday of the week, Monday first).
+    factors : list of float
+        The factors the pilot ran.
+    """
+    days = daily["day"].to_numpy(int)
+    wd = np.asarray(Calendar(cfg, int(days.max()) + 1).weekday(days))
+    calls = daily["calls_offered"].to_numpy(float)
+    mean = calls.mean()
+    new = list(factors)
+    for w in range(len(factors)):
+        sim = calls[wd == w]
+        if sim.size and sim.mean() > 0 and mean > 0:
+            new[w] = factors[w] * observed[w] / (sim.mean() / mean)
+    shown = [w for w in range(len(factors)) if (wd == w).any()]
+    scale = float(np.mean([new[w] for w in shown])) if shown else 1.0
+    return [float(f / scale) for f in new]
 
 
 def volume_warning(vol: dict | None) -> str:

@@ -297,6 +297,9 @@ def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, ba
             aht_s=flat.get("handling.mean_s"),  # the data's talk time: the AHT to match
         )
         flat["customers.n"] = run_flat["customers.n"] = est["volume"]["customers_n"]
+        if est["volume"].get("weekday_factors"):  # fitted to the data's weekday volumes
+            flat["demand.weekday_factors"] = est["volume"]["weekday_factors"]
+            run_flat["demand.weekday_factors"] = est["volume"]["weekday_factors"]
         if "handling.mean_s" in flat:
             flat["handling.mean_s"] = run_flat["handling.mean_s"] = round(
                 est["volume"]["handling_mean_s"], 2

@@ -36,7 +36,74 @@ def arrivals(rec: CallRecords) -> dict:
     idx = np.minimum((c["arrival_s"].to_numpy() // step).astype(int), k - 1)
     counts = np.zeros((days, k))
     np.add.at(counts, (c["day"].to_numpy(), idx), 1.0)
-    return arrivals_from_counts(counts, rec.dates, rec.interval_minutes, rec.open_tod_s)
+    out = arrivals_from_counts(counts, rec.dates, rec.interval_minutes, rec.open_tod_s)
+    if rec.dates and days > 1:
+        out["opening_hours"] = opening_hours(rec)
+    return out
+
+
+def opening_hours(rec: CallRecords) -> dict[str, dict]:
+    """Opening and closing time of each weekday present, from the first and last two
+    arrivals of each of its days.
+
+    Near the opening calls arrive as a Poisson stream of some rate ``r``: the first
+    arrival is the opening plus an exponential gap of mean ``1/r``, the second a second
+    such gap later, so ``2 first - second`` is the opening plus the difference of two
+    independent gaps, unbiased with variance ``2/r**2``.  The estimate is its mean over
+    the weekday's days, with its SE from the day-to-day spread (sd / sqrt(days)); the
+    closing likewise from the last two arrivals (``2 last - second last``).  ``open_h``
+    and ``close_h`` are the estimates snapped to the interval grid (clock hours), what
+    a centre file's ``calendar.open_hours`` takes; ``*_est_h``/``*_se_h`` the raw estimates.
+
+    Parameters
+    ----------
+    rec : CallRecords
+        The centre's call records, with dates.
+    """
+    c = rec.calls
+    step = 60.0 * rec.interval_minutes
+    k = round(rec.open_s / step)
+    t = c["arrival_s"].to_numpy(float)
+    day = c["day"].to_numpy(int)
+    wd = pd.to_datetime(pd.Series(rec.dates)).dt.day_of_week.to_numpy()
+    frame = pd.DataFrame({"day": day, "t": t}).sort_values(["day", "t"])
+    pos = frame.groupby("day").cumcount().to_numpy()
+    size = frame.groupby("day")["t"].transform("size").to_numpy()
+    frame = frame[size >= 2]
+    pos, size = pos[size >= 2], size[size >= 2]
+
+    def nth(mask: np.ndarray) -> pd.Series:
+        return frame[mask].set_index("day")["t"]
+
+    per_day = pd.DataFrame(
+        {
+            "open": 2 * nth(pos == 0) - nth(pos == 1),
+            "close": 2 * nth(pos == size - 1) - nth(pos == size - 2),
+        }
+    )
+    out: dict[str, dict] = {}
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for w, name in enumerate(names):
+        x = per_day[wd[per_day.index.to_numpy()] == w]
+        if len(x) == 0:
+            continue
+        m = len(x)
+        est = x.mean()
+        se = x.std(ddof=1) / math.sqrt(m) if m > 1 else pd.Series({"open": step, "close": step})
+        snap = np.clip(np.round(est.to_numpy() / step), 0, k) * step
+        if snap[1] <= snap[0]:
+            snap[1] = min(k * step, snap[0] + step)
+        hours = (snap + rec.open_tod_s) / 3600.0
+        out[name] = {
+            "days": m,
+            "open_h": float(hours[0]),
+            "close_h": float(hours[1]),
+            "open_est_h": float((est["open"] + rec.open_tod_s) / 3600.0),
+            "open_se_h": float(se["open"] / 3600.0),
+            "close_est_h": float((est["close"] + rec.open_tod_s) / 3600.0),
+            "close_se_h": float(se["close"] / 3600.0),
+        }
+    return out
 
 
 def arrivals_from_counts(

@@ -23,9 +23,11 @@ import yaml
 from tqdm import tqdm
 
 from ..config import Config, ConfigError, load_config
+from ..config.calendar import day_start_h
 from ..model import ContactCentreModel
+from ..model.calendar import Calendar
 from ..outputs import daily_frame
-from ..outputs.calls import START_DATE, calls_frame, opening_s
+from ..outputs.calls import calls_frame
 from ..pool import map_in_order
 from .calls import call_records
 from .centre import override_strings
@@ -110,14 +112,14 @@ def read_centre(path: Path) -> dict[str, object]:
 
 def own_mapping(cfg: Config) -> Mapping:
     """:data:`KPISIM_CALLS` with the opening hours and intervals of the run ``cfg`` (the
-    export's clock: opening at ``sim.outputs.calls.opening_s``).
+    export's clock: the day grid from ``calendar.day_start_h``).
 
     Parameters
     ----------
     cfg : Config
         The simulated run's config.
     """
-    open_tod = opening_s(cfg.channels.open_s)
+    open_tod = round(3600.0 * day_start_h(cfg))
     close_tod = open_tod + round(cfg.channels.open_s)
 
     def hhmm(t: int) -> str:
@@ -155,10 +157,10 @@ def export_records(calls: pd.DataFrame, cfg: Config, warmup: int, src: str) -> p
     used = list(dict.fromkeys(c for cols in m.columns.values() for c in cols))
     rec = call_records(as_strings(kept[used].reset_index(drop=True)), m, src)
     out = rec.calls[list(COLUMNS)].copy()
-    # working days by the export's calendar (weekdays from START_DATE), so that a day
-    # without calls keeps its place
+    # open days by the run's calendar, so that a day without calls keeps its place
     dates = rec.calls["date"].to_numpy().astype("datetime64[D]")
-    out["day"] = np.busday_count(np.datetime64(START_DATE), dates) - warmup
+    cal = Calendar(cfg, int(calls["day"].max()) + 1)
+    out["day"] = np.searchsorted(cal.dates, dates) - warmup
     return out
 
 

@@ -2,7 +2,8 @@
 
 * ``schema`` - the structured-config dataclasses, one per section, and ``Config``; the
   sections of the centre's economics in ``economics`` (workforce, teams, costs), of its
-  management in ``management`` and of the other departments in ``departments``;
+  management in ``management``, of the other departments in ``departments`` and of the
+  week, opening hours and rotas in ``calendar``;
 * ``fields`` - the field helpers (ranges, choices, shares) and ``ConfigError``;
 * ``profile`` - intraday profile CSVs and the demand section's cross-field rules;
 * ``paths`` - where the shipped configs live and how a relative data path is found;

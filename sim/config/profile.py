@@ -126,8 +126,9 @@ def read_profile(path: str | Path, interval_minutes: int, open_s: float) -> np.n
 def check_demand(cfg: Config) -> None:
     """Cross-field rules of ``demand`` (called by ``validate``).
 
-    The interval must divide the opening hours; ``weekday_factors`` needs five positive
-    numbers; with ``intraday_profile="file"`` the profile file must exist and pass
+    The interval must divide the opening hours; ``weekday_factors`` needs one positive
+    number per weekday of ``calendar.days_per_week``; with ``intraday_profile="file"``
+    the profile file must exist and pass
     :func:`read_profile`.  A relative ``profile_file`` is made absolute here by
     :func:`sim.config.paths.resolve_data_path`: the working directory if it exists
     there (``kpisim run`` keeps it: ``hydra.job.chdir`` is false), else the config
@@ -151,10 +152,12 @@ def check_demand(cfg: Config) -> None:
     if d.weekday_factors is not None:
         f = list(d.weekday_factors)
         bad = [x for x in f if not (math.isfinite(x) and x > 0)]
-        if len(f) != 5 or bad:
+        week = cfg.calendar.days_per_week
+        if len(f) != week or bad:
             raise ConfigError(
-                f"demand.weekday_factors={f!r} is not allowed: five positive numbers, "
-                "Monday..Friday"
+                f"demand.weekday_factors={f!r} is not allowed: "
+                f"{'five' if week == 5 else 'seven'} positive numbers, Monday first "
+                f"(calendar.days_per_week={week})"
             )
     if d.intraday_profile == "file":
         if not d.profile_file:

@@ -19,6 +19,7 @@ from functools import partial
 from hydra.core.config_store import ConfigStore
 
 from ..measurement import CSAT_DEFINITIONS, FCR_DEFINITIONS, KPIS, safety_metrics
+from .calendar import CalendarConfig
 from .departments import DepartmentsConfig
 from .economics import CostsConfig, EconomicsConfig, TeamsConfig, WorkforceConfig
 from .fields import ConfigError, one_of, within
@@ -183,8 +184,9 @@ class DemandConfig:
     # when intraday_profile is "file"; a relative path is made absolute against the
     # working directory when the config is loaded.
     profile_file: str | None = None
-    # Day-of-week volume multipliers, Monday..Friday (day d is weekday d % 5);
-    # positive, normalised to mean 1; null = every day alike.
+    # Day-of-week volume multipliers, Monday first, one per weekday of
+    # calendar.days_per_week (5: Monday..Friday; 7: Monday..Sunday); positive, normalised
+    # to mean 1 over the open weekdays; null = every day alike.
     weekday_factors: list[float] | None = None
     # Coefficient of variation of a day's random busyness factor (gamma, mean 1): daily
     # volume varies beyond Poisson and beyond any forecast (Avramidis, Deslauriers &
@@ -566,6 +568,8 @@ class Config:
     export: ExportConfig = field(default_factory=ExportConfig)
     # Who reads the dashboard and decides (sim/config/management.py).
     management: ManagementConfig = field(default_factory=ManagementConfig)
+    # The week, opening hours per weekday, holidays, seasonality, rotas (calendar.py).
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
     # Where `kpisim run` writes its outputs: "" = Hydra's run directory.
     output_dir: str = ""
     # Show a progress bar while the run steps.
@@ -603,4 +607,5 @@ SECTIONS = (
     TransitionConfig,
     ManagementConfig,
     DepartmentsConfig,
+    CalendarConfig,
 )

@@ -16,6 +16,7 @@ import typing
 from typing import Any
 
 from ..measurement import paid_kpis
+from .calendar import calendar_problems
 from .fields import percent_hint
 from .paths import CONFIG_DIR
 from .profile import check_demand
@@ -211,6 +212,7 @@ CROSS_FIELD_RULES = (
     (("departments.",), _departments_rule),
     (("demand.", "channels.", "centre"), _demand_rule),
     (("scenario.",), _expectations_rule),
+    (("calendar.", "channels.", "demand.interval"), calendar_problems),
 )
 
 

@@ -6,9 +6,10 @@ profile is a share of the day's calls per planning interval (``demand.interval_m
 with a constant rate within each interval, so the queue runs continuously across
 intervals.  Profiles: ``flat``, ``two_peaks`` (morning and afternoon peaks of height
 ``demand.peak_ratio`` times the mean rate, Brown et al. 2005) and ``file`` (a CSV read
-by :func:`sim.config.profile.read_profile`; docs/workforce.md).  ``weekday_factor``
-scales a day's volume by its day of the week, and ``busyness`` by a random factor of the
-day that no forecast foresees.
+by :func:`sim.config.profile.read_profile`; docs/workforce.md).  A day's volume follows
+the calendar (``calendar.Calendar.volume``: weekday and month) and ``busyness``, a
+random factor of the day that no forecast foresees; a weekday with shorter opening hours
+takes the profile cut to its window (``calendar.weekday_shares``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from ..config import Config
 from ..config.profile import read_profile
+from .calendar import Calendar, weekday_factors
 
 #: Key of the random stream of the days' busyness factors (``SeedSequence`` spawn key,
 #: beside the run's other own streams): drawing them moves no other random number.
@@ -67,21 +69,18 @@ def interval_shares(cfg: Config) -> np.ndarray:
 
 
 def weekday_factor(cfg: Config, day: int) -> float:
-    """Multiplier of day ``day``'s volume (day 0 is a Monday; weekday ``day % 5``):
-    ``demand.weekday_factors`` normalised to mean 1, or 1 when unset.
+    """Volume multiplier of open day ``day`` for its weekday alone (no seasonality):
+    ``demand.weekday_factors`` normalised to mean 1 over the open weekdays, or 1 when
+    unset (``calendar.weekday_factors``; the weekday from ``calendar.Calendar``).
 
     Parameters
     ----------
     cfg:
         The run's configuration.
     day:
-        The day (working day index).
+        The day (open-day index).
     """
-    f = cfg.demand.weekday_factors
-    if f is None:
-        return 1.0
-    f = np.asarray(list(f), dtype=float)
-    return float(f[day % 5] / f.mean())
+    return float(weekday_factors(cfg)[Calendar(cfg, day + 1).weekday(day)])
 
 
 def busyness(cfg: Config, day: int) -> float:
@@ -109,7 +108,9 @@ def busyness(cfg: Config, day: int) -> float:
     return float(rng.gamma(shape, 1.0 / shape))
 
 
-def intraday_cdf(cfg: Config) -> Callable[[np.ndarray], np.ndarray]:
+def intraday_cdf(
+    cfg: Config, shares: np.ndarray | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
     """Inverse CDF of the intraday arrival profile: maps uniforms in [0, 1] to seconds
     since opening (piecewise linear: a constant rate within each interval).
 
@@ -117,8 +118,11 @@ def intraday_cdf(cfg: Config) -> Callable[[np.ndarray], np.ndarray]:
     ----------
     cfg:
         The run's configuration.
+    shares:
+        Share of the day's calls per interval (default: ``interval_shares(cfg)``; a
+        weekday's profile cut to its opening hours).
     """
-    shares = interval_shares(cfg)
+    shares = interval_shares(cfg) if shares is None else shares
     grid = np.append(interval_starts_s(cfg), cfg.channels.open_s)
     cdf = np.concatenate([[0.0], np.cumsum(shares)])
     cdf /= cdf[-1]

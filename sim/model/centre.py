@@ -1,6 +1,7 @@
 """The contact-centre model: customers, employees and a KPI-based pay scheme.
 
-One :meth:`ContactCentreModel.step` is one working day; its schedule is written once,
+One :meth:`ContactCentreModel.step` is one open day of the centre's calendar (a working
+day; ``calendar.py``: its date, weekday, opening hours and rota); its schedule is written once,
 in ``docs/architecture.md`` ("One simulated day"), and ``tests/test_schedule_doc.py``
 checks it against ``step``.  The model holds the state of the run; the sub-models
 (``workforce``, ``web``, ``phone``, ``management``, ``pay_period``...) decide, and the
@@ -17,7 +18,8 @@ from ..config import Config, SchemeConfig
 from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from . import transition, workforce
-from .arrivals import busyness, interval_shares, intraday_cdf, weekday_factor
+from .arrivals import busyness, interval_shares, intraday_cdf
+from .calendar import Calendar, first_week, week_plans, weekday_aware, weekday_shares
 from .call_records import CallRecords
 from .contacts import ContactBook, Contacts, first_contacts, validation_calls
 from .customers import Customers
@@ -28,7 +30,7 @@ from .ledgers import DayLedger, DayRecord, SeatLedger
 from .management import InForce, Manager
 from .pay_period import EXPECTED_BONUS_SHARE, PeriodDecision, PeriodInputs, close_period
 from .phone import PhoneDay, serve_phone
-from .planning import FRONT, SPECIALIST, initial_plan, make_plan, planning_days
+from .planning import FRONT, SPECIALIST, Plan, initial_plan, make_plan, planning_days
 from .web import channel_day, channel_rng, seed_memory, visibility_from_config
 
 #: Working days between refreshes of the true NPS that word of mouth follows (a month).
@@ -61,8 +63,25 @@ class ContactCentreModel(mesa.Model):
         self.departments = Departments(cfg.departments)
         start = (cfg.employees.n, cfg.teams.specialists_n)
         shares = interval_shares(cfg)
-        #: each team's staffing plan; the first rosters its starting headcount
-        self.plans = [initial_plan(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
+        #: the open days' dates, weekdays and months (``calendar.py``)
+        self.calendar = Calendar(cfg, cfg.days)
+        #: each team's plan per open weekday and its rota (days-off patterns per contract
+        #: length), when the plan is weekday-aware (``calendar.weekday_aware``); else
+        #: None and no days off
+        self.week_plans: list[dict | None] = [None, None]
+        self.rotas: list[dict] = [{}, {}]
+        #: the intraday profile (inverse CDF) of each weekday, cut to its opening hours
+        self.profiles = {w: intraday_cdf(cfg, weekday_shares(cfg, shares, w)) for w in range(7)}
+        #: the intraday profile in force today
+        self.profile = intraday_cdf(cfg)
+        #: each team's staffing plan of today; the first rosters its starting headcount
+        if weekday_aware(cfg):
+            for t in (FRONT, SPECIALIST):
+                self.week_plans[t], self.rotas[t] = first_week(cfg, t, start[t], shares)
+            self.plans: list[Plan] = [next(iter(w.values())) for w in self.week_plans if w]
+            self._plans_for_today()
+        else:
+            self.plans = [initial_plan(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
         #: the employee in each seat (None: vacant); owned by ``workforce.py``
         self.seats: list[Employee | None] = workforce.first_staff(self, sum(start))
         #: open requisitions: (ready day, team, contract length s); owned by ``workforce.py``
@@ -91,7 +110,6 @@ class ContactCentreModel(mesa.Model):
         self.pay_history: list[float] = []
         #: paid seconds of retraining to book as overtime today (transition support)
         self.training_s = 0.0
-        self.profile = intraday_cdf(cfg)
         self._nps_cache: float | None = None
         #: managers reading the dashboard, and the log of their decisions in force
         self.manager = Manager(cfg.management)
@@ -149,13 +167,29 @@ class ContactCentreModel(mesa.Model):
     def _contacts_today(self, d: int, row: DayRecord) -> Contacts:
         """New issues that still arrive (``Departments.arrive``) and the contacts due
         today (``ContactBook.due``), of active customers; repeats credited."""
-        volume = weekday_factor(self.cfg, d) * busyness(self.cfg, d)
+        volume = self.calendar.volume(d) * busyness(self.cfg, d)
         new = first_contacts(self.rng, self.cfg, self.customers.draw_issues(d, volume))
         new = self.departments.arrive(self.rng, new, row)
-        todays = Contacts.concat([new, *self.book.due(d)])
+        todays = Contacts.concat([new, *self._calls_made_today(d)])
         todays = todays.take(self.customers.active[todays.cust])
         self._mark_repeats(todays.cust, d)
         return todays
+
+    def _calls_made_today(self, d: int) -> list[Contacts]:
+        """The contacts due today (``ContactBook.due``) that customers make today: on a
+        weekday of factor ``f`` each is made with probability ``f / max f`` (customers
+        call on the busy weekdays, as the weekday's new issues do), the others wait for
+        the next open day.  No draw when every open weekday is alike."""
+        due = self.book.due(d)
+        p = self.calendar.propensity(d)
+        if p >= 1.0 or not due:
+            return due
+        todays = Contacts.concat(due)
+        made = self.rng.random(len(todays)) < p
+        later = todays.take(~made)
+        if len(later):
+            self.book.schedule_after(d, later, np.ones(len(later), dtype=np.int64))
+        return [todays.take(made)]
 
     def _mark_repeats(self, cust: np.ndarray, d: int) -> None:
         """Credit a repeat to the previous answered call of each customer contacting
@@ -236,9 +270,21 @@ class ContactCentreModel(mesa.Model):
             and self.day % planning_days(self.cfg, self.scheme.period_days) == 0
         ):
             self.replan(d)
+        self._plans_for_today()
         if last_day:
             self.running = False
         self.ledger.check(row)
+
+    def _plans_for_today(self) -> None:
+        """The plans and intraday profile of today's weekday (``week_plans``, the profile
+        cut to the weekday's opening hours); nothing changes when the plan is not
+        weekday-aware and the hours are the grid's."""
+        if self.cfg.calendar.open_hours is not None:
+            self.profile = self.profiles[int(self.calendar.weekday(self.day))]
+        for t in (FRONT, SPECIALIST):
+            week = self.week_plans[t]
+            if week is not None:
+                self.plans[t] = week[int(self.calendar.weekday(self.day))]
 
     @property
     def nps(self) -> float:
@@ -324,8 +370,11 @@ class ContactCentreModel(mesa.Model):
                 continue
             handle_s, legs = self.plan_aht[team]
             aht = handle_s / legs if legs > 0 else self.cfg.handling.mean_s
-            plan = make_plan(self.cfg, team, d, np.array(history), aht)
-            self.plans[team] = plan
+            if self.week_plans[team] is not None:
+                self.week_plans[team], self.rotas[team] = week_plans(self, team, d, aht)
+                self._plans_for_today()
+            else:
+                self.plans[team] = make_plan(self.cfg, team, d, np.array(history), aht)
             workforce.rebalance(self, team, d)
         self.plan_aht[:] = 0.0
 

@@ -65,6 +65,9 @@ class Plan:
     method: str  # how the roster was solved
     brk_start: np.ndarray | None = None  # per shift: each off-phone block's start, s
     brk_len: np.ndarray | None = None  # per shift: each off-phone block's length, s
+    #: employees the week's rota needs per contract length (s), when the plan is one
+    #: weekday's of a week with days off (``calendar``); None: one per shift
+    week_heads: dict[float, int] | None = None
 
     @property
     def headcount(self) -> int:
@@ -72,7 +75,10 @@ class Plan:
         return int(self.starts_s.shape[0])
 
     def by_length(self) -> dict[float, int]:
-        """Employees needed per contract length (paid shift length, s)."""
+        """Employees needed per contract length (paid shift length, s): the week's rota
+        when set, else one per rostered shift."""
+        if self.week_heads is not None:
+            return dict(self.week_heads)
         lengths, counts = np.unique(self.ends_s - self.starts_s, return_counts=True)
         return {float(k): int(v) for k, v in zip(lengths, counts, strict=True)}
 

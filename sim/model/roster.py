@@ -196,3 +196,49 @@ def _result(x, types, cols, interval_s: float, n_int: int, method: str) -> Roste
     en = np.array(ends, dtype=float)[order]
     paid = float((en - st).sum() / 3600.0)
     return Roster(st, en, _coverage(n_int, types, cols, x), paid, method)
+
+
+def days_off_patterns(
+    need: np.ndarray, open_days: np.ndarray, work_days: int
+) -> tuple[int, list[frozenset[int]]]:
+    """Headcount and the week's days-off patterns of one contract length (a rota).
+
+    Each employee works at most ``work_days`` of the ``k`` open weekdays, so has
+    ``k - work_days`` of them off.  The headcount is the least that covers the week:
+    ``H = max(max_w need_w, ceil(sum_w need_w / min(work_days, k)))``.  The days off are
+    dealt one employee at a time, each taking the distinct weekdays with the largest
+    surplus ``H - need_w`` left (greedy, largest first): since the surpluses sum to at
+    least ``H (k - work_days)`` and none exceeds ``H``, every weekday keeps at least
+    ``need_w`` at work, and the quiet weekdays carry the days off.
+
+    Parameters
+    ----------
+    need:
+        Shifts of this length needed per weekday (7 entries, Monday first).
+    open_days:
+        The open weekdays (0 = Monday).
+    work_days:
+        Days a week each employee works (``calendar.work_days_per_week``).
+
+    Returns
+    -------
+    tuple
+        (headcount, one frozenset of weekdays off per employee; empty: no days off).
+    """
+    need = np.asarray(need, dtype=np.int64)
+    k = len(open_days)
+    n = need[open_days]
+    if n.sum() == 0:
+        return 0, []
+    heads = int(max(n.max(), math.ceil(n.sum() / min(work_days, k))))
+    off = k - work_days
+    if off <= 0:
+        return heads, []
+    surplus = {int(w): heads - int(need[w]) for w in open_days}
+    patterns = []
+    for _ in range(heads):
+        pick = sorted(surplus, key=lambda w: (-surplus[w], w))[:off]
+        for w in pick:
+            surplus[w] -= 1
+        patterns.append(frozenset(pick))
+    return heads, patterns

@@ -22,6 +22,7 @@ from ..config import EmployeesConfig, WorkforceConfig
 from ..units import DAYS_PER_YEAR
 from . import behavior as bh
 from . import fairness
+from .calendar import on_rota
 from .customers import beta
 from .employee import HEALTHY_MORALE, Employee
 from .pay_reference import expected_gain
@@ -101,7 +102,8 @@ def new_employee(
 
 def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None]:
     """The starting seats: an experienced employee on each shift of the first plans
-    (``model.plans``, front line first), vacancies after them up to ``n_seats``.
+    (``model.plans``, front line first; the week's rota headcount when it has one),
+    vacancies after them up to ``n_seats``.
 
     Parameters
     ----------
@@ -112,7 +114,10 @@ def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None
     """
     seats: list[Employee | None] = []
     for team, plan in enumerate(model.plans):
-        for length in plan.ends_s - plan.starts_s:
+        lengths = plan.ends_s - plan.starts_s
+        if plan.week_heads is not None:  # a week with a rota: its headcount
+            lengths = np.repeat(list(plan.week_heads), list(plan.week_heads.values()))
+        for length in lengths:
             seats.append(
                 new_employee(model, len(seats), initial=True, team=team, contract_s=float(length))
             )
@@ -353,8 +358,8 @@ def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
 def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """Who of ``team`` comes to work today and which shift each works.
 
-    A share ``workforce.annual_leave_share`` of the team's seated staff is on booked
-    leave (the count rounded at random, the people drawn at random); each other employee
+    Those on a day off or on annual leave stay home (``calendar.on_rota``: the rota of
+    the plan; leave a random share of the staff each day, or booked weeks); each other employee
     is absent with ``absence_p`` of their morale.  The present ones take the plan's
     shifts of their contract length in random order, with the breaks, lunch and activity
     block the plan placed on each shift.  When too few of a length are present a random
@@ -376,12 +381,7 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """
     cfg, rng = model.cfg, model.rng
     wf, close = cfg.workforce, cfg.channels.open_s
-    seated = [s for s in model.staff if s.team == team]
-    leave = wf.annual_leave_share * len(seated)
-    n_leave = int(leave) + int(rng.random() < leave - int(leave))
-    if n_leave:
-        off = set(rng.choice(len(seated), size=n_leave, replace=False).tolist())
-        seated = [s for i, s in enumerate(seated) if i not in off]
+    seated = on_rota(model, team, [s for s in model.staff if s.team == team])
     morale = np.fromiter((s.morale for s in seated), float, len(seated))
     absent = rng.random(len(seated)) < absence_p(wf, morale)
     present = [s for s, a in zip(seated, absent, strict=True) if not a]

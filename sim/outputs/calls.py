@@ -3,9 +3,12 @@
 
 One row per phone call offered, in the shape of a telephony export that
 ``kpisim calibrate`` reads with ``examples/mappings/kpisim_calls.yaml``; the columns are
-described in docs/calibrate.md, "Call-detail records".  Working day ``d`` is the
-``d``-th weekday from :data:`START_DATE` (a Monday; no holidays), and clock times count
-from :data:`OPENING` (``HH:MM:SS``, whole seconds, rounded down).  Durations are in
+described in docs/calibrate.md, "Call-detail records".  Day ``d`` is the ``d``-th open
+day of the run's calendar (``sim.model.calendar``: by default the ``d``-th weekday from
+:data:`START_DATE`, a Monday, with no holidays; with a seven-day week every open
+weekday, holidays skipped), and clock times count from the day grid's start
+(``calendar.day_start_h``; by default :data:`OPENING_S`; ``HH:MM:SS``, whole seconds,
+rounded down).  Durations are in
 seconds (rounded to 0.1 s).  Missing values (no agent, no second leg) are nulls, written
 as blank cells in CSV.
 """
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..config.calendar import day_start_h
 from ..model.call_records import DISPOSITIONS
 
 if TYPE_CHECKING:
@@ -120,13 +124,13 @@ def calls_frame(model: ContactCentreModel) -> pd.DataFrame | None:
     if rec is None:
         return None
     c = rec.columns()
-    opening = opening_s(model.cfg.channels.open_s)
+    opening = round(3600.0 * day_start_h(model.cfg))
     n = len(c["day"])
     ans, ans2, tr = c["answered"], c["answered2"], c["transferred"]
     df = pd.DataFrame(
         {
             "call_id": np.arange(1, n + 1, dtype=np.int64),
-            "date": dates(c["day"]),
+            "date": model.calendar.iso(c["day"]),
             "day": c["day"],
             "customer_id": c["customer_id"],
             "q_start": clock(c["arrival_s"], opening),

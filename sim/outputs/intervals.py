@@ -3,9 +3,10 @@ really on the phones, and how many agents the calls truly needed.
 
 One row per team x interval of the opening hours (``team``: "front" or "specialist"):
 
-* ``scheduled``: agents the team's last plan scheduled (shrinkage included);
+* ``scheduled``: agents the team's last plan scheduled (shrinkage included; with a plan
+  per weekday, the mean over the window's days of their weekday's last plan);
 * ``required_plan``: agents the last plan believed were needed on the phones (Erlang,
-  from the dashboard's AHT; 0 for a fixed plan);
+  from the dashboard's AHT; 0 for a fixed plan; per weekday, as ``scheduled``);
 * ``on_phones``: mean agents on the phones (shifts less breaks and absence), last
   ``window`` days;
 * ``offered_mean``: mean calls offered in the interval, last ``window`` days;
@@ -70,6 +71,12 @@ def intervals_frame(
     for team, name in enumerate(TEAM_NAMES):
         plan = model.plans[team]
         n = plan.scheduled.shape[0]
+        scheduled, required = plan.scheduled.astype(float), plan.required
+        week = model.week_plans[team]
+        if week is not None and model.interval_rows:  # a plan per weekday: the window's mean
+            days = [week[int(model.calendar.weekday(d))] for d, _ in model.interval_rows[-window:]]
+            scheduled = np.mean([p.scheduled for p in days], axis=0)
+            required = np.mean([p.required for p in days], axis=0)
         offered_days = model.offered_log[team][-window:]
         offered = np.mean(offered_days, axis=0) if offered_days else np.zeros(n)
         rows = [phones[team] for _, phones in model.interval_rows[-window:]]
@@ -95,8 +102,8 @@ def intervals_frame(
                     "team": name,
                     "interval": np.arange(n),
                     "start_s": np.arange(n) * w,
-                    "scheduled": plan.scheduled.astype(float),
-                    "required_plan": plan.required,
+                    "scheduled": scheduled,
+                    "required_plan": required,
                     "on_phones": on_phones,
                     "offered_mean": offered,
                     "aht_true_s": aht,
