@@ -90,6 +90,11 @@ def headcount(staff: dict, full_time_hours: float, shrinkage: float) -> int:
     return max(1, math.ceil(staff["agent_hours_per_day"] / (full_time_hours * (1 - shrinkage))))
 
 
+#: Config keys whose value is a mapping: an entry (``key.entry``) is set with Hydra's
+#: ``++`` (add or override), since the schema's default mapping is empty.
+MAPPING_KEYS = ("workforce.observed_on_phones.",)
+
+
 def override_strings(flat: dict[str, object]) -> list[str]:
     """{dotted key: value} -> Hydra override strings ``key=value`` (values as YAML).
 
@@ -98,10 +103,15 @@ def override_strings(flat: dict[str, object]) -> list[str]:
     flat : dict
         Dotted config key to value.
     """
-    return [
-        f"{k}={yaml.safe_dump(v, default_flow_style=True).strip().removesuffix('...').strip()}"
-        for k, v in flat.items()
-    ]
+    out = []
+    for k, v in flat.items():
+        if isinstance(v, dict):  # a mapping: one forced override per entry (``++``)
+            out += override_strings({f"{k}.{a}": b for a, b in v.items()})
+            continue
+        text = yaml.safe_dump(v, default_flow_style=True, width=float("inf"))
+        force = "++" if k.startswith(MAPPING_KEYS) and not k.startswith("+") else ""
+        out.append(f"{force}{k}={text.strip().removesuffix('...').strip()}")
+    return out
 
 
 #: Volume pilot: stop when the simulated calls per day are within this share of the

@@ -59,6 +59,7 @@ from .intervals import IntervalRecords, interval_records
 from .mapping import read_mapping
 from .records import load_table
 from .simulate import read_centre
+from .staffing import policy_overrides, staffing_policy
 
 __all__ = ["ARGS", "DEFAULTS", "HELP", "centre_ref", "main", "parse_args", "run"]
 
@@ -143,13 +144,16 @@ def _estimates(rec, cfg, seed: int) -> dict:
             "staffing": estimate_intervals.staffing(rec),
             "repeat": {"identified": False, "note": "interval reports have no callers"},
         }
+    h, p = estimate.handling(rec, seed), estimate.patience(rec)
+    threshold = float(cfg.channels.service_level_threshold_s)
     return {
         "format": "calls",
         "arrivals": estimate.arrivals(rec),
-        "handling": estimate.handling(rec, seed),
-        "patience": estimate.patience(rec),
+        "handling": h,
+        "patience": p,
         "staffing": estimate.staffing(rec),
         "repeat": estimate.repeat_rate(rec),
+        "policy": staffing_policy(rec, h.get("mean_s", 0.0), p.get("mean_s"), threshold),
     }
 
 
@@ -272,6 +276,7 @@ def run(a: dict) -> Path:
     root = CONFIG_DIR.parent
     prof_text = profile_csv(est["arrivals"])
     flat = overrides(est, rec.open_s, relative_to_repo(prof_path, root))
+    flat.update(policy_overrides(est.get("policy", {})))  # the centre's own staffing policy
     flat.update(costs)  # the centre's own cost figures, when given
     run_flat = dict(flat, **{"demand.profile_file": str(prof_path.resolve())})
     had_profile = prof_path.exists()
