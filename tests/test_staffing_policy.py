@@ -122,3 +122,25 @@ def test_bad_values_are_named(override: list[str], words: list[str]) -> None:
     assert "\n" not in msg.strip()
     for w in words:
         assert w in msg
+
+
+def test_centre_file_carries_the_policy(tmp_path) -> None:
+    """The centre file ``kpisim calibrate`` writes (nested YAML) loads with ``centre=``
+    into the policy keys, and its flat keys re-load through override strings (the
+    pilots and the back-test)."""
+    from sim.calibrate.centre import centre_yaml
+    from sim.calibrate.simulate import read_centre
+    from sim.calibrate.staffing import policy_overrides
+
+    table = _table(2)
+    pol = {"identified": True, "implied": {"target": 0.63}, "on_phones": table}
+    flat = policy_overrides(pol)
+    path = tmp_path / "mine.yaml"
+    path.write_text(centre_yaml("mine", "calls.csv", flat, ""))
+    for cfg in (
+        load_config("baseline", overrides=[f"centre={path}"]),
+        load_config("baseline", overrides=override_strings(read_centre(path))),
+    ):
+        assert cfg.workforce.staffing == "observed"
+        assert cfg.channels.service_level_target == 0.63
+        assert {k: list(v) for k, v in cfg.workforce.observed_on_phones.items()} == table
