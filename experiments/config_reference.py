@@ -197,6 +197,10 @@ MEANING: dict[str, str] = {
     "scheme.bonus_funding": "bonus on top of base pay, or budget-neutral (`from_base`: the base is cut by the expected bonus)",
     "workforce.planning": "plan staff per interval from the dashboard (Erlang + shrinkage + roster); false = fixed headcount on duty all day",
     "workforce.planner": "queue formula of the plan: Erlang A (with patience) or Erlang C",
+    "workforce.staffing": "who puts the front line on the phones: the plan, or the centre's "
+    "data per weekday and interval (observed_on_phones)",
+    "workforce.observed_on_phones": "agents on the phones per interval, per weekday "
+    "(mon..sun), for staffing=observed (written by kpisim calibrate)",
     "workforce.planning_days": "working days between plans (0 = each pay period)",
     "workforce.forecast_days": "days of offered-call history the forecast averages",
     "workforce.shift_hours": "paid shift lengths the roster may use, hours (full-time and part-time)",

@@ -233,4 +233,6 @@ def test_backtest_with_kpi_history(observed: pd.DataFrame, tmp_path: Path) -> No
     assert set(summ) == {"aht_s", "fcr", "abandon_rate"}
     assert all(r["sim_mean"] != "" for r in summ.values())
     html = (out / "t.backtest.html").read_text()
-    assert "KPI history" in html and html.count("data:image/png;base64,") == 2
+    # three charts: the figures over the day, the staffing policy, the KPI history
+    assert "KPI history" in html and html.count("data:image/png;base64,") == 3
+    assert "Staffing policy" in html and "workforce.staffing=<b>observed</b>" in html

@@ -31,7 +31,7 @@ from .centre import volume_warning
 from .figures import figures, report_figures, report_occupancy
 from .history import History
 from .intervals import IntervalRecords
-from .page import build_html, kpi_section, prediction_section
+from .page import build_html, kpi_section, policy_section, prediction_section
 from .simulate import centre_config, simulate_runs
 
 
@@ -190,9 +190,12 @@ def backtest_stage(
         )
     out, name = Path(a["out"]), a["name"]
     try:  # the volume pilot's caveat: the simulated centre's volume may be off
-        vol = json.loads((out / f"{name}.estimates.json").read_text()).get("volume")
+        est = json.loads((out / f"{name}.estimates.json").read_text())
     except (OSError, ValueError):
-        vol = None
+        est = {}
+    vol = est.get("volume")
+    phones = [r.on_phones for r in runs if r.on_phones is not None and r.on_phones.size]
+    policy = policy_section(est.get("policy"), cfg, np.concatenate(phones) if phones else None)
     if volume_warning(vol):
         bt.notes.insert(0, f"Warning: {volume_warning(vol)}")
     section = ""
@@ -203,5 +206,7 @@ def backtest_stage(
         section = kpi_section(kb, Path(hist.path).name) + prediction_section(kb, draws is not None)
     atomic_write_text(out / f"{name}.backtest.csv", csv_text(bt))
     path = out / f"{name}.backtest.html"
-    atomic_write_text(path, build_html(bt, f"Back-test of the centre {name}", src.name, section))
+    atomic_write_text(
+        path, build_html(bt, f"Back-test of the centre {name}", src.name, section, policy)
+    )
     return path

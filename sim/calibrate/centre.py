@@ -131,6 +131,11 @@ def _flow(v: object) -> str:
     return text.strip().removesuffix("...").strip()
 
 
+#: Config keys whose value is a mapping: an entry (``key.entry``) is set with Hydra's
+#: ``++`` (add or override), since the schema's default mapping is empty.
+MAPPING_KEYS = ("workforce.observed_on_phones.",)
+
+
 def override_strings(flat: dict[str, object]) -> list[str]:
     """{dotted key: value} -> Hydra override strings ``key=value`` (values as YAML).
 
@@ -139,7 +144,14 @@ def override_strings(flat: dict[str, object]) -> list[str]:
     flat : dict
         Dotted config key to value.
     """
-    return [f"{k}={_flow(v)}" for k, v in flat.items()]
+    out = []
+    for k, v in flat.items():
+        if isinstance(v, dict):  # a mapping: one forced override per entry (``++``)
+            out += override_strings({f"{k}.{a}": b for a, b in v.items()})
+            continue
+        force = "++" if k.startswith(MAPPING_KEYS) and not k.startswith("+") else ""
+        out.append(f"{force}{k}={_flow(v)}")
+    return out
 
 
 #: Volume pilot: stop when the simulated calls per day are within this share of the

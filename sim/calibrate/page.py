@@ -300,7 +300,60 @@ time</th><th>MAE per period</th></tr>{"".join(cov)}</table>
 """
 
 
-def build_html(bt: Backtest, title: str, source: str, kpis: str = "") -> str:
+def policy_section(pol: dict | None, cfg: Any, sim_on_phones: np.ndarray | None) -> str:
+    """The centre's staffing policy as calibrated (``staffing.py``): the mode, the implied
+    target and its resolution, the service level achieved, and a chart of the agents on
+    the phones per interval (the data's per weekday, the model's mean over its days).
+
+    Parameters
+    ----------
+    pol : dict or None
+        ``estimates.json``'s ``policy`` (None or unidentified: the section says so).
+    cfg : Config
+        The simulated centre's config (``workforce``, ``channels``).
+    sim_on_phones : numpy.ndarray or None
+        The model's front-line agents on the phones per (day, interval), all seeds.
+    """
+    ch, wf = cfg.channels, cfg.workforce
+    if not pol or not pol.get("identified"):
+        return (
+            "<h2>Staffing policy</h2><p>Not identified from the data (no agent ids): the "
+            f"model plans for {ch.service_level_target:.0%} within "
+            f"{ch.service_level_threshold_s:.0f} s (workforce.staffing={wf.staffing}).</p>"
+        )
+    imp = pol["implied"]
+    text = (
+        f"<h2>Staffing policy</h2><p>workforce.staffing=<b>{html.escape(wf.staffing)}</b>: "
+        + (
+            "the front line is staffed per weekday and interval as the data show (below)."
+            if wf.staffing == "observed"
+            else "the model's planner staffs for the implied target."
+        )
+        + f"  Service level achieved in the data: {pol['service_level_achieved']:.1%} "
+        f"within {imp['threshold_s']:.0f} s.  Implied target (the target whose Erlang A "
+        f"requirement best reproduces the observed agents): <b>{imp['target']:.0%}</b> "
+        f"(identified to about +/-{imp['resolution']:.0%}, the service-level step of one "
+        f"agent; RMSE {imp['rmse_agents']:.2f} agents), channels.service_level_target="
+        f"{ch.service_level_target:g}.  Agents on the phones (mean agents per interval): "
+        f"each agent's answered calls, extended to the next call over idle gaps up to "
+        f"{pol.get('gap_s', 600) / 60:.0f} min (a longer gap is a break), mean over the "
+        "weekday's days.</p>"
+    )
+    fig, axes = _panels(1)
+    ax = axes[0]
+    for i, (day, row) in enumerate(pol["on_phones"].items()):
+        hours = np.arange(len(row)) * cfg.demand.interval_minutes / 60.0
+        ax.plot(hours, row, lw=1, color=OBS, alpha=0.3 + 0.1 * i, label=f"data {day}")
+    if sim_on_phones is not None and sim_on_phones.size:
+        hours = np.arange(sim_on_phones.shape[1]) * cfg.demand.interval_minutes / 60.0
+        ax.plot(hours, sim_on_phones.mean(axis=0), lw=2, color=SIM, label="model (mean)")
+    ax.set_xlabel("hours since opening")
+    ax.set_ylabel("agents on the phones")
+    png = _finish(fig, axes, 1)
+    return text + f'<img alt="agents on the phones per interval" src="data:image/png;base64,{png}">'
+
+
+def build_html(bt: Backtest, title: str, source: str, kpis: str = "", policy: str = "") -> str:
     """The report's HTML.
 
     Parameters
@@ -313,6 +366,8 @@ def build_html(bt: Backtest, title: str, source: str, kpis: str = "") -> str:
         The data file's name, as shown.
     kpis : str
         The KPI history's section (:func:`kpi_section`), or empty.
+    policy : str
+        The staffing policy's section (:func:`policy_section`), or empty.
     """
     e = html.escape
     rows = []
@@ -358,5 +413,5 @@ the band is the 5%-95% range of single simulated days.  MAE: mean over intervals
 to the observed mean.</p>
 <h2>Over the day</h2>
 <img alt="observed vs model over the day, every figure" src="data:image/png;base64,{curves(bt)}">
-{kpis}</body></html>
+{policy}{kpis}</body></html>
 """

@@ -24,6 +24,14 @@ class WorkforceConfig:
     # false: a fixed headcount (employees.n, teams.specialists_n) on duty all day.
     planning: bool = True
     planner: str = field(default="erlang_a", metadata=one_of("erlang_a", "erlang_c"))
+    # Who sets the front line's agents on the phones: ``plan`` (the planner above, for
+    # channels.service_level_target) or ``observed`` (each weekday and interval as the
+    # centre's data did: observed_on_phones, written by ``kpisim calibrate``;
+    # sim/model/staffing_observed.py).  Specialists always follow their plan.
+    staffing: str = field(default="plan", metadata=one_of("plan", "observed"))
+    # Agents on the phones per interval of the opening hours, per weekday (mon..sun; a
+    # weekday without a row takes the mean of the rows), for staffing=observed.
+    observed_on_phones: dict[str, list[float]] = field(default_factory=dict)
     # Working days between plans (0: each pay period of the front line's scheme).
     planning_days: int = field(default=0, metadata=within(0, 10_000))
     # Days of history the forecast averages (the plan forecasts a typical day).

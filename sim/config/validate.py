@@ -159,6 +159,16 @@ def _workforce_rules(cfg: Config):
         )
     if not wf.shift_hours:
         yield "workforce.shift_hours=[] is not allowed: give at least one length"
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    k = round(cfg.channels.open_s / (cfg.demand.interval_minutes * 60.0))
+    if wf.staffing == "observed" and not wf.observed_on_phones:
+        yield "workforce.staffing='observed' needs workforce.observed_on_phones (kpisim calibrate)"
+    for day, row in wf.observed_on_phones.items():
+        if day not in days or len(row) != k or min(row, default=0.0) < 0:
+            yield (
+                f"workforce.observed_on_phones.{day} is not allowed: a weekday of "
+                f"{', '.join(days)} with {k} agent counts >= 0 (one per interval)"
+            )
     for h in wf.shift_hours:
         if not 0.5 <= h <= cfg.channels.open_s / 3600.0:
             yield (

@@ -35,6 +35,7 @@ from .planning import (
     on_phone_agents,
     with_breaks,
 )
+from .staffing_observed import observed_shifts
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
@@ -341,7 +342,9 @@ class Duty:
 
 def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
     """Today's duties of both teams (front line first), after one more day of tenure
-    for every seated employee.
+    for every seated employee.  With ``workforce.staffing=observed`` the front line's
+    duty is the data's table instead (``staffing_observed``; attendance is still drawn,
+    so the random stream is the plan mode's, but removes nobody).
 
     Parameters
     ----------
@@ -352,7 +355,13 @@ def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
     """
     for emp in model.staff:
         emp.work_day()
-    return [attendance(model, team, row) for team in (FRONT, SPECIALIST)]
+    duties = [attendance(model, team, row) for team in (FRONT, SPECIALIST)]
+    if model.cfg.workforce.staffing == "observed":  # the front line as the data staffed it
+        staff, start, end = observed_shifts(model, FRONT)
+        k = len(staff)
+        z = np.zeros((k, N_BLOCKS))
+        duties[FRONT] = Duty(staff, start, end, np.zeros(k), np.zeros(k), 0.0, z, z.copy())
+    return duties
 
 
 def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
