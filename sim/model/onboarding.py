@@ -42,6 +42,7 @@ from .pay_reference import expected_gain
 from .planning import FRONT, SPECIALIST, Plan, initial_plan
 
 if TYPE_CHECKING:
+    from ..config import Config
     from .centre import ContactCentreModel
     from .ledgers import DayRecord
 
@@ -150,7 +151,7 @@ def first_plans(
     ]
 
 
-def pilot_config(cfg):
+def pilot_config(cfg: Config) -> Config:
     """The pilot's configuration: the run's centre for ``PILOT_DAYS`` days on its own
     seed, starting from the configured headcount, re-planning every
     ``PILOT_REPLAN_DAYS`` days from the days since the last plan and hiring with no lag,
@@ -159,7 +160,7 @@ def pilot_config(cfg):
     Parameters
     ----------
     cfg:
-        The run's configuration (``sim.config.Config``; not changed).
+        The run's configuration (not changed).
     """
     r = dataclasses.replace
     wf = r(
