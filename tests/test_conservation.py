@@ -104,26 +104,32 @@ def _overrides(ex: dict) -> list[str]:
 
 
 def _run_with_spies(cfg):
-    """Run with spies on contact booking and churn; returns (result, contacts, churns)."""
-    contacts: list[tuple[int, np.ndarray, np.ndarray]] = []
-    churns: list[tuple[int, np.ndarray]] = []
+    """Run with spies on contact booking and churn; returns (result, contacts, churns).
+    Only the run's own customers count (not those of the pilot that sizes its staff)."""
+    contacts: list[tuple[int, int, np.ndarray, np.ndarray]] = []
+    churns: list[tuple[int, int, np.ndarray]] = []
     book = experience.book_experience
     churn_today = Customers.churn_today
 
     def spy_book(rng, customers, cfg, cust, xp, effort, *, day, **kw):
-        contacts.append((day, cust.copy(), customers.active[cust].copy()))
+        contacts.append((id(customers), day, cust.copy(), customers.active[cust].copy()))
         return book(rng, customers, cfg, cust, xp, effort, day=day, **kw)
 
     def spy_churn(self, day):
         idx = churn_today(self, day)
-        churns.append((day, idx.copy()))
+        churns.append((id(self), day, idx.copy()))
         return idx
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(experience, "book_experience", spy_book)
         mp.setattr(Customers, "churn_today", spy_churn)
         result = run_simulation(cfg, keep_model=True)
-    return result, contacts, churns
+    own = id(result.model.customers)
+    return (
+        result,
+        [c[1:] for c in contacts if c[0] == own],
+        [c[1:] for c in churns if c[0] == own],
+    )
 
 
 def _in_unit(values, what: str) -> None:

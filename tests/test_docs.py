@@ -107,6 +107,7 @@ CONSTANT_MODULES = (
     "sim/model/phone.py",
     "sim/model/pay_period.py",
     "sim/model/workforce.py",
+    "sim/model/onboarding.py",
     "sim/model/employee.py",
     "sim/model/call_rules.py",
     "sim/model/behavior.py",

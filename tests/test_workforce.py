@@ -23,7 +23,10 @@ def _run(overrides: list[str]) -> ContactCentreModel:
 
 
 def test_an_understaffed_centre_hires_towards_its_plan_after_the_lag():
-    m = _run(["employees.n=4", "employees.hiring_lag_days=15"])
+    # started from the configured headcount (not from the first plan's)
+    m = _run(
+        ["employees.n=4", "employees.hiring_lag_days=15", "workforce.initial_headcount=config"]
+    )
     d = daily_frame(m)
     need = m.plans[FRONT].headcount
     assert need > 8  # the plan asks for far more than the 4 it started with
@@ -44,7 +47,10 @@ def test_without_planning_the_headcount_is_kept():
 def test_absence_rises_as_morale_falls():
     """The same employees, morale set low vs healthy: the absence probability follows
     ``absence_base x exp(k (0.6 - morale))`` and so does realised absence."""
-    m = ContactCentreModel(load_config("baseline", overrides=SMALL))
+    # the configured 185 front-line employees (not the small first plan): many draws
+    m = ContactCentreModel(
+        load_config("baseline", overrides=[*SMALL, "workforce.initial_headcount=config"])
+    )
     staff = m.staff
     healthy = float(absence_p(m.cfg.workforce, np.array([0.6]))[0])
     low = float(absence_p(m.cfg.workforce, np.array([0.2]))[0])

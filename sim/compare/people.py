@@ -41,7 +41,7 @@ AGENT_COLUMNS = ("employee_id", "day_end", "pay", "fcr_true")
 
 def cost_per_hire(cfg: Any) -> float:
     """Replacement cost of one hire (hiring and training), currency units: the rule of
-    ``sim.model.workforce.hire`` (``replacement_cost_months`` monthly experienced salaries).
+    ``sim.model.onboarding.hire`` (``replacement_cost_months`` monthly experienced salaries).
 
     Parameters
     ----------

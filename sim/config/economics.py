@@ -93,6 +93,29 @@ class WorkforceConfig:
     overtime_max_share: float = field(default=0.10, metadata=within(0.0, 1.0))
     overtime_hours: float = field(default=2.0, metadata=within(0.0, 12.0))
     overtime_premium: float = field(default=1.5, metadata=within(1.0, 5.0))
+    # New hires (sim/model/onboarding.py; docs/workforce.md, "New hires").  Paid classroom
+    # training off the phones, working days: QATC new-hire training surveys (2020: 30% of
+    # centres train 11-20 days, 26% more than 30; 2024: 29% 21-30 days, 36% more than 30,
+    # 14% 10 days or less); 20 days = 4 weeks.
+    classroom_days: int = field(default=20, metadata=within(0, 250))
+    # Nesting on the phones: a new agent's handle time starts at this multiple of its
+    # tenured handle time and the excess halves every nesting_half_life_days working days
+    # on the phones (resolution follows employees.novice_skill_share/learning_days from
+    # the same first day on the phones).  Uncertain (1.2-2.0 and 6-20 days in
+    # configs/uncertainty): with 4 classroom weeks, 90% of the gap closes about 12 weeks
+    # after hiring (Dimension Data 2015 benchmarking: 12.9 weeks to full competency).
+    nesting_aht_multiple: float = field(default=1.5, metadata=within(1.0, 5.0))
+    nesting_half_life_days: float = field(default=12.0, metadata=within(0.1, 1000.0))
+    # Most part-time (shorter than full_time_hours) shifts, share of a plan's shifts (and
+    # so of the people hired for them): overhead and hiring are charged per person.  Most
+    # common split 75% full-time / 25% part-time (The Taylor Reach Group, "Staff
+    # composition"); uncertain, 0.1-0.5 in configs/uncertainty.
+    part_time_max_share: float = field(default=0.25, metadata=within(0.0, 1.0))
+    # The starting staff: "plan" (the first plan's headcount, from a short pilot of the
+    # centre's own demand, so a centre does not start understaffed whatever its size) or
+    # "config" (employees.n and teams.specialists_n rostered along the profile).
+    # teams.specialists_n = 0 keeps one team either way.
+    initial_headcount: str = field(default="plan", metadata=one_of("plan", "config"))
 
 
 @dataclass

@@ -10,9 +10,10 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   day in steps), ``queue_kernel`` (the compiled queue), ``phone_booking`` (booking the
   phone's ledgers), ``call_rules`` (every per-call rule), ``experience`` (what a contact
   does to its customer), ``departments`` (failure demand, flags, fixes);
-* the staff: ``employee``, ``workforce`` (hiring, quits, attendance), ``planning``,
-  ``erlang``, ``roster`` and ``breaks`` (the staffing plan), ``staffing_observed`` (the
-  front line staffed as the centre's data did);
+* the staff: ``employee``, ``onboarding`` (the starting staff, hiring, classroom and
+  nesting), ``workforce`` (quits, attendance), ``planning``, ``erlang``, ``roster`` and
+  ``breaks`` (the staffing plan), ``staffing_observed`` (the front line staffed as the
+  centre's data did);
 * pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
   ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),

@@ -17,9 +17,9 @@ import numpy as np
 from ..config import Config, SchemeConfig
 from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
-from . import transition, workforce
+from . import onboarding, transition, workforce
 from .arrivals import busyness, interval_shares, intraday_cdf
-from .calendar import Calendar, first_week, week_plans, weekday_aware, weekday_shares
+from .calendar import Calendar, weekday_aware, week_plans, weekday_shares
 from .call_records import CallRecords
 from .contacts import ContactBook, Contacts, first_contacts, validation_calls
 from .customers import Customers
@@ -30,7 +30,7 @@ from .ledgers import DayLedger, DayRecord, SeatLedger
 from .management import InForce, Manager
 from .pay_period import EXPECTED_BONUS_SHARE, PeriodDecision, PeriodInputs, close_period
 from .phone import PhoneDay, serve_phone
-from .planning import FRONT, SPECIALIST, Plan, initial_plan, make_plan, planning_days
+from .planning import FRONT, SPECIALIST, Plan, make_plan, planning_days
 from .web import channel_day, channel_rng, seed_memory, visibility_from_config
 
 #: Working days between refreshes of the true NPS that word of mouth follows (a month).
@@ -75,15 +75,17 @@ class ContactCentreModel(mesa.Model):
         #: the intraday profile in force today
         self.profile = intraday_cdf(cfg)
         #: each team's staffing plan of today; the first rosters its starting headcount
+        #: the first plans set the starting staff (``onboarding``: a pilot's plans, or the
+        #: configured headcount rostered)
         if weekday_aware(cfg):
-            for t in (FRONT, SPECIALIST):
-                self.week_plans[t], self.rotas[t] = first_week(cfg, t, start[t], shares)
+            for t, (week, rota) in enumerate(onboarding.first_weeks(self, start, shares)):
+                self.week_plans[t], self.rotas[t] = week, rota
             self.plans: list[Plan] = [next(iter(w.values())) for w in self.week_plans if w]
             self._plans_for_today()
         else:
-            self.plans = [initial_plan(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
-        #: the employee in each seat (None: vacant); owned by ``workforce.py``
-        self.seats: list[Employee | None] = workforce.first_staff(self, sum(start))
+            self.plans = onboarding.first_plans(self, start, shares)
+        #: the employee in each seat (None: vacant); owned by ``workforce.py``/``onboarding.py``
+        self.seats: list[Employee | None] = onboarding.first_staff(self, sum(start))
         #: open requisitions: (ready day, team, contract length s); owned by ``workforce.py``
         self.requisitions: list[tuple[int, int, float]] = []
         #: per team: calls offered per interval each day (the history plans forecast
@@ -129,7 +131,7 @@ class ContactCentreModel(mesa.Model):
         d, row = self.day, self.ledger.new_day(self.day)
         self._roll_out(d)
         self._put_in_force(self.manager.start_day(d, self.scheme, self.phone_visibility), d)
-        workforce.hire(self, d, row)
+        onboarding.hire(self, d, row)
         duties = workforce.attend(self, row)
         self.manager.coach(duties[FRONT], d, row, self.cfg.employees.skill_mean)
         self._book_duties(duties, row)
@@ -357,7 +359,7 @@ class ContactCentreModel(mesa.Model):
 
     def replan(self, d: int) -> None:
         """Each team re-plans from its offered-calls history and the dashboard's AHT
-        since the last plan; hiring follows (``workforce.rebalance``).
+        since the last plan; hiring follows (``onboarding.rebalance``).
 
         Parameters
         ----------
@@ -375,7 +377,7 @@ class ContactCentreModel(mesa.Model):
                 self._plans_for_today()
             else:
                 self.plans[team] = make_plan(self.cfg, team, d, np.array(history), aht)
-            workforce.rebalance(self, team, d)
+            onboarding.rebalance(self, team, d)
         self.plan_aht[:] = 0.0
 
     def _apply_period(self, dec: PeriodDecision, d: int, retune: bool = True) -> None:

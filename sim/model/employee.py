@@ -2,7 +2,8 @@
 
 Each employee occupies a *seat* (a position ``seat`` in ``0..employees.n-1``); when
 they quit the seat stays empty for ``employees.hiring_lag_days`` and is then filled by
-a novice (``workforce.py``).  Per-contact work happens in the vectorised phone queue
+a novice, who trains in the classroom and then nests on the phones (``onboarding.py``).
+Per-contact work happens in the vectorised phone queue
 (``phone.py``, ``queue_kernel.py``),
 which reads the staff's traits and policy levers as arrays; the agents themselves hold
 the state that changes slowly: tenure and skill, morale, pay, and the behaviour policy
@@ -37,7 +38,9 @@ class Employee(mesa.Agent):
     salary, ``pay_reference.py``), ``bonus_history`` (recent bonus shares) and the
     transition's pay protection (``protected_share`` from period ``protected_from``);
     ``never_game`` (its type), ``equity_bias`` and ``fairness`` (felt fairness in
-    [-1, 1], ``fairness.py``).
+    [-1, 1], ``fairness.py``); onboarding (``onboarding.py``): ``classroom_left``
+    (classroom days to go), ``in_classroom`` (today), ``phone_days`` (working days on the
+    phones, the clock of ``proficiency`` and ``skill``).
     """
 
     def __init__(
@@ -56,6 +59,7 @@ class Employee(mesa.Agent):
         team: int = 0,
         contract_s: float = 28_800.0,
         pay_reference: float = 0.0,
+        classroom_days: int = 0,
     ) -> None:
         """None
 
@@ -88,12 +92,19 @@ class Employee(mesa.Agent):
             Paid shift length, s.
         pay_reference:
             Pay it expects above its old salary, share of salary.
+        classroom_days:
+            Working days of paid classroom training before its first day on the phones.
         """
         super().__init__(model)
         self.seat = seat
         self.team = team  # 0: front line, 1: specialists
         self.contract_s = contract_s  # paid shift length, s
         self.tenure_days = tenure_days
+        # onboarding (onboarding.py): classroom days still to go, and working days on the
+        # phones (the clock of the nesting curve and of learning to resolve)
+        self.classroom_left = classroom_days
+        self.in_classroom = classroom_days > 0
+        self.phone_days = 0.0 if classroom_days else tenure_days
         self.potential_skill = potential_skill
         self.speed = speed
         self.friendliness = friendliness
@@ -117,9 +128,10 @@ class Employee(mesa.Agent):
     @property
     def skill(self) -> float:
         """Resolution probability on an average issue at full thoroughness: novices
-        start at ``novice_skill_share`` of their potential and learn exponentially."""
+        start at ``novice_skill_share`` of their potential and learn exponentially with
+        their days on the phones."""
         e = self.model.cfg.employees
-        gap = (1.0 - e.novice_skill_share) * math.exp(-self.tenure_days / e.learning_days)
+        gap = (1.0 - e.novice_skill_share) * math.exp(-self.phone_days / e.learning_days)
         return self.potential_skill * (1.0 - gap)
 
     @property
@@ -135,9 +147,35 @@ class Employee(mesa.Agent):
         """Paid hours as a share of a full-time day (part-timers are paid pro rata)."""
         return self.contract_s / (self.model.cfg.workforce.full_time_hours * 3600.0)
 
+    @property
+    def proficiency(self) -> float:
+        """Tenured handle time / its own handle time, 0-1 (0 in the classroom): its
+        handle time is ``1 + (workforce.nesting_aht_multiple - 1) x 0.5 ** (phone_days /
+        workforce.nesting_half_life_days)`` times its tenured one (an exponential learning
+        curve; ``phone_days`` counts today)."""
+        if self.in_classroom:
+            return 0.0
+        wf = self.model.cfg.workforce
+        excess = (wf.nesting_aht_multiple - 1.0) * 0.5 ** (
+            self.phone_days / wf.nesting_half_life_days
+        )
+        return 1.0 / (1.0 + excess)
+
+    @property
+    def handling_speed(self) -> float:
+        """The speed its calls are handled at today: its trait ``speed`` x
+        ``proficiency`` (a nesting agent's calls take longer)."""
+        return self.speed * self.proficiency
+
     def work_day(self) -> None:
-        """One more working day of tenure."""
+        """One more working day of tenure: in the classroom while classroom days are
+        left, else one more day on the phones."""
         self.tenure_days += 1.0
+        self.in_classroom = self.classroom_left > 0
+        if self.in_classroom:
+            self.classroom_left -= 1
+        else:
+            self.phone_days += 1.0
 
     def levers(self) -> dict[str, float]:
         """The current policy as a dict of lever name to value."""

@@ -27,10 +27,12 @@ class DayRecord(TypedDict, total=False):
     """
 
     day: int
-    # workforce.hire
+    # onboarding.hire
     cost_hiring: float  # replacement cost of today's hires
     hires: int
-    # workforce.attendance, Manager.coach
+    # workforce.attendance (onboarding.classroom_today), Manager.coach
+    classroom_hours: float  # paid hours of new hires in classroom training, off the phones
+    nesting_agents: int  # agents on the phones still on their nesting curve
     absent: int
     coaching_sessions: int
     coaching_s: float  # paid seconds of coaching off the phones

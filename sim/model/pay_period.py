@@ -430,6 +430,7 @@ def _row(
         "tenure_days": employee.tenure_days,
         "skill": employee.skill,
         "speed": employee.speed,
+        "proficiency": employee.proficiency,
         "friendliness": employee.friendliness,
         "motivation": employee.motivation,
         "integrity": employee.integrity,

@@ -88,7 +88,7 @@ def on_duty(duties: list[Duty]) -> OnDuty:
     return OnDuty(
         seats=np.array([s.seat for s in people], dtype=np.int64),
         policy=np.array([s.policy for s in people]).reshape(k, len(bh.LEVERS)),
-        speed=np.array([s.speed for s in people]),
+        speed=np.array([s.handling_speed for s in people]),  # nesting: proficiency
         skill=np.array([s.skill for s in people]),
         friendliness=np.array([s.friendliness for s in people]),
         n_front=len(duties[FRONT].staff),

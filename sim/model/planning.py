@@ -117,6 +117,18 @@ def shift_lengths(cfg: Config) -> tuple[float, ...]:
     return tuple(min(h * 3600.0, cfg.channels.open_s) for h in hours)
 
 
+def part_time(cfg: Config) -> tuple[float, float]:
+    """The roster's part-time cap: (full-time shift length s, ``workforce.part_time_max_share``).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    """
+    wf = cfg.workforce
+    return wf.full_time_hours * 3600.0, wf.part_time_max_share
+
+
 def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: float) -> Plan:
     """The team's plan from its offered-calls ``history`` (days x intervals) and the
     dashboard's AHT, s.
@@ -153,7 +165,7 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
     p = shrinkage_parts(cfg)
     need = required / max(1e-9, 1.0 - p["absence"] - p["annual_leave"])
     for _ in range(REPAIR_ROUNDS + 1):
-        r = roster(scheduled, interval_s(cfg), shift_lengths(cfg))
+        r = roster(scheduled, interval_s(cfg), shift_lengths(cfg), part_time=part_time(cfg))
         plan = Plan(team, day, offered, aht_s, required, scheduled, r.starts_s, r.ends_s, r.method)
         plan = with_breaks(cfg, plan)
         on = on_phone_agents(cfg, plan.starts_s, plan.ends_s, plan.brk_start, plan.brk_len)
@@ -216,7 +228,7 @@ def initial_plan(cfg: Config, team: int, headcount: int, shares: np.ndarray) -> 
     while lo <= hi:
         peak = (lo + hi) // 2
         need = np.ceil(shape * peak - 1e-9).astype(np.int64)
-        r = roster(need, interval_s(cfg), shift_lengths(cfg))
+        r = roster(need, interval_s(cfg), shift_lengths(cfg), part_time=part_time(cfg))
         if r.starts_s.shape[0] <= headcount:
             best, lo = (need, r), peak + 1
         else:

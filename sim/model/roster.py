@@ -105,6 +105,7 @@ def roster(
     shift_lengths_s: tuple[float, ...],
     max_starts: int | None = None,
     time_limit_s: float = TIME_LIMIT_S,
+    part_time: tuple[float, float] | None = None,
 ) -> Roster:
     """The cheapest set of shifts covering ``required`` agents per interval.
 
@@ -126,6 +127,11 @@ def roster(
         At most this many shifts may start at one interval boundary (None: no limit).
     time_limit_s:
         Time limit of the HiGHS solver, s (then the greedy fallback).
+    part_time:
+        (full-time length s, most part-time share): shifts shorter than the full-time
+        length (or than the longest type, when the day is shorter) are at most this
+        share of all shifts (None: no cap).  The greedy fallback uses only the longest
+        type, so it keeps any cap.
     """
     req = np.asarray(required)
     if req.ndim != 1 or np.any(req < 0) or np.any(req != np.round(req)):
@@ -148,6 +154,12 @@ def roster(
         for j, (_, s) in enumerate(cols):
             starts[s, j] = 1.0
         constraints.append(LinearConstraint(starts, lb=0, ub=max_starts))
+    if part_time is not None:  # sum(part-time) <= share x sum(all shifts)
+        full = min(part_time[0], max(paid for _, paid in types)) - 1e-6
+        short = np.array([types[t][1] < full for t, _ in cols], dtype=float)
+        if short.any():
+            row = (short - part_time[1])[None, :]
+            constraints.append(LinearConstraint(row, lb=-np.inf, ub=0.0))
     res = milp(
         cost,
         constraints=constraints,

@@ -1,14 +1,12 @@
-"""The workforce: hiring towards the plan, quits and dismissals, daily attendance.
+"""The workforce: quits and dismissals, daily attendance.
 
 Each employee occupies a seat and belongs to a team (front line or specialists).  A
-team's headcount follows its staffing plan (``planning.py``): when seated employees plus
-open requisitions fall short of the plan, requisitions open and are filled by novices
-``employees.hiring_lag_days`` later, at a replacement cost of
-``employees.replacement_cost_months`` of an experienced salary (Holman, Batt & Holtgrewe
-2007: 3-4 months' pay); when the plan needs fewer people, open requisitions are cancelled
-and attrition closes the gap (nobody is laid off).  Each day every employee may be
-absent (more so at low morale); the present ones work the plan's shifts, and overtime
-covers part of a shortfall (``attendance``).
+team's headcount follows its staffing plan (``planning.py``) through requisitions and
+hiring (``onboarding.py``: the starting staff, requisitions, the hiring lag and cost,
+classroom training and nesting); when the plan needs fewer people, open requisitions
+are cancelled and attrition closes the gap (nobody is laid off).  Each day every
+employee not in the classroom may be absent (more so at low morale); the present ones
+work the plan's shifts, and overtime covers part of a shortfall (``attendance``).
 """
 
 from __future__ import annotations
@@ -20,12 +18,9 @@ import numpy as np
 
 from ..config import EmployeesConfig, WorkforceConfig
 from ..units import DAYS_PER_YEAR
-from . import behavior as bh
-from . import fairness
 from .calendar import on_rota
-from .customers import beta
 from .employee import HEALTHY_MORALE, Employee
-from .pay_reference import expected_gain
+from .onboarding import classroom_today, rebalance
 from .planning import (
     ACTIVITY,
     FRONT,
@@ -41,111 +36,9 @@ if TYPE_CHECKING:
     from .centre import ContactCentreModel
     from .ledgers import DayRecord
 
-#: Spread of a new employee's starting morale around ``employees.morale_initial``.
-MORALE_INITIAL_SD = 0.05
-#: Bounds of an employee's potential skill (resolution probability).
-SKILL_BOUNDS = (0.05, 0.99)
-
-
-def new_employee(
-    model: ContactCentreModel,
-    seat: int,
-    initial: bool = False,
-    team: int = FRONT,
-    contract_s: float = 28_800.0,
-) -> Employee:
-    """A new employee of ``team`` in ``seat``: an experienced one at the start (random
-    tenure), a novice when hired later.  Specialists are more skilled
-    (``teams.specialist_skill_factor``).
-
-    Parameters
-    ----------
-    model:
-        The centre (read: configuration, random generator, state).
-    seat:
-        The seat the employee takes.
-    initial:
-        One of the starting staff (random tenure, no pay expectation yet).
-    team:
-        ``FRONT`` or ``SPECIALIST``.
-    contract_s:
-        Paid shift length, s.
-    """
-    e, rng = model.cfg.employees, model.rng
-    conc = e.trait_concentration
-    friendliness = float(beta(rng, e.friendliness_mean, conc, 1)[0])
-    intrinsic = bh.intrinsic_policy(np.array([friendliness]))[0]
-    skill = rng.normal(e.skill_mean, e.skill_sd)
-    if team != FRONT:
-        skill *= model.cfg.teams.specialist_skill_factor
-    skill = float(np.clip(skill, *SKILL_BOUNDS))
-    emp = Employee(
-        model,
-        seat,
-        tenure_days=float(rng.uniform(0, e.initial_tenure_max_days)) if initial else 0.0,
-        potential_skill=skill,
-        speed=float(rng.lognormal(0.0, e.speed_sd)) if e.speed_sd > 0 else 1.0,
-        friendliness=friendliness,
-        motivation=float(beta(rng, e.intrinsic_motivation_mean, conc, 1)[0]),
-        integrity=float(beta(rng, e.integrity_mean, conc, 1)[0]),
-        morale=float(np.clip(e.morale_initial + rng.normal(0, MORALE_INITIAL_SD), 0, 1)),
-        intrinsic=intrinsic,
-        team=team,
-        contract_s=contract_s,
-        # a new hire expects what the scheme of its team typically pays
-        pay_reference=0.0
-        if initial
-        else expected_gain(model.scheme if team == FRONT else model.cfg.specialist_scheme),
-    )
-    fairness.assign(emp, model.cfg.seed, model.cfg.behavior)  # type, equity sensitivity
-    return emp
-
-
-def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None]:
-    """The starting seats: an experienced employee on each shift of the first plans
-    (``model.plans``, front line first; the week's rota headcount when it has one),
-    vacancies after them up to ``n_seats``.
-
-    Parameters
-    ----------
-    model:
-        The centre (read: configuration, random generator, state). Its first plans are read.
-    n_seats:
-        Seats at the start (the starting headcount of both teams).
-    """
-    seats: list[Employee | None] = []
-    for team, plan in enumerate(model.plans):
-        lengths = plan.ends_s - plan.starts_s
-        if plan.week_heads is not None:  # a week with a rota: its headcount
-            lengths = np.repeat(list(plan.week_heads), list(plan.week_heads.values()))
-        for length in lengths:
-            seats.append(
-                new_employee(model, len(seats), initial=True, team=team, contract_s=float(length))
-            )
-    return seats + [None] * (n_seats - len(seats))
-
-
-def free_seat(model: ContactCentreModel) -> int:
-    """An empty seat for a new hire: a vacated one, else a new seat (the seat ledger
-    grows with it).
-
-    Parameters
-    ----------
-    model:
-        The centre (read: configuration, random generator, state). Its seats (and seat
-        ledger) grow when none is vacant.
-    """
-    for seat, emp in enumerate(model.seats):
-        if emp is None:
-            return seat
-    model.seats.append(None)
-    n = len(model.seats)
-    model.seat_ledger.grow(n)
-    return n - 1
-
 
 def headcount(model: ContactCentreModel, team: int) -> int:
-    """Employees seated in ``team``.
+    """Employees seated in ``team`` (new hires in the classroom included).
 
     Parameters
     ----------
@@ -154,66 +47,7 @@ def headcount(model: ContactCentreModel, team: int) -> int:
     team:
         ``FRONT`` or ``SPECIALIST``.
     """
-    return sum(1 for s in model.seats if s is not None and s.team == team)
-
-
-def rebalance(model: ContactCentreModel, team: int, d: int) -> None:
-    """For each contract length, open requisitions (filled ``hiring_lag_days`` from
-    ``d``) until seated plus open equals the plan's need, or cancel open ones beyond it.
-
-    Parameters
-    ----------
-    model:
-        The centre (read: configuration, random generator, state). Its requisitions are
-        opened or cancelled.
-    team:
-        ``FRONT`` or ``SPECIALIST``.
-    d:
-        Today (working day index).
-    """
-    need = model.plans[team].by_length()
-    seated: dict[float, int] = {}
-    for s in model.staff:
-        if s.team == team:
-            seated[s.contract_s] = seated.get(s.contract_s, 0) + 1
-    open_reqs = [r for r in model.requisitions if r[1] == team]
-    for length in set(need) | set(seated) | {r[2] for r in open_reqs}:
-        mine = [r for r in open_reqs if r[2] == length]
-        gap = need.get(length, 0) - seated.get(length, 0) - len(mine)
-        if gap > 0:
-            ready = d + model.cfg.employees.hiring_lag_days
-            model.requisitions.extend([(ready, team, length)] * gap)
-        elif gap < 0:  # cancel the latest requisitions first
-            for r in sorted(mine, reverse=True)[:-gap]:
-                model.requisitions.remove(r)
-
-
-def hire(model: ContactCentreModel, d: int, row: DayRecord) -> None:
-    """Fill the requisitions whose hiring lag is over, and book the replacement cost
-    (hiring and training) in the day's record ``row``.
-
-    Parameters
-    ----------
-    model:
-        The centre (read: configuration, random generator, state). Its seats and
-        requisitions change.
-    d:
-        Today (working day index).
-    row:
-        Today's record (``ledgers.DayRecord``), booked in place.
-    """
-    e = model.cfg.employees
-    due = [r for r in model.requisitions if r[0] <= d]
-    hires = 0
-    for r in due:
-        seat = free_seat(model)
-        model.requisitions.remove(r)
-        model.seats[seat] = new_employee(model, seat, team=r[1], contract_s=r[2])
-        hires += 1
-    if hires:
-        monthly = e.salary_experienced_annual / 12.0
-        row["cost_hiring"] = hires * e.replacement_cost_months * monthly
-        row["hires"] = hires
+    return sum(1 for s in model.staff if s.team == team)
 
 
 def quit_today(model: ContactCentreModel, d: int, row: DayRecord) -> None:
@@ -367,6 +201,7 @@ def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
 def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """Who of ``team`` comes to work today and which shift each works.
 
+    New hires in the classroom are not on the phones (``onboarding.classroom_today``).
     Those on a day off or on annual leave stay home (``calendar.on_rota``: the rota of
     the plan; leave a random share of the staff each day, or booked weeks); each other employee
     is absent with ``absence_p`` of their morale.  The present ones take the plan's
@@ -390,7 +225,7 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """
     cfg, rng = model.cfg, model.rng
     wf, close = cfg.workforce, cfg.channels.open_s
-    seated = on_rota(model, team, [s for s in model.staff if s.team == team])
+    seated = on_rota(model, team, classroom_today([s for s in model.staff if s.team == team], row))
     morale = np.fromiter((s.morale for s in seated), float, len(seated))
     absent = rng.random(len(seated)) < absence_p(wf, morale)
     present = [s for s, a in zip(seated, absent, strict=True) if not a]
