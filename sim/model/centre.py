@@ -19,7 +19,7 @@ from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from . import onboarding, transition, workforce
 from .arrivals import busyness, interval_shares, intraday_cdf
-from .calendar import Calendar, weekday_aware, week_plans, weekday_shares
+from .calendar import Calendar, week_plans, weekday_aware, weekday_shares
 from .call_records import CallRecords
 from .contacts import ContactBook, Contacts, first_contacts, validation_calls
 from .customers import Customers

@@ -36,10 +36,10 @@ import numpy as np
 
 from . import behavior as bh
 from . import fairness
+from .calendar import first_week
 from .customers import beta
 from .employee import Employee
 from .pay_reference import expected_gain
-from .calendar import first_week
 from .planning import FRONT, SPECIALIST, Plan, initial_plan
 
 if TYPE_CHECKING:
