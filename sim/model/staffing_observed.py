@@ -84,7 +84,8 @@ def layer_spans(row: np.ndarray, w: float) -> list[list[tuple[float, float]]]:
 def observed_shifts(model: ContactCentreModel, team: int) -> tuple[list, np.ndarray, np.ndarray]:
     """Today's on-phone stretches of ``team`` staffed as the data's weekday: (employee of
     each stretch, its start, its end, s since opening); no off-phone blocks, no overtime
-    (module docstring).  ``workforce.attend`` makes them the team's duty.
+    (module docstring); new hires in the classroom take no layer.  ``workforce.attend``
+    makes them the team's duty.
 
     Parameters
     ----------
@@ -94,7 +95,7 @@ def observed_shifts(model: ContactCentreModel, team: int) -> tuple[list, np.ndar
         The team staffed (the front line).
     """
     cfg, d = model.cfg, model.day
-    seated = [s for s in model.staff if s.team == team]
+    seated = [s for s in model.staff if s.team == team and not s.in_classroom]
     layers = layer_spans(observed_row(cfg, int(model.calendar.weekday(d))), interval_s(cfg))
     staff, starts, ends = [], [], []
     n = len(seated)
