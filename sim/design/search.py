@@ -192,6 +192,9 @@ def run_study(
     jobs : int
         Worker processes of the default evaluation (the runs of one candidate side by
         side; the same results as one process).
+    launcher : Launcher, optional
+        Where the default evaluation's runs go (:mod:`.launchers`: this machine, a SLURM
+        or a Ray cluster; the same results on each); default: ``jobs`` local processes.
 
     Returns
     -------
