@@ -395,6 +395,12 @@ def test_study_killed_mid_evaluation_resumes_and_finishes(tmp_path):
         (["budget=2", "max_bonus_share=0"], "max_bonus_share=0 is not allowed"),
         (["budget=2", "current=no_such_scheme"], "current='no_such_scheme' is not a scenario"),
         (["budget=2", "jobs=0"], "jobs=0 is not allowed"),
+        (["budget=2", "launcher=cloud"], "launcher='cloud' is not allowed: one of local, slurm"),
+        (["budget=2", "partition=debug"], "partition=debug is for launcher=slurm"),
+        (
+            ["budget=2", "launcher=ray_cluster", "address=127.0.0.1:1"],
+            "launcher=ray_cluster: the Ray cluster at 127.0.0.1:1 is not reachable",
+        ),
     ],
 )
 def test_design_command_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, argv, words):
