@@ -184,7 +184,7 @@ def _goodhart(out: Path) -> list[str]:
         return []
     v = pd.read_csv(out / "verify.csv")
     d = pd.read_csv(vd)
-    a, b = v[v.scheme == "scheme_1"].iloc[0], d[d.scheme == "scheme_1"].iloc[0]
+    a, b = v[v.scheme == "scheme_1"].iloc[0], d[d.scheme == "scheme_dashboard_1"].iloc[0]
     looks = "at least as good" if b.dashboard_mean >= a.dashboard_mean else "worse"
     worse = [
         n for n, k in (("value", "value_mean"), ("true CSAT", "true_outcome_mean")) if b[k] < a[k]
