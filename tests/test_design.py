@@ -395,6 +395,12 @@ def test_study_killed_mid_evaluation_resumes_and_finishes(tmp_path):
         (["budget=2", "max_bonus_share=0"], "max_bonus_share=0 is not allowed"),
         (["budget=2", "current=no_such_scheme"], "current='no_such_scheme' is not a scenario"),
         (["budget=2", "jobs=0"], "jobs=0 is not allowed"),
+        (["budget=2", "launcher=cloud"], "launcher='cloud' is not allowed: one of local, slurm"),
+        (["budget=2", "partition=debug"], "partition=debug is for launcher=slurm"),
+        (
+            ["budget=2", "launcher=ray_cluster", "address=127.0.0.1:1"],
+            "launcher=ray_cluster: the Ray cluster at 127.0.0.1:1 is not reachable",
+        ),
     ],
 )
 def test_design_command_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, argv, words):
@@ -407,16 +413,30 @@ def test_design_command_bad_input_exits_2_and_writes_nothing(tmp_path, capsys, a
     assert not out.exists()
 
 
-def test_design_command_refuses_a_bad_space_file(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (
+            _space(scheme__bonus_share=[0.0, 9.0]),
+            "scheme.bonus_share=[0, 9] is outside the schema's range [0, 0.5]",
+        ),
+        (_space(kpis__speed={"weight": [0, 1]}), "kpis.speed"),
+        ({"kpis": {}}, "the space is empty"),
+        ({}, "the space is empty"),
+    ],
+    ids=["range_outside_schema", "unknown_kpi", "no_kpi", "empty_file"],
+)
+def test_design_command_refuses_a_bad_space_file(tmp_path, capsys, data, words):
     from sim.cli import main
 
     space = tmp_path / "space.yaml"
-    space.write_text(yaml.safe_dump(_space(scheme__bonus_share=[0.0, 9.0])), encoding="utf-8")
+    space.write_text(yaml.safe_dump(data) if data else "", encoding="utf-8")
     out = tmp_path / "d"
     assert main(["design", "budget=2", f"space={space}", f"out={out}"]) == 2
     err = capsys.readouterr().err
-    assert "scheme.bonus_share=[0, 9] is outside the schema's range [0, 0.5]" in err
-    assert err.count("\n") == 1 and not out.exists()
+    assert err.startswith("kpisim design: ")
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["space.yaml"]  # nothing written
 
 
 # --------------------------------------------------------------------------- worlds

@@ -13,6 +13,8 @@
 * :mod:`.worlds` - the plausible worlds (the uncertainty ranges or the centre's
   posterior, sampled as the robust verdict samples them);
 * :mod:`.runs` - a candidate's runs over seeds and worlds, on the worker pool;
+* :mod:`.launchers` - where the runs go: this machine's cores, a SLURM or a Ray cluster
+  (``launcher=``), the same results on each;
 * :mod:`.search` - the study: Optuna storage (resumable), the pluggable evaluation, the
   search / held-out split of seeds and worlds, the front;
 * :mod:`.verify` - the top schemes re-run on the held-out set beside the current one;

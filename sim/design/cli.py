@@ -4,7 +4,9 @@ and worlds, and write the page.
     kpisim design budget=EVALS [current=SCHEME] [space=SPACE.yaml]
                   [objective=value|dashboard] [worlds=N] [seeds=N] [held_out=N]
                   [max_bonus_share=X] [service_level=X] [toxic=true] [smart=true]
-                  [top=K] [shipped=false] [jobs=N] [seed=N] [out=DIR] [KEY=VALUE ...]
+                  [top=K] [shipped=false] [jobs=N] [seed=N] [out=DIR]
+                  [launcher=local|slurm|ray_cluster] [partition=NAME] [address=HOST:PORT]
+                  [KEY=VALUE ...]
 
 Reads and checks everything first (the space, the budget, the worlds, the limits, the
 current scheme, the world overrides); any bad input ends in one message on stderr and
@@ -25,7 +27,7 @@ from ..cliargs import Arg, parse_key_values
 from ..compare.arms import resolve_spec
 from ..config import ConfigError, SchemeConfig, available_schemes, load_config
 from ..outputs.files import atomic_write_text
-from ..pool import WorkerPool, default_jobs
+from ..pool import default_jobs
 from .constraints import (
     CONSTRAINTS,
     Limits,
@@ -35,6 +37,7 @@ from .constraints import (
     smart_failures,
 )
 from .files import compare_command, suffix, write_front
+from .launchers import ClusterError, check_launcher
 from .objectives import robust_statistic
 from .page import write_page
 from .runs import simulate_runs
@@ -71,6 +74,11 @@ the leader's constraints; verify the top schemes on held-out seeds and worlds
   top=K             top schemes of the front verified on the held-out set (default: 3)
   shipped=BOOL      also verify every scheme in configs/scheme/ (default: false)
   jobs=N            worker processes (default: the cores of this machine)
+  launcher=WHERE    local (default: this machine's cores), slurm (each batch of runs one
+                    SLURM array job) or ray_cluster (each run a task on a running Ray
+                    cluster): the same front on each; the study stays in DIR
+  partition=NAME    the SLURM partition (default: the cluster's default one)
+  address=HOST:PORT the Ray head (default: auto, $RAY_ADDRESS or this node's cluster)
   seed=N            seed of the search, of the worlds and first search seed (default: 0)
   out=DIR           where to write (default: results/design); a killed search resumes
                     from DIR/design.db when run again with the same arguments
@@ -100,6 +108,9 @@ ARGS = (
     Arg("shipped", bool),
     Arg("jobs", int, 1, 256),
     Arg("out", str),
+    Arg("launcher", str),
+    Arg("partition", str),
+    Arg("address", str),
 )
 
 
@@ -130,6 +141,9 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:  # found while running (e.g. a space whose candidates all fail)
         print(f"kpisim design: {exc}", file=sys.stderr)
         return 2
+    except ClusterError as exc:  # runs lost on a cluster: the study resumes when run again
+        print(f"kpisim design: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -165,6 +179,14 @@ def _plan(argv: list[str]) -> dict:
     shipped = []
     if values.get("shipped", False):
         shipped = [(n, resolve_spec("current", n, world).cfg) for n in available_schemes()]
+    out = Path(values.get("out") or Path("results") / "design")
+    launcher = check_launcher(
+        values.get("launcher", "local"),
+        values.get("jobs", default_jobs()),
+        values.get("partition"),
+        values.get("address"),
+        out,
+    )
     return {
         "budget": budget,
         "objective": objective,
@@ -178,8 +200,8 @@ def _plan(argv: list[str]) -> dict:
         "current_cfg": current_cfg,
         "shipped": shipped,
         "top": values.get("top", 3),
-        "jobs": values.get("jobs", default_jobs()),
-        "out": Path(values.get("out") or Path("results") / "design"),
+        "launcher": launcher,
+        "out": out,
     }
 
 
@@ -208,12 +230,12 @@ def _run(plan: dict, started: float) -> None:
             on_trial=lambda study: bar.update(completed(study) - bar.n),
             objective=objective,
             limits=limits,
-            jobs=plan["jobs"],
+            launcher=plan["launcher"],
         )
     names = list(study.user_attrs["objectives"])
     runs = len(sp.search_seeds) * len(sp.search_worlds)
     current_row = None
-    with WorkerPool(plan["jobs"], max(runs, 1)) as pool:
+    with plan["launcher"].pool(max(runs, 1)) as pool:
         if plan["current_cfg"] is not None:
             records = simulate_runs(plan["current_cfg"], sp.search_seeds, sp.search_worlds, pool)
             cons = constraint_values(records, limits)
@@ -234,7 +256,7 @@ def _run(plan: dict, started: float) -> None:
         )
         extra += [Entry(f"shipped:{n}", c) for n, c in plan["shipped"]]
         held = len(sp.held_out_seeds) * len(sp.held_out_worlds) * (len(top) + len(extra))
-        with WorkerPool(plan["jobs"], max(held, 1)) as pool:
+        with plan["launcher"].pool(max(held, 1)) as pool:
             table = verify(top + extra, sp.held_out_seeds, sp.held_out_worlds, pool, limits, names)
         atomic_write_text(out / f"verify{tag}.csv", table.to_csv(index=False))
         verified = f", verified on {held} held-out runs (verify{tag}.csv)"
@@ -245,5 +267,8 @@ def _run(plan: dict, started: float) -> None:
         f"kpisim design: {n} schemes evaluated in {elapsed:.0f} s; the front "
         f"({len(front(study))}) is in {out}{verified}; page: {out / 'design.html'}"
     )
+    where = plan["launcher"].where()
+    if where:
+        print(f"kpisim design: {where}")
     for e in top:
         print(f"  {e.label}: {compare_command(plan['current'] or 'SCHEME', out / e.file, world)}")

@@ -40,7 +40,6 @@ import optuna
 
 from ..config import Config, ConfigError
 from ..outputs.files import atomic_write_bytes
-from ..pool import WorkerPool
 from .candidate import candidate_config, static_smart_failures, suggest, to_overrides
 from .constraints import (
     CONSTRAINTS,
@@ -50,6 +49,7 @@ from .constraints import (
     feasible,
     smart_failures,
 )
+from .launchers import Launcher
 from .objectives import (
     OBJECTIVE_SETS,
     OBJECTIVES,
@@ -156,6 +156,7 @@ def run_study(
     objective: str = "value",
     limits: Limits | None = None,
     jobs: int = 1,
+    launcher: Launcher | None = None,
 ) -> optuna.Study:
     """Run (or resume) the design study until ``budget`` candidates are evaluated.
 
@@ -191,6 +192,9 @@ def run_study(
     jobs : int
         Worker processes of the default evaluation (the runs of one candidate side by
         side; the same results as one process).
+    launcher : Launcher, optional
+        Where the default evaluation's runs go (:mod:`.launchers`: this machine, a SLURM
+        or a Ray cluster; the same results on each); default: ``jobs`` local processes.
 
     Returns
     -------
@@ -230,7 +234,7 @@ def run_study(
         study.set_user_attr("settings", settings)
         study.set_user_attr("objectives", list(names))
     runs = len(sp.search_seeds) * len(sp.search_worlds)
-    with WorkerPool(jobs, runs) as pool:
+    with (launcher or Launcher(jobs=jobs)).pool(runs) as pool:
         evaluate_ = evaluate or functools.partial(simulate_runs, pool=pool)
 
         def prune(trial: optuna.Trial, reason: str) -> None:
