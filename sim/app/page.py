@@ -39,6 +39,7 @@ from .settings import (
     pending_changes,
     scheme_extras,
 )
+from .sharing import SHARING_CSS, Downloads, TimelineList
 from .snapshot import SIGN_TITLES, Snapshot, ghost_deltas
 from .state import Redraws, RunState, first_settings
 from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Smart, Tiles
@@ -52,6 +53,26 @@ LOWER_CHARTS = ("customers", "employees", "levers", "money")
 
 @solara.component
 def Page() -> None:
+    """The app (:func:`App`) behind a top-level error boundary: an error while drawing
+    any part of the page (the sidebar included) shows a plain message, never a
+    traceback, and *Start again* opens a fresh session's run (the server's log gets the
+    traceback)."""
+    exc, clear = solara.use_exception()
+    solara.use_effect(
+        lambda: log.error("the page failed", exc_info=exc) if exc is not None else None, [exc]
+    )
+    if exc is None:
+        App()
+        return
+    solara.Error(
+        f"The page hit an error and stopped: {type(exc).__name__}: {exc}",
+        classes=["kpisim-error", "kpisim-page-failed"],
+    )
+    solara.Button("Start again", on_click=clear, classes=["kpisim-start-again"])
+
+
+@solara.component
+def App() -> None:
     """The app: one model per browser session."""
     # per-session model, created once for this page instance (never at module level)
     first = solara.use_memo(lambda: (s := first_settings(), build_config(s)), [])
@@ -71,7 +92,7 @@ def Page() -> None:
     )
     days_per_step = solara.use_reactive(5)
     pause_ms = solara.use_reactive(50)
-    solara.Style(CSS)
+    solara.Style(CSS + SHARING_CSS)
     AccessibleNames.element()
     solara.Title("kpisim — toxic KPIs, live")
     with solara.AppBar():
@@ -290,6 +311,8 @@ def MainView(
         with solara.Column(gap="4px"):
             Signs(snap)
             Smart(snap)
+            Downloads(state, snap)
+            TimelineList(snap)
     for key in LOWER_CHARTS:
         Chart(data, key)
 
