@@ -201,19 +201,20 @@ def export_charts(
 
 # ---------------------------------------------------------------------- slide export
 def with_title(png: bytes, title: str) -> bytes:
-    """The PNG file ``png`` with a ``Title`` text chunk (after its header chunk), so a
-    file browser or slide program shows what the picture is.
+    """The PNG file ``png`` with a ``Title`` text chunk (``iTXt``, UTF-8; after its
+    header chunk), so a file browser or slide program shows what the picture is.
 
     Parameters
     ----------
     png : bytes
         A PNG file (as :func:`~sim.app.render.png_bytes` writes: IHDR first).
     title : str
-        The title (Latin-1; other characters become ``?``).
+        The title.
     """
     ihdr_end = 8 + 4 + 4 + 13 + 4  # signature, then IHDR: length, type, data, CRC
-    text = b"Title\x00" + title.encode("latin-1", "replace")
-    return png[:ihdr_end] + _chunk(b"tEXt", text) + png[ihdr_end:]
+    # keyword, no compression, no language tag, no translated keyword, UTF-8 text
+    text = b"Title\x00\x00\x00\x00\x00" + title.encode("utf-8")
+    return png[:ihdr_end] + _chunk(b"iTXt", text) + png[ihdr_end:]
 
 
 def slide_png(ctx: SlideContext, key: str, level: int = 6) -> bytes:

@@ -295,11 +295,14 @@ def MainView(
         Per tile, the difference against the ghost baseline (empty when it is off).
     """
     note = state.note.value
-    if note is not None and note.token == state.token:
-        if note.kind == "error":
-            solara.Error(note.text, classes=["kpisim-error"])
-        else:
-            solara.Info(note.text, classes=["kpisim-message"])
+    # the message in a container of its own: one coming or going leaves the rest of the
+    # page in place (not remounted, so a download being built is not lost)
+    with solara.Column(gap="0px", classes=["kpisim-notes"]):
+        if note is not None and note.token == state.token:
+            if note.kind == "error":
+                solara.Error(note.text, classes=["kpisim-error"])
+            else:
+                solara.Info(note.text, classes=["kpisim-message"])
     LessonHeader(state.applied.value, state.cfg.value)
     legend = LEGEND + (GHOST_LEGEND if state.ghost.value is not None else "")
     solara.HTML(tag="div", unsafe_innerHTML=legend, classes=["kpisim-legend"])

@@ -8,8 +8,7 @@ of each goes to the export folder.  :func:`TimelineList` shows the run's events
 (:mod:`sim.app.timeline`) as a list.
 
 Never a traceback: a download that fails says so on the page ("Could not …", the
-server's log gets the traceback) and hands the browser an empty file instead of
-taking the page down.
+server's log gets the traceback) instead of taking the page down.
 """
 
 from __future__ import annotations
@@ -107,9 +106,9 @@ def _safe(state: RunState, what: str, build: Callable[[SlideContext], bytes]) ->
             if ctx is None:
                 state.say("Nothing to download yet: simulate at least one day.", "error")
                 return b""
-            out = build(ctx)
-            state.say(f"Downloaded {what} (a copy is in the export folder).")
-            return out
+            # no message on success: a message above the charts remounts the part of the
+            # page holding this button, and the finished download would be lost
+            return build(ctx)
         except Exception as exc:  # the page must never show a traceback
             log.exception("download failed: %s", what)
             state.say(f"Could not build {what}: {type(exc).__name__}: {exc}", "error")
