@@ -62,7 +62,7 @@ WEIGHTS = {
     "ghost": 4,
     "reload": 2,
     "export": 6,
-    "download": 6,
+    "download": 4,
 }
 #: What each download starts with: a PNG, a ZIP, the debrief's HTML.
 DOWNLOADS = {"screen": b"\x89PNG", "slides": b"PK\x03\x04", "debrief": b"<!DOCTYPE html>"}

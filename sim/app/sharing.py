@@ -102,6 +102,10 @@ def _safe(state: RunState, what: str, build: Callable[[SlideContext], bytes]) ->
 
     def data() -> bytes:
         try:
+            # playing pauses: the file shows the day on screen, and a page redrawn at
+            # every step while the file is built lost the finished download
+            if state.playing.value:
+                state.stop_playing()
             ctx = slide_context(state)
             if ctx is None:
                 state.say("Nothing to download yet: simulate at least one day.", "error")
