@@ -239,7 +239,19 @@ def chart_figure(ctx: SlideContext, key: str) -> Figure:
 
 
 def _box(fig: Figure, x: float, y: float, width: float, height: float, **style: Any) -> None:
-    """A rounded frame at (x, y) with its size, inches from the bottom left."""
+    """A rounded frame on the figure.
+
+    Parameters
+    ----------
+    fig : Figure
+        The slide.
+    x, y : float
+        Its bottom-left corner, inches from the figure's bottom left.
+    width, height : float
+        Its size, inches.
+    **style
+        Patch properties (face and edge colour, line width).
+    """
     w, h = fig.get_size_inches()
     fig.add_artist(FancyBboxPatch((x / w, y / h), width / w, height / h,
                                   boxstyle="round,pad=0.002,rounding_size=0.006",
