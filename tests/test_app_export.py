@@ -220,3 +220,68 @@ def test_downloads_in_chromium(server, tmp_path):
     assert "Day 21</b> · pay day 1" in html and "phone number moved one click away" in html
     for suffix in ("_screen.png", "_slides.zip", "_debrief.html"):
         assert len(list(exports.glob(f"*{suffix}"))) == 1, suffix
+
+
+# --------------------------------------------------------------------------- never breaks
+def test_an_error_in_the_sidebar_is_a_message_and_the_run_goes_on(monkeypatch):
+    import ipyvuetify as v
+
+    import sim.app.page as page_module
+
+    real = page_module.PendingChanges
+    broken = {"on": True}
+
+    def failing(state):
+        if broken["on"]:
+            raise RuntimeError("the sidebar could not be drawn")
+        return real(state)
+
+    monkeypatch.setattr(page_module, "PendingChanges", page_module.solara.component(failing))
+    rc = shared._render()  # a session drawn with a broken sidebar
+    (alert,) = rc.find(v.Alert).widgets
+    assert "The controls hit an error: RuntimeError" in str(alert.children)
+    rc.find(v.Btn, children=["Step"]).widget.click()  # the run goes on
+    assert shared._tile(rc, "day") == "5"
+    broken["on"] = False
+    rc.find(v.Btn, children=["Show the controls again"]).widget.click()
+    assert not rc.find(v.Alert).widgets
+    rc.find(v.Btn, children=["Apply & restart"]).assert_single()
+    assert shared._tile(rc, "day") == "5"
+
+
+def test_an_error_drawing_the_page_is_a_message_and_start_again_opens_a_run(monkeypatch):
+    import ipyvuetify as v
+
+    import sim.app.page as page_module
+
+    real = page_module.first_settings
+
+    def failing():
+        raise RuntimeError("no settings today")
+
+    monkeypatch.setattr(page_module, "first_settings", failing)
+    rc = shared._render()
+    (alert,) = rc.find(v.Alert).widgets
+    assert "The page hit an error and stopped: RuntimeError" in str(alert.children)
+    monkeypatch.setattr(page_module, "first_settings", real)
+    rc.find(v.Btn, children=["Start again"]).widget.click()
+    assert shared._tile(rc, "day") == "0"
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert shared._tile(rc, "day") == "5"
+
+
+def test_a_failing_download_is_a_message_not_a_traceback(monkeypatch, tmp_path):
+    import sim.app.sharing as sharing
+    from sim.app.export import EXPORT_DIR_ENV
+
+    monkeypatch.setenv(EXPORT_DIR_ENV, str(tmp_path))
+    state = shared._state(build_config(preset_settings("aht_pay", keep=SMALL)))
+    data = sharing._safe(state, "the slides", lambda ctx: 1 / 0)
+    assert data() == b""  # nothing simulated yet
+    assert "Nothing to download yet" in state.note.value.text
+    state.step(5)
+    assert data() == b""
+    assert state.note.value.kind == "error"
+    assert "Could not build the slides: ZeroDivisionError" in state.note.value.text
+    ok = sharing._safe(state, "the screen", sharing._screen)
+    assert ok().startswith(b"\x89PNG") and len(list(tmp_path.glob("*_screen.png"))) == 1

@@ -388,7 +388,8 @@ def live_data(
     snap : Snapshot or None
         The run's state.
     cfg : Config
-        The run's config (markers).
+        The run's config (kept for the callers; the markers come from the snapshot's
+        timeline, :func:`event_rows`).
     run : str
         Identifies the run: a new run replaces the charts' data instead of adding rows.
     ghost : Snapshot, optional

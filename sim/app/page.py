@@ -98,13 +98,40 @@ def App() -> None:
     with solara.AppBar():
         solara.AppBarTitle("kpisim · what a pay scheme really does")
     with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
-        Sidebar(
-            state,
-            days_per_step,
-            pause_ms,
-            state.export_now,
-        )
+        SafeSidebar(state, days_per_step, pause_ms)
     SafeLive(state, days_per_step, pause_ms)
+
+
+@solara.component
+def SafeSidebar(
+    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
+) -> None:
+    """The sidebar (:func:`Sidebar`) behind an error boundary of its own: Solara draws the
+    sidebar's content in its layout, above :func:`Page`, so the page's boundary does not
+    reach it.  An error shows a plain message and *Show the controls again*; the run
+    goes on.
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state.
+    days_per_step : solara.Reactive[int]
+        Working days per step and per redraw.
+    pause_ms : solara.Reactive[int]
+        Pause between redraws while playing, milliseconds.
+    """
+    exc, clear = solara.use_exception()
+    solara.use_effect(
+        lambda: log.error("the sidebar failed", exc_info=exc) if exc is not None else None,
+        [exc],
+    )
+    if exc is None:
+        Sidebar(state, days_per_step, pause_ms, state.export_now)
+        return
+    solara.Error(
+        f"The controls hit an error: {type(exc).__name__}: {exc}", classes=["kpisim-error"]
+    )
+    solara.Button("Show the controls again", on_click=clear, classes=["kpisim-retry"])
 
 
 @solara.component
