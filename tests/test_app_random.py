@@ -18,8 +18,9 @@ fixed sleep) and fails on:
 - a page that stops answering (a wait times out);
 
 and, at the end, on any traceback or ``ERROR`` line in the server's log.  Marked
-``slow``: 500 actions took 233-256 s (4.2-4.6 min with the server's start) on the 2-core
-development machine at load average 2-8, two runs (see ``docs/app.md``, *Robustness*).
+``slow``: 500 actions took 517 s (9.5 min with the server's start) on the loaded 2-core
+development machine, 233-256 s before the downloads were added (see ``docs/app.md``,
+*Robustness*).
 """
 
 from __future__ import annotations
