@@ -18,7 +18,7 @@ fixed sleep) and fails on:
 - a page that stops answering (a wait times out);
 
 and, at the end, on any traceback or ``ERROR`` line in the server's log.  Marked
-``slow``: 500 actions took 517 s (9.5 min with the server's start) on the loaded 2-core
+``slow``: 500 actions took 467-517 s (8.6-9.5 min with the server's start) on the loaded 2-core
 development machine, 233-256 s before the downloads were added (see ``docs/app.md``,
 *Robustness*).
 """
