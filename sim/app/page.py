@@ -8,7 +8,8 @@ setting shows a message on the page and leaves the current run alone.
 
 Never a traceback: the page's actions turn an unexpected error into a message
 (:func:`sim.app.state.guarded`), and an error while drawing the live part is caught by
-:func:`SafeLive`, which says so and offers to go on or to reset the run.
+:func:`SafeLive`, which says so and offers to go on or to reset the run; the sidebar
+(:func:`SafeSidebar`) and the page as a whole (:func:`Page`) have error boundaries too.
 
 Run it with ``kpisim app`` (see ``docs/app.md``) or ``solara run sim.app.page``.
 """
@@ -54,9 +55,9 @@ LOWER_CHARTS = ("customers", "employees", "levers", "money")
 @solara.component
 def Page() -> None:
     """The app (:func:`App`) behind a top-level error boundary: an error while drawing
-    any part of the page (the sidebar included) shows a plain message, never a
-    traceback, and *Start again* opens a fresh session's run (the server's log gets the
-    traceback)."""
+    the page (outside the sidebar and the live part, which have boundaries of their own:
+    :func:`SafeSidebar`, :func:`SafeLive`) shows a plain message, never a traceback, and
+    *Start again* opens a fresh session's run (the server's log gets the traceback)."""
     exc, clear = solara.use_exception()
     solara.use_effect(
         lambda: log.error("the page failed", exc_info=exc) if exc is not None else None, [exc]
