@@ -345,10 +345,15 @@ def test_live_rows_are_json_safe_and_numbered_like_the_day_tile(snapshot):
 
 def test_markers_show_pay_days_and_the_scheme_change():
     cfg = build_config(preset_settings("remove_aht_metric", keep=SMALL))
-    events = event_rows(cfg, 130)
-    assert {"x": cfg.rollout_day, "kind": "scheme change"} in events
+    model = ContactCentreModel(cfg)
+    for _ in range(cfg.rollout_day + 5):
+        model.step()
+    events = event_rows(take_snapshot(model))
+    assert {"x": cfg.rollout_day, "kind": "scheme change"} in [
+        {k: e[k] for k in ("x", "kind")} for e in events
+    ]
     pay = [e["x"] for e in events if e["kind"] == "pay day"]
-    assert pay == list(range(cfg.scheme.period_days, 131, cfg.scheme.period_days))
+    assert pay == list(range(cfg.scheme.period_days, model.day + 1, cfg.scheme.period_days))
 
 
 # --------------------------------------------------------------------------- page

@@ -5,7 +5,9 @@
 sequence of :data:`ACTIONS` actions - play, pause, step, reset, choose a lesson (every
 lesson at least twice, the menu scrolled as a user would), move a slider, pick a
 measurement choice, type a seed, apply, discard, switch the ghost baseline, reload the
-page (F5) and export the charts - taken whatever the page is doing (playing included).
+page (F5), export the charts and download the screen, the slides or the debrief (the
+browser must save a PNG, a ZIP, an HTML page) - taken whatever the page is doing
+(playing included).
 After every action the test waits for the page to show its effect (a DOM change, not a
 fixed sleep) and fails on:
 
@@ -16,8 +18,9 @@ fixed sleep) and fails on:
 - a page that stops answering (a wait times out);
 
 and, at the end, on any traceback or ``ERROR`` line in the server's log.  Marked
-``slow``: 500 actions took 233-256 s (4.2-4.6 min with the server's start) on the 2-core
-development machine at load average 2-8, two runs (see ``docs/app.md``, *Robustness*).
+``slow``: 500 actions took 467-517 s (8.6-9.5 min with the server's start) on the loaded 2-core
+development machine, 233-256 s before the downloads were added (see ``docs/app.md``,
+*Robustness*).
 """
 
 from __future__ import annotations
@@ -60,7 +63,10 @@ WEIGHTS = {
     "ghost": 4,
     "reload": 2,
     "export": 6,
+    "download": 4,
 }
+#: What each download starts with: a PNG, a ZIP, the debrief's HTML.
+DOWNLOADS = {"screen": b"\x89PNG", "slides": b"PK\x03\x04", "debrief": b"<!DOCTYPE html>"}
 #: Longest wait for the page to show an action's effect, ms (a lesson at 200,000
 #: customers builds in a few seconds on a loaded machine).
 WAIT_MS = 60_000
@@ -83,6 +89,8 @@ STATE = """() => {
     discardDisabled: !discard || discard.disabled,
     lesson: text('.kpisim-lesson-state'),
     ghost: (text('.kpisim-legend') ?? '').includes('Grey, thin'),
+    downloadDisabled: !document.querySelector('.kpisim-download-screen')
+      || !!document.querySelector('.kpisim-download-screen')?.closest('button')?.disabled,
     body: document.body.innerText.length,
   };
 }"""
@@ -128,6 +136,7 @@ class Driver:
         self.lessons = lessons
         self.queue: list[str] = []
         self.chosen: dict[str, int] = {}
+        self.downloads: dict[str, int] = {}
 
     # ---------------------------------------------------------------- helpers
     def state(self) -> dict:
@@ -283,6 +292,17 @@ class Driver:
             " || document.querySelector('.kpisim-play')?.textContent.includes('Pause')"
         )
 
+    def download(self, s: dict) -> None:
+        """Download the screen (PNG), the slides (ZIP) or the debrief (HTML) and check
+        that the browser saved a file of that kind."""
+        key = self.rng.choice(list(DOWNLOADS))
+        with self.page.expect_download(timeout=WAIT_MS) as info:
+            self.page.locator(f".kpisim-download-{key}").click()
+        path = info.value.path()
+        data = Path(path).read_bytes() if path else b""
+        assert data.startswith(DOWNLOADS[key]), (key, data[:40])
+        self.downloads[key] = self.downloads.get(key, 0) + 1
+
     # ---------------------------------------------------------------- the sequence
     def candidates(self, s: dict) -> list[str]:
         out = []
@@ -294,6 +314,8 @@ class Driver:
             if name == "step" and (s["playing"] or s["stepDisabled"]):
                 continue
             if name == "discard" and s["discardDisabled"]:
+                continue
+            if name == "download" and s["downloadDisabled"]:
                 continue
             out.append(name)
         return out
@@ -332,7 +354,9 @@ def test_random_actions_never_break_the_app(app_server, record_property):
             executable_path=chromium, headless=True, args=shared.CHROMIUM_ARGS
         )
         try:
-            page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            page = browser.new_context(
+                viewport={"width": 1366, "height": 768}, accept_downloads=True
+            ).new_page()
             problems = shared._watch(page)
             page.goto(url)
             page.wait_for_function(shared.ALL_AT, arg="0", timeout=120_000)
@@ -356,7 +380,9 @@ def test_random_actions_never_break_the_app(app_server, record_property):
     print(f"\n{len(done)} actions in {elapsed:.0f} s: {counts}")
     print("seconds per kind:", {n: round(v, 1) for n, v in sorted(spent.items())})
     print(f"lessons chosen: {dict(sorted(driver.chosen.items()))}")
+    print(f"downloads: {driver.downloads}")
     assert min(driver.chosen.get(lesson, 0) for lesson in lessons) >= 1
     assert all(counts[n] > 0 for n in WEIGHTS), counts
+    assert set(driver.downloads) == set(DOWNLOADS), driver.downloads
     log = log_path.read_text()
     assert "Traceback" not in log and "ERROR" not in log, log[-3000:]

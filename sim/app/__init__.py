@@ -5,7 +5,11 @@ One concern per module:
 - :mod:`~sim.app.settings` — what the trainer can set, lesson presets, the config;
 - :mod:`~sim.app.snapshot` — the model's state turned into the page's numbers;
 - :mod:`~sim.app.charts` — the matplotlib figures and their PNG rendering (export);
-- :mod:`~sim.app.export` — writing the charts as PNG files for slides;
+- :mod:`~sim.app.export` — writing the charts as PNG files for slides, the slides' ZIP;
+- :mod:`~sim.app.timeline` — the run's events, read from what the model records;
+- :mod:`~sim.app.slides` — slide-ready figures (the screen, each chart, fixed axes);
+- :mod:`~sim.app.debrief` — the printable debrief, one self-contained HTML page;
+- :mod:`~sim.app.sharing` — the download buttons and the timeline list;
 - :mod:`~sim.app.panels`, :mod:`~sim.app.livecharts`, :mod:`~sim.app.vega_widget` — the
   live charts: panels, Vega-Lite specs and rows, and the browser widget that adds new
   rows without a re-render;

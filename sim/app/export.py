@@ -12,16 +12,24 @@ the GIL: threads would draw one chart at a time); without the pool (tests, timin
 pool that broke) each chart is drawn in the calling thread while the previous one is
 compressed and written in a second thread (``zlib`` releases the GIL).  See the Speed
 section of ``docs/app.md`` and :func:`sim.app.timing.time_export`.
+
+Slide-ready export (:func:`slides_zip`, :func:`screen_png`): the slides of
+:mod:`sim.app.slides` (the whole screen, the tiles with the signs and the timeline, each
+chart; the lesson's title, the comparison's line, fixed axes) as PNG files whose
+``Title`` text chunk names the lesson and the slide, zipped for the browser to download
+(the page's download buttons); a copy of every download is written to the export folder.
 """
 
 from __future__ import annotations
 
 import atexit
+import io
 import multiprocessing as mp
 import os
 import re
 import threading
 import time
+import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -32,7 +40,8 @@ from matplotlib.figure import Figure
 from ..outputs.files import atomic_write_bytes
 from ..pool import START_METHOD
 from .charts import CHARTS, EXPORT_DPI
-from .render import draw_rgb, png_bytes, render_png
+from .render import _chunk, draw_rgb, png_bytes, render_png
+from .slides import SLIDE_DPI, SLIDES, SlideContext, slide_figure
 from .snapshot import Snapshot
 
 #: Environment variable holding the export folder (set by ``kpisim app --export-dir``).
@@ -188,3 +197,117 @@ def export_charts(
             for key, (_, fn) in CHARTS.items()
         ]
         return [w.result() for w in written]
+
+
+# ---------------------------------------------------------------------- slide export
+def with_title(png: bytes, title: str) -> bytes:
+    """The PNG file ``png`` with a ``Title`` text chunk (``iTXt``, UTF-8; after its
+    header chunk), so a file browser or slide program shows what the picture is.
+
+    Parameters
+    ----------
+    png : bytes
+        A PNG file (as :func:`~sim.app.render.png_bytes` writes: IHDR first).
+    title : str
+        The title.
+    """
+    ihdr_end = 8 + 4 + 4 + 13 + 4  # signature, then IHDR: length, type, data, CRC
+    # keyword, no compression, no language tag, no translated keyword, UTF-8 text
+    text = b"Title\x00\x00\x00\x00\x00" + title.encode("utf-8")
+    return png[:ihdr_end] + _chunk(b"iTXt", text) + png[ihdr_end:]
+
+
+def slide_png(ctx: SlideContext, key: str, level: int = 6) -> bytes:
+    """The slide ``key`` (:data:`~sim.app.slides.SLIDES`) as a titled PNG file.
+
+    Parameters
+    ----------
+    ctx : SlideContext
+        The run on screen, its comparison and its timeline.
+    key : str
+        Which slide.
+    level : int
+        zlib compression level, 0-9.
+    """
+    fig = slide_figure(ctx, key)
+    png = png_bytes(draw_rgb(fig, SLIDE_DPI), SLIDE_DPI, level)
+    return with_title(png, f"{ctx.heading} · {SLIDES[key]}")
+
+
+def stem(ctx: SlideContext) -> str:
+    """The start of the downloaded files' names: lesson and day, made safe.
+
+    Parameters
+    ----------
+    ctx : SlideContext
+        The run on screen.
+    """
+    return f"{safe_name(ctx.title)}_day{ctx.snap.day:04d}"
+
+
+def save_copy(name: str, data: bytes, directory: Path | None = None) -> Path:
+    """Write a download's copy into the export folder (``kpisim app --export-dir``).
+
+    Parameters
+    ----------
+    name : str
+        File name (made safe: letters, digits, ``-``, ``_`` and one extension).
+    data : bytes
+        The file's content.
+    directory : Path, optional
+        Where to write; default :func:`export_dir`.
+    """
+    root = (directory or export_dir()).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    base, _, ext = name.rpartition(".")
+    path = (root / f"{safe_name(base, 80)}.{safe_name(ext, 8)}").resolve()
+    if path.parent != root:  # cannot happen after safe_name; belt and braces
+        raise ValueError(f"refusing to write outside {root}")
+    atomic_write_bytes(path, data)
+    return path
+
+
+def slides_zip(ctx: SlideContext, directory: Path | None = None) -> bytes:
+    """Every slide of :data:`~sim.app.slides.SLIDES` as PNG files in one ZIP (the
+    export's download), drawn in the worker processes when they run; a copy goes to
+    the export folder.
+
+    Parameters
+    ----------
+    ctx : SlideContext
+        The run on screen, its comparison and its timeline.
+    directory : Path, optional
+        Where the copy goes; default :func:`export_dir`.
+    """
+    pngs: dict[str, bytes] = {}
+    if _pool is not None:
+        try:
+            done = {k: _pool.submit(slide_png, ctx, k) for k in SLIDES}
+            pngs = {k: f.result() for k, f in done.items()}
+        except BrokenProcessPool:
+            _drop_pool()
+    if not pngs:
+        pngs = {k: slide_png(ctx, k) for k in SLIDES}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:  # PNG is compressed already
+        for i, (key, png) in enumerate(pngs.items(), start=1):
+            z.writestr(f"{i:02d}_{key}.png", png)
+    data = buf.getvalue()
+    save_copy(f"{stem(ctx)}_slides.zip", data, directory)
+    return data
+
+
+def screen_png(ctx: SlideContext, directory: Path | None = None) -> bytes:
+    """The whole screen as one titled PNG slide (a download); a copy goes to the export
+    folder.
+
+    Parameters
+    ----------
+    ctx : SlideContext
+        The run on screen, its comparison and its timeline.
+    directory : Path, optional
+        Where the copy goes; default :func:`export_dir`.
+    """
+    data = slide_png(ctx, "screen")
+    save_copy(f"{stem(ctx)}_screen.png", data, directory)
+    return data

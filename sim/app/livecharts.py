@@ -7,8 +7,9 @@ once per run, then each step only adds rows.  A panel plots one or more series o
 :func:`live_table` (one row per simulated working day, x = working days completed,
 the same numbering as the "Working day" tile) against fixed y-ranges per KPI (so the
 day-to-day noise does not look dramatic; a range grows only if the data leaves it).
-Every line panel marks pay days (dotted grey) and scheme changes (solid black, the
-rollout day of presets that change scheme).  matplotlib (:mod:`sim.app.charts`) only
+Every line panel marks the run's timeline (:mod:`sim.app.timeline`: pay days dotted
+grey, scheme changes solid black, managers' decisions, coaching, hiring waves) with
+vertical rules and short labels.  matplotlib (:mod:`sim.app.charts`) only
 draws the PNG exports.
 """
 
@@ -24,6 +25,8 @@ import pandas as pd
 
 from ..config import Config
 from ..model.behavior import LEVERS
+from ..palette import OKABE_ITO
+from . import timeline
 from .panels import PANELS, Panel
 from .snapshot import WINDOW, Snapshot
 from .vega_widget import encode
@@ -109,21 +112,28 @@ def panel_rows(panel: Panel, table: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def event_rows(cfg: Config, day: int) -> list[dict[str, Any]]:
-    """Markers up to ``day``: pay days (end of each pay period) and the scheme change.
+def event_rows(snap: Snapshot) -> list[dict[str, Any]]:
+    """The timeline's markers up to the snapshot's day (:func:`sim.app.timeline.events`):
+    one row per event, ``{"x": position, "kind": ..., "label": ...}``; the label is kept
+    on the first event of a position only, the others' labels joined to it, so that
+    labels at one position do not overprint each other.
 
     Parameters
     ----------
-    cfg : Config
-        The run's config (pay period, rollout day).
-    day : int
-        Working days simulated.
+    snap : Snapshot
+        The run's state.
     """
-    period = cfg.scheme.period_days
-    rows = [{"x": d, "kind": "pay day"} for d in range(period, day + 1, period)]
-    if cfg.rollout_day is not None and cfg.rollout_day <= day:
-        rows.append({"x": int(cfg.rollout_day), "kind": "scheme change"})
-    return sorted(rows, key=lambda r: r["x"])
+    rows: list[dict[str, Any]] = []
+    first: dict[int, dict[str, Any]] = {}
+    for e in timeline.events(snap):
+        row = {"x": e.x, "kind": e.kind, "label": ""}
+        if e.x in first:
+            first[e.x]["label"] += " · " + e.label
+        else:
+            row["label"] = e.label
+            first[e.x] = row
+        rows.append(row)
+    return rows
 
 
 def _scales(panel: Panel) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -185,12 +195,43 @@ def _data_layer(panel: Panel) -> dict[str, Any]:
     return {"data": {"name": "rows"}, **layer}
 
 
-#: Markers: pay days dotted grey, a scheme change solid black.
-MARKERS = {"pay day": ("#999999", [2, 3]), "scheme change": ("#000000", [1, 0])}
+#: Markers of the timeline's kinds (:data:`sim.app.timeline.KINDS`): colour, dash.
+MARKERS = {
+    "pay day": ("#999999", [2, 3]),
+    "scheme change": ("#000000", [1, 0]),
+    "decision": (OKABE_ITO["vermillion"], [1, 0]),
+    "coaching": (OKABE_ITO["purple"], [2, 3]),
+    "hiring": (OKABE_ITO["sky_blue"], [6, 3]),
+    "dismissal": (OKABE_ITO["orange"], [6, 3]),
+}
+#: Font size of the markers' labels, CSS pixels.
+MARKER_FONT = 12
+
+
+def _label_layer() -> dict[str, Any]:
+    """The markers' short labels, written up along the rule from the panel's top."""
+    return {
+        "data": {"name": "events"},
+        "transform": [{"filter": "datum.label != ''"}],
+        "mark": {
+            "type": "text",
+            "angle": 270,
+            "align": "right",
+            "baseline": "bottom",
+            "dy": -2,
+            "fontSize": MARKER_FONT,
+            "color": "#333333",
+        },
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative"},
+            "y": {"value": 2},
+            "text": {"field": "label", "type": "nominal"},
+        },
+    }
 
 
 def _marker_layer() -> dict[str, Any]:
-    """Vertical rules at the pay days and the scheme change (data set ``events``)."""
+    """Vertical rules at the timeline's events (data set ``events``)."""
     kinds = list(MARKERS)
     return {
         "data": {"name": "events"},
@@ -244,7 +285,7 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
             "view": {"stroke": None},
         },
         "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
-        "layer": [_marker_layer(), _ghost_layer(panel), _data_layer(panel)],
+        "layer": [_marker_layer(), _label_layer(), _ghost_layer(panel), _data_layer(panel)],
     }
 
 
@@ -347,7 +388,8 @@ def live_data(
     snap : Snapshot or None
         The run's state.
     cfg : Config
-        The run's config (markers).
+        The run's config (kept for the callers; the markers come from the snapshot's
+        timeline, :func:`event_rows`).
     run : str
         Identifies the run: a new run replaces the charts' data instead of adding rows.
     ghost : Snapshot, optional
@@ -362,7 +404,7 @@ def live_data(
         live_table(snap),
         period_table(snap),
         staff_rows(snap),
-        event_rows(cfg, snap.day),
+        event_rows(snap),
         empty if ghost is None else live_table(ghost),
     )
 

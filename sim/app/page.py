@@ -8,7 +8,8 @@ setting shows a message on the page and leaves the current run alone.
 
 Never a traceback: the page's actions turn an unexpected error into a message
 (:func:`sim.app.state.guarded`), and an error while drawing the live part is caught by
-:func:`SafeLive`, which says so and offers to go on or to reset the run.
+:func:`SafeLive`, which says so and offers to go on or to reset the run; the sidebar
+(:func:`SafeSidebar`) and the page as a whole (:func:`Page`) have error boundaries too.
 
 Run it with ``kpisim app`` (see ``docs/app.md``) or ``solara run sim.app.page``.
 """
@@ -39,6 +40,7 @@ from .settings import (
     pending_changes,
     scheme_extras,
 )
+from .sharing import SHARING_CSS, Downloads, TimelineList
 from .snapshot import SIGN_TITLES, Snapshot, ghost_deltas
 from .state import Redraws, RunState, first_settings
 from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Smart, Tiles
@@ -52,6 +54,26 @@ LOWER_CHARTS = ("customers", "employees", "levers", "money")
 
 @solara.component
 def Page() -> None:
+    """The app (:func:`App`) behind a top-level error boundary: an error while drawing
+    the page (outside the sidebar and the live part, which have boundaries of their own:
+    :func:`SafeSidebar`, :func:`SafeLive`) shows a plain message, never a traceback, and
+    *Start again* opens a fresh session's run (the server's log gets the traceback)."""
+    exc, clear = solara.use_exception()
+    solara.use_effect(
+        lambda: log.error("the page failed", exc_info=exc) if exc is not None else None, [exc]
+    )
+    if exc is None:
+        App()
+        return
+    solara.Error(
+        f"The page hit an error and stopped: {type(exc).__name__}: {exc}",
+        classes=["kpisim-error", "kpisim-page-failed"],
+    )
+    solara.Button("Start again", on_click=clear, classes=["kpisim-start-again"])
+
+
+@solara.component
+def App() -> None:
     """The app: one model per browser session."""
     # per-session model, created once for this page instance (never at module level)
     first = solara.use_memo(lambda: (s := first_settings(), build_config(s)), [])
@@ -71,19 +93,46 @@ def Page() -> None:
     )
     days_per_step = solara.use_reactive(5)
     pause_ms = solara.use_reactive(50)
-    solara.Style(CSS)
+    solara.Style(CSS + SHARING_CSS)
     AccessibleNames.element()
     solara.Title("kpisim — toxic KPIs, live")
     with solara.AppBar():
         solara.AppBarTitle("kpisim · what a pay scheme really does")
     with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
-        Sidebar(
-            state,
-            days_per_step,
-            pause_ms,
-            state.export_now,
-        )
+        SafeSidebar(state, days_per_step, pause_ms)
     SafeLive(state, days_per_step, pause_ms)
+
+
+@solara.component
+def SafeSidebar(
+    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
+) -> None:
+    """The sidebar (:func:`Sidebar`) behind an error boundary of its own: Solara draws the
+    sidebar's content in its layout, above :func:`Page`, so the page's boundary does not
+    reach it.  An error shows a plain message and *Show the controls again*; the run
+    goes on.
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state.
+    days_per_step : solara.Reactive[int]
+        Working days per step and per redraw.
+    pause_ms : solara.Reactive[int]
+        Pause between redraws while playing, milliseconds.
+    """
+    exc, clear = solara.use_exception()
+    solara.use_effect(
+        lambda: log.error("the sidebar failed", exc_info=exc) if exc is not None else None,
+        [exc],
+    )
+    if exc is None:
+        Sidebar(state, days_per_step, pause_ms, state.export_now)
+        return
+    solara.Error(
+        f"The controls hit an error: {type(exc).__name__}: {exc}", classes=["kpisim-error"]
+    )
+    solara.Button("Show the controls again", on_click=clear, classes=["kpisim-retry"])
 
 
 @solara.component
@@ -274,11 +323,14 @@ def MainView(
         Per tile, the difference against the ghost baseline (empty when it is off).
     """
     note = state.note.value
-    if note is not None and note.token == state.token:
-        if note.kind == "error":
-            solara.Error(note.text, classes=["kpisim-error"])
-        else:
-            solara.Info(note.text, classes=["kpisim-message"])
+    # the message in a container of its own: one coming or going leaves the rest of the
+    # page in place (not remounted, so a download being built is not lost)
+    with solara.Column(gap="0px", classes=["kpisim-notes"]):
+        if note is not None and note.token == state.token:
+            if note.kind == "error":
+                solara.Error(note.text, classes=["kpisim-error"])
+            else:
+                solara.Info(note.text, classes=["kpisim-message"])
     LessonHeader(state.applied.value, state.cfg.value)
     legend = LEGEND + (GHOST_LEGEND if state.ghost.value is not None else "")
     solara.HTML(tag="div", unsafe_innerHTML=legend, classes=["kpisim-legend"])
@@ -290,6 +342,8 @@ def MainView(
         with solara.Column(gap="4px"):
             Signs(snap)
             Smart(snap)
+            Downloads(state, snap)
+            TimelineList(snap)
     for key in LOWER_CHARTS:
         Chart(data, key)
 

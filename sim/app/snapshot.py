@@ -22,6 +22,7 @@ from ..model import ContactCentreModel
 from ..outputs import COUNT_COLUMNS, daily_frame, employees_frame, summary_dict
 from ..outputs.signs import SIGNS
 from ..outputs.smart import check_employees
+from .timeline import model_log
 
 #: Rolling window (working days) of the charts' rates (ratio of sums).
 WINDOW = 10
@@ -40,6 +41,8 @@ class Snapshot:
     summary: dict[str, Any]  # summary_dict of the run so far
     staff: pd.DataFrame  # one row per seated employee: levers, morale, pay, gaming
     smart: pd.DataFrame = field(default_factory=pd.DataFrame)  # sim.outputs.smart
+    #: the model's decisions and scheme changes (sim.app.timeline.model_log)
+    log: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def rolling_rates(daily: pd.DataFrame, model: ContactCentreModel, window: int) -> pd.DataFrame:
@@ -160,7 +163,8 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
     emp, smart = pay_periods(model)
     summary = summary_dict(model, daily, emp)
     daily = pd.concat([daily, roll], axis=1)
-    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp), smart)
+    staff = staff_table(model, emp)
+    return Snapshot(model.day, daily, emp, summary, staff, smart, model_log(model))
 
 
 def _missing(v: Any) -> bool:

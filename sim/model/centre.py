@@ -116,6 +116,8 @@ class ContactCentreModel(mesa.Model):
         #: managers reading the dashboard, and the log of their decisions in force
         self.manager = Manager(cfg.management)
         self.decisions: list[dict] = []
+        #: the scheme changes of the run: {"day": day in force from, "scheme": its name}
+        self.scheme_changes: list[dict] = []
         #: the call-detail records (``export.calls``; None when off)
         self.call_records: CallRecords | None = CallRecords() if cfg.export.calls else None
         self.running = True
@@ -315,6 +317,7 @@ class ContactCentreModel(mesa.Model):
         """
         self.equity_rollout = self.customer_equity()
         self.scheme = proposal
+        self.scheme_changes.append({"day": self.day, "scheme": proposal.name})
         front = [s for s in self.staff if s.team == FRONT]
         self.training_s += transition.at_rollout(self.cfg, front, proposal, self.period)
         gift, row = transition.gift(self.cfg, front), self.ledger.current  # booked as bonus
