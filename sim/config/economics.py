@@ -15,6 +15,26 @@ from .fields import one_of, within
 
 
 @dataclass
+class IntradayConfig:
+    """The intraday re-forecast (``sim/model/intraday.py``): at each check the day's calls
+    so far against the plan's forecast; above plan overtime, below it voluntary time off."""
+
+    # Re-forecast during the day, as a WFM team's intraday management does.
+    enabled: bool = True
+    # Minutes between checks, from the opening (the first check one step in).  Default:
+    # each 30-minute interval, the reporting interval real-time tools refresh on.
+    # Uncertain (a centre's own routine; 30-120 in configs/uncertainty/default.yaml).
+    check_minutes: float = field(default=30.0, metadata=within(5.0, 1440.0))
+    # The day runs above plan when its calls so far exceed the forecast so far by this
+    # share, below it when they fall short by ``below``.  Uncertain (a centre's own
+    # trigger; 5-20% in configs/uncertainty/default.yaml).
+    above: float = field(default=0.10, metadata=within(0.0, 5.0))
+    below: float = field(default=0.10, metadata=within(0.0, 1.0))
+    # Offer voluntary time off (unpaid) to agents not needed for the rest of the day.
+    vto: bool = True
+
+
+@dataclass
 class WorkforceConfig:
     """How the centre plans, rosters and pays its staff (``docs/workforce.md``)."""
 
@@ -85,6 +105,13 @@ class WorkforceConfig:
     overtime_max_share: float = field(default=0.10, metadata=within(0.0, 1.0))
     overtime_hours: float = field(default=2.0, metadata=within(0.0, 12.0))
     overtime_premium: float = field(default=1.5, metadata=within(1.0, 5.0))
+    # Occupancy cap of the plan: at least the interval's load / cap agents on the phones
+    # (load = calls x AHT / interval length, Erlangs), whatever the service-level target
+    # allows.  85%: Call Centre Helper (Pearce, "Maximum occupancy: the most common
+    # resource planning mistake"); WFM Labs, "Occupancy": 85-90%.  1.0 = no cap.
+    occupancy_cap: float = field(default=0.85, metadata=within(0.5, 1.0))
+    # The intraday re-forecast: overtime when the day runs above plan, VTO below it.
+    intraday: IntradayConfig = field(default_factory=IntradayConfig)
 
 
 @dataclass
