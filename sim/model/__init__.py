@@ -10,7 +10,8 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   phone's ledgers), ``call_rules`` (every per-call rule), ``experience`` (what a contact
   does to its customer), ``departments`` (failure demand, flags, fixes);
 * the staff: ``employee``, ``workforce`` (hiring, quits, attendance), ``planning``,
-  ``erlang``, ``roster`` and ``breaks`` (the staffing plan);
+  ``erlang``, ``roster`` and ``breaks`` (the staffing plan), ``intraday`` (the day's
+  re-forecast: overtime and voluntary time off);
 * pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
   ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),

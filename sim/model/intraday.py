@@ -67,7 +67,23 @@ def _agents(
     calls: int, aht_s: int, patience: float | None, target: float, thr: float, w: float
 ) -> int:
     """Agents the service-level target needs for ``calls`` in an interval (cached: the
-    re-forecast asks the same questions day after day)."""
+    re-forecast asks the same questions day after day).
+
+    Parameters
+    ----------
+    calls:
+        Calls in the interval (whole calls).
+    aht_s:
+        Handle time, whole seconds.
+    patience:
+        Mean patience, s (Erlang A); None: Erlang C.
+    target:
+        Service-level target, share.
+    thr:
+        Answer-time threshold of the service level, s.
+    w:
+        Interval length, s.
+    """
     return int(agents_required(np.array([float(calls)]), w, float(aht_s), patience, target, thr)[0])
 
 
