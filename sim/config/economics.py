@@ -107,9 +107,12 @@ class WorkforceConfig:
     overtime_premium: float = field(default=1.5, metadata=within(1.0, 5.0))
     # Occupancy cap of the plan: at least the interval's load / cap agents on the phones
     # (load = calls x AHT / interval length, Erlangs), whatever the service-level target
-    # allows.  85%: Call Centre Helper (Pearce, "Maximum occupancy: the most common
-    # resource planning mistake"); WFM Labs, "Occupancy": 85-90%.  1.0 = no cap.
-    occupancy_cap: float = field(default=0.85, metadata=within(0.5, 1.0))
+    # allows.  Sources put the ceiling at 85-90%: Call Centre Helper (Pearce, "Maximum
+    # occupancy: the most common resource planning mistake": 85%); WFM Labs, "Occupancy":
+    # 85-90%; Multichannel Merchant: most centres aim for 85-90%.  0.90, the upper end (a
+    # ceiling, not a target); range 0.85-0.90 in configs/uncertainty/default.yaml.
+    # 1.0 = no cap.
+    occupancy_cap: float = field(default=0.90, metadata=within(0.5, 1.0))
     # The intraday re-forecast: overtime when the day runs above plan, VTO below it.
     intraday: IntradayConfig = field(default_factory=IntradayConfig)
 

@@ -17,8 +17,11 @@ of the rest of the day over the agent-time on the phones now scheduled for it:
   while some later interval is short of the requirement; paid at the overtime premium;
 * below ``1 - below`` (and ``vto`` on): agents go home for the rest of their shift,
   the ones with the most time left first, each only if every later interval keeps its
-  requirement without them; their unworked paid time is booked as ``vto_s`` and is not
-  paid (VTO is unpaid).
+  requirement without them — the re-forecast's when the calls run below the forecast by
+  more than ``below``, else the larger of it and the plan's (on a day of ordinary volume
+  only the agents beyond the plan go: spare staff when the plan needs fewer people than
+  are seated, fewer absences than planned); their unworked paid time is booked as
+  ``vto_s`` and is not paid (VTO is unpaid).
 
 The specialists' team is re-forecast with the same ``r`` (transfers follow the front
 line's calls).  A check sees only the calls that have arrived by then; the arrival times
@@ -202,10 +205,13 @@ def check_team(
         return
     load = required / staffed  # the workload ratio of the rest of the day
     if load < 1.0 - iv.below and iv.vto:
+        # the plan's requirement stands unless the calls run below the forecast: on a day
+        # of ordinary volume only the agents beyond the plan (and the re-forecast) go
+        keep = need if ratio < 1.0 - iv.below else np.maximum(need, plan.required * later)
         vto = 0.0
         left = duty.end[alive] - np.maximum(duty.start[alive], t_s)
         for j in np.argsort(-left, kind="stable"):
-            if np.all(on - cover[j] >= need - 1e-9):
+            if np.all(on - cover[j] >= keep - 1e-9):
                 on -= cover[j]
                 vto += _send_home(duty, int(alive[j]), t_s)
         row["vto_s"] = row.get("vto_s", 0.0) + vto
