@@ -79,7 +79,8 @@ def effort_rates(t: Callable[[str], Any]) -> dict[str, Any]:
     ``aht_natural_s`` (negative = faster).  ``resolved_per_paid_hour`` and
     ``resolved_per_busy_hour``: truly resolved calls per paid hour (the centre's
     productivity, idle time included) and per hour the agents spent on calls (what
-    their pace controls).
+    their pace controls).  ``aht_talk_s``, ``aht_hold_s``, ``aht_acw_s``: the handle time
+    in its parts (talk, hold, after-call work), s per call leg; they sum to ``aht_s``.
     """
     return {
         "effort_response": _safe(t("pace_sum"), t("legs")) - 1.0,
@@ -88,6 +89,10 @@ def effort_rates(t: Callable[[str], Any]) -> dict[str, Any]:
         "aht_natural_s": _safe(t("handle_s_natural"), t("legs")),
         "aht_change_honest_s": _safe(t("handle_s_honest"), t("legs")),
         "aht_change_gaming_s": _safe(t("handle_s_gaming"), t("legs")),
+        # handle time in its parts, s per call leg (they sum to aht_s)
+        "aht_talk_s": _safe(t("talk_s"), t("legs")),
+        "aht_hold_s": _safe(t("hold_s"), t("legs")),
+        "aht_acw_s": _safe(t("acw_s"), t("legs")),
     }
 
 

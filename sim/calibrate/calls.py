@@ -12,7 +12,10 @@ Rules (docs/calibrate.md, "Bad data" and "Quirks"):
   counted as ``ivr_only``;
 * an answer up to ``tolerance_s`` before the arrival (clocks of two systems) is a zero
   wait, counted as ``clock_skew``; times of day that pass midnight get a day added;
-* calls arriving outside the opening hours are counted as ``outside_hours``.
+* calls arriving outside the opening hours are counted as ``outside_hours``;
+* the handle time's parts (``talk_s``, ``hold_s``, ``acw_s``, optional): without
+  ``handle_s`` and ``ended_at`` the handle time is their sum; with ``ended_at`` (the
+  caller's hang-up) the after-call work is added to ``ended_at - answered_at``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,16 @@ import numpy as np
 import pandas as pd
 
 from .mapping import DataError, Mapping, parse_hhmm
-from .records import DAY_S, CallRecords, day_index, lines, parse_seconds, parse_times, pick
+from .records import (
+    DAY_S,
+    HANDLE_PARTS,
+    CallRecords,
+    day_index,
+    lines,
+    parse_seconds,
+    parse_times,
+    pick,
+)
 
 
 def _wrap(t: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -156,11 +168,21 @@ def call_records(df: pd.DataFrame, m: Mapping, src: str) -> CallRecords:
             f"data {src}: calls without a wait (map wait_s, answered_at or "
             f"ended_at): {lines(no_wait, index=df.index)}"
         )
+    # handle time in its parts (optional columns): talk, hold, after-call work
+    parts = {
+        key: parse_seconds(pick(df, m, key, src)[0], f"data {src}: column {col[key][0]!r} ({key})")
+        if key in col
+        else np.full(len(df), np.nan)
+        for key in HANDLE_PARTS
+    }
     # handle
     if "handle_s" in col:
         handle = parse_seconds(
             pick(df, m, "handle_s", src)[0], f"data {src}: column {col['handle_s'][0]!r} (handle_s)"
         )
+    elif "talk_s" in col and not ("ended_at" in col and "answered_at" in col):
+        # handle time = talk + hold + after-call work (a part not mapped counts 0)
+        handle = parts["talk_s"] + np.nan_to_num(parts["hold_s"]) + np.nan_to_num(parts["acw_s"])
     else:
         end, _ = parse_times(
             pick(df, m, "ended_at", src)[0],
@@ -172,6 +194,8 @@ def call_records(df: pd.DataFrame, m: Mapping, src: str) -> CallRecords:
         if neg.any():
             where = f"data {src}: column {col['ended_at'][0]!r} (ended_at)"
             raise DataError(f"{where}: ended before it was answered: {lines(neg, index=df.index)}")
+        # the caller hangs up at ended_at; the agent's after-call work follows
+        handle = handle + np.nan_to_num(parts["acw_s"])
     miss = answered & np.isnan(handle)
     if miss.any():
         raise DataError(
@@ -185,6 +209,7 @@ def call_records(df: pd.DataFrame, m: Mapping, src: str) -> CallRecords:
             "tod_s": arr,
             "wait_s": wait,
             "handle_s": handle,
+            **{k: np.where(answered, v, np.nan) for k, v in parts.items()},
             "outcome": outcome,
             "agent": pick(df, m, "agent", src)[0].to_numpy() if "agent" in col else None,
             "customer": pick(df, m, "customer", src)[0].to_numpy() if "customer" in col else None,
@@ -224,6 +249,7 @@ def _place(frame: pd.DataFrame, m: Mapping, counts: dict[str, int]) -> CallRecor
         "arrival_s",
         "wait_s",
         "handle_s",
+        *HANDLE_PARTS,
         "outcome",
         "agent",
         "customer",

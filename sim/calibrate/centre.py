@@ -102,6 +102,9 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
         if h.get("family_identified", True):  # interval means: the config's family and CV
             out["handling.dist"] = h["model_family"]
             out["handling.cv"] = round(h["cv"], 4)
+        for key in ("hold_share", "acw_share"):  # the handle time's parts, when exported
+            if key in h:
+                out[f"handling.{key}"] = round(min(h[key], 0.45), 4)
     if p.get("identified"):
         out["customers.patience_mean_s"] = round(p["mean_s"], 2)
     if s.get("identified"):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .records import CallRecords
+from .records import CallRecords, handle_shares
 
 Z95 = 1.959963984540054
 BOOTSTRAP = 200
@@ -219,6 +219,7 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
         bm[b], bc[b] = s.mean(), s.std(ddof=1) / s.mean()
     mean, cv = float(x.mean()), float(x.std(ddof=1) / x.mean())
     return {
+        **(handle_shares(rec.calls) or {}),  # hold and ACW shares, where the export has them
         "n": len(x),
         "zero": zero,
         "identified": True,

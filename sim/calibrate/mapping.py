@@ -32,6 +32,9 @@ CALL_KEYS = {
     "ended_at": False,
     "wait_s": False,
     "handle_s": False,
+    "talk_s": False,
+    "hold_s": False,
+    "acw_s": False,
     "outcome": False,
     "agent": False,
     "customer": False,
@@ -255,8 +258,12 @@ def _check_calls(p: str, raw: dict, m: Mapping) -> None:
         raise _err(
             p, "columns.wait_s", "map wait_s or answered_at (the wait is answered_at - arrival)"
         )
-    if "handle_s" not in c and not ("ended_at" in c and "answered_at" in c):
-        raise _err(p, "columns.handle_s", "map handle_s, or answered_at and ended_at")
+    if "handle_s" not in c and "talk_s" not in c and not ("ended_at" in c and "answered_at" in c):
+        raise _err(
+            p,
+            "columns.handle_s",
+            "map handle_s, or talk_s (+ hold_s, acw_s), or answered_at and ended_at",
+        )
     if "outcome" not in c and "answered_at" not in c:
         raise _err(p, "columns.outcome", "map outcome, or answered_at (answered when present)")
 

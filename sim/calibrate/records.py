@@ -5,7 +5,8 @@ detected) or parquet export as strings, so "absent" is decided by the mapping's
 ``missing`` list and nothing else.  :func:`call_records` applies a ``calls`` mapping
 and returns :class:`CallRecords`: one row per call that reached the queue, with
 ``call_id, day, arrival_s, wait_s, handle_s, outcome, agent, customer`` (seconds since
-the opening of the day), and the counts of the calls set aside (ignored outcomes,
+the opening of the day; ``talk_s, hold_s, acw_s`` where the export has the handle time's
+parts, :func:`handle_shares`), and the counts of the calls set aside (ignored outcomes,
 IVR-only calls, calls outside the opening hours, answer times within the clock
 tolerance).  Every rule a row breaks raises :class:`DataError` naming the file, the
 column and the first offending lines (line 1 is the header).
@@ -25,6 +26,31 @@ from .mapping import DataError, Mapping
 _HMS = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
 _DATE_DIRECTIVES = ("%Y", "%y", "%m", "%d", "%b", "%B", "%j", "%F", "%D")
 DAY_S = 86_400.0
+#: Optional columns of the canonical frame: the handle time in its parts, s (NaN where the
+#: export has no such column or the call was not answered).
+HANDLE_PARTS = ("talk_s", "hold_s", "acw_s")
+
+
+def handle_shares(calls: pd.DataFrame) -> dict[str, float] | None:
+    """The hold and after-call-work shares of the answered calls' handle time (the model's
+    ``handling.hold_share`` and ``handling.acw_share``): total hold (ACW) seconds over total
+    handle seconds of the answered calls that have the part; None when the export has
+    neither part.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        The canonical frame (:attr:`CallRecords.calls`).
+    """
+    if not set(HANDLE_PARTS) <= set(calls.columns):
+        return None
+    ans = calls[calls["outcome"] == "answered"]
+    out = {}
+    for part, key in (("hold_s", "hold_share"), ("acw_s", "acw_share")):
+        has = ans[part].notna() & (ans["handle_s"] > 0)
+        if has.any():
+            out[key] = float(ans.loc[has, part].sum() / ans.loc[has, "handle_s"].sum())
+    return out or None
 
 
 def read_csv_text(path: str | Path, what: str, **options: object) -> pd.DataFrame:

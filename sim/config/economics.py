@@ -15,6 +15,26 @@ from .fields import one_of, within
 
 
 @dataclass
+class IntradayConfig:
+    """The intraday re-forecast (``sim/model/intraday.py``): at each check the day's calls
+    so far against the plan's forecast; above plan overtime, below it voluntary time off."""
+
+    # Re-forecast during the day, as a WFM team's intraday management does.
+    enabled: bool = True
+    # Minutes between checks, from the opening (the first check one step in).  Default:
+    # each 30-minute interval, the reporting interval real-time tools refresh on.
+    # Uncertain (a centre's own routine; 30-120 in configs/uncertainty/default.yaml).
+    check_minutes: float = field(default=30.0, metadata=within(5.0, 1440.0))
+    # The day runs above plan when its calls so far exceed the forecast so far by this
+    # share, below it when they fall short by ``below``.  Uncertain (a centre's own
+    # trigger; 5-20% in configs/uncertainty/default.yaml).
+    above: float = field(default=0.10, metadata=within(0.0, 5.0))
+    below: float = field(default=0.10, metadata=within(0.0, 1.0))
+    # Offer voluntary time off (unpaid) to agents not needed for the rest of the day.
+    vto: bool = True
+
+
+@dataclass
 class WorkforceConfig:
     """How the centre plans, rosters and pays its staff (``docs/workforce.md``)."""
 
@@ -116,6 +136,16 @@ class WorkforceConfig:
     # "config" (employees.n and teams.specialists_n rostered along the profile).
     # teams.specialists_n = 0 keeps one team either way.
     initial_headcount: str = field(default="plan", metadata=one_of("plan", "config"))
+    # Occupancy cap of the plan: at least the interval's load / cap agents on the phones
+    # (load = calls x AHT / interval length, Erlangs), whatever the service-level target
+    # allows.  Sources put the ceiling at 85-90%: Call Centre Helper (Pearce, "Maximum
+    # occupancy: the most common resource planning mistake": 85%); WFM Labs, "Occupancy":
+    # 85-90%; Multichannel Merchant: most centres aim for 85-90%.  0.90, the upper end (a
+    # ceiling, not a target); range 0.85-0.90 in configs/uncertainty/default.yaml.
+    # 1.0 = no cap.
+    occupancy_cap: float = field(default=0.90, metadata=within(0.5, 1.0))
+    # The intraday re-forecast: overtime when the day runs above plan, VTO below it.
+    intraday: IntradayConfig = field(default_factory=IntradayConfig)
 
 
 @dataclass

@@ -223,6 +223,14 @@ class HandlingConfig:
     hard_complexity: float = field(default=1.5, metadata=within(0.0, 100.0))
     # Share of dumped calls that are hang-ups (disconnects) rather than transfers.
     hangup_share: float = field(default=0.3, metadata=within(0.0, 1.0))
+    # Handle time in its parts: mean_s is the whole handle time (talk + hold + after-call
+    # work); these are the hold and after-call-work (ACW, wrap-up) shares of a call handled
+    # to the end, talk the rest.  The agent is busy and answers no call during ACW.
+    # Uncertain (vendors' glossaries define the parts but publish no firm split; ranges in
+    # configs/uncertainty/default.yaml and docs/calibration.md); a centre's own export
+    # sets them (kpisim calibrate, talk_s/hold_s/acw_s columns).
+    hold_share: float = field(default=0.08, metadata=within(0.0, 0.45))
+    acw_share: float = field(default=0.15, metadata=within(0.0, 0.45))
 
 
 # --------------------------------------------------------------------------- channels

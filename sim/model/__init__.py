@@ -13,7 +13,8 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
 * the staff: ``employee``, ``onboarding`` (the starting staff, hiring, classroom and
   nesting), ``workforce`` (quits, attendance), ``planning``, ``erlang``, ``roster`` and
   ``breaks`` (the staffing plan), ``staffing_observed`` (the front line staffed as the
-  centre's data did);
+  centre's data did), ``intraday`` (the day's re-forecast: overtime and voluntary
+  time off);
 * pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
   ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .centre import ContactCentreModel
     from .contacts import Contacts
     from .phone import OnDuty, Queued, TrueOutcomes
+    from .phone_booking import LegParts
 
 #: Disposition codes (the ``disposition`` column): index -> code.  ``""``: abandoned
 #: before an agent answered (no agent, no code).
@@ -49,6 +50,8 @@ FIELDS = {
     "ser2_exit_s": np.float64,
     "server2": np.int64,
     "disposition": np.int8,
+    "hold_s": np.float64,  # the first leg's hold (NaN: not answered)
+    "acw_s": np.float64,  # the first leg's after-call work (NaN: not answered)
 }
 
 
@@ -84,7 +87,12 @@ def _employee_ids(model: ContactCentreModel, seats: np.ndarray) -> np.ndarray:
 
 
 def calls_chunk(
-    model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, d: int
+    model: ContactCentreModel,
+    q: Queued,
+    agents: OnDuty,
+    t: TrueOutcomes,
+    d: int,
+    parts: LegParts,
 ) -> dict[str, np.ndarray] | None:
     """Day ``d``'s calls as a chunk of call-detail records (None when the export is
     off).
@@ -101,6 +109,8 @@ def calls_chunk(
         The calls' true outcomes (``phone.TrueOutcomes``).
     d:
         Today (working day index).
+    parts:
+        Each leg's hold and after-call work (``phone_booking.leg_parts``).
     """
     if not model.cfg.export.calls:
         return None
@@ -133,6 +143,8 @@ def calls_chunk(
         "ser2_exit_s": np.where(h2, res.end2, nan),
         "server2": np.where(h2, ids[np.maximum(res.server2, 0)], -1),
         "disposition": disp,
+        "hold_s": np.where(ans, parts.hold1, nan),
+        "acw_s": np.where(ans, parts.acw1, nan),
     }
 
 
@@ -175,4 +187,6 @@ def lost_calls_chunk(
         "ser2_exit_s": nan,
         "server2": none,
         "disposition": np.full(k, _NONE),
+        "hold_s": nan,
+        "acw_s": nan,
     }

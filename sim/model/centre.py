@@ -215,6 +215,8 @@ class ContactCentreModel(mesa.Model):
         for team in (FRONT, SPECIALIST):
             self.offered_log[team].append(day.offered[team])
         self.plan_aht += day.handle
+        if day.on_phones is not None:  # the intraday re-forecast changed the duties
+            self.interval_rows[-1] = (self.day, day.on_phones)
         if self.call_records is not None and day.records is not None:
             self.call_records.add(day.records)
 
@@ -235,9 +237,10 @@ class ContactCentreModel(mesa.Model):
         over_h = (row.get("overtime_s", 0.0) + row.get("overrun_s", 0.0)) / 3600.0
         rate = base / max(hours, 1e-9)  # loaded cost of a paid hour today
         ot_cost = over_h * rate * self.cfg.workforce.overtime_premium
-        row["paid_hours"] = hours + over_h
+        vto_h = row.get("vto_s", 0.0) / 3600.0  # voluntary time off is unpaid
+        row["paid_hours"] = hours + over_h - vto_h
         row["cost_overtime"] = ot_cost
-        row["cost_labour"] = base + ot_cost - self._budget_neutral_cut()
+        row["cost_labour"] = base + ot_cost - vto_h * rate - self._budget_neutral_cut()
         seat_cost = self.cfg.costs.overhead_per_seat_annual / DAYS_PER_YEAR
         row["cost_overhead"] = len(self.staff) * seat_cost
         row["cost_web"] = row.get("web_sessions", 0) * self.cfg.channels.web_cost

@@ -75,6 +75,9 @@ class DayRecord(TypedDict, total=False):
     root_cause_flags: int
     root_cause_flags_delivered: int  # reached the departments (shared dashboard)
     root_cause_flags_lost: int
+    # intraday.adjust (the day's re-forecast, before the queue runs)
+    vto_s: float  # paid agent-s sent home unpaid (voluntary time off)
+    intraday_overtime_s: float  # of overtime_s, added by the re-forecast
     # phone_booking.book_day
     avail_s: float  # agents' time on the phones, overrun included
     overrun_s: float  # unplanned overtime: calls running past the end of a shift
@@ -129,6 +132,10 @@ class DayRecord(TypedDict, total=False):
     handle_s_honest: float  # pace and diligence (negative: time saved)
     handle_s_gaming: float  # rushing, dumps and web pushes (negative: time saved)
     pace_sum: float  # the answering agent's pace, summed over call legs
+    # phone_booking.book_parts: handle_s in its parts (they sum to it)
+    hold_s: float
+    acw_s: float  # after-call work: the agent is busy, the caller gone
+    talk_s: float
     # phone.follow_up
     friendliness_sum: float  # ratings 1-5 of the surveyed owned calls
     friendliness_n: int

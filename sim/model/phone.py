@@ -19,13 +19,13 @@ import numpy as np
 from ..measurement import agent_offers_survey, book_reported_fcr
 from . import behavior as bh
 from . import call_rules as cr
-from . import experience
+from . import experience, intraday
 from .arrivals import arrival_times
 from .call_records import calls_chunk, lost_calls_chunk
 from .contacts import PHONE, WEB, Contacts, repeat_delay
 from .departments import NONE, fulfilment_fails
-from .phone_booking import book_day, book_seats, overtime_s, remember_legs
-from .planning import FRONT, interval_counts
+from .phone_booking import book_day, book_seats, leg_parts, overtime_s, remember_legs
+from .planning import FRONT, interval_counts, on_phone_agents
 from .queue_kernel import DayResult, simulate_day
 
 if TYPE_CHECKING:
@@ -124,6 +124,9 @@ class PhoneDay:
     handle: np.ndarray
     #: today's call-detail records (``call_records.FIELDS``; None when not exported)
     records: dict[str, np.ndarray] | None
+    #: each team's agents on the phones per interval after the intraday changes (None:
+    #: as booked at the start of the day)
+    on_phones: list[np.ndarray] | None = None
 
 
 def serve_phone(
@@ -166,23 +169,48 @@ def serve_phone(
                 survey_rate=model.scheme.survey_sample_rate,
             )
         return PhoneDay(offered, np.zeros((2, 2)), records)
-    q = queue_day(model, calls, agents)
+    arrival = arrival_times(model.rng, k, model.profile)
+    intraday.adjust(model, arrival, duties, row)  # the day's re-forecast: overtime, VTO
+    agents = on_duty(duties)
+    q = queue_day(model, calls, agents, arrival)
     t = true_outcomes(model, q, agents)
     root_causes(model, q, agents, t, row)
     r = recorded_outcomes(model, q, agents, t)
-    records = calls_chunk(model, q, agents, t, d)
+    parts = leg_parts(model, q, agents)
+    records = calls_chunk(model, q, agents, t, d, parts)
     over = overtime_s(q, agents)
     book_seats(model, q, agents, t, r, over)
-    handle = book_day(model, q, agents, t, r, over, row)
+    handle = book_day(model, q, agents, t, r, over, row, parts)
     offered = offered_intervals(model.cfg, q.arrival, q.res.end1[t.transferred])
     remember_legs(model, q, agents, t, d)
     follow_up(model, q, agents, t, r, d, row)
-    return PhoneDay(offered, handle, records)
+    on_phones = [on_phones_today(model.cfg, duty) for duty in duties]
+    return PhoneDay(offered, handle, records, on_phones)
 
 
-def queue_day(model: ContactCentreModel, calls: Contacts, agents: OnDuty) -> Queued:
-    """Draw arrival times, patience and the agents' per-call decisions' uniforms, and
-    run the compiled queue.
+def on_phones_today(cfg: Config, duty: Duty) -> np.ndarray:
+    """Mean agents of a duty on the phones per interval (shifts less every off-phone
+    block), after the day's intraday changes.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    duty:
+        A team's duty today.
+    """
+    st, ln = duty.blocks()
+    return on_phone_agents(cfg, duty.start, duty.end, st, ln)
+
+
+def queue_day(
+    model: ContactCentreModel,
+    calls: Contacts,
+    agents: OnDuty,
+    arrival: np.ndarray | None = None,
+) -> Queued:
+    """Draw arrival times (unless given), patience and the agents' per-call decisions'
+    uniforms, and run the compiled queue.
 
     Parameters
     ----------
@@ -192,11 +220,14 @@ def queue_day(model: ContactCentreModel, calls: Contacts, agents: OnDuty) -> Que
         The day's phone calls.
     agents:
         Today's agents on duty (``phone.OnDuty``).
+    arrival:
+        The calls' join times, s since opening, sorted (default: drawn here).
     """
     cfg, rng, c = model.cfg, model.rng, model.customers
     h = cfg.handling
     k = len(calls)
-    arrival = arrival_times(rng, k, model.profile)
+    if arrival is None:
+        arrival = arrival_times(rng, k, model.profile)
     calls = calls.take(rng.permutation(k))  # calls take the times in random order
     pm = cfg.customers.patience_mean_s
     if cfg.demand.calls_per_hour is None:

@@ -3,6 +3,7 @@ of legs the employees replay at the end of the pay period (``hindsight.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +16,73 @@ if TYPE_CHECKING:
     from .centre import ContactCentreModel
     from .ledgers import DayRecord
     from .phone import OnDuty, Queued, Recorded, TrueOutcomes
+
+
+@dataclass
+class LegParts:
+    """Hold and after-call work (ACW) of each call's first and second leg, s (0 where the
+    leg was not handled to the end); talk is the rest of the timer."""
+
+    hold1: np.ndarray
+    acw1: np.ndarray
+    hold2: np.ndarray
+    acw2: np.ndarray
+
+
+def leg_parts(model: ContactCentreModel, q: Queued, agents: OnDuty) -> LegParts:
+    """Split each handled leg's timer into talk, hold and after-call work.
+
+    A call handled to the end takes ``work x time multiplier + courtesy`` seconds
+    (``call_rules.handle_seconds``).  The issue's work splits into talk, hold and ACW by
+    ``handling.hold_share`` and ``handling.acw_share``; the agent's levers scale all three
+    alike (pace and thoroughness: ``call_rules.time_multiplier``: a rushed call is short
+    on talk, hold and notes), and courtesy is talk.  So hold = hold_share x work x
+    multiplier, ACW = acw_share x work x multiplier, talk = timer - hold - ACW.  A leg
+    that ends in a transfer, hang-up or web push (``handling.transfer_handle_s``) is all
+    talk.  The agent is on the call's timer, so busy, for all three parts: the queue
+    kernel frees the agent only when the ACW is done.
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration).
+    q:
+        The day's calls after the queue (``phone.Queued``).
+    agents:
+        Today's agents on duty (``phone.OnDuty``).
+    """
+    h, res = model.cfg.handling, q.res
+    pol = agents.policy
+    mult = cr.time_multiplier(pol[:, bh.THOROUGHNESS], agents.speed, pol[:, bh.PACE])
+    work = h.mean_s * q.calls.cx
+    out = []
+    for kind, server in ((res.kind1, res.server1), (res.kind2, res.server2)):
+        on = kind == cr.HANDLED
+        base = np.where(on, work * mult[np.maximum(server, 0)], 0.0)
+        out += [h.hold_share * base, h.acw_share * base]
+    return LegParts(*out)
+
+
+def book_parts(q: Queued, t: TrueOutcomes, parts: LegParts, row: DayRecord) -> None:
+    """Book the day's talk, hold and after-call-work seconds over the answered legs
+    (they sum to ``handle_s``).
+
+    Parameters
+    ----------
+    q, t:
+        The day's queue and true outcomes (``phone.py``).
+    parts:
+        Each leg's hold and ACW (:func:`leg_parts`).
+    row:
+        Today's record.
+    """
+    res = q.res
+    h2 = res.kind2 == cr.HANDLED
+    hold = float(parts.hold1[t.answered].sum() + parts.hold2[h2].sum())
+    acw = float(parts.acw1[t.answered].sum() + parts.acw2[h2].sum())
+    row["hold_s"] = hold
+    row["acw_s"] = acw
+    row["talk_s"] = row["handle_s"] - hold - acw
 
 
 def book_seats(
@@ -193,6 +261,7 @@ def book_day(
     r: Recorded,
     over: np.ndarray,
     row: DayRecord,
+    parts: LegParts | None = None,
 ) -> np.ndarray:
     """Book the day's totals of the queue, the measured and the true ledger and the
     telephony minutes in ``row``; return what the next staffing plan believes.
@@ -207,6 +276,8 @@ def book_day(
         Each agent's unplanned overtime, s.
     row:
         Today's record.
+    parts:
+        Each leg's hold and after-call work (:func:`leg_parts`; default: computed).
 
     Returns
     -------
@@ -265,6 +336,7 @@ def book_day(
         detected=int((r.det_final | r.det_first).sum()),
     )
     book_handle_parts(model, q, agents, t, row)
+    book_parts(q, t, leg_parts(model, q, agents) if parts is None else parts, row)
     # issue-level FCR: an issue's first contact is the first that reaches the centre (an
     # answered call or a web session; abandoned calls are not contacts, as in surveyed FCR)
     first = (q.calls.reached == 0) & answered

@@ -10,7 +10,8 @@ Each planning period a team's plan (``make_plan``)
    the plan under-staff the real workload;
 3. computes the agents required on the phones per interval for the service-level target
    (``channels.service_level_target`` within ``service_level_threshold_s``) with Erlang A
-   (or C), ``erlang.agents_required``;
+   (or C), ``erlang.agents_required``, and at least the offered load over the occupancy
+   cap (``workforce.occupancy_cap``, ``occupancy_floor``);
 4. adds shrinkage, computed from its parts (``shrinkage_parts``: breaks and lunch,
    coaching, training, meetings, absence, annual leave) unless ``workforce.shrinkage``
    sets the total;
@@ -157,6 +158,7 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
         ch.service_level_target,
         ch.service_level_threshold_s,
     )
+    required = occupancy_floor(cfg, required, offered, aht_s)
     if team == FRONT and wf.staffing == "observed":  # hire for the data's busiest weekday
         rows = np.asarray(list(wf.observed_on_phones.values()), dtype=float)
         required = np.ceil(rows.max(axis=0) - 1e-9)
@@ -174,6 +176,29 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
             break
         scheduled = scheduled + np.ceil(np.clip(short, 0.0, None) - 1e-6).astype(np.int64)
     return plan
+
+
+def occupancy_floor(
+    cfg: Config, required: np.ndarray, offered: np.ndarray, aht_s: float
+) -> np.ndarray:
+    """Agents required per interval with the occupancy cap: at least the offered load
+    over ``workforce.occupancy_cap`` (load = calls x AHT / interval length, in Erlangs),
+    rounded up, so that planned occupancy never exceeds the cap.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    required:
+        Agents the service-level target requires per interval (Erlang).
+    offered:
+        Forecast calls per interval.
+    aht_s:
+        The handle time the plan believes, s.
+    """
+    load = np.asarray(offered, float) * max(aht_s, 1.0) / interval_s(cfg)
+    floor = np.ceil(load / cfg.workforce.occupancy_cap - 1e-9)
+    return np.maximum(required, floor).astype(np.asarray(required).dtype)
 
 
 def fixed_plan(cfg: Config, team: int, headcount: int) -> Plan:

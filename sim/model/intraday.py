@@ -1,0 +1,275 @@
+"""The intraday re-forecast: overtime when the day runs above plan, voluntary time off
+(VTO) when it runs below.
+
+A WFM team watches the day as it goes.  At each check (every
+``workforce.intraday.check_minutes`` from the opening) it compares the calls offered to
+the front line so far with the plan's forecast so far (ratio ``r``) and re-forecasts the
+rest of the day: each later interval's forecast times ``r``, handled at the dashboard's
+measured AHT since the last plan (the plan's AHT until the first call is measured).  The
+re-forecast's requirement per interval is the plan's rule (``erlang.agents_required`` for
+the service-level target, at least the load over the occupancy cap,
+``planning.occupancy_floor``).  The day's *workload ratio* is the required agent-time
+of the rest of the day over the agent-time on the phones now scheduled for it:
+
+* above ``1 + above``: overtime, the existing mechanism of ``workforce.attendance``
+  (agents whose shift ends before closing stay ``workforce.overtime_hours`` longer, at
+  most ``workforce.overtime_max_share`` of the team today), the earliest leavers first,
+  while some later interval is short of the requirement; paid at the overtime premium;
+* below ``1 - below`` (and ``vto`` on): agents go home for the rest of their shift,
+  the ones with the most time left first, each only if every later interval keeps its
+  requirement without them — the re-forecast's when the calls run below the forecast by
+  more than ``below``, else the larger of it and the plan's (on a day of ordinary volume
+  only the agents beyond the plan go: spare staff when the plan needs fewer people than
+  are seated, fewer absences than planned); their unworked paid time is booked as
+  ``vto_s`` and is not paid (VTO is unpaid).
+
+The specialists' team is re-forecast with the same ``r`` (transfers follow the front
+line's calls).  A check sees only the calls that have arrived by then; the arrival times
+are drawn before the queue runs and do not depend on staffing, so deciding on them
+before running the queue is the same as deciding during the day.  No random number is
+drawn here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .erlang import agents_required
+from .planning import FRONT, interval_s, n_intervals, occupancy_floor, on_phone_agents
+
+if TYPE_CHECKING:
+    from .centre import ContactCentreModel
+    from .ledgers import DayRecord
+    from .planning import Plan
+    from .workforce import Duty
+
+
+def forecast_to(plan_offered: np.ndarray, t_s: float, w_s: float) -> float:
+    """Calls the plan forecast to arrive before ``t_s`` (s since opening), uniform within
+    each interval of ``w_s`` seconds.
+
+    Parameters
+    ----------
+    plan_offered:
+        The plan's forecast calls per interval.
+    t_s:
+        The check's time, s since opening.
+    w_s:
+        Interval length, s.
+    """
+    edges = np.arange(plan_offered.shape[0]) * w_s
+    part = np.clip((t_s - edges) / w_s, 0.0, 1.0)
+    return float((plan_offered * part).sum())
+
+
+@lru_cache(maxsize=65_536)
+def _agents(
+    calls: int, aht_s: int, patience: float | None, target: float, thr: float, w: float
+) -> int:
+    """Agents the service-level target needs for ``calls`` in an interval (cached: the
+    re-forecast asks the same questions day after day).
+
+    Parameters
+    ----------
+    calls:
+        Calls in the interval (whole calls).
+    aht_s:
+        Handle time, whole seconds.
+    patience:
+        Mean patience, s (Erlang A); None: Erlang C.
+    target:
+        Service-level target, share.
+    thr:
+        Answer-time threshold of the service level, s.
+    w:
+        Interval length, s.
+    """
+    return int(agents_required(np.array([float(calls)]), w, float(aht_s), patience, target, thr)[0])
+
+
+def requirement(model: ContactCentreModel, offered: np.ndarray, aht_s: float) -> np.ndarray:
+    """Agents needed on the phones per interval for ``offered`` calls at ``aht_s``: the
+    plan's rule (service-level target by Erlang A or C, the occupancy cap).  The calls are
+    rounded up to whole calls and the AHT to whole seconds (the re-forecast's precision,
+    and what lets the Erlang answers be reused).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration).
+    offered:
+        Calls per interval.
+    aht_s:
+        Handle time, s.
+    """
+    cfg = model.cfg
+    ch = cfg.channels
+    patience = cfg.customers.patience_mean_s if cfg.workforce.planner == "erlang_a" else None
+    aht = max(round(aht_s), 1)
+    calls = np.ceil(np.asarray(offered, float) - 1e-9).astype(np.int64)
+    args = (patience, ch.service_level_target, ch.service_level_threshold_s, interval_s(cfg))
+    req = np.array([_agents(int(c), aht, *args) if c > 0 else 0 for c in calls])
+    return occupancy_floor(cfg, req, calls, float(aht)).astype(float)
+
+
+def recent_aht(model: ContactCentreModel, team: int) -> float:
+    """The dashboard's AHT of ``team`` since the last plan, s (the plan's until a call is
+    measured; ``handling.mean_s`` when the plan has none).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: ``plan_aht``, ``plans``).
+    team:
+        ``FRONT`` or ``SPECIALIST``.
+    """
+    handle_s, legs = model.plan_aht[team]
+    if legs > 0:
+        return float(handle_s / legs)
+    plan_aht = model.plans[team].aht_s
+    return float(plan_aht) if plan_aht > 0 else float(model.cfg.handling.mean_s)
+
+
+def _cover(model: ContactCentreModel, duty: Duty, idx: np.ndarray) -> np.ndarray:
+    """Agents ``idx`` of ``duty`` on the phones per interval (rows: agents)."""
+    st, ln = duty.blocks()
+    return np.array(
+        [
+            on_phone_agents(model.cfg, duty.start[i : i + 1], duty.end[i : i + 1], st[i], ln[i])
+            for i in idx
+        ]
+    ).reshape(len(idx), n_intervals(model.cfg))
+
+
+def _cut(start: np.ndarray, length: np.ndarray, leave: float) -> np.ndarray:
+    """Off-phone blocks' lengths cut at ``leave``: a block after it goes (0), the one
+    under way ends then."""
+    with np.errstate(invalid="ignore"):
+        return np.nan_to_num(np.clip(np.minimum(start + length, leave) - start, 0.0, None))
+
+
+def _send_home(duty: Duty, i: int, t_s: float) -> float:
+    """Agent ``i`` of ``duty`` leaves at ``t_s`` (or never comes, when the shift starts
+    later): its shift ends then and its off-phone blocks are cut there.  Returns the paid
+    seconds it does not work."""
+    leave = max(t_s, float(duty.start[i]))
+    gone = float(duty.end[i]) - leave
+    duty.end[i] = leave
+    duty.brk_len[i] = _cut(duty.brk_start[i : i + 1], duty.brk_len[i : i + 1], leave)[0]
+    if duty.rest_start is not None and duty.rest_len is not None:
+        duty.rest_len[i] = _cut(duty.rest_start[i], duty.rest_len[i], leave)
+    return gone
+
+
+def check_team(
+    model: ContactCentreModel, duty: Duty, plan: Plan, ratio: float, t_s: float, row: DayRecord
+) -> None:
+    """One check of one team at ``t_s``: re-forecast the rest of the day at ``ratio`` x the
+    plan's forecast and the recent AHT, then overtime or VTO (module docstring).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, plans, the dashboard's AHT).
+    duty:
+        The team's duty today (shift ends and off-phone blocks changed in place).
+    plan:
+        The team's plan.
+    ratio:
+        Calls so far over the forecast so far.
+    t_s:
+        The check's time, s since opening.
+    row:
+        Today's record (``overtime_s`` and ``vto_s`` booked).
+    """
+    cfg = model.cfg
+    wf, iv = cfg.workforce, cfg.workforce.intraday
+    n, w = n_intervals(cfg), interval_s(cfg)
+    k = duty.start.shape[0]
+    if k == 0 or plan.offered.shape[0] != n:
+        return
+    lo = np.arange(n) * w
+    later = lo >= t_s - 1e-6  # the intervals still to come
+    need = requirement(model, plan.offered * ratio, recent_aht(model, plan.team))
+    need = np.where(later, need, 0.0)
+    alive = np.flatnonzero(duty.end > t_s)
+    if alive.shape[0] == 0:
+        return
+    cover = _cover(model, duty, alive) * later  # each agent's time on the phones to come
+    on = cover.sum(axis=0)
+    staffed, required = float(on.sum()), float(need.sum())
+    if staffed <= 0.0:
+        return
+    load = required / staffed  # the workload ratio of the rest of the day
+    if load < 1.0 - iv.below and iv.vto:
+        # the plan's requirement stands unless the calls run below the forecast: on a day
+        # of ordinary volume only the agents beyond the plan (and the re-forecast) go
+        keep = need if ratio < 1.0 - iv.below else np.maximum(need, plan.required * later)
+        vto = 0.0
+        left = duty.end[alive] - np.maximum(duty.start[alive], t_s)
+        for j in np.argsort(-left, kind="stable"):
+            if np.all(on - cover[j] >= keep - 1e-9):
+                on -= cover[j]
+                vto += _send_home(duty, int(alive[j]), t_s)
+        row["vto_s"] = row.get("vto_s", 0.0) + vto
+    elif load > 1.0 + iv.above and wf.overtime_hours > 0:
+        close = cfg.channels.open_s
+        can = alive[duty.end[alive] < close]
+        extra = 0.0
+        for i in can[np.argsort(duty.end[can], kind="stable")][: int(wf.overtime_max_share * k)]:
+            end = float(duty.end[i])
+            new_end = min(end + wf.overtime_hours * 3600.0, close)
+            gain = np.clip(np.minimum(new_end, lo + w) - np.maximum(end, lo), 0.0, None) / w
+            if not (later & (on < need - 1e-9) & (gain > 0)).any():
+                continue
+            extra += new_end - end
+            duty.end[i] = new_end
+            on = on + gain * later
+        row["overtime_s"] = row.get("overtime_s", 0.0) + extra
+        row["intraday_overtime_s"] = row.get("intraday_overtime_s", 0.0) + extra
+
+
+def adjust(
+    model: ContactCentreModel, arrival_s: np.ndarray, duties: list[Duty], row: DayRecord
+) -> None:
+    """Run the day's checks (``workforce.intraday``) on both teams' duties, in time order
+    (not the front line's under ``workforce.staffing=observed``: the data's staffing
+    already holds the centre's own intraday decisions).
+
+    Parameters
+    ----------
+    model:
+        The centre (read: configuration, plans, the dashboard's AHT).
+    arrival_s:
+        Join times of the day's calls to the front line, s since opening (sorted).
+    duties:
+        Each team's duty today, front line first (changed in place).
+    row:
+        Today's record (``overtime_s``, ``intraday_overtime_s`` and ``vto_s`` booked).
+    """
+    cfg = model.cfg
+    iv = cfg.workforce.intraday
+    row["vto_s"] = row.get("vto_s", 0.0)
+    row["intraday_overtime_s"] = row.get("intraday_overtime_s", 0.0)
+    if not iv.enabled or not cfg.workforce.planning:
+        return
+    step = iv.check_minutes * 60.0
+    front = model.plans[FRONT]
+    if front.offered.sum() <= 0:  # no forecast yet (the starting plan)
+        return
+    w = interval_s(cfg)
+    t = step
+    while t < cfg.channels.open_s - 1e-6:
+        expected = forecast_to(front.offered, t, w)
+        if expected > 0:
+            ratio = float(np.searchsorted(arrival_s, t)) / expected
+            for team, duty in enumerate(duties):
+                plan = model.plans[team]
+                if team == FRONT and cfg.workforce.staffing == "observed":
+                    continue  # the data's staffing is kept exactly (staffing_observed)
+                if plan.offered.sum() > 0:
+                    check_team(model, duty, plan, ratio, t, row)
+        t += step
