@@ -40,6 +40,7 @@ class Snapshot:
     summary: dict[str, Any]  # summary_dict of the run so far
     staff: pd.DataFrame  # one row per seated employee: levers, morale, pay, gaming
     smart: pd.DataFrame = field(default_factory=pd.DataFrame)  # sim.outputs.smart
+    cfg: Config | None = None  # the run's config (the presenter's tiles read its scheme)
 
 
 def rolling_rates(daily: pd.DataFrame, model: ContactCentreModel, window: int) -> pd.DataFrame:
@@ -94,14 +95,14 @@ def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_rates(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
-    """The run-so-far numbers of a ghost run, without the employee table and the signs:
+    """The run-so-far numbers of a run shown only in part, without the employee table and the signs:
     rates over the totals (ratio of sums, as ``summary_dict``), profit, value (profit +
     the change in customer equity, as ``summary_dict``) and the last day's morale.
 
     Parameters
     ----------
     model : ContactCentreModel
-        The ghost run's model.
+        The run's model.
     daily : pandas.DataFrame
         Its daily table.
     """
@@ -147,7 +148,7 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
     model : ContactCentreModel
         The running model (read, not changed).
     full : bool
-        False for a ghost run: the daily table and :func:`run_rates` only.
+        False for a run shown only in part: the daily table and :func:`run_rates` only.
     """
     if model.day == 0 or not model.ledger.rows:
         return None
@@ -156,11 +157,11 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
     if not full:
         summary = run_rates(model, daily)
         daily = pd.concat([daily, roll], axis=1)
-        return Snapshot(model.day, daily, pd.DataFrame(), summary, pd.DataFrame())
+        return Snapshot(model.day, daily, pd.DataFrame(), summary, pd.DataFrame(), cfg=model.cfg)
     emp, smart = pay_periods(model)
     summary = summary_dict(model, daily, emp)
     daily = pd.concat([daily, roll], axis=1)
-    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp), smart)
+    return Snapshot(model.day, daily, emp, summary, staff_table(model, emp), smart, model.cfg)
 
 
 def _missing(v: Any) -> bool:
@@ -231,37 +232,53 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
     ]
 
 
-def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str]:
-    """Per tile, the run against its ghost baseline (same seed, no KPI pay), run so far,
-    on the tile's true number (second line), e.g. ``{"fcr": "-3.1 pts vs baseline"}``:
-    truly resolved, truly satisfied, effort, seconds per resolved issue, complaints per
-    1,000 contacts, morale, value (profit + the change in customer equity: customers lost
-    count as an asset written off, not only as the margin of the days so far).  Empty
-    without both runs at the same day.
+def side_deltas(snap: Snapshot | None, other: Snapshot | None, name: str) -> dict[str, str]:
+    """Per tile, the run against its comparison (same seed and size), run so far: the
+    dashboard's number and the real one, e.g. ``{"fcr": "vs No bonus: dashboard -0.4,
+    really -3.1 pts"}``; money as value (profit + the change in customer equity:
+    customers lost count as an asset written off, not only as the margin of the days so
+    far).  Empty without both runs at the same day.
 
     Parameters
     ----------
     snap : Snapshot or None
         The run's state.
-    ghost : Snapshot or None
-        The ghost baseline's state (``full=False``).
+    other : Snapshot or None
+        The comparison's state.
+    name : str
+        The comparison's name on the page.
     """
-    if snap is None or ghost is None or ghost.day != snap.day:
+    if snap is None or other is None or other.day != snap.day:
         return {}
-    s, g = snap.summary, ghost.summary
+    s, g = snap.summary, other.summary
 
     def d(key: str, scale: float = 1.0) -> float:  # NaN when either value is missing
         a, b = s.get(key), g.get(key)
         return float("nan") if _missing(a) or _missing(b) else scale * (float(a) - float(b))
 
+    def two(measured: str, true: str, spec: str, scale: float = 1.0, unit: str = "") -> str:
+        return (
+            f"vs {name}: dashboard {_fmt(d(measured, scale), spec)}, "
+            f"really {_fmt(d(true, scale), spec)}{unit}"
+        )
+
     return {
-        "fcr": _fmt(d("fcr_true", 100), "+.1f", after=" pts vs baseline"),
-        "csat": _fmt(d("csat_true", 100), "+.1f", after=" pts vs baseline"),
-        "web": _fmt(d("customer_effort"), "+.2f", "effort ", " vs baseline"),
-        "aht": _fmt(d("handle_s_per_resolved"), "+.0f", after=" s vs baseline"),
-        "retention": _fmt(d("complaint_rate", 1000), "+.1f", after=" vs baseline"),
-        "staff": _fmt(d("employee_satisfaction"), "+.2f", after=" vs baseline"),
-        "money": _fmt(d("value", 1e-6), "+,.2f", "value ", " M vs baseline"),
+        "fcr": two("fcr_measured", "fcr_true", "+.1f", 100, " pts"),
+        "csat": two("csat_survey", "csat_true", "+.1f", 100, " pts"),
+        "web": (
+            f"vs {name}: web {_fmt(d('web_containment', 100), '+.1f')} pts, "
+            f"effort {_fmt(d('customer_effort'), '+.2f')}"
+        ),
+        "aht": two("aht_s", "handle_s_per_resolved", "+.0f", 1, " s"),
+        "retention": (
+            f"vs {name}: kept {_fmt(d('retention', 100), '+.1f')} pts, "
+            f"complaints {_fmt(d('complaint_rate', 1000), '+.1f')} per 1,000"
+        ),
+        "staff": f"vs {name}: morale {_fmt(d('employee_satisfaction'), '+.2f')}",
+        "money": (
+            f"vs {name}: value {_fmt(d('value', 1e-6), '+,.2f')} M, "
+            f"profit {_fmt(d('profit', 1e-6), '+,.2f')} M"
+        ),
     }
 
 
