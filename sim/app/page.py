@@ -29,7 +29,7 @@ from .a11y import AccessibleNames
 from .controls import PopulationControls, SchemeControls
 from .export import export_dir
 from .livecharts import LiveData, live_data
-from .presenter import PresenterView
+from .presenter import PresenterBar, PresenterView
 from .runner import RunControls
 from .settings import (
     Settings,
@@ -48,6 +48,14 @@ from .views import CSS, LEGEND, Chart, Signs, Smart, Tiles, comparison_legend
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 log = logging.getLogger(__name__)
+
+#: Presenter mode hides the app bar and the sidebar (the layout keeps them mounted, so
+#: leaving presenter mode brings them back as they were).
+PRESENTER_HIDE = """
+.v-navigation-drawer, .v-app-bar, header.v-sheet { display: none !important; }
+main.v-main, main.v-content { padding: 0 !important; }
+.solara-autorouter-content > .v-sheet { row-gap: 0 !important; }
+"""
 
 #: Charts below the first row, one per row: each fills the projector's width.
 LOWER_CHARTS = ("customers", "employees", "levers", "money")
@@ -81,16 +89,17 @@ def Page() -> None:
     solara.Style(CSS)
     AccessibleNames.element()
     solara.Title("kpisim — toxic KPIs, live")
-    if not state.presenter.value:  # presenter mode: no app bar, no sidebar
-        with solara.AppBar():
-            solara.AppBarTitle("kpisim · what a pay scheme really does")
-        with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
-            Sidebar(
-                state,
-                days_per_step,
-                pause_ms,
-                state.export_now,
-            )
+    if state.presenter.value:  # presenter mode: no app bar, no sidebar
+        solara.Style(PRESENTER_HIDE)
+    with solara.AppBar():
+        solara.AppBarTitle("kpisim · what a pay scheme really does")
+    with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
+        Sidebar(
+            state,
+            days_per_step,
+            pause_ms,
+            state.export_now,
+        )
     SafeLive(state, days_per_step, pause_ms)
 
 
@@ -172,10 +181,14 @@ def Live(
     # when the sidebar is closed
     with solara.Row(classes=["kpisim-topbar"], style={"align-items": "center"}):
         RunControls(state, days_per_step, pause_ms)
-        solara.Text(
-            f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
-            classes=["kpisim-topbar-run"],
-        )
+        if state.presenter.value:  # the lesson and the switches beside the run's controls
+            solara.Text(f"Day {m.day} of {state.cfg.value.days}", classes=["kpisim-topbar-run"])
+            PresenterBar(state)
+        else:
+            solara.Text(
+                f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
+                classes=["kpisim-topbar-run"],
+            )
     if state.presenter.value:
         PresenterView(state, snap, other, data)
         return

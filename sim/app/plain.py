@@ -144,8 +144,8 @@ def _fcr_note(snap: Snapshot) -> str:
     if gap is None or gaming is None:
         return ""
     return (
-        f"Gap {gap * 100:.1f} pts: {max(0.0, gap - gaming) * 100:.1f} from other "
-        f"departments' failed deliveries, {gaming * 100:.1f} from false 'fixed' codes."
+        f"Gap: {max(0.0, gap - gaming) * 100:.1f} pts from other departments' failed "
+        f"deliveries, {gaming * 100:.1f} gamed."
     )
 
 

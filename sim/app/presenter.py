@@ -24,6 +24,11 @@ from .snapshot import SIGN_TITLES, Snapshot
 from .state import RunState
 from .views import Chart
 
+#: Height of the main chart's panels in presenter mode (px; the page's are
+#: ``livecharts.PANEL_HEIGHT``): the chart's first row stays on the first screen at
+#: 1024x768 with the tiles and a question for the room above it.
+PRESENTER_PANEL_HEIGHT = 120
+
 
 def plain_title(scenario: str) -> str:
     """A lesson's plain name (``scenario.live.title``, else its name).
@@ -149,9 +154,10 @@ def PresenterBar(state: RunState) -> None:
         The session's state.
     """
     playing = state.playing.value
-    with solara.Row(classes=["kpisim-pbar"], gap="12px", style={"align-items": "center"}):
+    with solara.Row(classes=["kpisim-pbar"], gap="10px", style={"align-items": "center"}):
         solara.Select(
             "Lesson (held while playing)" if playing else "Lesson",
+            style={"max-width": "260px"},
             value=state.applied.value.scenario,
             values=available_scenarios(),
             on_value=state.choose_lesson,
@@ -207,7 +213,6 @@ def PresenterView(
             "(same customers, same dice)</span>"
         )
     with solara.Column(classes=["kpisim-presenter"], gap="6px"):
-        PresenterBar(state)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f'<span class="kp-this">{this}</span>{vs}',
@@ -231,5 +236,5 @@ def PresenterView(
                     classes=["kpisim-reveal"],
                 )
         solara.HTML(tag="div", unsafe_innerHTML=tiles_html(cfg, snap, other, has_other))
-        Chart(data, "dashboard_vs_reality", rows=1)
+        Chart(data, "dashboard_vs_reality", rows=1, height=PRESENTER_PANEL_HEIGHT)
         solara.HTML(tag="div", unsafe_innerHTML=lit_signs_html(snap))

@@ -6,6 +6,8 @@ Measured numbers (what the dashboard shows) in :data:`sim.palette.MEASURED`, tru
 
 from __future__ import annotations
 
+import functools
+import json
 from html import escape
 from string import Template
 from typing import Any
@@ -16,7 +18,7 @@ from ..config import Config
 from ..palette import MEASURED, TRUE
 from .charts import CHARTS
 from .livecharts import LiveData, panel_data, panel_spec_json
-from .panels import PANELS
+from .panels import PANELS, Panel
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles, smart_lines
 from .vega_widget import LiveChart, encode
 
@@ -47,10 +49,15 @@ PRESENTER_CSS = """
 .kpisim-ptile-diff { font-size: 20px; font-weight: 700; color: #111111; }
 .kpisim-ptile-note { font-size: 20px; color: #333333; line-height: 1.2; }
 .kpisim-prompt { border: 4px solid #E69F00; background: #FFF4DB; border-radius: 10px;
-                 padding: 8px 12px; font-size: 22px; font-weight: 600; color: #111111; }
+                 padding: 4px 10px; font-size: 20px; font-weight: 600; color: #111111;
+                 line-height: 1.25; flex-wrap: nowrap !important; }
 .kpisim-prompt .v-btn { font-size: 20px !important; }
 .kpisim-pbar .v-select__selection, .kpisim-pbar label { font-size: 20px !important; }
-.kpisim-psigns { font-size: 20px; }
+.kpisim-pbar .v-text-field__details, .kpisim-pbar .v-messages { display: none !important; }
+.kpisim-pbar .v-input { margin-top: 0 !important; padding-top: 0 !important; }
+.kpisim-presenter .kpisim-chart-title { display: none; }
+.kpisim-ptile table { line-height: 1.15; }
+.kpisim-psigns, .kpisim-psigns .kpisim-sign-title { font-size: 20px !important; }
 @media (max-width: 1100px) {
   .kpisim-ptile td { font-size: 20px; }
   .kpisim-ptile-label { font-size: 20px; }
@@ -207,8 +214,27 @@ def Smart(snap: Snapshot | None) -> None:
                 solara.Text(sentence, classes=["kpisim-smart-fail"])
 
 
+@functools.cache
+def sized_spec_json(panel: Panel, height: int) -> str:
+    """The panel's spec (:func:`~sim.app.livecharts.panel_spec_json`) at another plot
+    height (0: as it is), built once per process like the spec itself.
+
+    Parameters
+    ----------
+    panel : Panel
+        The panel.
+    height : int
+        Plot height, px (0: the spec's own).
+    """
+    if not height:
+        return panel_spec_json(panel)
+    spec = json.loads(panel_spec_json(panel))
+    spec["height"] = int(height)
+    return json.dumps(spec, separators=(",", ":"))
+
+
 @solara.component
-def Chart(data: LiveData, key: str, rows: int = 0) -> None:
+def Chart(data: LiveData, key: str, rows: int = 0, height: int = 0) -> None:
     """One chart of :data:`~sim.app.charts.CHARTS`, drawn live in the browser: a grid
     of panels (two per row) that grow by a few rows at each step.
 
@@ -220,6 +246,8 @@ def Chart(data: LiveData, key: str, rows: int = 0) -> None:
         The chart's key in :data:`~sim.app.charts.CHARTS`.
     rows : int
         Rows of panels to draw (0: all; presenter mode draws the first row).
+    height : int
+        Height of each panel's plot, px (0: the spec's own).
     """
     title, _ = CHARTS[key]
     with solara.Column(classes=["kpisim-chart", f"kpisim-chart-{key}"], gap="0px"):
@@ -241,7 +269,7 @@ def Chart(data: LiveData, key: str, rows: int = 0) -> None:
                 for panel in panels[i : i + 2]:
                     with solara.Column(classes=["kpisim-panel", f"kpisim-panel-{panel.key}"]):
                         LiveChart.element(
-                            spec_json=panel_spec_json(panel),
+                            spec_json=sized_spec_json(panel, height),
                             datasets_json=encode(panel_data(panel, data)),
                             run_id=data.run,
                             day=data.day,
