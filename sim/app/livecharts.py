@@ -154,7 +154,12 @@ def _scales(panel: Panel) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any
             "domain": [s.label for s in panel.series],
             "range": [s.colour for s in panel.series],
         },
-        "legend": {"orient": "top", "labelFontSize": FONT_PX, "labelLimit": 320, "symbolStrokeWidth": 3},
+        "legend": {
+            "orient": "top",
+            "labelFontSize": FONT_PX,
+            "labelLimit": 320,
+            "symbolStrokeWidth": 3,
+        },
     }
     return x, y, colour
 

@@ -233,11 +233,11 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
 
 
 def side_deltas(snap: Snapshot | None, other: Snapshot | None, name: str) -> dict[str, str]:
-    """Per tile, the run against its comparison (same seed and size), run so far: the
-    dashboard's number and the real one, e.g. ``{"fcr": "vs No bonus: dashboard -0.4,
-    really -3.1 pts"}``; money as value (profit + the change in customer equity:
-    customers lost count as an asset written off, not only as the margin of the days so
-    far).  Empty without both runs at the same day.
+    """Per tile, the run against its comparison (same seed and size), run so far, on the
+    tile's real number (its second line), e.g. ``{"fcr": "-3.1 pts vs baseline"}``
+    (presenter mode shows both sides' dashboard and real numbers); money as value (profit
+    + the change in customer equity: customers lost count as an asset written off, not
+    only as the margin of the days so far).  Empty without both runs at the same day.
 
     Parameters
     ----------
@@ -256,29 +256,14 @@ def side_deltas(snap: Snapshot | None, other: Snapshot | None, name: str) -> dic
         a, b = s.get(key), g.get(key)
         return float("nan") if _missing(a) or _missing(b) else scale * (float(a) - float(b))
 
-    def two(measured: str, true: str, spec: str, scale: float = 1.0, unit: str = "") -> str:
-        return (
-            f"vs {name}: dashboard {_fmt(d(measured, scale), spec)}, "
-            f"really {_fmt(d(true, scale), spec)}{unit}"
-        )
-
     return {
-        "fcr": two("fcr_measured", "fcr_true", "+.1f", 100, " pts"),
-        "csat": two("csat_survey", "csat_true", "+.1f", 100, " pts"),
-        "web": (
-            f"vs {name}: web {_fmt(d('web_containment', 100), '+.1f')} pts, "
-            f"effort {_fmt(d('customer_effort'), '+.2f')}"
-        ),
-        "aht": two("aht_s", "handle_s_per_resolved", "+.0f", 1, " s"),
-        "retention": (
-            f"vs {name}: kept {_fmt(d('retention', 100), '+.1f')} pts, "
-            f"complaints {_fmt(d('complaint_rate', 1000), '+.1f')} per 1,000"
-        ),
-        "staff": f"vs {name}: morale {_fmt(d('employee_satisfaction'), '+.2f')}",
-        "money": (
-            f"vs {name}: value {_fmt(d('value', 1e-6), '+,.2f')} M, "
-            f"profit {_fmt(d('profit', 1e-6), '+,.2f')} M"
-        ),
+        "fcr": _fmt(d("fcr_true", 100), "+.1f", after=f" pts vs {name}"),
+        "csat": _fmt(d("csat_true", 100), "+.1f", after=f" pts vs {name}"),
+        "web": _fmt(d("customer_effort"), "+.2f", "effort ", f" vs {name}"),
+        "aht": _fmt(d("handle_s_per_resolved"), "+.0f", after=f" s vs {name}"),
+        "retention": _fmt(d("complaint_rate", 1000), "+.1f", "complaints ", f" vs {name}"),
+        "staff": _fmt(d("employee_satisfaction"), "+.2f", after=f" vs {name}"),
+        "money": _fmt(d("value", 1e-6), "+,.2f", "value ", f" M vs {name}"),
     }
 
 

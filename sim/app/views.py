@@ -94,10 +94,10 @@ CSS = (
 .kpisim-lesson-state { font-weight: 600; }
 .kpisim-tile { border: 2px solid #bbbbbb; border-radius: 8px; padding: 4px 8px;
                min-width: 108px; background: white; }
-.kpisim-tile-label { font-size: 16px; color: #222222; font-weight: 700; }
+.kpisim-tile-label { font-size: 13px; color: #222222; font-weight: 700; }
 .kpisim-tile-measured { font-size: 24px; font-weight: 700; color: $measured; }
 .kpisim-tile-true { font-size: 17px; font-weight: 700; color: $truetext; }
-.kpisim-tile-other { font-size: 15px; font-weight: 600; color: #444444; }
+.kpisim-tile-other { font-size: 12px; font-weight: 600; color: #444444; }
 .kpisim-sign { border-radius: 8px; padding: 6px 10px; margin: 3px 0; font-size: 16px;
                border: 2px solid #999999; background: #f7f7f7; color: #333333; }
 .kpisim-sign-lit { border: 3px solid $truetext !important; background: $truetext !important;
@@ -130,8 +130,8 @@ def comparison_legend(name: str) -> str:
         The comparison's plain name.
     """
     return (
-        f' · <b style="color:{COMPARISON_TEXT}">Grey, thin: what really happened under '
-        f"{escape(name)} (same customers, same dice)</b>"
+        f' · <b style="color:{COMPARISON_TEXT}" title="same customers, same seed">Grey, thin:'
+        f" {escape(name)}, really</b>"
     )
 
 
