@@ -16,6 +16,7 @@ Run it with ``kpisim app`` (see ``docs/app.md``) or ``solara run sim.app.page``.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from html import escape
@@ -369,6 +370,18 @@ def MainView(
         Chart(data, key)
 
 
+def no_citations(text: str) -> str:
+    """``text`` without its bracketed citations ("(Kerr 1975; Holmström & Milgrom 1991)"):
+    the room reads the point, the sources stay in docs/scenarios.md.
+
+    Parameters
+    ----------
+    text : str
+        A lesson's text.
+    """
+    return re.sub(r"\s*\([^()]*\b(1[89]|20)\d\d[a-z]?\b[^()]*\)", "", text)
+
+
 def lesson_signs(c: Config) -> str:
     """The sentence naming the signs the lesson lights (``scenario.signs``), "" if none
     (in the lesson's paragraph: the header must leave the main chart above the fold).
@@ -405,7 +418,8 @@ def LessonHeader(applied: Settings, c: Config) -> None:
             tag="div",
             unsafe_innerHTML=(
                 f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
-                f"<p><b>What to watch:</b> {escape(c.scenario.lesson)}{lesson_signs(c)}{note}</p>"
+                f"<p><b>What to watch:</b> {escape(no_citations(c.scenario.lesson))}"
+                f"{lesson_signs(c)}{note}</p>"
             ),
         )
         solara.Text(
