@@ -603,6 +603,23 @@ def _state(cfg) -> RunState:
     )
 
 
+def test_presenter_mode_stops_the_run_at_the_lessons_stops():
+    # a step that would pass a stop ends on it, with the question pending; outside
+    # presenter mode the stops do nothing
+    cfg = build_config(SMALL)
+    stops = list(cfg.scenario.live.stops)
+    state = _state(cfg)
+    state.advance(stops[0] + 3)
+    assert state.model.value.day == stops[0] + 3 and state.asked.value is None
+    state = _state(cfg)
+    state.presenter.set(True)
+    assert state.advance(stops[0] + 3) == stops[0]
+    assert state.model.value.day == stops[0] and state.asked.value == stops[0]
+    state.asked.set(None)  # revealed: on to the next stop
+    state.advance(500)
+    assert state.model.value.day == stops[1] and state.asked.value == stops[1]
+
+
 def test_a_snapshot_never_sees_a_day_half_simulated_by_the_play_thread():
     # the play loop steps in a thread while the page reads: every snapshot taken through
     # the session's lock holds whole days only (as many day rows as days done)
