@@ -544,7 +544,7 @@ def test_the_comparison_runs_alongside_with_the_same_seed_and_size():
     fcr = next(w for w in rc.find(LiveChart).widgets if w.spec["title"]["text"].startswith("First"))
     rows = fcr.datasets["ghost"]
     assert [r["x"] for r in rows] == list(range(1, 11))
-    assert {r["s"] for r in rows} == {"Reality"}  # the truth only
+    assert {r["s"] for r in rows} == {"Really resolved"}  # the truth only
     assert rows[-1]["y"] == pytest.approx(want["fcr_true_roll"].iloc[-1], abs=1e-5)
     delta = _html(rc, "kpisim-other-fcr").children[0]
     assert delta.endswith(" pts vs baseline"), delta
