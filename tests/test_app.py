@@ -39,6 +39,7 @@ import ipyvuetify as v  # noqa: E402
 import ipywidgets as widgets  # noqa: E402
 
 from sim.app import launcher  # noqa: E402
+from sim.app import settings as settings_mod  # noqa: E402
 from sim.app.charts import CHARTS, EXPORT_DPI, LEVERS_HEIGHT, fig_levers  # noqa: E402
 from sim.app.export import (  # noqa: E402
     DEFAULT_EXPORT_DIR,
@@ -56,11 +57,11 @@ from sim.app.settings import (  # noqa: E402
     DEFAULT_CUSTOMERS,
     DEFAULT_SCENARIO,
     FCR_DEFINITIONS,
-    LESSON_POPULATION,
     PHONE_LEVELS,
     WEIGHT_KPIS,
     Settings,
     build_config,
+    comparison_settings,
     fixed_population,
     parse_seed,
     pct,
@@ -69,8 +70,8 @@ from sim.app.settings import (  # noqa: E402
 from sim.app.snapshot import (  # noqa: E402
     SIGN_TITLES,
     WINDOW,
-    ghost_deltas,
     kpi_tiles,
+    side_deltas,
     smart_lines,
     take_snapshot,
 )
@@ -136,17 +137,33 @@ def test_every_lesson_builds_a_valid_config_with_its_lesson_text():
             assert getattr(cfg.scheme.kpis, kpi).weight == pytest.approx(s.weight(kpi))
         assert cfg.seed == 1
         if not fixed_population(cfg):
-            assert cfg.customers.n == LESSON_POPULATION.get(name, SMALL.customers)
+            assert cfg.customers.n == (cfg.scenario.live.customers or SMALL.customers)
             assert cfg.employees.n == s.agents
             assert cfg.teams.specialists_n == s.specialists
 
 
-def test_a_lesson_with_its_own_population_loads_at_it_and_leaving_it_restores_the_default():
-    name, customers = next(iter(LESSON_POPULATION.items()))
+def test_a_lesson_with_its_own_population_loads_at_it_and_leaving_it_restores_the_default(
+    monkeypatch,
+):
+    # a lesson's ``scenario.live.customers`` (none of the shipped lessons needs one now)
+    name, customers = "shared_dashboard", 200_000
+    real = settings_mod.preset_config
+
+    def preset(scenario: str):
+        cfg = real(scenario)
+        if scenario != name:
+            return cfg
+        live = dataclasses.replace(cfg.scenario.live, customers=customers)
+        return dataclasses.replace(cfg, scenario=dataclasses.replace(cfg.scenario, live=live))
+
+    monkeypatch.setattr(settings_mod, "preset_config", preset)
     s = preset_settings(name, keep=SMALL)
     assert s.customers == customers
     assert preset_settings("aht_pay", keep=s).customers == DEFAULT_CUSTOMERS
     assert preset_settings("aht_pay", keep=SMALL).customers == SMALL.customers
+    # its comparison runs at the lesson's size, not at its own
+    other = comparison_settings(s)
+    assert other.scenario == "single_metric" and other.customers == customers
 
 
 def test_a_smaller_centre_is_staffed_like_the_default_one():
@@ -515,26 +532,29 @@ def test_reset_starts_the_same_settings_from_day_0_and_clears_the_charts():
     _sidebar_matches(rc, build_config(preset_settings(DEFAULT_SCENARIO)))
 
 
-def test_ghost_baseline_runs_alongside_with_the_same_seed():
+def test_the_comparison_runs_alongside_with_the_same_seed_and_size():
     rc = _render()
-    rc.find(v.Switch, label="Ghost baseline: same seed, no KPI pay").widget.v_model = True
+    label = "Side by side with baseline (same customers, same dice)"
+    assert rc.find(v.Switch, label=label).widget.v_model is True  # on by default
     rc.find(v.Btn, children=["Step"]).widget.click()
     rc.find(v.Btn, children=["Step"]).widget.click()
     assert _tile(rc, "day") == "10"
-    # the ghost is the baseline preset with the run's population and seed, run 10 days
-    ghost = ContactCentreModel(build_config(preset_settings("baseline")))
+    # the comparison (aht_pay's: baseline) at the run's population and seed, 10 days
+    other = comparison_settings(preset_settings(DEFAULT_SCENARIO))
+    assert other.scenario == "baseline"
+    ghost = ContactCentreModel(build_config(other))
     for _ in range(10):
         ghost.step()
-    want = live_table(take_snapshot(ghost, full=False))
+    want = live_table(take_snapshot(ghost))
     fcr = next(w for w in rc.find(LiveChart).widgets if w.spec["title"]["text"].startswith("First"))
     rows = fcr.datasets["ghost"]
     assert [r["x"] for r in rows] == list(range(1, 11))
-    assert {r["s"] for r in rows} == {"Reality"}  # the truth only
+    assert {r["s"] for r in rows} == {"Really resolved"}  # the truth only
     assert rows[-1]["y"] == pytest.approx(want["fcr_true_roll"].iloc[-1], abs=1e-5)
-    delta = _html(rc, "kpisim-ghost-fcr").children[0]
-    assert delta.endswith("pts vs baseline")
-    # switched off: no ghost rows, no deltas
-    rc.find(v.Switch, label="Ghost baseline: same seed, no KPI pay").widget.v_model = False
+    delta = _html(rc, "kpisim-other-fcr").children[0]
+    assert delta.endswith(" pts vs baseline"), delta
+    # switched off: no comparison rows, no deltas
+    rc.find(v.Switch, label=label).widget.v_model = False
     fcr = next(w for w in rc.find(LiveChart).widgets if w.spec["title"]["text"].startswith("First"))
     assert fcr.datasets["ghost"] == []
 
@@ -559,10 +579,10 @@ def test_tiles_of_a_model_read_mid_step_show_dashes_not_a_type_error():
     tiles = {k: (m, t) for k, _, m, t in kpi_tiles(snap, cfg)}
     assert tiles["staff"][0] == "–"
     assert tiles["fcr"][0].endswith("%")
-    # every None and NaN of a summary becomes a dash, on the tiles and the ghost deltas
+    # every None and NaN of a summary becomes a dash, on the tiles and the deltas
     blank = dataclasses.replace(snap, summary=dict.fromkeys(snap.summary))
     assert all(m == "–" for k, _, m, _ in kpi_tiles(blank, cfg) if k not in ("day", "money"))
-    deltas = ghost_deltas(snap, blank)
+    deltas = side_deltas(snap, blank, "baseline")
     assert deltas and all(d == "–" for k, d in deltas.items() if k != "money"), deltas
 
 
@@ -577,12 +597,32 @@ def _state(cfg) -> RunState:
         model=solara.reactive(model),
         generation=solara.reactive(0),
         note=solara.reactive(None),
-        ghost_on=solara.reactive(False),
-        ghost=solara.reactive(None),
+        compare_on=solara.reactive(False),
+        other=solara.reactive(None),
         playing=solara.reactive(False),
+        presenter=solara.reactive(False),
+        asked=solara.reactive(None),
+        swapped=solara.reactive(False),
         lock=threading.RLock(),
         redraws=Redraws(),
     )
+
+
+def test_presenter_mode_stops_the_run_at_the_lessons_stops():
+    # a step that would pass a stop ends on it, with the question pending; outside
+    # presenter mode the stops do nothing
+    cfg = build_config(SMALL)
+    stops = list(cfg.scenario.live.stops)
+    state = _state(cfg)
+    state.advance(stops[0] + 3)
+    assert state.model.value.day == stops[0] + 3 and state.asked.value is None
+    state = _state(cfg)
+    state.presenter.set(True)
+    assert state.advance(stops[0] + 3) == stops[0]
+    assert state.model.value.day == stops[0] and state.asked.value == stops[0]
+    state.asked.set(None)  # revealed: on to the next stop
+    state.advance(500)
+    assert state.model.value.day == stops[1] and state.asked.value == stops[1]
 
 
 def test_a_snapshot_never_sees_a_day_half_simulated_by_the_play_thread():
@@ -647,7 +687,11 @@ def test_choosing_a_lesson_while_playing_stops_playing_and_starts_at_day_0():
     rc.find(v.Btn, children=["Step"]).widget.click()
     play = rc.find(v.Btn, children=["▶ Play"]).widget
     play.click()
-    rc.find(v.Select, label="Lesson preset").widget.v_model = "hidden_phone"
+    # lesson switching is held while playing: the selector is disabled...
+    held = rc.find(v.Select, label="Lesson preset (held while playing)").widget
+    assert held.disabled
+    # ...and a choice that reaches the page anyway (a stale click) stops playing first
+    held.v_model = "hidden_phone"
     rc.find(v.Btn, children=["▶ Play"]).assert_single()  # playing stopped
     assert _lesson_text(rc) == "hidden_phone"
     time.sleep(1.0)  # a play loop still going would step the new run in this time
@@ -1226,8 +1270,7 @@ def test_browser_step_to_redraw_is_fast(shared_server, chromium_browser, record_
 def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size):
     width, height = size
     page, problems = _open(chromium_browser, shared_server, width, height)
-    page.get_by_text("Ghost baseline: same seed, no KPI pay").click()  # shown in the shots
-    page.get_by_text("Grey, thin: the same seed").wait_for(timeout=30_000)
+    page.get_by_text("Grey, thin: baseline, really").wait_for(timeout=30_000)
     slider = page.get_by_role("slider").first  # days per step: 21, a pay period
     slider.focus()
     slider.press("End")
@@ -1236,7 +1279,7 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
     for target in ("21", "42", "63"):  # three pay periods: the scheme has bitten
         step.click()
         page.wait_for_function(ALL_AT, arg=target, timeout=60_000)
-    assert "vs baseline" in page.locator(".kpisim-ghost-fcr").inner_text()
+    assert "vs baseline" in page.locator(".kpisim-other-fcr").inner_text()
     # the main chart starts above the fold; the run controls are in view
     chart = page.locator(".kpisim-chart-dashboard_vs_reality").bounding_box()
     assert chart is not None and chart["y"] < height, chart

@@ -36,9 +36,9 @@ from sim.app.debrief import Lesson, debrief_html
 from sim.app.export import slide_png, slides_zip
 from sim.app.panels import PANELS
 from sim.app.render import draw_rgb
-from sim.app.settings import build_config, ghost_settings, preset_settings
+from sim.app.settings import build_config, comparison_settings, preset_settings
 from sim.app.slides import SLIDE_DPI, SLIDE_SIZE, SLIDES, SlideContext, y_range
-from sim.app.snapshot import ghost_deltas, kpi_tiles, take_snapshot
+from sim.app.snapshot import kpi_tiles, side_deltas, take_snapshot
 from sim.model import ContactCentreModel
 
 SMALL = shared.SMALL
@@ -49,10 +49,12 @@ LESSON = "remove_aht_metric"
 @pytest.fixture(scope="module")
 def run():
     """``remove_aht_metric`` at 20,000 customers past its scheme change (day 63), with
-    its ghost baseline: (model, snapshot, ghost snapshot, config)."""
+    its comparison side by side: (model, snapshot, comparison's snapshot, config)."""
     cfg = build_config(preset_settings(LESSON, keep=SMALL))
     model = ContactCentreModel(cfg)
-    ghost = ContactCentreModel(build_config(ghost_settings(preset_settings(LESSON, keep=SMALL))))
+    side = comparison_settings(preset_settings(LESSON, keep=SMALL))
+    assert side is not None, "the lesson has no comparison: test is void"
+    ghost = ContactCentreModel(build_config(side))
     for _ in range(cfg.rollout_day + 8):
         model.step()
         ghost.step()
@@ -68,9 +70,9 @@ def ctx(run):
         days=cfg.days,
         run_line="20,000 customers",
         tiles=kpi_tiles(snap, cfg),
-        comparison="baseline",
+        comparison=other.cfg.scenario.name,
         other=other,
-        deltas=ghost_deltas(snap, other),
+        deltas=side_deltas(snap, other, other.cfg.scenario.name),
         events=timeline.events(snap),
     )
 

@@ -13,7 +13,10 @@ One concern per module:
 - :mod:`~sim.app.panels`, :mod:`~sim.app.livecharts`, :mod:`~sim.app.vega_widget` — the
   live charts: panels, Vega-Lite specs and rows, and the browser widget that adds new
   rows without a re-render;
-- :mod:`~sim.app.state` — a session's state (applied vs draft settings, ghost run);
+- :mod:`~sim.app.state` — a session's state (applied vs draft settings, the comparison
+  run shown side by side, presenter mode);
+- :mod:`~sim.app.plain`, :mod:`~sim.app.presenter` — presenter mode: the lesson's tiles
+  in plain words with a hover glossary, both schemes side by side, the room's questions;
 - :mod:`~sim.app.controls`, :mod:`~sim.app.runner`, :mod:`~sim.app.views`,
   :mod:`~sim.app.a11y`, :mod:`~sim.app.page` — the Solara page (``solara run sim.app.page``);
 - :mod:`~sim.app.launcher` — the ``kpisim app`` command;

@@ -1,14 +1,14 @@
-"""A lesson run headless, as the page runs it, and what the room should see in it.
+"""A lesson run headless, as the page runs it, and whether the room sees its point.
 
 The page loads a lesson with :func:`~sim.app.settings.preset_settings` and
 :func:`~sim.app.settings.build_config`, steps a :class:`~sim.model.ContactCentreModel`
-a few working days per redraw (the ghost baseline alongside: the ``baseline`` preset,
-same seed and population) and reads each redraw with
-:func:`~sim.app.snapshot.take_snapshot`.  :func:`run_lesson` does the same without a
-browser, so a test and ``experiments/app_lessons.py`` can check that a lesson shows its
-point within :data:`LIVE_DAYS` working days: the signs it declares
-(``scenario.signs``) lit, or its expected directions (``scenario.expect``) showing
-against the run the lesson is compared with.
+a few working days per redraw, its comparison (``scenario.comparison``, same seed and
+size, :func:`~sim.app.settings.comparison_settings`) alongside, and reads each redraw
+with :func:`~sim.app.snapshot.take_snapshot`.  :func:`run_lesson` does the same without
+a browser, so a test and ``experiments/app_lessons.py`` can check that a lesson shows
+its point within :data:`LIVE_DAYS` working days: the signs it declares
+(``scenario.signs``) lit, and each presenter tile it names (``scenario.live.tiles``)
+moving the stated way against its comparison (:func:`tiles_wrong`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..model import ContactCentreModel
-from ..outputs.expectations import summary_value
+from .plain import TILES, Tile
 from .settings import Settings, build_config, fixed_population, preset_settings
 from .snapshot import Snapshot, take_snapshot
 
@@ -50,8 +50,8 @@ class LessonRun:
 
 def lesson_settings(name: str, seed: int | str) -> Settings:
     """The settings the page starts lesson ``name`` with at ``seed``, at the page's
-    default population (its presentation, ``LESSON_PRESENTATION``, is applied when the
-    config is built).
+    population (``scenario.live.customers`` or the default; its presentation,
+    ``scenario.live.rollout_day``, is applied when the config is built).
 
     Parameters
     ----------
@@ -88,53 +88,65 @@ def run_lesson(settings: Settings, checkpoints: Iterable[int] = (LIVE_DAYS,)) ->
     return LessonRun(settings.scenario, settings, cfg, snaps)
 
 
-def direction(run: LessonRun, other: LessonRun, key: str, day: int) -> str | None:
-    """``"up"`` / ``"down"`` for ``key`` of ``run`` against ``other`` at ``day`` (run so
-    far, same seed), ``None`` when equal or missing.
+def tile_numbers(tile: Tile, snap: Snapshot, judged: str) -> float | None:
+    """The number of ``tile`` that ``judged`` ("up", "dashboard down", ...) is about:
+    the dashboard's for "dashboard ...", else the real one.
+
+    Parameters
+    ----------
+    tile : Tile
+        A presenter tile.
+    snap : Snapshot
+        A run's state.
+    judged : str
+        The tile's entry in ``scenario.live.tiles``.
+    """
+    return tile.shown(snap) if judged.startswith("dashboard") else tile.value(snap)
+
+
+def tile_direction(run: LessonRun, other: LessonRun, key: str, judged: str, day: int) -> str | None:
+    """``"up"`` / ``"down"`` for the tile ``key`` of ``run`` against ``other`` at ``day``
+    (the number ``judged`` names; run so far, same seed), ``None`` when equal or missing.
 
     Parameters
     ----------
     run, other : LessonRun
-        The lesson and its comparison, on the same seed.
+        The lesson and its comparison, on the same seed and size.
     key : str
-        A summary key (dotted into nested dicts).
+        A tile of :data:`~sim.app.plain.TILES`.
+    judged : str
+        The tile's entry in ``scenario.live.tiles`` ("up", "dashboard down", ...).
     day : int
         A checkpoint day of both runs.
     """
-    a = summary_value(run.snapshots[day].summary, key)
-    b = summary_value(other.snapshots[day].summary, key)
+    tile = TILES[key]
+    a = tile_numbers(tile, run.snapshots[day], judged)
+    b = tile_numbers(tile, other.snapshots[day], judged)
     if a is None or b is None or a == b:
         return None
     return "up" if a > b else "down"
 
 
-#: Lessons whose judged keys (``scenario.expect``) need more than 120 days, and what the
-#: room sees of the same point on the tiles by then, against the same comparison.
-#: ``remove_aht_metric_supported`` is judged on the morale dip and the expected quits
-#: over four pay periods on each side of the change (168 days); 57 days after the
-#: removal the run so far already shows staff morale higher with the support (pay
-#: protection, retraining, communication) and the protected bonus paid.
-#: ``smart_not_measurable``'s morale dip comes from bonuses that swing with luck against an
-#: adapting reference point; by day 120 (five pay periods) it has not shown in every run
-#: (staff morale higher in one of five seeds), while the score's lost link to the
-#: customers' truth has.
-LIVE_EXPECT: dict[str, dict[str, str]] = {
-    "remove_aht_metric_supported": {"employee_satisfaction": "up", "bonus_paid": "up"},
-    "smart_not_measurable": {"toxic_signs.not_informing_decisions.score_truth_corr": "down"},
-}
-
-
-def live_expect(cfg: Config) -> dict[str, str]:
-    """The directions a lesson shows live against its comparison within
-    :data:`LIVE_DAYS`: :data:`LIVE_EXPECT` where the judged keys need longer, else the
-    lesson's own ``scenario.expect``.
+def tiles_wrong(run: LessonRun, other: LessonRun, day: int) -> dict[str, str | None]:
+    """The lesson's judged tiles (``scenario.live.tiles`` other than "show") whose
+    direction against the comparison at ``day`` is not the stated one: {tile: what it
+    did}; empty when every tile lands.
 
     Parameters
     ----------
-    cfg : Config
-        The lesson's config.
+    run, other : LessonRun
+        The lesson and its comparison, on the same seed and size.
+    day : int
+        A checkpoint day of both runs.
     """
-    return LIVE_EXPECT.get(cfg.scenario.name, dict(cfg.scenario.expect))
+    out: dict[str, str | None] = {}
+    for key, judged in run.cfg.scenario.live.tiles.items():
+        if judged == "show":
+            continue
+        got = tile_direction(run, other, key, judged, day)
+        if got != judged.split()[-1]:
+            out[key] = got
+    return out
 
 
 def shows_live(cfg: Config) -> bool:

@@ -33,6 +33,10 @@ from .vega_widget import encode
 
 #: Height of one panel in CSS pixels (two rows of panels fit a 768-pixel screen).
 PANEL_HEIGHT = 190
+#: Axis, legend and panel-title font sizes (px): readable from the back of a room
+#: (presenter mode's 20 px at 1366x768).
+FONT_PX = 20
+TITLE_PX = 22
 #: The x axis spans at least this many working days (one pay period), from 0.
 MIN_DAYS_SHOWN = 21
 
@@ -160,7 +164,12 @@ def _scales(panel: Panel) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any
             "domain": [s.label for s in panel.series],
             "range": [s.colour for s in panel.series],
         },
-        "legend": {"orient": "top", "labelFontSize": 13, "symbolStrokeWidth": 3},
+        "legend": {
+            "orient": "top",
+            "labelFontSize": FONT_PX,
+            "labelLimit": 320,
+            "symbolStrokeWidth": 3,
+        },
     }
     return x, y, colour
 
@@ -254,12 +263,12 @@ def _marker_layer() -> dict[str, Any]:
     }
 
 
-#: Colour of the ghost baseline's lines.
+#: Colour of the comparison's lines (the lesson's ``scenario.comparison``, same seed and size).
 GHOST = "#8c8c8c"
 
 
 def _ghost_layer(panel: Panel) -> dict[str, Any]:
-    """The ghost baseline (data set ``ghost``): thin grey lines under the run's."""
+    """The comparison (data set ``ghost``): thin grey lines under the run's."""
     x, y, _ = _scales(panel)
     return {
         "data": {"name": "ghost"},
@@ -279,9 +288,9 @@ def panel_spec(panel: Panel) -> dict[str, Any]:
     return {
         "width": "container",
         "height": PANEL_HEIGHT,
-        "title": {"text": panel.title, "anchor": "start", "fontSize": 17},
+        "title": {"text": panel.title, "anchor": "start", "fontSize": TITLE_PX},
         "config": {
-            "axis": {"labelFontSize": 13, "titleFontSize": 13},
+            "axis": {"labelFontSize": FONT_PX, "titleFontSize": FONT_PX},
             "view": {"stroke": None},
         },
         "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
@@ -374,14 +383,14 @@ class LiveData:
     periods: pd.DataFrame  # period_table
     staff: list[dict[str, Any]]  # staff_rows
     events: list[dict[str, Any]]  # event_rows
-    ghost: pd.DataFrame  # live_table of the ghost baseline (empty when off)
+    ghost: pd.DataFrame  # live_table of the comparison (empty when off)
 
 
 def live_data(
     snap: Snapshot | None, cfg: Config, run: str, ghost: Snapshot | None = None
 ) -> LiveData:
     """The live charts' data for ``snap`` (``None`` before the first day: empty) and,
-    if given, its ghost baseline ``ghost`` (same seed, no KPI pay).
+    if given, its comparison ``ghost`` (the other side: same seed and size).
 
     Parameters
     ----------
@@ -393,7 +402,7 @@ def live_data(
     run : str
         Identifies the run: a new run replaces the charts' data instead of adding rows.
     ghost : Snapshot, optional
-        The ghost baseline's state at the same day.
+        The comparison's state at the same day.
     """
     empty = pd.DataFrame({"x": []})
     if snap is None:

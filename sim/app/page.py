@@ -17,6 +17,7 @@ Run it with ``kpisim app`` (see ``docs/app.md``) or ``solara run sim.app.page``.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from html import escape
@@ -30,23 +31,34 @@ from .a11y import AccessibleNames
 from .controls import PopulationControls, SchemeControls
 from .export import export_dir
 from .livecharts import LiveData, live_data
+from .presenter import PresenterBar, PresenterView
 from .runner import RunControls
 from .settings import (
     Settings,
     build_config,
+    comparison_settings,
     fixed_population,
     lesson_label,
     pct,
     pending_changes,
+    preset_config,
     scheme_extras,
 )
 from .sharing import SHARING_CSS, Downloads, TimelineList
-from .snapshot import SIGN_TITLES, Snapshot, ghost_deltas
+from .snapshot import SIGN_TITLES, Snapshot, side_deltas
 from .state import Redraws, RunState, first_settings
-from .views import CSS, GHOST_LEGEND, LEGEND, Chart, Signs, Smart, Tiles
+from .views import CSS, LEGEND, Chart, Signs, Smart, Tiles, comparison_legend
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 log = logging.getLogger(__name__)
+
+#: Presenter mode hides the app bar and the sidebar (the layout keeps them mounted, so
+#: leaving presenter mode brings them back as they were).
+PRESENTER_HIDE = """
+.v-navigation-drawer, .v-app-bar, header.v-sheet { display: none !important; }
+main.v-main, main.v-content { padding: 0 !important; }
+.solara-autorouter-content > .v-sheet { row-gap: 0 !important; }
+"""
 
 #: Charts below the first row, one per row: each fills the projector's width.
 LOWER_CHARTS = ("customers", "employees", "levers", "money")
@@ -78,6 +90,7 @@ def App() -> None:
     # per-session model, created once for this page instance (never at module level)
     first = solara.use_memo(lambda: (s := first_settings(), build_config(s)), [])
     model0 = solara.use_memo(lambda: ContactCentreModel(first[1]), [])
+    other0 = solara.use_memo(lambda: comparison_model(first[0]), [])
     state = RunState(
         applied=solara.use_reactive(first[0]),
         draft=solara.use_reactive(first[0]),
@@ -85,9 +98,12 @@ def App() -> None:
         model=solara.use_reactive(model0),
         generation=solara.use_reactive(0),
         note=solara.use_reactive(None),
-        ghost_on=solara.use_reactive(False),
-        ghost=solara.use_reactive(None),
+        compare_on=solara.use_reactive(True),
+        other=solara.use_reactive(other0),
         playing=solara.use_reactive(False),
+        presenter=solara.use_reactive(False),
+        asked=solara.use_reactive(None),
+        swapped=solara.use_reactive(False),
         lock=solara.use_memo(threading.RLock, []),
         redraws=solara.use_memo(Redraws, []),
     )
@@ -96,6 +112,8 @@ def App() -> None:
     solara.Style(CSS + SHARING_CSS)
     AccessibleNames.element()
     solara.Title("kpisim — toxic KPIs, live")
+    if state.presenter.value:  # presenter mode: no app bar, no sidebar
+        solara.Style(PRESENTER_HIDE)
     with solara.AppBar():
         solara.AppBarTitle("kpisim · what a pay scheme really does")
     with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
@@ -198,24 +216,60 @@ def Live(
     update_counter.get()  # redraw after every step (the run controls bump it)
     token = state.token
     solara.use_effect(lambda: state.redraws.drawn(token))  # after every redraw (the play loop)
-    m, g = state.model.value, state.ghost.value
-    snap = solara.use_memo(lambda: state.snapshot(m), dependencies=[token])
-    ghost = solara.use_memo(
-        lambda: None if g is None else state.snapshot(g, full=False), dependencies=[token, id(g)]
+    m, g = state.model.value, state.other.value
+    if g is not None and state.swapped.value:  # the trainer picked the other side
+        m, g = g, m
+    snap = solara.use_memo(lambda: state.snapshot(m), dependencies=[token, id(m)])
+    other = solara.use_memo(
+        lambda: None if g is None else state.snapshot(g), dependencies=[token, id(g)]
     )
     run = f"{state.generation.value}-{id(m)}-{id(g)}"
     data = solara.use_memo(
-        lambda: live_data(snap, state.cfg.value, run, ghost), dependencies=[token, id(g)]
+        lambda: live_data(snap, m.cfg, run, other), dependencies=[token, id(m), id(g)]
     )
     # the run's controls stay at the top of the page, in view while scrolling and
     # when the sidebar is closed
     with solara.Row(classes=["kpisim-topbar"], style={"align-items": "center"}):
         RunControls(state, days_per_step, pause_ms)
-        solara.Text(
-            f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
-            classes=["kpisim-topbar-run"],
-        )
-    MainView(state, snap, data, ghost_deltas(snap, ghost))
+        if state.presenter.value:  # the lesson and the switches beside the run's controls
+            solara.Text(f"Day {m.day} of {state.cfg.value.days}", classes=["kpisim-topbar-run"])
+            PresenterBar(state)
+        else:
+            solara.Text(
+                f"Day {m.day} of {state.cfg.value.days} · {lesson_label(state.applied.value)}",
+                classes=["kpisim-topbar-run"],
+            )
+    if state.presenter.value:
+        PresenterView(state, snap, other, data)
+        return
+    MainView(state, snap, data, side_deltas(snap, other, side_name(state, state.swapped.value)))
+
+
+def comparison_model(applied: Settings) -> ContactCentreModel | None:
+    """The comparison's model for a session's first run (None without one).
+
+    Parameters
+    ----------
+    applied : Settings
+        The settings of the run on screen.
+    """
+    other = comparison_settings(applied)
+    return None if other is None else ContactCentreModel(build_config(other))
+
+
+def side_name(state: RunState, lesson_shown: bool) -> str:
+    """The name of the side the tiles compare against.
+
+    Parameters
+    ----------
+    state : RunState
+        The session's state.
+    lesson_shown : bool
+        True when the lesson is in the grey lines (the trainer picked the comparison).
+    """
+    if lesson_shown:
+        return state.applied.value.scenario
+    return preset_config(state.applied.value.scenario).scenario.comparison
 
 
 @solara.component
@@ -246,22 +300,36 @@ def Sidebar(
         solara.Text(f"Pause between redraws: {pause_ms.value} ms", classes=["kpisim-ctl"])
         solara.SliderInt("", value=pause_ms, min=0, max=1000, step=50)
         solara.Switch(
-            label="Ghost baseline: same seed, no KPI pay",
-            value=state.ghost_on.value,
-            on_value=state.show_ghost,
-            disabled=not state.ghost_available,
+            label="Presenter mode (hides this sidebar)",
+            value=state.presenter.value,
+            on_value=state.show_presenter,
+        )
+        comparison = preset_config(applied.scenario).scenario.comparison
+        solara.Switch(
+            label=f"Side by side with {comparison} (same customers, same dice)",
+            value=state.compare_on.value,
+            on_value=state.show_comparison,
+            disabled=not state.comparison_available,
+        )
+        solara.Switch(
+            label=f"Charts show {comparison}, the lesson in grey",
+            value=state.swapped.value,
+            on_value=lambda on: state.swapped.set(bool(on)),
+            disabled=state.other.value is None,
         )
     with solara.Card("Lesson"):
         solara.Select(
-            "Lesson preset",
+            "Lesson preset (held while playing)" if state.playing.value else "Lesson preset",
             value=applied.scenario,
             values=available_scenarios(),
             on_value=state.choose_lesson,
+            disabled=state.playing.value,
         )
         solara.Text(lesson_label(applied), classes=["kpisim-lesson-state"])
         solara.Button(
             "Reload lesson",
             on_click=lambda: state.choose_lesson(state.applied.value.scenario),
+            disabled=state.playing.value,
             block=True,
             outlined=True,
             classes=["kpisim-reload"],
@@ -320,7 +388,7 @@ def MainView(
     data : LiveData
         The live charts' data.
     deltas : dict of str to str
-        Per tile, the difference against the ghost baseline (empty when it is off).
+        Per tile, the difference against the other side (empty when it is off).
     """
     note = state.note.value
     # the message in a container of its own: one coming or going leaves the rest of the
@@ -332,7 +400,15 @@ def MainView(
             else:
                 solara.Info(note.text, classes=["kpisim-message"])
     LessonHeader(state.applied.value, state.cfg.value)
-    legend = LEGEND + (GHOST_LEGEND if state.ghost.value is not None else "")
+    other = state.other.value
+    legend = LEGEND
+    if other is not None:
+        shown = state.swapped.value
+        legend += comparison_legend(
+            state.applied.value.scenario if shown else other.cfg.scenario.name
+        )
+        if shown:
+            legend = f"<b>The charts show {escape(other.cfg.scenario.name)}.</b> " + legend
     solara.HTML(tag="div", unsafe_innerHTML=legend, classes=["kpisim-legend"])
     c = state.cfg.value
     Tiles(snap, c, deltas)
@@ -346,6 +422,18 @@ def MainView(
             TimelineList(snap)
     for key in LOWER_CHARTS:
         Chart(data, key)
+
+
+def no_citations(text: str) -> str:
+    """``text`` without its bracketed citations ("(Kerr 1975; Holmström & Milgrom 1991)"):
+    the room reads the point, the sources stay in docs/scenarios.md.
+
+    Parameters
+    ----------
+    text : str
+        A lesson's text.
+    """
+    return re.sub(r"\s*\([^()]*\b(1[89]|20)\d\d[a-z]?\b[^()]*\)", "", text)
 
 
 def lesson_signs(c: Config) -> str:
@@ -384,14 +472,16 @@ def LessonHeader(applied: Settings, c: Config) -> None:
             tag="div",
             unsafe_innerHTML=(
                 f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
-                f"<p><b>What to watch:</b> {escape(c.scenario.lesson)}{lesson_signs(c)}{note}</p>"
+                f"<p><b>What to watch:</b> {escape(no_citations(c.scenario.lesson))}"
+                f"{lesson_signs(c)}{note}</p>"
             ),
         )
         solara.Text(
             f"{c.customers.n:,} customers · {c.employees.n} agents"
             + (f" + {c.teams.specialists_n} specialists" if c.teams.specialists_n else "")
             + f" · seed {c.seed} · "
-            f"scheme '{c.scheme.name}' · on-target bonus {pct(c.scheme.bonus_share)} of salary"
+            + (f"scheme '{c.scheme.name}'" if not modified else f"scheme '{label}'")
+            + f" · on-target bonus {pct(c.scheme.bonus_share)} of salary"
             + scheme_extras(c),
             classes=["kpisim-runinfo"],
         )

@@ -41,6 +41,7 @@ def RunControls(
     """
     playing = state.playing
     running = state.is_running()
+    asked = state.asked.value is not None  # a question for the room is pending
     #: the play loop of the moment: an older loop (Pause then Play in quick succession)
     #: ends instead of stepping alongside it
     loop = solara.use_ref(0)
@@ -68,6 +69,8 @@ def RunControls(
                     break
                 token = state.token
                 force_update()
+                if state.asked.value is not None:  # a stop of presenter mode: ask the room
+                    break
                 # the next step only once this one is drawn (by this thread, or by a
                 # render already running in another one): never a change per render pass
                 state.redraws.wait(token, current)
@@ -82,7 +85,7 @@ def RunControls(
         solara.Button("Reset", on_click=state.reset, classes=["kpisim-reset"])
         solara.Button(
             "❚❚ Pause" if playing.value else "▶ Play",
-            on_click=lambda: playing.set(not playing.value),
+            on_click=lambda: state.reveal() if asked else playing.set(not playing.value),
             disabled=not running,
             classes=["kpisim-play"],
         )

@@ -182,13 +182,25 @@ def preset_config(scenario: str) -> Config:
     return load_config(scenario, centre_overrides())
 
 
+def lesson_population(scenario: str) -> int:
+    """The population the app shows lesson ``scenario`` at: its ``scenario.live.customers``
+    (0: the app's default, :data:`DEFAULT_CUSTOMERS`).
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario's name (a file of ``configs/scenario/``).
+    """
+    return int(preset_config(scenario).scenario.live.customers) or DEFAULT_CUSTOMERS
+
+
 def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
     """The page's controls as the preset ``scenario`` sets them.
 
     Population size and seed are carried over from ``keep`` (the trainer's choice),
-    except for a lesson presented at a population of its own
-    (:data:`LESSON_POPULATION`); leaving such a lesson returns to the default
-    population.  Raises :class:`ConfigError` for an unknown scenario.
+    except for a lesson presented at a population of its own (``scenario.live.customers``
+    in its YAML); leaving such a lesson returns to the default population.  Raises
+    :class:`ConfigError` for an unknown scenario.
 
     Parameters
     ----------
@@ -200,9 +212,9 @@ def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
     cfg = preset_config(scenario)
     keep = keep or Settings()
     customers = keep.customers
-    if scenario in LESSON_POPULATION:
-        customers = LESSON_POPULATION[scenario]
-    elif keep.scenario in LESSON_POPULATION and customers == LESSON_POPULATION[keep.scenario]:
+    if cfg.scenario.live.customers:
+        customers = int(cfg.scenario.live.customers)
+    elif keep.scenario != scenario and customers == lesson_population(keep.scenario):
         customers = DEFAULT_CUSTOMERS
     k = cfg.scheme.kpis
     return Settings(
@@ -218,25 +230,18 @@ def preset_settings(scenario: str, keep: Settings | None = None) -> Settings:
     )
 
 
-#: Lessons the app presents at a larger population (customers; both teams scale with
-#: it): the shared dashboard's root-cause fixes lower failure demand a little more each
-#: pay period, and at the default 100,000 customers the difference against one top-line
-#: number is, by day 120, within the run-to-run noise at one seed in five (seeds 0-4);
-#: at 200,000 it shows at all five (docs/app.md, "Lessons in 120 days").
-LESSON_POPULATION: dict[str, int] = {"shared_dashboard": 200_000, "single_metric": 200_000}
-#: Day on which the app presents the removal of a habituated metric (the preset's
-#: ``rollout_day`` is 125, beyond the two minutes a lesson has live): the end of the
-#: third monthly pay period, when gaming has formed at every seed checked (share of
-#: answered calls with a gaming act above the 5% flag by day 60 at seeds 0-4, docs/app.md,
-#: "Lessons in 120 days").  Presentation only: the scheme, the removal and how people
-#: learn and feel it are the preset's.
-LIVE_ROLLOUT_DAY = 63
-#: Per lesson, the overrides with which the app presents it (its presentation, never
-#: its mechanism), applied after the preset's.
-LESSON_PRESENTATION: dict[str, tuple[str, ...]] = {
-    "remove_aht_metric": (f"rollout_day={LIVE_ROLLOUT_DAY}",),
-    "remove_aht_metric_supported": (f"rollout_day={LIVE_ROLLOUT_DAY}",),
-}
+def presentation_overrides(scenario: str) -> list[str]:
+    """The overrides with which the app presents a lesson (its presentation, never its
+    mechanism): ``rollout_day`` from ``scenario.live.rollout_day`` when set (a scheme
+    change shown within the minutes a lesson has live).
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario's name.
+    """
+    day = preset_config(scenario).scenario.live.rollout_day
+    return [] if day is None else [f"rollout_day={int(day)}"]
 
 
 def parse_seed(text: str | int) -> int:
@@ -276,7 +281,7 @@ def settings_overrides(s: Settings) -> list[str]:
             f"teams.specialists_n={s.specialists}",
             f"days={max(APP_DAYS, base.days)}",
         ]
-    out += LESSON_PRESENTATION.get(s.scenario, ())
+    out += presentation_overrides(s.scenario)
     for name, _ in WEIGHT_KPIS:
         out.append(f"scheme.kpis.{name}.weight={s.weight(name):g}")
     out += [
@@ -401,17 +406,23 @@ def scheme_extras(cfg: Config) -> str:
     return "".join(f" · {x}" for x in out)
 
 
-#: The scheme of the ghost baseline: no KPI pay.
-GHOST_SCENARIO = "baseline"
-
-
-def ghost_settings(applied: Settings) -> Settings:
-    """The ghost baseline of a run: the baseline preset with the run's population and
-    seed, so the two runs differ by the pay scheme (and measurement) only.
+def comparison_settings(applied: Settings) -> Settings | None:
+    """The other side of a run: its lesson's comparison (``scenario.comparison``) as
+    its preset, at the run's seed and population (the same size on both sides, whatever
+    the comparison's own ``live.customers``); None when the lesson is its own
+    comparison (the baseline) or runs on a fixed call stream.
 
     Parameters
     ----------
     applied : Settings
         The settings of the run on screen.
     """
-    return preset_settings(GHOST_SCENARIO, keep=applied)
+    cfg = preset_config(applied.scenario)
+    other = cfg.scenario.comparison
+    if other == applied.scenario or fixed_population(cfg):
+        return None
+    return dataclasses.replace(
+        preset_settings(other, keep=applied),
+        customers=applied.customers,
+        seed_text=applied.seed_text,
+    )

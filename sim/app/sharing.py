@@ -21,9 +21,9 @@ import solara
 
 from .debrief import Lesson, debrief_html
 from .export import safe_name, save_copy, screen_png, slides_zip, stem
-from .settings import ghost_settings, lesson_label, pct, scheme_extras
+from .settings import comparison_settings, lesson_label, pct, scheme_extras
 from .slides import SlideContext
-from .snapshot import Snapshot, ghost_deltas, kpi_tiles
+from .snapshot import Snapshot, kpi_tiles, side_deltas
 from .timeline import events
 
 if TYPE_CHECKING:
@@ -56,24 +56,26 @@ def slide_context(state: RunState) -> SlideContext | None:
     Parameters
     ----------
     state : RunState
-        The session's state (the run, its ghost baseline as the comparison).
+        The session's state (the run and, side by side, its lesson's comparison).
     """
     snap = state.snapshot(state.model.value)
     if snap is None:
         return None
-    g = state.ghost.value
+    g = state.other.value
     other = state.snapshot(g, full=False) if g is not None else None
     if other is not None and other.day != snap.day:
         other = None  # caught up at the next step; never a line from another day
+    side = comparison_settings(state.applied.value) if other is not None else None
+    name = side.scenario if side is not None else None
     return SlideContext(
         snap=snap,
         title=lesson_label(state.applied.value),
         days=state.cfg.value.days,
         run_line=run_line(state),
         tiles=kpi_tiles(snap, state.cfg.value),
-        comparison=ghost_settings(state.applied.value).scenario if other is not None else None,
+        comparison=name,
         other=other,
-        deltas=ghost_deltas(snap, other),
+        deltas=side_deltas(snap, other, name) if name else {},
         events=events(snap),
     )
 

@@ -43,6 +43,7 @@ class Snapshot:
     smart: pd.DataFrame = field(default_factory=pd.DataFrame)  # sim.outputs.smart
     #: the model's decisions and scheme changes (sim.app.timeline.model_log)
     log: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cfg: Config | None = None  # the run's config (the presenter's tiles read its scheme)
 
 
 def rolling_rates(daily: pd.DataFrame, model: ContactCentreModel, window: int) -> pd.DataFrame:
@@ -97,14 +98,14 @@ def staff_table(model: ContactCentreModel, emp: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_rates(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, Any]:
-    """The run-so-far numbers of a ghost run, without the employee table and the signs:
+    """The run-so-far numbers of a run shown only in part, without the employee table and the signs:
     rates over the totals (ratio of sums, as ``summary_dict``), profit, value (profit +
     the change in customer equity, as ``summary_dict``) and the last day's morale.
 
     Parameters
     ----------
     model : ContactCentreModel
-        The ghost run's model.
+        The run's model.
     daily : pandas.DataFrame
         Its daily table.
     """
@@ -150,7 +151,7 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
     model : ContactCentreModel
         The running model (read, not changed).
     full : bool
-        False for a ghost run: the daily table and :func:`run_rates` only.
+        False for a run shown only in part: the daily table and :func:`run_rates` only.
     """
     if model.day == 0 or not model.ledger.rows:
         return None
@@ -159,12 +160,12 @@ def take_snapshot(model: ContactCentreModel, full: bool = True) -> Snapshot | No
     if not full:
         summary = run_rates(model, daily)
         daily = pd.concat([daily, roll], axis=1)
-        return Snapshot(model.day, daily, pd.DataFrame(), summary, pd.DataFrame())
+        return Snapshot(model.day, daily, pd.DataFrame(), summary, pd.DataFrame(), cfg=model.cfg)
     emp, smart = pay_periods(model)
     summary = summary_dict(model, daily, emp)
     daily = pd.concat([daily, roll], axis=1)
     staff = staff_table(model, emp)
-    return Snapshot(model.day, daily, emp, summary, staff, smart, model_log(model))
+    return Snapshot(model.day, daily, emp, summary, staff, smart, model_log(model), model.cfg)
 
 
 def _missing(v: Any) -> bool:
@@ -235,37 +236,38 @@ def kpi_tiles(snap: Snapshot | None, cfg: Config) -> list[tuple[str, str, str, s
     ]
 
 
-def ghost_deltas(snap: Snapshot | None, ghost: Snapshot | None) -> dict[str, str]:
-    """Per tile, the run against its ghost baseline (same seed, no KPI pay), run so far,
-    on the tile's true number (second line), e.g. ``{"fcr": "-3.1 pts vs baseline"}``:
-    truly resolved, truly satisfied, effort, seconds per resolved issue, complaints per
-    1,000 contacts, morale, value (profit + the change in customer equity: customers lost
-    count as an asset written off, not only as the margin of the days so far).  Empty
-    without both runs at the same day.
+def side_deltas(snap: Snapshot | None, other: Snapshot | None, name: str) -> dict[str, str]:
+    """Per tile, the run against its comparison (same seed and size), run so far, on the
+    tile's real number (its second line), e.g. ``{"fcr": "-3.1 pts vs baseline"}``
+    (presenter mode shows both sides' dashboard and real numbers); money as value (profit
+    + the change in customer equity: customers lost count as an asset written off, not
+    only as the margin of the days so far).  Empty without both runs at the same day.
 
     Parameters
     ----------
     snap : Snapshot or None
         The run's state.
-    ghost : Snapshot or None
-        The ghost baseline's state (``full=False``).
+    other : Snapshot or None
+        The comparison's state.
+    name : str
+        The comparison's name on the page.
     """
-    if snap is None or ghost is None or ghost.day != snap.day:
+    if snap is None or other is None or other.day != snap.day:
         return {}
-    s, g = snap.summary, ghost.summary
+    s, g = snap.summary, other.summary
 
     def d(key: str, scale: float = 1.0) -> float:  # NaN when either value is missing
         a, b = s.get(key), g.get(key)
         return float("nan") if _missing(a) or _missing(b) else scale * (float(a) - float(b))
 
     return {
-        "fcr": _fmt(d("fcr_true", 100), "+.1f", after=" pts vs baseline"),
-        "csat": _fmt(d("csat_true", 100), "+.1f", after=" pts vs baseline"),
-        "web": _fmt(d("customer_effort"), "+.2f", "effort ", " vs baseline"),
-        "aht": _fmt(d("handle_s_per_resolved"), "+.0f", after=" s vs baseline"),
-        "retention": _fmt(d("complaint_rate", 1000), "+.1f", after=" vs baseline"),
-        "staff": _fmt(d("employee_satisfaction"), "+.2f", after=" vs baseline"),
-        "money": _fmt(d("value", 1e-6), "+,.2f", "value ", " M vs baseline"),
+        "fcr": _fmt(d("fcr_true", 100), "+.1f", after=f" pts vs {name}"),
+        "csat": _fmt(d("csat_true", 100), "+.1f", after=f" pts vs {name}"),
+        "web": _fmt(d("customer_effort"), "+.2f", "effort ", f" vs {name}"),
+        "aht": _fmt(d("handle_s_per_resolved"), "+.0f", after=f" s vs {name}"),
+        "retention": _fmt(d("complaint_rate", 1000), "+.1f", "complaints ", f" vs {name}"),
+        "staff": _fmt(d("employee_satisfaction"), "+.2f", after=f" vs {name}"),
+        "money": _fmt(d("value", 1e-6), "+,.2f", "value ", f" M vs {name}"),
     }
 
 

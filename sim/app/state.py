@@ -1,9 +1,10 @@
-"""The state of one browser session: the run on screen, the controls, the ghost run.
+"""The state of one browser session: the run on screen, the controls, its comparison.
 
 :class:`RunState` holds Solara reactive variables: the settings of the run on screen
-(``applied``) and of the controls (``draft``), the run's config and model, an optional
-ghost baseline (the same seed under the baseline scheme, stepped alongside), and the
-message of the moment.  Its methods are what the page's buttons do.
+(``applied``) and of the controls (``draft``), the run's config and model, the other
+side (the lesson's comparison, ``scenario.comparison``, at the same seed and size,
+stepped alongside), presenter mode and its stop, and the message of the moment.  Its
+methods are what the page's buttons do.
 
 Robustness: *Play* steps the model in a background thread while the page may render,
 choose a lesson or export in another.  A model is only ever stepped or read while
@@ -34,8 +35,7 @@ from .settings import (
     DEFAULT_SCENARIO,
     Settings,
     build_config,
-    fixed_population,
-    ghost_settings,
+    comparison_settings,
     preset_settings,
 )
 from .snapshot import Snapshot, take_snapshot
@@ -143,9 +143,17 @@ class RunState:
     model: solara.Reactive[ContactCentreModel]
     generation: solara.Reactive[int]
     note: solara.Reactive[Note | None]
-    ghost_on: solara.Reactive[bool]
-    ghost: solara.Reactive[ContactCentreModel | None]
+    #: the comparison shown side by side (on by default)
+    compare_on: solara.Reactive[bool]
+    #: the comparison's model (None when off or the lesson has none)
+    other: solara.Reactive[ContactCentreModel | None]
     playing: solara.Reactive[bool]
+    #: presenter mode: sidebar hidden, large tiles, the run stops at the lesson's stops
+    presenter: solara.Reactive[bool]
+    #: the stop day whose prompt is shown (None: no question pending)
+    asked: solara.Reactive[int | None]
+    #: the trainer picked the comparison as the side the charts draw
+    swapped: solara.Reactive[bool]
     #: held while a model of this session is stepped or read (one per session)
     lock: threading.RLock
     #: the live part's last finished redraw (one per session)
@@ -158,9 +166,21 @@ class RunState:
         return f"{self.generation.value}-{id(m)}-{m.day}"
 
     @property
-    def ghost_available(self) -> bool:
-        """A ghost baseline needs a population-driven run (not a fixed call stream)."""
-        return not fixed_population(self.cfg.value)
+    def comparison_available(self) -> bool:
+        """A comparison needs a lesson compared with another one (not the baseline,
+        which is its own comparison) on a population-driven run."""
+        return comparison_settings(self.applied.value) is not None
+
+    def stop_due(self, day: int) -> bool:
+        """Whether presenter mode stops the run at ``day`` (a stop of the lesson's
+        ``scenario.live.stops``).
+
+        Parameters
+        ----------
+        day : int
+            Working days completed.
+        """
+        return self.presenter.value and day in self.cfg.value.scenario.live.stops
 
     def is_running(self) -> bool:
         """Whether the run can go on (not past its last day)."""
@@ -172,8 +192,9 @@ class RunState:
         model: ContactCentreModel | None = None,
         go_on: Callable[[], bool] | None = None,
     ) -> int:
-        """Simulate up to ``days`` working days, the ghost baseline alongside, one day at
-        a time under the session's lock.
+        """Simulate up to ``days`` working days, the comparison alongside, one day at a
+        time under the session's lock; in presenter mode the run stops at a stop day
+        and its prompt is shown (``asked``).
 
         Parameters
         ----------
@@ -193,15 +214,18 @@ class RunState:
         done = 0
         for _ in range(days):
             with self.lock:
-                m, g = self.model.value, self.ghost.value
+                m, g = self.model.value, self.other.value
                 if (model is not None and m is not model) or not m.running:
                     break
                 if go_on is not None and not go_on():
                     break
                 m.step()
-                while g is not None and g.day < m.day:
+                while g is not None and g.running and g.day < m.day:
                     g.step()
             done += 1
+            if self.stop_due(m.day):
+                self.asked.set(m.day)
+                break
         return done
 
     def snapshot(self, model: ContactCentreModel, full: bool = True) -> Snapshot | None:
@@ -211,9 +235,9 @@ class RunState:
         Parameters
         ----------
         model : ContactCentreModel
-            The run (or the ghost baseline) to read.
+            The run (or its comparison) to read.
         full : bool
-            False for the ghost baseline (see ``take_snapshot``).
+            False for a run whose employee table and signs are not shown.
         """
         with self.lock:
             return take_snapshot(model, full=full)
@@ -239,31 +263,53 @@ class RunState:
         with self.lock:  # the play loop's day in progress, if any, is over
             pass
 
-    def make_ghost(self) -> None:
-        """(Re)create the ghost baseline if it is on, caught up to the run's day."""
-        if not (self.ghost_on.value and self.ghost_available):
-            self.ghost.set(None)
+    def make_other(self) -> None:
+        """(Re)create the comparison if it is on, caught up to the run's day."""
+        other = comparison_settings(self.applied.value) if self.compare_on.value else None
+        if other is None:
+            self.other.set(None)
             return
-        g = ContactCentreModel(build_config(ghost_settings(self.applied.value)))
+        g = ContactCentreModel(build_config(other))
         with self.lock:  # caught up to the run's day (the play loop waits meanwhile)
             while g.day < self.model.value.day:
                 g.step()
         # set outside the lock (setting a reactive may render); a day the play loop
         # simulates in between is caught up by ``advance``
-        self.ghost.set(g)
+        self.other.set(g)
 
-    @guarded("switch the ghost baseline")
-    def show_ghost(self, on: bool) -> None:
-        """Switch the ghost baseline on or off.
+    @guarded("show the comparison")
+    def show_comparison(self, on: bool) -> None:
+        """Show the comparison side by side, or not.
 
         Parameters
         ----------
         on : bool
             Whether to show it.
         """
-        self.ghost_on.set(bool(on))
-        self.make_ghost()
+        self.compare_on.set(bool(on))
+        if not on:
+            self.swapped.set(False)
+        self.make_other()
         force_update()
+
+    @guarded("switch presenter mode")
+    def show_presenter(self, on: bool) -> None:
+        """Presenter mode on or off (a question pending is dropped).
+
+        Parameters
+        ----------
+        on : bool
+            Whether presenter mode is on.
+        """
+        self.presenter.set(bool(on))
+        self.asked.set(None)
+        force_update()
+
+    @guarded("reveal what happens")
+    def reveal(self) -> None:
+        """Answer the pending question: play on to the next stop."""
+        self.asked.set(None)
+        self.playing.set(True)
 
     def say(self, text: str, kind: str = "info") -> None:
         """Show a message until the run moves on.
@@ -316,7 +362,8 @@ class RunState:
         self.draft.set(new)
         self.cfg.set(new_cfg)
         self.model.set(model)
-        self.make_ghost()
+        self.asked.set(None)
+        self.make_other()
         self.generation.set(self.generation.value + 1)
         self.say(note)
         force_update()
@@ -342,8 +389,9 @@ class RunState:
     def reset(self) -> None:
         """The same settings from day 0 (a new model; playing stops)."""
         self.stop_playing()
+        self.asked.set(None)
         self.model.set(ContactCentreModel(self.cfg.value))
-        self.make_ghost()
+        self.make_other()
         # a new run for the charts even if the new model reuses the old one's address
         self.generation.set(self.generation.value + 1)
         force_update()

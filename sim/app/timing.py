@@ -17,12 +17,14 @@ from ..model import ContactCentreModel
 from .export import export_charts
 from .livecharts import live_data, panel_data
 from .panels import PANELS
-from .settings import Settings, build_config, preset_settings
+from .settings import Settings, build_config, comparison_settings, preset_settings
 from .snapshot import take_snapshot
 from .vega_widget import encode
 
 
-def time_per_day(settings: Settings | None = None, days: int = 42) -> dict[str, float]:
+def time_per_day(
+    settings: Settings | None = None, days: int = 42, side_by_side: bool = True
+) -> dict[str, float]:
     """Measure the server's share of a redraw, in seconds, at the given (default)
     settings after ``days`` working days: one simulated day, the snapshot (numbers
     behind the tiles and signs; median of the last six redraws of five days, as the app
@@ -35,17 +37,27 @@ def time_per_day(settings: Settings | None = None, days: int = 42) -> dict[str, 
         The page's settings (default: the page's defaults).
     days : int
         Working days simulated before the figures are taken.
+    side_by_side : bool
+        Step and read the lesson's comparison too, as the page does by default (its
+        day and snapshot are counted in the figures).
     """
     s = settings or Settings()
-    cfg = build_config(preset_settings(s.scenario, keep=s))
+    lesson = preset_settings(s.scenario, keep=s)
+    cfg = build_config(lesson)
     model = ContactCentreModel(cfg)
+    other_s = comparison_settings(lesson) if side_by_side else None
+    other = None if other_s is None else ContactCentreModel(build_config(other_s))
     step_total, snaps = 0.0, []
     while model.day < days:  # as the app redraws: every 5 days, the snapshot
         t0 = time.perf_counter()
         for _ in range(min(5, days - model.day)):
             model.step()
+            if other is not None:
+                other.step()
         t1 = time.perf_counter()
         snap = take_snapshot(model)
+        if other is not None:
+            take_snapshot(other)
         snaps.append(time.perf_counter() - t1)
         step_total += t1 - t0
     step_s = step_total / days

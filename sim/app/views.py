@@ -6,6 +6,8 @@ Measured numbers (what the dashboard shows) in :data:`sim.palette.MEASURED`, tru
 
 from __future__ import annotations
 
+import functools
+import json
 from html import escape
 from string import Template
 from typing import Any
@@ -15,13 +17,56 @@ import solara
 from ..config import Config
 from ..palette import MEASURED, TRUE
 from .charts import CHARTS
-from .livecharts import GHOST, LiveData, panel_data, panel_spec_json
-from .panels import PANELS
+from .livecharts import LiveData, panel_data, panel_spec_json
+from .panels import PANELS, Panel
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles, smart_lines
 from .vega_widget import LiveChart, encode
 
+#: True numbers as text: the palette's vermillion darkened to 6.4:1 on white (the
+#: palette's own is 3.9:1, under the 4.5:1 of WCAG AA); lines keep the palette's.
+TRUE_TEXT = "#A63D00"
+#: The comparison's text (its lines are the lighter grey of ``livecharts.GHOST``): 5.7:1.
+COMPARISON_TEXT = "#666666"
+
+#: Presenter mode: readable from the back of a room (every text >= 20 px).
+PRESENTER_CSS = """
+.kpisim-presenter { font-size: 20px; }
+.kpisim-ptitle { font-size: 22px; font-weight: 700; line-height: 1.25; }
+.kpisim-ptitle .kp-this { color: #0072B2; }
+.kpisim-ptitle .kp-other { color: #444444; }
+.kpisim-ptiles { display: flex; gap: 10px; flex-wrap: nowrap; width: 100%; }
+.kpisim-ptile { flex: 1 1 0; min-width: 0; border: 2px solid #888888; border-radius: 10px;
+                padding: 6px 8px; background: #ffffff; }
+.kpisim-ptile-label { font-size: 20px; font-weight: 700; color: #111111; line-height: 1.2;
+                      margin-bottom: 2px; }
+.kpisim-ptile table { width: 100%; border-collapse: collapse; font-size: 20px; }
+.kpisim-ptile th { font-size: 20px; font-weight: 700; color: #333333; text-align: right; }
+.kpisim-ptile td { font-size: 22px; font-weight: 700; text-align: right; padding: 0 2px; }
+.kpisim-ptile td.kp-cap { font-size: 20px; text-align: left; color: #333333; font-weight: 600; }
+.kpisim-ptile tr.kp-dash td.kp-v { color: #0072B2; }
+.kpisim-ptile tr.kp-real td.kp-v { color: #A63D00; }
+.kpisim-ptile td.kp-o { color: #444444 !important; }
+.kpisim-ptile-diff { font-size: 20px; font-weight: 700; color: #111111; }
+.kpisim-ptile-note { font-size: 20px; color: #333333; line-height: 1.2; }
+.kpisim-prompt { border: 4px solid #E69F00; background: #FFF4DB; border-radius: 10px;
+                 padding: 4px 10px; font-size: 20px; font-weight: 600; color: #111111;
+                 line-height: 1.25; flex-wrap: nowrap !important; }
+.kpisim-prompt .v-btn { font-size: 20px !important; }
+.kpisim-pbar .v-select__selection, .kpisim-pbar label { font-size: 20px !important; }
+.kpisim-pbar .v-text-field__details, .kpisim-pbar .v-messages { display: none !important; }
+.kpisim-pbar .v-input { margin-top: 0 !important; padding-top: 0 !important; }
+.kpisim-presenter .kpisim-chart-title { display: none; }
+.kpisim-ptile table { line-height: 1.15; }
+.kpisim-psigns, .kpisim-psigns .kpisim-sign-title { font-size: 20px !important; }
+@media (max-width: 1100px) {
+  .kpisim-ptile td { font-size: 20px; }
+  .kpisim-ptile-label { font-size: 20px; }
+}
+"""
+
 #: The page's style sheet: fonts sized for a projector.
-CSS = Template("""
+CSS = (
+    Template("""
 .v-application { font-size: 17px; }
 .v-navigation-drawer { min-width: 330px !important; max-width: 330px !important; }
 .kpisim-sidebar { width: 300px; }
@@ -49,38 +94,51 @@ CSS = Template("""
 .kpisim-lesson-state { font-weight: 600; }
 .kpisim-tile { border: 2px solid #bbbbbb; border-radius: 8px; padding: 4px 8px;
                min-width: 108px; background: white; }
-.kpisim-tile-label { font-size: 13px; color: #333333; font-weight: 600; }
+.kpisim-tile-label { font-size: 13px; color: #222222; font-weight: 700; }
 .kpisim-tile-measured { font-size: 24px; font-weight: 700; color: $measured; }
-.kpisim-tile-true { font-size: 14px; font-weight: 600; color: $true; }
-.kpisim-tile-ghost { font-size: 12px; font-weight: 600; color: #555555; }
-.kpisim-sign { border-radius: 8px; padding: 6px 10px; margin: 3px 0; font-size: 15px;
-               border: 3px solid #999999; background: #f2f2f2; color: #333333; }
-.kpisim-sign-lit { border-color: $true; background: #FBE3D2; color: #000000; }
-.kpisim-sign-title { font-weight: 700; font-size: 16px; }
+.kpisim-tile-true { font-size: 17px; font-weight: 700; color: $truetext; }
+.kpisim-tile-other { font-size: 12px; font-weight: 600; color: #444444; }
+.kpisim-sign { border-radius: 8px; padding: 6px 10px; margin: 3px 0; font-size: 16px;
+               border: 2px solid #999999; background: #f7f7f7; color: #333333; }
+.kpisim-sign-lit { border: 3px solid $truetext !important; background: $truetext !important;
+                   color: #ffffff !important; }
+.kpisim-sign-lit .kpisim-sign-title { color: #ffffff !important; }
+.kpisim-sign-title { font-weight: 700; font-size: 17px; }
 .kpisim-signs h3, .kpisim-chart-title { font-size: 20px; margin: 6px 0 2px 0; }
 .v-btn { font-size: 16px !important; }
 .kpisim-smart-kpi { font-size: 16px; font-weight: 700; }
-.kpisim-smart-fail { font-size: 15px; color: $true; }
-""").substitute(measured=MEASURED, true=TRUE)
+.kpisim-smart-fail { font-size: 16px; color: $truetext; }
+[title] { text-decoration-color: #666666; }
+""").substitute(measured=MEASURED, true=TRUE, truetext=TRUE_TEXT)
+    + PRESENTER_CSS
+)
 
 #: The colour key above the tiles (HTML, not Markdown: Solara's Markdown loads KaTeX
 #: from a CDN, which an offline classroom does not have).
 LEGEND = (
     f'<b style="color:{MEASURED}">Blue, large: what the dashboard shows</b> · '
-    f'<b style="color:{TRUE}">Vermillion, dashed: what really happened</b>'
+    f'<b style="color:{TRUE_TEXT}">Vermillion, dashed: what really happened</b>'
 )
 
 
-#: Added to the colour key while the ghost baseline is shown.
-GHOST_LEGEND = (
-    f' · <b style="color:{GHOST}">Grey, thin: the same seed with no KPI pay (baseline)</b>'
-)
+def comparison_legend(name: str) -> str:
+    """Added to the colour key while the comparison is shown: what its grey lines are.
+
+    Parameters
+    ----------
+    name : str
+        The comparison's plain name.
+    """
+    return (
+        f' · <b style="color:{COMPARISON_TEXT}" title="same customers, same seed">Grey, thin:'
+        f" {escape(name)}, really</b>"
+    )
 
 
 @solara.component
 def Tiles(snap: Snapshot | None, cfg: Config, deltas: dict[str, str] | None = None) -> None:
-    """The headline numbers: dashboard value (blue) over the truth (vermillion), and the
-    difference against the ghost baseline when it is shown (grey).
+    """The headline numbers: dashboard value (blue) over the truth (dark vermillion),
+    and the difference against the comparison when it is shown (grey).
 
     Parameters
     ----------
@@ -89,7 +147,7 @@ def Tiles(snap: Snapshot | None, cfg: Config, deltas: dict[str, str] | None = No
     cfg : Config
         The run's config.
     deltas : dict of str to str, optional
-        Per tile, the difference against the ghost baseline.
+        Per tile, the difference against the comparison.
     """
     deltas = deltas or {}
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}):
@@ -99,12 +157,12 @@ def Tiles(snap: Snapshot | None, cfg: Config, deltas: dict[str, str] | None = No
                 solara.Text(measured, classes=["kpisim-tile-measured", f"kpisim-value-{key}"])
                 solara.Text(true, classes=["kpisim-tile-true", f"kpisim-true-{key}"])
                 if key in deltas:
-                    solara.Text(deltas[key], classes=["kpisim-tile-ghost", f"kpisim-ghost-{key}"])
+                    solara.Text(deltas[key], classes=["kpisim-tile-other", f"kpisim-other-{key}"])
 
 
 @solara.component
 def Signs(snap: Snapshot | None) -> None:
-    """The five toxic-KPI signs; a lit sign is framed in vermillion with a warning mark.
+    """The five toxic-KPI signs; a lit sign is a filled dark-vermillion band with "⚠ LIT".
 
     Parameters
     ----------
@@ -133,7 +191,7 @@ def SignList(signs: dict[str, Any]) -> None:
         sentence = sign.get("sentence") or "Not enough days simulated yet."
         classes = ["kpisim-sign", f"kpisim-sign-{key}"] + (["kpisim-sign-lit"] if lit else [])
         with solara.Column(classes=classes, gap="2px"):
-            mark = "⚠ LIT" if lit else "○ not lit"
+            mark = "⚠ LIT" if lit else "○ not lit"  # a band, a word and an icon
             solara.Text(f"{title} — {mark}", classes=["kpisim-sign-title"])
             solara.Text(sentence)
 
@@ -156,8 +214,27 @@ def Smart(snap: Snapshot | None) -> None:
                 solara.Text(sentence, classes=["kpisim-smart-fail"])
 
 
+@functools.cache
+def sized_spec_json(panel: Panel, height: int) -> str:
+    """The panel's spec (:func:`~sim.app.livecharts.panel_spec_json`) at another plot
+    height (0: as it is), built once per process like the spec itself.
+
+    Parameters
+    ----------
+    panel : Panel
+        The panel.
+    height : int
+        Plot height, px (0: the spec's own).
+    """
+    if not height:
+        return panel_spec_json(panel)
+    spec = json.loads(panel_spec_json(panel))
+    spec["height"] = int(height)
+    return json.dumps(spec, separators=(",", ":"))
+
+
 @solara.component
-def Chart(data: LiveData, key: str) -> None:
+def Chart(data: LiveData, key: str, rows: int = 0, height: int = 0) -> None:
     """One chart of :data:`~sim.app.charts.CHARTS`, drawn live in the browser: a grid
     of panels (two per row) that grow by a few rows at each step.
 
@@ -167,6 +244,10 @@ def Chart(data: LiveData, key: str) -> None:
         The run's live data.
     key : str
         The chart's key in :data:`~sim.app.charts.CHARTS`.
+    rows : int
+        Rows of panels to draw (0: all; presenter mode draws the first row).
+    height : int
+        Height of each panel's plot, px (0: the spec's own).
     """
     title, _ = CHARTS[key]
     with solara.Column(classes=["kpisim-chart", f"kpisim-chart-{key}"], gap="0px"):
@@ -181,14 +262,14 @@ def Chart(data: LiveData, key: str) -> None:
                 renderer="canvas",
             )
             return
-        panels = PANELS[key]
+        panels = PANELS[key][: 2 * rows] if rows else PANELS[key]
         main = key == "dashboard_vs_reality"
         for i in range(0, len(panels), 2):
             with solara.Columns([1] * len(panels[i : i + 2]), gutters_dense=True):
                 for panel in panels[i : i + 2]:
                     with solara.Column(classes=["kpisim-panel", f"kpisim-panel-{panel.key}"]):
                         LiveChart.element(
-                            spec_json=panel_spec_json(panel),
+                            spec_json=sized_spec_json(panel, height),
                             datasets_json=encode(panel_data(panel, data)),
                             run_id=data.run,
                             day=data.day,

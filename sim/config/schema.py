@@ -500,6 +500,23 @@ class TransitionConfig:
 
 
 @dataclass
+class LiveMeta:
+    """How the trainers' app presents the lesson (presentation only, never mechanism):
+    its headline tiles (``sim.app.plain.TILES`` key: "up" | "down" against the
+    comparison by day 120, or "show"), the days the run stops with the prompt for the
+    room, the population it is shown at (0 = the app's default) and the rollout day it
+    presents a scheme change on (null = the preset's); ``title`` names the scheme in
+    plain words."""
+
+    title: str = ""
+    tiles: dict[str, str] = field(default_factory=dict)
+    stops: list[int] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)
+    customers: int = field(default=0, metadata=within(0, 50_000_000))
+    rollout_day: int | None = field(default=None, metadata=within(0, 100_000))
+
+
+@dataclass
 class ScenarioMeta:
     """Name and teaching text of a scenario, and the lesson's expected directions."""
 
@@ -515,6 +532,8 @@ class ScenarioMeta:
     # The toxic-KPI signs the lesson lights (keys of sim.outputs.signs.SIGNS), checked
     # live by tests/test_app_lessons.py within 120 working days at the app's size.
     signs: list[str] = field(default_factory=list)
+    # How the trainers' app presents it (tiles, stops, prompts): docs/app.md.
+    live: LiveMeta = field(default_factory=LiveMeta)
 
 
 @dataclass
@@ -606,6 +625,7 @@ SECTIONS = (
     KPIsConfig,
     SchemeConfig,
     ScenarioMeta,
+    LiveMeta,
     WorkforceConfig,
     TeamsConfig,
     CostsConfig,

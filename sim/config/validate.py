@@ -228,6 +228,9 @@ CROSS_FIELD_RULES = (
 
 #: Directions a scenario's lesson may expect of a summary key (``scenario.expect``).
 DIRECTIONS = ("up", "down")
+#: What a presenter tile (``scenario.live.tiles``) may expect against the comparison:
+#: its real number up or down, the dashboard's number up or down, or only shown.
+LIVE_TILE_DIRECTIONS = (*DIRECTIONS, "dashboard up", "dashboard down", "show")
 
 
 #: The five toxic-KPI signs, in order: the keys of ``summary["toxic_signs"]``
@@ -277,6 +280,18 @@ def check_expectations(cfg: Config) -> None:
                 f"scenario {meta.name!r}: scenario.signs has {sign!r}, which is not a sign: "
                 f"choose among {', '.join(SIGN_KEYS)}"
             )
+    live = meta.live
+    for key, direction in live.tiles.items():
+        if direction not in LIVE_TILE_DIRECTIONS:
+            raise ConfigError(
+                f"scenario {meta.name!r}: scenario.live.tiles.{key}={direction!r} is not "
+                f"allowed: choose one of {', '.join(repr(d) for d in LIVE_TILE_DIRECTIONS)}"
+            )
+    if len(live.prompts) != len(live.stops) or list(live.stops) != sorted(set(live.stops)):
+        raise ConfigError(
+            f"scenario {meta.name!r}: scenario.live.stops={list(live.stops)} is not allowed: "
+            "increasing days, one prompt (scenario.live.prompts) per stop"
+        )
     if not meta.expect:
         return
     known = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))

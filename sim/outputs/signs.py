@@ -60,10 +60,10 @@ SIGNS = tuple(
         SIGN_KEYS,
         (
             "Contradiction: the dashboard and reality disagree",
-            "Chasing numbers: gaming acts",
-            "Indicator became target (Goodhart index)",
-            "KPI no longer informs decisions",
-            "Imbalance: weight on efficiency",
+            "Chasing numbers: staff game the figures",
+            "The number became the goal: it no longer tracks the real result",
+            "Managers steer blind: the number does not show what customers get",
+            "Lopsided: the bonus rides on one kind of number",
         ),
         strict=True,
     )
@@ -84,10 +84,10 @@ DISAGREE_FLAG = 0.25
 DOMINANT_FLAG = 0.7
 #: Plain names of the perspectives, for the sentence.
 PERSPECTIVE_NAMES = {
-    "financial": "financial",
+    "financial": "money",
     "customer": "customer",
-    "internal_process": "internal-process (efficiency)",
-    "learning_growth": "learning-and-growth",
+    "internal_process": "speed and efficiency",
+    "learning_growth": "learning",
 }
 
 #: (measured column, true column, higher-is-better for the measured one, label)
@@ -252,10 +252,10 @@ def chasing_numbers(s: dict) -> dict[str, Any]:
         "value": g,
         "flag": bool(g > GAMING_FLAG),
         "sentence": (
-            f"{g:.1%} of answered calls carried a gaming act; the most common was {top} "
-            f"({kinds[top]:.1%} of calls)."
+            f"{g:.1%} of answered calls were gamed to flatter a number; the most common was "
+            f"{top} ({kinds[top]:.1%} of calls)."
             if g > GAMING_FLAG
-            else f"Gaming is rare: {g:.1%} of answered calls carried a gaming act."
+            else f"Gaming is rare: {g:.1%} of answered calls were gamed."
         ),
     }
 
@@ -338,8 +338,8 @@ def indicator_became_target(
         )
     elif np.isfinite(idx):
         sentence = (
-            f"KPIs still track the outcomes they stand for (Goodhart index "
-            f"{idx:.2f} of its threshold)."
+            "The paid numbers still move with the real results they stand for "
+            f"({idx:.0%} of the way to the warning level)."
         )
     else:
         sentence = "Too few pay periods to compare KPIs with their true outcomes."
@@ -445,11 +445,11 @@ def imbalance(scheme: SchemeConfig, paid: dict[str, float]) -> dict[str, Any]:
         sentence = "No pay rides on KPIs: nothing to unbalance."
     elif flag5:
         sentence = (
-            f"{shares[top]:.0%} of the bonus rides on the {PERSPECTIVE_NAMES[top]} "
-            "perspective, with no safety net to balance it."
+            f"{shares[top]:.0%} of the bonus rides on {PERSPECTIVE_NAMES[top]} numbers, "
+            "and no safety net on anything else holds it in check."
         )
     else:
-        sentence = f"The scheme is balanced across perspectives ({spread})" + (
+        sentence = f"The bonus is spread over different kinds of number ({spread})" + (
             ", with safety nets." if nets else "."
         )
     return {"value": shares[top], "flag": flag5, "perspectives": shares, "sentence": sentence}
