@@ -38,10 +38,10 @@ FIRM = [s for s in validation.STUDIES if s.firm and s.measure is not validation.
 #: a strict expected failure, so the day the model meets it the test says so.
 KNOWN_MISSES = {
     validation.honest_piece_rate: (
-        "resolved contacts per paid hour rise about +10 % under the piece rate (per busy "
-        "hour about +21 %): output is set by demand, and staffing to a service level passes "
-        "only part of the shorter handle time on to paid hours (docs/calibration.md, "
-        "'Honest effort')"
+        "resolved contacts per paid hour rise about +15 % under the piece rate (per busy "
+        "hour about +21 %), the mean just under the band's 15 % edge: output is set by "
+        "demand, and staffing passes only part of the shorter handle time on to paid hours "
+        "(docs/calibration.md, 'Honest effort')"
     ),
 }
 
