@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MIN_CONTRAST = 4.5
 #: Smallest text in presenter mode (px): readable from the back of a room.
 MIN_PX = 20.0
-#: Words a room of team leaders should not hear read out (issue list), as shown text.
+#: Words a room of team leaders should not hear read out, as shown text.
 JARGON = (
     "Goodhart",
     "noise-corrected",
@@ -124,7 +124,14 @@ def test_presenter_mode_reads_from_the_back_of_the_room(shared_server, chromium_
     page.get_by_role("button", name="Show what happens", exact=True).click()
     page.get_by_role("button", name="❚❚ Pause", exact=True).wait_for(timeout=30_000)
     held = page.locator(".kpisim-plesson input").first
-    assert held.is_disabled(), "the lesson selector must be held while playing"
+    try:  # the page's update reaches the browser a moment after the Pause button's
+        held.wait_for(state="attached", timeout=10_000)
+        page.wait_for_function(
+            "() => document.querySelector('.kpisim-plesson input')?.disabled === true",
+            timeout=10_000,
+        )
+    except Exception as e:  # report the state, not Playwright's timeout
+        raise AssertionError("the lesson selector must be held while playing") from e
     _wait_stop(page, stops[1])
     page.get_by_role("button", name="▶ Play", exact=True).wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # the charts' last rows drawn

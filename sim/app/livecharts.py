@@ -214,7 +214,7 @@ MARKERS = {
     "dismissal": (OKABE_ITO["orange"], [6, 3]),
 }
 #: Font size of the markers' labels, CSS pixels.
-MARKER_FONT = 12
+MARKER_FONT = FONT_PX
 
 
 def _label_layer() -> dict[str, Any]:
