@@ -188,6 +188,13 @@ class Driver:
     def lesson(self, s: dict) -> None:
         name = self.next_lesson()
         self.chosen[name] = self.chosen.get(name, 0) + 1
+        # lesson switching is held while playing (the selector is disabled): a trainer
+        # pauses first, and so does the test (only if it still plays: a click on Play
+        # would start it)
+        if self.page.evaluate(
+            "() => document.querySelector('.kpisim-play')?.textContent.includes('Pause')"
+        ):
+            self.pause(s)
         if (s["lesson"] or "").split(" — ")[0] == name:  # the lesson on screen: reload it
             self.button("Reload lesson").click()
         else:
@@ -317,7 +324,9 @@ class Driver:
                 continue
             if name == "discard" and s["discardDisabled"]:
                 continue
-            if name == "download" and s["downloadDisabled"]:
+            # downloads are off at day 0 (nothing to show); the button's state can lag a
+            # new run's day 0 by a redraw, so the day decides too
+            if name == "download" and (s["downloadDisabled"] or s["day"] in (None, "0")):
                 continue
             out.append(name)
         return out
