@@ -68,6 +68,17 @@ PARAM_LABELS = {
     "departments.act_on_feedback": "how often a department acts on reports",
     "departments.fix_size": "share of its failure demand one fix removes",
     "departments.fix_lag_days": "working days before a department's fix takes effect",
+    "employees.learning_days": "working days a new agent takes to learn to resolve",
+    "employees.novice_skill_share": "a new agent's resolution skill, share of its potential",
+    "handling.acw_share": "share of handle time spent on after-call work",
+    "handling.hold_share": "share of handle time callers spend on hold",
+    "workforce.intraday.above": "how far above plan a day runs before overtime",
+    "workforce.intraday.below": "how far below plan a day runs before staff go home",
+    "workforce.intraday.check_minutes": "minutes between the day's re-forecasts",
+    "workforce.nesting_aht_multiple": "a new agent's first-day handle time vs a tenured one's",
+    "workforce.nesting_half_life_days": "days for a new agent's extra handle time to halve",
+    "workforce.occupancy_cap": "most time on calls the plan allows per agent",
+    "workforce.part_time_max_share": "most part-time shifts, share of all shifts",
 }
 
 
