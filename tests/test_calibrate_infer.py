@@ -49,6 +49,9 @@ CENTRE = {
     "teams.specialists_n": 1,
     "employees.skill_sd": 0.0,
     "employees.speed_sd": 0.0,
+    # the configured 8 + 1 agents: the starting pilot sizes each trial's staff from its
+    # own 10-day pilot, a seed-to-seed difference the noise model does not count
+    "workforce.initial_headcount": "config",
 }
 TRUE_SKILL = 0.70
 PERIOD_DAYS = 10
