@@ -1293,8 +1293,9 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
         ".every(c => c.dataset.day === '63')",
         timeout=30_000,
     )
-    # nothing covers the signs panel (e.g. a "runs on Solara" badge)
-    page.locator(".kpisim-signs").scroll_into_view_if_needed()
+    # nothing covers the signs panel (e.g. a "runs on Solara" badge); the run bar stays
+    # on top of the page by design (sticky), so the panel is scrolled to the middle
+    page.evaluate("() => document.querySelector('.kpisim-signs').scrollIntoView({block: 'center'})")
     covered = page.evaluate(
         """() => [...document.querySelectorAll('.kpisim-sign')].flatMap(sign => {
             const r = sign.getBoundingClientRect();
@@ -1302,7 +1303,7 @@ def test_browser_layout_at_projector_sizes(shared_server, chromium_browser, size
                     [(r.left + r.right) / 2, (r.top + r.bottom) / 2]]
               .filter(([x, y]) => y > 0 && y < window.innerHeight)
               .map(([x, y]) => document.elementFromPoint(x, y))
-              .filter(e => e && !sign.contains(e))
+              .filter(e => e && !sign.contains(e) && !e.closest('.kpisim-topbar'))
               .map(e => e.outerHTML.slice(0, 80));
         })"""
     )
