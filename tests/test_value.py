@@ -210,22 +210,22 @@ def test_verdict_headline_is_on_value_with_profit_and_equity_beside_it(out):
 
 
 def test_app_money_tile_shows_value_beside_profit():
-    from sim.app.snapshot import ghost_deltas, kpi_tiles, take_snapshot
+    from sim.app.snapshot import kpi_tiles, side_deltas, take_snapshot
 
     cfgs = [load_config(s, ["days=12", *TINY]) for s in ("aht_pay", "baseline")]
     models = [ContactCentreModel(c) for c in cfgs]
     for m in models:
         for _ in range(12):
             m.step()
-    snap, ghost = take_snapshot(models[0]), take_snapshot(models[1], full=False)
+    snap, other = take_snapshot(models[0]), take_snapshot(models[1], full=False)
     tiles = {k: (label, shown, true) for k, label, shown, true in kpi_tiles(snap, cfgs[0])}
     label, shown, true = tiles["money"]
     s = snap.summary
     assert label == "Value so far (USD)" and shown == f"{s['value'] / 1e6:,.2f} M"
     assert true == f"profit {s['profit'] / 1e6:,.2f} M"  # short: the tile fits at 1024 px
-    # the ghost's value is the same identity as the summary's, from the run so far
-    g = ghost.summary
+    # the other side's value is the same identity as the summary's, from the run so far
+    g = other.summary
     m = models[1]
     assert g["value"] == g["profit"] + (m.customer_equity() - m.equity_start)
     d = (s["value"] - g["value"]) / 1e6
-    assert ghost_deltas(snap, ghost)["money"].startswith(f"value {d:+,.2f} M vs baseline")
+    assert side_deltas(snap, other, "baseline")["money"].startswith(f"value {d:+,.2f} M vs baseline")
