@@ -30,8 +30,9 @@ ROLLOUT = 84
 PERIOD = 21
 SEEDS = tuple(range(6))
 #: The first-period morale comparison: a paired difference of SD ~0.009 judged against an
-#: equivalence margin of 0.005 needs more seeds than the other tests (see its docstring).
-MORALE_SEEDS = tuple(range(16))
+#: equivalence margin of 0.005 needs more seeds than the other tests (see its docstring);
+#: its runs stop after the first pay period, which is all it reads.
+MORALE_SEEDS = tuple(range(32))
 
 
 def _run(args: tuple[str, tuple[str, ...], int]) -> dict:
@@ -167,14 +168,20 @@ def test_a_new_bonus_does_not_lower_morale():
     of the morale step one saturated pay term makes: 0.25 weight x 0.5 adjustment x
     0.04).
 
-    Power: the first period's paired difference is the pay term (+0.078 +- 0.017 of
-    target, mean +- SD over 24 seeds) less the missed-target term (-0.066 +- 0.013) and the
-    wider spread of pay (-0.010 +- 0.003), each moved half way: mean +0.0009, SD 0.0091
-    over seeds 0-23.  Felt fairness plays no part (it enters morale from the next period;
-    after the first period it is higher under the bonus on all 24 seeds, +0.02 to +0.04).
-    With 6 seeds the bound's half-width (~0.0075) exceeds the margin and the test fails on
-    seeds whose mean is -0.002; 16 seeds bring it to ~0.004."""
-    aht, base = arm("aht_pay", seeds=MORALE_SEEDS), arm("baseline", seeds=MORALE_SEEDS)
+    The runs stop at the end of the first pay period (day 21): nothing later feeds the
+    first period's morale, and a 21-day run gives the same first-period figures as the
+    168-day arms (checked on seed 0: -0.005896 in both).
+
+    Power: the first period's paired difference is the pay term less the missed-target
+    term and the wider spread of pay, each moved half way.  Over independent pilot seeds
+    100-163 (not the test's seeds) its mean is +0.0007 and its SD 0.0080; over seeds 0-15
+    the SD is 0.0112.  With SD 0.009 and a true difference of 0, the lower one-sided 95 %
+    t bound clears -0.005 with 90 % power once (1.70 + 1.28) x 0.009 / sqrt(n) <= 0.005,
+    i.e. n >= 29: 32 seeds.  (16 seeds, enough before the workforce round when the SD was
+    0.0091, gave a bound of -0.0063 afterwards.)"""
+    first = f"days={PERIOD}"
+    aht = arm("aht_pay", first, seeds=MORALE_SEEDS)
+    base = arm("baseline", first, seeds=MORALE_SEEDS)
     for s in aht:
         assert (s["_felt0"] >= 0).all()
     d = np.array([a["_morale"][0] - b["_morale"][0] for a, b in zip(aht, base, strict=True)])
