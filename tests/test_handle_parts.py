@@ -187,3 +187,23 @@ def test_calibrate_reads_the_parts(run):
     assert shares["hold_share"] == pytest.approx(d["hold_s"].sum() / d["handle_s"].sum(), rel=0.05)
     no_parts = {**raw, "columns": {**cols, "handle_s": "ser_time"}}
     assert handle_shares(call_records(df, check_mapping(no_parts, "x"), "calls").calls) is None
+
+
+def test_agent_cover_is_each_agents_on_phone_count_to_the_bit():
+    """The re-forecast weighs agents one by one with ``planning.agent_cover`` (all agents
+    at once); each row must be ``on_phone_agents`` of that agent alone, bit for bit, so
+    the intraday decisions do not depend on how the cover is computed.  Shifts, blocks cut
+    to zero, blocks past the shift's end and shifts past closing are all drawn."""
+    cfg = load_config("baseline", ["customers.n=2000", "employees.n=8"])
+    rng = np.random.default_rng(7)
+    open_s = cfg.channels.open_s
+    for _ in range(50):
+        k = int(rng.integers(1, 30))
+        start = rng.uniform(-3600.0, open_s, k)
+        end = start + rng.uniform(0.0, 10 * 3600.0, k)
+        st = start[:, None] + rng.uniform(0.0, 9 * 3600.0, (k, planning.N_BLOCKS))
+        ln = rng.choice([0.0, 900.0, 1800.0, 3600.0], (k, planning.N_BLOCKS))
+        got = planning.agent_cover(cfg, start, end, st, ln)
+        for i in range(k):
+            want = planning.on_phone_agents(cfg, start[i : i + 1], end[i : i + 1], st[i], ln[i])
+            assert np.array_equal(got[i], want), i

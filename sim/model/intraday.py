@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .erlang import agents_required
-from .planning import FRONT, interval_s, n_intervals, occupancy_floor, on_phone_agents
+from .planning import FRONT, agent_cover, interval_s, n_intervals, occupancy_floor
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
@@ -136,12 +136,7 @@ def recent_aht(model: ContactCentreModel, team: int) -> float:
 def _cover(model: ContactCentreModel, duty: Duty, idx: np.ndarray) -> np.ndarray:
     """Agents ``idx`` of ``duty`` on the phones per interval (rows: agents)."""
     st, ln = duty.blocks()
-    return np.array(
-        [
-            on_phone_agents(model.cfg, duty.start[i : i + 1], duty.end[i : i + 1], st[i], ln[i])
-            for i in idx
-        ]
-    ).reshape(len(idx), n_intervals(model.cfg))
+    return agent_cover(model.cfg, duty.start[idx], duty.end[idx], st[idx], ln[idx])
 
 
 def _cut(start: np.ndarray, length: np.ndarray, leave: float) -> np.ndarray:

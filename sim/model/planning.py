@@ -296,6 +296,11 @@ def interval_counts(cfg: Config, times_s: np.ndarray) -> np.ndarray:
     return np.bincount(idx, minlength=n).astype(np.float64)
 
 
+def _overlap(a: np.ndarray, b: np.ndarray, lo: np.ndarray, w: float) -> np.ndarray:
+    """Seconds of each span [a, b) inside each interval [lo, lo + w) (rows: spans)."""
+    return np.clip(np.minimum(b[:, None], lo + w) - np.maximum(a[:, None], lo), 0.0, None)
+
+
 def on_phone_agents(
     cfg: Config, starts: np.ndarray, ends: np.ndarray, brk_start: np.ndarray, brk_len: np.ndarray
 ) -> np.ndarray:
@@ -317,16 +322,37 @@ def on_phone_agents(
     """
     n, w = n_intervals(cfg), interval_s(cfg)
     lo = np.arange(n) * w
-    hi = lo + w
-
-    def overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.clip(np.minimum(b[:, None], hi) - np.maximum(a[:, None], lo), 0.0, None)
-
     if starts.shape[0] == 0:
         return np.zeros(n)
-    cover = overlap(starts, np.minimum(ends, cfg.channels.open_s)).sum(axis=0)
+    cover = _overlap(starts, np.minimum(ends, cfg.channels.open_s), lo, w).sum(axis=0)
     b0, b1 = np.ravel(brk_start), np.ravel(brk_start + brk_len)
-    cover -= overlap(b0, b1).sum(axis=0)
+    cover -= _overlap(b0, b1, lo, w).sum(axis=0)
+    return cover / w
+
+
+def agent_cover(
+    cfg: Config, starts: np.ndarray, ends: np.ndarray, brk_start: np.ndarray, brk_len: np.ndarray
+) -> np.ndarray:
+    """Each agent's share of each interval on the phones (rows: agents), the rule of
+    :func:`on_phone_agents` agent by agent, all agents at once: a row equals
+    ``on_phone_agents`` of that agent alone, to the bit (the intraday re-forecast weighs
+    each agent's cover).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    starts, ends:
+        Shift start and end of each agent, s since opening.
+    brk_start, brk_len:
+        Each agent's off-phone blocks: starts and lengths, s (agents x blocks).
+    """
+    n, w = n_intervals(cfg), interval_s(cfg)
+    lo = np.arange(n) * w
+    k = starts.shape[0]
+    cover = _overlap(starts, np.minimum(ends, cfg.channels.open_s), lo, w)
+    b0, b1 = np.ravel(brk_start), np.ravel(brk_start + brk_len)
+    cover -= _overlap(b0, b1, lo, w).reshape(k, -1, n).sum(axis=1)
     return cover / w
 
 
