@@ -228,4 +228,5 @@ def test_app_money_tile_shows_value_beside_profit():
     m = models[1]
     assert g["value"] == g["profit"] + (m.customer_equity() - m.equity_start)
     d = (s["value"] - g["value"]) / 1e6
-    assert side_deltas(snap, other, "baseline")["money"].startswith(f"value {d:+,.2f} M vs baseline")
+    money = side_deltas(snap, other, "baseline")["money"]
+    assert money.startswith(f"value {d:+,.2f} M vs baseline")
