@@ -92,11 +92,16 @@ PERSPECTIVE_NAMES = {
 
 #: (measured column, true column, higher-is-better for the measured one, label)
 PAIRS = (
-    ("fcr_measured", "fcr_true", True, "first-contact resolution"),
+    ("fcr_measured", "fcr_true", True, "first-contact resolution improved while true resolution"),
     # the survey against its honest record: the surveyed are not all customers
-    ("csat_survey", "csat_survey_honest", True, "customer satisfaction"),
-    ("web_containment", "csat_true", True, "web containment vs true satisfaction"),
-    ("aht_s", "fcr_true", False, "handle time vs true resolution"),
+    (
+        "csat_survey",
+        "csat_survey_honest",
+        True,
+        "customer satisfaction improved while the honest record of the same survey",
+    ),
+    ("web_containment", "csat_true", True, "web containment improved while true satisfaction"),
+    ("aht_s", "fcr_true", False, "handle time improved while true resolution"),
 )
 
 
@@ -170,8 +175,9 @@ def toxic_signs(
 
 
 def _moves(model: ContactCentreModel, daily: pd.DataFrame) -> dict[str, float]:
-    """For each measured/true pair: how much the measured KPI improved while the truth
-    worsened, early vs late window (shares; only the smaller of the two moves counts)."""
+    """For each measured/true pair (keyed by the sign's sentence for it): how much the
+    measured KPI improved while the truth worsened, early vs late window (shares; only
+    the smaller of the two moves counts)."""
     moves: dict[str, float] = {}
     if len(daily) < 2 * model.cfg.scheme.period_days:
         return moves
@@ -215,10 +221,7 @@ def contradiction(model: ContactCentreModel, daily: pd.DataFrame, s: dict) -> di
     move_flag = worst_move is not None and moves[worst_move] > MOVE_FLAG
     flag = gap_flag or move_flag
     if move_flag and (not gap_flag or moves[worst_move] >= gaps[worst_gap]):
-        sentence = (
-            f"The dashboard's {worst_move} improved while the real outcome worsened "
-            f"(by {moves[worst_move]:.1%} or more)."
-        )
+        sentence = f"The dashboard's {worst_move} worsened (by {moves[worst_move]:.1%} or more)."
     elif flag:
         sentence = (
             f"Gaming flatters measured {worst_gap} by {gaps[worst_gap]:.1%} against an "
