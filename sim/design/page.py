@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import math
 from pathlib import Path
 
@@ -119,6 +120,21 @@ def _verify_section(table: pd.DataFrame, names: list[str]) -> str:
     return f"<p>{' '.join(lines)}</p>{_table(table, cols)}"
 
 
+#: Constraints read from the true ledger (gaming, true outcomes): a dashboard design that
+#: keeps them is steered by what a dashboard does not show.
+TRUTH_CONSTRAINTS = ("toxic", "smart")
+
+
+def _truth_steered(out: Path) -> list[str]:
+    """The constraints read from the true ledger that the folder's dashboard design kept
+    (its stored limits), e.g. ``["toxic", "smart"]``; [] when it dropped them."""
+    for objective, _, st in _load(out):
+        if objective == "dashboard":
+            limits = json.loads(st.user_attrs.get("settings") or "{}").get("limits", "")
+            return [c for c in TRUTH_CONSTRAINTS if f"{c}=True" in limits]
+    return []
+
+
 def _side_by_side(out: Path) -> str:
     value, dash = _read(out / "verify.csv"), _read(out / "verify_dashboard.csv")
     if value is None or dash is None:
@@ -151,6 +167,14 @@ def _side_by_side(out: Path) -> str:
             + (" (it is not worse on value nor true CSAT)" if not worse else "")
             + ": on these held-out runs the Goodhart effect did not show."
         )
+        steered = _truth_steered(out)
+        if steered:
+            said += (
+                f" The dashboard design kept the {' and '.join(steered)} constraint"
+                f"{'s' if len(steered) > 1 else ''}, read from the true ledger (gaming, true "
+                "outcomes): it was steered by what a dashboard does not show. Run it with "
+                "<code>toxic=false smart=false</code> to let it see only the dashboard."
+            )
     return (
         f"<p>{said} Each figure is the 20th percentile of {int(v['runs'])} held-out runs; "
         "the difference between the two winners is not tested here (compare them with "
