@@ -65,6 +65,7 @@ class Backtest:
     simulated_days: int
     seeds: list[int]
     notes: list[str]
+    by_weekday: bool = False  # observed days compared with their weekday's simulated days
 
 
 def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -277,6 +278,7 @@ def compare_figures(
         simulated_days,
         list(seeds),
         list(notes),
+        weekdays is not None,
     )
 
 
@@ -427,7 +429,8 @@ def misfits(bt: Backtest) -> list[str]:
             out.append(
                 f"{LABELS[r.figure]} per day: only {r.day_coverage:.0%} of the "
                 f"{r.day_n_observed} observed days lie in the model's 90% band of single "
-                f"days ({r.day_sim_lo:.3g} to {r.day_sim_hi:.3g}); the model's mean day is "
+                + ("days of their weekday (all days: " if bt.by_weekday else "days (")
+                + f"{r.day_sim_lo:.3g} to {r.day_sim_hi:.3g}); the model's mean day is "
                 f"{side} the data{rel} (observed {r.day_observed:.3g}, simulated "
                 f"{r.day_sim_mean:.3g})."
             )
