@@ -147,3 +147,19 @@ def test_exponential_handle_times_keep_the_aic_choice() -> None:
     est = handling(_records(h))
     assert est["cv_lo"] <= 1.0 <= est["cv_hi"]
     assert est["model_family"] == "exponential"
+
+
+def test_days_are_compared_with_their_weekdays_simulated_days() -> None:
+    from sim.calibrate.backtest import inside_by_weekday
+
+    rng = np.random.default_rng(2)
+    ws = np.tile([0, 5], 20)  # 20 simulated Mondays (about 1000 calls), 20 Saturdays (100)
+    sim = np.where(ws == 0, 1000.0, 100.0) + rng.normal(0, 10, len(ws))
+    wo = np.array([0, 5, 5])
+    obs = np.array([1000.0, 100.0, 1000.0])  # the last: a Saturday with a Monday's volume
+    inside, ok = inside_by_weekday(obs, sim, (wo, ws))
+    assert ok.all()
+    assert inside.tolist() == [True, True, False]
+    # a weekday with too few simulated days falls back to the band of all days
+    inside, _ = inside_by_weekday(np.array([500.0]), sim[:12], (np.array([5]), ws[:12]))
+    assert inside.tolist() == [True]

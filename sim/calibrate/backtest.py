@@ -87,13 +87,23 @@ def _band(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 MIN_WEEKDAY_DAYS = 10
 
 
-def _inside_by_weekday(
+def inside_by_weekday(
     obs: np.ndarray, sim: np.ndarray, weekdays: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each observed day inside the 90% band of the simulated days of its weekday (a
     Saturday against the model's Saturdays: a seven-day centre's weekday volumes differ
     several-fold, so the band of all days mixes them), or of all simulated days when
-    its weekday has fewer than :data:`MIN_WEEKDAY_DAYS`."""
+    its weekday has fewer than :data:`MIN_WEEKDAY_DAYS`; (inside, observed) per day.
+
+    Parameters
+    ----------
+    obs : numpy.ndarray
+        A figure per observed day (NaN: not observed).
+    sim : numpy.ndarray
+        The figure per simulated day (all seeds).
+    weekdays : tuple of numpy.ndarray
+        The weekday of each observed day and of each simulated day.
+    """
     wo, ws = weekdays
     inside, ok = _inside(obs, *_band(sim[:, None])[1:])
     for w in np.unique(wo):
@@ -221,7 +231,7 @@ def compare_figures(
     weekdays : tuple of numpy.ndarray, optional
         The weekday of each observed day and of each simulated day of one seed: the day
         coverage then compares each observed day with the band of the simulated days of
-        its weekday (:func:`_inside_by_weekday`); the reported day band stays that of all
+        its weekday (:func:`inside_by_weekday`); the reported day band stays that of all
         simulated days.  None: every day with the band of all days.
 
     Returns
@@ -245,7 +255,7 @@ def compare_figures(
         din, dok = _inside(od[f], dlo[0], dhi[0])
         if weekdays is not None:
             ws = np.tile(weekdays[1], len(per))
-            din, dok = _inside_by_weekday(od[f], sim_day[f], (weekdays[0], ws))
+            din, dok = inside_by_weekday(od[f], sim_day[f], (weekdays[0], ws))
         rows.append(
             {
                 "figure": f,
