@@ -434,12 +434,13 @@ def misfits(bt: Backtest) -> list[str]:
             )
         if not r.day_fits:
             d = r.day_sim_mean - r.day_observed
+            weekday = getattr(bt, "by_weekday", False)
             side = "above" if d > 0 else "below"
             rel = f" by {abs(d / r.day_observed):.0%}" if r.day_observed else ""
             out.append(
                 f"{LABELS[r.figure]} per day: only {r.day_coverage:.0%} of the "
                 f"{r.day_n_observed} observed days lie in the model's 90% band of single "
-                + ("days of their weekday (all days: " if bt.by_weekday else "days (")
+                + ("days of their weekday (all days: " if weekday else "days (")
                 + f"{r.day_sim_lo:.3g} to {r.day_sim_hi:.3g}); the model's mean day is "
                 f"{side} the data{rel} (observed {r.day_observed:.3g}, simulated "
                 f"{r.day_sim_mean:.3g})."
