@@ -119,6 +119,7 @@ MEANING: dict[str, str] = {
     "demand.profile_file": "CSV of the `file` profile (interval_start HH:MM, share or volume; docs/workforce.md); a relative path is looked up in the working directory, then `configs/`, then the repository root, at load",
     "demand.weekday_factors": "day-of-week volume multipliers, Monday first, one per weekday of `calendar.days_per_week` (the weekday from the calendar), normalised to mean 1 over the open weekdays; null = all days alike",
     "demand.daily_volume_cv": "coefficient of variation of a day's random busyness factor (gamma, mean 1) that scales the day's new issues beyond Poisson; the plan cannot foresee it; 0 = plain Poisson days",
+    "demand.interval_volume_cv": "coefficient of variation of a per-interval busyness factor (gamma, mean 1) on each day's intraday shape: a day's calls per interval vary around the profile beyond Poisson, the day's volume unchanged; 0 = none; kpisim calibrate estimates it",
     # handling
     "handling.dist": "distribution of the work an issue needs",
     "handling.mean_s": "mean handling time of a contact handled as required, s",

@@ -8,9 +8,10 @@ Modules, in the order a calibration uses them:
   - its arguments;
 * :mod:`.mapping` - the YAML column mapping; :mod:`.records` and :mod:`.calls` - call
   records to one canonical frame; :mod:`.intervals` - a WFM interval report;
-* :mod:`.estimate`, :mod:`.estimate_intervals`, :mod:`.patience_intervals` - what the
-  data identify, each with its uncertainty; :mod:`.staffing` - the centre's own staffing
-  policy; :mod:`.costs` - the centre's cost figures;
+* :mod:`.estimate`, :mod:`.estimate_intervals`, :mod:`.patience_intervals`,
+  :mod:`.dispersion` - what the data identify, each with its uncertainty;
+  :mod:`.staffing` - the centre's own staffing policy; :mod:`.costs` - the centre's cost
+  figures;
 * :mod:`.history`, :mod:`.schemes`, :mod:`.kpi_sim`, :mod:`.infer` - the KPI history
   (with the scheme in force each period) and the posterior of what the records cannot
   show;

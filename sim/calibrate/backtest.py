@@ -65,6 +65,7 @@ class Backtest:
     simulated_days: int
     seeds: list[int]
     notes: list[str]
+    by_weekday: bool = False  # observed days compared with their weekday's simulated days
 
 
 def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -79,6 +80,38 @@ def _band(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
         return np.nanmean(v, axis=0), *np.nanquantile(v, BAND, axis=0)
+
+
+#: Fewest simulated days of a weekday whose band an observed day of that weekday is
+#: compared with (fewer: the band of all simulated days).
+MIN_WEEKDAY_DAYS = 10
+
+
+def inside_by_weekday(
+    obs: np.ndarray, sim: np.ndarray, weekdays: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each observed day inside the 90% band of the simulated days of its weekday (a
+    Saturday against the model's Saturdays: a seven-day centre's weekday volumes differ
+    several-fold, so the band of all days mixes them), or of all simulated days when
+    its weekday has fewer than :data:`MIN_WEEKDAY_DAYS`; (inside, observed) per day.
+
+    Parameters
+    ----------
+    obs : numpy.ndarray
+        A figure per observed day (NaN: not observed).
+    sim : numpy.ndarray
+        The figure per simulated day (all seeds).
+    weekdays : tuple of numpy.ndarray
+        The weekday of each observed day and of each simulated day.
+    """
+    wo, ws = weekdays
+    inside, ok = _inside(obs, *_band(sim[:, None])[1:])
+    for w in np.unique(wo):
+        s = sim[ws == w]
+        if (~np.isnan(s)).sum() >= MIN_WEEKDAY_DAYS:
+            lo, hi = _band(s[:, None])[1:]
+            inside[wo == w] = _inside(obs[wo == w], lo, hi)[0]
+    return inside, ok
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -98,6 +131,7 @@ def compare(
     interval_minutes: int,
     sl_s: float,
     agents: bool,
+    weekdays: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Backtest:
     """Compare the observed call records with the seeds' simulated records (both in the
     canonical columns, days numbered from 0).
@@ -125,6 +159,10 @@ def compare(
     agents : bool
         Whether the observed records carry agent ids; without them occupancy is not
         compared (and a note says why).
+    weekdays : tuple of numpy.ndarray, optional
+        The weekday (0 = Monday) of each observed day and of each simulated day (of one
+        seed: every seed runs the same calendar); the days are then compared weekday by
+        weekday (:func:`compare_figures`).
 
     Returns
     -------
@@ -149,6 +187,7 @@ def compare(
         open_tod_s,
         interval_minutes,
         notes,
+        weekdays,
     )
 
 
@@ -163,6 +202,7 @@ def compare_figures(
     open_tod_s: float,
     interval_minutes: int,
     notes: list[str],
+    weekdays: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Backtest:
     """The comparison itself: observed figures ``o`` (per (day, interval)) and ``od`` (per
     day) against each seed's pair in ``per`` (the layout of :func:`~.figures.figures`);
@@ -188,6 +228,11 @@ def compare_figures(
         Length of an interval, minutes.
     notes : list of str
         Sentences for the report about what could not be compared.
+    weekdays : tuple of numpy.ndarray, optional
+        The weekday of each observed day and of each simulated day of one seed: the day
+        coverage then compares each observed day with the band of the simulated days of
+        its weekday (:func:`inside_by_weekday`); the reported day band stays that of all
+        simulated days.  None: every day with the band of all days.
 
     Returns
     -------
@@ -208,6 +253,9 @@ def compare_figures(
         scale = _nanmean(obs_mean)
         dm, dlo, dhi = _band(sim_day[f][:, None])
         din, dok = _inside(od[f], dlo[0], dhi[0])
+        if weekdays is not None:
+            ws = np.tile(weekdays[1], len(per))
+            din, dok = inside_by_weekday(od[f], sim_day[f], (weekdays[0], ws))
         rows.append(
             {
                 "figure": f,
@@ -240,6 +288,7 @@ def compare_figures(
         simulated_days,
         list(seeds),
         list(notes),
+        weekdays is not None,
     )
 
 
@@ -385,12 +434,14 @@ def misfits(bt: Backtest) -> list[str]:
             )
         if not r.day_fits:
             d = r.day_sim_mean - r.day_observed
+            weekday = getattr(bt, "by_weekday", False)
             side = "above" if d > 0 else "below"
             rel = f" by {abs(d / r.day_observed):.0%}" if r.day_observed else ""
             out.append(
                 f"{LABELS[r.figure]} per day: only {r.day_coverage:.0%} of the "
                 f"{r.day_n_observed} observed days lie in the model's 90% band of single "
-                f"days ({r.day_sim_lo:.3g} to {r.day_sim_hi:.3g}); the model's mean day is "
+                + ("days of their weekday (all days: " if weekday else "days (")
+                + f"{r.day_sim_lo:.3g} to {r.day_sim_hi:.3g}); the model's mean day is "
                 f"{side} the data{rel} (observed {r.day_observed:.3g}, simulated "
                 f"{r.day_sim_mean:.3g})."
             )

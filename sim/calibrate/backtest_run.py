@@ -23,6 +23,7 @@ import yaml
 
 from ..config import ConfigError
 from ..config.paths import resolve_data_path
+from ..model.calendar import Calendar
 from ..outputs.files import atomic_write_text
 from .backtest import compare, compare_figures, csv_text
 from .backtest_kpis import compare_kpis
@@ -146,6 +147,13 @@ def backtest_stage(
         draws,
     )
     grid = (rec.open_s, rec.interval_minutes)
+    weekdays = None
+    if len(rec.dates) == days:  # dated records: each day against its weekday's days
+        cal = Calendar(cfg, a["backtest_warmup"] + sim_days)  # every seed's calendar
+        weekdays = (
+            np.array([pd.Timestamp(d).weekday() for d in rec.dates]),
+            np.asarray(cal.weekday(np.arange(sim_days) + a["backtest_warmup"])),
+        )
     if intervals:
         o, od = report_figures(rec)
         per, notes = [], []
@@ -173,6 +181,7 @@ def backtest_stage(
             rec.open_tod_s,
             rec.interval_minutes,
             notes,
+            weekdays,
         )
     else:
         agents = bool(rec.calls["agent"].notna().any())
@@ -187,6 +196,7 @@ def backtest_stage(
             rec.interval_minutes,
             sl_s,
             agents,
+            weekdays,
         )
     out, name = Path(a["out"]), a["name"]
     try:  # the volume pilot's caveat: the simulated centre's volume may be off

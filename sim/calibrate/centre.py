@@ -97,6 +97,12 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
         "channels.open_s": float(open_s),
     }
     out.update(calendar_keys(arr))
+    icv = arr.get("interval_cv", {})
+    if icv.get("identified") and icv["value"] > 0.0:  # calls per interval beyond Poisson
+        out["demand.interval_volume_cv"] = round(icv["value"], 4)
+    dcv = arr.get("daily_cv", {})
+    if dcv.get("identified"):  # a weekday's calls per day, beyond Poisson
+        out["demand.daily_volume_cv"] = round(min(dcv["value"], 1.0), 4)
     if h.get("identified"):
         out["handling.mean_s"] = round(h["mean_s"], 2)
         if h.get("family_identified", True):  # interval means: the config's family and CV
@@ -185,7 +191,9 @@ def pilot_volume(
     and the transfer legs to the handling "as required" (``handling.mean_s``), so the
     data's mean talk time is the *simulated AHT* to match, not the input: each pilot
     scales ``handling.mean_s`` by observed / simulated front-line AHT (the timer is close
-    to proportional to it, so this converges within a few pilots).
+    to proportional to it, so this converges within a few pilots).  The pilots run
+    without the day busyness factor (``demand.daily_volume_cv=0``: its mean is 1, and
+    one draw of it over the pilot's days would bias ``customers.n`` by its average).
 
     The offered calls are a fixed point: first contacts (customers x issues_per_year /
     250) plus repeats and escalations, and the repeats grow with abandonment, which
@@ -244,6 +252,7 @@ def pilot_volume(
     trail: list[dict] = []
     for _ in range(iterations):
         extra = [f"customers.n={n}", f"days={warmup + days}", f"seed={seed}", "progress=false"]
+        extra.append("demand.daily_volume_cv=0")  # the mean volume, not one draw of busyness
         if aht_s is not None:
             extra.append(f"handling.mean_s={mean_s!r}")
         if factors is not None:

@@ -81,6 +81,12 @@ def _rows(est: dict) -> list[list]:
         )
     for d, f in a.get("weekday", {}).items():
         rows.append([f"weekday_factor.{d}", f["factor"], f["se"], "", "", "x mean day"])
+    dcv = a.get("daily_cv", {})
+    if dcv.get("identified"):
+        rows.append(["daily_volume_cv", dcv["value"], dcv["se"], "", "", ""])
+    icv = a.get("interval_cv", {})
+    if icv.get("identified"):
+        rows.append(["interval_volume_cv", icv["value"], icv["se"], icv["lo"], icv["hi"], ""])
     if h.get("identified"):
         rows.append(["handle_mean_s", h["mean_s"], h["mean_se"], h["mean_lo"], h["mean_hi"], "s"])
         if h.get("family_identified", True):

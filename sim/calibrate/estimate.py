@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .dispersion import daily_cv, interval_cv
 from .records import CallRecords, handle_shares
 
 Z95 = 1.959963984540054
@@ -167,6 +168,8 @@ def arrivals_from_counts(
                 "days": len(x),
             }
         out["weekday"] = factors
+        out["daily_cv"] = daily_cv(per_day, wd)
+    out["interval_cv"] = interval_cv(counts, dates, resamples=BOOTSTRAP)
     return out
 
 
@@ -195,7 +198,10 @@ def _fits(x: np.ndarray) -> dict[str, dict]:
 def handling(rec: CallRecords, seed: int = 0) -> dict:
     """Handle times of answered calls (zero ones counted and set aside): the family by
     likelihood (AIC) among lognormal, exponential and gamma, and the sample mean and CV
-    with percentile-bootstrap 95% intervals (``BOOTSTRAP`` resamples, fixed seed).
+    with percentile-bootstrap 95% intervals (``BOOTSTRAP`` resamples, fixed seed).  The
+    model's family (``model_family``): lognormal when the CV's interval excludes 1 (an
+    exponential cannot have that spread), else the better of lognormal and exponential
+    by AIC.
 
     Parameters
     ----------
@@ -211,13 +217,21 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
         return {"n": len(x), "zero": zero, "identified": False}
     fits = _fits(x)
     best = min(fits, key=lambda f: fits[f]["aic"])
-    model_best = min(("lognormal", "exponential"), key=lambda f: fits[f]["aic"])
     rng = np.random.default_rng(seed)
     bm, bc = np.empty(BOOTSTRAP), np.empty(BOOTSTRAP)
     for b in range(BOOTSTRAP):
         s = x[rng.integers(0, len(x), len(x))]
         bm[b], bc[b] = s.mean(), s.std(ddof=1) / s.mean()
     mean, cv = float(x.mean()), float(x.std(ddof=1) / x.mean())
+    # the queue's waits depend on the handle time's first two moments: an exponential
+    # has CV 1, so a sample CV whose 95% interval excludes 1 takes the lognormal (its CV
+    # free); otherwise the better of the model's two families by AIC
+    cv_lo, cv_hi = float(np.percentile(bc, 2.5)), float(np.percentile(bc, 97.5))
+    model_best = (
+        min(("lognormal", "exponential"), key=lambda f: fits[f]["aic"])
+        if cv_lo <= 1.0 <= cv_hi
+        else "lognormal"
+    )
     return {
         **(handle_shares(rec.calls) or {}),  # hold and ACW shares, where the export has them
         "n": len(x),
@@ -232,8 +246,8 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
         "mean_hi": float(np.percentile(bm, 97.5)),
         "cv": cv,
         "cv_se": float(bc.std(ddof=1)),
-        "cv_lo": float(np.percentile(bc, 2.5)),
-        "cv_hi": float(np.percentile(bc, 97.5)),
+        "cv_lo": cv_lo,
+        "cv_hi": cv_hi,
     }
 
 

@@ -336,8 +336,8 @@ def policy_section(pol: dict | None, cfg: Any, sim_on_phones: np.ndarray | None)
         f"agent; RMSE {imp['rmse_agents']:.2f} agents), channels.service_level_target="
         f"{ch.service_level_target:g}.  Agents on the phones (mean agents per interval): "
         f"each agent's answered calls, extended to the next call over idle gaps up to "
-        f"{pol.get('gap_s', 600) / 60:.0f} min (a longer gap is a break), mean over the "
-        "weekday's days.</p>"
+        f"{pol.get('gap_s', 600) / 60:.0f} min (a longer gap is a break) less the time a "
+        "caller waited (the agent was away), mean over the weekday's days.</p>"
     )
     fig, axes = _panels(1)
     ax = axes[0]
@@ -390,6 +390,11 @@ def build_html(bt: Backtest, title: str, source: str, kpis: str = "", policy: st
         "<th>observed intervals in band</th></tr>"
     )
     span = f"{hhmm(bt.interval_start_s[0])}-{hhmm(bt.interval_start_s[-1])}"
+    wd_note = (
+        " (an observed day is counted inside by the band of the simulated days of its weekday)"
+        if bt.by_weekday
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>
 <style>{STYLE}</style></head><body>
@@ -408,7 +413,7 @@ model, about 90% would.</p>
 <h2>Error figures</h2>
 <table>{head}{"".join(rows)}</table>
 <p>Per day: the figure over the whole day (counts per day; ratios over the day's calls);
-the band is the 5%-95% range of single simulated days.  MAE: mean over intervals of
+the band is the 5%-95% range of single simulated days{wd_note}.  MAE: mean over intervals of
 |observed mean - model mean|.  Bias: mean over intervals of (model - observed), relative
 to the observed mean.</p>
 <h2>Over the day</h2>

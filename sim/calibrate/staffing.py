@@ -2,9 +2,13 @@
 
 * **Agents on the phones per weekday and interval** (``on_phones``): per agent and day,
   the answered calls from answer to end, each extended to the agent's next call when the
-  idle gap is at most :data:`GAP_S` (a longer gap is a break), split over the intervals:
-  agent-seconds / interval length, the mean agents on the phones (the model's own
-  ``on_phones``), mean over the days of each weekday (:func:`on_phone_matrix`).  Bias:
+  idle gap is at most :data:`GAP_S` (a longer gap is a break), except the part of the gap
+  when a caller was waiting (from :data:`PICKUP_S` after the call's end): an agent on
+  the phones of one pooled queue would have taken that caller, so the agent was away
+  (other work, another queue of the centre's routing, after-call work outside the
+  handle time); split over the intervals: agent-seconds / interval length, the mean
+  agents on the phones (the model's own ``on_phones``), mean over the days of each
+  weekday (:func:`on_phone_matrix`).  Bias:
   idle time before an agent's first call of the day, after the last, and in a gap over
   ``GAP_S`` is missed (low at a staffed centre's occupancy, larger in quiet hours); a
   break shorter than ``GAP_S`` counts as on the phones.  It is the table
@@ -50,12 +54,86 @@ TARGET_GRID = tuple(round(0.05 + 0.01 * i, 2) for i in range(95))
 #: longer gap is a break (the model's rest break is 15 min, lunch 30 min; an agent at
 #: an occupancy of 0.5-0.9 and a handle time of 3-6 min rarely waits 10 min for a call).
 GAP_S = 600.0
+#: Seconds after a call's end before an idle agent counts as away while a caller waits:
+#: the time to take the next call (in the bank's export the queue's and the agents'
+#: clocks also differ by a few seconds).
+PICKUP_S = 5.0
+
+
+def _waiting(c: pd.DataFrame, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stretches of day ``day`` with at least one caller waiting in the queue: the
+    union of every call's wait [arrival, arrival + wait] (answered or abandoned), as
+    sorted disjoint (starts, ends), s since opening."""
+    w = c[(c["day"] == day) & (c["wait_s"] > 0)]
+    a = w["arrival_s"].to_numpy(float)
+    b = a + w["wait_s"].to_numpy(float)
+    o = np.argsort(a, kind="stable")
+    a, b = a[o], np.maximum.accumulate(b[o]) if len(b) else b
+    new = np.ones(len(a), bool)
+    new[1:] = a[1:] > b[:-1]  # a stretch starts where the previous ones have all ended
+    starts = a[new]
+    ends = b[np.append(np.flatnonzero(new)[1:] - 1, len(a) - 1)] if len(a) else b
+    return starts, ends
+
+
+def away_while_waiting(
+    c: pd.DataFrame, day: np.ndarray, frm: np.ndarray, to: np.ndarray, who: np.ndarray
+) -> pd.DataFrame:
+    """The parts of idle gaps [frm, to] (s since opening, each of an agent on a day)
+    during which a caller waited: an agent on the phones of one pooled queue would have
+    taken the call, so the agent was away (other work, another queue of the routing,
+    after-call work outside the handle time).  Returned as busy spans in the canonical
+    columns (:func:`.estimate.busy_by_interval` reads them).
+
+    Parameters
+    ----------
+    c : pandas.DataFrame
+        All calls of the records (the queue's waits).
+    day : numpy.ndarray
+        Each gap's day.
+    frm : numpy.ndarray
+        Each gap's start (:data:`PICKUP_S` after the call's end), s.
+    to : numpy.ndarray
+        Each gap's end (the agent's next answer), s.
+    who : numpy.ndarray
+        Each gap's agent.
+    """
+    parts = []
+    for d in np.unique(day):
+        sa, sb = _waiting(c, int(d))
+        if not len(sa):
+            continue
+        m = day == d
+        x, y, g = frm[m], to[m], who[m]
+        i0 = np.searchsorted(sb, x, side="right")  # first stretch ending after x
+        i1 = np.searchsorted(sa, y, side="left")  # stretches starting before y
+        n = np.maximum(i1 - i0, 0)
+        rep = np.repeat(np.arange(len(x)), n)
+        idx = np.repeat(i0, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+        lo, hi = np.maximum(sa[idx], x[rep]), np.minimum(sb[idx], y[rep])
+        keep = hi > lo
+        parts.append(
+            pd.DataFrame(
+                {
+                    "day": int(d),
+                    "arrival_s": lo[keep],
+                    "wait_s": 0.0,
+                    "handle_s": (hi - lo)[keep],
+                    "outcome": "answered",
+                    "agent": g[rep][keep],
+                }
+            )
+        )
+    cols = ["day", "arrival_s", "wait_s", "handle_s", "outcome", "agent"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
 def on_phone_matrix(calls: pd.DataFrame, days: int, k: int, step: float) -> np.ndarray:
     """Mean agents on the phones per (day, interval): each agent's answered calls, each
-    extended to the agent's next call when the idle gap is at most :data:`GAP_S`, split
-    over the intervals (busy time / interval length, :func:`.estimate.busy_by_interval`).
+    extended to the agent's next call when the idle gap is at most :data:`GAP_S`, less
+    the parts of the gap (from :data:`PICKUP_S` after the call) when a caller waited
+    (:func:`away_while_waiting`), split over the intervals (busy time / interval
+    length, :func:`.estimate.busy_by_interval`).
 
     Parameters
     ----------
@@ -75,7 +153,15 @@ def on_phone_matrix(calls: pd.DataFrame, days: int, k: int, step: float) -> np.n
     end = (c["start"] + c["handle_s"]).to_numpy(float)
     nxt = c.groupby(["day", "who"])["start"].shift(-1).to_numpy(float)
     gap = nxt - end
-    end = np.where(np.isfinite(gap) & (gap >= 0) & (gap <= GAP_S), nxt, end)
+    bridged = np.isfinite(gap) & (gap >= 0) & (gap <= GAP_S)
+    away = away_while_waiting(
+        calls,
+        c["day"].to_numpy(int)[bridged],
+        end[bridged] + PICKUP_S,
+        nxt[bridged],
+        c["who"].to_numpy()[bridged],
+    )
+    end = np.where(bridged, nxt, end)
     spans = pd.DataFrame(
         {
             "day": c["day"].to_numpy(int),
@@ -87,7 +173,9 @@ def on_phone_matrix(calls: pd.DataFrame, days: int, k: int, step: float) -> np.n
         }
     )
     busy, _ = busy_by_interval(spans, days, k, step)
-    return busy / step
+    if len(away):
+        busy -= busy_by_interval(away, days, k, step)[0]
+    return np.maximum(busy, 0.0) / step
 
 
 def _weekdays(rec: CallRecords, days: int) -> list[str]:
@@ -237,8 +325,10 @@ def staffing_policy(
     return {
         "identified": True,
         "estimator": "each agent's answered calls, extended to the next call over idle "
-        "gaps up to GAP_S, as mean agents per interval, mean over the weekday's days",
+        "gaps up to GAP_S less the time a caller waited (from PICKUP_S after the call), "
+        "as mean agents per interval, mean over the weekday's days",
         "gap_s": GAP_S,
+        "pickup_s": PICKUP_S,
         "on_phones": {w: [round(float(x), 4) for x in v] for w, v in agents_wd.items()},
         "weekday_days": {w: names.count(w) for w in agents_wd},
         "service_level_achieved": float(within.sum() / max(len(c), 1)),

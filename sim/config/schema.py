@@ -193,6 +193,11 @@ class DemandConfig:
     # L'Ecuyer 2004; Brown et al. 2005); daily forecast errors of a few percent are
     # usual (docs/calibration.md); uncertain, 0.02-0.10 (configs/uncertainty).
     daily_volume_cv: float = field(default=0.05, metadata=within(0.0, 1.0))
+    # Coefficient of variation of a per-interval busyness factor (gamma, mean 1) on the
+    # day's intraday shape: a day's calls per interval vary around the profile more than
+    # Poisson (Brown et al. 2005, sec. 3); 0 = none (the default); kpisim calibrate
+    # estimates it from a centre's records (docs/calibrate.md).
+    interval_volume_cv: float = field(default=0.0, metadata=within(0.0, 2.0))
 
 
 # --------------------------------------------------------------------------- handling

@@ -25,6 +25,8 @@ from .calendar import Calendar, weekday_factors
 #: Key of the random stream of the days' busyness factors (``SeedSequence`` spawn key,
 #: beside the run's other own streams): drawing them moves no other random number.
 BUSYNESS_STREAM = 13
+#: Key of the random stream of each day's interval busyness factors (own stream too).
+INTERVAL_STREAM = 14
 
 
 def interval_starts_s(cfg: Config) -> np.ndarray:
@@ -106,6 +108,35 @@ def busyness(cfg: Config, day: int) -> float:
     rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(BUSYNESS_STREAM, day)))
     shape = 1.0 / cv**2
     return float(rng.gamma(shape, 1.0 / shape))
+
+
+def interval_busyness(cfg: Config, day: int, shares: np.ndarray) -> np.ndarray:
+    """Day ``day``'s own intraday shape: ``shares`` times a gamma factor per interval
+    (mean 1, coefficient of variation ``demand.interval_volume_cv``), renormalised.
+
+    A day's calls per interval vary around the profile more than Poisson (Brown et al.
+    2005, sec. 3: the arrival rate is itself random, interval by interval), beyond the
+    day's common busyness (:func:`busyness`): the day's volume stays, its timing moves.
+    The factors come from their own stream keyed by the seed and the day (no other draw
+    moves); 0 returns ``shares`` unchanged.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    day:
+        The day (working day index).
+    shares:
+        Share of the day's calls per interval (the weekday's profile).
+    """
+    cv = cfg.demand.interval_volume_cv
+    if cv <= 0.0:
+        return shares
+    rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(INTERVAL_STREAM, day)))
+    shape = 1.0 / cv**2
+    noisy = shares * rng.gamma(shape, 1.0 / shape, shares.shape[0])
+    total = noisy.sum()
+    return noisy / total if total > 0.0 else shares
 
 
 def intraday_cdf(

@@ -18,7 +18,7 @@ from ..config import Config, SchemeConfig
 from ..measurement import REPEAT_WINDOW_DAYS, record_dashboard_surveys
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from . import onboarding, transition, workforce
-from .arrivals import busyness, interval_shares, intraday_cdf
+from .arrivals import busyness, interval_busyness, interval_shares, intraday_cdf
 from .calendar import Calendar, week_plans, weekday_aware, weekday_shares
 from .call_records import CallRecords
 from .contacts import ContactBook, Contacts, first_contacts, validation_calls
@@ -70,10 +70,13 @@ class ContactCentreModel(mesa.Model):
         #: None and no days off
         self.week_plans: list[dict | None] = [None, None]
         self.rotas: list[dict] = [{}, {}]
-        #: the intraday profile (inverse CDF) of each weekday, cut to its opening hours
-        self.profiles = {w: intraday_cdf(cfg, weekday_shares(cfg, shares, w)) for w in range(7)}
+        #: the intraday shares and profile (inverse CDF) of each weekday, cut to its hours
+        self.day_shares = {w: weekday_shares(cfg, shares, w) for w in range(7)}
+        self.profiles = {w: intraday_cdf(cfg, s) for w, s in self.day_shares.items()}
         #: the intraday profile in force today
         self.profile = intraday_cdf(cfg)
+        if cfg.demand.interval_volume_cv > 0.0:
+            self._plans_for_today()  # day 0's own intraday shape
         #: each team's staffing plan of today; the first rosters its starting headcount
         #: the first plans set the starting staff (``onboarding``: a pilot's plans, or the
         #: configured headcount rostered)
@@ -288,6 +291,11 @@ class ContactCentreModel(mesa.Model):
         weekday-aware and the hours are the grid's."""
         if self.cfg.calendar.open_hours is not None:
             self.profile = self.profiles[int(self.calendar.weekday(self.day))]
+        if self.cfg.demand.interval_volume_cv > 0.0:  # today's own shape (arrivals.py)
+            w = int(self.calendar.weekday(self.day))
+            self.profile = intraday_cdf(
+                self.cfg, interval_busyness(self.cfg, self.day, self.day_shares[w])
+            )
         for t in (FRONT, SPECIALIST):
             week = self.week_plans[t]
             if week is not None:

@@ -1,0 +1,98 @@
+"""How much a centre's call volume varies beyond Poisson, from its (day x interval) counts:
+the day's busyness (``demand.daily_volume_cv``) and each interval's within the day
+(``demand.interval_volume_cv``), the two random rate factors of ``sim/model/arrivals.py``.
+:func:`.estimate.arrivals_from_counts` calls both (call records and interval reports).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+
+def daily_cv(per_day: np.ndarray, weekday: np.ndarray) -> dict:
+    """How much a weekday's calls vary from day to day beyond Poisson: the CV of the
+    model's day busyness factor (``demand.daily_volume_cv``).  Days of weekday ``w``
+    (``m`` of them, mean ``D_w``): Var = D_w + c^2 D_w^2, so c^2 = sum over weekdays of
+    (m s_w^2 - m D_w) / sum of m D_w^2 (``s_w^2`` the weekday's sample variance), floored
+    at 0, over weekdays with two days or more.  SE by normal theory: the pooled variance
+    has ``sum (m - 1)`` degrees of freedom, so SE(c) ~ c / sqrt(2 df).
+
+    Parameters
+    ----------
+    per_day : numpy.ndarray
+        Offered calls per day.
+    weekday : numpy.ndarray
+        Each day's weekday (0 = Monday).
+    """
+    num = den = 0.0
+    df = 0
+    for w in np.unique(weekday):
+        x = per_day[weekday == w]
+        if len(x) < 2:
+            continue
+        num += len(x) * (x.var(ddof=1) - x.mean())
+        den += len(x) * x.mean() ** 2
+        df += len(x) - 1
+    if den <= 0:
+        return {"identified": False}
+    value = math.sqrt(max(num / den, 0.0))
+    return {"identified": True, "value": value, "se": value / math.sqrt(2 * df), "df": df}
+
+
+def _interval_cv2(counts: np.ndarray, masks: np.ndarray) -> float:
+    """The moment estimate of the squared interval CV (:func:`interval_cv`)."""
+    p = counts.mean(axis=0)
+    cut = np.where(masks, p, 0.0)
+    e = counts.sum(axis=1, keepdims=True) * cut / np.maximum(cut.sum(axis=1, keepdims=True), 1e-12)
+    den = float(np.sum(e**2))
+    return float(np.sum((counts - e) ** 2 - e)) / den if den > 0 else 0.0
+
+
+def interval_cv(counts: np.ndarray, dates: list[str], seed: int = 0, resamples: int = 200) -> dict:
+    """How much a day's calls per interval vary around the profile beyond Poisson: the
+    coefficient of variation of a per-interval rate factor (``demand.interval_volume_cv``).
+
+    Model (``sim/model/arrivals.py``): given the day's total ``D``, the calls of interval
+    ``j`` are Poisson with mean ``e = D p_j`` times a factor of mean 1 and CV ``c``, with
+    ``p`` the profile (the mean over days, cut to the weekday's intervals with calls), so
+    Var = e + c^2 e^2.  Moment estimate: c^2 = sum((n - e)^2 - e) / sum(e^2) over the
+    (day, interval) cells, floored at 0; conditional on the day's total, so the day's own
+    busyness (``demand.daily_volume_cv``) and the weekday factors are not counted.  SE
+    and 95% interval: percentile bootstrap over days (``resamples`` resamples).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Offered calls, days x intervals.
+    dates : list of str
+        The date of each row (ISO), or empty (every row one weekday).
+    seed : int
+        Seed of the bootstrap.
+    resamples : int
+        Bootstrap resamples.
+    """
+    days = counts.shape[0]
+    if days < 2 or counts.sum() == 0:
+        return {"identified": False}
+    wd = (
+        pd.to_datetime(pd.Series(dates)).dt.day_of_week.to_numpy()
+        if len(dates) == days
+        else np.zeros(days, int)
+    )
+    masks = np.array([counts[wd == w].sum(axis=0) > 0 for w in wd])
+    value = math.sqrt(max(_interval_cv2(counts, masks), 0.0))
+    rng = np.random.default_rng(seed)
+    boot = np.empty(resamples)
+    for b in range(resamples):
+        i = rng.integers(0, days, days)
+        boot[b] = math.sqrt(max(_interval_cv2(counts[i], masks[i]), 0.0))
+    return {
+        "identified": True,
+        "value": value,
+        "se": float(boot.std(ddof=1)),
+        "lo": float(np.percentile(boot, 2.5)),
+        "hi": float(np.percentile(boot, 97.5)),
+    }

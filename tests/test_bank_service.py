@@ -1,0 +1,165 @@
+"""What closes the service gap of a calibrated real centre (the Anonymous Bank back-test,
+docs/calibration.md): agents away while callers wait are not on the phones, a day's calls
+per interval vary more than Poisson, and the handle time's CV is the data's.
+
+* ``staffing.on_phone_matrix`` takes an agent's idle gap off the phones while a caller
+  waits (a known log, figures by hand);
+* ``estimate.interval_cv`` recovers a known per-interval gamma CV from synthetic counts
+  within 3 bootstrap SE, and gives about 0 for Poisson counts;
+* ``arrivals.interval_busyness`` draws factors of mean 1 and the configured CV (their
+  sampling error stated), leaves the shares unchanged at 0, and moves no other draw;
+* ``estimate.daily_cv`` recovers a known day busyness CV within 3 SE (its normal-theory
+  SE, 7 weekdays x 20 days);
+* ``estimate.handling`` takes the lognormal for a sample whose CV excludes 1 and recovers
+  a known lognormal CV within 3 bootstrap SE.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.calibrate import staffing
+from sim.calibrate.dispersion import daily_cv, interval_cv
+from sim.calibrate.estimate import handling
+from sim.calibrate.records import CallRecords
+from sim.config import load_config
+from sim.model.arrivals import interval_busyness
+
+STEP = 1800.0
+
+
+def _calls(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["day", "arrival_s", "wait_s", "handle_s", "outcome", "agent"]
+    ).astype({"day": int, "arrival_s": float, "wait_s": float, "handle_s": float})
+
+
+def test_idle_gap_while_a_caller_waits_is_off_the_phones() -> None:
+    # agent A: calls 0-100 s and 400-500 s (a 300 s gap, bridged: <= GAP_S); a caller
+    # waits 150-300 s and abandons.  A was away 150-300 s (150 s); without the caller the
+    # gap would count whole.
+    base = [(0, 0, 0, 100, "answered", "A"), (0, 400, 0, 100, "answered", "A")]
+    waiting = [(0, 150, 150, 0, "abandoned", None)]
+    alone = staffing.on_phone_matrix(_calls(base), 1, 1, STEP)
+    busy = staffing.on_phone_matrix(_calls(base + waiting), 1, 1, STEP)
+    assert alone[0, 0] * STEP == pytest.approx(500.0)
+    assert busy[0, 0] * STEP == pytest.approx(500.0 - 150.0)
+    # a caller answered within PICKUP_S of the call's end is the agent's own next call
+    quick = [(0, 0, 0, 100, "answered", "A"), (0, 100, 3, 100, "answered", "A")]
+    assert staffing.on_phone_matrix(_calls(quick), 1, 1, STEP)[0, 0] * STEP == pytest.approx(203)
+
+
+def _counts(cv: float, seed: int, days: int = 60, k: int = 30, per_day: float = 2000.0):
+    rng = np.random.default_rng(seed)
+    profile = 1.0 + 0.5 * np.sin(np.linspace(0, math.pi, k))
+    profile /= profile.sum()
+    if cv > 0:
+        shape = 1.0 / cv**2
+        f = rng.gamma(shape, 1.0 / shape, (days, k))
+    else:
+        f = np.ones((days, k))
+    lam = per_day * profile * f
+    return rng.poisson(lam).astype(float)
+
+
+@pytest.mark.parametrize("cv", [0.15, 0.3])
+def test_interval_cv_recovers_a_known_cv(cv: float) -> None:
+    est = interval_cv(_counts(cv, seed=3), [])
+    assert est["identified"]
+    # sampling error: the bootstrap SE over days (60 days x 30 intervals)
+    assert abs(est["value"] - cv) <= 3 * est["se"], est
+    assert est["lo"] <= est["value"] <= est["hi"]
+
+
+def test_interval_cv_of_poisson_counts_is_near_zero() -> None:
+    est = interval_cv(_counts(0.0, seed=4), [])
+    # moment estimate floored at 0: Poisson counts give 0 or a value within 3 SE of it
+    assert est["value"] <= 3 * est["se"] + 1e-9, est
+
+
+def test_daily_cv_recovers_a_known_cv() -> None:
+    rng = np.random.default_rng(6)
+    weekday = np.tile(np.arange(7), 20)
+    level = np.array([1500, 1600, 1550, 1450, 450, 170, 1400], float)[weekday]
+    shape = 1.0 / 0.12**2
+    per_day = rng.poisson(level * rng.gamma(shape, 1.0 / shape, len(weekday))).astype(float)
+    est = daily_cv(per_day, weekday)
+    assert abs(est["value"] - 0.12) <= 3 * est["se"], est
+    assert est["df"] == 7 * 19
+
+
+def test_interval_busyness_has_the_configured_cv() -> None:
+    cfg = load_config("baseline", overrides=["demand.interval_volume_cv=0.25", "seed=11"])
+    shares = np.full(24, 1.0 / 24)
+    days = 200
+    f = np.array([interval_busyness(cfg, d, shares) * 24 for d in range(days)])
+    assert f.sum(axis=1) == pytest.approx(np.full(days, 24.0))
+    # renormalised gamma(16, 1/16) factors over 24 intervals: CV about 0.25 x sqrt(23/24)
+    # (the normalisation); 4,800 factors give the sample CV an SE of about 0.003
+    cv = f.std() / f.mean()
+    assert cv == pytest.approx(0.25 * math.sqrt(23 / 24), abs=0.015)
+    again = np.array([interval_busyness(cfg, d, shares) for d in range(3)])
+    assert np.array_equal(again * 24, f[:3])  # keyed by the seed and the day only
+
+
+def test_interval_busyness_off_by_default() -> None:
+    cfg = load_config("baseline")
+    assert cfg.demand.interval_volume_cv == 0.0
+    shares = np.linspace(1, 2, 24) / np.linspace(1, 2, 24).sum()
+    assert interval_busyness(cfg, 5, shares) is shares
+
+
+def _records(h: np.ndarray) -> CallRecords:
+    n = len(h)
+    calls = pd.DataFrame(
+        {
+            "day": np.zeros(n, int),
+            "arrival_s": np.linspace(0, 3600, n),
+            "wait_s": 0.0,
+            "handle_s": h,
+            "outcome": "answered",
+            "agent": "A",
+            "talk_s": np.nan,
+            "hold_s": np.nan,
+            "acw_s": np.nan,
+        }
+    )
+    return CallRecords(calls=calls, dates=[], interval_minutes=30, open_s=3600.0, open_tod_s=0.0)
+
+
+@pytest.mark.parametrize(("cv", "family"), [(1.5, "lognormal"), (0.6, "lognormal")])
+def test_handle_time_cv_recovered_and_family_follows_it(cv: float, family: str) -> None:
+    rng = np.random.default_rng(8)
+    s2 = math.log(1 + cv**2)
+    h = 180.0 * rng.lognormal(-0.5 * s2, math.sqrt(s2), 20_000)
+    est = handling(_records(h))
+    assert est["model_family"] == family
+    # the sample CV's bootstrap SE (heavy tail: larger for CV 1.5)
+    assert abs(est["cv"] - cv) <= 3 * est["cv_se"], est
+
+
+def test_exponential_handle_times_keep_the_aic_choice() -> None:
+    h = np.random.default_rng(9).exponential(180.0, 20_000)
+    est = handling(_records(h))
+    assert est["cv_lo"] <= 1.0 <= est["cv_hi"]
+    assert est["model_family"] == "exponential"
+
+
+def test_days_are_compared_with_their_weekdays_simulated_days() -> None:
+    from sim.calibrate.backtest import inside_by_weekday
+
+    rng = np.random.default_rng(2)
+    ws = np.tile([0, 5], 20)  # 20 simulated Mondays (about 1000 calls), 20 Saturdays (100)
+    sim = np.where(ws == 0, 1000.0, 100.0) + rng.normal(0, 10, len(ws))
+    wo = np.array([0, 5, 5])
+    obs = np.array([1000.0, 100.0, 1000.0])  # the last: a Saturday with a Monday's volume
+    inside, ok = inside_by_weekday(obs, sim, (wo, ws))
+    assert ok.all()
+    assert inside.tolist() == [True, True, False]
+    # a weekday with too few simulated days falls back to the band of all days
+    inside, _ = inside_by_weekday(np.array([500.0]), sim[:12], (np.array([5]), ws[:12]))
+    assert inside.tolist() == [True]
