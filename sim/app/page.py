@@ -8,14 +8,15 @@ setting shows a message on the page and leaves the current run alone.
 
 Never a traceback: the page's actions turn an unexpected error into a message
 (:func:`sim.app.state.guarded`), and an error while drawing the live part is caught by
-:func:`SafeLive`, which says so and offers to go on or to reset the run; the sidebar
-(:func:`SafeSidebar`) and the page as a whole (:func:`Page`) have error boundaries too.
+an error boundary (:func:`Boundary`), which says so and offers to go on or to reset the
+run; the sidebar and the page as a whole (:func:`Page`) have error boundaries too.
 
 Run it with ``kpisim app`` (see ``docs/app.md``) or ``solara run sim.app.page``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -65,18 +66,52 @@ LOWER_CHARTS = ("customers", "employees", "levers", "money")
 
 
 @solara.component
+def Boundary(
+    what: str,
+    draw: Callable[[], object],
+    failed: Callable[[BaseException, Callable[[], None]], object],
+    on_error: Callable[[], None] | None = None,
+) -> None:
+    """An error boundary: ``draw()``, or, after an error while drawing it, a plain message
+    drawn by ``failed`` (never a traceback; the server's log gets it).
+
+    Parameters
+    ----------
+    what : str
+        What it guards, for the log (``"the page"`` logs "the page failed").
+    draw : callable
+        Draws the guarded part (called while this component draws).
+    failed : callable
+        ``failed(exc, clear)`` draws the message instead; ``clear()`` draws the part again.
+    on_error : callable, optional
+        Called once after an error (e.g. to stop playing).
+    """
+    exc, clear = solara.use_exception()
+
+    def logged() -> None:
+        if exc is not None:
+            log.error("%s failed", what, exc_info=exc)
+            if on_error is not None:
+                on_error()
+
+    solara.use_effect(logged, [exc])
+    if exc is None:
+        draw()
+        return
+    failed(exc, clear)
+
+
+@solara.component
 def Page() -> None:
     """The app (:func:`App`) behind a top-level error boundary: an error while drawing
-    the page (outside the sidebar and the live part, which have boundaries of their own:
-    :func:`SafeSidebar`, :func:`SafeLive`) shows a plain message, never a traceback, and
-    *Start again* opens a fresh session's run (the server's log gets the traceback)."""
-    exc, clear = solara.use_exception()
-    solara.use_effect(
-        lambda: log.error("the page failed", exc_info=exc) if exc is not None else None, [exc]
-    )
-    if exc is None:
-        App()
-        return
+    the page (outside the sidebar and the live part, which have boundaries of their own,
+    see :func:`App`) shows a plain message, never a traceback, and *Start again* opens a
+    fresh session's run (the server's log gets the traceback)."""
+    Boundary("the page", App, _page_failed)
+
+
+def _page_failed(exc: BaseException, clear: Callable[[], None]) -> None:
+    """The page's message after an error, and *Start again*."""
     solara.Error(
         f"The page hit an error and stopped: {type(exc).__name__}: {exc}",
         classes=["kpisim-error", "kpisim-page-failed"],
@@ -116,71 +151,33 @@ def App() -> None:
         solara.Style(PRESENTER_HIDE)
     with solara.AppBar():
         solara.AppBarTitle("kpisim · what a pay scheme really does")
+    # Solara draws the sidebar's content in its layout, above Page, so the page's boundary
+    # does not reach it: the sidebar and the live part have boundaries of their own.
     with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
-        SafeSidebar(state, days_per_step, pause_ms)
-    SafeLive(state, days_per_step, pause_ms)
-
-
-@solara.component
-def SafeSidebar(
-    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
-) -> None:
-    """The sidebar (:func:`Sidebar`) behind an error boundary of its own: Solara draws the
-    sidebar's content in its layout, above :func:`Page`, so the page's boundary does not
-    reach it.  An error shows a plain message and *Show the controls again*; the run
-    goes on.
-
-    Parameters
-    ----------
-    state : RunState
-        The session's state.
-    days_per_step : solara.Reactive[int]
-        Working days per step and per redraw.
-    pause_ms : solara.Reactive[int]
-        Pause between redraws while playing, milliseconds.
-    """
-    exc, clear = solara.use_exception()
-    solara.use_effect(
-        lambda: log.error("the sidebar failed", exc_info=exc) if exc is not None else None,
-        [exc],
+        Boundary(
+            "the sidebar",
+            lambda: Sidebar(state, days_per_step, pause_ms, state.export_now),
+            _controls_failed,
+        )
+    Boundary(
+        "the live view",
+        lambda: Live(state, days_per_step, pause_ms),
+        functools.partial(_live_failed, state),
+        on_error=state.stop_playing,
     )
-    if exc is None:
-        Sidebar(state, days_per_step, pause_ms, state.export_now)
-        return
+
+
+def _controls_failed(exc: BaseException, clear: Callable[[], None]) -> None:
+    """The sidebar's message after an error, and *Show the controls again* (the run goes
+    on)."""
     solara.Error(
         f"The controls hit an error: {type(exc).__name__}: {exc}", classes=["kpisim-error"]
     )
     solara.Button("Show the controls again", on_click=clear, classes=["kpisim-retry"])
 
 
-@solara.component
-def SafeLive(
-    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
-) -> None:
-    """The live part (:func:`Live`) behind an error boundary: an error while drawing it
-    shows a plain message (no traceback), stops playing and offers to go on with the
-    run or to reset it.
-
-    Parameters
-    ----------
-    state : RunState
-        The session's state.
-    days_per_step : solara.Reactive[int]
-        Working days per step and per redraw.
-    pause_ms : solara.Reactive[int]
-        Pause between redraws while playing, milliseconds.
-    """
-    exc, clear = solara.use_exception()
-
-    def stop() -> None:
-        if exc is not None:
-            log.error("the live view failed", exc_info=exc)
-            state.stop_playing()
-
-    solara.use_effect(stop, [exc])
-    if exc is None:
-        Live(state, days_per_step, pause_ms)
-        return
+def _live_failed(state: RunState, exc: BaseException, clear: Callable[[], None]) -> None:
+    """The live part's message after an error: go on with the run, or reset it."""
 
     def reset() -> None:
         state.reset()
