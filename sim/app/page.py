@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import threading
 from collections.abc import Callable
 from html import escape
@@ -26,7 +25,7 @@ from html import escape
 import solara
 from mesa.visualization.utils import update_counter
 
-from ..config import Config, available_scenarios
+from ..config import available_scenarios
 from ..model import ContactCentreModel
 from .a11y import AccessibleNames
 from .controls import PopulationControls, SchemeControls
@@ -40,15 +39,13 @@ from .settings import (
     comparison_settings,
     fixed_population,
     lesson_label,
-    pct,
     pending_changes,
     preset_config,
-    scheme_extras,
 )
 from .sharing import SHARING_CSS, Downloads, TimelineList
-from .snapshot import SIGN_TITLES, Snapshot, side_deltas
+from .snapshot import Snapshot, side_deltas
 from .state import Redraws, RunState, first_settings
-from .views import CSS, LEGEND, Chart, Signs, Smart, Tiles, comparison_legend
+from .views import CSS, LEGEND, Chart, LessonHeader, Signs, Smart, Tiles, comparison_legend
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 log = logging.getLogger(__name__)
@@ -419,66 +416,3 @@ def MainView(
             TimelineList(snap)
     for key in LOWER_CHARTS:
         Chart(data, key)
-
-
-def no_citations(text: str) -> str:
-    """``text`` without its bracketed citations ("(Kerr 1975; Holmström & Milgrom 1991)"):
-    the room reads the point, the sources stay in docs/scenarios.md.
-
-    Parameters
-    ----------
-    text : str
-        A lesson's text.
-    """
-    return re.sub(r"\s*\([^()]*\b(1[89]|20)\d\d[a-z]?\b[^()]*\)", "", text)
-
-
-def lesson_signs(c: Config) -> str:
-    """The sentence naming the signs the lesson lights (``scenario.signs``), "" if none
-    (in the lesson's paragraph: the header must leave the main chart above the fold).
-
-    Parameters
-    ----------
-    c : Config
-        The run's config.
-    """
-    if not c.scenario.signs:
-        return ""
-    names = ", ".join(escape(SIGN_TITLES[k].split(":")[0]) for k in c.scenario.signs)
-    return f" <b>This lesson lights:</b> {names}."
-
-
-@solara.component
-def LessonHeader(applied: Settings, c: Config) -> None:
-    """The lesson of the run on screen (with its changes from the preset) and its text.
-
-    Parameters
-    ----------
-    applied : Settings
-        The settings of the run on screen.
-    c : Config
-        Its config (the scenario's description and lesson).
-    """
-    label = lesson_label(applied)
-    modified = label != applied.scenario
-    note = (
-        "<br><i>The lesson text describes the preset; this run is modified.</i>" if modified else ""
-    )
-    with solara.Column(classes=["kpisim-lesson"]):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=(
-                f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
-                f"<p><b>What to watch:</b> {escape(no_citations(c.scenario.lesson))}"
-                f"{lesson_signs(c)}{note}</p>"
-            ),
-        )
-        solara.Text(
-            f"{c.customers.n:,} customers · {c.employees.n} agents"
-            + (f" + {c.teams.specialists_n} specialists" if c.teams.specialists_n else "")
-            + f" · seed {c.seed} · "
-            + (f"scheme '{c.scheme.name}'" if not modified else f"scheme '{label}'")
-            + f" · on-target bonus {pct(c.scheme.bonus_share)} of salary"
-            + scheme_extras(c),
-            classes=["kpisim-runinfo"],
-        )
