@@ -29,8 +29,8 @@ Modules, in the order a comparison uses them:
 * :mod:`.uncertainty` - ranges of the uncertain parameters, Latin-hypercube worlds
 * :mod:`.plan` - both arms' configs and the robust worlds, validated up front
 * :mod:`.runner` - running configs in a process pool, derived metrics
-* :mod:`.settle` - when an arm has settled (the warm-up criterion), the rollout day it
-  gives, and the run-rate of each arm's last weeks
+* :mod:`.settle` - when an arm has settled (the warm-up criterion) and the rollout day it
+  gives; :mod:`.runrate` - the run-rate of each arm's last weeks
 * :mod:`.definitions` - each run's FCR under every definition, and which definitions the
   arms differ in
 * :mod:`.compute` - from plan to :class:`~.outcome.Outcome`: the current arm first, then
