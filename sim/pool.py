@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from types import TracebackType
+from typing import Self
 
 #: Start method of the worker processes (see the module docstring).
 START_METHOD = "spawn"
@@ -33,7 +34,53 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class WorkerPool:
+class Pool:
+    """What every pool of runs shares: ``map(fn, items, done=None)`` in input order, used
+    as a context manager (leaving it calls :meth:`close`).
+
+    :class:`WorkerPool` (this machine) and the design's cluster pools
+    (:mod:`sim.design.launchers`) are its kinds.
+    """
+
+    def map[T, R](
+        self, fn: Callable[[T], R], items: Iterable[T], done: Callable[[], object] | None = None
+    ) -> list[R]:
+        """``[fn(x) for x in items]``, computed where the pool runs them, in the order of
+        ``items``.
+
+        Parameters
+        ----------
+        fn : callable
+            A picklable function of one input.
+        items : iterable
+            The inputs (each picklable).
+        done : callable, optional
+            Called with no argument each time one input is finished (in the order they
+            finish), e.g. a progress bar's ``update``.
+
+        Returns
+        -------
+        list
+            ``fn(x)`` of each input, in input order.
+        """
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the pool holds (nothing, unless a kind says otherwise)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class WorkerPool(Pool):
     """Worker processes kept for several rounds of :meth:`map` (or none: in-process).
 
     Use it as a context manager; leaving it waits for the workers to finish.
@@ -58,23 +105,9 @@ class WorkerPool:
     def map[T, R](
         self, fn: Callable[[T], R], items: Iterable[T], done: Callable[[], object] | None = None
     ) -> list[R]:
-        """``[fn(x) for x in items]``, computed by the workers, in the order of ``items``.
+        """:meth:`Pool.map` over the worker processes (or in this process).
 
-        Parameters
-        ----------
-        fn : callable
-            A picklable function of one input.
-        items : iterable
-            The inputs (each picklable).
-        done : callable, optional
-            Called with no argument each time one input is finished (in the order they
-            finish), e.g. a progress bar's ``update``.
-
-        Returns
-        -------
-        list
-            ``fn(x)`` of each input, in input order.  The first exception raised by
-            ``fn`` (in finishing order) propagates.
+        The first exception raised by ``fn`` (in finishing order) propagates.
         """
         items = list(items)
         if self._executor is None:
@@ -96,17 +129,6 @@ class WorkerPool:
         """Wait for the workers to finish and end them."""
         if self._executor is not None:
             self._executor.shutdown()
-
-    def __enter__(self) -> WorkerPool:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def map_in_order[T, R](

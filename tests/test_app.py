@@ -14,6 +14,7 @@ tmp folder and to ``docs/img/app.png`` for the README).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -814,23 +816,18 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
     raise AssertionError(f"the app did not answer at {url} within {timeout:.0f} s")
 
 
-@pytest.fixture
-def server(tmp_path):
-    """``kpisim app`` on a free localhost port; yields (url, export folder)."""
+@contextlib.contextmanager
+def running_app(tmp: Path) -> Iterator[tuple[str, int]]:
+    """``kpisim app`` on a free localhost port, exporting to ``tmp/exports``, its output in
+    ``tmp/server.log``; yields (address, process id) once it answers, then stops it
+    (SIGTERM: kpisim app stops its solara server too; after 20 s SIGKILL to the session
+    it was started in)."""
     port = launcher.free_port()
-    exports = tmp_path / "exports"
-    log = (tmp_path / "server.log").open("w")
+    log = (tmp / "server.log").open("w")
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "app",
-            "--port",
-            str(port),
-            "--no-open",
-            "--export-dir",
-            str(exports),
+            *(sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--no-open"),
+            *("--export-dir", str(tmp / "exports")),
         ],
         cwd=ROOT,
         stdout=log,
@@ -840,15 +837,22 @@ def server(tmp_path):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_http(url + "/", proc, timeout=120)
-        yield url, exports
+        yield url, proc.pid
     finally:
-        proc.send_signal(signal.SIGTERM)  # kpisim app stops its solara server too
+        proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # the session this fixture started
+            os.killpg(proc.pid, signal.SIGKILL)  # the session this helper started
             proc.wait()
         log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``kpisim app`` on a free localhost port; yields (url, export folder)."""
+    with running_app(tmp_path) as (url, _):
+        yield url, tmp_path / "exports"
 
 
 @pytest.mark.slow
@@ -1042,32 +1046,9 @@ def cpu_per_step(before: dict[str, float] | None, after: dict[str, float] | None
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory):
     """One ``kpisim app`` for the browser tests below; yields its address."""
-    tmp = tmp_path_factory.mktemp("app")
-    port = launcher.free_port()
-    log = (tmp / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--no-open"),
-            *("--export-dir", str(tmp / "exports")),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    SERVER_GROUP[url] = proc.pid  # its own session: the server's processes share this group
-    try:
-        _wait_http(url + "/", proc, timeout=120)
+    with running_app(tmp_path_factory.mktemp("app")) as (url, pid):
+        SERVER_GROUP[url] = pid  # its own session: the server's processes share this group
         yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -1083,8 +1064,11 @@ def chromium_browser():
 
 
 def _open(browser, url: str, width: int = 1366, height: int = 768):
-    """A new session (its own browser context) on the app; returns (page, problems)."""
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    """A new session (its own browser context, downloads accepted) on the app; returns
+    (page, problems)."""
+    page = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    ).new_page()
     problems = _watch(page)
     page.goto(url)
     page.wait_for_function(ALL_AT, arg="0", timeout=120_000)  # a chart on first paint

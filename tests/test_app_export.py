@@ -190,12 +190,7 @@ def test_downloads_in_chromium(server, tmp_path):
             executable_path=chromium, headless=True, args=shared.CHROMIUM_ARGS
         )
         try:
-            page = browser.new_context(
-                viewport={"width": 1366, "height": 768}, accept_downloads=True
-            ).new_page()
-            problems = shared._watch(page)
-            page.goto(url)
-            page.wait_for_function(shared.ALL_AT, arg="0", timeout=120_000)
+            page, problems = shared._open(browser, url)
             shared._load_lesson(page, lesson)
             for day in ("5", "10", "15", "20", "25", "30"):  # past a pay day and a decision
                 page.locator(".kpisim-step").click()

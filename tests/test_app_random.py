@@ -28,9 +28,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -40,7 +37,6 @@ pytest.importorskip("solara", reason="the app extra is not installed")
 
 import test_app as shared  # the browser helpers of the app's other browser tests
 
-from sim.app import launcher
 from sim.config import available_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,31 +96,8 @@ STATE = """() => {
 def app_server(tmp_path_factory):
     """``kpisim app`` on a free localhost port; yields (address, server log path)."""
     tmp = tmp_path_factory.mktemp("app_random")
-    port = launcher.free_port()
-    log_path = tmp / "server.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--no-open"),
-            *("--export-dir", str(tmp / "exports")),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        shared._wait_http(url + "/", proc, timeout=120)
-        yield url, log_path
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # the session this fixture started
-            proc.wait()
-        log.close()
+    with shared.running_app(tmp) as (url, _):
+        yield url, tmp / "server.log"
 
 
 class Driver:
@@ -365,12 +338,7 @@ def test_random_actions_never_break_the_app(app_server, record_property):
             executable_path=chromium, headless=True, args=shared.CHROMIUM_ARGS
         )
         try:
-            page = browser.new_context(
-                viewport={"width": 1366, "height": 768}, accept_downloads=True
-            ).new_page()
-            problems = shared._watch(page)
-            page.goto(url)
-            page.wait_for_function(shared.ALL_AT, arg="0", timeout=120_000)
+            page, problems = shared._open(browser, url)
             driver = Driver(page, rng, lessons)
             t0 = time.monotonic()
             while len(done) < ACTIONS or set(driver.chosen) != set(lessons):

@@ -15,6 +15,8 @@ One concern per module:
   rows without a re-render;
 - :mod:`~sim.app.state` — a session's state (applied vs draft settings, the comparison
   run shown side by side, presenter mode);
+- :mod:`~sim.app.messages`, :mod:`~sim.app.redraws` — the page's message of the moment
+  (an action's error becomes one) and the play loop's handshake with the redraws;
 - :mod:`~sim.app.plain`, :mod:`~sim.app.presenter` — presenter mode: the lesson's tiles
   in plain words with a hover glossary, both schemes side by side, the room's questions;
 - :mod:`~sim.app.controls`, :mod:`~sim.app.runner`, :mod:`~sim.app.views`,

@@ -8,16 +8,16 @@ setting shows a message on the page and leaves the current run alone.
 
 Never a traceback: the page's actions turn an unexpected error into a message
 (:func:`sim.app.state.guarded`), and an error while drawing the live part is caught by
-:func:`SafeLive`, which says so and offers to go on or to reset the run; the sidebar
-(:func:`SafeSidebar`) and the page as a whole (:func:`Page`) have error boundaries too.
+an error boundary (:func:`Boundary`), which says so and offers to go on or to reset the
+run; the sidebar and the page as a whole (:func:`Page`) have error boundaries too.
 
 Run it with ``kpisim app`` (see ``docs/app.md``) or ``solara run sim.app.page``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import re
 import threading
 from collections.abc import Callable
 from html import escape
@@ -25,7 +25,7 @@ from html import escape
 import solara
 from mesa.visualization.utils import update_counter
 
-from ..config import Config, available_scenarios
+from ..config import available_scenarios
 from ..model import ContactCentreModel
 from .a11y import AccessibleNames
 from .controls import PopulationControls, SchemeControls
@@ -39,15 +39,13 @@ from .settings import (
     comparison_settings,
     fixed_population,
     lesson_label,
-    pct,
     pending_changes,
     preset_config,
-    scheme_extras,
 )
 from .sharing import SHARING_CSS, Downloads, TimelineList
-from .snapshot import SIGN_TITLES, Snapshot, side_deltas
+from .snapshot import Snapshot, side_deltas
 from .state import Redraws, RunState, first_settings
-from .views import CSS, LEGEND, Chart, Signs, Smart, Tiles, comparison_legend
+from .views import CSS, LEGEND, Chart, LessonHeader, Signs, Smart, Tiles, comparison_legend
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 log = logging.getLogger(__name__)
@@ -65,18 +63,52 @@ LOWER_CHARTS = ("customers", "employees", "levers", "money")
 
 
 @solara.component
+def Boundary(
+    what: str,
+    draw: Callable[[], object],
+    failed: Callable[[BaseException, Callable[[], None]], object],
+    on_error: Callable[[], None] | None = None,
+) -> None:
+    """An error boundary: ``draw()``, or, after an error while drawing it, a plain message
+    drawn by ``failed`` (never a traceback; the server's log gets it).
+
+    Parameters
+    ----------
+    what : str
+        What it guards, for the log (``"the page"`` logs "the page failed").
+    draw : callable
+        Draws the guarded part (called while this component draws).
+    failed : callable
+        ``failed(exc, clear)`` draws the message instead; ``clear()`` draws the part again.
+    on_error : callable, optional
+        Called once after an error (e.g. to stop playing).
+    """
+    exc, clear = solara.use_exception()
+
+    def logged() -> None:
+        if exc is not None:
+            log.error("%s failed", what, exc_info=exc)
+            if on_error is not None:
+                on_error()
+
+    solara.use_effect(logged, [exc])
+    if exc is None:
+        draw()
+        return
+    failed(exc, clear)
+
+
+@solara.component
 def Page() -> None:
     """The app (:func:`App`) behind a top-level error boundary: an error while drawing
-    the page (outside the sidebar and the live part, which have boundaries of their own:
-    :func:`SafeSidebar`, :func:`SafeLive`) shows a plain message, never a traceback, and
-    *Start again* opens a fresh session's run (the server's log gets the traceback)."""
-    exc, clear = solara.use_exception()
-    solara.use_effect(
-        lambda: log.error("the page failed", exc_info=exc) if exc is not None else None, [exc]
-    )
-    if exc is None:
-        App()
-        return
+    the page (outside the sidebar and the live part, which have boundaries of their own,
+    see :func:`App`) shows a plain message, never a traceback, and *Start again* opens a
+    fresh session's run (the server's log gets the traceback)."""
+    Boundary("the page", App, _page_failed)
+
+
+def _page_failed(exc: BaseException, clear: Callable[[], None]) -> None:
+    """The page's message after an error, and *Start again*."""
     solara.Error(
         f"The page hit an error and stopped: {type(exc).__name__}: {exc}",
         classes=["kpisim-error", "kpisim-page-failed"],
@@ -116,71 +148,33 @@ def App() -> None:
         solara.Style(PRESENTER_HIDE)
     with solara.AppBar():
         solara.AppBarTitle("kpisim · what a pay scheme really does")
+    # Solara draws the sidebar's content in its layout, above Page, so the page's boundary
+    # does not reach it: the sidebar and the live part have boundaries of their own.
     with solara.Sidebar(), solara.Column(classes=["kpisim-sidebar"]):
-        SafeSidebar(state, days_per_step, pause_ms)
-    SafeLive(state, days_per_step, pause_ms)
-
-
-@solara.component
-def SafeSidebar(
-    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
-) -> None:
-    """The sidebar (:func:`Sidebar`) behind an error boundary of its own: Solara draws the
-    sidebar's content in its layout, above :func:`Page`, so the page's boundary does not
-    reach it.  An error shows a plain message and *Show the controls again*; the run
-    goes on.
-
-    Parameters
-    ----------
-    state : RunState
-        The session's state.
-    days_per_step : solara.Reactive[int]
-        Working days per step and per redraw.
-    pause_ms : solara.Reactive[int]
-        Pause between redraws while playing, milliseconds.
-    """
-    exc, clear = solara.use_exception()
-    solara.use_effect(
-        lambda: log.error("the sidebar failed", exc_info=exc) if exc is not None else None,
-        [exc],
+        Boundary(
+            "the sidebar",
+            lambda: Sidebar(state, days_per_step, pause_ms, state.export_now),
+            _controls_failed,
+        )
+    Boundary(
+        "the live view",
+        lambda: Live(state, days_per_step, pause_ms),
+        functools.partial(_live_failed, state),
+        on_error=state.stop_playing,
     )
-    if exc is None:
-        Sidebar(state, days_per_step, pause_ms, state.export_now)
-        return
+
+
+def _controls_failed(exc: BaseException, clear: Callable[[], None]) -> None:
+    """The sidebar's message after an error, and *Show the controls again* (the run goes
+    on)."""
     solara.Error(
         f"The controls hit an error: {type(exc).__name__}: {exc}", classes=["kpisim-error"]
     )
     solara.Button("Show the controls again", on_click=clear, classes=["kpisim-retry"])
 
 
-@solara.component
-def SafeLive(
-    state: RunState, days_per_step: solara.Reactive[int], pause_ms: solara.Reactive[int]
-) -> None:
-    """The live part (:func:`Live`) behind an error boundary: an error while drawing it
-    shows a plain message (no traceback), stops playing and offers to go on with the
-    run or to reset it.
-
-    Parameters
-    ----------
-    state : RunState
-        The session's state.
-    days_per_step : solara.Reactive[int]
-        Working days per step and per redraw.
-    pause_ms : solara.Reactive[int]
-        Pause between redraws while playing, milliseconds.
-    """
-    exc, clear = solara.use_exception()
-
-    def stop() -> None:
-        if exc is not None:
-            log.error("the live view failed", exc_info=exc)
-            state.stop_playing()
-
-    solara.use_effect(stop, [exc])
-    if exc is None:
-        Live(state, days_per_step, pause_ms)
-        return
+def _live_failed(state: RunState, exc: BaseException, clear: Callable[[], None]) -> None:
+    """The live part's message after an error: go on with the run, or reset it."""
 
     def reset() -> None:
         state.reset()
@@ -422,66 +416,3 @@ def MainView(
             TimelineList(snap)
     for key in LOWER_CHARTS:
         Chart(data, key)
-
-
-def no_citations(text: str) -> str:
-    """``text`` without its bracketed citations ("(Kerr 1975; Holmström & Milgrom 1991)"):
-    the room reads the point, the sources stay in docs/scenarios.md.
-
-    Parameters
-    ----------
-    text : str
-        A lesson's text.
-    """
-    return re.sub(r"\s*\([^()]*\b(1[89]|20)\d\d[a-z]?\b[^()]*\)", "", text)
-
-
-def lesson_signs(c: Config) -> str:
-    """The sentence naming the signs the lesson lights (``scenario.signs``), "" if none
-    (in the lesson's paragraph: the header must leave the main chart above the fold).
-
-    Parameters
-    ----------
-    c : Config
-        The run's config.
-    """
-    if not c.scenario.signs:
-        return ""
-    names = ", ".join(escape(SIGN_TITLES[k].split(":")[0]) for k in c.scenario.signs)
-    return f" <b>This lesson lights:</b> {names}."
-
-
-@solara.component
-def LessonHeader(applied: Settings, c: Config) -> None:
-    """The lesson of the run on screen (with its changes from the preset) and its text.
-
-    Parameters
-    ----------
-    applied : Settings
-        The settings of the run on screen.
-    c : Config
-        Its config (the scenario's description and lesson).
-    """
-    label = lesson_label(applied)
-    modified = label != applied.scenario
-    note = (
-        "<br><i>The lesson text describes the preset; this run is modified.</i>" if modified else ""
-    )
-    with solara.Column(classes=["kpisim-lesson"]):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=(
-                f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
-                f"<p><b>What to watch:</b> {escape(no_citations(c.scenario.lesson))}"
-                f"{lesson_signs(c)}{note}</p>"
-            ),
-        )
-        solara.Text(
-            f"{c.customers.n:,} customers · {c.employees.n} agents"
-            + (f" + {c.teams.specialists_n} specialists" if c.teams.specialists_n else "")
-            + f" · seed {c.seed} · "
-            + (f"scheme '{c.scheme.name}'" if not modified else f"scheme '{label}'")
-            + f" · on-target bonus {pct(c.scheme.bonus_share)} of salary"
-            + scheme_extras(c),
-            classes=["kpisim-runinfo"],
-        )

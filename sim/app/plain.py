@@ -80,6 +80,25 @@ def _pts(v: float) -> str:
     return f"{v * 100:+.1f} pts"
 
 
+def _numbers(spec: str, unit: str = "", per: float = 1.0) -> dict[str, Callable[[float], str]]:
+    """A tile's ``fmt`` and ``diff`` for plain numbers: ``v / per`` in the format ``spec``
+    followed by ``unit`` (the difference signed), e.g. ``_numbers(",.0f", " k", 1e3)``.
+
+    Parameters
+    ----------
+    spec : str
+        Format spec without a sign (``".2f"``, ``",.0f"``).
+    unit : str
+        Text after the number (``" s"``, ``" days"``).
+    per : float
+        Divisor applied first (1e3: thousands).
+    """
+    return {
+        "fmt": lambda v: f"{v / per:{spec}}{unit}",
+        "diff": lambda v: f"{v / per:+{spec}}{unit}",
+    }
+
+
 @dataclass(frozen=True)
 class Tile:
     """One presenter tile: what it shows, in plain words, and how."""
@@ -175,11 +194,7 @@ def _smart_tile(letter: str, word: str, why: str) -> Tile:
 
 
 def _tiles() -> dict[str, Tile]:
-    money = dict(
-        fmt=lambda v: f"{v / 1e6:,.2f} M",
-        diff=lambda v: f"{v / 1e6:+,.2f} M",
-        dash_caption="Profit",
-    )
+    money = dict(**_numbers(",.2f", " M", 1e6), dash_caption="Profit")
     tiles = [
         Tile(
             "fixed_first_time",
@@ -203,8 +218,7 @@ def _tiles() -> dict[str, Tile]:
             "How hard customers had to work to get a problem solved, 1-7; the dashboard "
             "shows the share of contacts kept on the website instead.",
             lambda s: _num(s, "customer_effort"),
-            fmt=lambda v: f"{v:.2f}",
-            diff=lambda v: f"{v:+.2f}",
+            **_numbers(".2f"),
             dash=lambda s: _num(s, "web_containment"),
             dash_caption="Kept on web",
         ),
@@ -214,8 +228,7 @@ def _tiles() -> dict[str, Tile]:
             "Average handle time (AHT) on the dashboard; below, the handling time per "
             "problem really solved.",
             lambda s: _num(s, "handle_s_per_resolved"),
-            fmt=lambda v: f"{v:.0f} s",
-            diff=lambda v: f"{v:+.0f} s",
+            **_numbers(".0f", " s"),
             dash=lambda s: _num(s, "aht_s"),
             true_caption="Per fix",
         ),
@@ -230,16 +243,14 @@ def _tiles() -> dict[str, Tile]:
             "Complaints per 1,000 contacts",
             "Formal complaints per 1,000 contacts, run so far.",
             lambda s: _num(s, "complaint_rate", 1000.0),
-            fmt=lambda v: f"{v:.1f}",
-            diff=lambda v: f"{v:+.1f}",
+            **_numbers(".1f"),
         ),
         Tile(
             "failure_demand",
             "Contacts caused by mistakes elsewhere",
             "Failure demand: " + GLOSSARY["failure demand"],
             lambda s: _num(s, "issues_failure_demand"),
-            fmt=lambda v: f"{v:,.0f}",
-            diff=lambda v: f"{v:+,.0f}",
+            **_numbers(",.0f"),
             true_caption="So far",
             note=lambda s: (
                 f"{_num(s, 'root_cause_fixes') or 0:,.0f} root causes fixed by other departments."
@@ -256,8 +267,7 @@ def _tiles() -> dict[str, Tile]:
             "Staff morale (0 low, 1 high)",
             "Average morale of the front-line staff, 0-1.",
             lambda s: _num(s, "employee_satisfaction"),
-            fmt=lambda v: f"{v:.2f}",
-            diff=lambda v: f"{v:+.2f}",
+            **_numbers(".2f"),
             true_caption="Now",
         ),
         Tile(
@@ -265,8 +275,7 @@ def _tiles() -> dict[str, Tile]:
             "People who quit",
             "Front-line staff who resigned, run so far (dismissals not counted).",
             _quits,
-            fmt=lambda v: f"{v:.0f}",
-            diff=lambda v: f"{v:+.0f}",
+            **_numbers(".0f"),
             true_caption="So far",
         ),
         Tile(
@@ -274,8 +283,7 @@ def _tiles() -> dict[str, Tile]:
             "Bonus paid to staff",
             "Bonus paid so far (the scheme's payments and any protection of it).",
             lambda s: _num(s, "bonus_paid"),
-            fmt=lambda v: f"{v / 1e3:,.0f} k",
-            diff=lambda v: f"{v / 1e3:+,.0f} k",
+            **_numbers(",.0f", " k", 1e3),
             true_caption="So far",
         ),
         Tile(
@@ -293,8 +301,7 @@ def _tiles() -> dict[str, Tile]:
             "Days on which the website hid the phone number; a manager who sees what "
             "hiding it does to callers moves it back within reach.",
             lambda s: _num(s, "days_phone_hidden"),
-            fmt=lambda v: f"{v:.0f} days",
-            diff=lambda v: f"{v:+.0f} days",
+            **_numbers(".0f", " days"),
             true_caption="Hidden",
             note=_phone_note,
         ),
@@ -304,8 +311,7 @@ def _tiles() -> dict[str, Tile]:
             "Across the agents, the correlation of their bonus score with their customers' "
             "real satisfaction (1: perfectly, 0: not at all), last three pay periods.",
             lambda s: _num_nested(s, "not_informing_decisions", "score_truth_corr"),
-            fmt=lambda v: f"{v:.2f}",
-            diff=lambda v: f"{v:+.2f}",
+            **_numbers(".2f"),
             true_caption="Link",
         ),
         _smart_tile("S", "Specific", "the agent's own work moves the number."),
@@ -318,8 +324,7 @@ def _tiles() -> dict[str, Tile]:
             "SMART 'Time-bound': feedback (the pay period) comes soon enough to steer the "
             f"work: at most {PERIOD_MAX_DAYS:.0f} working days. " + GLOSSARY["smart"],
             _period_days,
-            fmt=lambda v: f"{v:.0f} days",
-            diff=lambda v: f"{v:+.0f} days",
+            **_numbers(".0f", " days"),
             true_caption="Feedback",
             note=lambda s: (
                 f"Fails: feedback comes after more than {PERIOD_MAX_DAYS:.0f} working days."

@@ -12,6 +12,7 @@ least 20 px; terms that must stay carry a plain explanation on hover (``title=``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import solara
@@ -65,24 +66,22 @@ def tile_html(tile: Tile, snap: Snapshot | None, other: Snapshot | None, has_oth
         Whether a comparison column is shown.
     """
     head = "<tr><th></th><th>This</th>" + ("<th>Other</th>" if has_other else "") + "</tr>"
-    rows = []
-    if tile.dash is not None:
-        cells = _cell(tile, tile.shown(snap), "")
+
+    def row(kind: str, gloss: str, caption: str, pick: Callable[..., float | None]) -> str:
+        """One number's row: its caption (the glossary on hover), this scheme, the other."""
+        cells = _cell(tile, pick(snap), "")
         if has_other:
-            cells += _cell(tile, tile.shown(other), "kp-o")
-        tip = escape(GLOSSARY["dashboard"], quote=True)
-        rows.append(
-            f'<tr class="kp-dash"><td class="kp-cap" title="{tip}">{escape(tile.dash_caption)}'
+            cells += _cell(tile, pick(other), "kp-o")
+        tip = escape(GLOSSARY[gloss], quote=True)
+        return (
+            f'<tr class="kp-{kind}"><td class="kp-cap" title="{tip}">{escape(caption)}'
             f"</td>{cells}</tr>"
         )
-    cells = _cell(tile, tile.value(snap), "")
-    if has_other:
-        cells += _cell(tile, tile.value(other), "kp-o")
-    tip = escape(GLOSSARY["really"], quote=True)
-    rows.append(
-        f'<tr class="kp-real"><td class="kp-cap" title="{tip}">{escape(tile.true_caption)}'
-        f"</td>{cells}</tr>"
+
+    rows = (
+        [row("dash", "dashboard", tile.dash_caption, tile.shown)] if tile.dash is not None else []
     )
+    rows.append(row("real", "really", tile.true_caption, tile.value))
     diff = ""
     a, b = tile.value(snap), tile.value(other)
     if has_other and a is not None and b is not None:

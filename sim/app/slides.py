@@ -209,6 +209,17 @@ def _panels(fig: Figure, box: tuple[float, float, float, float], n: int) -> list
     return out
 
 
+def _chart(
+    fig: Figure, ctx: SlideContext, key: str, box: tuple[float, float, float, float]
+) -> None:
+    """The panels of chart ``key`` in ``box`` (inches: left, bottom, width, height), two
+    to a row; only the first panel's lines are labelled."""
+    panels = PANELS[key]
+    tables = _tables(ctx)
+    for i, (ax, panel) in enumerate(zip(_panels(fig, box, len(panels)), panels, strict=True)):
+        draw_panel(ax, panel, ctx, tables, labels=i == 0)
+
+
 def chart_figure(ctx: SlideContext, key: str) -> Figure:
     """One chart of :data:`sim.app.charts.CHARTS` as a slide.
 
@@ -229,12 +240,8 @@ def chart_figure(ctx: SlideContext, key: str) -> Figure:
         return fig
     fig = _new()
     _header(fig, ctx, title)
-    panels = PANELS[key]
-    tables = _tables(ctx)
     w, h = fig.get_size_inches()
-    axes = _panels(fig, (0, 0, w, h - 0.9), len(panels))
-    for i, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
-        draw_panel(ax, panel, ctx, tables, labels=i == 0)
+    _chart(fig, ctx, key, (0, 0, w, h - 0.9))
     return fig
 
 
@@ -322,12 +329,7 @@ def screen_figure(ctx: SlideContext) -> Figure:
              ha="left", va="top", color="#333333")  # fmt: skip
     bottom = _tiles(fig, ctx, h - 1.15, w)
     chart_w = 8.6
-    tables = _tables(ctx)
-    panels = PANELS["dashboard_vs_reality"]
-    for i, (ax, panel) in enumerate(
-        zip(_panels(fig, (0, 0, chart_w, bottom - 0.1), len(panels)), panels, strict=True)
-    ):
-        draw_panel(ax, panel, ctx, tables, labels=i == 0)
+    _chart(fig, ctx, "dashboard_vs_reality", (0, 0, chart_w, bottom - 0.1))
     _signs(fig, ctx, (chart_w + 0.1, 0.1, w - chart_w - 0.25, bottom - 0.2))
     return fig
 

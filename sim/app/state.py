@@ -17,13 +17,10 @@ page and the run on screen is left as it was.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 import solara
 from mesa.visualization.utils import force_update
@@ -31,6 +28,8 @@ from mesa.visualization.utils import force_update
 from ..config import Config, ConfigError
 from ..model import ContactCentreModel
 from .export import export_charts, warm_export_pool
+from .messages import Note, guarded
+from .redraws import Redraws
 from .settings import (
     DEFAULT_SCENARIO,
     Settings,
@@ -41,92 +40,6 @@ from .settings import (
 from .snapshot import Snapshot, take_snapshot
 
 log = logging.getLogger(__name__)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def guarded(action: str) -> Callable[[F], F]:
-    """Decorate a :class:`RunState` method that a button calls: an unexpected exception
-    becomes the page message "Could not <action>: <error>" (and a log line with the
-    traceback, for the server's console) instead of a traceback on the page; playing
-    stops and the run on screen stays as it was.
-
-    Parameters
-    ----------
-    action : str
-        What the method does, for the message (e.g. "load the lesson").
-    """
-
-    def wrap(fn: F) -> F:
-        @functools.wraps(fn)
-        def run(self: RunState, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(self, *args, **kwargs)
-            except Exception as exc:  # the page must never show a traceback
-                log.exception("app action failed: %s", action)
-                self.fail(action, exc)
-                return None
-
-        return run  # type: ignore[return-value]
-
-    return wrap
-
-
-class Redraws:
-    """The token (:attr:`RunState.token`) of the live part's last finished redraw, so
-    that the play loop waits for each redraw before the next step.
-
-    Without it a play loop with no pause changed the run during every render pass of a
-    render running in another thread (an export, a lesson chosen while playing) and
-    reacton gave up after 100 passes with "Too many renders triggered".
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._token: str | None = None
-        #: bumped whenever playing must stop (a plain counter, seen at once by the play
-        #: thread); a play loop runs only while the epoch it started in lasts
-        self.epoch = 0
-
-    def drawn(self, token: str) -> None:
-        """Called by the live part once a redraw is done (an effect: after the commit).
-
-        Parameters
-        ----------
-        token : str
-            The token of the run and day drawn.
-        """
-        with self._cond:
-            self._token = token
-            self._cond.notify_all()
-
-    def wait(self, token: str, go_on: Callable[[], bool], timeout: float = 10.0) -> bool:
-        """Wait until ``token`` has been drawn, while ``go_on()`` holds, at most
-        ``timeout`` seconds; True if it was drawn.
-
-        Parameters
-        ----------
-        token : str
-            The token to wait for.
-        go_on : callable
-            Checked every 50 ms; the wait ends when it returns False.
-        timeout : float
-            Longest wait, seconds.
-        """
-        end = time.monotonic() + timeout
-        with self._cond:
-            while self._token != token and go_on() and time.monotonic() < end:
-                self._cond.wait(0.05)
-            return self._token == token
-
-
-@dataclass(frozen=True)
-class Note:
-    """A message on the page; it shows until the run moves on (``token`` changes)."""
-
-    kind: str  # "info" or "error"
-    text: str
-    token: str
 
 
 @dataclass

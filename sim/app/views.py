@@ -1,4 +1,5 @@
-"""The page's views: headline tiles, the five toxic-KPI signs, the charts, their style.
+"""The page's views: the lesson header, headline tiles, the five toxic-KPI signs, the
+charts, their style.
 
 Measured numbers (what the dashboard shows) in :data:`sim.palette.MEASURED`, true ones
 (what really happened) in :data:`sim.palette.TRUE`.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from html import escape
 from string import Template
 from typing import Any
@@ -19,6 +21,7 @@ from ..palette import MEASURED, TRUE
 from .charts import CHARTS
 from .livecharts import LiveData, panel_data, panel_spec_json
 from .panels import PANELS, Panel
+from .settings import Settings, lesson_label, pct, scheme_extras
 from .snapshot import SIGN_TITLES, Snapshot, kpi_tiles, smart_lines
 from .vega_widget import LiveChart, encode
 
@@ -278,3 +281,66 @@ def Chart(data: LiveData, key: str, rows: int = 0, height: int = 0) -> None:
                             renderer="svg" if main else "canvas",
                             lazy=not main,  # the main chart redraws even when scrolled off
                         )
+
+
+def no_citations(text: str) -> str:
+    """``text`` without its bracketed citations ("(Kerr 1975; Holmström & Milgrom 1991)"):
+    the room reads the point, the sources stay in docs/scenarios.md.
+
+    Parameters
+    ----------
+    text : str
+        A lesson's text.
+    """
+    return re.sub(r"\s*\([^()]*\b(1[89]|20)\d\d[a-z]?\b[^()]*\)", "", text)
+
+
+def lesson_signs(c: Config) -> str:
+    """The sentence naming the signs the lesson lights (``scenario.signs``), "" if none
+    (in the lesson's paragraph: the header must leave the main chart above the fold).
+
+    Parameters
+    ----------
+    c : Config
+        The run's config.
+    """
+    if not c.scenario.signs:
+        return ""
+    names = ", ".join(escape(SIGN_TITLES[k].split(":")[0]) for k in c.scenario.signs)
+    return f" <b>This lesson lights:</b> {names}."
+
+
+@solara.component
+def LessonHeader(applied: Settings, c: Config) -> None:
+    """The lesson of the run on screen (with its changes from the preset) and its text.
+
+    Parameters
+    ----------
+    applied : Settings
+        The settings of the run on screen.
+    c : Config
+        Its config (the scenario's description and lesson).
+    """
+    label = lesson_label(applied)
+    modified = label != applied.scenario
+    note = (
+        "<br><i>The lesson text describes the preset; this run is modified.</i>" if modified else ""
+    )
+    with solara.Column(classes=["kpisim-lesson"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<p><b>Lesson: {escape(label)}</b> — {escape(c.scenario.description)}</p>"
+                f"<p><b>What to watch:</b> {escape(no_citations(c.scenario.lesson))}"
+                f"{lesson_signs(c)}{note}</p>"
+            ),
+        )
+        solara.Text(
+            f"{c.customers.n:,} customers · {c.employees.n} agents"
+            + (f" + {c.teams.specialists_n} specialists" if c.teams.specialists_n else "")
+            + f" · seed {c.seed} · "
+            + (f"scheme '{c.scheme.name}'" if not modified else f"scheme '{label}'")
+            + f" · on-target bonus {pct(c.scheme.bonus_share)} of salary"
+            + scheme_extras(c),
+            classes=["kpisim-runinfo"],
+        )

@@ -29,8 +29,8 @@ Modules, in the order a comparison uses them:
 * :mod:`.uncertainty` - ranges of the uncertain parameters, Latin-hypercube worlds
 * :mod:`.plan` - both arms' configs and the robust worlds, validated up front
 * :mod:`.runner` - running configs in a process pool, derived metrics
-* :mod:`.settle` - when an arm has settled (the warm-up criterion), the rollout day it
-  gives, and the run-rate of each arm's last weeks
+* :mod:`.settle` - when an arm has settled (the warm-up criterion) and the rollout day it
+  gives; :mod:`.runrate` - the run-rate of each arm's last weeks
 * :mod:`.definitions` - each run's FCR under every definition, and which definitions the
   arms differ in
 * :mod:`.compute` - from plan to :class:`~.outcome.Outcome`: the current arm first, then
@@ -39,12 +39,12 @@ Modules, in the order a comparison uses them:
   :mod:`.bridge` - the money bridge; :mod:`.smart` - the SMART table; :mod:`.people` -
   headcount flows, turnover by tier and per-agent pay changes
 * :mod:`.outcome` - the finished comparison, all the report reads
-* :mod:`.formatting`, :mod:`.names`, :mod:`.verdict`, :mod:`.verdict_money` - the
-  report's numbers, names and verdict sentences
-* :mod:`.plotting`, :mod:`.figures`, :mod:`.figures_money`, :mod:`.figures_settle` - its
-  figures
+* :mod:`.formatting`, :mod:`.names`, :mod:`.verdict`, :mod:`.verdict_rule`,
+  :mod:`.verdict_money` - the report's numbers, names and verdict sentences
+* :mod:`.plotting`, :mod:`.figures`, :mod:`.figures_money`, :mod:`.figures_settle`,
+  :mod:`.figures_rollout`, :mod:`.figures_robust` - its figures
 * :mod:`.page`, :mod:`.page_money`, :mod:`.page_centre`, :mod:`.page_people`,
-  :mod:`.page_settle` - the HTML page
+  :mod:`.page_settle`, :mod:`.page_robust` - the HTML page
 * :mod:`.outputs` - writing every file atomically
 
 The report modules only read an ``Outcome``; nothing on the computing side imports them.

@@ -22,12 +22,11 @@ from .bridge import money_bridge
 from .outcome import Outcome
 from .plan import Plan, arm_configs, robust_configs, set_rollout
 from .runner import run_staged
+from .runrate import runrate_table, runrate_window
 from .settle import (
     SettleReport,
     choose_rollout,
     latest_rollout_day,
-    runrate_table,
-    runrate_window,
     settle_report,
     settle_series,
 )

@@ -14,29 +14,20 @@ import pandas as pd
 
 from ..measurement import paid_kpis
 from ..palette import OKABE_ITO
-from ..stats import drivers, mean_ci
 from .figures_money import fig_bridge, fig_intervals
+from .figures_robust import fig_robust
+from .figures_rollout import fig_rollout
 from .figures_settle import fig_settle
-from .formatting import pct
-from .names import ARM_COLOUR, param_label
+from .names import ARM_COLOUR
 from .outcome import Outcome
 from .page_people import pay_changes
-from .plotting import legend_above
+from .plotting import GREY, mean_bar
 from .plotting import pyplot as _plt
 from .plotting import to_png as _png
-from .tables import hinge_measure
 from .verdict_money import currency_of
 
-GREEN, VERMILION = OKABE_ITO["green"], OKABE_ITO["vermillion"]
-SKY, PINK = OKABE_ITO["sky_blue"], OKABE_ITO["purple"]
-GREY = "#777777"  # reference lines (zero, rollout day)
+VERMILION = OKABE_ITO["vermillion"]
 PAID_KPIS = paid_kpis()
-
-
-def _bar(values: np.ndarray) -> tuple[float, float]:
-    """Mean and half-width of its 95 % interval; a single value gets no error bar (0)."""
-    m, h = mean_ci(values)
-    return m, (h if np.isfinite(h) else 0.0)
 
 
 def _arm_bars(
@@ -69,7 +60,7 @@ def _arm_bars(
     w = 0.38
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
         sub = reps[reps["arm"] == arm]
-        stats_ = [_bar(sub[k].to_numpy()) for k in keys]
+        stats_ = [mean_bar(sub[k].to_numpy()) for k in keys]
         means = np.array([m for m, _ in stats_]) * scale
         errs = np.array([h for _, h in stats_]) * scale
         ax.bar(
@@ -105,7 +96,7 @@ def _arm_single(ax: Any, reps: pd.DataFrame, key: str, scale: float, names: dict
         The arms' names on the x axis (``current``, ``proposal``).
     """
     for j, (arm, hatch) in enumerate((("current", ""), ("proposal", "//"))):
-        m, h = _bar(reps.loc[reps["arm"] == arm, key].to_numpy())
+        m, h = mean_bar(reps.loc[reps["arm"] == arm, key].to_numpy())
         ax.bar(
             j,
             m * scale,
@@ -325,170 +316,6 @@ def fig_gaming(o: Outcome, names: dict[str, str]) -> bytes:
     ax.set_ylabel("% of calls")
     ax.set_title("Gaming by type over the whole run (error bars: 95% CI of the mean)")
     ax.legend(frameon=False, fontsize=9)
-    return _png(fig)
-
-
-#: panels of the rollout figure: (title, unit, [(series, line style, tag)], scale)
-ROLLOUT_PANELS = [
-    ("Average handle time (dashboard)", "seconds", [("aht_s", "-", "")], 1.0),
-    (
-        "First-contact resolution",
-        "%",
-        [("fcr_measured", "-", "measured"), ("fcr_true", "--", "true")],
-        100.0,
-    ),
-    (
-        "Customer satisfaction",
-        "% top-2 box",
-        [("csat_survey", "-", "survey"), ("csat_true", "--", "true")],
-        100.0,
-    ),
-    ("Calls with a gaming act", "% of answered calls", [("gaming_rate", "-", "")], 100.0),
-    ("Profit per working day", "thousand {currency}", [("profit_daily", "-", "")], 1e-3),
-    ("Employee morale", "mean morale (0-1)", [("morale", "-", "")], 1.0),
-]
-
-
-def _band(
-    ax: Any, series: pd.DataFrame, arm: str, col: str, ls: str, scale: float, label: str
-) -> None:
-    """One arm's weekly mean of ``col`` over replications, with its 95 % band.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        Where to draw.
-    series : pandas.DataFrame
-        ``timeseries.csv``: one row per arm, replication and week (``day`` its first day).
-    arm : str
-        ``current`` or ``proposal`` (its colour).
-    col : str
-        The weekly metric drawn.
-    ls : str
-        Line style (``-`` or ``--``).
-    scale : float
-        Factor applied to the mean and its band (100: a share shown in percent).
-    label : str
-        Legend label of the line.
-    """
-    sub = series[series["arm"] == arm]
-    stats_ = sub.groupby("day")[col].apply(lambda v: _bar(v.to_numpy()))
-    days = np.array(stats_.index)
-    m = np.array([a for a, _ in stats_]) * scale
-    h = np.array([b for _, b in stats_]) * scale
-    ax.plot(days, m, ls, color=ARM_COLOUR[arm], lw=1.6, label=label)
-    ax.fill_between(days, m - h, m + h, color=ARM_COLOUR[arm], alpha=0.18, lw=0)
-
-
-def fig_rollout(o: Outcome, names: dict[str, str]) -> bytes:
-    """Weekly KPIs around the rollout: mean over replications with 95 % bands.
-
-    Parameters
-    ----------
-    o : Outcome
-        The finished comparison (its weekly series and rollout day).
-    names : dict of str to str
-        The arms' display names.
-    """
-    plt = _plt()
-    from matplotlib.lines import Line2D
-
-    R = o.plan.args.rollout_day
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
-    for ax, (title, unit, lines, scale) in zip(axes.flat, ROLLOUT_PANELS, strict=True):
-        for arm in ("current", "proposal"):
-            for col, ls, tag in lines:
-                _band(ax, o.series, arm, col, ls, scale, names[arm] + (f" – {tag}" if tag else ""))
-        ax.axvline(R, color=GREY, ls=":", lw=1.2)
-        ax.annotate(
-            "rollout",
-            (R, 1.0),
-            xycoords=("data", "axes fraction"),
-            fontsize=8,
-            color="#444",
-            ha="left",
-            va="top",
-            xytext=(3, 0),
-            textcoords="offset points",
-        )
-        ax.set_title(title)
-        ax.set_ylabel(unit.format(currency=currency_of(o)))
-    for ax in axes[1]:
-        ax.set_xlabel("working day (weekly values)")
-    handles = [
-        Line2D([], [], color=ARM_COLOUR["current"], lw=2, label=names["current"]),
-        Line2D([], [], color=ARM_COLOUR["proposal"], lw=2, label=names["proposal"]),
-        Line2D([], [], color="#333", lw=1.5, ls="-", label="measured (dashboard)"),
-        Line2D([], [], color="#333", lw=1.5, ls="--", label="true"),
-    ]
-    fig.suptitle(
-        f"Around the rollout on day {R}: mean of {o.plan.args.replications} replications, "
-        "shaded band = 95% CI of the mean; the arms coincide until the rollout",
-        fontsize=10,
-    )
-    legend_above(fig, handles, ncols=4, fontsize=9, top=0.93, y=0.965)
-    return _png(fig)
-
-
-def fig_robust(o: Outcome) -> bytes:
-    """Value difference (profit + change in customer equity) across sampled worlds, and
-    what it hinges on.
-
-    Parameters
-    ----------
-    o : Outcome
-        The finished comparison (its robust worlds and sensitivities).
-    """
-    plt = _plt()
-    from matplotlib.patches import Patch
-
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1, 1.3]})
-    d = o.robust["diff_value"].to_numpy() / 1e3
-    ax = axes[0]
-    order = np.sort(d)
-    colors = [GREEN if v > 0 else VERMILION for v in order]
-    ax.bar(np.arange(len(order)), order, color=colors, width=0.85)
-    ax.axhline(0, color=GREY, lw=1)
-    ax.set_xlabel("sampled world (sorted)")
-    ax.set_ylabel(f"value difference (thousand {currency_of(o)})")
-    share = o.shares.get("value", float("nan"))
-    ax.set_title(f"Value, proposal - current: proposal ahead in {pct(share)} of worlds")
-    ax.legend(
-        handles=[
-            Patch(color=GREEN, label="proposal creates more value"),
-            Patch(color=VERMILION, label="current creates more value"),
-        ],
-        frameon=False,
-        fontsize=8,
-        loc="best",
-    )
-    ax = axes[1]
-    col, what = hinge_measure(o.sens)
-    sens = o.sens.head(10)
-    vals = sens[col].fillna(0).to_numpy() if col else np.zeros(len(sens))
-    y = np.arange(len(sens))[::-1]
-    labels = [param_label(p) for p in sens["parameter"]]
-    ax.barh(y, vals, color=[SKY if v >= 0 else PINK for v in vals], edgecolor="white")
-    ax.set_yticks(y, labels, fontsize=8.5)
-    ax.axvline(0, color=GREY, lw=1)
-    ax.set_xlim(-1, 1)
-    ax.set_xlabel(f"{what} with the value difference (-1 to 1)")
-    named = not drivers(o.sens, len(o.robust), len(o.plan.uncertainty))[0].empty
-    ax.set_title(  # the same rule as the verdict's (sim.stats.drivers)
-        "What the value verdict hinges on" if named else "No driver can be named (see the note)"
-    )
-    ax.legend(
-        handles=[
-            Patch(color=SKY, label="higher value favours the proposal"),
-            Patch(color=PINK, label="higher value favours the current scheme"),
-        ],
-        frameon=False,
-        fontsize=8,
-        loc="upper center",
-        ncols=2,
-        bbox_to_anchor=(0.5, -0.16),
-    )
-    fig.tight_layout()
     return _png(fig)
 
 

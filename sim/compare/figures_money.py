@@ -15,10 +15,9 @@ import numpy as np
 
 from ..palette import OKABE_ITO
 from .outcome import Outcome
-from .plotting import legend_above, pyplot, to_png
+from .plotting import GREY, legend_above, pyplot, to_png
 
 UP, DOWN, NET = OKABE_ITO["green"], OKABE_ITO["vermillion"], OKABE_ITO["blue"]
-GREY = "#777777"
 #: interval view: (column, label, colour, draw as steps)
 INTERVAL_SERIES = (
     ("scheduled", "scheduled by the plan (with shrinkage)", OKABE_ITO["sky_blue"], True),

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from .names import ARM_COLOUR
 from .outcome import Outcome
-from .plotting import legend_above, pyplot, to_png
+from .plotting import GREY, legend_above, pyplot, to_png
 from .settle import SETTLE_LABELS
 
-GREY = "#777777"
 SHADE = "#dddddd"
 
 

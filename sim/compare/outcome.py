@@ -29,7 +29,7 @@ class Outcome:
     of each arm (:mod:`sim.outputs.intervals`, with an ``arm`` column); ``smart`` the SMART
     check of each arm's paid KPIs (:mod:`sim.compare.smart`); ``settle`` where and whether
     the arms settled (the rollout day's choice, :mod:`sim.compare.settle`) and ``runrate``
-    the whole run beside each arm's last weeks (:func:`~.settle.runrate_table`).
+    the whole run beside each arm's last weeks (:func:`~.runrate.runrate_table`).
     """
 
     plan: Plan

@@ -8,6 +8,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
+
+from ..stats import mean_ci
+
+#: Colour of reference lines (zero, the rollout day).
+GREY = "#777777"
+
 
 def pyplot() -> Any:
     """``matplotlib.pyplot`` on the headless backend, with the report's style."""
@@ -73,3 +80,9 @@ def legend_above(
         fontsize=fontsize,
         bbox_to_anchor=(0.5, y),
     )
+
+
+def mean_bar(values: np.ndarray) -> tuple[float, float]:
+    """Mean and half-width of its 95 % interval; a single value gets no error bar (0)."""
+    m, h = mean_ci(values)
+    return m, (h if np.isfinite(h) else 0.0)

@@ -30,11 +30,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from ..config import ConfigError
-from ..pool import WorkerPool
+from ..pool import Pool, WorkerPool
 from ..sweep.clusters import check_ray, check_slurm
 
 #: ``launcher=`` values -> the Python module each needs.
@@ -78,7 +77,7 @@ class Launcher:
     folder: Path | None = None
     places: set[str] = field(default_factory=set, compare=False)
 
-    def pool(self, size: int) -> Any:
+    def pool(self, size: int) -> Pool:
         """A context manager with ``map(fn, items, done=None)`` (in input order) for
         batches of at most ``size`` runs.
 
@@ -145,7 +144,7 @@ def check_launcher(
     return Launcher(name, jobs, partition, address, Path(out) / ".submitit")
 
 
-class SlurmPool:
+class SlurmPool(Pool):
     """Each :meth:`map` is one SLURM array job (submitit), one task per input.
 
     Parameters
@@ -176,17 +175,8 @@ class SlurmPool:
     def map[T, R](
         self, fn: Callable[[T], R], items: Iterable[T], done: Callable[[], object] | None = None
     ) -> list[R]:
-        """``[fn(x) for x in items]`` as the tasks of one array job, in input order.
-
-        Parameters
-        ----------
-        fn : callable
-            A picklable function of one input.
-        items : iterable
-            The inputs.
-        done : callable, optional
-            Called each time a result is collected.
-        """
+        """:meth:`sim.pool.Pool.map` as the tasks of one array job (``done`` is called
+        each time a result is collected)."""
         items = list(items)
         if not items:
             return []
@@ -208,19 +198,8 @@ class SlurmPool:
             )
         return out
 
-    def __enter__(self) -> SlurmPool:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-
-class RayPool:
+class RayPool(Pool):
     """Each input of :meth:`map` is one Ray task of one CPU on a running cluster.
 
     Parameters
@@ -238,17 +217,8 @@ class RayPool:
     def map[T, R](
         self, fn: Callable[[T], R], items: Iterable[T], done: Callable[[], object] | None = None
     ) -> list[R]:
-        """``[fn(x) for x in items]`` as Ray tasks, in input order.
-
-        Parameters
-        ----------
-        fn : callable
-            A picklable function of one input.
-        items : iterable
-            The inputs.
-        done : callable, optional
-            Called each time a result is collected.
-        """
+        """:meth:`sim.pool.Pool.map` as Ray tasks (``done`` is called each time a result
+        is collected)."""
         import ray
 
         remote = ray.remote(num_cpus=1, max_retries=RAY_MAX_RETRIES)(_on_node)
@@ -270,6 +240,7 @@ class RayPool:
         return out
 
     def __enter__(self) -> RayPool:
+        """Connect to the cluster (once per process)."""
         import ray
 
         if not ray.is_initialized():
@@ -280,14 +251,6 @@ class RayPool:
                 configure_logging=False,
             )
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
 
 
 def _on_node[T, R](fn: Callable[[T], R], x: T) -> tuple[R, str]:
