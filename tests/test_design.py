@@ -596,11 +596,11 @@ def test_design_current_verification_dashboard_and_page(tmp_path, capsys):
     assert "dashboard-optimised (scheme_dashboard_1)" in page  # the two winners side by side
     assert "Run the same design with" not in page
     # the page knows which constraints read from the true ledger steered that design
-    from sim.design.page import _truth_steered
+    from sim.design.page import truth_steered
 
-    assert _truth_steered(out) == ["toxic", "smart"]
+    assert truth_steered(out) == ["toxic", "smart"]
     blind = tmp_path / "blind"
     blind_args = [a if not a.startswith("out=") else f"out={blind}" for a in args]
     dash_only = ["objective=dashboard", "toxic=false", "smart=false"]
     assert main(["design", *blind_args, *dash_only, *TINY]) == 0
-    assert _truth_steered(blind) == []
+    assert truth_steered(blind) == []

@@ -125,7 +125,7 @@ def _verify_section(table: pd.DataFrame, names: list[str]) -> str:
 TRUTH_CONSTRAINTS = ("toxic", "smart")
 
 
-def _truth_steered(out: Path) -> list[str]:
+def truth_steered(out: Path) -> list[str]:
     """The constraints read from the true ledger that the folder's dashboard design kept
     (its stored limits), e.g. ``["toxic", "smart"]``; [] when it dropped them."""
     for objective, _, st in _load(out):
@@ -167,7 +167,7 @@ def _side_by_side(out: Path) -> str:
             + (" (it is not worse on value nor true CSAT)" if not worse else "")
             + ": on these held-out runs the Goodhart effect did not show."
         )
-        steered = _truth_steered(out)
+        steered = truth_steered(out)
         if steered:
             said += (
                 f" The dashboard design kept the {' and '.join(steered)} constraint"
