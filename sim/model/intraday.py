@@ -36,6 +36,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from .erlang import agents_required
 from .planning import FRONT, agent_cover, interval_s, n_intervals, occupancy_floor
@@ -90,7 +91,9 @@ def _agents(
     return int(agents_required(np.array([float(calls)]), w, float(aht_s), patience, target, thr)[0])
 
 
-def requirement(model: ContactCentreModel, offered: np.ndarray, aht_s: float) -> np.ndarray:
+def requirement(
+    model: ContactCentreModel, offered: np.ndarray, aht_s: float, where: np.ndarray | None = None
+) -> np.ndarray:
     """Agents needed on the phones per interval for ``offered`` calls at ``aht_s``: the
     plan's rule (service-level target by Erlang A or C, the occupancy cap).  The calls are
     rounded up to whole calls and the AHT to whole seconds (the re-forecast's precision,
@@ -104,14 +107,19 @@ def requirement(model: ContactCentreModel, offered: np.ndarray, aht_s: float) ->
         Calls per interval.
     aht_s:
         Handle time, s.
+    where:
+        The intervals to staff (bool per interval; default all): the others need 0 (a
+        check staffs only the intervals still to come, so the past ones are not solved).
     """
     cfg = model.cfg
     ch = cfg.channels
     patience = cfg.customers.patience_mean_s if cfg.workforce.planner == "erlang_a" else None
     aht = max(round(aht_s), 1)
     calls = np.ceil(np.asarray(offered, float) - 1e-9).astype(np.int64)
+    if where is not None:
+        calls = np.where(where, calls, 0)
     args = (patience, ch.service_level_target, ch.service_level_threshold_s, interval_s(cfg))
-    req = np.array([_agents(int(c), aht, *args) if c > 0 else 0 for c in calls])
+    req = np.array([_agents(c, aht, *args) if c > 0 else 0 for c in calls.tolist()])
     return occupancy_floor(cfg, req, calls, float(aht)).astype(float)
 
 
@@ -137,6 +145,27 @@ def _cover(model: ContactCentreModel, duty: Duty, idx: np.ndarray) -> np.ndarray
     """Agents ``idx`` of ``duty`` on the phones per interval (rows: agents)."""
     st, ln = duty.blocks()
     return agent_cover(model.cfg, duty.start[idx], duty.end[idx], st[idx], ln[idx])
+
+
+@njit(cache=True)
+def _release(on: np.ndarray, cover: np.ndarray, order: np.ndarray, floor: np.ndarray):
+    """Which agents go home, in ``order``: each whose cover (a row of ``cover``) leaves
+    ``on`` at or above ``floor`` in every interval; ``on`` is reduced by each one that
+    goes (in place).  Returns a bool per position of ``order``."""
+    go = np.zeros(order.shape[0], dtype=np.bool_)
+    n = on.shape[0]
+    for p in range(order.shape[0]):
+        j = order[p]
+        fits = True
+        for i in range(n):
+            if not (on[i] - cover[j, i] >= floor[i]):
+                fits = False
+                break
+        if fits:
+            for i in range(n):
+                on[i] -= cover[j, i]
+            go[p] = True
+    return go
 
 
 def _cut(start: np.ndarray, length: np.ndarray, leave: float) -> np.ndarray:
@@ -188,8 +217,7 @@ def check_team(
         return
     lo = np.arange(n) * w
     later = lo >= t_s - 1e-6  # the intervals still to come
-    need = requirement(model, plan.offered * ratio, recent_aht(model, plan.team))
-    need = np.where(later, need, 0.0)
+    need = requirement(model, plan.offered * ratio, recent_aht(model, plan.team), later)
     alive = np.flatnonzero(duty.end > t_s)
     if alive.shape[0] == 0:
         return
@@ -205,10 +233,9 @@ def check_team(
         keep = need if ratio < 1.0 - iv.below else np.maximum(need, plan.required * later)
         vto = 0.0
         left = duty.end[alive] - np.maximum(duty.start[alive], t_s)
-        for j in np.argsort(-left, kind="stable"):
-            if np.all(on - cover[j] >= keep - 1e-9):
-                on -= cover[j]
-                vto += _send_home(duty, int(alive[j]), t_s)
+        order = np.argsort(-left, kind="stable")
+        for j in order[_release(on, cover, order, keep - 1e-9)].tolist():
+            vto += _send_home(duty, int(alive[j]), t_s)
         row["vto_s"] = row.get("vto_s", 0.0) + vto
     elif load > 1.0 + iv.above and wf.overtime_hours > 0:
         close = cfg.channels.open_s
