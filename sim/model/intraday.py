@@ -168,28 +168,34 @@ def _release(on: np.ndarray, cover: np.ndarray, order: np.ndarray, floor: np.nda
     return go
 
 
-def _cut(start: np.ndarray, length: np.ndarray, leave: float) -> np.ndarray:
-    """Off-phone blocks' lengths cut at ``leave``: a block after it goes (0), the one
-    under way ends then."""
+def _cut(start: np.ndarray, length: np.ndarray, leave: np.ndarray) -> np.ndarray:
+    """Off-phone blocks' lengths cut at ``leave`` (broadcast against them): a block after
+    it goes (0), the one under way ends then."""
     with np.errstate(invalid="ignore"):
         return np.nan_to_num(np.clip(np.minimum(start + length, leave) - start, 0.0, None))
 
 
-def _send_home(duty: Duty, i: int, t_s: float) -> float:
-    """Agent ``i`` of ``duty`` leaves at ``t_s`` (or never comes, when the shift starts
-    later): its shift ends then and its off-phone blocks are cut there.  Returns the paid
-    seconds it does not work."""
-    leave = max(t_s, float(duty.start[i]))
-    gone = float(duty.end[i]) - leave
-    duty.end[i] = leave
-    duty.brk_len[i] = _cut(duty.brk_start[i : i + 1], duty.brk_len[i : i + 1], leave)[0]
+def _send_home(duty: Duty, idx: np.ndarray, t_s: float) -> np.ndarray:
+    """Agents ``idx`` of ``duty`` (distinct) leave at ``t_s`` (or never come, when the
+    shift starts later): their shifts end then and their off-phone blocks are cut there.
+    Returns the paid seconds each does not work."""
+    leave = np.maximum(t_s, duty.start[idx])
+    gone = duty.end[idx] - leave
+    duty.end[idx] = leave
+    duty.brk_len[idx] = _cut(duty.brk_start[idx], duty.brk_len[idx], leave)
     if duty.rest_start is not None and duty.rest_len is not None:
-        duty.rest_len[i] = _cut(duty.rest_start[i], duty.rest_len[i], leave)
+        duty.rest_len[idx] = _cut(duty.rest_start[idx], duty.rest_len[idx], leave[:, None])
     return gone
 
 
 def check_team(
-    model: ContactCentreModel, duty: Duty, plan: Plan, ratio: float, t_s: float, row: DayRecord
+    model: ContactCentreModel,
+    duty: Duty,
+    plan: Plan,
+    ratio: float,
+    t_s: float,
+    row: DayRecord,
+    cover_all: np.ndarray | None = None,
 ) -> None:
     """One check of one team at ``t_s``: re-forecast the rest of the day at ``ratio`` x the
     plan's forecast and the recent AHT, then overtime or VTO (module docstring).
@@ -208,6 +214,10 @@ def check_team(
         The check's time, s since opening.
     row:
         Today's record (``overtime_s`` and ``vto_s`` booked).
+    cover_all:
+        Every agent's cover of ``duty`` as it stands (rows: agents; the day's earlier
+        checks keep it, so an agent's cover is recomputed only when its shift changes;
+        updated in place), or None to compute it here.
     """
     cfg = model.cfg
     wf, iv = cfg.workforce, cfg.workforce.intraday
@@ -221,7 +231,10 @@ def check_team(
     alive = np.flatnonzero(duty.end > t_s)
     if alive.shape[0] == 0:
         return
-    cover = _cover(model, duty, alive) * later  # each agent's time on the phones to come
+    # each agent's time on the phones to come (a row is the agent's own, whatever rows
+    # are computed with it: agent_cover)
+    mine = _cover(model, duty, alive) if cover_all is None else cover_all[alive]
+    cover = mine * later
     on = cover.sum(axis=0)
     staffed, required = float(on.sum()), float(need.sum())
     if staffed <= 0.0:
@@ -234,13 +247,18 @@ def check_team(
         vto = 0.0
         left = duty.end[alive] - np.maximum(duty.start[alive], t_s)
         order = np.argsort(-left, kind="stable")
-        for j in order[_release(on, cover, order, keep - 1e-9)].tolist():
-            vto += _send_home(duty, int(alive[j]), t_s)
+        gone = alive[order[_release(on, cover, order, keep - 1e-9)]]
+        if gone.shape[0]:
+            for sec in _send_home(duty, gone, t_s).tolist():
+                vto += sec
+            if cover_all is not None:
+                cover_all[gone] = _cover(model, duty, gone)
         row["vto_s"] = row.get("vto_s", 0.0) + vto
     elif load > 1.0 + iv.above and wf.overtime_hours > 0:
         close = cfg.channels.open_s
         can = alive[duty.end[alive] < close]
         extra = 0.0
+        longer = []
         for i in can[np.argsort(duty.end[can], kind="stable")][: int(wf.overtime_max_share * k)]:
             end = float(duty.end[i])
             new_end = min(end + wf.overtime_hours * 3600.0, close)
@@ -249,7 +267,11 @@ def check_team(
                 continue
             extra += new_end - end
             duty.end[i] = new_end
+            longer.append(i)
             on = on + gain * later
+        if longer and cover_all is not None:
+            stay = np.array(longer, dtype=np.int64)
+            cover_all[stay] = _cover(model, duty, stay)
         row["overtime_s"] = row.get("overtime_s", 0.0) + extra
         row["intraday_overtime_s"] = row.get("intraday_overtime_s", 0.0) + extra
 
@@ -283,6 +305,7 @@ def adjust(
     if front.offered.sum() <= 0:  # no forecast yet (the starting plan)
         return
     w = interval_s(cfg)
+    covers: list[np.ndarray | None] = [None] * len(duties)  # each team's, on first use
     t = step
     while t < cfg.channels.open_s - 1e-6:
         expected = forecast_to(front.offered, t, w)
@@ -293,5 +316,7 @@ def adjust(
                 if team == FRONT and cfg.workforce.staffing == "observed":
                     continue  # the data's staffing is kept exactly (staffing_observed)
                 if plan.offered.sum() > 0:
-                    check_team(model, duty, plan, ratio, t, row)
+                    if covers[team] is None and duty.start.shape[0] > 0:
+                        covers[team] = _cover(model, duty, np.arange(duty.start.shape[0]))
+                    check_team(model, duty, plan, ratio, t, row, covers[team])
         t += step
