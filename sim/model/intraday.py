@@ -32,13 +32,14 @@ drawn here.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
-from .erlang import agents_required
+from .erlang import HINT_MIN_TARGET, agents_required
 from .planning import FRONT, agent_cover, interval_s, n_intervals, occupancy_floor
 
 if TYPE_CHECKING:
@@ -91,6 +92,60 @@ def _agents(
     return int(agents_required(np.array([float(calls)]), w, float(aht_s), patience, target, thr)[0])
 
 
+#: The answers of ``_agents`` so far per queue (handle time, patience, target, threshold,
+#: interval): the calls asked about, sorted, and the agents each needs.
+_KNOWN: dict[tuple, tuple[list[int], dict[int, int]]] = {}
+#: Most answers kept over all queues (then forgotten at once).
+_KNOWN_MAX = 200_000
+_KNOWN_SIZE = [0]
+
+
+def _agents_known(
+    calls: int, aht_s: int, patience: float | None, target: float, thr: float, w: float
+) -> int:
+    """``_agents``, answered without a search when the nearest calls asked about below and
+    above ``calls`` (same queue) needed the same agents: the requirement never falls as
+    the calls rise (the service level falls with the arrival rate), so ``calls`` needs
+    as many.  Not below a target of ``erlang.HINT_MIN_TARGET`` (a service level within
+    rounding of 0 is not monotone to the last bit).
+
+    Parameters
+    ----------
+    calls:
+        Calls in the interval (whole calls, > 0).
+    aht_s:
+        Handle time, whole seconds.
+    patience:
+        Mean patience, s (Erlang A); None: Erlang C.
+    target:
+        Service-level target, share.
+    thr:
+        Answer-time threshold of the service level, s.
+    w:
+        Interval length, s.
+    """
+    if target < HINT_MIN_TARGET:
+        return _agents(calls, aht_s, patience, target, thr, w)
+    key = (aht_s, patience, target, thr, w)
+    asked, answer = _KNOWN.setdefault(key, ([], {}))
+    n = answer.get(calls)
+    if n is not None:
+        return n
+    at = bisect_left(asked, calls)
+    if 0 < at < len(asked) and answer[asked[at - 1]] == answer[asked[at]]:
+        n = answer[asked[at]]
+    else:
+        n = _agents(calls, aht_s, patience, target, thr, w)
+    if _KNOWN_SIZE[0] >= _KNOWN_MAX:
+        _KNOWN.clear()
+        _KNOWN_SIZE[0] = 0
+        asked, answer = _KNOWN.setdefault(key, ([], {}))
+    asked.insert(bisect_left(asked, calls), calls)
+    answer[calls] = n
+    _KNOWN_SIZE[0] += 1
+    return n
+
+
 def requirement(
     model: ContactCentreModel, offered: np.ndarray, aht_s: float, where: np.ndarray | None = None
 ) -> np.ndarray:
@@ -119,7 +174,7 @@ def requirement(
     if where is not None:
         calls = np.where(where, calls, 0)
     args = (patience, ch.service_level_target, ch.service_level_threshold_s, interval_s(cfg))
-    req = np.array([_agents(c, aht, *args) if c > 0 else 0 for c in calls.tolist()])
+    req = np.array([_agents_known(c, aht, *args) if c > 0 else 0 for c in calls.tolist()])
     return occupancy_floor(cfg, req, calls, float(aht)).astype(float)
 
 
