@@ -62,7 +62,9 @@ class Contacts:
         mask:
             Boolean mask, index array or slice of rows.
         """
-        return Contacts(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
+        if isinstance(mask, np.ndarray) and mask.dtype == np.bool_:
+            mask = np.flatnonzero(mask)  # the rows once, not a scan of the mask per column
+        return Contacts(*[getattr(self, f)[mask] for f in self.__dataclass_fields__])
 
     @staticmethod
     def concat(parts: list[Contacts]) -> Contacts:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import betainc
@@ -145,8 +146,14 @@ def erlang_c(lam_per_s: float, mean_s: float, n: int, threshold_s: float = 20.0)
 
 
 # --------------------------------------------------------------------------- Erlang A
-def _log_death(n: int, mu: float, theta: float, k: np.ndarray) -> np.ndarray:
-    return np.log(np.minimum(k, n) * mu + np.maximum(0.0, k - n) * theta)
+@lru_cache(maxsize=1024)
+def _log_death(n: int, mu: float, theta: float, kmax: int) -> np.ndarray:
+    """Log death rates of states 1..``kmax`` of the M/M/n+M chain (cached and read-only:
+    a staffing search asks for the same ``n`` at many arrival rates)."""
+    k = np.arange(1, kmax + 1, dtype=float)
+    out = np.log(np.minimum(k, n) * mu + np.maximum(0.0, k - n) * theta)
+    out.flags.writeable = False
+    return out
 
 
 def stationary_a(lam: float, mu: float, theta: float, n: int) -> np.ndarray:
@@ -166,8 +173,7 @@ def stationary_a(lam: float, mu: float, theta: float, n: int) -> np.ndarray:
     """
     kmax = 2 * n + 64
     while True:
-        k = np.arange(1, kmax + 1, dtype=float)
-        log_ratio = math.log(lam) - _log_death(n, mu, theta, k)  # pi[k] / pi[k - 1]
+        log_ratio = math.log(lam) - _log_death(n, mu, theta, kmax)  # pi[k] / pi[k - 1]
         logp = np.concatenate([[0.0], np.cumsum(log_ratio)])
         rel = logp - logp.max()
         # tail beyond K <= pi_K r / (1 - r), r = pi[K + 1] / pi[K] < 1 (ratios fall in k)
@@ -229,6 +235,44 @@ def erlang_a(
     )
 
 
+def service_level_a(
+    lam_per_s: float, mean_s: float, patience_mean_s: float, n: int, threshold_s: float
+) -> float:
+    """The service level of :func:`erlang_a` alone (the staffing search's question), by
+    the same operations in the same order, so equal to ``erlang_a(...).service_level``
+    to the bit, without the figures the search does not read.
+
+    Parameters
+    ----------
+    lam_per_s:
+        Arrival rate, calls/s.
+    mean_s:
+        Mean handling time, s.
+    patience_mean_s:
+        Mean patience, s.
+    n:
+        Agents.
+    threshold_s:
+        Service-level answer-time threshold, s.
+    """
+    if lam_per_s <= 0.0:
+        return 1.0
+    if n == 0:
+        return 0.0
+    mu, theta = 1.0 / mean_s, 1.0 / patience_mean_s
+    pi = stationary_a(lam_per_s, mu, theta, n)
+    K = pi.shape[0] - 1
+    q = pi[n:] if n <= K else np.zeros(0)
+    j = np.arange(q.shape[0], dtype=float)
+    nmu = n * mu
+    served_j = nmu / (nmu + (j + 1.0) * theta)
+    b = nmu / theta + 1.0
+    x = -math.expm1(-theta * threshold_s)
+    within_j = served_j * betainc(j + 1.0, b, x) if x > 0 else np.zeros_like(j)
+    p_wait = float(q.sum())
+    return 1.0 - p_wait + float(q @ within_j)
+
+
 # --------------------------------------------------------------------------- staffing
 def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) -> int:
     """Smallest n > load with Erlang C service level >= target: one upward pass of the
@@ -248,18 +292,32 @@ def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) 
         Most agents to try.
     """
     load, mu, b = lam * mean_s, 1.0 / mean_s, 1.0
+    rho = lam / mu  # the load as _erlang_c_figures computes it (the same service level)
     for k in range(1, cap + 1):
         b = load * b / (k + load * b)
-        if k > load and _erlang_c_figures(lam, mu, k, b, t).service_level >= target:
-            return k
+        if k > load:
+            c = _c_from_b(k, rho, b) if rho < k else 0.0
+            sl = 1.0 - c * math.exp(-(k * mu - lam) * t) if rho < k else 0.0
+            if sl >= target:
+                return k
     return -1
+
+
+#: The last gap between the Erlang C and the Erlang A requirement per queue (handle time,
+#: patience, target, threshold): where the next search of that queue starts.
+_GAP: dict[tuple[float, float, float, float], int] = {}
+#: Lowest target whose search starts from ``_GAP``.
+HINT_MIN_TARGET = 1e-3
 
 
 def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: float, cap: int):
     """Smallest n with Erlang A service level >= target (the service level rises with
     n).  The search walks from the Erlang C requirement (cheap, and close: abandonment
-    changes the requirement by a few agents), one evaluation of the chain a step, and
-    falls back to doubling when the queue is too loaded for Erlang C.
+    changes the requirement by a few agents) less the gap between the two requirements
+    the last search of the same queue found (``_GAP``: a starting point only; the walk
+    goes down while ``n - 1`` meets the target and up while ``n`` does not, so the answer
+    is the same from any start), one evaluation of the chain a step, and searches upward
+    from the load when the queue is too loaded for Erlang C.
 
     Parameters
     ----------
@@ -278,20 +336,30 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
     """
 
     def ok(n: int) -> bool:
-        return erlang_a(lam, mean_s, pat_s, n, t).service_level >= target
+        return service_level_a(lam, mean_s, pat_s, n, t) >= target
 
-    n = _min_agents_c(lam, mean_s, target, t, cap)
-    if n < 0:  # Erlang C cannot meet it within cap: search upward from the load
+    n_c = _min_agents_c(lam, mean_s, target, t, cap)
+    key = (mean_s, pat_s, target, t)
+    if n_c < 0:  # Erlang C cannot meet it within cap: search upward from the load
         n = min(cap, max(1, int(lam * mean_s)))
+    else:  # (not below a target of HINT_MIN_TARGET: a service level within rounding of
+        # 0 is not monotone in n to the last bit, and the walk must find what it found)
+        n = max(1, n_c - _GAP.get(key, 0)) if target >= HINT_MIN_TARGET else n_c
     if ok(n):
         while n > 0 and ok(n - 1):
             n -= 1
-        return n
-    while n < cap:
-        n += 1
-        if ok(n):
-            return n
-    return -1
+    else:
+        while n < cap:
+            n += 1
+            if ok(n):
+                break
+        else:
+            return -1
+    if n_c >= 0:
+        if len(_GAP) >= 1024:
+            _GAP.clear()
+        _GAP[key] = n_c - n
+    return n
 
 
 def agents_required(

@@ -32,12 +32,14 @@ drawn here.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from .erlang import agents_required
+from .erlang import HINT_MIN_TARGET, agents_required
 from .planning import FRONT, agent_cover, interval_s, n_intervals, occupancy_floor
 
 if TYPE_CHECKING:
@@ -90,7 +92,63 @@ def _agents(
     return int(agents_required(np.array([float(calls)]), w, float(aht_s), patience, target, thr)[0])
 
 
-def requirement(model: ContactCentreModel, offered: np.ndarray, aht_s: float) -> np.ndarray:
+#: The answers of ``_agents`` so far per queue (handle time, patience, target, threshold,
+#: interval): the calls asked about, sorted, and the agents each needs.
+_KNOWN: dict[tuple, tuple[list[int], dict[int, int]]] = {}
+#: Most answers kept over all queues (then forgotten at once).
+_KNOWN_MAX = 200_000
+_KNOWN_SIZE = [0]
+
+
+def _agents_known(
+    calls: int, aht_s: int, patience: float | None, target: float, thr: float, w: float
+) -> int:
+    """``_agents``, answered without a search when the nearest calls asked about below and
+    above ``calls`` (same queue) needed the same agents: the requirement never falls as
+    the calls rise (the service level falls with the arrival rate), so ``calls`` needs
+    as many.  Not below a target of ``erlang.HINT_MIN_TARGET`` (a service level within
+    rounding of 0 is not monotone to the last bit).
+
+    Parameters
+    ----------
+    calls:
+        Calls in the interval (whole calls, > 0).
+    aht_s:
+        Handle time, whole seconds.
+    patience:
+        Mean patience, s (Erlang A); None: Erlang C.
+    target:
+        Service-level target, share.
+    thr:
+        Answer-time threshold of the service level, s.
+    w:
+        Interval length, s.
+    """
+    if target < HINT_MIN_TARGET:
+        return _agents(calls, aht_s, patience, target, thr, w)
+    key = (aht_s, patience, target, thr, w)
+    asked, answer = _KNOWN.setdefault(key, ([], {}))
+    n = answer.get(calls)
+    if n is not None:
+        return n
+    at = bisect_left(asked, calls)
+    if 0 < at < len(asked) and answer[asked[at - 1]] == answer[asked[at]]:
+        n = answer[asked[at]]
+    else:
+        n = _agents(calls, aht_s, patience, target, thr, w)
+    if _KNOWN_SIZE[0] >= _KNOWN_MAX:
+        _KNOWN.clear()
+        _KNOWN_SIZE[0] = 0
+        asked, answer = _KNOWN.setdefault(key, ([], {}))
+    asked.insert(bisect_left(asked, calls), calls)
+    answer[calls] = n
+    _KNOWN_SIZE[0] += 1
+    return n
+
+
+def requirement(
+    model: ContactCentreModel, offered: np.ndarray, aht_s: float, where: np.ndarray | None = None
+) -> np.ndarray:
     """Agents needed on the phones per interval for ``offered`` calls at ``aht_s``: the
     plan's rule (service-level target by Erlang A or C, the occupancy cap).  The calls are
     rounded up to whole calls and the AHT to whole seconds (the re-forecast's precision,
@@ -104,14 +162,19 @@ def requirement(model: ContactCentreModel, offered: np.ndarray, aht_s: float) ->
         Calls per interval.
     aht_s:
         Handle time, s.
+    where:
+        The intervals to staff (bool per interval; default all): the others need 0 (a
+        check staffs only the intervals still to come, so the past ones are not solved).
     """
     cfg = model.cfg
     ch = cfg.channels
     patience = cfg.customers.patience_mean_s if cfg.workforce.planner == "erlang_a" else None
     aht = max(round(aht_s), 1)
     calls = np.ceil(np.asarray(offered, float) - 1e-9).astype(np.int64)
+    if where is not None:
+        calls = np.where(where, calls, 0)
     args = (patience, ch.service_level_target, ch.service_level_threshold_s, interval_s(cfg))
-    req = np.array([_agents(int(c), aht, *args) if c > 0 else 0 for c in calls])
+    req = np.array([_agents_known(c, aht, *args) if c > 0 else 0 for c in calls.tolist()])
     return occupancy_floor(cfg, req, calls, float(aht)).astype(float)
 
 
@@ -139,28 +202,55 @@ def _cover(model: ContactCentreModel, duty: Duty, idx: np.ndarray) -> np.ndarray
     return agent_cover(model.cfg, duty.start[idx], duty.end[idx], st[idx], ln[idx])
 
 
-def _cut(start: np.ndarray, length: np.ndarray, leave: float) -> np.ndarray:
-    """Off-phone blocks' lengths cut at ``leave``: a block after it goes (0), the one
-    under way ends then."""
+@njit(cache=True)
+def _release(on: np.ndarray, cover: np.ndarray, order: np.ndarray, floor: np.ndarray):
+    """Which agents go home, in ``order``: each whose cover (a row of ``cover``) leaves
+    ``on`` at or above ``floor`` in every interval; ``on`` is reduced by each one that
+    goes (in place).  Returns a bool per position of ``order``."""
+    go = np.zeros(order.shape[0], dtype=np.bool_)
+    n = on.shape[0]
+    for p in range(order.shape[0]):
+        j = order[p]
+        fits = True
+        for i in range(n):
+            if not (on[i] - cover[j, i] >= floor[i]):
+                fits = False
+                break
+        if fits:
+            for i in range(n):
+                on[i] -= cover[j, i]
+            go[p] = True
+    return go
+
+
+def _cut(start: np.ndarray, length: np.ndarray, leave: np.ndarray) -> np.ndarray:
+    """Off-phone blocks' lengths cut at ``leave`` (broadcast against them): a block after
+    it goes (0), the one under way ends then."""
     with np.errstate(invalid="ignore"):
         return np.nan_to_num(np.clip(np.minimum(start + length, leave) - start, 0.0, None))
 
 
-def _send_home(duty: Duty, i: int, t_s: float) -> float:
-    """Agent ``i`` of ``duty`` leaves at ``t_s`` (or never comes, when the shift starts
-    later): its shift ends then and its off-phone blocks are cut there.  Returns the paid
-    seconds it does not work."""
-    leave = max(t_s, float(duty.start[i]))
-    gone = float(duty.end[i]) - leave
-    duty.end[i] = leave
-    duty.brk_len[i] = _cut(duty.brk_start[i : i + 1], duty.brk_len[i : i + 1], leave)[0]
+def _send_home(duty: Duty, idx: np.ndarray, t_s: float) -> np.ndarray:
+    """Agents ``idx`` of ``duty`` (distinct) leave at ``t_s`` (or never come, when the
+    shift starts later): their shifts end then and their off-phone blocks are cut there.
+    Returns the paid seconds each does not work."""
+    leave = np.maximum(t_s, duty.start[idx])
+    gone = duty.end[idx] - leave
+    duty.end[idx] = leave
+    duty.brk_len[idx] = _cut(duty.brk_start[idx], duty.brk_len[idx], leave)
     if duty.rest_start is not None and duty.rest_len is not None:
-        duty.rest_len[i] = _cut(duty.rest_start[i], duty.rest_len[i], leave)
+        duty.rest_len[idx] = _cut(duty.rest_start[idx], duty.rest_len[idx], leave[:, None])
     return gone
 
 
 def check_team(
-    model: ContactCentreModel, duty: Duty, plan: Plan, ratio: float, t_s: float, row: DayRecord
+    model: ContactCentreModel,
+    duty: Duty,
+    plan: Plan,
+    ratio: float,
+    t_s: float,
+    row: DayRecord,
+    cover_all: np.ndarray | None = None,
 ) -> None:
     """One check of one team at ``t_s``: re-forecast the rest of the day at ``ratio`` x the
     plan's forecast and the recent AHT, then overtime or VTO (module docstring).
@@ -179,6 +269,10 @@ def check_team(
         The check's time, s since opening.
     row:
         Today's record (``overtime_s`` and ``vto_s`` booked).
+    cover_all:
+        Every agent's cover of ``duty`` as it stands (rows: agents; the day's earlier
+        checks keep it, so an agent's cover is recomputed only when its shift changes;
+        updated in place), or None to compute it here.
     """
     cfg = model.cfg
     wf, iv = cfg.workforce, cfg.workforce.intraday
@@ -188,12 +282,14 @@ def check_team(
         return
     lo = np.arange(n) * w
     later = lo >= t_s - 1e-6  # the intervals still to come
-    need = requirement(model, plan.offered * ratio, recent_aht(model, plan.team))
-    need = np.where(later, need, 0.0)
+    need = requirement(model, plan.offered * ratio, recent_aht(model, plan.team), later)
     alive = np.flatnonzero(duty.end > t_s)
     if alive.shape[0] == 0:
         return
-    cover = _cover(model, duty, alive) * later  # each agent's time on the phones to come
+    # each agent's time on the phones to come (a row is the agent's own, whatever rows
+    # are computed with it: agent_cover)
+    mine = _cover(model, duty, alive) if cover_all is None else cover_all[alive]
+    cover = mine * later
     on = cover.sum(axis=0)
     staffed, required = float(on.sum()), float(need.sum())
     if staffed <= 0.0:
@@ -205,15 +301,19 @@ def check_team(
         keep = need if ratio < 1.0 - iv.below else np.maximum(need, plan.required * later)
         vto = 0.0
         left = duty.end[alive] - np.maximum(duty.start[alive], t_s)
-        for j in np.argsort(-left, kind="stable"):
-            if np.all(on - cover[j] >= keep - 1e-9):
-                on -= cover[j]
-                vto += _send_home(duty, int(alive[j]), t_s)
+        order = np.argsort(-left, kind="stable")
+        gone = alive[order[_release(on, cover, order, keep - 1e-9)]]
+        if gone.shape[0]:
+            for sec in _send_home(duty, gone, t_s).tolist():
+                vto += sec
+            if cover_all is not None:
+                cover_all[gone] = _cover(model, duty, gone)
         row["vto_s"] = row.get("vto_s", 0.0) + vto
     elif load > 1.0 + iv.above and wf.overtime_hours > 0:
         close = cfg.channels.open_s
         can = alive[duty.end[alive] < close]
         extra = 0.0
+        longer = []
         for i in can[np.argsort(duty.end[can], kind="stable")][: int(wf.overtime_max_share * k)]:
             end = float(duty.end[i])
             new_end = min(end + wf.overtime_hours * 3600.0, close)
@@ -222,7 +322,11 @@ def check_team(
                 continue
             extra += new_end - end
             duty.end[i] = new_end
+            longer.append(i)
             on = on + gain * later
+        if longer and cover_all is not None:
+            stay = np.array(longer, dtype=np.int64)
+            cover_all[stay] = _cover(model, duty, stay)
         row["overtime_s"] = row.get("overtime_s", 0.0) + extra
         row["intraday_overtime_s"] = row.get("intraday_overtime_s", 0.0) + extra
 
@@ -256,6 +360,7 @@ def adjust(
     if front.offered.sum() <= 0:  # no forecast yet (the starting plan)
         return
     w = interval_s(cfg)
+    covers: list[np.ndarray | None] = [None] * len(duties)  # each team's, on first use
     t = step
     while t < cfg.channels.open_s - 1e-6:
         expected = forecast_to(front.offered, t, w)
@@ -266,5 +371,7 @@ def adjust(
                 if team == FRONT and cfg.workforce.staffing == "observed":
                     continue  # the data's staffing is kept exactly (staffing_observed)
                 if plan.offered.sum() > 0:
-                    check_team(model, duty, plan, ratio, t, row)
+                    if covers[team] is None and duty.start.shape[0] > 0:
+                        covers[team] = _cover(model, duty, np.arange(duty.start.shape[0]))
+                    check_team(model, duty, plan, ratio, t, row, covers[team])
         t += step
