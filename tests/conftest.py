@@ -39,6 +39,7 @@ EXCLUSIVE = frozenset(
         "test_app_random.py",
         "test_compare.py",
         # pools of two processes (test_bad_input: three command-line runs at once)
+        "test_app_lessons.py",
         "test_backtest_scheme_change.py",
         "test_bad_input.py",
         "test_breaks.py",
