@@ -43,7 +43,12 @@ def _one(args: tuple[int, int, list[str]]) -> dict[str, Any]:
     from sim import load_config, run_simulation
 
     seed, days, extra = args
-    r = run_simulation(load_config(SCENARIO, [f"seed={seed}", f"days={days}", *extra]))
+    return scalars(run_simulation(load_config(SCENARIO, [f"seed={seed}", f"days={days}", *extra])))
+
+
+def scalars(r: Any) -> dict[str, Any]:
+    """One run's scalar figures (``r`` a :class:`sim.outputs.RunResult`): its scalar
+    summary keys, the per-team figures and the daily totals the page quotes."""
     s = r.summary
     out = {k: v for k, v in s.items() if not isinstance(v, dict | list)}
     for team, figures in s["teams"].items():  # per-team figures as "teams.<team>.<key>"

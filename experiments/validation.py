@@ -63,7 +63,12 @@ def _run(task: Task) -> dict[str, Any]:
         cfg = load_config(scenario, list(overrides))
     except ConfigError as e:
         return {"label": label, "error": str(e).splitlines()[0].split(": choose")[0]}
-    r = run_simulation(cfg)
+    return outputs(label, cfg, run_simulation(cfg))
+
+
+def outputs(label: str, cfg: Any, r: Any) -> dict[str, Any]:
+    """What the rows read of one run (``r`` a :class:`sim.outputs.RunResult` of config
+    ``cfg``, labelled ``label``): its scalar summary and the daily totals after warm-up."""
     out = {k: v for k, v in r.summary.items() if isinstance(v, int | float)}
     # a gaming clock that never stopped (never formed / never halved in the run) is None
     out |= {k: float("nan") for k in CENSORED if r.summary.get(k, 0.0) is None}

@@ -14,15 +14,15 @@ baseline must light no sign and name why its measured first-contact resolution s
 above the real one.  The figures are in docs/app.md, "Lessons in 120 days"
 (``experiments/app_lessons.py``).
 
-Each run is shared (a lesson's run is also another lesson's comparison): about 3-5 s
-a run, 21 lessons x 5 seeds, 5-10 minutes on 2 cores.
+Each run is shared (a lesson's run is also another lesson's comparison), and a lesson's
+runs and their comparisons run two at a time (the session's pool, ``tests/runs.py``):
+about 3-5 s a run, 21 lessons x 5 seeds, 5-10 minutes of one core.
 """
 
 from __future__ import annotations
 
-import functools
-
 import pytest
+import runs as shared_runs
 
 from sim.app.lessons import (
     LIVE_DAYS,
@@ -43,10 +43,25 @@ SEEDS = ("0", "1", "2", "3", "4")
 LESSONS = available_scenarios()
 
 
-@functools.cache
+_RUNS: dict[Settings, LessonRun] = {}
+
+
+def _run_lesson(settings: Settings) -> LessonRun:
+    return run_lesson(settings, (LIVE_DAYS,))
+
+
+def lesson_runs(settings: list[Settings]) -> list[LessonRun]:
+    """Runs of the page's settings to day 120, each once per session (the new ones two
+    at a time, in the session's pool of ``tests/runs.py``)."""
+    todo = [s for s in dict.fromkeys(settings) if s not in _RUNS]
+    done = shared_runs.parallel(_run_lesson, todo) if len(todo) > 1 else map(_run_lesson, todo)
+    _RUNS.update(zip(todo, done, strict=True))
+    return [_RUNS[s] for s in settings]
+
+
 def run(settings: Settings) -> LessonRun:
     """A run of the page's settings to day 120 (once per session)."""
-    return run_lesson(settings, (LIVE_DAYS,))
+    return lesson_runs([settings])[0]
 
 
 def test_bad_sign_is_refused() -> None:
@@ -92,7 +107,9 @@ def test_the_comparison_is_the_same_seed_and_size() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", LESSONS)
 def test_lesson_lands_on_its_tiles_at_five_seeds(name: str) -> None:
-    runs = [run(lesson_settings(name, seed)) for seed in SEEDS]
+    mine = [lesson_settings(name, seed) for seed in SEEDS]
+    others = [o for o in map(comparison_settings, mine) if o is not None]
+    runs = lesson_runs([*mine, *others])[: len(mine)]
     meta = runs[0].cfg.scenario
     if not shows_live(runs[0].cfg):
         # the queue check: a fixed call stream of its own length, no comparison

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import runs as shared_runs
 
 from sim.config import load_config
 from sim.model import planning as pl
@@ -25,7 +26,6 @@ from sim.model.breaks import (
     windows,
 )
 from sim.model.queue_kernel import simulate_day
-from sim.run import run_simulation
 
 H = 3600.0
 GRID = 900.0
@@ -134,9 +134,9 @@ def test_kernel_takes_every_break_in_time_order():
 
 @pytest.fixture(scope="module")
 def baselines():
-    return [
-        run_simulation(load_config("baseline", [f"seed={s}"]), progress=False) for s in range(3)
-    ]
+    """The default baseline on seeds 0-2: the session's shared runs (the calibration
+    tests read the same three runs)."""
+    return shared_runs.results([load_config("baseline", [f"seed={s}"]) for s in range(3)])
 
 
 def test_on_phones_cover_the_plan_in_every_interval(baselines):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import runs as shared_runs
 
 from sim import load_config
 from sim.model import ContactCentreModel
@@ -40,12 +41,18 @@ def _run(scenario: str, seed: int) -> dict[str, float]:
     }
 
 
+def _one(task: tuple[str, int]) -> dict[str, float]:
+    return _run(*task)
+
+
 @pytest.fixture(scope="module")
 def pairs() -> dict[str, np.ndarray]:
     """Paired differences aht_pay - baseline, one per seed, for each figure."""
     diffs: dict[str, list[float]] = {}
+    tasks = [(scenario, seed) for seed in SEEDS for scenario in ("baseline", "aht_pay")]
+    done = dict(zip(tasks, shared_runs.parallel(_one, tasks), strict=True))
     for seed in SEEDS:
-        base, aht = _run("baseline", seed), _run("aht_pay", seed)
+        base, aht = done["baseline", seed], done["aht_pay", seed]
         for k in base:
             diffs.setdefault(k, []).append(aht[k] - base[k])
     return {k: np.array(v) for k, v in diffs.items()}

@@ -3,10 +3,12 @@ every figure the page quotes is what fresh runs give.
 
 One set of baseline runs (default size: 500,000 customers, 185 + 22 agents, 250 working
 days, seeds 0-2, two spawned processes; about half a minute on a 2-core machine) feeds
-every test here.  The ranges come from ``experiments/calibration_targets.py``, the one
-home of the targets, which also feeds the table of docs/calibration.md.  A figure whose
-summary key does not exist yet is skipped, with its name; a target with a declared
-``gap`` must keep missing its range (when it starts to hold, remove the gap).
+every test here; the session's run cache (``tests/runs.py``) shares them with the breaks
+check of ``tests/test_breaks.py``, which reads the same runs.  The ranges come from
+``experiments/calibration_targets.py``, the one home of the targets, which also feeds the
+table of docs/calibration.md.  A figure whose summary key does not exist yet is skipped,
+with its name; a target with a declared ``gap`` must keep missing its range (when it
+starts to hold, remove the gap).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import runs as shared_runs
+
+from sim import load_config
 
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 if str(EXPERIMENTS) not in sys.path:
@@ -22,7 +27,7 @@ if str(EXPERIMENTS) not in sys.path:
 
 import calibration_doc  # noqa: E402
 import calibration_table  # noqa: E402
-from calibration_targets import DAYS, KINDS, SEEDS, TARGETS  # noqa: E402
+from calibration_targets import DAYS, KINDS, SCENARIO, SEEDS, TARGETS  # noqa: E402
 
 #: Customers at the start of the default baseline.
 N_START = 500_000
@@ -30,7 +35,10 @@ N_START = 500_000
 
 @pytest.fixture(scope="module")
 def runs() -> list[dict]:
-    return calibration_table.baseline_summaries(SEEDS, DAYS, jobs=2)
+    """The figures of ``calibration_table.baseline_summaries(SEEDS, DAYS)``, from the
+    session's shared runs of the same configs."""
+    cfgs = [load_config(SCENARIO, [f"seed={s}", f"days={DAYS}"]) for s in SEEDS]
+    return [calibration_table.scalars(r) for r in shared_runs.results(cfgs)]
 
 
 def test_targets_are_well_formed():

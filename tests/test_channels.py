@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import runs as shared_runs
 from scipy import stats
 
-from sim import ConfigError, load_config, run_simulation
+from sim import ConfigError, load_config
 from sim.model import ContactCentreModel
 from sim.outputs import daily_frame
 
@@ -27,11 +28,10 @@ LEVELS = ("visible", "one_click", "hidden")
 
 
 def _arm(overrides: list[str]) -> list[dict]:
-    runs = []
-    for seed in SEEDS:
-        cfg = load_config("baseline", [*SIZE, *overrides, f"seed={seed}"])
-        runs.append(run_simulation(cfg).summary)
-    return runs
+    """The summaries of one arm over ``SEEDS`` (the session's shared runs: the hidden
+    arm is read by two tests and runs once)."""
+    cfgs = [load_config("baseline", [*SIZE, *overrides, f"seed={seed}"]) for seed in SEEDS]
+    return [r.summary for r in shared_runs.results(cfgs)]
 
 
 def _lower_bound(a: list[dict], b: list[dict], key: str) -> float:

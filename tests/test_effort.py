@@ -16,18 +16,17 @@ time only in part); it is required to rise, by a one-sided paired t-test at 5 %
 
 from __future__ import annotations
 
-import atexit
-import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
 import numpy as np
 import pytest
+import runs as shared_runs
 
 from sim import load_config, run_simulation
 from sim.model import call_rules as cr
 from sim.model.hindsight import volume_factor
 from sim.model.queue_kernel import simulate_day
+from sim.outputs import RunResult
 
 SIZE = ("customers.n=100000", "employees.n=37", "teams.specialists_n=4", "days=125")
 SEEDS = (1, 2, 3, 4)
@@ -37,10 +36,9 @@ TAIL_DAYS = 60
 T_CRIT_3DF = 2.353
 
 
-def _run(args: tuple[str, tuple[str, ...], int]) -> dict:
-    scheme, overrides, seed = args
-    cfg = load_config("baseline", [*SIZE, f"scheme={scheme}", *overrides, f"seed={seed}"])
-    res = run_simulation(cfg)
+def _read(res: RunResult) -> dict:
+    """The summary of a run and its resolved contacts per paid and per busy hour over the
+    last ``TAIL_DAYS`` days."""
     tail = res.daily.tail(TAIL_DAYS)
     out = dict(res.summary)
     out["_per_paid_hour"] = tail["resolved_true"].sum() / tail["paid_hours"].sum()
@@ -49,16 +47,12 @@ def _run(args: tuple[str, tuple[str, ...], int]) -> dict:
 
 
 @cache
-def _pool() -> ProcessPoolExecutor:
-    pool = ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("spawn"))
-    atexit.register(pool.shutdown)
-    return pool
-
-
-@cache
 def arm(scheme: str, *overrides: str) -> tuple[dict, ...]:
-    jobs = [(scheme, ("behavior.gaming=false", *overrides), seed) for seed in SEEDS]
-    return tuple(_pool().map(_run, jobs))
+    """One honest arm over ``SEEDS`` (the session's shared runs: the validation page reads
+    the honest flat-pay and piece-rate runs too)."""
+    ov = [*SIZE, f"scheme={scheme}", "behavior.gaming=false", *overrides]
+    cfgs = [load_config("baseline", [*ov, f"seed={seed}"]) for seed in SEEDS]
+    return tuple(_read(r) for r in shared_runs.results(cfgs))
 
 
 def _paired(key: str, a: tuple[dict, ...], b: tuple[dict, ...]) -> np.ndarray:

@@ -8,29 +8,36 @@ standard error for rank correlations across employees, paired seeds for the gift
 from __future__ import annotations
 
 import math
-from functools import cache
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+import runs as shared_runs
 from scipy.stats import spearmanr
 
 from sim.config import load_config
 from sim.model.fairness import MAY_GAME, NEVER_GAMES, PAY_SCALE, give, integrity_factor
 from sim.outputs.money import COST_LINES
 from sim.outputs.spread import LATE_PERIODS
-from sim.run import run_simulation
 
 SMALL = ["customers.n=100000", "employees.n=37", "teams.specialists_n=4"]
 SEEDS = (1, 2, 3, 4)
 GAMING_LEVERS = ["lever_dump", "lever_false_coding", "lever_survey_steering", "lever_web_push"]
 
 
-@cache
+def _cfg(scenario: str, seed: int, *extra: str):
+    return load_config(scenario, [f"seed={seed}", "days=125", *SMALL, *extra])
+
+
 def _run(scenario: str, seed: int, *extra: str):
-    cfg = load_config(scenario, [f"seed={seed}", "days=125", *SMALL, *extra])
-    return run_simulation(cfg, progress=False)
+    """One run (the session's shared cache: each config runs once)."""
+    return shared_runs.result(_cfg(scenario, seed, *extra))
+
+
+def _prefetch(*runs: tuple) -> None:
+    """Compute the runs ``(scenario, seed, *extra)`` a test reads, two at a time."""
+    shared_runs.results([_cfg(*r) for r in runs])
 
 
 def _late_front(emp: pd.DataFrame, scheme: str) -> pd.DataFrame:
@@ -69,6 +76,7 @@ def test_a_stated_share_never_games():
     is reported per run; the share who in fact never game is at least that share."""
     share = load_config("fcr_self_coded").behavior.never_game_share
     kinds, n = 0, 0
+    _prefetch(*[("fcr_self_coded", seed) for seed in SEEDS])
     for seed in SEEDS:
         r = _run("fcr_self_coded", seed)
         s, emp = r.summary, r.employees
@@ -91,6 +99,7 @@ def test_gaming_is_lower_among_those_who_feel_better_treated():
     (before felt fairness the correlation was about +0.2): the pooled correlation of
     false coding with morale over all employees is not 2 standard errors above 0."""
     fair_pairs, morale_pairs = [], []
+    _prefetch(*[("fcr_self_coded", seed) for seed in SEEDS])
     for seed in SEEDS:
         per = _late_front(_run("fcr_self_coded", seed).employees, "fcr_self_coded")
         may = per[per["type"] == MAY_GAME]
@@ -121,6 +130,9 @@ def test_gift_costs_what_it_pays(seed):
     and the cost lines still sum to the total (its size: the test of ``give``)."""
     day, share = 42, 0.5
     rollout = ["+scheme@proposal=fcr_self_coded", f"rollout_day={day}"]
+    _prefetch(
+        ("baseline", seed, *rollout, f"transition.gift_share={share}"), ("baseline", seed, *rollout)
+    )
     with_gift = _run("baseline", seed, *rollout, f"transition.gift_share={share}")
     without = _run("baseline", seed, *rollout)
     d_with = with_gift.daily.set_index("day")
@@ -143,6 +155,8 @@ def test_gift_raises_fairness_and_lowers_gaming():
     the gift did nothing)."""
     rollout = ["+scheme@proposal=fcr_self_coded", "rollout_day=42"]
     diffs_fair, diffs_gaming = [], []
+    gift = ("transition.gift_share=0.5",)
+    _prefetch(*[("baseline", s, *rollout, *e) for s in SEEDS for e in (gift, ())])
     for seed in SEEDS:
         out = []
         for extra in (("transition.gift_share=0.5",), ()):
@@ -169,6 +183,8 @@ def test_more_audits_cut_false_coding():
     paired seeds: the mean paired difference lies more than 2 standard errors below 0
     (sampling error of the mean over 10 seeds)."""
     diffs = []
+    audits = ("scheme.audit_rate=0.005", "scheme.audit_rate=0.05")
+    _prefetch(*[("fcr_self_coded", s, a) for s in range(1, 11) for a in audits])
     for seed in range(1, 11):
         rates = [
             _run("fcr_self_coded", seed, f"scheme.audit_rate={a}").summary["false_resolution_rate"]
