@@ -148,3 +148,17 @@ def test_sipp_is_the_arrival_weighted_average():
     # one interval repeated: SIPP is that interval's stationary queue
     one = sipp(np.full(3, 0.06), 1800.0, 180.0, None, np.full(3, 14), 20.0)
     assert one.service_level == pytest.approx(erlang_c(0.06, 180.0, 14, 20.0).service_level)
+
+
+def test_a_very_large_interval_is_staffed_not_refused():
+    """An interval of a 20-million-customer centre (28,081 calls in 30 min at 400 s:
+    about 6,240 Erlangs) needs more than the search's least cap of 5,000 agents; by
+    default the cap grows with the load, and the answer is the smallest n that meets
+    the target (n - 1 does not)."""
+    calls, w, aht = np.array([28_081.0]), 1800.0, 400.0
+    n = int(agents_required(calls, w, aht, None, 0.8, 20.0)[0])
+    load = 28_081 / w * aht
+    assert load < n < load + 5 * math.sqrt(load), (n, load)
+    lam = 28_081 / w
+    assert erlang_c(lam, aht, n, 20.0).service_level >= 0.8
+    assert erlang_c(lam, aht, n - 1, 20.0).service_level < 0.8

@@ -362,6 +362,10 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
     return n
 
 
+#: The staffing search's least cap on one interval's agents (``agents_required``).
+DEFAULT_MAX_AGENTS = 5000
+
+
 def agents_required(
     calls: np.ndarray,
     interval_s: float,
@@ -369,7 +373,7 @@ def agents_required(
     patience_mean_s: float | None,
     target: float,
     threshold_s: float,
-    max_agents: int = 5000,
+    max_agents: int | None = None,
 ) -> np.ndarray:
     """Agents needed in each interval: the smallest ``n`` whose stationary service level
     (P(answered within ``threshold_s``), module docstring) is at least ``target``.
@@ -395,7 +399,10 @@ def agents_required(
     threshold_s:
         Answer-time threshold of the service level, s.
     max_agents:
-        Most agents an interval may need.
+        Most agents an interval may need.  None (default): 5,000, or twice the
+        interval's offered load (Erlangs) plus 100 when that is more (the requirement
+        is about the load plus a few of its square roots; a centre of 20 million
+        customers offers an interval over 6,000 Erlangs).
     """
     calls = np.asarray(calls, dtype=float)
     if not 0.0 <= target < 1.0:
@@ -405,14 +412,15 @@ def agents_required(
         if c <= 0.0:
             continue
         lam = c / interval_s
+        cap = max_agents or max(DEFAULT_MAX_AGENTS, math.ceil(2.0 * lam * aht_s) + 100)
         if patience_mean_s is None:
-            n = _min_agents_c(lam, aht_s, target, threshold_s, max_agents)
+            n = _min_agents_c(lam, aht_s, target, threshold_s, cap)
         else:
-            n = _min_agents_a(lam, aht_s, patience_mean_s, target, threshold_s, max_agents)
+            n = _min_agents_a(lam, aht_s, patience_mean_s, target, threshold_s, cap)
         if n < 0:
             raise ValueError(
                 f"interval {i[0] if len(i) == 1 else i}: {c:g} calls need more than "
-                f"max_agents={max_agents} agents to reach service level {target:g}"
+                f"max_agents={cap} agents to reach service level {target:g}"
             )
         out[i] = n
     return out
