@@ -160,62 +160,8 @@ def full_scenario(days: int | None) -> dict:
 
 
 # --------------------------------------------------------------------------- (d) memory
-def _child_memory_run(customers: int, employees: int, days: int) -> None:
-    """Body of the memory child process: one run, a JSON line on stdout."""
-    import logging
-
-    from sim import load_config, run_simulation
-
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    cfg = load_config(
-        "baseline", [f"customers.n={customers}", f"employees.n={employees}", f"days={days}"]
-    )
-    t0 = time.perf_counter()
-    result = run_simulation(cfg)
-    print(
-        json.dumps(
-            {"contacts": int(result.summary["contacts_total"]), "wall_s": time.perf_counter() - t0}
-        )
-    )
-
-
-def peak_memory(customers: int, employees: int, days: int) -> dict:
-    """Run the big centre in a child process; its ``ru_maxrss`` is the peak memory."""
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child-memory",
-        "--mem-customers",
-        str(customers),
-        "--mem-employees",
-        str(employees),
-        "--memory-days",
-        str(days),
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()  # waits for (reaps) the child
-    # communicate() reaps the child itself, so take its rusage from RUSAGE_CHILDREN:
-    # this script starts no other child, so the maximum over children is this one.
-    if proc.returncode != 0:
-        raise RuntimeError(f"memory run failed:\n{err}")
-    maxrss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    info = json.loads(out.strip().splitlines()[-1])
-    peak = maxrss_kib * 1024
-    return {
-        "customers": customers,
-        "employees": employees,
-        "days": days,
-        "contacts": info["contacts"],
-        "wall_s": info["wall_s"],
-        "peak_rss_bytes": peak,
-        "peak_rss_gib": peak / 1024**3,
-        "within_4gb": peak <= MEMORY_TARGET_BYTES,
-    }
-
-
-# --------------------------------------------------------------------------- (e) growth
-def _child_growth_run(customers: int, employees: int, days: int) -> None:
-    """Body of a growth child process: one run, a JSON line on stdout."""
+def _child_run(customers: int, employees: int, days: int) -> None:
+    """Body of a memory or growth child process: one run, a JSON line on stdout."""
     import logging
 
     from sim import load_config, run_simulation
@@ -239,12 +185,19 @@ def _child_growth_run(customers: int, employees: int, days: int) -> None:
     )
 
 
+def peak_memory(customers: int, employees: int, days: int) -> dict:
+    """Run the big centre in a child process; its own ``ru_maxrss`` is the peak memory."""
+    out = _child(customers, employees, days)
+    return {**out, "within_4gb": out["peak_rss_bytes"] <= MEMORY_TARGET_BYTES}
+
+
+# --------------------------------------------------------------------------- (e) growth
 def _child(customers: int, employees: int, days: int) -> dict:
     """One growth point in a child process: its figures and its peak memory."""
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
-        "--child-growth",
+        "--child",
         "--mem-customers",
         str(customers),
         "--mem-employees",
@@ -364,15 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--growth-agents", default="100,1000,5000", help="agents of the growth runs")
     ap.add_argument("--only-growth", action="store_true", help="run (e) alone (skip (a)-(d))")
-    ap.add_argument("--child-memory", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--child-growth", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
-    if args.child_memory:
-        _child_memory_run(args.mem_customers, args.mem_employees, args.memory_days)
-        return 0
-    if args.child_growth:
-        _child_growth_run(args.mem_customers, args.mem_employees, args.memory_days)
+    if args.child:
+        _child_run(args.mem_customers, args.mem_employees, args.memory_days)
         return 0
     if args.only_growth:
         return _growth_only(args)
