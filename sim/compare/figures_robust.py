@@ -4,6 +4,8 @@ it, or the plain rank correlation with too few worlds)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..palette import OKABE_ITO
@@ -21,6 +23,14 @@ GREEN, VERMILION = OKABE_ITO["green"], OKABE_ITO["vermillion"]
 SKY, PINK = OKABE_ITO["sky_blue"], OKABE_ITO["purple"]
 
 
+def _legend(ax: Any, labels: dict[str, str], **where: Any) -> None:
+    """A frameless legend of colour patches (``labels``: colour -> text) on ``ax``."""
+    from matplotlib.patches import Patch  # matplotlib loads only when a figure is drawn
+
+    handles = [Patch(color=c, label=t) for c, t in labels.items()]
+    ax.legend(handles=handles, frameon=False, fontsize=8, **({"loc": "best"} | where))
+
+
 def fig_robust(o: Outcome) -> bytes:
     """Value difference (profit + change in customer equity) across sampled worlds, and
     what it hinges on.
@@ -31,8 +41,6 @@ def fig_robust(o: Outcome) -> bytes:
         The finished comparison (its robust worlds and sensitivities).
     """
     plt = _plt()
-    from matplotlib.patches import Patch
-
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1, 1.3]})
     d = o.robust["diff_value"].to_numpy() / 1e3
     ax = axes[0]
@@ -44,15 +52,7 @@ def fig_robust(o: Outcome) -> bytes:
     ax.set_ylabel(f"value difference (thousand {currency_of(o)})")
     share = o.shares.get("value", float("nan"))
     ax.set_title(f"Value, proposal - current: proposal ahead in {pct(share)} of worlds")
-    ax.legend(
-        handles=[
-            Patch(color=GREEN, label="proposal creates more value"),
-            Patch(color=VERMILION, label="current creates more value"),
-        ],
-        frameon=False,
-        fontsize=8,
-        loc="best",
-    )
+    _legend(ax, {GREEN: "proposal creates more value", VERMILION: "current creates more value"})
     ax = axes[1]
     col, what = hinge_measure(o.sens)
     sens = o.sens.head(10)
@@ -68,13 +68,9 @@ def fig_robust(o: Outcome) -> bytes:
     ax.set_title(  # the same rule as the verdict's (sim.stats.drivers)
         "What the value verdict hinges on" if named else "No driver can be named (see the note)"
     )
-    ax.legend(
-        handles=[
-            Patch(color=SKY, label="higher value favours the proposal"),
-            Patch(color=PINK, label="higher value favours the current scheme"),
-        ],
-        frameon=False,
-        fontsize=8,
+    _legend(
+        ax,
+        {SKY: "higher value favours the proposal", PINK: "higher value favours the current scheme"},
         loc="upper center",
         ncols=2,
         bbox_to_anchor=(0.5, -0.16),
