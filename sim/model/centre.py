@@ -207,9 +207,10 @@ class ContactCentreModel(mesa.Model):
         hit = (d - last <= REPEAT_WINDOW_DAYS) & (seat >= 0)
         if not hit.any():
             return
-        hc = np.unique(cust[hit])  # one repeat per earlier call
+        hc = np.sort(cust[hit])  # one repeat per earlier call: each customer once
+        hc = hc[np.concatenate(([True], hc[1:] != hc[:-1]))]
         self.seat_ledger.credit_repeats(c.last_contact_period[hc], c.last_contact_seat[hc])
-        np.add.at(self.day_repeats, c.last_contact_day[hc], 1)
+        self.day_repeats += np.bincount(c.last_contact_day[hc], minlength=self.day_repeats.size)
         c.last_contact_seat[hc] = -1  # counted once
 
     def _book_phone(self, day: PhoneDay) -> None:
