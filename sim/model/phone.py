@@ -596,9 +596,10 @@ def follow_up(
     )
     row["friendliness_sum"] = float(friendly[rated].sum())
     row["friendliness_n"] = int(rated.sum())
-    c.last_contact_day[calls.cust[owner]] = d
-    c.last_contact_seat[calls.cust[owner]] = seats[fsrv[owner]]
-    c.last_contact_period[calls.cust[owner]] = model.period
+    owned = calls.cust[owner]
+    c.last_contact_day[owned] = d
+    c.last_contact_seat[owned] = seats[fsrv[owner]]
+    c.last_contact_period[owned] = model.period
     bad = t.xp < cr.BAD
     pf_new = np.where(bad, q.pf * cfg.customers.patience_repeat_factor, 1.0)
     c.patience_factor[calls.cust] = pf_new.astype(np.float32)
