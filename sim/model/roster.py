@@ -32,6 +32,7 @@ scenarios is proved optimal at the root node, far inside the limit.
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -43,6 +44,7 @@ TIME_LIMIT_S = 20.0
 #: Optimal rosters kept, the least recently used dropped first.
 SOLVED_MAX = 512
 _SOLVED: OrderedDict[tuple, Roster] = OrderedDict()
+_SOLVED_LOCK = threading.Lock()  # the app may run models in threads
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,11 @@ def roster(
         raise ValueError("roster needs at least one shift length")
     types = _shift_types(n_int, interval_s, tuple(shift_lengths_s))
     key = (req.tobytes(), n_int, interval_s, tuple(types), max_starts, part_time, time_limit_s)
-    kept = _SOLVED.get(key)
+    with _SOLVED_LOCK:
+        kept = _SOLVED.get(key)
+        if kept is not None:
+            _SOLVED.move_to_end(key)
     if kept is not None:
-        _SOLVED.move_to_end(key)
         return _copy(kept)
     cols = _columns(n_int, interval_s, types)
     if n_int == 0 or req.max(initial=0) == 0:
@@ -193,9 +197,10 @@ def roster(
         how = "milp" if res.status == 0 else f"milp (stopped early: {res.message})"
         found = _result(x, types, cols, interval_s, n_int, how)
         if res.status == 0:  # proved optimal: deterministic, so kept
-            _SOLVED[key] = _copy(found)
-            if len(_SOLVED) > SOLVED_MAX:
-                _SOLVED.popitem(last=False)
+            with _SOLVED_LOCK:
+                _SOLVED[key] = _copy(found)
+                if len(_SOLVED) > SOLVED_MAX:
+                    _SOLVED.popitem(last=False)
         return found
     x = _greedy(req, interval_s, types, cols)
     note = " (max_starts not enforced)" if max_starts is not None else ""
