@@ -121,3 +121,48 @@ def test_fallback_is_reported(monkeypatch):
     r = roster(required, 1800.0, (2 * 1800.0,))
     assert r.method.startswith("greedy") and "Time limit" in r.method
     assert np.all(r.coverage >= required)
+
+
+def test_optimal_rosters_are_kept_and_handed_out_as_copies(monkeypatch):
+    """An optimal roster is not solved again for the same inputs, and a caller changing
+    the roster it got does not change the next one."""
+    rmod._SOLVED.clear()
+    required = np.array([3, 5, 4, 2, 6, 1, 2, 3])
+    lengths = (2 * 1800.0, 4 * 1800.0)
+    first = roster(required, 1800.0, lengths)
+    assert first.method == "milp"
+
+    class NoSolution:
+        status, x, message = 1, None, "Time limit reached"
+
+    solves = []
+
+    def counted(*a, **k):
+        solves.append(1)
+        return NoSolution()
+
+    monkeypatch.setattr(rmod, "milp", counted)
+    again = roster(required, 1800.0, lengths)
+    assert not solves
+    assert again.starts_s is not first.starts_s
+    assert np.array_equal(again.starts_s, first.starts_s)
+    assert np.array_equal(again.ends_s, first.ends_s)
+    assert np.array_equal(again.coverage, first.coverage)
+    assert again.paid_hours == first.paid_hours
+    again.starts_s[:] = -1.0
+    assert np.array_equal(roster(required, 1800.0, lengths).starts_s, first.starts_s)
+    roster(required, 1800.0, lengths, max_starts=4)  # other inputs: solved
+    assert solves
+
+
+def test_rosters_not_proved_optimal_are_not_kept(monkeypatch):
+    class NoSolution:
+        status, x, message = 1, None, "Time limit reached"
+
+    rmod._SOLVED.clear()
+    required = np.array([2, 3, 1, 4, 2, 2])
+    solve = rmod.milp
+    monkeypatch.setattr(rmod, "milp", lambda *a, **k: NoSolution())
+    assert roster(required, 1800.0, (2 * 1800.0,)).method.startswith("greedy")
+    monkeypatch.setattr(rmod, "milp", solve)
+    assert roster(required, 1800.0, (2 * 1800.0,)).method == "milp"

@@ -97,6 +97,7 @@ class ContactCentreModel(mesa.Model):
         self.plan_aht = np.zeros((2, 2))
         #: per day: (day, each team's mean agents on the phones per interval)
         self.interval_rows: list[tuple] = []
+        self._duties: list[workforce.Duty] = []  # today's, until the phone day is booked
         self.book = ContactBook()
         periods = cfg.days // min(cfg.scheme.period_days, (cfg.proposal or cfg.scheme).period_days)
         self.seat_ledger = SeatLedger(len(self.seats), periods + 2)
@@ -166,10 +167,11 @@ class ContactCentreModel(mesa.Model):
         self.decisions.extend(decided.records)
 
     def _book_duties(self, duties: list[workforce.Duty], row: DayRecord) -> None:
-        """Book today's planned overtime (and retraining) and agents on the phones."""
+        """Book today's planned overtime (and retraining); keep the duties for the agents
+        on the phones, booked with the phone day (``_book_phone``)."""
         row["overtime_s"] = sum(duty.overtime_s for duty in duties) + self.training_s
         self.training_s = 0.0
-        self.interval_rows.append((self.day, [workforce.on_phones(self, t) for t in duties]))
+        self._duties = duties
 
     def _contacts_today(self, d: int, row: DayRecord) -> Contacts:
         """New issues that still arrive (``Departments.arrive``) and the contacts due
@@ -207,9 +209,10 @@ class ContactCentreModel(mesa.Model):
         hit = (d - last <= REPEAT_WINDOW_DAYS) & (seat >= 0)
         if not hit.any():
             return
-        hc = np.unique(cust[hit])  # one repeat per earlier call
+        hc = np.sort(cust[hit])  # one repeat per earlier call: each customer once
+        hc = hc[np.concatenate(([True], hc[1:] != hc[:-1]))]
         self.seat_ledger.credit_repeats(c.last_contact_period[hc], c.last_contact_seat[hc])
-        np.add.at(self.day_repeats, c.last_contact_day[hc], 1)
+        self.day_repeats += np.bincount(c.last_contact_day[hc], minlength=self.day_repeats.size)
         c.last_contact_seat[hc] = -1  # counted once
 
     def _book_phone(self, day: PhoneDay) -> None:
@@ -218,8 +221,10 @@ class ContactCentreModel(mesa.Model):
         for team in (FRONT, SPECIALIST):
             self.offered_log[team].append(day.offered[team])
         self.plan_aht += day.handle
-        if day.on_phones is not None:  # the intraday re-forecast changed the duties
-            self.interval_rows[-1] = (self.day, day.on_phones)
+        phones = day.on_phones  # after the intraday re-forecast's changes to the duties
+        if phones is None:  # no re-forecast today: the duties as attended
+            phones = [workforce.on_phones(self, t) for t in self._duties]
+        self.interval_rows.append((self.day, phones))
         if self.call_records is not None and day.records is not None:
             self.call_records.add(day.records)
 

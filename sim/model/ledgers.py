@@ -265,7 +265,9 @@ class SeatLedger:
         seat:
             Seat that answered each earlier call.
         """
-        np.add.at(self.repeats, (period, seat), 1)
+        # integer counts: exact whatever the order of adding
+        flat = np.asarray(period, np.int64) * self.repeats.shape[1] + seat
+        self.repeats += np.bincount(flat, minlength=self.repeats.size).reshape(self.repeats.shape)
 
     def quit(self, seat: int) -> None:
         """A leaver's partial period is not carried over to their successor.

@@ -86,11 +86,11 @@ def on_duty(duties: list[Duty]) -> OnDuty:
     blocks = [duty.blocks() for duty in duties]
 
     return OnDuty(
-        seats=np.array([s.seat for s in people], dtype=np.int64),
+        seats=np.fromiter((s.seat for s in people), np.int64, k),
         policy=np.array([s.policy for s in people]).reshape(k, len(bh.LEVERS)),
-        speed=np.array([s.handling_speed for s in people]),  # nesting: proficiency
-        skill=np.array([s.skill for s in people]),
-        friendliness=np.array([s.friendliness for s in people]),
+        speed=np.fromiter((s.handling_speed for s in people), float, k),  # nesting
+        skill=np.fromiter((s.skill for s in people), float, k),
+        friendliness=np.fromiter((s.friendliness for s in people), float, k),
         n_front=len(duties[FRONT].staff),
         start=cat("start"),
         end=cat("end"),
@@ -147,8 +147,7 @@ def serve_phone(
     duties:
         Each team's duty today (``workforce.Duty``), front line first.
     """
-    agents = on_duty(duties)
-    k, m = len(calls), agents.n_front
+    k, m = len(calls), len(duties[FRONT].staff)
     row["calls_offered"] = k
     if k == 0 or m == 0:
         offered = offered_intervals(model.cfg, np.zeros(0), np.zeros(0))
@@ -597,9 +596,10 @@ def follow_up(
     )
     row["friendliness_sum"] = float(friendly[rated].sum())
     row["friendliness_n"] = int(rated.sum())
-    c.last_contact_day[calls.cust[owner]] = d
-    c.last_contact_seat[calls.cust[owner]] = seats[fsrv[owner]]
-    c.last_contact_period[calls.cust[owner]] = model.period
+    owned = calls.cust[owner]
+    c.last_contact_day[owned] = d
+    c.last_contact_seat[owned] = seats[fsrv[owner]]
+    c.last_contact_period[owned] = model.period
     bad = t.xp < cr.BAD
     pf_new = np.where(bad, q.pf * cfg.customers.patience_repeat_factor, 1.0)
     c.patience_factor[calls.cust] = pf_new.astype(np.float32)

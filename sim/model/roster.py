@@ -19,18 +19,32 @@ Shifts lie inside the opening hours: a shift longer than the day is clipped to t
 (and paid as clipped).  Shift lengths must be whole numbers of intervals (else some
 interval could be impossible to cover); starts are interval boundaries.  Times are
 seconds since opening.
+
+A roster HiGHS proved optimal is kept (``_SOLVED``, a small table in this process,
+keyed by the exact inputs): the same requirement under the same shift rules is not
+solved again (the starting plan's search is run for the pilot and again for the run;
+runs of one config in one process share their first plans).  HiGHS is deterministic,
+so a kept roster is the one a new solve would return; rosters cut short by the time
+limit or found by the greedy fallback are never kept.  Every solve of the shipped
+scenarios is proved optimal at the root node, far inside the limit.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: Seconds HiGHS may spend on one roster before the greedy roster is used.
 TIME_LIMIT_S = 20.0
+#: Optimal rosters kept, the least recently used dropped first.
+SOLVED_MAX = 512
+_SOLVED: OrderedDict[tuple, Roster] = OrderedDict()
+_SOLVED_LOCK = threading.Lock()  # the app may run models in threads
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,13 @@ def roster(
     if not shift_lengths_s:
         raise ValueError("roster needs at least one shift length")
     types = _shift_types(n_int, interval_s, tuple(shift_lengths_s))
+    key = (req.tobytes(), n_int, interval_s, tuple(types), max_starts, part_time, time_limit_s)
+    with _SOLVED_LOCK:
+        kept = _SOLVED.get(key)
+        if kept is not None:
+            _SOLVED.move_to_end(key)
+    if kept is not None:
+        return _copy(kept)
     cols = _columns(n_int, interval_s, types)
     if n_int == 0 or req.max(initial=0) == 0:
         return _result(np.zeros(len(cols), dtype=int), types, cols, interval_s, n_int, "empty")
@@ -174,11 +195,24 @@ def roster(
     if res.x is not None:
         x = np.round(res.x).astype(int)
         how = "milp" if res.status == 0 else f"milp (stopped early: {res.message})"
-        return _result(x, types, cols, interval_s, n_int, how)
+        found = _result(x, types, cols, interval_s, n_int, how)
+        if res.status == 0:  # proved optimal: deterministic, so kept
+            with _SOLVED_LOCK:
+                _SOLVED[key] = _copy(found)
+                if len(_SOLVED) > SOLVED_MAX:
+                    _SOLVED.popitem(last=False)
+        return found
     x = _greedy(req, interval_s, types, cols)
     note = " (max_starts not enforced)" if max_starts is not None else ""
     how = f"greedy: milp found no solution ({res.message}){note}"
     return _result(x, types, cols, interval_s, n_int, how)
+
+
+def _copy(r: Roster) -> Roster:
+    """A roster with its own arrays (a kept roster is never handed out itself)."""
+    return replace(
+        r, starts_s=r.starts_s.copy(), ends_s=r.ends_s.copy(), coverage=r.coverage.copy()
+    )
 
 
 def _result(x, types, cols, interval_s: float, n_int: int, method: str) -> Roster:

@@ -232,6 +232,14 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     row["absent"] = row.get("absent", 0) + int(absent.sum())
     plan = model.plans[team]
     lengths = plan.ends_s - plan.starts_s
+    posts_of: dict[float, np.ndarray] = {}  # the plan's shifts of each contract length
+
+    def posts_for(length: float) -> np.ndarray:
+        if length not in posts_of:  # np.isclose's test (finite lengths), without its overhead
+            near = np.abs(lengths - length) <= 1e-8 + 1e-5 * abs(length)
+            posts_of[length] = np.flatnonzero(near)
+        return posts_of[length]
+
     staff: list[Employee] = []
     starts, ends, b_st, b_ln = [], [], [], []
     open_spans: list[tuple[float, float]] = []  # posts nobody of their length works today
@@ -239,7 +247,7 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     for length in sorted({s.contract_s for s in present}):
         group = [e for e in present if e.contract_s == length]
         group = [group[i] for i in rng.permutation(len(group))]
-        posts = np.flatnonzero(np.isclose(lengths, length))
+        posts = posts_for(length)
         k, n = len(group), posts.shape[0]
         if n == 0 or plan.brk_start is None:  # no shift of this length (or no breaks)
             first = float(plan.starts_s.min()) if plan.headcount else 0.0
@@ -252,7 +260,9 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
                 spare.append((group[n:], length))
                 group, k = group[:n], n
             take = posts if k == n else np.sort(rng.choice(posts, k, False))
-            gone = np.setdiff1d(posts, take)
+            kept = np.ones(n, dtype=bool)  # posts are sorted and distinct, take among them
+            kept[np.searchsorted(posts, take)] = False
+            gone = posts[kept]
             open_spans += [(float(plan.starts_s[i]), float(plan.ends_s[i])) for i in gone]
             st, bs, bl = plan.starts_s[take], plan.brk_start[take], plan.brk_len[take]
         staff += group
@@ -262,7 +272,7 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
         b_ln.append(bl)
     for group, length in spare:
         st = _spare_starts(open_spans, len(group), length)
-        posts = np.flatnonzero(np.isclose(lengths, length))
+        posts = posts_for(length)
         double = posts[np.arange(len(group) - st.shape[0]) % posts.shape[0]]
         staff += group
         starts += [st, plan.starts_s[double]]
