@@ -1,0 +1,439 @@
+"""The intraday re-forecast's checks of one team's day in one compiled pass.
+
+``team_day`` runs every check of a day (``intraday.adjust``) on one team's duty: the
+agents still at work, their time on the phones to come, the workload ratio, then
+voluntary time off (VTO) or overtime, exactly as ``intraday``'s module docstring states
+the rules.  The requirement of each check (the Erlang answers) comes in ready-made; no
+random number is drawn.
+
+Bit-identical to the vectorised numpy rule it replaces: every float operation is the
+same and in the same order — each agent's cover is ``planning.agent_cover``'s (the
+overlap of the shift with each interval less the overlaps of its four off-phone blocks
+summed in column order, over the interval length), the agents' covers are summed agent
+by agent in the order of the duty, and the day's totals by numpy's pairwise summation
+(``pairwise_sum``); the order of who goes home and who stays longer is numpy's stable
+sort.  NaN and the sign of zero follow numpy's ``minimum``/``maximum``/``clip``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: The off-phone block of the day's activity (coaching, training, meetings): its start
+#: and length are the duty's ``brk_start``/``brk_len`` (``planning.ACTIVITY``).
+ACTIVITY = 2
+#: Off-phone blocks per agent (``planning.N_BLOCKS``).
+N_BLOCKS = 4
+#: What a check did (``team_day``'s ``kind``): nothing booked, VTO, overtime.
+NONE, VTO, OVERTIME = 0, 1, 2
+
+
+@njit(cache=True)
+def _min(a: float, b: float) -> float:
+    """``np.minimum`` of two floats (NaN wins)."""
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a <= b else b
+
+
+@njit(cache=True)
+def _max(a: float, b: float) -> float:
+    """``np.maximum`` of two floats (NaN wins)."""
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a >= b else b
+
+
+@njit(cache=True)
+def _clip0(x: float) -> float:
+    """``np.clip(x, 0.0, None)`` (NaN stays NaN)."""
+    if x != x:
+        return x
+    return x if x > 0.0 else 0.0
+
+
+@njit(cache=True)
+def _block_sum(a: np.ndarray, lo: int, n: int) -> float:
+    """numpy's pairwise sum of ``a[lo:lo + n]`` for ``n <= 128``: 8 partial sums."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    stop = n - n % 8
+    while i < stop:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:
+    """Sum of ``a[lo:lo + n]`` by numpy's pairwise summation (``np.sum`` of a contiguous
+    float64 vector), to the bit: blocks of 8 partial sums up to 128 elements, beyond
+    that the sum of the two halves (the first a multiple of 8), each summed the same way.
+    Without recursion (numba's cache does not keep recursive functions): the halves are
+    walked with an explicit stack, left before right, and added as numpy adds them."""
+    if n <= 128:
+        return _block_sum(a, lo, n)
+    los = np.empty(128, dtype=np.int64)
+    ns = np.empty(128, dtype=np.int64)
+    state = np.empty(128, dtype=np.int64)  # 0: to split or sum, 1: add its two halves
+    vals = np.empty(128)
+    top, nv = 0, 0
+    los[0], ns[0], state[0] = lo, n, 0
+    while top >= 0:
+        s_lo, s_n, s_state = los[top], ns[top], state[top]
+        top -= 1
+        if s_state == 1:
+            right = vals[nv - 1]
+            left = vals[nv - 2]
+            nv -= 2
+            vals[nv] = left + right
+            nv += 1
+        elif s_n <= 128:
+            vals[nv] = _block_sum(a, s_lo, s_n)
+            nv += 1
+        else:
+            n2 = s_n // 2
+            n2 -= n2 % 8
+            top += 1
+            los[top], ns[top], state[top] = s_lo, s_n, 1
+            top += 1
+            los[top], ns[top], state[top] = s_lo + n2, s_n - n2, 0
+            top += 1
+            los[top], ns[top], state[top] = s_lo, n2, 0
+    return vals[0]
+
+
+@njit(cache=True)
+def stable_argsort(key: np.ndarray, n: int) -> np.ndarray:
+    """Positions of ``key[:n]`` in ascending order, ties in their order (numpy's
+    ``argsort(kind="stable")`` for keys without NaN): a bottom-up merge sort."""
+    idx = np.arange(n)
+    tmp = np.empty(n, dtype=np.int64)
+    width = 1
+    while width < n:
+        for left in range(0, n, 2 * width):
+            mid = min(left + width, n)
+            right = min(left + 2 * width, n)
+            i, j, o = left, mid, left
+            while i < mid and j < right:
+                if key[idx[j]] < key[idx[i]]:
+                    tmp[o] = idx[j]
+                    j += 1
+                else:
+                    tmp[o] = idx[i]
+                    i += 1
+                o += 1
+            while i < mid:
+                tmp[o] = idx[i]
+                i += 1
+                o += 1
+            while j < right:
+                tmp[o] = idx[j]
+                j += 1
+                o += 1
+        idx, tmp = tmp, idx
+        width *= 2
+    return idx
+
+
+@njit(cache=True)
+def cover_row(
+    start: np.ndarray,
+    end: np.ndarray,
+    brk_start: np.ndarray,
+    brk_len: np.ndarray,
+    rest_start: np.ndarray,
+    rest_len: np.ndarray,
+    has_rest: bool,
+    j: int,
+    open_s: float,
+    w: float,
+    out: np.ndarray,
+) -> None:
+    """Agent ``j``'s share of each interval on the phones into ``out`` (one interval
+    each): ``planning.agent_cover``'s row of that agent, to the bit.
+
+    Parameters
+    ----------
+    start, end:
+        Each agent's shift start and end, s since opening.
+    brk_start, brk_len:
+        Each agent's activity block: start and length, s.
+    rest_start, rest_len:
+        Each agent's rest breaks and lunch (agents x ``N_BLOCKS``, the activity column
+        unused), s; read only when ``has_rest``.
+    has_rest:
+        Whether the duty has rest breaks and lunch (else those blocks are empty).
+    j:
+        The agent.
+    open_s:
+        Closing time, s since opening (shifts end there at the latest).
+    w:
+        Interval length, s.
+    out:
+        One share per interval (written).
+    """
+    s = start[j]
+    e = _min(end[j], open_s)
+    for i in range(out.shape[0]):
+        lo = i * w
+        hi = lo + w
+        v = _clip0(_min(e, hi) - _max(s, lo))
+        blk = 0.0
+        for c in range(N_BLOCKS):
+            if c == ACTIVITY:
+                b0, bl = brk_start[j], brk_len[j]
+            elif has_rest:
+                b0, bl = rest_start[j, c], rest_len[j, c]
+            else:
+                b0, bl = 0.0, 0.0
+            o = _clip0(_min(b0 + bl, hi) - _max(b0, lo))
+            blk = o if c == 0 else blk + o
+        out[i] = (v - blk) / w
+
+
+@njit(cache=True)
+def _cut(start: float, length: float, leave: float) -> float:
+    """An off-phone block's length cut at ``leave`` (``np.nan_to_num`` of the clipped
+    length: a block after it goes, the one under way ends then)."""
+    x = _clip0(_min(start + length, leave) - start)
+    if x != x:
+        return 0.0
+    if x == np.inf:
+        return np.finfo(np.float64).max
+    return x
+
+
+@njit(cache=True)
+def team_day(
+    start: np.ndarray,
+    end: np.ndarray,
+    brk_start: np.ndarray,
+    brk_len: np.ndarray,
+    rest_start: np.ndarray,
+    rest_len: np.ndarray,
+    has_rest: bool,
+    times: np.ndarray,
+    ratios: np.ndarray,
+    active: np.ndarray,
+    need: np.ndarray,
+    plan_req: np.ndarray,
+    open_s: float,
+    w: float,
+    limits: np.ndarray,
+    vto: bool,
+    overtime: bool,
+    ot_max: int,
+    kind: np.ndarray,
+    add: np.ndarray,
+) -> None:
+    """Every check of one team's day, in time order (``intraday`` module docstring):
+    shift ends and off-phone blocks changed in place; what each check booked returned in
+    ``kind`` and ``add``.
+
+    Parameters
+    ----------
+    start, end:
+        Each agent's shift start and end today, s since opening (``end`` changed).
+    brk_start, brk_len:
+        Each agent's activity block, s (``brk_len`` cut for those sent home).
+    rest_start, rest_len:
+        Rest breaks and lunch, agents x ``N_BLOCKS`` (``rest_len`` cut), when ``has_rest``.
+    has_rest:
+        Whether the duty has rest breaks and lunch.
+    times:
+        Each check's time, s since opening.
+    ratios:
+        Each check's calls so far over the forecast so far.
+    active:
+        Whether each check runs (a forecast so far above 0).
+    need:
+        Each check's requirement per interval (checks x intervals; 0 for the intervals
+        past), agents.
+    plan_req:
+        The plan's requirement per interval, agents.
+    open_s:
+        Closing time, s since opening.
+    w:
+        Interval length, s.
+    limits:
+        ``[1 - below, 1 + above, overtime hours in s]``.
+    vto:
+        Whether VTO is offered.
+    overtime:
+        Whether overtime may be asked (``workforce.overtime_hours > 0``).
+    ot_max:
+        Most agents asked to stay longer at one check (``overtime_max_share`` x agents).
+    kind:
+        Per check, written: ``NONE``, ``VTO`` or ``OVERTIME``.
+    add:
+        Per check, written: the VTO or overtime booked, s.
+    """
+    k, n = start.shape[0], need.shape[1]
+    low, high, ot_s = limits[0], limits[1], limits[2]
+    cover = np.empty((k, n))
+    for j in range(k):
+        cover_row(
+            start, end, brk_start, brk_len, rest_start, rest_len, has_rest, j, open_s, w, cover[j]
+        )
+    lo = np.empty(n)
+    for i in range(n):
+        lo[i] = i * w
+    later = np.empty(n, dtype=np.bool_)
+    lf = np.empty(n)
+    on = np.empty(n)
+    floor = np.empty(n)
+    gain = np.empty(n)
+    col = np.empty(k)
+    key = np.empty(k)
+    alive = np.empty(k, dtype=np.int64)
+    pick = np.empty(k, dtype=np.int64)
+    for c in range(times.shape[0]):
+        kind[c] = NONE
+        add[c] = 0.0
+        if not active[c]:
+            continue
+        t = times[c]
+        for i in range(n):
+            later[i] = lo[i] >= t - 1e-6
+            lf[i] = 1.0 if later[i] else 0.0
+        na = 0
+        for j in range(k):
+            if end[j] > t:
+                alive[na] = j
+                na += 1
+        if na == 0:
+            continue
+        # each alive agent's cover of the intervals to come, summed agent by agent (as
+        # numpy sums over the first axis; a single interval: pairwise, as numpy does)
+        if n == 1:
+            for r in range(na):
+                col[r] = cover[alive[r], 0] * lf[0]
+            on[0] = pairwise_sum(col, 0, na)
+        else:
+            for i in range(n):
+                on[i] = cover[alive[0], i] * lf[i]
+            for r in range(1, na):
+                for i in range(n):
+                    on[i] = on[i] + cover[alive[r], i] * lf[i]
+        staffed = pairwise_sum(on, 0, n)
+        required = pairwise_sum(need[c], 0, n)
+        if staffed <= 0.0:
+            continue
+        load = required / staffed
+        if load < low and vto:
+            kind[c] = VTO
+            for i in range(n):
+                keep = need[c, i] if ratios[c] < low else _max(need[c, i], plan_req[i] * lf[i])
+                floor[i] = keep - 1e-9
+            for r in range(na):
+                j = alive[r]
+                key[r] = -(end[j] - _max(start[j], t))
+            order = stable_argsort(key, na)
+            vto_s = 0.0
+            ngone = 0
+            for p in range(na):
+                j = alive[order[p]]
+                fits = True
+                for i in range(n):
+                    if not (on[i] - cover[j, i] * lf[i] >= floor[i]):
+                        fits = False
+                        break
+                if fits:
+                    for i in range(n):
+                        on[i] -= cover[j, i] * lf[i]
+                    pick[ngone] = j
+                    ngone += 1
+            for q in range(ngone):
+                j = pick[q]
+                leave = _max(t, start[j])
+                vto_s += end[j] - leave
+                end[j] = leave
+                brk_len[j] = _cut(brk_start[j], brk_len[j], leave)
+                if has_rest:
+                    for b in range(N_BLOCKS):
+                        rest_len[j, b] = _cut(rest_start[j, b], rest_len[j, b], leave)
+            for q in range(ngone):
+                j = pick[q]
+                cover_row(
+                    start,
+                    end,
+                    brk_start,
+                    brk_len,
+                    rest_start,
+                    rest_len,
+                    has_rest,
+                    j,
+                    open_s,
+                    w,
+                    cover[j],
+                )
+            add[c] = vto_s
+        elif load > high and overtime:
+            kind[c] = OVERTIME
+            m = 0
+            for r in range(na):
+                j = alive[r]
+                if end[j] < open_s:
+                    col[m] = end[j]
+                    pick[m] = j
+                    m += 1
+            order = stable_argsort(col, m)
+            extra = 0.0
+            nstay = 0
+            for q in range(min(m, ot_max)):
+                j = pick[order[q]]
+                e0 = end[j]
+                x = e0 + ot_s
+                new_end = open_s if open_s < x else x
+                short = False
+                for i in range(n):
+                    g = _clip0(_min(new_end, lo[i] + w) - _max(e0, lo[i])) / w
+                    gain[i] = g
+                    if later[i] and on[i] < need[c, i] - 1e-9 and g > 0:
+                        short = True
+                if not short:
+                    continue
+                extra += new_end - e0
+                end[j] = new_end
+                alive[nstay] = j  # (alive is not read again at this check)
+                nstay += 1
+                for i in range(n):
+                    on[i] = on[i] + gain[i] * lf[i]
+            for q in range(nstay):
+                cover_row(
+                    start,
+                    end,
+                    brk_start,
+                    brk_len,
+                    rest_start,
+                    rest_len,
+                    has_rest,
+                    alive[q],
+                    open_s,
+                    w,
+                    cover[alive[q]],
+                )
+            add[c] = extra
