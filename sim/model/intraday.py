@@ -367,8 +367,11 @@ def adjust(
         for team, plan, need in zip(teams, plans, needs, strict=True)
     ]
     kinds = np.stack([kind for kind, _ in done], axis=1)
-    for c, j in zip(*np.nonzero(kinds), strict=True):
-        booked = float(done[j][1][c])
+    booked_s = np.stack([add for _, add in done], axis=1)
+    # what the checks booked, check by check, front line first (a check that booked 0 s
+    # adds +0 to a total that is never -0: skipped)
+    for c, j in zip(*np.nonzero(booked_s), strict=True):
+        booked = float(booked_s[c, j])
         if kinds[c, j] == VTO:
             row["vto_s"] = row.get("vto_s", 0.0) + booked
         else:

@@ -197,21 +197,61 @@ def cover_row(
     """
     s = start[j]
     e = _min(end[j], open_s)
-    for i in range(out.shape[0]):
-        lo = i * w
-        hi = lo + w
-        v = _clip0(_min(e, hi) - _max(s, lo))
-        blk = 0.0
-        for c in range(N_BLOCKS):
-            if c == ACTIVITY:
-                b0, bl = brk_start[j], brk_len[j]
-            elif has_rest:
-                b0, bl = rest_start[j, c], rest_len[j, c]
-            else:
-                b0, bl = 0.0, 0.0
-            o = _clip0(_min(b0 + bl, hi) - _max(b0, lo))
-            blk = o if c == 0 else blk + o
-        out[i] = (v - blk) / w
+    n = out.shape[0]
+    b0s = np.empty(N_BLOCKS)
+    b1s = np.empty(N_BLOCKS)
+    finite = np.isfinite(s) and np.isfinite(e)
+    for c in range(N_BLOCKS):
+        if c == ACTIVITY:
+            b0, bl = brk_start[j], brk_len[j]
+        elif has_rest:
+            b0, bl = rest_start[j, c], rest_len[j, c]
+        else:
+            b0, bl = 0.0, 0.0
+        b0s[c], b1s[c] = b0, b0 + bl
+        finite = finite and np.isfinite(b0s[c]) and np.isfinite(b1s[c])
+    if not finite:  # the rule as it stands, interval by interval
+        for i in range(n):
+            lo = i * w
+            hi = lo + w
+            v = _clip0(_min(e, hi) - _max(s, lo))
+            blk = 0.0
+            for c in range(N_BLOCKS):
+                o = _clip0(_min(b1s[c], hi) - _max(b0s[c], lo))
+                blk = o if c == 0 else blk + o
+            out[i] = (v - blk) / w
+        return
+    # finite spans: an interval outside a span overlaps it by exactly +0, which adds
+    # nothing to the sums; only the intervals about each span are computed
+    blks = np.zeros(n)
+    for c in range(N_BLOCKS):
+        if b1s[c] > b0s[c]:
+            a, b = _near(b0s[c], b1s[c], w, n)
+            for i in range(a, b):
+                lo = i * w
+                blks[i] = blks[i] + _clip0(_min(b1s[c], lo + w) - _max(b0s[c], lo))
+    a, b = _near(s, e, w, n) if e > s else (0, 0)
+    for i in range(n):
+        v = 0.0
+        if a <= i < b:
+            lo = i * w
+            v = _clip0(_min(e, lo + w) - _max(s, lo))
+        out[i] = (v - blks[i]) / w
+
+
+@njit(cache=True)
+def _near(a: float, b: float, w: float, n: int) -> tuple[int, int]:
+    """The intervals (of ``w`` s, ``n`` of them) that a finite span [a, b) can overlap,
+    with one to spare each side: (first, past the last)."""
+    lo = min(max(np.floor(a / w) - 1.0, 0.0), float(n))
+    hi = min(max(np.ceil(b / w) + 1.0, 0.0), float(n))
+    return int(lo), int(hi)
+
+
+@njit(cache=True)
+def _finite(a: np.ndarray) -> bool:
+    """Whether every element of ``a`` is finite."""
+    return bool(np.isfinite(a).all())
 
 
 @njit(cache=True)
@@ -301,6 +341,13 @@ def team_day(
     lo = np.empty(n)
     for i in range(n):
         lo[i] = i * w
+    # With finite shifts, blocks and plan, an interval already past adds +-0 to the
+    # cover summed and never decides who goes or stays: the checks skip those intervals
+    # (the intervals still to come are a suffix, from i0).
+    finite = _finite(start) and _finite(end) and _finite(brk_start) and _finite(brk_len)
+    finite = finite and _finite(plan_req)
+    if has_rest:
+        finite = finite and _finite(rest_start.ravel()) and _finite(rest_len.ravel())
     later = np.empty(n, dtype=np.bool_)
     lf = np.empty(n)
     on = np.empty(n)
@@ -316,9 +363,14 @@ def team_day(
         if not active[c]:
             continue
         t = times[c]
+        i0 = n
         for i in range(n):
             later[i] = lo[i] >= t - 1e-6
             lf[i] = 1.0 if later[i] else 0.0
+            if later[i] and i0 == n:
+                i0 = i
+        if not finite:
+            i0 = 0
         na = 0
         for j in range(k):
             if end[j] > t:
@@ -333,11 +385,15 @@ def team_day(
                 col[r] = cover[alive[r], 0] * lf[0]
             on[0] = pairwise_sum(col, 0, na)
         else:
-            for i in range(n):
-                on[i] = cover[alive[0], i] * lf[i]
+            for i in range(i0):
+                on[i] = 0.0
+            row = cover[alive[0]]
+            for i in range(i0, n):
+                on[i] = row[i] * lf[i]
             for r in range(1, na):
-                for i in range(n):
-                    on[i] = on[i] + cover[alive[r], i] * lf[i]
+                row = cover[alive[r]]
+                for i in range(i0, n):
+                    on[i] = on[i] + row[i] * lf[i]
         staffed = pairwise_sum(on, 0, n)
         required = pairwise_sum(need[c], 0, n)
         if staffed <= 0.0:
@@ -356,14 +412,15 @@ def team_day(
             ngone = 0
             for p in range(na):
                 j = alive[order[p]]
+                row = cover[j]
                 fits = True
-                for i in range(n):
-                    if not (on[i] - cover[j, i] * lf[i] >= floor[i]):
+                for i in range(i0, n):
+                    if not (on[i] - row[i] * lf[i] >= floor[i]):
                         fits = False
                         break
                 if fits:
-                    for i in range(n):
-                        on[i] -= cover[j, i] * lf[i]
+                    for i in range(i0, n):
+                        on[i] -= row[i] * lf[i]
                     pick[ngone] = j
                     ngone += 1
             for q in range(ngone):
@@ -409,7 +466,7 @@ def team_day(
                 x = e0 + ot_s
                 new_end = open_s if open_s < x else x
                 short = False
-                for i in range(n):
+                for i in range(i0, n):
                     g = _clip0(_min(new_end, lo[i] + w) - _max(e0, lo[i])) / w
                     gain[i] = g
                     if later[i] and on[i] < need[c, i] - 1e-9 and g > 0:
@@ -420,7 +477,7 @@ def team_day(
                 end[j] = new_end
                 alive[nstay] = j  # (alive is not read again at this check)
                 nstay += 1
-                for i in range(n):
+                for i in range(i0, n):
                     on[i] = on[i] + gain[i] * lf[i]
             for q in range(nstay):
                 cover_row(
