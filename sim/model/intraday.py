@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .erlang import HINT_MIN_TARGET, agents_required
-from .intraday_kernel import N_BLOCKS, VTO, team_day
-from .planning import FRONT, interval_s, n_intervals, occupancy_floor
+from .intraday_kernel import VTO, team_day
+from .planning import FRONT, N_BLOCKS, interval_s, n_intervals, occupancy_floor
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
