@@ -14,7 +14,8 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   nesting), ``workforce`` (quits, attendance), ``planning``, ``erlang``, ``roster`` and
   ``breaks`` (the staffing plan), ``staffing_observed`` (the front line staffed as the
   centre's data did), ``intraday`` (the day's re-forecast: overtime and voluntary
-  time off);
+  time off), ``intraday_kernel`` (its checks compiled) and ``numpy_exact`` (numba
+  replicas of numpy's float operations, to the bit);
 * pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
   ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),

@@ -210,23 +210,16 @@ def erlang_a(
     mu, theta = 1.0 / mean_s, 1.0 / patience_mean_s
     if n == 0:  # nobody answers: everyone waits until they hang up
         return QueueFigures(1.0, 0.0, patience_mean_s, 1.0, 0.0, math.inf, threshold_s)
-    pi = stationary_a(lam_per_s, mu, theta, n)
+    pi, q, j, served_j, p_wait, service_level = _served_within(lam_per_s, mu, theta, n, threshold_s)
     K = pi.shape[0] - 1
-    q = pi[n:] if n <= K else np.zeros(0)
-    j = np.arange(q.shape[0], dtype=float)
     nmu = n * mu
-    served_j = nmu / (nmu + (j + 1.0) * theta)
-    b = nmu / theta + 1.0
-    x = -math.expm1(-theta * threshold_s)
-    within_j = served_j * betainc(j + 1.0, b, x) if x > 0 else np.zeros_like(j)
     wait_served_j = served_j * np.cumsum(1.0 / (nmu + (j + 1.0) * theta))
-    p_wait = float(q.sum())
     p_served = 1.0 - p_wait + float(q @ served_j)
     mean_queue = float(q @ j)
     busy = float(pi[:n] @ np.arange(min(n, K + 1))) + n * p_wait
     return QueueFigures(
         p_wait=p_wait,
-        service_level=1.0 - p_wait + float(q @ within_j),
+        service_level=service_level,
         asa_s=mean_queue / lam_per_s,
         p_abandon=1.0 - p_served,
         occupancy=busy / n,
@@ -235,11 +228,42 @@ def erlang_a(
     )
 
 
+def _served_within(lam: float, mu: float, theta: float, n: int, threshold_s: float):
+    """What :func:`erlang_a` and :func:`service_level_a` both read (one home, so the two
+    service levels are equal to the bit): the stationary law ``pi``, its queue part
+    ``q`` (``j`` ahead), P(served | j), P(wait > 0) and the service level.  ``n > 0``.
+
+    Parameters
+    ----------
+    lam:
+        Arrival rate, calls/s.
+    mu:
+        Service rate, 1/s.
+    theta:
+        Abandonment rate, 1/s.
+    n:
+        Agents.
+    threshold_s:
+        Service-level answer-time threshold, s.
+    """
+    pi = stationary_a(lam, mu, theta, n)
+    K = pi.shape[0] - 1
+    q = pi[n:] if n <= K else np.zeros(0)
+    j = np.arange(q.shape[0], dtype=float)
+    nmu = n * mu
+    served_j = nmu / (nmu + (j + 1.0) * theta)
+    b = nmu / theta + 1.0
+    x = -math.expm1(-theta * threshold_s)
+    within_j = served_j * betainc(j + 1.0, b, x) if x > 0 else np.zeros_like(j)
+    p_wait = float(q.sum())
+    return pi, q, j, served_j, p_wait, 1.0 - p_wait + float(q @ within_j)
+
+
 def service_level_a(
     lam_per_s: float, mean_s: float, patience_mean_s: float, n: int, threshold_s: float
 ) -> float:
-    """The service level of :func:`erlang_a` alone (the staffing search's question), by
-    the same operations in the same order, so equal to ``erlang_a(...).service_level``
+    """The service level of :func:`erlang_a` alone (the staffing search's question): the
+    same operations (``_served_within``), so equal to ``erlang_a(...).service_level``
     to the bit, without the figures the search does not read.
 
     Parameters
@@ -260,17 +284,7 @@ def service_level_a(
     if n == 0:
         return 0.0
     mu, theta = 1.0 / mean_s, 1.0 / patience_mean_s
-    pi = stationary_a(lam_per_s, mu, theta, n)
-    K = pi.shape[0] - 1
-    q = pi[n:] if n <= K else np.zeros(0)
-    j = np.arange(q.shape[0], dtype=float)
-    nmu = n * mu
-    served_j = nmu / (nmu + (j + 1.0) * theta)
-    b = nmu / theta + 1.0
-    x = -math.expm1(-theta * threshold_s)
-    within_j = served_j * betainc(j + 1.0, b, x) if x > 0 else np.zeros_like(j)
-    p_wait = float(q.sum())
-    return 1.0 - p_wait + float(q @ within_j)
+    return _served_within(lam_per_s, mu, theta, n, threshold_s)[5]
 
 
 # --------------------------------------------------------------------------- staffing

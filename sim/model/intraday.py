@@ -37,10 +37,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
 
 from .erlang import HINT_MIN_TARGET, agents_required
-from .planning import FRONT, agent_cover, interval_s, n_intervals, occupancy_floor
+from .intraday_kernel import VTO, team_day
+from .planning import FRONT, N_BLOCKS, interval_s, n_intervals, occupancy_floor
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
@@ -49,22 +49,44 @@ if TYPE_CHECKING:
     from .workforce import Duty
 
 
-def forecast_to(plan_offered: np.ndarray, t_s: float, w_s: float) -> float:
-    """Calls the plan forecast to arrive before ``t_s`` (s since opening), uniform within
-    each interval of ``w_s`` seconds.
+def forecast_to(plan_offered: np.ndarray, t_s: np.ndarray, w_s: float) -> np.ndarray:
+    """Calls the plan forecast to arrive before each time of ``t_s`` (s since opening),
+    uniform within each interval of ``w_s`` seconds.
 
     Parameters
     ----------
     plan_offered:
         The plan's forecast calls per interval.
     t_s:
-        The check's time, s since opening.
+        The checks' times, s since opening.
     w_s:
         Interval length, s.
     """
     edges = np.arange(plan_offered.shape[0]) * w_s
-    part = np.clip((t_s - edges) / w_s, 0.0, 1.0)
-    return float((plan_offered * part).sum())
+    part = np.clip((np.asarray(t_s, float)[:, None] - edges) / w_s, 0.0, 1.0)
+    return (plan_offered * part).sum(axis=1)
+
+
+@lru_cache(maxsize=256)
+def check_times(step_s: float, open_s: float) -> np.ndarray:
+    """The checks' times, s since opening: every ``step_s`` from one step in, before
+    closing (``open_s``).
+
+    Parameters
+    ----------
+    step_s:
+        Time between checks, s.
+    open_s:
+        Opening hours, s.
+    """
+    out = []
+    t = step_s
+    while t < open_s - 1e-6:
+        out.append(t)
+        t += step_s
+    times = np.array(out, dtype=float)
+    times.flags.writeable = False
+    return times
 
 
 @lru_cache(maxsize=65_536)
@@ -98,6 +120,9 @@ _KNOWN: dict[tuple, tuple[list[int], dict[int, int]]] = {}
 #: Most answers kept over all queues (then forgotten at once).
 _KNOWN_MAX = 200_000
 _KNOWN_SIZE = [0]
+#: The same answers per queue as an array indexed by the calls (-1: not asked), read
+#: for a whole day's checks at once.
+_TABLE: dict[tuple, np.ndarray] = {}
 
 
 def _agents_known(
@@ -138,44 +163,71 @@ def _agents_known(
         n = _agents(calls, aht_s, patience, target, thr, w)
     if _KNOWN_SIZE[0] >= _KNOWN_MAX:
         _KNOWN.clear()
+        _TABLE.clear()
         _KNOWN_SIZE[0] = 0
         asked, answer = _KNOWN.setdefault(key, ([], {}))
     asked.insert(bisect_left(asked, calls), calls)
     answer[calls] = n
     _KNOWN_SIZE[0] += 1
+    table = _TABLE.get(key)
+    if table is None or table.shape[0] <= calls:
+        grown = np.full(max(2 * calls + 1, 64), -1, dtype=np.int64)
+        if table is not None:
+            grown[: table.shape[0]] = table
+        _TABLE[key] = table = grown
+    table[calls] = n
     return n
 
 
 def requirement(
-    model: ContactCentreModel, offered: np.ndarray, aht_s: float, where: np.ndarray | None = None
-) -> np.ndarray:
-    """Agents needed on the phones per interval for ``offered`` calls at ``aht_s``: the
-    plan's rule (service-level target by Erlang A or C, the occupancy cap).  The calls are
-    rounded up to whole calls and the AHT to whole seconds (the re-forecast's precision,
-    and what lets the Erlang answers be reused).
+    model: ContactCentreModel, offered: list[np.ndarray], aht_s: list[float], where: np.ndarray
+) -> list[np.ndarray]:
+    """Agents needed on the phones per check and interval for each team's re-forecast
+    calls ``offered`` at its ``aht_s``: the plan's rule (service-level target by Erlang A
+    or C, the occupancy cap).  The calls are rounded up to whole calls and the AHT to
+    whole seconds (the re-forecast's precision, and what lets the Erlang answers be
+    reused).  Questions not answered before are asked in the order of the day's checks
+    (check by check, team by team, interval by interval), as the checks would ask them.
 
     Parameters
     ----------
     model:
         The centre (read: configuration).
     offered:
-        Calls per interval.
+        Each team's calls per check and interval (checks x intervals).
     aht_s:
-        Handle time, s.
+        Each team's handle time, s.
     where:
-        The intervals to staff (bool per interval; default all): the others need 0 (a
+        The intervals to staff (bool per check and interval): the others need 0 (a
         check staffs only the intervals still to come, so the past ones are not solved).
     """
     cfg = model.cfg
     ch = cfg.channels
     patience = cfg.customers.patience_mean_s if cfg.workforce.planner == "erlang_a" else None
-    aht = max(round(aht_s), 1)
-    calls = np.ceil(np.asarray(offered, float) - 1e-9).astype(np.int64)
-    if where is not None:
-        calls = np.where(where, calls, 0)
     args = (patience, ch.service_level_target, ch.service_level_threshold_s, interval_s(cfg))
-    req = np.array([_agents_known(c, aht, *args) if c > 0 else 0 for c in calls.tolist()])
-    return occupancy_floor(cfg, req, calls, float(aht)).astype(float)
+    ahts = [max(round(a), 1) for a in aht_s]
+    calls = [
+        np.where(where, np.ceil(np.asarray(o, float) - 1e-9).astype(np.int64), 0) for o in offered
+    ]
+    reqs, misses = [], []
+    for aht, c in zip(ahts, calls, strict=True):
+        table = _TABLE.get((aht, *args)) if ch.service_level_target >= HINT_MIN_TARGET else None
+        if table is None:
+            req = np.full(c.shape, -1, dtype=np.int64)
+        else:
+            req = np.where(c < table.shape[0], table[np.minimum(c, table.shape[0] - 1)], -1)
+        req[c <= 0] = 0
+        reqs.append(req)
+        misses.append(req < 0)
+    if any(m.any() for m in misses):
+        for row in np.flatnonzero(np.any([m.any(axis=1) for m in misses], axis=0)).tolist():
+            for aht, c, req, miss in zip(ahts, calls, reqs, misses, strict=True):
+                for i in np.flatnonzero(miss[row]).tolist():
+                    req[row, i] = _agents_known(int(c[row, i]), aht, *args)
+    return [
+        occupancy_floor(cfg, req, c, float(aht)).astype(float)
+        for aht, c, req in zip(ahts, calls, reqs, strict=True)
+    ]
 
 
 def recent_aht(model: ContactCentreModel, team: int) -> float:
@@ -196,139 +248,69 @@ def recent_aht(model: ContactCentreModel, team: int) -> float:
     return float(plan_aht) if plan_aht > 0 else float(model.cfg.handling.mean_s)
 
 
-def _cover(model: ContactCentreModel, duty: Duty, idx: np.ndarray) -> np.ndarray:
-    """Agents ``idx`` of ``duty`` on the phones per interval (rows: agents)."""
-    st, ln = duty.blocks()
-    return agent_cover(model.cfg, duty.start[idx], duty.end[idx], st[idx], ln[idx])
-
-
-@njit(cache=True)
-def _release(on: np.ndarray, cover: np.ndarray, order: np.ndarray, floor: np.ndarray):
-    """Which agents go home, in ``order``: each whose cover (a row of ``cover``) leaves
-    ``on`` at or above ``floor`` in every interval; ``on`` is reduced by each one that
-    goes (in place).  Returns a bool per position of ``order``."""
-    go = np.zeros(order.shape[0], dtype=np.bool_)
-    n = on.shape[0]
-    for p in range(order.shape[0]):
-        j = order[p]
-        fits = True
-        for i in range(n):
-            if not (on[i] - cover[j, i] >= floor[i]):
-                fits = False
-                break
-        if fits:
-            for i in range(n):
-                on[i] -= cover[j, i]
-            go[p] = True
-    return go
-
-
-def _cut(start: np.ndarray, length: np.ndarray, leave: np.ndarray) -> np.ndarray:
-    """Off-phone blocks' lengths cut at ``leave`` (broadcast against them): a block after
-    it goes (0), the one under way ends then."""
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(np.clip(np.minimum(start + length, leave) - start, 0.0, None))
-
-
-def _send_home(duty: Duty, idx: np.ndarray, t_s: float) -> np.ndarray:
-    """Agents ``idx`` of ``duty`` (distinct) leave at ``t_s`` (or never come, when the
-    shift starts later): their shifts end then and their off-phone blocks are cut there.
-    Returns the paid seconds each does not work."""
-    leave = np.maximum(t_s, duty.start[idx])
-    gone = duty.end[idx] - leave
-    duty.end[idx] = leave
-    duty.brk_len[idx] = _cut(duty.brk_start[idx], duty.brk_len[idx], leave)
-    if duty.rest_start is not None and duty.rest_len is not None:
-        duty.rest_len[idx] = _cut(duty.rest_start[idx], duty.rest_len[idx], leave[:, None])
-    return gone
-
-
 def check_team(
     model: ContactCentreModel,
     duty: Duty,
     plan: Plan,
-    ratio: float,
-    t_s: float,
-    row: DayRecord,
-    cover_all: np.ndarray | None = None,
-) -> None:
-    """One check of one team at ``t_s``: re-forecast the rest of the day at ``ratio`` x the
-    plan's forecast and the recent AHT, then overtime or VTO (module docstring).
+    times: np.ndarray,
+    ratios: np.ndarray,
+    active: np.ndarray,
+    need: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The day's checks of one team at ``times``: each re-forecasts the rest of the day at
+    its ratio x the plan's forecast and the recent AHT (``need``), then overtime or VTO
+    (module docstring; compiled, ``intraday_kernel.team_day``).  Returns per check what
+    it booked (``intraday_kernel.NONE``, ``VTO`` or ``OVERTIME``) and how much, s.
 
     Parameters
     ----------
     model:
-        The centre (read: configuration, plans, the dashboard's AHT).
+        The centre (read: configuration).
     duty:
         The team's duty today (shift ends and off-phone blocks changed in place).
     plan:
         The team's plan.
-    ratio:
-        Calls so far over the forecast so far.
-    t_s:
-        The check's time, s since opening.
-    row:
-        Today's record (``overtime_s`` and ``vto_s`` booked).
-    cover_all:
-        Every agent's cover of ``duty`` as it stands (rows: agents; the day's earlier
-        checks keep it, so an agent's cover is recomputed only when its shift changes;
-        updated in place), or None to compute it here.
+    times:
+        The checks' times, s since opening.
+    ratios:
+        Each check's calls so far over the forecast so far.
+    active:
+        Whether each check runs (a forecast so far above 0).
+    need:
+        Each check's re-forecast requirement per interval (``requirement``).
     """
     cfg = model.cfg
     wf, iv = cfg.workforce, cfg.workforce.intraday
-    n, w = n_intervals(cfg), interval_s(cfg)
     k = duty.start.shape[0]
-    if k == 0 or plan.offered.shape[0] != n:
-        return
-    lo = np.arange(n) * w
-    later = lo >= t_s - 1e-6  # the intervals still to come
-    need = requirement(model, plan.offered * ratio, recent_aht(model, plan.team), later)
-    alive = np.flatnonzero(duty.end > t_s)
-    if alive.shape[0] == 0:
-        return
-    # each agent's time on the phones to come (a row is the agent's own, whatever rows
-    # are computed with it: agent_cover)
-    mine = _cover(model, duty, alive) if cover_all is None else cover_all[alive]
-    cover = mine * later
-    on = cover.sum(axis=0)
-    staffed, required = float(on.sum()), float(need.sum())
-    if staffed <= 0.0:
-        return
-    load = required / staffed  # the workload ratio of the rest of the day
-    if load < 1.0 - iv.below and iv.vto:
-        # the plan's requirement stands unless the calls run below the forecast: on a day
-        # of ordinary volume only the agents beyond the plan (and the re-forecast) go
-        keep = need if ratio < 1.0 - iv.below else np.maximum(need, plan.required * later)
-        vto = 0.0
-        left = duty.end[alive] - np.maximum(duty.start[alive], t_s)
-        order = np.argsort(-left, kind="stable")
-        gone = alive[order[_release(on, cover, order, keep - 1e-9)]]
-        if gone.shape[0]:
-            for sec in _send_home(duty, gone, t_s).tolist():
-                vto += sec
-            if cover_all is not None:
-                cover_all[gone] = _cover(model, duty, gone)
-        row["vto_s"] = row.get("vto_s", 0.0) + vto
-    elif load > 1.0 + iv.above and wf.overtime_hours > 0:
-        close = cfg.channels.open_s
-        can = alive[duty.end[alive] < close]
-        extra = 0.0
-        longer = []
-        for i in can[np.argsort(duty.end[can], kind="stable")][: int(wf.overtime_max_share * k)]:
-            end = float(duty.end[i])
-            new_end = min(end + wf.overtime_hours * 3600.0, close)
-            gain = np.clip(np.minimum(new_end, lo + w) - np.maximum(end, lo), 0.0, None) / w
-            if not (later & (on < need - 1e-9) & (gain > 0)).any():
-                continue
-            extra += new_end - end
-            duty.end[i] = new_end
-            longer.append(i)
-            on = on + gain * later
-        if longer and cover_all is not None:
-            stay = np.array(longer, dtype=np.int64)
-            cover_all[stay] = _cover(model, duty, stay)
-        row["overtime_s"] = row.get("overtime_s", 0.0) + extra
-        row["intraday_overtime_s"] = row.get("intraday_overtime_s", 0.0) + extra
+    has_rest = duty.rest_start is not None and duty.rest_len is not None
+    rest_start = duty.rest_start if has_rest else np.zeros((k, N_BLOCKS))
+    rest_len = duty.rest_len if has_rest else np.zeros((k, N_BLOCKS))
+    limits = np.array([1.0 - iv.below, 1.0 + iv.above, wf.overtime_hours * 3600.0])
+    kind = np.zeros(times.shape[0], dtype=np.int64)
+    add = np.zeros(times.shape[0])
+    team_day(
+        duty.start,
+        duty.end,
+        duty.brk_start,
+        duty.brk_len,
+        rest_start,
+        rest_len,
+        has_rest,
+        times,
+        ratios,
+        active,
+        need,
+        np.asarray(plan.required, dtype=float),
+        float(cfg.channels.open_s),
+        interval_s(cfg),
+        limits,
+        bool(iv.vto),
+        wf.overtime_hours > 0,
+        int(wf.overtime_max_share * k),
+        kind,
+        add,
+    )
+    return kind, add
 
 
 def adjust(
@@ -336,7 +318,9 @@ def adjust(
 ) -> None:
     """Run the day's checks (``workforce.intraday``) on both teams' duties, in time order
     (not the front line's under ``workforce.staffing=observed``: the data's staffing
-    already holds the centre's own intraday decisions).
+    already holds the centre's own intraday decisions).  The teams' checks do not depend
+    on each other (the ratio is the front line's calls), so each team's run in one
+    compiled pass; what they book is added to ``row`` check by check, front line first.
 
     Parameters
     ----------
@@ -355,23 +339,41 @@ def adjust(
     row["intraday_overtime_s"] = row.get("intraday_overtime_s", 0.0)
     if not iv.enabled or not cfg.workforce.planning:
         return
-    step = iv.check_minutes * 60.0
     front = model.plans[FRONT]
     if front.offered.sum() <= 0:  # no forecast yet (the starting plan)
         return
-    w = interval_s(cfg)
-    covers: list[np.ndarray | None] = [None] * len(duties)  # each team's, on first use
-    t = step
-    while t < cfg.channels.open_s - 1e-6:
-        expected = forecast_to(front.offered, t, w)
-        if expected > 0:
-            ratio = float(np.searchsorted(arrival_s, t)) / expected
-            for team, duty in enumerate(duties):
-                plan = model.plans[team]
-                if team == FRONT and cfg.workforce.staffing == "observed":
-                    continue  # the data's staffing is kept exactly (staffing_observed)
-                if plan.offered.sum() > 0:
-                    if covers[team] is None and duty.start.shape[0] > 0:
-                        covers[team] = _cover(model, duty, np.arange(duty.start.shape[0]))
-                    check_team(model, duty, plan, ratio, t, row, covers[team])
-        t += step
+    n, w = n_intervals(cfg), interval_s(cfg)
+    times = check_times(iv.check_minutes * 60.0, float(cfg.channels.open_s))
+    teams = [
+        team
+        for team, duty in enumerate(duties)
+        if not (team == FRONT and cfg.workforce.staffing == "observed")  # kept exactly
+        and model.plans[team].offered.sum() > 0
+        and duty.start.shape[0] > 0
+        and model.plans[team].offered.shape[0] == n
+    ]
+    if not teams or times.shape[0] == 0:
+        return
+    expected = forecast_to(front.offered, times, w)
+    active = expected > 0
+    ratios = np.zeros(times.shape[0])
+    ratios[active] = np.searchsorted(arrival_s, times[active]) / expected[active]
+    where = (np.arange(n) * w >= times[:, None] - 1e-6) & active[:, None]
+    plans = [model.plans[team] for team in teams]
+    offered = [p.offered * ratios[:, None] for p in plans]
+    needs = requirement(model, offered, [recent_aht(model, team) for team in teams], where)
+    done = [
+        check_team(model, duties[team], plan, times, ratios, active, need)
+        for team, plan, need in zip(teams, plans, needs, strict=True)
+    ]
+    kinds = np.stack([kind for kind, _ in done], axis=1)
+    booked_s = np.stack([add for _, add in done], axis=1)
+    # what the checks booked, check by check, front line first (a check that booked 0 s
+    # adds +0 to a total that is never -0: skipped)
+    for c, j in zip(*np.nonzero(booked_s), strict=True):
+        booked = float(booked_s[c, j])
+        if kinds[c, j] == VTO:
+            row["vto_s"] = row.get("vto_s", 0.0) + booked
+        else:
+            row["overtime_s"] = row.get("overtime_s", 0.0) + booked
+            row["intraday_overtime_s"] = row.get("intraday_overtime_s", 0.0) + booked
