@@ -210,6 +210,9 @@ MEANING: dict[str, str] = {
     "data per weekday and interval (observed_on_phones)",
     "workforce.observed_on_phones": "agents on the phones per interval, per weekday "
     "(mon..sun), for staffing=observed (written by kpisim calibrate)",
+    "workforce.observed_on_phones_by_date": "the same per calendar date (YYYY-MM-DD): a day "
+    "of a listed date is staffed as that date was, any other by its weekday (written by "
+    "kpisim calibrate from dated records; the back-test replays the data's dates)",
     "workforce.planning_days": "working days between plans (0 = each pay period)",
     "workforce.forecast_days": "days of offered-call history the forecast averages",
     "workforce.shift_hours": "paid shift lengths the roster may use, hours (full-time and part-time)",

@@ -163,3 +163,131 @@ def test_days_are_compared_with_their_weekdays_simulated_days() -> None:
     # a weekday with too few simulated days falls back to the band of all days
     inside, _ = inside_by_weekday(np.array([500.0]), sim[:12], (np.array([5]), ws[:12]))
     assert inside.tolist() == [True]
+
+
+# --- staffing date by date (``workforce.observed_on_phones_by_date``) ---------------------
+
+SMALL = ["customers.n=100000", "employees.n=37", "teams.specialists_n=4"]
+K = 24  # half-hour intervals of the default 12 h day
+
+
+def test_observed_mode_replays_each_dates_staffing_exactly() -> None:
+    """A day whose date has a row is staffed exactly as that row, every interval; the
+    other days by their weekday's row.  Exact (atol 1e-9): the layers sum to the row."""
+    from sim.calibrate.centre import override_strings
+    from sim.run import run_simulation
+
+    rng = np.random.default_rng(21)
+    week = ("mon", "tue", "wed", "thu", "fri")
+    table = {w: np.round(rng.uniform(2.0, 12.0, K), 2).tolist() for w in week}
+    # dates of the default calendar (from Monday 2024-01-01, weekdays); one row peaks
+    # above every weekday's row, so the plan must hire for the busiest date
+    dated = {
+        f"2024-01-{d:02d}": np.round(rng.uniform(1.0, 18.0, K), 2).tolist() for d in (9, 10, 15)
+    }
+    dated["2024-01-10"][5] = 30.0
+    ov = [*SMALL, "days=14", "seed=3", "workforce.staffing=observed"]
+    ov += override_strings(
+        {"workforce.observed_on_phones": table, "workforce.observed_on_phones_by_date": dated}
+    )
+    res = run_simulation(load_config("baseline", overrides=ov), keep_model=True, progress=False)
+    seen = set()
+    for d, phones in res.model.interval_rows:
+        date = str(res.model.calendar.date(d))
+        want = dated.get(date, table[week[int(res.model.calendar.weekday(d))]])
+        np.testing.assert_allclose(phones[0], want, rtol=0, atol=1e-9, err_msg=date)
+        seen.add(date)
+    assert set(dated) <= seen  # every dated row was replayed on its date
+
+
+def test_policy_carries_each_dates_row_and_the_centre_file_reloads_it(tmp_path) -> None:
+    """``staffing_policy`` gives each date's own row of the on-phone matrix (not averaged)
+    and the weekday rows as their means; the centre file with these rows loads through
+    ``centre=`` and through the back-test's override strings (dates are no Hydra key
+    path, so the mapping is one override)."""
+    from sim.calibrate.centre import centre_yaml, override_strings
+    from sim.calibrate.simulate import read_centre
+
+    # two Mondays a week apart, agent A on the phones 0-600 s and 0-1200 s
+    calls = _calls(
+        [
+            (0, 0, 0, 600, "answered", "A"),
+            (1, 0, 0, 600, "answered", "A"),
+            (1, 600, 0, 600, "answered", "A"),
+        ]
+    )
+    rec = CallRecords(
+        calls=calls, open_s=K * STEP, interval_minutes=30, dates=["2024-01-01", "2024-01-08"]
+    )
+    pol = staffing.staffing_policy(rec, 600.0, 300.0, 20.0)
+    by_date = pol["on_phones_by_date"]
+    # rounded to 4 decimals as the weekday rows are (the centre file's precision)
+    rest = [0.0] * (K - 1)
+    assert by_date == {"2024-01-01": [0.3333, *rest], "2024-01-08": [0.6667, *rest]}
+    assert pol["on_phones"]["mon"] == pytest.approx([0.5, *rest])
+    flat = staffing.policy_overrides(pol)
+    assert flat["workforce.observed_on_phones_by_date"] == by_date
+    path = tmp_path / "mine.yaml"
+    path.write_text(centre_yaml("mine", "calls.csv", flat, ""))
+    for cfg in (
+        load_config("baseline", overrides=[f"centre={path}"]),
+        load_config("baseline", overrides=override_strings(read_centre(path))),
+    ):
+        got = {k: list(v) for k, v in cfg.workforce.observed_on_phones_by_date.items()}
+        assert got == by_date
+
+
+def test_undated_records_have_no_rows_by_date() -> None:
+    calls = _calls([(0, 0, 0, 600, "answered", "A")])
+    rec = CallRecords(calls=calls, open_s=2 * STEP, interval_minutes=30)
+    pol = staffing.staffing_policy(rec, 600.0, 300.0, 20.0)
+    assert pol["on_phones_by_date"] == {}
+    assert "workforce.observed_on_phones_by_date" not in staffing.policy_overrides(pol)
+
+
+@pytest.mark.parametrize("week", [5, 7])
+def test_backtest_start_puts_the_warmup_before_the_datas_first_date(week: int) -> None:
+    """The back-test's compared days are the data's dates: open day ``warmup`` of the
+    calendar from :func:`dated_start` is the data's first date, and the next open days
+    follow the data's (five- and seven-day weeks)."""
+    from sim.calibrate.backtest_run import dated_start
+    from sim.calibrate.centre import override_strings
+    from sim.model.calendar import Calendar
+
+    flat: dict[str, object] = {
+        "calendar.days_per_week": week,
+        "workforce.observed_on_phones_by_date": {"1999-02-01": [1.0] * K},
+    }
+    dates = ["1999-02-01", "1999-02-02", "1999-02-03"]
+    start = dated_start(flat, dates, 10)
+    assert start is not None
+    ov = override_strings({**flat, "calendar.start_date": start})
+    cal = Calendar(load_config("baseline", overrides=ov), 20)
+    assert [str(x) for x in cal.dates[10:13]] == dates
+    # no per-date staffing, or no dates: the run keeps its own start date
+    assert dated_start({"calendar.days_per_week": week}, dates, 10) is None
+    assert dated_start(flat, [], 10) is None
+    # a first date the calendar does not open (a Sunday in a five-day week)
+    if week == 5:
+        assert dated_start(flat, ["1999-02-07"], 10) is None
+
+
+@pytest.mark.parametrize(
+    ("override", "words"),
+    [
+        (["++workforce.observed_on_phones_by_date={2024-02-30: [1.0]}"], ["2024-02-30", "ISO"]),
+        (
+            ["++workforce.observed_on_phones_by_date={2024-01-02: [1.0, 2.0]}"],
+            ["2024-01-02 is not allowed", "24 agent counts"],
+        ),
+    ],
+)
+def test_bad_dated_rows_are_named(override: list[str], words: list[str]) -> None:
+    from sim.config import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load_config("baseline", overrides=override)
+    msg = str(err.value)
+    assert "\n" not in msg.strip()
+    for w in words:
+        assert w in msg

@@ -86,6 +86,38 @@ def centre_posterior(path: Path, predict_after: str | None) -> pd.DataFrame | No
         raise ConfigError(f"centre.posterior={rel}: cannot be read ({exc})") from None
 
 
+def dated_start(flat: dict[str, object], dates: list[str], warmup: int) -> str | None:
+    """The ``calendar.start_date`` whose open day ``warmup`` is the data's first date, so
+    that the compared days are the data's own dates and a centre staffed date by date
+    (``workforce.observed_on_phones_by_date``) replays each date's staffing on it; None
+    when the centre has no per-date staffing, the records no dates, or the first date
+    is not an open day of the centre's calendar (then the run keeps its start date and
+    every day is staffed by its weekday).
+
+    Parameters
+    ----------
+    flat : dict
+        The centre's keys (dotted config key -> value).
+    dates : list of str
+        The records' days, ISO dates in order.
+    warmup : int
+        Open days run before the compared days.
+    """
+    by_date = any(
+        str(k).startswith("workforce.observed_on_phones_by_date") and v for k, v in flat.items()
+    )
+    if not by_date or not dates:
+        return None
+    first = np.datetime64(dates[0], "D")
+    lead = np.timedelta64(7 * (warmup + 2) + 14, "D")  # open weeks enough for the warm-up
+    cfg = centre_config(dict(flat, **{"calendar.start_date": str(first - lead)}), 1, 0)
+    cal = Calendar(cfg, warmup + 7 * (warmup + 4) + 14)
+    i = int(np.searchsorted(cal.dates, first))
+    if i < warmup or i >= len(cal.dates) or cal.dates[i] != first:
+        return None
+    return str(cal.dates[i - warmup])
+
+
 def backtest_stage(
     a: dict,
     rec,
@@ -129,6 +161,9 @@ def backtest_stage(
     prof = flat.get("demand.profile_file")
     if prof:  # the spawned workers read the profile: give them an absolute path
         flat = dict(flat, **{"demand.profile_file": str(Path(str(prof)).resolve())})
+    start = dated_start(flat, rec.dates, a["backtest_warmup"])
+    if start is not None:  # the compared days are the data's dates, staffed as they were
+        flat = dict(flat, **{"calendar.start_date": start})
     cfg = centre_config(flat, 1, 0)
     sl_s = float(cfg.channels.service_level_threshold_s)
     predict = hist is not None and a.get("predict_after") is not None

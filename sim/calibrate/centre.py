@@ -143,6 +143,25 @@ def _flow(v: object) -> str:
 #: Config keys whose value is a mapping: an entry (``key.entry``) is set with Hydra's
 #: ``++`` (add or override), since the schema's default mapping is empty.
 MAPPING_KEYS = ("workforce.observed_on_phones.",)
+#: Mappings keyed by ISO date: Hydra's override grammar takes no date as a key path
+#: (``key.1999-02-01``), so the whole mapping is one override, ``++key={date: row, ..}``.
+DATE_KEYS = ("workforce.observed_on_phones_by_date",)
+
+
+def _dated(flat: dict[str, object]) -> tuple[dict[str, object], dict[str, dict]]:
+    """``flat`` without the :data:`DATE_KEYS` mappings (whole or flattened to
+    ``key.date`` entries, as :func:`~.simulate.read_centre` gives them), and those."""
+    rest: dict[str, object] = {}
+    dated: dict[str, dict] = {}
+    for k, v in flat.items():
+        base = next((d for d in DATE_KEYS if k == d or k.startswith(d + ".")), None)
+        if base is None:
+            rest[k] = v
+        elif k == base:
+            dated.setdefault(base, {}).update(v if isinstance(v, dict) else {})
+        else:
+            dated.setdefault(base, {})[k[len(base) + 1 :]] = v
+    return rest, dated
 
 
 def override_strings(flat: dict[str, object]) -> list[str]:
@@ -153,6 +172,7 @@ def override_strings(flat: dict[str, object]) -> list[str]:
     flat : dict
         Dotted config key to value.
     """
+    flat, dated = _dated(flat)
     out = []
     for k, v in flat.items():
         if isinstance(v, dict):  # a mapping: one forced override per entry (``++``)
@@ -160,6 +180,9 @@ def override_strings(flat: dict[str, object]) -> list[str]:
             continue
         force = "++" if k.startswith(MAPPING_KEYS) and not k.startswith("+") else ""
         out.append(f"{force}{k}={_flow(v)}")
+    for k, rows in dated.items():
+        if rows:
+            out.append(f"++{k}={{{', '.join(f'{d}: {_flow(r)}' for d, r in rows.items())}}}")
     return out
 
 

@@ -12,7 +12,10 @@
   idle time before an agent's first call of the day, after the last, and in a gap over
   ``GAP_S`` is missed (low at a staffed centre's occupancy, larger in quiet hours); a
   break shorter than ``GAP_S`` counts as on the phones.  It is the table
-  ``workforce.staffing=observed`` reproduces.
+  ``workforce.staffing=observed`` reproduces; the same per date of a dated file
+  (``on_phones_by_date``, each day's own row, not averaged) is the table the model
+  replays on those dates (``workforce.observed_on_phones_by_date``: the back-test of the
+  data's month, :mod:`.backtest_run`).
 * **Service level achieved**: calls answered within the threshold / calls offered (the
   back-test's definition, ``figures.py``), over the whole file.
 * **Implied target**: the service-level target whose Erlang A requirement (the model's
@@ -27,7 +30,8 @@
   the one the staffing on the phones delivers by Erlang A, not the one on the planner's
   sheet (tests/test_staffing_policy.py measures the round trip).
 
-The centre file gets ``workforce.observed_on_phones`` (the table), ``workforce.staffing:
+The centre file gets ``workforce.observed_on_phones`` (the table), with a dated file
+``workforce.observed_on_phones_by_date`` (each date's row), ``workforce.staffing:
 observed`` (so ``centre=NAME`` staffs as the centre did: its own service, and "change
 the pay, keep today's staffing") and ``channels.service_level_target`` (the implied
 target, used by ``workforce.staffing=plan``: the centre planning by its own target
@@ -195,6 +199,17 @@ def _by_weekday(m: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
+def _by_date(rec: CallRecords, m: np.ndarray) -> dict[str, list[float]]:
+    """Each dated day's row of a (days x intervals) matrix, keyed ``YYYY-MM-DD`` (empty
+    for a file without dates)."""
+    if len(rec.dates) != len(m):
+        return {}
+    return {
+        str(pd.Timestamp(d).date()): [round(float(x), 4) for x in row]
+        for d, row in zip(rec.dates, m, strict=True)
+    }
+
+
 def implied_target(
     offered: np.ndarray,
     agents: np.ndarray,
@@ -331,6 +346,7 @@ def staffing_policy(
         "pickup_s": PICKUP_S,
         "on_phones": {w: [round(float(x), 4) for x in v] for w, v in agents_wd.items()},
         "weekday_days": {w: names.count(w) for w in agents_wd},
+        "on_phones_by_date": _by_date(rec, seen),
         "service_level_achieved": float(within.sum() / max(len(c), 1)),
         "implied": fit,
     }
@@ -346,8 +362,11 @@ def policy_overrides(pol: dict) -> dict[str, object]:
     """
     if not pol.get("identified"):
         return {}
-    return {
+    out: dict[str, object] = {
         "channels.service_level_target": pol["implied"]["target"],
         "workforce.staffing": "observed",
         "workforce.observed_on_phones": pol["on_phones"],
     }
+    if pol.get("on_phones_by_date"):
+        out["workforce.observed_on_phones_by_date"] = pol["on_phones_by_date"]
+    return out

@@ -52,6 +52,10 @@ class WorkforceConfig:
     # Agents on the phones per interval of the opening hours, per weekday (mon..sun; a
     # weekday without a row takes the mean of the rows), for staffing=observed.
     observed_on_phones: dict[str, list[float]] = field(default_factory=dict)
+    # The same per calendar date (ISO date -> one row): a dated day staffs as the data's
+    # own date did (a back-test of the month replays its staffing date by date); any
+    # other day falls back to its weekday's row above.
+    observed_on_phones_by_date: dict[str, list[float]] = field(default_factory=dict)
     # Working days between plans (0: each pay period of the front line's scheme).
     planning_days: int = field(default=0, metadata=within(0, 10_000))
     # Days of history the forecast averages (the plan forecasts a typical day).

@@ -10,6 +10,7 @@ as a percentage gets the share it probably meant; weights summing below 1 are a 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import math
 import typing
@@ -148,6 +149,14 @@ def _rollout_rules(cfg: Config):
             yield f"{key}={value!r} needs a scheme change: set rollout_day and proposal, or {key}=0"
 
 
+def _iso_date(text: str) -> bool:
+    """Whether ``text`` is a date written YYYY-MM-DD (the calendar's own spelling)."""
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 def _workforce_rules(cfg: Config):
     """The service-level target with planning, and the shift lengths."""
     wf = cfg.workforce
@@ -168,6 +177,12 @@ def _workforce_rules(cfg: Config):
             yield (
                 f"workforce.observed_on_phones.{day} is not allowed: a weekday of "
                 f"{', '.join(days)} with {k} agent counts >= 0 (one per interval)"
+            )
+    for date, row in wf.observed_on_phones_by_date.items():
+        if not _iso_date(date) or len(row) != k or min(row, default=0.0) < 0:
+            yield (
+                f"workforce.observed_on_phones_by_date.{date} is not allowed: an ISO date "
+                f"(YYYY-MM-DD) with {k} agent counts >= 0 (one per interval)"
             )
     for h in wf.shift_hours:
         if not 0.5 <= h <= cfg.channels.open_s / 3600.0:

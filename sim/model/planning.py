@@ -159,8 +159,9 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
         ch.service_level_threshold_s,
     )
     required = occupancy_floor(cfg, required, offered, aht_s)
-    if team == FRONT and wf.staffing == "observed":  # hire for the data's busiest weekday
-        rows = np.asarray(list(wf.observed_on_phones.values()), dtype=float)
+    if team == FRONT and wf.staffing == "observed":  # hire for the data's busiest day
+        rows = [*wf.observed_on_phones.values(), *wf.observed_on_phones_by_date.values()]
+        rows = np.asarray(rows, dtype=float)
         required = np.ceil(rows.max(axis=0) - 1e-9)
     shrink = plan_shrinkage(cfg)
     scheduled = np.ceil(required / max(1e-9, 1.0 - shrink) - 1e-9).astype(np.int64)

@@ -2,10 +2,13 @@
 
 ``workforce.observed_on_phones`` holds, per weekday, the mean agents on the phones in each
 interval of the opening hours (``kpisim calibrate`` estimates it from agent activity,
-``sim/calibrate/staffing.py``).  It is what was on the phones *after* the centre's
-breaks, absence and leave: in this mode nothing removes agents from it, so the day's
-agents on the phones (``RunResult.intervals`` ``on_phones``) equal the table's row of the
-day's weekday, interval by interval.
+``sim/calibrate/staffing.py``); ``workforce.observed_on_phones_by_date`` the same per
+calendar date of the data.  A day whose date has a row is staffed as that date was (the
+back-test of the data's month replays its staffing date by date: the centre staffed
+each date, not a weekday's average); any other day by its weekday's row.  It is what
+was on the phones *after* the centre's breaks, absence and leave: in this mode nothing
+removes agents from it, so the day's agents on the phones (``RunResult.intervals``
+``on_phones``) equal the table's row of the day's date or weekday, interval by interval.
 
 How: the row is cut into layers, layer ``j`` covering ``clip(row - j, 0, 1)`` of each
 interval (from the interval's start), so that the mean agents on the phones of an
@@ -35,17 +38,24 @@ if TYPE_CHECKING:
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def observed_row(cfg: Config, weekday: int) -> np.ndarray:
-    """Agents on the phones per interval on a day of ``weekday``: the table's row of that
-    weekday, or the mean of the rows when the weekday has none.
+def observed_row(cfg: Config, weekday: int, date: str | None = None) -> np.ndarray:
+    """Agents on the phones per interval on a day of ``weekday``: the row of the day's
+    own ``date`` when the per-date table has it, else the table's row of that weekday,
+    or the mean of the weekday rows when the weekday has none.
 
     Parameters
     ----------
     cfg:
-        The run's configuration (``workforce.observed_on_phones``).
+        The run's configuration (``workforce.observed_on_phones`` and
+        ``workforce.observed_on_phones_by_date``).
     weekday:
         The open day's weekday (0 = Monday; ``Calendar.weekday``).
+    date:
+        The open day's date, ``YYYY-MM-DD`` (``Calendar.date``); None: by weekday only.
     """
+    dated = cfg.workforce.observed_on_phones_by_date.get(date) if date else None
+    if dated is not None:
+        return np.asarray(dated, dtype=float)
     table = cfg.workforce.observed_on_phones
     row = table.get(WEEKDAYS[weekday])
     if row is None:
@@ -96,7 +106,9 @@ def observed_shifts(model: ContactCentreModel, team: int) -> tuple[list, np.ndar
     """
     cfg, d = model.cfg, model.day
     seated = [s for s in model.staff if s.team == team and not s.in_classroom]
-    layers = layer_spans(observed_row(cfg, int(model.calendar.weekday(d))), interval_s(cfg))
+    date = str(model.calendar.date(d)) if cfg.workforce.observed_on_phones_by_date else None
+    row = observed_row(cfg, int(model.calendar.weekday(d)), date)
+    layers = layer_spans(row, interval_s(cfg))
     staff, starts, ends = [], [], []
     n = len(seated)
     for j, spans in enumerate(layers[:n]):
