@@ -23,6 +23,7 @@ from scipy.stats import beta as beta_dist
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
+from . import customers_kernel as ck
 from .sampling import alias_draw, build_alias
 
 NEVER = np.iinfo(np.int32).max
@@ -167,6 +168,14 @@ class Customers:
         self._alloc(cap)
         # daily hazard of a customer at mean loyalty, normalised (``mean_hazard_factor``)
         self.base_daily_hazard = cfg.churn_annual_base / DAYS_PER_YEAR / mean_hazard_factor(cfg)
+        # the hazard's constants in float32, the precision ``hazard`` computes in
+        self._hz = (
+            np.float32(cfg.churn_loyalty_sensitivity),
+            np.float32(cfg.loyalty_mean),
+            np.float32(self.base_daily_hazard),
+        )
+        self._f32 = np.empty(0, np.float32)  # scratch: hazard exponents, then their exp
+        self._f64 = np.empty(0)  # scratch: the churn stream's exponential draws
         self.nps_ref = nps_reference(cfg)
         self.fade_days = fade_time_days(cfg)
         # loyalty one bad experience costs (``experience.loyalty_steps``)
@@ -234,7 +243,8 @@ class Customers:
         if self.n_used + k > self.capacity:
             self._alloc(max(2 * self.capacity, self.n_used + k))
         c, rng = self.cfg, self.rng
-        idx = np.arange(self.n_used, self.n_used + k)
+        lo, hi = self.n_used, self.n_used + k
+        idx = slice(lo, hi)  # the new rows: a block, written without fancy indexing
         self.n_used += k
         self.active[idx] = True
         # lognormal revenue with the configured mean
@@ -262,11 +272,11 @@ class Customers:
         self.last_contact_period[idx] = -1
         self.number_forget_day[idx] = -1  # newcomers learn the number by using it
         self.number_missed_day[idx] = -1
-        self.schedule_churn(idx, day)
+        self._schedule_churn_block(lo, hi, day)
         self.n_active += k
         self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total += float(self.issue_rate[idx].sum(dtype=np.float64))
-        return idx
+        return np.arange(lo, hi)
 
     # ------------------------------------------------------------------ churn
     def hazard(self, idx: np.ndarray) -> np.ndarray:
@@ -291,11 +301,47 @@ class Customers:
         day:
             Today (working day index).
         """
-        h = self.hazard(idx)
-        with np.errstate(divide="ignore", over="ignore"):
-            wait = np.where(h > 0, self.churn_rng.exponential(1.0, idx.shape[0]) / h, np.inf)
-        when = day + 1 + np.floor(wait)
-        self.churn_day[idx] = np.minimum(when, NEVER).astype(np.int32)
+        n = idx.shape[0]
+        if n == 0:
+            return
+        k, m, base = self._hz
+        ex, draws = self.scratch(n)
+        ck.hazard_exponent(self.loyalty, idx, k, m, ex)
+        np.exp(ex, out=ex)  # numpy's exp, as ``hazard``
+        self.churn_rng.standard_exponential(out=draws)  # = exponential(1.0, n), same draws
+        ck.set_churn_days(self.churn_day, idx, ex, base, draws, day)
+
+    def _schedule_churn_block(self, lo: int, hi: int, day: int) -> None:
+        """:meth:`schedule_churn` of the rows ``lo .. hi - 1`` (new customers)."""
+        n = hi - lo
+        if n <= 0:
+            return
+        k, m, base = self._hz
+        ex, draws = self.scratch(n)
+        ck.hazard_exponent_range(self.loyalty, lo, hi, k, m, ex)
+        np.exp(ex, out=ex)
+        self.churn_rng.standard_exponential(out=draws)
+        ck.set_churn_days_range(self.churn_day, lo, hi, ex, base, draws, day)
+
+    def hazard_constants(self) -> tuple[np.float32, np.float32, np.float32]:
+        """The hazard's loyalty sensitivity, mean loyalty and daily base rate in float32,
+        the precision :meth:`hazard` computes in (for ``customers_kernel``)."""
+        return self._hz
+
+    def scratch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Views of ``n`` rows of the float32 and float64 scratch buffers (grown to the
+        capacity when too small, so a run allocates them a few times at most).
+
+        Parameters
+        ----------
+        n:
+            Rows needed.
+        """
+        if self._f32.shape[0] < n:
+            size = max(n, self.capacity)
+            self._f32 = np.empty(size, np.float32)
+            self._f64 = np.empty(size)
+        return self._f32[:n], self._f64[:n]
 
     def churn_today(self, day: int) -> np.ndarray:
         """Deactivate the customers scheduled to churn on ``day``; return their rows.
@@ -306,10 +352,9 @@ class Customers:
             Today (working day index).
         """
         n = self.n_used
-        idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
-        self.active[idx] = False
-        self.churn_day[idx] = NEVER
-        self.number_forget_day[idx] = -1  # gone: no longer counted among those who know
+        idx = np.empty(n, np.int64)
+        got = ck.churn_due(self.churn_day, self.active, self.number_forget_day, n, day, idx)
+        idx = idx[:got].copy()
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))
@@ -328,12 +373,16 @@ class Customers:
         """
         if day % FADE_EVERY_DAYS != 0:
             return
-        idx = np.flatnonzero(self.active[: self.n_used])
+        n = self.n_used
         keep = np.float32(np.exp(-FADE_EVERY_DAYS / self.fade_days))
-        base = self.loyalty_base[idx]
-        loy = base + (self.loyalty[idx] - base) * keep
-        self.loyalty[idx] = np.clip(loy, 0.0, 1.0)
-        self.schedule_churn(idx, day)
+        k, m, base = self._hz
+        ex, draws = self.scratch(n)
+        # one pass: fade, clip to [0, 1], and the hazard exponent of each active row
+        na = ck.fade_active(self.active, self.loyalty, self.loyalty_base, n, keep, k, m, ex)
+        ex, draws = ex[:na], draws[:na]
+        np.exp(ex, out=ex)
+        self.churn_rng.standard_exponential(out=draws)
+        ck.set_churn_days_active(self.churn_day, self.active, n, ex, base, draws, day)
 
     # ------------------------------------------------------------------ issues
     def draw_issues(self, day: int, volume: float = 1.0) -> np.ndarray:
@@ -371,18 +420,17 @@ class Customers:
         w_all = self._alias_w + tail_w
         out: list[np.ndarray] = []
         need = k
+        no_tail = np.empty(0)
         while need > 0:
             m = int(need * w_all / total * 1.1) + 16
             idx = alias_draw(self.rng, prob, alias, m)
-            if tail_w > 0:
-                u = self.rng.random(m) * w_all
-                in_tail = u >= self._alias_w
-                if in_tail.any():
-                    pos = np.searchsorted(tail, u[in_tail] - self._alias_w, side="right")
-                    idx[in_tail] = an + np.minimum(pos, tail.shape[0] - 1)
-            ok = idx[self.active[idx]]
-            out.append(ok[:need])
-            need -= min(need, ok.shape[0])
+            u_tail = self.rng.random(m) if tail_w > 0 else no_tail
+            rows = np.empty(need, np.int64)
+            got = ck.issue_rows(
+                idx, u_tail, tail, (self._alias_w, w_all), an, self.active, need, rows
+            )
+            out.append(rows[:got])
+            need -= got
         return np.concatenate(out)
 
     def total_rate(self) -> float:
@@ -432,13 +480,20 @@ class Customers:
         discount_rate:
             Annual discount rate, >= 0 (``customers.discount_rate_annual``).
         """
-        idx = np.flatnonzero(self.active[: self.n_used])
-        if idx.shape[0] == 0:
+        n = self.n_used
+        k, m, base = self._hz
+        ex, r = self.scratch(n)
+        na = ck.active_exponents(self.active, self.loyalty, n, k, m, ex)
+        if na == 0:
             return 0.0
-        r = np.exp(-self.hazard(idx).astype(np.float64) * DAYS_PER_YEAR)
-        margin = self.revenue_monthly[idx].astype(np.float64) * MONTHS_PER_YEAR * margin_rate
-        with np.errstate(divide="ignore", invalid="ignore"):  # r = 1 and d = 0: infinite
-            return float((margin * r / (1.0 + discount_rate - r)).sum())
+        ex, r = ex[:na], r[:na]
+        np.exp(ex, out=ex)  # the hazard, as ``hazard``
+        ck.retention_exponents(ex, base, DAYS_PER_YEAR, r)
+        np.exp(r, out=r)  # r = exp(-h x DAYS_PER_YEAR)
+        ck.equity_terms(
+            self.active, self.revenue_monthly, n, (MONTHS_PER_YEAR, margin_rate), discount_rate, r
+        )
+        return float(r.sum())
 
     def revenue_monthly_active(self) -> float:
         """Monthly revenue of the active customers (currency units a month)."""
