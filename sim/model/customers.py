@@ -18,12 +18,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import betainc, hyp1f1
-from scipy.stats import beta as beta_dist
+from scipy.special import betainc
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from . import customers_kernel as ck
+from .customers_calibration import (
+    extra_churn_step,
+    fade_time_days,
+    mean_hazard_factor,
+    newcomer_loyalty_table,
+)
 from .sampling import alias_draw, build_alias
 
 NEVER = np.iinfo(np.int32).max
@@ -33,78 +38,6 @@ DETRACTOR_LOYALTY = 0.6
 #: Loyalty fades toward the customer's own baseline in steps this many working days apart
 #: (a week: the churn days of the whole base are redrawn at each step).
 FADE_EVERY_DAYS = 5
-#: Grid cells of the newcomers' loyalty distribution (``newcomer_loyalty_table``).
-NEWCOMER_GRID = 4000
-
-
-def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> float:
-    """Loyalty drop that adds ``p`` to the one-year churn probability of a customer of
-    mean loyalty (annual hazard ``hazard_year``) were it to last the year, given the
-    hazard's loyalty sensitivity k: the hazard ratio r solves exp(-h) - exp(-h r) = p,
-    and the drop is ln(r) / k.  0 when loyalty cannot move churn (k = 0 or h = 0);
-    capped where p exceeds what churn can add.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    hazard_year:
-        Annual churn hazard of a customer of mean loyalty, 1/year.
-    p:
-        Added one-year churn probability, 0-1.
-    """
-    k = cfg.churn_loyalty_sensitivity
-    if p <= 0 or k <= 0 or hazard_year <= 0:
-        return 0.0
-    stay = max(np.exp(-hazard_year) - p, 1e-9)
-    return float(np.log(-np.log(stay) / hazard_year) / k)
-
-
-def fade_time_days(cfg: CustomersConfig) -> float:
-    """Time constant of the fade toward the own baseline, working days:
-    ``loyalty_half_life_days`` / ln 2.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    return cfg.loyalty_half_life_days / np.log(2.0)
-
-
-def newcomer_loyalty_table(cfg: CustomersConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Cumulative distribution of a newcomer's loyalty on a grid of ``NEWCOMER_GRID``
-    cells over [0, 1]: the starting Beta density weighted by the churn hazard
-    exp(-k L), i.e. the loyalty of the customers a stationary base loses, which the
-    customers it wins must replace.  Returns (cell left edges, CDF at cell right edges).
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    edges = np.linspace(0.0, 1.0, NEWCOMER_GRID + 1)
-    mid = 0.5 * (edges[:-1] + edges[1:])
-    a = cfg.loyalty_mean * cfg.loyalty_concentration
-    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
-    w = beta_dist.pdf(mid, a, b) * np.exp(-cfg.churn_loyalty_sensitivity * mid)
-    cdf = np.cumsum(w)
-    return edges[:-1], cdf / cdf[-1]
-
-
-def mean_hazard_factor(cfg: CustomersConfig) -> float:
-    """E[exp(k (m - L))] over the starting loyalty L ~ Beta(m c, (1 - m) c), with k the
-    churn-loyalty sensitivity, m the mean and c the concentration: the Beta's moment
-    generating function, exp(k m) 1F1(m c; c; -k).  Dividing the hazard by it makes the
-    starting base's average hazard equal ``churn_annual_base``.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    k, m, conc = cfg.churn_loyalty_sensitivity, cfg.loyalty_mean, cfg.loyalty_concentration
-    return float(np.exp(k * m) * hyp1f1(m * conc, conc, -k))
 
 
 def nps_reference(cfg: CustomersConfig) -> float:
@@ -168,8 +101,9 @@ class Customers:
         self._alloc(cap)
         # daily hazard of a customer at mean loyalty, normalised (``mean_hazard_factor``)
         self.base_daily_hazard = cfg.churn_annual_base / DAYS_PER_YEAR / mean_hazard_factor(cfg)
-        # the hazard's constants in float32, the precision ``hazard`` computes in
-        self._hz = (
+        #: the hazard's loyalty sensitivity, mean loyalty and daily base rate in float32,
+        #: the precision ``hazard`` computes in (for ``customers_kernel``)
+        self.hz32 = (
             np.float32(cfg.churn_loyalty_sensitivity),
             np.float32(cfg.loyalty_mean),
             np.float32(self.base_daily_hazard),
@@ -272,11 +206,12 @@ class Customers:
         self.last_contact_period[idx] = -1
         self.number_forget_day[idx] = -1  # newcomers learn the number by using it
         self.number_missed_day[idx] = -1
-        self._schedule_churn_block(lo, hi, day)
+        rows = np.arange(lo, hi)
+        self.schedule_churn(rows, day)
         self.n_active += k
         self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total += float(self.issue_rate[idx].sum(dtype=np.float64))
-        return np.arange(lo, hi)
+        return rows
 
     # ------------------------------------------------------------------ churn
     def hazard(self, idx: np.ndarray) -> np.ndarray:
@@ -301,42 +236,38 @@ class Customers:
         day:
             Today (working day index).
         """
-        n = idx.shape[0]
-        if n == 0:
-            return
-        k, m, base = self._hz
-        ex, draws = self.scratch(n)
-        ck.hazard_exponent(self.loyalty, idx, k, m, ex)
-        np.exp(ex, out=ex)  # numpy's exp, as ``hazard``
-        self.churn_rng.standard_exponential(out=draws)  # = exponential(1.0, n), same draws
-        ck.set_churn_days(self.churn_day, idx, ex, base, draws, day)
+        if idx.shape[0]:
+            ex = self.scratch(idx.shape[0])[0]
+            ck.hazard_exponent(self.loyalty, idx, *self.hz32[:2], ex)
+            self.churn_days_from(ex, day, idx)
 
-    def _schedule_churn_block(self, lo: int, hi: int, day: int) -> None:
-        """:meth:`schedule_churn` of the rows ``lo .. hi - 1`` (new customers)."""
-        n = hi - lo
-        if n <= 0:
-            return
-        k, m, base = self._hz
-        ex, draws = self.scratch(n)
-        ck.hazard_exponent_range(self.loyalty, lo, hi, k, m, ex)
-        np.exp(ex, out=ex)
-        self.churn_rng.standard_exponential(out=draws)
-        ck.set_churn_days_range(self.churn_day, lo, hi, ex, base, draws, day)
-
-    def hazard_constants(self) -> tuple[np.float32, np.float32, np.float32]:
-        """The hazard's loyalty sensitivity, mean loyalty and daily base rate in float32,
-        the precision :meth:`hazard` computes in (for ``customers_kernel``)."""
-        return self._hz
-
-    def scratch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Views of ``n`` rows of the float32 and float64 scratch buffers (grown to the
-        capacity when too small, so a run allocates them a few times at most).
+    def churn_days_from(self, ex: np.ndarray, day: int, idx: np.ndarray | None = None) -> None:
+        """Draw the churn days of the rows ``idx`` (None: every active row, in row order)
+        from their hazard exponents ``ex`` (``customers_kernel.hazard_exponent``, in the
+        first float32 scratch buffer): numpy's ``exp`` as :meth:`hazard`, then one draw of
+        the churn stream each (``standard_exponential`` = ``exponential(1.0)``).
 
         Parameters
         ----------
-        n:
-            Rows needed.
+        ex:
+            The rows' hazard exponents (overwritten).
+        day:
+            Today (working day index).
+        idx:
+            Customer rows (None: the active rows).
         """
+        np.exp(ex, out=ex)
+        draws = self._f64[: ex.shape[0]]
+        self.churn_rng.standard_exponential(out=draws)
+        base = self.hz32[2]
+        if idx is None:
+            ck.set_churn_days_active(self.churn_day, self.active, self.n_used, ex, base, draws, day)
+        else:
+            ck.set_churn_days(self.churn_day, idx, ex, base, draws, day)
+
+    def scratch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Views of ``n`` rows of the float32 and float64 scratch buffers (grown to the
+        capacity when too small: a run allocates them a few times at most)."""
         if self._f32.shape[0] < n:
             size = max(n, self.capacity)
             self._f32 = np.empty(size, np.float32)
@@ -375,14 +306,12 @@ class Customers:
             return
         n = self.n_used
         keep = np.float32(np.exp(-FADE_EVERY_DAYS / self.fade_days))
-        k, m, base = self._hz
-        ex, draws = self.scratch(n)
+        ex = self.scratch(n)[0]
         # one pass: fade, clip to [0, 1], and the hazard exponent of each active row
-        na = ck.fade_active(self.active, self.loyalty, self.loyalty_base, n, keep, k, m, ex)
-        ex, draws = ex[:na], draws[:na]
-        np.exp(ex, out=ex)
-        self.churn_rng.standard_exponential(out=draws)
-        ck.set_churn_days_active(self.churn_day, self.active, n, ex, base, draws, day)
+        na = ck.fade_active(
+            self.active, self.loyalty, self.loyalty_base, n, keep, *self.hz32[:2], ex
+        )
+        self.churn_days_from(ex[:na], day)
 
     # ------------------------------------------------------------------ issues
     def draw_issues(self, day: int, volume: float = 1.0) -> np.ndarray:
@@ -481,7 +410,7 @@ class Customers:
             Annual discount rate, >= 0 (``customers.discount_rate_annual``).
         """
         n = self.n_used
-        k, m, base = self._hz
+        k, m, base = self.hz32
         ex, r = self.scratch(n)
         na = ck.active_exponents(self.active, self.loyalty, n, k, m, ex)
         if na == 0:

@@ -62,25 +62,6 @@ def hazard_exponent(loyalty, idx, k, m, out):
 
 
 @njit(cache=True)
-def hazard_exponent_range(loyalty, lo, hi, k, m, out):
-    """:func:`hazard_exponent` of the rows ``lo .. hi - 1`` (a block of new customers).
-
-    Parameters
-    ----------
-    loyalty : numpy.ndarray
-        Loyalty column (float32).
-    lo, hi : int
-        First row and one past the last.
-    k, m : numpy.float32
-        Loyalty sensitivity of the hazard and mean loyalty.
-    out : numpy.ndarray
-        float32 buffer of at least ``hi - lo``.
-    """
-    for r in range(lo, hi):
-        out[r - lo] = k * (m - loyalty[r])
-
-
-@njit(cache=True)
 def _churn_day(base, ex, wait_draw, day):
     """Churn day from the exponential of the hazard's exponent ``ex`` and a standard
     exponential draw: ``day + 1 + floor(draw / h)`` capped at ``NEVER``, h = base x ex
@@ -116,29 +97,6 @@ def set_churn_days(churn_day, idx, ex, base, draws, day):
     """
     for i in range(idx.shape[0]):
         churn_day[idx[i]] = _churn_day(base, ex[i], draws[i], day)
-
-
-@njit(cache=True)
-def set_churn_days_range(churn_day, lo, hi, ex, base, draws, day):
-    """:func:`set_churn_days` of the rows ``lo .. hi - 1``.
-
-    Parameters
-    ----------
-    churn_day : numpy.ndarray
-        Churn-day column (int32), written.
-    lo, hi : int
-        First row and one past the last.
-    ex : numpy.ndarray
-        exp of each row's hazard exponent (float32).
-    base : numpy.float32
-        Daily hazard at mean loyalty.
-    draws : numpy.ndarray
-        Standard exponential draws, one per row.
-    day : int
-        Today (working day index).
-    """
-    for r in range(lo, hi):
-        churn_day[r] = _churn_day(base, ex[r - lo], draws[r - lo], day)
 
 
 @njit(cache=True)

@@ -16,7 +16,8 @@ from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR
 from . import customers_kernel as ck
 from .call_rules import ANSWER_NOISE, BAD, TOP2, response_p
-from .customers import Customers, extra_churn_step
+from .customers import Customers
+from .customers_calibration import extra_churn_step
 
 if TYPE_CHECKING:
     from .ledgers import DayRecord
@@ -165,10 +166,10 @@ def book_experience(
     draws = (rng.random(k), rng.random(k), rng.random(k), rng.normal(0.0, ANSWER_NOISE, k))
     resp = response_p(c.survey_propensity[cust], xp)
     step = loyalty_change(cfg, c.base_daily_hazard * DAYS_PER_YEAR, xp, eff)
-    hz_k, hz_m, hz_base = c.hazard_constants()
+    hz_k, hz_m = c.hz32[:2]
     # numpy compared the float32 loyalty change with the notice in float32
     steps = (survey_rate, np.float32(LOYALTY_NOTICE), hz_k, hz_m)
-    ex, churn_draws = c.scratch(k)
+    ex = c.scratch(k)[0]
     masks = (np.empty(k, bool), np.empty(k, bool), np.empty(k, bool))
     counts = np.zeros(len(_COUNTS), np.int64)
     ck.book_contacts(
@@ -192,7 +193,5 @@ def book_experience(
             row[key] = row.get(key, 0) + n[key]
     # one churn pathway: experience and effort moved loyalty, the hazard follows loyalty
     # (``Customers.schedule_churn``, from the hazard exponents the kernel left in ``ex``)
-    np.exp(ex, out=ex)
-    c.churn_rng.standard_exponential(out=churn_draws)
-    ck.set_churn_days(c.churn_day, cust, ex, hz_base, churn_draws, day)
+    c.churn_days_from(ex, day, cust)
     return masks
