@@ -8,9 +8,10 @@ The results are bit-identical to the numpy expressions they replace:
 
 - every random number is still drawn by the model's numpy ``Generator`` with the same
   call, in the same order, and handed to the kernels as arrays;
-- ``exp`` stays numpy's (its SIMD ``exp`` and the C library's, which numba calls, may
-  differ in the last bit), applied in place between two kernels: the kernels write the
-  exponent, numpy exponentiates it, the next kernel uses the result;
+- ``exp`` stays numpy's, applied in place between two kernels (the kernels write the
+  exponent, numpy exponentiates it, the next kernel uses the result): numpy's SIMD
+  ``exp`` and the one numba compiles differ in the last bit for about 39 % of float32
+  arguments in [-8, 8] and 5 % of float64 ones in [-20, 0] (measured on 5e7 of each);
 - float sums stay numpy's (pairwise summation, not a loop's running sum);
 - the elementwise arithmetic is the same IEEE operations in the same order and precision
   (float32 where numpy works in float32: a Python float meeting a float32 column is
