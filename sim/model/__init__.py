@@ -4,8 +4,10 @@
 are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD section):
 
 * the day's contacts: ``contacts`` (issues and contacts), ``customers`` (the columnar
-  population), ``arrivals`` (the intraday profile), ``calendar`` (open days, opening
-  hours, weekday plans, rotas and leave), ``sampling`` (alias tables);
+  population; its per-row updates compiled in ``customers_kernel``, its figures from
+  the configuration in ``customers_calibration``), ``arrivals`` (the intraday profile),
+  ``calendar`` (open days, opening hours, weekday plans, rotas and leave), ``sampling``
+  (alias tables);
 * the channels: ``web`` (routing, finding the number, self-service), ``phone`` (the phone
   day in steps), ``queue_kernel`` (the compiled queue), ``phone_booking`` (booking the
   phone's ledgers), ``call_rules`` (every per-call rule), ``experience`` (what a contact

@@ -64,7 +64,16 @@ class Contacts:
         """
         if isinstance(mask, np.ndarray) and mask.dtype == np.bool_:
             mask = np.flatnonzero(mask)  # the rows once, not a scan of the mask per column
-        return Contacts(*[getattr(self, f)[mask] for f in self.__dataclass_fields__])
+        return Contacts(
+            self.cust[mask],
+            self.cx[mask],
+            self.attempt[mask],
+            self.carry[mask],
+            self.route[mask],
+            self.needs_transfer[mask],
+            self.reached[mask],
+            self.cause[mask],
+        )
 
     @staticmethod
     def concat(parts: list[Contacts]) -> Contacts:

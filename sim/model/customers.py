@@ -18,11 +18,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import betainc, hyp1f1
-from scipy.stats import beta as beta_dist
+from scipy.special import betainc
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
+from . import customers_kernel as ck
+from .customers_calibration import (
+    extra_churn_step,
+    fade_time_days,
+    mean_hazard_factor,
+    newcomer_loyalty_table,
+)
 from .sampling import alias_draw, build_alias
 
 NEVER = np.iinfo(np.int32).max
@@ -32,78 +38,6 @@ DETRACTOR_LOYALTY = 0.6
 #: Loyalty fades toward the customer's own baseline in steps this many working days apart
 #: (a week: the churn days of the whole base are redrawn at each step).
 FADE_EVERY_DAYS = 5
-#: Grid cells of the newcomers' loyalty distribution (``newcomer_loyalty_table``).
-NEWCOMER_GRID = 4000
-
-
-def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> float:
-    """Loyalty drop that adds ``p`` to the one-year churn probability of a customer of
-    mean loyalty (annual hazard ``hazard_year``) were it to last the year, given the
-    hazard's loyalty sensitivity k: the hazard ratio r solves exp(-h) - exp(-h r) = p,
-    and the drop is ln(r) / k.  0 when loyalty cannot move churn (k = 0 or h = 0);
-    capped where p exceeds what churn can add.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    hazard_year:
-        Annual churn hazard of a customer of mean loyalty, 1/year.
-    p:
-        Added one-year churn probability, 0-1.
-    """
-    k = cfg.churn_loyalty_sensitivity
-    if p <= 0 or k <= 0 or hazard_year <= 0:
-        return 0.0
-    stay = max(np.exp(-hazard_year) - p, 1e-9)
-    return float(np.log(-np.log(stay) / hazard_year) / k)
-
-
-def fade_time_days(cfg: CustomersConfig) -> float:
-    """Time constant of the fade toward the own baseline, working days:
-    ``loyalty_half_life_days`` / ln 2.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    return cfg.loyalty_half_life_days / np.log(2.0)
-
-
-def newcomer_loyalty_table(cfg: CustomersConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Cumulative distribution of a newcomer's loyalty on a grid of ``NEWCOMER_GRID``
-    cells over [0, 1]: the starting Beta density weighted by the churn hazard
-    exp(-k L), i.e. the loyalty of the customers a stationary base loses, which the
-    customers it wins must replace.  Returns (cell left edges, CDF at cell right edges).
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    edges = np.linspace(0.0, 1.0, NEWCOMER_GRID + 1)
-    mid = 0.5 * (edges[:-1] + edges[1:])
-    a = cfg.loyalty_mean * cfg.loyalty_concentration
-    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
-    w = beta_dist.pdf(mid, a, b) * np.exp(-cfg.churn_loyalty_sensitivity * mid)
-    cdf = np.cumsum(w)
-    return edges[:-1], cdf / cdf[-1]
-
-
-def mean_hazard_factor(cfg: CustomersConfig) -> float:
-    """E[exp(k (m - L))] over the starting loyalty L ~ Beta(m c, (1 - m) c), with k the
-    churn-loyalty sensitivity, m the mean and c the concentration: the Beta's moment
-    generating function, exp(k m) 1F1(m c; c; -k).  Dividing the hazard by it makes the
-    starting base's average hazard equal ``churn_annual_base``.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    k, m, conc = cfg.churn_loyalty_sensitivity, cfg.loyalty_mean, cfg.loyalty_concentration
-    return float(np.exp(k * m) * hyp1f1(m * conc, conc, -k))
 
 
 def nps_reference(cfg: CustomersConfig) -> float:
@@ -167,6 +101,15 @@ class Customers:
         self._alloc(cap)
         # daily hazard of a customer at mean loyalty, normalised (``mean_hazard_factor``)
         self.base_daily_hazard = cfg.churn_annual_base / DAYS_PER_YEAR / mean_hazard_factor(cfg)
+        #: the hazard's loyalty sensitivity, mean loyalty and daily base rate in float32,
+        #: the precision ``hazard`` computes in (for ``customers_kernel``)
+        self.hz32 = (
+            np.float32(cfg.churn_loyalty_sensitivity),
+            np.float32(cfg.loyalty_mean),
+            np.float32(self.base_daily_hazard),
+        )
+        self._f32 = np.empty(0, np.float32)  # scratch: hazard exponents, then their exp
+        self._f64 = np.empty(0)  # scratch: the churn stream's exponential draws
         self.nps_ref = nps_reference(cfg)
         self.fade_days = fade_time_days(cfg)
         # loyalty one bad experience costs (``experience.loyalty_steps``)
@@ -234,7 +177,8 @@ class Customers:
         if self.n_used + k > self.capacity:
             self._alloc(max(2 * self.capacity, self.n_used + k))
         c, rng = self.cfg, self.rng
-        idx = np.arange(self.n_used, self.n_used + k)
+        lo, hi = self.n_used, self.n_used + k
+        idx = slice(lo, hi)  # the new rows: a block, written without fancy indexing
         self.n_used += k
         self.active[idx] = True
         # lognormal revenue with the configured mean
@@ -262,11 +206,12 @@ class Customers:
         self.last_contact_period[idx] = -1
         self.number_forget_day[idx] = -1  # newcomers learn the number by using it
         self.number_missed_day[idx] = -1
-        self.schedule_churn(idx, day)
+        rows = np.arange(lo, hi)
+        self.schedule_churn(rows, day)
         self.n_active += k
         self._rev_total += float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total += float(self.issue_rate[idx].sum(dtype=np.float64))
-        return idx
+        return rows
 
     # ------------------------------------------------------------------ churn
     def hazard(self, idx: np.ndarray) -> np.ndarray:
@@ -291,11 +236,43 @@ class Customers:
         day:
             Today (working day index).
         """
-        h = self.hazard(idx)
-        with np.errstate(divide="ignore", over="ignore"):
-            wait = np.where(h > 0, self.churn_rng.exponential(1.0, idx.shape[0]) / h, np.inf)
-        when = day + 1 + np.floor(wait)
-        self.churn_day[idx] = np.minimum(when, NEVER).astype(np.int32)
+        if idx.shape[0]:
+            ex = self.scratch(idx.shape[0])[0]
+            ck.hazard_exponent(self.loyalty, idx, *self.hz32[:2], ex)
+            self.churn_days_from(ex, day, idx)
+
+    def churn_days_from(self, ex: np.ndarray, day: int, idx: np.ndarray | None = None) -> None:
+        """Draw the churn days of the rows ``idx`` (None: every active row, in row order)
+        from their hazard exponents ``ex`` (``customers_kernel.hazard_exponent``, in the
+        first float32 scratch buffer): numpy's ``exp`` as :meth:`hazard`, then one draw of
+        the churn stream each (``standard_exponential`` = ``exponential(1.0)``).
+
+        Parameters
+        ----------
+        ex:
+            The rows' hazard exponents (overwritten).
+        day:
+            Today (working day index).
+        idx:
+            Customer rows (None: the active rows).
+        """
+        np.exp(ex, out=ex)
+        draws = self._f64[: ex.shape[0]]
+        self.churn_rng.standard_exponential(out=draws)
+        base = self.hz32[2]
+        if idx is None:
+            ck.set_churn_days_active(self.churn_day, self.active, self.n_used, ex, base, draws, day)
+        else:
+            ck.set_churn_days(self.churn_day, idx, ex, base, draws, day)
+
+    def scratch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Views of ``n`` rows of the float32 and float64 scratch buffers (grown to the
+        capacity when too small: a run allocates them a few times at most)."""
+        if self._f32.shape[0] < n:
+            size = max(n, self.capacity)
+            self._f32 = np.empty(size, np.float32)
+            self._f64 = np.empty(size)
+        return self._f32[:n], self._f64[:n]
 
     def churn_today(self, day: int) -> np.ndarray:
         """Deactivate the customers scheduled to churn on ``day``; return their rows.
@@ -306,10 +283,9 @@ class Customers:
             Today (working day index).
         """
         n = self.n_used
-        idx = np.flatnonzero((self.churn_day[:n] <= day) & self.active[:n])
-        self.active[idx] = False
-        self.churn_day[idx] = NEVER
-        self.number_forget_day[idx] = -1  # gone: no longer counted among those who know
+        idx = np.empty(n, np.int64)
+        got = ck.churn_due(self.churn_day, self.active, self.number_forget_day, n, day, idx)
+        idx = idx[:got].copy()
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
         self._rate_total -= float(self.issue_rate[idx].sum(dtype=np.float64))
@@ -328,12 +304,14 @@ class Customers:
         """
         if day % FADE_EVERY_DAYS != 0:
             return
-        idx = np.flatnonzero(self.active[: self.n_used])
+        n = self.n_used
         keep = np.float32(np.exp(-FADE_EVERY_DAYS / self.fade_days))
-        base = self.loyalty_base[idx]
-        loy = base + (self.loyalty[idx] - base) * keep
-        self.loyalty[idx] = np.clip(loy, 0.0, 1.0)
-        self.schedule_churn(idx, day)
+        ex = self.scratch(n)[0]
+        # one pass: fade, clip to [0, 1], and the hazard exponent of each active row
+        na = ck.fade_active(
+            self.active, self.loyalty, self.loyalty_base, n, keep, *self.hz32[:2], ex
+        )
+        self.churn_days_from(ex[:na], day)
 
     # ------------------------------------------------------------------ issues
     def draw_issues(self, day: int, volume: float = 1.0) -> np.ndarray:
@@ -371,18 +349,17 @@ class Customers:
         w_all = self._alias_w + tail_w
         out: list[np.ndarray] = []
         need = k
+        no_tail = np.empty(0)
         while need > 0:
             m = int(need * w_all / total * 1.1) + 16
             idx = alias_draw(self.rng, prob, alias, m)
-            if tail_w > 0:
-                u = self.rng.random(m) * w_all
-                in_tail = u >= self._alias_w
-                if in_tail.any():
-                    pos = np.searchsorted(tail, u[in_tail] - self._alias_w, side="right")
-                    idx[in_tail] = an + np.minimum(pos, tail.shape[0] - 1)
-            ok = idx[self.active[idx]]
-            out.append(ok[:need])
-            need -= min(need, ok.shape[0])
+            u_tail = self.rng.random(m) if tail_w > 0 else no_tail
+            rows = np.empty(need, np.int64)
+            got = ck.issue_rows(
+                idx, u_tail, tail, (self._alias_w, w_all), an, self.active, need, rows
+            )
+            out.append(rows[:got])
+            need -= got
         return np.concatenate(out)
 
     def total_rate(self) -> float:
@@ -432,13 +409,20 @@ class Customers:
         discount_rate:
             Annual discount rate, >= 0 (``customers.discount_rate_annual``).
         """
-        idx = np.flatnonzero(self.active[: self.n_used])
-        if idx.shape[0] == 0:
+        n = self.n_used
+        k, m, base = self.hz32
+        ex, r = self.scratch(n)
+        na = ck.active_exponents(self.active, self.loyalty, n, k, m, ex)
+        if na == 0:
             return 0.0
-        r = np.exp(-self.hazard(idx).astype(np.float64) * DAYS_PER_YEAR)
-        margin = self.revenue_monthly[idx].astype(np.float64) * MONTHS_PER_YEAR * margin_rate
-        with np.errstate(divide="ignore", invalid="ignore"):  # r = 1 and d = 0: infinite
-            return float((margin * r / (1.0 + discount_rate - r)).sum())
+        ex, r = ex[:na], r[:na]
+        np.exp(ex, out=ex)  # the hazard, as ``hazard``
+        ck.retention_exponents(ex, base, DAYS_PER_YEAR, r)
+        np.exp(r, out=r)  # r = exp(-h x DAYS_PER_YEAR)
+        ck.equity_terms(
+            self.active, self.revenue_monthly, n, (MONTHS_PER_YEAR, margin_rate), discount_rate, r
+        )
+        return float(r.sum())
 
     def revenue_monthly_active(self) -> float:
         """Monthly revenue of the active customers (currency units a month)."""

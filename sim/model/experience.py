@@ -14,8 +14,10 @@ import numpy as np
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR
+from . import customers_kernel as ck
 from .call_rules import ANSWER_NOISE, BAD, TOP2, response_p
-from .customers import Customers, extra_churn_step
+from .customers import Customers
+from .customers_calibration import extra_churn_step
 
 if TYPE_CHECKING:
     from .ledgers import DayRecord
@@ -40,6 +42,22 @@ MAX_EFFORT = 7.0
 #: units; x ``churn_loyalty_sensitivity`` 4 = a hazard 8 % higher or lower): the
 #: threshold of the daily ``loyalty_down`` / ``loyalty_up`` counts.
 LOYALTY_NOTICE = 0.02
+
+#: The rules' constants as ``customers_kernel.book_contacts`` takes them (``K_*``).
+_CONSTS = np.array([BAD, TOP2, COMPLAINT_IF_BAD, COMPLAINT_IF_NOT_BAD, COMPLAINT_GIVE_UP_FACTOR])
+#: The day-record keys of the kernel's counts, in its order (``N_*``).
+_COUNTS = (
+    "repeat_contacts",
+    "xp_top2",
+    "bad_experiences",
+    "complaints",
+    "rnd_sampled",
+    "rnd_surveys",
+    "rnd_top2",
+    "loyalty_down",
+    "loyalty_up",
+)
+_ROW_KEYS = ("contacts", "repeat_contacts", "xp_top2", "effort_sum", *_COUNTS[2:])
 
 
 def loyalty_steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, float]:
@@ -138,37 +156,42 @@ def book_experience(
     -------
     Masks: complaints, answers to the random survey, and their top-2-box.
     """
-    d = day
     c = customers
     k = cust.shape[0]
     if k == 0:
         z = np.zeros(0, bool)
         return z, z, z
-    bad = xp < BAD
-    row["contacts"] = row.get("contacts", 0) + k
-    row["repeat_contacts"] = row.get("repeat_contacts", 0) + int((attempt > 1).sum())
-    row["xp_top2"] = row.get("xp_top2", 0) + int((xp >= TOP2).sum())
-    row["effort_sum"] = row.get("effort_sum", 0.0) + float(eff.sum())
-    row["bad_experiences"] = row.get("bad_experiences", 0) + int(bad.sum())
-    comp_p = c.complaint_propensity[cust] * np.where(bad, COMPLAINT_IF_BAD, COMPLAINT_IF_NOT_BAD)
-    if give_up is not None:
-        comp_p = np.where(give_up, np.minimum(1.0, comp_p * COMPLAINT_GIVE_UP_FACTOR), comp_p)
-    complained = rng.random(k) < comp_p
-    row["complaints"] = row.get("complaints", 0) + int(complained.sum())
-    # the company's random relationship survey samples every kind of contact
-    sampled = rng.random(k) < survey_rate
-    rnd = sampled & (rng.random(k) < response_p(c.survey_propensity[cust], xp))
-    rnd_top2 = rnd & (xp + rng.normal(0.0, ANSWER_NOISE, k) >= TOP2)
-    row["rnd_sampled"] = row.get("rnd_sampled", 0) + int(sampled.sum())
-    row["rnd_surveys"] = row.get("rnd_surveys", 0) + int(rnd.sum())
-    row["rnd_top2"] = row.get("rnd_top2", 0) + int(rnd_top2.sum())
-    # one churn pathway: experience and effort move loyalty, the hazard follows loyalty
-    before = c.loyalty[cust]
+    xp = np.asarray(xp, np.float64)
+    # the model's draws, in the order the rules use them
+    draws = (rng.random(k), rng.random(k), rng.random(k), rng.normal(0.0, ANSWER_NOISE, k))
+    resp = response_p(c.survey_propensity[cust], xp)
     step = loyalty_change(cfg, c.base_daily_hazard * DAYS_PER_YEAR, xp, eff)
-    after = np.clip(before + step, 0.0, 1.0).astype(np.float32)
-    c.loyalty[cust] = after
-    moved = after - before
-    row["loyalty_down"] = row.get("loyalty_down", 0) + int((moved < -LOYALTY_NOTICE).sum())
-    row["loyalty_up"] = row.get("loyalty_up", 0) + int((moved > LOYALTY_NOTICE).sum())
-    c.schedule_churn(cust, d)
-    return complained, rnd, rnd_top2
+    hz_k, hz_m = c.hz32[:2]
+    # numpy compared the float32 loyalty change with the notice in float32
+    steps = (survey_rate, np.float32(LOYALTY_NOTICE), hz_k, hz_m)
+    ex = c.scratch(k)[0]
+    masks = (np.empty(k, bool), np.empty(k, bool), np.empty(k, bool))
+    counts = np.zeros(len(_COUNTS), np.int64)
+    ck.book_contacts(
+        cust,
+        xp,
+        attempt,
+        np.zeros(0, bool) if give_up is None else give_up,
+        draws,
+        (np.asarray(resp, np.float64), np.asarray(step, np.float64)),
+        (c.complaint_propensity, c.loyalty, ex),
+        steps,
+        _CONSTS,
+        (*masks, counts),
+    )
+    n = dict(zip(_COUNTS, counts.tolist(), strict=True))
+    n["contacts"] = k
+    for key in _ROW_KEYS:  # the record's keys in their order of old
+        if key == "effort_sum":
+            row[key] = row.get(key, 0.0) + float(eff.sum())
+        else:
+            row[key] = row.get(key, 0) + n[key]
+    # one churn pathway: experience and effort moved loyalty, the hazard follows loyalty
+    # (``Customers.schedule_churn``, from the hazard exponents the kernel left in ``ex``)
+    c.churn_days_from(ex, day, cust)
+    return masks

@@ -115,18 +115,20 @@ def book_seats(
     res, led, seats = q.res, model.seat_ledger, agents.seats
     s1, s2 = res.server1, res.server2
     answered, owner, fsrv = t.answered, t.owner, t.final_srv
-    h2 = res.kind2 == cr.HANDLED
-    led.add(seats, s1[answered], "legs")
+    # the rows of the masks used more than once, found once
+    ans, h2 = np.flatnonzero(answered), np.flatnonzero(res.kind2 == cr.HANDLED)
+    own, surv = np.flatnonzero(owner), np.flatnonzero(r.survey)
+    led.add(seats, s1[ans], "legs")
     led.add(seats, s2[h2], "legs")
-    led.add(seats, s1[answered], "handle_s", res.end1[answered] - res.start1[answered])
+    led.add(seats, s1[ans], "handle_s", res.end1[ans] - res.start1[ans])
     led.add(seats, s2[h2], "handle_s", res.end2[h2] - res.start2[h2])
-    fo = fsrv[owner]
+    fo = fsrv[own]
     led.add(seats, fo, "answered")
-    led.add(seats, fo, "resolved", t.resolved[owner])
-    led.add(seats, fo, "coded", t.coded[owner])
-    led.add(seats, fo, "xp_top2", (t.xp >= cr.TOP2)[owner])
-    led.add(seats, fsrv[r.survey], "surveys")
-    led.add(seats, fsrv[r.survey], "survey_top2", r.top2[r.survey])
+    led.add(seats, fo, "resolved", t.resolved[own])
+    led.add(seats, fo, "coded", t.coded[own])
+    led.add(seats, fo, "xp_top2", t.xp[own] >= cr.TOP2)
+    led.add(seats, fsrv[surv], "surveys")
+    led.add(seats, fsrv[surv], "survey_top2", r.top2[surv])
     led.add(seats, s1[t.transferred], "transfers")
     led.add(seats, s1[t.pushed], "pushes")
     led.add(seats, s1[t.hung], "hangups")
@@ -134,7 +136,7 @@ def book_seats(
     led.add(seats, s1[r.act_first], "acts")
     # an audited call is reviewed leg by leg: each agent who answered it is audited
     led.add(seats, s1[r.audited & answered], "audited")
-    led.add(seats, s2[r.audited & h2], "audited")
+    led.add(seats, s2[h2[r.audited[h2]]], "audited")
     led.add(seats, fsrv[r.det_final & (fsrv >= 0)], "detected")
     led.add(seats, s1[r.det_first], "detected")
     led.add(seats, s1[r.abused], "abuse")
@@ -376,26 +378,31 @@ def remember_legs(
     if model.legs.keep_p < 1.0:
         h1 = h1 & (rng.random(k) < model.legs.keep_p)
         h2 = h2 & (rng.random(k) < model.legs.keep_p)
-    s1h, s2h = res.server1[h1], res.server2[h2]
-    prop = c.survey_propensity[calls.cust].astype(np.float64)
-    for mask, srv, second, w in ((h1, s1h, False, t.wait1), (h2, s2h, True, t.wait)):
+    # the kept legs' rows once, not a scan of the mask per column
+    i1, i2 = np.flatnonzero(h1), np.flatnonzero(h2)
+    s1h, s2h = res.server1[i1], res.server2[i2]
+    prop = c.survey_propensity[calls.cust[i1]], c.survey_propensity[calls.cust[i2]]
+    for rows, srv, second, w, p in (
+        (i1, s1h, False, t.wait1, prop[0]),
+        (i2, s2h, True, t.wait, prop[1]),
+    ):
         model.legs.add(
             seat=agents.seats[srv],
             second=np.full(srv.shape[0], second),
-            needs_transfer=calls.needs_transfer[mask],
-            hard=q.hard[mask],
-            cx=calls.cx[mask],
-            u_dump=q.u_dump[mask],
-            u_hang=q.u_hang[mask],
-            u_push=q.u_push[mask],
-            u_res=t.u_res[mask],
-            u_code=t.u_code[mask],
-            wait_s=w[mask],
-            extra=t.extra[mask],
-            carry=calls.carry[mask],
-            xp_noise=t.xp_noise[mask],
-            propensity=prop[mask],
+            needs_transfer=calls.needs_transfer[rows],
+            hard=q.hard[rows],
+            cx=calls.cx[rows],
+            u_dump=q.u_dump[rows],
+            u_hang=q.u_hang[rows],
+            u_push=q.u_push[rows],
+            u_res=t.u_res[rows],
+            u_code=t.u_code[rows],
+            wait_s=w[rows],
+            extra=t.extra[rows],
+            carry=calls.carry[rows],
+            xp_noise=t.xp_noise[rows],
+            propensity=p.astype(np.float64),
             skill=agents.skill[srv],
             speed=agents.speed[srv],
-            ff=t.fulfil_fail[mask],
+            ff=t.fulfil_fail[rows],
         )

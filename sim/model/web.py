@@ -34,9 +34,10 @@ import numpy as np
 from ..config import ChannelsConfig, ConfigError
 from ..units import DAYS_PER_YEAR
 from . import call_rules as cr
+from . import customers_kernel as ck
 from . import experience
 from .contacts import CHOICE, PHONE, WEB, Contacts
-from .customers import NEVER, Customers
+from .customers import Customers
 
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
@@ -116,9 +117,8 @@ def learn(
     """
     if cust.shape[0] == 0:
         return
-    keep = np.floor(rng.exponential(ch.number_memory_days, cust.shape[0]))
-    new = np.minimum(d + 1 + keep, NEVER).astype(np.int32)
-    c.number_forget_day[cust] = np.maximum(c.number_forget_day[cust], new)
+    keep = rng.exponential(ch.number_memory_days, cust.shape[0])
+    ck.remember_number(c.number_forget_day, cust, keep, d, np.empty(cust.shape[0], np.int32))
 
 
 def seed_memory(rng: np.random.Generator, c: Customers, ch: ChannelsConfig) -> None:
@@ -168,7 +168,7 @@ def known_share(c: Customers, d: int) -> float:
         Today (working day index).
     """
     total = c.active_count()
-    return np.count_nonzero(c.number_forget_day[: c.n_used] > d) / total if total else 0.0
+    return ck.count_after(c.number_forget_day, c.n_used, d) / total if total else 0.0
 
 
 def word_of_mouth(rng: np.random.Generator, c: Customers, d: int, ch: ChannelsConfig) -> int:
