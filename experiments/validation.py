@@ -41,9 +41,17 @@ DOC = ROOT / "docs" / "validation.md"
 SMALL = ("customers.n=100000", "employees.n=37", "teams.specialists_n=4")
 DAYS = 125
 SEEDS = 5
-#: Pay periods left out before measuring the honest response (the response forms over
-#: about two periods at the default learning step; docs/calibration.md).
-WARMUP_DAYS = 42
+#: The honest arms (piece rate against flat pay) run longer than the page's other rows
+#: and are read once the response has settled.  Both studies observe workers used to the
+#: piece rate: tree planting is paid by the piece as a rule (Bellemare & Shearer 2009,
+#: GEB 67(1), describe such a planting firm), and Lazear's within-worker gain grew with
+#: the time under piece rates over his 19-month panel; the model's mean pace under the
+#: piece rate still climbs over the first four to five pay periods (docs/calibration.md,
+#: "Honest effort").  So the row compares settled states: 250 working days, read over
+#: the second half (six pay periods after the first six).
+HONEST_DAYS = 250
+#: First day read of the honest arms (the settled half of ``HONEST_DAYS``).
+WARMUP_DAYS = 125
 #: Summary keys that are None when their clock never stopped within the run.
 CENSORED = ("gaming_half_life_days", "gaming_formation_days")
 NA = "not available in this build"
@@ -75,8 +83,9 @@ def outputs(label: str, cfg: Any, r: Any) -> dict[str, Any]:
     out["days_after_rollout"] = float(cfg.days - cfg.rollout_day) if cfg.rollout_day else 0.0
     d = r.daily
     after = d[d["day"] >= WARMUP_DAYS]
-    for c in ("resolved_true", "paid_hours"):
-        out[f"after.{c}"] = float(after[c].sum()) if c in after else float("nan")
+    for c in ("resolved_true", "paid_hours"):  # NaN for a run that ends before the window
+        ok = c in after and len(after) > 0
+        out[f"after.{c}"] = float(after[c].sum()) if ok else float("nan")
     out["label"] = label
     return out
 
@@ -86,10 +95,11 @@ def tasks(seeds: int, days: int = DAYS) -> list[Task]:
     out: list[Task] = []
     for s in range(seeds):
         base = (*SMALL, f"days={days}", f"seed={s}")
+        honest = (*SMALL, f"days={HONEST_DAYS}", f"seed={s}", "behavior.gaming=false")
         out += [
             ("baseline", "baseline", base),
-            ("flat_honest", "baseline", (*base, "behavior.gaming=false")),
-            ("piece_honest", "baseline", (*base, "scheme=piece_rate", "behavior.gaming=false")),
+            ("flat_honest", "baseline", honest),
+            ("piece_honest", "baseline", (*honest, "scheme=piece_rate")),
             ("remove_aht", "remove_aht_metric", (*SMALL, f"seed={s}")),
             ("erlang_c", "erlang_validation", (f"seed={s}",)),
             ("erlang_a", "erlang_validation", (f"seed={s}", *ERLANG_A)),
@@ -328,8 +338,9 @@ STUDIES: tuple[Study, ...] = (
         "productivity +20% under piece rates (Shearer); +44% output per worker, about "
         "half from the same workers (Lazear)",
         "`scheme=piece_rate` vs `scheme=flat`, `behavior.gaming=false`, paired seeds; "
-        f"resolved contacts per paid hour (daily `resolved_true` / `paid_hours`) from day "
-        f"{WARMUP_DAYS} on",
+        f"{HONEST_DAYS} working days; resolved contacts per paid hour (daily "
+        f"`resolved_true` / `paid_hours`) from day {WARMUP_DAYS} on, once the response has "
+        "settled (both studies observe workers used to the piece rate)",
         "relative change in 15-30%",
         True,
         honest_piece_rate,
@@ -412,7 +423,8 @@ def page(rows: Sequence[Row], seeds: int) -> str:
         "",
         "Each row puts the model to a published study's design and compares its figure "
         "with the published one. Behavioural rows: 100,000 customers, 37 front-line "
-        f"agents and 4 specialists, {DAYS} working days (`remove_aht_metric` its own 250), "
+        f"agents and 4 specialists, {DAYS} working days (`remove_aht_metric` its own 250, "
+        f"the honest piece-rate arms {HONEST_DAYS}), "
         f"seeds 0-{seeds - 1}, paired across arms; figures are means ± the 95% t "
         f"half-width over seeds. A row says **not held** where the model does not "
         f'match, and "{NA}" where the scheme, scenario or output it needs is not in '

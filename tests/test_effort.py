@@ -48,8 +48,7 @@ def _read(res: RunResult) -> dict:
 
 @cache
 def arm(scheme: str, *overrides: str) -> tuple[dict, ...]:
-    """One honest arm over ``SEEDS`` (the session's shared runs: the validation page reads
-    the honest flat-pay and piece-rate runs too)."""
+    """One honest arm over ``SEEDS`` (the session's shared runs)."""
     ov = [*SIZE, f"scheme={scheme}", "behavior.gaming=false", *overrides]
     cfgs = [load_config("baseline", [*ov, f"seed={seed}"]) for seed in SEEDS]
     return tuple(_read(r) for r in shared_runs.results(cfgs))

@@ -2,21 +2,22 @@
 the committed page's verdicts are the generator's.
 
 The runs are the page's own design (``experiments/validation.py``: 100,000 customers,
-37 + 4 agents, 125 working days, paired seeds) with the page's own 5 seeds, two spawned
-processes; about two minutes on a 2-core machine.  A row whose scheme, scenario or summary
-key is not in this build is skipped with its name (the page says "not available in this
-build").  Every criterion is the page's own ``judged`` column; the intervals are 95% t
-intervals over seeds.  The committed page is checked on its verdict column (held / not
-held / not available) against the verdicts these runs give.  The seeds are the page's:
-a row whose mean sits near its band's edge (the piece rate's +15.0 % against 15 %) can
-fall on either side with fewer seeds, so a test on other seeds would judge another
-figure than the page shows.
+37 + 4 agents, 125 working days, the honest piece-rate arms 250, paired seeds) with the
+page's own 5 seeds, two spawned processes; a few minutes on a 2-core machine.  A row
+whose scheme, scenario or summary key is not in this build is skipped with its name (the
+page says "not available in this build").  Every criterion is the page's own ``judged``
+column; the intervals are 95% t intervals over seeds.  The committed page is checked on
+its verdict column (held / not held / not available) against the verdicts these runs
+give.  The seeds are the page's: a row whose mean sits near its band's edge can fall on
+either side with other seeds, so a test on other seeds would judge another figure than
+the page shows.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,8 @@ SEEDS = validation.SEEDS
 
 def _page_runs() -> dict[str, list[dict]]:
     """``validation.run_all(validation.tasks(SEEDS), jobs=2)``, from the session's shared
-    runs (the effort tests read the honest flat-pay and piece-rate runs of seeds 1-4); a
-    task whose config does not exist in this build gives the page's own error entry."""
+    runs; a task whose config does not exist in this build gives the page's own error
+    entry."""
     out: dict[str, list[dict]] = {}
     cfgs = {}
     for task in validation.tasks(SEEDS):
@@ -62,14 +63,7 @@ def rows() -> dict[str, validation.Row]:
 FIRM = [s for s in validation.STUDIES if s.firm and s.measure is not validation.mittal_asymmetry]
 #: Firm rows the model is known not to meet, and why (the page says "not held"): each is
 #: a strict expected failure, so the day the model meets it the test says so.
-KNOWN_MISSES = {
-    validation.honest_piece_rate: (
-        "resolved contacts per paid hour rise about +15 % under the piece rate (per busy "
-        "hour about +21 %), the mean just under the band's 15 % edge: output is set by "
-        "demand, and staffing passes only part of the shorter handle time on to paid hours "
-        "(docs/calibration.md, 'Honest effort')"
-    ),
-}
+KNOWN_MISSES: dict[Callable, str] = {}
 
 
 def _firm_param(study: validation.Study):
