@@ -92,21 +92,19 @@ def test_gaming_fades_but_outlasts_the_time_it_took_to_form():
     """Once nothing pays for it, gaming fades: every lever is still explored and its moral
     cost pushes it down, one learning round (pay period end) at a time.  But it fades
     slower than it formed (Gneezy & Rustichini 2000, J Legal Stud 29(1): behaviour formed
-    under an incentive stayed when the incentive went): a gaming habit steps back toward
-    one's standard only ``unlearning_ratio`` of the way it stepped out
-    (``behavior.unlearn``), and losing the habitual bonus is a loss against the pay
-    reference point, so felt fairness falls (``fairness.py``: about -0.05 to -0.2 over
-    the four periods after, on these seeds) and with morale (0.61 to 0.49) lowers the
-    moral cost of gaming (Greenberg 1990: theft rose during a pay cut).
+    under an incentive stayed when the incentive went): losing the habitual bonus is a
+    loss against the pay reference point, so felt fairness falls (``fairness.py``: about
+    -0.05 to -0.2 over the four periods after, on these seeds) and with morale (0.61 to
+    0.49) lowers the moral cost of gaming (Greenberg 1990: theft rose during a pay cut).
 
     Judged, paired by seed: mean gaming three rounds after the change is below its level
     at the change, and the half-life (``gaming_half_life_days``) is longer than the time
     the gaming took to form (``gaming_formation_days``).  A half-life that never ends
     within the run is censored at the days left after the change (a lower bound), as on
     the validation page (``experiments/validation.py``).  Measured on seeds 0-5: formation
-    14-31 days; the half-life never ends within the 84 days left.  With
-    ``behavior.fairness_sensitivity=0`` it halves in 47-61 days on two seeds and not
-    within the 84 days on four."""
+    13-26 days; half-life 37-38 days on two seeds, never within the 84 days left on four.
+    Felt fairness is what holds it: with ``behavior.fairness_sensitivity=0`` it halves on
+    all six seeds, in 17-58 days."""
     runs = _removed()
     g = np.array([s["_g"] for s in runs])
     k = ROLLOUT // PERIOD  # the first period played under flat pay (policy chosen before)
