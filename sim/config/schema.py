@@ -348,9 +348,8 @@ class BehaviorConfig:
         default="hindsight", metadata=one_of("hindsight", "reinforcement", "imitation", "mixed")
     )
     # Habits decay slower than they form: a learnt move back toward one's own standard
-    # goes this share of the way a move away from it goes (1 = symmetric).  Every rule:
-    # the observable rules on every lever, hindsight on gaming habits (gaming levers and
-    # rushing; behavior.unlearn).  Direction:
+    # goes this share of the way a move away from it goes (1 = symmetric).  Used by the
+    # rules that learn from observable signals (hindsight has no habit).  Direction:
     # Gneezy & Rustichini 2000 (J Legal Stud 29(1): behaviour stayed when the fine went);
     # the size is uncertain, swept 0.25-1 (configs/uncertainty/default.yaml).
     unlearning_ratio: float = field(default=0.5, metadata=within(0.01, 1.0))

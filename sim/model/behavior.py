@@ -32,12 +32,11 @@ gaming weighted by its integrity — had it nudged one lever up or down
 (``sim/hindsight.py``).  Each lever moves toward the nudge that would have paid more,
 by a noisy (logit) choice.  Every lever is explored under any scheme: a gaming habit
 fades because it stops paying (its moral cost and the customers' worse outcomes push it
-down), one ``learning_step`` at most per period (a gaming habit's way back toward one's
-standard ``unlearning_ratio`` of that: habits decay slower than they form, ``unlearn``),
-and under flat pay the same costs keep gaming near zero.  Employees imitate better-paid
-peers, so rewarded gaming spreads socially.  An optional constant ``habit_decay``
-(default 0) adds forgetting.  Nothing here knows which KPIs are paid or how they are
-measured: gaming emerges only where the scheme's measured numbers reward it.
+down), one ``learning_step`` at most per period, and under flat pay the same costs keep
+gaming near zero.  Employees imitate better-paid peers, so rewarded gaming spreads
+socially.  An optional constant ``habit_decay`` (default 0) adds forgetting.
+Nothing here knows which KPIs are paid or how they are measured: gaming emerges only
+where the scheme's measured numbers reward it.
 """
 
 from __future__ import annotations
@@ -262,36 +261,6 @@ def choose(
         value = candidates[np.arange(n), np.array(options)[pick], j]
         chosen[:, j] = np.where(judged, value, reference[:, j])
     return chosen
-
-
-def unlearn(
-    reference: np.ndarray, chosen: np.ndarray, intrinsic: np.ndarray, ratio: float
-) -> np.ndarray:
-    """The chosen moves, with a gaming habit's move back toward one's own standard
-    shortened to ``ratio`` of its size: habits decay slower than they form
-    (``behavior.unlearning_ratio``; Gneezy & Rustichini 2000, J Legal Stud 29(1):
-    behaviour formed under an incentive stayed after it was removed; the size is
-    uncertain).  Gaming habits are the gaming levers and rushing (thoroughness below
-    one's standard): ways of handling a call that become routine.  Honest effort (pace,
-    diligence, courtesy) is a cost paid on every call, so it falls back as fast as it
-    rose.
-
-    Parameters
-    ----------
-    reference : numpy.ndarray
-        Each employee's settled policy before the choice, (n, levers).
-    chosen : numpy.ndarray
-        The policy chosen (:func:`choose`), (n, levers).
-    intrinsic : numpy.ndarray
-        Each employee's own standard, (n, levers).
-    ratio : float
-        Share of a move back toward the standard that is made, in (0, 1].
-    """
-    step = chosen - reference
-    back = np.abs(chosen - intrinsic) < np.abs(reference - intrinsic)
-    habit = np.broadcast_to(GAMING, reference.shape).copy()
-    habit[:, THOROUGHNESS] = reference[:, THOROUGHNESS] < intrinsic[:, THOROUGHNESS]
-    return reference + np.where(back & habit, ratio, 1.0) * step
 
 
 def socialise(

@@ -4,9 +4,8 @@ Four rules share one signature, ``rule(ctx, rng) -> Learned``:
 
 * ``hindsight``: the employee replays a sample of its calls under nudged policies with
   the true outcomes, expected repeats and audit detections (``hindsight.py``) and moves
-  each lever toward the nudge that would have paid more (a gaming habit back toward its
-  standard only ``unlearning_ratio`` of the way), then habits fade and it may copy a
-  better-paid peer (``behavior.socialise``).  It knows what it could not observe:
+  each lever toward the nudge that would have paid more, then habits fade and it may
+  copy a better-paid peer (``behavior.socialise``).  It knows what it could not observe:
   kept as the frictionless benchmark the model was calibrated on (the default).
 * ``reinforcement``: trial and error on what the employee can see.  Each period it plays
   its habit plus a trial (every lever nudged up or down by ``learning_step``; a nudge
@@ -30,8 +29,7 @@ its perception noise is ``choice_noise / sqrt(period_days)`` instead of ``choice
 
 Habits decay slower than they form (``behavior.unlearning_ratio``): in the observable
 rules a learnt move of a lever back toward the employee's own standard goes that share of
-the way it would otherwise go; in ``hindsight`` the same holds for gaming habits (gaming
-levers and rushing, ``behavior.unlearn``).  The state the observable rules carry from one period to
+the way it would otherwise go.  The state the observable rules carry from one period to
 the next (each employee's current trial and last perceived utility) is returned in
 ``Learned.memory`` and kept by the model on the employee (``learning_memory``).
 """
@@ -54,7 +52,6 @@ from .behavior import (
     choose,
     copyable,
     socialise,
-    unlearn,
     utility,
 )
 from .fairness import never_games
@@ -189,8 +186,7 @@ def hindsight(ctx: LearningContext, rng: np.random.Generator) -> Learned:
         payout,
     )
     utilities = _utility(ctx, candidates, bonus / salary[:, None], replayed["quality_true"])
-    chosen = choose(rng, settled_policy, candidates, utilities, behavior.choice_noise)
-    settled_policy = unlearn(settled_policy, chosen, intrinsic, behavior.unlearning_ratio)
+    settled_policy = choose(rng, settled_policy, candidates, utilities, behavior.choice_noise)
     top_peer = None
     if scheme.dashboard == "big_screen" and payout.score.max() > 0:
         top_peer = int(np.argmax(payout.score))
