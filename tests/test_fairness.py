@@ -173,7 +173,7 @@ def test_gift_raises_fairness_and_lowers_gaming():
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "ten times the audits move false coding by -0.045 points (SE 0.044) over 10 seeds: "
+        "ten times the audits move false coding by -0.048 points (SE 0.061) over 10 seeds: "
         "audits deter only through their money penalty, whose expected value per false "
         "code (audit_rate x audit_detection x audit_penalty x full bonus) is about 1 % of "
         "what the code earns at 0.5 % audits and 10 % at 5 % (docs/ODD.md 7.21a); an open "
