@@ -340,6 +340,39 @@ def test_resuming_with_other_settings_is_refused(tmp_path):
         run_study(space, tmp_path / "d", 2, seed=2, base=TINY, evaluate=fake)
 
 
+def test_resuming_a_design_of_another_model_version_is_refused(tmp_path, monkeypatch):
+    """A study records the model's fingerprint; a kpisim whose model code or shipped
+    configs differ must not add its evaluations to it (the front would mix two models)."""
+    from sim.design import search
+
+    space = parse_space(SMALL)
+
+    def fake(cfg, seeds, worlds):
+        return [{"value": 1.0, "true_outcome": 0.0, "staff": 0.0}]
+
+    run_study(space, tmp_path / "m", 1, seed=1, base=TINY, evaluate=fake)
+    assert completed(run_study(space, tmp_path / "m", 2, seed=1, base=TINY, evaluate=fake)) == 2
+    monkeypatch.setattr(search, "model_fingerprint", lambda: "0" * 16)
+    with pytest.raises(ConfigError, match=r"evaluated by model .* runs model 0{16}"):
+        run_study(space, tmp_path / "m", 3, seed=1, base=TINY, evaluate=fake)
+
+
+def test_model_fingerprint_follows_the_model_code(tmp_path, monkeypatch):
+    """The fingerprint is stable, and changes when a model file's content changes."""
+    from sim.design import search
+
+    first = search.model_fingerprint()
+    assert first == search.model_fingerprint() and len(first) == 16
+    pkg = tmp_path / "sim"
+    for sub in ("", "model", "config"):
+        (pkg / sub).mkdir(parents=True, exist_ok=True)
+    (pkg / "model" / "rule.py").write_text("X = 1\n")
+    monkeypatch.setattr(search, "__file__", str(pkg / "design" / "search.py"))
+    a = search.model_fingerprint()
+    (pkg / "model" / "rule.py").write_text("X = 2\n")
+    assert search.model_fingerprint() != a
+
+
 #: A design killed by the operating system in its second evaluation (``os._exit``: no
 #: clean-up, the trial is left running in the storage).
 KILLED = """

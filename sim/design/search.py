@@ -219,6 +219,7 @@ def run_study(
     name = study_name(objective)
     if db.exists():
         _check_settings(db, name, settings, out)
+        _check_model(db, name, out)
     out.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     pkl = out / f"{name}.sampler.pkl"
@@ -233,6 +234,7 @@ def run_study(
     if not study.user_attrs.get("settings"):
         study.set_user_attr("settings", settings)
         study.set_user_attr("objectives", list(names))
+        study.set_user_attr("model", model_fingerprint())
     runs = len(sp.search_seeds) * len(sp.search_worlds)
     with (launcher or Launcher(jobs=jobs)).pool(runs) as pool:
         evaluate_ = evaluate or functools.partial(simulate_runs, pool=pool)
@@ -390,4 +392,39 @@ def _check_settings(db: Path, name: str, settings: str, out: Path) -> None:
         raise ConfigError(
             f"out={out} holds a design with other settings (space, seed, size, seeds, "
             "worlds or limits): resume it with the same ones, or choose another out="
+        )
+
+
+def model_fingerprint() -> str:
+    """SHA-256 (first 16 hex digits) of the code and shipped configs that decide a run's
+    outputs: the ``.py`` files of ``sim/model``, ``sim/config`` and ``sim`` itself, and
+    the ``.yaml`` files of the config directory, each by relative path and content.  A
+    study records it so that a resume never mixes evaluations of two model versions."""
+    import hashlib
+
+    from ..config import CONFIG_DIR
+
+    pkg = Path(__file__).resolve().parent.parent
+    files = [*pkg.glob("*.py"), *(pkg / "model").rglob("*.py"), *(pkg / "config").rglob("*.py")]
+    h = hashlib.sha256()
+    for root, paths in ((pkg, files), (Path(CONFIG_DIR), Path(CONFIG_DIR).rglob("*.yaml"))):
+        for f in sorted(paths):
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _check_model(db: Path, name: str, out: Path) -> None:
+    """Refuse to resume a study whose evaluations another version of the model made."""
+    storage = optuna.storages.RDBStorage(f"sqlite:///{db}")
+    try:
+        study = optuna.load_study(study_name=name, storage=storage)
+    except KeyError:
+        return
+    old, now = study.user_attrs.get("model"), model_fingerprint()
+    if old != now:
+        made = f"model {old}" if old else "a kpisim that did not record its model"
+        raise ConfigError(
+            f"out={out} holds a design evaluated by {made}, and this kpisim runs model "
+            f"{now}: its evaluations cannot be mixed with new ones; choose another out= "
+            "(or delete that folder to start again)"
         )
