@@ -85,6 +85,20 @@ def ref_walk(lam, mean_s, pat_s, target, t, cap, start) -> int:
     return -1
 
 
+def ref_min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) -> int:
+    """The Erlang C requirement as Python computed it before the kernel."""
+    load, mu, b = lam * mean_s, 1.0 / mean_s, 1.0
+    rho = lam / mu
+    for k in range(1, cap + 1):
+        b = load * b / (k + load * b)
+        if k > load:
+            c = k * b / (k - rho * (1.0 - b)) if rho < k else 0.0
+            sl = 1.0 - c * math.exp(-(k * mu - lam) * t) if rho < k else 0.0
+            if sl >= target:
+                return k
+    return -1
+
+
 def level_tolerance(lam: float, mean_s: float, pat_s: float, n: int, t: float) -> float:
     """The bound of the module docstring for one level."""
     mu, theta = 1.0 / mean_s, 1.0 / pat_s
@@ -144,7 +158,8 @@ def test_level_matches_the_numpy_reference():
 
 
 def test_search_answers_match_the_numpy_search():
-    """The compiled walk gives the numpy walk's answer, from the start the model uses
+    """The compiled Erlang C requirement is Python's, and the compiled walk gives the
+    numpy walk's answer, from the start the model uses
     (the Erlang C requirement, or the load when Erlang C cannot meet the target) and
     from a start a few agents off it, on every question of a random grid: the answer is
     an integer, so it only moves when a level lands within the bound of its target
@@ -154,6 +169,7 @@ def test_search_answers_match_the_numpy_search():
     for lam, mean_s, pat_s, target, t in _questions(rng, 500):
         cap = max(erlang.DEFAULT_MAX_AGENTS, math.ceil(2.0 * lam * mean_s) + 100)
         n_c = erlang._min_agents_c(lam, mean_s, target, t, cap)
+        assert n_c == ref_min_agents_c(lam, mean_s, target, t, cap)
         first = min(cap, max(1, int(lam * mean_s))) if n_c < 0 else n_c
         for start in {first, max(1, first + int(rng.integers(-5, 6)))}:
             got = erlang_kernel.min_agents(lam, mean_s, pat_s, target, t, cap, start)

@@ -44,8 +44,9 @@ by the staffing search (:func:`service_level_a`, ``erlang_kernel.min_agents``), 
 report's service level and the one the search compared with its target are the same
 number; compiled because the search asks ~14,000 of them a year.  The numpy/scipy
 formulation they replaced is kept in tests/test_erlang_kernel.py as the reference the
-kernel is checked against.  Erlang C stays here (``_min_agents_c``: one pass of the
-Erlang B recursion, also the Erlang A search's starting point).
+kernel is checked against.  Erlang C's figures stay here; its staffing requirement
+(one pass of the Erlang B recursion, also the Erlang A search's starting point) is
+compiled beside them (``erlang_kernel.min_agents_c``, read through ``_min_agents_c``).
 """
 
 from __future__ import annotations
@@ -95,10 +96,6 @@ def erlang_b(n: int, load: float) -> float:
     return b
 
 
-def _c_from_b(n: int, load: float, b: float) -> float:
-    return n * b / (n - load * (1.0 - b))
-
-
 def _erlang_c_figures(lam: float, mu: float, n: int, b: float, threshold_s: float):
     """Erlang C figures from the Erlang B probability ``b`` of the same queue.
 
@@ -118,7 +115,7 @@ def _erlang_c_figures(lam: float, mu: float, n: int, b: float, threshold_s: floa
     load = lam / mu
     if load >= n:
         return QueueFigures(1.0, 0.0, math.inf, 0.0, 1.0, math.inf, threshold_s)
-    c = _c_from_b(n, load, b)
+    c = _k.c_from_b(n, load, b)
     drain = n * mu - lam
     asa = c / drain
     return QueueFigures(
@@ -230,8 +227,8 @@ def service_level_a(
 
 # --------------------------------------------------------------------------- staffing
 def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) -> int:
-    """Smallest n > load with Erlang C service level >= target: one upward pass of the
-    Erlang B recursion (the service level rises with n once the queue is stable).
+    """Smallest n > load with Erlang C service level >= target, -1 beyond ``cap``
+    (``erlang_kernel.min_agents_c``: one upward pass of the Erlang B recursion).
 
     Parameters
     ----------
@@ -246,16 +243,7 @@ def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) 
     cap:
         Most agents to try.
     """
-    load, mu, b = lam * mean_s, 1.0 / mean_s, 1.0
-    rho = lam / mu  # the load as _erlang_c_figures computes it (the same service level)
-    for k in range(1, cap + 1):
-        b = load * b / (k + load * b)
-        if k > load:
-            c = _c_from_b(k, rho, b) if rho < k else 0.0
-            sl = 1.0 - c * math.exp(-(k * mu - lam) * t) if rho < k else 0.0
-            if sl >= target:
-                return k
-    return -1
+    return int(_k.min_agents_c(float(lam), float(mean_s), float(target), float(t), int(cap)))
 
 
 #: The last gap between the Erlang C and the Erlang A requirement per queue (handle time,

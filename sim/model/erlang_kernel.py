@@ -1,13 +1,14 @@
-"""The Erlang A (M/M/n+M) service level and the staffing walk, compiled.
+"""The Erlang A (M/M/n+M) service level and the staffing searches, compiled.
 
 ``service_level`` is the one home of the staffing question's service level,
 P(answered and W <= ``t``) over offered calls (``erlang``'s module docstring gives the
 model, the closed form and the truncation rule); ``erlang.erlang_a`` reads it too, so the
 figures a report prints and the level the staffing search compares with its target are
 the same number.  ``min_agents`` is the search's walk (``erlang._min_agents_a`` picks
-the start).  Compiled because the staffing search asks ~14,000 service levels in a
-default year, and numpy's per-call overhead (~50 us each) was most of the intraday
-re-forecast's time.
+the start), ``min_agents_c`` the Erlang C requirement (the Erlang C planner's answer and
+the Erlang A walk's start; ``c_from_b`` its P(wait), which ``erlang.erlang_c`` reads).
+Compiled because the staffing search asks ~14,000 service levels in a default year, and
+numpy's per-call overhead (~50 us each) was most of the intraday re-forecast's time.
 
 Numerics.  The chain's log ratios are summed in ``k`` as ``np.cumsum`` sums them, and
 the chain is cut at the same ``K``; the regularised incomplete beta ``I_x(j + 1, b)``
@@ -243,4 +244,43 @@ def min_agents(
         n += 1
         if _meets(lam, mean_s, pat_s, n, t, target):
             return n
+    return -1
+
+
+@njit(cache=True, fastmath=False)
+def c_from_b(n: int, load: float, b: float) -> float:
+    """Erlang C's P(wait) from the Erlang B blocking ``b`` of ``n`` servers at ``load``
+    Erlangs (``load < n``)."""
+    return n * b / (n - load * (1.0 - b))
+
+
+@njit(cache=True, fastmath=False)
+def min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) -> int:
+    """Smallest ``n`` > load whose Erlang C service level ``1 - C exp(-(n mu - lam) t)``
+    meets ``target``: one upward pass of the Erlang B recursion (the level rises with
+    ``n`` once the queue is stable); -1 when ``cap`` agents do not.  The level is
+    ``erlang.erlang_c``'s, operation for operation.
+
+    Parameters
+    ----------
+    lam:
+        Arrival rate, calls/s.
+    mean_s:
+        Mean handling time, s.
+    target:
+        Service-level target, 0-1.
+    t:
+        Answer-time threshold, s.
+    cap:
+        Most agents to try.
+    """
+    load, mu, b = lam * mean_s, 1.0 / mean_s, 1.0
+    rho = lam / mu  # the load as erlang_c computes it (the same service level)
+    for k in range(1, cap + 1):
+        b = load * b / (k + load * b)
+        if k > load:
+            c = c_from_b(k, rho, b) if rho < k else 0.0
+            sl = 1.0 - c * math.exp(-(k * mu - lam) * t) if rho < k else 0.0
+            if sl >= target:
+                return k
     return -1
