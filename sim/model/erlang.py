@@ -36,19 +36,28 @@ independently of ``P(abandon)``, so the identity ``P(abandon) = theta E[W]`` is 
 
 Service level, in both models: **P(answered and W <= threshold)** over offered calls;
 an abandoned call never counts as within the threshold, however early it hung up.
+
+One home each.  Erlang A's stationary law and service level are compiled in
+``erlang_kernel`` (``stationary``, ``level_of``; ``I_x`` by its recurrence in ``j``),
+read both by :func:`erlang_a` (whose other figures are numpy over the same ``pi``) and
+by the staffing search (:func:`service_level_a`, ``erlang_kernel.min_agents``), so a
+report's service level and the one the search compared with its target are the same
+number; compiled because the search asks ~14,000 of them a year.  The numpy/scipy
+formulation they replaced is kept in tests/test_erlang_kernel.py as the reference the
+kernel is checked against.  Erlang C's figures stay here; its staffing requirement
+(one pass of the Erlang B recursion, also the Erlang A search's starting point) is
+compiled beside them (``erlang_kernel.min_agents_c``, read through ``_min_agents_c``).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from scipy.special import betainc
 
-#: Relative stationary mass at which the Erlang A chain is cut (see the module doc).
-TRUNCATION = 1e-18
+from . import erlang_kernel as _k
+from .erlang_kernel import TRUNCATION as TRUNCATION  # the chain's cut (module doc)
 
 
 @dataclass(frozen=True)
@@ -87,10 +96,6 @@ def erlang_b(n: int, load: float) -> float:
     return b
 
 
-def _c_from_b(n: int, load: float, b: float) -> float:
-    return n * b / (n - load * (1.0 - b))
-
-
 def _erlang_c_figures(lam: float, mu: float, n: int, b: float, threshold_s: float):
     """Erlang C figures from the Erlang B probability ``b`` of the same queue.
 
@@ -110,7 +115,7 @@ def _erlang_c_figures(lam: float, mu: float, n: int, b: float, threshold_s: floa
     load = lam / mu
     if load >= n:
         return QueueFigures(1.0, 0.0, math.inf, 0.0, 1.0, math.inf, threshold_s)
-    c = _c_from_b(n, load, b)
+    c = _k.c_from_b(n, load, b)
     drain = n * mu - lam
     asa = c / drain
     return QueueFigures(
@@ -146,47 +151,6 @@ def erlang_c(lam_per_s: float, mean_s: float, n: int, threshold_s: float = 20.0)
 
 
 # --------------------------------------------------------------------------- Erlang A
-@lru_cache(maxsize=1024)
-def _log_death(n: int, mu: float, theta: float, kmax: int) -> np.ndarray:
-    """Log death rates of states 1..``kmax`` of the M/M/n+M chain (cached and read-only:
-    a staffing search asks for the same ``n`` at many arrival rates)."""
-    k = np.arange(1, kmax + 1, dtype=float)
-    out = np.log(np.minimum(k, n) * mu + np.maximum(0.0, k - n) * theta)
-    out.flags.writeable = False
-    return out
-
-
-def stationary_a(lam: float, mu: float, theta: float, n: int) -> np.ndarray:
-    """Stationary law ``pi[k]`` (k = 0..K) of the M/M/n+M chain, truncated by the rule
-    in the module docstring.  ``theta > 0``.
-
-    Parameters
-    ----------
-    lam:
-        Arrival rate, calls/s.
-    mu:
-        Service rate, 1/s.
-    theta:
-        Abandonment rate, 1/s (1 / mean patience).
-    n:
-        Agents.
-    """
-    kmax = 2 * n + 64
-    while True:
-        log_ratio = math.log(lam) - _log_death(n, mu, theta, kmax)  # pi[k] / pi[k - 1]
-        logp = np.concatenate([[0.0], np.cumsum(log_ratio)])
-        rel = logp - logp.max()
-        # tail beyond K <= pi_K r / (1 - r), r = pi[K + 1] / pi[K] < 1 (ratios fall in k)
-        r = np.exp(log_ratio)
-        with np.errstate(divide="ignore"):
-            bound = rel[:-1] + np.log(r) - np.log1p(-np.minimum(r, 1.0))
-        cut = np.flatnonzero((r < 1.0) & (bound < math.log(TRUNCATION)))
-        if cut.size:
-            p = np.exp(rel[: cut[0] + 1])
-            return p / p.sum()
-        kmax *= 2
-
-
 def erlang_a(
     lam_per_s: float, mean_s: float, patience_mean_s: float, n: int, threshold_s: float = 20.0
 ) -> QueueFigures:
@@ -210,16 +174,20 @@ def erlang_a(
     mu, theta = 1.0 / mean_s, 1.0 / patience_mean_s
     if n == 0:  # nobody answers: everyone waits until they hang up
         return QueueFigures(1.0, 0.0, patience_mean_s, 1.0, 0.0, math.inf, threshold_s)
-    pi, q, j, served_j, p_wait, service_level = _served_within(lam_per_s, mu, theta, n, threshold_s)
+    pi = _k.stationary(float(lam_per_s), mu, theta, int(n))
     K = pi.shape[0] - 1
+    q = pi[n:] if n <= K else np.zeros(0)
+    j = np.arange(q.shape[0], dtype=float)
     nmu = n * mu
+    served_j = nmu / (nmu + (j + 1.0) * theta)
+    p_wait = float(q.sum())
     wait_served_j = served_j * np.cumsum(1.0 / (nmu + (j + 1.0) * theta))
     p_served = 1.0 - p_wait + float(q @ served_j)
     mean_queue = float(q @ j)
     busy = float(pi[:n] @ np.arange(min(n, K + 1))) + n * p_wait
     return QueueFigures(
         p_wait=p_wait,
-        service_level=service_level,
+        service_level=_k.level_of(pi, mu, theta, n, float(threshold_s)),
         asa_s=mean_queue / lam_per_s,
         p_abandon=1.0 - p_served,
         occupancy=busy / n,
@@ -228,43 +196,13 @@ def erlang_a(
     )
 
 
-def _served_within(lam: float, mu: float, theta: float, n: int, threshold_s: float):
-    """What :func:`erlang_a` and :func:`service_level_a` both read (one home, so the two
-    service levels are equal to the bit): the stationary law ``pi``, its queue part
-    ``q`` (``j`` ahead), P(served | j), P(wait > 0) and the service level.  ``n > 0``.
-
-    Parameters
-    ----------
-    lam:
-        Arrival rate, calls/s.
-    mu:
-        Service rate, 1/s.
-    theta:
-        Abandonment rate, 1/s.
-    n:
-        Agents.
-    threshold_s:
-        Service-level answer-time threshold, s.
-    """
-    pi = stationary_a(lam, mu, theta, n)
-    K = pi.shape[0] - 1
-    q = pi[n:] if n <= K else np.zeros(0)
-    j = np.arange(q.shape[0], dtype=float)
-    nmu = n * mu
-    served_j = nmu / (nmu + (j + 1.0) * theta)
-    b = nmu / theta + 1.0
-    x = -math.expm1(-theta * threshold_s)
-    within_j = served_j * betainc(j + 1.0, b, x) if x > 0 else np.zeros_like(j)
-    p_wait = float(q.sum())
-    return pi, q, j, served_j, p_wait, 1.0 - p_wait + float(q @ within_j)
-
-
 def service_level_a(
     lam_per_s: float, mean_s: float, patience_mean_s: float, n: int, threshold_s: float
 ) -> float:
     """The service level of :func:`erlang_a` alone (the staffing search's question): the
-    same operations (``_served_within``), so equal to ``erlang_a(...).service_level``
-    to the bit, without the figures the search does not read.
+    same compiled operations (``erlang_kernel.service_level``), so equal to
+    ``erlang_a(...).service_level`` to the bit, without the figures the search does not
+    read.
 
     Parameters
     ----------
@@ -284,13 +222,13 @@ def service_level_a(
     if n == 0:
         return 0.0
     mu, theta = 1.0 / mean_s, 1.0 / patience_mean_s
-    return _served_within(lam_per_s, mu, theta, n, threshold_s)[5]
+    return _k.service_level(float(lam_per_s), mu, theta, int(n), float(threshold_s))
 
 
 # --------------------------------------------------------------------------- staffing
 def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) -> int:
-    """Smallest n > load with Erlang C service level >= target: one upward pass of the
-    Erlang B recursion (the service level rises with n once the queue is stable).
+    """Smallest n > load with Erlang C service level >= target, -1 beyond ``cap``
+    (``erlang_kernel.min_agents_c``: one upward pass of the Erlang B recursion).
 
     Parameters
     ----------
@@ -305,16 +243,7 @@ def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) 
     cap:
         Most agents to try.
     """
-    load, mu, b = lam * mean_s, 1.0 / mean_s, 1.0
-    rho = lam / mu  # the load as _erlang_c_figures computes it (the same service level)
-    for k in range(1, cap + 1):
-        b = load * b / (k + load * b)
-        if k > load:
-            c = _c_from_b(k, rho, b) if rho < k else 0.0
-            sl = 1.0 - c * math.exp(-(k * mu - lam) * t) if rho < k else 0.0
-            if sl >= target:
-                return k
-    return -1
+    return int(_k.min_agents_c(float(lam), float(mean_s), float(target), float(t), int(cap)))
 
 
 #: The last gap between the Erlang C and the Erlang A requirement per queue (handle time,
@@ -330,8 +259,8 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
     changes the requirement by a few agents) less the gap between the two requirements
     the last search of the same queue found (``_GAP``: a starting point only; the walk
     goes down while ``n - 1`` meets the target and up while ``n`` does not, so the answer
-    is the same from any start), one evaluation of the chain a step, and searches upward
-    from the load when the queue is too loaded for Erlang C.
+    is the same from any start; ``erlang_kernel.min_agents``), one evaluation of the chain
+    a step, and searches upward from the load when the queue is too loaded for Erlang C.
 
     Parameters
     ----------
@@ -349,9 +278,6 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
         Most agents to try.
     """
 
-    def ok(n: int) -> bool:
-        return service_level_a(lam, mean_s, pat_s, n, t) >= target
-
     n_c = _min_agents_c(lam, mean_s, target, t, cap)
     key = (mean_s, pat_s, target, t)
     if n_c < 0:  # Erlang C cannot meet it within cap: search upward from the load
@@ -359,16 +285,9 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
     else:  # (not below a target of HINT_MIN_TARGET: a service level within rounding of
         # 0 is not monotone in n to the last bit, and the walk must find what it found)
         n = max(1, n_c - _GAP.get(key, 0)) if target >= HINT_MIN_TARGET else n_c
-    if ok(n):
-        while n > 0 and ok(n - 1):
-            n -= 1
-    else:
-        while n < cap:
-            n += 1
-            if ok(n):
-                break
-        else:
-            return -1
+    n = int(_k.min_agents(lam, float(mean_s), float(pat_s), target, float(t), cap, n))
+    if n < 0:
+        return -1
     if n_c >= 0:
         if len(_GAP) >= 1024:
             _GAP.clear()
