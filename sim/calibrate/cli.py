@@ -91,6 +91,9 @@ def _rows(est: dict) -> list[list]:
         rows.append(["handle_mean_s", h["mean_s"], h["mean_se"], h["mean_lo"], h["mean_hi"], "s"])
         if h.get("family_identified", True):
             rows.append(["handle_cv", h["cv"], h["cv_se"], h["cv_lo"], h["cv_hi"], ""])
+        hcv = h.get("daily_cv", {})
+        if hcv.get("identified"):
+            rows.append(["handle_daily_cv", hcv["value"], hcv["se"], hcv["lo"], hcv["hi"], ""])
     if p.get("identified"):
         rows.append(["patience_mean_s", p["mean_s"], p["mean_se"], p["mean_lo"], p["mean_hi"], "s"])
     if s.get("identified"):

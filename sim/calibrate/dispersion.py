@@ -1,7 +1,9 @@
-"""How much a centre's call volume varies beyond Poisson, from its (day x interval) counts:
-the day's busyness (``demand.daily_volume_cv``) and each interval's within the day
-(``demand.interval_volume_cv``), the two random rate factors of ``sim/model/arrivals.py``.
-:func:`.estimate.arrivals_from_counts` calls both (call records and interval reports).
+"""How much a centre's calls vary from day to day beyond sampling: its volume beyond
+Poisson, from its (day x interval) counts — the day's busyness (``demand.daily_volume_cv``)
+and each interval's within the day (``demand.interval_volume_cv``), the two random rate
+factors of ``sim/model/arrivals.py``, which :func:`.estimate.arrivals_from_counts` calls
+(call records and interval reports) — and its mean handle time beyond the sampling of
+the day's calls (``handling.daily_cv``, :func:`handle_daily_cv`, from call records).
 """
 
 from __future__ import annotations
@@ -95,4 +97,60 @@ def interval_cv(counts: np.ndarray, dates: list[str], seed: int = 0, resamples: 
         "se": float(boot.std(ddof=1)),
         "lo": float(np.percentile(boot, 2.5)),
         "hi": float(np.percentile(boot, 97.5)),
+    }
+
+
+def _handle_daily_cv2(means: np.ndarray, sampling_var: np.ndarray) -> float:
+    """The moment estimate of the squared day-to-day CV of the mean handle time
+    (:func:`handle_daily_cv`)."""
+    a = means.mean()
+    between = means.var(ddof=1) - sampling_var.mean()
+    return float(between / a**2) if a > 0 else 0.0
+
+
+def handle_daily_cv(
+    handle_s: np.ndarray, day: np.ndarray, seed: int = 0, resamples: int = 200
+) -> dict:
+    """How much a day's mean handle time varies beyond the sampling of its calls: the
+    coefficient of variation of the model's handle-time day factor (``handling.daily_cv``,
+    ``arrivals.handle_busyness``).
+
+    Model: a call of day ``d`` takes ``F_d`` x its own time, ``F_d`` of mean 1 and CV
+    ``c``, independent of the call's; so the day's mean ``m_d`` of ``n_d`` calls has
+    Var(m_d) = c^2 a^2 + E(s_d^2 / n_d) (``a`` the mean handle time, ``s_d^2`` the day's
+    variance of handle times).  Moment estimate: c^2 = (sample variance of the ``m_d`` -
+    mean of s_d^2 / n_d) / a^2 over the days with two answered calls or more, floored at
+    0.  Weekdays are not told apart: the model has no weekday effect on handle time, so
+    one belongs in ``c``.  SE and 95% interval: percentile bootstrap over days.
+
+    Parameters
+    ----------
+    handle_s : numpy.ndarray
+        Handle time of each answered call, s (> 0).
+    day : numpy.ndarray
+        Each call's day (any labels).
+    seed : int
+        Seed of the bootstrap.
+    resamples : int
+        Bootstrap resamples.
+    """
+    g = pd.DataFrame({"h": handle_s, "d": day}).groupby("d")["h"].agg(["mean", "var", "size"])
+    g = g[g["size"] >= 2]
+    if len(g) < 3:
+        return {"identified": False, "days": len(g)}
+    means = g["mean"].to_numpy(float)
+    samp = (g["var"] / g["size"]).to_numpy(float)
+    value = math.sqrt(max(_handle_daily_cv2(means, samp), 0.0))
+    rng = np.random.default_rng(seed)
+    boot = np.empty(resamples)
+    for b in range(resamples):
+        i = rng.integers(0, len(g), len(g))
+        boot[b] = math.sqrt(max(_handle_daily_cv2(means[i], samp[i]), 0.0))
+    return {
+        "identified": True,
+        "value": value,
+        "se": float(boot.std(ddof=1)),
+        "lo": float(np.percentile(boot, 2.5)),
+        "hi": float(np.percentile(boot, 97.5)),
+        "days": len(g),
     }

@@ -27,6 +27,8 @@ from .calendar import Calendar, weekday_factors
 BUSYNESS_STREAM = 13
 #: Key of the random stream of each day's interval busyness factors (own stream too).
 INTERVAL_STREAM = 14
+#: Key of the random stream of the days' handle-time factors (own stream too).
+HANDLE_STREAM = 15
 
 
 def interval_starts_s(cfg: Config) -> np.ndarray:
@@ -102,10 +104,36 @@ def busyness(cfg: Config, day: int) -> float:
     day:
         The day (working day index).
     """
-    cv = cfg.demand.daily_volume_cv
+    return _day_factor(cfg.seed, day, cfg.demand.daily_volume_cv, BUSYNESS_STREAM)
+
+
+def handle_busyness(cfg: Config, day: int) -> float:
+    """Random multiplier of day ``day``'s handle times: the work every call of the day
+    needs is ``handling.mean_s`` x this factor x the issue's complexity.
+
+    A centre's mean handle time moves from day to day by more than the sampling of its
+    calls explains (the call-type and agent mix, systems, the season: on the Anonymous
+    Bank's February log by a CV of about 0.09; docs/calibration.md).  The factor is gamma
+    with mean 1 and coefficient of variation ``handling.daily_cv`` (0: none, every day's
+    calls at the same mean), from its own stream keyed by the seed and the day, so no
+    other draw moves and the plan, made from past days, cannot foresee it.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    day:
+        The day (working day index).
+    """
+    return _day_factor(cfg.seed, day, cfg.handling.daily_cv, HANDLE_STREAM)
+
+
+def _day_factor(seed: int, day: int, cv: float, stream: int) -> float:
+    """A gamma factor of the day with mean 1 and coefficient of variation ``cv`` (1 when
+    ``cv`` is 0), drawn from the random stream keyed by ``seed``, ``stream`` and ``day``."""
     if cv <= 0.0:
         return 1.0
-    rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(BUSYNESS_STREAM, day)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream, day)))
     shape = 1.0 / cv**2
     return float(rng.gamma(shape, 1.0 / shape))
 
