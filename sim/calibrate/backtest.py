@@ -68,6 +68,22 @@ class Backtest:
     by_weekday: bool = False  # observed days compared with their weekday's simulated days
 
 
+def right_model_coverage(n: int) -> float:
+    """The probability that one more draw from a right model lies inside the 90% band of
+    ``n`` simulated values (the band's ends are the sample's 5% and 95% quantiles, by
+    linear interpolation between order statistics): a new draw falls into each of the
+    ``n + 1`` gaps between the sorted values with probability ``1 / (n + 1)``, and the
+    band spans ``(n - 1) x 0.9`` of them, so ``(n - 1) x 0.9 / (n + 1)``: 0.81 for 20
+    values, 0.88 for 80, 0.9 only as ``n`` grows.
+
+    Parameters
+    ----------
+    n : int
+        Simulated values the band is the quantiles of.
+    """
+    return max(n - 1, 0) * (BAND[1] - BAND[0]) / (n + 1)
+
+
 def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     ok = ~np.isnan(x)
     with np.errstate(invalid="ignore"):
@@ -272,6 +288,17 @@ def compare_figures(
                 "day_n_observed": int(dok.sum()),
             }
         )
+    n_band = len(per) * simulated_days
+    if weekdays is not None:  # the fewest simulated days of an observed weekday
+        counts = [len(per) * int(np.sum(weekdays[1] == w)) for w in np.unique(weekdays[0])]
+        n_band = min([c if c >= MIN_WEEKDAY_DAYS else n_band for c in counts] or [n_band])
+    notes = [
+        *notes,
+        f"A day's band is the 5-95% range of {n_band} or more simulated days (seeds x days"
+        f"{' of its weekday' if weekdays is not None else ''}): a right model's day lies "
+        f"inside it with probability about {right_model_coverage(n_band):.2f}, not 0.90 "
+        "(a finite sample's quantiles; more seeds: backtest_seeds=).",
+    ]
     summary = pd.DataFrame(rows)
     summary["fits"] = summary["coverage"] >= FIT_COVERAGE
     summary["day_fits"] = summary["day_coverage"] >= FIT_COVERAGE
