@@ -105,9 +105,16 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
         out["demand.daily_volume_cv"] = round(min(dcv["value"], 1.0), 4)
     if h.get("identified"):
         out["handling.mean_s"] = round(h["mean_s"], 2)
+        hcv = h.get("daily_cv", {})
+        day_cv = hcv["value"] if hcv.get("identified") else 0.0
+        if day_cv > 0.0:  # the day's mean handle time, beyond the sampling of its calls
+            out["handling.daily_cv"] = round(min(day_cv, 1.0), 4)
         if h.get("family_identified", True):  # interval means: the config's family and CV
             out["handling.dist"] = h["model_family"]
-            out["handling.cv"] = round(h["cv"], 4)
+            # the calls' own spread within a day: 1 + CV^2 multiplies over independent
+            # factors, so the day factor's share comes off the sample's CV
+            within = math.sqrt(max((1.0 + h["cv"] ** 2) / (1.0 + min(day_cv, 1.0) ** 2) - 1.0, 0.0))
+            out["handling.cv"] = round(max(within, 0.01), 4)
         for key in ("hold_share", "acw_share"):  # the handle time's parts, when exported
             if key in h:
                 out[f"handling.{key}"] = round(min(h[key], 0.45), 4)
@@ -190,6 +197,10 @@ def override_strings(flat: dict[str, object]) -> list[str]:
 #: observed, or after ``PILOT_ITERATIONS`` pilot runs.
 PILOT_TOLERANCE = 0.02
 PILOT_ITERATIONS = 6
+#: The pilots whose calls per day are within this share of the data's pool their timer
+#: per second of handling (the agents rush under a load far from the data's, so a pilot
+#: at twice the calls has a lower factor); none within it: the last pilot's.
+AHT_POOL_LOAD = 0.10
 #: Pilots that also step the weekday factors (the fixed point is nearly linear: two
 #: steps reach it within the pilots' noise); later pilots keep them, so that the volume
 #: and AHT steps compare runs that differ in nothing else.
@@ -212,11 +223,17 @@ def pilot_volume(
 
     Handle time: the model's timer adds courtesy, each agent's speed and thoroughness
     and the transfer legs to the handling "as required" (``handling.mean_s``), so the
-    data's mean talk time is the *simulated AHT* to match, not the input: each pilot
-    scales ``handling.mean_s`` by observed / simulated front-line AHT (the timer is close
-    to proportional to it, so this converges within a few pilots).  The pilots run
-    without the day busyness factor (``demand.daily_volume_cv=0``: its mean is 1, and
-    one draw of it over the pilot's days would bias ``customers.n`` by its average).
+    data's mean talk time is the *simulated AHT* to match, not the input.  The timer is
+    close to proportional to ``handling.mean_s``, with a factor (courtesy, speed, the
+    levers the agents learn) that one pilot measures with noise (a pilot's AHT moves by
+    a few percent between seeds) and that falls when the agents rush under a load far
+    from the data's; so each pilot sets ``handling.mean_s`` to the observed AHT over the
+    factor pooled over the pilots so far within ``AHT_POOL_LOAD`` of the data's calls per
+    day (their simulated AHT over their ``handling.mean_s``, summed; none: the last
+    pilot's).  The pilots run
+    without the day busyness factors (``demand.daily_volume_cv=0`` and
+    ``handling.daily_cv=0``: their mean is 1, and one draw of them over the pilot's days
+    would bias ``customers.n`` or ``handling.mean_s`` by its average).
 
     The offered calls are a fixed point: first contacts (customers x issues_per_year /
     250) plus repeats and escalations, and the repeats grow with abandonment, which
@@ -276,6 +293,7 @@ def pilot_volume(
     for _ in range(iterations):
         extra = [f"customers.n={n}", f"days={warmup + days}", f"seed={seed}", "progress=false"]
         extra.append("demand.daily_volume_cv=0")  # the mean volume, not one draw of busyness
+        extra.append("handling.daily_cv=0")  # the mean handle time, not one draw of its days
         if aht_s is not None:
             extra.append(f"handling.mean_s={mean_s!r}")
         if factors is not None:
@@ -299,8 +317,12 @@ def pilot_volume(
         )
         if tick:
             tick()
-        if aht_s is not None:
-            mean_s *= aht_s / max(sim_aht, 1e-9)
+        if aht_s is not None:  # the timer per second of handling, pooled over the pilots
+            near = [t for t in trail if abs(t["error"]) <= AHT_POOL_LOAD] or trail[-1:]
+            ratio = sum(t["simulated_aht_s"] for t in near) / sum(
+                t["handling_mean_s"] for t in near
+            )
+            mean_s = aht_s / max(ratio, 1e-9)
         if abs(trail[-1]["error"]) <= tolerance and abs(trail[-1]["aht_error"]) <= tolerance:
             break
         prop = n * calls_per_day / max(sim, 1e-9)
@@ -311,6 +333,15 @@ def pilot_volume(
             hi = min(above, key=lambda t: t["customers_n"])
             f_lo = lo["simulated_calls_per_day"] - calls_per_day
             f_hi = hi["simulated_calls_per_day"] - calls_per_day
+            # Illinois step: while the pilots keep falling on one side, the far end's
+            # residual is halved per repeat, so false position does not stall at one end
+            # (the calls per day are convex in customers.n: repeats grow with the load)
+            side = [t["error"] > 0 for t in trail]
+            repeats = next((i for i, x in enumerate(reversed(side)) if x != side[-1]), len(side))
+            if side[-1]:
+                f_lo *= 0.5 ** (repeats - 1)
+            else:
+                f_hi *= 0.5 ** (repeats - 1)
             prop = lo["customers_n"] + (hi["customers_n"] - lo["customers_n"]) * (
                 -f_lo / (f_hi - f_lo)
             )
