@@ -132,6 +132,7 @@ MEANING: dict[str, str] = {
     "handling.hard_complexity": "complexity (multiple of the mean) above which a call is hard (can be dumped)",
     "handling.hangup_share": "share of dumped calls that are hang-ups rather than transfers",
     "handling.daily_cv": "coefficient of variation of a day factor (gamma, mean 1) on every call's work of the day: a day's mean handle time moves beyond the sampling of its calls; 0 = none; kpisim calibrate estimates it",
+    "handling.interval_factors": "handle time by time of day: a factor per planning interval on the work of a call arriving in it (mean 1 over the calls); empty = the same all day; kpisim calibrate estimates it",
     "handling.hold_share": "share of the handle time on hold (talk is the rest after hold and ACW)",
     "handling.acw_share": "share of the handle time in after-call work (the agent busy, the caller gone)",
     # channels

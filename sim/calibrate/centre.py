@@ -100,6 +100,9 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
         day_cv = hcv["value"] if hcv.get("identified") else 0.0
         if day_cv > 0.0:  # the day's mean handle time, beyond the sampling of its calls
             out["handling.daily_cv"] = round(min(day_cv, 1.0), 4)
+        prof = h.get("profile", {})
+        if prof.get("identified"):  # the handle time's shape over the day
+            out["handling.interval_factors"] = [round(x, 4) for x in prof["factors"]]
         if h.get("family_identified", True):  # interval means: the config's family and CV
             out["handling.dist"] = h["model_family"]
             # the calls' own spread within a day: 1 + CV^2 multiplies over independent

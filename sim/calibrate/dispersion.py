@@ -2,8 +2,10 @@
 Poisson, from its (day x interval) counts — the day's busyness (``demand.daily_volume_cv``)
 and each interval's within the day (``demand.interval_volume_cv``), the two random rate
 factors of ``sim/model/arrivals.py``, which :func:`.estimate.arrivals_from_counts` calls
-(call records and interval reports) — and its mean handle time beyond the sampling of
-the day's calls (``handling.daily_cv``, :func:`handle_daily_cv`, from call records).
+(call records and interval reports) — its mean handle time beyond the sampling of
+the day's calls (``handling.daily_cv``, :func:`handle_daily_cv`), and its handle time by
+time of day (``handling.interval_factors``, :func:`handle_profile`), both from call
+records.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 
 def daily_cv(per_day: np.ndarray, weekday: np.ndarray) -> dict:
@@ -153,4 +156,58 @@ def handle_daily_cv(
         "lo": float(np.percentile(boot, 2.5)),
         "hi": float(np.percentile(boot, 97.5)),
         "days": len(g),
+    }
+
+
+#: Fewest answered calls of an interval (over all days) whose mean handle time sets its
+#: factor; an interval with fewer keeps 1 (its mean's SE would be over ~10% at CV 1.2).
+PROFILE_MIN_CALLS = 100
+#: Significance of the test of equal interval means below which no profile is written.
+PROFILE_ALPHA = 0.01
+
+
+def handle_profile(handle_s: np.ndarray, arrival_s: np.ndarray, step_s: float, k: int) -> dict:
+    """The handle time by time of day: each planning interval's mean handle time of the
+    calls arriving in it over the overall mean (``handling.interval_factors``, the
+    model's ``arrivals.handle_profile``), renormalised to mean 1 over the calls.
+
+    ``identified`` when a test of equal means rejects at ``PROFILE_ALPHA``: sum over the
+    intervals with ``PROFILE_MIN_CALLS`` calls or more of ((m_i - a) / SE_i)^2 against
+    chi-square with (intervals - 1) degrees of freedom (SE_i = the interval's sample SD /
+    sqrt(n_i); a large-sample test, the calls of an interval need not be normal).  A flat
+    handle time (the test not rejecting) writes no profile.
+
+    Parameters
+    ----------
+    handle_s : numpy.ndarray
+        Handle time of each answered call, s (> 0).
+    arrival_s : numpy.ndarray
+        Each call's arrival, s since opening.
+    step_s : float
+        Length of a planning interval, s.
+    k : int
+        Planning intervals of the opening hours.
+    """
+    i = np.clip((np.asarray(arrival_s, float) // step_s).astype(int), 0, k - 1)
+    n = np.bincount(i, minlength=k).astype(float)
+    total = np.bincount(i, weights=handle_s, minlength=k)
+    sq = np.bincount(i, weights=handle_s**2, minlength=k)
+    a = float(handle_s.mean())
+    ok = n >= PROFILE_MIN_CALLS
+    if ok.sum() < 2 or a <= 0:
+        return {"identified": False, "intervals": int(ok.sum())}
+    mean = np.where(ok, total / np.maximum(n, 1.0), a)
+    var = np.where(ok, (sq - n * mean**2) / np.maximum(n - 1.0, 1.0), 0.0)
+    se = np.where(ok, np.sqrt(np.maximum(var, 0.0) / np.maximum(n, 1.0)), np.nan)
+    chi2 = float(np.sum(((mean[ok] - a) / se[ok]) ** 2))
+    p = float(stats.chi2.sf(chi2, int(ok.sum()) - 1))
+    f = mean / a
+    f = f / (np.sum(n * f) / np.sum(n))  # mean 1 over the calls
+    return {
+        "identified": p < PROFILE_ALPHA,
+        "factors": [float(x) for x in f],
+        "se": [float(x) / a if np.isfinite(x) else None for x in se],
+        "calls": [int(x) for x in n],
+        "chi2": chi2,
+        "p_value": p,
     }

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .dispersion import daily_cv, handle_daily_cv, interval_cv
+from .dispersion import daily_cv, handle_daily_cv, handle_profile, interval_cv
 from .records import CallRecords, handle_shares
 
 Z95 = 1.959963984540054
@@ -202,7 +202,8 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
     model's family (``model_family``): lognormal when the CV's interval excludes 1 (an
     exponential cannot have that spread), else the better of lognormal and exponential
     by AIC.  ``daily_cv``: how much the day's mean moves beyond the sampling of its calls
-    (:func:`.dispersion.handle_daily_cv`).
+    (:func:`.dispersion.handle_daily_cv`); ``profile``: its shape over the day
+    (:func:`.dispersion.handle_profile`).
 
     Parameters
     ----------
@@ -252,6 +253,13 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
         "cv_hi": cv_hi,
         # the day's mean beyond the sampling of its calls (handling.daily_cv)
         "daily_cv": handle_daily_cv(x, answered["day"].to_numpy()[h > 0], seed, BOOTSTRAP),
+        # and by time of day (handling.interval_factors)
+        "profile": handle_profile(
+            x,
+            answered["arrival_s"].to_numpy(float)[h > 0],
+            60.0 * rec.interval_minutes,
+            round(rec.open_s / (60.0 * rec.interval_minutes)),
+        ),
     }
 
 

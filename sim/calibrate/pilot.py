@@ -24,7 +24,7 @@ from .centre import override_strings
 #: Volume pilot: stop when the simulated calls per day are within this share of the
 #: observed, or after ``PILOT_ITERATIONS`` pilot runs.
 PILOT_TOLERANCE = 0.02
-PILOT_ITERATIONS = 6
+PILOT_ITERATIONS = 8
 #: The pilots whose calls per day are within this share of the data's pool their timer
 #: per second of handling (the agents rush under a load far from the data's, so a pilot
 #: at twice the calls has a lower factor); none within it: the last pilot's.

@@ -241,6 +241,12 @@ class HandlingConfig:
     # (arrivals.handle_busyness).  0 by default (no published figure for a generic
     # centre); kpisim calibrate estimates it from a centre's log (docs/calibrate.md).
     daily_cv: float = field(default=0.0, metadata=within(0.0, 1.0))
+    # Handle time by time of day: a factor per planning interval of the opening hours on
+    # the work of a call arriving in it (mean 1 over the calls; arrivals.handle_profile).
+    # Empty by default (the same handle time all day); kpisim calibrate estimates it
+    # from a centre's log (the WFM forecast of AHT per interval).  The plan staffs with
+    # the dashboard's AHT for the whole day.
+    interval_factors: list[float] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- channels

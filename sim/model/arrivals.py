@@ -128,6 +128,31 @@ def handle_busyness(cfg: Config, day: int) -> float:
     return _day_factor(cfg.seed, day, cfg.handling.daily_cv, HANDLE_STREAM)
 
 
+def handle_profile(cfg: Config, arrival_s: np.ndarray) -> np.ndarray | None:
+    """The time-of-day factor of each call's work: ``handling.interval_factors`` of the
+    planning interval its arrival falls in (None when the profile is empty: the same
+    handle time all day).
+
+    A centre's handle time has a shape over the day as its volume does (the call types
+    and the agents on shift differ: the Anonymous Bank's calls before 09:00 and after
+    16:00 are 10-35% shorter than its late-morning ones); ``kpisim calibrate``
+    estimates the factors from the log.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    arrival_s:
+        Each call's arrival, s since opening.
+    """
+    f = cfg.handling.interval_factors
+    if not f:
+        return None
+    step = 60.0 * cfg.demand.interval_minutes
+    i = np.clip((np.asarray(arrival_s) // step).astype(np.int64), 0, len(f) - 1)
+    return np.asarray(f, dtype=float)[i]
+
+
 def _day_factor(seed: int, day: int, cv: float, stream: int) -> float:
     """A gamma factor of the day with mean 1 and coefficient of variation ``cv`` (1 when
     ``cv`` is 0), drawn from the random stream keyed by ``seed``, ``stream`` and ``day``."""
