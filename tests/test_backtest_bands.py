@@ -142,3 +142,19 @@ def test_a_runs_handle_time_follows_the_profile_by_time_of_day() -> None:
     assert 1.5 < ratio < 2.0, ratio
     off = load_config("baseline", overrides=small)
     assert off.handling.interval_factors == []
+
+
+def test_the_occupancy_misfit_names_its_cause_with_both_sides_hours() -> None:
+    from types import SimpleNamespace
+
+    from sim.calibrate.backtest import occupancy_cause
+
+    # data: 1,000 calls of 180 s = 50 busy hours, occupancy 0.5 -> 100 hours seen;
+    # model: the same work at occupancy 0.8 -> 62.5 hours seen
+    obs = {"answered": np.array([1000.0]), "aht_s": np.array([180.0]), "occupancy": [0.5]}
+    sim = {"answered": np.array([1000.0]), "aht_s": np.array([180.0]), "occupancy": [0.8]}
+    text = occupancy_cause(SimpleNamespace(obs_day=obs, sim_day=sim))
+    assert "the work agrees" in text and "data 50.0, model 50.0" in text
+    assert "data 100.0, model 62.5" in text
+    sim["answered"] = np.array([1500.0])  # half as much work again: not the same work
+    assert "the work differs too" in occupancy_cause(SimpleNamespace(obs_day=obs, sim_day=sim))

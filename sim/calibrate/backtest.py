@@ -472,4 +472,47 @@ def misfits(bt: Backtest) -> list[str]:
                 f"{side} the data{rel} (observed {r.day_observed:.3g}, simulated "
                 f"{r.day_sim_mean:.3g})."
             )
+        if r.figure == "occupancy" and not (r.fits and r.day_fits):
+            out.append(occupancy_cause(bt))
     return out
+
+
+#: Busy agent-hours within this share of the data's count as the same work.
+WORK_AGREES = 0.10
+
+
+def _hours(day: dict[str, np.ndarray]) -> tuple[float, float]:
+    """Mean busy agent-hours a day (answered x AHT) and agent-hours seen (busy over the
+    day's occupancy) of one side's per-day figures."""
+    busy = np.asarray(day["answered"], float) * np.asarray(day["aht_s"], float) / 3600.0
+    occ = np.asarray(day["occupancy"], float)
+    ok = ~np.isnan(busy) & (occ > 0)
+    return _nanmean(busy[ok]), _nanmean(busy[ok] / occ[ok])
+
+
+def occupancy_cause(bt: Backtest) -> str:
+    """Why the occupancy row may not fit although the work does: its denominator.
+
+    Call records show an agent only in the intervals it took a call in, and count it
+    for the whole interval; so ``busy / agents seen`` measures how the agents' time on
+    the phones is cut up as much as how busy they are.  The sentence compares both
+    sides' busy agent-hours a day (answered x AHT: the work) with their agent-hours seen
+    (busy over occupancy).
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test (its per-day answered calls, AHT and occupancy).
+    """
+    busy_o, seen_o = _hours(bt.obs_day)
+    busy_s, seen_s = _hours(bt.sim_day)
+    agree = abs(busy_s / busy_o - 1.0) <= WORK_AGREES if busy_o > 0 else False
+    work = "the work agrees" if agree else "the work differs too"
+    return (
+        f"Cause (occupancy): {work} (busy agent-hours a day: data {busy_o:.1f}, "
+        f"model {busy_s:.1f}); the agent-hours seen: data {seen_o:.1f}, model "
+        f"{seen_s:.1f}.  An agent is seen in each interval it took a call in, for the "
+        "whole interval; the data's agents come and go within intervals (breaks, other "
+        "work, routing), the model's on the phones work contiguous stretches, so this "
+        "row compares how the time on the phones is cut up, not how busy the agents are."
+    )
