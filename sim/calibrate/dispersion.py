@@ -88,12 +88,29 @@ def interval_cv(counts: np.ndarray, dates: list[str], seed: int = 0, resamples: 
         else np.zeros(days, int)
     )
     masks = np.array([counts[wd == w].sum(axis=0) > 0 for w in wd])
-    value = math.sqrt(max(_interval_cv2(counts, masks), 0.0))
+    return _bootstrapped(lambda i: _interval_cv2(counts[i], masks[i]), days, seed, resamples)
+
+
+def _bootstrapped(cv2, days: int, seed: int, resamples: int) -> dict:
+    """A CV from its squared moment estimate ``cv2(rows)`` over all ``days`` (floored at
+    0) with its percentile bootstrap over days: SE and 95% interval.
+
+    Parameters
+    ----------
+    cv2 : callable
+        The squared CV of the days with the given row indices.
+    days : int
+        Days (rows) of the data.
+    seed : int
+        Seed of the bootstrap.
+    resamples : int
+        Bootstrap resamples.
+    """
+    value = math.sqrt(max(cv2(np.arange(days)), 0.0))
     rng = np.random.default_rng(seed)
     boot = np.empty(resamples)
     for b in range(resamples):
-        i = rng.integers(0, days, days)
-        boot[b] = math.sqrt(max(_interval_cv2(counts[i], masks[i]), 0.0))
+        boot[b] = math.sqrt(max(cv2(rng.integers(0, days, days)), 0.0))
     return {
         "identified": True,
         "value": value,
@@ -143,20 +160,8 @@ def handle_daily_cv(
         return {"identified": False, "days": len(g)}
     means = g["mean"].to_numpy(float)
     samp = (g["var"] / g["size"]).to_numpy(float)
-    value = math.sqrt(max(_handle_daily_cv2(means, samp), 0.0))
-    rng = np.random.default_rng(seed)
-    boot = np.empty(resamples)
-    for b in range(resamples):
-        i = rng.integers(0, len(g), len(g))
-        boot[b] = math.sqrt(max(_handle_daily_cv2(means[i], samp[i]), 0.0))
-    return {
-        "identified": True,
-        "value": value,
-        "se": float(boot.std(ddof=1)),
-        "lo": float(np.percentile(boot, 2.5)),
-        "hi": float(np.percentile(boot, 97.5)),
-        "days": len(g),
-    }
+    fit = _bootstrapped(lambda i: _handle_daily_cv2(means[i], samp[i]), len(g), seed, resamples)
+    return {**fit, "days": len(g)}
 
 
 #: Fewest answered calls of an interval (over all days) whose mean handle time sets its

@@ -242,10 +242,15 @@ def week_mean(cfg, daily) -> float:
     daily : pandas.DataFrame
         The pilot's daily table after the warm-up (``day``, ``calls_offered``).
     """
+    wd, calls = _weekday_calls(cfg, daily)
+    return float(np.mean([calls[wd == w].mean() for w in np.unique(wd)]))
+
+
+def _weekday_calls(cfg, daily) -> tuple[np.ndarray, np.ndarray]:
+    """Each pilot day's weekday (by the pilot's calendar) and calls offered."""
     days = daily["day"].to_numpy(int)
     wd = np.asarray(Calendar(cfg, int(days.max()) + 1).weekday(days))
-    calls = daily["calls_offered"].to_numpy(float)
-    return float(np.mean([calls[wd == w].mean() for w in np.unique(wd)]))
+    return wd, daily["calls_offered"].to_numpy(float)
 
 
 def weekday_step(cfg, daily, observed: list[float], factors: list[float]) -> list[float]:
@@ -265,9 +270,7 @@ def weekday_step(cfg, daily, observed: list[float], factors: list[float]) -> lis
     factors : list of float
         The factors the pilot ran.
     """
-    days = daily["day"].to_numpy(int)
-    wd = np.asarray(Calendar(cfg, int(days.max()) + 1).weekday(days))
-    calls = daily["calls_offered"].to_numpy(float)
+    wd, calls = _weekday_calls(cfg, daily)
     mean = week_mean(cfg, daily)
     new = list(factors)
     for w in range(len(factors)):
