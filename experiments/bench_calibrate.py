@@ -8,7 +8,7 @@ usage: .venv/bin/python experiments/bench_calibrate.py [--quick] [--out DIR] [--
 2. Times, each as its own ``kpisim calibrate`` process with the progress bar on (as a
    user runs it) and the shipped mapping ``examples/mappings/kpisim_calls.yaml``:
    (a) the estimates only (``pilot_days=0 backtest=false``); (b) with the default volume
-   pilot (``backtest=false``); (c) the defaults (pilot and back-test: 5 seeds, 2 jobs).
+   pilot (``backtest=false``); (c) the defaults (pilot and back-test: 20 seeds, 2 jobs).
 3. Prints a table (and ``--json``): wall seconds per stage, calls, and the load average
    (the machine may be shared: quote the figures with it).
 

@@ -131,6 +131,8 @@ MEANING: dict[str, str] = {
     "handling.transfer_handle_s": "seconds on the timer of a transfer, hang-up or web push",
     "handling.hard_complexity": "complexity (multiple of the mean) above which a call is hard (can be dumped)",
     "handling.hangup_share": "share of dumped calls that are hang-ups rather than transfers",
+    "handling.daily_cv": "coefficient of variation of a day factor (gamma, mean 1) on every call's work of the day: a day's mean handle time moves beyond the sampling of its calls; 0 = none; kpisim calibrate estimates it",
+    "handling.interval_factors": "handle time by time of day: a factor per planning interval on the work of a call arriving in it (mean 1 over the calls); empty = the same all day; kpisim calibrate estimates it",
     "handling.hold_share": "share of the handle time on hold (talk is the rest after hold and ACW)",
     "handling.acw_share": "share of the handle time in after-call work (the agent busy, the caller gone)",
     # channels
@@ -211,8 +213,9 @@ MEANING: dict[str, str] = {
     "workforce.observed_on_phones": "agents on the phones per interval, per weekday "
     "(mon..sun), for staffing=observed (written by kpisim calibrate)",
     "workforce.observed_on_phones_by_date": "the same per calendar date (YYYY-MM-DD): a day "
-    "of a listed date is staffed as that date was, any other by its weekday (written by "
+    "of a listed date is staffed with that date's agent-hours (observed_dates), any other by its weekday (written by "
     "kpisim calibrate from dated records; the back-test replays the data's dates)",
+    "workforce.observed_dates": "how a dated row of observed_on_phones_by_date staffs its date: level = the date's agent-hours in its weekday row's shape; intervals = the date's row interval by interval",
     "workforce.planning_days": "working days between plans (0 = each pay period)",
     "workforce.forecast_days": "days of offered-call history the forecast averages",
     "workforce.shift_hours": "paid shift lengths the roster may use, hours (full-time and part-time)",

@@ -171,9 +171,12 @@ SMALL = ["customers.n=100000", "employees.n=37", "teams.specialists_n=4"]
 K = 24  # half-hour intervals of the default 12 h day
 
 
-def test_observed_mode_replays_each_dates_staffing_exactly() -> None:
-    """A day whose date has a row is staffed exactly as that row, every interval; the
-    other days by their weekday's row.  Exact (atol 1e-9): the layers sum to the row."""
+@pytest.mark.parametrize("mode", ["level", "intervals"])
+def test_observed_mode_replays_each_dates_staffing_exactly(mode: str) -> None:
+    """A day whose date has a row is staffed with exactly that row's agent-hours: in its
+    weekday row's shape (``workforce.observed_dates=level``) or as the row, interval by
+    interval (``intervals``); the other days by their weekday's row.  Exact (atol 1e-9):
+    the layers sum to the row."""
     from sim.calibrate.centre import override_strings
     from sim.run import run_simulation
 
@@ -187,6 +190,7 @@ def test_observed_mode_replays_each_dates_staffing_exactly() -> None:
     }
     dated["2024-01-10"][5] = 30.0
     ov = [*SMALL, "days=14", "seed=3", "workforce.staffing=observed"]
+    ov += [f"workforce.observed_dates={mode}"]
     ov += override_strings(
         {"workforce.observed_on_phones": table, "workforce.observed_on_phones_by_date": dated}
     )
@@ -194,7 +198,11 @@ def test_observed_mode_replays_each_dates_staffing_exactly() -> None:
     seen = set()
     for d, phones in res.model.interval_rows:
         date = str(res.model.calendar.date(d))
-        want = dated.get(date, table[week[int(res.model.calendar.weekday(d))]])
+        row = np.asarray(table[week[int(res.model.calendar.weekday(d))]])
+        want = row
+        if date in dated:
+            own = np.asarray(dated[date])
+            want = own if mode == "intervals" else row * own.sum() / row.sum()
         np.testing.assert_allclose(phones[0], want, rtol=0, atol=1e-9, err_msg=date)
         seen.add(date)
     assert set(dated) <= seen  # every dated row was replayed on its date

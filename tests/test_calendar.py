@@ -6,7 +6,7 @@ The round trip (the judged check): a synthetic seven-day centre with a weekend p
 evening only) runs with ``export.calls=true``; its call log is read back as a user's
 export would be, the weekday volumes and opening hours are estimated
 (``estimate.arrivals``), the centre keys written (``centre.calendar_keys``) and the
-weekday factors fitted by the pilots (``centre.pilot_volume``); the calibrated centre
+weekday factors fitted by the pilots (``pilot.pilot_volume``); the calibrated centre
 then runs on another seed and its own export is estimated the same way.
 
 Tolerances, from sampling error only (fixed seeds):
@@ -29,7 +29,8 @@ import pytest
 from sim import ConfigError, load_config, run_simulation
 from sim.calibrate import estimate
 from sim.calibrate.calls import call_records
-from sim.calibrate.centre import calendar_keys, override_strings, pilot_volume
+from sim.calibrate.centre import calendar_keys, override_strings
+from sim.calibrate.pilot import pilot_volume
 from sim.calibrate.records import as_strings
 from sim.calibrate.simulate import own_mapping
 from sim.model import ContactCentreModel

@@ -276,7 +276,7 @@ def test_volume_warning_and_daily_misfits():
     from types import SimpleNamespace
 
     from sim.calibrate.backtest import misfits
-    from sim.calibrate.centre import volume_warning
+    from sim.calibrate.pilot import volume_warning
 
     pilot = {"customers_n": 100, "simulated_calls_per_day": 98.0, "error": -0.02, "aht_error": 0.05}
     vol = {

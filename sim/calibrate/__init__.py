@@ -15,7 +15,8 @@ Modules, in the order a calibration uses them:
 * :mod:`.history`, :mod:`.schemes`, :mod:`.kpi_sim`, :mod:`.infer` - the KPI history
   (with the scheme in force each period) and the posterior of what the records cannot
   show;
-* :mod:`.centre` - the centre file, the profile CSV, the volume pilot;
+* :mod:`.centre` - the centre file's keys, the profile CSV, the centre file;
+* :mod:`.pilot` - the volume pilot (``customers.n`` and ``handling.mean_s``);
 * :mod:`.simulate`, :mod:`.figures`, :mod:`.backtest`, :mod:`.backtest_kpis`,
   :mod:`.backtest_run`, :mod:`.page` - the back-test and its report.
 """

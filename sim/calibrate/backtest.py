@@ -68,6 +68,22 @@ class Backtest:
     by_weekday: bool = False  # observed days compared with their weekday's simulated days
 
 
+def right_model_coverage(n: int) -> float:
+    """The probability that one more draw from a right model lies inside the 90% band of
+    ``n`` simulated values (the band's ends are the sample's 5% and 95% quantiles, by
+    linear interpolation between order statistics): a new draw falls into each of the
+    ``n + 1`` gaps between the sorted values with probability ``1 / (n + 1)``, and the
+    band spans ``(n - 1) x 0.9`` of them, so ``(n - 1) x 0.9 / (n + 1)``: 0.81 for 20
+    values, 0.88 for 80, 0.9 only as ``n`` grows.
+
+    Parameters
+    ----------
+    n : int
+        Simulated values the band is the quantiles of.
+    """
+    return max(n - 1, 0) * (BAND[1] - BAND[0]) / (n + 1)
+
+
 def _inside(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     ok = ~np.isnan(x)
     with np.errstate(invalid="ignore"):
@@ -272,6 +288,17 @@ def compare_figures(
                 "day_n_observed": int(dok.sum()),
             }
         )
+    n_band = len(per) * simulated_days
+    if weekdays is not None:  # the fewest simulated days of an observed weekday
+        counts = [len(per) * int(np.sum(weekdays[1] == w)) for w in np.unique(weekdays[0])]
+        n_band = min([c if c >= MIN_WEEKDAY_DAYS else n_band for c in counts] or [n_band])
+    notes = [
+        *notes,
+        f"A day's band is the 5-95% range of {n_band} or more simulated days (seeds x days"
+        f"{' of its weekday' if weekdays is not None else ''}): a right model's day lies "
+        f"inside it with probability about {right_model_coverage(n_band):.2f}, not 0.90 "
+        "(a finite sample's quantiles; more seeds: backtest_seeds=).",
+    ]
     summary = pd.DataFrame(rows)
     summary["fits"] = summary["coverage"] >= FIT_COVERAGE
     summary["day_fits"] = summary["day_coverage"] >= FIT_COVERAGE
@@ -445,4 +472,47 @@ def misfits(bt: Backtest) -> list[str]:
                 f"{side} the data{rel} (observed {r.day_observed:.3g}, simulated "
                 f"{r.day_sim_mean:.3g})."
             )
+        if r.figure == "occupancy" and not (r.fits and r.day_fits):
+            out.append(occupancy_cause(bt))
     return out
+
+
+#: Busy agent-hours within this share of the data's count as the same work.
+WORK_AGREES = 0.10
+
+
+def _hours(day: dict[str, np.ndarray]) -> tuple[float, float]:
+    """Mean busy agent-hours a day (answered x AHT) and agent-hours seen (busy over the
+    day's occupancy) of one side's per-day figures."""
+    busy = np.asarray(day["answered"], float) * np.asarray(day["aht_s"], float) / 3600.0
+    occ = np.asarray(day["occupancy"], float)
+    ok = ~np.isnan(busy) & (occ > 0)
+    return _nanmean(busy[ok]), _nanmean(busy[ok] / occ[ok])
+
+
+def occupancy_cause(bt: Backtest) -> str:
+    """Why the occupancy row may not fit although the work does: its denominator.
+
+    Call records show an agent only in the intervals it took a call in, and count it
+    for the whole interval; so ``busy / agents seen`` measures how the agents' time on
+    the phones is cut up as much as how busy they are.  The sentence compares both
+    sides' busy agent-hours a day (answered x AHT: the work) with their agent-hours seen
+    (busy over occupancy).
+
+    Parameters
+    ----------
+    bt : Backtest
+        The back-test (its per-day answered calls, AHT and occupancy).
+    """
+    busy_o, seen_o = _hours(bt.obs_day)
+    busy_s, seen_s = _hours(bt.sim_day)
+    agree = abs(busy_s / busy_o - 1.0) <= WORK_AGREES if busy_o > 0 else False
+    work = "the work agrees" if agree else "the work differs too"
+    return (
+        f"Cause (occupancy): {work} (busy agent-hours a day: data {busy_o:.1f}, "
+        f"model {busy_s:.1f}); the agent-hours seen: data {seen_o:.1f}, model "
+        f"{seen_s:.1f}.  An agent is seen in each interval it took a call in, for the "
+        "whole interval; the data's agents come and go within intervals (breaks, other "
+        "work, routing), the model's on the phones work contiguous stretches, so this "
+        "row compares how the time on the phones is cut up, not how busy the agents are."
+    )

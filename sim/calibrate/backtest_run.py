@@ -28,11 +28,11 @@ from ..outputs.files import atomic_write_text
 from .backtest import compare, compare_figures, csv_text
 from .backtest_kpis import compare_kpis
 from .backtest_kpis import csv_text as kpi_csv_text
-from .centre import volume_warning
 from .figures import figures, report_figures, report_occupancy
 from .history import History
 from .intervals import IntervalRecords
 from .page import build_html, kpi_section, policy_section, prediction_section
+from .pilot import volume_warning
 from .simulate import centre_config, simulate_runs
 
 

@@ -1,12 +1,8 @@
-"""From estimates to a centre: the config overrides, the profile CSV, the volume pilot.
+"""From estimates to a centre: the config overrides, the profile CSV, the centre file.
 
 The centre file (``configs/centre/<name>.yaml``, a Hydra group, ``# @package _global_``)
-sets the keys the data identifies.  Volume: the model's calls come from customers x
-issues_per_year plus repeats and web escalations, so ``customers.n`` is chosen by
-pilot simulations of the calibrated centre: start from calls/day x 250 /
-issues_per_year, run a warm-up and ``pilot_days`` days, and iterate (proportional, then
-secant steps) until the simulated offered calls per day are within 2% of the data
-(docs/calibrate.md).
+sets the keys the data identifies; ``customers.n`` and ``handling.mean_s`` come from
+the volume pilot (:mod:`.pilot`; docs/calibrate.md).
 """
 
 from __future__ import annotations
@@ -14,12 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import yaml
-
-from ..config import load_config
-from ..model.calendar import Calendar
-from ..run import run_simulation
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 #: The seven weekdays, Monday first (a seven-day centre's keys).
@@ -105,9 +96,19 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
         out["demand.daily_volume_cv"] = round(min(dcv["value"], 1.0), 4)
     if h.get("identified"):
         out["handling.mean_s"] = round(h["mean_s"], 2)
+        hcv = h.get("daily_cv", {})
+        day_cv = hcv["value"] if hcv.get("identified") else 0.0
+        if day_cv > 0.0:  # the day's mean handle time, beyond the sampling of its calls
+            out["handling.daily_cv"] = round(min(day_cv, 1.0), 4)
+        prof = h.get("profile", {})
+        if prof.get("identified"):  # the handle time's shape over the day
+            out["handling.interval_factors"] = [round(x, 4) for x in prof["factors"]]
         if h.get("family_identified", True):  # interval means: the config's family and CV
             out["handling.dist"] = h["model_family"]
-            out["handling.cv"] = round(h["cv"], 4)
+            # the calls' own spread within a day: 1 + CV^2 multiplies over independent
+            # factors, so the day factor's share comes off the sample's CV
+            within = math.sqrt(max((1.0 + h["cv"] ** 2) / (1.0 + min(day_cv, 1.0) ** 2) - 1.0, 0.0))
+            out["handling.cv"] = round(max(within, 0.01), 4)
         for key in ("hold_share", "acw_share"):  # the handle time's parts, when exported
             if key in h:
                 out[f"handling.{key}"] = round(min(h[key], 0.45), 4)
@@ -184,229 +185,6 @@ def override_strings(flat: dict[str, object]) -> list[str]:
         if rows:
             out.append(f"++{k}={{{', '.join(f'{d}: {_flow(r)}' for d, r in rows.items())}}}")
     return out
-
-
-#: Volume pilot: stop when the simulated calls per day are within this share of the
-#: observed, or after ``PILOT_ITERATIONS`` pilot runs.
-PILOT_TOLERANCE = 0.02
-PILOT_ITERATIONS = 6
-#: Pilots that also step the weekday factors (the fixed point is nearly linear: two
-#: steps reach it within the pilots' noise); later pilots keep them, so that the volume
-#: and AHT steps compare runs that differ in nothing else.
-WEEKDAY_STEPS = 2
-
-
-def pilot_volume(
-    flat: dict,
-    calls_per_day: float,
-    days: int,
-    warmup: int = 10,
-    seed: int = 0,
-    tick=None,
-    tolerance: float = PILOT_TOLERANCE,
-    iterations: int = PILOT_ITERATIONS,
-    aht_s: float | None = None,
-) -> dict:
-    """``customers.n`` whose simulated offered calls per day match the data (and, given
-    the observed ``aht_s``, ``handling.mean_s`` whose simulated AHT matches it).
-
-    Handle time: the model's timer adds courtesy, each agent's speed and thoroughness
-    and the transfer legs to the handling "as required" (``handling.mean_s``), so the
-    data's mean talk time is the *simulated AHT* to match, not the input: each pilot
-    scales ``handling.mean_s`` by observed / simulated front-line AHT (the timer is close
-    to proportional to it, so this converges within a few pilots).  The pilots run
-    without the day busyness factor (``demand.daily_volume_cv=0``: its mean is 1, and
-    one draw of it over the pilot's days would bias ``customers.n`` by its average).
-
-    The offered calls are a fixed point: first contacts (customers x issues_per_year /
-    250) plus repeats and escalations, and the repeats grow with abandonment, which
-    grows with the load on the fixed staff; so calls per day rise faster than
-    ``customers.n`` when the staff is short.  Each pilot runs ``warmup + days`` days (the
-    same seed: common random numbers) and measures the mean over the days after the
-    warm-up (the plan adjusts staffing and the repeats build up).  The first step scales
-    ``customers.n`` by observed/simulated; later steps are secant steps through the last
-    two pilots (a proportional step when the secant is not increasing) until one pilot
-    lies below the data and one above; from then on false position inside that bracket
-    (calls per day rise with ``customers.n``, so the bracket always holds the answer and
-    shrinks); stop within ``tolerance`` or after ``iterations`` pilots.  The returned
-    ``customers_n`` is always one that was simulated: the closest to the data.
-
-    Weekday factors (``demand.weekday_factors`` in ``flat``: the data's weekday volumes):
-    the model's factors scale each weekday's new issues and the share of due repeats
-    made that day, the rest waiting for the next open day, so the offered calls follow
-    them only roughly (a quiet Saturday's repeats swell the Sunday).  The first
-    ``WEEKDAY_STEPS`` pilots also take one fixed-point step each (:func:`weekday_step`)
-    from the factors they ran towards the ones whose simulated weekday volumes match the
-    data's; the later pilots keep the factors; they are returned (``weekday_factors``).
-
-    Parameters
-    ----------
-    flat : dict
-        The centre's config overrides so far, dotted key to value.
-    calls_per_day : float
-        Observed offered calls per working day, the target.
-    days : int
-        Working days each pilot measures (after the warm-up).
-    warmup : int
-        Working days each pilot runs first and ignores.
-    seed : int
-        Seed of every pilot run.
-    tick : callable, optional
-        Called once after each pilot (progress).
-    tolerance : float
-        Relative error of calls per day (and of AHT) accepted, a share (0.02 = 2%).
-    iterations : int
-        Most pilot runs.
-    aht_s : float, optional
-        Observed mean handle time, seconds; None leaves ``handling.mean_s`` as it is.
-
-    Returns
-    -------
-    dict
-        ``customers_n``, ``handling_mean_s``, the simulated and observed calls per day and
-        AHT, the relative ``error``, ``converged``, every pilot (``iterations``) and the
-        fitted ``weekday_factors`` (None when the data gave none).
-    """
-    base = load_config("baseline", overrides=override_strings(flat))
-    n = max(1, round(calls_per_day * 250.0 / base.customers.issues_per_year))
-    mean_s = float(base.handling.mean_s)
-    observed = flat.get("demand.weekday_factors")
-    factors = None if observed is None else [float(x) for x in observed]
-    trail: list[dict] = []
-    for _ in range(iterations):
-        extra = [f"customers.n={n}", f"days={warmup + days}", f"seed={seed}", "progress=false"]
-        extra.append("demand.daily_volume_cv=0")  # the mean volume, not one draw of busyness
-        if aht_s is not None:
-            extra.append(f"handling.mean_s={mean_s!r}")
-        if factors is not None:
-            extra.append(f"demand.weekday_factors={[round(float(f), 6) for f in factors]}")
-        cfg = load_config("baseline", overrides=[*override_strings(flat), *extra])
-        daily = run_simulation(cfg, progress=False).daily.iloc[warmup:]
-        sim = float(daily["calls_offered"].mean())
-        if factors is not None and len(trail) < WEEKDAY_STEPS:
-            assert observed is not None
-            factors = weekday_step(cfg, daily, [float(x) for x in observed], factors)
-        sim_aht = float(daily["front_handle_s"].sum() / max(daily["front_legs"].sum(), 1))
-        trail.append(
-            {
-                "customers_n": n,
-                "simulated_calls_per_day": sim,
-                "error": sim / calls_per_day - 1.0,
-                "handling_mean_s": mean_s,
-                "simulated_aht_s": sim_aht,
-                "aht_error": (sim_aht / aht_s - 1.0) if aht_s else 0.0,
-            }
-        )
-        if tick:
-            tick()
-        if aht_s is not None:
-            mean_s *= aht_s / max(sim_aht, 1e-9)
-        if abs(trail[-1]["error"]) <= tolerance and abs(trail[-1]["aht_error"]) <= tolerance:
-            break
-        prop = n * calls_per_day / max(sim, 1e-9)
-        below = [t for t in trail if t["error"] < 0]
-        above = [t for t in trail if t["error"] > 0]
-        if below and above:  # bracketed: false position between the closest pilots
-            lo = max(below, key=lambda t: t["customers_n"])
-            hi = min(above, key=lambda t: t["customers_n"])
-            f_lo = lo["simulated_calls_per_day"] - calls_per_day
-            f_hi = hi["simulated_calls_per_day"] - calls_per_day
-            prop = lo["customers_n"] + (hi["customers_n"] - lo["customers_n"]) * (
-                -f_lo / (f_hi - f_lo)
-            )
-            # keep strictly inside the bracket (and off its ends)
-            width = hi["customers_n"] - lo["customers_n"]
-            prop = min(max(prop, lo["customers_n"] + 0.1 * width), hi["customers_n"] - 0.1 * width)
-        elif len(trail) >= 2:
-            (n0, s0), (n1, s1) = (
-                (t["customers_n"], t["simulated_calls_per_day"]) for t in trail[-2:]
-            )
-            slope = (s1 - s0) / (n1 - n0) if n1 != n0 else 0.0
-            step = n1 + (calls_per_day - s1) / slope if slope > 0 else prop
-            # a secant step beyond twice or half the proportional one is not trusted
-            prop = min(max(step, prop / 2), prop * 2)
-        n = max(1, round(prop))
-        if any(t["customers_n"] == n and t["handling_mean_s"] == mean_s for t in trail):
-            break
-    best = min(trail, key=lambda t: abs(t["error"]) + abs(t["aht_error"]))
-    return {
-        "weekday_factors": None if factors is None else [round(f, 4) for f in factors],
-        "customers_n": best["customers_n"],
-        "handling_mean_s": best["handling_mean_s"],
-        "simulated_aht_s": best["simulated_aht_s"],
-        "observed_aht_s": aht_s,
-        "simulated_calls_per_day": best["simulated_calls_per_day"],
-        "observed_calls_per_day": calls_per_day,
-        "error": best["error"],
-        "converged": abs(best["error"]) <= tolerance and abs(best["aht_error"]) <= tolerance,
-        "tolerance": tolerance,
-        "pilot_days": days,
-        "warmup_days": warmup,
-        "iterations": trail,
-    }
-
-
-def weekday_step(cfg, daily, observed: list[float], factors: list[float]) -> list[float]:
-    """One fixed-point step of the weekday factors: each factor times the data's weekday
-    volume over the pilot's (each weekday's mean calls offered over the mean day; the
-    observed factors are on that scale), renormalised to mean 1 over the weekdays the
-    pilot shows.
-
-    Parameters
-    ----------
-    cfg : Config
-        The pilot's config (its calendar gives each day's weekday).
-    daily : pandas.DataFrame
-        The pilot's daily table after the warm-up (``day``, ``calls_offered``).
-    observed : list of float
-        The data's weekday factors (one per weekday of the week, Monday first).
-    factors : list of float
-        The factors the pilot ran.
-    """
-    days = daily["day"].to_numpy(int)
-    wd = np.asarray(Calendar(cfg, int(days.max()) + 1).weekday(days))
-    calls = daily["calls_offered"].to_numpy(float)
-    mean = calls.mean()
-    new = list(factors)
-    for w in range(len(factors)):
-        sim = calls[wd == w]
-        if sim.size and sim.mean() > 0 and mean > 0:
-            new[w] = factors[w] * observed[w] / (sim.mean() / mean)
-    shown = [w for w in range(len(factors)) if (wd == w).any()]
-    scale = float(np.mean([new[w] for w in shown])) if shown else 1.0
-    return [float(f / scale) for f in new]
-
-
-def volume_warning(vol: dict | None) -> str:
-    """One sentence when the volume pilot did not converge (:func:`pilot_volume`), else "".
-
-    Said on screen by ``kpisim calibrate`` (stderr), written as the centre file's
-    ``centre.notes`` (so the compare page's centre note shows it) and on the back-test
-    page.
-
-    Parameters
-    ----------
-    vol : dict or None
-        The pilot's result (``estimates.json``'s ``volume``); None when no pilot ran.
-    """
-    if not vol or vol.get("converged", True):
-        return ""
-    best = min(vol["iterations"], key=lambda t: abs(t["error"]) + abs(t["aht_error"]))
-    aht = (
-        f" and AHT {best['simulated_aht_s']:.0f} s against {vol['observed_aht_s']:.0f} s "
-        f"({best['aht_error']:+.1%})"
-        if vol.get("observed_aht_s")
-        else ""
-    )
-    return (
-        f"The volume pilot did not converge: after {len(vol['iterations'])} pilots the "
-        f"closest (customers.n={vol['customers_n']}, handling.mean_s="
-        f"{vol['handling_mean_s']:.1f}) simulates {vol['simulated_calls_per_day']:.0f} "
-        f"calls a day against {vol['observed_calls_per_day']:.0f} observed "
-        f"({vol['error']:+.1%}){aht}, outside the {vol['tolerance']:.0%} tolerance; "
-        f"the centre's volume and handle time are uncertain by that much (a longer "
-        f"pilot_days= reduces the pilots' noise)."
-    )
 
 
 def centre_yaml(name: str, source: str, flat: dict, header: str) -> str:

@@ -21,7 +21,7 @@ periods up to PERIOD only and the back-test predicts the later ones (under the s
 of the history's ``scheme`` column, :mod:`.schemes`) from posterior draws.  Last it
 prints the ``centre=`` that finds the file (:func:`centre_ref`) and the next commands,
 and warns on stderr when the volume pilot did not converge
-(:func:`.centre.volume_warning`).
+(:func:`.pilot.volume_warning`).
 """
 
 from __future__ import annotations
@@ -41,22 +41,14 @@ from ..outputs.files import atomic_write_text
 from . import estimate, estimate_intervals, patience_intervals
 from .backtest_run import backtest_stage, centre_posterior
 from .calls import call_records
-from .centre import (
-    PILOT_ITERATIONS,
-    centre_yaml,
-    headcount,
-    overrides,
-    pilot_volume,
-    profile_csv,
-    relative_to_repo,
-    volume_warning,
-)
+from .centre import centre_yaml, headcount, overrides, profile_csv, relative_to_repo
 from .cli_args import ARGS, DEFAULTS, HELP, parse_args
 from .costs import read_costs
 from .history import read_history
 from .infer import infer, posterior_csv
 from .intervals import IntervalRecords, interval_records
 from .mapping import read_mapping
+from .pilot import PILOT_ITERATIONS, pilot_volume, volume_warning
 from .records import load_table
 from .simulate import read_centre
 from .staffing import policy_overrides, staffing_policy
@@ -91,6 +83,9 @@ def _rows(est: dict) -> list[list]:
         rows.append(["handle_mean_s", h["mean_s"], h["mean_se"], h["mean_lo"], h["mean_hi"], "s"])
         if h.get("family_identified", True):
             rows.append(["handle_cv", h["cv"], h["cv_se"], h["cv_lo"], h["cv_hi"], ""])
+        hcv = h.get("daily_cv", {})
+        if hcv.get("identified"):
+            rows.append(["handle_daily_cv", hcv["value"], hcv["se"], hcv["lo"], hcv["hi"], ""])
     if p.get("identified"):
         rows.append(["patience_mean_s", p["mean_s"], p["mean_se"], p["mean_lo"], p["mean_hi"], "s"])
     if s.get("identified"):
@@ -202,6 +197,7 @@ def _simulate_stages(a, est, flat, run_flat, hist, prof_path, prof_text, cfg, ba
             seed=a["seed"],
             tick=lambda: bar.update(1),
             aht_s=flat.get("handling.mean_s"),  # the data's talk time: the AHT to match
+            jobs=a["jobs"],
         )
         flat["customers.n"] = run_flat["customers.n"] = est["volume"]["customers_n"]
         if est["volume"].get("weekday_factors"):  # fitted to the data's weekday volumes

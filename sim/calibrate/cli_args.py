@@ -37,7 +37,7 @@ parquet) and write it as a config group: kpisim run centre=NAME (docs/calibrate.
   warmup_days=N    simulated days before the history's first period (default: 0)
   backtest=BOOL    simulate the centre and compare it with the data (default: true)
   backtest_only=BOOL  only the back-test, of the existing DIR/NAME.yaml (default: false)
-  backtest_seeds=N seeds of the back-test (default: 5; seeds seed+1..seed+N)
+  backtest_seeds=N seeds of the back-test (default: 20; seeds seed+1..seed+N)
   backtest_days=N  working days per seed, 0 = the data's days, at least 20 (default: 0)
   backtest_warmup=N  days each seed runs first, not compared (default: 10)
   jobs=N           processes of the fit and the back-test's seeds (default: 2)
@@ -84,7 +84,7 @@ DEFAULTS: dict[str, object] = {
     "warmup_days": 0,
     "backtest": True,
     "backtest_only": False,
-    "backtest_seeds": 5,
+    "backtest_seeds": 20,
     "backtest_days": 0,
     "backtest_warmup": 10,
     "jobs": 2,

@@ -1,7 +1,11 @@
-"""How much a centre's call volume varies beyond Poisson, from its (day x interval) counts:
-the day's busyness (``demand.daily_volume_cv``) and each interval's within the day
-(``demand.interval_volume_cv``), the two random rate factors of ``sim/model/arrivals.py``.
-:func:`.estimate.arrivals_from_counts` calls both (call records and interval reports).
+"""How much a centre's calls vary from day to day beyond sampling: its volume beyond
+Poisson, from its (day x interval) counts — the day's busyness (``demand.daily_volume_cv``)
+and each interval's within the day (``demand.interval_volume_cv``), the two random rate
+factors of ``sim/model/arrivals.py``, which :func:`.estimate.arrivals_from_counts` calls
+(call records and interval reports) — its mean handle time beyond the sampling of
+the day's calls (``handling.daily_cv``, :func:`handle_daily_cv`), and its handle time by
+time of day (``handling.interval_factors``, :func:`handle_profile`), both from call
+records.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 
 def daily_cv(per_day: np.ndarray, weekday: np.ndarray) -> dict:
@@ -83,16 +88,131 @@ def interval_cv(counts: np.ndarray, dates: list[str], seed: int = 0, resamples: 
         else np.zeros(days, int)
     )
     masks = np.array([counts[wd == w].sum(axis=0) > 0 for w in wd])
-    value = math.sqrt(max(_interval_cv2(counts, masks), 0.0))
+    return _bootstrapped(lambda i: _interval_cv2(counts[i], masks[i]), days, seed, resamples)
+
+
+def _bootstrapped(cv2, days: int, seed: int, resamples: int) -> dict:
+    """A CV from its squared moment estimate ``cv2(rows)`` over all ``days`` (floored at
+    0) with its percentile bootstrap over days: SE and 95% interval.
+
+    Parameters
+    ----------
+    cv2 : callable
+        The squared CV of the days with the given row indices.
+    days : int
+        Days (rows) of the data.
+    seed : int
+        Seed of the bootstrap.
+    resamples : int
+        Bootstrap resamples.
+    """
+    value = math.sqrt(max(cv2(np.arange(days)), 0.0))
     rng = np.random.default_rng(seed)
     boot = np.empty(resamples)
     for b in range(resamples):
-        i = rng.integers(0, days, days)
-        boot[b] = math.sqrt(max(_interval_cv2(counts[i], masks[i]), 0.0))
+        boot[b] = math.sqrt(max(cv2(rng.integers(0, days, days)), 0.0))
     return {
         "identified": True,
         "value": value,
         "se": float(boot.std(ddof=1)),
         "lo": float(np.percentile(boot, 2.5)),
         "hi": float(np.percentile(boot, 97.5)),
+    }
+
+
+def _handle_daily_cv2(means: np.ndarray, sampling_var: np.ndarray) -> float:
+    """The moment estimate of the squared day-to-day CV of the mean handle time
+    (:func:`handle_daily_cv`)."""
+    a = means.mean()
+    between = means.var(ddof=1) - sampling_var.mean()
+    return float(between / a**2) if a > 0 else 0.0
+
+
+def handle_daily_cv(
+    handle_s: np.ndarray, day: np.ndarray, seed: int = 0, resamples: int = 200
+) -> dict:
+    """How much a day's mean handle time varies beyond the sampling of its calls: the
+    coefficient of variation of the model's handle-time day factor (``handling.daily_cv``,
+    ``arrivals.handle_busyness``).
+
+    Model: a call of day ``d`` takes ``F_d`` x its own time, ``F_d`` of mean 1 and CV
+    ``c``, independent of the call's; so the day's mean ``m_d`` of ``n_d`` calls has
+    Var(m_d) = c^2 a^2 + E(s_d^2 / n_d) (``a`` the mean handle time, ``s_d^2`` the day's
+    variance of handle times).  Moment estimate: c^2 = (sample variance of the ``m_d`` -
+    mean of s_d^2 / n_d) / a^2 over the days with two answered calls or more, floored at
+    0.  Weekdays are not told apart: the model has no weekday effect on handle time, so
+    one belongs in ``c``.  SE and 95% interval: percentile bootstrap over days.
+
+    Parameters
+    ----------
+    handle_s : numpy.ndarray
+        Handle time of each answered call, s (> 0).
+    day : numpy.ndarray
+        Each call's day (any labels).
+    seed : int
+        Seed of the bootstrap.
+    resamples : int
+        Bootstrap resamples.
+    """
+    g = pd.DataFrame({"h": handle_s, "d": day}).groupby("d")["h"].agg(["mean", "var", "size"])
+    g = g[g["size"] >= 2]
+    if len(g) < 3:
+        return {"identified": False, "days": len(g)}
+    means = g["mean"].to_numpy(float)
+    samp = (g["var"] / g["size"]).to_numpy(float)
+    fit = _bootstrapped(lambda i: _handle_daily_cv2(means[i], samp[i]), len(g), seed, resamples)
+    return {**fit, "days": len(g)}
+
+
+#: Fewest answered calls of an interval (over all days) whose mean handle time sets its
+#: factor; an interval with fewer keeps 1 (its mean's SE would be over ~10% at CV 1.2).
+PROFILE_MIN_CALLS = 100
+#: Significance of the test of equal interval means below which no profile is written.
+PROFILE_ALPHA = 0.01
+
+
+def handle_profile(handle_s: np.ndarray, arrival_s: np.ndarray, step_s: float, k: int) -> dict:
+    """The handle time by time of day: each planning interval's mean handle time of the
+    calls arriving in it over the overall mean (``handling.interval_factors``, the
+    model's ``arrivals.handle_profile``), renormalised to mean 1 over the calls.
+
+    ``identified`` when a test of equal means rejects at ``PROFILE_ALPHA``: sum over the
+    intervals with ``PROFILE_MIN_CALLS`` calls or more of ((m_i - a) / SE_i)^2 against
+    chi-square with (intervals - 1) degrees of freedom (SE_i = the interval's sample SD /
+    sqrt(n_i); a large-sample test, the calls of an interval need not be normal).  A flat
+    handle time (the test not rejecting) writes no profile.
+
+    Parameters
+    ----------
+    handle_s : numpy.ndarray
+        Handle time of each answered call, s (> 0).
+    arrival_s : numpy.ndarray
+        Each call's arrival, s since opening.
+    step_s : float
+        Length of a planning interval, s.
+    k : int
+        Planning intervals of the opening hours.
+    """
+    i = np.clip((np.asarray(arrival_s, float) // step_s).astype(int), 0, k - 1)
+    n = np.bincount(i, minlength=k).astype(float)
+    total = np.bincount(i, weights=handle_s, minlength=k)
+    sq = np.bincount(i, weights=handle_s**2, minlength=k)
+    a = float(handle_s.mean())
+    ok = n >= PROFILE_MIN_CALLS
+    if ok.sum() < 2 or a <= 0:
+        return {"identified": False, "intervals": int(ok.sum())}
+    mean = np.where(ok, total / np.maximum(n, 1.0), a)
+    var = np.where(ok, (sq - n * mean**2) / np.maximum(n - 1.0, 1.0), 0.0)
+    se = np.where(ok, np.sqrt(np.maximum(var, 0.0) / np.maximum(n, 1.0)), np.nan)
+    chi2 = float(np.sum(((mean[ok] - a) / se[ok]) ** 2))
+    p = float(stats.chi2.sf(chi2, int(ok.sum()) - 1))
+    f = mean / a
+    f = f / (np.sum(n * f) / np.sum(n))  # mean 1 over the calls
+    return {
+        "identified": p < PROFILE_ALPHA,
+        "factors": [float(x) for x in f],
+        "se": [float(x) / a if np.isfinite(x) else None for x in se],
+        "calls": [int(x) for x in n],
+        "chi2": chi2,
+        "p_value": p,
     }

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .dispersion import daily_cv, interval_cv
+from .dispersion import daily_cv, handle_daily_cv, handle_profile, interval_cv
 from .records import CallRecords, handle_shares
 
 Z95 = 1.959963984540054
@@ -201,7 +201,9 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
     with percentile-bootstrap 95% intervals (``BOOTSTRAP`` resamples, fixed seed).  The
     model's family (``model_family``): lognormal when the CV's interval excludes 1 (an
     exponential cannot have that spread), else the better of lognormal and exponential
-    by AIC.
+    by AIC.  ``daily_cv``: how much the day's mean moves beyond the sampling of its calls
+    (:func:`.dispersion.handle_daily_cv`); ``profile``: its shape over the day
+    (:func:`.dispersion.handle_profile`).
 
     Parameters
     ----------
@@ -210,7 +212,8 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
     seed : int
         Seed of the bootstrap.
     """
-    h = rec.calls.loc[rec.calls["outcome"] == "answered", "handle_s"].to_numpy(float)
+    answered = rec.calls[rec.calls["outcome"] == "answered"]
+    h = answered["handle_s"].to_numpy(float)
     zero = int((h <= 0).sum())
     x = h[h > 0]
     if len(x) < 2:
@@ -248,6 +251,15 @@ def handling(rec: CallRecords, seed: int = 0) -> dict:
         "cv_se": float(bc.std(ddof=1)),
         "cv_lo": cv_lo,
         "cv_hi": cv_hi,
+        # the day's mean beyond the sampling of its calls (handling.daily_cv)
+        "daily_cv": handle_daily_cv(x, answered["day"].to_numpy()[h > 0], seed, BOOTSTRAP),
+        # and by time of day (handling.interval_factors)
+        "profile": handle_profile(
+            x,
+            answered["arrival_s"].to_numpy(float)[h > 0],
+            60.0 * rec.interval_minutes,
+            round(rec.open_s / (60.0 * rec.interval_minutes)),
+        ),
     }
 
 

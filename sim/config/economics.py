@@ -56,6 +56,14 @@ class WorkforceConfig:
     # own date did (a back-test of the month replays its staffing date by date); any
     # other day falls back to its weekday's row above.
     observed_on_phones_by_date: dict[str, list[float]] = field(default_factory=dict)
+    # How a dated row staffs its date: ``level`` (default) puts the date's agent-hours on
+    # the phones in its weekday's shape (the row's total spread as the weekday row
+    # spreads it); ``intervals`` replays the date's row interval by interval.  A date's
+    # interval deviations from its weekday's shape are partly the agents' response to
+    # that interval's own calls (on the Anonymous Bank, correlation 0.36 with the
+    # interval's calls), which a run that draws its own calls cannot replay
+    # (docs/calibration.md, "Back-test on real data").
+    observed_dates: str = field(default="level", metadata=one_of("level", "intervals"))
     # Working days between plans (0: each pay period of the front line's scheme).
     planning_days: int = field(default=0, metadata=within(0, 10_000))
     # Days of history the forecast averages (the plan forecasts a typical day).

@@ -236,6 +236,17 @@ class HandlingConfig:
     # sets them (kpisim calibrate, talk_s/hold_s/acw_s columns).
     hold_share: float = field(default=0.08, metadata=within(0.0, 0.45))
     acw_share: float = field(default=0.15, metadata=within(0.0, 0.45))
+    # Day-to-day variation of the mean handle time beyond the sampling of the day's calls:
+    # the CV of a gamma factor (mean 1) on every call's work of the day
+    # (arrivals.handle_busyness).  0 by default (no published figure for a generic
+    # centre); kpisim calibrate estimates it from a centre's log (docs/calibrate.md).
+    daily_cv: float = field(default=0.0, metadata=within(0.0, 1.0))
+    # Handle time by time of day: a factor per planning interval of the opening hours on
+    # the work of a call arriving in it (mean 1 over the calls; arrivals.handle_profile).
+    # Empty by default (the same handle time all day); kpisim calibrate estimates it
+    # from a centre's log (the WFM forecast of AHT per interval).  The plan staffs with
+    # the dashboard's AHT for the whole day.
+    interval_factors: list[float] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- channels

@@ -184,6 +184,12 @@ def _workforce_rules(cfg: Config):
                 f"workforce.observed_on_phones_by_date.{date} is not allowed: an ISO date "
                 f"(YYYY-MM-DD) with {k} agent counts >= 0 (one per interval)"
             )
+    hf = cfg.handling.interval_factors
+    if hf and (len(hf) != k or not all(0.0 < x < 100.0 for x in hf)):
+        yield (
+            f"handling.interval_factors={list(hf)!r} is not allowed: empty, or {k} factors "
+            "in (0, 100), one per planning interval of the opening hours"
+        )
     for h in wf.shift_hours:
         if not 0.5 <= h <= cfg.channels.open_s / 3600.0:
             yield (

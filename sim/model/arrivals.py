@@ -27,6 +27,8 @@ from .calendar import Calendar, weekday_factors
 BUSYNESS_STREAM = 13
 #: Key of the random stream of each day's interval busyness factors (own stream too).
 INTERVAL_STREAM = 14
+#: Key of the random stream of the days' handle-time factors (own stream too).
+HANDLE_STREAM = 15
 
 
 def interval_starts_s(cfg: Config) -> np.ndarray:
@@ -102,10 +104,61 @@ def busyness(cfg: Config, day: int) -> float:
     day:
         The day (working day index).
     """
-    cv = cfg.demand.daily_volume_cv
+    return _day_factor(cfg.seed, day, cfg.demand.daily_volume_cv, BUSYNESS_STREAM)
+
+
+def handle_busyness(cfg: Config, day: int) -> float:
+    """Random multiplier of day ``day``'s handle times: the work every call of the day
+    needs is ``handling.mean_s`` x this factor x the issue's complexity.
+
+    A centre's mean handle time moves from day to day by more than the sampling of its
+    calls explains (the call-type and agent mix, systems, the season: on the Anonymous
+    Bank's February log by a CV of about 0.09; docs/calibration.md).  The factor is gamma
+    with mean 1 and coefficient of variation ``handling.daily_cv`` (0: none, every day's
+    calls at the same mean), from its own stream keyed by the seed and the day, so no
+    other draw moves and the plan, made from past days, cannot foresee it.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    day:
+        The day (working day index).
+    """
+    return _day_factor(cfg.seed, day, cfg.handling.daily_cv, HANDLE_STREAM)
+
+
+def handle_profile(cfg: Config, arrival_s: np.ndarray) -> np.ndarray | None:
+    """The time-of-day factor of each call's work: ``handling.interval_factors`` of the
+    planning interval its arrival falls in (None when the profile is empty: the same
+    handle time all day).
+
+    A centre's handle time has a shape over the day as its volume does (the call types
+    and the agents on shift differ: the Anonymous Bank's calls before 09:00 and after
+    16:00 are 10-35% shorter than its late-morning ones); ``kpisim calibrate``
+    estimates the factors from the log.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration.
+    arrival_s:
+        Each call's arrival, s since opening.
+    """
+    f = cfg.handling.interval_factors
+    if not f:
+        return None
+    step = 60.0 * cfg.demand.interval_minutes
+    i = np.clip((np.asarray(arrival_s) // step).astype(np.int64), 0, len(f) - 1)
+    return np.asarray(f, dtype=float)[i]
+
+
+def _day_factor(seed: int, day: int, cv: float, stream: int) -> float:
+    """A gamma factor of the day with mean 1 and coefficient of variation ``cv`` (1 when
+    ``cv`` is 0), drawn from the random stream keyed by ``seed``, ``stream`` and ``day``."""
     if cv <= 0.0:
         return 1.0
-    rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(BUSYNESS_STREAM, day)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream, day)))
     shape = 1.0 / cv**2
     return float(rng.gamma(shape, 1.0 / shape))
 

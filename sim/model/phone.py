@@ -20,7 +20,7 @@ from ..measurement import agent_offers_survey, book_reported_fcr
 from . import behavior as bh
 from . import call_rules as cr
 from . import experience, intraday
-from .arrivals import arrival_times
+from .arrivals import arrival_times, handle_busyness, handle_profile
 from .call_records import calls_chunk, lost_calls_chunk
 from .contacts import PHONE, WEB, Contacts, repeat_delay
 from .departments import NONE, fulfilment_fails
@@ -112,6 +112,7 @@ class Queued:
     u_hang: np.ndarray
     u_push: np.ndarray
     res: DayResult
+    work_s: np.ndarray  # the work each call needs at speed 1, s (the queue's handle basis)
 
 
 @dataclass
@@ -243,10 +244,16 @@ def queue_day(
     hard = calls.cx > h.hard_complexity
     pol = agents.policy
     u_dump, u_hang, u_push = rng.random(k), rng.random(k), rng.random(k)
+    # the day's handle-time factor (1 unless handling.daily_cv) times the work,
+    # times the time of day's (handling.interval_factors) of the call's arrival
+    work = h.mean_s * handle_busyness(cfg, model.day) * calls.cx
+    tod = handle_profile(cfg, arrival)
+    if tod is not None:
+        work = work * tod
     res = simulate_day(
         arrival,
         pat,
-        h.mean_s * calls.cx,
+        work,
         cr.time_multiplier(pol[:, bh.THOROUGHNESS], agents.speed, pol[:, bh.PACE]),
         pol[:, bh.COURTESY] * h.courtesy_max_s,
         patience2_s=pat2,
@@ -266,7 +273,7 @@ def queue_day(
         break_len=agents.brk_len,
         close_s=cfg.channels.open_s,
     )
-    return Queued(calls, arrival, pf, hard, u_dump, u_hang, u_push, res)
+    return Queued(calls, arrival, pf, hard, u_dump, u_hang, u_push, res, work)
 
 
 def offered_intervals(

@@ -54,7 +54,7 @@ def leg_parts(model: ContactCentreModel, q: Queued, agents: OnDuty) -> LegParts:
     h, res = model.cfg.handling, q.res
     pol = agents.policy
     mult = cr.time_multiplier(pol[:, bh.THOROUGHNESS], agents.speed, pol[:, bh.PACE])
-    work = h.mean_s * q.calls.cx
+    work = q.work_s
     out = []
     for kind, server in ((res.kind1, res.server1), (res.kind2, res.server2)):
         on = kind == cr.HANDLED
@@ -301,7 +301,7 @@ def book_day(
     row["cost_telephony"] = minutes * model.cfg.costs.telephony_per_minute
     # the work the calls truly need at speed 1 (unseen by the planners), s: the front
     # line solves or, when the issue needs it, transfers; specialists solve transfers
-    h, work = model.cfg.handling, model.cfg.handling.mean_s * q.calls.cx
+    h, work = model.cfg.handling, q.work_s
     row["work_needed_s"] = float(np.where(q.calls.needs_transfer, h.transfer_handle_s, work).sum())
     row["spec_work_needed_s"] = float(work[t.transferred].sum())
     row.update(

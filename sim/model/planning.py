@@ -40,6 +40,7 @@ from ..config import Config
 from .breaks import BreakRules, place_breaks, slot_s
 from .erlang import agents_required
 from .roster import roster
+from .staffing_observed import observed_peak
 
 #: Rounds of repair after the breaks are placed: where the rostered shifts less their
 #: breaks fall short of the requirement (before absence and leave), the interval's
@@ -160,9 +161,7 @@ def make_plan(cfg: Config, team: int, day: int, history: np.ndarray, aht_s: floa
     )
     required = occupancy_floor(cfg, required, offered, aht_s)
     if team == FRONT and wf.staffing == "observed":  # hire for the data's busiest day
-        rows = [*wf.observed_on_phones.values(), *wf.observed_on_phones_by_date.values()]
-        rows = np.asarray(rows, dtype=float)
-        required = np.ceil(rows.max(axis=0) - 1e-9)
+        required = np.ceil(observed_peak(cfg) - 1e-9)
     shrink = plan_shrinkage(cfg)
     scheduled = np.ceil(required / max(1e-9, 1.0 - shrink) - 1e-9).astype(np.int64)
     p = shrinkage_parts(cfg)

@@ -3,12 +3,17 @@
 ``workforce.observed_on_phones`` holds, per weekday, the mean agents on the phones in each
 interval of the opening hours (``kpisim calibrate`` estimates it from agent activity,
 ``sim/calibrate/staffing.py``); ``workforce.observed_on_phones_by_date`` the same per
-calendar date of the data.  A day whose date has a row is staffed as that date was (the
-back-test of the data's month replays its staffing date by date: the centre staffed
-each date, not a weekday's average); any other day by its weekday's row.  It is what
-was on the phones *after* the centre's breaks, absence and leave: in this mode nothing
-removes agents from it, so the day's agents on the phones (``RunResult.intervals``
-``on_phones``) equal the table's row of the day's date or weekday, interval by interval.
+calendar date of the data.  A day whose date has a row is staffed with that date's
+agent-hours (the back-test of the data's month replays its staffing date by date: the
+centre staffed each date, not a weekday's average), spread over the day in its weekday's
+shape (``workforce.observed_dates=level``, the default) or interval by interval as the
+date's row (``intervals``); any other day by its weekday's row.  ``level`` because part
+of a date's interval-by-interval deviation from its weekday's shape is the agents'
+response to that interval's own calls, which a run drawing its own calls cannot replay.
+It is what was on the phones *after* the centre's breaks, absence and leave: in this
+mode nothing removes agents from it, so the day's agents on the phones
+(``RunResult.intervals`` ``on_phones``) equal the day's row (:func:`observed_row`),
+interval by interval.
 
 How: the row is cut into layers, layer ``j`` covering ``clip(row - j, 0, 1)`` of each
 interval (from the interval's start), so that the mean agents on the phones of an
@@ -24,11 +29,10 @@ activity block: a new session is a change to the centre, not part of its data.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from .planning import interval_s
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -39,9 +43,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def observed_row(cfg: Config, weekday: int, date: str | None = None) -> np.ndarray:
-    """Agents on the phones per interval on a day of ``weekday``: the row of the day's
-    own ``date`` when the per-date table has it, else the table's row of that weekday,
-    or the mean of the weekday rows when the weekday has none.
+    """Agents on the phones per interval on a day of ``weekday``: the table's row of that
+    weekday (the mean of the weekday rows when the weekday has none); when the per-date
+    table has the day's own ``date``, that date's agent-hours in the weekday row's shape
+    (``workforce.observed_dates=level``) or the date's row itself (``intervals``).
 
     Parameters
     ----------
@@ -53,14 +58,36 @@ def observed_row(cfg: Config, weekday: int, date: str | None = None) -> np.ndarr
     date:
         The open day's date, ``YYYY-MM-DD`` (``Calendar.date``); None: by weekday only.
     """
-    dated = cfg.workforce.observed_on_phones_by_date.get(date) if date else None
-    if dated is not None:
-        return np.asarray(dated, dtype=float)
     table = cfg.workforce.observed_on_phones
     row = table.get(WEEKDAYS[weekday])
     if row is None:
-        return np.mean([np.asarray(r, dtype=float) for r in table.values()], axis=0)
-    return np.asarray(row, dtype=float)
+        week = np.mean([np.asarray(r, dtype=float) for r in table.values()], axis=0)
+    else:
+        week = np.asarray(row, dtype=float)
+    dated = cfg.workforce.observed_on_phones_by_date.get(date) if date else None
+    if dated is None:
+        return week
+    dated = np.asarray(dated, dtype=float)
+    if cfg.workforce.observed_dates == "intervals" or week.sum() <= 0.0:
+        return dated
+    return week * (dated.sum() / week.sum())  # the date's agent-hours, the weekday's shape
+
+
+def observed_peak(cfg: Config) -> np.ndarray:
+    """The most agents on the phones any day asks for, per interval: the maximum over
+    the weekday rows and every dated row as it staffs its date (:func:`observed_row`);
+    the front line's plan hires for it.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (``workforce.observed_*``).
+    """
+    wf = cfg.workforce
+    rows = [observed_row(cfg, WEEKDAYS.index(w)) for w in wf.observed_on_phones]
+    for date in wf.observed_on_phones_by_date:
+        rows.append(observed_row(cfg, datetime.date.fromisoformat(date).weekday(), date))
+    return np.max(np.asarray(rows, dtype=float), axis=0)
 
 
 def layer_spans(row: np.ndarray, w: float) -> list[list[tuple[float, float]]]:
@@ -91,7 +118,9 @@ def layer_spans(row: np.ndarray, w: float) -> list[list[tuple[float, float]]]:
     return layers
 
 
-def observed_shifts(model: ContactCentreModel, team: int) -> tuple[list, np.ndarray, np.ndarray]:
+def observed_shifts(
+    model: ContactCentreModel, team: int, w: float
+) -> tuple[list, np.ndarray, np.ndarray]:
     """Today's on-phone stretches of ``team`` staffed as the data's weekday: (employee of
     each stretch, its start, its end, s since opening); no off-phone blocks, no overtime
     (module docstring); new hires in the classroom take no layer.  ``workforce.attend``
@@ -103,12 +132,14 @@ def observed_shifts(model: ContactCentreModel, team: int) -> tuple[list, np.ndar
         The centre (read: configuration, the day, the seated staff).
     team:
         The team staffed (the front line).
+    w:
+        Length of a planning interval, s (``planning.interval_s``).
     """
     cfg, d = model.cfg, model.day
     seated = [s for s in model.staff if s.team == team and not s.in_classroom]
     date = str(model.calendar.date(d)) if cfg.workforce.observed_on_phones_by_date else None
     row = observed_row(cfg, int(model.calendar.weekday(d)), date)
-    layers = layer_spans(row, interval_s(cfg))
+    layers = layer_spans(row, w)
     staff, starts, ends = [], [], []
     n = len(seated)
     for j, spans in enumerate(layers[:n]):

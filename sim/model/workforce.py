@@ -27,6 +27,7 @@ from .planning import (
     N_BLOCKS,
     SPECIALIST,
     Plan,
+    interval_s,
     on_phone_agents,
     with_breaks,
 )
@@ -191,7 +192,7 @@ def attend(model: ContactCentreModel, row: DayRecord) -> list[Duty]:
         emp.work_day()
     duties = [attendance(model, team, row) for team in (FRONT, SPECIALIST)]
     if model.cfg.workforce.staffing == "observed":  # the front line as the data staffed it
-        staff, start, end = observed_shifts(model, FRONT)
+        staff, start, end = observed_shifts(model, FRONT, interval_s(model.cfg))
         k = len(staff)
         z = np.zeros((k, N_BLOCKS))
         duties[FRONT] = Duty(staff, start, end, np.zeros(k), np.zeros(k), 0.0, z, z.copy())
