@@ -3,6 +3,8 @@ requisitions counting nesting agents at their proficiency, and the part-time cap
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -171,3 +173,33 @@ def test_reproducible():
     b = run_simulation(cfg).daily
     assert a.equals(b)
     assert "classroom_hours" in a and "nesting_agents" in a
+
+
+def test_a_kept_pilot_is_the_pilot_a_new_run_makes():
+    """``run_pilot`` keeps a pilot's plans per configuration: a second model of the same
+    centre gets plans equal, array for array, to a pilot run afresh, as its own copies."""
+    over = ["customers.n=20000", "employees.n=12", "teams.specialists_n=2", "days=5"]
+    cfg = load_config("baseline", over)
+    onboarding._PILOTS.clear()
+    first = onboarding.run_pilot(ContactCentreModel(cfg))
+    assert len(onboarding._PILOTS) == 1
+    kept = onboarding.run_pilot(ContactCentreModel(cfg))  # from the table
+    fresh = ContactCentreModel(onboarding.pilot_config(cfg))
+    fresh.run()
+    for got in (first, kept):
+        for team in (FRONT, SPECIALIST):
+            a, b = got.plans[team], fresh.plans[team]
+            for f in dataclasses.fields(a):
+                x, y = getattr(a, f.name), getattr(b, f.name)
+                if isinstance(x, np.ndarray):
+                    np.testing.assert_array_equal(x, y)
+                else:
+                    assert x == y, f.name
+        assert got.rotas == fresh.rotas
+    assert kept.plans[FRONT].starts_s is not first.plans[FRONT].starts_s
+    kept.plans[FRONT].starts_s[:] = -1.0  # a caller's change does not reach the table
+    again = onboarding.run_pilot(ContactCentreModel(cfg))
+    np.testing.assert_array_equal(again.plans[FRONT].starts_s, fresh.plans[FRONT].starts_s)
+    # another seed is another pilot
+    onboarding.run_pilot(ContactCentreModel(load_config("baseline", [*over, "seed=8"])))
+    assert len(onboarding._PILOTS) == 2
