@@ -152,13 +152,15 @@ def first_plans(
         Share of the day's calls in each interval (sums to 1).
     """
     cfg = model.cfg
-    plans = [initial_plan(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
+    teams = (FRONT, SPECIALIST)
     if cfg.workforce.initial_headcount != "plan" or not cfg.workforce.planning:
-        return plans
+        return [initial_plan(cfg, t, start[t], shares) for t in teams]
     piloted = pilot_plans(model)
-    return [
-        dataclasses.replace(piloted[t], day=0) if start[t] > 0 and piloted[t].headcount else p
-        for t, p in enumerate(plans)
+    return [  # the configured plan only where the pilot's is not used
+        dataclasses.replace(piloted[t], day=0)
+        if start[t] > 0 and piloted[t].headcount
+        else initial_plan(cfg, t, start[t], shares)
+        for t in teams
     ]
 
 
@@ -179,15 +181,17 @@ def first_weeks(
         Share of the day's calls in each interval of the grid (sums to 1).
     """
     cfg = model.cfg
-    weeks = [first_week(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
+    teams = (FRONT, SPECIALIST)
     if cfg.workforce.initial_headcount != "plan" or not cfg.workforce.planning:
-        return weeks
+        return [first_week(cfg, t, start[t], shares) for t in teams]
     pilot = run_pilot(model)
     out = []
-    for t, week in enumerate(weeks):
+    for t in teams:  # the configured week only where the pilot's is not used
         piloted = pilot.week_plans[t]
         if start[t] > 0 and piloted and any(p.headcount for p in piloted.values()):
             week = ({w: dataclasses.replace(p, day=0) for w, p in piloted.items()}, pilot.rotas[t])
+        else:
+            week = first_week(cfg, t, start[t], shares)
         out.append(week)
     return out
 
