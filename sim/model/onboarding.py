@@ -72,7 +72,7 @@ PILOT_REPLAN_DAYS = 5
 PILOT_SEED_OFFSET = 7_919
 #: Pilots' plans kept in this process (``run_pilot``), the least recently used dropped
 #: first (a few kB each).
-PILOTS_MAX = 64
+_PILOTS_MAX = 64
 _PILOTS: OrderedDict[bytes, Piloted] = OrderedDict()
 _PILOTS_LOCK = threading.Lock()  # the app may run models in threads
 
@@ -278,7 +278,7 @@ def run_pilot(model: ContactCentreModel) -> Piloted:
         kept = copy.deepcopy(Piloted(pilot.plans, pilot.week_plans, pilot.rotas))
         with _PILOTS_LOCK:
             _PILOTS[key] = kept
-            if len(_PILOTS) > PILOTS_MAX:
+            if len(_PILOTS) > _PILOTS_MAX:
                 _PILOTS.popitem(last=False)
     return copy.deepcopy(kept)
 
