@@ -206,6 +206,12 @@ def test_a_kept_pilot_is_the_pilot_a_new_run_makes():
     onboarding.run_pilot(ContactCentreModel(load_config("baseline", [*over, "seed=8"])))
     assert len(onboarding._PILOTS) == 2
 
+    class Variant(ContactCentreModel):  # another class (it may change the mechanism)
+        pass
+
+    onboarding.run_pilot(Variant(cfg))
+    assert len(onboarding._PILOTS) == 3
+
 
 def test_kept_employee_properties_follow_their_state():
     """``skill``, ``proficiency`` and ``salary_annual`` keep their last value per state:

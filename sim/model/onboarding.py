@@ -73,7 +73,7 @@ PILOT_SEED_OFFSET = 7_919
 #: Pilots' plans kept in this process (``run_pilot``), the least recently used dropped
 #: first (a few kB each).
 _PILOTS_MAX = 64
-_PILOTS: OrderedDict[bytes, Piloted] = OrderedDict()
+_PILOTS: OrderedDict[tuple[type, bytes], Piloted] = OrderedDict()
 _PILOTS_LOCK = threading.Lock()  # the app may run models in threads
 
 
@@ -257,9 +257,10 @@ def run_pilot(model: ContactCentreModel) -> Piloted:
     """The plans of the pilot of the centre (``pilot_config``), run to its end.
 
     A pilot is a function of its configuration (and the model's class) only, so its plans
-    are kept in this process (``_PILOTS``, keyed by the pickled configuration) and handed
-    out as copies: the arms of a comparison, or runs of one centre and seed, share one
-    pilot instead of each running it again.
+    are kept in this process (``_PILOTS``, keyed by the class and the pickled
+    configuration; one that does not pickle is not kept) and handed out as copies: the
+    arms of a comparison, or runs of one centre and seed, share one pilot instead of
+    each running it again.
 
     Parameters
     ----------
@@ -267,19 +268,23 @@ def run_pilot(model: ContactCentreModel) -> Piloted:
         The centre being built (its class and configuration are used).
     """
     cfg = pilot_config(model.cfg)
-    key = pickle.dumps((type(model).__module__, type(model).__qualname__, cfg))
+    try:  # the class itself, not its name: a subclass made twice is two classes
+        key = (type(model), pickle.dumps(cfg))
+    except (pickle.PicklingError, TypeError, AttributeError):  # not picklable: not kept
+        key = None
     with _PILOTS_LOCK:
-        kept = _PILOTS.get(key)
+        kept = _PILOTS.get(key) if key is not None else None
         if kept is not None:
             _PILOTS.move_to_end(key)
     if kept is None:
         pilot = type(model)(cfg)
         pilot.run()
         kept = copy.deepcopy(Piloted(pilot.plans, pilot.week_plans, pilot.rotas))
-        with _PILOTS_LOCK:
-            _PILOTS[key] = kept
-            if len(_PILOTS) > _PILOTS_MAX:
-                _PILOTS.popitem(last=False)
+        if key is not None:
+            with _PILOTS_LOCK:
+                _PILOTS[key] = kept
+                if len(_PILOTS) > _PILOTS_MAX:
+                    _PILOTS.popitem(last=False)
     return copy.deepcopy(kept)
 
 
