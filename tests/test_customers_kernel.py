@@ -216,3 +216,16 @@ def test_number_memory_matches_numpy(base):
         n = a.n_used
         want = np.count_nonzero(a.number_forget_day[:n] > d) / a.active_count()
         assert want == web.known_share(b, d)
+
+
+def test_tail_cumsum_continued_equals_summed_afresh(base: Customers) -> None:
+    """The cumulative rates past the alias table, extended day by day as customers join
+    (``Customers._tail_cumsum``), are bit for bit the cumulative sum taken afresh, also
+    after the table moves (a rebuild) and across the buffer's growth."""
+    c = copy.deepcopy(base)
+    an = c.n_used - 7
+    for day, (k, start) in enumerate([(0, an), (5, an), (1, an), (3_000, an), (40, an + 9)]):
+        c.add(k, day=day + 1)
+        got = c._tail_cumsum(start, c.n_used)
+        want = np.cumsum(c.issue_rate[start : c.n_used], dtype=np.float64)
+        assert got.tobytes() == want.tobytes()

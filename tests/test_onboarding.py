@@ -3,6 +3,9 @@ requisitions counting nesting agents at their proficiency, and the part-time cap
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import numpy as np
 import pytest
 
@@ -11,6 +14,7 @@ from sim.model import onboarding, workforce
 from sim.model.centre import ContactCentreModel
 from sim.model.planning import FRONT, SPECIALIST
 from sim.model.roster import roster
+from sim.units import DAYS_PER_YEAR
 from tests.conftest import SMALL
 
 FULL_S = 8 * 3600.0
@@ -171,3 +175,68 @@ def test_reproducible():
     b = run_simulation(cfg).daily
     assert a.equals(b)
     assert "classroom_hours" in a and "nesting_agents" in a
+
+
+def test_a_kept_pilot_is_the_pilot_a_new_run_makes():
+    """``run_pilot`` keeps a pilot's plans per configuration: a second model of the same
+    centre gets plans equal, array for array, to a pilot run afresh, as its own copies."""
+    over = ["customers.n=20000", "employees.n=12", "teams.specialists_n=2", "days=5"]
+    cfg = load_config("baseline", over)
+    onboarding._PILOTS.clear()
+    first = onboarding.run_pilot(ContactCentreModel(cfg))
+    assert len(onboarding._PILOTS) == 1
+    kept = onboarding.run_pilot(ContactCentreModel(cfg))  # from the table
+    fresh = ContactCentreModel(onboarding.pilot_config(cfg))
+    fresh.run()
+    for got in (first, kept):
+        for team in (FRONT, SPECIALIST):
+            a, b = got.plans[team], fresh.plans[team]
+            for f in dataclasses.fields(a):
+                x, y = getattr(a, f.name), getattr(b, f.name)
+                if isinstance(x, np.ndarray):
+                    np.testing.assert_array_equal(x, y)
+                else:
+                    assert x == y, f.name
+        assert got.rotas == fresh.rotas
+    assert kept.plans[FRONT].starts_s is not first.plans[FRONT].starts_s
+    kept.plans[FRONT].starts_s[:] = -1.0  # a caller's change does not reach the table
+    again = onboarding.run_pilot(ContactCentreModel(cfg))
+    np.testing.assert_array_equal(again.plans[FRONT].starts_s, fresh.plans[FRONT].starts_s)
+    # another seed is another pilot
+    onboarding.run_pilot(ContactCentreModel(load_config("baseline", [*over, "seed=8"])))
+    assert len(onboarding._PILOTS) == 2
+
+    class Variant(ContactCentreModel):  # another class (it may change the mechanism)
+        pass
+
+    onboarding.run_pilot(Variant(cfg))
+    assert len(onboarding._PILOTS) == 3
+
+
+def test_kept_employee_properties_follow_their_state():
+    """``skill``, ``proficiency`` and ``salary_annual`` keep their last value per state:
+    after each change of tenure, days on the phones or contract they equal the formula
+    computed afresh (float for float)."""
+    model = ContactCentreModel(load_config("baseline", [*SMALL, "days=5"]))
+    emp = model.staff[0]
+    e, wf = model.cfg.employees, model.cfg.workforce
+    for days, tenure, contract in [
+        (0.0, 0.0, 28_800.0),
+        (3.0, 3.0, 28_800.0),
+        (3.0, 400.0, 14_400.0),
+    ]:
+        for _ in range(2):  # computed, then kept
+            emp.phone_days, emp.tenure_days, emp.contract_s = days, tenure, contract
+            gap = (1.0 - e.novice_skill_share) * math.exp(-days / e.learning_days)
+            assert emp.skill == emp.potential_skill * (1.0 - gap)
+            excess = (wf.nesting_aht_multiple - 1.0) * 0.5 ** (days / wf.nesting_half_life_days)
+            assert emp.proficiency == 1.0 / (1.0 + excess)
+            f = min(1.0, tenure / DAYS_PER_YEAR)
+            full = e.salary_novice_annual + f * (
+                e.salary_experienced_annual - e.salary_novice_annual
+            )
+            assert emp.salary_annual == full * (contract / (wf.full_time_hours * 3600.0))
+    emp.potential_skill = 0.5  # the trait is read each time
+    assert emp.skill == 0.5 * (
+        1.0 - (1.0 - e.novice_skill_share) * math.exp(-3.0 / e.learning_days)
+    )

@@ -7,6 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
+from scipy.sparse import csc_array
 
 from sim.model import roster as rmod
 from sim.model.roster import roster
@@ -166,3 +167,37 @@ def test_rosters_not_proved_optimal_are_not_kept(monkeypatch):
     assert roster(required, 1800.0, (2 * 1800.0,)).method.startswith("greedy")
     monkeypatch.setattr(rmod, "milp", solve)
     assert roster(required, 1800.0, (2 * 1800.0,)).method == "milp"
+
+
+@pytest.mark.parametrize("max_starts", [None, 5])
+@pytest.mark.parametrize("part_time", [None, (28_800.0, 0.3), (28_800.0, 0.0)])
+def test_programme_is_the_stacked_constraints(max_starts, part_time):
+    """The requirement-free parts kept per shift rules (``_programme``) are the matrix
+    and bounds the separate constraints gave ``milp`` (coverage rows, then the starts
+    per boundary, then the part-time row), in the same compressed-column form."""
+    n_int, w, lengths = 26, 1_800.0, (28_800.0, 14_400.0)
+    types = tuple(rmod._shift_types(n_int, w, lengths))
+    cols = rmod._columns(n_int, w, types)
+    cover = np.zeros((n_int, len(cols)))
+    starts = np.zeros((n_int, len(cols)))
+    for j, (t, s) in enumerate(cols):
+        cover[s : s + types[t][0], j] = 1.0
+        starts[s, j] = 1.0
+    rows, lb, ub = [cover], [], []
+    if max_starts is not None:
+        rows.append(starts)
+        lb += [0.0] * n_int
+        ub += [float(max_starts)] * n_int
+    if part_time is not None:
+        full = min(part_time[0], max(paid for _, paid in types)) - 1e-6
+        short = np.array([types[t][1] < full for t, _ in cols], dtype=float)
+        rows.append((short - part_time[1])[None, :])
+        lb.append(-np.inf)
+        ub.append(0.0)
+    cost, a, lb_rest, ub_rest = rmod._programme(n_int, w, types, max_starts, part_time)
+    want = csc_array(np.vstack(rows))
+    for part in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(a, part), getattr(want, part))
+    np.testing.assert_array_equal(lb_rest, lb)
+    np.testing.assert_array_equal(ub_rest, ub)
+    np.testing.assert_array_equal(cost, [types[t][1] / 3600.0 for t, _ in cols])

@@ -19,10 +19,12 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   centre's data did), ``intraday`` (the day's re-forecast: overtime and voluntary
   time off), ``intraday_kernel`` (its checks compiled) and ``numpy_exact`` (numba
   replicas of numpy's float operations, to the bit);
-* pay and learning: ``pay_period`` (closing a period), ``scheme`` (scoring and bonus),
+* pay and learning: ``pay_period`` (closing a period; its employee rows in
+  ``period_rows``), ``scheme`` (scoring and bonus),
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
   ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),
-  ``learning`` (the learning rules), ``hindsight`` (the learning replay);
+  ``learning`` (the learning rules), ``hindsight`` (the learning replay; its leg sample
+  compiled in ``hindsight_kernel``);
 * management: ``management`` (the managers), ``dashboard`` (what they see);
 * observation: ``ledgers`` (the day and seat ledgers), ``call_records`` (the simulated
   call-detail records).

@@ -124,6 +124,8 @@ class Customers:
         self._alias: tuple[np.ndarray, np.ndarray] | None = None  # over rows [0, _alias_n)
         self._alias_n = 0
         self._alias_w = 0.0
+        # cumulative issue rates of the rows past the alias table (``_tail_cumsum``)
+        self._tail, self._tail_start, self._tail_n = np.empty(0), -1, 0
         self._rev_total = 0.0  # monthly revenue of active customers (currency a month)
         self._rate_total = 0.0  # issues per working day of active customers
         self.add(cfg.n, day=0, starter=True)
@@ -344,7 +346,7 @@ class Customers:
             self._alias_w = float(w.sum())
         prob, alias = self._alias
         an = self._alias_n
-        tail = np.cumsum(self.issue_rate[an:n], dtype=np.float64)
+        tail = self._tail_cumsum(an, n)
         tail_w = float(tail[-1]) if tail.shape[0] else 0.0
         w_all = self._alias_w + tail_w
         out: list[np.ndarray] = []
@@ -361,6 +363,23 @@ class Customers:
             out.append(rows[:got])
             need -= got
         return np.concatenate(out)
+
+    def _tail_cumsum(self, an: int, n: int) -> np.ndarray:
+        """``np.cumsum(issue_rate[an:n], dtype=float64)`` (rows past the alias table),
+        extended from the last call's: rates never change and a cumulative sum is
+        sequential, so the continued sum is the same floats."""
+        if self._tail_start != an:  # the alias table was rebuilt: start again
+            self._tail_start, self._tail_n = an, 0
+        done, need = self._tail_n, n - an
+        if done < need:
+            if self._tail.shape[0] < need:  # grown geometrically: a few times a run
+                self._tail = np.concatenate([self._tail[:done], np.empty(max(need, 1024))])
+            new = self.issue_rate[an + done : n].astype(np.float64)
+            if done:
+                new[0] += self._tail[done - 1]
+            np.cumsum(new, out=self._tail[done:need])
+            self._tail_n = need
+        return self._tail[:need]
 
     def total_rate(self) -> float:
         """Sum of active customers' issue rates (issues per working day), kept

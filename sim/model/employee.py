@@ -124,23 +124,40 @@ class Employee(mesa.Agent):
         self.never_game = False
         self.equity_bias = 0.0
         self.fairness = 0.0
+        # the properties below are read for every agent every day: each keeps its last
+        # value with the state it was computed from (NaN: none yet)
+        self._learned = (math.nan, 0.0)  # (phone_days, 1 - skill gap)
+        self._nested = (math.nan, 0.0)  # (phone_days, proficiency on the phones)
+        self._paid = (math.nan, math.nan, 0.0)  # (tenure_days, contract_s, salary)
 
     @property
     def skill(self) -> float:
         """Resolution probability on an average issue at full thoroughness: novices
         start at ``novice_skill_share`` of their potential and learn exponentially with
         their days on the phones."""
-        e = self.model.cfg.employees
-        gap = (1.0 - e.novice_skill_share) * math.exp(-self.phone_days / e.learning_days)
-        return self.potential_skill * (1.0 - gap)
+        days, learned = self._learned
+        if days != self.phone_days:
+            days = self.phone_days
+            e = self.model.cfg.employees
+            gap = (1.0 - e.novice_skill_share) * math.exp(-days / e.learning_days)
+            learned = 1.0 - gap
+            self._learned = (days, learned)
+        return self.potential_skill * learned
 
     @property
     def salary_annual(self) -> float:
         """Salary rises from the novice to the experienced rate over the first year."""
-        e = self.model.cfg.employees
-        f = min(1.0, self.tenure_days / DAYS_PER_YEAR)
-        full = e.salary_novice_annual + f * (e.salary_experienced_annual - e.salary_novice_annual)
-        return full * self.hours_share
+        tenure, contract, salary = self._paid
+        if tenure != self.tenure_days or contract != self.contract_s:
+            tenure, contract = self.tenure_days, self.contract_s
+            e = self.model.cfg.employees
+            f = min(1.0, tenure / DAYS_PER_YEAR)
+            full = e.salary_novice_annual + f * (
+                e.salary_experienced_annual - e.salary_novice_annual
+            )
+            salary = full * self.hours_share
+            self._paid = (tenure, contract, salary)
+        return salary
 
     @property
     def hours_share(self) -> float:
@@ -155,11 +172,14 @@ class Employee(mesa.Agent):
         curve; ``phone_days`` counts today)."""
         if self.in_classroom:
             return 0.0
-        wf = self.model.cfg.workforce
-        excess = (wf.nesting_aht_multiple - 1.0) * 0.5 ** (
-            self.phone_days / wf.nesting_half_life_days
-        )
-        return 1.0 / (1.0 + excess)
+        days, prof = self._nested
+        if days != self.phone_days:
+            days = self.phone_days
+            wf = self.model.cfg.workforce
+            excess = (wf.nesting_aht_multiple - 1.0) * 0.5 ** (days / wf.nesting_half_life_days)
+            prof = 1.0 / (1.0 + excess)
+            self._nested = (days, prof)
+        return prof
 
     @property
     def handling_speed(self) -> float:

@@ -44,6 +44,7 @@ from scipy.special import ndtr
 from ..measurement import REPEAT_WINDOW_DAYS, agent_offers_survey, employee_kpis, ratio_array
 from . import behavior as bh
 from . import call_rules as cr
+from . import hindsight_kernel as hk
 from .call_rules import (
     AGENT_OFFER_RATE,
     ANSWER_NOISE,
@@ -123,11 +124,8 @@ class LegMemory:
         position[seats] = np.arange(seats.shape[0])
         employee = position[legs["seat"]]
         # random priority within each employee; keep the first SAMPLE_PER_EMPLOYEE
-        order = np.lexsort((rng.random(employee.shape[0]), employee))
-        employee_sorted = employee[order]
-        start = np.searchsorted(employee_sorted, employee_sorted, side="left")
-        rank = np.arange(employee_sorted.shape[0]) - start
-        keep = order[(rank < SAMPLE_PER_EMPLOYEE) & (employee_sorted >= 0)]
+        priority = rng.random(employee.shape[0])
+        keep = hk.first_by_priority(employee, priority, seats.shape[0], SAMPLE_PER_EMPLOYEE)
         out = {f: legs[f][keep] for f in LEG_FIELDS}
         out["employee"] = employee[keep]
         return out

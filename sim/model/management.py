@@ -49,7 +49,7 @@ ONE_CLICK, HIDDEN = "one_click", "hidden"
 #: A true value within this share of a limit sits at the limit: neither a clear call for
 #: action nor a clear all-clear (sign 4 counts only clear disagreements).
 AT_LIMIT = 0.05
-#: Per-agent safety metrics the employee table carries (``pay_period._row``).
+#: Per-agent safety metrics the employee table carries (``period_rows.columns``).
 AGENT_NETS = {
     "repeat_rate": "repeat_rate",
     "fcr_no_repeat": "repeat_rate",

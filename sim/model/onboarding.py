@@ -3,7 +3,8 @@ the plan, hiring, classroom training and nesting.
 
 * **Starting staff** (``first_plans``, ``first_staff``): with
   ``workforce.initial_headcount: plan`` (default) each team starts at the headcount of
-  its first plan, made from a short pilot of the centre's own demand (``pilot_plans``),
+  its first plan, made from a short pilot of the centre's own demand (``pilot_plans``;
+  a pilot's plans are kept per configuration in the process, ``run_pilot``),
   so that a centre of any size starts at its planned staffing instead of warming up for
   weeks; with ``config`` it starts with ``employees.n`` and ``teams.specialists_n``
   rostered along the intraday profile.  The starting staff is experienced (random tenure).
@@ -28,8 +29,12 @@ the plan, hiring, classroom training and nesting.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
+import pickle
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -65,6 +70,11 @@ PILOT_DAYS = 10
 PILOT_REPLAN_DAYS = 5
 #: Added to the seed of the pilot (its own random stream; the run's stays untouched).
 PILOT_SEED_OFFSET = 7_919
+#: Pilots' plans kept in this process (``run_pilot``), the least recently used dropped
+#: first (a few kB each).
+_PILOTS_MAX = 64
+_PILOTS: OrderedDict[tuple[type, bytes], Piloted] = OrderedDict()
+_PILOTS_LOCK = threading.Lock()  # the app may run models in threads
 
 
 def new_employee(
@@ -142,13 +152,15 @@ def first_plans(
         Share of the day's calls in each interval (sums to 1).
     """
     cfg = model.cfg
-    plans = [initial_plan(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
+    teams = (FRONT, SPECIALIST)
     if cfg.workforce.initial_headcount != "plan" or not cfg.workforce.planning:
-        return plans
+        return [initial_plan(cfg, t, start[t], shares) for t in teams]
     piloted = pilot_plans(model)
-    return [
-        dataclasses.replace(piloted[t], day=0) if start[t] > 0 and piloted[t].headcount else p
-        for t, p in enumerate(plans)
+    return [  # the configured plan only where the pilot's is not used
+        dataclasses.replace(piloted[t], day=0)
+        if start[t] > 0 and piloted[t].headcount
+        else initial_plan(cfg, t, start[t], shares)
+        for t in teams
     ]
 
 
@@ -169,15 +181,17 @@ def first_weeks(
         Share of the day's calls in each interval of the grid (sums to 1).
     """
     cfg = model.cfg
-    weeks = [first_week(cfg, t, start[t], shares) for t in (FRONT, SPECIALIST)]
+    teams = (FRONT, SPECIALIST)
     if cfg.workforce.initial_headcount != "plan" or not cfg.workforce.planning:
-        return weeks
+        return [first_week(cfg, t, start[t], shares) for t in teams]
     pilot = run_pilot(model)
     out = []
-    for t, week in enumerate(weeks):
+    for t in teams:  # the configured week only where the pilot's is not used
         piloted = pilot.week_plans[t]
         if start[t] > 0 and piloted and any(p.headcount for p in piloted.values()):
             week = ({w: dataclasses.replace(p, day=0) for w, p in piloted.items()}, pilot.rotas[t])
+        else:
+            week = first_week(cfg, t, start[t], shares)
         out.append(week)
     return out
 
@@ -229,17 +243,49 @@ def pilot_plans(model: ContactCentreModel) -> list[Plan]:
     return run_pilot(model).plans
 
 
-def run_pilot(model: ContactCentreModel) -> ContactCentreModel:
-    """The pilot of the centre (``pilot_config``), run to its end.
+@dataclasses.dataclass(frozen=True)
+class Piloted:
+    """What a run reads of its pilot, per team (front line first): the plan, the weekday
+    plans (None: not weekday-aware) and the week's rota."""
+
+    plans: list[Plan]
+    week_plans: list[dict[int, Plan] | None]
+    rotas: list[dict]
+
+
+def run_pilot(model: ContactCentreModel) -> Piloted:
+    """The plans of the pilot of the centre (``pilot_config``), run to its end.
+
+    A pilot is a function of its configuration (and the model's class) only, so its plans
+    are kept in this process (``_PILOTS``, keyed by the class and the pickled
+    configuration; one that does not pickle is not kept) and handed out as copies: the
+    arms of a comparison, or runs of one centre and seed, share one pilot instead of
+    each running it again.
 
     Parameters
     ----------
     model:
         The centre being built (its class and configuration are used).
     """
-    pilot = type(model)(pilot_config(model.cfg))
-    pilot.run()
-    return pilot
+    cfg = pilot_config(model.cfg)
+    try:  # the class itself, not its name: a subclass made twice is two classes
+        key = (type(model), pickle.dumps(cfg))
+    except (pickle.PicklingError, TypeError, AttributeError):  # not picklable: not kept
+        key = None
+    with _PILOTS_LOCK:
+        kept = _PILOTS.get(key) if key is not None else None
+        if kept is not None:
+            _PILOTS.move_to_end(key)
+    if kept is None:
+        pilot = type(model)(cfg)
+        pilot.run()
+        kept = copy.deepcopy(Piloted(pilot.plans, pilot.week_plans, pilot.rotas))
+        if key is not None:
+            with _PILOTS_LOCK:
+                _PILOTS[key] = kept
+                if len(_PILOTS) > _PILOTS_MAX:
+                    _PILOTS.popitem(last=False)
+    return copy.deepcopy(kept)
 
 
 def first_staff(model: ContactCentreModel, n_seats: int) -> list[Employee | None]:

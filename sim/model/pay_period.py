@@ -26,8 +26,8 @@ from ..measurement import (
     safety_metrics,
 )
 from ..units import DAYS_PER_YEAR
-from . import fairness, learning
-from .behavior import COURTESY, LEVERS, THOROUGHNESS, utility
+from . import fairness, learning, period_rows
+from .behavior import COURTESY, THOROUGHNESS, utility
 from .employee import HEALTHY_MORALE, Employee
 from .hindsight import LegMemory
 from .learning import candidate_metrics
@@ -219,25 +219,19 @@ def close_period(inputs: PeriodInputs, day: int, rng: np.random.Generator) -> Pe
         settled_policy = played
     was_warned = np.array([s.warned for s in staff], dtype=bool)
     dismissing = scheme.forced_ranking and scheme.forced_ranking_dismiss
-    rows = [
-        _row(
-            inputs,
-            day,
-            employee,
-            i,
-            metrics=metrics,
-            payout=payout,
-            salary=salary,
-            top_up=top_up,
-            pay_reference=pay_reference,
-            felt_pay=felt_pay,
-            morale=morale,
-            utility_played=utility_played,
-            played=played,
-            was_warned=was_warned,
-        )
-        for i, employee in enumerate(staff)
-    ]
+    columns = period_rows.columns(
+        metrics,
+        payout,
+        salary=salary,
+        top_up=top_up,
+        pay_reference=pay_reference,
+        felt_pay=felt_pay,
+        morale=morale,
+        utility_played=utility_played,
+        played=played,
+        dismissing=was_warned & bool(scheme.forced_ranking_dismiss),
+    )
+    rows = period_rows.rows(staff, (inputs.period, day, scheme.name), columns)
     for row, employee, f in zip(rows, staff, fair, strict=True):
         row.update(fairness=float(f), type=fairness.type_label(employee))
     return PeriodDecision(
@@ -374,104 +368,6 @@ def _utility_played(
         occupancy=metrics["occupancy"],
         pace_cost=behavior.pace_cost,
     )
-
-
-def _row(
-    inputs: PeriodInputs,
-    day: int,
-    employee: Employee,
-    i: int,
-    *,
-    metrics: dict[str, np.ndarray],
-    payout: PayOutcome,
-    salary: np.ndarray,
-    top_up: np.ndarray,
-    pay_reference: np.ndarray,
-    felt_pay: np.ndarray,
-    morale: np.ndarray,
-    utility_played: np.ndarray,
-    played: np.ndarray,
-    was_warned: np.ndarray,
-) -> dict:
-    """One row of ``result.employees``: the employee's period.
-
-    Parameters
-    ----------
-    inputs : PeriodInputs
-        The period's inputs (period number, scheme).
-    day : int
-        The period's last day.
-    employee : Employee
-        The employee.
-    i : int
-        The employee's position in ``staff`` (its index in every array below).
-    metrics : dict of str to numpy.ndarray
-        The period's per-employee metrics (:func:`measured_kpis`).
-    payout : PayOutcome
-        The period's scoring and bonuses, currency units.
-    salary, top_up : numpy.ndarray
-        The period's salary and transition top-up per employee, currency units.
-    pay_reference, felt_pay : numpy.ndarray
-        The pay reference point before the period and pay as felt against it, share of
-        salary.
-    morale, utility_played : numpy.ndarray
-        Morale after the period (0-1) and the utility of the policy played.
-    played : numpy.ndarray
-        The policy each employee played, (n, levers).
-    was_warned : numpy.ndarray
-        In the forced-ranking bottom last period (bool).
-    """
-    row = {
-        "employee_id": employee.unique_id,
-        "seat": int(employee.seat),
-        "period": inputs.period,
-        "day_end": day,
-        "scheme": inputs.scheme.name,
-        "tenure_days": employee.tenure_days,
-        "skill": employee.skill,
-        "speed": employee.speed,
-        "proficiency": employee.proficiency,
-        "friendliness": employee.friendliness,
-        "motivation": employee.motivation,
-        "integrity": employee.integrity,
-        "morale": float(morale[i]),
-        "salary": float(salary[i]),
-        "bonus": float(payout.bonus[i]),
-        "penalty": float(payout.penalty[i]),
-        "pay": float(salary[i] + payout.bonus[i] + top_up[i]),
-        "score": float(payout.score[i]),
-        "forced_bottom": bool(payout.bottom[i]),
-        "dismissed": bool(
-            payout.bottom[i] and was_warned[i] and inputs.scheme.forced_ranking_dismiss
-        ),
-        "utility": float(utility_played[i]),
-        "contacts": float(metrics["contacts"][i]),
-        "aht_s": float(metrics["aht"][i]),
-        "fcr_measured": float(metrics["fcr"][i]),
-        "fcr_true": float(metrics["fcr_true"][i]),
-        "csat_survey": float(metrics["csat"][i]),
-        "csat_true": float(metrics["csat_true"][i]),
-        "csat_random": float(metrics["csat_random"][i]),
-        "repeat_rate": float(metrics["repeat_rate"][i]),
-        "complaint_rate": float(metrics["complaint_rate"][i]),
-        "transfer_rate": float(metrics["transfer"][i]),
-        "web_push_rate": float(metrics["web_deflection"][i]),
-        "quality": float(metrics["quality"][i]),
-        "resolved_per_hour": float(metrics["resolved_per_hour"][i]),
-        "occupancy": float(metrics["occupancy"][i]),
-        "abuse_rate": float(metrics["abuse_rate"][i]),
-        "gaming_act_rate": float(metrics["gaming_act_rate"][i]),
-        "detected": float(metrics["detected"][i]),
-    }
-    # observations behind each paid KPI
-    row.update({f"n_{name}": float(metrics[f"n_{name}"][i]) for name in paid_kpis()})
-    row.update({f"lever_{name}": float(played[i, j]) for j, name in enumerate(LEVERS)})
-    row.update(
-        top_up=float(top_up[i]),
-        pay_reference=float(pay_reference[i]),
-        pay_felt=float(felt_pay[i]),
-    )
-    return row
 
 
 def _learn(

@@ -26,11 +26,15 @@ solved again (the starting plan's search is run for the pilot and again for the 
 runs of one config in one process share their first plans).  HiGHS is deterministic,
 so a kept roster is the one a new solve would return; rosters cut short by the time
 limit or found by the greedy fallback are never kept.  Every solve of the shipped
-scenarios is proved optimal at the root node, far inside the limit.
+scenarios is proved optimal at the root node, far inside the limit.  The parts of the
+programme that do not depend on the requirement (costs, the constraint matrix, the other
+rows' bounds) are built once per shift rules (``_programme``), the same matrix HiGHS got
+from the separate constraints.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections import OrderedDict
@@ -38,6 +42,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csc_array, vstack
 
 #: Seconds HiGHS may spend on one roster before the greedy roster is used.
 TIME_LIMIT_S = 20.0
@@ -165,22 +170,10 @@ def roster(
     cols = _columns(n_int, interval_s, types)
     if n_int == 0 or req.max(initial=0) == 0:
         return _result(np.zeros(len(cols), dtype=int), types, cols, interval_s, n_int, "empty")
-    a = np.zeros((n_int, len(cols)))
-    for j, (t, s) in enumerate(cols):
-        a[s : s + types[t][0], j] = 1.0
-    cost = np.array([types[t][1] / 3600.0 for t, _ in cols])
-    constraints = [LinearConstraint(a, lb=req, ub=np.inf)]
-    if max_starts is not None:
-        starts = np.zeros((n_int, len(cols)))
-        for j, (_, s) in enumerate(cols):
-            starts[s, j] = 1.0
-        constraints.append(LinearConstraint(starts, lb=0, ub=max_starts))
-    if part_time is not None:  # sum(part-time) <= share x sum(all shifts)
-        full = min(part_time[0], max(paid for _, paid in types)) - 1e-6
-        short = np.array([types[t][1] < full for t, _ in cols], dtype=float)
-        if short.any():
-            row = (short - part_time[1])[None, :]
-            constraints.append(LinearConstraint(row, lb=-np.inf, ub=0.0))
+    cost, a, lb_rest, ub_rest = _programme(n_int, interval_s, tuple(types), max_starts, part_time)
+    lb = np.concatenate([req.astype(np.float64), lb_rest])
+    ub = np.concatenate([np.full(n_int, np.inf), ub_rest])
+    constraints = LinearConstraint(a, lb=lb, ub=ub)
     res = milp(
         cost,
         constraints=constraints,
@@ -206,6 +199,57 @@ def roster(
     note = " (max_starts not enforced)" if max_starts is not None else ""
     how = f"greedy: milp found no solution ({res.message}){note}"
     return _result(x, types, cols, interval_s, n_int, how)
+
+
+@functools.lru_cache(maxsize=64)
+def _programme(
+    n_int: int,
+    interval_s: float,
+    types: tuple,
+    max_starts: int | None,
+    part_time: tuple[float, float] | None,
+) -> tuple[np.ndarray, csc_array, np.ndarray, np.ndarray]:
+    """The parts of the integer programme that do not depend on the requirement, built
+    once per shift rules: the cost of each column (paid hours), the constraint matrix
+    (coverage rows, then the starts per boundary when capped, then the part-time row;
+    stacked as ``milp`` stacks separate constraints, so HiGHS gets the same matrix) and
+    the bounds of the rows after the coverage rows.  Read only: never changed in place.
+
+    Parameters
+    ----------
+    n_int:
+        Intervals in the day.
+    interval_s:
+        Length of an interval, s.
+    types:
+        (covered intervals, paid seconds) per shift type.
+    max_starts:
+        Most shifts starting at one boundary (None: no cap).
+    part_time:
+        (full-time length s, most part-time share), or None.
+    """
+    cols = _columns(n_int, interval_s, types)
+    a = np.zeros((n_int, len(cols)))
+    for j, (t, s) in enumerate(cols):
+        a[s : s + types[t][0], j] = 1.0
+    blocks, lb, ub = [csc_array(a)], [np.empty(0)], [np.empty(0)]
+    if max_starts is not None:
+        starts = np.zeros((n_int, len(cols)))
+        for j, (_, s) in enumerate(cols):
+            starts[s, j] = 1.0
+        blocks.append(csc_array(starts))
+        lb.append(np.zeros(n_int))
+        ub.append(np.full(n_int, float(max_starts)))
+    if part_time is not None:  # sum(part-time) <= share x sum(all shifts)
+        full = min(part_time[0], max(paid for _, paid in types)) - 1e-6
+        short = np.array([types[t][1] < full for t, _ in cols], dtype=float)
+        if short.any():
+            blocks.append(csc_array((short - part_time[1])[None, :]))
+            lb.append(np.array([-np.inf]))
+            ub.append(np.array([0.0]))
+    matrix = vstack(blocks, format="csc") if len(blocks) > 1 else blocks[0]
+    cost = np.array([types[t][1] / 3600.0 for t, _ in cols])
+    return cost, matrix, np.concatenate(lb), np.concatenate(ub)
 
 
 def _copy(r: Roster) -> Roster:
