@@ -155,3 +155,78 @@ def test_true_outcomes_match_numpy() -> None:
         # the rules were exercised: every ending, caps and clips reached
         assert ref["lost2"].any() and ref["false_code"].any() and ref["rushed"].any()
         assert (ref["eff"] == 7.0).any() and (ref["wait"] > 360.0).any()
+
+
+def test_seat_sums_match_bincount() -> None:
+    """Every booking of ``book_seats`` as its own ``np.bincount`` (the code as it was),
+    on a ledger with fractional and -0.0 entries, seats not in today's order."""
+    rng = np.random.default_rng(3)
+    for seed in range(3):
+        x = random_day(seed)
+        n = 3 * M
+        seats = rng.permutation(n)[:M]
+        base = {
+            f: rng.integers(0, 50, n) + (rng.random(n) < 0.3) * rng.random(n)
+            for f in set(pk.SEAT_ROWS)
+        }
+        base["abuse"][seats[:3]] = -0.0
+        flags = rng.random((15, K)) < 0.3
+        flags[pk.S_ANSWERED] = x["kind1"] != cr.ABANDONED
+        flags[pk.S_DET_FIRST] = False  # a booking that selects no call is skipped
+        final_srv = np.where(x["kind1"] == cr.TRANSFERRED, x["server2"], x["server1"])
+        for name in (
+            "OWNER",
+            "SURVEY",
+            "TRANSFERRED",
+            "PUSHED",
+            "HUNG",
+            "ACT_FIRST",
+            "AUDITED",
+            "ABUSED",
+        ):
+            flags[getattr(pk, f"S_{name}")] &= flags[pk.S_ANSWERED] & (final_srv >= 0)
+        xp = rng.uniform(0, 10, K)
+        s1, s2, h2 = x["server1"], x["server2"], x["kind2"] == cr.HANDLED
+        ans = flags[pk.S_ANSWERED]
+        own, surv = flags[pk.S_OWNER], flags[pk.S_SURVEY]
+        fl = {name: flags[getattr(pk, name)] for name in dir(pk) if name[:2] == "S_"}
+        ref = {f: v.copy() for f, v in base.items()}
+
+        def add(server, field, weights=None, ref=ref, seats=seats, n=n):
+            if server.shape[0]:
+                w = None if weights is None else np.asarray(weights, float)
+                ref[field] += np.bincount(seats[server], weights=w, minlength=n)
+
+        add(s1[ans], "legs")
+        add(s2[h2], "legs")
+        add(s1[ans], "handle_s", (x["end1"] - x["start1"])[ans])
+        add(s2[h2], "handle_s", (x["start2"] + 100.0 - x["start2"])[h2])
+        add(final_srv[own], "answered")
+        add(final_srv[own], "resolved", fl["S_RESOLVED"][own])
+        add(final_srv[own], "coded", fl["S_CODED"][own])
+        add(final_srv[own], "xp_top2", xp[own] >= cr.TOP2)
+        add(final_srv[surv], "surveys")
+        add(final_srv[surv], "survey_top2", fl["S_TOP2"][surv])
+        add(s1[fl["S_TRANSFERRED"]], "transfers")
+        add(s1[fl["S_PUSHED"]], "pushes")
+        add(s1[fl["S_HUNG"]], "hangups")
+        add(final_srv[fl["S_ACT_FINAL"] & (final_srv >= 0)], "acts")
+        add(s1[fl["S_ACT_FIRST"]], "acts")
+        add(s1[fl["S_AUDITED"] & ans], "audited")
+        add(s2[h2 & fl["S_AUDITED"]], "audited")
+        add(final_srv[fl["S_DET_FINAL"] & (final_srv >= 0)], "detected")
+        add(s1[fl["S_DET_FIRST"]], "detected")
+        add(s1[fl["S_ABUSED"]], "abuse")
+        got = {f: v.copy() for f, v in base.items()}
+        pk.seat_sums(
+            seats,
+            (s1, s2, final_srv),
+            x["kind2"],
+            flags,
+            (x["start1"], x["end1"], x["start2"], x["start2"] + 100.0),
+            xp,
+            cr.TOP2,
+            tuple(got[f] for f in pk.SEAT_ROWS),
+        )
+        for f in ref:
+            assert same(got[f], ref[f]), f

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import behavior as bh
 from . import call_rules as cr
+from . import phone_kernel as pk
 from .planning import FRONT, SPECIALIST
 
 if TYPE_CHECKING:
@@ -113,33 +114,36 @@ def book_seats(
         Each agent's unplanned overtime, s.
     """
     res, led, seats = q.res, model.seat_ledger, agents.seats
-    s1, s2 = res.server1, res.server2
-    answered, owner, fsrv = t.answered, t.owner, t.final_srv
-    # the rows of the masks used more than once, found once
-    ans, h2 = np.flatnonzero(answered), np.flatnonzero(res.kind2 == cr.HANDLED)
-    own, surv = np.flatnonzero(owner), np.flatnonzero(r.survey)
-    led.add(seats, s1[ans], "legs")
-    led.add(seats, s2[h2], "legs")
-    led.add(seats, s1[ans], "handle_s", res.end1[ans] - res.start1[ans])
-    led.add(seats, s2[h2], "handle_s", res.end2[h2] - res.start2[h2])
-    fo = fsrv[own]
-    led.add(seats, fo, "answered")
-    led.add(seats, fo, "resolved", t.resolved[own])
-    led.add(seats, fo, "coded", t.coded[own])
-    led.add(seats, fo, "xp_top2", t.xp[own] >= cr.TOP2)
-    led.add(seats, fsrv[surv], "surveys")
-    led.add(seats, fsrv[surv], "survey_top2", r.top2[surv])
-    led.add(seats, s1[t.transferred], "transfers")
-    led.add(seats, s1[t.pushed], "pushes")
-    led.add(seats, s1[t.hung], "hangups")
-    led.add(seats, fsrv[r.act_final & (fsrv >= 0)], "acts")
-    led.add(seats, s1[r.act_first], "acts")
-    # an audited call is reviewed leg by leg: each agent who answered it is audited
-    led.add(seats, s1[r.audited & answered], "audited")
-    led.add(seats, s2[h2[r.audited[h2]]], "audited")
-    led.add(seats, fsrv[r.det_final & (fsrv >= 0)], "detected")
-    led.add(seats, s1[r.det_first], "detected")
-    led.add(seats, s1[r.abused], "abuse")
+    flags = np.empty((15, t.answered.shape[0]), bool)
+    for row, mask in (
+        (pk.S_ANSWERED, t.answered),
+        (pk.S_OWNER, t.owner),
+        (pk.S_RESOLVED, t.resolved),
+        (pk.S_CODED, t.coded),
+        (pk.S_SURVEY, r.survey),
+        (pk.S_TOP2, r.top2),
+        (pk.S_TRANSFERRED, t.transferred),
+        (pk.S_PUSHED, t.pushed),
+        (pk.S_HUNG, t.hung),
+        (pk.S_ACT_FINAL, r.act_final),
+        (pk.S_ACT_FIRST, r.act_first),
+        (pk.S_AUDITED, r.audited),
+        (pk.S_DET_FINAL, r.det_final),
+        (pk.S_DET_FIRST, r.det_first),
+        (pk.S_ABUSED, r.abused),
+    ):
+        flags[row] = mask
+    # every per-call booking in one pass, each as its own np.bincount (phone_kernel)
+    pk.seat_sums(
+        seats,
+        (res.server1, res.server2, t.final_srv),
+        res.kind2,
+        flags,
+        (res.start1, res.end1, res.start2, res.end2),
+        t.xp,
+        cr.TOP2,
+        tuple(led.data[field] for field in pk.SEAT_ROWS),
+    )
     led.add_direct(seats, "busy_s", res.busy_s)
     led.add_direct(seats, "duty_s", on_phone_s(agents) + over)
 

@@ -183,3 +183,150 @@ def true_outcomes(
         out_f[F_XP, i] = base + xp_noise[i]
         out_f[F_EFF, i] = eff
         extra_out[i] = extra
+
+
+#: The seat-ledger fields :func:`seat_sums` books, one row per booking of
+#: ``phone_booking.book_seats`` in its order (a field booked twice has two rows).
+SEAT_ROWS = (
+    "legs",  # first legs answered
+    "legs",  # second legs handled
+    "handle_s",  # first legs' timer
+    "handle_s",  # second legs' timer
+    "answered",
+    "resolved",
+    "coded",
+    "xp_top2",
+    "surveys",
+    "survey_top2",
+    "transfers",
+    "pushes",
+    "hangups",
+    "acts",  # by the final agent
+    "acts",  # by the first agent
+    "audited",  # first legs
+    "audited",  # second legs
+    "detected",  # by the final agent
+    "detected",  # by the first agent
+    "abuse",
+)
+N_SEAT_ROWS = 20
+#: Rows of the per-call booleans :func:`seat_sums` reads, in order.
+(
+    S_ANSWERED,
+    S_OWNER,
+    S_RESOLVED,
+    S_CODED,
+    S_SURVEY,
+    S_TOP2,
+    S_TRANSFERRED,
+    S_PUSHED,
+    S_HUNG,
+    S_ACT_FINAL,
+    S_ACT_FIRST,
+    S_AUDITED,
+    S_DET_FINAL,
+    S_DET_FIRST,
+    S_ABUSED,
+) = range(15)
+
+
+@njit(cache=True)
+def _wrap(i: int, m: int) -> int:
+    """A position among today's agents as numpy indexes it (-1 = the last)."""
+    return i + m if i < 0 else i
+
+
+@njit(cache=True)
+def seat_sums(
+    seat_of: np.ndarray,
+    servers: tuple,
+    kind2: np.ndarray,
+    flags: np.ndarray,
+    times: tuple,
+    xp: np.ndarray,
+    top2: float,
+    data: tuple,
+) -> None:
+    """The day's bookings of ``phone_booking.book_seats`` on the seat ledger in one pass.
+
+    Each booking (a row of ``SEAT_ROWS``) was ``data[field] += np.bincount(seat_of[srv],
+    weights, minlength=seats)`` over the calls it selects, skipped when it selects none;
+    here each row's per-seat sums are kept apart, summed in call order from 0, and added
+    to the ledger row by row in the same order, so the totals are numpy's to the bit.
+
+    Parameters
+    ----------
+    seat_of:
+        Seat of each agent on duty today.
+    servers:
+        First and second agent of each call, and its final agent (-1: none).
+    kind2:
+        The second leg's kind (``call_rules``).
+    flags:
+        (15, calls) booleans, rows ``S_*``.
+    times:
+        The queue's ``start1``, ``end1``, ``start2``, ``end2`` of each call, s.
+    xp:
+        True experience of each call, 0-10.
+    top2:
+        The top-2-box threshold of experience.
+    data:
+        The ledger's column of each row of ``SEAT_ROWS`` (booked in place).
+    """
+    s1, s2, fsrv = servers
+    start1, end1, start2, end2 = times
+    m = seat_of.shape[0]
+    n_rows = N_SEAT_ROWS
+    n = data[0].shape[0]
+    acc = np.zeros((n_rows, n))
+    hit = np.zeros(n_rows, np.bool_)
+    for i in range(s1.shape[0]):
+        ans = flags[S_ANSWERED, i]
+        h2 = kind2[i] == HANDLED
+        a = seat_of[_wrap(s1[i], m)]
+        b = seat_of[_wrap(s2[i], m)]
+        f = seat_of[_wrap(fsrv[i], m)]
+        aud = flags[S_AUDITED, i]
+        if ans:
+            acc[0, a] += 1.0
+            acc[2, a] += end1[i] - start1[i]
+            hit[0] = hit[2] = True
+        if h2:
+            acc[1, b] += 1.0
+            acc[3, b] += end2[i] - start2[i]
+            hit[1] = hit[3] = True
+        if flags[S_OWNER, i]:
+            acc[4, f] += 1.0
+            acc[5, f] += 1.0 if flags[S_RESOLVED, i] else 0.0
+            acc[6, f] += 1.0 if flags[S_CODED, i] else 0.0
+            acc[7, f] += 1.0 if xp[i] >= top2 else 0.0
+            hit[4] = hit[5] = hit[6] = hit[7] = True
+        if flags[S_SURVEY, i]:
+            acc[8, f] += 1.0
+            acc[9, f] += 1.0 if flags[S_TOP2, i] else 0.0
+            hit[8] = hit[9] = True
+        for row, flag in ((10, S_TRANSFERRED), (11, S_PUSHED), (12, S_HUNG), (14, S_ACT_FIRST)):
+            if flags[flag, i]:
+                acc[row, a] += 1.0
+                hit[row] = True
+        if flags[S_ACT_FINAL, i] and fsrv[i] >= 0:
+            acc[13, f] += 1.0
+            hit[13] = True
+        if aud and ans:
+            acc[15, a] += 1.0
+            hit[15] = True
+        if aud and h2:
+            acc[16, b] += 1.0
+            hit[16] = True
+        if flags[S_DET_FINAL, i] and fsrv[i] >= 0:
+            acc[17, f] += 1.0
+            hit[17] = True
+        for row, flag in ((18, S_DET_FIRST), (19, S_ABUSED)):
+            if flags[flag, i]:
+                acc[row, a] += 1.0
+                hit[row] = True
+    for row in range(n_rows):
+        if hit[row]:
+            col = data[row]
+            for j in range(n):
+                col[j] += acc[row, j]
