@@ -6,12 +6,17 @@ waits past the caps, carried effort past the CES scale, attempts past ``MAX_REPE
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from sim.config import load_config
 from sim.model import behavior as bh
 from sim.model import call_rules as cr
+from sim.model import phone_booking as pb
 from sim.model import phone_kernel as pk
+from sim.model.phone_booking import on_phone_s
+from sim.model.planning import FRONT, SPECIALIST
 
 K, M = 5_000, 40
 
@@ -230,3 +235,211 @@ def test_seat_sums_match_bincount() -> None:
         )
         for f in ref:
             assert same(got[f], ref[f]), f
+
+
+# ------------------------------------------- the day's booking as it was (numpy)
+def ref_book_parts(q, t, parts, row):
+    res = q.res
+    h2 = res.kind2 == cr.HANDLED
+    hold = float(parts.hold1[t.answered].sum() + parts.hold2[h2].sum())
+    acw = float(parts.acw1[t.answered].sum() + parts.acw2[h2].sum())
+    row["hold_s"] = hold
+    row["acw_s"] = acw
+    row["talk_s"] = row["handle_s"] - hold - acw
+
+
+def ref_book_teams(q, agents, t, over, sl_s, row):
+    res, nf = (q.res, agents.n_front)
+    h2 = res.kind2 == cr.HANDLED
+    duty = on_phone_s(agents) + over
+    wait2 = res.start2 - res.end1
+    front2 = h2 & (res.server2 < nf)
+    row.update(
+        front_legs=int(t.answered.sum() + front2.sum()),
+        front_handle_s=float(
+            (res.end1 - res.start1)[t.answered].sum() + (res.end2 - res.start2)[front2].sum()
+        ),
+        front_busy_s=float(res.busy_s[:nf].sum()),
+        front_avail_s=float(duty[:nf].sum()),
+        spec_offered=int(t.transferred.sum()) if agents.seats.shape[0] > nf else 0,
+        spec_answered=int((h2 & ~front2).sum()),
+        spec_abandoned=int(t.lost2.sum()) if agents.seats.shape[0] > nf else 0,
+        spec_in_sl=int((h2 & ~front2 & (wait2 <= sl_s)).sum()),
+        spec_wait_answered_s=float(wait2[h2 & ~front2].sum()),
+        spec_legs=int((h2 & ~front2).sum()),
+        spec_handle_s=float((res.end2 - res.start2)[h2 & ~front2].sum()),
+        spec_busy_s=float(res.busy_s[nf:].sum()),
+        spec_avail_s=float(duty[nf:].sum()),
+    )
+
+
+def ref_book_handle_parts(model, q, agents, t, row):
+    res, h = (q.res, model.cfg.handling)
+    work = h.mean_s * q.calls.cx
+    pol = agents.policy
+    totals = np.zeros(4)
+    for server, handled, needs, on in (
+        (res.server1, t.answered & (res.kind1 == cr.HANDLED), q.calls.needs_transfer, t.answered),
+        (res.server2, res.kind2 == cr.HANDLED, False, res.kind2 == cr.HANDLED),
+    ):
+        srv = server[on]
+        levers = (
+            pol[srv, bh.THOROUGHNESS],
+            agents.speed[srv],
+            pol[srv, bh.PACE],
+            pol[srv, bh.COURTESY] * h.courtesy_max_s,
+        )
+        needs_leg = np.broadcast_to(needs, on.shape)[on]
+        parts = cr.handle_parts(handled[on], needs_leg, work[on], levers, h.transfer_handle_s)
+        totals += [part.sum() for part in parts] + [levers[2].sum()]
+    row.update(
+        handle_s_natural=float(totals[0]),
+        handle_s_honest=float(totals[1]),
+        handle_s_gaming=float(totals[2]),
+        pace_sum=float(totals[3]),
+    )
+
+
+def ref_book_day(model, q, agents, t, r, over, row, parts=None):
+    res, ch = (q.res, model.cfg.channels)
+    answered, wait1 = (t.answered, t.wait1)
+    h2 = res.kind2 == cr.HANDLED
+    row["avail_s"] = float((on_phone_s(agents) + over).sum())
+    row["overrun_s"] = float(over.sum())
+    ref_book_teams(q, agents, t, over, ch.service_level_threshold_s, row)
+    handle = np.zeros((2, 2))
+    handle[FRONT] = (row["front_handle_s"], row["front_legs"])
+    handle[SPECIALIST] = (row["spec_handle_s"], row["spec_legs"])
+    ends = np.where(res.kind2 != cr.NOT_REACHED, res.end2, res.end1)
+    minutes = float(np.maximum(ends - q.arrival, 0.0).sum()) / 60.0
+    row["cost_telephony"] = minutes * model.cfg.costs.telephony_per_minute
+    h, work = (model.cfg.handling, model.cfg.handling.mean_s * q.calls.cx)
+    row["work_needed_s"] = float(np.where(q.calls.needs_transfer, h.transfer_handle_s, work).sum())
+    row["spec_work_needed_s"] = float(work[t.transferred].sum())
+    row.update(
+        abandoned=int((~answered).sum()),
+        abandoned_after_transfer=int(t.lost2.sum()),
+        calls_answered=int(answered.sum()),
+        answered_in_sl=int((answered & (wait1 <= ch.service_level_threshold_s)).sum()),
+        waited=int((wait1 > 0).sum()),
+        wait_answered_s=float(wait1[answered].sum()),
+        wait_all_s=float(wait1.sum()),
+        busy_s=float(res.busy_s.sum()),
+        legs=int(answered.sum() + h2.sum()),
+        handle_s=float((res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()),
+        answered_owned=int(t.owner.sum()),
+        resolved_true=int(t.resolved[t.owner].sum()),
+        coded_resolved=int(t.coded[t.owner].sum()),
+        resolved_done=int(t.done[t.owner].sum()),
+        surveys=int(r.survey.sum()),
+        survey_top2=int(r.top2.sum()),
+        surveys_offered=int(r.offered.sum()),
+        surveys_honest=int(r.honest_survey.sum()),
+        survey_top2_honest=int(r.honest_top2.sum()),
+        transfers=int(t.transferred.sum()),
+        hangups=int(t.hung.sum()),
+        pushes=int(t.pushed.sum()),
+        gaming_contacts=int(r.gaming.sum()),
+        false_resolutions=int(t.false_code.sum()),
+        steered=int(r.steer.sum()),
+        dumped=int(t.dumped.sum()),
+        rushed=int(t.rushed.sum()),
+        audited=int(r.audited.sum()),
+        detected=int((r.det_final | r.det_first).sum()),
+    )
+    ref_book_handle_parts(model, q, agents, t, row)
+    ref_book_parts(q, t, parts, row)
+    first = (q.calls.reached == 0) & answered
+    row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
+    row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(
+        (first & t.owner & t.resolved).sum()
+    )
+    return handle
+
+
+def test_book_day_matches_numpy() -> None:
+    """``book_day`` books the same record, key for key in the same order and value for
+    value to the bit, as the numpy code it replaced, with and without specialists."""
+    cfg = load_config("baseline")
+    rng = np.random.default_rng(5)
+    for seed, n_front in ((0, M - 6), (1, M), (2, M - 1)):
+        x = random_day(seed)
+        ref = ref_true_outcomes(x, cfg.handling)
+        res = SimpleNamespace(
+            kind1=x["kind1"],
+            kind2=x["kind2"],
+            server1=x["server1"],
+            server2=x["server2"],
+            start1=x["start1"],
+            end1=x["end1"],
+            start2=x["start2"],
+            end2=x["start2"] + rng.exponential(250.0, K),
+            busy_s=rng.uniform(0, 30_000, M),
+            last_end=rng.uniform(0, 36_000, M),
+        )
+        calls = SimpleNamespace(
+            cx=x["cx"], needs_transfer=x["needs"], reached=rng.integers(0, 3, K).astype(np.int16)
+        )
+        q = SimpleNamespace(res=res, calls=calls, arrival=x["arrival"])
+        start = rng.uniform(0, 3_600, M)
+        agents = SimpleNamespace(
+            policy=x["pol"],
+            speed=rng.uniform(0.6, 1.4, M),
+            n_front=n_front,
+            seats=np.arange(M),
+            start=start,
+            end=start + 28_800.0,
+            brk_len=rng.uniform(0, 1_800, (M, 3)),
+        )
+        t = SimpleNamespace(**ref)
+        flag = {
+            name: rng.random(K) < 0.2
+            for name in (
+                "survey",
+                "top2",
+                "offered",
+                "honest_survey",
+                "honest_top2",
+                "gaming",
+                "steer",
+                "audited",
+                "det_final",
+                "det_first",
+            )
+        }
+        r = SimpleNamespace(**flag)
+        parts = SimpleNamespace(
+            hold1=rng.exponential(30.0, K) * ref["answered"],
+            acw1=rng.exponential(40.0, K),
+            hold2=rng.exponential(30.0, K),
+            acw2=rng.exponential(40.0, K) * (x["kind2"] == cr.HANDLED),
+        )
+        over = rng.exponential(100.0, M) * (rng.random(M) < 0.3)
+        want, got = {"issues_new": 3}, {"issues_new": 3}
+        h_want = ref_book_day(_Model(cfg), _Q(q), agents, t, r, over, want, parts)
+        h_got = pb.book_day(_Model(cfg), _Q(q), agents, t, r, over, got, parts)
+        assert list(got) == list(want)
+        for key, value in want.items():
+            assert type(got[key]) is type(value) and got[key] == value, key
+            assert np.float64(got[key]).tobytes() == np.float64(value).tobytes(), key
+        assert same(h_got, h_want)
+
+
+class _Model(SimpleNamespace):
+    def __init__(self, cfg) -> None:
+        super().__init__(cfg=cfg)
+
+
+class _Q(SimpleNamespace):
+    """A day's queue whose calls have a length, as ``phone.Queued``."""
+
+    def __init__(self, q) -> None:
+        super().__init__(res=q.res, arrival=q.arrival, calls=_Calls(q.calls))
+
+
+class _Calls(SimpleNamespace):
+    def __init__(self, calls) -> None:
+        super().__init__(**vars(calls))
+
+    def __len__(self) -> int:
+        return self.cx.shape[0]

@@ -126,13 +126,13 @@ class DayRecord(TypedDict, total=False):
     rushed: int
     audited: int
     detected: int
-    # phone_booking.book_handle_parts: the timer at the agents' natural handling
+    # phone_booking.book_day: the timer at the agents' natural handling
     # (thoroughness 1, pace 1) and the honest and gaming parts of the difference
     handle_s_natural: float
     handle_s_honest: float  # pace and diligence (negative: time saved)
     handle_s_gaming: float  # rushing, dumps and web pushes (negative: time saved)
     pace_sum: float  # the answering agent's pace, summed over call legs
-    # phone_booking.book_parts: handle_s in its parts (they sum to it)
+    # phone_booking.book_day: handle_s in its parts (they sum to it)
     hold_s: float
     acw_s: float  # after-call work: the agent is busy, the caller gone
     talk_s: float
