@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.config import load_config
 from sim.model import behavior as bh
+from sim.model import booking_kernel as bk
 from sim.model import call_rules as cr
 from sim.model import phone_booking as pb
 from sim.model import phone_kernel as pk
@@ -172,12 +173,12 @@ def test_seat_sums_match_bincount() -> None:
         seats = rng.permutation(n)[:M]
         base = {
             f: rng.integers(0, 50, n) + (rng.random(n) < 0.3) * rng.random(n)
-            for f in set(pk.SEAT_ROWS)
+            for f in set(bk.SEAT_ROWS)
         }
         base["abuse"][seats[:3]] = -0.0
         flags = rng.random((15, K)) < 0.3
-        flags[pk.S_ANSWERED] = x["kind1"] != cr.ABANDONED
-        flags[pk.S_DET_FIRST] = False  # a booking that selects no call is skipped
+        flags[bk.S_ANSWERED] = x["kind1"] != cr.ABANDONED
+        flags[bk.S_DET_FIRST] = False  # a booking that selects no call is skipped
         final_srv = np.where(x["kind1"] == cr.TRANSFERRED, x["server2"], x["server1"])
         for name in (
             "OWNER",
@@ -189,12 +190,12 @@ def test_seat_sums_match_bincount() -> None:
             "AUDITED",
             "ABUSED",
         ):
-            flags[getattr(pk, f"S_{name}")] &= flags[pk.S_ANSWERED] & (final_srv >= 0)
+            flags[getattr(bk, f"S_{name}")] &= flags[bk.S_ANSWERED] & (final_srv >= 0)
         xp = rng.uniform(0, 10, K)
         s1, s2, h2 = x["server1"], x["server2"], x["kind2"] == cr.HANDLED
-        ans = flags[pk.S_ANSWERED]
-        own, surv = flags[pk.S_OWNER], flags[pk.S_SURVEY]
-        fl = {name: flags[getattr(pk, name)] for name in dir(pk) if name[:2] == "S_"}
+        ans = flags[bk.S_ANSWERED]
+        own, surv = flags[bk.S_OWNER], flags[bk.S_SURVEY]
+        fl = {name: flags[getattr(bk, name)] for name in dir(bk) if name[:2] == "S_"}
         ref = {f: v.copy() for f, v in base.items()}
 
         def add(server, field, weights=None, ref=ref, seats=seats, n=n):
@@ -223,7 +224,7 @@ def test_seat_sums_match_bincount() -> None:
         add(s1[fl["S_DET_FIRST"]], "detected")
         add(s1[fl["S_ABUSED"]], "abuse")
         got = {f: v.copy() for f, v in base.items()}
-        pk.seat_sums(
+        bk.seat_sums(
             seats,
             (s1, s2, final_srv),
             x["kind2"],
@@ -231,7 +232,7 @@ def test_seat_sums_match_bincount() -> None:
             (x["start1"], x["end1"], x["start2"], x["start2"] + 100.0),
             xp,
             cr.TOP2,
-            tuple(got[f] for f in pk.SEAT_ROWS),
+            tuple(got[f] for f in bk.SEAT_ROWS),
         )
         for f in ref:
             assert same(got[f], ref[f]), f

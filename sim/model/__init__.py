@@ -10,7 +10,8 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   (alias tables);
 * the channels: ``web`` (routing, finding the number, self-service), ``phone`` (the phone
   day in steps), ``queue_kernel`` (the compiled queue), ``phone_kernel`` (the
-  per-call rules after the queue, compiled), ``phone_booking`` (booking the
+  per-call rules after the queue, compiled), ``booking_kernel`` (the day's booking,
+  compiled), ``phone_booking`` (booking the
   phone's ledgers), ``call_rules`` (every per-call rule), ``experience`` (what a contact
   does to its customer), ``departments`` (failure demand, flags, fixes);
 * the staff: ``employee``, ``onboarding`` (the starting staff, hiring, classroom and

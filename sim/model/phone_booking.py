@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import behavior as bh
+from . import booking_kernel as bk
 from . import call_rules as cr
-from . import phone_kernel as pk
 from .planning import FRONT, SPECIALIST
 
 if TYPE_CHECKING:
@@ -94,25 +94,25 @@ def book_seats(
     res, led, seats = q.res, model.seat_ledger, agents.seats
     flags = np.empty((15, t.answered.shape[0]), bool)
     for row, mask in (
-        (pk.S_ANSWERED, t.answered),
-        (pk.S_OWNER, t.owner),
-        (pk.S_RESOLVED, t.resolved),
-        (pk.S_CODED, t.coded),
-        (pk.S_SURVEY, r.survey),
-        (pk.S_TOP2, r.top2),
-        (pk.S_TRANSFERRED, t.transferred),
-        (pk.S_PUSHED, t.pushed),
-        (pk.S_HUNG, t.hung),
-        (pk.S_ACT_FINAL, r.act_final),
-        (pk.S_ACT_FIRST, r.act_first),
-        (pk.S_AUDITED, r.audited),
-        (pk.S_DET_FINAL, r.det_final),
-        (pk.S_DET_FIRST, r.det_first),
-        (pk.S_ABUSED, r.abused),
+        (bk.S_ANSWERED, t.answered),
+        (bk.S_OWNER, t.owner),
+        (bk.S_RESOLVED, t.resolved),
+        (bk.S_CODED, t.coded),
+        (bk.S_SURVEY, r.survey),
+        (bk.S_TOP2, r.top2),
+        (bk.S_TRANSFERRED, t.transferred),
+        (bk.S_PUSHED, t.pushed),
+        (bk.S_HUNG, t.hung),
+        (bk.S_ACT_FINAL, r.act_final),
+        (bk.S_ACT_FIRST, r.act_first),
+        (bk.S_AUDITED, r.audited),
+        (bk.S_DET_FINAL, r.det_final),
+        (bk.S_DET_FIRST, r.det_first),
+        (bk.S_ABUSED, r.abused),
     ):
         flags[row] = mask
     # every per-call booking in one pass, each as its own np.bincount (phone_kernel)
-    pk.seat_sums(
+    bk.seat_sums(
         seats,
         (res.server1, res.server2, t.final_srv),
         res.kind2,
@@ -120,7 +120,7 @@ def book_seats(
         (res.start1, res.end1, res.start2, res.end2),
         t.xp,
         cr.TOP2,
-        tuple(led.data[field] for field in pk.SEAT_ROWS),
+        tuple(led.data[field] for field in bk.SEAT_ROWS),
     )
     led.add_direct(seats, "busy_s", res.busy_s)
     led.add_direct(seats, "duty_s", on_phone_s(agents) + over)
@@ -177,34 +177,34 @@ def day_totals(
     """
     res, h, calls = q.res, model.cfg.handling, q.calls
     pol = agents.policy
-    flags = np.empty((pk.N_FLAGS, len(calls)), bool)
+    flags = np.empty((bk.N_FLAGS, len(calls)), bool)
     for row, mask in (
-        (pk.D_ANSWERED, t.answered),
-        (pk.D_TRANSFERRED, t.transferred),
-        (pk.D_LOST2, t.lost2),
-        (pk.D_OWNER, t.owner),
-        (pk.D_RESOLVED, t.resolved),
-        (pk.D_CODED, t.coded),
-        (pk.D_DONE, t.done),
-        (pk.D_SURVEY, r.survey),
-        (pk.D_TOP2, r.top2),
-        (pk.D_OFFERED, r.offered),
-        (pk.D_HONEST_SURVEY, r.honest_survey),
-        (pk.D_HONEST_TOP2, r.honest_top2),
-        (pk.D_HUNG, t.hung),
-        (pk.D_PUSHED, t.pushed),
-        (pk.D_GAMING, r.gaming),
-        (pk.D_FALSE_CODE, t.false_code),
-        (pk.D_STEER, r.steer),
-        (pk.D_DUMPED, t.dumped),
-        (pk.D_RUSHED, t.rushed),
-        (pk.D_AUDITED, r.audited),
-        (pk.D_NEEDS, calls.needs_transfer),
+        (bk.D_ANSWERED, t.answered),
+        (bk.D_TRANSFERRED, t.transferred),
+        (bk.D_LOST2, t.lost2),
+        (bk.D_OWNER, t.owner),
+        (bk.D_RESOLVED, t.resolved),
+        (bk.D_CODED, t.coded),
+        (bk.D_DONE, t.done),
+        (bk.D_SURVEY, r.survey),
+        (bk.D_TOP2, r.top2),
+        (bk.D_OFFERED, r.offered),
+        (bk.D_HONEST_SURVEY, r.honest_survey),
+        (bk.D_HONEST_TOP2, r.honest_top2),
+        (bk.D_HUNG, t.hung),
+        (bk.D_PUSHED, t.pushed),
+        (bk.D_GAMING, r.gaming),
+        (bk.D_FALSE_CODE, t.false_code),
+        (bk.D_STEER, r.steer),
+        (bk.D_DUMPED, t.dumped),
+        (bk.D_RUSHED, t.rushed),
+        (bk.D_AUDITED, r.audited),
+        (bk.D_NEEDS, calls.needs_transfer),
     ):
         flags[row] = mask
-    np.logical_or(r.det_final, r.det_first, out=flags[pk.D_DETECTED])
-    np.equal(calls.reached, 0, out=flags[pk.D_FIRST])
-    return pk.day_sums(
+    np.logical_or(r.det_final, r.det_first, out=flags[bk.D_DETECTED])
+    np.equal(calls.reached, 0, out=flags[bk.D_FIRST])
+    return bk.day_sums(
         (res.kind1, res.kind2, res.server1, res.server2),
         (q.arrival, res.start1, res.end1, res.start2, res.end2, t.wait1),
         flags,
@@ -275,17 +275,17 @@ def book_day(
     row["overrun_s"] = float(over.sum())
     specialists = agents.seats.shape[0] > nf
     row.update(
-        front_legs=int(n[pk.N_ANSWERED] + n[pk.N_FRONT2]),
-        front_handle_s=float(x[pk.X_H1] + x[pk.X_H2_FRONT]),
+        front_legs=int(n[bk.N_ANSWERED] + n[bk.N_FRONT2]),
+        front_handle_s=float(x[bk.X_H1] + x[bk.X_H2_FRONT]),
         front_busy_s=float(res.busy_s[:nf].sum()),
         front_avail_s=float(duty[:nf].sum()),
-        spec_offered=int(n[pk.N_TRANSFERRED]) if specialists else 0,
-        spec_answered=int(n[pk.N_SPEC]),
-        spec_abandoned=int(n[pk.N_LOST2]) if specialists else 0,
-        spec_in_sl=int(n[pk.N_SPEC_IN_SL]),
-        spec_wait_answered_s=float(x[pk.X_WAIT2_SPEC]),
-        spec_legs=int(n[pk.N_SPEC]),
-        spec_handle_s=float(x[pk.X_H2_SPEC]),
+        spec_offered=int(n[bk.N_TRANSFERRED]) if specialists else 0,
+        spec_answered=int(n[bk.N_SPEC]),
+        spec_abandoned=int(n[bk.N_LOST2]) if specialists else 0,
+        spec_in_sl=int(n[bk.N_SPEC_IN_SL]),
+        spec_wait_answered_s=float(x[bk.X_WAIT2_SPEC]),
+        spec_legs=int(n[bk.N_SPEC]),
+        spec_handle_s=float(x[bk.X_H2_SPEC]),
         spec_busy_s=float(res.busy_s[nf:].sum()),
         spec_avail_s=float(duty[nf:].sum()),
     )
@@ -293,60 +293,60 @@ def book_day(
     handle[FRONT] = (row["front_handle_s"], row["front_legs"])
     handle[SPECIALIST] = (row["spec_handle_s"], row["spec_legs"])
     # a call occupies a line from arrival until it ends or is abandoned
-    row["cost_telephony"] = float(x[pk.X_LINE_S]) / 60.0 * model.cfg.costs.telephony_per_minute
+    row["cost_telephony"] = float(x[bk.X_LINE_S]) / 60.0 * model.cfg.costs.telephony_per_minute
     # the work the calls truly need at speed 1 (unseen by the planners), s: the front
     # line solves or, when the issue needs it, transfers; specialists solve transfers
-    row["work_needed_s"] = float(x[pk.X_WORK])
-    row["spec_work_needed_s"] = float(x[pk.X_SPEC_WORK])
+    row["work_needed_s"] = float(x[bk.X_WORK])
+    row["spec_work_needed_s"] = float(x[bk.X_SPEC_WORK])
     row.update(
-        abandoned=int(k - n[pk.N_ANSWERED]),
-        abandoned_after_transfer=int(n[pk.N_LOST2]),
-        calls_answered=int(n[pk.N_ANSWERED]),
-        answered_in_sl=int(n[pk.N_ANSWERED_IN_SL]),
-        waited=int(n[pk.N_WAITED]),
-        wait_answered_s=float(x[pk.X_WAIT_ANSWERED]),
-        wait_all_s=float(x[pk.X_WAIT_ALL]),
+        abandoned=int(k - n[bk.N_ANSWERED]),
+        abandoned_after_transfer=int(n[bk.N_LOST2]),
+        calls_answered=int(n[bk.N_ANSWERED]),
+        answered_in_sl=int(n[bk.N_ANSWERED_IN_SL]),
+        waited=int(n[bk.N_WAITED]),
+        wait_answered_s=float(x[bk.X_WAIT_ANSWERED]),
+        wait_all_s=float(x[bk.X_WAIT_ALL]),
         busy_s=float(res.busy_s.sum()),
-        legs=int(n[pk.N_ANSWERED] + n[pk.N_H2]),
-        handle_s=float(x[pk.X_H1] + x[pk.X_H2]),
-        answered_owned=int(f[pk.D_OWNER]),
-        resolved_true=int(n[pk.N_OWNER_RESOLVED]),
-        coded_resolved=int(n[pk.N_OWNER_CODED]),
+        legs=int(n[bk.N_ANSWERED] + n[bk.N_H2]),
+        handle_s=float(x[bk.X_H1] + x[bk.X_H2]),
+        answered_owned=int(f[bk.D_OWNER]),
+        resolved_true=int(n[bk.N_OWNER_RESOLVED]),
+        coded_resolved=int(n[bk.N_OWNER_CODED]),
         # what an honest code says: the agent resolved its part (a department's failed
         # fulfilment later is no coding error)
-        resolved_done=int(n[pk.N_OWNER_DONE]),
-        surveys=int(f[pk.D_SURVEY]),
-        survey_top2=int(f[pk.D_TOP2]),
-        surveys_offered=int(f[pk.D_OFFERED]),
-        surveys_honest=int(f[pk.D_HONEST_SURVEY]),
-        survey_top2_honest=int(f[pk.D_HONEST_TOP2]),
-        transfers=int(f[pk.D_TRANSFERRED]),
-        hangups=int(f[pk.D_HUNG]),
-        pushes=int(f[pk.D_PUSHED]),
-        gaming_contacts=int(f[pk.D_GAMING]),
-        false_resolutions=int(f[pk.D_FALSE_CODE]),
-        steered=int(f[pk.D_STEER]),
-        dumped=int(f[pk.D_DUMPED]),
-        rushed=int(f[pk.D_RUSHED]),
-        audited=int(f[pk.D_AUDITED]),
-        detected=int(f[pk.D_DETECTED]),
+        resolved_done=int(n[bk.N_OWNER_DONE]),
+        surveys=int(f[bk.D_SURVEY]),
+        survey_top2=int(f[bk.D_TOP2]),
+        surveys_offered=int(f[bk.D_OFFERED]),
+        surveys_honest=int(f[bk.D_HONEST_SURVEY]),
+        survey_top2_honest=int(f[bk.D_HONEST_TOP2]),
+        transfers=int(f[bk.D_TRANSFERRED]),
+        hangups=int(f[bk.D_HUNG]),
+        pushes=int(f[bk.D_PUSHED]),
+        gaming_contacts=int(f[bk.D_GAMING]),
+        false_resolutions=int(f[bk.D_FALSE_CODE]),
+        steered=int(f[bk.D_STEER]),
+        dumped=int(f[bk.D_DUMPED]),
+        rushed=int(f[bk.D_RUSHED]),
+        audited=int(f[bk.D_AUDITED]),
+        detected=int(f[bk.D_DETECTED]),
     )
     # each total as numpy added the two legs' sums to zeros
     row.update(
-        handle_s_natural=float(0.0 + x[pk.X_NATURAL1] + x[pk.X_NATURAL2]),
-        handle_s_honest=float(0.0 + x[pk.X_HONEST1] + x[pk.X_HONEST2]),
-        handle_s_gaming=float(0.0 + x[pk.X_GAMING1] + x[pk.X_GAMING2]),
-        pace_sum=float(0.0 + x[pk.X_PACE1] + x[pk.X_PACE2]),
+        handle_s_natural=float(0.0 + x[bk.X_NATURAL1] + x[bk.X_NATURAL2]),
+        handle_s_honest=float(0.0 + x[bk.X_HONEST1] + x[bk.X_HONEST2]),
+        handle_s_gaming=float(0.0 + x[bk.X_GAMING1] + x[bk.X_GAMING2]),
+        pace_sum=float(0.0 + x[bk.X_PACE1] + x[bk.X_PACE2]),
     )
-    hold = float(x[pk.X_HOLD1] + x[pk.X_HOLD2])
-    acw = float(x[pk.X_ACW1] + x[pk.X_ACW2])
+    hold = float(x[bk.X_HOLD1] + x[bk.X_HOLD2])
+    acw = float(x[bk.X_ACW1] + x[bk.X_ACW2])
     row["hold_s"] = hold
     row["acw_s"] = acw
     row["talk_s"] = row["handle_s"] - hold - acw
     # issue-level FCR: an issue's first contact is the first that reaches the centre (an
     # answered call or a web session; abandoned calls are not contacts, as in surveyed FCR)
-    row["issues_new"] = row.get("issues_new", 0) + int(n[pk.N_FIRST])
-    row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(n[pk.N_FIRST_RESOLVED])
+    row["issues_new"] = row.get("issues_new", 0) + int(n[bk.N_FIRST])
+    row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(n[bk.N_FIRST_RESOLVED])
     return handle
 
 
