@@ -243,7 +243,21 @@ N_COUNTS = 14
 
 @njit(cache=True)
 def _handle_parts(handled, needs, work, th, speed, pace, courtesy_s, transfer_s):
-    """``call_rules.handle_parts`` of one leg: (natural, honest, gaming) seconds."""
+    """``call_rules.handle_parts`` of one leg: (natural, honest, gaming) seconds.
+
+    Parameters
+    ----------
+    handled, needs:
+        The leg was handled to the end; its issue needs another team.
+    work:
+        The issue's needed work, s at speed 1.
+    th, speed, pace:
+        The agent's thoroughness lever, natural speed and pace lever.
+    courtesy_s:
+        The agent's courtesy seconds.
+    transfer_s:
+        Seconds a transfer, hang-up or push takes.
+    """
     natural = work / speed
     at_need = maximum(th, 1.0)
     honest = natural * (at_need / pace - 1.0)
