@@ -444,3 +444,31 @@ class _Calls(SimpleNamespace):
 
     def __len__(self) -> int:
         return self.cx.shape[0]
+
+
+def test_mark_repeats_matches_numpy() -> None:
+    """``_mark_repeats`` as it was (each customer's earlier call credited once, by its
+    sorted unique customers), against the compiled pass, customers repeated on purpose."""
+    rng = np.random.default_rng(8)
+    n_cust, n_seats, n_periods, d = 2_000, 30, 12, 40
+    for _ in range(5):
+        last_day = rng.integers(d - 15, d, n_cust).astype(np.int32)
+        last_day[:100] = -(10**6)
+        last_seat = np.where(rng.random(n_cust) < 0.3, -1, rng.integers(0, n_seats, n_cust))
+        last_seat = last_seat.astype(np.int32)
+        last_period = rng.integers(0, n_periods, n_cust).astype(np.int32)
+        cust = rng.integers(0, n_cust, 1_500)  # many customers more than once
+        repeats = rng.integers(0, 5, (n_periods, n_seats)).astype(float)
+        day_repeats = rng.integers(0, 5, 61).astype(float)
+        want = [a.copy() for a in (last_seat, repeats, day_repeats)]
+        hit = (d - last_day[cust] <= 7) & (last_seat[cust] >= 0)
+        hc = np.sort(cust[hit])
+        hc = hc[np.concatenate(([True], hc[1:] != hc[:-1]))]
+        flat = np.asarray(last_period[hc], np.int64) * n_seats + last_seat[hc]
+        want[1] += np.bincount(flat, minlength=repeats.size).reshape(repeats.shape)
+        want[2] += np.bincount(last_day[hc], minlength=day_repeats.size)
+        want[0][hc] = -1
+        assert hc.shape[0] > 100
+        pk.mark_repeats(cust, d, 7, (last_day, last_seat, last_period), repeats, day_repeats)
+        for got, ref in zip((last_seat, repeats, day_repeats), want, strict=True):
+            assert same(got, ref)

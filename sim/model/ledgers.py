@@ -255,20 +255,6 @@ class SeatLedger:
         """
         np.add.at(self.data[field], seat_of, values)
 
-    def credit_repeats(self, period: np.ndarray, seat: np.ndarray) -> None:
-        """Credit one repeat to each (pay period, seat) of the earlier calls repeated.
-
-        Parameters
-        ----------
-        period:
-            Pay period of each earlier call repeated.
-        seat:
-            Seat that answered each earlier call.
-        """
-        # integer counts: exact whatever the order of adding
-        flat = np.asarray(period, np.int64) * self.repeats.shape[1] + seat
-        self.repeats += np.bincount(flat, minlength=self.repeats.size).reshape(self.repeats.shape)
-
     def quit(self, seat: int) -> None:
         """A leaver's partial period is not carried over to their successor.
 

@@ -3,7 +3,8 @@
 After the queue, the day's calls were booked by dozens of numpy expressions over a few
 thousand calls each (a temporary array per step).  Here the per-call rules that need no
 random number and no transcendental function run in one loop over the calls (the
-day's booking is ``booking_kernel``'s).
+day's booking is ``booking_kernel``'s); the day's contacts credit the repeats of earlier
+calls in one pass (``mark_repeats``).
 
 The results are bit-identical to the numpy expressions they replace (as in
 ``customers_kernel``): every random number is still drawn by the model's numpy
@@ -184,3 +185,46 @@ def true_outcomes(
         out_f[F_XP, i] = base + xp_noise[i]
         out_f[F_EFF, i] = eff
         extra_out[i] = extra
+
+
+@njit(cache=True)
+def mark_repeats(
+    cust: np.ndarray,
+    day: int,
+    window: int,
+    last: tuple,
+    repeats: np.ndarray,
+    day_repeats: np.ndarray,
+) -> None:
+    """Credit a repeat to the previous answered call of each customer contacting again
+    within ``window`` days (``ContactCentreModel._mark_repeats``), in one pass.
+
+    Each customer's earlier call is credited once however often it contacts today: the
+    first contact credits it and forgets the call (its seat set to -1), so the later
+    ones find none, as numpy's unique customers did.  Counts are integers, exact in any
+    order.
+
+    Parameters
+    ----------
+    cust:
+        Customer of each contact today.
+    day:
+        Today (working day index).
+    window:
+        Days within which a contact is a repeat (``REPEAT_WINDOW_DAYS``).
+    last:
+        The customers' last answered call: its day, seat (-1: none or counted) and pay
+        period (``Customers.last_contact_*``); the seat is updated.
+    repeats:
+        The seat ledger's repeats (pay period x seat), booked.
+    day_repeats:
+        Repeats by the day of the call repeated, booked.
+    """
+    last_day, last_seat, last_period = last
+    for i in range(cust.shape[0]):
+        c = cust[i]
+        seat = last_seat[c]
+        if seat >= 0 and day - last_day[c] <= window:
+            repeats[last_period[c], seat] += 1.0
+            day_repeats[last_day[c]] += 1.0
+            last_seat[c] = -1
