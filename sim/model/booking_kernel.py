@@ -413,9 +413,12 @@ def day_sums(
             cnt[N_FIRST] += 1
             if own and flags[D_RESOLVED, i]:
                 cnt[N_FIRST_RESOLVED] += 1
-        for j in range(N_FLAGS):
-            if flags[j, i]:
-                n_flag[j] += 1
+    for j in range(N_FLAGS):  # row by row: the rows are contiguous
+        row = flags[j]
+        c = 0
+        for i in range(k):
+            c += row[i]
+        n_flag[j] = c
     sums = np.empty(N_SUMS)
     for j in range(N_SUMS):
         sums[j] = pairwise_sum(buf[j], 0, used[j])
