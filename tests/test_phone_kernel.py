@@ -14,6 +14,7 @@ from sim.config import load_config
 from sim.model import behavior as bh
 from sim.model import booking_kernel as bk
 from sim.model import call_rules as cr
+from sim.model import experience
 from sim.model import phone_booking as pb
 from sim.model import phone_kernel as pk
 from sim.model.phone_booking import on_phone_s
@@ -472,3 +473,25 @@ def test_mark_repeats_matches_numpy() -> None:
         pk.mark_repeats(cust, d, 7, (last_day, last_seat, last_period), repeats, day_repeats)
         for got, ref in zip((last_seat, repeats, day_repeats), want, strict=True):
             assert same(got, ref)
+
+
+def test_contact_terms_match_numpy() -> None:
+    """``experience.book_experience``'s response probability and loyalty change, by the
+    numpy rules (``call_rules.response_p``, ``experience.loyalty_change``) and compiled;
+    experiences past both ends of the scale and exactly 6.5 (a -0.0 distance)."""
+    cfg = load_config("baseline").customers
+    rng = np.random.default_rng(9)
+    prop = rng.beta(0.5, 4.0, 3_000).astype(np.float32)
+    prop[:10] = 1.0
+    cust = rng.integers(0, 3_000, K)
+    for hazard_year in (0.05, 0.2):
+        xp = rng.normal(6.0, 3.5, K)
+        xp[:20] = 6.5
+        eff = np.clip(rng.normal(3.0, 2.0, K), 1.0, 7.0)
+        resp, step = np.empty(K), np.empty(K)
+        per = experience.loyalty_steps(cfg, hazard_year)
+        terms = (*per, cfg.loyalty_loss_aversion, experience.NEUTRAL_XP, experience.EASY_EFFORT)
+        pk.contact_terms(prop, cust, xp, eff, terms, resp, step)
+        assert same(resp, cr.response_p(prop[cust], xp))
+        assert same(step, experience.loyalty_change(cfg, hazard_year, xp, eff))
+        assert (resp == 1.0).any() and (step > 0).any() and (step < 0).any()

@@ -4,7 +4,8 @@ After the queue, the day's calls were booked by dozens of numpy expressions over
 thousand calls each (a temporary array per step).  Here the per-call rules that need no
 random number and no transcendental function run in one loop over the calls (the
 day's booking is ``booking_kernel``'s); the day's contacts credit the repeats of earlier
-calls in one pass (``mark_repeats``).
+calls in one pass (``mark_repeats``); every contact's survey response probability and
+loyalty change for ``experience.book_experience`` in one pass (``contact_terms``).
 
 The results are bit-identical to the numpy expressions they replace (as in
 ``customers_kernel``): every random number is still drawn by the model's numpy
@@ -228,3 +229,41 @@ def mark_repeats(
             repeats[last_period[c], seat] += 1.0
             day_repeats[last_day[c]] += 1.0
             last_seat[c] = -1
+
+
+@njit(cache=True)
+def contact_terms(
+    propensity: np.ndarray,
+    cust: np.ndarray,
+    xp: np.ndarray,
+    eff: np.ndarray,
+    steps: tuple,
+    resp: np.ndarray,
+    step: np.ndarray,
+) -> None:
+    """Each contact's survey response probability (``call_rules.response_p``) and
+    loyalty change (``experience.loyalty_change``) in one pass, for
+    ``experience.book_experience`` (float64 experience and effort).
+
+    Parameters
+    ----------
+    propensity:
+        The customers' survey propensity (float32 column).
+    cust:
+        Customer row of each contact.
+    xp, eff:
+        True experience (0-10) and effort (CES 1-7) of each contact, float64.
+    steps:
+        Loyalty per experience point, per effort point (``experience.loyalty_steps``),
+        the loss aversion, the neutral experience and the easy effort.
+    resp, step:
+        The response probabilities and loyalty changes, filled.
+    """
+    per_xp, per_eff, aversion, neutral, easy = steps
+    for i in range(cust.shape[0]):
+        x = xp[i]
+        d = x - 6.5
+        p = np.float64(propensity[cust[i]]) * (1.0 + 0.5 * (d if d >= 0.0 else -d) / 3.0)
+        resp[i] = 0.0 if p < 0.0 else (1.0 if p > 1.0 else p)
+        signal = per_xp * (x - neutral) - per_eff * (eff[i] - easy)
+        step[i] = signal / aversion if signal > 0 else signal
