@@ -210,7 +210,6 @@ def _simulate_day(
                 start2[c] = join + (patience2_s[c] if patience2_s[c] < np.inf else 0.0)
                 end2[c] = start2[c]
                 continue
-            heapq.heappop(pool2)
             dur = handle_seconds_scalar(work_s[c], time_mult[j], extra_s[j])
             kind2[c] = HANDLED
             server2[c] = j
@@ -218,7 +217,10 @@ def _simulate_day(
             end2[c] = start + dur
             busy_s[j] += dur
             last_end[j] = start + dur
-            heapq.heappush(pool2, (start + dur, j))
+            # the agent at the top (``j``) is busy until then: one sift, not a pop and
+            # a push (the same heap contents; (time, agent) pairs are distinct, so the
+            # order agents come off the heap is the same)
+            heapq.heapreplace(pool2, (start + dur, j))
             continue
         c = i
         i += 1
@@ -229,7 +231,6 @@ def _simulate_day(
             start1[c] = join + (patience_s[c] if patience_s[c] < np.inf else 0.0)
             end1[c] = start1[c]
             continue
-        heapq.heappop(front)
         start1[c] = start
         server1[c] = j
         kind = first_leg_kind_scalar(
@@ -252,7 +253,7 @@ def _simulate_day(
         end1[c] = start + dur
         busy_s[j] += dur
         last_end[j] = start + dur
-        heapq.heappush(front, (start + dur, j))
+        heapq.heapreplace(front, (start + dur, j))  # ``j`` is still the top: see above
 
 
 def _sorted_breaks(start: np.ndarray, length: np.ndarray, m: int):
