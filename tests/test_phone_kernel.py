@@ -495,3 +495,56 @@ def test_contact_terms_match_numpy() -> None:
         assert same(resp, cr.response_p(prop[cust], xp))
         assert same(step, experience.loyalty_change(cfg, hazard_year, xp, eff))
         assert (resp == 1.0).any() and (step > 0).any() and (step < 0).any()
+
+
+def test_after_calls_matches_numpy() -> None:
+    """``follow_up``'s ratings, last contacts, patience and comebacks as they were in
+    numpy, against the compiled pass; customers with several calls (the last wins),
+    ratings clipped at both ends."""
+    rng = np.random.default_rng(12)
+    n_cust = 3_000
+    for _ in range(4):
+        x = random_day(int(rng.integers(100)))
+        ref = ref_true_outcomes(x, load_config("baseline").handling)
+        cust = rng.integers(0, n_cust, K)
+        owner, fs = ref["owner"], ref["fs"]
+        rated = owner & (rng.random(K) < 0.3)
+        steer = rng.random(K) < 0.2
+        pf = rng.uniform(0.3, 1.0, K)
+        noise, u_back = rng.normal(0.0, 3.0, K), rng.random(K)
+        friendliness, courtesy = rng.uniform(0, 1, M), rng.uniform(0, 1.2, M)
+        seats = rng.permutation(3 * M)[:M]
+        cols = (
+            rng.integers(-5, 40, n_cust).astype(np.int32),
+            rng.integers(-1, 3 * M, n_cust).astype(np.int32),
+            rng.integers(-1, 5, n_cust).astype(np.int32),
+            rng.uniform(0.3, 1.0, n_cust).astype(np.float32),
+        )
+        want = [col.copy() for col in cols]
+        d, period, factor, repeat_prob = 41, 3, 0.8, 0.6
+        friendly = 1.0 + 4.0 * np.clip(
+            0.5 * friendliness[fs] + 0.5 * courtesy[fs] + 0.1 * noise + 0.1 * steer, 0.0, 1.0
+        )
+        owned = cust[owner]
+        want[0][owned] = d
+        want[1][owned] = seats[ref["final_srv"][owner]]
+        want[2][owned] = period
+        want[3][cust] = np.where(ref["xp"] < cr.BAD, pf * factor, 1.0).astype(np.float32)
+        want_back = ~ref["resolved"] & (u_back < repeat_prob)
+        back = np.empty(K, bool)
+        total, n = pk.after_calls(
+            cust,
+            fs,
+            (owner, rated, steer, ref["resolved"]),
+            (ref["xp"], pf, noise, u_back),
+            (friendliness, courtesy, seats),
+            (cr.BAD, factor, repeat_prob, d, period),
+            cols,
+            back,
+        )
+        assert float(total) == float(friendly[rated].sum()) and n == int(rated.sum())
+        assert np.float64(total).tobytes() == np.float64(friendly[rated].sum()).tobytes()
+        for got, ref_col in zip(cols, want, strict=True):
+            assert same(got, ref_col)
+        assert same(back, want_back)
+        assert (friendly[rated] == 1.0).any() and (friendly[rated] == 5.0).any()

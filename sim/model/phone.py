@@ -576,24 +576,24 @@ def follow_up(
     # friendliness rating (1-5) given by the surveyed customers of owned calls
     agent_offered = agent_offers_survey(model.scheme.kpis.csat.definition)
     rated = (r.survey if agent_offered else rs) & owner
-    friendly = 1.0 + 4.0 * np.clip(
-        0.5 * agents.friendliness[t.fs]
-        + 0.5 * agents.policy[t.fs, bh.COURTESY]
-        + 0.1 * rng.normal(0.0, 1.0, k)
-        + 0.1 * r.steer,
-        0.0,
-        1.0,
+    noise = rng.normal(0.0, 1.0, k)
+    u_back = rng.random(k)
+    # the ratings, each owned call remembered as its customer's last, the callers'
+    # patience (worn by a bad experience) and who comes back, in one compiled pass
+    back = np.empty(k, bool)
+    cc = cfg.customers
+    friendly_sum, n_rated = pk.after_calls(
+        calls.cust,
+        t.fs,
+        (owner, rated, r.steer, t.resolved),
+        (t.xp, q.pf, noise, u_back),
+        (agents.friendliness, np.ascontiguousarray(agents.policy[:, bh.COURTESY]), seats),
+        (cr.BAD, cc.patience_repeat_factor, cc.repeat_prob, d, model.period),
+        (c.last_contact_day, c.last_contact_seat, c.last_contact_period, c.patience_factor),
+        back,
     )
-    row["friendliness_sum"] = float(friendly[rated].sum())
-    row["friendliness_n"] = int(rated.sum())
-    owned = calls.cust[owner]
-    c.last_contact_day[owned] = d
-    c.last_contact_seat[owned] = seats[fsrv[owner]]
-    c.last_contact_period[owned] = model.period
-    bad = t.xp < cr.BAD
-    pf_new = np.where(bad, q.pf * cfg.customers.patience_repeat_factor, 1.0)
-    c.patience_factor[calls.cust] = pf_new.astype(np.float32)
-    back = ~t.resolved & (rng.random(k) < cfg.customers.repeat_prob)
+    row["friendliness_sum"] = float(friendly_sum)
+    row["friendliness_n"] = int(n_rated)
     if cfg.demand.calls_per_hour is None and back.any():
         nxt = calls.take(back)
         nxt.attempt = nxt.attempt + 1

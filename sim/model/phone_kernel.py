@@ -5,7 +5,9 @@ thousand calls each (a temporary array per step).  Here the per-call rules that 
 random number and no transcendental function run in one loop over the calls (the
 day's booking is ``booking_kernel``'s); the day's contacts credit the repeats of earlier
 calls in one pass (``mark_repeats``); every contact's survey response probability and
-loyalty change for ``experience.book_experience`` in one pass (``contact_terms``).
+loyalty change for ``experience.book_experience`` in one pass (``contact_terms``); the
+customers' side of the day's calls after that (``after_calls``: ratings, last contacts,
+patience, comebacks).
 
 The results are bit-identical to the numpy expressions they replace (as in
 ``customers_kernel``): every random number is still drawn by the model's numpy
@@ -41,7 +43,7 @@ from .call_rules import (
     XP_RESOLVED_GAIN,
     XP_UNRESOLVED,
 )
-from .numpy_exact import minimum
+from .numpy_exact import minimum, pairwise_sum
 
 #: Rows of the boolean block :func:`true_outcomes` fills, in order.
 B_ANSWERED, B_TRANSFERRED, B_LOST2, B_HANDLED, B_HUNG, B_PUSHED, B_DUMPED = range(7)
@@ -267,3 +269,76 @@ def contact_terms(
         resp[i] = 0.0 if p < 0.0 else (1.0 if p > 1.0 else p)
         signal = per_xp * (x - neutral) - per_eff * (eff[i] - easy)
         step[i] = signal / aversion if signal > 0 else signal
+
+
+@njit(cache=True)
+def after_calls(
+    cust: np.ndarray,
+    fs: np.ndarray,
+    masks: tuple,
+    values: tuple,
+    agent_cols: tuple,
+    consts: tuple,
+    customer_cols: tuple,
+    back: np.ndarray,
+) -> tuple:
+    """The customers' side of the day's calls after their experience is booked
+    (``phone.follow_up``) in one pass: the friendliness ratings, each owned call
+    remembered as its customer's last (day, seat, pay period), the callers' patience,
+    and who comes back.
+
+    Parameters
+    ----------
+    cust:
+        Customer row of each call.
+    fs:
+        The final agent of each call (0 for none).
+    masks:
+        Each call's owner (an agent ended it), rated (its customer rated the agent),
+        steered survey and truly resolved flags.
+    values:
+        Each call's true experience, patience factor (float64), and its draws: the
+        rating noise and the uniform of coming back.
+    agent_cols:
+        Each agent's friendliness and courtesy lever, and seat.
+    consts:
+        The bad-experience threshold, the patience factor after one, the repeat
+        probability, today and the pay period.
+    customer_cols:
+        The customers' last contact day, seat and pay period (int32) and patience
+        factor (float32), updated (the last call of a customer wins, as numpy's
+        assignment).
+    back:
+        Whether each call's issue comes back, filled.
+
+    Returns
+    -------
+    The friendliness ratings' sum (numpy's pairwise sum over the rated calls) and count.
+    """
+    owner, rated, steer, resolved = masks
+    xp, pf, noise, u_back = values
+    friendliness, courtesy, seat_of = agent_cols
+    bad, factor, repeat_prob, day, period = consts
+    last_day, last_seat, last_period, patience = customer_cols
+    k = cust.shape[0]
+    buf = np.empty(k)
+    n = 0
+    for i in range(k):
+        f = fs[i]
+        if rated[i]:
+            x = (
+                0.5 * friendliness[f]
+                + 0.5 * courtesy[f]
+                + 0.1 * noise[i]
+                + 0.1 * (1.0 if steer[i] else 0.0)
+            )
+            buf[n] = 1.0 + 4.0 * (0.0 if x < 0.0 else (1.0 if x > 1.0 else x))
+            n += 1
+        c = cust[i]
+        if owner[i]:
+            last_day[c] = day
+            last_seat[c] = seat_of[f]
+            last_period[c] = period
+        patience[c] = np.float32(pf[i] * factor if xp[i] < bad else 1.0)
+        back[i] = not resolved[i] and u_back[i] < repeat_prob
+    return pairwise_sum(buf, 0, n), n
