@@ -29,8 +29,6 @@ day's opening.
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 from numba import njit
 
@@ -47,11 +45,98 @@ __all__ = ["ABANDONED", "HANDLED", "NOT_REACHED", "TRANSFERRED", "DayResult", "s
 
 
 @njit(cache=True)
+def _less(t1: float, j1: int, t2: float, j2: int) -> bool:
+    """``(t1, j1) < (t2, j2)`` as Python compares tuples (the order ``heapq`` keeps)."""
+    if t1 == t2:
+        return j1 < j2
+    return t1 < t2
+
+
+@njit(cache=True)
+def _sift_up(ht: np.ndarray, hj: np.ndarray, pos: int) -> None:
+    """Move the entry at ``pos`` of the heap ``(ht, hj)`` up to its place."""
+    t, j = ht[pos], hj[pos]
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        if not _less(t, j, ht[parent], hj[parent]):
+            break
+        ht[pos] = ht[parent]
+        hj[pos] = hj[parent]
+        pos = parent
+    ht[pos] = t
+    hj[pos] = j
+
+
+@njit(cache=True)
+def _sift_root(ht: np.ndarray, hj: np.ndarray, size: int) -> None:
+    """Move the root of the heap ``(ht, hj)`` of ``size`` entries down to its place."""
+    t, j = ht[0], hj[0]
+    pos = 0
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        right = child + 1
+        if right < size and _less(ht[right], hj[right], ht[child], hj[child]):
+            child = right
+        if not _less(ht[child], hj[child], t, j):
+            break
+        ht[pos] = ht[child]
+        hj[pos] = hj[child]
+        pos = child
+    ht[pos] = t
+    hj[pos] = j
+
+
+@njit(cache=True)
+def _push(heap: tuple, t: float, j: int) -> None:
+    """Add ``(t, j)`` to ``heap`` (times, ids, [size])."""
+    ht, hj, size = heap
+    n = size[0]
+    ht[n] = t
+    hj[n] = j
+    size[0] = n + 1
+    _sift_up(ht, hj, n)
+
+
+@njit(cache=True)
+def _pop(heap: tuple) -> None:
+    """Remove the least entry of ``heap`` (times, ids, [size])."""
+    ht, hj, size = heap
+    n = size[0] - 1
+    size[0] = n
+    if n > 0:
+        ht[0] = ht[n]
+        hj[0] = hj[n]
+        _sift_root(ht, hj, n)
+
+
+@njit(cache=True)
+def _replace(heap: tuple, t: float, j: int) -> None:
+    """Replace the least entry of ``heap`` (times, ids, [size]) by ``(t, j)``."""
+    ht, hj, size = heap
+    ht[0] = t
+    hj[0] = j
+    _sift_root(ht, hj, size[0])
+
+
+@njit(cache=True)
+def _heap(cap: int) -> tuple:
+    """An empty heap of (time, id) pairs with room for ``cap``: (times, ids, [size])."""
+    return np.empty(max(cap, 1)), np.empty(max(cap, 1), np.int64), np.zeros(1, np.int64)
+
+
+@njit(cache=True)
 def _next_server(servers, join, shift_end, stays, break_start, break_len, break_done):
     """The agent of ``servers`` (a heap of (free time, agent)) who takes a call joining at
     ``join``, and when: the one free first, after any break that falls due and skipping
     agents whose shift is over (they leave the heap).  (-1, inf) when nobody is left.
     Breaks are taken in column order (each agent's blocks sorted by start).
+
+    The heaps are arrays (times, agents, [size]) ordered as ``heapq`` orders (free time,
+    agent) tuples; the pairs of a pool are distinct (one per agent), so the least is
+    always the same agent whatever the heap's layout, and agents come off it in the
+    order of a ``heapq`` heap.
 
     Parameters
     ----------
@@ -71,8 +156,9 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
         How many of its breaks each agent has taken (updated).
     """
     nb = break_start.shape[1]
-    while len(servers) > 0:
-        free_t, j = servers[0]
+    ht, hj, size = servers
+    while size[0] > 0:
+        free_t, j = ht[0], hj[0]
         start = free_t if free_t > join else join
         b = break_done[j]
         if b < nb and start >= break_start[j, b]:
@@ -81,10 +167,10 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
             back = (free_t if free_t > due else due) + break_len[j, b]
             break_done[j] = b + 1
             if break_len[j, b] > 0.0:
-                heapq.heapreplace(servers, (back, j))
+                _replace(servers, back, j)
             continue
         if start >= shift_end[j] and not stays[j]:
-            heapq.heappop(servers)  # the agent's shift is over
+            _pop(servers)  # the agent's shift is over
             continue
         return j, start
     return -1, np.inf
@@ -182,26 +268,20 @@ def _simulate_day(
     n = arrival_s.shape[0]
     m = time_mult.shape[0]
     break_done = np.zeros(m, dtype=np.int64)
-    front = [(0.0, 0)]
-    front.pop()
-    second = [(0.0, 0)]
-    second.pop()
+    front = _heap(m)
+    second = _heap(m)
     for j in range(m):
-        if j < n_front:
-            front.append((shift_start[j], j))
-        else:
-            second.append((shift_start[j], j))
-    heapq.heapify(front)
-    heapq.heapify(second)
+        _push(front if j < n_front else second, shift_start[j], j)
     pool2 = second if m > n_front else front  # who takes transfers
     # re-entries after a transfer: (join time, call index)
-    reentry = [(0.0, 0)]
-    reentry.pop()
+    reentry = _heap(n)
+    rt, rc, r_size = reentry
     i = 0
-    while i < n or len(reentry) > 0:
-        take_reentry = len(reentry) > 0 and (i >= n or reentry[0][0] < arrival_s[i])
+    while i < n or r_size[0] > 0:
+        take_reentry = r_size[0] > 0 and (i >= n or rt[0] < arrival_s[i])
         if take_reentry:
-            join, c = heapq.heappop(reentry)
+            join, c = rt[0], rc[0]
+            _pop(reentry)
             j, start = _next_server(
                 pool2, join, shift_end, stays, break_start, break_len, break_done
             )
@@ -220,7 +300,7 @@ def _simulate_day(
             # the agent at the top (``j``) is busy until then: one sift, not a pop and
             # a push (the same heap contents; (time, agent) pairs are distinct, so the
             # order agents come off the heap is the same)
-            heapq.heapreplace(pool2, (start + dur, j))
+            _replace(pool2, start + dur, j)
             continue
         c = i
         i += 1
@@ -249,11 +329,11 @@ def _simulate_day(
         else:  # transferred, hung up or pushed: the agent spends transfer_s on it
             dur = transfer_s
             if kind == TRANSFERRED:
-                heapq.heappush(reentry, (start + dur, c))
+                _push(reentry, start + dur, c)
         end1[c] = start + dur
         busy_s[j] += dur
         last_end[j] = start + dur
-        heapq.heapreplace(front, (start + dur, j))  # ``j`` is still the top: see above
+        _replace(front, start + dur, j)  # ``j`` is still the top: see above
 
 
 def _sorted_breaks(start: np.ndarray, length: np.ndarray, m: int):
