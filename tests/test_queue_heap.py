@@ -1,5 +1,5 @@
-"""The queue kernel's array heaps (``sim/model/queue_kernel.py``: ``_push``, ``_pop``,
-``_replace``) give the least (time, id) pair ``heapq`` gives on lists of tuples, after
+"""The queue kernel's array heaps (``sim/model/heap_kernel.py``: ``push``, ``pop``,
+``replace``) give the least (time, id) pair ``heapq`` gives on lists of tuples, after
 any sequence of operations: random pushes, pops and replacements, with tied times (the
 id breaks them, as Python compares tuples) and infinite times."""
 
@@ -9,14 +9,14 @@ import heapq
 
 import numpy as np
 
-from sim.model import queue_kernel as qk
+from sim.model import heap_kernel as qk
 
 
 def test_array_heap_matches_heapq() -> None:
     rng = np.random.default_rng(4)
     for _ in range(20):
         cap = 300
-        heap = qk._heap(cap)
+        heap = qk.heap(cap)
         ref: list[tuple[float, int]] = []
         next_id = 0
         for _ in range(2_000):
@@ -25,14 +25,14 @@ def test_array_heap_matches_heapq() -> None:
             if rng.random() < 0.02:
                 t = np.inf
             if (op == 0 or not ref) and len(ref) < cap:
-                qk._push(heap, t, next_id)
+                qk.push(heap, t, next_id)
                 heapq.heappush(ref, (t, next_id))
                 next_id += 1
             elif op == 1 and ref:
-                qk._pop(heap)
+                qk.pop(heap)
                 heapq.heappop(ref)
             elif ref:
-                qk._replace(heap, t, next_id)
+                qk.replace(heap, t, next_id)
                 heapq.heapreplace(ref, (t, next_id))
                 next_id += 1
             assert int(heap[2][0]) == len(ref)

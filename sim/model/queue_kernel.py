@@ -40,90 +40,9 @@ from .call_rules import (
     first_leg_kind_scalar,
     handle_seconds_scalar,
 )
+from .heap_kernel import heap, pop, push, replace
 
 __all__ = ["ABANDONED", "HANDLED", "NOT_REACHED", "TRANSFERRED", "DayResult", "simulate_day"]
-
-
-@njit(cache=True)
-def _less(t1: float, j1: int, t2: float, j2: int) -> bool:
-    """``(t1, j1) < (t2, j2)`` as Python compares tuples (the order ``heapq`` keeps)."""
-    if t1 == t2:
-        return j1 < j2
-    return t1 < t2
-
-
-@njit(cache=True)
-def _sift_up(ht: np.ndarray, hj: np.ndarray, pos: int) -> None:
-    """Move the entry at ``pos`` of the heap ``(ht, hj)`` up to its place."""
-    t, j = ht[pos], hj[pos]
-    while pos > 0:
-        parent = (pos - 1) >> 1
-        if not _less(t, j, ht[parent], hj[parent]):
-            break
-        ht[pos] = ht[parent]
-        hj[pos] = hj[parent]
-        pos = parent
-    ht[pos] = t
-    hj[pos] = j
-
-
-@njit(cache=True)
-def _sift_root(ht: np.ndarray, hj: np.ndarray, size: int) -> None:
-    """Move the root of the heap ``(ht, hj)`` of ``size`` entries down to its place."""
-    t, j = ht[0], hj[0]
-    pos = 0
-    while True:
-        child = 2 * pos + 1
-        if child >= size:
-            break
-        right = child + 1
-        if right < size and _less(ht[right], hj[right], ht[child], hj[child]):
-            child = right
-        if not _less(ht[child], hj[child], t, j):
-            break
-        ht[pos] = ht[child]
-        hj[pos] = hj[child]
-        pos = child
-    ht[pos] = t
-    hj[pos] = j
-
-
-@njit(cache=True)
-def _push(heap: tuple, t: float, j: int) -> None:
-    """Add ``(t, j)`` to ``heap`` (times, ids, [size])."""
-    ht, hj, size = heap
-    n = size[0]
-    ht[n] = t
-    hj[n] = j
-    size[0] = n + 1
-    _sift_up(ht, hj, n)
-
-
-@njit(cache=True)
-def _pop(heap: tuple) -> None:
-    """Remove the least entry of ``heap`` (times, ids, [size])."""
-    ht, hj, size = heap
-    n = size[0] - 1
-    size[0] = n
-    if n > 0:
-        ht[0] = ht[n]
-        hj[0] = hj[n]
-        _sift_root(ht, hj, n)
-
-
-@njit(cache=True)
-def _replace(heap: tuple, t: float, j: int) -> None:
-    """Replace the least entry of ``heap`` (times, ids, [size]) by ``(t, j)``."""
-    ht, hj, size = heap
-    ht[0] = t
-    hj[0] = j
-    _sift_root(ht, hj, size[0])
-
-
-@njit(cache=True)
-def _heap(cap: int) -> tuple:
-    """An empty heap of (time, id) pairs with room for ``cap``: (times, ids, [size])."""
-    return np.empty(max(cap, 1)), np.empty(max(cap, 1), np.int64), np.zeros(1, np.int64)
 
 
 @njit(cache=True)
@@ -167,10 +86,10 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
             back = (free_t if free_t > due else due) + break_len[j, b]
             break_done[j] = b + 1
             if break_len[j, b] > 0.0:
-                _replace(servers, back, j)
+                replace(servers, back, j)
             continue
         if start >= shift_end[j] and not stays[j]:
-            _pop(servers)  # the agent's shift is over
+            pop(servers)  # the agent's shift is over
             continue
         return j, start
     return -1, np.inf
@@ -268,20 +187,20 @@ def _simulate_day(
     n = arrival_s.shape[0]
     m = time_mult.shape[0]
     break_done = np.zeros(m, dtype=np.int64)
-    front = _heap(m)
-    second = _heap(m)
+    front = heap(m)
+    second = heap(m)
     for j in range(m):
-        _push(front if j < n_front else second, shift_start[j], j)
+        push(front if j < n_front else second, shift_start[j], j)
     pool2 = second if m > n_front else front  # who takes transfers
     # re-entries after a transfer: (join time, call index)
-    reentry = _heap(n)
+    reentry = heap(n)
     rt, rc, r_size = reentry
     i = 0
     while i < n or r_size[0] > 0:
         take_reentry = r_size[0] > 0 and (i >= n or rt[0] < arrival_s[i])
         if take_reentry:
             join, c = rt[0], rc[0]
-            _pop(reentry)
+            pop(reentry)
             j, start = _next_server(
                 pool2, join, shift_end, stays, break_start, break_len, break_done
             )
@@ -300,7 +219,7 @@ def _simulate_day(
             # the agent at the top (``j``) is busy until then: one sift, not a pop and
             # a push (the same heap contents; (time, agent) pairs are distinct, so the
             # order agents come off the heap is the same)
-            _replace(pool2, start + dur, j)
+            replace(pool2, start + dur, j)
             continue
         c = i
         i += 1
@@ -329,11 +248,11 @@ def _simulate_day(
         else:  # transferred, hung up or pushed: the agent spends transfer_s on it
             dur = transfer_s
             if kind == TRANSFERRED:
-                _push(reentry, start + dur, c)
+                push(reentry, start + dur, c)
         end1[c] = start + dur
         busy_s[j] += dur
         last_end[j] = start + dur
-        _replace(front, start + dur, j)  # ``j`` is still the top: see above
+        replace(front, start + dur, j)  # ``j`` is still the top: see above
 
 
 def _sorted_breaks(start: np.ndarray, length: np.ndarray, m: int):
