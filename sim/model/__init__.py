@@ -9,9 +9,11 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   ``calendar`` (open days, opening hours, weekday plans, rotas and leave), ``sampling``
   (alias tables);
 * the channels: ``web`` (routing, finding the number, self-service), ``phone`` (the phone
-  day in steps), ``queue_kernel`` (the compiled queue), ``phone_booking`` (booking the
-  phone's ledgers), ``call_rules`` (every per-call rule), ``experience`` (what a contact
-  does to its customer), ``departments`` (failure demand, flags, fixes);
+  day in steps), ``queue_kernel`` (the compiled queue; its heaps in ``heap_kernel``),
+  ``phone_kernel`` (the per-call rules after the queue, compiled), ``booking_kernel``
+  (the day's booking, compiled), ``phone_booking`` (booking the phone's ledgers),
+  ``call_rules`` (every per-call rule), ``experience`` (what a contact does to its
+  customer), ``departments`` (failure demand, flags, fixes);
 * the staff: ``employee``, ``onboarding`` (the starting staff, hiring, classroom and
   nesting), ``workforce`` (quits, attendance), ``planning``, ``erlang`` (its Erlang A
   service level compiled in ``erlang_kernel``), ``roster`` and ``breaks`` (the staffing

@@ -30,6 +30,7 @@ from .ledgers import DayLedger, DayRecord, SeatLedger
 from .management import InForce, Manager
 from .pay_period import EXPECTED_BONUS_SHARE, PeriodDecision, PeriodInputs, close_period
 from .phone import PhoneDay, serve_phone
+from .phone_kernel import mark_repeats
 from .planning import FRONT, SPECIALIST, Plan, make_plan, planning_days
 from .web import channel_day, channel_rng, seed_memory, visibility_from_config
 
@@ -204,16 +205,16 @@ class ContactCentreModel(mesa.Model):
         """Credit a repeat to the previous answered call of each customer contacting
         again within the window (the measure behind FCR ``no_repeat_7d``)."""
         c = self.customers
-        last = c.last_contact_day[cust]
-        seat = c.last_contact_seat[cust]
-        hit = (d - last <= REPEAT_WINDOW_DAYS) & (seat >= 0)
-        if not hit.any():
-            return
-        hc = np.sort(cust[hit])  # one repeat per earlier call: each customer once
-        hc = hc[np.concatenate(([True], hc[1:] != hc[:-1]))]
-        self.seat_ledger.credit_repeats(c.last_contact_period[hc], c.last_contact_seat[hc])
-        self.day_repeats += np.bincount(c.last_contact_day[hc], minlength=self.day_repeats.size)
-        c.last_contact_seat[hc] = -1  # counted once
+        # one compiled pass (``phone_kernel.mark_repeats``): the sorted unique customers
+        # of old credited the same calls, each once
+        mark_repeats(
+            cust,
+            d,
+            REPEAT_WINDOW_DAYS,
+            (c.last_contact_day, c.last_contact_seat, c.last_contact_period),
+            self.seat_ledger.repeats,
+            self.day_repeats,
+        )
 
     def _book_phone(self, day: PhoneDay) -> None:
         """Keep what the phone day hands back: the offered calls per interval, the

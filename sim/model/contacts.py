@@ -223,8 +223,8 @@ class ContactBook:
         """
         order = np.argsort(delay, kind="stable")
         contacts, delay = contacts.take(order), delay[order]
-        bounds = np.flatnonzero(np.diff(delay)) + 1
-        for a, b in zip(np.r_[0, bounds], np.r_[bounds, len(delay)], strict=True):
+        cuts = (np.flatnonzero(delay[1:] != delay[:-1]) + 1).tolist()
+        for a, b in zip([0, *cuts], [*cuts, len(delay)], strict=True):
             self.schedule(day + int(delay[a]), contacts.take(slice(a, b)))
 
     def due(self, day: int) -> list[Contacts]:

@@ -15,6 +15,7 @@ import numpy as np
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR
 from . import customers_kernel as ck
+from . import phone_kernel as pk
 from .call_rules import ANSWER_NOISE, BAD, TOP2, response_p
 from .customers import Customers
 from .customers_calibration import extra_churn_step
@@ -83,6 +84,20 @@ def loyalty_steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, floa
         MAX_EFFORT - EASY_EFFORT
     )
     return per_xp, per_eff
+
+
+#: The last configuration's ``loyalty_steps`` (the same all run long; a few scalar
+#: logs per contact batch otherwise): (configuration, annual hazard, steps)
+_LAST_STEPS: list = [None, None, None]
+
+
+def _steps(cfg: CustomersConfig, hazard_year: float) -> tuple[float, float]:
+    """:func:`loyalty_steps`, remembered for the configuration object last asked about
+    (held, so its identity is not reused)."""
+    last = _LAST_STEPS
+    if last[0] is not cfg or last[1] != hazard_year:
+        last[:] = [cfg, hazard_year, loyalty_steps(cfg, hazard_year)]
+    return last[2]
 
 
 def loyalty_change(
@@ -164,8 +179,14 @@ def book_experience(
     xp = np.asarray(xp, np.float64)
     # the model's draws, in the order the rules use them
     draws = (rng.random(k), rng.random(k), rng.random(k), rng.normal(0.0, ANSWER_NOISE, k))
-    resp = response_p(c.survey_propensity[cust], xp)
-    step = loyalty_change(cfg, c.base_daily_hazard * DAYS_PER_YEAR, xp, eff)
+    hazard_year = c.base_daily_hazard * DAYS_PER_YEAR
+    if eff.dtype == np.float64:  # both rules in one compiled pass (phone_kernel)
+        resp, step = np.empty(k), np.empty(k)
+        steps = (*_steps(cfg, hazard_year), cfg.loyalty_loss_aversion, NEUTRAL_XP, EASY_EFFORT)
+        pk.contact_terms(c.survey_propensity, cust, xp, eff, steps, resp, step)
+    else:
+        resp = response_p(c.survey_propensity[cust], xp)
+        step = loyalty_change(cfg, hazard_year, xp, eff)
     hz_k, hz_m = c.hz32[:2]
     # numpy compared the float32 loyalty change with the notice in float32
     steps = (survey_rate, np.float32(LOYALTY_NOTICE), hz_k, hz_m)

@@ -126,13 +126,13 @@ class DayRecord(TypedDict, total=False):
     rushed: int
     audited: int
     detected: int
-    # phone_booking.book_handle_parts: the timer at the agents' natural handling
+    # phone_booking.book_day: the timer at the agents' natural handling
     # (thoroughness 1, pace 1) and the honest and gaming parts of the difference
     handle_s_natural: float
     handle_s_honest: float  # pace and diligence (negative: time saved)
     handle_s_gaming: float  # rushing, dumps and web pushes (negative: time saved)
     pace_sum: float  # the answering agent's pace, summed over call legs
-    # phone_booking.book_parts: handle_s in its parts (they sum to it)
+    # phone_booking.book_day: handle_s in its parts (they sum to it)
     hold_s: float
     acw_s: float  # after-call work: the agent is busy, the caller gone
     talk_s: float
@@ -254,20 +254,6 @@ class SeatLedger:
             One value per agent on duty, in the field's unit.
         """
         np.add.at(self.data[field], seat_of, values)
-
-    def credit_repeats(self, period: np.ndarray, seat: np.ndarray) -> None:
-        """Credit one repeat to each (pay period, seat) of the earlier calls repeated.
-
-        Parameters
-        ----------
-        period:
-            Pay period of each earlier call repeated.
-        seat:
-            Seat that answered each earlier call.
-        """
-        # integer counts: exact whatever the order of adding
-        flat = np.asarray(period, np.int64) * self.repeats.shape[1] + seat
-        self.repeats += np.bincount(flat, minlength=self.repeats.size).reshape(self.repeats.shape)
 
     def quit(self, seat: int) -> None:
         """A leaver's partial period is not carried over to their successor.

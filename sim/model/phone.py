@@ -20,6 +20,7 @@ from ..measurement import agent_offers_survey, book_reported_fcr
 from . import behavior as bh
 from . import call_rules as cr
 from . import experience, intraday
+from . import phone_kernel as pk
 from .arrivals import arrival_times, handle_busyness, handle_profile
 from .call_records import calls_chunk, lost_calls_chunk
 from .contacts import PHONE, WEB, Contacts, repeat_delay
@@ -340,73 +341,62 @@ def true_outcomes(model: ContactCentreModel, q: Queued, agents: OnDuty) -> TrueO
     calls, res = q.calls, q.res
     k = len(calls)
     pol = agents.policy
-    k1 = res.kind1
-    answered = k1 != cr.ABANDONED
-    wait1 = res.start1 - q.arrival
-    transferred = k1 == cr.TRANSFERRED
-    final_kind = np.where(transferred, res.kind2, k1)
-    final_srv = np.where(transferred, res.server2, res.server1)
-    wait = wait1 + np.where(transferred, res.start2 - res.end1, 0.0)
-    lost2 = transferred & (res.kind2 == cr.ABANDONED)
-    handled = final_kind == cr.HANDLED
-    hung = k1 == cr.HUNG_UP
-    pushed = k1 == cr.WEB_PUSHED
-    dumped = (hung | transferred) & ~calls.needs_transfer
+    # the final agent first (the resolution probability needs it: numpy's power)
+    final_srv = np.where(res.kind1 == cr.TRANSFERRED, res.server2, res.server1)
     fs = np.where(final_srv >= 0, final_srv, 0)
-    th_f = pol[fs, bh.THOROUGHNESS]
+    p_res = cr.p_resolve(agents.skill[fs], pol[fs, bh.THOROUGHNESS], calls.cx, h)
+    # the draws, in their order of old; the rules of each call then in one compiled pass
     u_res = rng.random(k)
     # the agent resolves its part; a department-caused issue is solved for the customer
     # only if the department's fulfilment then does not fail (departments.py)
-    done = handled & (u_res < cr.p_resolve(agents.skill[fs], th_f, calls.cx, h))
     fulfil_fail = fulfilment_fails(rng, model.cfg.departments, calls.cause)
-    resolved = done & ~fulfil_fail
-    rushed = cr.rushed(handled, th_f)
     # the agent who ended a handled call codes it (hang-ups are "disconnected", web
     # pushes "deflected", transfers "transferred"): "resolved" when it did its part
     u_code = rng.random(k)
-    coded_by = handled & (final_srv >= 0)
-    false_code = cr.false_code(coded_by, done, u_code, pol[fs, bh.FALSE_CODING])
-    coded = done | false_code
-    courtesy = np.where(handled, pol[fs, bh.COURTESY], 0.0)
-    extra = cr.repeats(calls.attempt)
     xp_noise = rng.normal(0.0, 1.0, k)
-    xp = (
-        np.where(
-            answered & ~lost2,
-            cr.experience_answered(
-                done, extra, wait, transferred, hung, pushed, courtesy, calls.carry
-            ),
-            cr.experience_lost(wait, calls.carry, extra),
-        )
-        + xp_noise
-    )
-    eff = cr.effort(extra, wait, transferred, hung, pushed, calls.carry)
-    owner = answered & ~lost2 & ~hung & (final_srv >= 0)
-    return TrueOutcomes(
-        answered,
-        wait1,
-        wait,
-        transferred,
-        lost2,
-        handled,
-        hung,
-        pushed,
-        dumped,
-        final_srv,
+    b, f = np.empty((pk.N_BOOL, k), bool), np.empty((pk.N_FLOAT, k))
+    extra = np.empty(k, calls.attempt.dtype)
+    pk.true_outcomes(
+        (res.kind1, res.kind2),
+        (q.arrival, res.start1, res.end1, res.start2),
+        (calls.needs_transfer, calls.attempt, calls.carry, p_res),
+        (u_res, fulfil_fail, u_code, xp_noise),
+        (
+            np.ascontiguousarray(pol[:, bh.THOROUGHNESS]),
+            np.ascontiguousarray(pol[:, bh.FALSE_CODING]),
+            np.ascontiguousarray(pol[:, bh.COURTESY]),
+        ),
         fs,
-        resolved,
-        rushed,
-        u_res,
-        u_code,
-        false_code,
-        coded,
+        final_srv,
+        b,
+        f,
         extra,
-        xp_noise,
-        xp,
-        eff,
-        owner,
-        done,
-        fulfil_fail,
+    )
+    return TrueOutcomes(
+        answered=b[pk.B_ANSWERED],
+        wait1=f[pk.F_WAIT1],
+        wait=f[pk.F_WAIT],
+        transferred=b[pk.B_TRANSFERRED],
+        lost2=b[pk.B_LOST2],
+        handled=b[pk.B_HANDLED],
+        hung=b[pk.B_HUNG],
+        pushed=b[pk.B_PUSHED],
+        dumped=b[pk.B_DUMPED],
+        final_srv=final_srv,
+        fs=fs,
+        resolved=b[pk.B_RESOLVED],
+        rushed=b[pk.B_RUSHED],
+        u_res=u_res,
+        u_code=u_code,
+        false_code=b[pk.B_FALSE_CODE],
+        coded=b[pk.B_CODED],
+        extra=extra,
+        xp_noise=xp_noise,
+        xp=f[pk.F_XP],
+        eff=f[pk.F_EFF],
+        owner=b[pk.B_OWNER],
+        done=b[pk.B_DONE],
+        fulfil_fail=fulfil_fail,
     )
 
 
@@ -593,24 +583,24 @@ def follow_up(
     # friendliness rating (1-5) given by the surveyed customers of owned calls
     agent_offered = agent_offers_survey(model.scheme.kpis.csat.definition)
     rated = (r.survey if agent_offered else rs) & owner
-    friendly = 1.0 + 4.0 * np.clip(
-        0.5 * agents.friendliness[t.fs]
-        + 0.5 * agents.policy[t.fs, bh.COURTESY]
-        + 0.1 * rng.normal(0.0, 1.0, k)
-        + 0.1 * r.steer,
-        0.0,
-        1.0,
+    noise = rng.normal(0.0, 1.0, k)
+    u_back = rng.random(k)
+    # the ratings, each owned call remembered as its customer's last, the callers'
+    # patience (worn by a bad experience) and who comes back, in one compiled pass
+    back = np.empty(k, bool)
+    cc = cfg.customers
+    friendly_sum, n_rated = pk.after_calls(
+        calls.cust,
+        t.fs,
+        (owner, rated, r.steer, t.resolved),
+        (t.xp, q.pf, noise, u_back),
+        (agents.friendliness, np.ascontiguousarray(agents.policy[:, bh.COURTESY]), seats),
+        (cr.BAD, cc.patience_repeat_factor, cc.repeat_prob, d, model.period),
+        (c.last_contact_day, c.last_contact_seat, c.last_contact_period, c.patience_factor),
+        back,
     )
-    row["friendliness_sum"] = float(friendly[rated].sum())
-    row["friendliness_n"] = int(rated.sum())
-    owned = calls.cust[owner]
-    c.last_contact_day[owned] = d
-    c.last_contact_seat[owned] = seats[fsrv[owner]]
-    c.last_contact_period[owned] = model.period
-    bad = t.xp < cr.BAD
-    pf_new = np.where(bad, q.pf * cfg.customers.patience_repeat_factor, 1.0)
-    c.patience_factor[calls.cust] = pf_new.astype(np.float32)
-    back = ~t.resolved & (rng.random(k) < cfg.customers.repeat_prob)
+    row["friendliness_sum"] = float(friendly_sum)
+    row["friendliness_n"] = int(n_rated)
     if cfg.demand.calls_per_hour is None and back.any():
         nxt = calls.take(back)
         nxt.attempt = nxt.attempt + 1

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import behavior as bh
+from . import booking_kernel as bk
 from . import call_rules as cr
 from .planning import FRONT, SPECIALIST
 
@@ -63,28 +64,6 @@ def leg_parts(model: ContactCentreModel, q: Queued, agents: OnDuty) -> LegParts:
     return LegParts(*out)
 
 
-def book_parts(q: Queued, t: TrueOutcomes, parts: LegParts, row: DayRecord) -> None:
-    """Book the day's talk, hold and after-call-work seconds over the answered legs
-    (they sum to ``handle_s``).
-
-    Parameters
-    ----------
-    q, t:
-        The day's queue and true outcomes (``phone.py``).
-    parts:
-        Each leg's hold and ACW (:func:`leg_parts`).
-    row:
-        Today's record.
-    """
-    res = q.res
-    h2 = res.kind2 == cr.HANDLED
-    hold = float(parts.hold1[t.answered].sum() + parts.hold2[h2].sum())
-    acw = float(parts.acw1[t.answered].sum() + parts.acw2[h2].sum())
-    row["hold_s"] = hold
-    row["acw_s"] = acw
-    row["talk_s"] = row["handle_s"] - hold - acw
-
-
 def book_seats(
     model: ContactCentreModel,
     q: Queued,
@@ -113,33 +92,36 @@ def book_seats(
         Each agent's unplanned overtime, s.
     """
     res, led, seats = q.res, model.seat_ledger, agents.seats
-    s1, s2 = res.server1, res.server2
-    answered, owner, fsrv = t.answered, t.owner, t.final_srv
-    # the rows of the masks used more than once, found once
-    ans, h2 = np.flatnonzero(answered), np.flatnonzero(res.kind2 == cr.HANDLED)
-    own, surv = np.flatnonzero(owner), np.flatnonzero(r.survey)
-    led.add(seats, s1[ans], "legs")
-    led.add(seats, s2[h2], "legs")
-    led.add(seats, s1[ans], "handle_s", res.end1[ans] - res.start1[ans])
-    led.add(seats, s2[h2], "handle_s", res.end2[h2] - res.start2[h2])
-    fo = fsrv[own]
-    led.add(seats, fo, "answered")
-    led.add(seats, fo, "resolved", t.resolved[own])
-    led.add(seats, fo, "coded", t.coded[own])
-    led.add(seats, fo, "xp_top2", t.xp[own] >= cr.TOP2)
-    led.add(seats, fsrv[surv], "surveys")
-    led.add(seats, fsrv[surv], "survey_top2", r.top2[surv])
-    led.add(seats, s1[t.transferred], "transfers")
-    led.add(seats, s1[t.pushed], "pushes")
-    led.add(seats, s1[t.hung], "hangups")
-    led.add(seats, fsrv[r.act_final & (fsrv >= 0)], "acts")
-    led.add(seats, s1[r.act_first], "acts")
-    # an audited call is reviewed leg by leg: each agent who answered it is audited
-    led.add(seats, s1[r.audited & answered], "audited")
-    led.add(seats, s2[h2[r.audited[h2]]], "audited")
-    led.add(seats, fsrv[r.det_final & (fsrv >= 0)], "detected")
-    led.add(seats, s1[r.det_first], "detected")
-    led.add(seats, s1[r.abused], "abuse")
+    flags = np.empty((15, t.answered.shape[0]), bool)
+    for row, mask in (
+        (bk.S_ANSWERED, t.answered),
+        (bk.S_OWNER, t.owner),
+        (bk.S_RESOLVED, t.resolved),
+        (bk.S_CODED, t.coded),
+        (bk.S_SURVEY, r.survey),
+        (bk.S_TOP2, r.top2),
+        (bk.S_TRANSFERRED, t.transferred),
+        (bk.S_PUSHED, t.pushed),
+        (bk.S_HUNG, t.hung),
+        (bk.S_ACT_FINAL, r.act_final),
+        (bk.S_ACT_FIRST, r.act_first),
+        (bk.S_AUDITED, r.audited),
+        (bk.S_DET_FINAL, r.det_final),
+        (bk.S_DET_FIRST, r.det_first),
+        (bk.S_ABUSED, r.abused),
+    ):
+        flags[row] = mask
+    # every per-call booking in one pass, each as its own np.bincount (phone_kernel)
+    bk.seat_sums(
+        seats,
+        (res.server1, res.server2, t.final_srv),
+        res.kind2,
+        flags,
+        (res.start1, res.end1, res.start2, res.end2),
+        t.xp,
+        cr.TOP2,
+        tuple(led.data[field] for field in bk.SEAT_ROWS),
+    )
     led.add_direct(seats, "busy_s", res.busy_s)
     led.add_direct(seats, "duty_s", on_phone_s(agents) + over)
 
@@ -171,87 +153,77 @@ def overtime_s(q: Queued, agents: OnDuty) -> np.ndarray:
     return np.maximum(q.res.last_end - agents.end, 0.0)
 
 
-def book_teams(
-    q: Queued, agents: OnDuty, t: TrueOutcomes, over: np.ndarray, sl_s: float, row: DayRecord
-) -> None:
-    """Per-team queue totals: the front line answers first legs, the specialist team
-    the legs after a transfer (when there is one).
+def day_totals(
+    model: ContactCentreModel,
+    q: Queued,
+    agents: OnDuty,
+    t: TrueOutcomes,
+    r: Recorded,
+    parts: LegParts,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The day's sums and counts over the calls in one compiled pass
+    (``phone_kernel.day_sums``; numpy's pairwise sums, to the bit).
 
     Parameters
     ----------
-    q:
-        The day's calls after the queue (``phone.Queued``).
-    agents:
-        Today's agents on duty (``phone.OnDuty``).
-    t:
-        The calls' true outcomes (``phone.TrueOutcomes``).
-    over:
-        Each agent's unplanned overtime, s.
-    sl_s:
-        The service level's answer-time threshold, s.
-    row:
-        Today's record (``ledgers.DayRecord``), booked in place.
+    model, q, agents, t, r:
+        The centre, the day's queue, agents on duty, true and recorded outcomes.
+    parts:
+        Each leg's hold and after-call work (:func:`leg_parts`).
+
+    Returns
+    -------
+    The sums (``phone_kernel.X_*``), counts (``N_*``) and each flag's count (``D_*``).
     """
-    res, nf = q.res, agents.n_front
-    h2 = res.kind2 == cr.HANDLED
-    duty = on_phone_s(agents) + over
-    wait2 = res.start2 - res.end1
-    front2 = h2 & (res.server2 < nf)  # no specialists: the front line took the transfer
-    row.update(
-        front_legs=int(t.answered.sum() + front2.sum()),
-        front_handle_s=float(
-            (res.end1 - res.start1)[t.answered].sum() + (res.end2 - res.start2)[front2].sum()
-        ),
-        front_busy_s=float(res.busy_s[:nf].sum()),
-        front_avail_s=float(duty[:nf].sum()),
-        spec_offered=int(t.transferred.sum()) if agents.seats.shape[0] > nf else 0,
-        spec_answered=int((h2 & ~front2).sum()),
-        spec_abandoned=int(t.lost2.sum()) if agents.seats.shape[0] > nf else 0,
-        spec_in_sl=int((h2 & ~front2 & (wait2 <= sl_s)).sum()),
-        spec_wait_answered_s=float(wait2[h2 & ~front2].sum()),
-        spec_legs=int((h2 & ~front2).sum()),
-        spec_handle_s=float((res.end2 - res.start2)[h2 & ~front2].sum()),
-        spec_busy_s=float(res.busy_s[nf:].sum()),
-        spec_avail_s=float(duty[nf:].sum()),
-    )
-
-
-def book_handle_parts(
-    model: ContactCentreModel, q: Queued, agents: OnDuty, t: TrueOutcomes, row: DayRecord
-) -> None:
-    """Book the day's timer seconds at the agents' natural handling and the honest
-    (pace, diligence) and gaming (rushing, dumps, web pushes) parts of the difference
-    (``call_rules.handle_parts``), and the sum of the answering agent's pace over the
-    call legs (``effort_response``).
-
-    Parameters
-    ----------
-    model, q, agents, t, row:
-        The centre, the day's queue, agents on duty, true outcomes and record.
-    """
-    res, h = q.res, model.cfg.handling
-    work = h.mean_s * q.calls.cx
+    res, h, calls = q.res, model.cfg.handling, q.calls
     pol = agents.policy
-    totals = np.zeros(4)
-    for server, handled, needs, on in (
-        (res.server1, t.answered & (res.kind1 == cr.HANDLED), q.calls.needs_transfer, t.answered),
-        (res.server2, res.kind2 == cr.HANDLED, False, res.kind2 == cr.HANDLED),
+    flags = np.empty((bk.N_FLAGS, len(calls)), bool)
+    for row, mask in (
+        (bk.D_ANSWERED, t.answered),
+        (bk.D_TRANSFERRED, t.transferred),
+        (bk.D_LOST2, t.lost2),
+        (bk.D_OWNER, t.owner),
+        (bk.D_RESOLVED, t.resolved),
+        (bk.D_CODED, t.coded),
+        (bk.D_DONE, t.done),
+        (bk.D_SURVEY, r.survey),
+        (bk.D_TOP2, r.top2),
+        (bk.D_OFFERED, r.offered),
+        (bk.D_HONEST_SURVEY, r.honest_survey),
+        (bk.D_HONEST_TOP2, r.honest_top2),
+        (bk.D_HUNG, t.hung),
+        (bk.D_PUSHED, t.pushed),
+        (bk.D_GAMING, r.gaming),
+        (bk.D_FALSE_CODE, t.false_code),
+        (bk.D_STEER, r.steer),
+        (bk.D_DUMPED, t.dumped),
+        (bk.D_RUSHED, t.rushed),
+        (bk.D_AUDITED, r.audited),
+        (bk.D_NEEDS, calls.needs_transfer),
     ):
-        srv = server[on]
-        levers = (
-            pol[srv, bh.THOROUGHNESS],
-            agents.speed[srv],
-            pol[srv, bh.PACE],
-            pol[srv, bh.COURTESY] * h.courtesy_max_s,
-        )
-        needs_leg = np.broadcast_to(needs, on.shape)[on]
-        parts = cr.handle_parts(handled[on], needs_leg, work[on], levers, h.transfer_handle_s)
-        totals += [part.sum() for part in parts] + [levers[2].sum()]
-    row.update(
-        handle_s_natural=float(totals[0]),
-        handle_s_honest=float(totals[1]),
-        handle_s_gaming=float(totals[2]),
-        pace_sum=float(totals[3]),
+        flags[row] = mask
+    np.logical_or(r.det_final, r.det_first, out=flags[bk.D_DETECTED])
+    np.equal(calls.reached, 0, out=flags[bk.D_FIRST])
+    return bk.day_sums(
+        (res.kind1, res.kind2, res.server1, res.server2),
+        (q.arrival, res.start1, res.end1, res.start2, res.end2, t.wait1),
+        flags,
+        q.work_s,
+        (
+            np.ascontiguousarray(pol[:, bh.THOROUGHNESS]),
+            np.ascontiguousarray(pol[:, bh.PACE]),
+            np.ascontiguousarray(pol[:, bh.COURTESY]),
+            agents.speed,
+        ),
+        (parts.hold1, parts.acw1, parts.hold2, parts.acw2),
+        np.array(
+            [
+                h.transfer_handle_s,
+                h.courtesy_max_s,
+                model.cfg.channels.service_level_threshold_s,
+            ]
+        ),
+        agents.n_front,
     )
 
 
@@ -267,6 +239,13 @@ def book_day(
 ) -> np.ndarray:
     """Book the day's totals of the queue, the measured and the true ledger and the
     telephony minutes in ``row``; return what the next staffing plan believes.
+
+    Per team: the front line answers first legs, the specialist team the legs after a
+    transfer (when there is one).  The timer seconds are also booked at the agents'
+    natural handling with the honest (pace, diligence) and gaming (rushing, dumps, web
+    pushes) parts of the difference (``call_rules.handle_parts``), with the sum of the
+    answering agent's pace over the legs (``effort_response``), and split into talk,
+    hold and after-call work (:func:`leg_parts`; they sum to ``handle_s``).
 
     Parameters
     ----------
@@ -286,66 +265,87 @@ def book_day(
     Per team (rows ``FRONT``, ``SPECIALIST``): the dashboard's handle seconds and call
     legs today (columns).
     """
-    res, ch = q.res, model.cfg.channels
-    answered, wait1 = t.answered, t.wait1
-    h2 = res.kind2 == cr.HANDLED
-    row["avail_s"] = float((on_phone_s(agents) + over).sum())
+    res, nf, k = q.res, agents.n_front, len(q.calls)
+    if parts is None:
+        parts = leg_parts(model, q, agents)
+    x, n, f = day_totals(model, q, agents, t, r, parts)
+    duty = on_phone_s(agents) + over
+    row["avail_s"] = float(duty.sum())
     row["overrun_s"] = float(over.sum())
-    book_teams(q, agents, t, over, ch.service_level_threshold_s, row)
+    specialists = agents.seats.shape[0] > nf
+    row.update(
+        front_legs=int(n[bk.N_ANSWERED] + n[bk.N_FRONT2]),
+        front_handle_s=float(x[bk.X_H1] + x[bk.X_H2_FRONT]),
+        front_busy_s=float(res.busy_s[:nf].sum()),
+        front_avail_s=float(duty[:nf].sum()),
+        spec_offered=int(n[bk.N_TRANSFERRED]) if specialists else 0,
+        spec_answered=int(n[bk.N_SPEC]),
+        spec_abandoned=int(n[bk.N_LOST2]) if specialists else 0,
+        spec_in_sl=int(n[bk.N_SPEC_IN_SL]),
+        spec_wait_answered_s=float(x[bk.X_WAIT2_SPEC]),
+        spec_legs=int(n[bk.N_SPEC]),
+        spec_handle_s=float(x[bk.X_H2_SPEC]),
+        spec_busy_s=float(res.busy_s[nf:].sum()),
+        spec_avail_s=float(duty[nf:].sum()),
+    )
     handle = np.zeros((2, 2))
     handle[FRONT] = (row["front_handle_s"], row["front_legs"])
     handle[SPECIALIST] = (row["spec_handle_s"], row["spec_legs"])
     # a call occupies a line from arrival until it ends or is abandoned
-    ends = np.where(res.kind2 != cr.NOT_REACHED, res.end2, res.end1)
-    minutes = float(np.maximum(ends - q.arrival, 0.0).sum()) / 60.0
-    row["cost_telephony"] = minutes * model.cfg.costs.telephony_per_minute
+    row["cost_telephony"] = float(x[bk.X_LINE_S]) / 60.0 * model.cfg.costs.telephony_per_minute
     # the work the calls truly need at speed 1 (unseen by the planners), s: the front
     # line solves or, when the issue needs it, transfers; specialists solve transfers
-    h, work = model.cfg.handling, q.work_s
-    row["work_needed_s"] = float(np.where(q.calls.needs_transfer, h.transfer_handle_s, work).sum())
-    row["spec_work_needed_s"] = float(work[t.transferred].sum())
+    row["work_needed_s"] = float(x[bk.X_WORK])
+    row["spec_work_needed_s"] = float(x[bk.X_SPEC_WORK])
     row.update(
-        abandoned=int((~answered).sum()),
-        abandoned_after_transfer=int(t.lost2.sum()),
-        calls_answered=int(answered.sum()),
-        answered_in_sl=int((answered & (wait1 <= ch.service_level_threshold_s)).sum()),
-        waited=int((wait1 > 0).sum()),
-        wait_answered_s=float(wait1[answered].sum()),
-        wait_all_s=float(wait1.sum()),
+        abandoned=int(k - n[bk.N_ANSWERED]),
+        abandoned_after_transfer=int(n[bk.N_LOST2]),
+        calls_answered=int(n[bk.N_ANSWERED]),
+        answered_in_sl=int(n[bk.N_ANSWERED_IN_SL]),
+        waited=int(n[bk.N_WAITED]),
+        wait_answered_s=float(x[bk.X_WAIT_ANSWERED]),
+        wait_all_s=float(x[bk.X_WAIT_ALL]),
         busy_s=float(res.busy_s.sum()),
-        legs=int(answered.sum() + h2.sum()),
-        handle_s=float((res.end1 - res.start1)[answered].sum() + (res.end2 - res.start2)[h2].sum()),
-        answered_owned=int(t.owner.sum()),
-        resolved_true=int(t.resolved[t.owner].sum()),
-        coded_resolved=int(t.coded[t.owner].sum()),
+        legs=int(n[bk.N_ANSWERED] + n[bk.N_H2]),
+        handle_s=float(x[bk.X_H1] + x[bk.X_H2]),
+        answered_owned=int(f[bk.D_OWNER]),
+        resolved_true=int(n[bk.N_OWNER_RESOLVED]),
+        coded_resolved=int(n[bk.N_OWNER_CODED]),
         # what an honest code says: the agent resolved its part (a department's failed
         # fulfilment later is no coding error)
-        resolved_done=int(t.done[t.owner].sum()),
-        surveys=int(r.survey.sum()),
-        survey_top2=int(r.top2.sum()),
-        surveys_offered=int(r.offered.sum()),
-        surveys_honest=int(r.honest_survey.sum()),
-        survey_top2_honest=int(r.honest_top2.sum()),
-        transfers=int(t.transferred.sum()),
-        hangups=int(t.hung.sum()),
-        pushes=int(t.pushed.sum()),
-        gaming_contacts=int(r.gaming.sum()),
-        false_resolutions=int(t.false_code.sum()),
-        steered=int(r.steer.sum()),
-        dumped=int(t.dumped.sum()),
-        rushed=int(t.rushed.sum()),
-        audited=int(r.audited.sum()),
-        detected=int((r.det_final | r.det_first).sum()),
+        resolved_done=int(n[bk.N_OWNER_DONE]),
+        surveys=int(f[bk.D_SURVEY]),
+        survey_top2=int(f[bk.D_TOP2]),
+        surveys_offered=int(f[bk.D_OFFERED]),
+        surveys_honest=int(f[bk.D_HONEST_SURVEY]),
+        survey_top2_honest=int(f[bk.D_HONEST_TOP2]),
+        transfers=int(f[bk.D_TRANSFERRED]),
+        hangups=int(f[bk.D_HUNG]),
+        pushes=int(f[bk.D_PUSHED]),
+        gaming_contacts=int(f[bk.D_GAMING]),
+        false_resolutions=int(f[bk.D_FALSE_CODE]),
+        steered=int(f[bk.D_STEER]),
+        dumped=int(f[bk.D_DUMPED]),
+        rushed=int(f[bk.D_RUSHED]),
+        audited=int(f[bk.D_AUDITED]),
+        detected=int(f[bk.D_DETECTED]),
     )
-    book_handle_parts(model, q, agents, t, row)
-    book_parts(q, t, leg_parts(model, q, agents) if parts is None else parts, row)
+    # each total as numpy added the two legs' sums to zeros
+    row.update(
+        handle_s_natural=float(0.0 + x[bk.X_NATURAL1] + x[bk.X_NATURAL2]),
+        handle_s_honest=float(0.0 + x[bk.X_HONEST1] + x[bk.X_HONEST2]),
+        handle_s_gaming=float(0.0 + x[bk.X_GAMING1] + x[bk.X_GAMING2]),
+        pace_sum=float(0.0 + x[bk.X_PACE1] + x[bk.X_PACE2]),
+    )
+    hold = float(x[bk.X_HOLD1] + x[bk.X_HOLD2])
+    acw = float(x[bk.X_ACW1] + x[bk.X_ACW2])
+    row["hold_s"] = hold
+    row["acw_s"] = acw
+    row["talk_s"] = row["handle_s"] - hold - acw
     # issue-level FCR: an issue's first contact is the first that reaches the centre (an
     # answered call or a web session; abandoned calls are not contacts, as in surveyed FCR)
-    first = (q.calls.reached == 0) & answered
-    row["issues_new"] = row.get("issues_new", 0) + int(first.sum())
-    row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(
-        (first & t.owner & t.resolved).sum()
-    )
+    row["issues_new"] = row.get("issues_new", 0) + int(n[bk.N_FIRST])
+    row["issues_first_resolved"] = row.get("issues_first_resolved", 0) + int(n[bk.N_FIRST_RESOLVED])
     return handle
 
 

@@ -29,8 +29,6 @@ day's opening.
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 from numba import njit
 
@@ -42,6 +40,7 @@ from .call_rules import (
     first_leg_kind_scalar,
     handle_seconds_scalar,
 )
+from .heap_kernel import heap, pop, push, replace
 
 __all__ = ["ABANDONED", "HANDLED", "NOT_REACHED", "TRANSFERRED", "DayResult", "simulate_day"]
 
@@ -52,6 +51,11 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
     ``join``, and when: the one free first, after any break that falls due and skipping
     agents whose shift is over (they leave the heap).  (-1, inf) when nobody is left.
     Breaks are taken in column order (each agent's blocks sorted by start).
+
+    The heaps are arrays (times, agents, [size]) ordered as ``heapq`` orders (free time,
+    agent) tuples; the pairs of a pool are distinct (one per agent), so the least is
+    always the same agent whatever the heap's layout, and agents come off it in the
+    order of a ``heapq`` heap.
 
     Parameters
     ----------
@@ -71,8 +75,9 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
         How many of its breaks each agent has taken (updated).
     """
     nb = break_start.shape[1]
-    while len(servers) > 0:
-        free_t, j = servers[0]
+    ht, hj, size = servers
+    while size[0] > 0:
+        free_t, j = ht[0], hj[0]
         start = free_t if free_t > join else join
         b = break_done[j]
         if b < nb and start >= break_start[j, b]:
@@ -81,10 +86,10 @@ def _next_server(servers, join, shift_end, stays, break_start, break_len, break_
             back = (free_t if free_t > due else due) + break_len[j, b]
             break_done[j] = b + 1
             if break_len[j, b] > 0.0:
-                heapq.heapreplace(servers, (back, j))
+                replace(servers, back, j)
             continue
         if start >= shift_end[j] and not stays[j]:
-            heapq.heappop(servers)  # the agent's shift is over
+            pop(servers)  # the agent's shift is over
             continue
         return j, start
     return -1, np.inf
@@ -182,26 +187,20 @@ def _simulate_day(
     n = arrival_s.shape[0]
     m = time_mult.shape[0]
     break_done = np.zeros(m, dtype=np.int64)
-    front = [(0.0, 0)]
-    front.pop()
-    second = [(0.0, 0)]
-    second.pop()
+    front = heap(m)
+    second = heap(m)
     for j in range(m):
-        if j < n_front:
-            front.append((shift_start[j], j))
-        else:
-            second.append((shift_start[j], j))
-    heapq.heapify(front)
-    heapq.heapify(second)
+        push(front if j < n_front else second, shift_start[j], j)
     pool2 = second if m > n_front else front  # who takes transfers
     # re-entries after a transfer: (join time, call index)
-    reentry = [(0.0, 0)]
-    reentry.pop()
+    reentry = heap(n)
+    rt, rc, r_size = reentry
     i = 0
-    while i < n or len(reentry) > 0:
-        take_reentry = len(reentry) > 0 and (i >= n or reentry[0][0] < arrival_s[i])
+    while i < n or r_size[0] > 0:
+        take_reentry = r_size[0] > 0 and (i >= n or rt[0] < arrival_s[i])
         if take_reentry:
-            join, c = heapq.heappop(reentry)
+            join, c = rt[0], rc[0]
+            pop(reentry)
             j, start = _next_server(
                 pool2, join, shift_end, stays, break_start, break_len, break_done
             )
@@ -210,7 +209,6 @@ def _simulate_day(
                 start2[c] = join + (patience2_s[c] if patience2_s[c] < np.inf else 0.0)
                 end2[c] = start2[c]
                 continue
-            heapq.heappop(pool2)
             dur = handle_seconds_scalar(work_s[c], time_mult[j], extra_s[j])
             kind2[c] = HANDLED
             server2[c] = j
@@ -218,7 +216,10 @@ def _simulate_day(
             end2[c] = start + dur
             busy_s[j] += dur
             last_end[j] = start + dur
-            heapq.heappush(pool2, (start + dur, j))
+            # the agent at the top (``j``) is busy until then: one sift, not a pop and
+            # a push (the same heap contents; (time, agent) pairs are distinct, so the
+            # order agents come off the heap is the same)
+            replace(pool2, start + dur, j)
             continue
         c = i
         i += 1
@@ -229,7 +230,6 @@ def _simulate_day(
             start1[c] = join + (patience_s[c] if patience_s[c] < np.inf else 0.0)
             end1[c] = start1[c]
             continue
-        heapq.heappop(front)
         start1[c] = start
         server1[c] = j
         kind = first_leg_kind_scalar(
@@ -248,11 +248,11 @@ def _simulate_day(
         else:  # transferred, hung up or pushed: the agent spends transfer_s on it
             dur = transfer_s
             if kind == TRANSFERRED:
-                heapq.heappush(reentry, (start + dur, c))
+                push(reentry, start + dur, c)
         end1[c] = start + dur
         busy_s[j] += dur
         last_end[j] = start + dur
-        heapq.heappush(front, (start + dur, j))
+        replace(front, start + dur, j)  # ``j`` is still the top: see above
 
 
 def _sorted_breaks(start: np.ndarray, length: np.ndarray, m: int):
