@@ -204,12 +204,11 @@ class Manager:
     def _flag_for_coaching(self, model: ContactCentreModel, when: int, d: int) -> None:
         """Agents with an own safety-net breach or a bottom score, lowest scores first,
         at most ``coach_share`` of the front line."""
+        front = _front_ids(model)
         rows = [
             r
             for r in model.employee_rows
-            if r["period"] == model.period
-            and r["day_end"] == d
-            and r["employee_id"] in _front_ids(model)
+            if r["period"] == model.period and r["day_end"] == d and r["employee_id"] in front
         ]
         sch = model.scheme
         paid = [getattr(sch.kpis, n) for n in kpi_names(sch) if getattr(sch.kpis, n).weight > 0]
@@ -240,10 +239,11 @@ class Manager:
             self.pending.append((when, rec, "coach"))
 
     def _ratchet(self, model: ContactCentreModel, when: int, d: int) -> None:
+        front = _front_ids(model)
         rows = [
             r
             for r in model.employee_rows
-            if r["period"] == model.period and r["employee_id"] in _front_ids(model)
+            if r["period"] == model.period and r["employee_id"] in front
         ]
         cols = {
             "aht": "aht_s",

@@ -323,9 +323,8 @@ def free_seat(model: ContactCentreModel) -> int:
         The centre (read: configuration, random generator, state). Its seats (and seat
         ledger) grow when none is vacant.
     """
-    for seat, emp in enumerate(model.seats):
-        if emp is None:
-            return seat
+    if None in model.seats:  # the first vacated seat (list.index: a scan in C)
+        return model.seats.index(None)
     model.seats.append(None)
     n = len(model.seats)
     model.seat_ledger.grow(n)
