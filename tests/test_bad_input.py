@@ -295,6 +295,21 @@ BATTERY: list[tuple[str, str, list[str], str, str]] = [
         "workforce.planner",
         "'erlang_a', 'erlang_c'",
     ),
+    # ---- a list key given a single value (Hydra alone says only "Error merging override")
+    (
+        "list_key_given_text",
+        "baseline",
+        ["handling.interval_factors=abc"],
+        "handling.interval_factors=abc",
+        "takes a list, written in brackets",
+    ),
+    (
+        "list_key_given_number",
+        "baseline",
+        ["demand.weekday_factors=1.2"],
+        "demand.weekday_factors=1.2",
+        "takes a list, written in brackets",
+    ),
 ]
 
 IDS = [c[0] for c in BATTERY]
@@ -316,6 +331,7 @@ CLI_CASES = [
     "rollout_without_proposal",
     "weights_above_1",
     "negative_shrinkage",
+    "list_key_given_text",
 ]
 CLI_BATTERY = [c for c in BATTERY if c[0] in CLI_CASES]
 

@@ -285,12 +285,21 @@ def clean_hydra_message(exc: BaseException) -> str:
     exc : BaseException
         What Hydra or OmegaConf raised while composing or converting a config.
     """
-    texts = [str(exc)]
-    if exc.__cause__ is not None:
-        texts.append(str(exc.__cause__))
+    texts, seen, link = [], set(), exc
+    while link is not None and id(link) not in seen:  # the whole chain: Hydra wraps
+        seen.add(id(link))  # OmegaConf's error in its own, which says only "Error merging"
+        texts.append(str(link))
+        link = link.__cause__ or link.__context__
     full = "\n".join(texts)
     lines = [ln.strip() for ln in full.splitlines() if ln.strip()]
     full_key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("full_key:")), "")
+    if "is not a ListConfig, list or tuple" in full and full_key:
+        given = next((ln.split("=", 1)[1] for ln in lines if ln.startswith("Error merging")), "")
+        shown = f"={given}" if given else ""
+        return (
+            f"{full_key}{shown}: {full_key} takes a list, written in brackets "
+            f"(e.g. {full_key}=[1.0,1.2]; `kpisim run --cfg job` shows its default)"
+        )
     if " not in '" in full or "not in struct" in full:
         return unknown_key_message(full_key or lines[0])
     if "could not be converted" in full or "Value '" in full:
