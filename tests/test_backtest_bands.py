@@ -52,6 +52,20 @@ def test_handle_daily_cv_of_days_that_differ_by_sampling_only_is_near_zero() -> 
     assert est["value"] <= 3 * est["se"] + 1e-9, est
 
 
+def test_handle_daily_cv_is_significant_only_where_days_differ() -> None:
+    """The test of equal day means (``significant``, at 1 %) rejects for a day factor of
+    CV 0.08 (the bank's is 0.10), and under no day effect rejects at about its size: over
+    200 samples the rejection share is at most 0.01 + 3 binomial SE (sqrt(0.01 x 0.99 /
+    200) = 0.007), so at most 6 of 200."""
+    assert handle_daily_cv(*_handle_times(0.08, seed=12))["significant"]
+    assert handle_daily_cv(*_handle_times(0.15, seed=12))["p_value"] < 1e-6
+    rejected = sum(
+        handle_daily_cv(*_handle_times(0.0, seed=100 + s), resamples=2)["significant"]
+        for s in range(200)
+    )
+    assert rejected <= 6, rejected
+
+
 def test_handle_busyness_has_the_configured_cv_and_is_off_by_default() -> None:
     cfg = load_config("baseline", overrides=["handling.daily_cv=0.1", "seed=5"])
     n = 2000

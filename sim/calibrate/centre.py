@@ -97,7 +97,7 @@ def overrides(est: dict, open_s: float, profile_path: str) -> dict[str, object]:
     if h.get("identified"):
         out["handling.mean_s"] = round(h["mean_s"], 2)
         hcv = h.get("daily_cv", {})
-        day_cv = hcv["value"] if hcv.get("identified") else 0.0
+        day_cv = hcv["value"] if hcv.get("identified") and hcv.get("significant") else 0.0
         if day_cv > 0.0:  # the day's mean handle time, beyond the sampling of its calls
             out["handling.daily_cv"] = round(min(day_cv, 1.0), 4)
         prof = h.get("profile", {})

@@ -120,6 +120,11 @@ def _bootstrapped(cv2, days: int, seed: int, resamples: int) -> dict:
     }
 
 
+#: Significance of the test of equal day means of the handle time below which no day
+#: factor is written (:func:`handle_daily_cv`; as ``PROFILE_ALPHA``).
+DAILY_ALPHA = 0.01
+
+
 def _handle_daily_cv2(means: np.ndarray, sampling_var: np.ndarray) -> float:
     """The moment estimate of the squared day-to-day CV of the mean handle time
     (:func:`handle_daily_cv`)."""
@@ -143,6 +148,12 @@ def handle_daily_cv(
     0.  Weekdays are not told apart: the model has no weekday effect on handle time, so
     one belongs in ``c``.  SE and 95% interval: percentile bootstrap over days.
 
+    ``significant`` when a test of equal day means rejects at ``DAILY_ALPHA``: sum over
+    the days of ((m_d - a_w) / SE_d)^2 against chi-square with (days - 1) degrees of
+    freedom (SE_d^2 = s_d^2 / n_d, ``a_w`` the precision-weighted mean; a large-sample
+    test, as :func:`handle_profile`'s).  A centre writes ``handling.daily_cv`` only then:
+    days that differ by the sampling of their calls alone keep the day factor off.
+
     Parameters
     ----------
     handle_s : numpy.ndarray
@@ -161,7 +172,11 @@ def handle_daily_cv(
     means = g["mean"].to_numpy(float)
     samp = (g["var"] / g["size"]).to_numpy(float)
     fit = _bootstrapped(lambda i: _handle_daily_cv2(means[i], samp[i]), len(g), seed, resamples)
-    return {**fit, "days": len(g)}
+    w = 1.0 / np.maximum(samp, 1e-12)
+    a_w = float(np.sum(w * means) / np.sum(w))
+    chi2 = float(np.sum(w * (means - a_w) ** 2))
+    p = float(stats.chi2.sf(chi2, len(g) - 1))
+    return {**fit, "days": len(g), "chi2": chi2, "p_value": p, "significant": p < DAILY_ALPHA}
 
 
 #: Fewest answered calls of an interval (over all days) whose mean handle time sets its
