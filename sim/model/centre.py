@@ -24,7 +24,7 @@ from .call_records import CallRecords
 from .contacts import ContactBook, Contacts, first_contacts, validation_calls
 from .customers import Customers
 from .departments import Departments
-from .employee import Employee
+from .employee import Employee, column
 from .hindsight import LegMemory
 from .ledgers import DayLedger, DayRecord, SeatLedger
 from .management import InForce, Manager
@@ -272,9 +272,9 @@ class ContactCentreModel(mesa.Model):
         record is checked against its declaration."""
         staff = self.staff
         row["staff"] = len(staff)
-        row["headcount_front"] = workforce.headcount(self, FRONT)
-        row["headcount_specialist"] = workforce.headcount(self, SPECIALIST)
-        row["morale_mean"] = float(np.mean([s.morale for s in staff])) if staff else 0.0
+        row["headcount_front"] = workforce.headcount(self, FRONT, staff)
+        row["headcount_specialist"] = workforce.headcount(self, SPECIALIST, staff)
+        row["morale_mean"] = float(np.mean(column(staff, "morale"))) if staff else 0.0
         self.day += 1
         last_day = self.day >= self.cfg.days
         if self.day - self.period_start >= self.scheme.period_days or (
