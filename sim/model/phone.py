@@ -96,7 +96,9 @@ def on_duty(cfg: Config, duties: list[Duty]) -> OnDuty:
     skill = column(people, "potential_skill") * learned(cfg, days)
     return OnDuty(
         seats=column(people, "seat", np.int64),
-        policy=np.array([s.policy for s in people]).reshape(k, len(bh.LEVERS)),
+        policy=np.concatenate([s.policy for s in people]).reshape(k, len(bh.LEVERS))
+        if k
+        else np.zeros((0, len(bh.LEVERS))),
         speed=speed,
         skill=skill,
         friendliness=column(people, "friendliness"),
