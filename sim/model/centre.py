@@ -24,7 +24,7 @@ from .call_records import CallRecords
 from .contacts import ContactBook, Contacts, first_contacts, validation_calls
 from .customers import Customers
 from .departments import Departments
-from .employee import Employee
+from .employee import Employee, column, salary_annual
 from .hindsight import LegMemory
 from .ledgers import DayLedger, DayRecord, SeatLedger
 from .management import InForce, Manager
@@ -259,11 +259,13 @@ class ContactCentreModel(mesa.Model):
         the bonus each employee is expected to earn, loaded."""
         if "from_base" not in (self.scheme.bonus_funding, self.cfg.specialist_scheme.bonus_funding):
             return 0.0
+        staff = self.staff
+        salary = salary_annual(self.cfg, column(staff, "tenure_days"), column(staff, "contract_s"))
         cut = 0.0
-        for s in self.staff:
+        for s, pay in zip(staff, salary.tolist(), strict=True):  # added in seat order
             sch = self.scheme if s.team == FRONT else self.cfg.specialist_scheme
             if sch.bonus_funding == "from_base":
-                cut += EXPECTED_BONUS_SHARE * sch.bonus_share * s.salary_annual
+                cut += EXPECTED_BONUS_SHARE * sch.bonus_share * pay
         return cut * self.cfg.costs.loading / DAYS_PER_YEAR
 
     def _close_day(self, d: int, row: DayRecord) -> None:
@@ -272,9 +274,9 @@ class ContactCentreModel(mesa.Model):
         record is checked against its declaration."""
         staff = self.staff
         row["staff"] = len(staff)
-        row["headcount_front"] = workforce.headcount(self, FRONT)
-        row["headcount_specialist"] = workforce.headcount(self, SPECIALIST)
-        row["morale_mean"] = float(np.mean([s.morale for s in staff])) if staff else 0.0
+        row["headcount_front"] = workforce.headcount(self, FRONT, staff)
+        row["headcount_specialist"] = workforce.headcount(self, SPECIALIST, staff)
+        row["morale_mean"] = float(np.mean(column(staff, "morale"))) if staff else 0.0
         self.day += 1
         last_day = self.day >= self.cfg.days
         if self.day - self.period_start >= self.scheme.period_days or (

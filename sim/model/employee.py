@@ -13,12 +13,18 @@ with its learning memory.
 from __future__ import annotations
 
 import math
+from itertools import repeat
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from ..units import DAYS_PER_YEAR
 from .behavior import LEVERS
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 #: Morale of a healthy centre: the reference at which the quit hazard is the base
 #: attrition, and around which burnout and moral disengagement scale (pay_period.py).
@@ -200,3 +206,82 @@ class Employee(mesa.Agent):
     def levers(self) -> dict[str, float]:
         """The current policy as a dict of lever name to value."""
         return dict(zip(LEVERS, self.policy.tolist(), strict=True))
+
+
+# ---------------------------------------------------------------- many employees at once
+# The daily loops (attendance, who is on duty, the day's pay) read these values of every
+# seated employee every day: the properties above, evaluated for arrays of employees.
+# Bit-identical to them: the same IEEE operations in the same order (numpy's elementwise
+# arithmetic is correctly rounded), and the transcendental steps are Python's own
+# (``math.exp`` and float ``**`` through ``map``: numpy's and numba's ``exp``/``pow``
+# may differ from the C library's in the last bit).
+
+
+def learned(cfg: Config, phone_days: np.ndarray) -> np.ndarray:
+    """``Employee.skill / potential_skill`` at each ``phone_days`` (working days on the
+    phones): the share of the potential skill learned.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (``employees.novice_skill_share``, ``learning_days``).
+    phone_days:
+        Working days on the phones of each employee.
+    """
+    e = cfg.employees
+    decay = np.fromiter(map(math.exp, (-phone_days / e.learning_days).tolist()), float)
+    return 1.0 - (1.0 - e.novice_skill_share) * decay
+
+
+def proficiency(cfg: Config, phone_days: np.ndarray, in_classroom: np.ndarray) -> np.ndarray:
+    """``Employee.proficiency`` at each ``phone_days`` (0 for those in the classroom).
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (``workforce.nesting_aht_multiple``,
+        ``nesting_half_life_days``).
+    phone_days:
+        Working days on the phones of each employee.
+    in_classroom:
+        Whether each employee is in the classroom today (bool).
+    """
+    wf = cfg.workforce
+    halves = (phone_days / wf.nesting_half_life_days).tolist()
+    excess = (wf.nesting_aht_multiple - 1.0) * np.fromiter(map(pow, repeat(0.5), halves), float)
+    prof = 1.0 / (1.0 + excess)
+    prof[in_classroom] = 0.0
+    return prof
+
+
+def salary_annual(cfg: Config, tenure_days: np.ndarray, contract_s: np.ndarray) -> np.ndarray:
+    """``Employee.salary_annual`` of each employee, currency units a year.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (salaries, ``workforce.full_time_hours``).
+    tenure_days:
+        Each employee's tenure, working days.
+    contract_s:
+        Each employee's paid shift length, s.
+    """
+    e = cfg.employees
+    f = np.minimum(1.0, tenure_days / DAYS_PER_YEAR)
+    full = e.salary_novice_annual + f * (e.salary_experienced_annual - e.salary_novice_annual)
+    return full * (contract_s / (cfg.workforce.full_time_hours * 3600.0))
+
+
+def column(staff: list[Employee], name: str, dtype: type = float) -> np.ndarray:
+    """Attribute ``name`` of each employee of ``staff`` as an array (in their order).
+
+    Parameters
+    ----------
+    staff:
+        The employees.
+    name:
+        An attribute (not a property: read the arrays above for those).
+    dtype:
+        The array's type.
+    """
+    return np.fromiter(map(attrgetter(name), staff), dtype, len(staff))

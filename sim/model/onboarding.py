@@ -43,7 +43,7 @@ from . import behavior as bh
 from . import fairness
 from .calendar import first_week
 from .customers import beta
-from .employee import Employee
+from .employee import Employee, column, proficiency
 from .pay_reference import expected_gain
 from .planning import FRONT, SPECIALIST, Plan, initial_plan
 
@@ -427,7 +427,26 @@ def hire(model: ContactCentreModel, d: int, row: DayRecord) -> None:
         row["hires"] = hires
 
 
-def classroom_today(staff: list[Employee], row: DayRecord) -> list[Employee]:
+def _surely_nested_after(cfg: Config) -> float:
+    """Working days on the phones after which an agent's proficiency is surely at least
+    ``NESTED_PROFICIENCY``: its handle-time excess ``(m - 1) 0.5 ** (days / half-life)``
+    is then at most 0.9 of the excess that proficiency allows (a margin of 10%, far
+    beyond any rounding), so only the agents before it need their exact proficiency.
+
+    Parameters
+    ----------
+    cfg:
+        The run's configuration (``workforce.nesting_*``).
+    """
+    wf = cfg.workforce
+    allowed = 0.9 * (1.0 / NESTED_PROFICIENCY - 1.0)
+    excess = wf.nesting_aht_multiple - 1.0
+    if excess <= allowed:  # never below it, even on the first day
+        return 0.0
+    return wf.nesting_half_life_days * math.log2(excess / allowed)
+
+
+def classroom_today(cfg: Config, staff: list[Employee], row: DayRecord) -> list[Employee]:
     """The seated staff who may work the phones today: everyone not in the classroom.
     Books the day's paid ``classroom_hours`` (their contract hours; they are paid like
     everyone seated) and the ``nesting_agents`` (on the phones below
@@ -435,14 +454,20 @@ def classroom_today(staff: list[Employee], row: DayRecord) -> list[Employee]:
 
     Parameters
     ----------
+    cfg:
+        The run's configuration.
     staff:
         A team's seated employees (after today's ``Employee.work_day``).
     row:
         Today's record (``ledgers.DayRecord``), booked in place.
     """
-    hours = sum(s.contract_s for s in staff if s.in_classroom) / 3600.0
+    hours = sum([s.contract_s for s in staff if s.in_classroom]) / 3600.0
     rest = [s for s in staff if not s.in_classroom]
-    nesting = sum(1 for s in rest if s.proficiency < NESTED_PROFICIENCY)
+    # the proficiency of those who may still be nesting (``_surely_nested_after``)
+    days = column(rest, "phone_days")
+    days = days[days < _surely_nested_after(cfg)]
+    prof = proficiency(cfg, days, np.zeros(days.shape[0], bool))
+    nesting = int(np.count_nonzero(prof < NESTED_PROFICIENCY))
     row["classroom_hours"] = row.get("classroom_hours", 0.0) + hours
     row["nesting_agents"] = row.get("nesting_agents", 0) + nesting
     return rest

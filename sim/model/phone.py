@@ -25,6 +25,7 @@ from .arrivals import arrival_times, handle_busyness, handle_profile
 from .call_records import calls_chunk, lost_calls_chunk
 from .contacts import PHONE, WEB, Contacts, repeat_delay
 from .departments import NONE, fulfilment_fails
+from .employee import column, learned, proficiency
 from .phone_booking import book_day, book_seats, leg_parts, overtime_s, remember_legs
 from .planning import FRONT, interval_counts, on_phone_agents
 from .queue_kernel import DayResult, simulate_day
@@ -63,6 +64,7 @@ class OnDuty:
     speed: np.ndarray
     skill: np.ndarray
     friendliness: np.ndarray
+    motivation: np.ndarray  # intrinsic care for the customer's outcome, 0-1
     n_front: int
     start: np.ndarray  # shift start, s since opening
     end: np.ndarray  # shift end, s since opening
@@ -70,11 +72,13 @@ class OnDuty:
     brk_len: np.ndarray  # their lengths (agents x blocks; 0 = none), s
 
 
-def on_duty(duties: list[Duty]) -> OnDuty:
+def on_duty(cfg: Config, duties: list[Duty]) -> OnDuty:
     """Today's agents on duty as arrays, from each team's duty (front line first).
 
     Parameters
     ----------
+    cfg:
+        The run's configuration.
     duties:
         Each team's duty today (``workforce.Duty``), front line first.
     """
@@ -85,13 +89,20 @@ def on_duty(duties: list[Duty]) -> OnDuty:
         return np.concatenate([getattr(duty, name) for duty in duties])
 
     blocks = [duty.blocks() for duty in duties]
-
+    # Employee.handling_speed and .skill, for all of them at once
+    days = column(people, "phone_days")
+    nesting = proficiency(cfg, days, column(people, "in_classroom", bool))
+    speed = column(people, "speed") * nesting
+    skill = column(people, "potential_skill") * learned(cfg, days)
     return OnDuty(
-        seats=np.fromiter((s.seat for s in people), np.int64, k),
-        policy=np.array([s.policy for s in people]).reshape(k, len(bh.LEVERS)),
-        speed=np.fromiter((s.handling_speed for s in people), float, k),  # nesting
-        skill=np.fromiter((s.skill for s in people), float, k),
-        friendliness=np.fromiter((s.friendliness for s in people), float, k),
+        seats=column(people, "seat", np.int64),
+        policy=np.concatenate([s.policy for s in people]).reshape(k, len(bh.LEVERS))
+        if k
+        else np.zeros((0, len(bh.LEVERS))),
+        speed=speed,
+        skill=skill,
+        friendliness=column(people, "friendliness"),
+        motivation=column(people, "motivation"),
         n_front=len(duties[FRONT].staff),
         start=cat("start"),
         end=cat("end"),
@@ -172,7 +183,7 @@ def serve_phone(
         return PhoneDay(offered, np.zeros((2, 2)), records)
     arrival = arrival_times(model.rng, k, model.profile)
     intraday.adjust(model, arrival, duties, row)  # the day's re-forecast: overtime, VTO
-    agents = on_duty(duties)
+    agents = on_duty(model.cfg, duties)
     q = queue_day(model, calls, agents, arrival)
     t = true_outcomes(model, q, agents)
     root_causes(model, q, agents, t, row)
@@ -425,7 +436,7 @@ def root_causes(
     dep_done = t.owner & t.done & (q.calls.cause != NONE)
     row["failure_demand_done"] = int(dep_done.sum())
     row["fulfilment_failures"] = int((dep_done & t.fulfil_fail).sum())
-    mot = np.array([model.seats[s].motivation for s in agents.seats])
+    mot = agents.motivation
     model.departments.flag(
         model.rng,
         q.calls.cause,

@@ -12,6 +12,7 @@ work the plan's shifts, and overtime covers part of a shortfall (``attendance``)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from ..config import EmployeesConfig, WorkforceConfig
 from ..units import DAYS_PER_YEAR
 from .calendar import on_rota
-from .employee import HEALTHY_MORALE, Employee
+from .employee import HEALTHY_MORALE, Employee, column, salary_annual
 from .onboarding import classroom_today, rebalance
 from .planning import (
     ACTIVITY,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from .ledgers import DayRecord
 
 
-def headcount(model: ContactCentreModel, team: int) -> int:
+def headcount(model: ContactCentreModel, team: int, staff: list[Employee] | None = None) -> int:
     """Employees seated in ``team`` (new hires in the classroom included).
 
     Parameters
@@ -47,8 +48,10 @@ def headcount(model: ContactCentreModel, team: int) -> int:
         The centre (read: configuration, random generator, state).
     team:
         ``FRONT`` or ``SPECIALIST``.
+    staff:
+        ``model.staff`` when the caller has it already.
     """
-    return sum(1 for s in model.staff if s.team == team)
+    return [s.team for s in (model.staff if staff is None else staff)].count(team)
 
 
 def quit_today(model: ContactCentreModel, d: int, row: DayRecord) -> None:
@@ -64,10 +67,9 @@ def quit_today(model: ContactCentreModel, d: int, row: DayRecord) -> None:
         Today's record (``ledgers.DayRecord``), booked in place.
     """
     staff = model.staff
-    morale = np.fromiter((s.morale for s in staff), float, len(staff))
-    hazard = quit_hazard(model.cfg.employees, morale)
+    hazard = quit_hazard(model.cfg.employees, column(staff, "morale"))
     quit = model.rng.random(len(staff)) < hazard
-    leavers = [emp for emp, q in zip(staff, quit, strict=True) if q]
+    leavers = list(compress(staff, quit))
     leave(model, leavers, d)
     row["quits"] = row.get("quits", 0) + len(leavers)
     row["quits_expected"] = row.get("quits_expected", 0.0) + float(hazard.sum())
@@ -226,10 +228,11 @@ def attendance(model: ContactCentreModel, team: int, row: DayRecord) -> Duty:
     """
     cfg, rng = model.cfg, model.rng
     wf, close = cfg.workforce, cfg.channels.open_s
-    seated = on_rota(model, team, classroom_today([s for s in model.staff if s.team == team], row))
-    morale = np.fromiter((s.morale for s in seated), float, len(seated))
-    absent = rng.random(len(seated)) < absence_p(wf, morale)
-    present = [s for s, a in zip(seated, absent, strict=True) if not a]
+    seated = on_rota(
+        model, team, classroom_today(cfg, [s for s in model.staff if s.team == team], row)
+    )
+    absent = rng.random(len(seated)) < absence_p(wf, column(seated, "morale"))
+    present = list(compress(seated, ~absent))
     row["absent"] = row.get("absent", 0) + int(absent.sum())
     plan = model.plans[team]
     lengths = plan.ends_s - plan.starts_s
@@ -352,6 +355,9 @@ def daily_pay_hours(model: ContactCentreModel) -> tuple[float, float]:
     """
     cfg = model.cfg
     staff = model.staff
-    hours = sum(s.contract_s for s in staff) / 3600.0
-    cost = sum(s.salary_annual for s in staff) * cfg.costs.loading / DAYS_PER_YEAR
+    contract = column(staff, "contract_s")
+    salary = salary_annual(cfg, column(staff, "tenure_days"), contract)
+    # the builtin sum of the floats in seat order (compensated: not numpy's sum)
+    hours = sum(contract.tolist()) / 3600.0
+    cost = sum(salary.tolist()) * cfg.costs.loading / DAYS_PER_YEAR
     return hours, cost
