@@ -15,7 +15,8 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   ``call_rules`` (every per-call rule), ``experience`` (what a contact does to its
   customer), ``departments`` (failure demand, flags, fixes);
 * the staff: ``employee``, ``onboarding`` (the starting staff, hiring, classroom and
-  nesting), ``workforce`` (quits, attendance), ``planning``, ``erlang`` (its Erlang A
+  nesting), ``workforce`` (quits, attendance), ``planning`` (two per-day rules compiled
+  in ``planning_kernel``), ``erlang`` (its Erlang A
   service level compiled in ``erlang_kernel``), ``roster`` and ``breaks`` (the staffing
   plan), ``staffing_observed`` (the front line staffed as the
   centre's data did), ``intraday`` (the day's re-forecast: overtime and voluntary
