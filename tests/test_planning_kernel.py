@@ -106,3 +106,14 @@ def test_interval_counts_hands_back_what_it_cannot_count():
     for bad in (-1.0, np.nan, 1e300):
         out = np.zeros(4)
         assert not interval_counts(np.array([5.0, bad]), 10.0, out)
+
+
+def test_interval_counts_of_far_times_is_numpys():
+    """Quotients beyond 1e8 and whole ones (the exact rule's cases) count as numpy does."""
+    rng = np.random.default_rng(9)
+    for w in (1.0, 0.1, 3.0):
+        t = np.concatenate([rng.uniform(0.0, 1e12, 500), rng.integers(0, 10**9, 500) * w])
+        want = counts_reference(t, w, 20)
+        got = np.zeros(20)
+        assert interval_counts(t, w, got)
+        assert got.tobytes() == want.tobytes(), w
