@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import runs as shared_runs
@@ -149,3 +151,45 @@ def test_on_phones_cover_the_plan_in_every_interval(baselines):
         low = iv.loc[need][ratio < 0.95]
         assert set(iv["team"]) == {"front", "specialist"}
         assert low.empty, low[["team", "interval", "required_plan", "on_phones"]]
+
+
+def _window_table_reference(starts, ends, lens, rules, grid):
+    """``breaks._window_table`` as it was written: agent by agent, the windows computed
+    once per distinct shift (start off the grid, end, break lengths)."""
+
+    k, nb = lens.shape
+    lo, hi = np.full((k, nb), np.nan), np.full((k, nb), np.nan)
+    cache = {}
+    for a in range(k):
+        on = lens[a] > 0
+        off = math.floor(starts[a] / grid) * grid
+        key = (float(starts[a] - off), float(ends[a] - off), tuple(lens[a]))
+        if key not in cache:
+            cache[key] = windows(key[0], key[1], lens[a, on], rules, grid)
+        w_lo, w_hi = cache[key]
+        lo[a, on], hi[a, on] = w_lo + off, w_hi + off
+    return lo, hi
+
+
+def test_window_table_is_the_agent_by_agent_rule():
+    """Grouping the agents by shift gives every agent the windows the per-agent loop gave
+    it, to the bit (shared shifts, starts off the grid, shifts without some breaks,
+    -0.0 lengths and starts)."""
+    from sim.model import breaks
+
+    rng = np.random.default_rng(42)
+    for trial in range(200):
+        k = int(rng.integers(0, 60))
+        kinds = int(rng.integers(1, 8))
+        s0 = (
+            rng.choice([0.0, 300.0, 900.0, -0.0, 1234.5], kinds) + rng.integers(0, 20, kinds) * GRID
+        )
+        ln = rng.choice([8.0, 6.0, 4.0, 2.5], kinds) * H
+        br = rng.choice([0.0, -0.0, 900.0, 1800.0], (kinds, 3))
+        pick = rng.integers(0, kinds, k)
+        starts, ends, lens = s0[pick], s0[pick] + ln[pick], np.ascontiguousarray(br[pick])
+        rules = BreakRules(edge_s=H * rng.uniform(0, 1.5), flex_s=H, gap_s=H * rng.uniform(0, 1))
+        got = breaks._window_table(starts, ends, lens, rules, GRID)
+        want = _window_table_reference(starts, ends, lens, rules, GRID)
+        for g, w in zip(got, want, strict=True):
+            assert g.tobytes() == w.tobytes(), trial

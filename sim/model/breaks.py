@@ -111,15 +111,20 @@ def _window_table(starts, ends, lens, rules: BreakRules, grid: float):
     """
     k, nb = lens.shape
     lo, hi = np.full((k, nb), np.nan), np.full((k, nb), np.nan)
-    cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-    for a in range(k):
-        on = lens[a] > 0
-        off = math.floor(starts[a] / grid) * grid  # windows shift with a start on the grid
-        key = (float(starts[a] - off), float(ends[a] - off), tuple(lens[a]))
-        if key not in cache:
-            cache[key] = windows(key[0], key[1], lens[a, on], rules, grid)
-        w_lo, w_hi = cache[key]
-        lo[a, on], hi[a, on] = w_lo + off, w_hi + off
+    # windows shift with a start on the grid: the agents of one shift (start off the
+    # grid, end, breaks) share its windows, computed for the first of them
+    off = np.array([math.floor(x) * grid for x in (starts / grid).tolist()], dtype=float)
+    shifts = zip(
+        (starts - off).tolist(), (ends - off).tolist(), map(tuple, lens.tolist()), strict=True
+    )
+    agents: dict[tuple, list[int]] = {}
+    for a, key in enumerate(shifts):
+        agents.setdefault(key, []).append(a)
+    for key, rows in agents.items():
+        on = lens[rows[0]] > 0
+        w_lo, w_hi = windows(key[0], key[1], lens[rows[0], on], rules, grid)
+        at = np.ix_(rows, np.flatnonzero(on))
+        lo[at], hi[at] = w_lo + off[rows, None], w_hi + off[rows, None]
     return lo, hi
 
 

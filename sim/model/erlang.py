@@ -249,6 +249,8 @@ def _min_agents_c(lam: float, mean_s: float, target: float, t: float, cap: int) 
 #: The last gap between the Erlang C and the Erlang A requirement per queue (handle time,
 #: patience, target, threshold): where the next search of that queue starts.
 _GAP: dict[tuple[float, float, float, float], int] = {}
+#: Most queues ``_GAP`` keeps (then forgotten at once).
+GAP_MAX = 1024
 #: Lowest target whose search starts from ``_GAP``.
 HINT_MIN_TARGET = 1e-3
 
@@ -289,7 +291,7 @@ def _min_agents_a(lam: float, mean_s: float, pat_s: float, target: float, t: flo
     if n < 0:
         return -1
     if n_c >= 0:
-        if len(_GAP) >= 1024:
+        if len(_GAP) >= GAP_MAX:
             _GAP.clear()
         _GAP[key] = n_c - n
     return n

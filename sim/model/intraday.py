@@ -32,12 +32,13 @@ drawn here.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import erlang
+from . import requirement_kernel as rk
 from .erlang import HINT_MIN_TARGET, agents_required
 from .intraday_kernel import VTO, team_day
 from .planning import FRONT, N_BLOCKS, interval_s, n_intervals, occupancy_floor
@@ -114,69 +115,110 @@ def _agents(
     return int(agents_required(np.array([float(calls)]), w, float(aht_s), patience, target, thr)[0])
 
 
-#: The answers of ``_agents`` so far per queue (handle time, patience, target, threshold,
-#: interval): the calls asked about, sorted, and the agents each needs.
-_KNOWN: dict[tuple, tuple[list[int], dict[int, int]]] = {}
+#: The Erlang answers so far per queue (handle time, patience, target, threshold,
+#: interval): the agents each count of calls needs, -1 where not asked yet (the counts
+#: asked about and their answers, read and written for a whole day's checks at once by
+#: ``requirement_kernel.day_requirement``).
+_TABLE: dict[tuple, np.ndarray] = {}
 #: Most answers kept over all queues (then forgotten at once).
 _KNOWN_MAX = 200_000
+#: Answers kept over all queues.
 _KNOWN_SIZE = [0]
-#: The same answers per queue as an array indexed by the calls (-1: not asked), read
-#: for a whole day's checks at once.
-_TABLE: dict[tuple, np.ndarray] = {}
 
 
-def _agents_known(
-    calls: int, aht_s: int, patience: float | None, target: float, thr: float, w: float
-) -> int:
-    """``_agents``, answered without a search when the nearest calls asked about below and
-    above ``calls`` (same queue) needed the same agents: the requirement never falls as
-    the calls rise (the service level falls with the arrival rate), so ``calls`` needs
-    as many.  Not below a target of ``erlang.HINT_MIN_TARGET`` (a service level within
-    rounding of 0 is not monotone to the last bit).
+def _one_by_one(calls: list[np.ndarray], ahts: list[int], args: tuple) -> list[np.ndarray]:
+    """Each team's agents per check and interval, every question searched (``_agents``)
+    in the order of the day's checks: for a target below ``erlang.HINT_MIN_TARGET`` (a
+    service level within rounding of 0 is not monotone to the last bit, so no answer is
+    inferred from its neighbours) or outside [0, 1) (the search says why).
 
     Parameters
     ----------
     calls:
-        Calls in the interval (whole calls, > 0).
-    aht_s:
-        Handle time, whole seconds.
-    patience:
-        Mean patience, s (Erlang A); None: Erlang C.
-    target:
-        Service-level target, share.
-    thr:
-        Answer-time threshold of the service level, s.
-    w:
-        Interval length, s.
+        Each team's calls per check and interval (whole calls).
+    ahts:
+        Each team's handle time, whole seconds.
+    args:
+        Patience (or None), target, threshold and interval length (``_agents``).
     """
-    if target < HINT_MIN_TARGET:
-        return _agents(calls, aht_s, patience, target, thr, w)
-    key = (aht_s, patience, target, thr, w)
-    asked, answer = _KNOWN.setdefault(key, ([], {}))
-    n = answer.get(calls)
-    if n is not None:
-        return n
-    at = bisect_left(asked, calls)
-    if 0 < at < len(asked) and answer[asked[at - 1]] == answer[asked[at]]:
-        n = answer[asked[at]]
-    else:
-        n = _agents(calls, aht_s, patience, target, thr, w)
-    if _KNOWN_SIZE[0] >= _KNOWN_MAX:
-        _KNOWN.clear()
+    reqs = [np.zeros(c.shape, dtype=np.int64) for c in calls]
+    for row in np.flatnonzero(np.any([(c > 0).any(axis=1) for c in calls], axis=0)).tolist():
+        for aht, c, req in zip(ahts, calls, reqs, strict=True):
+            for i in np.flatnonzero(c[row] > 0).tolist():
+                req[row, i] = _agents(int(c[row, i]), aht, *args)
+    return reqs
+
+
+def _known(calls: list[np.ndarray], ahts: list[int], args: tuple, occupancy_cap: float):
+    """Each team's requirement per check and interval in one compiled pass
+    (``requirement_kernel.day_requirement``): the answers kept per queue (``_TABLE``), an
+    answer between two asked counts of calls that needed the same agents inferred from
+    them, else the staffing search (its starting gap ``erlang._GAP`` read and kept); the
+    occupancy cap applied.  Returns the requirement (teams x checks x intervals).
+
+    Parameters
+    ----------
+    calls:
+        Each team's calls per check and interval (whole calls).
+    ahts:
+        Each team's handle time, whole seconds.
+    args:
+        Patience (or None), target, threshold and interval length (``_agents``).
+    occupancy_cap:
+        ``workforce.occupancy_cap``.
+    """
+    patience, target, thr, w = args
+    keys = [(aht, *args) for aht in ahts]
+    queues = list(dict.fromkeys(keys))
+    stacked = np.stack(calls)
+    size = max([0] + [_TABLE[key].shape[0] for key in queues if key in _TABLE])
+    top = int(stacked.max(initial=0))
+    if size <= top:
+        size = max(2 * top + 1, 64)
+    tables = np.full((len(queues), size), -1, dtype=np.int64)
+    for u, key in enumerate(queues):
+        if key in _TABLE:
+            tables[u, : _TABLE[key].shape[0]] = _TABLE[key]
+    gap_keys = [(float(key[0]), patience, target, thr) for key in queues]
+    gap_has = np.array([key in erlang._GAP for key in gap_keys], dtype=np.bool_)
+    gap = np.array([erlang._GAP.get(key, 0) for key in gap_keys], dtype=np.int64)
+    state = np.zeros(rk.STATE_LEN, dtype=np.int64)
+    state[[rk.KNOWN, rk.KNOWN_MAX, rk.GAPS, rk.GAPS_MAX]] = (
+        _KNOWN_SIZE[0],
+        _KNOWN_MAX,
+        len(erlang._GAP),
+        erlang.GAP_MAX,
+    )
+    state[[rk.FAIL_T, rk.FAIL_C, rk.FAIL_I]] = -1
+    need = np.empty(stacked.shape)
+    rk.day_requirement(
+        stacked,
+        np.array([queues.index(key) for key in keys], dtype=np.int64),
+        np.array([float(key[0]) for key in queues]),
+        tables,
+        float(patience) if patience is not None else 0.0,
+        patience is not None,
+        np.array([target, thr, w, occupancy_cap, erlang.DEFAULT_MAX_AGENTS], dtype=float),
+        gap,
+        gap_has,
+        state,
+        need,
+    )
+    if state[rk.KNOWN_CLEARED]:
         _TABLE.clear()
-        _KNOWN_SIZE[0] = 0
-        asked, answer = _KNOWN.setdefault(key, ([], {}))
-    asked.insert(bisect_left(asked, calls), calls)
-    answer[calls] = n
-    _KNOWN_SIZE[0] += 1
-    table = _TABLE.get(key)
-    if table is None or table.shape[0] <= calls:
-        grown = np.full(max(2 * calls + 1, 64), -1, dtype=np.int64)
-        if table is not None:
-            grown[: table.shape[0]] = table
-        _TABLE[key] = table = grown
-    table[calls] = n
-    return n
+    for u, key in enumerate(queues):
+        _TABLE[key] = tables[u]
+    _KNOWN_SIZE[0] = int(state[rk.KNOWN])
+    if state[rk.GAPS_CLEARED]:
+        erlang._GAP.clear()
+    for u, key in enumerate(gap_keys):
+        if gap_has[u]:
+            erlang._GAP[key] = int(gap[u])
+    if state[rk.FAIL_T] >= 0:  # the search's error, as it words it
+        t, c, i = state[[rk.FAIL_T, rk.FAIL_C, rk.FAIL_I]].tolist()
+        _agents(int(calls[t][c, i]), ahts[t], *args)
+        raise AssertionError("the compiled search failed where the search does not")
+    return need
 
 
 def requirement(
@@ -187,7 +229,11 @@ def requirement(
     or C, the occupancy cap).  The calls are rounded up to whole calls and the AHT to
     whole seconds (the re-forecast's precision, and what lets the Erlang answers be
     reused).  Questions not answered before are asked in the order of the day's checks
-    (check by check, team by team, interval by interval), as the checks would ask them.
+    (check by check, team by team, interval by interval), as the checks would ask them;
+    a count of calls between the nearest two asked (same queue) that needed the same
+    agents needs as many (the requirement never falls as the calls rise, the service
+    level falling with the arrival rate), not below a target of ``erlang.HINT_MIN_TARGET``
+    (a service level within rounding of 0 is not monotone to the last bit).
 
     Parameters
     ----------
@@ -209,25 +255,12 @@ def requirement(
     calls = [
         np.where(where, np.ceil(np.asarray(o, float) - 1e-9).astype(np.int64), 0) for o in offered
     ]
-    reqs, misses = [], []
-    for aht, c in zip(ahts, calls, strict=True):
-        table = _TABLE.get((aht, *args)) if ch.service_level_target >= HINT_MIN_TARGET else None
-        if table is None:
-            req = np.full(c.shape, -1, dtype=np.int64)
-        else:
-            req = np.where(c < table.shape[0], table[np.minimum(c, table.shape[0] - 1)], -1)
-        req[c <= 0] = 0
-        reqs.append(req)
-        misses.append(req < 0)
-    if any(m.any() for m in misses):
-        for row in np.flatnonzero(np.any([m.any(axis=1) for m in misses], axis=0)).tolist():
-            for aht, c, req, miss in zip(ahts, calls, reqs, misses, strict=True):
-                for i in np.flatnonzero(miss[row]).tolist():
-                    req[row, i] = _agents_known(int(c[row, i]), aht, *args)
-    return [
-        occupancy_floor(cfg, req, c, float(aht)).astype(float)
-        for aht, c, req in zip(ahts, calls, reqs, strict=True)
-    ]
+    if not HINT_MIN_TARGET <= ch.service_level_target < 1.0:
+        return [
+            occupancy_floor(cfg, req, c, float(aht)).astype(float)
+            for aht, c, req in zip(ahts, calls, _one_by_one(calls, ahts, args), strict=True)
+        ]
+    return list(_known(calls, ahts, args, cfg.workforce.occupancy_cap))
 
 
 def recent_aht(model: ContactCentreModel, team: int) -> float:

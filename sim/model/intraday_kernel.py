@@ -214,6 +214,7 @@ def team_day(
     key = np.empty(k)
     alive = np.empty(k, dtype=np.int64)
     pick = np.empty(k, dtype=np.int64)
+    same = -1  # agents at work in the last sum of ``on`` still valid (-1: none)
     for c in range(times.shape[0]):
         kind[c] = NONE
         add[c] = 0.0
@@ -241,6 +242,9 @@ def team_day(
             for r in range(na):
                 col[r] = cover[alive[r], 0] * lf[0]
             on[0] = pairwise_sum(col, 0, na)
+        elif same == na:  # the agents and covers of the last sum: its later intervals
+            for i in range(i0):
+                on[i] = 0.0
         else:
             for i in range(i0):
                 on[i] = 0.0
@@ -251,6 +255,9 @@ def team_day(
                 row = cover[alive[r]]
                 for i in range(i0, n):
                     on[i] = on[i] + row[i] * lf[i]
+            # (the agents at work only leave as the day goes on, so the same count is
+            # the same agents; every later interval weighs 1 when all is finite)
+            same = na if finite else -1
         staffed = pairwise_sum(on, 0, n)
         required = pairwise_sum(need[c], 0, n)
         if staffed <= 0.0:
@@ -280,6 +287,7 @@ def team_day(
                         on[i] -= row[i] * lf[i]
                     pick[ngone] = j
                     ngone += 1
+                    same = -1
             for q in range(ngone):
                 j = pick[q]
                 leave = _max(t, start[j])
@@ -329,6 +337,7 @@ def team_day(
                 end[j] = new_end
                 alive[nstay] = j  # (alive is not read again at this check)
                 nstay += 1
+                same = -1
                 for i in range(i0, n):
                     on[i] = on[i] + gain[i] * lf[i]
             for q in range(nstay):

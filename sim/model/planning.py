@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import Config
+from . import planning_kernel as _pk
 from .breaks import BreakRules, place_breaks, slot_s
 from .erlang import agents_required
 from .roster import roster
@@ -292,6 +293,10 @@ def interval_counts(cfg: Config, times_s: np.ndarray) -> np.ndarray:
         Join times, s since opening.
     """
     n = n_intervals(cfg)
+    out = np.zeros(n)
+    times_s = np.ascontiguousarray(times_s, dtype=np.float64)
+    if n > 0 and _pk.interval_counts(times_s, float(interval_s(cfg)), out):  # compiled
+        return out
     idx = np.minimum((times_s // interval_s(cfg)).astype(np.int64), n - 1)
     return np.bincount(idx, minlength=n).astype(np.float64)
 
@@ -321,13 +326,16 @@ def on_phone_agents(
         Their lengths, s (same shape; 0 = none).
     """
     n, w = n_intervals(cfg), interval_s(cfg)
-    lo = np.arange(n) * w
     if starts.shape[0] == 0:
         return np.zeros(n)
-    cover = _overlap(starts, np.minimum(ends, cfg.channels.open_s), lo, w).sum(axis=0)
-    b0, b1 = np.ravel(brk_start), np.ravel(brk_start + brk_len)
-    cover -= _overlap(b0, b1, lo, w).sum(axis=0)
-    return cover / w
+    c8 = np.ascontiguousarray
+    b0, bl = np.ravel(c8(brk_start, np.float64)), np.ravel(c8(brk_len, np.float64))
+    if b0.shape != bl.shape:
+        raise ValueError("on_phone_agents: brk_start and brk_len need the same shape")
+    cover = np.empty(n)  # the shifts less the blocks, over w (compiled: ``planning_kernel``)
+    a, b = c8(starts, np.float64), c8(ends, np.float64)
+    _pk.on_phone(a, b, b0, bl, float(cfg.channels.open_s), float(w), cover)
+    return cover
 
 
 def agent_cover(
