@@ -29,7 +29,7 @@ from .customers_calibration import (
     mean_hazard_factor,
     newcomer_loyalty_table,
 )
-from .sampling import alias_draw, build_alias
+from .sampling import build_alias
 
 NEVER = np.iinfo(np.int32).max
 #: NPS bands on the loyalty scale: promoters at or above, detractors below.
@@ -354,11 +354,21 @@ class Customers:
         no_tail = np.empty(0)
         while need > 0:
             m = int(need * w_all / total * 1.1) + 16
-            idx = alias_draw(self.rng, prob, alias, m)
+            # the draws of ``sampling.alias_draw``; the kernel reads the table
+            pick = self.rng.integers(0, prob.shape[0], m)
+            u_pick = self.rng.random(m)
             u_tail = self.rng.random(m) if tail_w > 0 else no_tail
             rows = np.empty(need, np.int64)
             got = ck.issue_rows(
-                idx, u_tail, tail, (self._alias_w, w_all), an, self.active, need, rows
+                (pick, u_pick),
+                (prob, alias),
+                u_tail,
+                tail,
+                (self._alias_w, w_all),
+                an,
+                self.active,
+                need,
+                rows,
             )
             out.append(rows[:got])
             need -= got

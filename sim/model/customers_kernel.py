@@ -415,17 +415,21 @@ def equity_terms(active, revenue, n, margin, discount, r):
 
 
 @njit(cache=True)
-def issue_rows(idx, u_tail, tail, w, an, active, need, out):
-    """Finish a batch of issue draws (``Customers.draw_issues``): a draw whose weight
-    ``u x w_all`` falls past the alias table's total goes to the rows added since (a
-    binary search of their cumulative rates, ``searchsorted(side="right")``); the churned
-    are rejected; the first ``need`` accepted rows are written to ``out``.  Returns how
-    many.
+def issue_rows(draws, table, u_tail, tail, w, an, active, need, out):
+    """Finish a batch of issue draws (``Customers.draw_issues``): each draw's row from the
+    alias table (``sampling.alias_draw``: the drawn index if its uniform is below the
+    index's ``prob``, else its ``alias``); a draw whose weight ``u x w_all`` falls past
+    the alias table's total goes to the rows added since (a binary search of their
+    cumulative rates, ``searchsorted(side="right")``); the churned are rejected; the
+    first ``need`` accepted rows are written to ``out``.  Returns how many.  Draws after
+    the ``need``-th accepted one are not looked at (their values could not be kept).
 
     Parameters
     ----------
-    idx : numpy.ndarray
-        Rows drawn from the alias table (int64).
+    draws : tuple of numpy.ndarray
+        The alias draws: uniform indices into the table (int64) and uniforms in [0, 1).
+    table : tuple of numpy.ndarray
+        The alias table ``(prob, alias)`` (``sampling.build_alias``).
     u_tail : numpy.ndarray
         Uniforms choosing between the table and the newer rows (empty: no newer rows).
     tail : numpy.ndarray
@@ -441,13 +445,17 @@ def issue_rows(idx, u_tail, tail, w, an, active, need, out):
     out : numpy.ndarray
         int64 buffer of at least ``need``.
     """
+    pick, u_pick = draws
+    prob, alias = table
     alias_w, w_all = w
     nt = tail.shape[0]
     c = 0
-    for i in range(idx.shape[0]):
+    for i in range(pick.shape[0]):
         if c == need:
             break
-        row = idx[i]
+        row = pick[i]
+        if not u_pick[i] < prob[row]:
+            row = alias[row]
         if u_tail.shape[0] > 0:
             u = u_tail[i] * w_all
             if u >= alias_w:
