@@ -229,3 +229,34 @@ def test_tail_cumsum_continued_equals_summed_afresh(base: Customers) -> None:
         got = c._tail_cumsum(start, c.n_used)
         want = np.cumsum(c.issue_rate[start : c.n_used], dtype=np.float64)
         assert got.tobytes() == want.tobytes()
+
+
+def test_churn_from_the_list_of_who_may_churn_soon_matches_a_scan_of_the_base(base):
+    """Between two fades ``churn_today`` reads only the rows listed as churning soon
+    (``Customers._soon``): the same rows, in the same order, as a scan of the whole
+    base, while churn days are redrawn (some to sooner, some to later, some twice),
+    customers join, and days pass a fade without one (the scan again)."""
+    a, b = twins(base)
+    a.loyalty[:3000] = 0.0  # a high hazard: many churn within the week
+    b.loyalty[:3000] = 0.0
+    draw = np.random.default_rng(9)
+    churned = 0
+    for day in range(23):
+        want, got = ref_churn_today(a, day), b.churn_today(day)
+        assert same(want, got), day
+        churned += want.shape[0]
+        if day != 15:  # a missed fade: the list stops covering the days after it
+            ref_fade(a, day) if day % FADE_EVERY_DAYS == 0 else None
+            b.fade(day)
+        rows = draw.integers(0, a.n_used, 400)
+        rows = np.concatenate([rows, rows[:50]])  # some redrawn twice
+        low = draw.random(rows.shape[0]).astype(np.float32)
+        a.loyalty[rows] = low
+        b.loyalty[rows] = low
+        ref_schedule_churn(a, rows, day)
+        b.schedule_churn(rows, day)
+        a.add(50, day)
+        b.add(50, day)
+        assert_same_state(a, b)
+    assert churned > 200  # the comparison covered many churns
+    assert b._soon_until >= 22  # the list was in use to the end

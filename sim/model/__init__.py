@@ -4,7 +4,8 @@
 are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD section):
 
 * the day's contacts: ``contacts`` (issues and contacts), ``customers`` (the columnar
-  population; its per-row updates compiled in ``customers_kernel``, its figures from
+  population; its per-row updates compiled in ``customers_kernel``, its churn days in
+  ``churn_kernel``, its figures from
   the configuration in ``customers_calibration``), ``arrivals`` (the intraday profile),
   ``calendar`` (open days, opening hours, weekday plans, rotas and leave), ``sampling``
   (alias tables);

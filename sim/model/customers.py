@@ -18,59 +18,27 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import betainc
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
+from . import churn_kernel as chk
 from . import customers_kernel as ck
-from .customers_calibration import (
+from .customers_calibration import (  # beta and nps_reference: re-exported here
+    DETRACTOR_LOYALTY,
+    PROMOTER_LOYALTY,
+    beta,
     extra_churn_step,
     fade_time_days,
     mean_hazard_factor,
     newcomer_loyalty_table,
+    nps_reference,
 )
 from .sampling import build_alias
 
 NEVER = np.iinfo(np.int32).max
-#: NPS bands on the loyalty scale: promoters at or above, detractors below.
-PROMOTER_LOYALTY = 0.8
-DETRACTOR_LOYALTY = 0.6
 #: Loyalty fades toward the customer's own baseline in steps this many working days apart
 #: (a week: the churn days of the whole base are redrawn at each step).
 FADE_EVERY_DAYS = 5
-
-
-def nps_reference(cfg: CustomersConfig) -> float:
-    """True NPS (-100..100) of the starting loyalty distribution (promoters loyalty >=
-    ``PROMOTER_LOYALTY``, detractors < ``DETRACTOR_LOYALTY``): word of mouth is measured
-    against it.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    a = cfg.loyalty_mean * cfg.loyalty_concentration
-    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
-    promoters = 1.0 - betainc(a, b, PROMOTER_LOYALTY)
-    return float(100.0 * (promoters - betainc(a, b, DETRACTOR_LOYALTY)))
-
-
-def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:
-    """Beta draws with the given mean and concentration (a + b).
-
-    Parameters
-    ----------
-    rng:
-        The random generator to draw from.
-    mean:
-        Mean of the draws, 0-1.
-    conc:
-        Concentration a + b (> 0).
-    size:
-        Number of draws.
-    """
-    return rng.beta(mean * conc, (1 - mean) * conc, size)
 
 
 class Customers:
@@ -126,6 +94,10 @@ class Customers:
         self._alias_w = 0.0
         # cumulative issue rates of the rows past the alias table (``_tail_cumsum``)
         self._tail, self._tail_start, self._tail_n = np.empty(0), -1, 0
+        # the active rows that may churn by day ``_soon_until`` (every one that does, and
+        # perhaps some that no longer do): ``churn_today`` reads these instead of the
+        # whole base; filled at each fade, appended to when a churn day is redrawn
+        self._soon, self._soon_n, self._soon_until = np.empty(0, np.int64), 0, -1
         self._rev_total = 0.0  # monthly revenue of active customers (currency a month)
         self._rate_total = 0.0  # issues per working day of active customers
         self.add(cfg.n, day=0, starter=True)
@@ -262,10 +234,25 @@ class Customers:
         draws = self._f64[: ex.shape[0]]
         self.churn_rng.standard_exponential(out=draws)
         base = self.hz32[2]
-        if idx is None:
-            ck.set_churn_days_active(self.churn_day, self.active, self.n_used, ex, base, draws, day)
+        if idx is None:  # the whole active base: the list of who may churn soon afresh
+            until = day + FADE_EVERY_DAYS  # the next fade redraws every churn day again
+            self._soon_room(0, ex.shape[0])
+            self._soon_n = chk.set_churn_days_active(
+                self.churn_day, self.active, self.n_used, ex, base, draws, day, (self._soon, until)
+            )
+            self._soon_until = until
         else:
-            ck.set_churn_days(self.churn_day, idx, ex, base, draws, day)
+            self._soon_room(self._soon_n, idx.shape[0])
+            soon = (self._soon, self._soon_n, self._soon_until)
+            self._soon_n = chk.set_churn_days(self.churn_day, idx, ex, base, draws, day, soon)
+
+    def _soon_room(self, kept: int, more: int) -> None:
+        """Grow the list of rows that may churn soon to room for ``more`` rows after its
+        first ``kept`` (geometrically: a few times a run)."""
+        if self._soon.shape[0] < kept + more:
+            grown = np.empty(max(2 * self._soon.shape[0], kept + more), np.int64)
+            grown[:kept] = self._soon[:kept]
+            self._soon = grown
 
     def scratch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Views of ``n`` rows of the float32 and float64 scratch buffers (grown to the
@@ -284,9 +271,16 @@ class Customers:
         day:
             Today (working day index).
         """
-        n = self.n_used
-        idx = np.empty(n, np.int64)
-        got = ck.churn_due(self.churn_day, self.active, self.number_forget_day, n, day, idx)
+        if day <= self._soon_until:  # everyone due today is listed: read the list only
+            idx = np.empty(self._soon_n, np.int64)
+            soon = (self._soon[: self._soon_n], self._soon_until)
+            got, self._soon_n = chk.churn_due_listed(
+                self.churn_day, self.active, self.number_forget_day, soon, day, idx
+            )
+        else:
+            n = self.n_used
+            idx = np.empty(n, np.int64)
+            got = chk.churn_due(self.churn_day, self.active, self.number_forget_day, n, day, idx)
         idx = idx[:got].copy()
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))

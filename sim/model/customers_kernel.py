@@ -63,44 +63,6 @@ def hazard_exponent(loyalty, idx, k, m, out):
 
 
 @njit(cache=True)
-def _churn_day(base, ex, wait_draw, day):
-    """Churn day from the exponential of the hazard's exponent ``ex`` and a standard
-    exponential draw: ``day + 1 + floor(draw / h)`` capped at ``NEVER``, h = base x ex
-    (float32); ``NEVER`` when h is not positive."""
-    h = base * ex
-    if h > 0:
-        when = (day + 1) + np.floor(wait_draw / np.float64(h))
-        if when < NEVER:
-            return np.int32(when)
-    return np.int32(NEVER)
-
-
-@njit(cache=True)
-def set_churn_days(churn_day, idx, ex, base, draws, day):
-    """``churn_day[idx[i]]`` from ``ex[i]`` (``exp`` of the hazard's exponent) and the
-    standard exponential ``draws[i]`` (``Customers.schedule_churn``); a repeated row
-    keeps its last value.
-
-    Parameters
-    ----------
-    churn_day : numpy.ndarray
-        Churn-day column (int32), written.
-    idx : numpy.ndarray
-        Customer rows.
-    ex : numpy.ndarray
-        exp of each row's hazard exponent (float32).
-    base : numpy.float32
-        Daily hazard at mean loyalty.
-    draws : numpy.ndarray
-        Standard exponential draws, one per row of ``idx``.
-    day : int
-        Today (working day index).
-    """
-    for i in range(idx.shape[0]):
-        churn_day[idx[i]] = _churn_day(base, ex[i], draws[i], day)
-
-
-@njit(cache=True)
 def fade_active(active, loyalty, loyalty_base, n, keep, k, m, out):
     """Fade every active row's loyalty toward its baseline, ``base + (loyalty - base) x
     keep`` clipped to [0, 1] (float32), and write the hazard exponent of the faded
@@ -134,35 +96,6 @@ def fade_active(active, loyalty, loyalty_base, n, keep, k, m, out):
             out[c] = k * (m - loy)
             c += 1
     return c
-
-
-@njit(cache=True)
-def set_churn_days_active(churn_day, active, n, ex, base, draws, day):
-    """:func:`set_churn_days` of the active rows in row order (after
-    :func:`fade_active`, with no row (de)activated in between).
-
-    Parameters
-    ----------
-    churn_day : numpy.ndarray
-        Churn-day column (int32), written.
-    active : numpy.ndarray
-        Active column (bool).
-    n : int
-        Rows in use.
-    ex : numpy.ndarray
-        exp of each active row's hazard exponent (float32).
-    base : numpy.float32
-        Daily hazard at mean loyalty.
-    draws : numpy.ndarray
-        Standard exponential draws, one per active row.
-    day : int
-        Today (working day index).
-    """
-    c = 0
-    for r in range(n):
-        if active[r]:
-            churn_day[r] = _churn_day(base, ex[c], draws[c], day)
-            c += 1
 
 
 #: Positions in the constants of :func:`book_contacts` and in its counts.
@@ -302,38 +235,6 @@ def count_after(days, n, day):
     c = 0
     for r in range(n):
         if days[r] > day:
-            c += 1
-    return c
-
-
-@njit(cache=True)
-def churn_due(churn_day, active, forget_day, n, day, out):
-    """Deactivate the active rows of ``[0, n)`` whose churn day has come (``churn_day <=
-    day``): inactive, churn day ``NEVER``, the number forgotten (-1); write their rows
-    into ``out`` in row order and return how many (``Customers.churn_today``).
-
-    Parameters
-    ----------
-    churn_day : numpy.ndarray
-        Churn-day column (int32), written.
-    active : numpy.ndarray
-        Active column (bool), written.
-    forget_day : numpy.ndarray
-        ``number_forget_day`` column (int32), written.
-    n : int
-        Rows in use.
-    day : int
-        Today (working day index).
-    out : numpy.ndarray
-        int64 buffer of at least ``n``.
-    """
-    c = 0
-    for r in range(n):
-        if churn_day[r] <= day and active[r]:
-            active[r] = False
-            churn_day[r] = NEVER
-            forget_day[r] = -1
-            out[c] = r
             c += 1
     return c
 
