@@ -27,7 +27,7 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
   ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),
   ``learning`` (the learning rules), ``hindsight`` (the learning replay; its leg sample
-  compiled in ``hindsight_kernel``);
+  compiled in ``hindsight_kernel``, the replay itself in ``replay_kernel``);
 * management: ``management`` (the managers), ``dashboard`` (what they see);
 * observation: ``ledgers`` (the day and seat ledgers), ``call_records`` (the simulated
   call-detail records).

@@ -70,18 +70,6 @@ LEG_FIELDS = (
     "speed",
     "ff",
 )
-#: The per-leg facts the replay reads besides its draws, in ``replay_kernel``'s order.
-LEG_COLUMNS = (
-    "second",
-    "needs_transfer",
-    "hard",
-    "cx",
-    "wait_s",
-    "extra",
-    "carry",
-    "speed",
-    "skill",
-)
 #: Calls per employee replayed at the end of a period (bounded memory and attention).
 SAMPLE_PER_EMPLOYEE = 40
 
@@ -200,22 +188,27 @@ def replay(
         np.empty(shape, bool),
         np.empty(shape),
         np.empty(shape),
+        np.empty(shape, np.int64),
     )
+    distinct = np.empty(shape[0] * shape[1])
     # the powers of ``call_rules.p_resolve`` in numpy, elementwise as it takes them
     powers = (
         np.minimum(1.0, candidates[..., bh.THOROUGHNESS]) ** h.rush_penalty_exponent,
         legs["cx"] ** -h.complexity_penalty,
     )
-    rk.replay_legs(
-        tuple(legs[f] for f in LEG_COLUMNS),
+    facts = ("second", "needs_transfer", "hard", "cx", "wait_s", "extra", "carry", "speed")
+    n_distinct = rk.replay_legs(
+        (*(legs[f] for f in facts), legs["skill"]),
         tuple(legs[f] for f in ("u_dump", "u_hang", "u_push", "u_res", "u_code", "xp_noise")),
         candidates,
         employee_of_leg,
         powers,
         (h.mean_s, h.courtesy_max_s, h.transfer_handle_s, h.hangup_share),
-        replayed,
+        (*replayed, distinct),
     )
-    return _measure(legs, replayed, candidates, employee_of_leg, cfg, scheme, paid_s_per_leg)
+    return _measure(
+        legs, (replayed, distinct[:n_distinct]), candidates, cfg, scheme, paid_s_per_leg
+    )
 
 
 def volume_factor(handle_s: np.ndarray, occupancy: np.ndarray) -> np.ndarray:
@@ -247,9 +240,8 @@ def volume_factor(handle_s: np.ndarray, occupancy: np.ndarray) -> np.ndarray:
 
 def _measure(
     legs: dict[str, np.ndarray],
-    replayed: tuple[np.ndarray, ...],
+    replayed: tuple[tuple[np.ndarray, ...], np.ndarray],
     candidates: np.ndarray,
-    employee_of_leg: np.ndarray,
     cfg: Config,
     scheme: SchemeConfig,
     paid_s_per_leg: np.ndarray | None = None,
@@ -262,13 +254,12 @@ def _measure(
     ----------
     legs : dict of str to numpy.ndarray
         The sampled legs, grouped by employee.
-    replayed : tuple of numpy.ndarray
+    replayed : tuple
         Each leg under each candidate (``replay_kernel.replay_legs``): kind, resolved,
-        falsely coded, timer seconds, experience, (legs, K).
+        falsely coded, timer seconds, experience and its place among the distinct
+        experiences, (legs, K); and the distinct experiences.
     candidates : numpy.ndarray
         Each employee's candidate policies, (n, K, levers).
-    employee_of_leg : numpy.ndarray
-        Each leg's employee (position in ``staff``).
     cfg : Config
         The run's configuration (customers' repeat behaviour).
     scheme : SchemeConfig
@@ -287,13 +278,14 @@ def _measure(
     agent_offered = agent_offers_survey(scheme.kpis.csat.definition)
     # surveys as expected values: answered top-2-box by the customer's answer noise, and
     # (agent-offered surveys) when begged, and by the agent's guess of a happy customer
-    xp = replayed[4]
+    employee_of_leg = legs["employee"].astype(np.int64)
+    replayed, xp = replayed  # ndtr once per distinct experience: the same values
     p_top2 = ndtr((xp - TOP2) / ANSWER_NOISE)
     if agent_offered:
         p_top2_begged = ndtr((xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
         p_looks_happy = ndtr((xp - TOP2) / GUESS_NOISE)
     else:  # nobody offers a survey, so there is nothing to steer
-        p_top2_begged = p_looks_happy = np.empty((0, 0))
+        p_top2_begged = p_looks_happy = np.empty(0)
     p_within = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** REPEAT_WINDOW_DAYS
     # legs come grouped by employee (see LegMemory.sample): sum each group at once
     group_starts = (
@@ -305,9 +297,8 @@ def _measure(
     rk.employee_sums(
         replayed,
         (p_top2, p_top2_begged, p_looks_happy),
-        (legs["needs_transfer"], legs["propensity"], legs["ff"]),
+        (legs["needs_transfer"], legs["propensity"], legs["ff"], employee_of_leg),
         candidates,
-        employee_of_leg,
         group_starts.astype(np.int64),
         (scheme.survey_sample_rate, cfg.customers.repeat_prob, p_within, agent_offered),
         sums,

@@ -101,14 +101,23 @@ def replay_legs(legs, draws, candidates, employee, powers, handling, out):
         hang-up share of dumps.
     out : tuple of numpy.ndarray
         (legs, K) arrays filled: the leg's kind (int8, ``call_rules``), resolved and
-        falsely coded (bool), timer seconds and experience.
+        falsely coded (bool), timer seconds, experience, and where its experience is in
+        ``distinct`` (int64); then ``distinct``, a buffer of legs x K floats.
+
+    Returns
+    -------
+    int
+        How many experiences ``distinct`` holds: each leg's under the reference policy,
+        and under each other candidate where it differs (most candidates leave a leg's
+        experience as it was), for ``ndtr`` to take once each.
     """
     second, needs, hard, cx, wait_s, extra, carry, speed, skill = legs
     u_dump, u_hang, u_push, u_res, u_code, noise = draws
     thor_pow, cx_pow = powers
     mean_s, courtesy_s, transfer_s, hangup_share = handling
-    kind_out, resolved_out, false_out, handle_out, xp_out = out
+    kind_out, resolved_out, false_out, handle_out, xp_out, which, distinct = out
     n_k = candidates.shape[1]
+    c = 0
     for i in range(employee.shape[0]):
         e = employee[i]
         work = mean_s * cx[i]
@@ -156,28 +165,36 @@ def replay_legs(legs, draws, candidates, employee, powers, handling, out):
             kind_out[i, k] = kind
             resolved_out[i, k] = resolved
             false_out[i, k] = false_code
-            xp_out[i, k] = xp + noise[i]
+            xp = xp + noise[i]
+            xp_out[i, k] = xp
+            if k > 0 and xp == xp_out[i, 0]:  # the same value: the same ndtr
+                which[i, k] = which[i, 0]
+            else:
+                which[i, k] = c
+                distinct[c] = xp
+                c += 1
+    return c
 
 
 @njit(cache=True)
-def employee_sums(replayed, p_top2, legs, candidates, employee, starts, rates, out):
+def employee_sums(replayed, p_top2, legs, candidates, starts, rates, out):
     """The replayed legs' survey, repeat and audit terms (``hindsight._measure``), summed
-    per employee and candidate as ``np.add.reduceat`` over the employee's legs sums them.
+    per employee and candidate as ``np.add.reduceat`` over the employee's legs sums them
+    (a sum of 0/1 terms is their count, in any order).
 
     Parameters
     ----------
     replayed : tuple of numpy.ndarray
-        :func:`replay_legs`' kind, resolved, falsely coded, timer seconds and
-        experience, (legs, K).
+        :func:`replay_legs`' kind, resolved, falsely coded, timer seconds, experience and
+        where it is among the distinct experiences, (legs, K).
     p_top2 : tuple of numpy.ndarray
-        ``ndtr`` of the experience's top-2-box margin by answer noise, and (agent-offered
-        surveys only, else empty) begged and by the agent's guess, (legs, K).
+        Per distinct experience: ``ndtr`` of its top-2-box margin by answer noise, and
+        (agent-offered surveys only, else empty) begged and by the agent's guess.
     legs : tuple of numpy.ndarray
-        Per leg: needs another team (bool), survey propensity, fulfilment failed (bool).
+        Per leg: needs another team (bool), survey propensity, fulfilment failed (bool),
+        employee (int64; the legs grouped by employee).
     candidates : numpy.ndarray
         Each employee's candidate policies, (n, K, levers).
-    employee : numpy.ndarray
-        Each leg's employee (int64), the legs grouped by employee.
     starts : numpy.ndarray
         First leg of each employee's group (int64), ascending.
     rates : tuple of float
@@ -186,9 +203,9 @@ def employee_sums(replayed, p_top2, legs, candidates, employee, starts, rates, o
     out : numpy.ndarray
         (``N_SUMS``, n, K) float64, zero; each employee's sums written (rows ``S_*``).
     """
-    kind, resolved, false_code, handle_s, xp = replayed
+    kind, resolved, false_code, handle_s, xp, which = replayed
     p_top2_rnd, p_begged, p_happy = p_top2
-    needs, propensity, ff = legs
+    needs, propensity, ff, employee = legs
     survey_rate, repeat_prob, p_within, offered_by_agent = rates
     n_legs = employee.shape[0]
     n_k = candidates.shape[1]
@@ -196,14 +213,22 @@ def employee_sums(replayed, p_top2, legs, candidates, employee, starts, rates, o
     for g in range(starts.shape[0]):
         end = starts[g + 1] if g + 1 < starts.shape[0] else n_legs
         longest = max(longest, end - starts[g])
-    terms = np.empty((N_SUMS, longest))
+    # float terms summed pairwise; the 0/1 terms counted (audit acts are 0/1 unless
+    # surveys are steered)
+    floats = (S_HANDLE, S_REPEATS, S_RND, S_RND_TOP2, S_SURVEYS, S_SURVEY_TOP2, S_AUDIT)
+    n_float = 7 if offered_by_agent else 4
+    counted = (S_OWNED, S_CODED, S_TRANSFERS, S_PUSHES, S_SOLVED, S_XP_TOP2, S_AUDIT)
+    n_counted = 7 - (1 if offered_by_agent else 0)
+    terms = np.empty((7, n_k, longest))
+    counts = np.zeros((7, n_k), np.int64)
     for g in range(starts.shape[0]):
         lo = starts[g]
         m = (starts[g + 1] if g + 1 < starts.shape[0] else n_legs) - lo
         e = employee[lo]
-        for k in range(n_k):
-            for j in range(m):
-                i = lo + j
+        counts[:] = 0
+        for j in range(m):
+            i = lo + j
+            for k in range(n_k):
                 kd = kind[i, k]
                 handled = kd == HANDLED
                 hung = kd == HUNG_UP
@@ -212,41 +237,43 @@ def employee_sums(replayed, p_top2, legs, candidates, employee, starts, rates, o
                 owned = handled or pushed
                 res = resolved[i, k]
                 x = xp[i, k]
+                d = which[i, k]
                 p_answer = _clip(propensity[i] * (1.0 + 0.5 * abs(x - 6.5) / 3.0), 0.0, 1.0)
                 answers = p_answer * owned
                 random_answers = answers * survey_rate
-                random_top2 = random_answers * p_top2_rnd[i, k]
-                if offered_by_agent:
-                    steering = candidates[e, k, SURVEY_STEERING] * owned
-                    offered = answers * AGENT_OFFER_RATE
-                    happy = p_happy[i, k]
-                    surveys = offered * (steering * happy + (1 - steering))
-                    survey_top2 = offered * (
-                        steering * happy * p_begged[i, k] + (1 - steering) * p_top2_rnd[i, k]
-                    )
-                    steering_acts = steering * AGENT_OFFER_RATE
-                else:
-                    surveys, survey_top2 = random_answers, random_top2
-                    steering_acts = 0.0 * 0.0
+                random_top2 = random_answers * p_top2_rnd[d]
                 solved = res and not ff[i]
-                repeats = (owned and not solved) * repeat_prob * p_within
                 rushed = handled and candidates[e, k, THOROUGHNESS] < RUSHED_BELOW
                 evidence = false_code[i, k] or (rushed and not res)
                 dumped = (hung or transferred) and not needs[i]
-                acts = _clip((evidence or dumped or pushed) + steering_acts, 0.0, 1.0)
-                terms[S_HANDLE, j] = handle_s[i, k]
-                terms[S_OWNED, j] = owned
-                terms[S_CODED, j] = res or false_code[i, k]
-                terms[S_REPEATS, j] = repeats
-                terms[S_SURVEYS, j] = surveys
-                terms[S_SURVEY_TOP2, j] = survey_top2
-                terms[S_RND, j] = random_answers
-                terms[S_RND_TOP2, j] = random_top2
-                terms[S_TRANSFERS, j] = transferred
-                terms[S_PUSHES, j] = pushed
-                terms[S_AUDIT, j] = acts
-                terms[S_SOLVED, j] = solved
-                terms[S_XP_TOP2, j] = x >= TOP2
-            for q in range(N_SUMS):
-                row = terms[q]
-                out[q, e, k] = row[0] + pairwise_sum(row, 1, m - 1) if m > 1 else row[0]
+                caught = evidence or dumped or pushed
+                terms[0, k, j] = handle_s[i, k]
+                terms[1, k, j] = (owned and not solved) * repeat_prob * p_within
+                terms[2, k, j] = random_answers
+                terms[3, k, j] = random_top2
+                if offered_by_agent:
+                    steering = candidates[e, k, SURVEY_STEERING] * owned
+                    offered = answers * AGENT_OFFER_RATE
+                    happy = p_happy[d]
+                    terms[4, k, j] = offered * (steering * happy + (1 - steering))
+                    terms[5, k, j] = offered * (
+                        steering * happy * p_begged[d] + (1 - steering) * p_top2_rnd[d]
+                    )
+                    terms[6, k, j] = _clip(caught + steering * AGENT_OFFER_RATE, 0.0, 1.0)
+                else:
+                    counts[6, k] += caught  # clip(caught + 0.0, 0, 1): 0 or 1
+                counts[0, k] += owned
+                counts[1, k] += res or false_code[i, k]
+                counts[2, k] += transferred
+                counts[3, k] += pushed
+                counts[4, k] += solved
+                counts[5, k] += x >= TOP2
+        for k in range(n_k):
+            for q in range(n_float):
+                row = terms[q, k]
+                out[floats[q], e, k] = row[0] + pairwise_sum(row, 1, m - 1) if m > 1 else row[0]
+            for q in range(n_counted):
+                out[counted[q], e, k] = counts[q, k]
+            if not offered_by_agent:  # nobody steers: the surveys are the random ones
+                out[S_SURVEYS, e, k] = out[S_RND, e, k]
+                out[S_SURVEY_TOP2, e, k] = out[S_RND_TOP2, e, k]
