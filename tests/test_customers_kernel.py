@@ -15,7 +15,13 @@ import pytest
 from sim.config import load_config
 from sim.model import call_rules as cr
 from sim.model import experience, web
-from sim.model.customers import FADE_EVERY_DAYS, NEVER, Customers
+from sim.model.customers import (
+    DETRACTOR_LOYALTY,
+    FADE_EVERY_DAYS,
+    NEVER,
+    PROMOTER_LOYALTY,
+    Customers,
+)
 from sim.model.sampling import alias_draw
 from sim.units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 
@@ -117,6 +123,16 @@ def ref_equity(c: Customers, margin_rate: float, discount_rate: float) -> float:
     margin = c.revenue_monthly[idx].astype(np.float64) * MONTHS_PER_YEAR * margin_rate
     with np.errstate(divide="ignore", invalid="ignore"):
         return float((margin * r / (1.0 + discount_rate - r)).sum())
+
+
+def ref_nps(c: Customers) -> float:
+    n = c.n_used
+    act = c.active[:n]
+    if not act.any():
+        return 0.0
+    loy = c.loyalty[:n][act]
+    promoters = (loy >= PROMOTER_LOYALTY).mean()
+    return float(100.0 * (promoters - (loy < DETRACTOR_LOYALTY).mean()))
 
 
 def ref_learn(rng, c, cust, d, mean_days):
@@ -260,3 +276,17 @@ def test_churn_from_the_list_of_who_may_churn_soon_matches_a_scan_of_the_base(ba
         assert_same_state(a, b)
     assert churned > 200  # the comparison covered many churns
     assert b._soon_until >= 22  # the list was in use to the end
+
+
+def test_nps_matches_numpy(base):
+    """True NPS from one pass over the rows equals numpy's masks and means, loyalty at
+    the bands' edges (in float32, as the column holds them) and just below included."""
+    c = copy.deepcopy(base)
+    for edge in (PROMOTER_LOYALTY, DETRACTOR_LOYALTY):
+        at = np.float32(edge)
+        c.loyalty[1000:1040] = at
+        c.loyalty[1040:1080] = np.nextafter(at, np.float32(0.0))
+    c.loyalty[2000:2010] = np.float32(0.8) + 1e-7
+    assert ref_nps(c) == c.nps()
+    c.active[: c.n_used] = False
+    assert ref_nps(c) == c.nps() == 0.0

@@ -373,3 +373,33 @@ def issue_rows(draws, table, u_tail, tail, w, an, active, need, out):
             out[c] = row
             c += 1
     return c
+
+
+@njit(cache=True)
+def loyalty_bands(active, loyalty, n, promoter, detractor):
+    """The active rows of ``[0, n)``, and how many of them have loyalty at or above
+    ``promoter`` and below ``detractor`` (``Customers.nps``), in one pass.
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Active column (bool).
+    loyalty : numpy.ndarray
+        Loyalty column (float32).
+    n : int
+        Rows in use.
+    promoter, detractor : numpy.float32
+        The bands' edges, in the loyalty's precision (as numpy compares a float32
+        column with a Python float).
+    """
+    n_active = 0
+    promoters = 0
+    detractors = 0
+    for r in range(n):
+        if active[r]:
+            n_active += 1
+            if loyalty[r] >= promoter:
+                promoters += 1
+            if loyalty[r] < detractor:
+                detractors += 1
+    return n_active, promoters, detractors
