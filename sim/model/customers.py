@@ -33,7 +33,7 @@ from .customers_calibration import (  # beta and nps_reference: re-exported here
     newcomer_loyalty_table,
     nps_reference,
 )
-from .sampling import build_alias
+from .sampling import build_alias_into
 
 NEVER = np.iinfo(np.int32).max
 #: Loyalty fades toward the customer's own baseline in steps this many working days apart
@@ -90,13 +90,13 @@ class Customers:
         self.acq_base = cfg.churn_annual_base if rate is None else rate
         self.n_active = 0
         self._alias: tuple[np.ndarray, np.ndarray] | None = None  # over rows [0, _alias_n)
+        self._alias_buf: tuple[np.ndarray, ...] | None = None  # its arrays, and a stack
         self._alias_n = 0
         self._alias_w = 0.0
         # cumulative issue rates of the rows past the alias table (``_tail_cumsum``)
         self._tail, self._tail_start, self._tail_n = np.empty(0), -1, 0
-        # the active rows that may churn by day ``_soon_until`` (every one that does, and
-        # perhaps some that no longer do): ``churn_today`` reads these instead of the
-        # whole base; filled at each fade, appended to when a churn day is redrawn
+        # a list of every active row that churns by day ``_soon_until`` (and perhaps some
+        # that no longer do), for ``churn_today``: made at each fade, added to at redraws
         self._soon, self._soon_n, self._soon_until = np.empty(0, np.int64), 0, -1
         self._rev_total = 0.0  # monthly revenue of active customers (currency a month)
         self._rate_total = 0.0  # issues per working day of active customers
@@ -247,8 +247,7 @@ class Customers:
             self._soon_n = chk.set_churn_days(self.churn_day, idx, ex, base, draws, day, soon)
 
     def _soon_room(self, kept: int, more: int) -> None:
-        """Grow the list of rows that may churn soon to room for ``more`` rows after its
-        first ``kept`` (geometrically: a few times a run)."""
+        """Room for ``more`` rows after the first ``kept`` of the list (grown 2x)."""
         if self._soon.shape[0] < kept + more:
             grown = np.empty(max(2 * self._soon.shape[0], kept + more), np.int64)
             grown[:kept] = self._soon[:kept]
@@ -334,10 +333,7 @@ class Customers:
         if k == 0:
             return np.empty(0, dtype=np.int64)
         if self._alias is None or n - self._alias_n > 0.05 * self._alias_n:
-            w = self.issue_rate[:n].astype(np.float64)
-            self._alias = build_alias(w)
-            self._alias_n = n
-            self._alias_w = float(w.sum())
+            self._rebuild_alias(n)
         prob, alias = self._alias
         an = self._alias_n
         tail = self._tail_cumsum(an, n)
@@ -353,20 +349,25 @@ class Customers:
             u_pick = self.rng.random(m)
             u_tail = self.rng.random(m) if tail_w > 0 else no_tail
             rows = np.empty(need, np.int64)
-            got = ck.issue_rows(
-                (pick, u_pick),
-                (prob, alias),
-                u_tail,
-                tail,
-                (self._alias_w, w_all),
-                an,
-                self.active,
-                need,
-                rows,
-            )
+            draws, w = (pick, u_pick, u_tail), (self._alias_w, w_all)
+            got = ck.issue_rows(draws, (prob, alias), tail, w, an, self.active, need, rows)
             out.append(rows[:got])
             need -= got
         return np.concatenate(out)
+
+    def _rebuild_alias(self, n: int) -> None:
+        """The alias table over the issue rates of rows ``[0, n)``, built into the last
+        table's arrays when they are long enough (the weights in the float64 scratch)."""
+        w = self.scratch(n)[1]
+        np.copyto(w, self.issue_rate[:n])  # float64 (``astype``)
+        self._alias_w = float(w.sum())
+        if self._alias_buf is None or self._alias_buf[0].shape[0] < n:
+            cap = max(n, self.capacity)
+            self._alias_buf = np.empty(cap), np.empty(cap, np.int64), np.empty(cap, np.int64)
+        prob, alias, stack = self._alias_buf
+        build_alias_into(w, prob, alias, stack[:n])
+        self._alias = prob[:n], alias[:n]
+        self._alias_n = n
 
     def _tail_cumsum(self, an: int, n: int) -> np.ndarray:
         """``np.cumsum(issue_rate[an:n], dtype=float64)`` (rows past the alias table),

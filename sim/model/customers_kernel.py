@@ -316,7 +316,7 @@ def equity_terms(active, revenue, n, margin, discount, r):
 
 
 @njit(cache=True)
-def issue_rows(draws, table, u_tail, tail, w, an, active, need, out):
+def issue_rows(draws, table, tail, w, an, active, need, out):
     """Finish a batch of issue draws (``Customers.draw_issues``): each draw's row from the
     alias table (``sampling.alias_draw``: the drawn index if its uniform is below the
     index's ``prob``, else its ``alias``); a draw whose weight ``u x w_all`` falls past
@@ -328,11 +328,11 @@ def issue_rows(draws, table, u_tail, tail, w, an, active, need, out):
     Parameters
     ----------
     draws : tuple of numpy.ndarray
-        The alias draws: uniform indices into the table (int64) and uniforms in [0, 1).
+        The alias draws: uniform indices into the table (int64) and uniforms in [0, 1);
+        then the uniforms choosing between the table and the newer rows (empty: no
+        newer rows).
     table : tuple of numpy.ndarray
         The alias table ``(prob, alias)`` (``sampling.build_alias``).
-    u_tail : numpy.ndarray
-        Uniforms choosing between the table and the newer rows (empty: no newer rows).
     tail : numpy.ndarray
         Cumulative issue rates of the newer rows (float64).
     w : tuple of float
@@ -346,7 +346,7 @@ def issue_rows(draws, table, u_tail, tail, w, an, active, need, out):
     out : numpy.ndarray
         int64 buffer of at least ``need``.
     """
-    pick, u_pick = draws
+    pick, u_pick, u_tail = draws
     prob, alias = table
     alias_w, w_all = w
     nt = tail.shape[0]
