@@ -78,14 +78,27 @@ class LegMemory:
     """The call legs answered during the current pay period (all employees)."""
 
     def __init__(self) -> None:
-        self.chunks: list[dict[str, np.ndarray]] = []
+        self.chunks = []
         #: probability of remembering a leg: thins the memory to a few times the sample
         #: size (set from the previous period's volume; every leg has the same chance)
         self.keep_p = 1.0
 
+    @property
+    def chunks(self) -> list[dict[str, np.ndarray]]:
+        """The batches of legs remembered, in order."""
+        return self._chunks
+
+    @chunks.setter
+    def chunks(self, batches: list[dict[str, np.ndarray]]) -> None:
+        self._chunks = batches
+        # each field's batches joined, kept until the memory changes: both teams'
+        # closes of a period sample the same legs
+        self._joined: dict[str, np.ndarray] = {}
+
     def add(self, **legs: np.ndarray) -> None:
         """Remember legs (the caller thins them with ``keep_p`` beforehand)."""
-        self.chunks.append(legs)
+        self._chunks.append(legs)
+        self._joined.clear()
 
     def retune(self, legs_per_employee: float) -> None:
         """Set the keep probability for the next period from this period's volume."""
@@ -93,7 +106,8 @@ class LegMemory:
             self.keep_p = min(1.0, 3.0 * SAMPLE_PER_EMPLOYEE / legs_per_employee)
 
     def clear(self) -> None:
-        self.chunks.clear()
+        self._chunks.clear()
+        self._joined.clear()
 
     def sample(self, rng: np.random.Generator, seats: np.ndarray) -> dict[str, np.ndarray]:
         """Up to ``SAMPLE_PER_EMPLOYEE`` random legs of each seat in ``seats``, with
@@ -108,7 +122,11 @@ class LegMemory:
         """
         if not self.chunks:
             return {f: np.empty(0) for f in (*LEG_FIELDS, "employee")}
-        legs = {f: np.concatenate([c[f] for c in self.chunks]) for f in LEG_FIELDS}
+        joined = self._joined
+        for f in LEG_FIELDS:
+            if f not in joined:
+                joined[f] = np.concatenate([c[f] for c in self._chunks])
+        legs = {f: joined[f] for f in LEG_FIELDS}
         if legs["seat"].shape[0] == 0 or seats.shape[0] == 0:  # no leg remembered
             return {f: np.empty(0) for f in (*LEG_FIELDS, "employee")}
         position = np.full(int(max(legs["seat"].max(), seats.max())) + 1, -1)
