@@ -15,7 +15,13 @@ import pytest
 from sim.config import load_config
 from sim.model import call_rules as cr
 from sim.model import experience, web
-from sim.model.customers import FADE_EVERY_DAYS, NEVER, Customers
+from sim.model.customers import (
+    DETRACTOR_LOYALTY,
+    FADE_EVERY_DAYS,
+    NEVER,
+    PROMOTER_LOYALTY,
+    Customers,
+)
 from sim.model.sampling import alias_draw
 from sim.units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 
@@ -117,6 +123,16 @@ def ref_equity(c: Customers, margin_rate: float, discount_rate: float) -> float:
     margin = c.revenue_monthly[idx].astype(np.float64) * MONTHS_PER_YEAR * margin_rate
     with np.errstate(divide="ignore", invalid="ignore"):
         return float((margin * r / (1.0 + discount_rate - r)).sum())
+
+
+def ref_nps(c: Customers) -> float:
+    n = c.n_used
+    act = c.active[:n]
+    if not act.any():
+        return 0.0
+    loy = c.loyalty[:n][act]
+    promoters = (loy >= PROMOTER_LOYALTY).mean()
+    return float(100.0 * (promoters - (loy < DETRACTOR_LOYALTY).mean()))
 
 
 def ref_learn(rng, c, cust, d, mean_days):
@@ -229,3 +245,48 @@ def test_tail_cumsum_continued_equals_summed_afresh(base: Customers) -> None:
         got = c._tail_cumsum(start, c.n_used)
         want = np.cumsum(c.issue_rate[start : c.n_used], dtype=np.float64)
         assert got.tobytes() == want.tobytes()
+
+
+def test_churn_from_the_list_of_who_may_churn_soon_matches_a_scan_of_the_base(base):
+    """Between two fades ``churn_today`` reads only the rows listed as churning soon
+    (``Customers._soon``): the same rows, in the same order, as a scan of the whole
+    base, while churn days are redrawn (some to sooner, some to later, some twice),
+    customers join, and days pass a fade without one (the scan again)."""
+    a, b = twins(base)
+    a.loyalty[:3000] = 0.0  # a high hazard: many churn within the week
+    b.loyalty[:3000] = 0.0
+    draw = np.random.default_rng(9)
+    churned = 0
+    for day in range(23):
+        want, got = ref_churn_today(a, day), b.churn_today(day)
+        assert same(want, got), day
+        churned += want.shape[0]
+        if day != 15:  # a missed fade: the list stops covering the days after it
+            ref_fade(a, day) if day % FADE_EVERY_DAYS == 0 else None
+            b.fade(day)
+        rows = draw.integers(0, a.n_used, 400)
+        rows = np.concatenate([rows, rows[:50]])  # some redrawn twice
+        low = draw.random(rows.shape[0]).astype(np.float32)
+        a.loyalty[rows] = low
+        b.loyalty[rows] = low
+        ref_schedule_churn(a, rows, day)
+        b.schedule_churn(rows, day)
+        a.add(50, day)
+        b.add(50, day)
+        assert_same_state(a, b)
+    assert churned > 200  # the comparison covered many churns
+    assert b._soon_until >= 22  # the list was in use to the end
+
+
+def test_nps_matches_numpy(base):
+    """True NPS from one pass over the rows equals numpy's masks and means, loyalty at
+    the bands' edges (in float32, as the column holds them) and just below included."""
+    c = copy.deepcopy(base)
+    for edge in (PROMOTER_LOYALTY, DETRACTOR_LOYALTY):
+        at = np.float32(edge)
+        c.loyalty[1000:1040] = at
+        c.loyalty[1040:1080] = np.nextafter(at, np.float32(0.0))
+    c.loyalty[2000:2010] = np.float32(0.8) + 1e-7
+    assert ref_nps(c) == c.nps()
+    c.active[: c.n_used] = False
+    assert ref_nps(c) == c.nps() == 0.0

@@ -59,3 +59,38 @@ def test_sample_matches_the_reference_selection(monkeypatch: pytest.MonkeyPatch)
     out = mem.sample(np.random.default_rng(9), seats)
     np.testing.assert_array_equal(out["employee"], employee[keep])
     np.testing.assert_array_equal(out["cx"], legs["cx"][keep])
+
+
+def test_joined_legs_follow_the_memory() -> None:
+    """Both teams' samples of a period read the batches joined once; a batch added or
+    the memory cleared (or its batches replaced) is seen by the next sample."""
+    rng = np.random.default_rng(5)
+
+    def batch(k: int) -> dict[str, np.ndarray]:
+        return {f: rng.random(k) for f in hs.LEG_FIELDS} | {"seat": rng.integers(0, 40, k)}
+
+    mem, fresh = LegMemory(), LegMemory()
+    for b in (batch(300), batch(200)):
+        mem.add(**b)
+        fresh.add(**b)
+    teams = (np.arange(0, 30), np.arange(30, 40))
+
+    def same_sample(seats: np.ndarray) -> None:
+        got = mem.sample(np.random.default_rng(1), seats)
+        want = LegMemory()
+        want.chunks = list(fresh.chunks)
+        want = want.sample(np.random.default_rng(1), seats)
+        for f in want:
+            np.testing.assert_array_equal(got[f], want[f])
+
+    for seats in teams:
+        same_sample(seats)
+    b = batch(100)
+    mem.add(**b)
+    fresh.add(**b)
+    same_sample(teams[0])
+    mem.chunks = [batch(50)]
+    fresh.chunks = list(mem.chunks)
+    same_sample(teams[1])
+    mem.clear()
+    assert mem.sample(np.random.default_rng(1), teams[0])["seat"].shape == (0,)

@@ -4,11 +4,13 @@
 are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD section):
 
 * the day's contacts: ``contacts`` (issues and contacts), ``customers`` (the columnar
-  population; its per-row updates compiled in ``customers_kernel``, its figures from
+  population; its per-row updates compiled in ``customers_kernel``, its churn days in
+  ``churn_kernel``, its figures from
   the configuration in ``customers_calibration``), ``arrivals`` (the intraday profile),
   ``calendar`` (open days, opening hours, weekday plans, rotas and leave), ``sampling``
   (alias tables);
-* the channels: ``web`` (routing, finding the number, self-service), ``phone`` (the phone
+* the channels: ``web`` (routing, finding the number, self-service; its sessions compiled
+  in ``web_kernel``), ``phone`` (the phone
   day in steps), ``queue_kernel`` (the compiled queue; its heaps in ``heap_kernel``),
   ``phone_kernel`` (the per-call rules after the queue, compiled), ``booking_kernel``
   (the day's booking, compiled), ``phone_booking`` (booking the phone's ledgers),
@@ -28,7 +30,7 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),
   ``transition`` (support when the scheme changes), ``behavior`` (levers and choice),
   ``learning`` (the learning rules), ``hindsight`` (the learning replay; its leg sample
-  compiled in ``hindsight_kernel``);
+  compiled in ``hindsight_kernel``, the replay itself in ``replay_kernel``);
 * management: ``management`` (the managers), ``dashboard`` (what they see);
 * observation: ``ledgers`` (the day and seat ledgers), ``call_records`` (the simulated
   call-detail records).

@@ -18,59 +18,27 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import betainc
 
 from ..config import CustomersConfig
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
+from . import churn_kernel as chk
 from . import customers_kernel as ck
-from .customers_calibration import (
+from .customers_calibration import (  # beta and nps_reference: re-exported here
+    DETRACTOR_LOYALTY,
+    PROMOTER_LOYALTY,
+    beta,
     extra_churn_step,
     fade_time_days,
     mean_hazard_factor,
     newcomer_loyalty_table,
+    nps_reference,
 )
-from .sampling import alias_draw, build_alias
+from .sampling import build_alias_into
 
 NEVER = np.iinfo(np.int32).max
-#: NPS bands on the loyalty scale: promoters at or above, detractors below.
-PROMOTER_LOYALTY = 0.8
-DETRACTOR_LOYALTY = 0.6
 #: Loyalty fades toward the customer's own baseline in steps this many working days apart
 #: (a week: the churn days of the whole base are redrawn at each step).
 FADE_EVERY_DAYS = 5
-
-
-def nps_reference(cfg: CustomersConfig) -> float:
-    """True NPS (-100..100) of the starting loyalty distribution (promoters loyalty >=
-    ``PROMOTER_LOYALTY``, detractors < ``DETRACTOR_LOYALTY``): word of mouth is measured
-    against it.
-
-    Parameters
-    ----------
-    cfg:
-        The customers' configuration.
-    """
-    a = cfg.loyalty_mean * cfg.loyalty_concentration
-    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
-    promoters = 1.0 - betainc(a, b, PROMOTER_LOYALTY)
-    return float(100.0 * (promoters - betainc(a, b, DETRACTOR_LOYALTY)))
-
-
-def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:
-    """Beta draws with the given mean and concentration (a + b).
-
-    Parameters
-    ----------
-    rng:
-        The random generator to draw from.
-    mean:
-        Mean of the draws, 0-1.
-    conc:
-        Concentration a + b (> 0).
-    size:
-        Number of draws.
-    """
-    return rng.beta(mean * conc, (1 - mean) * conc, size)
 
 
 class Customers:
@@ -122,10 +90,14 @@ class Customers:
         self.acq_base = cfg.churn_annual_base if rate is None else rate
         self.n_active = 0
         self._alias: tuple[np.ndarray, np.ndarray] | None = None  # over rows [0, _alias_n)
+        self._alias_buf: tuple[np.ndarray, ...] | None = None  # its arrays, and a stack
         self._alias_n = 0
         self._alias_w = 0.0
         # cumulative issue rates of the rows past the alias table (``_tail_cumsum``)
         self._tail, self._tail_start, self._tail_n = np.empty(0), -1, 0
+        # a list of every active row that churns by day ``_soon_until`` (and perhaps some
+        # that no longer do), for ``churn_today``: made at each fade, added to at redraws
+        self._soon, self._soon_n, self._soon_until = np.empty(0, np.int64), 0, -1
         self._rev_total = 0.0  # monthly revenue of active customers (currency a month)
         self._rate_total = 0.0  # issues per working day of active customers
         self.add(cfg.n, day=0, starter=True)
@@ -262,10 +234,24 @@ class Customers:
         draws = self._f64[: ex.shape[0]]
         self.churn_rng.standard_exponential(out=draws)
         base = self.hz32[2]
-        if idx is None:
-            ck.set_churn_days_active(self.churn_day, self.active, self.n_used, ex, base, draws, day)
+        if idx is None:  # the whole active base: the list of who may churn soon afresh
+            until = day + FADE_EVERY_DAYS  # the next fade redraws every churn day again
+            self._soon_room(0, ex.shape[0])
+            self._soon_n = chk.set_churn_days_active(
+                self.churn_day, self.active, self.n_used, ex, base, draws, day, (self._soon, until)
+            )
+            self._soon_until = until
         else:
-            ck.set_churn_days(self.churn_day, idx, ex, base, draws, day)
+            self._soon_room(self._soon_n, idx.shape[0])
+            soon = (self._soon, self._soon_n, self._soon_until)
+            self._soon_n = chk.set_churn_days(self.churn_day, idx, ex, base, draws, day, soon)
+
+    def _soon_room(self, kept: int, more: int) -> None:
+        """Room for ``more`` rows after the first ``kept`` of the list (grown 2x)."""
+        if self._soon.shape[0] < kept + more:
+            grown = np.empty(max(2 * self._soon.shape[0], kept + more), np.int64)
+            grown[:kept] = self._soon[:kept]
+            self._soon = grown
 
     def scratch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Views of ``n`` rows of the float32 and float64 scratch buffers (grown to the
@@ -284,9 +270,16 @@ class Customers:
         day:
             Today (working day index).
         """
-        n = self.n_used
-        idx = np.empty(n, np.int64)
-        got = ck.churn_due(self.churn_day, self.active, self.number_forget_day, n, day, idx)
+        if day <= self._soon_until:  # everyone due today is listed: read the list only
+            idx = np.empty(self._soon_n, np.int64)
+            soon = (self._soon[: self._soon_n], self._soon_until)
+            got, self._soon_n = chk.churn_due_listed(
+                self.churn_day, self.active, self.number_forget_day, soon, day, idx
+            )
+        else:
+            n = self.n_used
+            idx = np.empty(n, np.int64)
+            got = chk.churn_due(self.churn_day, self.active, self.number_forget_day, n, day, idx)
         idx = idx[:got].copy()
         self.n_active -= idx.shape[0]
         self._rev_total -= float(self.revenue_monthly[idx].sum(dtype=np.float64))
@@ -340,10 +333,7 @@ class Customers:
         if k == 0:
             return np.empty(0, dtype=np.int64)
         if self._alias is None or n - self._alias_n > 0.05 * self._alias_n:
-            w = self.issue_rate[:n].astype(np.float64)
-            self._alias = build_alias(w)
-            self._alias_n = n
-            self._alias_w = float(w.sum())
+            self._rebuild_alias(n)
         prob, alias = self._alias
         an = self._alias_n
         tail = self._tail_cumsum(an, n)
@@ -354,15 +344,30 @@ class Customers:
         no_tail = np.empty(0)
         while need > 0:
             m = int(need * w_all / total * 1.1) + 16
-            idx = alias_draw(self.rng, prob, alias, m)
+            # the draws of ``sampling.alias_draw``; the kernel reads the table
+            pick = self.rng.integers(0, prob.shape[0], m)
+            u_pick = self.rng.random(m)
             u_tail = self.rng.random(m) if tail_w > 0 else no_tail
             rows = np.empty(need, np.int64)
-            got = ck.issue_rows(
-                idx, u_tail, tail, (self._alias_w, w_all), an, self.active, need, rows
-            )
+            draws, w = (pick, u_pick, u_tail), (self._alias_w, w_all)
+            got = ck.issue_rows(draws, (prob, alias), tail, w, an, self.active, need, rows)
             out.append(rows[:got])
             need -= got
         return np.concatenate(out)
+
+    def _rebuild_alias(self, n: int) -> None:
+        """The alias table over the issue rates of rows ``[0, n)``, built into the last
+        table's arrays when they are long enough (the weights in the float64 scratch)."""
+        w = self.scratch(n)[1]
+        np.copyto(w, self.issue_rate[:n])  # float64 (``astype``)
+        self._alias_w = float(w.sum())
+        if self._alias_buf is None or self._alias_buf[0].shape[0] < n:
+            cap = max(n, self.capacity)
+            self._alias_buf = np.empty(cap), np.empty(cap, np.int64), np.empty(cap, np.int64)
+        prob, alias, stack = self._alias_buf
+        build_alias_into(w, prob, alias, stack[:n])
+        self._alias = prob[:n], alias[:n]
+        self._alias_n = n
 
     def _tail_cumsum(self, an: int, n: int) -> np.ndarray:
         """``np.cumsum(issue_rate[an:n], dtype=float64)`` (rows past the alias table),
@@ -450,10 +455,9 @@ class Customers:
     def nps(self) -> float:
         """True NPS (-100..100) from loyalty: promoters >= ``PROMOTER_LOYALTY``,
         detractors < ``DETRACTOR_LOYALTY``."""
-        n = self.n_used
-        act = self.active[:n]
-        if not act.any():
+        edges = np.float32(PROMOTER_LOYALTY), np.float32(DETRACTOR_LOYALTY)
+        n_act, pro, det = ck.loyalty_bands(self.active, self.loyalty, self.n_used, *edges)
+        if n_act == 0:
             return 0.0
-        loy = self.loyalty[:n][act]
-        promoters = (loy >= PROMOTER_LOYALTY).mean()
-        return float(100.0 * (promoters - (loy < DETRACTOR_LOYALTY).mean()))
+        # the shares numpy's mean of a mask gives: an exact count over the rows
+        return float(100.0 * (pro / n_act - det / n_act))

@@ -1,19 +1,55 @@
 """The customer base's figures derived from its configuration, before any run: the
 normalisation of the churn hazard over the starting loyalty distribution, the
 newcomers' loyalty distribution, the fade's time constant and the loyalty step that
-adds a given one-year churn probability (``customers.py`` uses them; docs/ODD.md,
-customers)."""
+adds a given one-year churn probability, the starting base's true NPS, and the Beta
+draws by mean and concentration (``customers.py`` uses them; docs/ODD.md, customers)."""
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import hyp1f1
+from scipy.special import betainc, hyp1f1
 from scipy.stats import beta as beta_dist
 
 from ..config import CustomersConfig
 
 #: Grid cells of the newcomers' loyalty distribution (``newcomer_loyalty_table``).
 NEWCOMER_GRID = 4000
+#: NPS bands on the loyalty scale: promoters at or above, detractors below.
+PROMOTER_LOYALTY = 0.8
+DETRACTOR_LOYALTY = 0.6
+
+
+def nps_reference(cfg: CustomersConfig) -> float:
+    """True NPS (-100..100) of the starting loyalty distribution (promoters loyalty >=
+    ``PROMOTER_LOYALTY``, detractors < ``DETRACTOR_LOYALTY``): word of mouth is measured
+    against it.
+
+    Parameters
+    ----------
+    cfg:
+        The customers' configuration.
+    """
+    a = cfg.loyalty_mean * cfg.loyalty_concentration
+    b = (1 - cfg.loyalty_mean) * cfg.loyalty_concentration
+    promoters = 1.0 - betainc(a, b, PROMOTER_LOYALTY)
+    return float(100.0 * (promoters - betainc(a, b, DETRACTOR_LOYALTY)))
+
+
+def beta(rng: np.random.Generator, mean: float, conc: float, size: int) -> np.ndarray:
+    """Beta draws with the given mean and concentration (a + b).
+
+    Parameters
+    ----------
+    rng:
+        The random generator to draw from.
+    mean:
+        Mean of the draws, 0-1.
+    conc:
+        Concentration a + b (> 0).
+    size:
+        Number of draws.
+    """
+    return rng.beta(mean * conc, (1 - mean) * conc, size)
 
 
 def extra_churn_step(cfg: CustomersConfig, hazard_year: float, p: float) -> float:

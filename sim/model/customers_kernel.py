@@ -63,44 +63,6 @@ def hazard_exponent(loyalty, idx, k, m, out):
 
 
 @njit(cache=True)
-def _churn_day(base, ex, wait_draw, day):
-    """Churn day from the exponential of the hazard's exponent ``ex`` and a standard
-    exponential draw: ``day + 1 + floor(draw / h)`` capped at ``NEVER``, h = base x ex
-    (float32); ``NEVER`` when h is not positive."""
-    h = base * ex
-    if h > 0:
-        when = (day + 1) + np.floor(wait_draw / np.float64(h))
-        if when < NEVER:
-            return np.int32(when)
-    return np.int32(NEVER)
-
-
-@njit(cache=True)
-def set_churn_days(churn_day, idx, ex, base, draws, day):
-    """``churn_day[idx[i]]`` from ``ex[i]`` (``exp`` of the hazard's exponent) and the
-    standard exponential ``draws[i]`` (``Customers.schedule_churn``); a repeated row
-    keeps its last value.
-
-    Parameters
-    ----------
-    churn_day : numpy.ndarray
-        Churn-day column (int32), written.
-    idx : numpy.ndarray
-        Customer rows.
-    ex : numpy.ndarray
-        exp of each row's hazard exponent (float32).
-    base : numpy.float32
-        Daily hazard at mean loyalty.
-    draws : numpy.ndarray
-        Standard exponential draws, one per row of ``idx``.
-    day : int
-        Today (working day index).
-    """
-    for i in range(idx.shape[0]):
-        churn_day[idx[i]] = _churn_day(base, ex[i], draws[i], day)
-
-
-@njit(cache=True)
 def fade_active(active, loyalty, loyalty_base, n, keep, k, m, out):
     """Fade every active row's loyalty toward its baseline, ``base + (loyalty - base) x
     keep`` clipped to [0, 1] (float32), and write the hazard exponent of the faded
@@ -134,35 +96,6 @@ def fade_active(active, loyalty, loyalty_base, n, keep, k, m, out):
             out[c] = k * (m - loy)
             c += 1
     return c
-
-
-@njit(cache=True)
-def set_churn_days_active(churn_day, active, n, ex, base, draws, day):
-    """:func:`set_churn_days` of the active rows in row order (after
-    :func:`fade_active`, with no row (de)activated in between).
-
-    Parameters
-    ----------
-    churn_day : numpy.ndarray
-        Churn-day column (int32), written.
-    active : numpy.ndarray
-        Active column (bool).
-    n : int
-        Rows in use.
-    ex : numpy.ndarray
-        exp of each active row's hazard exponent (float32).
-    base : numpy.float32
-        Daily hazard at mean loyalty.
-    draws : numpy.ndarray
-        Standard exponential draws, one per active row.
-    day : int
-        Today (working day index).
-    """
-    c = 0
-    for r in range(n):
-        if active[r]:
-            churn_day[r] = _churn_day(base, ex[c], draws[c], day)
-            c += 1
 
 
 #: Positions in the constants of :func:`book_contacts` and in its counts.
@@ -307,38 +240,6 @@ def count_after(days, n, day):
 
 
 @njit(cache=True)
-def churn_due(churn_day, active, forget_day, n, day, out):
-    """Deactivate the active rows of ``[0, n)`` whose churn day has come (``churn_day <=
-    day``): inactive, churn day ``NEVER``, the number forgotten (-1); write their rows
-    into ``out`` in row order and return how many (``Customers.churn_today``).
-
-    Parameters
-    ----------
-    churn_day : numpy.ndarray
-        Churn-day column (int32), written.
-    active : numpy.ndarray
-        Active column (bool), written.
-    forget_day : numpy.ndarray
-        ``number_forget_day`` column (int32), written.
-    n : int
-        Rows in use.
-    day : int
-        Today (working day index).
-    out : numpy.ndarray
-        int64 buffer of at least ``n``.
-    """
-    c = 0
-    for r in range(n):
-        if churn_day[r] <= day and active[r]:
-            active[r] = False
-            churn_day[r] = NEVER
-            forget_day[r] = -1
-            out[c] = r
-            c += 1
-    return c
-
-
-@njit(cache=True)
 def active_exponents(active, loyalty, n, k, m, out):
     """:func:`hazard_exponent` of the active rows of ``[0, n)`` in row order; returns how
     many.
@@ -415,19 +316,23 @@ def equity_terms(active, revenue, n, margin, discount, r):
 
 
 @njit(cache=True)
-def issue_rows(idx, u_tail, tail, w, an, active, need, out):
-    """Finish a batch of issue draws (``Customers.draw_issues``): a draw whose weight
-    ``u x w_all`` falls past the alias table's total goes to the rows added since (a
-    binary search of their cumulative rates, ``searchsorted(side="right")``); the churned
-    are rejected; the first ``need`` accepted rows are written to ``out``.  Returns how
-    many.
+def issue_rows(draws, table, tail, w, an, active, need, out):
+    """Finish a batch of issue draws (``Customers.draw_issues``): each draw's row from the
+    alias table (``sampling.alias_draw``: the drawn index if its uniform is below the
+    index's ``prob``, else its ``alias``); a draw whose weight ``u x w_all`` falls past
+    the alias table's total goes to the rows added since (a binary search of their
+    cumulative rates, ``searchsorted(side="right")``); the churned are rejected; the
+    first ``need`` accepted rows are written to ``out``.  Returns how many.  Draws after
+    the ``need``-th accepted one are not looked at (their values could not be kept).
 
     Parameters
     ----------
-    idx : numpy.ndarray
-        Rows drawn from the alias table (int64).
-    u_tail : numpy.ndarray
-        Uniforms choosing between the table and the newer rows (empty: no newer rows).
+    draws : tuple of numpy.ndarray
+        The alias draws: uniform indices into the table (int64) and uniforms in [0, 1);
+        then the uniforms choosing between the table and the newer rows (empty: no
+        newer rows).
+    table : tuple of numpy.ndarray
+        The alias table ``(prob, alias)`` (``sampling.build_alias``).
     tail : numpy.ndarray
         Cumulative issue rates of the newer rows (float64).
     w : tuple of float
@@ -441,13 +346,17 @@ def issue_rows(idx, u_tail, tail, w, an, active, need, out):
     out : numpy.ndarray
         int64 buffer of at least ``need``.
     """
+    pick, u_pick, u_tail = draws
+    prob, alias = table
     alias_w, w_all = w
     nt = tail.shape[0]
     c = 0
-    for i in range(idx.shape[0]):
+    for i in range(pick.shape[0]):
         if c == need:
             break
-        row = idx[i]
+        row = pick[i]
+        if not u_pick[i] < prob[row]:
+            row = alias[row]
         if u_tail.shape[0] > 0:
             u = u_tail[i] * w_all
             if u >= alias_w:
@@ -464,3 +373,33 @@ def issue_rows(idx, u_tail, tail, w, an, active, need, out):
             out[c] = row
             c += 1
     return c
+
+
+@njit(cache=True)
+def loyalty_bands(active, loyalty, n, promoter, detractor):
+    """The active rows of ``[0, n)``, and how many of them have loyalty at or above
+    ``promoter`` and below ``detractor`` (``Customers.nps``), in one pass.
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Active column (bool).
+    loyalty : numpy.ndarray
+        Loyalty column (float32).
+    n : int
+        Rows in use.
+    promoter, detractor : numpy.float32
+        The bands' edges, in the loyalty's precision (as numpy compares a float32
+        column with a Python float).
+    """
+    n_active = 0
+    promoters = 0
+    detractors = 0
+    for r in range(n):
+        if active[r]:
+            n_active += 1
+            if loyalty[r] >= promoter:
+                promoters += 1
+            if loyalty[r] < detractor:
+                detractors += 1
+    return n_active, promoters, detractors

@@ -35,7 +35,6 @@ what it was.  Ratios (AHT, FCR, CSAT) do not move with the volume; counts per pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,20 +42,12 @@ from scipy.special import ndtr
 
 from ..measurement import REPEAT_WINDOW_DAYS, agent_offers_survey, employee_kpis, ratio_array
 from . import behavior as bh
-from . import call_rules as cr
 from . import hindsight_kernel as hk
-from .call_rules import (
-    AGENT_OFFER_RATE,
-    ANSWER_NOISE,
-    BEG_LIFT,
-    GUESS_NOISE,
-    TOP2,
-    experience_answered,
-    response_p,
-)
+from . import replay_kernel as rk
+from .call_rules import ANSWER_NOISE, BEG_LIFT, GUESS_NOISE, TOP2
 
 if TYPE_CHECKING:
-    from ..config import Config, HandlingConfig, SchemeConfig
+    from ..config import Config, SchemeConfig
 
 #: Per-leg facts kept for hindsight.
 LEG_FIELDS = (
@@ -87,14 +78,27 @@ class LegMemory:
     """The call legs answered during the current pay period (all employees)."""
 
     def __init__(self) -> None:
-        self.chunks: list[dict[str, np.ndarray]] = []
+        self.chunks = []
         #: probability of remembering a leg: thins the memory to a few times the sample
         #: size (set from the previous period's volume; every leg has the same chance)
         self.keep_p = 1.0
 
+    @property
+    def chunks(self) -> list[dict[str, np.ndarray]]:
+        """The batches of legs remembered, in order."""
+        return self._chunks
+
+    @chunks.setter
+    def chunks(self, batches: list[dict[str, np.ndarray]]) -> None:
+        self._chunks = batches
+        # each field's batches joined, kept until the memory changes: both teams'
+        # closes of a period sample the same legs
+        self._joined: dict[str, np.ndarray] = {}
+
     def add(self, **legs: np.ndarray) -> None:
         """Remember legs (the caller thins them with ``keep_p`` beforehand)."""
-        self.chunks.append(legs)
+        self._chunks.append(legs)
+        self._joined.clear()
 
     def retune(self, legs_per_employee: float) -> None:
         """Set the keep probability for the next period from this period's volume."""
@@ -102,7 +106,8 @@ class LegMemory:
             self.keep_p = min(1.0, 3.0 * SAMPLE_PER_EMPLOYEE / legs_per_employee)
 
     def clear(self) -> None:
-        self.chunks.clear()
+        self._chunks.clear()
+        self._joined.clear()
 
     def sample(self, rng: np.random.Generator, seats: np.ndarray) -> dict[str, np.ndarray]:
         """Up to ``SAMPLE_PER_EMPLOYEE`` random legs of each seat in ``seats``, with
@@ -117,7 +122,11 @@ class LegMemory:
         """
         if not self.chunks:
             return {f: np.empty(0) for f in (*LEG_FIELDS, "employee")}
-        legs = {f: np.concatenate([c[f] for c in self.chunks]) for f in LEG_FIELDS}
+        joined = self._joined
+        for f in LEG_FIELDS:
+            if f not in joined:
+                joined[f] = np.concatenate([c[f] for c in self._chunks])
+        legs = {f: joined[f] for f in LEG_FIELDS}
         if legs["seat"].shape[0] == 0 or seats.shape[0] == 0:  # no leg remembered
             return {f: np.empty(0) for f in (*LEG_FIELDS, "employee")}
         position = np.full(int(max(legs["seat"].max(), seats.max())) + 1, -1)
@@ -159,24 +168,6 @@ def candidates(
     return policies
 
 
-@dataclass
-class Replayed:
-    """Each sampled leg under each candidate policy, arrays of shape (legs, K)."""
-
-    handled: np.ndarray
-    transferred: np.ndarray
-    hung: np.ndarray
-    pushed: np.ndarray
-    dumped: np.ndarray
-    owned: np.ndarray  # the employee ended the call (handled or pushed to the web)
-    handle_s: np.ndarray  # seconds on the timer
-    resolved: np.ndarray  # the agent resolved its part (fulfilment aside: leg "ff")
-    coded: np.ndarray
-    rushed: np.ndarray
-    false_code: np.ndarray
-    xp: np.ndarray  # true experience, 0-10
-
-
 def replay(
     legs: dict[str, np.ndarray],
     candidates: np.ndarray,
@@ -186,6 +177,11 @@ def replay(
 ) -> dict[str, np.ndarray]:
     """Measured KPIs, safety metrics and true quality of each employee under each
     candidate policy, arrays of shape (n, K), from its sampled legs.
+
+    Each leg is replayed under each candidate by the live call rules of ``call_rules.py``
+    with the leg's own random draws (the first-leg decision, timer, resolution, coding
+    and experience), then measured (:func:`_measure`); both passes are compiled
+    (``replay_kernel``).
 
     Parameters
     ----------
@@ -202,101 +198,34 @@ def replay(
         None: unknown (a KPI per paid hour is then undefined, NaN).
     """
     employee_of_leg = legs["employee"].astype(np.int64)
-    policies = candidates[employee_of_leg]  # (legs, K, levers): each leg under each candidate
-    calls = replay_calls(legs, policies, cfg.handling)
+    h = cfg.handling
+    shape = (employee_of_leg.shape[0], candidates.shape[1])
+    replayed = (
+        np.empty(shape, np.int8),
+        np.empty(shape, bool),
+        np.empty(shape, bool),
+        np.empty(shape),
+        np.empty(shape),
+        np.empty(shape, np.int64),
+    )
+    distinct = np.empty(shape[0] * shape[1])
+    # the powers of ``call_rules.p_resolve`` in numpy, elementwise as it takes them
+    powers = (
+        np.minimum(1.0, candidates[..., bh.THOROUGHNESS]) ** h.rush_penalty_exponent,
+        legs["cx"] ** -h.complexity_penalty,
+    )
+    facts = ("second", "needs_transfer", "hard", "cx", "wait_s", "extra", "carry", "speed")
+    n_distinct = rk.replay_legs(
+        (*(legs[f] for f in facts), legs["skill"]),
+        tuple(legs[f] for f in ("u_dump", "u_hang", "u_push", "u_res", "u_code", "xp_noise")),
+        candidates,
+        employee_of_leg,
+        powers,
+        (h.mean_s, h.courtesy_max_s, h.transfer_handle_s, h.hangup_share),
+        (*replayed, distinct),
+    )
     return _measure(
-        legs,
-        calls,
-        policies=policies,
-        employee_of_leg=employee_of_leg,
-        n_employees=candidates.shape[0],
-        cfg=cfg,
-        scheme=scheme,
-        paid_s_per_leg=paid_s_per_leg,
-    )
-
-
-def replay_calls(
-    legs: dict[str, np.ndarray], policies: np.ndarray, handling: HandlingConfig
-) -> Replayed:
-    """What each leg would have been under each policy, by the live call rules of
-    ``call_rules.py`` and the leg's own random draws.
-
-    Parameters
-    ----------
-    legs : dict of str to numpy.ndarray
-        The sampled legs (``LegMemory.sample``).
-    policies : numpy.ndarray
-        Each leg under each candidate policy of its employee, (legs, K, levers).
-    handling : HandlingConfig
-        The handling rules (handle time, resolution, hang-ups).
-    """
-    thoroughness = policies[..., bh.THOROUGHNESS]
-    courtesy_lever = policies[..., bh.COURTESY]
-    complexity = legs["cx"][:, None]
-    first = ~legs["second"].astype(bool)[:, None]
-    needs_transfer = legs["needs_transfer"].astype(bool)[:, None]
-    kind = np.where(
-        first,
-        cr.first_leg_kind(
-            needs_transfer,
-            legs["hard"].astype(bool)[:, None],
-            legs["u_dump"][:, None],
-            legs["u_hang"][:, None],
-            legs["u_push"][:, None],
-            policies[..., bh.DUMP],
-            policies[..., bh.WEB_PUSH],
-            handling.hangup_share,
-        ),
-        cr.HANDLED,
-    )  # a second leg (after a transfer) is always handled
-    hung = kind == cr.HUNG_UP
-    transferred = kind == cr.TRANSFERRED
-    pushed = kind == cr.WEB_PUSHED
-    handled = kind == cr.HANDLED
-    handle_s = np.where(
-        handled,
-        cr.handle_seconds(
-            handling.mean_s * legs["cx"][:, None],
-            cr.time_multiplier(thoroughness, legs["speed"][:, None], policies[..., bh.PACE]),
-            courtesy_lever * handling.courtesy_max_s,
-        ),
-        handling.transfer_handle_s,
-    )
-    resolved = handled & (
-        legs["u_res"][:, None]
-        < cr.p_resolve(legs["skill"][:, None], thoroughness, complexity, handling)
-    )
-    false_code = cr.false_code(
-        handled, resolved, legs["u_code"][:, None], policies[..., bh.FALSE_CODING]
-    )
-    courtesy_shown = np.where(handled, courtesy_lever, 0.0)
-    xp = (
-        experience_answered(
-            resolved,
-            legs["extra"][:, None],
-            legs["wait_s"][:, None],
-            transferred,
-            hung,
-            pushed,
-            courtesy_shown,
-            legs["carry"][:, None],
-        )
-        + legs["xp_noise"][:, None]
-    )
-    return Replayed(
-        handled=handled,
-        transferred=transferred,
-        hung=hung,
-        pushed=pushed,
-        dumped=(hung | transferred) & ~needs_transfer,
-        owned=handled | pushed,
-        handle_s=handle_s,
-        resolved=resolved,
-        coded=resolved | false_code,
-        rushed=cr.rushed(handled, thoroughness),
-        false_code=false_code,
-        xp=xp,
+        legs, (replayed, distinct[:n_distinct]), candidates, cfg, scheme, paid_s_per_leg
     )
 
 
@@ -329,11 +258,8 @@ def volume_factor(handle_s: np.ndarray, occupancy: np.ndarray) -> np.ndarray:
 
 def _measure(
     legs: dict[str, np.ndarray],
-    calls: Replayed,
-    *,
-    policies: np.ndarray,
-    employee_of_leg: np.ndarray,
-    n_employees: int,
+    replayed: tuple[tuple[np.ndarray, ...], np.ndarray],
+    candidates: np.ndarray,
     cfg: Config,
     scheme: SchemeConfig,
     paid_s_per_leg: np.ndarray | None = None,
@@ -346,14 +272,12 @@ def _measure(
     ----------
     legs : dict of str to numpy.ndarray
         The sampled legs, grouped by employee.
-    calls : Replayed
-        Each leg under each candidate policy (:func:`replay_calls`).
-    policies : numpy.ndarray
-        Each leg under each candidate policy of its employee, (legs, K, levers).
-    employee_of_leg : numpy.ndarray
-        Each leg's employee (position in ``staff``).
-    n_employees : int
-        Employees seated (rows of the result).
+    replayed : tuple
+        Each leg under each candidate (``replay_kernel.replay_legs``): kind, resolved,
+        falsely coded, timer seconds, experience and its place among the distinct
+        experiences, (legs, K); and the distinct experiences.
+    candidates : numpy.ndarray
+        Each employee's candidate policies, (n, K, levers).
     cfg : Config
         The run's configuration (customers' repeat behaviour).
     scheme : SchemeConfig
@@ -368,68 +292,57 @@ def _measure(
         ``quality_true`` (mean of true resolution and true top-2-box experience) and
         ``legs``, per employee and candidate, (n, K).
     """
-    n_candidates = policies.shape[1]
+    n_employees, n_candidates = candidates.shape[:2]
     agent_offered = agent_offers_survey(scheme.kpis.csat.definition)
-    # surveys as expected values
-    answers = response_p(legs["propensity"][:, None], calls.xp) * calls.owned
-    p_top2 = ndtr((calls.xp - TOP2) / ANSWER_NOISE)
-    random_answers = answers * scheme.survey_sample_rate
-    random_top2 = random_answers * p_top2
+    # surveys as expected values: answered top-2-box by the customer's answer noise, and
+    # (agent-offered surveys) when begged, and by the agent's guess of a happy customer
+    employee_of_leg = legs["employee"].astype(np.int64)
+    replayed, xp = replayed  # ndtr once per distinct experience: the same values
+    p_top2 = ndtr((xp - TOP2) / ANSWER_NOISE)
     if agent_offered:
-        steering = policies[..., bh.SURVEY_STEERING] * calls.owned
-        p_top2_begged = ndtr((calls.xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
-        p_looks_happy = ndtr((calls.xp - TOP2) / GUESS_NOISE)
-        offered = answers * AGENT_OFFER_RATE
-        surveys = offered * (steering * p_looks_happy + (1 - steering))
-        survey_top2 = offered * (steering * p_looks_happy * p_top2_begged + (1 - steering) * p_top2)
+        p_top2_begged = ndtr((xp + BEG_LIFT - TOP2) / ANSWER_NOISE)
+        p_looks_happy = ndtr((xp - TOP2) / GUESS_NOISE)
     else:  # nobody offers a survey, so there is nothing to steer
-        steering = np.zeros(policies.shape[:2])
-        surveys, survey_top2 = random_answers, random_top2
+        p_top2_begged = p_looks_happy = np.empty(0)
     p_within = 1.0 - (1.0 - 1.0 / cfg.customers.repeat_delay_days_mean) ** REPEAT_WINDOW_DAYS
-    # a department's failed fulfilment (leg "ff") brings the customer back too
-    solved = calls.resolved & ~legs["ff"].astype(bool)[:, None]
-    repeats = calls.owned & ~solved
-    repeats = repeats * cfg.customers.repeat_prob * p_within
-
     # legs come grouped by employee (see LegMemory.sample): sum each group at once
     group_starts = (
         np.flatnonzero(np.r_[True, employee_of_leg[1:] != employee_of_leg[:-1]])
         if employee_of_leg.shape[0]
         else employee_of_leg
     )
-    group_employee = employee_of_leg[group_starts]
-
-    def per_employee(x: np.ndarray) -> np.ndarray:
-        out = np.zeros((n_employees, n_candidates))
-        if group_starts.shape[0]:
-            x = np.broadcast_to(x, (employee_of_leg.shape[0], n_candidates)).astype(float)
-            out[group_employee] = np.add.reduceat(x, group_starts, axis=0)
-        return out
-
-    legs_n = per_employee(np.ones((1, n_candidates)))
-    handle_n = per_employee(calls.handle_s)
+    sums = np.zeros((rk.N_SUMS, n_employees, n_candidates))
+    rk.employee_sums(
+        replayed,
+        (p_top2, p_top2_begged, p_looks_happy),
+        (legs["needs_transfer"], legs["propensity"], legs["ff"], employee_of_leg),
+        candidates,
+        group_starts.astype(np.int64),
+        (scheme.survey_sample_rate, cfg.customers.repeat_prob, p_within, agent_offered),
+        sums,
+    )
+    legs_n = np.zeros((n_employees, n_candidates))
+    sizes = np.diff(np.r_[group_starts, employee_of_leg.shape[0]])
+    legs_n[employee_of_leg[group_starts]] = sizes[:, None]
+    handle_n = sums[rk.S_HANDLE]
     paid_s = legs_n * (np.nan if paid_s_per_leg is None else paid_s_per_leg[:, None])
     # occupancy under the reference (unknown paid time: the arrivals alone set the count)
     occupancy = np.nan_to_num(ratio_array(handle_n[:, :1], paid_s[:, :1], 0.0), nan=0.0)
     volume = volume_factor(handle_n, occupancy)  # legs taken in the same paid time
-    owned_n = per_employee(calls.owned) * volume
-    evidence = cr.audit_evidence(calls.false_code, calls.rushed, calls.resolved)
-    # steering is an act only where a survey is at stake (the agent offers one)
-    steering_acts = steering * (AGENT_OFFER_RATE if agent_offered else 0.0)
-    audit_acts = np.clip(evidence + (calls.dumped | calls.pushed) + steering_acts, 0.0, 1.0)
-    detected = scheme.audit_rate * scheme.audit_detection * per_employee(audit_acts) * volume
+    owned_n = sums[rk.S_OWNED] * volume
+    detected = scheme.audit_rate * scheme.audit_detection * sums[rk.S_AUDIT] * volume
     counts = {
         "handle_s": handle_n * volume,
         "legs": legs_n * volume,
         "answered": owned_n,
-        "coded": per_employee(calls.coded) * volume,
-        "repeats": per_employee(repeats) * volume,
-        "surveys": per_employee(surveys) * volume,
-        "survey_top2": per_employee(survey_top2) * volume,
-        "rnd_surveys": per_employee(random_answers) * volume,
-        "rnd_top2": per_employee(random_top2) * volume,
-        "transfers": per_employee(calls.transferred) * volume,
-        "pushes": per_employee(calls.pushed) * volume,
+        "coded": sums[rk.S_CODED] * volume,
+        "repeats": sums[rk.S_REPEATS] * volume,
+        "surveys": sums[rk.S_SURVEYS] * volume,
+        "survey_top2": sums[rk.S_SURVEY_TOP2] * volume,
+        "rnd_surveys": sums[rk.S_RND] * volume,
+        "rnd_top2": sums[rk.S_RND_TOP2] * volume,
+        "transfers": sums[rk.S_TRANSFERS] * volume,
+        "pushes": sums[rk.S_PUSHES] * volume,
         "detected": detected,
         "audited": scheme.audit_rate * legs_n * volume,  # expected audits
         "duty_s": paid_s,  # paid time on the phones does not move with the policy
@@ -439,8 +352,8 @@ def _measure(
     )
     out["detected"] = detected
     out["quality_true"] = 0.5 * (
-        ratio_array(per_employee(solved) * volume, owned_n)
-        + ratio_array(per_employee(calls.xp >= TOP2) * volume, owned_n)
+        ratio_array(sums[rk.S_SOLVED] * volume, owned_n)
+        + ratio_array(sums[rk.S_XP_TOP2] * volume, owned_n)
     )
     out["legs"] = legs_n
     return out

@@ -12,8 +12,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
-def build_alias(weights):
+def build_alias(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Alias table of non-negative ``weights``: returns ``(prob, alias)``.
 
     Drawing ``i`` uniformly and keeping it with probability ``prob[i]`` (else taking
@@ -25,41 +24,63 @@ def build_alias(weights):
         Non-negative weights (any unit; only their ratios matter), not all 0.
     """
     n = weights.shape[0]
+    prob, alias = np.empty(n), np.empty(n, np.int64)
+    build_alias_into(np.array(weights, dtype=np.float64), prob, alias, np.empty(n, np.int64))
+    return prob, alias
+
+
+@njit(cache=True)
+def build_alias_into(weights, prob, alias, stack):
+    """:func:`build_alias` into buffers the caller keeps (no allocation: a table rebuilt
+    over hundreds of thousands of rows otherwise spends half its time faulting in fresh
+    pages).  Vose's construction: the "small" indices stacked from the start of
+    ``stack``, the "large" from its end (together never more than ``n``).
+
+    Parameters
+    ----------
+    weights : numpy.ndarray
+        Non-negative weights (float64), not all 0; overwritten (scaled to mean 1).
+    prob, alias : numpy.ndarray
+        The table (float64, int64), at least ``len(weights)`` long; its first
+        ``len(weights)`` entries written.
+    stack : numpy.ndarray
+        int64 scratch of ``len(weights)``.
+    """
+    n = weights.shape[0]
     total = 0.0
     for i in range(n):
         total += weights[i]
-    scaled = np.empty(n)
+    scaled = weights
     for i in range(n):
         scaled[i] = weights[i] * n / total
-    prob = np.ones(n)
-    alias = np.arange(n)
-    small = np.empty(n, np.int64)
-    large = np.empty(n, np.int64)
+    for i in range(n):
+        prob[i] = 1.0
+        alias[i] = i
+    top = n - 1  # the large stack's j-th entry is stack[top - j]
     ns = 0
     nl = 0
     for i in range(n):
         if scaled[i] < 1.0:
-            small[ns] = i
+            stack[ns] = i
             ns += 1
         else:
-            large[nl] = i
+            stack[top - nl] = i
             nl += 1
     while ns > 0 and nl > 0:
         ns -= 1
-        s = small[ns]
+        s = stack[ns]
         nl -= 1
-        g = large[nl]
+        g = stack[top - nl]
         prob[s] = scaled[s]
         alias[s] = g
         scaled[g] = (scaled[g] + scaled[s]) - 1.0
         if scaled[g] < 1.0:
-            small[ns] = g
+            stack[ns] = g
             ns += 1
         else:
-            large[nl] = g
+            stack[top - nl] = g
             nl += 1
     # leftovers are 1 up to rounding
-    return prob, alias
 
 
 def alias_draw(rng: np.random.Generator, prob: np.ndarray, alias: np.ndarray, m: int) -> np.ndarray:

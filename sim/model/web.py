@@ -33,9 +33,9 @@ import numpy as np
 
 from ..config import ChannelsConfig, ConfigError
 from ..units import DAYS_PER_YEAR
-from . import call_rules as cr
 from . import customers_kernel as ck
 from . import experience
+from . import web_kernel as wk
 from .contacts import CHOICE, PHONE, WEB, Contacts
 from .customers import Customers
 
@@ -353,21 +353,20 @@ def web_outcomes(
         Today (working day index).
     """
     m = len(web)
-    skill = c.digital_skill[web.cust]
-    p = ch.web_success_base * skill * web.cx**-0.5
-    ok = rng.random(m) < np.clip(p, 0.0, WEB_SUCCESS_CAP)
-    noise = rng.normal(0.0, 1.0, m)
-    fail = ~ok
-    looked = fail & ~knows(c, web.cust, d) & (level != "visible")
-    found = search(crng, c, web.cust, looked, level=level, ch=ch, d=d)
-    give_up = looked & ~found
-    escalate = fail & ~give_up
-    spent_search = search_effort(level, ch) * looked
-    extra = cr.repeats(web.attempt)
-    own = np.where(ok, EFFORT_WEB_RESOLVED, EFFORT_WEB_FAILED) + spent_search
-    spent = cr.effort_spent(own, web.carry, extra)
-    xp = cr.contact_experience(ok, spent, extra) + noise
-    return WebOutcome(ok, escalate, give_up, looked, found, xp, cr.ces(spent), spent_search)
+    # the draws (the search's on the channel stream), then one pass (``web_kernel``)
+    draws = rng.random(m), rng.normal(0.0, 1.0, m), crng.random(m)
+    miss = {"visible": 0.0, "one_click": ch.one_click_miss, "hidden": ch.hidden_miss}[level]
+    effort = EFFORT_WEB_RESOLVED, EFFORT_WEB_FAILED, level == "visible", search_effort(level, ch)
+    rules = (np.float32(ch.web_success_base), np.float32(miss), WEB_SUCCESS_CAP, *effort, d)
+    out = WebOutcome(*(np.empty(m, bool) for _ in range(5)), *(np.empty(m) for _ in range(3)))
+    wk.web_sessions(
+        (web.cust, web.cx**-0.5, web.attempt, web.carry),
+        draws,
+        (c.digital_skill, c.number_forget_day, c.number_missed_day),
+        rules,
+        tuple(vars(out).values()),  # the fields in order
+    )
+    return out
 
 
 def escalations(web: Contacts, out: WebOutcome) -> Contacts:
