@@ -70,7 +70,7 @@ def random_day(seed: int) -> dict:
 
 
 def ref_true_outcomes(x: dict, h) -> dict:
-    """``phone.true_outcomes`` as it was in numpy (after its draws)."""
+    """``phone_outcomes.true_outcomes`` as it was in numpy (after its draws)."""
     pol, k1 = x["pol"], x["kind1"]
     answered = k1 != cr.ABANDONED
     wait1 = x["start1"] - x["arrival"]

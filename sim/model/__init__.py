@@ -10,8 +10,9 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   ``calendar`` (open days, opening hours, weekday plans, rotas and leave), ``sampling``
   (alias tables);
 * the channels: ``web`` (routing, finding the number, self-service; its sessions compiled
-  in ``web_kernel``), ``phone`` (the phone
-  day in steps), ``queue_kernel`` (the compiled queue; its heaps in ``heap_kernel``),
+  in ``web_kernel``), ``phone`` (the phone day in steps; the two ledgers of its
+  answered calls in ``phone_outcomes``), ``queue_kernel`` (the compiled queue; its heaps
+  in ``heap_kernel``),
   ``phone_kernel`` (the per-call rules after the queue, compiled), ``booking_kernel``
   (the day's booking, compiled), ``phone_booking`` (booking the phone's ledgers),
   ``call_rules`` (every per-call rule), ``experience`` (what a contact does to its

@@ -24,8 +24,9 @@ from . import call_rules as cr
 if TYPE_CHECKING:
     from .centre import ContactCentreModel
     from .contacts import Contacts
-    from .phone import OnDuty, Queued, TrueOutcomes
+    from .phone import OnDuty, Queued
     from .phone_booking import LegParts
+    from .phone_outcomes import TrueOutcomes
 
 #: Disposition codes (the ``disposition`` column): index -> code.  ``""``: abandoned
 #: before an agent answered (no agent, no code).
@@ -106,7 +107,7 @@ def calls_chunk(
     agents:
         Today's agents on duty (``phone.OnDuty``).
     t:
-        The calls' true outcomes (``phone.TrueOutcomes``).
+        The calls' true outcomes (``phone_outcomes.TrueOutcomes``).
     d:
         Today (working day index).
     parts:

@@ -68,7 +68,7 @@ class DayRecord(TypedDict, total=False):
     number_searches: int
     number_found: int
     number_known_share: float  # share of the active base who know where the number is
-    # phone.serve_phone, phone.root_causes, Departments.flag
+    # phone.serve_phone, phone_outcomes.root_causes, Departments.flag
     calls_offered: int
     failure_demand_done: int  # department-caused calls whose agent did its part
     fulfilment_failures: int  # of them, fulfilment failed afterwards

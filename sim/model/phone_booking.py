@@ -85,9 +85,9 @@ def book_seats(
     agents:
         Today's agents on duty (``phone.OnDuty``).
     t:
-        The calls' true outcomes (``phone.TrueOutcomes``).
+        The calls' true outcomes (``phone_outcomes.TrueOutcomes``).
     r:
-        What the measurement system recorded (``phone.Recorded``).
+        What the measurement system recorded (``phone_outcomes.Recorded``).
     over:
         Each agent's unplanned overtime, s.
     """
@@ -365,7 +365,7 @@ def remember_legs(
     agents:
         Today's agents on duty (``phone.OnDuty``).
     t:
-        The calls' true outcomes (``phone.TrueOutcomes``).
+        The calls' true outcomes (``phone_outcomes.TrueOutcomes``).
     d:
         Today (working day index). The first day sizes the memory.
     """

@@ -1,4 +1,4 @@
-"""Compiled per-call rules of the phone day after the queue (``phone.true_outcomes``).
+"""Compiled per-call rules of the phone day after the queue (``phone_outcomes.true_outcomes``).
 
 After the queue, the day's calls were booked by dozens of numpy expressions over a few
 thousand calls each (a temporary array per step).  Here the per-call rules that need no
@@ -90,7 +90,7 @@ def true_outcomes(
     out_f: np.ndarray,
     extra_out: np.ndarray,
 ) -> None:
-    """The per-call part of ``phone.true_outcomes`` after its draws, in one pass.
+    """The per-call part of ``phone_outcomes.true_outcomes`` after its draws, in one pass.
 
     Parameters
     ----------
