@@ -20,13 +20,8 @@ import runs as shared_runs
 
 from sim.config import load_config
 from sim.model import planning as pl
-from sim.model.breaks import (
-    BreakRules,
-    place_breaks,
-    place_breaks_milp,
-    shortfall,
-    windows,
-)
+from sim.model.breaks import BreakRules, place_breaks, windows
+from sim.model.breaks_exact import place_breaks_milp, shortfall
 from sim.model.queue_kernel import simulate_day
 
 H = 3600.0

@@ -21,11 +21,12 @@ are its sub-models (docs/architecture.md, "sim/model/", gives each one's ODD sec
   nesting), ``workforce`` (quits, attendance), ``planning`` (two per-day rules compiled
   in ``planning_kernel``), ``erlang`` (its Erlang A
   service level compiled in ``erlang_kernel``), ``roster`` and ``breaks`` (the staffing
-  plan), ``staffing_observed`` (the front line staffed as the
-  centre's data did), ``intraday`` (the day's re-forecast: overtime and voluntary
-  time off), ``intraday_kernel`` (its checks compiled), ``requirement_kernel`` (its
-  requirement compiled) and ``numpy_exact`` (numba
-  replicas of numpy's float operations, to the bit);
+  plan; the exact break placement for tests in ``breaks_exact``),
+  ``staffing_observed`` (the front line staffed as the centre's data did),
+  ``intraday`` (the day's re-forecast: overtime and voluntary time off),
+  ``intraday_kernel`` (its checks compiled), ``requirement_kernel`` (its requirement
+  compiled) and ``numpy_exact`` (numba replicas of numpy's float operations, to the
+  bit);
 * pay and learning: ``pay_period`` (closing a period; its employee rows in
   ``period_rows``), ``scheme`` (scoring and bonus),
   ``pay_reference`` (how pay is felt), ``fairness`` (types and felt fairness),

@@ -14,7 +14,7 @@ start of its window that adds the least shortfall (agent-slots below target; tie
 largest surplus in its worst slot, then the larger total, then the earliest); then
 passes of local improvement lift each agent's blocks and put them down again, kept when
 the shortfall does not grow, and each break alone to its best start between its
-neighbours.  ``place_breaks_milp`` is the exact integer programme
+neighbours.  ``breaks_exact.place_breaks_milp`` is the exact integer programme
 (HiGHS) of the same problem, minimising the shortfall; ``tests/test_breaks.py`` compares
 the two.  Times are seconds since opening.
 """
@@ -26,14 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: Break starts lie on a grid of this many seconds (or the interval, if shorter).
 BREAK_SLOT_S = 900.0
 #: Passes of the local improvement after the greedy placement.
 IMPROVE_PASSES = 3
-#: Seconds HiGHS may spend on the exact placement.
-TIME_LIMIT_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -320,7 +317,7 @@ def _place(surplus, lens, lo_t, hi_t, order, who, gap, grid, passes):
     return out
 
 
-def _on_shift(target: np.ndarray, starts: np.ndarray, ends: np.ndarray, grid: float):
+def on_shift(target: np.ndarray, starts: np.ndarray, ends: np.ndarray, grid: float):
     """Agents on shift at the middle of each grid slot of ``target``."""
     t = (np.arange(target.shape[0]) + 0.5) * grid
     return ((starts[:, None] <= t) & (ends[:, None] > t)).sum(axis=0).astype(float)
@@ -356,7 +353,7 @@ def place_breaks(
     k, nb = lens.shape
     if k == 0:
         return np.zeros((0, nb))
-    base = _on_shift(target, starts, np.asarray(ends, float), grid) - np.asarray(target, float)
+    base = on_shift(target, starts, np.asarray(ends, float), grid) - np.asarray(target, float)
     lo_t, hi_t = _window_table(starts, np.asarray(ends, float), lens, rules, grid)
     longest = np.argsort(-lens.max(axis=0), kind="stable")
     width = np.nan_to_num(hi_t - lo_t, nan=np.inf)
@@ -385,124 +382,3 @@ def place_breaks(
         if best_short <= 1e-9:  # nothing short: no order can do better
             break
     return best
-
-
-def _touch(t0: float, length: float, grid: float, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Grid slots a break [t0, t0 + length) overlaps, and the share of each it covers."""
-    a, b = int(t0 // grid), min(n, math.ceil((t0 + length) / grid - 1e-9))
-    idx = np.arange(a, max(a, b))
-    lo = np.maximum(idx * grid, t0)
-    hi = np.minimum((idx + 1) * grid, t0 + length)
-    return idx, np.clip(hi - lo, 0.0, None) / grid
-
-
-def shortfall(
-    target: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    brk: np.ndarray,
-    lens: np.ndarray,
-    grid: float,
-) -> float:
-    """Agent-slots short of ``target`` (sum over grid slots of max(0, target - on the
-    phones)) with breaks at ``brk`` of lengths ``lens`` (agents x breaks), s.
-
-    Parameters
-    ----------
-    target:
-        Agents needed on the phones per grid slot.
-    starts, ends:
-        Each agent's shift, s since opening.
-    brk:
-        Break starts, s (agents x breaks).
-    lens:
-        Break lengths, s (0 = none).
-    grid:
-        Break grid, s.
-    """
-    n = target.shape[0]
-    on = _on_shift(target, starts, ends, grid)
-    for a, b in zip(*np.nonzero(lens > 0), strict=True):
-        idx, share = _touch(float(brk[a, b]), float(lens[a, b]), grid, n)
-        on[idx] -= share
-    return float(np.clip(target - on, 0.0, None).sum())
-
-
-def place_breaks_milp(
-    target: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    lens: np.ndarray,
-    rules: BreakRules,
-    grid: float,
-) -> np.ndarray:
-    """The exact break placement that minimises ``shortfall`` under the same rules
-    (HiGHS integer programme): a binary per (agent, break, start in its window), one
-    start per break, consecutive breaks at least ``gap_s`` apart, and a shortfall
-    variable per slot >= target - on shift + breaks covering it.  For tests and small
-    cases (the model uses ``place_breaks``).
-
-    Parameters
-    ----------
-    target:
-        Agents needed on the phones per grid slot.
-    starts, ends:
-        Each agent's shift, s since opening.
-    lens:
-        Break lengths, s (agents x breaks; 0 = none).
-    rules:
-        Where the breaks may go.
-    grid:
-        Break grid, s.
-    """
-    n = target.shape[0]
-    on = _on_shift(target, starts, ends, grid)
-    cols = []  # (agent, break column, start s)
-    for a in range(lens.shape[0]):
-        which = np.flatnonzero(lens[a] > 0)
-        lo, hi = windows(starts[a], ends[a], lens[a, which], rules, grid)
-        for b, c in enumerate(which):
-            cols += [(a, int(c), float(s)) for s in np.arange(lo[b], hi[b] + grid / 2, grid)]
-    nx = len(cols)
-    cost = np.concatenate([np.zeros(nx), np.ones(n)])
-    cover = np.zeros((n, nx + n))  # shortfall_s + sum(share x) >= target_s - on_s
-    for j, (a, c, s0) in enumerate(cols):
-        idx, share = _touch(s0, float(lens[a, c]), grid, n)
-        cover[idx, j] = -share
-    cover[:, nx:] = np.eye(n)
-    rows, lb, ub = [cover], list(target - on), [np.inf] * n
-    keys = sorted({(a, c) for a, c, _ in cols})
-    pos = {key: i for i, key in enumerate(keys)}
-    one = np.zeros((len(keys), nx + n))
-    for j, (a, c, _) in enumerate(cols):
-        one[pos[(a, c)], j] = 1.0
-    rows.append(one)
-    lb += [1.0] * len(keys)
-    ub += [1.0] * len(keys)
-    for a, c in keys:  # start(next) - start(this) >= len + gap
-        nxt = [k2 for k2 in keys if k2[0] == a and k2[1] > c]
-        if not nxt:
-            continue
-        row = np.zeros(nx + n)
-        for j, (a2, c2, s0) in enumerate(cols):
-            if a2 == a and c2 == c:
-                row[j] = -s0
-            elif a2 == a and c2 == nxt[0][1]:
-                row[j] = s0
-        rows.append(row[None, :])
-        lb.append(float(lens[a, c]) + rules.gap_s - 1e-6)
-        ub.append(np.inf)
-    res = milp(
-        cost,
-        constraints=[LinearConstraint(np.vstack(rows), lb=lb, ub=ub)],
-        integrality=np.concatenate([np.ones(nx), np.zeros(n)]),
-        bounds=Bounds(np.zeros(nx + n), np.concatenate([np.ones(nx), np.full(n, np.inf)])),
-        options={"time_limit": TIME_LIMIT_S},
-    )
-    if res.x is None:
-        raise ValueError(f"no break placement found: {res.message}")
-    out = np.zeros(lens.shape)
-    for j, (a, c, s0) in enumerate(cols):
-        if res.x[j] > 0.5:
-            out[a, c] = s0
-    return out
