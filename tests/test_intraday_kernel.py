@@ -15,7 +15,7 @@ import pytest
 from sim.config.load import load_config
 from sim.model import intraday, planning
 from sim.model.intraday_kernel import NONE, OVERTIME, VTO, cover_row, team_day
-from sim.model.numpy_exact import clip0, maximum, minimum, pairwise_sum, stable_argsort
+from sim.model.numpy_exact import clip, clip0, maximum, minimum, pairwise_sum, stable_argsort
 
 
 def test_pairwise_sum_is_numpys():
@@ -40,6 +40,12 @@ def test_min_max_clip_are_numpys():
         for b in vals:
             assert np.array_equal(minimum(a, b), np.minimum(a, b), equal_nan=True)
             assert np.array_equal(maximum(a, b), np.maximum(a, b), equal_nan=True)
+    # the two-sided clip: every value between the bounds the kernels use, -0.0 kept
+    for x in [*vals, -0.0, 0.5, 0.98, 0.99, 7.0, 7.5]:
+        for lo, hi in [(0.0, 1.0), (0.0, 0.98), (1.0, 7.0), (-1.0, 1.0)]:
+            got, want = clip(x, lo, hi), np.clip(x, lo, hi)
+            assert np.array_equal(got, want, equal_nan=True), (x, lo, hi)
+            assert np.signbit(got) == np.signbit(want), (x, lo, hi)
 
 
 def _duty(rng, k, open_s, odd=False):

@@ -28,18 +28,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .numpy_exact import clip
+
 #: Latest churn day (int32), as ``customers.NEVER``.
 NEVER = np.iinfo(np.int32).max
-
-
-@njit(cache=True)
-def _clip(x, lo, hi):
-    """``np.clip`` of one value (-0.0 and NaN pass unchanged, as in numpy)."""
-    if x < lo:
-        return lo
-    if x > hi:
-        return hi
-    return x
 
 
 @njit(cache=True)
@@ -91,7 +83,7 @@ def fade_active(active, loyalty, loyalty_base, n, keep, k, m, out):
     for r in range(n):
         if active[r]:
             base = loyalty_base[r]
-            loy = _clip(base + (loyalty[r] - base) * keep, lo, hi)
+            loy = clip(base + (loyalty[r] - base) * keep, lo, hi)
             loyalty[r] = loy
             out[c] = k * (m - loy)
             c += 1
@@ -176,7 +168,7 @@ def book_contacts(cust, xp, attempt, give_up, draws, rules, cols, steps, consts,
         counts[N_RND] += rnd[i]
         counts[N_RND_TOP2] += rnd_top2[i]
         before = loyalty[c]
-        after = np.float32(_clip(np.float64(before) + step[i], 0.0, 1.0))
+        after = np.float32(clip(np.float64(before) + step[i], 0.0, 1.0))
         buf[i] = after
         moved = after - before  # float32, compared in float32 as numpy did
         if moved < -notice:

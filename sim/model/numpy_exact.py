@@ -1,8 +1,10 @@
 """numba replicas of numpy's float operations, to the bit, for kernels that must give
-what the numpy code they replace gives (``intraday_kernel``).
+what the numpy code they replace gives (``intraday_kernel``, ``customers_kernel``,
+``replay_kernel``, ``web_kernel``).
 
 ``minimum``/``maximum``/``clip0`` are ``np.minimum``/``np.maximum``/``np.clip(x, 0, None)``
-of floats (NaN wins); ``pairwise_sum`` is ``np.sum`` of a contiguous float64 vector (numpy's
+of floats (NaN wins); ``clip`` is ``np.clip(x, lo, hi)`` of one value (NaN and -0.0 pass
+unchanged); ``pairwise_sum`` is ``np.sum`` of a contiguous float64 vector (numpy's
 pairwise summation); ``stable_argsort`` is ``np.argsort(kind="stable")`` for keys without
 NaN.  tests/test_intraday_kernel.py checks each against numpy.
 """
@@ -31,6 +33,17 @@ def maximum(a: float, b: float) -> float:
     if b != b:
         return b
     return a if a >= b else b
+
+
+@njit(cache=True)
+def clip(x: float, lo: float, hi: float) -> float:
+    """``np.clip`` of one value between ``lo`` and ``hi`` (NaN and -0.0 pass unchanged, as
+    in numpy)."""
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
 
 
 @njit(cache=True)

@@ -44,7 +44,7 @@ from .call_rules import (
     XP_UNRESOLVED,
     first_leg_kind_scalar,
 )
-from .numpy_exact import minimum, pairwise_sum
+from .numpy_exact import clip, minimum, pairwise_sum
 
 #: Rows of the per-employee sums of :func:`employee_sums`, in order.
 (
@@ -63,16 +63,6 @@ from .numpy_exact import minimum, pairwise_sum
     S_XP_TOP2,
 ) = range(13)
 N_SUMS = 13
-
-
-@njit(cache=True)
-def _clip(x, lo, hi):
-    """``np.clip`` of one value (NaN passes, as in numpy)."""
-    if x < lo:
-        return lo
-    if x > hi:
-        return hi
-    return x
 
 
 @njit(cache=True)
@@ -148,7 +138,7 @@ def replay_legs(legs, draws, candidates, employee, powers, handling, out):
                 handle_out[i, k] = work * mult + court * courtesy_s
             else:
                 handle_out[i, k] = transfer_s
-            p_res = _clip(skill[i] * thor_pow[e, k] * cx_pow[i], 0.0, 0.98)
+            p_res = clip(skill[i] * thor_pow[e, k] * cx_pow[i], 0.0, 0.98)
             resolved = handled and u_res[i] < p_res
             false_code = handled and not resolved and u_code[i] < candidates[e, k, FALSE_CODING]
             shown = court if handled else 0.0
@@ -238,7 +228,7 @@ def employee_sums(replayed, p_top2, legs, candidates, starts, rates, out):
                 res = resolved[i, k]
                 x = xp[i, k]
                 d = which[i, k]
-                p_answer = _clip(propensity[i] * (1.0 + 0.5 * abs(x - 6.5) / 3.0), 0.0, 1.0)
+                p_answer = clip(propensity[i] * (1.0 + 0.5 * abs(x - 6.5) / 3.0), 0.0, 1.0)
                 answers = p_answer * owned
                 random_answers = answers * survey_rate
                 random_top2 = random_answers * p_top2_rnd[d]
@@ -259,7 +249,7 @@ def employee_sums(replayed, p_top2, legs, candidates, starts, rates, out):
                     terms[5, k, j] = offered * (
                         steering * happy * p_begged[d] + (1 - steering) * p_top2_rnd[d]
                     )
-                    terms[6, k, j] = _clip(caught + steering * AGENT_OFFER_RATE, 0.0, 1.0)
+                    terms[6, k, j] = clip(caught + steering * AGENT_OFFER_RATE, 0.0, 1.0)
                 else:
                     counts[6, k] += caught  # clip(caught + 0.0, 0, 1): 0 or 1
                 counts[0, k] += owned

@@ -21,16 +21,7 @@ import numpy as np
 from numba import njit
 
 from .call_rules import MAX_REPEATS, XP_PER_EFFORT, XP_PER_REPEAT, XP_RESOLVED_GAIN, XP_UNRESOLVED
-
-
-@njit(cache=True)
-def _clip(x, lo, hi):
-    """``np.clip`` of one value (NaN passes, as in numpy)."""
-    if x < lo:
-        return lo
-    if x > hi:
-        return hi
-    return x
+from .numpy_exact import clip
 
 
 @njit(cache=True)
@@ -70,7 +61,7 @@ def web_sessions(sessions, draws, cols, rules, out):
         c = cust[i]
         skill = skill_col[c]
         p = np.float64(base * skill) * cx_pow[i]
-        ok = u_ok[i] < _clip(p, 0.0, cap)
+        ok = u_ok[i] < clip(p, 0.0, cap)
         looked = (not ok) and not (forget_day[c] > day) and not visible
         found = looked and u_find[i] < one - miss * (one - skill)
         if looked and not found:
@@ -92,5 +83,5 @@ def web_sessions(sessions, draws, cols, rules, out):
         looked_out[i] = looked
         found_out[i] = found
         xp_out[i] = xp + noise[i]
-        eff_out[i] = _clip(spent, 1.0, 7.0)
+        eff_out[i] = clip(spent, 1.0, 7.0)
         search_out[i] = spent_search
