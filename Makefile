@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/python -m pytest --durations=40
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup --durations=40
 
 # only the tests on live SLURM and Ray clusters (tests/test_clusters.py)
 test-clusters: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -22,10 +23,12 @@ def small_cfg():
 
 #: Test modules that start a SLURM or Ray cluster, drive a browser, or run their own pool
 #: of two processes (or the session's, ``tests/runs.py``).  Under pytest-xdist
-#: (``-n 2 --dist loadgroup``) they share one group, so they run one after another on one
-#: worker and never at the same time as each other (two of them at once would ask for
-#: four busy processes, or two clusters, on the two cores); their shared runs stay in one
-#: worker's cache.  Without xdist the mark does nothing.
+#: (``-n 2 --dist loadgroup``, what ``make test`` runs) they are one unit of work
+#: (:func:`pytest_xdist_make_scheduler`), so they run one after another on one worker and
+#: never at the same time as each other (two of them at once would ask for four busy
+#: processes, or two clusters, on the two cores), and their shared runs stay in one
+#: worker's cache; every other module is a unit of its own, so its module fixtures are
+#: built once.
 EXCLUSIVE = frozenset(
     {
         # live SLURM / Ray clusters and sweeps over process launchers
@@ -61,8 +64,20 @@ EXCLUSIVE = frozenset(
 )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put the tests of the :data:`EXCLUSIVE` modules in one xdist group."""
-    for item in items:
-        if item.path.name in EXCLUSIVE:
-            item.add_marker(pytest.mark.xdist_group("exclusive"))
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With ``--dist loadgroup``: the :data:`EXCLUSIVE` modules as one unit of work and
+    each other module as its own (pytest-xdist's scheduler by scope).  Done here, not by
+    ``xdist_group`` marks: pytest-xdist 3.8 passes a mark's group to its scheduler by
+    rewriting the test's node id, which pytest 9.2 no longer lets it do, so the marks are
+    silently ignored (pytest-dev/pytest-xdist#1386)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ExclusiveScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "exclusive" if Path(path).name in EXCLUSIVE else path
+
+    return ExclusiveScheduling(config, log)
